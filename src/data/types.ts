@@ -1,0 +1,112 @@
+// What the data loaders produce: exact whole-file statistics plus a bounded uniform sample.
+
+export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'npy' | 'npz' | 'images';
+
+/** Exact statistics of one column over the whole file (streamed, memory bounded). */
+export interface ColumnStats {
+  name: string;
+  /** cells seen (rows in the file) */
+  count: number;
+  /** finite numeric cells */
+  numeric: number;
+  /** empty cells (CSV ''), null / missing keys in JSON */
+  empty: number;
+  nan: number;
+  inf: number;
+  /** cells that are not numbers (text, categories) */
+  text: number;
+  /** a few distinct text values, for the message */
+  textExamples: string[];
+  /** over finite numeric cells; NaN when there are none */
+  mean: number;
+  std: number; // population standard deviation
+  min: number;
+  max: number;
+  /** every finite numeric cell is a whole number */
+  integer: boolean;
+  /** distinct finite values, exact up to DISTINCT_CAP; null beyond it */
+  distinct: number | null;
+  /** the distinct values (sorted) with counts, when distinct <= DISTINCT_CAP */
+  values?: { value: number; count: number }[];
+}
+
+export const DISTINCT_CAP = 1000;
+
+/**
+ * A uniform reservoir sample of at most `sample` rows, already split into features and targets.
+ * Text cells become NaN in `x`; their columns are listed in the stats as text.
+ */
+export interface DataSample {
+  rows: number;
+  /** row-major, shape [rows, ...featureShape] */
+  x: Float32Array;
+  featureShape: number[];
+  /** row-major, shape [rows, targetWidth] */
+  y: Float32Array;
+  targetWidth: number;
+  /** 0-based index of each sampled row in the file (data row, header excluded) */
+  rowIndex: Int32Array;
+}
+
+export interface LoadedSplit {
+  /** as written in the config (for messages) */
+  file: string;
+  format: DataFormat;
+  bytes: number;
+  rows: number;
+  featureNames: string[];
+  targetNames: string[];
+  /**
+   * One entry per feature column; for arrays of rank > 2 (images) one entry per channel
+   * (last axis) named `channel 0`, ... and for image folders the class names are targets.
+   */
+  features: ColumnStats[];
+  targets: ColumnStats[];
+  sample: DataSample;
+  /** class folder names for image folders (label i = classNames[i]) */
+  classNames?: string[];
+}
+
+/** A data problem is a finding, not an exception: loaders return this instead of throwing. */
+export interface DataProblem {
+  file: string;
+  message: string;
+  /** 1-based line (text formats) or byte offset (binary) when known */
+  line?: number;
+  byte?: number;
+  /** config key that named the file, e.g. `data.train` */
+  key?: string;
+}
+
+export type LoadResult = { ok: true; split: LoadedSplit } | { ok: false; problem: DataProblem };
+
+export interface LoadOptions {
+  /** repository root; no file outside it is opened */
+  root: string;
+  /** folder of the config file; relative paths start here */
+  baseDir: string;
+  features?: string[];
+  targets?: string[];
+  sample: number;
+  seed: number;
+  limits: DataLimits;
+  /** key path of the source in the config, for problems */
+  key: string;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface DataLimits {
+  maxBytesPerFile: number;
+  maxRows: number;
+  maxColumns: number;
+  maxImages: number;
+  maxPixelsPerImage: number;
+}
+
+export const DEFAULT_DATA_LIMITS: DataLimits = {
+  maxBytesPerFile: 4 * 1024 ** 3,
+  maxRows: 50_000_000,
+  maxColumns: 10_000,
+  maxImages: 200_000,
+  maxPixelsPerImage: 4096 * 4096,
+};

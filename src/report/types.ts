@@ -1,0 +1,34 @@
+import type { Severity } from '../config/types.ts';
+import type { Finding } from '../checks/types.ts';
+
+export type FailOn = Severity | 'never';
+export type Conclusion = 'success' | 'failure';
+
+/** The part of the smoke trace that reports show (JSON `smoke`). */
+export interface SmokeSummary {
+  backend: string;
+  steps: number;
+  seconds: number;
+  steps_per_second: number;
+  loss: number[];
+  val_loss: number[];
+  val_steps: number[];
+  lr_range?: { lrs: number[]; losses: number[]; suggested: number };
+  controls?: Record<string, unknown>;
+}
+
+export interface ConfigResult {
+  config: string;
+  name: string;
+  findings: Finding[];
+  smoke?: SmokeSummary;
+}
+
+export interface Report {
+  tool: { name: 'nn-preflight'; version: string };
+  results: ConfigResult[];
+  failOn: FailOn;
+  conclusion: Conclusion;
+  /** counts by severity over all results */
+  counts: Record<Severity, number>;
+}
