@@ -1,0 +1,126 @@
+// Parses the command line of INTERFACES.md into one typed settings object; every mistake says what was expected.
+import type { BackendChoice } from '../engine/backend.ts';
+import type { FailOn } from '../report/types.ts';
+
+export type OutputFormat = 'text' | 'markdown' | 'json' | 'sarif';
+
+export interface CliSettings {
+  command: 'check' | 'help' | 'version';
+  paths: string[];
+  format: OutputFormat;
+  outDir?: string;
+  failOn: FailOn;
+  smoke: boolean;
+  steps?: number;
+  seed?: number;
+  timeBudgetS?: number;
+  backend: BackendChoice;
+  root?: string;
+  color?: boolean;
+}
+
+export class UsageError extends Error {}
+
+const FORMATS: OutputFormat[] = ['text', 'markdown', 'json', 'sarif'];
+const FAIL_ON: FailOn[] = ['error', 'warning', 'notice', 'never'];
+const BACKENDS: BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+
+export const USAGE = `Usage: nn-preflight check [PATH ...] [options]
+
+Checks neural-network training configs (*.preflight.yml) for quiet training bugs.
+
+PATH                         config files, or folders searched for *.preflight.yml|yaml (default: .)
+  --format text|markdown|json|sarif   output on stdout (default: text)
+  --out DIR                  also write report.md, report.json, report.sarif and loss-<name>.svg to DIR
+  --fail-on error|warning|notice|never   exit 1 when a finding reaches this severity (default: error)
+  --no-smoke                 static checks only, no smoke training run
+  --steps N                  smoke-run training steps (default: the config's smoke.steps, 200)
+  --seed N                   smoke-run seed (default: the config's smoke.seed, 0)
+  --time-budget S            smoke-run seconds per config (default: the config's smoke.time_budget_s, 60)
+  --backend auto|node|wasm|cpu   TensorFlow.js backend (default: auto = node if installed, else wasm, else cpu)
+  --root DIR                 repository root; nothing outside it is read (default: the git root, else .)
+  --color / --no-color       force colours on or off in text output
+
+Exit codes: 0 no finding reaches --fail-on, 1 one does, 2 the command was misused or failed.`;
+
+export function parseArgs(argv: string[]): CliSettings {
+  const settings: CliSettings = { command: 'check', paths: [], format: 'text', failOn: 'error', smoke: true, backend: 'auto' };
+  const args = [...argv];
+  const first = args[0];
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { ...settings, command: 'help' };
+  if (first === '--version' || first === 'version') return { ...settings, command: 'version' };
+  if (first !== 'check') throw new UsageError(`Unknown command "${first}". Expected "check".`);
+  args.shift();
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inlineValue ?? args.shift();
+      if (v === undefined || (inlineValue === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value.`);
+      return v;
+    };
+    switch (flag) {
+      case '--format':
+        settings.format = oneOf(flag, value(), FORMATS);
+        break;
+      case '--out':
+        settings.outDir = value();
+        break;
+      case '--fail-on':
+        settings.failOn = oneOf(flag, value(), FAIL_ON);
+        break;
+      case '--no-smoke':
+        settings.smoke = false;
+        break;
+      case '--smoke':
+        settings.smoke = true;
+        break;
+      case '--steps':
+        settings.steps = wholeNumber(flag, value(), 1, 100_000);
+        break;
+      case '--seed':
+        settings.seed = wholeNumber(flag, value(), 0, 2 ** 31 - 1);
+        break;
+      case '--time-budget':
+        settings.timeBudgetS = positiveNumber(flag, value());
+        break;
+      case '--backend':
+        settings.backend = oneOf(flag, value(), BACKENDS);
+        break;
+      case '--root':
+        settings.root = value();
+        break;
+      case '--color':
+        settings.color = true;
+        break;
+      case '--no-color':
+        settings.color = false;
+        break;
+      case '--help':
+      case '-h':
+        return { ...settings, command: 'help' };
+      default:
+        if (flag.startsWith('-')) throw new UsageError(`Unknown option "${flag}". Run "nn-preflight --help" for the options.`);
+        settings.paths.push(arg);
+    }
+  }
+  if (settings.paths.length === 0) settings.paths.push('.');
+  return settings;
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: T[]): T {
+  if ((allowed as string[]).includes(value)) return value as T;
+  throw new UsageError(`Invalid ${flag} "${value}". Expected one of: ${allowed.join(', ')}.`);
+}
+
+function wholeNumber(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`Invalid ${flag} "${value}". Expected a whole number from ${min} to ${max}.`);
+  return n;
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`Invalid ${flag} "${value}". Expected a number of seconds above 0.`);
+  return n;
+}

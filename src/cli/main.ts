@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// The command line: parse, find the configs, run them, render the one report, exit by --fail-on.
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs, USAGE, UsageError, type CliSettings } from './args.ts';
+import { discoverConfigs } from '../discover.ts';
+import { runOneConfig, type CheckOptions, type ProgressEvent } from '../pipeline.ts';
+import { buildReport } from '../report/build.ts';
+import { renderText } from '../report/text.ts';
+import { renderMarkdown } from '../report/markdown.ts';
+import { renderJson } from '../report/json.ts';
+import { renderSarif } from '../report/sarif.ts';
+import { renderLossChartSvg } from '../report/svg.ts';
+import { checks } from '../checks/index.ts';
+import type { Report } from '../report/types.ts';
+import { TOOL_VERSION } from '../version.ts';
+
+async function main(argv: string[]): Promise<number> {
+  let settings: CliSettings;
+  try {
+    settings = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`nn-preflight: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (settings.command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (settings.command === 'version') {
+    process.stdout.write(TOOL_VERSION + '\n');
+    return 0;
+  }
+
+  const root = path.resolve(settings.root ?? findRepositoryRoot(process.cwd()));
+  const configs: string[] = [];
+  for (const given of settings.paths) {
+    if (!existsSync(given)) {
+      process.stderr.write(`nn-preflight: "${given}" does not exist.\n`);
+      return 2;
+    }
+    if (statSync(given).isDirectory()) {
+      const found = discoverConfigs(path.resolve(given)).map((rel) => path.join(given, rel));
+      configs.push(...found);
+    } else configs.push(given);
+  }
+  if (configs.length === 0) {
+    process.stderr.write(`nn-preflight: no *.preflight.yml found in ${settings.paths.join(', ')}.\n`);
+    return 2;
+  }
+
+  const interactive = settings.format === 'text' && process.stderr.isTTY === true;
+  const options: CheckOptions = {
+    root,
+    configs,
+    smoke: settings.smoke,
+    steps: settings.steps,
+    seed: settings.seed,
+    timeBudgetS: settings.timeBudgetS,
+    backend: settings.backend,
+    failOn: settings.failOn,
+    onProgress: interactive ? showProgress : undefined,
+  };
+  const runs = [];
+  for (const config of configs) runs.push(await runOneConfig(config, options));
+  if (interactive) process.stderr.write('\r\x1b[K');
+  const report = buildReport(runs.map((r) => r.result), settings.failOn, TOOL_VERSION);
+
+  const charts: Record<string, string> = {};
+  if (settings.outDir) {
+    mkdirSync(settings.outDir, { recursive: true });
+    for (const result of report.results) {
+      if (!result.smoke) continue;
+      const file = `loss-${fileSafe(result.name)}.svg`;
+      writeFileSync(path.join(settings.outDir, file), renderLossChartSvg(result.smoke, { title: result.name }));
+      charts[result.config] = file;
+    }
+    writeFileSync(path.join(settings.outDir, 'report.md'), renderMarkdown(report, { charts }));
+    writeFileSync(path.join(settings.outDir, 'report.json'), renderJson(report));
+    writeFileSync(path.join(settings.outDir, 'report.sarif'), renderSarif(report, { checks: checks.map((c) => c.meta) }));
+  }
+  process.stdout.write(render(report, settings, charts));
+  return report.conclusion === 'failure' ? 1 : 0;
+}
+
+function render(report: Report, settings: CliSettings, charts: Record<string, string>): string {
+  switch (settings.format) {
+    case 'json':
+      return renderJson(report) + '\n';
+    case 'sarif':
+      return renderSarif(report, { checks: checks.map((c) => c.meta) }) + '\n';
+    case 'markdown':
+      return renderMarkdown(report, { charts }) + '\n';
+    case 'text':
+      return renderText(report, { color: settings.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR) }) + '\n';
+  }
+}
+
+function showProgress(event: ProgressEvent): void {
+  const pct = event.fraction !== undefined ? ` ${Math.round(event.fraction * 100)}%` : '';
+  const label = { config: 'reading config', data: 'loading data', smoke: 'smoke training', checks: 'running checks', done: 'done' }[event.phase];
+  process.stderr.write(`\r\x1b[K${event.config}: ${label}${event.detail ? ` (${event.detail})` : ''}${pct}`);
+}
+
+/** The nearest folder holding `.git`: configs may name any file inside the repository, nothing outside. */
+function findRepositoryRoot(start: string): string {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(start);
+    dir = parent;
+  }
+}
+
+function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || 'config';
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`nn-preflight: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

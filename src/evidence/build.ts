@@ -1,0 +1,157 @@
+// Turns a loaded config and its data into the one Evidence value the checks read.
+import type { ConfigSource, InputPreprocessing, PreflightConfig, Task } from '../config/types.ts';
+import type { ColumnStats, LoadedSplit } from '../data/types.ts';
+import type { ModelSummary } from '../model/types.ts';
+import type { DataEvidence, Evidence, LabelSummary, ProcessedFeature, SplitEvidence } from './types.ts';
+
+const CLASSIFICATION_LOSSES: Record<string, Task> = {
+  binary_crossentropy: 'binary',
+  binary_focal_crossentropy: 'binary',
+  hinge: 'binary',
+  squared_hinge: 'binary',
+  categorical_crossentropy: 'multiclass',
+  sparse_categorical_crossentropy: 'multiclass',
+  categorical_hinge: 'multiclass',
+  categorical_focal_crossentropy: 'multiclass',
+  kl_divergence: 'multiclass',
+};
+
+export interface EvidenceInput {
+  configFile: string;
+  source: ConfigSource;
+  config: PreflightConfig;
+  model: ModelSummary;
+  train?: LoadedSplit;
+  validation?: LoadedSplit;
+}
+
+export function buildEvidence(input: EvidenceInput): Evidence {
+  const { config } = input;
+  const data = input.train ? buildDataEvidence(config, input.train, input.validation) : undefined;
+  const declared = config.task;
+  const task = declared ?? inferTask(config, data?.labels);
+  return {
+    configFile: input.configFile,
+    source: input.source,
+    config,
+    task,
+    taskInferred: declared === undefined,
+    model: input.model,
+    data,
+  };
+}
+
+/** The loss says what the user means to do; the labels settle binary vs multilabel. */
+export function inferTask(config: PreflightConfig, labels?: LabelSummary): Task {
+  const fromLoss = CLASSIFICATION_LOSSES[config.training.loss];
+  if (fromLoss === 'binary' && labels && labels.width > 1) return labels.encoding === 'one-hot' ? 'multiclass' : 'multilabel';
+  return fromLoss ?? 'regression';
+}
+
+function buildDataEvidence(config: PreflightConfig, train: LoadedSplit, validation?: LoadedSplit): DataEvidence {
+  const trainEvidence: SplitEvidence = { split: train, processed: processFeatures(train.features, train.features, config.preprocessing.inputs) };
+  const validationEvidence = validation
+    ? { split: validation, processed: processFeatures(validation.features, train.features, config.preprocessing.inputs) }
+    : undefined;
+  return {
+    train: trainEvidence,
+    validation: validationEvidence,
+    labels: summarizeLabels(train),
+    overlap: validation ? findOverlap(train, validation) : undefined,
+    textFeatures: train.features.filter((f) => f.text > 0),
+  };
+}
+
+/**
+ * Statistics after the declared preprocessing. A real pipeline fits its scaler on the training split and
+ * applies it to every split, so validation features are transformed with the *training* statistics.
+ */
+export function processFeatures(columns: ColumnStats[], fitOn: ColumnStats[], inputs: InputPreprocessing): ProcessedFeature[] {
+  return columns.map((c, i) => {
+    const fit = fitOn[i] ?? c;
+    let scale = 1;
+    let shift = 0;
+    if (inputs === 'standardize') {
+      scale = fit.std > 0 ? 1 / fit.std : Number.POSITIVE_INFINITY;
+      shift = -fit.mean * scale;
+    } else if (inputs === 'minmax') {
+      const range = fit.max - fit.min;
+      scale = range > 0 ? 1 / range : Number.POSITIVE_INFINITY;
+      shift = -fit.min * scale;
+    } else if (typeof inputs === 'object') {
+      scale = inputs.scale;
+      shift = inputs.shift;
+    }
+    if (!Number.isFinite(scale)) return { name: c.name, mean: Number.NaN, std: Number.NaN, min: Number.NaN, max: Number.NaN };
+    const a = c.min * scale + shift;
+    const b = c.max * scale + shift;
+    return { name: c.name, mean: c.mean * scale + shift, std: c.std * Math.abs(scale), min: Math.min(a, b), max: Math.max(a, b) };
+  });
+}
+
+/** How the targets are encoded, read from the whole-file stats and the sample rows. */
+export function summarizeLabels(train: LoadedSplit): LabelSummary {
+  const { y, targetWidth, rows } = train.sample;
+  const targets = train.targets;
+  const min = Math.min(...targets.map((t) => t.min));
+  const max = Math.max(...targets.map((t) => t.max));
+  if (targetWidth === 1) {
+    const t = targets[0];
+    const isClassIds = t !== undefined && t.integer && t.values !== undefined && t.values.length <= 1000 && t.values.length < Math.max(3, t.numeric / 2);
+    if (!isClassIds || !t.values) return { encoding: 'continuous', width: 1, min, max };
+    const classCounts: Record<string, number> = {};
+    for (const v of t.values) classCounts[String(v.value)] = v.count;
+    const classes = t.values.map((v) => v.value);
+    const total = t.values.reduce((s, v) => s + v.count, 0);
+    const majority = Math.max(...t.values.map((v) => v.count));
+    const binary = classes.every((c) => c === 0 || c === 1);
+    return { encoding: binary ? 'binary' : 'class-ids', width: 1, classes, classCounts, majorityFraction: total > 0 ? majority / total : undefined, min, max };
+  }
+  const zeroOne = targets.every((t) => t.values !== undefined && t.values.every((v) => v.value === 0 || v.value === 1));
+  if (!zeroOne) return { encoding: 'continuous', width: targetWidth, min, max };
+  let multiHotRows = 0;
+  const classCounts: Record<string, number> = {};
+  for (let r = 0; r < rows; r++) {
+    let ones = 0;
+    for (let c = 0; c < targetWidth; c++) {
+      if (y[r * targetWidth + c] === 1) {
+        ones++;
+        classCounts[String(c)] = (classCounts[String(c)] ?? 0) + 1;
+      }
+    }
+    if (ones > 1) multiHotRows++;
+  }
+  const counts = Object.values(classCounts);
+  const total = counts.reduce((s, n) => s + n, 0);
+  return {
+    encoding: multiHotRows > 0 ? 'multi-hot' : 'one-hot',
+    width: targetWidth,
+    classes: Array.from({ length: targetWidth }, (_, i) => i),
+    classCounts,
+    majorityFraction: total > 0 ? Math.max(...counts) / total : undefined,
+    multiHotRows,
+    min,
+    max,
+  };
+}
+
+/** Rows of the validation sample that also appear, feature for feature and target for target, in the train sample. */
+export function findOverlap(train: LoadedSplit, validation: LoadedSplit): DataEvidence['overlap'] {
+  const trainRows = new Set<string>();
+  for (let r = 0; r < train.sample.rows; r++) trainRows.add(rowKey(train, r));
+  const examples: number[] = [];
+  let rows = 0;
+  for (let r = 0; r < validation.sample.rows; r++) {
+    if (trainRows.has(rowKey(validation, r))) {
+      rows++;
+      if (examples.length < 5) examples.push(validation.sample.rowIndex[r] + 1);
+    }
+  }
+  return { rows, validationRows: validation.sample.rows, examples };
+}
+
+function rowKey(split: LoadedSplit, r: number): string {
+  const { x, y, featureShape, targetWidth } = split.sample;
+  const width = featureShape.reduce((a, b) => a * b, 1);
+  return Array.from(x.subarray(r * width, (r + 1) * width)).join(',') + '|' + Array.from(y.subarray(r * targetWidth, (r + 1) * targetWidth)).join(',');
+}

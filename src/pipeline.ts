@@ -1,0 +1,191 @@
+// One config in, one ConfigResult out: load, gather evidence, smoke-train, run the checks.
+// Nothing here throws for bad input: a broken config or data file becomes a finding.
+import path from 'node:path';
+import { loadConfig } from './config/load.ts';
+import type { ConfigSource, PreflightConfig } from './config/types.ts';
+import { loadSplit } from './data/load.ts';
+import { DEFAULT_DATA_LIMITS } from './data/types.ts';
+import { summarizeModel } from './model/summarize.ts';
+import { buildEvidence } from './evidence/build.ts';
+import type { Evidence } from './evidence/types.ts';
+import { runChecks, findingFromDraft } from './checks/run.ts';
+import { checksById } from './checks/index.ts';
+import type { Finding, FindingDraft } from './checks/types.ts';
+import { runSmokeInWorker } from './engine/worker.ts';
+import type { BackendChoice } from './engine/backend.ts';
+import type { SmokeTrace } from './engine/types.ts';
+import { buildReport, smokeSummary } from './report/build.ts';
+import type { ConfigResult, FailOn, Report } from './report/types.ts';
+import { TOOL_VERSION } from './version.ts';
+
+export interface ProgressEvent {
+  phase: 'config' | 'data' | 'smoke' | 'checks' | 'done';
+  config: string;
+  detail?: string;
+  fraction?: number;
+}
+
+export interface CheckOptions {
+  /** repository root: nothing outside it is read */
+  root: string;
+  /** config paths relative to the current folder (as the user gave them) or absolute */
+  configs: string[];
+  smoke: boolean;
+  steps?: number;
+  seed?: number;
+  timeBudgetS?: number;
+  backend: BackendChoice;
+  failOn: FailOn;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** The whole run: every config, then one Report. */
+export async function runCheck(opts: CheckOptions): Promise<Report> {
+  const results: ConfigResult[] = [];
+  for (const config of opts.configs) results.push(await checkOneConfig(config, opts));
+  return buildReport(results, opts.failOn, TOOL_VERSION);
+}
+
+/** Everything about one config, kept for renderers that want more than the report (charts, HTML). */
+export interface ConfigRun {
+  result: ConfigResult;
+  evidence?: Evidence;
+  trace?: SmokeTrace;
+}
+
+export async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<ConfigResult> {
+  return (await runOneConfig(displayPath, opts)).result;
+}
+
+export async function runOneConfig(displayPath: string, opts: CheckOptions): Promise<ConfigRun> {
+  const progress = (phase: ProgressEvent['phase'], detail?: string, fraction?: number) =>
+    opts.onProgress?.({ phase, config: displayPath, detail, fraction });
+  const absolute = path.resolve(displayPath);
+  const fallbackName = path.basename(displayPath).replace(/\.preflight\.ya?ml$|\.ya?ml$/i, '');
+
+  progress('config');
+  const loaded = await loadConfig(absolute, { root: opts.root, displayPath });
+  if (!loaded.ok) {
+    const findings = loaded.problems.map((p) =>
+      pipelineFinding('config-error', displayPath, loaded.source, {
+        message: p.message,
+        fix: p.expected ? `Use ${p.expected}${p.received ? ` (found ${p.received})` : ''}.` : 'Correct the config as the message says (format: CONFIG.md).',
+        key: p.key,
+        line: p.line,
+        column: p.column,
+        file: p.file,
+        evidence: { expected: p.expected, received: p.received },
+      }),
+    );
+    return { result: { config: displayPath, name: fallbackName, findings } };
+  }
+  const { config, source } = loaded;
+  const findings: Finding[] = [];
+  const baseDir = path.dirname(absolute);
+
+  progress('data', config.data.train.kind === 'path' ? config.data.train.path : config.data.train.x);
+  const train = await loadDataSplit(config, 'train', baseDir, opts, (f) => progress('data', 'train', f));
+  const validation = config.data.validation ? await loadDataSplit(config, 'validation', baseDir, opts, (f) => progress('data', 'validation', f)) : undefined;
+  for (const loadedSplit of [train, validation]) {
+    if (loadedSplit && !loadedSplit.ok) {
+      const problem = loadedSplit.problem;
+      findings.push(
+        pipelineFinding('data-error', displayPath, source, {
+          message: `${problem.file}${problem.line ? `, line ${problem.line}` : ''}${problem.byte !== undefined ? `, byte ${problem.byte}` : ''}: ${problem.message}`,
+          fix: 'Fix the data file or the path in the config; data paths are relative to the config file and must stay inside the repository.',
+          key: problem.key,
+          evidence: { dataFile: problem.file, line: problem.line, byte: problem.byte },
+        }),
+      );
+    }
+  }
+  const trainSplit = train.ok ? train.split : undefined;
+  const validationSplit = validation?.ok ? validation.split : undefined;
+
+  const inputShape = config.model.input_shape ?? (trainSplit ? trainSplit.sample.featureShape : [config.data.features?.length ?? 1]);
+  const model = summarizeModel(config.model, inputShape);
+  for (const problem of model.problems) {
+    findings.push(
+      pipelineFinding('config-error', displayPath, source, {
+        message: problem.message,
+        fix: 'Make each layer fit the shape its input has (see the model summary in the evidence).',
+        key: config.model.layers[problem.layerIndex]?.keyPath ?? 'model',
+        evidence: { layer: problem.layerIndex },
+      }),
+    );
+  }
+  const evidence = buildEvidence({ configFile: displayPath, source, config, model, train: trainSplit, validation: validationSplit });
+
+  let trace: SmokeTrace | undefined;
+  if (opts.smoke) {
+    const blocker = smokeBlocker(evidence, findings);
+    if (blocker) {
+      findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `The smoke run did not start: ${blocker}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: 'smoke' }));
+    } else {
+      progress('smoke');
+      const outcome = await runSmokeInWorker(evidence, {
+        backend: opts.backend,
+        steps: opts.steps ?? config.smoke.steps,
+        seed: opts.seed ?? config.smoke.seed,
+        timeBudgetS: opts.timeBudgetS ?? config.smoke.time_budget_s,
+      });
+      if (outcome.ok) {
+        trace = outcome.trace;
+        evidence.smoke = trace;
+        for (const cut of trace.skipped) {
+          findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `${cut.what} was cut: ${cut.reason}`, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } }));
+        }
+      } else {
+        findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `The smoke run failed: ${outcome.reason}`, fix: 'See the message; the static checks above still apply.', key: 'smoke' }));
+      }
+    }
+  }
+
+  progress('checks');
+  findings.push(...runChecks(evidence));
+  progress('done');
+  return {
+    result: { config: displayPath, name: config.name, findings: sortFindings(findings), smoke: trace ? smokeSummary(trace) : undefined },
+    evidence,
+    trace,
+  };
+}
+
+/** Why a smoke run cannot start, if it cannot. */
+function smokeBlocker(evidence: Evidence, findings: Finding[]): string | undefined {
+  if (!evidence.data) return 'the training data could not be loaded.';
+  if (findings.some((f) => f.id === 'config-error' && f.severity === 'error')) return 'the model does not fit its input shape.';
+  const unsupported = evidence.config.model.unsupported;
+  if (unsupported.length > 0) return `the model has layers nn-preflight will not build: ${unsupported.map((u) => `${u.name} (${u.className}: ${u.reason})`).join('; ')}.`;
+  if (evidence.data.textFeatures.length > 0) return `feature column(s) ${evidence.data.textFeatures.map((f) => `"${f.name}"`).join(', ')} hold text, which a model cannot take as numbers.`;
+  if (evidence.data.train.split.sample.rows === 0) return 'the training data has no rows.';
+  return undefined;
+}
+
+async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validation', baseDir: string, opts: CheckOptions, onFraction: (f: number) => void) {
+  const source = config.data[which]!;
+  return loadSplit(source, {
+    root: opts.root,
+    baseDir,
+    features: config.data.features,
+    targets: config.data.targets,
+    sample: config.data.sample,
+    seed: opts.seed ?? config.smoke.seed,
+    limits: DEFAULT_DATA_LIMITS,
+    key: `data.${which}`,
+    onProgress: (read, total) => onFraction(total > 0 ? read / total : 0),
+  });
+}
+
+function pipelineFinding(id: string, configFile: string, source: ConfigSource | undefined, draft: FindingDraft): Finding {
+  const check = checksById.get(id);
+  if (!check) throw new Error(`internal: no check registered for ${id}`);
+  return findingFromDraft(check.meta, draft, configFile, source);
+}
+
+const SEVERITY_RANK = { error: 0, warning: 1, notice: 2 } as const;
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.line ?? 0) - (b.line ?? 0) || a.id.localeCompare(b.id));
+}
+
