@@ -31,6 +31,9 @@ let wasmPathsConfigured: string | undefined;
 
 export async function initBackend(choice: BackendChoice): Promise<EngineHandle> {
   const notes: string[] = [];
+  // Production mode only silences tfjs console output (the cpu backend's "install tfjs-node"
+  // banner), which would otherwise land in the action log.
+  tf.env().set('PROD', true);
   if (choice === 'node') return { tf, backend: await activateNode(), notes };
   if (choice === 'wasm') return { tf, backend: await activateWasm(notes), notes };
   if (choice === 'cpu') return { tf, backend: await activateCpu(), notes };

@@ -1,0 +1,95 @@
+// Filter gradient of conv2d (used by conv1d and conv2d layers), which tfjs-backend-wasm 4.22.0 lacks.
+// Unrolls input patches (im2col) in JS and lets the WASM backend's SIMD matMul do the
+// multiply-adds: dW[k, co] = sum over output positions p of patch[p, k] * dy[p, co].
+
+import {
+  backend_util,
+  Conv2DBackpropFilter,
+  type Conv2DBackpropFilterAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { asWasmBackend, readFloats, wasmMatMul, writeFloats } from './wasmData.ts';
+
+/** Caps the unrolled patch matrix per matMul (in floats, 16 MB) so big inputs do not exhaust the WASM heap. */
+const MAX_PATCH_FLOATS = 1 << 22;
+
+interface Layout {
+  batch: number;
+  row: number;
+  col: number;
+  channel: number;
+}
+
+function layoutOf(channelsLast: boolean, height: number, width: number, channels: number): Layout {
+  return channelsLast
+    ? { batch: height * width * channels, row: width * channels, col: channels, channel: 1 }
+    : { batch: channels * height * width, row: width, col: 1, channel: height * width };
+}
+
+const conv2DBackpropFilter = (({ inputs, backend: anyBackend, attrs }) => {
+  const backend = asWasmBackend(anyBackend);
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  const channelsLast = info.dataFormat === 'channelsLast';
+  const xLayout = layoutOf(channelsLast, info.inHeight, info.inWidth, info.inChannels);
+  const dyLayout = layoutOf(channelsLast, info.outHeight, info.outWidth, info.outChannels);
+  const xValues = readFloats(backend, x);
+  const dyValues = readFloats(backend, dy);
+
+  const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
+  const outChannels = info.outChannels;
+  const positionsPerImage = info.outHeight * info.outWidth;
+  const totalPositions = info.batchSize * positionsPerImage;
+  const chunkPositions = Math.max(1, Math.min(totalPositions, Math.floor(MAX_PATCH_FLOATS / patchSize)));
+  const gradient = new Float32Array(patchSize * outChannels);
+
+  for (let start = 0; start < totalPositions; start += chunkPositions) {
+    const count = Math.min(chunkPositions, totalPositions - start);
+    const patches = new Float32Array(count * patchSize);
+    const dyRows = new Float32Array(count * outChannels);
+    for (let i = 0; i < count; i++) {
+      const position = start + i;
+      const b = Math.floor(position / positionsPerImage);
+      const withinImage = position - b * positionsPerImage;
+      const outRow = Math.floor(withinImage / info.outWidth);
+      const outCol = withinImage - outRow * info.outWidth;
+      let k = i * patchSize;
+      for (let fr = 0; fr < info.filterHeight; fr++) {
+        const inRow = outRow * info.strideHeight + fr - info.padInfo.top;
+        for (let fc = 0; fc < info.filterWidth; fc++) {
+          const inCol = outCol * info.strideWidth + fc - info.padInfo.left;
+          const inside = inRow >= 0 && inRow < info.inHeight && inCol >= 0 && inCol < info.inWidth;
+          const base = b * xLayout.batch + inRow * xLayout.row + inCol * xLayout.col;
+          for (let ci = 0; ci < info.inChannels; ci++, k++) {
+            patches[k] = inside ? xValues[base + ci * xLayout.channel] : 0;
+          }
+        }
+      }
+      const dyBase = b * dyLayout.batch + outRow * dyLayout.row + outCol * dyLayout.col;
+      for (let co = 0; co < outChannels; co++) {
+        dyRows[i * outChannels + co] = dyValues[dyBase + co * dyLayout.channel];
+      }
+    }
+    const partial = wasmMatMul(backend, patches, [count, patchSize], dyRows, [count, outChannels], true);
+    for (let j = 0; j < gradient.length; j++) gradient[j] += partial[j];
+  }
+  return writeFloats(backend, [...filterShape], gradient);
+}) as KernelFunc;
+
+export const conv2DBackpropFilterConfig: KernelConfig = {
+  kernelName: Conv2DBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropFilter,
+};
