@@ -1,0 +1,36 @@
+// Plain-text descriptions shared by the renderers (they escape the result for their own format).
+import type { Finding } from '../checks/types.ts';
+import { severityRank } from './conclusion.ts';
+import { finiteValues, formatNumber } from './numbers.ts';
+import type { SmokeSummary } from './types.ts';
+
+export function findingLocation(finding: Finding): string {
+  let location = finding.file;
+  if (finding.line !== undefined) location += `:${finding.line}`;
+  if (finding.line !== undefined && finding.column !== undefined) location += `:${finding.column}`;
+  return location;
+}
+
+/** Most severe first; the order checks reported in is kept within a severity. */
+export function sortBySeverity(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((finding, index) => ({ finding, index }))
+    .sort((a, b) => severityRank(b.finding.severity) - severityRank(a.finding.severity) || a.index - b.index)
+    .map(({ finding }) => finding);
+}
+
+export function describeSmoke(smoke: SmokeSummary): string {
+  const parts = [
+    smoke.backend,
+    `${smoke.steps} steps in ${formatNumber(smoke.seconds, 3)} s (${formatNumber(smoke.steps_per_second, 3)} steps/s)`,
+  ];
+  const loss = smoke.loss;
+  if (loss.length > 0) {
+    const nonFinite = loss.length - finiteValues(loss).length;
+    parts.push(`loss ${formatNumber(loss[0])} → ${formatNumber(loss[loss.length - 1])}`);
+    if (nonFinite > 0) parts.push(`${nonFinite} non-finite loss value${nonFinite === 1 ? '' : 's'}`);
+  }
+  if (smoke.val_loss.length > 0) parts.push(`val loss ${formatNumber(smoke.val_loss[smoke.val_loss.length - 1])}`);
+  if (smoke.lr_range) parts.push(`suggested lr ${formatNumber(smoke.lr_range.suggested, 3)}`);
+  return parts.join(' · ');
+}

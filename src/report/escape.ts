@@ -1,0 +1,74 @@
+// Escaping for text that comes from users (config names, paths, messages that quote config values).
+// Every renderer that embeds such text goes through one of these.
+
+/** Drops C0/C1 control characters (ANSI escapes included) except newline and tab. */
+export function stripControl(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    const isControl = code < 0x20 || (code >= 0x7f && code < 0xa0);
+    if (!isControl || ch === '\n' || ch === '\t') out += ch;
+  }
+  return out;
+}
+
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Safe inside XML/HTML text and quoted attributes. */
+export function escapeXml(text: string): string {
+  let out = '';
+  for (const ch of stripControl(text)) out += XML_ENTITIES[ch] ?? ch;
+  return out;
+}
+
+// Markdown punctuation that can start emphasis, links, code, tables, math or strikethrough.
+const MARKDOWN_SPECIAL = new Set(['\\', '`', '*', '_', '[', ']', '|', '~', '#', '!', '$', '{', '}']);
+
+// A zero-width space after `@` keeps GitHub from turning `@name` in a message into a mention.
+const ZERO_WIDTH_SPACE = '\u200b';
+
+/**
+ * Escapes text for one line of GitHub-flavoured markdown, including a table cell: HTML is
+ * neutralised, punctuation is backslash-escaped (GFM honours `\|` inside table cells), mentions are
+ * broken and newlines become `<br>` (or spaces with `newlines: 'space'`).
+ */
+export function escapeMarkdown(text: string, newlines: 'br' | 'space' = 'br'): string {
+  let out = '';
+  for (const ch of stripControl(text)) {
+    if (ch === '\n') out += newlines === 'br' ? '<br>' : ' ';
+    else if (ch === '\t') out += ' ';
+    else if (ch === '@') out += '@' + ZERO_WIDTH_SPACE;
+    else if (XML_ENTITIES[ch]) out += XML_ENTITIES[ch];
+    else if (MARKDOWN_SPECIAL.has(ch)) out += '\\' + ch;
+    else out += ch;
+  }
+  return out;
+}
+
+/** Escaped text shown in a monospace `<code>` element (a markdown code span cannot hold a table pipe). */
+export function markdownCode(text: string): string {
+  return `<code>${escapeMarkdown(text, 'space')}</code>`;
+}
+
+/**
+ * Text for a quoted Mermaid label: Mermaid strings cannot hold double quotes, and a backtick run could
+ * close the surrounding code fence.
+ */
+export function mermaidLabel(text: string): string {
+  let out = '';
+  for (const ch of stripControl(text)) {
+    if (ch === '"') out += "'";
+    else if (ch === '`' || ch === '\n' || ch === '\t') out += ' ';
+    else if (ch === '<') out += '‹';
+    else if (ch === '>') out += '›';
+    else out += ch;
+  }
+  return out;
+}
+
+/** Shortens to at most `max` characters, marking the cut. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+}

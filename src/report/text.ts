@@ -1,0 +1,105 @@
+// The terminal report: per config a header, its findings most severe first, a smoke line, and a
+// summary line with the counts and the verdict. ANSI colour only when asked for.
+import type { Severity } from '../config/types.ts';
+import type { Finding } from '../checks/types.ts';
+import { describeCounts } from './build.ts';
+import { describeSmoke, findingLocation, sortBySeverity } from './describe.ts';
+import { stripControl } from './escape.ts';
+import type { ConfigResult, Report } from './types.ts';
+
+export interface TextOptions {
+  color: boolean;
+  /** wrap messages at this many columns */
+  width?: number;
+}
+
+const DEFAULT_WIDTH = 100;
+const INDENT = '  ';
+const BADGE_WIDTH = 7;
+
+const ANSI = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+} as const;
+
+const BADGE: Record<Severity, { label: string; color: string }> = {
+  error: { label: 'ERROR', color: ANSI.red },
+  warning: { label: 'WARN', color: ANSI.yellow },
+  notice: { label: 'NOTICE', color: ANSI.cyan },
+};
+
+type Paint = (text: string, ...styles: string[]) => string;
+
+function painter(color: boolean): Paint {
+  return (text, ...styles) => (color && styles.length > 0 ? styles.join('') + text + ANSI.reset : text);
+}
+
+/** Words of `text` in lines of at most `width` columns (a longer word gets a line of its own). */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? `${line} ${word}` : word;
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+function renderFinding(finding: Finding, paint: Paint, width: number): string[] {
+  const badge = BADGE[finding.severity];
+  const pad = ' '.repeat(BADGE_WIDTH);
+  const bodyWidth = Math.max(20, width - INDENT.length - BADGE_WIDTH);
+  const lines = [
+    INDENT +
+      paint(badge.label.padEnd(BADGE_WIDTH - 1), ANSI.bold, badge.color) +
+      ' ' +
+      paint(clean(finding.id), ANSI.bold) +
+      '  ' +
+      paint(clean(findingLocation(finding)), ANSI.dim),
+  ];
+  for (const line of wrapText(clean(finding.message), bodyWidth)) lines.push(INDENT + pad + line);
+  if (finding.fix) {
+    for (const [i, line] of wrapText(`fix: ${clean(finding.fix)}`, bodyWidth).entries()) {
+      lines.push(INDENT + pad + (i === 0 ? paint('fix:', ANSI.green) + line.slice(4) : line));
+    }
+  }
+  return lines;
+}
+
+function renderResult(result: ConfigResult, paint: Paint, width: number): string[] {
+  const lines = [paint(clean(result.name), ANSI.bold) + '  ' + paint(clean(result.config), ANSI.dim)];
+  if (result.findings.length === 0) lines.push(INDENT + paint('✓ no findings', ANSI.green));
+  for (const finding of sortBySeverity(result.findings)) lines.push(...renderFinding(finding, paint, width));
+  if (result.smoke) lines.push(INDENT + paint('smoke: ', ANSI.dim) + clean(describeSmoke(result.smoke)));
+  return lines;
+}
+
+function clean(text: string): string {
+  return stripControl(text);
+}
+
+export function renderText(report: Report, options: TextOptions): string {
+  const paint = painter(options.color);
+  const width = options.width ?? DEFAULT_WIDTH;
+  const blocks = [paint(`nn-preflight ${clean(report.tool.version)}`, ANSI.dim)];
+  for (const result of report.results) blocks.push(renderResult(result, paint, width).join('\n'));
+  const configs = `${report.results.length} config${report.results.length === 1 ? '' : 's'}`;
+  const verdict =
+    report.conclusion === 'failure'
+      ? paint('✖ failure', ANSI.bold, ANSI.red)
+      : paint('✔ success', ANSI.bold, ANSI.green);
+  blocks.push(`${verdict} — ${describeCounts(report.counts)} in ${configs} (fail-on: ${report.failOn})`);
+  return blocks.join('\n\n') + '\n';
+}
