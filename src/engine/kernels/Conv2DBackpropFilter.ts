@@ -10,7 +10,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { asWasmBackend, readFloats, wasmMatMul, writeFloats } from './wasmData.ts';
+import { asWasmBackend, readFloats, wasmMatMul, writeFloats, type WasmBackendLike } from './wasmData.ts';
 
 /** Caps the unrolled patch matrix per matMul (in floats, 16 MB) so big inputs do not exhaust the WASM heap. */
 const MAX_PATCH_FLOATS = 1 << 22;
@@ -28,10 +28,20 @@ function layoutOf(channelsLast: boolean, height: number, width: number, channels
     : { batch: channels * height * width, row: width, col: 1, channel: height * width };
 }
 
-const conv2DBackpropFilter = (({ inputs, backend: anyBackend, attrs }) => {
-  const backend = asWasmBackend(anyBackend);
+const conv2DBackpropFilterKernel = (({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
+  return conv2DBackpropFilter(asWasmBackend(backend), x, dy, attrs as unknown as Conv2DBackpropFilterAttrs);
+}) as KernelFunc;
+
+/** `maxPatchFloats` bounds the unrolled patches held at once; inputs needing more are done in chunks. */
+export function conv2DBackpropFilter(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  dy: TensorInfo,
+  attrs: Conv2DBackpropFilterAttrs,
+  maxPatchFloats = MAX_PATCH_FLOATS,
+): TensorInfo {
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   const info = backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],
     filterShape,
@@ -52,7 +62,7 @@ const conv2DBackpropFilter = (({ inputs, backend: anyBackend, attrs }) => {
   const outChannels = info.outChannels;
   const positionsPerImage = info.outHeight * info.outWidth;
   const totalPositions = info.batchSize * positionsPerImage;
-  const chunkPositions = Math.max(1, Math.min(totalPositions, Math.floor(MAX_PATCH_FLOATS / patchSize)));
+  const chunkPositions = Math.max(1, Math.min(totalPositions, Math.floor(maxPatchFloats / patchSize)));
   const gradient = new Float32Array(patchSize * outChannels);
 
   for (let start = 0; start < totalPositions; start += chunkPositions) {
@@ -86,10 +96,10 @@ const conv2DBackpropFilter = (({ inputs, backend: anyBackend, attrs }) => {
     for (let j = 0; j < gradient.length; j++) gradient[j] += partial[j];
   }
   return writeFloats(backend, [...filterShape], gradient);
-}) as KernelFunc;
+}
 
 export const conv2DBackpropFilterConfig: KernelConfig = {
   kernelName: Conv2DBackpropFilter,
   backendName: 'wasm',
-  kernelFunc: conv2DBackpropFilter,
+  kernelFunc: conv2DBackpropFilterKernel,
 };
