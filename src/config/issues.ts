@@ -1,0 +1,211 @@
+// zod issues -> ConfigProblems that name the key, the line, what was expected and what was found.
+import type { z } from 'zod';
+import { closestName, type ConfigProblem } from './problems.ts';
+import type { SourceRange } from './types.ts';
+import { joinKeyPath } from './yaml-source.ts';
+
+type Issue = z.core.$ZodIssue;
+type Schema = z.ZodType;
+
+export interface IssueContext {
+  file: string;
+  ranges: Record<string, SourceRange>;
+  schema: Schema;
+  value: unknown;
+}
+
+export function issuesToProblems(issues: readonly Issue[], ctx: IssueContext): ConfigProblem[] {
+  return issues.flatMap((issue) => issueToProblems(issue, [], ctx));
+}
+
+/** The range of `keyPath`, or of its nearest parent that exists in the file. */
+export function locate(keyPath: string, ranges: Record<string, SourceRange>, preferKey = false): SourceRange | undefined {
+  let path = keyPath;
+  if (preferKey && ranges[`${path}#key`]) return ranges[`${path}#key`];
+  while (path !== '') {
+    if (ranges[path]) return ranges[path];
+    path = parentPath(path);
+  }
+  return undefined;
+}
+
+export function problemAt(
+  keyPath: string,
+  message: string,
+  ctx: { file: string; ranges: Record<string, SourceRange> },
+  extra: Partial<ConfigProblem> = {},
+  preferKey = false,
+): ConfigProblem {
+  const range = locate(keyPath, ctx.ranges, preferKey);
+  return {
+    message,
+    ...(keyPath !== '' ? { key: keyPath } : {}),
+    file: ctx.file,
+    ...(range ? { line: range.line, column: range.column } : {}),
+    ...extra,
+  };
+}
+
+function parentPath(path: string): string {
+  const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+  return cut <= 0 ? '' : path.slice(0, cut);
+}
+
+function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext): ConfigProblem[] {
+  const segments = [...prefix, ...issue.path];
+  const keyPath = segments.reduce<string>((acc, s) => joinKeyPath(acc, typeof s === 'number' ? s : String(s)), '');
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = allowedKeysAt(ctx.schema, segments, ctx.value);
+      return issue.keys.map((key) => {
+        const hint = closestName(key, allowed);
+        const suggestion = hint ? `; did you mean \`${hint}\`?` : allowed.length > 0 ? `; allowed keys here: ${allowed.join(', ')}` : '';
+        return problemAt(joinKeyPath(keyPath, key), `unknown key \`${key}\`${suggestion}`, ctx, {
+          expected: allowed.join(', '),
+          received: key,
+        }, true);
+      });
+    }
+    case 'invalid_union': {
+      if ('discriminator' in issue && issue.discriminator) {
+        const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
+        const layerType = (input as Record<string, unknown> | undefined)?.[issue.discriminator];
+        if (layerType === undefined) {
+          return [problemAt(parentPath(keyPath) || keyPath, `a layer needs a \`type\`, one of: ${options.join(', ')}`, ctx, { expected: options.join(', ') })];
+        }
+        const hint = typeof layerType === 'string' ? closestName(layerType, options) : undefined;
+        return [problemAt(keyPath, `unknown layer type \`${String(layerType)}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}; allowed types: ${options.join(', ')}`, ctx, {
+          expected: `one of ${options.join(', ')}`,
+          received: String(layerType),
+        })];
+      }
+      // Report the branch whose type matched the input (a mapping -> its key errors), else name all branches.
+      const branches = issue.errors;
+      const matching = branches.find((errs) => errs.length > 0 && !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0));
+      if (matching) return matching.flatMap((e) => issueToProblems(e, segments, ctx));
+      const expected = branches.flatMap((errs) => errs.filter((e) => e.code === 'invalid_type').map((e) => describeExpected((e as { expected: string }).expected)));
+      const list = [...new Set(expected)].join(' or ');
+      return [problemAt(keyPath, `\`${keyPath}\` must be ${list}, not ${describeValue(input)}`, ctx, { expected: list, received: describeValue(input) })];
+    }
+    case 'invalid_type': {
+      const expected = describeExpected(issue.expected);
+      if (input === undefined) {
+        return [problemAt(keyPath, `missing required key \`${keyPath}\` (${expected})`, ctx, { expected, received: 'nothing' })];
+      }
+      return [problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${describeValue(input)}`, ctx, { expected, received: describeValue(input) })];
+    }
+    case 'too_small':
+    case 'too_big': {
+      const expected = describeBound(issue);
+      return [problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${describeValue(input)}`, ctx, { expected, received: describeValue(input) })];
+    }
+    case 'invalid_value': {
+      const values = issue.values.map(String);
+      const hint = typeof input === 'string' ? closestName(input, values) : undefined;
+      const expected = values.length === 1 ? String(values[0]) : `one of ${values.join(', ')}`;
+      return [problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${describeValue(input)}${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, { expected, received: describeValue(input) })];
+    }
+    case 'custom': {
+      const params = (issue.params ?? {}) as { expected?: string; candidates?: string[] };
+      const hint = typeof input === 'string' && params.candidates ? closestName(input, params.candidates) : undefined;
+      const what = input === undefined || typeof input === 'object' ? '' : ` \`${String(input)}\``;
+      const tail = hint ? `; did you mean \`${hint}\`?` : params.expected ? `; expected ${params.expected}` : '';
+      return [problemAt(keyPath, `\`${keyPath}\`: ${issue.message}${what}${tail}`, ctx, {
+        ...(params.expected ? { expected: params.expected } : {}),
+        ...(input !== undefined ? { received: describeValue(input) } : {}),
+      })];
+    }
+    default:
+      return [problemAt(keyPath, `\`${keyPath}\`: ${issue.message}`, ctx)];
+  }
+}
+
+function describeExpected(expected: string): string {
+  switch (expected) {
+    case 'int':
+      return 'an integer';
+    case 'number':
+      return 'a number';
+    case 'string':
+      return 'a string';
+    case 'boolean':
+      return 'true or false';
+    case 'object':
+      return 'a mapping';
+    case 'array':
+      return 'a list';
+    case 'record':
+      return 'a mapping';
+    default:
+      return expected;
+  }
+}
+
+function describeBound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>): string {
+  const small = issue.code === 'too_small';
+  const bound = Number(small ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum);
+  const inclusive = issue.inclusive !== false;
+  if (issue.origin === 'array' || issue.origin === 'set') {
+    if ((issue as { exact?: boolean }).exact) return `a list of exactly ${bound} items`;
+    return small ? `a list of at least ${bound} item${bound === 1 ? '' : 's'}` : `a list of at most ${bound} items`;
+  }
+  if (issue.origin === 'string') return small ? `at least ${bound} characters long` : `at most ${bound} characters long`;
+  if (small) return inclusive ? `at least ${bound}` : `greater than ${bound}`;
+  return inclusive ? `at most ${bound}` : `less than ${bound}`;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list (${JSON.stringify(value).slice(0, 40)})`;
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}...` : value}" (a string)`;
+  if (typeof value === 'number' && !Number.isInteger(value)) return `${value} (a number)`;
+  return `${String(value)}`;
+}
+
+/** The keys the schema allows at `path`, following the actual value through unions (a layer's `type`). */
+function allowedKeysAt(schema: Schema, path: PropertyKey[], value: unknown): string[] {
+  let current: Schema | undefined = schema;
+  let data: unknown = value;
+  for (const segment of path) {
+    current = objectBranch(current, data);
+    if (!current) return [];
+    const def = defOf(current);
+    if (def.type === 'object') current = (def.shape as Record<string, Schema>)[String(segment)];
+    else if (def.type === 'array') current = def.element as Schema;
+    else if (def.type === 'record') current = def.valueType as Schema;
+    else return [];
+    data = data && typeof data === 'object' ? (data as Record<PropertyKey, unknown>)[segment as string] : undefined;
+  }
+  const objectSchema = objectBranch(current, data);
+  if (!objectSchema || defOf(objectSchema).type !== 'object') return [];
+  return Object.keys(defOf(objectSchema).shape as Record<string, unknown>);
+}
+
+function objectBranch(schema: Schema | undefined, data: unknown): Schema | undefined {
+  let current = schema;
+  for (let guard = 0; current && guard < 16; guard++) {
+    const def = defOf(current);
+    if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') current = def.innerType as Schema;
+    else if (def.type === 'pipe') current = def.in as Schema;
+    else if (def.type === 'union') current = pickUnionOption(def.options as Schema[], data);
+    else return current;
+  }
+  return current;
+}
+
+function pickUnionOption(options: Schema[], data: unknown): Schema | undefined {
+  const container = options.filter((o) => ['object', 'array', 'record'].includes(defOf(o).type as string));
+  if (container.length <= 1) return container[0];
+  const type = data && typeof data === 'object' ? (data as Record<string, unknown>).type : undefined;
+  return container.find((o) => {
+    const typeSchema = (defOf(o).shape as Record<string, Schema> | undefined)?.type;
+    const values = typeSchema ? (defOf(typeSchema).values as unknown[] | undefined) : undefined;
+    return values?.includes(type);
+  }) ?? container[0];
+}
+
+function defOf(schema: Schema): Record<string, unknown> & { type: string } {
+  return (schema as unknown as { _zod: { def: Record<string, unknown> & { type: string } } })._zod.def;
+}

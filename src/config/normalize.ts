@@ -1,0 +1,138 @@
+// A schema-valid raw config -> PreflightConfig: canonical names, Keras defaults, and the few rules
+// that span several keys (exactly one of layers/keras, a loss from somewhere, targets for tables).
+import path from 'node:path';
+import { buildLayerSpec } from './layers.ts';
+import { canonicalLoss, OPTIMIZER_DEFAULT_LEARNING_RATE, type OptimizerName } from './names.ts';
+import { problemAt } from './issues.ts';
+import type { ConfigProblem } from './problems.ts';
+import type { RawConfig } from './schema.ts';
+import type { DataSource, InputPreprocessing, LayerSpec, LayerType, ModelSpec, OptimizerSpec, PreflightConfig, SourceRange } from './types.ts';
+
+export const DEFAULT_BATCH_SIZE = 32;
+export const DEFAULT_SAMPLE_ROWS = 10_000;
+export const DEFAULT_SMOKE = { steps: 200, seed: 0, time_budget_s: 60 } as const;
+const DEFAULT_OPTIMIZER: OptimizerName = 'adam';
+const TABULAR_EXTENSIONS = new Set(['.csv', '.tsv', '.jsonl', '.ndjson', '.json']);
+
+interface Context {
+  file: string;
+  ranges: Record<string, SourceRange>;
+}
+
+export function layersModel(raw: RawConfig): ModelSpec {
+  const counters = new Map<string, number>();
+  const layers: LayerSpec[] = (raw.model.layers ?? []).map((rawLayer, index) => {
+    const args = rawLayer as Record<string, unknown> & { type: LayerType; name?: string };
+    const n = (counters.get(args.type) ?? 0) + 1;
+    counters.set(args.type, n);
+    return buildLayerSpec(args.type, args.name ?? `${args.type}_${n}`, args, `model.layers[${index}]`);
+  });
+  const first = raw.model.layers?.[0] as { input_shape?: number[]; input_dim?: number } | undefined;
+  const inputShape = raw.model.input_shape ?? first?.input_shape ?? (first?.input_dim !== undefined && first && (first as { type?: string }).type === 'dense' ? [first.input_dim] : undefined);
+  return { ...(inputShape ? { input_shape: inputShape } : {}), layers, origin: { kind: 'layers' }, unsupported: [] };
+}
+
+/** Cross-key rules that a per-key schema cannot express. */
+export function crossKeyProblems(raw: RawConfig, ctx: Context): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const hasLayers = raw.model.layers !== undefined;
+  const hasKeras = raw.model.keras !== undefined;
+  if (hasLayers === hasKeras) {
+    problems.push(problemAt('model', hasLayers
+      ? '`model` has both `layers` and `keras`; give exactly one'
+      : '`model` needs exactly one of `layers` (a list of layers) or `keras` (a model file)', ctx, { expected: 'layers or keras' }));
+  }
+  if (raw.data.train !== undefined && typeof raw.data.train === 'string' && raw.data.targets === undefined) {
+    const extension = path.extname(raw.data.train).toLowerCase();
+    if (TABULAR_EXTENSIONS.has(extension)) {
+      problems.push(problemAt('data.targets', `tabular data (\`${raw.data.train}\`) needs \`data.targets\`: the column(s) the model predicts`, ctx, { expected: 'a list of column names', received: 'nothing' }));
+    }
+  }
+  return problems;
+}
+
+export function normalizeConfig(
+  raw: RawConfig,
+  model: ModelSpec,
+  ctx: Context & { displayPath: string },
+): { ok: true; config: PreflightConfig } | { ok: false; problems: ConfigProblem[] } {
+  const compile = model.compile ?? {};
+  const lossName = raw.training?.loss !== undefined ? canonicalLoss(raw.training.loss) : compile.loss !== undefined ? canonicalLoss(compile.loss) ?? compile.loss : undefined;
+  if (lossName === undefined) {
+    const where = model.origin.kind === 'keras' ? ' (and the Keras file has no compile_config loss)' : '';
+    return { ok: false, problems: [problemAt('training.loss', `no loss given: set \`training.loss\`${where}`, ctx, { expected: 'a Keras loss name, e.g. mean_squared_error', received: 'nothing' })] };
+  }
+  const lossFromFile = raw.training?.loss === undefined || canonicalLoss(raw.training.loss) === canonicalLoss(compile.loss ?? '');
+
+  const { optimizer, optimizerLearningRate } = optimizerOf(raw, compile.optimizer);
+  const explicitRate = raw.training?.learning_rate ?? optimizerLearningRate ?? (raw.training?.optimizer === undefined ? compile.learning_rate : undefined);
+  const learningRate = explicitRate ?? OPTIMIZER_DEFAULT_LEARNING_RATE[optimizer.name as OptimizerName] ?? 0.001;
+
+  const config: PreflightConfig = {
+    version: 1,
+    name: raw.name ?? defaultName(ctx.displayPath),
+    ...(raw.task ? { task: raw.task } : {}),
+    data: {
+      train: dataSource(raw.data.train),
+      ...(raw.data.validation !== undefined ? { validation: dataSource(raw.data.validation) } : {}),
+      ...(raw.data.features !== undefined ? { features: asList(raw.data.features) } : {}),
+      ...(raw.data.targets !== undefined ? { targets: asList(raw.data.targets) } : {}),
+      sample: raw.data.sample ?? DEFAULT_SAMPLE_ROWS,
+    },
+    preprocessing: {
+      inputs: inputPreprocessing(raw.preprocessing?.inputs),
+      targets: raw.preprocessing?.targets ?? 'none',
+    },
+    model,
+    training: {
+      loss: lossName,
+      from_logits: raw.training?.from_logits ?? (lossFromFile ? compile.from_logits : undefined) ?? false,
+      optimizer,
+      learning_rate: learningRate,
+      learning_rate_explicit: explicitRate !== undefined,
+      batch_size: raw.training?.batch_size ?? DEFAULT_BATCH_SIZE,
+      ...(raw.training?.epochs !== undefined ? { epochs: raw.training.epochs } : {}),
+      weight_decay: raw.training?.weight_decay ?? 0,
+      early_stopping: raw.training?.early_stopping ?? false,
+    },
+    smoke: { ...DEFAULT_SMOKE, ...definedOnly(raw.smoke ?? {}) },
+    checks: { ...(raw.checks ?? {}) },
+  };
+  return { ok: true, config };
+}
+
+function optimizerOf(raw: RawConfig, fromFile: OptimizerSpec | undefined): { optimizer: OptimizerSpec; optimizerLearningRate?: number } {
+  const written = raw.training?.optimizer;
+  if (written === undefined) return { optimizer: fromFile ?? { name: DEFAULT_OPTIMIZER, args: {} } };
+  if (typeof written === 'string') return { optimizer: { name: written, args: {} } };
+  const { name, learning_rate, ...rest } = written as Record<string, unknown> & { name: string; learning_rate?: number };
+  const args = Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === 'number' || typeof v === 'boolean')) as Record<string, number | boolean>;
+  return { optimizer: { name, args }, ...(learning_rate !== undefined ? { optimizerLearningRate: learning_rate } : {}) };
+}
+
+function dataSource(raw: string | { x: string; y: string }): DataSource {
+  return typeof raw === 'string' ? { kind: 'path', path: raw } : { kind: 'arrays', x: raw.x, y: raw.y };
+}
+
+function asList(raw: string | string[]): string[] {
+  return typeof raw === 'string' ? [raw] : [...raw];
+}
+
+function inputPreprocessing(raw: NonNullable<RawConfig['preprocessing']>['inputs']): InputPreprocessing {
+  if (raw === undefined) return 'none';
+  if (typeof raw === 'string') return raw;
+  return { scale: raw.scale, shift: raw.shift ?? 0 };
+}
+
+function definedOnly<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** `models/housing.preflight.yml` -> `housing`; a bare `preflight.yml` takes its folder's name. */
+export function defaultName(displayPath: string): string {
+  const base = path.basename(displayPath).replace(/\.ya?ml$/i, '');
+  const stripped = base.replace(/\.?preflight$/i, '');
+  if (stripped !== '') return stripped;
+  const folder = path.basename(path.dirname(path.resolve(displayPath)));
+  return folder || base;
+}

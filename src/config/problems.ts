@@ -1,0 +1,59 @@
+// The loader's one error type: plain data that names the file, line and key, never an exception.
+
+export interface ConfigProblem {
+  message: string;
+  key?: string;
+  line?: number;
+  column?: number;
+  file?: string;
+  expected?: string;
+  received?: string;
+}
+
+export interface ConfigLimits {
+  maxAliases: number;
+  maxDepth: number;
+  maxLayers: number;
+  /** largest units/filters/embedding size one layer may ask for */
+  maxUnits: number;
+  /** largest config file, in bytes */
+  maxBytes: number;
+}
+
+export const DEFAULT_CONFIG_LIMITS: ConfigLimits = {
+  maxAliases: 100,
+  maxDepth: 64,
+  maxLayers: 1000,
+  maxUnits: 1_000_000,
+  maxBytes: 1024 * 1024,
+};
+
+/** Levenshtein distance, for "did you mean" hints on misspelt keys and names. */
+export function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(previous[j] + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
+
+/** The closest candidate when it is close enough to be a plausible typo. */
+export function closestName(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const tolerance = Math.max(2, Math.floor(word.length / 3));
+  return bestDistance <= tolerance ? best : undefined;
+}

@@ -1,0 +1,92 @@
+// Weights of a TF.js layers model (`weightsManifest` + .bin shards). They are optional: when the
+// shards are absent the model is still checked, just from fresh initial weights.
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileKind, resolveInsideRoot } from '../data/paths.ts';
+import type { ConfigProblem } from './problems.ts';
+import type { KerasWeights } from './types.ts';
+
+/** Refuse weight files beyond this: the smoke run is a check, not a place for large pretrained models. */
+export const MAX_WEIGHT_BYTES = 256 * 1024 * 1024;
+
+const BYTES_PER_DTYPE: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+const BYTES_PER_QUANTIZED: Record<string, number> = { uint8: 1, uint16: 2 };
+
+interface ManifestEntry {
+  name: string;
+  shape: number[];
+  dtype?: string;
+  quantization?: { dtype: string; scale?: number; min?: number };
+}
+
+export type WeightsResult = { ok: true; weights?: KerasWeights } | { ok: false; problems: ConfigProblem[] };
+
+/**
+ * Read the shards listed in `modelJson.weightsManifest`, resolved next to `modelFile` and inside `root`.
+ * Returns no weights (and no problem) when the manifest is absent or any shard is missing.
+ */
+export function loadTfjsWeights(modelJson: unknown, modelFile: string, root: string, displayFile: string): WeightsResult {
+  const manifest = (modelJson as { weightsManifest?: unknown } | null)?.weightsManifest;
+  if (!Array.isArray(manifest) || manifest.length === 0) return { ok: true };
+  const fail = (message: string): WeightsResult => ({ ok: false, problems: [{ message, file: displayFile, key: 'model.keras' }] });
+  const baseDir = path.dirname(modelFile);
+  const tensors: KerasWeights['tensors'] = [];
+  let totalBytes = 0;
+  for (const group of manifest) {
+    const paths = (group as { paths?: unknown }).paths;
+    const entries = (group as { weights?: unknown }).weights;
+    if (!Array.isArray(paths) || !Array.isArray(entries)) return fail('the TF.js weightsManifest has a group without `paths` and `weights`');
+    const buffers: Buffer[] = [];
+    for (const shard of paths) {
+      const resolved = resolveInsideRoot(root, baseDir, String(shard));
+      if (!resolved.ok) {
+        if (resolved.reason.endsWith('does not exist')) return { ok: true };
+        return fail(`weight shard refused: ${resolved.reason}`);
+      }
+      if (fileKind(resolved.absolute) !== 'file') return fail(`weight shard "${String(shard)}" is not a regular file`);
+      totalBytes += statSync(resolved.absolute).size;
+      if (totalBytes > MAX_WEIGHT_BYTES) return fail(`the weight files exceed ${MAX_WEIGHT_BYTES / 1024 / 1024} MiB`);
+      buffers.push(readFileSync(resolved.absolute));
+    }
+    const data = Buffer.concat(buffers);
+    let offset = 0;
+    for (const raw of entries as ManifestEntry[]) {
+      const size = Array.isArray(raw?.shape) ? raw.shape.reduce((a, b) => a * b, 1) : NaN;
+      if (typeof raw?.name !== 'string' || !Number.isInteger(size) || size < 0) return fail('the TF.js weightsManifest has an entry without a name and shape');
+      const decoded = decodeTensor(data, offset, size, raw);
+      if (typeof decoded === 'string') return fail(decoded);
+      tensors.push({ name: raw.name, shape: raw.shape, values: decoded.values });
+      offset = decoded.end;
+    }
+    if (offset !== data.length) return fail(`the weight shards hold ${data.length} bytes but the manifest describes ${offset}`);
+  }
+  return { ok: true, weights: { tensors } };
+}
+
+function decodeTensor(data: Buffer, offset: number, size: number, entry: ManifestEntry): { values: Float32Array; end: number } | string {
+  const values = new Float32Array(size);
+  const quantization = entry.quantization;
+  if (quantization) {
+    const width = BYTES_PER_QUANTIZED[quantization.dtype];
+    if (!width) return `weight "${entry.name}" uses ${quantization.dtype} quantization, which nn-preflight does not read`;
+    const end = offset + size * width;
+    if (end > data.length) return `the weight shards end before weight "${entry.name}"`;
+    const scale = quantization.scale ?? 1;
+    const min = quantization.min ?? 0;
+    for (let i = 0; i < size; i++) {
+      const q = width === 1 ? data.readUInt8(offset + i) : data.readUInt16LE(offset + 2 * i);
+      values[i] = q * scale + min;
+    }
+    return { values, end };
+  }
+  const dtype = entry.dtype ?? 'float32';
+  const width = BYTES_PER_DTYPE[dtype];
+  if (!width) return `weight "${entry.name}" has dtype ${dtype}, which nn-preflight does not read`;
+  const end = offset + size * width;
+  if (end > data.length) return `the weight shards end before weight "${entry.name}"`;
+  for (let i = 0; i < size; i++) {
+    const at = offset + i * width;
+    values[i] = dtype === 'float32' ? data.readFloatLE(at) : dtype === 'int32' ? data.readInt32LE(at) : data.readUInt8(at);
+  }
+  return { values, end };
+}

@@ -1,0 +1,131 @@
+// YAML text -> plain value plus a map from key paths to source ranges, refusing hostile input
+// (alias bombs, absurd nesting) before anything walks the tree.
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { SourceRange } from './types.ts';
+import type { ConfigProblem } from './problems.ts';
+
+export interface ParsedYaml {
+  value: unknown;
+  ranges: Record<string, SourceRange>;
+}
+
+export type YamlParseResult = { ok: true; parsed: ParsedYaml } | { ok: false; problems: ConfigProblem[] };
+
+export function parseYamlWithRanges(
+  text: string,
+  file: string,
+  limits: { maxAliases: number; maxDepth: number },
+): YamlParseResult {
+  // The yaml composer recurses per nesting level; count flow brackets first so `[[[[...` cannot blow the stack.
+  const flowDepth = maxFlowBracketDepth(text);
+  if (flowDepth > limits.maxDepth) {
+    return { ok: false, problems: [{ message: `the YAML nests deeper than ${limits.maxDepth} levels`, file, line: 1, column: 1 }] };
+  }
+  const lineCounter = new LineCounter();
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (error) {
+    return { ok: false, problems: [{ message: `the YAML could not be parsed: ${String(error)}`, file }] };
+  }
+  const toRange = (start: number, end: number): SourceRange => {
+    const a = lineCounter.linePos(start);
+    const b = lineCounter.linePos(end);
+    return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const at = toRange(e.pos[0], e.pos[1]);
+        return { message: `YAML syntax error: ${firstLine(e.message)}`, file, line: at.line, column: at.column };
+      }),
+    };
+  }
+  const depth = maxNodeDepth(doc.contents as Node | null);
+  if (depth > limits.maxDepth) {
+    return { ok: false, problems: [{ message: `the YAML nests deeper than ${limits.maxDepth} levels`, file, line: 1, column: 1 }] };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: limits.maxAliases });
+  } catch (error) {
+    const message = error instanceof ReferenceError
+      ? `the YAML uses too many aliases (more than ${limits.maxAliases}); a config never needs that many`
+      : `the YAML could not be read: ${firstLine(String(error))}`;
+    return { ok: false, problems: [{ message, file, line: 1, column: 1 }] };
+  }
+  const ranges: Record<string, SourceRange> = {};
+  collectRanges(doc.contents as Node | null, '', ranges, toRange);
+  return { ok: true, parsed: { value, ranges } };
+}
+
+/** `training.learning_rate`, `model.layers[1].units`: the path syntax findings use. */
+export function joinKeyPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return parent === '' ? key : `${parent}.${key}`;
+}
+
+function collectRanges(
+  node: Node | null,
+  path: string,
+  ranges: Record<string, SourceRange>,
+  toRange: (start: number, end: number) => SourceRange,
+): void {
+  // Iterative walk: depth was already bounded, but an explicit stack keeps this cheap and safe.
+  const stack: { node: Node | null; path: string }[] = [{ node, path }];
+  while (stack.length > 0) {
+    const { node: current, path: at } = stack.pop()!;
+    if (!current || isAlias(current)) continue;
+    if (current.range && at !== '') ranges[at] = toRange(current.range[0], current.range[1]);
+    if (isMap(current)) {
+      for (const item of current.items) {
+        if (!isPair(item) || !isScalar(item.key)) continue;
+        const childPath = joinKeyPath(at, String(item.key.value));
+        const keyNode = item.key;
+        if (keyNode.range) ranges[`${childPath}#key`] = toRange(keyNode.range[0], keyNode.range[1]);
+        if (item.value === null || item.value === undefined) {
+          if (keyNode.range) ranges[childPath] = toRange(keyNode.range[0], keyNode.range[1]);
+        } else {
+          stack.push({ node: item.value as Node, path: childPath });
+        }
+      }
+    } else if (isSeq(current)) {
+      current.items.forEach((item, index) => stack.push({ node: item as Node, path: joinKeyPath(at, index) }));
+    }
+  }
+}
+
+function maxNodeDepth(root: Node | null): number {
+  let max = 0;
+  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 1 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (depth > max) max = depth;
+    if (isMap(node)) {
+      for (const item of node.items) if (isPair(item)) stack.push({ node: item.value, depth: depth + 1 });
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return max;
+}
+
+function maxFlowBracketDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].trim();
+}
