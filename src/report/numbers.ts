@@ -6,8 +6,23 @@ export function formatNumber(value: number, digits = 4): string {
   if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  if (magnitude >= 1e6 || magnitude < 1e-4) return Number(value.toPrecision(digits)).toExponential();
+  if (magnitude >= 1e6 || magnitude < 1e-4) return value.toExponential(digits - 1).replace(/\.?0+e/, 'e');
   return String(Number(value.toPrecision(digits)));
+}
+
+/**
+ * Four significant digits written without an exponent, for parsers (Mermaid) that do not read
+ * `1e-7`; only meaningful for finite values.
+ */
+export function formatPlainDecimal(value: number, digits = 4): string {
+  if (!Number.isFinite(value) || value === 0) return formatNumber(value, digits);
+  // Rounding the largest doubles up overflows to Infinity; keep the value then.
+  const rounded = Number.isFinite(Number(value.toPrecision(digits))) ? Number(value.toPrecision(digits)) : value;
+  const magnitude = Math.abs(rounded);
+  if (magnitude >= 1e21) return BigInt(Math.round(rounded)).toString();
+  if (!String(rounded).includes('e')) return String(rounded);
+  const decimals = Math.min(100, Math.ceil(-Math.log10(magnitude)) + digits);
+  return rounded.toFixed(decimals).replace(/\.?0+$/, '');
 }
 
 /**

@@ -1,0 +1,225 @@
+// The JSON report (INTERFACES.md shape) and its strict reader for reports that come from an
+// untrusted run (a fork's pull request publishes its report through a second workflow).
+import { z } from 'zod';
+import type { Finding } from '../checks/types.ts';
+import { buildReport } from './build.ts';
+import type { ConfigResult, Report, SmokeSummary } from './types.ts';
+
+/** Limits on an untrusted report: enough for any honest run, small enough to render safely. */
+export const REPORT_LIMITS = {
+  documentChars: 10_000_000,
+  results: 500,
+  findingsPerResult: 1_000,
+  findingsTotal: 5_000,
+  seriesLength: 100_000,
+  evidenceChars: 50_000,
+  nestingDepth: 32,
+} as const;
+
+const MAX_DEPTH_MARK = '[nested too deeply]';
+const CIRCULAR_MARK = '[circular]';
+
+/**
+ * A JSON-safe copy: non-finite numbers become null (JSON has no NaN), typed arrays become arrays,
+ * bigints strings, cycles and very deep nesting a marker, and values JSON drops are dropped.
+ */
+export function toJsonValue(value: unknown, depth = 0, ancestors: object[] = []): unknown {
+  if (value === null) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object') return undefined;
+  if (ancestors.includes(value)) return CIRCULAR_MARK;
+  if (depth >= REPORT_LIMITS.nestingDepth) return MAX_DEPTH_MARK;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  const inner = [...ancestors, value];
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return Array.from(value as unknown as ArrayLike<number | bigint>, (item) => toJsonValue(item, depth + 1, inner));
+  }
+  if (Array.isArray(value)) return value.map((item) => toJsonValue(item, depth + 1, inner) ?? null);
+  const entries = value instanceof Map ? [...value.entries()].map(([k, v]) => [String(k), v] as const) : Object.entries(value);
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of entries) {
+    const converted = toJsonValue(item, depth + 1, inner);
+    if (converted !== undefined) out[key] = converted;
+  }
+  return out;
+}
+
+function findingJson(finding: Finding): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    id: finding.id,
+    severity: finding.severity,
+    title: finding.title,
+    message: finding.message,
+    fix: finding.fix,
+    file: finding.file,
+    line: finding.line ?? null,
+    evidence: toJsonValue(finding.evidence ?? {}),
+    docs: finding.docs,
+  };
+  if (finding.column !== undefined) json.column = finding.column;
+  if (finding.key !== undefined) json.key = finding.key;
+  if (finding.suggestion) json.suggestion = { line: finding.suggestion.line, replacement: finding.suggestion.replacement };
+  return json;
+}
+
+export function renderJson(report: Report): string {
+  const document = {
+    tool: { name: report.tool.name, version: report.tool.version },
+    results: report.results.map((result) => ({
+      config: result.config,
+      name: result.name,
+      findings: result.findings.map(findingJson),
+      smoke: result.smoke ? toJsonValue(result.smoke) : null,
+    })),
+    conclusion: report.conclusion,
+    counts: { ...report.counts },
+    fail_on: report.failOn,
+  };
+  return JSON.stringify(document, null, 2) + '\n';
+}
+
+const severitySchema = z.enum(['error', 'warning', 'notice']);
+const failOnSchema = z.enum(['error', 'warning', 'notice', 'never']);
+
+/** A string without control characters other than newline and tab. */
+function text(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'must not contain control characters');
+}
+
+function oneLine(max: number) {
+  return text(max).refine((s) => !s.includes('\n'), 'must be a single line');
+}
+
+/** JSON wrote non-finite numbers as null; they come back as NaN. */
+const seriesNumber = z.number().nullable().transform((n) => (n === null ? Number.NaN : n));
+const series = z.array(seriesNumber).max(REPORT_LIMITS.seriesLength);
+
+function nestingDepth(value: unknown, limit: number): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (limit <= 0) return 1;
+  let deepest = 0;
+  for (const item of Object.values(value)) deepest = Math.max(deepest, nestingDepth(item, limit - 1));
+  return deepest + 1;
+}
+
+const boundedObject = z.record(z.string().max(200), z.unknown()).superRefine((value, ctx) => {
+  if (JSON.stringify(value).length > REPORT_LIMITS.evidenceChars) {
+    ctx.addIssue({ code: 'custom', message: `must serialize to at most ${REPORT_LIMITS.evidenceChars} characters` });
+  }
+  if (nestingDepth(value, REPORT_LIMITS.nestingDepth + 1) > REPORT_LIMITS.nestingDepth) {
+    ctx.addIssue({ code: 'custom', message: `must nest at most ${REPORT_LIMITS.nestingDepth} levels` });
+  }
+});
+
+const findingSchema = z.strictObject({
+  id: z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a check id (lowercase letters, digits, dashes)'),
+  severity: severitySchema,
+  title: oneLine(300),
+  message: text(10_000),
+  fix: text(5_000),
+  file: oneLine(1_000),
+  line: z.number().int().min(1).nullable(),
+  column: z.number().int().min(1).optional(),
+  key: oneLine(300).optional(),
+  docs: oneLine(300),
+  evidence: boundedObject,
+  suggestion: z
+    .strictObject({ line: z.number().int().min(1), replacement: oneLine(2_000) })
+    .optional(),
+});
+
+const smokeSchema = z.strictObject({
+  backend: oneLine(50),
+  steps: z.number().int().min(0),
+  seconds: seriesNumber,
+  steps_per_second: seriesNumber,
+  loss: series,
+  val_loss: series,
+  val_steps: z.array(z.number().int().min(0)).max(REPORT_LIMITS.seriesLength),
+  lr_range: z.strictObject({ lrs: series, losses: series, suggested: seriesNumber }).optional(),
+  controls: boundedObject.optional(),
+});
+
+const documentSchema = z.strictObject({
+  tool: z.strictObject({ name: z.literal('nn-preflight'), version: oneLine(50) }),
+  results: z
+    .array(
+      z.strictObject({
+        config: oneLine(1_000),
+        name: oneLine(300),
+        findings: z.array(findingSchema).max(REPORT_LIMITS.findingsPerResult),
+        smoke: smokeSchema.nullable(),
+      }),
+    )
+    .max(REPORT_LIMITS.results)
+    .refine(
+      (results) => results.reduce((n, r) => n + r.findings.length, 0) <= REPORT_LIMITS.findingsTotal,
+      `must hold at most ${REPORT_LIMITS.findingsTotal} findings in all`,
+    ),
+  conclusion: z.enum(['success', 'failure']),
+  counts: z.strictObject({ error: z.number().int().min(0), warning: z.number().int().min(0), notice: z.number().int().min(0) }),
+  fail_on: failOnSchema,
+});
+
+type FindingDocument = z.infer<typeof findingSchema>;
+
+function toFinding(doc: FindingDocument): Finding {
+  const finding: Finding = {
+    id: doc.id,
+    severity: doc.severity,
+    title: doc.title,
+    message: doc.message,
+    fix: doc.fix,
+    file: doc.file,
+    docs: doc.docs,
+    evidence: doc.evidence,
+  };
+  if (doc.line !== null) finding.line = doc.line;
+  if (doc.column !== undefined) finding.column = doc.column;
+  if (doc.key !== undefined) finding.key = doc.key;
+  if (doc.suggestion) finding.suggestion = doc.suggestion;
+  return finding;
+}
+
+const MAX_ERROR_CHARS = 2_000;
+
+/**
+ * Reads a report written by `renderJson`, trusting nothing: strict shape, capped sizes, and the
+ * counts and conclusion must agree with the findings (so a report cannot claim success over errors).
+ */
+export function parseReportJson(source: string): Report | { error: string } {
+  if (source.length > REPORT_LIMITS.documentChars) {
+    return { error: `report is ${source.length} characters; at most ${REPORT_LIMITS.documentChars} are accepted` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(source);
+  } catch (error) {
+    return { error: `report is not valid JSON: ${(error as Error).message}` };
+  }
+  const parsed = documentSchema.safeParse(data);
+  if (!parsed.success) {
+    const details = z.prettifyError(parsed.error);
+    return { error: `report does not have the expected shape:\n${details.slice(0, MAX_ERROR_CHARS)}` };
+  }
+  const doc = parsed.data;
+  const results: ConfigResult[] = doc.results.map((result) => {
+    const configResult: ConfigResult = { config: result.config, name: result.name, findings: result.findings.map(toFinding) };
+    if (result.smoke) configResult.smoke = result.smoke as SmokeSummary;
+    return configResult;
+  });
+  const report = buildReport(results, doc.fail_on, doc.tool.version);
+  const counted = report.counts;
+  if (counted.error !== doc.counts.error || counted.warning !== doc.counts.warning || counted.notice !== doc.counts.notice) {
+    return { error: `report counts ${JSON.stringify(doc.counts)} do not match its findings ${JSON.stringify(counted)}` };
+  }
+  if (report.conclusion !== doc.conclusion) {
+    return { error: `report says "${doc.conclusion}" but its findings with fail-on "${doc.fail_on}" give "${report.conclusion}"` };
+  }
+  return report;
+}
