@@ -1,0 +1,29 @@
+import type { Evidence } from '../evidence/types.ts';
+import type { Check, FindingDraft } from './types.ts';
+import { fmt, staticMeta } from './shared.ts';
+
+export const NOTICE_MAJORITY = 0.9;
+export const WARNING_MAJORITY = 0.98;
+
+export const check: Check = {
+  meta: staticMeta('class-imbalance', 'One class dominates the labels', 'preprocessing', 'notice', ['data']),
+  run(evidence: Evidence): FindingDraft[] {
+    const labels = evidence.data?.labels;
+    if (!labels || evidence.task === 'regression') return [];
+    const fraction = labels.majorityFraction;
+    if (fraction === undefined || !Number.isFinite(fraction) || fraction < NOTICE_MAJORITY) return [];
+    const counts = labels.classCounts ?? {};
+    const majority = Object.entries(counts).reduce((a, b) => (b[1] > a[1] ? b : a), ['?', 0] as [string, number]);
+    const name = labels.encoding === 'one-hot' || labels.encoding === 'multi-hot' ? `column ${majority[0]}` : `class ${majority[0]}`;
+    return [{
+      severity: fraction >= WARNING_MAJORITY ? 'warning' : 'notice',
+      message:
+        `${name} holds ${fmt(fraction * 100)}% of the training labels (counts: ${Object.entries(counts).map(([k, v]) => `${k}: ${v}`).join(', ')}). ` +
+        `Above ${NOTICE_MAJORITY * 100}% a model can reach ${fmt(fraction * 100)}% accuracy by always predicting ${name}, and the loss rewards exactly that; ` +
+        'the minority classes are barely learned and accuracy hides it.',
+      fix: 'Weight the classes (class_weight ~ 1 / frequency), resample the minority, or judge the model by precision/recall or AUC rather than accuracy.',
+      key: evidence.source.ranges['data.targets'] ? 'data.targets' : 'data.train',
+      evidence: { majorityFraction: fraction, classCounts: counts, noticeAt: NOTICE_MAJORITY, warningAt: WARNING_MAJORITY },
+    }];
+  },
+};

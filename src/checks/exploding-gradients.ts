@@ -1,0 +1,38 @@
+import type { Evidence } from '../evidence/types.ts';
+import type { Check, FindingDraft } from './types.ts';
+import { fmt, median, probeKey, smokeMeta } from './shared.ts';
+import { firstLastGradientRatios, probesInOrder } from './smoke-stats.ts';
+
+/** First/last layer gradient-norm ratio beyond which early layers are blown up (AUTOTRAINER). */
+export const MAX_FIRST_LAST_RATIO = 70;
+/** A layer's gradient norm growing this much over the run is growth without bound. */
+export const MAX_GROWTH = 1e3;
+
+export const check: Check = {
+  meta: smokeMeta('exploding-gradients', 'Gradients explode', 'bad gradients', 'error'),
+  run(evidence: Evidence): FindingDraft[] {
+    const smoke = evidence.smoke;
+    if (!smoke) return [];
+    const ratio = median(firstLastGradientRatios(smoke));
+    let growth = { factor: Number.NaN, index: -1, name: '' };
+    for (const probe of probesInOrder(smoke)) {
+      const norms = probe.gradNorm.filter((v) => Number.isFinite(v) && v > 0);
+      if (norms.length < 2) continue;
+      const factor = norms[norms.length - 1] / norms[0];
+      if (!(factor <= growth.factor)) growth = { factor, index: probe.index, name: probe.name };
+    }
+    const ratioHigh = Number.isFinite(ratio) && ratio > MAX_FIRST_LAST_RATIO;
+    const growing = Number.isFinite(growth.factor) && growth.factor > MAX_GROWTH;
+    if (!ratioHigh && !growing) return [];
+    const first = probesInOrder(smoke)[0];
+    return [{
+      message:
+        (ratioHigh ? `The first layer's gradient norm is ${fmt(ratio)} times the last layer's (median over probe steps; expected at most ${MAX_FIRST_LAST_RATIO}). ` : '') +
+        (growing ? `Layer ${growth.name}'s gradient norm grew ${fmt(growth.factor)}x during the smoke run (expected under ${fmt(MAX_GROWTH)}x). ` : '') +
+        'Gradients that large make each step jump far past the minimum, so the loss oscillates or overflows to NaN.',
+      fix: 'Lower the learning rate, scale inputs and targets, use an initializer that matches the activation (he_normal for relu), or add gradient clipping / normalization layers.',
+      key: ratioHigh && first ? probeKey(evidence, first.index) : growing ? probeKey(evidence, growth.index) : 'model.layers',
+      evidence: { firstLastRatio: Number.isFinite(ratio) ? ratio : undefined, growth: Number.isFinite(growth.factor) ? growth.factor : undefined, layer: growing ? growth.name : first?.name, limits: { ratio: MAX_FIRST_LAST_RATIO, growth: MAX_GROWTH } },
+    }];
+  },
+};

@@ -1,0 +1,33 @@
+import type { Evidence } from '../evidence/types.ts';
+import type { Check, FindingDraft } from './types.ts';
+import { fmt, staticMeta } from './shared.ts';
+import { replaceValue } from './locate.ts';
+
+export const MAX_STD_RATIO = 100;
+/** Stds below this are constant columns; constant-feature reports those. */
+const CONSTANT_STD = 1e-8;
+
+export const check: Check = {
+  meta: staticMeta('feature-scale-spread', 'Feature scales differ by orders of magnitude', 'normalization', 'warning', ['data']),
+  run(evidence: Evidence): FindingDraft[] {
+    const data = evidence.data;
+    if (!data) return [];
+    const varying = data.train.processed.filter((f) => Number.isFinite(f.std) && f.std > CONSTANT_STD);
+    if (varying.length < 2) return [];
+    const widest = varying.reduce((a, b) => (b.std > a.std ? b : a));
+    const narrowest = varying.reduce((a, b) => (b.std < a.std ? b : a));
+    const ratio = widest.std / narrowest.std;
+    if (ratio <= MAX_STD_RATIO) return [];
+    const standardized = evidence.config.preprocessing.inputs === 'standardize';
+    return [{
+      message:
+        `After preprocessing, feature ${widest.name} has std ${fmt(widest.std)} while ${narrowest.name} has std ${fmt(narrowest.std)}: ` +
+        `a ratio of ${fmt(ratio)}, expected at most ${MAX_STD_RATIO}. One learning rate cannot suit both: the wide feature dominates the first layer ` +
+        `and its gradients, and the narrow one is learned hundreds of times more slowly.`,
+      fix: 'Scale every feature to a common range: standardize each column with its own training mean and std (`inputs: standardize`).',
+      key: 'preprocessing.inputs',
+      evidence: { ratio, expectedMax: MAX_STD_RATIO, widest: { name: widest.name, std: widest.std }, narrowest: { name: narrowest.name, std: narrowest.std } },
+      suggestion: standardized ? undefined : replaceValue(evidence.source, 'preprocessing.inputs', 'standardize'),
+    }];
+  },
+};

@@ -1,0 +1,27 @@
+import type { Evidence } from '../evidence/types.ts';
+import type { Check, FindingDraft } from './types.ts';
+import { fmt, smokeMeta } from './shared.ts';
+
+/** Real inputs must beat zeroed inputs by more than this fraction of the zeroed loss. */
+export const MIN_GAIN = 0.05;
+export const SIGNIFICANCE = 0.05;
+
+export const check: Check = {
+  meta: smokeMeta('input-independent', 'Model ignores its inputs', 'check results', 'warning'),
+  run(evidence: Evidence): FindingDraft[] {
+    const zeroed = evidence.smoke?.controls.zeroedInputs;
+    if (!zeroed || !Number.isFinite(zeroed.realFinal) || !Number.isFinite(zeroed.zeroedFinal) || zeroed.zeroedFinal <= 0) return [];
+    const gain = (zeroed.zeroedFinal - zeroed.realFinal) / zeroed.zeroedFinal;
+    const significant = Number.isFinite(zeroed.pValue) && zeroed.pValue < SIGNIFICANCE;
+    if (gain > MIN_GAIN && significant) return [];
+    return [{
+      message:
+        `Training on the real inputs reached a loss of ${fmt(zeroed.realFinal)}, and training on all-zero inputs reached ${fmt(zeroed.zeroedFinal)}: ` +
+        `the inputs improved the loss by ${fmt(gain * 100)}% (expected more than ${MIN_GAIN * 100}%, p = ${fmt(zeroed.pValue)}). ` +
+        'The model predicts as well without looking at its inputs, so either the labels do not depend on these features, rows and labels are misaligned, or the inputs never reach the model.',
+      fix: 'Check that each label belongs to its row (shuffling features and labels separately breaks this), that the feature columns are the ones you meant, and that the inputs are not all zero or constant after preprocessing.',
+      key: 'data.train',
+      evidence: { realFinal: zeroed.realFinal, zeroedFinal: zeroed.zeroedFinal, gain, pValue: zeroed.pValue },
+    }];
+  },
+};

@@ -1,0 +1,77 @@
+import type { Evidence, LabelSummary } from '../evidence/types.ts';
+import type { Check, FindingDraft } from './types.ts';
+import { fmt, staticMeta } from './shared.ts';
+import { replaceValue } from './locate.ts';
+
+function isIntegerIds(labels: LabelSummary): boolean {
+  return (labels.encoding === 'class-ids' || labels.encoding === 'binary') && labels.width === 1;
+}
+
+function targetColumn(evidence: Evidence): string {
+  return evidence.data?.train.split.targetNames.join(', ') || 'the target';
+}
+
+export const check: Check = {
+  meta: staticMeta('label-encoding-mismatch', 'Labels do not fit the loss and output', 'preprocessing', 'error', ['data']),
+  run(evidence: Evidence): FindingDraft[] {
+    const data = evidence.data;
+    if (!data) return [];
+    const labels = data.labels;
+    const { loss } = evidence.config.training;
+    const units = evidence.model.outputUnits;
+    const oneHotInPipeline = evidence.config.preprocessing.targets === 'one_hot';
+    const column = targetColumn(evidence);
+    const source = evidence.source;
+
+    if (loss === 'categorical_crossentropy' && isIntegerIds(labels) && !oneHotInPipeline) {
+      return [{
+        message:
+          `categorical_crossentropy expects one-hot label rows of width ${units}, but ${column} holds integer class ids ` +
+          `(${fmt(labels.min)} to ${fmt(labels.max)}, one column). Keras either fails on the shape or broadcasts the ids against the ${units} outputs, ` +
+          'which trains on a meaningless target.',
+        fix: 'Use `loss: sparse_categorical_crossentropy` for integer class ids, or one-hot encode the labels (`targets: one_hot`).',
+        key: 'training.loss',
+        evidence: { loss, encoding: labels.encoding, labelWidth: labels.width, outputUnits: units, min: labels.min, max: labels.max },
+        suggestion: replaceValue(source, 'training.loss', 'sparse_categorical_crossentropy'),
+      }];
+    }
+    if (loss === 'sparse_categorical_crossentropy' && (labels.encoding === 'one-hot' || labels.encoding === 'multi-hot')) {
+      return [{
+        message:
+          `sparse_categorical_crossentropy expects one integer class id per row, but the labels are ${labels.encoding} rows of width ${labels.width}.`,
+        fix: 'Use `loss: categorical_crossentropy` for one-hot labels (or store the class index instead of the one-hot row).',
+        key: 'training.loss',
+        evidence: { loss, encoding: labels.encoding, labelWidth: labels.width, outputUnits: units },
+        suggestion: replaceValue(source, 'training.loss', 'categorical_crossentropy'),
+      }];
+    }
+    if (loss === 'sparse_categorical_crossentropy' && isIntegerIds(labels) && labels.max >= units) {
+      const oneBased = labels.min === 1 && labels.max === units;
+      return [{
+        message: oneBased
+          ? `${column} holds labels 1..${fmt(labels.max)} while the output has ${units} units, which sparse_categorical_crossentropy reads as class ids 0..${units - 1}. ` +
+            `Label ${fmt(labels.max)} has no output unit (and unit 0 is never a target), so training reads out of range or fails.`
+          : `${column} holds class ids up to ${fmt(labels.max)}, but the output has only ${units} units (ids 0..${units - 1}). ` +
+            'A class id without its output unit makes the loss read out of range (NaN or a crash).',
+        fix: oneBased
+          ? 'Shift the labels to start at 0 (subtract 1 in your pipeline and in the data), keeping the output width.'
+          : `Give the output layer ${fmt(labels.max + 1)} units, or remap the labels to 0..${units - 1}.`,
+        key: evidence.source.ranges['data.targets'] ? 'data.targets' : 'training.loss',
+        evidence: { loss, min: labels.min, max: labels.max, classes: labels.classes, outputUnits: units, oneBased },
+      }];
+    }
+    if (loss === 'binary_crossentropy' && (labels.min < 0 || labels.max > 1)) {
+      return [{
+        message:
+          `binary_crossentropy needs labels in [0, 1], but ${column} ranges from ${fmt(labels.min)} to ${fmt(labels.max)}. ` +
+          'Outside [0, 1] the loss is unbounded below and training pushes the outputs to the ends instead of fitting.',
+        fix: labels.encoding === 'class-ids'
+          ? 'For more than two classes use a softmax output with `loss: sparse_categorical_crossentropy`; for two classes map the labels to 0 and 1.'
+          : 'Map the labels to 0 and 1 (e.g. -1/1 -> 0/1) before training.',
+        key: 'training.loss',
+        evidence: { loss, min: labels.min, max: labels.max, encoding: labels.encoding },
+      }];
+    }
+    return [];
+  },
+};

@@ -1,0 +1,39 @@
+import type { Evidence } from '../evidence/types.ts';
+import type { Check, FindingDraft } from './types.ts';
+import { fmt, smokeMeta } from './shared.ts';
+import { finalLoss, startLoss } from './smoke-stats.ts';
+
+/** The loss must end below this fraction of its start. */
+export const MAX_END_FRACTION = 0.9;
+/** ...and clearly below the trivial baseline (predict the mean / the class prior). */
+export const BASELINE_MARGIN = 0.98;
+const MIN_STEPS = 10;
+
+export const check: Check = {
+  meta: smokeMeta('loss-not-decreasing', 'Loss does not decrease', 'check results', 'error'),
+  run(evidence: Evidence): FindingDraft[] {
+    const smoke = evidence.smoke;
+    if (!smoke || smoke.steps < MIN_STEPS) return [];
+    // A NaN loss is non-finite-loss's finding; "not decreasing" would only repeat it.
+    if (smoke.firstNonFinite || smoke.loss.some((v) => !Number.isFinite(v))) return [];
+    const start = startLoss(smoke);
+    const end = finalLoss(smoke.loss);
+    if (!Number.isFinite(start) || !Number.isFinite(end)) return [];
+    const baseline = smoke.controls.baseline;
+    const notFalling = end > MAX_END_FRACTION * start;
+    const noBetterThanBaseline = Number.isFinite(baseline.loss) && end >= BASELINE_MARGIN * baseline.loss;
+    if (!notFalling && !noBetterThanBaseline) return [];
+    const baselineName = baseline.kind === 'mean' ? 'predicting the mean target' : 'predicting the class frequencies';
+    return [{
+      message:
+        `Over ${smoke.steps} smoke steps the training loss went from ${fmt(start)} to ${fmt(end)} ` +
+        (notFalling ? `(${fmt((end / start) * 100)}% of its start; expected below ${MAX_END_FRACTION * 100}%)` : '') +
+        (notFalling && noBetterThanBaseline ? ' and ' : '') +
+        (noBetterThanBaseline ? `no better than ${baselineName}, which scores ${fmt(baseline.loss)}` : '') +
+        '. The model is not learning anything from the inputs yet; the other findings usually name the reason.',
+      fix: 'Check the other findings first (learning rate, scaling, activations, labels). If none apply, verify that the labels belong to their rows.',
+      key: 'training',
+      evidence: { startLoss: start, finalLoss: end, baselineLoss: baseline.loss, baselineKind: baseline.kind, steps: smoke.steps },
+    }];
+  },
+};

@@ -1,0 +1,24 @@
+import type { Evidence } from '../evidence/types.ts';
+import type { Check, FindingDraft } from './types.ts';
+import { layerKey, smokeMeta } from './shared.ts';
+
+export const check: Check = {
+  meta: smokeMeta('non-finite-loss', 'Loss, gradient or weight became NaN or Inf', 'bad gradients', 'error'),
+  run(evidence: Evidence): FindingDraft[] {
+    const smoke = evidence.smoke;
+    if (!smoke) return [];
+    const lossStep = smoke.loss.findIndex((v) => !Number.isFinite(v));
+    const first = smoke.firstNonFinite ?? (lossStep >= 0 ? { step: lossStep, where: 'loss' as const } : undefined);
+    if (!first) return [];
+    const layer = first.layer ? evidence.model.layers.find((l) => l.layer.name === first.layer)?.layer : undefined;
+    const lastFinite = [...smoke.loss.slice(0, first.step)].reverse().find(Number.isFinite);
+    return [{
+      message:
+        `The smoke run produced a non-finite ${first.where}${first.layer ? ` in layer ${first.layer}` : ''} at step ${first.step} of ${smoke.plannedSteps}` +
+        `${lastFinite !== undefined ? ` (the last finite loss was ${lastFinite})` : ''}. From that step on every weight update is NaN, so real training would silently produce a useless model.`,
+      fix: 'Look for the cause in the other findings: a learning rate too high, unscaled inputs or targets, missing values, or a large initialization. Lower the learning rate first if nothing else is flagged.',
+      key: layer ? layerKey(layer) : 'training.learning_rate',
+      evidence: { step: first.step, where: first.where, layer: first.layer, lastFiniteLoss: lastFinite },
+    }];
+  },
+};

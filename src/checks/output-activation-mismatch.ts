@@ -1,0 +1,105 @@
+import type { Evidence } from '../evidence/types.ts';
+import type { Check, FindingDraft, LineSuggestion } from './types.ts';
+import { activationKeyOf, CROSSENTROPY_LOSSES, finalActivationName, outputActivationLayer, REGRESSION_LOSSES, staticMeta } from './shared.ts';
+import { replaceValue, setFlowMapValue } from './locate.ts';
+
+const PROBABILITY_OUTPUTS = new Set(['sigmoid', 'softmax']);
+
+function activationSuggestion(evidence: Evidence, activation: string): LineSuggestion | undefined {
+  const layer = outputActivationLayer(evidence)?.layer;
+  if (!layer?.keyPath) return undefined;
+  return setFlowMapValue(evidence.source, layer.keyPath, 'activation', activation) ?? replaceValue(evidence.source, `${layer.keyPath}.activation`, activation);
+}
+
+// Sigmoid on unbounded regression targets is left to target-out-of-activation-range, which names the numbers.
+export const check: Check = {
+  meta: staticMeta('output-activation-mismatch', 'Output activation does not fit the loss', 'final activation', 'error'),
+  run(evidence: Evidence): FindingDraft[] {
+    const { loss, from_logits: fromLogits } = evidence.config.training;
+    const activation = finalActivationName(evidence);
+    const units = evidence.model.outputUnits;
+    const labels = evidence.data?.labels;
+    const key = activationKeyOf(outputActivationLayer(evidence));
+    const base = { loss, activation, outputUnits: units, fromLogits };
+
+    if (evidence.model.finalActivation.split('+').filter((a) => a === 'softmax').length > 1) {
+      return [{
+        message: 'The output applies softmax twice. The second softmax squashes probabilities that already sum to 1 into a nearly uniform vector, so the loss barely responds to the weights.',
+        fix: 'Keep one softmax: remove the extra `activation: softmax` layer, or make the dense layer linear.',
+        key,
+        evidence: { ...base, finalActivation: evidence.model.finalActivation },
+      }];
+    }
+    if (activation === 'softmax' && units === 1) {
+      return [{
+        message: 'The output layer is softmax over 1 unit. Softmax normalizes across units, so a single unit always outputs exactly 1: the prediction never depends on the input and the gradient is zero.',
+        fix: 'For a binary task use one unit with `activation: sigmoid` and binary_crossentropy; for C classes use C softmax units.',
+        key,
+        evidence: base,
+        suggestion: activationSuggestion(evidence, 'sigmoid'),
+      }];
+    }
+    if (CROSSENTROPY_LOSSES.has(loss) && !fromLogits && !PROBABILITY_OUTPUTS.has(activation)) {
+      const wanted = loss === 'binary_crossentropy' ? 'sigmoid' : 'softmax';
+      return [{
+        message:
+          `The output activation is ${activation}, but ${loss} with from_logits: false expects probabilities (${wanted} outputs in [0, 1]). ` +
+          'The loss clips the raw outputs to [1e-7, 1 - 1e-7], so most outputs give a constant loss and a zero gradient.',
+        fix: `Use \`activation: ${wanted}\` on the output layer, or keep it linear and set \`from_logits: true\` under training.`,
+        key,
+        evidence: { ...base, expected: wanted },
+        suggestion: activationSuggestion(evidence, wanted) ?? replaceValue(evidence.source, 'training.from_logits', 'true'),
+      }];
+    }
+    if (CROSSENTROPY_LOSSES.has(loss) && fromLogits && PROBABILITY_OUTPUTS.has(activation)) {
+      return [{
+        severity: 'warning',
+        message: `from_logits: true tells ${loss} to apply ${activation} itself, but the output already applies ${activation}: the probabilities are squashed twice, which flattens the loss and slows learning.`,
+        fix: 'Either set `from_logits: false`, or make the output layer linear.',
+        key: 'training.from_logits',
+        evidence: base,
+        suggestion: replaceValue(evidence.source, 'training.from_logits', 'false'),
+      }];
+    }
+    if (activation === 'sigmoid' && loss === 'categorical_crossentropy' && units > 1) {
+      return [{
+        message: `categorical_crossentropy expects ${units} outputs that sum to 1, but the output is ${units} independent sigmoids. The loss only rewards raising the true class and never pushes the others down, so the scores are not comparable.`,
+        fix: 'Use `activation: softmax` with categorical_crossentropy (or sigmoid with binary_crossentropy for multi-label targets).',
+        key,
+        evidence: base,
+        suggestion: activationSuggestion(evidence, 'softmax'),
+      }];
+    }
+    if (activation === 'softmax' && labels?.encoding === 'multi-hot') {
+      return [{
+        message: `${labels.multiHotRows ?? 'Some'} label rows hold several 1s (multi-label), but softmax makes the ${units} outputs compete and sum to 1, so two true labels can each reach at most 0.5.`,
+        fix: 'For multi-label targets use `activation: sigmoid` with binary_crossentropy.',
+        key,
+        evidence: { ...base, multiHotRows: labels.multiHotRows },
+        suggestion: activationSuggestion(evidence, 'sigmoid'),
+      }];
+    }
+    if (activation === 'softmax' && loss === 'binary_crossentropy' && units > 1 && labels?.encoding === 'one-hot') {
+      return [{
+        message: `The labels are one-hot rows over ${units} classes (one class per row) but the loss is binary_crossentropy, which scores each unit as an independent yes/no question instead of one choice among ${units}.`,
+        fix: 'Use `loss: categorical_crossentropy` with a softmax output for one-hot multiclass labels.',
+        key: 'training.loss',
+        evidence: { ...base, encoding: labels.encoding },
+        suggestion: replaceValue(evidence.source, 'training.loss', 'categorical_crossentropy'),
+      }];
+    }
+    const classIdLabels = labels ? (labels.encoding === 'class-ids' || labels.encoding === 'binary') && labels.width === 1 : evidence.task === 'multiclass';
+    if (activation === 'softmax' && REGRESSION_LOSSES.has(loss) && units > 1 && classIdLabels) {
+      return [{
+        message:
+          `A ${units}-unit softmax output is trained with ${loss} against ${labels ? `one column of class ids (${labels.min} to ${labels.max})` : 'class ids'}. ` +
+          `Softmax outputs lie in [0, 1] and sum to 1, so they can never equal a class id; the loss compares each id against all ${units} probabilities and the model learns nothing useful.`,
+        fix: 'Use `loss: sparse_categorical_crossentropy` for integer class ids with a softmax output.',
+        key: 'training.loss',
+        evidence: { ...base, labelMin: labels?.min, labelMax: labels?.max },
+        suggestion: replaceValue(evidence.source, 'training.loss', 'sparse_categorical_crossentropy'),
+      }];
+    }
+    return [];
+  },
+};

@@ -1,0 +1,23 @@
+import type { Evidence } from '../evidence/types.ts';
+import type { Check, FindingDraft } from './types.ts';
+import { fmt, probeKey, smokeMeta } from './shared.ts';
+
+export const MAX_SATURATED_FRACTION = 0.5;
+
+export const check: Check = {
+  meta: smokeMeta('saturated-activations', 'Sigmoid/tanh units saturated', 'bad gradients', 'warning'),
+  run(evidence: Evidence): FindingDraft[] {
+    const smoke = evidence.smoke;
+    if (!smoke) return [];
+    return smoke.layers
+      .filter((p) => p.saturatedFraction !== undefined && Number.isFinite(p.saturatedFraction) && p.saturatedFraction > MAX_SATURATED_FRACTION)
+      .map((p) => ({
+        message:
+          `${fmt(p.saturatedFraction! * 100)}% of the units in layer ${p.name} (${p.activation}) sit in saturation, pre-activation beyond +-5 on most of the batch (expected at most ${MAX_SATURATED_FRACTION * 100}%). ` +
+          'There the activation is flat, its slope near 0, so almost no gradient flows through these units.',
+        fix: 'Scale the inputs, use glorot_uniform initialization for sigmoid/tanh layers, lower the learning rate, or switch hidden layers to relu.',
+        key: probeKey(evidence, p.index),
+        evidence: { layer: p.name, saturatedFraction: p.saturatedFraction, limit: MAX_SATURATED_FRACTION },
+      }));
+  },
+};

@@ -1,0 +1,53 @@
+import type { Evidence, ProcessedFeature } from '../evidence/types.ts';
+import type { Check, FindingDraft } from './types.ts';
+import { fmt, nameList, staticMeta } from './shared.ts';
+
+/** |validation mean - train mean| in train stds beyond which the splits do not share a scale. */
+export const MAX_MEAN_SHIFT_STDS = 3;
+export const MAX_STD_RATIO = 10;
+
+interface Shift {
+  name: string;
+  trainMean: number;
+  trainStd: number;
+  validationMean: number;
+  validationStd: number;
+  meanShiftStds: number;
+  stdRatio: number;
+}
+
+function shiftOf(train: ProcessedFeature, validation: ProcessedFeature): Shift | undefined {
+  if (![train.mean, train.std, validation.mean, validation.std].every(Number.isFinite) || train.std <= 0) return undefined;
+  const meanShiftStds = Math.abs(validation.mean - train.mean) / train.std;
+  const stdRatio = validation.std / train.std;
+  if (meanShiftStds <= MAX_MEAN_SHIFT_STDS && stdRatio <= MAX_STD_RATIO && stdRatio >= 1 / MAX_STD_RATIO) return undefined;
+  return { name: train.name, trainMean: train.mean, trainStd: train.std, validationMean: validation.mean, validationStd: validation.std, meanShiftStds, stdRatio };
+}
+
+export const check: Check = {
+  meta: staticMeta('validation-distribution-shift', 'Validation features are scaled differently from training', 'preprocessing', 'warning', ['data']),
+  run(evidence: Evidence): FindingDraft[] {
+    const data = evidence.data;
+    if (!data?.validation) return [];
+    const validationByName = new Map(data.validation.processed.map((f) => [f.name, f]));
+    const shifts = data.train.processed
+      .map((t) => {
+        const v = validationByName.get(t.name);
+        return v ? shiftOf(t, v) : undefined;
+      })
+      .filter((s): s is Shift => s !== undefined);
+    if (shifts.length === 0) return [];
+    const worst = shifts.reduce((a, b) => (b.meanShiftStds > a.meanShiftStds ? b : a));
+    return [{
+      message:
+        `${shifts.length} of ${data.train.processed.length} features are distributed differently in ${data.validation.split.file} than in training: ` +
+        `${nameList(shifts.map((s) => s.name))}. ${worst.name} has train mean ${fmt(worst.trainMean)} (std ${fmt(worst.trainStd)}) but validation mean ` +
+        `${fmt(worst.validationMean)} (std ${fmt(worst.validationStd)}), ${fmt(worst.meanShiftStds)} train stds apart and a std ratio of ${fmt(worst.stdRatio)}; ` +
+        `expected within ${MAX_MEAN_SHIFT_STDS} stds and a ratio between ${1 / MAX_STD_RATIO} and ${MAX_STD_RATIO}. ` +
+        'Usually one split was normalized and the other was not, so validation scores say nothing about the trained model.',
+      fix: 'Apply the same preprocessing, fitted on the training split, to every split (for example, standardize both files with the training mean and std).',
+      key: 'data.validation',
+      evidence: { features: shifts, expected: { maxMeanShiftStds: MAX_MEAN_SHIFT_STDS, maxStdRatio: MAX_STD_RATIO } },
+    }];
+  },
+};
