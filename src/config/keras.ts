@@ -119,7 +119,7 @@ export function parseKerasModel(json: unknown, file: string): KerasParseResult {
 /** Keras argument dialects -> the snake_case arguments buildLayerSpec expects. */
 function translateArgs(type: LayerType, config: Json): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  const copy = ['units', 'filters', 'kernel_size', 'strides', 'padding', 'pool_size', 'rate', 'return_sequences', 'input_dim', 'output_dim', 'target_shape', 'use_bias', 'reset_after', 'momentum', 'epsilon', 'center', 'scale', 'dropout', 'recurrent_dropout', 'mask_zero'];
+  const copy = ['units', 'filters', 'kernel_size', 'strides', 'padding', 'pool_size', 'rate', 'return_sequences', 'input_dim', 'output_dim', 'target_shape', 'use_bias', 'reset_after', 'momentum', 'epsilon', 'center', 'scale', 'dropout', 'recurrent_dropout', 'mask_zero', 'trainable'];
   for (const key of copy) if (config[key] !== undefined && config[key] !== null) args[key] = config[key];
   if (config.activation !== undefined) args.activation = activationName(config.activation);
   if (config.recurrent_activation !== undefined) args.recurrent_activation = activationName(config.recurrent_activation);

@@ -67,6 +67,8 @@ export function buildLayerSpec(type: LayerType, name: string, args: Record<strin
   for (const [key, value] of Object.entries(args)) {
     if (!SPEC_KEYS.has(key) && value !== undefined && value !== null) extra[key] = value;
   }
+  // Frozen layers change the trainable parameter count, so the flag survives normalization.
+  if (args.trainable === false) extra.trainable = false;
   if (typeof args.units === 'number') spec.units = args.units;
   if (typeof args.filters === 'number') spec.filters = args.filters;
   if (typeof args.rate === 'number') spec.rate = args.rate;
