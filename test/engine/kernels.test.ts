@@ -153,6 +153,37 @@ test('DepthwiseConv2dNativeBackpropInput matches cpu', async () => {
   }
 });
 
+function poolRun(x: number[], filterSize: number | [number, number], strides: number | [number, number], pad: 'same' | 'valid', seed: number): KernelRun {
+  const [fh, fw] = typeof filterSize === 'number' ? [filterSize, filterSize] : filterSize;
+  const [sh, sw] = typeof strides === 'number' ? [strides, strides] : strides;
+  const dyShape = [x[0], convOutputSize(x[1], fh, sh, pad), convOutputSize(x[2], fw, sw, pad), x[3]];
+  return { inputs: { input: floats(x, seed), dy: floats(dyShape, seed + 1) }, attrs: { filterSize, strides, pad } };
+}
+
+const POOL_CASES = [
+  [[1, 8, 1, 1], [2, 1], [2, 1], 'valid'],
+  [[3, 8, 1, 3], [2, 1], [2, 1], 'valid'],
+  [[1, 5, 5, 1], 2, 2, 'same'],
+  [[2, 4, 6, 2], 2, 2, 'valid'],
+  [[2, 5, 5, 3], 3, 2, 'same'],
+  [[1, 6, 5, 2], 2, 1, 'valid'],
+] as const;
+
+test('MaxPoolGrad matches cpu, including windows the built-in wasm kernel got wrong', async () => {
+  for (const [i, [x, filterSize, strides, pad]] of POOL_CASES.entries()) {
+    const run = poolRun([...x], filterSize as never, strides as never, pad, 100 + 2 * i);
+    const output = await runKernelOn('cpu', 'MaxPool', { inputs: { x: run.inputs.input }, attrs: run.attrs });
+    run.inputs.output = { shape: output.shape, values: output.values };
+    await assertWasmMatchesCpu('MaxPoolGrad', run);
+  }
+});
+
+test('built-in AvgPoolGrad (relied on by average pooling layers) matches cpu', async () => {
+  for (const [i, [x, filterSize, strides, pad]] of POOL_CASES.entries()) {
+    await assertWasmMatchesCpu('AvgPoolGrad', poolRun([...x], filterSize as never, strides as never, pad, 200 + 2 * i));
+  }
+});
+
 test('UnsortedSegmentSum matches cpu, dropping out-of-range ids', async () => {
   await assertWasmMatchesCpu('UnsortedSegmentSum', {
     inputs: { x: floats([7, 3], 91), segmentIds: { shape: [7], values: Int32Array.from([0, 2, 2, -1, 3, 9, 0]), dtype: 'int32' } },

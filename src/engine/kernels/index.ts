@@ -1,22 +1,27 @@
-// Gradient kernels the WASM backend lacks, registered once so every layer type can train on wasm.
+// Training kernels for the WASM backend: ones tfjs-backend-wasm 4.22.0 lacks, and one (MaxPoolGrad)
+// whose built-in version computes wrong gradients. Registered once so every layer type trains on wasm.
 
-import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.ts';
+import { maxPoolGradConfig } from './MaxPoolGrad.ts';
 import { unsortedSegmentSumConfig } from './UnsortedSegmentSum.ts';
 
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
+  maxPoolGradConfig,
   unsortedSegmentSumConfig,
 ];
 
-/** Idempotent: a kernel the backend already has (a later tfjs version, or an earlier call) is kept. */
+/** Idempotent. Ours replace any built-in of the same name: they are the versions the tests check. */
 export function registerWasmTrainingKernels(): void {
   for (const config of WASM_TRAINING_KERNELS) {
-    if (getKernel(config.kernelName, 'wasm') !== undefined) continue;
+    const current = getKernel(config.kernelName, 'wasm');
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current !== undefined) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(config);
   }
 }
