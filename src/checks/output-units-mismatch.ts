@@ -12,6 +12,8 @@ function expectedUnits(evidence: Evidence): { units: number; why: string } | und
   if (labels.encoding === 'one-hot' || labels.encoding === 'multi-hot') {
     return { units: labels.width, why: `the labels are ${labels.encoding} rows of width ${labels.width}` };
   }
+  // Softmax trained as a regression on class ids is output-activation-mismatch's case; "1 unit" would be the wrong advice.
+  if (evidence.task === 'regression' && evidence.model.finalActivation.includes('softmax')) return undefined;
   if (evidence.task === 'regression' || labels.encoding === 'continuous') {
     return { units: labels.width, why: `there ${labels.width === 1 ? 'is 1 target column' : `are ${labels.width} target columns`}` };
   }
