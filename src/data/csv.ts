@@ -1,6 +1,7 @@
 // CSV and TSV straight from bytes: RFC 4180 quoting, header row, blank lines skipped, ragged rows refused.
 import type { FileHandle } from 'node:fs/promises';
 import { scanFile, type Progress } from './chunks.ts';
+import { parsedCell, scanPlainNumber } from './number-cell.ts';
 import { fail } from './problem.ts';
 import { TableBuilder, type ColumnChoice, type TableResult } from './table.ts';
 import type { DataLimits } from './types.ts';
@@ -11,6 +12,8 @@ const RETURN = 0x0d;
 const QUOTED = 1;
 const ESCAPED = 2;
 const TRAILING = 4;
+/** the cell was read as a plain number while scanning; its value is in `values` */
+const NUMBER = 8;
 
 export interface DelimitedOptions extends ColumnChoice {
   delimiter: ',' | '\t';
@@ -30,6 +33,7 @@ export async function readDelimited(handle: FileHandle, size: number, options: D
   let ends = new Int32Array(64);
   let trailingEnds = new Int32Array(64);
   let flags = new Uint8Array(64);
+  let values = new Float64Array(64);
   let builder: TableBuilder | undefined;
   let line = 1;
   let firstChunk = true;
@@ -46,6 +50,9 @@ export async function readDelimited(handle: FileHandle, size: number, options: D
     const f = new Uint8Array(flags.length * 2);
     f.set(flags);
     flags = f;
+    const v = new Float64Array(values.length * 2);
+    v.set(values);
+    values = v;
   };
 
   const cellString = (data: Buffer, c: number): string => {
@@ -72,7 +79,9 @@ export async function readDelimited(handle: FileHandle, size: number, options: D
     }
     builder.beginRow(recordLine);
     for (let c = 0; c < cells; c++) {
-      if (flags[c] === 0 || flags[c] === QUOTED) builder.cellBytes(c, data, starts[c], ends[c]);
+      const cellFlags = flags[c];
+      if (cellFlags === NUMBER) builder.cellNumber(c, values[c]);
+      else if (cellFlags === 0 || cellFlags === QUOTED) builder.cellBytes(c, data, starts[c], ends[c]);
       else builder.cellText(c, cellString(data, c));
     }
   };
@@ -88,6 +97,7 @@ export async function readDelimited(handle: FileHandle, size: number, options: D
       const recordLine = line;
       let newlines = 0;
       let cells = 0;
+      let numberEnd = -1;
       for (;;) {
         if (cells === starts.length) grow();
         if (pos < length && data[pos] === QUOTE) {
@@ -124,6 +134,13 @@ export async function readDelimited(handle: FileHandle, size: number, options: D
           } else if (p < length && data[p] === RETURN) p++;
           flags[cells] = cellFlags;
           pos = p;
+        } else if ((numberEnd = scanPlainNumber(data, pos, length, delimiter)) >= 0) {
+          starts[cells] = pos;
+          ends[cells] = numberEnd;
+          values[cells] = parsedCell.value;
+          flags[cells] = NUMBER;
+          pos = numberEnd;
+          if (pos < length && data[pos] === RETURN) pos++;
         } else {
           let p = pos;
           while (p < length) {

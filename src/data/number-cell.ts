@@ -77,6 +77,64 @@ export function parseCell(bytes: Uint8Array, start: number, end: number): CellKi
   return CELL_NUMBER;
 }
 
+/**
+ * The CSV hot path: reads a plain decimal (`-12.5`, `3`, `1e-3`) starting at `start` that ends at
+ * `delimiter`, a line end or `length`. Returns where it ended, with the value in `parsedCell.value`,
+ * or -1 for anything else (empty, quoted, text, long mantissas), which the caller handles slowly.
+ */
+export function scanPlainNumber(bytes: Uint8Array, start: number, length: number, delimiter: number): number {
+  let i = start;
+  let c = i < length ? bytes[i] : 0;
+  let negative = false;
+  if (c === 0x2d) {
+    negative = true;
+    c = ++i < length ? bytes[i] : 0;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let exponent = 0;
+  const firstDigit = i;
+  while (c >= 0x30 && c <= 0x39) {
+    if (digits > 0 || c !== 0x30) digits++;
+    mantissa = mantissa * 10 + (c - 0x30);
+    c = ++i < length ? bytes[i] : 0;
+  }
+  let sawDigit = i > firstDigit;
+  if (c === 0x2e) {
+    c = ++i < length ? bytes[i] : 0;
+    const fractionStart = i;
+    while (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 || c !== 0x30) digits++;
+      mantissa = mantissa * 10 + (c - 0x30);
+      c = ++i < length ? bytes[i] : 0;
+    }
+    exponent = fractionStart - i;
+    sawDigit = sawDigit || i > fractionStart;
+  }
+  if (!sawDigit || digits > MAX_FAST_DIGITS) return -1;
+  if (c === 0x65 || c === 0x45) {
+    c = ++i < length ? bytes[i] : 0;
+    let exponentNegative = false;
+    if (c === 0x2d || c === 0x2b) {
+      exponentNegative = c === 0x2d;
+      c = ++i < length ? bytes[i] : 0;
+    }
+    const exponentStart = i;
+    let written = 0;
+    while (c >= 0x30 && c <= 0x39 && i - exponentStart < 4) {
+      written = written * 10 + (c - 0x30);
+      c = ++i < length ? bytes[i] : 0;
+    }
+    if (i === exponentStart) return -1;
+    exponent += exponentNegative ? -written : written;
+  }
+  if (i < length && c !== delimiter && c !== 0x0a && c !== 0x0d) return -1;
+  if (exponent < -22 || exponent > 22) return -1;
+  const magnitude = exponent < 0 ? mantissa / EXACT_POWERS_OF_TEN[-exponent] : mantissa * EXACT_POWERS_OF_TEN[exponent];
+  parsedCell.value = negative ? -magnitude : magnitude;
+  return i;
+}
+
 /** Long mantissas, large exponents, nan/inf spellings and missing markers: rare, so a string is fine. */
 function parseOddCell(bytes: Uint8Array, start: number, end: number): CellKind {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');

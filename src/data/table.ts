@@ -130,6 +130,12 @@ export class TableBuilder {
     this.text(column, role, stats, () => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8').trim());
   }
 
+  /** One cell already known to be a finite number (the CSV fast path). */
+  cellNumber(column: number, value: number): void {
+    const role = this.role[column];
+    if (role !== ROLE_IGNORED) this.number(column, role, this.columnStats[column]!, value);
+  }
+
   /** One cell already decoded to a string (quoted CSV cells with escapes, JSON strings). */
   cellText(column: number, value: string): void {
     const role = this.role[column];
