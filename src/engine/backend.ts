@@ -62,9 +62,10 @@ async function activateNode(): Promise<'tensorflow'> {
 }
 
 async function activateWasm(notes: string[]): Promise<'wasm'> {
-  const directory = findWasmDirectory();
+  const candidates = wasmDirectoryCandidates();
+  const directory = findWasmDirectory(candidates);
   if (directory === undefined) {
-    throw new Error(`backend 'wasm' failed: none of the directories searched holds ${WASM_BINARY_NAMES.join(', ')}`);
+    throw new Error(`backend 'wasm' failed: none of ${candidates.join(', ')} holds ${WASM_BINARY_NAMES.join(', ')}`);
   }
   configureWasmPaths(directory);
   registerWasmTrainingKernels();
@@ -94,26 +95,21 @@ async function switchTo(backendName: string, choice: BackendChoice): Promise<voi
   await tf.ready();
 }
 
-/** The bundle's own directory first (the build copies the binaries there), then the installed package. */
-function findWasmDirectory(): string | undefined {
+/** Where to look for the binaries: the bundle's own directory first (the build copies them there), then the installed package. */
+export function wasmDirectoryCandidates(): string[] {
   const candidates = [fileURLToPath(new URL('.', import.meta.url))];
   try {
-    const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
-    candidates.push(packageDistDirectory(entry));
+    const manifest = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json');
+    candidates.push(join(dirname(manifest), 'dist'));
   } catch {
     // the package is not resolvable from here; the bundle directory is the only candidate
   }
-  return candidates.find((directory) => WASM_BINARY_NAMES.every((name) => existsSync(join(directory, name))));
+  return candidates;
 }
 
-/** The package's main entry lives in dist/, next to the binaries. */
-function packageDistDirectory(entry: string): string {
-  let directory = dirname(entry);
-  while (!existsSync(join(directory, WASM_BINARY_NAMES[0])) && dirname(directory) !== directory) {
-    directory = dirname(directory);
-    if (existsSync(join(directory, 'dist', WASM_BINARY_NAMES[0]))) return join(directory, 'dist');
-  }
-  return directory;
+/** The first candidate holding every binary the WASM backend may ask for. */
+export function findWasmDirectory(candidates: string[] = wasmDirectoryCandidates()): string | undefined {
+  return candidates.find((directory) => WASM_BINARY_NAMES.every((name) => existsSync(join(directory, name))));
 }
 
 // setWasmPaths throws once the module has loaded, so it is set once per process.
