@@ -1,0 +1,291 @@
+// The action's edge: reads the inputs and the run, picks the configs, runs the checks, writes the
+// report files, job summary and annotations first, then posts to GitHub, sets the outputs, and is the
+// one place that fails the job. Every GitHub failure is a warning here, never a crash.
+import * as core from '@actions/core';
+import path from 'node:path';
+import { discoverConfigs } from '../discover.ts';
+import { runCheck } from '../pipeline.ts';
+import { allFindings } from '../report/build.ts';
+import { fitToLimit, type MarkdownOptions } from '../report/markdown.ts';
+import type { Report } from '../report/types.ts';
+import { MAX_CHECK_RUN_TEXT, planAnnotations, publishCheckRun, toAnnotation, type Annotation } from '../github/annotations.ts';
+import { listChangedFiles, type ChangedFile } from '../github/changed-files.ts';
+import { createGitHubClient, describeGitHubError, type GitHubClient, type GitHubLog } from '../github/client.ts';
+import { publishToPullRequest } from '../github/publish-to-pr.ts';
+import { findOpenPullForCommit } from '../github/pull-for-commit.ts';
+import { ContextError, docsBaseUrl, readEventPayload, readRunContext, type RunContext } from './context.ts';
+import { INPUT, InputError, parseInputs, type ActionSettings } from './inputs.ts';
+import { findReportFiles, mergeReportFiles, ReportFileError, writeReportFiles } from './report-files.ts';
+import {
+  assertWorkspaceCheckedOut,
+  lfsPointerError,
+  lfsPointerFiles,
+  missingChangedConfigs,
+  missingFilesError,
+  pathMapper,
+  selectChangedConfigs,
+  WorkspaceError,
+  type PathMapper,
+} from './select.ts';
+
+export const OUTPUT = {
+  conclusion: 'conclusion',
+  findings: 'findings',
+  errors: 'errors',
+  warnings: 'warnings',
+  reportJson: 'report-json',
+  configs: 'configs',
+} as const;
+
+/** GitHub's limit on one step's job summary. */
+export const MAX_SUMMARY_BYTES = 1024 * 1024;
+/** Room left in the summary for the publishing notes written after the report. */
+const SUMMARY_RESERVE_BYTES = 16 * 1024;
+const CHECK_RUN_NAME = 'nn-preflight annotations';
+/**
+ * Milliseconds per second of retry waits. Tests shorten the waits with this variable; in a workflow
+ * it is unset and the plugins wait what GitHub asks.
+ */
+const RETRY_BASE_ENV = 'NN_PREFLIGHT_RETRY_BASE_MS';
+
+const EXPECTED_ERRORS = [InputError, ContextError, WorkspaceError, ReportFileError];
+
+export async function run(): Promise<void> {
+  try {
+    await runAction();
+  } catch (error) {
+    const known = EXPECTED_ERRORS.some((kind) => error instanceof kind);
+    const message = error instanceof Error ? error.message : String(error);
+    core.setFailed(known ? message : `nn-preflight failed unexpectedly: ${error instanceof Error && error.stack ? error.stack : message}`);
+  }
+}
+
+interface Selection {
+  configs: string[];
+  changedFiles?: ChangedFile[];
+  notes: string[];
+}
+
+const githubLog: GitHubLog = { info: (m) => core.info(m), warning: (m) => core.warning(m) };
+
+async function runAction(): Promise<void> {
+  const settings = parseInputs((name) => core.getInput(name));
+  const context = readRunContext(process.env, readEventPayload(process.env));
+  const root = path.resolve(context.workspace, settings.workingDirectory);
+  const mapper = pathMapper(settings.workingDirectory);
+  const octokit = settings.githubToken ? createClient(settings.githubToken) : undefined;
+  const key = settings.commentKey || context.job;
+  const markdown: MarkdownOptions = { mermaid: true, runUrl: context.runUrl, docsBaseUrl: docsBaseUrl(context) };
+  const publishWarnings: string[] = [];
+
+  let merged: Report | undefined;
+  let selection: Selection;
+  if (settings.mergeReports.length > 0) {
+    merged = mergeReportFiles(findReportFiles(context.workspace, settings.mergeReports), settings.failOn);
+    selection = { configs: merged.results.map((result) => result.config), notes: [] };
+    core.info(`Merged ${merged.results.length} config result(s) from ${settings.mergeReports.join(', ')}.`);
+  } else {
+    assertWorkspaceCheckedOut(context.workspace, root);
+    selection = await selectConfigs(settings, context, root, mapper, octokit, publishWarnings);
+  }
+  core.setOutput(OUTPUT.configs, JSON.stringify(selection.configs));
+  if (settings.discoverOnly) {
+    core.info(`Configs to check: ${JSON.stringify(selection.configs)}`);
+    await core.summary.addRaw(`nn-preflight would check ${selection.configs.length} config(s).\n`).write();
+    return;
+  }
+
+  const report = merged ?? (await checkConfigs(settings, root, selection.configs));
+
+  // The findings leave the process before any request: report files, job summary, annotations.
+  const reportJson = writeReportFiles(path.resolve(context.workspace, settings.reportDir), report, markdown, {
+    key,
+    headSha: context.headSha,
+    pullRequest: context.pullRequest?.number,
+  });
+  await writeSummary(report, markdown, selection.notes);
+  const annotations = allFindings(report.results).map((finding) => toAnnotation(finding, mapper.toRepoPath));
+  const plan = planAnnotations(annotations);
+  for (const annotation of plan.commands) emitAnnotation(annotation);
+  setOutputs(report, reportJson);
+
+  if (octokit) {
+    await publish(settings, context, report, selection, mapper, octokit, key, markdown, plan.overflow, publishWarnings);
+  } else {
+    publishWarnings.push(`No \`${INPUT.githubToken}\` given: nothing was posted to GitHub.`);
+  }
+  if (publishWarnings.length > 0) {
+    await core.summary.addRaw('\n### Publishing\n\n' + publishWarnings.map((line) => `- ${line}`).join('\n') + '\n').write();
+  }
+
+  if (report.conclusion === 'failure') {
+    const { error, warning, notice } = report.counts;
+    core.setFailed(`nn-preflight: findings reach fail-on '${report.failOn}' (${error} error(s), ${warning} warning(s), ${notice} notice(s)).`);
+  }
+}
+
+async function checkConfigs(settings: ActionSettings, root: string, configs: string[]): Promise<Report> {
+  const lfsPointers = lfsPointerFiles(root, configs);
+  if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
+  // runCheck reads config paths relative to the current folder, and findings name them that way.
+  process.chdir(root);
+  return runCheck({
+    root,
+    configs,
+    smoke: settings.smoke,
+    steps: settings.steps,
+    seed: settings.seed,
+    timeBudgetS: settings.timeBudgetS,
+    backend: settings.backend,
+    failOn: settings.failOn,
+    onProgress: (event) => {
+      if (event.phase !== 'done' && event.fraction === undefined) core.info(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
+    },
+  });
+}
+
+function createClient(token: string): GitHubClient {
+  const base = Number(process.env[RETRY_BASE_ENV]);
+  return createGitHubClient(token, githubLog, Number.isFinite(base) && base >= 0 ? { retryAfterBaseMs: base } : {});
+}
+
+async function selectConfigs(
+  settings: ActionSettings,
+  context: RunContext,
+  root: string,
+  mapper: PathMapper,
+  octokit: GitHubClient | undefined,
+  warnings: string[],
+): Promise<Selection> {
+  const all = discoverConfigs(root, settings.configs);
+  const notes: string[] = [];
+  const pr = context.pullRequest;
+  const onlyChanged = settings.onlyChanged === 'auto' ? pr !== undefined : settings.onlyChanged;
+  if (!pr) {
+    if (settings.onlyChanged === true) notes.push('`only-changed` applies to pull requests only; every config was checked.');
+    return { configs: all, notes };
+  }
+  if (!octokit) {
+    warnings.push('No token to list the pull request\'s files: every config was checked.');
+    return { configs: all, notes };
+  }
+  let changed;
+  try {
+    changed = await listChangedFiles(octokit, { owner: context.owner, repo: context.repo, pullNumber: pr.number }, pr.changedFiles);
+  } catch (error) {
+    warnings.push(`${describeGitHubError(`list the files of pull request #${pr.number}`, error)} Every config was checked.`);
+    return { configs: all, notes };
+  }
+  const missing = missingChangedConfigs(root, changed.files, mapper);
+  if (missing.length > 0) throw missingFilesError(missing, pr.headSha);
+  if (!onlyChanged) return { configs: all, changedFiles: changed.files, notes };
+  if (changed.truncated) {
+    notes.push(`The pull request changes more files than GitHub lists (${changed.files.length}), so every config was checked.`);
+    return { configs: all, changedFiles: changed.files, notes };
+  }
+  const configs = selectChangedConfigs(root, all, changed.files, mapper);
+  core.info(`${configs.length} of ${all.length} config(s) are touched by the pull request's ${changed.files.length} changed file(s).`);
+  return { configs, changedFiles: changed.files, notes };
+}
+
+/** The job summary's share of the step limit, counted in bytes as GitHub does. */
+async function writeSummary(report: Report, markdown: MarkdownOptions, notes: readonly string[]): Promise<void> {
+  const budget = MAX_SUMMARY_BYTES - SUMMARY_RESERVE_BYTES;
+  const noteText = notes.map((note) => `> [!NOTE]\n> ${note}\n`).join('\n');
+  let maxChars = budget - noteText.length;
+  let text = fitToLimit(report, markdown, maxChars);
+  // Characters outside ASCII take several bytes, so shrink until the bytes fit too.
+  while (Buffer.byteLength(text + noteText) > budget && maxChars > 1000) {
+    maxChars = Math.floor(maxChars * 0.7);
+    text = fitToLimit(report, markdown, maxChars);
+  }
+  await core.summary.addRaw(text + (noteText ? '\n' + noteText : '')).write();
+}
+
+function emitAnnotation(annotation: Annotation): void {
+  const properties = { title: annotation.title, file: annotation.path, startLine: annotation.line };
+  if (annotation.severity === 'error') core.error(annotation.message, properties);
+  else if (annotation.severity === 'warning') core.warning(annotation.message, properties);
+  else core.notice(annotation.message, properties);
+}
+
+function setOutputs(report: Report, reportJson: string): void {
+  const { error, warning, notice } = report.counts;
+  core.setOutput(OUTPUT.conclusion, report.conclusion);
+  core.setOutput(OUTPUT.findings, String(error + warning + notice));
+  core.setOutput(OUTPUT.errors, String(error));
+  core.setOutput(OUTPUT.warnings, String(warning));
+  core.setOutput(OUTPUT.reportJson, reportJson);
+}
+
+async function publish(
+  settings: ActionSettings,
+  context: RunContext,
+  report: Report,
+  selection: Selection,
+  mapper: PathMapper,
+  octokit: GitHubClient,
+  key: string,
+  markdown: MarkdownOptions,
+  overflow: readonly Annotation[],
+  warnings: string[],
+): Promise<void> {
+  const pr = context.pullRequest;
+  if (pr?.fromFork && context.eventName === 'pull_request') {
+    // GitHub gives a fork's pull request a read-only token: writing would only earn 403s.
+    warnings.push(
+      'This pull request comes from a fork, so the token is read-only: the report is in this summary, the annotations and ' +
+        `\`${settings.reportDir}/report.json\`. Upload that folder as an artifact and publish it with the workflow_run publisher (docs/github.md).`,
+    );
+    if (overflow.length > 0) warnings.push(`${overflow.length} annotation(s) beyond GitHub's per-step limit are only in the report.`);
+    return;
+  }
+
+  let target = pr ? { number: pr.number, headSha: pr.headSha } : undefined;
+  if (!target && settings.comment !== 'off') {
+    try {
+      target = await findOpenPullForCommit(octokit, context.owner, context.repo, context.sha);
+      if (target) core.info(`Commit ${context.sha.slice(0, 12)} is the head of open pull request #${target.number}.`);
+      else core.info(`No open pull request has ${context.sha.slice(0, 12)} as its head: the report is in the job summary.`);
+    } catch (error) {
+      warnings.push(describeGitHubError(`look up the pull request for commit ${context.sha.slice(0, 12)}`, error));
+    }
+  }
+  if (target) {
+    const outcome = await publishToPullRequest(
+      octokit,
+      {
+        pr: { owner: context.owner, repo: context.repo, pullNumber: target.number },
+        headSha: target.headSha,
+        report,
+        key,
+        comment: settings.comment,
+        suggestions: settings.suggestions,
+        changedFiles: selection.changedFiles,
+        toRepoPath: mapper.toRepoPath,
+        markdown,
+        notes: selection.notes,
+      },
+      githubLog,
+    );
+    warnings.push(...outcome.warnings);
+  }
+
+  if (overflow.length > 0) {
+    try {
+      const url = await publishCheckRun(octokit, {
+        owner: context.owner,
+        repo: context.repo,
+        headSha: context.headSha,
+        name: CHECK_RUN_NAME,
+        conclusion: report.conclusion,
+        title: `${overflow.length} more finding(s)`,
+        summary: fitToLimit(report, { ...markdown, mermaid: false }, MAX_CHECK_RUN_TEXT),
+        annotations: overflow,
+      });
+      core.info(`${overflow.length} annotation(s) beyond the per-step limit are on the check run ${url}`);
+    } catch (error) {
+      warnings.push(`${describeGitHubError('create a check run for the annotations beyond the per-step limit', error)} They are in the report.`);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// The report on disk: report.json (what a workflow_run publisher or a merge job reads), report.md and
+// publish-context.json, written before anything is posted so a GitHub failure never loses findings.
+// Also reads the report.json files of matrix jobs back for the merge job.
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildReport } from '../report/build.ts';
+import { parseReportJson, renderJson } from '../report/json.ts';
+import { renderMarkdown, type MarkdownOptions } from '../report/markdown.ts';
+import type { ConfigResult, FailOn, Report } from '../report/types.ts';
+import { TOOL_VERSION } from '../version.ts';
+
+export const REPORT_JSON = 'report.json';
+export const REPORT_MARKDOWN = 'report.md';
+/** What the publisher needs besides the report: the comment key of the job that made it. */
+export const PUBLISH_CONTEXT = 'publish-context.json';
+
+export interface PublishContext {
+  key: string;
+  headSha: string;
+  pullRequest?: number;
+}
+
+export class ReportFileError extends Error {}
+
+export function writeReportFiles(dir: string, report: Report, markdown: MarkdownOptions, context: PublishContext): string {
+  mkdirSync(dir, { recursive: true });
+  const jsonPath = path.join(dir, REPORT_JSON);
+  writeFileSync(jsonPath, renderJson(report));
+  writeFileSync(path.join(dir, REPORT_MARKDOWN), renderMarkdown(report, markdown));
+  writeFileSync(path.join(dir, PUBLISH_CONTEXT), JSON.stringify(context, null, 2) + '\n');
+  return jsonPath;
+}
+
+/** report.json files named by `inputs` (files, or folders searched for report.json), sorted. */
+export function findReportFiles(base: string, inputs: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const input of inputs) {
+    const target = path.resolve(base, input);
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(target).isDirectory();
+    } catch {
+      throw new ReportFileError(`merge-reports: '${input}' does not exist. Expected a report.json file or a folder holding some (download the matrix jobs' artifacts first).`);
+    }
+    if (!isDirectory) {
+      found.add(target);
+      continue;
+    }
+    for (const entry of readdirSync(target, { recursive: true, encoding: 'utf8' })) {
+      if (path.basename(entry) === REPORT_JSON) found.add(path.join(target, entry));
+    }
+  }
+  return [...found].sort();
+}
+
+/** One report out of several (one per matrix job), judged again with this job's fail-on. */
+export function mergeReportFiles(files: readonly string[], failOn: FailOn): Report {
+  if (files.length === 0) throw new ReportFileError('merge-reports: no report.json found. Expected the matrix jobs\' report artifacts.');
+  const results: ConfigResult[] = [];
+  for (const file of files) {
+    const parsed = parseReportJson(readFileSync(file, 'utf8'));
+    if ('error' in parsed) throw new ReportFileError(`merge-reports: ${file} is not a valid nn-preflight report: ${parsed.error}`);
+    results.push(...parsed.results);
+  }
+  return buildReport(results, failOn, TOOL_VERSION);
+}

@@ -1,0 +1,96 @@
+// The sticky comment's body: the hidden marker, the markdown report fitted to GitHub's size limit,
+// the one-line fixes that could not become review suggestions, and a line saying when every earlier
+// finding is gone. Pure, so its size guarantees are tested without a server.
+import type { Finding } from '../checks/types.ts';
+import { allFindings } from '../report/build.ts';
+import { escapeMarkdown, markdownCode } from '../report/escape.ts';
+import { renderMarkdown, type MarkdownOptions } from '../report/markdown.ts';
+import type { Report } from '../report/types.ts';
+import { MAX_COMMENT_CHARS } from './sticky-comment.ts';
+
+const STATE_PREFIX = '<!-- nn-preflight-state:';
+const STATE_PATTERN = /<!-- nn-preflight-state:findings=(\d+) -->/;
+/** Room kept for the suggestions outside the diff, so they never crowd out the verdict. */
+const MAX_SUGGESTIONS_CHARS = 12000;
+
+export interface CommentBodyInput {
+  report: Report;
+  marker: string;
+  markdown: MarkdownOptions;
+  /** one-line fixes whose line is outside the diff (or that GitHub refused as review comments) */
+  outsideDiff: readonly Finding[];
+  toRepoPath: (file: string) => string;
+  /** body of the comment this one replaces, if any */
+  previousBody?: string;
+  /** extra lines shown under the report (e.g. that the PR changes more files than GitHub lists) */
+  notes?: readonly string[];
+  maxChars?: number;
+}
+
+export function stateMarker(findingCount: number): string {
+  return `${STATE_PREFIX}findings=${findingCount} -->`;
+}
+
+/** How many findings an earlier comment reported, read from its hidden state marker. */
+export function previousFindingCount(body: string | undefined): number | undefined {
+  const match = body === undefined ? null : STATE_PATTERN.exec(body);
+  return match ? Number(match[1]) : undefined;
+}
+
+function fenceFor(text: string): string {
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  return '`'.repeat(Math.max(3, longestRun + 1));
+}
+
+export function renderOutsideDiffSuggestions(findings: readonly Finding[], toRepoPath: (file: string) => string): string {
+  if (findings.length === 0) return '';
+  const header = '### Suggested one-line fixes\n\nThese lines are outside the diff, so they could not be review suggestions:';
+  const blocks: string[] = [header];
+  let length = header.length;
+  let left = 0;
+  for (const finding of findings) {
+    const suggestion = finding.suggestion;
+    if (!suggestion) continue;
+    const replacement = suggestion.replacement.replace(/[\r\n]+/g, ' ');
+    const fence = fenceFor(replacement);
+    const block = [
+      `- ${markdownCode(toRepoPath(finding.file))} line ${suggestion.line} (${escapeMarkdown(finding.title, 'space')}):`,
+      `  ${fence}yaml`,
+      `  ${replacement}`,
+      `  ${fence}`,
+    ].join('\n');
+    if (length + block.length + 1 > MAX_SUGGESTIONS_CHARS) {
+      left++;
+      continue;
+    }
+    blocks.push(block);
+    length += block.length + 1;
+  }
+  if (left > 0) blocks.push(`…and ${left} more in the job summary.`);
+  return blocks.join('\n');
+}
+
+export function composeCommentBody(input: CommentBodyInput): string {
+  const maxChars = input.maxChars ?? MAX_COMMENT_CHARS;
+  const findingCount = allFindings(input.report.results).length;
+  const before = previousFindingCount(input.previousBody);
+  const head: string[] = [input.marker, stateMarker(findingCount)];
+  if (findingCount === 0 && before !== undefined && before > 0) {
+    head.push(`> [!TIP]\n> All ${before} finding${before === 1 ? '' : 's'} from the previous run ${before === 1 ? 'is' : 'are'} fixed.`);
+  }
+  if (input.report.results.length === 0) {
+    head.push('No preflight config is changed by this pull request, so there was nothing to check.');
+  }
+  const tail: string[] = [];
+  const suggestions = renderOutsideDiffSuggestions(input.outsideDiff, input.toRepoPath);
+  if (suggestions) tail.push(suggestions);
+  for (const note of input.notes ?? []) tail.push(`> [!NOTE]\n> ${note}`);
+
+  const headText = head.join('\n') + '\n\n';
+  const tailText = tail.length > 0 ? '\n' + tail.join('\n\n') + '\n' : '';
+  const budget = maxChars - headText.length - tailText.length;
+  const reportText = input.report.results.length === 0 ? '' : renderMarkdown(input.report, { ...input.markdown, maxChars: Math.max(0, budget) });
+  const body = headText + reportText + tailText;
+  // The fitted report never exceeds its budget; this only guards against notes larger than the limit.
+  return body.length <= maxChars ? body : body.slice(0, maxChars);
+}

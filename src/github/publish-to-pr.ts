@@ -1,0 +1,96 @@
+// Everything the action posts on a pull request, in order: the review with one-line suggestions (so
+// the comment knows which fixes could not be placed), then the sticky comment. Each GitHub failure
+// becomes a warning line; nothing here throws, so a refused request never loses the findings.
+import type { Finding } from '../checks/types.ts';
+import { allFindings } from '../report/build.ts';
+import type { MarkdownOptions } from '../report/markdown.ts';
+import type { Report } from '../report/types.ts';
+import { describeGitHubError, type GitHubClient, type GitHubLog } from './client.ts';
+import { listChangedFiles, type ChangedFile, type PullRequestRef } from './changed-files.ts';
+import { composeCommentBody } from './comment-body.ts';
+import { planSuggestions, postSuggestionReview } from './review.ts';
+import { stickyMarker, upsertStickyComment } from './sticky-comment.ts';
+
+export interface PublishRequest {
+  pr: PullRequestRef;
+  headSha: string;
+  report: Report;
+  /** the key in the hidden markers (normally the workflow job id) */
+  key: string;
+  comment: 'update' | 'new' | 'off';
+  suggestions: boolean;
+  /** the pull request's files when the caller already has them */
+  changedFiles?: readonly ChangedFile[];
+  toRepoPath: (file: string) => string;
+  markdown: MarkdownOptions;
+  notes?: readonly string[];
+}
+
+export interface PublishOutcome {
+  warnings: string[];
+  commentUrl?: string;
+  commentAction?: 'created' | 'updated' | 'skipped';
+  suggestionsPosted: number;
+  /** one-line fixes that went to the comment instead of the review */
+  suggestionsInComment: number;
+}
+
+export async function publishToPullRequest(octokit: GitHubClient, request: PublishRequest, log: GitHubLog): Promise<PublishOutcome> {
+  const outcome: PublishOutcome = { warnings: [], suggestionsPosted: 0, suggestionsInComment: 0 };
+  const warn = (line: string) => {
+    outcome.warnings.push(line);
+    log.warning(line);
+  };
+  const withSuggestion = allFindings(request.report.results).filter((finding) => finding.suggestion !== undefined);
+  let outsideDiff: Finding[] = withSuggestion;
+
+  if (request.suggestions && withSuggestion.length > 0) {
+    let files = request.changedFiles;
+    if (files === undefined) {
+      try {
+        files = (await listChangedFiles(octokit, request.pr)).files;
+      } catch (error) {
+        warn(describeGitHubError(`list the files of pull request #${request.pr.pullNumber}`, error));
+        files = [];
+      }
+    }
+    const plan = planSuggestions(withSuggestion, files, request.toRepoPath, request.key);
+    outsideDiff = plan.outsideDiff;
+    try {
+      const review = await postSuggestionReview(octokit, request.pr, request.headSha, plan.placeable, request.key);
+      outcome.suggestionsPosted = review.posted.length + review.alreadyPosted.length;
+      outsideDiff = [...outsideDiff, ...review.rejected.map((s) => s.finding)];
+      if (review.rejected.length > 0) {
+        warn(`GitHub refused ${review.rejected.length} suggestion(s) as review comments; they are in the comment instead.`);
+      }
+    } catch (error) {
+      warn(describeGitHubError('post the review with suggested fixes', error));
+      outsideDiff = [...outsideDiff, ...plan.placeable.map((s) => s.finding)];
+    }
+  }
+  outcome.suggestionsInComment = outsideDiff.length;
+
+  if (request.comment === 'off') return outcome;
+  const marker = stickyMarker(request.key);
+  try {
+    const result = await upsertStickyComment(octokit, request.pr, marker, request.comment, (previousBody) => {
+      // A pull request that touches no config gets no new comment; an earlier one is still brought up to date.
+      if (request.report.results.length === 0 && previousBody === undefined) return undefined;
+      return composeCommentBody({
+        report: request.report,
+        marker,
+        markdown: request.markdown,
+        outsideDiff,
+        toRepoPath: request.toRepoPath,
+        previousBody,
+        notes: request.notes,
+      });
+    });
+    outcome.commentAction = result.action;
+    outcome.commentUrl = result.comment?.url;
+    if (result.comment) log.info(`Comment ${result.action}: ${result.comment.url}`);
+  } catch (error) {
+    warn(describeGitHubError(`post the comment on pull request #${request.pr.pullNumber}`, error));
+  }
+  return outcome;
+}
