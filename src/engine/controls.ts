@@ -1,0 +1,181 @@
+// Control runs: short counterfactual trainings whose outcome tells a broken setup from a slow one.
+import * as tf from '@tensorflow/tfjs';
+import type { LayerSpec, ModelSpec } from '../config/types.ts';
+import type { ControlRuns } from './types.ts';
+import type { BuiltModel } from './build-model.ts';
+import { takesClassIds } from './losses.ts';
+import { isClassification, trainFresh, type RunContext } from './session.ts';
+import { welchTTest } from './stats.ts';
+
+type Overfit = NonNullable<ControlRuns['overfit']>;
+
+/** TheDeepChecker: a sound model fits 16-32 samples; fitted = loss below 5% of its start or 95% accuracy. */
+export const OVERFIT_SAMPLES = 32;
+export const OVERFIT_STEPS = 150;
+export const OVERFIT_LOSS_SHARE = 0.05;
+export const OVERFIT_ACCURACY = 0.95;
+/** Losses compared at the end of the real and zeroed-input runs. */
+export const ZEROED_TAIL = 20;
+export const ZEROED_MAX_STEPS = 100;
+export const LR_RANGE = { start: 1e-6, end: 10, steps: 80, smoothing: 0.9, divergeFactor: 4 };
+export const WIDEN_FACTOR = 4;
+
+/** Can the model drive the loss near zero on a handful of samples? */
+export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: ModelSpec = ctx.spec): Overfit & { cut: boolean } {
+  const samples = Math.min(OVERFIT_SAMPLES, ctx.x.shape[0]);
+  const x = ctx.x.slice(0, samples);
+  const y = ctx.y.slice(0, samples);
+  let evaluation: { loss: number; accuracy?: number } = { loss: NaN };
+  try {
+    const result = trainFresh(ctx, {
+      spec, x, y, steps: OVERFIT_STEPS, deadline, batchSize: samples,
+      afterTraining: (built) => { evaluation = evaluate(ctx, built, x, y); },
+    });
+    const startLoss = result.loss[0] ?? NaN;
+    const finalLoss = evaluation.loss;
+    const fitted = finalLoss < OVERFIT_LOSS_SHARE * startLoss || (evaluation.accuracy ?? 0) >= OVERFIT_ACCURACY;
+    return { samples, steps: result.stepsRun, startLoss, finalLoss, accuracy: evaluation.accuracy, fitted, cut: result.cutByBudget };
+  } finally {
+    tf.dispose([x, y]);
+  }
+}
+
+/** Loss (inference mode) and, for classification, accuracy of a trained model on the given rows. */
+function evaluate(ctx: RunContext, built: BuiltModel, x: tf.Tensor, y: tf.Tensor): { loss: number; accuracy?: number } {
+  return tf.tidy(() => {
+    const prediction = built.model.apply(x, { training: false }) as tf.Tensor;
+    const loss = ctx.loss(y, prediction).dataSync()[0];
+    if (!isClassification(ctx.task)) return { loss };
+    return { loss, accuracy: accuracy(ctx, prediction, y).dataSync()[0] };
+  });
+}
+
+function accuracy(ctx: RunContext, prediction: tf.Tensor, y: tf.Tensor): tf.Scalar {
+  const units = prediction.shape[prediction.shape.length - 1] ?? 1;
+  const threshold = ctx.fromLogits ? 0 : 0.5;
+  if (takesClassIds(ctx.lossName)) {
+    return tf.mean(tf.cast(tf.equal(tf.argMax(prediction, -1), tf.cast(tf.reshape(y, [-1]), 'int32')), 'float32')) as tf.Scalar;
+  }
+  if (units === 1 || ctx.task === 'multilabel') {
+    return tf.mean(tf.cast(tf.equal(tf.greater(prediction, threshold), tf.greater(y, 0.5)), 'float32')) as tf.Scalar;
+  }
+  return tf.mean(tf.cast(tf.equal(tf.argMax(prediction, -1), tf.argMax(y, -1)), 'float32')) as tf.Scalar;
+}
+
+/**
+ * The same training on all-zero inputs. If it ends at the same loss as the real run, the model
+ * ignores its input (or the labels carry no signal). Welch's t-test over the last losses of each run.
+ */
+export function zeroedInputs(ctx: RunContext, deadline: number, realLosses: number[]): { control?: ControlRuns['zeroedInputs']; skipped?: string } {
+  const steps = Math.min(realLosses.length, ZEROED_MAX_STEPS);
+  if (steps < ZEROED_TAIL) return { skipped: `the main run has ${realLosses.length} steps, the comparison needs ${ZEROED_TAIL}` };
+  const zeros = tf.zerosLike(ctx.x);
+  try {
+    const result = trainFresh(ctx, { x: zeros, steps, deadline });
+    if (result.cutByBudget) return { skipped: `the time budget ran out after ${result.stepsRun} of ${steps} steps` };
+    const real = realLosses.slice(0, result.loss.length);
+    const realTail = real.slice(-ZEROED_TAIL);
+    const zeroedTail = result.loss.slice(-ZEROED_TAIL);
+    return {
+      control: {
+        realLosses: real,
+        zeroedLosses: result.loss,
+        realFinal: realTail[realTail.length - 1],
+        zeroedFinal: zeroedTail[zeroedTail.length - 1],
+        pValue: welchTTest(realTail, zeroedTail).pValue,
+      },
+    };
+  } finally {
+    zeros.dispose();
+  }
+}
+
+/**
+ * Learning-rate range test (Smith; Lightning lr_find): the rate grows exponentially on a fresh model,
+ * the smoothed loss is tracked, and the sweep stops once it exceeds 4x its best.
+ */
+export function lrRangeTest(ctx: RunContext, deadline: number): NonNullable<ControlRuns['lrRange']> {
+  const { start, end, steps, smoothing } = LR_RANGE;
+  const lrAt = (step: number) => start * (end / start) ** (step / (steps - 1));
+  const stopWhen = (losses: number[]) => scanRange(smooth(losses, smoothing)).divergedIndex !== undefined;
+  const result = trainFresh(ctx, { steps, deadline, schedule: lrAt, stopWhen });
+  const lrs = result.loss.map((_, i) => lrAt(i));
+  const smoothed = smooth(result.loss, smoothing);
+  const { bestIndex, divergedIndex } = scanRange(smoothed);
+  const bestLr = lrs[bestIndex] ?? start;
+  // Steepest descent of the smoothed loss up to its minimum; best/10 when the curve never falls.
+  let steepest = -1;
+  for (let i = 1; i <= bestIndex; i++) {
+    if (steepest < 0 || smoothed[i] - smoothed[i - 1] < smoothed[steepest] - smoothed[steepest - 1]) steepest = i;
+  }
+  const falls = steepest > 0 && smoothed[steepest] < smoothed[steepest - 1];
+  return {
+    lrs,
+    losses: result.loss,
+    divergedAt: divergedIndex === undefined ? undefined : lrs[divergedIndex],
+    bestLr,
+    suggestedLr: falls ? lrs[steepest] : bestLr / 10,
+  };
+}
+
+/** The running minimum of the smoothed loss, and the first point beyond 4x that minimum (or not finite). */
+export function scanRange(smoothed: number[]): { bestIndex: number; divergedIndex?: number } {
+  let bestIndex = 0;
+  for (let i = 0; i < smoothed.length; i++) {
+    if (!Number.isFinite(smoothed[i]) || smoothed[i] > LR_RANGE.divergeFactor * smoothed[bestIndex]) return { bestIndex, divergedIndex: i };
+    if (smoothed[i] < smoothed[bestIndex]) bestIndex = i;
+  }
+  return { bestIndex };
+}
+
+/** Exponential moving average with bias correction; a non-finite value poisons the rest. */
+export function smooth(values: number[], beta: number): number[] {
+  let average = 0;
+  return values.map((v, i) => {
+    average = beta * average + (1 - beta) * v;
+    return average / (1 - beta ** (i + 1));
+  });
+}
+
+/** The loss of a model that ignores its input: the target mean (regression) or the class prior. */
+export function baselineLoss(ctx: RunContext, outputActivation: string): ControlRuns['baseline'] {
+  const kind = isClassification(ctx.task) ? 'prior' : 'mean';
+  const loss = tf.tidy(() => {
+    const rows = ctx.y.shape[0];
+    let constant: tf.Tensor;
+    if (takesClassIds(ctx.lossName)) {
+      constant = tf.mean(tf.oneHot(tf.cast(tf.reshape(ctx.y, [-1]), 'int32'), ctx.outputUnits), 0);
+    } else {
+      constant = tf.mean(ctx.y, 0);
+    }
+    if (kind === 'prior') constant = toOutputSpace(constant, ctx.fromLogits, outputActivation);
+    const prediction = tf.tile(tf.expandDims(constant, 0), [rows, 1]);
+    return ctx.loss(ctx.y, prediction).dataSync()[0];
+  });
+  return { kind, loss };
+}
+
+/** A model trained with from_logits emits logits, so the prior is given as the logits that produce it. */
+function toOutputSpace(prior: tf.Tensor, fromLogits: boolean, activation: string): tf.Tensor {
+  if (!fromLogits) return prior;
+  const p = tf.clipByValue(prior, 1e-7, 1 - 1e-7);
+  if (activation === 'softmax' || p.size > 1) return tf.log(p);
+  return tf.sub(tf.log(p), tf.log(tf.sub(1, p)));
+}
+
+/** The same network with every hidden layer `factor` times wider; the output layer keeps its size. */
+export function widenSpec(spec: ModelSpec, factor: number, finalLayerIndex: number): ModelSpec {
+  const layers = spec.layers.map((layer, index): LayerSpec => {
+    if (index === finalLayerIndex) return layer;
+    if (layer.units !== undefined && layer.type !== 'embedding') return { ...layer, units: layer.units * factor };
+    if (layer.filters !== undefined) return { ...layer, filters: layer.filters * factor };
+    return layer;
+  });
+  return { ...spec, layers, weights: undefined };
+}
+
+/** Too few hidden units: when the small batch cannot be fitted, does a wider network fit it? */
+export function widenedOverfit(ctx: RunContext, deadline: number, finalLayerIndex: number): NonNullable<ControlRuns['widened']> & { cut: boolean } {
+  const run = overfitSmallBatch(ctx, deadline, widenSpec(ctx.spec, WIDEN_FACTOR, finalLayerIndex));
+  return { factor: WIDEN_FACTOR, fitted: run.fitted, finalLoss: run.finalLoss, startLoss: run.startLoss, cut: run.cut };
+}

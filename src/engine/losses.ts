@@ -1,0 +1,133 @@
+// Keras losses written as TF.js ops, with Keras semantics: mean over the last axis, then over the batch;
+// probabilities clipped to [1e-7, 1 - 1e-7] unless from_logits.
+import * as tf from '@tensorflow/tfjs';
+
+/** (targets, predictions) -> scalar mean loss over the batch */
+export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
+
+const KERAS_EPSILON = 1e-7;
+const HUBER_DELTA = 1;
+
+const ALIASES: Record<string, string> = {
+  mse: 'mean_squared_error',
+  mae: 'mean_absolute_error',
+  mape: 'mean_absolute_percentage_error',
+  msle: 'mean_squared_logarithmic_error',
+  huber_loss: 'huber',
+  logcosh: 'log_cosh',
+  kld: 'kl_divergence',
+  kullback_leibler_divergence: 'kl_divergence',
+  cosine_proximity: 'cosine_similarity',
+  bce: 'binary_crossentropy',
+  cce: 'categorical_crossentropy',
+  scce: 'sparse_categorical_crossentropy',
+};
+
+export function canonicalLossName(name: string): string {
+  const lower = name.toLowerCase();
+  return ALIASES[lower] ?? lower;
+}
+
+/** Losses that take class ids (one column) rather than one column per output unit. */
+export function takesClassIds(name: string): boolean {
+  return canonicalLossName(name) === 'sparse_categorical_crossentropy';
+}
+
+export function isCrossentropy(name: string): boolean {
+  return canonicalLossName(name).endsWith('crossentropy');
+}
+
+/** The loss by Keras name, or undefined when the smoke run does not know it. */
+export function makeLoss(name: string, fromLogits: boolean): LossFn | undefined {
+  const perSample = perSampleLoss(canonicalLossName(name), fromLogits);
+  if (perSample === undefined) return undefined;
+  return (yTrue, yPred) => tf.tidy(() => tf.mean(perSample(tf.cast(yTrue, 'float32'), yPred)) as tf.Scalar);
+}
+
+type PerSample = (y: tf.Tensor, p: tf.Tensor) => tf.Tensor;
+
+function perSampleLoss(name: string, fromLogits: boolean): PerSample | undefined {
+  switch (name) {
+    case 'mean_squared_error':
+      return (y, p) => tf.mean(tf.square(tf.sub(p, y)), -1);
+    case 'mean_absolute_error':
+      return (y, p) => tf.mean(tf.abs(tf.sub(p, y)), -1);
+    case 'mean_absolute_percentage_error':
+      return (y, p) => tf.mul(100, tf.mean(tf.abs(tf.div(tf.sub(y, p), tf.maximum(tf.abs(y), KERAS_EPSILON))), -1));
+    case 'mean_squared_logarithmic_error':
+      return (y, p) => tf.mean(tf.square(tf.sub(log1pClipped(p), log1pClipped(y))), -1);
+    case 'huber':
+      return (y, p) => {
+        const error = tf.abs(tf.sub(p, y));
+        const quadratic = tf.mul(0.5, tf.square(error));
+        const linear = tf.sub(tf.mul(HUBER_DELTA, error), 0.5 * HUBER_DELTA * HUBER_DELTA);
+        return tf.mean(tf.where(tf.lessEqual(error, HUBER_DELTA), quadratic, linear), -1);
+      };
+    case 'log_cosh':
+      return (y, p) => {
+        const d = tf.sub(p, y);
+        return tf.mean(tf.sub(tf.add(d, tf.softplus(tf.mul(-2, d))), Math.LN2), -1);
+      };
+    case 'poisson':
+      return (y, p) => tf.mean(tf.sub(p, tf.mul(y, tf.log(tf.add(p, KERAS_EPSILON)))), -1);
+    case 'kl_divergence':
+      return (y, p) => {
+        const yc = tf.clipByValue(y, KERAS_EPSILON, 1);
+        const pc = tf.clipByValue(p, KERAS_EPSILON, 1);
+        return tf.sum(tf.mul(yc, tf.log(tf.div(yc, pc))), -1);
+      };
+    case 'cosine_similarity':
+      return (y, p) => tf.neg(tf.sum(tf.mul(l2Normalize(y), l2Normalize(p)), -1));
+    case 'hinge':
+      return (y, p) => tf.mean(tf.relu(tf.sub(1, tf.mul(signedLabels(y), p))), -1);
+    case 'squared_hinge':
+      return (y, p) => tf.mean(tf.square(tf.relu(tf.sub(1, tf.mul(signedLabels(y), p)))), -1);
+    case 'categorical_hinge':
+      return (y, p) => {
+        const positive = tf.sum(tf.mul(y, p), -1);
+        const negative = tf.max(tf.mul(tf.sub(1, y), p), -1);
+        return tf.relu(tf.add(tf.sub(negative, positive), 1));
+      };
+    case 'binary_crossentropy':
+      return (y, p) => tf.mean(binaryCrossentropy(y, p, fromLogits), -1);
+    case 'categorical_crossentropy':
+      return (y, p) => categoricalCrossentropy(y, p, fromLogits);
+    case 'sparse_categorical_crossentropy':
+      return (y, p) => {
+        const classes = p.shape[p.shape.length - 1] ?? 1;
+        const ids = tf.cast(tf.reshape(y, [-1]), 'int32');
+        return categoricalCrossentropy(tf.oneHot(ids, classes), p, fromLogits);
+      };
+    default:
+      return undefined;
+  }
+}
+
+function binaryCrossentropy(y: tf.Tensor, p: tf.Tensor, fromLogits: boolean): tf.Tensor {
+  if (fromLogits) {
+    // max(x, 0) - x*y + log(1 + exp(-|x|)): stable for large logits.
+    return tf.add(tf.sub(tf.relu(p), tf.mul(p, y)), tf.log1p(tf.exp(tf.neg(tf.abs(p)))));
+  }
+  const pc = tf.clipByValue(p, KERAS_EPSILON, 1 - KERAS_EPSILON);
+  return tf.neg(tf.add(tf.mul(y, tf.log(tf.add(pc, KERAS_EPSILON))), tf.mul(tf.sub(1, y), tf.log(tf.add(tf.sub(1, pc), KERAS_EPSILON)))));
+}
+
+function categoricalCrossentropy(y: tf.Tensor, p: tf.Tensor, fromLogits: boolean): tf.Tensor {
+  if (fromLogits) return tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(p, -1)), -1));
+  const normalized = tf.div(p, tf.sum(p, -1, true));
+  return tf.neg(tf.sum(tf.mul(y, tf.log(tf.clipByValue(normalized, KERAS_EPSILON, 1 - KERAS_EPSILON))), -1));
+}
+
+/** Keras hinge losses turn 0/1 labels into -1/1. */
+function signedLabels(y: tf.Tensor): tf.Tensor {
+  const isBinary = tf.logicalOr(tf.equal(y, 0), tf.equal(y, 1)).all();
+  return tf.where(isBinary, tf.sub(tf.mul(y, 2), 1), y);
+}
+
+function log1pClipped(x: tf.Tensor): tf.Tensor {
+  return tf.log(tf.add(tf.maximum(x, KERAS_EPSILON), 1));
+}
+
+function l2Normalize(x: tf.Tensor): tf.Tensor {
+  return tf.div(x, tf.sqrt(tf.maximum(tf.sum(tf.square(x), -1, true), 1e-12)));
+}

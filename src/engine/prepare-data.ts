@@ -1,0 +1,115 @@
+// Applies the declared preprocessing to the sampled rows exactly as the user's pipeline would:
+// statistics come from the whole training file (never from validation), per feature or per channel.
+import type { InputPreprocessing, TargetPreprocessing } from '../config/types.ts';
+import type { ColumnStats, DataSample } from '../data/types.ts';
+import type { Evidence } from '../evidence/types.ts';
+import { takesClassIds } from './losses.ts';
+
+export interface PreparedSplit {
+  rows: number;
+  x: Float32Array;
+  y: Float32Array;
+}
+
+export interface PreparedData {
+  inputShape: number[];
+  targetWidth: number;
+  train: PreparedSplit;
+  validation?: PreparedSplit;
+}
+
+export type PrepareResult = { ok: true; data: PreparedData } | { ok: false; reason: string };
+
+export function prepareData(evidence: Evidence): PrepareResult {
+  const data = evidence.data;
+  if (data === undefined) return { ok: false, reason: 'the training data could not be loaded' };
+  const train = data.train.split;
+  if (train.sample.rows === 0) return { ok: false, reason: 'the training sample holds no rows' };
+
+  const { preprocessing, training, model } = evidence.config;
+  const outputUnits = evidence.model.outputUnits;
+  const classIds = takesClassIds(training.loss);
+  const oneHotWidth = preprocessing.targets === 'one_hot' ? Math.max(outputUnits, classCount(train.targets)) : 0;
+
+  const prepareSplit = (sample: DataSample): PreparedSplit => ({
+    rows: sample.rows,
+    x: preprocessInputs(sample.x, preprocessing.inputs, train.features),
+    y: preprocessTargets(sample.y, sample.targetWidth, preprocessing.targets, train.targets, oneHotWidth),
+  });
+  const prepared: PreparedData = {
+    inputShape: inputShapeFor(model.input_shape, train.sample.featureShape),
+    targetWidth: oneHotWidth > 0 ? oneHotWidth : train.sample.targetWidth,
+    train: prepareSplit(train.sample),
+  };
+  const validation = data.validation?.split.sample;
+  if (validation !== undefined && validation.rows > 0 && validation.targetWidth === train.sample.targetWidth) {
+    prepared.validation = prepareSplit(validation);
+  }
+
+  const mismatch = targetMismatch(prepared, outputUnits, evidence.model.outputShape, classIds, preprocessing.targets);
+  return mismatch === undefined ? { ok: true, data: prepared } : { ok: false, reason: mismatch };
+}
+
+/** The model's declared input shape when it holds the same number of values, else the data's own shape. */
+function inputShapeFor(declared: number[] | undefined, featureShape: number[]): number[] {
+  if (declared !== undefined && product(declared) === product(featureShape)) return declared;
+  return featureShape;
+}
+
+export function preprocessInputs(x: Float32Array, how: InputPreprocessing, stats: ColumnStats[]): Float32Array {
+  if (how === 'none') return x;
+  if (typeof how === 'object') return x.map((v) => v * how.scale + how.shift);
+  const out = new Float32Array(x.length);
+  const width = Math.max(1, stats.length);
+  for (let i = 0; i < x.length; i++) {
+    // Features are the innermost axis for tables and the channel axis for images, so i % width indexes both.
+    const s = stats[i % width];
+    if (s === undefined || !Number.isFinite(s.mean)) {
+      out[i] = x[i];
+    } else if (how === 'standardize') {
+      out[i] = (x[i] - s.mean) / (s.std > 0 ? s.std : 1);
+    } else {
+      const range = s.max - s.min;
+      out[i] = (x[i] - s.min) / (range > 0 ? range : 1);
+    }
+  }
+  return out;
+}
+
+export function preprocessTargets(y: Float32Array, width: number, how: TargetPreprocessing, stats: ColumnStats[], oneHotWidth: number): Float32Array {
+  if (how === 'none') return y;
+  if (how === 'one_hot') {
+    const rows = y.length / width;
+    const out = new Float32Array(rows * oneHotWidth);
+    for (let r = 0; r < rows; r++) {
+      const id = y[r * width];
+      if (Number.isInteger(id) && id >= 0 && id < oneHotWidth) out[r * oneHotWidth + id] = 1;
+    }
+    return out;
+  }
+  return preprocessInputs(y, how, stats);
+}
+
+function classCount(targets: ColumnStats[]): number {
+  const max = targets[0]?.max;
+  return Number.isFinite(max) && max >= 0 ? Math.floor(max) + 1 : 0;
+}
+
+function targetMismatch(data: PreparedData, outputUnits: number, outputShape: number[], classIds: boolean, how: TargetPreprocessing): string | undefined {
+  if (outputShape.length !== 1) return undefined;
+  if (classIds) {
+    if (data.targetWidth !== 1) return `sparse_categorical_crossentropy needs one column of class ids, the data has ${data.targetWidth} target columns`;
+    const bad = data.train.y.find((id) => !(Number.isInteger(id) && id >= 0 && id < outputUnits));
+    if (bad !== undefined) return `class id ${bad} is outside the model's ${outputUnits} output units (valid ids 0..${outputUnits - 1})`;
+    return undefined;
+  }
+  if (data.targetWidth !== outputUnits) {
+    const cause = how === 'one_hot' ? 'one-hot targets have' : 'the data has';
+    return `the model has ${outputUnits} output units but ${cause} ${data.targetWidth} target columns`;
+  }
+  return undefined;
+}
+
+function product(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,208 @@
+// The smoke run: a short seeded training of the configured setup with probes, then the control runs,
+// all inside one time budget. Everything it finds comes back as numbers in a SmokeTrace.
+import * as tf from '@tensorflow/tfjs';
+import type { Evidence } from '../evidence/types.ts';
+import type { LayerProbe, SmokeTrace } from './types.ts';
+import { initBackend, type BackendChoice } from './backend.ts';
+import { UnsupportedModelError } from './build-model.ts';
+import { baselineLoss, lrRangeTest, overfitSmallBatch, widenedOverfit, zeroedInputs } from './controls.ts';
+import { canonicalLossName, makeLoss, takesClassIds } from './losses.ts';
+import { makeOptimizer, weightDecayOf } from './optimizers.ts';
+import { prepareData, type PreparedData } from './prepare-data.ts';
+import { signalAtInit } from './probes.ts';
+import { isClassification, trainFresh, type RunContext } from './session.ts';
+import type { TrainResult } from './train.ts';
+import { variance } from './stats.ts';
+
+export interface SmokeOptions {
+  backend: BackendChoice;
+  steps?: number;
+  seed?: number;
+  timeBudgetS?: number;
+  controls?: boolean;
+}
+
+export const PROBE_EVERY = 10;
+/** Share of the budget the main run may use when controls follow; controls get the rest. */
+export const MAIN_RUN_BUDGET_SHARE = 0.6;
+const INIT_PROBE_ROWS = 256;
+
+export async function runSmoke(evidence: Evidence, opts: SmokeOptions): Promise<SmokeTrace> {
+  const started = performance.now();
+  const { config } = evidence;
+  const seed = opts.seed ?? config.smoke.seed;
+  const plannedSteps = Math.max(0, Math.floor(opts.steps ?? config.smoke.steps));
+  const budgetMs = (opts.timeBudgetS ?? config.smoke.time_budget_s) * 1000;
+  const deadline = started + budgetMs;
+  const trace = emptyTrace(seed, plannedSteps, config.training.learning_rate);
+  const finish = () => ({ ...trace, seconds: (performance.now() - started) / 1000 });
+
+  for (const layer of config.model.unsupported) {
+    trace.skipped.push({ what: 'smoke run', reason: `layer '${layer.name}' (${layer.className}) cannot be built: ${layer.reason}` });
+  }
+  if (config.model.unsupported.length > 0) return finish();
+  const prepared = prepareData(evidence);
+  if (!prepared.ok) return skipAll(trace, prepared.reason, finish);
+  const loss = makeLoss(config.training.loss, config.training.from_logits);
+  if (loss === undefined) return skipAll(trace, `loss '${config.training.loss}' is not supported by the smoke run`, finish);
+  try {
+    trace.backend = (await initBackend(opts.backend)).backend;
+  } catch (error) {
+    return skipAll(trace, messageOf(error), finish);
+  }
+  const optimizerProbe = makeOptimizer(config.training.optimizer, config.training.learning_rate);
+  if (optimizerProbe === undefined) return skipAll(trace, `optimizer '${config.training.optimizer.name}' is not supported by the smoke run`, finish);
+  optimizerProbe.dispose();
+
+
+  const data = prepared.data;
+  const ctx = makeContext(evidence, data, loss, seed);
+  trace.batchSize = ctx.batchSize;
+  trace.expectedInitialLoss = expectedInitialLoss(evidence, data);
+  try {
+    // Main run: the configured training with probes, leaving part of the budget to the controls.
+    const withControls = opts.controls !== false;
+    const mainDeadline = withControls ? started + budgetMs * MAIN_RUN_BUDGET_SHARE : deadline;
+    const mainStarted = performance.now();
+    const result = trainFresh(ctx, {
+      steps: plannedSteps, deadline: mainDeadline, probeEvery: PROBE_EVERY, withValidation: true,
+      beforeTraining: (built) => {
+        const rows = Math.min(INIT_PROBE_ROWS, data.train.rows);
+        const [x, y] = [ctx.x.slice(0, rows), ctx.y.slice(0, rows)];
+        trace.init = signalAtInit(built.model, built.layers, ctx.loss, x, y);
+        tf.dispose([x, y]);
+      },
+    });
+    const mainSeconds = (performance.now() - mainStarted) / 1000;
+    recordMainRun(trace, result, evidence, mainSeconds);
+    if (result.cutByBudget) {
+      trace.skipped.push({ what: `main run steps ${result.stepsRun + 1}-${plannedSteps}`, reason: `time budget of ${budgetMs / 1000}s` });
+    }
+
+    trace.controls.baseline = baselineLoss(ctx, evidence.model.finalActivation);
+    if (withControls) runControls(trace, ctx, evidence, deadline, budgetMs);
+  } catch (error) {
+    const what = error instanceof UnsupportedModelError ? `layer '${error.layer}'` : 'smoke run';
+    trace.skipped.push({ what, reason: messageOf(error) });
+  } finally {
+    tf.dispose([ctx.x, ctx.y, ctx.validation?.x, ctx.validation?.y].filter((t): t is tf.Tensor => t !== undefined));
+  }
+  return finish();
+}
+
+/** Controls run one after another while time is left; what the budget cuts is recorded. */
+function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, deadline: number, budgetMs: number): void {
+  const outOfTime = (what: string) => {
+    if (performance.now() < deadline) return false;
+    trace.skipped.push({ what, reason: `time budget of ${budgetMs / 1000}s` });
+    return true;
+  };
+  if (!outOfTime('control: small-batch overfit')) {
+    const { cut, ...overfit } = overfitSmallBatch(ctx, deadline);
+    trace.controls.overfit = overfit;
+    if (cut) trace.skipped.push({ what: 'control: small-batch overfit (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
+  }
+  if (!outOfTime('control: zeroed inputs')) {
+    const zeroed = zeroedInputs(ctx, deadline, trace.loss);
+    if (zeroed.control) trace.controls.zeroedInputs = zeroed.control;
+    else trace.skipped.push({ what: 'control: zeroed inputs', reason: zeroed.skipped ?? 'not run' });
+  }
+  if (!outOfTime('control: learning-rate range test')) trace.controls.lrRange = lrRangeTest(ctx, deadline);
+  if (trace.controls.overfit && !trace.controls.overfit.fitted && !outOfTime('control: widened network')) {
+    const { cut, ...widened } = widenedOverfit(ctx, deadline, evidence.model.finalLayerIndex);
+    trace.controls.widened = widened;
+    if (cut) trace.skipped.push({ what: 'control: widened network (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
+  }
+}
+
+function makeContext(evidence: Evidence, data: PreparedData, loss: RunContext['loss'], seed: number): RunContext {
+  const { training, model } = evidence.config;
+  const toTensor = (values: Float32Array, rows: number, shape: number[]) => tf.tensor(values, [rows, ...shape]);
+  return {
+    spec: model,
+    inputShape: data.inputShape,
+    seed,
+    task: evidence.task,
+    lossName: canonicalLossName(training.loss),
+    fromLogits: training.from_logits,
+    outputUnits: evidence.model.outputUnits,
+    loss,
+    optimizer: training.optimizer,
+    learningRate: training.learning_rate,
+    batchSize: Math.max(1, Math.min(training.batch_size, data.train.rows)),
+    weightDecay: weightDecayOf(training.optimizer, training.weight_decay),
+    x: toTensor(data.train.x, data.train.rows, data.inputShape),
+    y: toTensor(data.train.y, data.train.rows, [data.targetWidth]),
+    validation: data.validation && {
+      x: toTensor(data.validation.x, data.validation.rows, data.inputShape),
+      y: toTensor(data.validation.y, data.validation.rows, [data.targetWidth]),
+    },
+  };
+}
+
+function recordMainRun(trace: SmokeTrace, result: TrainResult, evidence: Evidence, seconds: number): void {
+  trace.steps = result.stepsRun;
+  trace.stepsPerSecond = seconds > 0 ? result.stepsRun / seconds : 0;
+  trace.loss = result.loss;
+  trace.valLoss = result.valLoss;
+  trace.probeSteps = result.probeSteps;
+  trace.initialLoss = result.loss[0] ?? NaN;
+  if (result.firstNonFinite) trace.firstNonFinite = result.firstNonFinite;
+  trace.layers = result.kernels.map((kernel): LayerProbe => {
+    const spec = evidence.config.model.layers[kernel.specIndex];
+    const summary = evidence.model.layers.find((l) => l.layer.name === spec.name) ?? evidence.model.layers[kernel.specIndex];
+    const health = result.activations.find((a) => a.specIndex === kernel.specIndex);
+    const probe: LayerProbe = {
+      index: summary?.index ?? kernel.specIndex,
+      name: spec.name,
+      activation: summary?.activation ?? spec.activation ?? 'linear',
+      gradNorm: kernel.gradNorm,
+      gradMeanAbs: kernel.gradMeanAbs,
+      updateRatio: kernel.updateRatio,
+    };
+    if (health?.deadFraction !== undefined) probe.deadFraction = health.deadFraction;
+    if (health?.saturatedFraction !== undefined) probe.saturatedFraction = health.saturatedFraction;
+    return probe;
+  });
+}
+
+/** ln C for crossentropy over C classes (ln 2 per output for binary); target variance for MSE. */
+function expectedInitialLoss(evidence: Evidence, data: PreparedData): number | undefined {
+  const name = canonicalLossName(evidence.config.training.loss);
+  if (name === 'binary_crossentropy') return Math.LN2;
+  if (name === 'categorical_crossentropy' || takesClassIds(name)) {
+    const classes = evidence.model.outputUnits;
+    return classes > 1 ? Math.log(classes) : undefined;
+  }
+  if (name === 'mean_squared_error' && !isClassification(evidence.task)) {
+    const { y, rows } = data.train;
+    const width = data.targetWidth;
+    let total = 0;
+    for (let c = 0; c < width; c++) {
+      const column: number[] = [];
+      for (let r = 0; r < rows; r++) column.push(y[r * width + c]);
+      total += variance(column) * (rows - 1) / rows;
+    }
+    return total / width;
+  }
+  return undefined;
+}
+
+function emptyTrace(seed: number, plannedSteps: number, learningRate: number): SmokeTrace {
+  return {
+    backend: 'none', seed, steps: 0, plannedSteps, seconds: 0, stepsPerSecond: 0, batchSize: 0, learningRate,
+    loss: [], valLoss: [], probeSteps: [], initialLoss: NaN, layers: [],
+    init: { layerNames: [], activationStd: [], gradNorm: [] },
+    controls: { baseline: { kind: 'mean', loss: NaN } },
+    skipped: [],
+  };
+}
+
+function skipAll(trace: SmokeTrace, reason: string, finish: () => SmokeTrace): SmokeTrace {
+  trace.skipped.push({ what: 'smoke run', reason });
+  return finish();
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
