@@ -1,0 +1,82 @@
+// The catalogue, the registry and the docs must agree: every CHECKS.md id has a module and a docs
+// page with the required headings, and every registered check has its page.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { checks, checksById } from '../../src/checks/index.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CATALOGUE = '/work/shared/spec/CHECKS.md';
+const HEADINGS = ['## What it detects', '## Why it breaks training', '## How it is detected', '## How to fix it', '## Example'];
+const SEVERITY: Record<string, string> = { E: 'error', W: 'warning', N: 'notice' };
+
+/** Rows of the catalogue table: `| id | pitfall | kind | sev | what |`. */
+function catalogue(): { id: string; pitfall: string; kind: string; severity: string }[] {
+  const text = readFileSync(CATALOGUE, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => /^\| [a-z][a-z-]+ \|/.test(line) && !line.startsWith('| id |'))
+    .map((line) => {
+      const cells = line.split('|').map((c) => c.trim());
+      return { id: cells[1], pitfall: cells[2], kind: cells[3], severity: SEVERITY[cells[4].charAt(0)] };
+    });
+}
+
+function docsProblems(id: string, title: string, docs: string): string[] {
+  const file = path.join(repoRoot, docs);
+  if (!existsSync(file)) return [`${docs} is missing`];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const problems: string[] = [];
+  if (lines[0] !== `# ${id}: ${title}`) problems.push(`${docs} must start with "# ${id}: ${title}"`);
+  let at = 0;
+  for (const heading of HEADINGS) {
+    const found = lines.indexOf(heading, at);
+    if (found < 0) problems.push(`${docs} lacks "${heading}" (in order)`);
+    else at = found;
+  }
+  if (!lines.some((l) => l.startsWith('```yaml'))) problems.push(`${docs} has no YAML example`);
+  return problems;
+}
+
+describe('check registry', () => {
+  const rows = existsSync(CATALOGUE) ? catalogue() : [];
+
+  it('parses the catalogue', { skip: !existsSync(CATALOGUE) && 'shared spec not present' }, () => {
+    assert.ok(rows.length >= 38, `expected the full table, got ${rows.length} rows`);
+  });
+
+  it('has a module for every catalogue id, with the catalogue pitfall, kind and severity', { skip: rows.length === 0 }, () => {
+    for (const row of rows) {
+      const check = checksById.get(row.id);
+      assert.ok(check, `no module registered for ${row.id}`);
+      assert.equal(check.meta.pitfall, row.pitfall, `${row.id} pitfall`);
+      assert.equal(check.meta.kind, row.kind, `${row.id} kind`);
+      assert.equal(check.meta.defaultSeverity, row.severity, `${row.id} severity`);
+    }
+  });
+
+  it('is sorted by id with no duplicates', () => {
+    const ids = checks.map((c) => c.meta.id);
+    assert.deepEqual(ids, [...ids].sort());
+    assert.equal(new Set(ids).size, ids.length);
+    assert.equal(checksById.size, ids.length);
+  });
+
+  it('gives every check a docs page with the required headings', () => {
+    const problems = checks.flatMap((c) => {
+      assert.equal(c.meta.docs, `docs/checks/${c.meta.id}.md`);
+      return docsProblems(c.meta.id, c.meta.title, c.meta.docs);
+    });
+    assert.deepEqual(problems, []);
+  });
+
+  it('declares what each check needs consistently with its kind', () => {
+    for (const c of checks) {
+      if (c.meta.kind === 'static') assert.ok(!c.meta.needs.includes('smoke'), `${c.meta.id} is static but needs smoke`);
+      // static+smoke checks must still run without a trace, so they cannot require one.
+      if (c.meta.kind === 'static+smoke') assert.ok(!c.meta.needs.includes('smoke'), `${c.meta.id} would be skipped without smoke`);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+// ESLint-style table tests: valid setups produce nothing, invalid ones produce the expected findings.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Check, FindingDraft } from '../../src/checks/types.ts';
+import type { Severity } from '../../src/config/types.ts';
+import { makeEvidence, type Setup } from './factory.ts';
+
+export interface Expected {
+  count?: number;
+  severity?: Severity;
+  key?: string;
+  /** evidence fields that must match (numbers compared to 1e-6 relative) */
+  evidence?: Record<string, unknown>;
+  /** the suggested line must contain this text */
+  suggestion?: string;
+}
+
+export interface Table {
+  valid: { name: string; setup: Setup }[];
+  invalid: { name: string; setup: Setup; expect: Expected }[];
+}
+
+function matches(actual: unknown, expected: unknown): boolean {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    return Math.abs(actual - expected) <= 1e-6 * Math.max(1, Math.abs(expected));
+  }
+  if (typeof expected === 'object' && expected !== null && typeof actual === 'object' && actual !== null) {
+    return Object.entries(expected).every(([k, v]) => matches((actual as Record<string, unknown>)[k], v));
+  }
+  return actual === expected;
+}
+
+export function checkFirst(drafts: FindingDraft[], check: Check, expected: Expected): void {
+  assert.ok(drafts.length > 0, `${check.meta.id} should report`);
+  if (expected.count !== undefined) assert.equal(drafts.length, expected.count);
+  const first = drafts[0];
+  assert.equal(first.severity ?? check.meta.defaultSeverity, expected.severity ?? check.meta.defaultSeverity);
+  if (expected.key !== undefined) assert.equal(first.key, expected.key);
+  for (const [k, v] of Object.entries(expected.evidence ?? {})) {
+    assert.ok(matches(first.evidence?.[k], v), `evidence.${k}: expected ${JSON.stringify(v)}, got ${JSON.stringify(first.evidence?.[k])}`);
+  }
+  if (expected.suggestion !== undefined) {
+    assert.ok(first.suggestion, 'expected a one-line suggestion');
+    assert.ok(first.suggestion.replacement.includes(expected.suggestion), `suggestion "${first.suggestion.replacement}" lacks "${expected.suggestion}"`);
+  }
+  for (const d of drafts) {
+    assert.ok(d.message.length > 20 && d.fix.length > 10, 'every finding has a message and a fix');
+  }
+}
+
+export function runTable(check: Check, table: Table): void {
+  describe(check.meta.id, () => {
+    for (const { name, setup } of table.valid) {
+      it(`valid: ${name}`, () => assert.deepEqual(check.run(makeEvidence(setup)), []));
+    }
+    for (const { name, setup, expect } of table.invalid) {
+      it(`invalid: ${name}`, () => checkFirst(check.run(makeEvidence(setup)), check, expect));
+    }
+  });
+}
