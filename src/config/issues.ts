@@ -18,12 +18,15 @@ export function issuesToProblems(issues: readonly Issue[], ctx: IssueContext): C
   return issues.flatMap((issue) => issueToProblems(issue, [], ctx));
 }
 
-/** The range of `keyPath`, or of its nearest parent that exists in the file. */
-export function locate(keyPath: string, ranges: Record<string, SourceRange>, preferKey = false): SourceRange | undefined {
+/**
+ * Where a problem about `keyPath` should point: the line of its key when the key is written, else its
+ * value (a list item), else its nearest written parent (a missing key points at its section).
+ */
+export function locate(keyPath: string, ranges: Record<string, SourceRange>): SourceRange | undefined {
   let path = keyPath;
-  if (preferKey && ranges[`${path}#key`]) return ranges[`${path}#key`];
   while (path !== '') {
-    if (ranges[path]) return ranges[path];
+    const range = ranges[`${path}#key`] ?? ranges[path];
+    if (range) return range;
     path = parentPath(path);
   }
   return undefined;
@@ -34,14 +37,15 @@ export function problemAt(
   message: string,
   ctx: { file: string; ranges: Record<string, SourceRange> },
   extra: Partial<ConfigProblem> = {},
-  preferKey = false,
 ): ConfigProblem {
-  const range = locate(keyPath, ctx.ranges, preferKey);
+  // A key missing at the top level belongs to the file as a whole: its first line.
+  const range = locate(keyPath, ctx.ranges) ?? { line: 1, column: 1 };
   return {
     message,
     ...(keyPath !== '' ? { key: keyPath } : {}),
     file: ctx.file,
-    ...(range ? { line: range.line, column: range.column } : {}),
+    line: range.line,
+    column: range.column,
     ...extra,
   };
 }
@@ -64,7 +68,7 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
         return problemAt(joinKeyPath(keyPath, key), `unknown key \`${key}\`${suggestion}`, ctx, {
           expected: allowed.join(', '),
           received: key,
-        }, true);
+        });
       });
     }
     case 'invalid_union': {
@@ -98,7 +102,8 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
     case 'too_small':
     case 'too_big': {
       const expected = describeBound(issue);
-      return [problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${describeValue(input)}`, ctx, { expected, received: describeValue(input) })];
+      const received = Array.isArray(input) ? `${input.length} item${input.length === 1 ? '' : 's'}` : describeValue(input);
+      return [problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${received}`, ctx, { expected, received })];
     }
     case 'invalid_value': {
       const values = issue.values.map(String);
@@ -148,7 +153,7 @@ function describeBound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>)
   const inclusive = issue.inclusive !== false;
   if (issue.origin === 'array' || issue.origin === 'set') {
     if ((issue as { exact?: boolean }).exact) return `a list of exactly ${bound} items`;
-    return small ? `a list of at least ${bound} item${bound === 1 ? '' : 's'}` : `a list of at most ${bound} items`;
+    return `a list of at ${small ? 'least' : 'most'} ${bound} item${bound === 1 ? '' : 's'}`;
   }
   if (issue.origin === 'string') return small ? `at least ${bound} characters long` : `at most ${bound} characters long`;
   if (small) return inclusive ? `at least ${bound}` : `greater than ${bound}`;
