@@ -3,29 +3,22 @@
 
 /** Drops C0/C1 control characters (ANSI escapes included) except newline and tab. */
 export function stripControl(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    const isControl = code < 0x20 || (code >= 0x7f && code < 0xa0);
-    if (!isControl || ch === '\n' || ch === '\t') out += ch;
-  }
-  return out;
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Safe inside XML/HTML text and quoted attributes. */
 export function escapeXml(text: string): string {
-  let out = '';
-  for (const ch of stripControl(text)) out += XML_ENTITIES[ch] ?? ch;
-  return out;
+  return stripControl(text).replace(/[&<>"']/g, (ch) => XML_ENTITIES[ch]);
 }
-
-// Markdown punctuation that can start emphasis, links, code, tables, math or strikethrough.
-const MARKDOWN_SPECIAL = new Set(['\\', '`', '*', '_', '[', ']', '|', '~', '#', '!', '$', '{', '}']);
 
 // A zero-width space after `@` keeps GitHub from turning `@name` in a message into a mention.
 const ZERO_WIDTH_SPACE = '\u200b';
+
+// Whitespace, mentions, HTML, and the punctuation that can start emphasis, links, code, tables,
+// math or strikethrough.
+const MARKDOWN_ESCAPED = /[\n\t@&<>"'\\`*_[\]|~#!${}]/g;
 
 /**
  * Escapes text for one line of GitHub-flavoured markdown, including a table cell: HTML is
@@ -33,16 +26,13 @@ const ZERO_WIDTH_SPACE = '\u200b';
  * broken and newlines become `<br>` (or spaces with `newlines: 'space'`).
  */
 export function escapeMarkdown(text: string, newlines: 'br' | 'space' = 'br'): string {
-  let out = '';
-  for (const ch of stripControl(text)) {
-    if (ch === '\n') out += newlines === 'br' ? '<br>' : ' ';
-    else if (ch === '\t') out += ' ';
-    else if (ch === '@') out += '@' + ZERO_WIDTH_SPACE;
-    else if (XML_ENTITIES[ch]) out += XML_ENTITIES[ch];
-    else if (MARKDOWN_SPECIAL.has(ch)) out += '\\' + ch;
-    else out += ch;
-  }
-  return out;
+  return stripControl(text).replace(MARKDOWN_ESCAPED, (ch) => {
+    if (ch === '\n') return newlines === 'br' ? '<br>' : ' ';
+    if (ch === '\t') return ' ';
+    if (ch === '@') return '@' + ZERO_WIDTH_SPACE;
+    if (XML_ENTITIES[ch]) return XML_ENTITIES[ch];
+    return '\\' + ch;
+  });
 }
 
 /** Escaped text shown in a monospace `<code>` element (a markdown code span cannot hold a table pipe). */

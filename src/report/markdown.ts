@@ -256,17 +256,29 @@ function renderCharts(result: ConfigResult, smoke: SmokeSummary, options: Markdo
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
 
-/** Training loss at a downsample of steps and validation loss at every probe step; non-finite values spelled out. */
+/**
+ * Training loss at a downsample of steps plus the first non-finite step, and validation loss at every
+ * probe step. A run of non-finite training rows shows only its first row: the step it broke is what
+ * matters.
+ */
 function lossNumbersTable(smoke: SmokeSummary): string | undefined {
-  const training = downsamplePoints(trainingPoints(smoke), NUMBERS_TABLE_ROWS);
+  const allTraining = trainingPoints(smoke);
+  const training = downsamplePoints(allTraining, NUMBERS_TABLE_ROWS);
+  const firstBroken = allTraining.find((point) => !Number.isFinite(point.value));
+  if (firstBroken) training.push(firstBroken);
   const validation = validationPoints(smoke);
   if (training.length === 0 && validation.length === 0) return undefined;
   const rows = new Map<number, { train?: number; val?: number }>();
   for (const point of training) rows.set(point.step, { train: point.value });
   for (const point of validation) rows.set(point.step, { ...rows.get(point.step), val: point.value });
   const lines = ['| Step | Training loss | Validation loss |', '|---:|---:|---:|'];
+  const brokenTrain = (row?: { train?: number }) => row?.train !== undefined && !Number.isFinite(row.train);
+  let previous: { train?: number; val?: number } | undefined;
   for (const step of [...rows.keys()].sort((a, b) => a - b)) {
     const row = rows.get(step)!;
+    const repeatsBreak = brokenTrain(row) && brokenTrain(previous) && row.val === undefined;
+    if (row.train !== undefined || row.val !== undefined) previous = row;
+    if (repeatsBreak) continue;
     const cell = (value: number | undefined) => (value === undefined ? '' : formatNumber(value));
     lines.push(`| ${step} | ${cell(row.train)} | ${cell(row.val)} |`);
   }

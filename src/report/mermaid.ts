@@ -56,7 +56,7 @@ export function buildMermaidLossChart(smoke: SmokeSummary, title: string): Merma
 
   const captionParts = [series.map((s) => `${colorName(s.color)}: ${s.name}`).join(', ')];
   if (finiteValidation.length > 0 && finiteTraining.length > 0) {
-    captionParts.push('validation loss is drawn between its probe steps');
+    captionParts.push('validation loss is interpolated between its probe steps and held flat beyond them');
   }
   const droppedTraining = training.length - finiteTraining.length;
   const droppedValidation = validation.length - finiteValidation.length;
