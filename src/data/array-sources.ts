@@ -46,7 +46,7 @@ export async function arrayInFile(handle: FileHandle, start: number, length: num
 function deflatedArray(path: string, entry: ZipEntry, dataStart: number, label: string, key: string, progress: Progress, handlePrefix: Buffer): ArraySource {
   let prefix: Buffer;
   try {
-    prefix = inflateRawSync(handlePrefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: 1024 * 1024 + 64 });
+    prefix = inflateRawSync(handlePrefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: HEADER_PREFIX_BYTES * MAX_DEFLATE_RATIO });
   } catch (error) {
     fail(`${label}: the compressed data is corrupt (${(error as Error).message})`, { key, byte: dataStart });
   }
@@ -106,6 +106,13 @@ async function* inflatedRange(
   }
 }
 
+/**
+ * The header of a deflated entry is read by inflating this much compressed data; deflate never
+ * expands more than about 1032:1, so the output of the prefix is bounded too.
+ */
+const HEADER_PREFIX_BYTES = 16 * 1024;
+const MAX_DEFLATE_RATIO = 1040;
+
 const X_NAMES = ['x.npy', 'x_train.npy'];
 const Y_NAMES = ['y.npy', 'y_train.npy'];
 
@@ -127,7 +134,7 @@ export async function arraysInNpz(handle: FileHandle, path: string, size: number
     if (dataStart + entry.compressedSize > size) fail(`${entryLabel} is truncated: its data runs past the end of the file`, { key, byte: size });
     if (entry.method === 0) return arrayInFile(handle, dataStart, entry.compressedSize, entryLabel, key, progress);
     if (entry.method !== 8) fail(`${entryLabel} uses zip compression method ${entry.method}; only stored and deflated entries are read`, { key, byte: entry.localHeaderOffset + 8 });
-    const prefix = await readExactly(handle, dataStart, Math.min(entry.compressedSize, 256 * 1024), 'compressed array header');
+    const prefix = await readExactly(handle, dataStart, Math.min(entry.compressedSize, HEADER_PREFIX_BYTES), 'compressed array header');
     return deflatedArray(path, entry, dataStart, entryLabel, key, progress, prefix);
   };
   return [await open(xEntry), await open(yEntry)];
