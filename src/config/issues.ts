@@ -85,15 +85,16 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
         })];
       }
       // Report the branch whose type matched the input (a mapping -> its key errors), else name all branches.
-      const branches = issue.errors;
-      const matching = branches.find((errs) => errs.length > 0 && !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0));
+      const branches = issue.errors.filter((errs) => errs.length > 0);
+      const matching = branches.find((errs) => errs.every((e) => e.path.length > 0))
+        ?? branches.find((errs) => !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0));
       if (matching) return matching.flatMap((e) => issueToProblems(e, segments, ctx));
       const expected = branches.flatMap((errs) => errs.filter((e) => e.code === 'invalid_type').map((e) => describeExpected((e as { expected: string }).expected)));
       const list = [...new Set(expected)].join(' or ');
       return [problemAt(keyPath, `\`${keyPath}\` must be ${list}, not ${describeValue(input)}`, ctx, { expected: list, received: describeValue(input) })];
     }
     case 'invalid_type': {
-      const expected = describeExpected(issue.expected);
+      const expected = typeof input === 'number' && !Number.isFinite(input) ? 'a finite number' : describeExpected(issue.expected);
       if (input === undefined) {
         return [problemAt(keyPath, `missing required key \`${keyPath}\` (${expected})`, ctx, { expected, received: 'nothing' })];
       }
@@ -114,12 +115,17 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
     case 'custom': {
       const params = (issue.params ?? {}) as { expected?: string; candidates?: string[] };
       const hint = typeof input === 'string' && params.candidates ? closestName(input, params.candidates) : undefined;
-      const what = input === undefined || typeof input === 'object' ? '' : ` \`${String(input)}\``;
+      const what = typeof input === 'string' ? ` \`${input}\`` : typeof input === 'number' || typeof input === 'boolean' ? ` (got ${input})` : '';
       const tail = hint ? `; did you mean \`${hint}\`?` : params.expected ? `; expected ${params.expected}` : '';
       return [problemAt(keyPath, `\`${keyPath}\`: ${issue.message}${what}${tail}`, ctx, {
         ...(params.expected ? { expected: params.expected } : {}),
         ...(input !== undefined ? { received: describeValue(input) } : {}),
       })];
+    }
+    case 'invalid_key': {
+      const reason = issue.issues.map((inner) => inner.message).join('; ');
+      const key = String(segments[segments.length - 1]);
+      return [problemAt(keyPath, `\`${key}\` is not a valid key here: ${reason}`, ctx, { received: key })];
     }
     default:
       return [problemAt(keyPath, `\`${keyPath}\`: ${issue.message}`, ctx)];
