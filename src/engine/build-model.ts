@@ -185,11 +185,11 @@ export function initializer(tfjs: Tf, spec: InitializerSpec | undefined, fallbac
   const stddev = spec?.stddev ?? KERAS_RANDOM_STDDEV;
   switch (name) {
     case 'glorot_uniform': return tfjs.initializers.glorotUniform({ seed: s });
-    case 'glorot_normal': return tfjs.initializers.glorotNormal({ seed: s });
+    case 'glorot_normal': return kerasTruncatedNormal(tfjs, 1, 'fanAvg', s);
     case 'he_uniform': return tfjs.initializers.heUniform({ seed: s });
-    case 'he_normal': return tfjs.initializers.heNormal({ seed: s });
+    case 'he_normal': return kerasTruncatedNormal(tfjs, 2, 'fanIn', s);
     case 'lecun_uniform': return tfjs.initializers.leCunUniform({ seed: s });
-    case 'lecun_normal': return tfjs.initializers.leCunNormal({ seed: s });
+    case 'lecun_normal': return kerasTruncatedNormal(tfjs, 1, 'fanIn', s);
     case 'zeros': return tfjs.initializers.zeros();
     case 'ones': return tfjs.initializers.ones();
     case 'constant': return tfjs.initializers.constant({ value: spec?.value ?? 0 });
@@ -201,6 +201,14 @@ export function initializer(tfjs: Tf, spec: InitializerSpec | undefined, fallbac
     default:
       throw new UnsupportedModelError(layer, `initializer '${name}' is not supported by the smoke run`);
   }
+}
+
+// Keras divides the truncated normal's stddev by 0.8796 (the std of a unit normal truncated at 2 sigma)
+// so the weights end up with the intended variance; TF.js does not, so the scale carries the correction.
+const TRUNCATED_NORMAL_STD = 0.87962566103423978;
+
+function kerasTruncatedNormal(tfjs: Tf, scale: number, mode: 'fanIn' | 'fanAvg', seed: number) {
+  return tfjs.initializers.varianceScaling({ scale: scale / TRUNCATED_NORMAL_STD ** 2, mode, distribution: 'normal', seed });
 }
 
 function regularizer(tfjs: Tf, spec: RegularizerSpec | undefined): ReturnType<Tf['regularizers']['l1l2']> | undefined {

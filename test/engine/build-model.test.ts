@@ -1,0 +1,166 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import type { InitializerSpec, LayerSpec, ModelSpec } from '../../src/config/types.ts';
+import { initBackend } from '../../src/engine/backend.ts';
+import { buildModel, buildModelWithLayers, UnsupportedModelError } from '../../src/engine/build-model.ts';
+
+const spec = (layers: LayerSpec[], extra: Partial<ModelSpec> = {}): ModelSpec => ({ layers, origin: { kind: 'layers' }, unsupported: [], ...extra });
+const ones: InitializerSpec = { name: 'ones' };
+const zeros: InitializerSpec = { name: 'zeros' };
+
+// Reference formulas written independently of the engine (Keras 3 definitions).
+function erf(x: number): number {
+  // Abramowitz & Stegun 7.1.26, |error| < 1.5e-7
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return Math.sign(x) * y;
+}
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const reference: Record<string, (x: number) => number> = {
+  linear: (x) => x,
+  relu: (x) => Math.max(0, x),
+  relu6: (x) => Math.min(6, Math.max(0, x)),
+  leaky_relu: (x) => (x > 0 ? x : 0.2 * x),
+  sigmoid,
+  tanh: Math.tanh,
+  softmax: () => 1, // a single unit
+  elu: (x) => (x > 0 ? x : Math.exp(x) - 1),
+  selu: (x) => 1.0507009873554805 * (x > 0 ? x : 1.6732632423543772 * (Math.exp(x) - 1)),
+  softplus: (x) => Math.log(1 + Math.exp(x)),
+  softsign: (x) => x / (1 + Math.abs(x)),
+  swish: (x) => x * sigmoid(x),
+  silu: (x) => x * sigmoid(x),
+  gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
+  hard_sigmoid: (x) => Math.min(1, Math.max(0, x / 6 + 0.5)),
+  exponential: Math.exp,
+};
+const inputs = [-7, -2.5, -0.4, 0, 0.3, 1.7, 4, 8];
+
+before(async () => {
+  await initBackend('cpu');
+});
+
+describe('activations', () => {
+  for (const [name, formula] of Object.entries(reference)) {
+    it(`${name} matches its Keras formula`, () => {
+      const model = buildModel(tf, spec([{ type: 'dense', name: 'd', units: 1, activation: name, kernel_initializer: ones, bias_initializer: zeros }]), [1], 0);
+      const out = tf.tidy(() => Array.from((model.predict(tf.tensor2d(inputs, [inputs.length, 1])) as tf.Tensor).dataSync()));
+      out.forEach((value, i) => assert.ok(Math.abs(value - formula(inputs[i])) < 1e-4 * Math.max(1, Math.abs(formula(inputs[i]))), `${name}(${inputs[i]}) = ${value}, expected ${formula(inputs[i])}`));
+      model.dispose();
+    });
+  }
+
+  it('an unknown activation is an UnsupportedModelError naming the layer', () => {
+    assert.throws(() => buildModel(tf, spec([{ type: 'dense', name: 'weird', units: 2, activation: 'mish2' }]), [3], 0),
+      (e: unknown) => e instanceof UnsupportedModelError && e.layer === 'weird');
+  });
+});
+
+function kernelOf(init: InitializerSpec, fanIn = 200, fanOut = 100, seed = 3): Float32Array {
+  const model = buildModel(tf, spec([{ type: 'dense', name: 'd', units: fanOut, kernel_initializer: init }]), [fanIn], seed);
+  const values = model.layers[1].getWeights()[0].dataSync() as Float32Array;
+  model.dispose();
+  return values;
+}
+
+const std = (v: Float32Array) => {
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+};
+const meanOf = (v: Float32Array) => v.reduce((a, b) => a + b, 0) / v.length;
+
+describe('initializers', () => {
+  // Keras: variance = scale / fan, uniform limit sqrt(3 * variance); normals are truncated but keep the variance.
+  const cases: [string, number][] = [
+    ['glorot_uniform', Math.sqrt(2 / 300)], ['glorot_normal', Math.sqrt(2 / 300)],
+    ['he_uniform', Math.sqrt(2 / 200)], ['he_normal', Math.sqrt(2 / 200)],
+    ['lecun_uniform', Math.sqrt(1 / 200)], ['lecun_normal', Math.sqrt(1 / 200)],
+  ];
+  for (const [name, expectedStd] of cases) {
+    it(`${name} has the Keras standard deviation`, () => {
+      const w = kernelOf({ name });
+      assert.ok(Math.abs(std(w) / expectedStd - 1) < 0.05, `${name}: std ${std(w)} vs ${expectedStd}`);
+      if (name.endsWith('uniform')) assert.ok(Math.max(...w.map(Math.abs)) <= Math.sqrt(3) * expectedStd + 1e-6);
+    });
+  }
+
+  it('zeros, ones and constant fill the kernel', () => {
+    assert.ok(kernelOf({ name: 'zeros' }).every((v) => v === 0));
+    assert.ok(kernelOf({ name: 'ones' }).every((v) => v === 1));
+    assert.ok(kernelOf({ name: 'constant', value: 0.25 }).every((v) => v === 0.25));
+  });
+
+  it('random_normal, truncated_normal and random_uniform follow their arguments', () => {
+    const normal = kernelOf({ name: 'random_normal', mean: 0.5, stddev: 2 });
+    assert.ok(Math.abs(meanOf(normal) - 0.5) < 0.05 && Math.abs(std(normal) - 2) < 0.05);
+    const truncated = kernelOf({ name: 'truncated_normal', mean: 0, stddev: 1 });
+    assert.ok(Math.max(...truncated.map(Math.abs)) <= 2 + 1e-6);
+    const uniform = kernelOf({ name: 'random_uniform', minval: 1, maxval: 3 });
+    assert.ok(uniform.every((v) => v >= 1 && v <= 3) && Math.abs(meanOf(uniform) - 2) < 0.02);
+    const kerasDefault = kernelOf({ name: 'random_normal' });
+    assert.ok(Math.abs(std(kerasDefault) - 0.05) < 0.003);
+  });
+
+  it('the same seed gives the same weights, another seed other weights', () => {
+    assert.deepEqual(kernelOf({ name: 'glorot_uniform' }, 20, 10, 7), kernelOf({ name: 'glorot_uniform' }, 20, 10, 7));
+    assert.notDeepEqual(kernelOf({ name: 'glorot_uniform' }, 20, 10, 7), kernelOf({ name: 'glorot_uniform' }, 20, 10, 8));
+  });
+});
+
+describe('layers', () => {
+  it('builds every layer type with the shapes Keras gives', () => {
+    const cases: { input: number[]; layers: LayerSpec[]; output: number[] }[] = [
+      { input: [8, 8, 3], output: [10], layers: [
+        { type: 'conv2d', name: 'c', filters: 4, kernel_size: [3, 3], activation: 'relu', padding: 'same' },
+        { type: 'batch_normalization', name: 'bn' },
+        { type: 'max_pooling2d', name: 'mp', pool_size: [2, 2] },
+        { type: 'average_pooling2d', name: 'ap', pool_size: [2, 2] },
+        { type: 'global_average_pooling2d', name: 'gap' },
+        { type: 'dense', name: 'd', units: 10, activation: 'softmax' },
+      ] },
+      { input: [12, 2], output: [3], layers: [
+        { type: 'conv1d', name: 'c1', filters: 5, kernel_size: [3], activation: 'tanh' },
+        { type: 'max_pooling1d', name: 'p1', pool_size: [2] },
+        { type: 'lstm', name: 'l', units: 6, return_sequences: true },
+        { type: 'gru', name: 'g', units: 4, return_sequences: true },
+        { type: 'simple_rnn', name: 's', units: 3 },
+      ] },
+      { input: [5], output: [2], layers: [
+        { type: 'embedding', name: 'e', input_dim: 20, output_dim: 4 },
+        { type: 'flatten', name: 'f' },
+        { type: 'layer_normalization', name: 'ln' },
+        { type: 'dropout', name: 'dr', rate: 0.5 },
+        { type: 'reshape', name: 'r', target_shape: [4, 5] },
+        { type: 'flatten', name: 'f2' },
+        { type: 'activation', name: 'a', activation: 'gelu' },
+        { type: 'dense', name: 'd', units: 2, kernel_regularizer: { l1: 0, l2: 0.01 } },
+      ] },
+    ];
+    for (const c of cases) {
+      const model = buildModel(tf, spec(c.layers), c.input, 1);
+      assert.deepEqual(model.outputs[0].shape.slice(1), c.output);
+      const out = tf.tidy(() => (model.predict(tf.zeros([2, ...c.input])) as tf.Tensor).shape);
+      assert.deepEqual(out, [2, ...c.output]);
+      model.dispose();
+    }
+  });
+
+  it('refuses a description that lists unsupported layers, naming the layer', () => {
+    const withLambda = spec([{ type: 'dense', name: 'd', units: 1 }], { unsupported: [{ name: 'lambda_1', className: 'Lambda', reason: 'arbitrary Python code' }] });
+    assert.throws(() => buildModel(tf, withLambda, [3], 0), (e: unknown) => e instanceof UnsupportedModelError && e.layer === 'lambda_1');
+  });
+
+  it('loads Keras weights when the shapes match and reports when they do not', () => {
+    const layers: LayerSpec[] = [{ type: 'dense', name: 'd', units: 2 }];
+    const kernel = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const good = spec(layers, { weights: { tensors: [{ name: 'd/kernel', shape: [3, 2], values: kernel }, { name: 'd/bias', shape: [2], values: Float32Array.from([0.5, -0.5]) }] } });
+    const built = buildModelWithLayers(tf, good, [3], 0);
+    assert.deepEqual(Array.from(built.layers[0].kernel!.read().dataSync()), Array.from(kernel));
+    built.model.dispose();
+    const bad = spec(layers, { weights: { tensors: [{ name: 'd/kernel', shape: [4, 2], values: new Float32Array(8) }, { name: 'd/bias', shape: [2], values: new Float32Array(2) }] } });
+    const rebuilt = buildModelWithLayers(tf, bad, [3], 0);
+    assert.match(rebuilt.notes[0], /not loaded.*d\/kernel/);
+    rebuilt.model.dispose();
+  });
+});
