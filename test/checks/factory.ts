@@ -294,3 +294,12 @@ export function smokeTrace(fields: Partial<SmokeTrace> = {}): SmokeTrace {
     ...fields,
   };
 }
+
+/** Class ids `offset .. offset + classes - 1`, balanced, with two standardized-looking features. */
+export function classData(classes: number, rows = 400, offset = 0): Columns {
+  return { features: { a: spread(rows, -2, 2), b: spread(rows, 1, -1) }, targets: { y: Array.from({ length: rows }, (_, i) => (i % classes) + offset) } };
+}
+
+export function dense(units: number, activation?: string, extra: Partial<LayerInput> = {}): LayerInput {
+  return { type: 'dense', units, ...(activation ? { activation } : {}), ...extra };
+}
