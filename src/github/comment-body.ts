@@ -3,13 +3,14 @@
 // finding is gone. Pure, so its size guarantees are tested without a server.
 import type { Finding } from '../checks/types.ts';
 import { allFindings } from '../report/build.ts';
+import { reachesFailOn } from '../report/conclusion.ts';
 import { escapeMarkdown, markdownCode } from '../report/escape.ts';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.ts';
 import type { Report } from '../report/types.ts';
 import { MAX_COMMENT_CHARS } from './sticky-comment.ts';
 
 const STATE_PREFIX = '<!-- nn-preflight-state:';
-const STATE_PATTERN = /<!-- nn-preflight-state:findings=(\d+) -->/;
+const STATE_PATTERN = /<!-- nn-preflight-state:findings=(\d+);failing=(\d+) -->/;
 /** Room kept for the suggestions outside the diff, so they never crowd out the verdict. */
 const MAX_SUGGESTIONS_CHARS = 12000;
 
@@ -27,14 +28,36 @@ export interface CommentBodyInput {
   maxChars?: number;
 }
 
-export function stateMarker(findingCount: number): string {
-  return `${STATE_PREFIX}findings=${findingCount} -->`;
+/** What a comment reported, kept in a hidden marker so the next run can say what got fixed. */
+export interface CommentState {
+  findings: number;
+  /** findings that reached fail-on */
+  failing: number;
 }
 
-/** How many findings an earlier comment reported, read from its hidden state marker. */
-export function previousFindingCount(body: string | undefined): number | undefined {
+export function stateMarker(state: CommentState): string {
+  return `${STATE_PREFIX}findings=${state.findings};failing=${state.failing} -->`;
+}
+
+export function readCommentState(body: string | undefined): CommentState | undefined {
   const match = body === undefined ? null : STATE_PATTERN.exec(body);
-  return match ? Number(match[1]) : undefined;
+  return match ? { findings: Number(match[1]), failing: Number(match[2]) } : undefined;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The line that tells a pull request author their push fixed what the previous run reported. */
+export function fixedLine(before: CommentState | undefined, now: CommentState): string | undefined {
+  if (!before) return undefined;
+  if (before.findings > 0 && now.findings === 0) {
+    return `> [!TIP]\n> Everything is fixed: all ${plural(before.findings, 'finding')} from the previous run are gone.`;
+  }
+  if (before.failing > 0 && now.failing === 0) {
+    return `> [!TIP]\n> Fixed: the ${plural(before.failing, 'finding')} that failed the previous run ${before.failing === 1 ? 'is' : 'are'} gone, so this check passes now.`;
+  }
+  return undefined;
 }
 
 function fenceFor(text: string): string {
@@ -72,12 +95,14 @@ export function renderOutsideDiffSuggestions(findings: readonly Finding[], toRep
 
 export function composeCommentBody(input: CommentBodyInput): string {
   const maxChars = input.maxChars ?? MAX_COMMENT_CHARS;
-  const findingCount = allFindings(input.report.results).length;
-  const before = previousFindingCount(input.previousBody);
-  const head: string[] = [input.marker, stateMarker(findingCount)];
-  if (findingCount === 0 && before !== undefined && before > 0) {
-    head.push(`> [!TIP]\n> All ${before} finding${before === 1 ? '' : 's'} from the previous run ${before === 1 ? 'is' : 'are'} fixed.`);
-  }
+  const findings = allFindings(input.report.results);
+  const now: CommentState = {
+    findings: findings.length,
+    failing: findings.filter((finding) => reachesFailOn(finding.severity, input.report.failOn)).length,
+  };
+  const head: string[] = [input.marker, stateMarker(now)];
+  const fixed = fixedLine(readCommentState(input.previousBody), now);
+  if (fixed) head.push(fixed);
   if (input.report.results.length === 0) {
     head.push('No preflight config is changed by this pull request, so there was nothing to check.');
   }
