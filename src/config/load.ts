@@ -125,6 +125,9 @@ function kerasLayerProblems(model: ModelSpec, limits: ConfigLimits): string[] {
   const problems: string[] = [];
   if (model.layers.length > limits.maxLayers) problems.push(`the Keras model has ${model.layers.length} layers; the limit is ${limits.maxLayers}`);
   const isCount = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= limits.maxUnits;
+  if (model.input_shape && !model.input_shape.every(isCount)) {
+    problems.push(`the Keras model's input shape [${model.input_shape.join(', ')}] has a dimension above ${limits.maxUnits}`);
+  }
   for (const layer of model.layers) {
     for (const key of ['units', 'filters', 'input_dim', 'output_dim'] as const) {
       if (layer[key] !== undefined && !isCount(layer[key])) {

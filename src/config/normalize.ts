@@ -12,6 +12,8 @@ export const DEFAULT_BATCH_SIZE = 32;
 export const DEFAULT_SAMPLE_ROWS = 10_000;
 export const DEFAULT_SMOKE = { steps: 200, seed: 0, time_budget_s: 60 } as const;
 const DEFAULT_OPTIMIZER: OptimizerName = 'adam';
+/** Keras losses that take a `from_logits` argument. */
+const CROSSENTROPY_LOSSES = new Set(['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy']);
 const TABULAR_EXTENSIONS = new Set(['.csv', '.tsv', '.jsonl', '.ndjson', '.json']);
 
 interface Context {
@@ -47,6 +49,14 @@ export function crossKeyProblems(raw: RawConfig, ctx: Context): ConfigProblem[] 
     if (TABULAR_EXTENSIONS.has(extension)) {
       problems.push(problemAt('data.targets', `tabular data (\`${raw.data.train}\`) needs \`data.targets\`: the column(s) the model predicts`, ctx, { expected: 'a list of column names', received: 'nothing' }));
     }
+  }
+  const features = raw.data.features === undefined ? [] : asList(raw.data.features);
+  const targets = raw.data.targets === undefined ? [] : asList(raw.data.targets);
+  for (const column of targets.filter((t) => features.includes(t))) {
+    problems.push(problemAt('data.features', `column \`${column}\` is both a feature and a target: the model would see the answer`, ctx, { received: column }));
+  }
+  if (raw.training?.from_logits !== undefined && raw.training.loss !== undefined && !CROSSENTROPY_LOSSES.has(canonicalLoss(raw.training.loss) ?? '')) {
+    problems.push(problemAt('training.from_logits', `\`from_logits\` applies to the crossentropy losses only, not to ${canonicalLoss(raw.training.loss)}`, ctx, { expected: [...CROSSENTROPY_LOSSES].join(', '), received: raw.training.loss }));
   }
   return problems;
 }

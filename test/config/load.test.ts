@@ -227,6 +227,8 @@ const invalid: InvalidCase[] = [
   { name: 'invalid check id', yaml: `${BASE}checks:\n  Bad_Id: off\n`, key: 'checks.Bad_Id', at: 'Bad_Id', message: /not a valid key/ },
   { name: 'zero input scale', yaml: `${BASE}preprocessing:\n  inputs: {scale: 0}\n`, key: 'preprocessing.inputs.scale', at: 'scale: 0', message: /must not be 0/ },
   { name: 'empty regularizer', yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_regularizer: {}}'), key: 'model.layers[0].kernel_regularizer', at: 'kernel_regularizer', message: /needs l1, l2 or l1_l2/ },
+  { name: 'a target among the features', yaml: BASE.replace('  targets: [y]', '  features: [a, y]\n  targets: [y]'), key: 'data.features', at: 'features', message: /both a feature and a target/ },
+  { name: 'from_logits on a regression loss', yaml: `${BASE}  from_logits: true\n`, key: 'training.from_logits', at: 'from_logits', message: /crossentropy losses only/ },
   { name: 'negative learning rate', yaml: `${BASE}  learning_rate: -0.1\n`, key: 'training.learning_rate', at: 'learning_rate', message: /greater than 0/ },
   { name: 'batch size zero', yaml: `${BASE}  batch_size: 0\n`, key: 'training.batch_size', at: 'batch_size', message: /greater than 0/ },
   { name: 'from_logits as a string', yaml: `${BASE}  from_logits: "yes"\n`, key: 'training.from_logits', at: 'from_logits', message: /true or false/ },
