@@ -118,7 +118,11 @@ function staticFindings(evidence: Evidence, smokeNote: string): FindingDraft[] {
   if (!scales || scales.length < 2) return findings;
   const change = scales[scales.length - 1].preActivationStd / scales[0].preActivationStd;
   if (!Number.isFinite(change) || (change <= MAX_SCALE_CHANGE && change >= 1 / MAX_SCALE_CHANGE)) return findings;
-  const culprit = scales.slice(1).reduce((a, b) => (Math.abs(Math.log(b.factor)) > Math.abs(Math.log(a.factor)) ? b : a));
+  // The first layer that departs (about) most from 1; identical layers tie, and the earliest is the one to fix first.
+  const deviations = scales.slice(1).map((s) => Math.abs(Math.log(s.factor)));
+  const worst = Math.max(...deviations);
+  const culprit = scales[1 + deviations.findIndex((d) => d >= worst - 0.01)];
+  const alike = deviations.filter((d) => d >= worst - 0.01).length;
   const layer = culprit.summary.layer;
   const initName = layer.kernel_initializer?.name ?? 'glorot_uniform';
   const better = initializerFor(culprit.summary.activation);
@@ -126,7 +130,7 @@ function staticFindings(evidence: Evidence, smokeNote: string): FindingDraft[] {
     message:
       `At initialization the activation scale ${change > 1 ? 'grows' : 'shrinks'} by about ${fmt(change > 1 ? change : 1 / change)}x from the first to the last weighted layer ` +
       `(estimated from fan-in, initializer variance and activation gain; expected within ${MAX_SCALE_CHANGE}x). ${layer.name} (${initName}, ${culprit.summary.activation}) ` +
-      `multiplies it by ${fmt(culprit.factor)} on its own. ${change > 1 ? 'Outputs and gradients explode, so the first steps overshoot or turn NaN.' : 'Signals and gradients fade to nothing before they reach the early layers.'}${smokeNote}`,
+      `multiplies it by ${fmt(culprit.factor)} on its own${alike > 1 ? `, and ${alike - 1} more layer${alike > 2 ? 's do' : ' does'} the same` : ''}. ${change > 1 ? 'Outputs and gradients explode, so the first steps overshoot or turn NaN.' : 'Signals and gradients fade to nothing before they reach the early layers.'}${smokeNote}`,
     fix: `Use the initializer that matches the activation (\`kernel_initializer: ${better}\`) so each layer keeps the scale of its input.`,
     key: layerKey(layer, 'kernel_initializer'),
     evidence: { scaleChange: change, limit: MAX_SCALE_CHANGE, perLayer: scales.map((s) => ({ layer: s.summary.layer.name, factor: s.factor, std: s.preActivationStd })) },
