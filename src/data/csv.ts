@@ -99,7 +99,12 @@ export async function readDelimited(handle: FileHandle, size: number, options: D
       let cells = 0;
       let numberEnd = -1;
       for (;;) {
-        if (cells === starts.length) grow();
+        if (cells === starts.length) {
+          // a record far wider than the header would otherwise grow these arrays with the file
+          const allowed = builder === undefined ? options.limits.maxColumns : builder.names.length;
+          if (cells > allowed) fail(`line ${recordLine} has more than ${allowed} fields`, { line: recordLine });
+          grow();
+        }
         if (pos < length && data[pos] === QUOTE) {
           let p = pos + 1;
           let closing = -1;

@@ -1,6 +1,6 @@
 // An image folder: one sub-folder per class (sorted names are class ids), PNG and JPEG files inside.
-import { readdirSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
@@ -30,6 +30,7 @@ interface ImageFile {
   name: string;
   absolute: string;
   label: number;
+  bytes: number;
 }
 
 interface Decoded {
@@ -65,7 +66,9 @@ export function listImages(root: string, folder: string, label: string, limits: 
       const resolved = resolveInsideRoot(root, classFolder, name);
       if (!resolved.ok) fail(`${shown}: ${resolved.reason}`, { file: shown });
       if (fileKind(resolved.absolute) !== 'file') fail(`${shown} is not a regular file`, { file: shown });
-      files.push({ name: shown, absolute: resolved.absolute, label: labelId });
+      const bytes = statSync(resolved.absolute).size;
+      if (bytes > limits.maxBytesPerFile) fail(`${shown} is ${bytes} bytes, more than the limit of ${limits.maxBytesPerFile}`, { file: shown });
+      files.push({ name: shown, absolute: resolved.absolute, label: labelId, bytes });
       if (files.length > limits.maxImages) fail(`${label} holds more than ${limits.maxImages} images, the limit`);
     }
   });
@@ -130,6 +133,7 @@ export async function readImageFolder(
   options: { sample: number; seed: number; limits: DataLimits; onProgress?: (done: number, total: number) => void },
 ): Promise<ImagesResult> {
   const { classNames, files } = listImages(root, folder, label, options.limits);
+  const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
   let picked: Int32Array = new Int32Array(0);
   let shape: { width: number; height: number; channels: number; first: string } | undefined;
   let stats: ColumnAccumulator[] = [];
@@ -142,11 +146,10 @@ export async function readImageFolder(
   let pointer = 0;
   for (let index = 0; index < files.length; index++) {
     const file = files[index];
-    const size = (await stat(file.absolute)).size;
-    if (size > options.limits.maxBytesPerFile) fail(`${file.name} is ${size} bytes, more than the limit of ${options.limits.maxBytesPerFile}`, { file: file.name });
     const bytes = await readFile(file.absolute);
+    if (bytes.length > options.limits.maxBytesPerFile) fail(`${file.name} grew past the limit of ${options.limits.maxBytesPerFile} bytes while being read`, { file: file.name });
     bytesRead += bytes.length;
-    options.onProgress?.(index + 1, files.length);
+    options.onProgress?.(bytesRead, totalBytes);
     const image = decodeImage(bytes, file.name, options.limits);
     if (shape === undefined) {
       shape = { width: image.width, height: image.height, channels: image.channels, first: file.name };

@@ -63,6 +63,7 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
       sample: opts.sample,
       seed: opts.seed,
       limits: opts.limits,
+      onProgress: opts.onProgress,
     });
     const { bytes, ...rest } = images;
     return { file: relative, format: 'images', bytes, ...rest };

@@ -39,6 +39,7 @@ export class Reservoir {
 
   /** Rows must be offered in increasing order, each once. Returns the slot to overwrite, or -1. */
   offer(row: number): number {
+    if (this.capacity === 0) return -1;
     if (row < this.capacity) {
       this.slotRow[row] = row;
       this.filled = row + 1;

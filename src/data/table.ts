@@ -1,4 +1,5 @@
 // Rows of named columns (CSV, TSV, JSON records) -> exact column statistics and a reservoir sample.
+import { SAMPLE_BYTE_BUDGET } from './arrays.ts';
 import { Reservoir } from './reservoir.ts';
 import { ColumnAccumulator } from './stats.ts';
 import { CELL_EMPTY, CELL_NUMBER, parseCell, parseCellText, parsedCell } from './number-cell.ts';
@@ -107,7 +108,8 @@ export class TableBuilder {
       this.columnStats[column] = new ColumnAccumulator(names[column]);
       this.classNames[column] = new ClassNames();
     });
-    this.reservoir = new Reservoir(sampleSize, seed);
+    const rowFloats = Math.max(1, chosen.features.length + chosen.targets.length);
+    this.reservoir = new Reservoir(Math.min(sampleSize, Math.floor(SAMPLE_BYTE_BUDGET / (rowFloats * 4))), seed);
     this.x = new Float32Array(this.reservoir.capacity * chosen.features.length);
     this.y = new Float32Array(this.reservoir.capacity * chosen.targets.length);
     this.yText = new Int32Array(this.reservoir.capacity * chosen.targets.length);

@@ -154,3 +154,18 @@ test('limits on rows, columns and bytes are problems, not crashes', async () => 
   assert.match((await loadProblem(repo.root, 'small.csv', { limits: limits({ maxColumns: 2 }) })).message, /3 columns/);
   assert.match((await loadProblem(repo.root, 'small.csv', { limits: limits({ maxBytesPerFile: 10 }) })).message, /more than the limit/);
 });
+
+test('a row far wider than the header is refused as soon as it passes the header width', async () => {
+  repo.write('wide.csv', `a,b,y\n1,2,3\n${'1,'.repeat(5000)}1\n`);
+  const problem = await loadProblem(repo.root, 'wide.csv');
+  assert.equal(problem.line, 3);
+  assert.match(problem.message, /line 3 has more than 3 fields/);
+});
+
+test('a sample size of zero keeps statistics and an empty sample', async () => {
+  repo.write('zero.csv', 'a,y\n1,2\n3,4\n');
+  const split = await loadOk(repo.root, 'zero.csv', { sample: 0 });
+  assert.equal(split.rows, 2);
+  assert.equal(split.sample.rows, 0);
+  assert.equal(split.features[0].mean, 2);
+});

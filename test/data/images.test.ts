@@ -59,7 +59,11 @@ test('a JPEG folder decodes to three channels in the 0-255 range', async () => {
       repo.write(`jpgs/${name}/${i}.jpg`, jpeg.encode({ width: 8, height: 8, data }, 95).data);
     }
   }
-  const split = await loadOk(repo.root, 'jpgs', { targets: undefined });
+  const progress: [number, number][] = [];
+  const split = await loadOk(repo.root, 'jpgs', { targets: undefined, onProgress: (done, total) => progress.push([done, total]) });
+  assert.equal(progress.length, 4);
+  assert.equal(progress[3][0], progress[3][1]);
+  assert.equal(progress[3][0], split.bytes);
   assert.deepEqual(split.sample.featureShape, [8, 8, 3]);
   assert.equal(split.rows, 4);
   for (const f of split.features) assert.ok(Math.abs(f.mean - 128) < 3 && f.min >= 0 && f.max <= 255);
