@@ -25,13 +25,17 @@ export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: Model
   const samples = Math.min(OVERFIT_SAMPLES, ctx.x.shape[0]);
   const x = ctx.x.slice(0, samples);
   const y = ctx.y.slice(0, samples);
+  // Both ends are measured the same way (inference mode, data loss only), so dropout noise and
+  // weight penalties do not blur the comparison.
+  let initial: { loss: number; accuracy?: number } = { loss: NaN };
   let evaluation: { loss: number; accuracy?: number } = { loss: NaN };
   try {
     const result = trainFresh(ctx, {
       spec, x, y, steps: OVERFIT_STEPS, deadline, batchSize: samples,
+      beforeTraining: (built) => { initial = evaluate(ctx, built, x, y); },
       afterTraining: (built) => { evaluation = evaluate(ctx, built, x, y); },
     });
-    const startLoss = result.loss[0] ?? NaN;
+    const startLoss = initial.loss;
     const finalLoss = evaluation.loss;
     const fitted = finalLoss < OVERFIT_LOSS_SHARE * startLoss || (evaluation.accuracy ?? 0) >= OVERFIT_ACCURACY;
     return { samples, steps: result.stepsRun, startLoss, finalLoss, accuracy: evaluation.accuracy, fitted, cut: result.cutByBudget };
