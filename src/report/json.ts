@@ -107,12 +107,12 @@ function nestingDepth(value: unknown, limit: number): number {
   return deepest + 1;
 }
 
+// The depth check comes first: serializing a deeply nested value would overflow the stack.
 const boundedObject = z.record(z.string().max(200), z.unknown()).superRefine((value, ctx) => {
-  if (JSON.stringify(value).length > REPORT_LIMITS.evidenceChars) {
-    ctx.addIssue({ code: 'custom', message: `must serialize to at most ${REPORT_LIMITS.evidenceChars} characters` });
-  }
   if (nestingDepth(value, REPORT_LIMITS.nestingDepth + 1) > REPORT_LIMITS.nestingDepth) {
     ctx.addIssue({ code: 'custom', message: `must nest at most ${REPORT_LIMITS.nestingDepth} levels` });
+  } else if (JSON.stringify(value).length > REPORT_LIMITS.evidenceChars) {
+    ctx.addIssue({ code: 'custom', message: `must serialize to at most ${REPORT_LIMITS.evidenceChars} characters` });
   }
 });
 
@@ -202,7 +202,12 @@ export function parseReportJson(source: string): Report | { error: string } {
   } catch (error) {
     return { error: `report is not valid JSON: ${(error as Error).message}` };
   }
-  const parsed = documentSchema.safeParse(data);
+  let parsed: ReturnType<typeof documentSchema.safeParse>;
+  try {
+    parsed = documentSchema.safeParse(data);
+  } catch (error) {
+    return { error: `report could not be checked: ${(error as Error).message}` };
+  }
   if (!parsed.success) {
     const details = z.prettifyError(parsed.error);
     return { error: `report does not have the expected shape:\n${details.slice(0, MAX_ERROR_CHARS)}` };

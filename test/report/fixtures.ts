@@ -4,8 +4,9 @@ import type { CheckMeta, Finding } from '../../src/checks/types.ts';
 import { buildReport } from '../../src/report/build.ts';
 import type { ConfigResult, Report, SmokeSummary } from '../../src/report/types.ts';
 
+/** A finding; an `extra` key set to undefined removes that field. */
 export function finding(id: string, severity: Severity, extra: Partial<Finding> = {}): Finding {
-  return {
+  const built: Finding = {
     id,
     severity,
     title: `Title of ${id}`,
@@ -17,6 +18,8 @@ export function finding(id: string, severity: Severity, extra: Partial<Finding> 
     evidence: {},
     ...extra,
   };
+  for (const key of Object.keys(built) as (keyof Finding)[]) if (built[key] === undefined) delete built[key];
+  return built;
 }
 
 export function smoke(extra: Partial<SmokeSummary> = {}): SmokeSummary {

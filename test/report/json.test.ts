@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildReport } from '../../src/report/build.ts';
+import { parseReportJson, renderJson, REPORT_LIMITS, toJsonValue } from '../../src/report/json.ts';
+import type { Report } from '../../src/report/types.ts';
+import { cleanReport, everySeverityReport, finding, hugeReport, nanLossReport } from './fixtures.ts';
+
+function roundTrip(report: Report): Report {
+  const parsed = parseReportJson(renderJson(report));
+  if ('error' in parsed) assert.fail(parsed.error);
+  return parsed;
+}
+
+test('the JSON document has the INTERFACES.md shape', () => {
+  const doc = JSON.parse(renderJson(everySeverityReport()));
+  assert.deepEqual(Object.keys(doc).sort(), ['conclusion', 'counts', 'fail_on', 'results', 'tool']);
+  assert.deepEqual(doc.tool, { name: 'nn-preflight', version: '0.1.0' });
+  assert.equal(doc.conclusion, 'failure');
+  assert.equal(doc.fail_on, 'error');
+  const [result, clean] = doc.results;
+  assert.equal(result.config, 'configs/housing.preflight.yml');
+  assert.equal(result.name, 'housing-price-mlp');
+  for (const key of ['id', 'severity', 'title', 'message', 'fix', 'file', 'line', 'evidence', 'docs']) {
+    assert.ok(result.findings.every((f: object) => key in f), key);
+  }
+  const unscaled = result.findings.find((f: { id: string }) => f.id === 'unscaled-inputs');
+  assert.equal(unscaled.column, 5);
+  assert.equal(unscaled.key, 'preprocessing.inputs');
+  assert.deepEqual(unscaled.suggestion, { line: 7, replacement: '  inputs: standardize' });
+  assert.equal(result.findings.find((f: { id: string }) => f.id === 'class-imbalance').line, null);
+  for (const key of ['backend', 'steps', 'seconds', 'steps_per_second', 'loss', 'val_loss']) assert.ok(key in result.smoke, key);
+  assert.equal(clean.smoke, null);
+});
+
+test('reports round-trip through parseReportJson', () => {
+  for (const report of [cleanReport(), everySeverityReport(), hugeReport()]) assert.deepEqual(roundTrip(report), report);
+});
+
+test('non-finite numbers are written as null and read back as NaN in loss series', () => {
+  const report = nanLossReport();
+  const text = renderJson(report);
+  assert.ok(!text.includes('NaN') && !text.includes('Infinity'));
+  const doc = JSON.parse(text);
+  assert.equal(doc.results[0].smoke.loss[100], null);
+  assert.equal(doc.results[0].smoke.val_loss[2], null);
+  const back = roundTrip(report);
+  assert.ok(Number.isNaN(back.results[0].smoke!.loss[100]));
+  assert.equal(back.results[0].smoke!.loss[10], report.results[0].smoke!.loss[10]);
+});
+
+test('evidence that JSON cannot hold is made JSON-safe', () => {
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic.self = cyclic;
+  const value = toJsonValue({ nan: Number.NaN, typed: new Float32Array([0.5, 2]), big: 10n, cyclic, skip: undefined, fn: () => 1 });
+  assert.deepEqual(value, { nan: null, typed: [0.5, 2], big: '10', cyclic: { a: 1, self: '[circular]' } });
+  const report = buildReport([{ config: 'c.yml', name: 'c', findings: [finding('x', 'error', { evidence: { cyclic } })] }], 'error', '0.1.0');
+  assert.doesNotThrow(() => renderJson(report));
+});
+
+function tampered(edit: (doc: any) => void): string {
+  const doc = JSON.parse(renderJson(everySeverityReport()));
+  edit(doc);
+  return JSON.stringify(doc);
+}
+
+test('parseReportJson rejects untrusted reports that are malformed, oversized or inconsistent', () => {
+  const cases: [string, string][] = [
+    ['not json', '{"tool":'],
+    ['unknown key', tampered((d) => (d.extra = 1))],
+    ['unknown finding key', tampered((d) => (d.results[0].findings[0].html = '<b>'))],
+    ['wrong tool', tampered((d) => (d.tool.name = 'other'))],
+    ['claims success over an error', tampered((d) => (d.conclusion = 'success'))],
+    ['wrong counts', tampered((d) => (d.counts.error = 0))],
+    ['bad severity', tampered((d) => (d.results[0].findings[0].severity = 'fatal'))],
+    ['bad check id', tampered((d) => (d.results[0].findings[0].id = '../etc'))],
+    ['title too long', tampered((d) => (d.results[0].findings[0].title = 'x'.repeat(301)))],
+    ['control character', tampered((d) => (d.results[0].name = 'a\u001b[2Jb'))],
+    ['multi-line suggestion', tampered((d) => (d.results[0].findings[1].suggestion.replacement = 'a\nb'))],
+    ['line zero', tampered((d) => (d.results[0].findings[0].line = 0))],
+    ['too many findings', tampered((d) => (d.results[0].findings = Array(REPORT_LIMITS.findingsPerResult + 1).fill(d.results[0].findings[0])))],
+    ['huge evidence', tampered((d) => (d.results[0].findings[0].evidence = { blob: 'x'.repeat(REPORT_LIMITS.evidenceChars) }))],
+    ['string in loss', tampered((d) => (d.results[0].smoke.loss[0] = '1'))],
+  ];
+  for (const [label, text] of cases) {
+    const parsed = parseReportJson(text);
+    assert.ok('error' in parsed, label);
+    assert.equal(typeof (parsed as { error: string }).error, 'string', label);
+  }
+  assert.ok('error' in parseReportJson(' '.repeat(REPORT_LIMITS.documentChars + 1)));
+});
+
+test('deeply nested evidence is rejected without overflowing the stack', () => {
+  const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+  const text = tampered((d) => (d.results[0].findings[0].evidence = { deep: '@@' })).replace('"@@"', deep);
+  assert.ok('error' in parseReportJson(text));
+});
