@@ -22,7 +22,9 @@ export function formatPlainDecimal(value: number, digits = 4): string {
   if (magnitude >= 1e21) return BigInt(Math.round(rounded)).toString();
   if (!String(rounded).includes('e')) return String(rounded);
   const decimals = Math.min(100, Math.ceil(-Math.log10(magnitude)) + digits);
-  return rounded.toFixed(decimals).replace(/\.?0+$/, '');
+  // Below 1e-96 the hundred decimals toFixed allows hold only zeros: the value reads as 0.
+  const plain = rounded.toFixed(decimals).replace(/\.?0+$/, '');
+  return plain === '-0' ? '0' : plain;
 }
 
 /**
