@@ -1,0 +1,66 @@
+import { check as batchTooLarge, suggestedBatchSize } from '../../src/checks/batch-too-large.ts';
+import { check as learningRateTooHigh } from '../../src/checks/learning-rate-too-high.ts';
+import { check as learningRateTooLow } from '../../src/checks/learning-rate-too-low.ts';
+import { probe, regressionData } from './factory.ts';
+import { runTable } from './table.ts';
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+
+it('suggestedBatchSize is the largest power of two giving 10 updates per epoch', () => {
+  assert.equal(suggestedBatchSize(400), 32);
+  assert.equal(suggestedBatchSize(300), 16);
+  assert.equal(suggestedBatchSize(5), 1);
+});
+
+runTable(batchTooLarge, {
+  valid: [
+    { name: '32 on 400 rows (13 updates)', setup: { batchSize: 32 } },
+    { name: 'no data', setup: { batchSize: 4096, noData: true } },
+  ],
+  invalid: [
+    { name: 'batch larger than the data', setup: { batchSize: 4096, train: regressionData(300) }, expect: { severity: 'error', key: 'training.batch_size', evidence: { batchSize: 4096, trainRows: 300, updatesPerEpoch: 1, suggested: 16 }, suggestion: 'batch_size: 16' } },
+    { name: 'a quarter of the data', setup: { batchSize: 100 }, expect: { severity: 'warning', evidence: { updatesPerEpoch: 4 } } },
+    { name: 'seven updates per epoch', setup: { batchSize: 64 }, expect: { severity: 'warning', evidence: { updatesPerEpoch: 7, suggested: 32 } } },
+  ],
+});
+
+const diverging = { loss: [1, 2, 5, 20, 80, 300, 1e3, 5e3, 2e4, 1e5], firstNonFinite: undefined };
+const updates = (ratio: number) => ({ layers: [probe(0, { updateRatio: [ratio, ratio, ratio] }), probe(1, { updateRatio: [ratio, ratio, ratio] })] });
+
+runTable(learningRateTooHigh, {
+  valid: [
+    { name: 'adam 0.01', setup: { learningRate: 0.01 } },
+    { name: 'sgd 0.5', setup: { optimizer: 'sgd', learningRate: 0.5 } },
+    { name: 'a blow-up at a sane rate is left to other checks', setup: { learningRate: 0.001, smoke: diverging } },
+  ],
+  invalid: [
+    { name: 'sgd 3.0', setup: { optimizer: 'sgd', learningRate: 3 }, expect: { severity: 'warning', key: 'training.learning_rate', evidence: { learningRate: 3, limit: 1, suggested: 0.1 }, suggestion: 'learning_rate: 0.1' } },
+    { name: 'adam 0.5', setup: { learningRate: 0.5 }, expect: { severity: 'warning', evidence: { limit: 0.1, suggested: 0.01 } } },
+    { name: 'sgd 3.0 and the smoke run diverges', setup: { optimizer: 'sgd', learningRate: 3, smoke: diverging }, expect: { severity: 'error', evidence: { smokeDiverged: true } } },
+    { name: 'sgd 3.0 and the smoke run hits NaN', setup: { optimizer: 'sgd', learningRate: 3, smoke: { firstNonFinite: { step: 4, where: 'loss' } } }, expect: { severity: 'error' } },
+    { name: 'huge update ratio', setup: { learningRate: 0.01, smoke: updates(0.5) }, expect: { severity: 'warning', evidence: { medianUpdateRatio: 0.5 } } },
+    {
+      name: 'beyond the range test divergence',
+      setup: { learningRate: 0.05, smoke: { controls: { lrRange: { lrs: [1e-4, 1e-3, 1e-2, 1e-1], losses: [1, 0.8, 0.5, 9], divergedAt: 0.02, bestLr: 0.01, suggestedLr: 0.003 }, baseline: { kind: 'mean', loss: 1 } } } },
+      expect: { evidence: { divergedAt: 0.02, suggested: 0.003 }, suggestion: 'learning_rate: 0.003' },
+    },
+  ],
+});
+
+const flat = { loss: Array(100).fill(1), initialLoss: 1, ...updates(1e-7) };
+runTable(learningRateTooLow, {
+  valid: [
+    { name: 'adam 1e-4', setup: { learningRate: 1e-4 } },
+    { name: 'adam 0.001 with a healthy run', setup: { learningRate: 0.001, smoke: {} } },
+  ],
+  invalid: [
+    { name: 'adam 1e-8', setup: { learningRate: 1e-8 }, expect: { key: 'training.learning_rate', evidence: { learningRate: 1e-8, limit: 1e-6, suggested: 0.001 }, suggestion: 'learning_rate: 0.001' } },
+    { name: 'sgd 1e-6', setup: { optimizer: 'sgd', learningRate: 1e-6 }, expect: { evidence: { limit: 1e-5, suggested: 0.01 } } },
+    { name: 'flat loss and tiny updates', setup: { learningRate: 1e-5, smoke: flat }, expect: { evidence: { medianUpdateRatio: 1e-7, startLoss: 1, finalLoss: 1 } } },
+    {
+      name: 'range test finds a 100x higher rate',
+      setup: { learningRate: 1e-4, smoke: { controls: { lrRange: { lrs: [1e-4, 1e-2], losses: [1, 0.2], bestLr: 0.03, suggestedLr: 0.01 }, baseline: { kind: 'mean', loss: 1 } } } },
+      expect: { evidence: { suggested: 0.01 }, suggestion: 'learning_rate: 0.01' },
+    },
+  ],
+});
