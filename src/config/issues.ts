@@ -66,7 +66,7 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
         const hint = closestName(key, allowed);
         const suggestion = hint ? `; did you mean \`${hint}\`?` : allowed.length > 0 ? `; allowed keys here: ${allowed.join(', ')}` : '';
         return problemAt(joinKeyPath(keyPath, key), `unknown key \`${key}\`${suggestion}`, ctx, {
-          expected: allowed.join(', '),
+          expected: hint ?? `one of ${allowed.join(', ')}`,
           received: key,
         });
       });
@@ -110,16 +110,20 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
       const values = issue.values.map(String);
       const hint = typeof input === 'string' ? closestName(input, values) : undefined;
       const expected = values.length === 1 ? String(values[0]) : `one of ${values.join(', ')}`;
-      return [problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${describeValue(input)}${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, { expected, received: describeValue(input) })];
+      return [problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${describeValue(input)}${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, {
+        expected: hint ?? expected,
+        received: typeof input === 'string' ? input : describeValue(input),
+      })];
     }
     case 'custom': {
       const params = (issue.params ?? {}) as { expected?: string; candidates?: string[] };
       const hint = typeof input === 'string' && params.candidates ? closestName(input, params.candidates) : undefined;
       const what = typeof input === 'string' ? ` \`${input}\`` : typeof input === 'number' || typeof input === 'boolean' ? ` (got ${input})` : '';
       const tail = hint ? `; did you mean \`${hint}\`?` : params.expected ? `; expected ${params.expected}` : '';
+      const expected = hint ?? params.expected;
       return [problemAt(keyPath, `\`${keyPath}\`: ${issue.message}${what}${tail}`, ctx, {
-        ...(params.expected ? { expected: params.expected } : {}),
-        ...(input !== undefined ? { received: describeValue(input) } : {}),
+        ...(expected ? { expected } : {}),
+        ...(input !== undefined ? { received: typeof input === 'string' ? input : describeValue(input) } : {}),
       })];
     }
     case 'invalid_key': {

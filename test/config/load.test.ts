@@ -63,6 +63,8 @@ describe('loadConfig: the shared cases', () => {
       assert.equal(problem.column, 3);
       assert.equal(problem.file, 'preflight.yml');
       assert.match(problem.message, /did you mean `learning_rate`/);
+      assert.equal(problem.expected, 'learning_rate');
+      assert.equal(problem.received, 'learing_rate');
     });
   }
 });
@@ -211,7 +213,7 @@ const invalid: InvalidCase[] = [
   { name: 'units fractional', yaml: BASE.replace('units: 16', 'units: 1.5'), key: 'model.layers[0].units', at: 'units: 1.5', message: /integer/, expected: /integer/, received: /1\.5/ },
   { name: 'units as text', yaml: BASE.replace('units: 16', 'units: "16"'), key: 'model.layers[0].units', at: 'units: "16"', message: /must be a number/, received: /string/ },
   { name: 'dropout rate 1', yaml: BASE.replace('- {type: dense, units: 1}', '- {type: dropout, rate: 1}\n    - {type: dense, units: 1}'), key: 'model.layers[1].rate', at: 'rate: 1', message: /less than 1/ },
-  { name: 'misspelt activation', yaml: BASE.replace('activation: relu', 'activation: relux'), key: 'model.layers[0].activation', at: 'relux', message: /did you mean `relu`/ },
+  { name: 'misspelt activation', yaml: BASE.replace('activation: relu', 'activation: relux'), key: 'model.layers[0].activation', at: 'relux', message: /did you mean `relu`/, expected: /^relu$/, received: /^relux$/ },
   { name: 'unknown layer type', yaml: BASE.replace('type: dense, units: 1}', 'type: conv3d, units: 1}'), key: 'model.layers[1].type', at: 'conv3d', message: /unknown layer type `conv3d`.*allowed types: .*dense.*simple_rnn/ },
   { name: 'layer without type', yaml: BASE.replace('{type: dense, units: 1}', '{units: 1}'), key: 'model.layers[1]', at: '{units: 1}', message: /needs a `type`/ },
   { name: 'unknown key for the layer type', yaml: BASE.replace('{type: dense, units: 1}', '{type: dense, units: 1, rate: 0.5}'), key: 'model.layers[1].rate', at: 'rate: 0.5', message: /unknown key `rate`/ },
