@@ -23,10 +23,12 @@ export interface FeatureScaleChartInput {
   /** how the preprocessing is described in the legend, e.g. `standardize` */
   preprocessing: string;
   title?: string;
+  /** legend entries, when the two statistics compared are not raw vs processed (e.g. train vs validation) */
+  legend?: { rawStd: string; processedStd: string; processedMean: string };
   width?: number;
 }
 
-const SERIES = {
+const DEFAULT_LEGEND = {
   rawStd: 'std, raw units',
   processedStd: 'std after preprocessing',
   processedMean: '|mean| after preprocessing',
@@ -38,6 +40,7 @@ const SERIES = {
  * cannot show (0, NaN, Infinity) are named in the subtitle instead.
  */
 export async function featureScaleChart(input: FeatureScaleChartInput): Promise<string> {
+  const legend = input.legend ?? DEFAULT_LEGEND;
   const labels = uniqueLabels(input.features.map((f) => f.name));
   const points: { feature: string; series: string; value: number }[] = [];
   const links: { feature: string; low: number; high: number }[] = [];
@@ -45,14 +48,14 @@ export async function featureScaleChart(input: FeatureScaleChartInput): Promise<
   input.features.forEach((feature, i) => {
     const label = labels[i];
     const candidates: [string, number | undefined][] = [
-      [SERIES.rawStd, feature.raw?.std],
-      [SERIES.processedStd, feature.processed?.std],
-      [SERIES.processedMean, feature.processed ? Math.abs(feature.processed.mean) : undefined],
+      [legend.rawStd, feature.raw?.std],
+      [legend.processedStd, feature.processed?.std],
+      [legend.processedMean, feature.processed ? Math.abs(feature.processed.mean) : undefined],
     ];
-    for (const [series, value] of candidates) {
+    for (const [name, value] of candidates) {
       if (value === undefined) continue;
-      if (isLogPlottable(value)) points.push({ feature: label, series, value });
-      else if (series !== SERIES.processedMean) notDrawn.push(`${label} (${series} ${formatNumber(value)})`);
+      if (isLogPlottable(value)) points.push({ feature: label, series: name, value });
+      else if (name !== legend.processedMean) notDrawn.push(`${label} (${name} ${formatNumber(value)})`);
     }
     const rawStd = feature.raw?.std;
     const processedStd = feature.processed?.std;
@@ -60,6 +63,10 @@ export async function featureScaleChart(input: FeatureScaleChartInput): Promise<
       links.push({ feature: label, low: Math.min(rawStd, processedStd), high: Math.max(rawStd, processedStd) });
     }
   });
+  // The legend lists only what is drawn (with no preprocessing there are no raw points).
+  const drawn = [legend.rawStd, legend.processedStd, legend.processedMean].filter((name) => points.some((p) => p.series === name));
+  const shapes = drawn.map((name) => (name === legend.processedMean ? 'diamond' : 'circle'));
+  const colors = drawn.map((name) => (name === legend.rawStd ? SERIES_COLORS.grey : name === legend.processedStd ? SERIES_COLORS.blue : SERIES_COLORS.orange));
   const domain = decadeDomain(points.map((p) => p.value), [1]) ?? [0.1, 10];
   const subtitle = notDrawn.length > 0 ? `not drawn on the log axis: ${shortList(notDrawn, 3)}` : '';
   const y = { field: 'feature', type: 'nominal', title: null, scale: { domain: labels }, axis: { labelLimit: 200 } };
@@ -94,13 +101,13 @@ export async function featureScaleChart(input: FeatureScaleChartInput): Promise<
             field: 'series',
             type: 'nominal',
             title: null,
-            scale: { domain: Object.values(SERIES), range: [SERIES_COLORS.grey, SERIES_COLORS.blue, SERIES_COLORS.orange] },
+            scale: { domain: drawn, range: colors },
           },
           shape: {
             field: 'series',
             type: 'nominal',
             title: null,
-            scale: { domain: Object.values(SERIES), range: ['circle', 'circle', 'diamond'] },
+            scale: { domain: drawn, range: shapes },
           },
         },
       },

@@ -1,0 +1,73 @@
+// Renders an HTML report to a full-page PNG in headless Chromium, offline (for docs/images/report.png).
+//
+//   node --import tsx scripts/screenshot-report.ts report.html docs/images/report.png [--dark] [--width 1280]
+//
+// Chromium comes from the system (Debian's `chromium`); set CHROMIUM_PATH to use another binary.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+const USAGE = 'usage: screenshot-report.ts INPUT.html OUTPUT.png [--dark] [--width PIXELS]';
+
+interface Options {
+  input: string;
+  output: string;
+  dark: boolean;
+  width: number;
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const positional: string[] = [];
+  let dark = false;
+  let width = 1280;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--dark') dark = true;
+    else if (arg === '--width') {
+      width = Number(argv[++i]);
+      if (!Number.isInteger(width) || width < 320 || width > 4000) return `--width expects a whole number of pixels from 320 to 4000. ${USAGE}`;
+    } else if (arg.startsWith('--')) return `unknown option ${arg}. ${USAGE}`;
+    else positional.push(arg);
+  }
+  if (positional.length !== 2) return USAGE;
+  return { input: path.resolve(positional[0]), output: path.resolve(positional[1]), dark, width };
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  if (typeof options === 'string') {
+    console.error(options);
+    return 2;
+  }
+  const executablePath = process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM;
+  if (!existsSync(executablePath)) {
+    console.error(`Chromium not found at ${executablePath} (install Debian's chromium or set CHROMIUM_PATH).`);
+    return 2;
+  }
+  if (!existsSync(options.input)) {
+    console.error(`No such file: ${options.input}`);
+    return 2;
+  }
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const context = await browser.newContext({
+      viewport: { width: options.width, height: 900 },
+      colorScheme: options.dark ? 'dark' : 'light',
+      offline: true,
+    });
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(options.input).href, { waitUntil: 'load' });
+    await page.screenshot({ path: options.output, fullPage: true });
+    console.log(`wrote ${options.output}`);
+    return 0;
+  } finally {
+    await browser.close();
+  }
+}
+
+process.exitCode = await main();
