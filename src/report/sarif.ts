@@ -19,6 +19,9 @@ export const SARIF_VERSION = '2.1.0';
 export const MAX_SARIF_RESULTS = 25_000;
 const FINGERPRINT_KEY = 'nnPreflightFinding/v1';
 
+/** The severity names GitHub shows for non-security alerts. */
+const PROBLEM_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', notice: 'recommendation' };
+
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', notice: 'note' };
 
 /** A repository-relative path with forward slashes and no leading `./`. */
@@ -67,7 +70,7 @@ function sarifRule(meta: CheckMeta, options: SarifOptions): Record<string, unkno
       markdown: helpUri ? `**${meta.title}** (pitfall: ${meta.pitfall}; ${meta.kind} check). [Documentation](${helpUri})` : `**${meta.title}** (pitfall: ${meta.pitfall}; ${meta.kind} check). See \`${meta.docs}\`.`,
     },
     defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
-    properties: { tags: ['nn-preflight', meta.pitfall, meta.kind], precision: 'high' },
+    properties: { tags: ['nn-preflight', meta.pitfall, meta.kind], precision: 'high', 'problem.severity': PROBLEM_SEVERITY[meta.defaultSeverity] },
   };
   if (helpUri) rule.helpUri = helpUri;
   return rule;
@@ -81,9 +84,12 @@ function toPascalCase(id: string): string {
     .join('');
 }
 
-/** Stable across line moves: the rule, the file and the config key (or message when there is no key). */
+/**
+ * Stable across line moves when the finding names a config key; otherwise the line anchors it (the
+ * message holds measured numbers that change from run to run).
+ */
 function fingerprint(finding: Finding, config: string): string {
-  const anchor = finding.key ?? finding.message;
+  const anchor = finding.key ?? `line ${finding.line ?? 'none'}`;
   return createHash('sha256').update([finding.id, toRepoUri(config), toRepoUri(finding.file), anchor].join('\u0000')).digest('hex');
 }
 
