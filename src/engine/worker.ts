@@ -16,20 +16,25 @@ export interface WorkerLimits {
 
 export const DEFAULT_WORKER_LIMITS: WorkerLimits = { marginS: 15, maxHeapMb: 2048 };
 
-/** From source (tsx) the .ts entry runs directly; the bundle ships it as smoke-worker.js beside cli.js. */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  if (import.meta.url.endsWith('.ts')) return { url: new URL('./worker-entry.ts', import.meta.url), execArgv: ['--import', 'tsx'] };
-  return { url: new URL('./smoke-worker.js', import.meta.url), execArgv: [] };
+/**
+ * From source (under tsx) the worker registers tsx itself, since loader flags in a worker's execArgv
+ * are not honoured on every Node 20 release; the bundle ships the entry as smoke-worker.js beside cli.js.
+ */
+function startWorker(resourceLimits: { maxOldGenerationSizeMb: number }): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./smoke-worker.js', import.meta.url), { resourceLimits });
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker-entry.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { eval: true, resourceLimits });
 }
 
 export function runSmokeInWorker(evidence: Evidence, opts: SmokeOptions, limits: Partial<WorkerLimits> = {}): Promise<WorkerOutcome> {
   const { marginS, maxHeapMb } = { ...DEFAULT_WORKER_LIMITS, ...limits };
   const budgetS = opts.timeBudgetS ?? evidence.config.smoke.time_budget_s;
-  const { url, execArgv } = workerEntry();
 
   return new Promise((resolve) => {
     let settled = false;
-    const worker = new Worker(url, { execArgv, resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
+    const worker = startWorker({ maxOldGenerationSizeMb: maxHeapMb });
     const settle = (outcome: WorkerOutcome) => {
       if (settled) return;
       settled = true;

@@ -46,7 +46,7 @@ describe('statistics', () => {
 describe('control runs', () => {
   it('baseline: predicting the target mean costs the target variance under MSE', () => {
     const ctx = regression();
-    const y = ctx.y.dataSync();
+    const y = Array.from(ctx.y.dataSync());
     const mean = y.reduce((a, b) => a + b, 0) / y.length;
     const variance = y.reduce((a, b) => a + (b - mean) ** 2, 0) / y.length;
     const baseline = baselineLoss(ctx, 'linear');
