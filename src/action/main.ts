@@ -100,6 +100,7 @@ async function runAction(): Promise<void> {
   // The findings leave the process before any request: report files, job summary, annotations.
   const reportJson = writeReportFiles(path.resolve(context.workspace, settings.reportDir), report, markdown, {
     key,
+    workingDirectory: settings.workingDirectory,
     headSha: context.headSha,
     pullRequest: context.pullRequest?.number,
   });

@@ -16,6 +16,7 @@ export const PUBLISH_CONTEXT = 'publish-context.json';
 
 export interface PublishContext {
   key: string;
+  workingDirectory: string;
   headSha: string;
   pullRequest?: number;
 }

@@ -23,3 +23,28 @@ export async function findOpenPullForCommit(
   const match = data.find((pull) => pull.state === 'open' && pull.head.sha === sha);
   return match ? { number: match.number, headSha: match.head.sha, url: match.html_url } : undefined;
 }
+
+/** Open pull requests scanned for a matching head when the commit look-up finds none (fork heads). */
+const MAX_OPEN_PULLS_SCANNED = 1000;
+
+/**
+ * The open pull request whose head is `sha`. For a pull request from a fork the commit look-up can
+ * come back empty, so the open pull requests are scanned by head commit as well.
+ */
+export async function findOpenPullByHeadSha(
+  octokit: GitHubClient,
+  owner: string,
+  repo: string,
+  sha: string,
+): Promise<OpenPullRequest | undefined> {
+  const direct = await findOpenPullForCommit(octokit, owner, repo, sha);
+  if (direct) return direct;
+  let scanned = 0;
+  for await (const page of octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo, state: 'open', per_page: 100 })) {
+    const match = page.data.find((pull) => pull.head.sha === sha);
+    if (match) return { number: match.number, headSha: match.head.sha, url: match.html_url };
+    scanned += page.data.length;
+    if (scanned >= MAX_OPEN_PULLS_SCANNED) break;
+  }
+  return undefined;
+}

@@ -92,3 +92,104 @@ describe('same-repo pull request', () => {
     assert.doesNotMatch(comments[0].body, /output-activation-mismatch/);
   });
 });
+
+describe('pull request from a fork (read-only token)', () => {
+  const workspace = makeWorkspace();
+  const config = readWorkspaceFile(workspace, SOFTMAX_CONFIG);
+  const files: FakeFile[] = [{ filename: SOFTMAX_CONFIG, status: 'modified', patch: addedFilePatch(config) }];
+  const server = new FakeGitHub({
+    owner: OWNER,
+    repo: REPO,
+    readOnlyTokens: [READ_ONLY_TOKEN],
+    pulls: [{ number: 8, headSha: HEAD, headRepo: 'forker/models', state: 'open', files }],
+  });
+  before(() => server.start());
+  after(() => server.stop());
+  const event = pullRequestEvent(8, HEAD, 'forker/models', files.length);
+
+  test('reports through summary, annotations and report.json, writes nothing, exits by fail-on', async () => {
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE, token: READ_ONLY_TOKEN });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.doesNotMatch(result.stdout + result.stderr, /failed unexpectedly|Resource not accessible/);
+    assert.deepEqual(server.writes(), []);
+    assert.match(result.summary, /output-activation-mismatch/);
+    assert.match(result.summary, /fork/);
+    assert.match(result.stdout, /::error .*file=models\/softmax\.preflight\.yml/);
+    const report = JSON.parse(readFileSync(result.outputs['report-json'], 'utf8'));
+    assert.equal(report.conclusion, 'failure');
+    const context = JSON.parse(readFileSync(path.join(path.dirname(result.outputs['report-json']), 'publish-context.json'), 'utf8'));
+    assert.equal(context.key, 'preflight');
+  });
+
+  test('with fail-on never the same run passes', async () => {
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE, token: READ_ONLY_TOKEN, inputs: { 'fail-on': 'never' } });
+    assert.equal(result.code, 0, result.stdout);
+    assert.equal(result.outputs.conclusion, 'success');
+    assert.deepEqual(server.writes(), []);
+  });
+
+  test('a write that GitHub refuses with 403 is a warning, not a crash', async () => {
+    // Same-repo event, but the token turns out read-only (e.g. restricted workflow permissions).
+    const sameRepoEvent = pullRequestEvent(8, HEAD, `${OWNER}/${REPO}`, files.length);
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event: sameRepoEvent, sha: MERGE, token: READ_ONLY_TOKEN });
+    assert.equal(result.code, 1);
+    assert.ok(server.requests.some((r) => r.status === 403));
+    assert.match(result.summary, /HTTP 403/);
+    assert.match(result.summary, /output-activation-mismatch/);
+    assert.doesNotMatch(result.stdout + result.stderr, /failed unexpectedly/);
+  });
+});
+
+describe('workflow_dispatch on a branch', () => {
+  const workspace = makeWorkspace();
+  const branchHead = 'd'.repeat(40);
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: branchHead, headRepo: `${OWNER}/${REPO}`, state: 'open', files: [] }] });
+  before(() => server.start());
+  after(() => server.stop());
+
+  test('with an open pull request for the commit: checks every config and comments there', async () => {
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'workflow_dispatch', event: { ref: 'refs/heads/feature' }, sha: branchHead, ref: 'refs/heads/feature' });
+    assert.equal(result.code, 1);
+    assert.deepEqual(JSON.parse(result.outputs.configs), ['models/shared.preflight.yml', SOFTMAX_CONFIG, 'models/sound.preflight.yml']);
+    assert.ok(server.requests.some((r) => r.path === `/repos/${OWNER}/${REPO}/commits/${branchHead}/pulls`));
+    const comments = server.issueComments.get(9) ?? [];
+    assert.equal(comments.length, 1);
+    assert.ok(comments[0].body.startsWith(MARKER));
+    noErrorResponses(server);
+  });
+
+  test('without a pull request: reports in the job summary only', async () => {
+    const lonely = 'e'.repeat(40);
+    const before = server.writes().length;
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'workflow_dispatch', event: { ref: 'refs/heads/lonely' }, sha: lonely, ref: 'refs/heads/lonely' });
+    assert.equal(result.code, 1);
+    assert.equal(server.writes().length, before);
+    assert.match(result.summary, /output-activation-mismatch/);
+    assert.match(result.stdout, /No open pull request/);
+  });
+});
+
+describe('a pull request with more than 100 changed files', () => {
+  const workspace = makeWorkspace();
+  const files: FakeFile[] = [];
+  for (let i = 0; i < 230; i++) files.push({ filename: `docs/page-${String(i).padStart(3, '0')}.md`, status: 'added', patch: '@@ -0,0 +1 @@\n+text' });
+  // The only relevant change is on the third page: a data file one config reads.
+  files.push({ filename: SHARED_DATA, status: 'modified' });
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 11, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
+  before(() => server.start());
+  after(() => server.stop());
+
+  test('reads every page, selects the config whose data changed, and survives a 502 and a secondary rate limit', async () => {
+    server.faults.push({ method: 'GET', path: /\/pulls\/11\/files$/, kind: 'server-error' });
+    server.faults.push({ method: 'POST', path: /\/issues\/11\/comments$/, kind: 'secondary-rate-limit' });
+    const event = pullRequestEvent(11, HEAD, `${OWNER}/${REPO}`, files.length);
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE });
+    assert.deepEqual(JSON.parse(result.outputs.configs), [SHARED_DATA_CONFIG]);
+    const pages = server.requests.filter((r) => r.path.endsWith('/pulls/11/files') && r.status === 200).map((r) => r.query.get('page') ?? '1');
+    assert.deepEqual(pages, ['1', '2', '3']);
+    assert.ok(server.requests.some((r) => r.path.endsWith('/pulls/11/files') && r.status === 502));
+    assert.ok(server.requests.some((r) => r.path.endsWith('/issues/11/comments') && r.status === 403));
+    assert.equal((server.issueComments.get(11) ?? []).length, 1);
+    assert.equal(result.code, 0, result.stdout);
+  });
+});

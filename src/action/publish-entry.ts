@@ -1,0 +1,3 @@
+import { runPublish } from './publish-main.ts';
+
+await runPublish();

@@ -1,0 +1,78 @@
+// The workflow_run publisher's edge (`uses: OWNER/nn-preflight/publish@v1`): reads its inputs, hands
+// the triggering run to src/github/publish.ts, posts through the same code as the main action, and
+// is the one place that fails this job. The findings themselves never fail it: the run that produced
+// them already did.
+import * as core from '@actions/core';
+import { pathMapper } from './select.ts';
+import { ContextError, docsBaseUrl, readEventPayload, readRunContext } from './context.ts';
+import { INPUT, InputError, parseInputs } from './inputs.ts';
+import { createGitHubClient, describeGitHubError, type GitHubLog } from '../github/client.ts';
+import { publishToPullRequest } from '../github/publish-to-pr.ts';
+import { downloadArtifact, pullRequestForRun, PublishError, readReportArtifact, triggeringRunFromPayload } from '../github/publish.ts';
+import { ZipError } from '../github/zip.ts';
+
+export const PUBLISH_INPUT = { artifactName: 'artifact-name' } as const;
+const DEFAULT_ARTIFACT = 'nn-preflight-report';
+const DEFAULT_KEY = 'preflight';
+const RETRY_BASE_ENV = 'NN_PREFLIGHT_RETRY_BASE_MS';
+
+const log: GitHubLog = { info: (m) => core.info(m), warning: (m) => core.warning(m) };
+
+export async function runPublish(): Promise<void> {
+  try {
+    await publish();
+  } catch (error) {
+    const known = [InputError, ContextError, PublishError, ZipError].some((kind) => error instanceof kind);
+    const message = error instanceof Error ? error.message : String(error);
+    core.setFailed(known ? `nn-preflight publish: ${message}` : describeGitHubError('publish the report', error));
+  }
+}
+
+async function publish(): Promise<void> {
+  const settings = parseInputs((name) => core.getInput(name));
+  const artifactName = core.getInput(PUBLISH_INPUT.artifactName).trim() || DEFAULT_ARTIFACT;
+  const payload = readEventPayload(process.env);
+  const context = readRunContext(process.env, payload);
+  const run = triggeringRunFromPayload(payload);
+  if (!run) throw new InputError('This step publishes a report from a `workflow_run` event; this run was triggered by something else.');
+  if (run.event !== 'pull_request' && run.event !== 'pull_request_target') {
+    core.info(`The triggering run was for '${run.event}', not a pull request: nothing to publish.`);
+    return;
+  }
+  if (!settings.githubToken) throw new InputError(`Input '${INPUT.githubToken}' is required to publish.`);
+  const octokit = createGitHubClient(settings.githubToken, log, retryOptions());
+
+  const zip = await downloadArtifact(octokit, context.owner, context.repo, run.id, artifactName);
+  const downloaded = readReportArtifact(zip);
+  const pull = await pullRequestForRun(octokit, context.owner, context.repo, run);
+  if (!pull) {
+    core.info(`No open pull request has ${run.headSha.slice(0, 12)} as its head (it moved on or closed): nothing posted.`);
+    return;
+  }
+  const key = settings.commentKey || downloaded.key || DEFAULT_KEY;
+  const outcome = await publishToPullRequest(
+    octokit,
+    {
+      pr: { owner: context.owner, repo: context.repo, pullNumber: pull.number },
+      headSha: run.headSha,
+      report: downloaded.report,
+      key,
+      comment: settings.comment,
+      suggestions: settings.suggestions,
+      toRepoPath: pathMapper(downloaded.workingDirectory ?? '.').toRepoPath,
+      markdown: { mermaid: true, runUrl: run.htmlUrl, docsBaseUrl: docsBaseUrl(context) },
+    },
+    log,
+  );
+  const lines = [
+    `nn-preflight published the report of run ${run.id} on pull request #${pull.number}${outcome.commentUrl ? `: ${outcome.commentUrl}` : ''}.`,
+    ...outcome.warnings.map((w) => `- ${w}`),
+  ];
+  await core.summary.addRaw(lines.join('\n') + '\n').write();
+  core.setOutput('pull-request', String(pull.number));
+}
+
+function retryOptions() {
+  const base = Number(process.env[RETRY_BASE_ENV]);
+  return Number.isFinite(base) && base >= 0 ? { retryAfterBaseMs: base } : {};
+}
