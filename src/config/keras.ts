@@ -109,7 +109,7 @@ export function parseKerasModel(json: unknown, file: string): KerasParseResult {
     ...(inputShape ? { input_shape: inputShape } : {}),
     layers,
     origin: { kind: 'keras', file, format },
-    unsupported,
+    unsupported: firstPerName(unsupported),
   };
   const compile = compileSettings(topology.compile_config ?? (isObject(config) ? config.compile_config : undefined), trainingConfig);
   if (compile) model.compile = compile;
@@ -265,6 +265,12 @@ function isCustom(entry: Json): boolean {
   const registered = entry.registered_name;
   if (typeof registered === 'string' && registered.includes('>')) return true;
   return typeof entry.module === 'string' && !entry.module.startsWith('keras');
+}
+
+/** A merging layer of an unknown class is reported once, with the more telling reason (its branching). */
+function firstPerName(layers: UnsupportedLayer[]): UnsupportedLayer[] {
+  const seen = new Set<string>();
+  return layers.filter((l) => !seen.has(l.name) && seen.add(l.name));
 }
 
 function isObject(value: unknown): value is Json {

@@ -105,6 +105,40 @@ describe('parseKerasModel: Keras 3', () => {
   });
 });
 
+describe('parseKerasModel: Keras 3 Functional', () => {
+  const tensor = (layer: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 4], dtype: 'float32', keras_history: [layer, 0, 0] } });
+  const layer = (className: string, name: string, config: Record<string, unknown>, inbound: string[]) => ({
+    module: 'keras.layers', class_name: className, config: { name, ...config }, registered_name: null,
+    inbound_nodes: inbound.length === 0 ? [] : [{ args: inbound.length === 1 ? [tensor(inbound[0])] : [inbound.map(tensor)], kwargs: {} }],
+  });
+  const functional = (layers: unknown[]) => ({ module: 'keras.src.models.functional', class_name: 'Functional', config: { name: 'f', layers }, registered_name: 'Functional' });
+
+  it('reads a linear chain written with keras_history', () => {
+    const model = parse(functional([
+      layer('InputLayer', 'input_layer', { batch_shape: [null, 4] }, []),
+      layer('Dense', 'hidden', { units: 3, activation: 'elu' }, ['input_layer']),
+      layer('Dense', 'out', { units: 1, activation: 'sigmoid' }, ['hidden']),
+    ]));
+    assert.equal(model.origin.kind === 'keras' && model.origin.format, 'keras3');
+    assert.deepEqual(model.input_shape, [4]);
+    assert.deepEqual(model.layers.map((l) => [l.name, l.activation]), [['hidden', 'elu'], ['out', 'sigmoid']]);
+    assert.deepEqual(model.unsupported, []);
+  });
+
+  it('names the layer that merges two branches', () => {
+    const model = parse(functional([
+      layer('InputLayer', 'input_layer', { batch_shape: [null, 4] }, []),
+      layer('Dense', 'left', { units: 4 }, ['input_layer']),
+      layer('Concatenate', 'concat', { axis: -1 }, ['input_layer', 'left']),
+      layer('Dense', 'out', { units: 1 }, ['concat']),
+    ]));
+    assert.equal(model.unsupported.filter((u) => u.name === 'concat').length, 1);
+    const concat = model.unsupported.find((u) => u.name === 'concat');
+    assert.ok(concat);
+    assert.match(concat.reason, /takes 2 inputs/);
+  });
+});
+
 describe('parseKerasModel: TF.js model.json', () => {
   it('unwraps modelTopology.model_config and reads training_config', () => {
     const model = parse(fixture('tfjs-model.json'));
