@@ -48,7 +48,8 @@ export function buildMermaidLossChart(smoke: SmokeSummary, title: string): Merma
     `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
     'xychart-beta',
     `  title "${mermaidLabel(title)}"`,
-    `  x-axis "step" [${grid.join(', ')}]`,
+    // Quoted: Mermaid reads category labels as text.
+    `  x-axis "step" [${grid.map((step) => `"${step}"`).join(', ')}]`,
     '  y-axis "loss"',
     ...series.map((s) => `  line [${s.values.map((v) => formatPlainDecimal(v)).join(', ')}]`),
     '```',

@@ -119,6 +119,13 @@ test('mermaid chart: quoted title and axis labels, at most 150 points per series
   assert.equal(lines.length, 2, 'training and validation loss');
   assert.ok(xAxis <= MERMAID_MAX_POINTS && xAxis > 100, `x-axis has ${xAxis} points`);
   assert.ok(lines.every((n) => n === xAxis));
+  const xLine = block.split('\n').find((l) => l.trim().startsWith('x-axis'))!;
+  const labels = xLine.slice(xLine.indexOf('[') + 1, xLine.lastIndexOf(']')).split(', ');
+  assert.ok(labels.every((label) => /^"\d+"$/.test(label)), 'category labels are quoted step numbers');
+  const steps = labels.map((label) => Number(label.slice(1, -1)));
+  assert.equal(steps[0], 1);
+  assert.equal(steps[steps.length - 1], 400, 'the last step is kept');
+  assert.ok(steps.every((step, i) => i === 0 || step > steps[i - 1]));
   assert.ok(markdown.includes('<details><summary>Loss numbers</summary>'));
   assert.ok(renderMarkdown(everySeverityReport(), {}).indexOf('```mermaid') < 0, 'no chart unless asked');
 });
