@@ -194,3 +194,31 @@ test('UnsortedSegmentSum matches cpu, dropping out-of-range ids', async () => {
     attrs: { numSegments: 6 },
   });
 });
+
+test('BatchMatMul with transposes matches cpu above and below the explicit-transpose threshold', async () => {
+  const cases = [
+    { a: [32, 64], b: [32, 32], transposeA: true, transposeB: false },
+    { a: [32, 32], b: [64, 32], transposeA: false, transposeB: true },
+    { a: [40, 30], b: [50, 40], transposeA: true, transposeB: true },
+    { a: [3, 20, 30], b: [3, 40, 30], transposeA: false, transposeB: true },
+    { a: [2, 30, 40], b: [30, 50], transposeA: true, transposeB: false },
+    { a: [8, 4], b: [8, 3], transposeA: true, transposeB: false },
+    { a: [5, 7], b: [7, 6], transposeA: false, transposeB: false },
+  ];
+  for (const [i, c] of cases.entries()) {
+    await assertWasmMatchesCpu('BatchMatMul', {
+      inputs: { a: floats(c.a, 300 + i), b: floats(c.b, 400 + i) },
+      attrs: { transposeA: c.transposeA, transposeB: c.transposeB },
+    });
+  }
+});
+
+test('BatchMatMul with transposes frees its intermediate transposed copies', async () => {
+  await tf.setBackend('wasm');
+  const a = tf.tensor(randomValues(64 * 48, 501), [64, 48]);
+  const b = tf.tensor(randomValues(64 * 40, 502), [64, 40]);
+  const before = tf.backend().numDataIds();
+  tf.matMul(a, b, true, false).dispose();
+  assert.equal(tf.backend().numDataIds(), before);
+  tf.dispose([a, b]);
+});

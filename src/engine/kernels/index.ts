@@ -2,6 +2,7 @@
 // whose built-in version computes wrong gradients. Registered once so every layer type trains on wasm.
 
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { transposingBatchMatMulConfig } from './BatchMatMul.ts';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.ts';
@@ -24,4 +25,15 @@ export function registerWasmTrainingKernels(): void {
     if (current !== undefined) unregisterKernel(config.kernelName, 'wasm');
     registerKernel(config);
   }
+  wrapBatchMatMul();
+}
+
+let batchMatMulWrapper: KernelConfig | undefined;
+
+function wrapBatchMatMul(): void {
+  const current = getKernel('BatchMatMul', 'wasm');
+  if (current === undefined || current.kernelFunc === batchMatMulWrapper?.kernelFunc) return;
+  batchMatMulWrapper = transposingBatchMatMulConfig(current);
+  unregisterKernel('BatchMatMul', 'wasm');
+  registerKernel(batchMatMulWrapper);
 }
