@@ -20,6 +20,11 @@ import {
   SHARED_DATA_CONFIG,
   SOFTMAX_CONFIG,
 } from './harness.ts';
+import { makeZip } from './zip-writer.ts';
+import { buildReport } from '../../src/report/build.ts';
+import { renderJson } from '../../src/report/json.ts';
+import type { Report } from '../../src/report/types.ts';
+import type { Finding } from '../../src/checks/types.ts';
 
 const HEAD = 'a'.repeat(40);
 const MERGE = 'c'.repeat(40);
@@ -191,5 +196,131 @@ describe('a pull request with more than 100 changed files', () => {
     assert.ok(server.requests.some((r) => r.path.endsWith('/issues/11/comments') && r.status === 403));
     assert.equal((server.issueComments.get(11) ?? []).length, 1);
     assert.equal(result.code, 0, result.stdout);
+  });
+});
+
+/** A report with `count` findings whose text alone is far beyond one comment. */
+function bigReport(count: number): Report {
+  const findings: Finding[] = [];
+  for (let i = 0; i < count; i++) {
+    findings.push({
+      id: 'learning-rate-too-high',
+      severity: i % 3 === 0 ? 'error' : i % 3 === 1 ? 'warning' : 'notice',
+      title: `Synthetic finding number ${i}`,
+      message: `Finding ${i}: ${'the loss explodes after a few steps because the learning rate is far too high. '.repeat(8)}`,
+      fix: 'Lower training.learning_rate.',
+      file: 'models/big.preflight.yml',
+      line: 2 + (i % 10),
+      docs: 'docs/checks/learning-rate-too-high.md',
+      evidence: { losses: Array.from({ length: 30 }, (_, k) => k * i) },
+      ...(i === 0 ? { suggestion: { line: 40, replacement: '  learning_rate: 0.001' } } : {}),
+    });
+  }
+  return buildReport([{ config: 'models/big.preflight.yml', name: 'big', findings }], 'error', '0.1.0');
+}
+
+describe('a report too large for one comment (merged from matrix jobs)', () => {
+  const workspace = makeWorkspace();
+  const report = bigReport(240);
+  mkdirSync(path.join(workspace, 'reports/job-1'), { recursive: true });
+  writeFileSync(path.join(workspace, 'reports/job-1/report.json'), renderJson(report));
+  const files: FakeFile[] = [{ filename: 'models/big.preflight.yml', status: 'modified', patch: '@@ -1,2 +1,2 @@\n-version: 0\n+version: 1\n name: big' }];
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 12, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
+  before(() => server.start());
+  after(() => server.stop());
+
+  test('the comment stays under 65,536 characters, the summary holds the rest, extra annotations go to a check run', async () => {
+    const event = pullRequestEvent(12, HEAD, `${OWNER}/${REPO}`, files.length);
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE, inputs: { 'merge-reports': 'reports' } });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    noErrorResponses(server);
+    const comment = (server.issueComments.get(12) ?? [])[0];
+    assert.ok(comment && comment.body.length <= MAX_BODY_CHARS, `comment is ${comment?.body.length} characters`);
+    assert.match(comment.body, /shortened to fit/);
+    // The suggestion's line is outside the diff: it appears in the comment, not as a review comment.
+    assert.equal(server.reviews.length, 0);
+    assert.match(comment.body, /learning_rate: 0\.001/);
+    const lastTitle = 'Synthetic finding number 239';
+    assert.ok(result.summary.includes(lastTitle), 'the job summary holds every finding');
+    assert.ok(result.summary.length > comment.body.length);
+    // 10 per level go out as workflow commands; the other 210 to one check run, in batches of 50.
+    assert.equal((result.stdout.match(/^::(error|warning|notice) /gm) ?? []).length, 30);
+    assert.equal(server.checkRuns.length, 1);
+    assert.equal(server.checkRuns[0].annotations.length, 210);
+    assert.equal(server.checkRuns[0].conclusion, 'failure');
+    assert.equal(server.checkRuns[0].head_sha, HEAD);
+  });
+});
+
+describe('workflow_run publisher for a fork pull request', () => {
+  const workspace = makeWorkspace();
+  const forkHead = 'f'.repeat(40);
+  const files: FakeFile[] = [{ filename: SOFTMAX_CONFIG, status: 'added', patch: addedFilePatch(readWorkspaceFile(workspace, SOFTMAX_CONFIG)) }];
+  const report = buildReport(
+    [
+      {
+        config: SOFTMAX_CONFIG,
+        name: 'softmax-one-unit',
+        findings: [
+          {
+            id: 'output-activation-mismatch',
+            severity: 'error',
+            title: 'Output activation does not fit the loss',
+            message: 'softmax over one unit <!-- nn-preflight:preflight --> always outputs 1',
+            fix: 'Use sigmoid.',
+            file: SOFTMAX_CONFIG,
+            line: OUTPUT_LAYER_LINE,
+            docs: 'docs/checks/output-activation-mismatch.md',
+            evidence: {},
+            suggestion: { line: OUTPUT_LAYER_LINE, replacement: '    - {type: dense, units: 1, activation: sigmoid}' },
+          },
+        ],
+      },
+    ],
+    'error',
+    '0.1.0',
+  );
+  const zip = makeZip({
+    'report.json': renderJson(report),
+    'publish-context.json': JSON.stringify({ key: 'preflight', workingDirectory: '.', headSha: forkHead }),
+  });
+  const badZip = makeZip({ 'report.json': JSON.stringify({ ...JSON.parse(renderJson(report)), conclusion: 'success' }) });
+  const server = new FakeGitHub({
+    owner: OWNER,
+    repo: REPO,
+    pulls: [{ number: 13, headSha: forkHead, headRepo: 'forker/models', state: 'open', files }],
+    artifacts: [
+      { runId: 555, id: 77, name: 'nn-preflight-report', zip },
+      { runId: 556, id: 78, name: 'nn-preflight-report', zip: badZip },
+    ],
+  });
+  before(() => server.start());
+  after(() => server.stop());
+  const workflowRunEvent = (id: number) => ({
+    action: 'completed',
+    workflow_run: { id, head_sha: forkHead, event: 'pull_request', html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${id}`, pull_requests: [] },
+  });
+
+  test('downloads the report, finds the PR by head SHA and posts the comment and suggestion', async () => {
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'workflow_run', event: workflowRunEvent(555), sha: 'b'.repeat(40), entry: 'publish.js', job: 'publish' });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(result.outputs['pull-request'], '13');
+    const comments = server.issueComments.get(13) ?? [];
+    assert.equal(comments.length, 1);
+    // The marker belongs to the job that made the report, so a later same-job comment is the same one.
+    assert.ok(comments[0].body.startsWith(MARKER));
+    // Text from the report cannot plant a second marker.
+    assert.equal(comments[0].body.split(MARKER).length, 2);
+    assert.equal((server.reviewComments.get(13) ?? []).length, 1);
+    const line = (server.reviewComments.get(13) ?? [])[0].line;
+    assert.ok(diffRightLines(files[0].patch!).has(line));
+  });
+
+  test('a report whose conclusion contradicts its findings is rejected and nothing is posted', async () => {
+    const writes = server.writes().length;
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'workflow_run', event: workflowRunEvent(556), sha: 'b'.repeat(40), entry: 'publish.js', job: 'publish' });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /rejected/);
+    assert.equal(server.writes().length, writes);
   });
 });
