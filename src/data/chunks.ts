@@ -16,6 +16,7 @@ export interface Progress {
  * Streams `[start, end)` of a file to `consume(data, length, final)`, which returns how many bytes of
  * `data` it used; the unused tail (an incomplete record) is kept and handed back with the next chunk.
  * One buffer is reused throughout, so memory stays at a chunk plus the longest record.
+ * `data[length]` is always 0, a sentinel that lets byte loops stop without a bounds check.
  */
 export async function scanFile(
   handle: FileHandle,
@@ -24,22 +25,24 @@ export async function scanFile(
   progress: Progress,
   consume: (data: Buffer, length: number, final: boolean) => number,
 ): Promise<void> {
-  let work = Buffer.allocUnsafe(CHUNK_BYTES * 2);
+  // one spare byte past the data always holds a 0 sentinel (see scanPlainNumber)
+  let work = Buffer.allocUnsafe(CHUNK_BYTES * 2 + 1);
   let kept = 0;
   let position = start;
   for (;;) {
-    if (work.length - kept < CHUNK_BYTES) {
+    if (work.length - 1 - kept < CHUNK_BYTES) {
       if (kept > MAX_RECORD_BYTES) fail(`a single record is longer than ${MAX_RECORD_BYTES} bytes`, { byte: position - kept });
-      const bigger = Buffer.allocUnsafe(kept + CHUNK_BYTES * 2);
+      const bigger = Buffer.allocUnsafe(kept + CHUNK_BYTES * 2 + 1);
       work.copy(bigger, 0, 0, kept);
       work = bigger;
     }
-    const want = Math.min(work.length - kept, end - position);
+    const want = Math.min(work.length - 1 - kept, end - position);
     const { bytesRead } = want > 0 ? await handle.read(work, kept, want, position) : { bytesRead: 0 };
     position += bytesRead;
     progress.done += bytesRead;
     progress.report?.(progress.done, progress.total);
     const length = kept + bytesRead;
+    work[length] = 0;
     const final = bytesRead === 0 || position >= end;
     const used = consume(work, length, final);
     if (final) return;

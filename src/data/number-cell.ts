@@ -11,6 +11,7 @@ export const parsedCell = { value: 0 };
 // Clinger's fast path: an integer mantissa below 2^53 scaled by an exact power of ten is correctly rounded.
 const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 const MAX_FAST_DIGITS = 15;
+const MAX_EXACT_MANTISSA = 2 ** 53;
 
 /** Spellings of "no value" that pandas reads as missing; they count as empty cells, not text. */
 const MISSING_WORDS = new Set(['na', 'n/a', '#n/a', '#na', 'null', 'none', '<na>']);
@@ -81,54 +82,51 @@ export function parseCell(bytes: Uint8Array, start: number, end: number): CellKi
  * The CSV hot path: reads a plain decimal (`-12.5`, `3`, `1e-3`) starting at `start` that ends at
  * `delimiter`, a line end or `length`. Returns where it ended, with the value in `parsedCell.value`,
  * or -1 for anything else (empty, quoted, text, long mantissas), which the caller handles slowly.
+ * `bytes[length]` must be a byte that is neither a digit nor a sign, point or exponent letter (the
+ * scanner keeps a 0 there), so that the digit loops need no bounds check.
  */
 export function scanPlainNumber(bytes: Uint8Array, start: number, length: number, delimiter: number): number {
   let i = start;
-  let c = i < length ? bytes[i] : 0;
-  let negative = false;
-  if (c === 0x2d) {
-    negative = true;
-    c = ++i < length ? bytes[i] : 0;
-  }
+  let c = bytes[i];
+  const negative = c === 0x2d;
+  if (negative) c = bytes[++i];
   let mantissa = 0;
-  let digits = 0;
-  let exponent = 0;
   const firstDigit = i;
   while (c >= 0x30 && c <= 0x39) {
-    if (digits > 0 || c !== 0x30) digits++;
     mantissa = mantissa * 10 + (c - 0x30);
-    c = ++i < length ? bytes[i] : 0;
+    c = bytes[++i];
   }
+  let exponent = 0;
   let sawDigit = i > firstDigit;
   if (c === 0x2e) {
-    c = ++i < length ? bytes[i] : 0;
+    c = bytes[++i];
     const fractionStart = i;
     while (c >= 0x30 && c <= 0x39) {
-      if (digits > 0 || c !== 0x30) digits++;
       mantissa = mantissa * 10 + (c - 0x30);
-      c = ++i < length ? bytes[i] : 0;
+      c = bytes[++i];
     }
     exponent = fractionStart - i;
     sawDigit = sawDigit || i > fractionStart;
   }
-  if (!sawDigit || digits > MAX_FAST_DIGITS) return -1;
+  // beyond 2^53 the running mantissa is no longer exact; the slow path reads such cells
+  if (!sawDigit || mantissa > MAX_EXACT_MANTISSA) return -1;
   if (c === 0x65 || c === 0x45) {
-    c = ++i < length ? bytes[i] : 0;
+    c = bytes[++i];
     let exponentNegative = false;
     if (c === 0x2d || c === 0x2b) {
       exponentNegative = c === 0x2d;
-      c = ++i < length ? bytes[i] : 0;
+      c = bytes[++i];
     }
     const exponentStart = i;
     let written = 0;
     while (c >= 0x30 && c <= 0x39 && i - exponentStart < 4) {
       written = written * 10 + (c - 0x30);
-      c = ++i < length ? bytes[i] : 0;
+      c = bytes[++i];
     }
     if (i === exponentStart) return -1;
     exponent += exponentNegative ? -written : written;
   }
-  if (i < length && c !== delimiter && c !== 0x0a && c !== 0x0d) return -1;
+  if (i > length || (i < length && c !== delimiter && c !== 0x0a && c !== 0x0d)) return -1;
   if (exponent < -22 || exponent > 22) return -1;
   const magnitude = exponent < 0 ? mantissa / EXACT_POWERS_OF_TEN[-exponent] : mantissa * EXACT_POWERS_OF_TEN[exponent];
   parsedCell.value = negative ? -magnitude : magnitude;
