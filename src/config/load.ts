@@ -109,13 +109,13 @@ function loadKerasFile(
   }
   const modelDisplay = path.join(path.dirname(displayPath), relative);
   const parsed = parseKerasModel(json, modelDisplay);
-  if (!parsed.ok) return { problems: parsed.problems.map((p) => ({ ...problemAt('model.keras', p.message, ctx), ...p, file: displayPath })) };
+  if (!parsed.ok) return { problems: parsed.problems.map((p) => problemAt('model.keras', `${modelDisplay}: ${p.message}`, ctx)) };
   const model = parsed.model;
   const layerProblems = kerasLayerProblems(model, limits);
   if (layerProblems.length > 0) return { problems: layerProblems.map((m) => problemAt('model.keras', m, ctx)) };
   if (raw.model.input_shape) model.input_shape = raw.model.input_shape;
   const weights = loadTfjsWeights(json, resolved.absolute, root, displayPath);
-  if (!weights.ok) return { problems: weights.problems.map((p) => ({ ...problemAt('model.keras', p.message, ctx), ...p })) };
+  if (!weights.ok) return { problems: weights.problems.map((p) => problemAt('model.keras', `${modelDisplay}: ${p.message}`, ctx)) };
   if (weights.weights) model.weights = weights.weights;
   return model;
 }

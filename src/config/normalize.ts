@@ -29,9 +29,15 @@ export function layersModel(raw: RawConfig): ModelSpec {
     counters.set(args.type, n);
     return buildLayerSpec(args.type, args.name ?? `${args.type}_${n}`, args, `model.layers[${index}]`);
   });
-  const first = raw.model.layers?.[0] as { input_shape?: number[]; input_dim?: number } | undefined;
-  const inputShape = raw.model.input_shape ?? first?.input_shape ?? (first?.input_dim !== undefined && first && (first as { type?: string }).type === 'dense' ? [first.input_dim] : undefined);
+  const inputShape = raw.model.input_shape ?? firstLayerInputShape(raw.model.layers?.[0] as Record<string, unknown> | undefined);
   return { ...(inputShape ? { input_shape: inputShape } : {}), layers, origin: { kind: 'layers' }, unsupported: [] };
+}
+
+/** Keras lets the first layer carry the input: `input_shape: [3]`, or `input_dim: 3` on a dense layer. */
+function firstLayerInputShape(first: Record<string, unknown> | undefined): number[] | undefined {
+  if (Array.isArray(first?.input_shape)) return first.input_shape as number[];
+  if (first?.type === 'dense' && typeof first.input_dim === 'number') return [first.input_dim];
+  return undefined;
 }
 
 /** Cross-key rules that a per-key schema cannot express. */

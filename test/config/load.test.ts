@@ -163,6 +163,18 @@ training:
     assert.deepEqual([conv.name, pool.name, dense.name, out.name], ['conv2d_1', 'max_pooling2d_1', 'dense_1', 'dense_2']);
   });
 
+  it('takes the input shape from the first layer as Keras does', async () => {
+    const withDim = await load(BASE.replace('units: 16, activation', 'units: 16, input_dim: 5, activation'));
+    assert.ok(withDim.ok);
+    assert.deepEqual(withDim.config.model.input_shape, [5]);
+    const withShape = await load(BASE.replace('units: 16, activation', 'units: 16, input_shape: [4, 2], activation'));
+    assert.ok(withShape.ok);
+    assert.deepEqual(withShape.config.model.input_shape, [4, 2]);
+    const without = await load(BASE);
+    assert.ok(without.ok);
+    assert.equal(without.config.model.input_shape, undefined);
+  });
+
   it('ignores x- keys anywhere', async () => {
     const yaml = BASE.replace('version: 1', 'version: 1\nx-owner: team-ml').replace('{type: dense, units: 1}', '{type: dense, units: 1, x-note: output}');
     const result = await load(yaml);
@@ -423,6 +435,7 @@ describe('loadConfig: model.keras', () => {
       [path.join(outside, 'model.json'), {}, /absolute paths are not allowed/],
       ['missing.json', {}, /does not exist/],
       ['broken.json', { 'broken.json': '{"class_name": ' }, /not valid JSON/],
+      ['layer.json', { 'layer.json': '{"class_name": "Dense", "config": {}}' }, /^layer\.json: the Keras model is a `Dense`/],
       ['folder', { 'folder/x': '' }, /not a regular file/],
     ];
     for (const [relative, files, message] of table) {
