@@ -11,6 +11,8 @@ export const MIN_UPDATE_RATIO = 1e-5;
 /** The range test's working rate this many times higher means the configured one wastes most of the run. */
 export const RANGE_TEST_FACTOR = 30;
 const BARELY_MOVED = 0.99;
+/** The range test only counts when the smoke loss kept more than this fraction of its start. */
+export const SLOW_PROGRESS = 0.5;
 
 export const check: Check = {
   meta: { id: 'learning-rate-too-low', title: 'Learning rate too low', pitfall: 'learning rate', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('learning-rate-too-low'), needs: [] },
@@ -26,7 +28,9 @@ export const check: Check = {
     const barelyMoved = Number.isFinite(start) && Number.isFinite(end) && start > 0 && end >= BARELY_MOVED * start;
     const tinyUpdates = barelyMoved && Number.isFinite(ratio) && ratio < MIN_UPDATE_RATIO;
     const range = smoke?.controls.lrRange;
-    const rangeSaysHigher = range !== undefined && Number.isFinite(range.suggestedLr) && range.suggestedLr >= RANGE_TEST_FACTOR * lr;
+    // Range tests suggest aggressive rates; a run that already halved its loss is learning fine at the configured one.
+    const progressing = Number.isFinite(start) && Number.isFinite(end) && start > 0 && end <= SLOW_PROGRESS * start;
+    const rangeSaysHigher = range !== undefined && Number.isFinite(range.suggestedLr) && range.suggestedLr >= RANGE_TEST_FACTOR * lr && !progressing;
     if (!staticLow && !tinyUpdates && !rangeSaysHigher) return [];
     const suggested = rangeSaysHigher ? range!.suggestedLr : adaptive ? 0.001 : 0.01;
     const reasons: string[] = [];

@@ -52,6 +52,10 @@ runTable(learningRateTooLow, {
   valid: [
     { name: 'adam 1e-4', setup: { learningRate: 1e-4 } },
     { name: 'adam 0.001 with a healthy run', setup: { learningRate: 0.001, smoke: {} } },
+    {
+      name: 'range test prefers 90x higher but the loss already fell by 80%',
+      setup: { learningRate: 0.001, smoke: { controls: { lrRange: { lrs: [1e-4, 1e-1], losses: [1, 0.2], bestLr: 0.3, suggestedLr: 0.09 }, baseline: { kind: 'mean', loss: 1 } } } },
+    },
   ],
   invalid: [
     { name: 'adam 1e-8', setup: { learningRate: 1e-8 }, expect: { key: 'training.learning_rate', evidence: { learningRate: 1e-8, limit: 1e-6, suggested: 0.001 }, suggestion: 'learning_rate: 0.001' } },
@@ -59,7 +63,7 @@ runTable(learningRateTooLow, {
     { name: 'flat loss and tiny updates', setup: { learningRate: 1e-5, smoke: flat }, expect: { evidence: { medianUpdateRatio: 1e-7, startLoss: 1, finalLoss: 1 } } },
     {
       name: 'range test finds a 100x higher rate',
-      setup: { learningRate: 1e-4, smoke: { controls: { lrRange: { lrs: [1e-4, 1e-2], losses: [1, 0.2], bestLr: 0.03, suggestedLr: 0.01 }, baseline: { kind: 'mean', loss: 1 } } } },
+      setup: { learningRate: 1e-4, smoke: { loss: Array.from({ length: 100 }, (_, i) => 1 - 0.3 * (i / 99)), controls: { lrRange: { lrs: [1e-4, 1e-2], losses: [1, 0.2], bestLr: 0.03, suggestedLr: 0.01 }, baseline: { kind: 'mean', loss: 1 } } } },
       expect: { evidence: { suggested: 0.01 }, suggestion: 'learning_rate: 0.01' },
     },
   ],
