@@ -7,9 +7,6 @@ type Activation = (x: tf.Tensor) => tf.Tensor;
 /** Keras 3 `leaky_relu` activation default negative slope. */
 export const LEAKY_RELU_SLOPE = 0.2;
 
-const SELU_ALPHA = 1.6732632423543772;
-const SELU_SCALE = 1.0507009873554805;
-
 export const KERAS_ACTIVATIONS: Record<string, Activation> = {
   linear: (x) => x,
   relu: (x) => tf.relu(x),
@@ -19,7 +16,7 @@ export const KERAS_ACTIVATIONS: Record<string, Activation> = {
   tanh: (x) => tf.tanh(x),
   softmax: (x) => tf.softmax(x, -1),
   elu: (x) => tf.elu(x),
-  selu: (x) => tf.mul(SELU_SCALE, tf.where(tf.greater(x, 0), x, tf.mul(SELU_ALPHA, tf.sub(tf.exp(x), 1)))),
+  selu: (x) => tf.selu(x),
   softplus: (x) => tf.softplus(x),
   softsign: (x) => tf.div(x, tf.add(tf.abs(x), 1)),
   swish: (x) => tf.mul(x, tf.sigmoid(x)),

@@ -58,10 +58,11 @@ function perSampleLoss(name: string, fromLogits: boolean): PerSample | undefined
       return (y, p) => tf.mean(tf.square(tf.sub(log1pClipped(p), log1pClipped(y))), -1);
     case 'huber':
       return (y, p) => {
+        // 0.5 e^2 inside delta, delta (|e| - delta/2) outside, without a branch (no gradient through a comparison).
         const error = tf.abs(tf.sub(p, y));
-        const quadratic = tf.mul(0.5, tf.square(error));
-        const linear = tf.sub(tf.mul(HUBER_DELTA, error), 0.5 * HUBER_DELTA * HUBER_DELTA);
-        return tf.mean(tf.where(tf.lessEqual(error, HUBER_DELTA), quadratic, linear), -1);
+        const quadratic = tf.minimum(error, HUBER_DELTA);
+        const linear = tf.sub(error, quadratic);
+        return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(HUBER_DELTA, linear)), -1);
       };
     case 'log_cosh':
       return (y, p) => {
