@@ -18,15 +18,10 @@ const ZERO_WIDTH_SPACE = '\u200b';
 
 // Whitespace, mentions, HTML, and the punctuation that can start emphasis, links, code, tables,
 // math or strikethrough.
-const MARKDOWN_ESCAPED = /[\n\t@&<>"'\\`*_[\]|~#!${}]/g;
+const MARKDOWN_ESCAPED = /[\n\t@&<>\\`*_[\]|~#!${}]/g;
 
-/**
- * Escapes text for one line of GitHub-flavoured markdown, including a table cell: HTML is
- * neutralised, punctuation is backslash-escaped (GFM honours `\|` inside table cells), mentions are
- * broken and newlines become `<br>` (or spaces with `newlines: 'space'`).
- */
-export function escapeMarkdown(text: string, newlines: 'br' | 'space' = 'br'): string {
-  return stripControl(text).replace(MARKDOWN_ESCAPED, (ch) => {
+function escapeMarkdownText(text: string, newlines: 'br' | 'space'): string {
+  return text.replace(MARKDOWN_ESCAPED, (ch) => {
     if (ch === '\n') return newlines === 'br' ? '<br>' : ' ';
     if (ch === '\t') return ' ';
     if (ch === '@') return '@' + ZERO_WIDTH_SPACE;
@@ -35,9 +30,45 @@ export function escapeMarkdown(text: string, newlines: 'br' | 'space' = 'br'): s
   });
 }
 
+/**
+ * A `code` span from a message kept as code: its text is shown literally (no HTML, no mentions), so
+ * only a pipe needs escaping for tables. Spans holding a backslash are not kept, because GFM reads
+ * `\|` as a cell break whatever the backslash belongs to.
+ */
+function keepsCodeSpan(inner: string): boolean {
+  return inner.trim() !== '' && !inner.includes('\n') && !inner.includes('\\');
+}
+
+/**
+ * Escapes text for one line of GitHub-flavoured markdown, including a table cell: HTML is
+ * neutralised, punctuation is backslash-escaped (GFM honours `\|` inside table cells), mentions are
+ * broken and newlines become `<br>` (or spaces with `newlines: 'space'`). Balanced single-backtick
+ * code spans, which messages use for config values, stay code.
+ */
+export function escapeMarkdown(text: string, newlines: 'br' | 'space' = 'br'): string {
+  const clean = stripControl(text);
+  let out = '';
+  let from = 0;
+  let search = 0;
+  for (;;) {
+    const open = clean.indexOf('`', search);
+    const close = open < 0 ? -1 : clean.indexOf('`', open + 1);
+    if (close < 0) break;
+    const inner = clean.slice(open + 1, close);
+    if (!keepsCodeSpan(inner)) {
+      // Both backticks are then escaped as plain text, so the closing one cannot open another span.
+      search = close + 1;
+      continue;
+    }
+    out += escapeMarkdownText(clean.slice(from, open), newlines) + '`' + inner.replace(/\t/g, ' ').replace(/\|/g, '\\|') + '`';
+    from = search = close + 1;
+  }
+  return out + escapeMarkdownText(clean.slice(from), newlines);
+}
+
 /** Escaped text shown in a monospace `<code>` element (a markdown code span cannot hold a table pipe). */
 export function markdownCode(text: string): string {
-  return `<code>${escapeMarkdown(text, 'space')}</code>`;
+  return `<code>${escapeMarkdownText(stripControl(text), 'space')}</code>`;
 }
 
 /**

@@ -20,17 +20,40 @@ function bareCellBreaks(text: string): number {
   return count;
 }
 
+/** Splits at backticks that are not backslash-escaped: even parts are text, odd parts code spans. */
+function splitCodeSpans(markdown: string): { text: string[]; code: string[] } {
+  const parts: string[] = [''];
+  for (let i = 0; i < markdown.length; i++) {
+    if (markdown[i] === '\\') parts[parts.length - 1] += markdown[i] + (markdown[++i] ?? '');
+    else if (markdown[i] === '`') parts.push('');
+    else parts[parts.length - 1] += markdown[i];
+  }
+  return { text: parts.filter((_, i) => i % 2 === 0), code: parts.filter((_, i) => i % 2 === 1) };
+}
+
 test('escaped markdown never holds a bare pipe, raw HTML other than <br>, a newline or a mention', () => {
   fc.assert(
     fc.property(hostileText, (text) => {
       const escaped = escapeMarkdown(text);
       assert.equal(bareCellBreaks(escaped), 0);
-      assert.ok(!escaped.replaceAll('<br>', '').includes('<'));
+      const { text: plain, code } = splitCodeSpans(escaped);
+      assert.equal((plain.length + code.length) % 2, 1, 'code spans are balanced');
+      for (const part of plain) {
+        assert.ok(!part.replaceAll('<br>', '').includes('<'));
+        assert.ok(!/@[^\u200b]/.test(part));
+      }
+      for (const span of code) assert.ok(!span.includes('\\') || span.includes('\\|'));
       assert.ok(!escaped.includes('\n'));
-      assert.ok(!/@[^\u200b]/.test(escaped));
       assert.ok(!escaped.includes('\u001b'));
     }),
   );
+});
+
+test('code spans in messages stay code; other backticks are escaped', () => {
+  assert.equal(escapeMarkdown('set `inputs: standardize` now'), 'set `inputs: standardize` now');
+  assert.equal(escapeMarkdown('`a|b` <x>'), '`a\\|b` &lt;x&gt;');
+  assert.equal(escapeMarkdown('one ` tick'), 'one \\` tick');
+  assert.equal(escapeMarkdown('`a\\b` and `c`'), '\\`a\\\\b\\` and `c`');
 });
 
 test('escaped XML never holds markup characters; Mermaid labels never hold quotes or backticks', () => {
