@@ -98,7 +98,7 @@ export function zeroedInputs(ctx: RunContext, deadline: number, realLosses: numb
  * Learning-rate range test (Smith; Lightning lr_find): the rate grows exponentially on a fresh model,
  * the smoothed loss is tracked, and the sweep stops once it exceeds 4x its best.
  */
-export function lrRangeTest(ctx: RunContext, deadline: number): NonNullable<ControlRuns['lrRange']> {
+export function lrRangeTest(ctx: RunContext, deadline: number): NonNullable<ControlRuns['lrRange']> & { cut: boolean } {
   const { start, end, steps, smoothing } = LR_RANGE;
   const lrAt = (step: number) => start * (end / start) ** (step / (steps - 1));
   const stopWhen = (losses: number[]) => scanRange(smooth(losses, smoothing)).divergedIndex !== undefined;
@@ -119,6 +119,7 @@ export function lrRangeTest(ctx: RunContext, deadline: number): NonNullable<Cont
     divergedAt: divergedIndex === undefined ? undefined : lrs[divergedIndex],
     bestLr,
     suggestedLr: falls ? lrs[steepest] : bestLr / 10,
+    cut: result.cutByBudget,
   };
 }
 

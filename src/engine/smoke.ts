@@ -67,6 +67,7 @@ export async function runSmoke(evidence: Evidence, opts: SmokeOptions): Promise<
     const result = trainFresh(ctx, {
       steps: plannedSteps, deadline: mainDeadline, probeEvery: PROBE_EVERY, withValidation: true,
       beforeTraining: (built) => {
+        for (const note of built.notes.filter((n) => n.includes('not loaded'))) trace.skipped.push({ what: 'Keras weights', reason: note });
         const rows = Math.min(INIT_PROBE_ROWS, data.train.rows);
         const [x, y] = [ctx.x.slice(0, rows), ctx.y.slice(0, rows)];
         trace.init = signalAtInit(built.model, built.layers, ctx.loss, x, y);
@@ -107,7 +108,11 @@ function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, dea
     if (zeroed.control) trace.controls.zeroedInputs = zeroed.control;
     else trace.skipped.push({ what: 'control: zeroed inputs', reason: zeroed.skipped ?? 'not run' });
   }
-  if (!outOfTime('control: learning-rate range test')) trace.controls.lrRange = lrRangeTest(ctx, deadline);
+  if (!outOfTime('control: learning-rate range test')) {
+    const { cut, ...lrRange } = lrRangeTest(ctx, deadline);
+    trace.controls.lrRange = lrRange;
+    if (cut) trace.skipped.push({ what: 'control: learning-rate range test (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
+  }
   if (trace.controls.overfit && !trace.controls.overfit.fitted && !outOfTime('control: widened network')) {
     const { cut, ...widened } = widenedOverfit(ctx, deadline, evidence.model.finalLayerIndex);
     trace.controls.widened = widened;

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
 import { runSmoke } from '../../src/engine/smoke.ts';
 import { dense, makeEvidence, makeTable } from './fixtures.ts';
 
@@ -42,6 +43,15 @@ describe('runSmoke', () => {
     assert.deepEqual(a.layers, b.layers);
     const c = await runSmoke(evidence, { backend: 'cpu', controls: false, seed: 1 });
     assert.notDeepEqual(a.loss, c.loss);
+  });
+
+  it('leaves no tensors behind', async () => {
+    const table = makeTable({ rows: 60, features: 3 });
+    const evidence = makeEvidence({ ...table, validation: makeTable({ rows: 20, features: 3, seed: 4 }), layers: mlp(), steps: 12 });
+    await runSmoke(evidence, { backend: 'cpu', controls: false });
+    const before = tf.memory().numTensors;
+    await runSmoke(evidence, { backend: 'cpu' });
+    assert.equal(tf.memory().numTensors, before);
   });
 
   it('expects ln C at initialization for C classes and starts near it', async () => {
