@@ -227,11 +227,19 @@ function evidenceTable(entries: [string, unknown][]): string {
   return rows.join('\n');
 }
 
+/** Four significant digits are what a reader compares; the JSON report keeps full precision. */
+function displayValue(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return String(value);
+  if (typeof value !== 'number') return value;
+  if (!Number.isFinite(value)) return String(value);
+  return Number.isInteger(value) ? value : Number(value.toPrecision(4));
+}
+
 /** Nested evidence as JSON; backticks become `\u0060` (still valid JSON) so they cannot close the fence. */
 function evidenceJson(evidence: Record<string, unknown>): string {
   let json: string;
   try {
-    json = JSON.stringify(evidence, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : typeof value === 'bigint' ? String(value) : value), 2);
+    json = JSON.stringify(evidence, displayValue, 2);
   } catch {
     json = '"(evidence could not be shown)"';
   }
