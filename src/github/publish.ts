@@ -19,22 +19,16 @@ export interface TriggeringRun {
   headSha: string;
   event: string;
   htmlUrl?: string;
-  /** pull requests GitHub lists on the run (empty for forks) */
-  pullRequests: { number: number; headSha: string }[];
 }
 
 export function triggeringRunFromPayload(payload: Record<string, unknown>): TriggeringRun | undefined {
   const run = payload.workflow_run as Record<string, any> | undefined;
   if (!run || typeof run.id !== 'number' || typeof run.head_sha !== 'string') return undefined;
-  const pulls = Array.isArray(run.pull_requests) ? run.pull_requests : [];
   return {
     id: run.id,
     headSha: run.head_sha,
     event: typeof run.event === 'string' ? run.event : '',
     htmlUrl: typeof run.html_url === 'string' ? run.html_url : undefined,
-    pullRequests: pulls
-      .filter((p: any) => typeof p?.number === 'number' && typeof p?.head?.sha === 'string')
-      .map((p: any) => ({ number: p.number, headSha: p.head.sha })),
   };
 }
 
@@ -89,14 +83,16 @@ export async function downloadArtifact(
   return bytes;
 }
 
-/** The open pull request the run was for, matched on the run's head commit. */
+/**
+ * The open pull request the run was for: the one whose head is still the run's head commit. The
+ * event's own `pull_requests` list is empty for forks and may name a head that has moved on, so the
+ * pull request is always looked up.
+ */
 export async function pullRequestForRun(
   octokit: GitHubClient,
   owner: string,
   repo: string,
   run: TriggeringRun,
 ): Promise<OpenPullRequest | undefined> {
-  const listed = run.pullRequests.find((pull) => pull.headSha === run.headSha);
-  if (listed) return { number: listed.number, headSha: listed.headSha, url: '' };
   return findOpenPullByHeadSha(octokit, owner, repo, run.headSha);
 }
