@@ -53,10 +53,10 @@ export async function layerBarChart(input: LayerBarInput): Promise<string> {
     });
   }
   const references = (input.references ?? []).filter((r) => (log ? isLogPlottable(r.value) : Number.isFinite(r.value)));
-  const domain = input.domain ?? (log ? decadeDomain([...rows.map((r) => r.value), ...references.map((r) => r.value)]) : undefined);
+  const domain = input.domain ?? (log ? barLogDomain([...rows.map((r) => r.value), ...references.map((r) => r.value)]) : undefined);
   const names = input.series.map((s) => s.name);
   const colors = input.series.map((s, i) => s.color ?? CATEGORY_PALETTE[i % CATEGORY_PALETTE.length]);
-  const y = { field: 'layer', type: 'nominal', title: 'layer (input → output)', scale: { domain: labels }, axis: { labelLimit: 200 } };
+  const y = { field: 'layer', type: 'nominal', title: null, scale: { domain: labels }, axis: { labelLimit: 200 } };
   const x = {
     field: 'value',
     type: 'quantitative',
@@ -91,7 +91,7 @@ export async function layerBarChart(input: LayerBarInput): Promise<string> {
       },
     );
   }
-  const subtitle = notDrawn.length > 0 ? `not drawn${log ? ' on the log axis' : ''}: ${shortList(notDrawn, 3)}` : '';
+  const subtitle = ['layers from input (top) to output (bottom)', ...(notDrawn.length > 0 ? [`not drawn${log ? ' on the log axis' : ''}: ${shortList(notDrawn, 3)}`] : [])];
   const spec = {
     title: { text: input.title, subtitle },
     width: input.width ?? 380,
@@ -102,4 +102,10 @@ export async function layerBarChart(input: LayerBarInput): Promise<string> {
     title: input.title,
     description: `${input.valueTitle} for ${labels.length} layers${names.length > 1 ? ` (${names.join(', ')})` : ''}.`,
   });
+}
+
+/** Log bars start at the bottom of the axis: one decade of room below the smallest value keeps it visible. */
+function barLogDomain(values: number[]): [number, number] | undefined {
+  const domain = decadeDomain(values);
+  return domain ? [domain[0] / 10, domain[1]] : undefined;
 }

@@ -1,5 +1,6 @@
 // Renders a Vega-Lite spec to an SVG string in Node: compile to Vega, run a headless View, serialise.
 // No DOM or canvas is needed (text width is estimated), and no data is ever loaded from a URL.
+import { createHash } from 'node:crypto';
 import type { TopLevelSpec } from 'vega-lite';
 import { escapeXml } from '../escape.ts';
 import { CHART_CLASS, CHART_STYLESHEET, VEGA_LITE_CONFIG } from './theme.ts';
@@ -54,7 +55,8 @@ export async function renderVegaLite(spec: TopLevelSpec, text: ChartText): Promi
 }
 
 /** Adds the theme stylesheet, the chart class, and an accessible title and description. */
-export function decorateSvg(svg: string, text: ChartText): string {
+export function decorateSvg(rawSvg: string, text: ChartText): string {
+  const svg = scopeIds(rawSvg);
   const openEnd = svg.indexOf('>');
   if (!svg.startsWith('<svg') || openEnd < 0) return svg;
   const open = svg
@@ -64,4 +66,25 @@ export function decorateSvg(svg: string, text: ChartText): string {
   const withClass = open.includes(CHART_CLASS) ? open : `${open} class="${CHART_CLASS}"`;
   const head = `<title>${escapeXml(text.title)}</title><desc>${escapeXml(text.description)}</desc><style>${CHART_STYLESHEET}</style>`;
   return `${withClass}>${head}${svg.slice(openEnd + 1)}`;
+}
+
+/**
+ * Vega numbers its clip paths with a process-wide counter (`clip5`, `clip7`, ...). Inline in one HTML
+ * page, ids are shared by the whole document, so a chart would clip to another chart's rectangle. Ids
+ * are renumbered per chart and prefixed with a hash of the chart, which makes them unique across
+ * charts and the output deterministic.
+ */
+export function scopeIds(svg: string): string {
+  const ids = [...new Set([...svg.matchAll(/ id="([^"]+)"/g)].map((match) => match[1]))];
+  if (ids.length === 0) return svg;
+  const rename = (mapping: (index: number) => string) => {
+    const names = new Map(ids.map((id, index) => [id, mapping(index)]));
+    const to = (id: string) => names.get(id) ?? id;
+    return svg
+      .replace(/ id="([^"]+)"/g, (_m, id: string) => ` id="${to(id)}"`)
+      .replace(/url\(#([^)]+)\)/g, (_m, id: string) => `url(#${to(id)})`)
+      .replace(/href="#([^"]+)"/g, (_m, id: string) => `href="#${to(id)}"`);
+  };
+  const hash = createHash('sha256').update(rename((index) => `id${index}`)).digest('hex').slice(0, 10);
+  return rename((index) => `c${hash}-${index}`);
 }

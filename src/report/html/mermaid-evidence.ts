@@ -1,0 +1,141 @@
+// Evidence charts for the PR comment, as Mermaid `xychart-beta` blocks that GitHub renders inline:
+// feature scales when an input-scaling finding fires, gradient norms by layer when a gradient one does.
+//
+// Mermaid has no log axis, so both charts plot log10 of the value with the axis range set by hand.
+// Mermaid draws every bar from the bottom of the plot, so negative log10 values (small scales) are
+// bars that reach less high, and 0 (unit scale) sits one decade above the floor.
+import type { SmokeTrace } from '../../engine/types.ts';
+import type { Evidence } from '../../evidence/types.ts';
+import { mermaidLabel, truncate } from '../escape.ts';
+import { downsampleIndices } from '../numbers.ts';
+import type { ConfigResult } from '../types.ts';
+import { SERIES_COLORS } from '../charts/theme.ts';
+
+/** More bars than this are unreadable in a comment. */
+export const MERMAID_MAX_BARS = 40;
+const MAX_LABEL_CHARS = 24;
+
+export const INPUT_SCALING_CHECKS = new Set(['unscaled-inputs', 'feature-scale-spread', 'validation-distribution-shift']);
+export const GRADIENT_CHECKS = new Set(['exploding-gradients', 'vanishing-gradients', 'dead-relus', 'saturated-activations', 'init-scale-mismatch']);
+
+interface Bars {
+  title: string;
+  yTitle: string;
+  labels: string[];
+  bars: number[];
+  /** an optional second series drawn as a line over the bars */
+  line?: number[];
+}
+
+/** log10 rounded for the chart; undefined for values a log axis cannot show (0, negative, NaN, Infinity). */
+function log10Value(value: number | undefined): number | undefined {
+  if (value === undefined || !Number.isFinite(value) || value <= 0) return undefined;
+  return Math.round(Math.log10(value) * 100) / 100;
+}
+
+/**
+ * Mermaid's bar renderer gives a value of exactly 0 no height (its stacked-bar logic treats 0 as
+ * "nothing here"), which would hide a perfectly unit-scaled feature; a hundredth of a decade keeps it.
+ */
+function barValue(value: number): string {
+  return hundredths(value === 0 ? 0.01 : value);
+}
+
+/** log10 values to two decimals, written without an exponent (Mermaid does not read `1e-7`). */
+function hundredths(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+function renderBars(chart: Bars): string {
+  const all = [...chart.bars, ...(chart.line ?? [])];
+  const low = Math.min(-1, Math.floor(Math.min(...all)));
+  const high = Math.max(1, Math.ceil(Math.max(...all)));
+  const palette = chart.line ? `${SERIES_COLORS.blue}, ${SERIES_COLORS.orange}` : SERIES_COLORS.blue;
+  return [
+    '```mermaid',
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
+    'xychart-beta',
+    `  title "${mermaidLabel(chart.title)}"`,
+    `  x-axis [${chart.labels.map((label) => `"${mermaidLabel(truncate(label, MAX_LABEL_CHARS))}"`).join(', ')}]`,
+    `  y-axis "${mermaidLabel(chart.yTitle)}" ${low} --> ${high}`,
+    `  bar [${chart.bars.map(barValue).join(', ')}]`,
+    ...(chart.line ? [`  line [${chart.line.map(hundredths).join(', ')}]`] : []),
+    '```',
+  ].join('\n');
+}
+
+/** Indices of the `max` entries farthest from 0, kept in their original order. */
+function farthestFromZero(values: readonly number[], max: number): number[] {
+  if (values.length <= max) return values.map((_, i) => i);
+  return values
+    .map((value, index) => ({ value: Math.abs(value), index }))
+    .sort((a, b) => b.value - a.value || a.index - b.index)
+    .slice(0, max)
+    .map((entry) => entry.index)
+    .sort((a, b) => a - b);
+}
+
+/**
+ * Bars: log10 of each feature's std after the declared preprocessing (0 is unit scale); a line: the
+ * validation split's, when there is one. Features whose std is 0 or not finite are left out (the
+ * finding names them); with more than 40 features, the 40 farthest from unit scale are shown.
+ * '' when there is no data evidence to draw.
+ */
+export function mermaidFeatureScales(evidence: Evidence): string {
+  const data = evidence.data;
+  if (!data) return '';
+  const candidates = data.train.processed
+    .map((feature, index) => ({ name: feature.name, value: log10Value(feature.std), validation: log10Value(data.validation?.processed[index]?.std) }))
+    .filter((entry): entry is { name: string; value: number; validation: number | undefined } => entry.value !== undefined);
+  if (candidates.length === 0) return '';
+  const picked = farthestFromZero(candidates.map((c) => c.value), MERMAID_MAX_BARS).map((i) => candidates[i]);
+  const withValidation = picked.every((c) => c.validation !== undefined);
+  const shown = picked.length < data.train.processed.length ? ` (${picked.length} of ${data.train.processed.length} features)` : '';
+  return renderBars({
+    title: `Feature scale after preprocessing${shown}${withValidation ? ': bars train, line validation' : ''}`,
+    yTitle: 'log10 of std (0 = unit scale)',
+    labels: picked.map((c) => c.name),
+    bars: picked.map((c) => c.value),
+    line: withValidation ? picked.map((c) => c.validation as number) : undefined,
+  });
+}
+
+/** The gradient norm at the last probe step where it was finite. */
+function lastFinite(values: readonly number[]): number | undefined {
+  for (let i = values.length - 1; i >= 0; i--) if (Number.isFinite(values[i])) return values[i];
+  return undefined;
+}
+
+/**
+ * Bars: log10 of each layer's kernel-gradient L2 norm at the last probe step, first layer first.
+ * Layers without a positive finite norm are left out and counted in the title; with more than 40
+ * layers, 40 are picked evenly, always keeping the first and the last (their ratio is the evidence).
+ * '' when the trace has no layer probes.
+ */
+export function mermaidGradientNorms(trace: SmokeTrace): string {
+  const layers = trace.layers.map((layer) => ({ name: layer.name, value: log10Value(lastFinite(layer.gradNorm)) }));
+  const drawable = layers.filter((l): l is { name: string; value: number } => l.value !== undefined);
+  if (drawable.length === 0) return '';
+  const picked = downsampleIndices(drawable.length, MERMAID_MAX_BARS).map((i) => drawable[i]);
+  const missing = layers.length - drawable.length;
+  const notes = [
+    picked.length < drawable.length ? `${picked.length} of ${drawable.length} layers` : '',
+    missing > 0 ? `${missing} layer${missing === 1 ? '' : 's'} without a finite norm not shown` : '',
+  ].filter(Boolean);
+  return renderBars({
+    title: `Gradient norm by layer, input to output${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`,
+    yTitle: 'log10 of gradient L2 norm',
+    labels: picked.map((l) => l.name),
+    bars: picked.map((l) => l.value),
+  });
+}
+
+/** The evidence blocks that the result's findings call for, in a fixed order; empty when none apply. */
+export function evidenceCharts(result: ConfigResult, evidence?: Evidence, trace?: SmokeTrace): string[] {
+  const ids = new Set(result.findings.map((finding) => finding.id));
+  const blocks: string[] = [];
+  if (evidence && [...INPUT_SCALING_CHECKS].some((id) => ids.has(id))) blocks.push(mermaidFeatureScales(evidence));
+  const smoke = trace ?? evidence?.smoke;
+  if (smoke && [...GRADIENT_CHECKS].some((id) => ids.has(id))) blocks.push(mermaidGradientNorms(smoke));
+  return blocks.filter((block) => block !== '');
+}
