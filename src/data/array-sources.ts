@@ -81,6 +81,8 @@ async function* inflatedRange(
     progress.report?.(progress.done, progress.total);
   });
   const inflate = createInflateRaw();
+  // pipe() does not forward read errors; without this one would be an unhandled 'error' event
+  compressed.on('error', (error) => inflate.destroy(error));
   compressed.pipe(inflate);
   let produced = 0;
   let delivered = 0;
