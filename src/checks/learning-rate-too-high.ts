@@ -9,6 +9,8 @@ export const MAX_ADAPTIVE_LR = 0.1;
 export const MAX_SGD_LR = 1;
 /** ||update|| / ||weight|| above this rewrites a weight in a few steps (DeepDiagnosis, TheDeepChecker). */
 export const MAX_UPDATE_RATIO = 1e-1;
+/** Suggested rates below this fraction of the optimizer's limit are not trusted. */
+const MIN_PLAUSIBLE_FRACTION = 1e-3;
 
 export const check: Check = {
   meta: { id: 'learning-rate-too-high', title: 'Learning rate too high', pitfall: 'learning rate', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('learning-rate-too-high'), needs: [] },
@@ -24,7 +26,9 @@ export const check: Check = {
     // A blow-up alone may come from the initialization; it counts against the rate only when the rate is suspect already.
     const blewUp = smoke !== undefined && diverged(smoke) && (staticHigh || beyondDivergence || bigUpdates);
     if (!staticHigh && !beyondDivergence && !bigUpdates) return [];
-    const suggested = range && Number.isFinite(range.suggestedLr) && range.suggestedLr > 0 && range.suggestedLr < lr ? range.suggestedLr : Math.min(lr / 10, limit / 10);
+    // A range test run on a badly broken setup can suggest absurdly small rates; only a plausible one is passed on.
+    const plausible = range !== undefined && Number.isFinite(range.suggestedLr) && range.suggestedLr < lr && range.suggestedLr >= limit * MIN_PLAUSIBLE_FRACTION;
+    const suggested = plausible ? range!.suggestedLr : Math.min(lr / 10, limit / 10);
     const reasons: string[] = [];
     if (staticHigh) reasons.push(`${fmt(lr)} is above ${fmt(limit)}, the highest rate that usually trains with ${optimizer.name}`);
     if (bigUpdates) reasons.push(`each step changes the weights by ${fmt(ratio)} of their size (median update/weight ratio; expected below ${MAX_UPDATE_RATIO})`);

@@ -38,6 +38,11 @@ runTable(learningRateTooHigh, {
     { name: 'adam 0.5', setup: { learningRate: 0.5 }, expect: { severity: 'warning', evidence: { limit: 0.1, suggested: 0.01 } } },
     { name: 'sgd 3.0 and the smoke run diverges', setup: { optimizer: 'sgd', learningRate: 3, smoke: diverging }, expect: { severity: 'error', evidence: { smokeDiverged: true } } },
     { name: 'sgd 3.0 and the smoke run hits NaN', setup: { optimizer: 'sgd', learningRate: 3, smoke: { firstNonFinite: { step: 4, where: 'loss' } } }, expect: { severity: 'error' } },
+    {
+      name: 'an implausible range-test rate is not suggested',
+      setup: { optimizer: 'sgd', learningRate: 3, smoke: { controls: { lrRange: { lrs: [1e-6, 1], losses: [1, 9], divergedAt: 1.6, bestLr: 1e-6, suggestedLr: 1.5e-6 }, baseline: { kind: 'mean', loss: 1 } } } },
+      expect: { evidence: { suggested: 0.1, divergedAt: 1.6 } },
+    },
     { name: 'huge update ratio', setup: { learningRate: 0.01, smoke: updates(0.5) }, expect: { severity: 'warning', evidence: { medianUpdateRatio: 0.5 } } },
     {
       name: 'beyond the range test divergence',
