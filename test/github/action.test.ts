@@ -1,7 +1,8 @@
 // The bundled action as GitHub runs it: dist/index.js under Node 24 against the fake GitHub server.
 // Build first (`npm run build`); the suite fails with a clear message when dist/ is missing.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FakeGitHub, MAX_BODY_CHARS, diffRightLines, type FakeFile } from './fake-github/server.ts';
@@ -322,5 +323,56 @@ describe('workflow_run publisher for a fork pull request', () => {
     assert.equal(result.code, 1);
     assert.match(result.stdout, /rejected/);
     assert.equal(server.writes().length, writes);
+  });
+});
+
+describe('a review GitHub refuses', () => {
+  const workspace = makeWorkspace();
+  const base = bigReport(2).results[0];
+  const findings = base.findings.map((f, i) => ({ ...f, line: i + 1, suggestion: { line: i + 1, replacement: `fixed: ${i}` } }));
+  const report = buildReport([{ ...base, findings }], 'error', '0.1.0');
+  mkdirSync(path.join(workspace, 'reports'), { recursive: true });
+  writeFileSync(path.join(workspace, 'reports/report.json'), renderJson(report));
+  const listed = '@@ -1,2 +1,2 @@\n-a\n-b\n+version: 1\n+name: big';
+  const files: FakeFile[] = [{ filename: 'models/big.preflight.yml', status: 'modified', patch: listed }];
+  const server = new FakeGitHub({
+    owner: OWNER,
+    repo: REPO,
+    pulls: [{ number: 14, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files, reviewablePatches: { 'models/big.preflight.yml': '@@ -1 +1 @@\n-a\n+version: 1' } }],
+  });
+  before(() => server.start());
+  after(() => server.stop());
+
+  test('one unplaceable line does not sink the others: it moves to the comment', async () => {
+    const event = pullRequestEvent(14, HEAD, `${OWNER}/${REPO}`, files.length);
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE, inputs: { 'merge-reports': 'reports/report.json' } });
+    assert.equal(result.code, 1);
+    assert.ok(server.requests.some((r) => r.path.endsWith('/pulls/14/reviews') && r.status === 422));
+    assert.deepEqual((server.reviewComments.get(14) ?? []).map((c) => c.line), [1]);
+    const comment = (server.issueComments.get(14) ?? [])[0];
+    assert.match(comment.body, /fixed: 1/);
+    assert.doesNotMatch(comment.body, /fixed: 0/);
+    assert.match(result.summary, /refused 1 suggestion/);
+  });
+});
+
+describe('a workspace without the pull request files', () => {
+  const files: FakeFile[] = [{ filename: 'models/new.preflight.yml', status: 'added', patch: '@@ -0,0 +1 @@\n+version: 1' }];
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 15, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
+  before(() => server.start());
+  after(() => server.stop());
+  const event = pullRequestEvent(15, HEAD, `${OWNER}/${REPO}`, files.length);
+
+  test('an empty workspace stops with the checkout step to add', async () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'nnp-empty-'));
+    const result = await runAction({ apiUrl: server.url, workspace: empty, eventName: 'pull_request', event, sha: MERGE });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /::error::The workspace is empty.*actions\/checkout/);
+  });
+
+  test('a config the pull request adds but the workspace lacks names the ref to check out', async () => {
+    const result = await runAction({ apiUrl: server.url, workspace: makeWorkspace(), eventName: 'pull_request', event, sha: MERGE });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /lacks 1 config file.*models\/new\.preflight\.yml.*head\.sha/);
   });
 });

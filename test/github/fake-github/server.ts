@@ -24,6 +24,11 @@ export interface FakePull {
   headRepo: string;
   state: 'open' | 'closed';
   files: FakeFile[];
+  /**
+   * The diff GitHub checks review comments against, per path, when it differs from the listed one
+   * (the head moved between listing the files and posting the review).
+   */
+  reviewablePatches?: Record<string, string>;
 }
 
 export interface FakeArtifact {
@@ -294,7 +299,8 @@ export class FakeGitHub {
     const file = pull.files.find((f) => f.filename === comment.path);
     if (!file) throw validationFailed('PullRequestReviewComment', 'pull_request_review_thread.path', 'Path could not be resolved');
     const side = comment.side ?? 'RIGHT';
-    if (side !== 'RIGHT' || !file.patch || !diffRightLines(file.patch).has(comment.line)) {
+    const patch = pull.reviewablePatches?.[file.filename] ?? file.patch;
+    if (side !== 'RIGHT' || !patch || !diffRightLines(patch).has(comment.line)) {
       throw validationFailed('PullRequestReviewComment', 'pull_request_review_thread.line', 'could not be resolved');
     }
   }
