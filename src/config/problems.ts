@@ -18,6 +18,8 @@ export interface ConfigLimits {
   maxUnits: number;
   /** largest config file, in bytes */
   maxBytes: number;
+  /** most keys and list items the YAML may hold (default DEFAULT_MAX_NODES in yaml-source.ts) */
+  maxNodes?: number;
 }
 
 export const DEFAULT_CONFIG_LIMITS: ConfigLimits = {

@@ -4,6 +4,9 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, ty
 import type { SourceRange } from './types.ts';
 import type { ConfigProblem } from './problems.ts';
 
+/** Far above a real config (1000 layers in flow style is about 8000 marks), far below a slow parse. */
+export const DEFAULT_MAX_NODES = 20_000;
+
 export interface ParsedYaml {
   value: unknown;
   ranges: Record<string, SourceRange>;
@@ -14,12 +17,18 @@ export type YamlParseResult = { ok: true; parsed: ParsedYaml } | { ok: false; pr
 export function parseYamlWithRanges(
   text: string,
   file: string,
-  limits: { maxAliases: number; maxDepth: number },
+  limits: { maxAliases: number; maxDepth: number; maxNodes?: number },
 ): YamlParseResult {
-  // The yaml composer recurses per nesting level; count flow brackets first so `[[[[...` cannot blow the stack.
-  const flowDepth = maxFlowBracketDepth(text);
-  if (flowDepth > limits.maxDepth) {
+  // Two cheap scans before the real parser sees the text: the yaml composer recurses per nesting level
+  // (`[[[[...` could blow the stack), and its error recovery is slow on long runs of broken structure
+  // (thousands of `{a: 1} {a: 1} ...` take seconds), so both are bounded here.
+  const scan = scanStructure(text);
+  if (scan.flowDepth > limits.maxDepth) {
     return { ok: false, problems: [{ message: `the YAML nests deeper than ${limits.maxDepth} levels`, file, line: 1, column: 1 }] };
+  }
+  const maxNodes = limits.maxNodes ?? DEFAULT_MAX_NODES;
+  if (scan.marks > maxNodes) {
+    return { ok: false, problems: [{ message: `the YAML holds more than ${maxNodes} keys and items; a config never needs that many`, file, line: 1, column: 1 }] };
   }
   const lineCounter = new LineCounter();
   let doc;
@@ -111,19 +120,31 @@ function maxNodeDepth(root: Node | null): number {
   return max;
 }
 
-function maxFlowBracketDepth(text: string): number {
+/**
+ * Flow-bracket depth and a count of structure marks (`key:`, `- `, `? `, brackets, commas): an upper
+ * bound on the number of nodes. Marks inside quoted strings and comments count too, which only errs
+ * on the safe side for the sizes a config has.
+ */
+function scanStructure(text: string): { flowDepth: number; marks: number } {
   let depth = 0;
-  let max = 0;
+  let flowDepth = 0;
+  let marks = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
     if (c === 0x5b || c === 0x7b) {
       depth++;
-      if (depth > max) max = depth;
+      marks++;
+      if (depth > flowDepth) flowDepth = depth;
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) {
       depth--;
+    } else if (c === 0x2c) {
+      marks++;
+    } else if ((c === 0x3a || c === 0x2d || c === 0x3f) && (next === 0x20 || next === 0x0a || Number.isNaN(next))) {
+      marks++;
     }
   }
-  return max;
+  return { flowDepth, marks };
 }
 
 function firstLine(message: string): string {

@@ -341,6 +341,24 @@ describe('loadConfig: hostile or broken files', () => {
     if (!deepBlock.ok) assert.match(deepBlock.problems[0].message, /nests deeper than 64/);
   });
 
+  it('refuses long runs of structure before the YAML parser spends seconds on them', async () => {
+    const started = Date.now();
+    const result = await load(`${BASE}x: ${'{a: 1, b: 2} '.repeat(20_000)}\n`);
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.match(result.problems[0].message, /more than 20000 keys and items/);
+    assert.ok(Date.now() - started < 2000);
+    const dashes = await load(`${'- '.repeat(30_000)}x\n`);
+    assert.equal(dashes.ok, false);
+  });
+
+  it('still loads a config at the layer limit', async () => {
+    const layers = '    - {type: dense, units: 8, activation: relu, kernel_initializer: he_normal}\n'.repeat(DEFAULT_CONFIG_LIMITS.maxLayers - 1);
+    const result = await load(BASE.replace('  layers:\n', `  layers:\n${layers}`).replace('    - {type: dense, units: 16, activation: relu}\n', ''));
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.problems.slice(0, 2)));
+    assert.equal(result.config.model.layers.length, DEFAULT_CONFIG_LIMITS.maxLayers);
+    assert.equal(result.config.model.layers.at(-2)!.name, `dense_${DEFAULT_CONFIG_LIMITS.maxLayers - 1}`);
+  });
+
   it('refuses a file over the size limit', async () => {
     const result = await load(`${BASE}# ${'x'.repeat(200)}\n`, {}, { ...DEFAULT_CONFIG_LIMITS, maxBytes: 100 });
     assert.equal(result.ok, false);
