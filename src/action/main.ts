@@ -91,7 +91,7 @@ async function runAction(): Promise<void> {
   core.setOutput(OUTPUT.configs, JSON.stringify(selection.configs));
   if (settings.discoverOnly) {
     core.info(`Configs to check: ${JSON.stringify(selection.configs)}`);
-    await core.summary.addRaw(`nn-preflight would check ${selection.configs.length} config(s).\n`).write();
+    await appendSummary(`nn-preflight would check ${selection.configs.length} config(s).\n`);
     return;
   }
 
@@ -116,7 +116,7 @@ async function runAction(): Promise<void> {
     publishWarnings.push(`No \`${INPUT.githubToken}\` given: nothing was posted to GitHub.`);
   }
   if (publishWarnings.length > 0) {
-    await core.summary.addRaw('\n### Publishing\n\n' + publishWarnings.map((line) => `- ${line}`).join('\n') + '\n').write();
+    await appendSummary('\n### Publishing\n\n' + publishWarnings.map((line) => `- ${line}`).join('\n') + '\n');
   }
 
   if (report.conclusion === 'failure') {
@@ -200,7 +200,17 @@ async function writeSummary(report: Report, markdown: MarkdownOptions, notes: re
     maxChars = Math.floor(maxChars * 0.7);
     text = fitToLimit(report, markdown, maxChars);
   }
-  await core.summary.addRaw(text + (noteText ? '\n' + noteText : '')).write();
+  await appendSummary(text + (noteText ? '\n' + noteText : ''));
+}
+
+/** Outside a runner (no GITHUB_STEP_SUMMARY) the summary is skipped with a warning; the report files remain. */
+async function appendSummary(markdown: string): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown).write();
+  } catch (error) {
+    core.summary.emptyBuffer();
+    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function emitAnnotation(annotation: Annotation): void {

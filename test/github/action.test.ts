@@ -164,6 +164,15 @@ describe('workflow_dispatch on a branch', () => {
     noErrorResponses(server);
   });
 
+  test('discover-only lists the configs for a matrix and checks nothing', async () => {
+    const writes = server.writes().length;
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'push', event: {}, sha: branchHead, inputs: { 'discover-only': 'true', configs: 'models/s*.preflight.yml' } });
+    assert.equal(result.code, 0, result.stdout);
+    assert.deepEqual(JSON.parse(result.outputs.configs), ['models/shared.preflight.yml', SOFTMAX_CONFIG, 'models/sound.preflight.yml']);
+    assert.equal(result.outputs['report-json'], undefined);
+    assert.equal(server.writes().length, writes);
+  });
+
   test('without a pull request: reports in the job summary only', async () => {
     const lonely = 'e'.repeat(40);
     const before = server.writes().length;
