@@ -95,6 +95,8 @@ export function parseKerasModel(json: unknown, file: string): KerasParseResult {
       unsupported.push({ name, className, reason: `\`${className}\` is a custom class; its code lives outside Keras and nn-preflight never runs code from a pull request` });
     } else if (className === 'Lambda' || className === 'TFOpLambda' || className === 'SlicingOpLambda') {
       unsupported.push({ name, className, reason: LAMBDA_REASON });
+    } else if (layerConfig.data_format === 'channels_first') {
+      unsupported.push({ name, className, reason: `\`${name}\` uses data_format channels_first; nn-preflight builds channels_last layers only` });
     } else if (asActivation) {
       const { activation, alpha } = asActivation(layerConfig);
       layers.push(buildLayerSpec('activation', name, { activation, ...(alpha !== undefined ? { alpha } : {}) }));
@@ -119,7 +121,7 @@ export function parseKerasModel(json: unknown, file: string): KerasParseResult {
 /** Keras argument dialects -> the snake_case arguments buildLayerSpec expects. */
 function translateArgs(type: LayerType, config: Json): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  const copy = ['units', 'filters', 'kernel_size', 'strides', 'padding', 'pool_size', 'rate', 'return_sequences', 'input_dim', 'output_dim', 'target_shape', 'use_bias', 'reset_after', 'momentum', 'epsilon', 'center', 'scale', 'dropout', 'recurrent_dropout', 'mask_zero', 'trainable'];
+  const copy = ['units', 'filters', 'kernel_size', 'strides', 'padding', 'pool_size', 'rate', 'return_sequences', 'input_dim', 'output_dim', 'target_shape', 'use_bias', 'reset_after', 'momentum', 'epsilon', 'center', 'scale', 'dropout', 'recurrent_dropout', 'mask_zero', 'trainable', 'dilation_rate'];
   for (const key of copy) if (config[key] !== undefined && config[key] !== null) args[key] = config[key];
   if (config.activation !== undefined) args.activation = activationName(config.activation);
   if (config.recurrent_activation !== undefined) args.recurrent_activation = activationName(config.recurrent_activation);
@@ -132,7 +134,6 @@ function translateArgs(type: LayerType, config: Json): Record<string, unknown> {
     if (reg) args[key] = reg;
   }
   if (type === 'max_pooling1d' && config.pool_length !== undefined) args.pool_size = config.pool_length;
-  if (typeof config.data_format === 'string' && config.data_format !== 'channels_last') args.data_format = config.data_format;
   return args;
 }
 

@@ -67,6 +67,7 @@ function layerSchemas(limits: ConfigLimits) {
     kernel_size: sizeArg(rank),
     strides: sizeArg(rank).optional(),
     padding: z.enum(['valid', 'same']).optional(),
+    dilation_rate: sizeArg(rank).optional(),
   });
   const pool = (rank: number) => ({
     ...common,

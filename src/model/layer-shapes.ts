@@ -43,7 +43,10 @@ export function inferLayer(layer: LayerSpec, input: number[]): LayerShape {
         return fail(`${layer.type} expects input of rank ${rank + 1} (${rank === 1 ? 'steps, channels' : 'height, width, channels'}), got shape [${input.join(', ')}]`);
       }
       const kernel = layer.kernel_size ?? Array(rank).fill(1);
-      const spatial = slide(input.slice(0, rank), kernel, layer.strides ?? Array(rank).fill(1), layer.padding ?? 'valid');
+      // A dilated kernel covers (k - 1) * d + 1 inputs; its weight count stays k.
+      const dilation = dilationOf(layer, rank);
+      const span = kernel.map((k, i) => (k - 1) * (dilation[i] ?? 1) + 1);
+      const spatial = slide(input.slice(0, rank), span, layer.strides ?? Array(rank).fill(1), layer.padding ?? 'valid');
       if (typeof spatial === 'string') return fail(`${layer.type}: ${spatial}`);
       const filters = layer.filters ?? 0;
       return ok([...spatial, filters], product(kernel) * last * filters + bias * filters);
@@ -114,6 +117,13 @@ function reshape(target: number[], input: number[]): LayerShape {
   }
   if (known !== total) return fail(`cannot reshape [${input.join(', ')}] (${total} values) into [${target.join(', ')}] (${known} values)`);
   return ok(target, 0);
+}
+
+function dilationOf(layer: LayerSpec, rank: number): number[] {
+  const raw = layer.extra?.dilation_rate;
+  if (typeof raw === 'number') return Array(rank).fill(raw);
+  if (Array.isArray(raw) && raw.every((d) => Number.isInteger(d) && d > 0)) return raw as number[];
+  return Array(rank).fill(1);
 }
 
 function flag(layer: LayerSpec, key: 'center' | 'scale'): boolean {

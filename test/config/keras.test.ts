@@ -58,6 +58,14 @@ describe('parseKerasModel: Keras 2 to_json()', () => {
     assert.match(model.unsupported[1].reason, /MyCustomLayer/);
   });
 
+  it('refuses channels_first layers instead of guessing their shapes', () => {
+    const json = fixture('keras2-functional.json') as { config: { layers: { config: Record<string, unknown> }[] } };
+    json.config.layers[1].config.data_format = 'channels_first';
+    const model = parse(json);
+    assert.deepEqual(model.unsupported.map((u) => u.name), ['conv2d']);
+    assert.match(model.unsupported[0].reason, /channels_first/);
+  });
+
   it('names the merging layer of a branching Functional model', () => {
     const model = parse(fixture('keras2-branching.json'));
     const names = model.unsupported.map((u) => u.name);

@@ -51,6 +51,10 @@ describe('summarizeModel parameter counts (Keras formulas)', () => {
     const conv1d = summarizeModel(model(layer('conv1d', { filters: 16, kernel_size: 3, strides: 2 })), [20, 4]);
     assert.deepEqual(conv1d.outputShape, [9, 16]);
     assert.equal(conv1d.totalParams, 3 * 4 * 16 + 16);
+    // dilation 2 makes a 3-wide kernel span 5 inputs: 10 - 5 + 1 = 6
+    const dilated = summarizeModel(model(layer('conv1d', { filters: 2, kernel_size: 3, dilation_rate: 2 })), [10, 1]);
+    assert.deepEqual(dilated.outputShape, [6, 2]);
+    assert.equal(dilated.totalParams, 3 * 1 * 2 + 2);
     const noBias = summarizeModel(model(layer('dense', { units: 5, use_bias: false })), [3]);
     assert.equal(noBias.totalParams, 15);
   });
