@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend.ts';
 import { WASM_TRAINING_KERNELS } from '../../src/engine/kernels/index.ts';
 import { conv2DBackpropFilter } from '../../src/engine/kernels/Conv2DBackpropFilter.ts';
+import { conv2DBackpropInput } from '../../src/engine/kernels/Conv2DBackpropInput.ts';
 import { asWasmBackend } from '../../src/engine/kernels/wasmData.ts';
 
 const TOLERANCE = 1e-4;
@@ -123,6 +124,46 @@ test('Conv2DBackpropFilter done in many small chunks matches cpu', async () => {
     return tf.engine().makeTensorFromTensorInfo(result).dataSync() as Float32Array;
   });
   const error = relativeError(Float32Array.from(actual), expected.values);
+  assert.ok(error <= TOLERANCE, `relative error ${error}`);
+});
+
+test('Conv2DBackpropInput matches cpu (strides 1-2, same/valid/explicit padding, NCHW)', async () => {
+  const cases = [
+    { x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'valid', dataFormat: 'NHWC' },
+    { x: [2, 7, 7, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same', dataFormat: 'NHWC' },
+    { x: [3, 8, 6, 2], filter: [3, 2, 2, 5], strides: 2, pad: 'same', dataFormat: 'NHWC' },
+    { x: [1, 9, 7, 4], filter: [2, 3, 4, 3], strides: [2, 1], pad: 'valid', dataFormat: 'NHWC' },
+    { x: [4, 1, 12, 3], filter: [1, 5, 3, 6], strides: 2, pad: 'same', dataFormat: 'NHWC' },
+  ] as const;
+  for (const [i, c] of cases.entries()) {
+    const [sh, sw] = typeof c.strides === 'number' ? [c.strides, c.strides] : c.strides;
+    const dyShape = [c.x[0], convOutputSize(c.x[1], c.filter[0], sh, c.pad), convOutputSize(c.x[2], c.filter[1], sw, c.pad), c.filter[3]];
+    await assertWasmMatchesCpu('Conv2DBackpropInput', {
+      inputs: { dy: floats(dyShape, 110 + i), filter: floats([...c.filter], 120 + i) },
+      attrs: { strides: c.strides, pad: c.pad, dataFormat: c.dataFormat, inputShape: [...c.x] },
+    });
+  }
+  await assertWasmMatchesCpu('Conv2DBackpropInput', {
+    inputs: { dy: floats([2, 4, 6, 5], 131), filter: floats([3, 3, 3, 4], 132) },
+    attrs: { strides: 1, pad: 'same', dataFormat: 'NCHW', inputShape: [2, 3, 6, 5] },
+  });
+  await assertWasmMatchesCpu('Conv2DBackpropInput', {
+    inputs: { dy: floats([2, 6, 4, 3], 133), filter: floats([3, 3, 2, 3], 134) },
+    attrs: { strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], dataFormat: 'NHWC', inputShape: [2, 5, 5, 2] },
+  });
+});
+
+test('Conv2DBackpropInput done in many small chunks matches cpu', async () => {
+  const attrs = { strides: 2, pad: 'same' as const, dataFormat: 'NHWC' as const, inputShape: [3, 7, 6, 2] as [number, number, number, number] };
+  const dy = floats([3, 4, 3, 4], 141);
+  const filter = floats([3, 3, 2, 4], 142);
+  const expected = await runKernelOn('cpu', 'Conv2DBackpropInput', { inputs: { dy, filter }, attrs });
+  await tf.setBackend('wasm');
+  const actual = tf.tidy(() => {
+    const result = conv2DBackpropInput(asWasmBackend(tf.backend()), tf.tensor(dy.values, dy.shape), tf.tensor(filter.values, filter.shape), attrs, 40);
+    return Float32Array.from(tf.engine().makeTensorFromTensorInfo(result).dataSync());
+  });
+  const error = relativeError(actual, expected.values);
   assert.ok(error <= TOLERANCE, `relative error ${error}`);
 });
 

@@ -1,6 +1,6 @@
 // Filter gradient of conv2d (used by conv1d and conv2d layers), which tfjs-backend-wasm 4.22.0 lacks.
 // Unrolls input patches (im2col) in JS and lets the WASM backend's SIMD matMul do the
-// multiply-adds: dW[k, co] = sum over output positions p of patch[p, k] * dy[p, co].
+// multiply-adds: dW[k, co] = sum over output positions p of patch[k, p] * dy[p, co].
 
 import {
   backend_util,
@@ -10,23 +10,8 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { convLayout, MAX_PATCH_FLOATS } from './convLayout.ts';
 import { asWasmBackend, readFloats, wasmMatMul, writeFloats, type WasmBackendLike } from './wasmData.ts';
-
-/** Caps the unrolled patch matrix per matMul (in floats, 16 MB) so big inputs do not exhaust the WASM heap. */
-const MAX_PATCH_FLOATS = 1 << 22;
-
-interface Layout {
-  batch: number;
-  row: number;
-  col: number;
-  channel: number;
-}
-
-function layoutOf(channelsLast: boolean, height: number, width: number, channels: number): Layout {
-  return channelsLast
-    ? { batch: height * width * channels, row: width * channels, col: channels, channel: 1 }
-    : { batch: channels * height * width, row: width, col: 1, channel: height * width };
-}
 
 const conv2DBackpropFilterKernel = (({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
@@ -53,8 +38,8 @@ export function conv2DBackpropFilter(
     backend_util.convertConv2DDataFormat(dataFormat),
   );
   const channelsLast = info.dataFormat === 'channelsLast';
-  const xLayout = layoutOf(channelsLast, info.inHeight, info.inWidth, info.inChannels);
-  const dyLayout = layoutOf(channelsLast, info.outHeight, info.outWidth, info.outChannels);
+  const xLayout = convLayout(channelsLast, info.inHeight, info.inWidth, info.inChannels);
+  const dyLayout = convLayout(channelsLast, info.outHeight, info.outWidth, info.outChannels);
   const xValues = readFloats(backend, x);
   const dyValues = readFloats(backend, dy);
 
@@ -67,7 +52,8 @@ export function conv2DBackpropFilter(
 
   for (let start = 0; start < totalPositions; start += chunkPositions) {
     const count = Math.min(chunkPositions, totalPositions - start);
-    const patches = new Float32Array(count * patchSize);
+    // patches[k * count + i]: patch element k of output position start + i, zero where it falls in padding.
+    const patches = new Float32Array(patchSize * count);
     const dyRows = new Float32Array(count * outChannels);
     for (let i = 0; i < count; i++) {
       const position = start + i;
@@ -75,15 +61,15 @@ export function conv2DBackpropFilter(
       const withinImage = position - b * positionsPerImage;
       const outRow = Math.floor(withinImage / info.outWidth);
       const outCol = withinImage - outRow * info.outWidth;
-      let k = i * patchSize;
+      let k = 0;
       for (let fr = 0; fr < info.filterHeight; fr++) {
         const inRow = outRow * info.strideHeight + fr - info.padInfo.top;
-        for (let fc = 0; fc < info.filterWidth; fc++) {
+        for (let fc = 0; fc < info.filterWidth; fc++, k += info.inChannels) {
           const inCol = outCol * info.strideWidth + fc - info.padInfo.left;
-          const inside = inRow >= 0 && inRow < info.inHeight && inCol >= 0 && inCol < info.inWidth;
+          if (inRow < 0 || inRow >= info.inHeight || inCol < 0 || inCol >= info.inWidth) continue;
           const base = b * xLayout.batch + inRow * xLayout.row + inCol * xLayout.col;
-          for (let ci = 0; ci < info.inChannels; ci++, k++) {
-            patches[k] = inside ? xValues[base + ci * xLayout.channel] : 0;
+          for (let ci = 0; ci < info.inChannels; ci++) {
+            patches[(k + ci) * count + i] = xValues[base + ci * xLayout.channel];
           }
         }
       }
@@ -92,7 +78,7 @@ export function conv2DBackpropFilter(
         dyRows[i * outChannels + co] = dyValues[dyBase + co * dyLayout.channel];
       }
     }
-    const partial = wasmMatMul(backend, patches, [count, patchSize], dyRows, [count, outChannels], true);
+    const partial = wasmMatMul(backend, patches, dyRows, patchSize, count, outChannels);
     for (let j = 0; j < gradient.length; j++) gradient[j] += partial[j];
   }
   return writeFloats(backend, [...filterShape], gradient);

@@ -1,9 +1,11 @@
-// Training kernels for the WASM backend: ones tfjs-backend-wasm 4.22.0 lacks, and one (MaxPoolGrad)
-// whose built-in version computes wrong gradients. Registered once so every layer type trains on wasm.
+// Training kernels for the WASM backend: ones tfjs-backend-wasm 4.22.0 lacks, one (MaxPoolGrad) whose
+// built-in version computes wrong gradients, and faster versions of two it has (Conv2DBackpropInput,
+// BatchMatMul with transposes). Registered once so every layer type trains on wasm.
 
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { transposingBatchMatMulConfig } from './BatchMatMul.ts';
 import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.ts';
+import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.ts';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.ts';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.ts';
 import { maxPoolGradConfig } from './MaxPoolGrad.ts';
@@ -11,6 +13,7 @@ import { unsortedSegmentSumConfig } from './UnsortedSegmentSum.ts';
 
 export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [
   conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,

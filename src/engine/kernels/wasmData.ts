@@ -43,26 +43,19 @@ export function writeFloats(backend: WasmBackendLike, shape: number[], values: F
 }
 
 /**
- * C[m,n] = A[m,k] * B[k,n] (or with A given as [k,m] when `transposeA`) computed by the WASM
- * backend's own BatchMatMul, which runs XNNPACK with SIMD: far faster than a JS triple loop.
+ * C[m,n] = A[m,k] * B[k,n] by the WASM backend's own BatchMatMul, which runs XNNPACK with SIMD:
+ * far faster than a JS triple loop. Callers lay out A and B so that no transpose is needed.
  */
-export function wasmMatMul(
-  backend: WasmBackendLike,
-  a: Float32Array,
-  aShape: [number, number],
-  b: Float32Array,
-  bShape: [number, number],
-  transposeA: boolean,
-): Float32Array {
+export function wasmMatMul(backend: WasmBackendLike, a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
   const kernel = getKernel('BatchMatMul', 'wasm');
   if (kernel === undefined) throw new Error("the WASM backend has no 'BatchMatMul' kernel");
-  const aInfo = writeFloats(backend, [1, ...aShape], a);
-  const bInfo = writeFloats(backend, [1, ...bShape], b);
+  const aInfo = writeFloats(backend, [1, m, k], a);
+  const bInfo = writeFloats(backend, [1, k, n], b);
   try {
     const product = kernel.kernelFunc({
       inputs: { a: aInfo, b: bInfo },
       backend: backend as object,
-      attrs: { transposeA, transposeB: false },
+      attrs: { transposeA: false, transposeB: false },
     }) as TensorInfo;
     const values = readFloats(backend, product);
     backend.disposeData(product.dataId);
