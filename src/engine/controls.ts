@@ -19,6 +19,16 @@ export const ZEROED_TAIL = 20;
 export const ZEROED_MAX_STEPS = 100;
 export const LR_RANGE = { start: 1e-6, end: 10, steps: 80, smoothing: 0.9, divergeFactor: 4 };
 export const WIDEN_FACTOR = 4;
+/**
+ * The overfit runs ask whether the architecture, loss and label encoding can fit a few samples at all,
+ * not whether the configured rate is fast enough (the learning-rate checks answer that). So they train
+ * with at least this rate: 150 steps at Adam's 1e-3 cannot fit even a sound classifier.
+ */
+export const OVERFIT_MIN_LEARNING_RATE: Record<string, number> = { adam: 1e-2, adamw: 1e-2, adamax: 1e-2, rmsprop: 1e-2, adagrad: 5e-2, adadelta: 1, sgd: 1e-1 };
+
+export function overfitLearningRate(ctx: RunContext): number {
+  return Math.max(ctx.learningRate, OVERFIT_MIN_LEARNING_RATE[ctx.optimizer.name.toLowerCase()] ?? 0);
+}
 
 /** Can the model drive the loss near zero on a handful of samples? */
 export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: ModelSpec = ctx.spec): Overfit & { cut: boolean } {
@@ -30,7 +40,7 @@ export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: Model
   let initial: { loss: number; accuracy?: number } = { loss: NaN };
   let evaluation: { loss: number; accuracy?: number } = { loss: NaN };
   try {
-    const result = trainFresh(ctx, {
+    const result = trainFresh({ ...ctx, learningRate: overfitLearningRate(ctx) }, {
       spec, x, y, steps: OVERFIT_STEPS, deadline, batchSize: samples,
       beforeTraining: (built) => { initial = evaluate(ctx, built, x, y); },
       afterTraining: (built) => { evaluation = evaluate(ctx, built, x, y); },
