@@ -81,12 +81,13 @@ export async function layerBarChart(input: LayerBarInput): Promise<string> {
     layers.push(
       {
         data: { values: references },
-        mark: { type: 'rule', strokeDash: [4, 3], color: REFERENCE_COLOR },
+        mark: { type: 'rule', strokeDash: [4, 3], strokeWidth: 2, color: REFERENCE_COLOR },
         encoding: { x: { field: 'value', type: 'quantitative' } },
       },
       {
         data: { values: references },
-        mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, y: 0, fontSize: 10 },
+        // above the plot, where no bar can hide it
+        mark: { type: 'text', align: 'center', baseline: 'bottom', dy: -3, y: 0, fontSize: 10 },
         encoding: { x: { field: 'value', type: 'quantitative' }, text: { field: 'label' } },
       },
     );

@@ -93,8 +93,9 @@ export async function lossCurvesChart(input: LossCurvesInput): Promise<string> {
           scale: yLog ? { type: 'log', domain: yDomain, nice: false } : { zero: false, nice: true },
           axis: yLog && yDomain ? { labelExpr: NUMBER_LABEL_EXPR, values: decadeTicks(yDomain) } : { labelExpr: NUMBER_LABEL_EXPR, tickCount: 5 },
         },
-        color: { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors } },
-        strokeDash: { field: 'series', type: 'nominal', scale: { domain: names, range: dashes }, legend: null },
+        color: { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2 } },
+        // the same field and title as colour, so Vega-Lite merges both into one legend showing dashed lines
+        strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: dashes } },
         order: { field: 'x', type: 'quantitative' },
       },
     },

@@ -179,7 +179,7 @@ export async function unitFigures(trace: SmokeTrace): Promise<string[]> {
           layers: probed.map((l) => l.name),
           series: [
             { name: 'dead (never active)', values: probed.map((l) => l.deadFraction), color: SERIES_COLORS.red },
-            { name: 'saturated (|pre-activation| > 5)', values: probed.map((l) => l.saturatedFraction), color: SERIES_COLORS.purple },
+            { name: 'saturated', values: probed.map((l) => l.saturatedFraction), color: SERIES_COLORS.purple },
           ],
           valueTitle: 'share of the layer’s units (probe batch, last probe)',
           scale: 'linear',
