@@ -6,10 +6,10 @@ import { describeCounts } from './build.ts';
 import { SEVERITIES, severityRank } from './conclusion.ts';
 import { describeSmoke, findingLocation, sortBySeverity } from './describe.ts';
 import { escapeMarkdown, markdownCode, truncate } from './escape.ts';
-import { buildMermaidLossChart } from './mermaid.ts';
-import { formatNumber } from './numbers.ts';
-import { downsamplePoints, trainingPoints, validationPoints } from './loss-series.ts';
-import type { ConfigResult, Report, SmokeSummary } from './types.ts';
+import { MESSAGE_CELL_CHARS, renderEvidence } from './markdown-evidence.ts';
+import { isSafeUrl, linkTarget } from './markdown-links.ts';
+import { renderLossSection } from './markdown-loss.ts';
+import type { ConfigResult, Report } from './types.ts';
 
 export { renderMermaidLossChart } from './mermaid.ts';
 
@@ -35,11 +35,7 @@ export interface Omission {
 
 const NOTHING_OMITTED: Omission = { evidence: false, charts: false };
 const DEFAULT_HEADING = 'nn-preflight';
-const MESSAGE_CELL_CHARS = 400;
 const FIX_CELL_CHARS = 300;
-const NUMBERS_TABLE_ROWS = 60;
-const EVIDENCE_ARRAY_ITEMS = 20;
-const EVIDENCE_JSON_CHARS = 4000;
 
 const SEVERITY_BADGE: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', notice: '🔵 notice' };
 
@@ -132,7 +128,7 @@ function renderResult(result: ConfigResult, options: MarkdownOptions, omission: 
     }
   }
   if (!omission.charts && result.smoke) {
-    const chart = renderCharts(result, result.smoke, options);
+    const chart = renderLossSection(result, result.smoke, { mermaid: options.mermaid, svgPath: options.charts?.[result.config] ?? options.charts?.[result.name] });
     if (chart) parts.push(chart);
   }
   return parts.join('\n\n');
@@ -167,130 +163,6 @@ function checkLink(finding: Finding, docsBaseUrl: string | undefined): string {
   }
   const base = docsBaseUrl.endsWith('/') ? docsBaseUrl : `${docsBaseUrl}/`;
   return `[${label}](${linkTarget(base + finding.docs.replace(/^\.?\//, ''))})`;
-}
-
-/** Only http(s) links; anything else (javascript:, data:) is dropped. */
-function isSafeUrl(url: string): boolean {
-  return /^https?:\/\/[^\s]+$/.test(url);
-}
-
-/** A link destination that cannot end early or break out of the table. */
-function linkTarget(url: string): string {
-  return encodeURI(decodeURISafe(url)).replace(/[()|<>`]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function decodeURISafe(url: string): string {
-  try {
-    return decodeURI(url);
-  } catch {
-    return url;
-  }
-}
-
-function renderEvidence(finding: Finding): string | undefined {
-  const entries = Object.entries(finding.evidence ?? {});
-  const messageCut = finding.message.length > MESSAGE_CELL_CHARS;
-  if (entries.length === 0 && !messageCut) return undefined;
-  const summary = `Evidence: ${markdownCode(finding.id)} at ${markdownCode(findingLocation(finding))}`;
-  const body: string[] = [];
-  if (messageCut) body.push(escapeMarkdown(finding.message));
-  if (entries.length > 0) body.push(isFlat(entries) ? evidenceTable(entries) : evidenceJson(finding.evidence));
-  return `<details><summary>${summary}</summary>\n\n${body.join('\n\n')}\n\n</details>`;
-}
-
-function isScalar(value: unknown): boolean {
-  return value === null || ['number', 'string', 'boolean'].includes(typeof value);
-}
-
-function isFlat(entries: [string, unknown][]): boolean {
-  return entries.every(([, value]) => isScalar(value) || (Array.isArray(value) && value.every(isScalar)));
-}
-
-function formatScalar(value: unknown): string {
-  if (typeof value === 'number') return formatNumber(value);
-  return String(value);
-}
-
-function evidenceTable(entries: [string, unknown][]): string {
-  const rows = ['| Measure | Value |', '|---|---|'];
-  for (const [key, value] of entries) {
-    let text: string;
-    if (Array.isArray(value)) {
-      const items = value.slice(0, EVIDENCE_ARRAY_ITEMS).map(formatScalar);
-      if (value.length > EVIDENCE_ARRAY_ITEMS) items.push(`… (${value.length} values)`);
-      text = `[${items.join(', ')}]`;
-    } else {
-      text = formatScalar(value);
-    }
-    rows.push(`| ${escapeMarkdown(key, 'space')} | ${escapeMarkdown(truncate(text, 500), 'space')} |`);
-  }
-  return rows.join('\n');
-}
-
-/** Four significant digits are what a reader compares; the JSON report keeps full precision. */
-function displayValue(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return String(value);
-  if (typeof value !== 'number') return value;
-  if (!Number.isFinite(value)) return String(value);
-  return Number.isInteger(value) ? value : Number(value.toPrecision(4));
-}
-
-/** Nested evidence as JSON; backticks become `\u0060` (still valid JSON) so they cannot close the fence. */
-function evidenceJson(evidence: Record<string, unknown>): string {
-  let json: string;
-  try {
-    json = JSON.stringify(evidence, displayValue, 2);
-  } catch {
-    json = '"(evidence could not be shown)"';
-  }
-  return '```json\n' + truncate(json.replace(/`/g, '\\u0060'), EVIDENCE_JSON_CHARS) + '\n```';
-}
-
-function renderCharts(result: ConfigResult, smoke: SmokeSummary, options: MarkdownOptions): string | undefined {
-  const parts: string[] = [];
-  const title = `Loss: ${result.name}`;
-  if (options.mermaid) {
-    const chart = buildMermaidLossChart(smoke, title);
-    if (chart.block) parts.push(chart.block);
-    parts.push(`<sub>${escapeMarkdown(chart.caption, 'space')}</sub>`);
-    const numbers = lossNumbersTable(smoke);
-    if (numbers) parts.push(`<details><summary>Loss numbers</summary>\n\n${numbers}\n\n</details>`);
-  }
-  const svgPath = options.charts?.[result.config] ?? options.charts?.[result.name];
-  if (svgPath) parts.push(`![${escapeMarkdown(title, 'space')}](${linkTarget(svgPath)})`);
-  if (smoke.lr_range) {
-    parts.push(`Learning-rate range test suggests a learning rate near ${formatNumber(smoke.lr_range.suggested, 3)}.`);
-  }
-  return parts.length > 0 ? parts.join('\n\n') : undefined;
-}
-
-/**
- * Training loss at a downsample of steps plus the first non-finite step, and validation loss at every
- * probe step. A run of non-finite training rows shows only its first row: the step it broke is what
- * matters.
- */
-function lossNumbersTable(smoke: SmokeSummary): string | undefined {
-  const allTraining = trainingPoints(smoke);
-  const training = downsamplePoints(allTraining, NUMBERS_TABLE_ROWS);
-  const firstBroken = allTraining.find((point) => !Number.isFinite(point.value));
-  if (firstBroken) training.push(firstBroken);
-  const validation = validationPoints(smoke);
-  if (training.length === 0 && validation.length === 0) return undefined;
-  const rows = new Map<number, { train?: number; val?: number }>();
-  for (const point of training) rows.set(point.step, { train: point.value });
-  for (const point of validation) rows.set(point.step, { ...rows.get(point.step), val: point.value });
-  const lines = ['| Step | Training loss | Validation loss |', '|---:|---:|---:|'];
-  const brokenTrain = (row?: { train?: number }) => row?.train !== undefined && !Number.isFinite(row.train);
-  let previous: { train?: number; val?: number } | undefined;
-  for (const step of [...rows.keys()].sort((a, b) => a - b)) {
-    const row = rows.get(step)!;
-    const repeatsBreak = brokenTrain(row) && brokenTrain(previous) && row.val === undefined;
-    if (row.train !== undefined || row.val !== undefined) previous = row;
-    if (repeatsBreak) continue;
-    const cell = (value: number | undefined) => (value === undefined ? '' : formatNumber(value));
-    lines.push(`| ${step} | ${cell(row.train)} | ${cell(row.val)} |`);
-  }
-  return lines.join('\n');
 }
 
 /** The findings that keep their table row: all, or the `rowLimit` most severe over all configs. */

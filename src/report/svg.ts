@@ -3,6 +3,7 @@
 // Explicit colours on a transparent background, switched by prefers-color-scheme, so the chart reads
 // on GitHub's light and dark themes. Non-finite values leave a gap and a red band.
 import { escapeXml } from './escape.ts';
+import { makeScale, type Scale } from './chart-scale.ts';
 import { downsampleIndices, formatNumber } from './numbers.ts';
 import { trainingPoints, validationPoints } from './loss-series.ts';
 import type { SmokeSummary } from './types.ts';
@@ -134,57 +135,6 @@ function lrRangePanel(range: NonNullable<SmokeSummary['lr_range']>): Panel {
 
 function downsample(points: Point[]): Point[] {
   return downsampleIndices(points.length, MAX_POINTS_PER_SERIES).map((i) => points[i]);
-}
-
-interface Scale {
-  toPixel(value: number): number;
-  ticks: { value: number; label: string }[];
-  isLog: boolean;
-}
-
-function linearTicks(min: number, max: number, target = 5): number[] {
-  const span = max - min;
-  const rawStep = span / target;
-  const magnitude = 10 ** Math.floor(Math.log10(rawStep));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= rawStep) ?? 10 * magnitude;
-  const ticks: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
-  return ticks;
-}
-
-/** A value range that is never empty, padded a little so lines do not touch the frame. */
-function paddedRange(values: number[], pad: number): [number, number] {
-  let min = Math.min(...values);
-  let max = Math.max(...values);
-  if (min === max) {
-    const half = min === 0 ? 1 : Math.abs(min) * 0.1;
-    return [min - half, max + half];
-  }
-  const extra = (max - min) * pad;
-  min -= extra;
-  max += extra;
-  return [min, max];
-}
-
-function makeScale(values: number[], pixelFrom: number, pixelTo: number, mode: 'linear' | 'log' | 'log10-values', pad: number): Scale {
-  const transform = mode === 'log' ? Math.log10 : (v: number) => v;
-  const [min, max] = paddedRange(values.map(transform), pad);
-  const toPixel = (value: number) => pixelFrom + ((transform(value) - min) / (max - min)) * (pixelTo - pixelFrom);
-  if (mode === 'linear') {
-    return { toPixel, ticks: linearTicks(min, max).map((value) => ({ value, label: formatNumber(value, 3) })), isLog: false };
-  }
-  // Log axes tick at powers of ten (whole decades); a narrow range falls back to fractional exponents.
-  let exponents: number[] = [];
-  for (let e = Math.ceil(min); e <= Math.floor(max); e++) exponents.push(e);
-  if (exponents.length < 2) exponents = linearTicks(min, max, 4);
-  const stride = Math.ceil(exponents.length / 8);
-  const ticks = exponents
-    .filter((_, i) => i % stride === 0)
-    .map((e) => {
-      const value = mode === 'log' ? 10 ** e : e;
-      return { value, label: formatNumber(10 ** e, 3) };
-    });
-  return { toPixel, ticks, isLog: true };
 }
 
 function finite(values: number[]): number[] {

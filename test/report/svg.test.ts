@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { linearTicks } from '../../src/report/chart-scale.ts';
 import { renderLossChartSvg } from '../../src/report/svg.ts';
 import { everySeverityReport, nanLossReport, smoke } from './fixtures.ts';
 import { checkXml, type XmlElement } from './xml.ts';
@@ -78,4 +79,14 @@ test('the title is escaped', () => {
   assert.deepEqual(problems, []);
   assert.ok(!elements.some((e) => e.name === 'script'));
   assert.ok(svg.includes('a|b&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co'));
+});
+
+test('ticks stay few and finite for extreme and nearly equal values', () => {
+  const nearlyEqual = renderLossChartSvg(smoke({ loss: [1, 1 + Number.EPSILON, 1], val_loss: [], val_steps: [] }), { title: 't' });
+  assert.deepEqual(checkXml(nearlyEqual).problems, []);
+  const extreme = renderLossChartSvg(smoke({ loss: [-1e308, 1e308, 0], val_loss: [], val_steps: [] }), { title: 't' });
+  assert.deepEqual(checkXml(extreme).problems, []);
+  assert.ok(!extreme.includes('NaN'));
+  assert.deepEqual(linearTicks(0, 10), [0, 2, 4, 6, 8, 10]);
+  assert.ok(linearTicks(1e20, 1e20 + 1).length <= 20);
 });
