@@ -76,7 +76,7 @@ async function runAction(): Promise<void> {
   const octokit = settings.githubToken ? createClient(settings.githubToken) : undefined;
   const key = settings.commentKey || context.job;
   const markdown: MarkdownOptions = { mermaid: true, runUrl: context.runUrl, docsBaseUrl: docsBaseUrl(context) };
-  const publishWarnings: string[] = [];
+  const githubWarnings: string[] = [];
 
   let merged: Report | undefined;
   let selection: Selection;
@@ -86,7 +86,7 @@ async function runAction(): Promise<void> {
     core.info(`Merged ${merged.results.length} config result(s) from ${settings.mergeReports.join(', ')}.`);
   } else {
     assertWorkspaceCheckedOut(context.workspace, root);
-    selection = await selectConfigs(settings, context, root, mapper, octokit, publishWarnings);
+    selection = await selectConfigs(settings, context, root, mapper, octokit, githubWarnings);
   }
   core.setOutput(OUTPUT.configs, JSON.stringify(selection.configs));
   if (settings.discoverOnly) {
@@ -111,12 +111,12 @@ async function runAction(): Promise<void> {
   setOutputs(report, reportJson);
 
   if (octokit) {
-    await publish(settings, context, report, selection, mapper, octokit, key, markdown, plan.overflow, publishWarnings);
+    await publish(settings, context, report, selection, mapper, octokit, key, markdown, plan.overflow, githubWarnings);
   } else {
-    publishWarnings.push(`No \`${INPUT.githubToken}\` given: nothing was posted to GitHub.`);
+    githubWarnings.push(`No \`${INPUT.githubToken}\` given: nothing was posted to GitHub.`);
   }
-  if (publishWarnings.length > 0) {
-    await appendSummary('\n### Publishing\n\n' + publishWarnings.map((line) => `- ${line}`).join('\n') + '\n');
+  if (githubWarnings.length > 0) {
+    await appendSummary('\n### GitHub\n\n' + githubWarnings.map((line) => `- ${line}`).join('\n') + '\n');
   }
 
   if (report.conclusion === 'failure') {

@@ -15,6 +15,21 @@ export interface GitHubLog {
 
 /** How often a request that hit a rate limit or a server error is tried again. */
 export const MAX_RETRIES = 3;
+/**
+ * Longest rate-limit wait worth sitting through. A primary limit can reset an hour later; a job that
+ * waits that long holds a runner, so past this the request fails and becomes a warning instead.
+ */
+export const MAX_RATE_LIMIT_WAIT_S = 120;
+
+type LimitRequest = { method: string; url: string };
+
+function limitHandler(kind: string, log: GitHubLog) {
+  return (retryAfter: number, request: LimitRequest, _octokit: unknown, retryCount: number): boolean => {
+    const retry = retryCount < MAX_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
+    log.warning(`GitHub ${kind} hit on ${request.method} ${request.url}; ${retry ? `retrying in ${retryAfter}s` : 'giving up'}.`);
+    return retry;
+  };
+}
 
 export interface ClientOptions {
   /** milliseconds per second of `retry-after` and of the retry plugin's backoff; 1000 in production */
@@ -29,19 +44,8 @@ export function createGitHubClient(token: string, log: GitHubLog, options: Clien
       retry: { retries: MAX_RETRIES, retryAfterBaseValue },
       throttle: {
         retryAfterBaseValue,
-        onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
-          log.warning(`GitHub rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter}s.`);
-          return retryCount < MAX_RETRIES;
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          request: { method: string; url: string },
-          _octokit: unknown,
-          retryCount: number,
-        ) => {
-          log.warning(`GitHub secondary rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter}s.`);
-          return retryCount < MAX_RETRIES;
-        },
+        onRateLimit: limitHandler('rate limit', log),
+        onSecondaryRateLimit: limitHandler('secondary rate limit', log),
       },
     },
     retry,
