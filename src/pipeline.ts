@@ -4,7 +4,6 @@ import path from 'node:path';
 import { loadConfig } from './config/load.ts';
 import type { ConfigSource, PreflightConfig } from './config/types.ts';
 import { loadSplit } from './data/load.ts';
-import { DEFAULT_DATA_LIMITS } from './data/types.ts';
 import { summarizeModel } from './model/summarize.ts';
 import { buildEvidence } from './evidence/build.ts';
 import type { Evidence } from './evidence/types.ts';
@@ -17,6 +16,7 @@ import type { SmokeTrace } from './engine/types.ts';
 import { buildReport, smokeSummary } from './report/build.ts';
 import type { ConfigResult, FailOn, Report } from './report/types.ts';
 import { TOOL_VERSION } from './version.ts';
+import { DEFAULT_LIMITS, modelLimitProblems, smokeSecondsFor, type Limits } from './limits.ts';
 
 export interface ProgressEvent {
   phase: 'config' | 'data' | 'smoke' | 'checks' | 'done';
@@ -37,7 +37,12 @@ export interface CheckOptions {
   backend: BackendChoice;
   failOn: FailOn;
   onProgress?: (event: ProgressEvent) => void;
+  /** resource bounds (default DEFAULT_LIMITS); the whole-run smoke budget is shared by every config run with these options */
+  limits?: Limits;
 }
+
+/** Smoke seconds spent so far per run: the CLI and runCheck pass one options object for all configs of a run. */
+const smokeSecondsSpent = new WeakMap<CheckOptions, number>();
 
 /** The whole run: every config, then one Report. */
 export async function runCheck(opts: CheckOptions): Promise<Report> {
@@ -63,8 +68,10 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   const absolute = path.resolve(displayPath);
   const fallbackName = path.basename(displayPath).replace(/\.preflight\.ya?ml$|\.ya?ml$/i, '');
 
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+
   progress('config');
-  const loaded = await loadConfig(absolute, { root: opts.root, displayPath });
+  const loaded = await loadConfig(absolute, { root: opts.root, displayPath, limits: limits.config });
   if (!loaded.ok) {
     const findings = loaded.problems.map((p) =>
       pipelineFinding('config-error', displayPath, loaded.source, {
@@ -114,6 +121,19 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
       }),
     );
   }
+  // Refused here, before the smoke worker builds anything: an oversized model is a finding, not an out-of-memory kill.
+  const smokeBatch = Math.max(1, Math.min(config.training.batch_size, trainSplit?.rows ?? config.training.batch_size));
+  for (const problem of modelLimitProblems(config.model, model, smokeBatch, limits.model)) {
+    const layer = problem.layerIndex !== undefined ? config.model.layers[problem.layerIndex] : undefined;
+    findings.push(
+      pipelineFinding('config-error', displayPath, source, {
+        message: problem.message,
+        fix: problem.what === 'parameters' ? 'Use fewer or narrower layers: the smoke run only needs the shape of the real model, and a scaled-down copy shows the same pitfalls.' : 'Lower `training.batch_size`, or use fewer or narrower layers.',
+        key: layer?.keyPath ?? (config.model.origin.kind === 'keras' ? 'model.keras' : 'model'),
+        evidence: { layer: problem.layerIndex, [problem.what === 'parameters' ? 'parameters' : 'trainingMemoryBytes']: problem.measured, limit: problem.limit },
+      }),
+    );
+  }
   const evidence = buildEvidence({ configFile: displayPath, source, config, model, train: trainSplit, validation: validationSplit });
 
   let trace: SmokeTrace | undefined;
@@ -122,22 +142,7 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
     if (blocker) {
       findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `The smoke run did not start: ${blocker}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: 'smoke' }));
     } else {
-      progress('smoke');
-      const outcome = await runSmokeInWorker(evidence, {
-        backend: opts.backend,
-        steps: opts.steps ?? config.smoke.steps,
-        seed: opts.seed ?? config.smoke.seed,
-        timeBudgetS: opts.timeBudgetS ?? config.smoke.time_budget_s,
-      });
-      if (outcome.ok) {
-        trace = outcome.trace;
-        evidence.smoke = trace;
-        for (const cut of trace.skipped) {
-          findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `${cut.what} was cut: ${cut.reason}`, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } }));
-        }
-      } else {
-        findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `The smoke run failed: ${outcome.reason}`, fix: 'See the message; the static checks above still apply.', key: 'smoke' }));
-      }
+      trace = await runBudgetedSmoke(evidence, opts, limits, (draft) => findings.push(pipelineFinding('smoke-skipped', displayPath, source, draft)), () => progress('smoke'));
     }
   }
 
@@ -151,10 +156,57 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   };
 }
 
+/**
+ * The smoke run in its worker, within the config's budget capped per config and by what the whole run
+ * has left; every cut and failure is reported through `report` as a smoke-skipped draft.
+ */
+async function runBudgetedSmoke(
+  evidence: Evidence,
+  opts: CheckOptions,
+  limits: Limits,
+  report: (draft: FindingDraft) => void,
+  onStart: () => void,
+): Promise<SmokeTrace | undefined> {
+  const { config } = evidence;
+  const requested = opts.timeBudgetS ?? config.smoke.time_budget_s;
+  const spent = smokeSecondsSpent.get(opts) ?? 0;
+  const budget = smokeSecondsFor(requested, spent, limits.smoke);
+  if (budget.clamped) {
+    const why = budget.clamped === 'config'
+      ? `${requested}s is above the ${limits.smoke.maxSecondsPerConfig}s one config may use`
+      : `the whole run may spend ${limits.smoke.maxSecondsPerRun}s on smoke runs and ${Math.round(spent)}s are spent`;
+    report({
+      message: budget.seconds > 0 ? `The smoke run got ${Math.round(budget.seconds)}s instead of ${requested}s: ${why}.` : `The smoke run did not start: ${why}.`,
+      fix: budget.clamped === 'config' ? 'Ask for less in `smoke.time_budget_s`.' : 'Check fewer configs per run (e.g. a matrix of jobs), or lower their time budgets.',
+      key: 'smoke.time_budget_s',
+      evidence: { requestedS: requested, grantedS: budget.seconds, spentS: spent },
+    });
+  }
+  if (budget.seconds <= 0) return undefined;
+
+  onStart();
+  const started = performance.now();
+  const outcome = await runSmokeInWorker(
+    evidence,
+    { backend: opts.backend, steps: opts.steps ?? config.smoke.steps, seed: opts.seed ?? config.smoke.seed, timeBudgetS: budget.seconds },
+    { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb },
+  );
+  smokeSecondsSpent.set(opts, spent + (performance.now() - started) / 1000);
+  if (!outcome.ok) {
+    report({ message: `The smoke run failed: ${outcome.reason}`, fix: 'See the message; the static checks above still apply.', key: 'smoke' });
+    return undefined;
+  }
+  evidence.smoke = outcome.trace;
+  for (const cut of outcome.trace.skipped) {
+    report({ message: `${cut.what} was cut: ${cut.reason}`, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } });
+  }
+  return outcome.trace;
+}
+
 /** Why a smoke run cannot start, if it cannot. */
 function smokeBlocker(evidence: Evidence, findings: Finding[]): string | undefined {
   if (!evidence.data) return 'the training data could not be loaded.';
-  if (findings.some((f) => f.id === 'config-error' && f.severity === 'error')) return 'the model does not fit its input shape.';
+  if (findings.some((f) => f.id === 'config-error' && f.severity === 'error')) return 'the model cannot be built (see the config-error findings).';
   const unsupported = evidence.config.model.unsupported;
   if (unsupported.length > 0) return `the model has layers nn-preflight will not build: ${unsupported.map((u) => `${u.name} (${u.className}: ${u.reason})`).join('; ')}.`;
   if (evidence.data.textFeatures.length > 0) return `feature column(s) ${evidence.data.textFeatures.map((f) => `"${f.name}"`).join(', ')} hold text, which a model cannot take as numbers.`;
@@ -163,6 +215,7 @@ function smokeBlocker(evidence: Evidence, findings: Finding[]): string | undefin
 }
 
 async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validation', baseDir: string, opts: CheckOptions, onFraction: (f: number) => void) {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   const source = config.data[which]!;
   return loadSplit(source, {
     root: opts.root,
@@ -171,7 +224,7 @@ async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validati
     targets: config.data.targets,
     sample: config.data.sample,
     seed: opts.seed ?? config.smoke.seed,
-    limits: DEFAULT_DATA_LIMITS,
+    limits: limits.data,
     key: `data.${which}`,
     onProgress: (read, total) => onFraction(total > 0 ? read / total : 0),
   });
