@@ -110,10 +110,7 @@ export function buildLayerSpec(type: LayerType, name: string, args: Record<strin
   if (type === 'embedding') {
     spec.kernel_initializer = toInitializer(args.embeddings_initializer) ?? toInitializer('random_uniform');
   }
-  if (type === 'batch_normalization') {
-    extra.momentum ??= 0.99;
-    extra.epsilon ??= 0.001;
-  }
+  if (type === 'batch_normalization') extra.momentum ??= 0.99;
   if (type === 'batch_normalization' || type === 'layer_normalization') {
     extra.epsilon ??= 0.001;
     extra.center ??= true;
