@@ -385,3 +385,35 @@ describe('a workspace without the pull request files', () => {
     assert.match(result.stdout, /lacks 1 config file.*models\/new\.preflight\.yml.*head\.sha/);
   });
 });
+
+describe('a busy pull request', () => {
+  const workspace = makeWorkspace();
+  const config = readWorkspaceFile(workspace, SOFTMAX_CONFIG);
+  const files: FakeFile[] = [{ filename: SOFTMAX_CONFIG, status: 'added', patch: addedFilePatch(config) }];
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 16, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
+  // 130 comments by people and other bots; this job's comment is on the second page, another job's on the first.
+  const seeded = Array.from({ length: 130 }, (_, i) => ({ id: i + 1, body: `comment ${i}`, user: { login: 'someone', type: 'User' } }));
+  seeded[40].body = '<!-- nn-preflight:other-job -->\nolder report of another job';
+  seeded[120].body = `${MARKER}\nolder report`;
+  server.issueComments.set(16, seeded);
+  before(() => server.start());
+  after(() => server.stop());
+
+  test('the comment is found on a later page and updated in place; other jobs keep theirs', async () => {
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event: pullRequestEvent(16, HEAD, `${OWNER}/${REPO}`, 1), sha: MERGE });
+    assert.equal(result.code, 1);
+    const comments = server.issueComments.get(16) ?? [];
+    assert.equal(comments.length, 130);
+    assert.match(comments[120].body, /output-activation-mismatch/);
+    assert.equal(comments[40].body, '<!-- nn-preflight:other-job -->\nolder report of another job');
+    const pages = server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/issues/16/comments')).map((r) => r.query.get('page') ?? '1');
+    assert.deepEqual(pages, ['1', '2']);
+  });
+
+  test('comment: new adds a fresh comment instead', async () => {
+    await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event: pullRequestEvent(16, HEAD, `${OWNER}/${REPO}`, 1), sha: MERGE, inputs: { comment: 'new' } });
+    const comments = server.issueComments.get(16) ?? [];
+    assert.equal(comments.length, 131);
+    assert.ok(comments[130].body.startsWith(MARKER));
+  });
+});
