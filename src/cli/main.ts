@@ -89,13 +89,13 @@ async function main(argv: string[]): Promise<number> {
 function render(report: Report, settings: CliSettings, charts: Record<string, string>): string {
   switch (settings.format) {
     case 'json':
-      return renderJson(report) + '\n';
+      return renderJson(report);
     case 'sarif':
-      return renderSarif(report, { checks: checks.map((c) => c.meta) }) + '\n';
+      return renderSarif(report, { checks: checks.map((c) => c.meta) });
     case 'markdown':
-      return renderMarkdown(report, { charts }) + '\n';
+      return renderMarkdown(report, { charts });
     case 'text':
-      return renderText(report, { color: settings.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR) }) + '\n';
+      return renderText(report, { color: settings.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR) });
   }
 }
 
