@@ -5,7 +5,7 @@ import type { BuiltLayer } from './build-model.ts';
 import type { LossFn } from './losses.ts';
 import { Prng } from './prng.ts';
 import { setLearningRate } from './optimizers.ts';
-import { activationHealth, gradientStats, makeActivationProbe, nonFiniteFlag, updateRatio, type ActivationHealth } from './probes.ts';
+import { activationHealth, gradientStats, makeActivationProbe, updateRatio, type ActivationHealth } from './probes.ts';
 
 export interface WeightPenalty {
   variable: tf.Variable;
@@ -78,7 +78,7 @@ export function train(setup: TrainSetup): TrainResult {
     loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false,
     kernels: probed.map((l) => ({ specIndex: l.specIndex, gradNorm: [], gradMeanAbs: [], updateRatio: [] })),
   };
-  // Per step: [loss, non-finite flag per layer's gradients, non-finite flag per layer's weights].
+  // Per step: [loss, sum of each layer's gradients, sum of each layer's weights].
   let pendingHealth: tf.Tensor1D[] = [];
   const batches = batchStream(rows, batchSize, setup.seed);
 
@@ -101,10 +101,11 @@ export function train(setup: TrainSetup): TrainResult {
       const { value, grads } = tf.variableGrads(() => tf.add(loss(yb, model.apply(xb, { training: true }) as tf.Tensor), penaltyOf(setup.penalties)) as tf.Scalar, variables);
       optimizer.applyGradients(grads);
       applyWeightDecay(variables, setup.weightDecay * (setup.schedule ? setup.schedule(step) : setup.learningRate));
-      const gradFlags = layerVariables.map((vs) => tf.max(tf.stack(vs.map((v) => nonFiniteFlag(grads[v.name])))));
-      const weightFlags = layerVariables.map((vs) => tf.max(tf.stack(vs.map((v) => nonFiniteFlag(v)))));
+      // One sum per layer: a NaN or infinity anywhere in it makes the sum non-finite, checked after read-back.
+      const gradSums = layerVariables.map((vs) => tf.addN(vs.map((v) => tf.sum(grads[v.name]))));
+      const weightSums = layerVariables.map((vs) => tf.addN(vs.map((v) => tf.sum(v))));
       const stats = isProbe ? probed.map((l) => gradientStats(grads[(l.kernel!.read() as tf.Variable).name])) : [];
-      return { health: tf.stack([value, ...gradFlags, ...weightFlags]) as tf.Tensor1D, gradStats: stats };
+      return { health: tf.stack([value, ...gradSums, ...weightSums]) as tf.Tensor1D, gradStats: stats };
     });
     pendingHealth.push(health);
     result.stepsRun = step + 1;
@@ -165,13 +166,13 @@ function readBack(result: TrainResult, pending: tf.Tensor1D[], layerNames: strin
   tf.dispose([stacked, ...pending]);
   const n = layerNames.length;
   for (let i = 0; i < rows.length; i++) {
-    const [value, ...flags] = rows[i];
+    const [value, ...sums] = rows[i];
     result.loss.push(value);
     if (result.firstNonFinite !== undefined) continue;
     const step = firstStep + i;
     // Within one step the loss comes first, then the gradients, then the updated weights.
-    const badGradient = flags.slice(0, n).findIndex((f) => f > 0);
-    const badWeight = flags.slice(n).findIndex((f) => f > 0);
+    const badGradient = sums.slice(0, n).findIndex((sum) => !Number.isFinite(sum));
+    const badWeight = sums.slice(n).findIndex((sum) => !Number.isFinite(sum));
     if (!Number.isFinite(value)) result.firstNonFinite = { step, where: 'loss' };
     else if (badGradient >= 0) result.firstNonFinite = { step, where: 'gradient', layer: layerNames[badGradient] };
     else if (badWeight >= 0) result.firstNonFinite = { step, where: 'weight', layer: layerNames[badWeight] };
