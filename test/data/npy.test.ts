@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { readArrayPair } from '../../src/data/arrays.ts';
 import { float16ToNumber, parseNpyHeader } from '../../src/data/npy.ts';
 import { limits, loadOk, loadProblem, naiveStats, npy, tempRepo, zip, type Dtype } from './fixtures.ts';
 
@@ -180,4 +181,28 @@ test('truncated or mislabelled NPZ archives are problems', async () => {
   for (let i = 200; i < 260; i++) corrupt[i] ^= 0x5a;
   repo.write('corrupt.npz', corrupt);
   assert.match((await loadProblem(repo.root, 'corrupt.npz')).message, /corrupt/);
+});
+
+test('elements split across chunk boundaries at odd offsets decode correctly', async () => {
+  const values = Array.from({ length: 50 * 3 }, (_, i) => i * 1.25 - 40);
+  const labels = Array.from({ length: 50 }, (_, i) => i % 2);
+  const source = (bytes: Buffer, label: string) => {
+    const header = parseNpyHeader(bytes);
+    const body = bytes.subarray(header.dataOffset);
+    return {
+      label,
+      key: `data.train.${label}`,
+      header,
+      fileOffset: 0,
+      available: body.length,
+      async *elements() {
+        // chunks of 7 bytes never line up with 8-byte elements
+        for (let at = 0; at < body.length; at += 7) yield body.subarray(at, Math.min(body.length, at + 7));
+      },
+    };
+  };
+  const result = await readArrayPair(source(npy(values, [50, 3], 'f8', { fortran: true }), 'x'), source(npy(labels, [50], 'i2', { bigEndian: true }), 'y'), 100, 0);
+  assert.deepEqual(Array.from(result.sample.x), values.map((v) => Math.fround(v)));
+  assert.deepEqual(Array.from(result.sample.y), labels);
+  assert.equal(result.features[1].mean, naiveStats(values.filter((_, i) => i % 3 === 1)).mean);
 });
