@@ -21,11 +21,6 @@ export function updateRatio(before: tf.Tensor, after: tf.Tensor): tf.Scalar {
   return tf.tidy(() => tf.div(tf.norm(tf.sub(after, before)), tf.maximum(tf.norm(before), 1e-12)) as tf.Scalar);
 }
 
-/** 1 when the tensor holds a NaN or an infinity, else 0. */
-export function nonFiniteFlag(t: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.cast(tf.any(tf.logicalNot(tf.isFinite(t))), 'float32') as tf.Scalar);
-}
-
 export interface ActivationHealth {
   specIndex: number;
   deadFraction?: number;
