@@ -83,6 +83,7 @@ function accuracy(ctx: RunContext, prediction: tf.Tensor, y: tf.Tensor): tf.Scal
 export function zeroedInputs(ctx: RunContext, deadline: number, realLosses: number[]): { control?: ControlRuns['zeroedInputs']; skipped?: string } {
   const steps = Math.min(realLosses.length, ZEROED_MAX_STEPS);
   if (steps < ZEROED_TAIL) return { skipped: `the main run has ${realLosses.length} steps, the comparison needs ${ZEROED_TAIL}` };
+  if (!realLosses.slice(0, steps).every(Number.isFinite)) return { skipped: 'the main run\'s loss is not finite, so there is nothing to compare' };
   const zeros = tf.zerosLike(ctx.x);
   try {
     const result = trainFresh(ctx, { x: zeros, steps, deadline });

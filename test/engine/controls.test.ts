@@ -94,6 +94,7 @@ describe('control runs', () => {
     const blindReal = trainFresh(blind, { steps: 30, deadline: FAR_FUTURE() });
     assert.equal(zeroedInputs(blind, FAR_FUTURE(), blindReal.loss).control!.pValue, 1);
     assert.ok(zeroedInputs(ctx, FAR_FUTURE(), real.loss.slice(0, 5)).skipped);
+    assert.ok(zeroedInputs(ctx, FAR_FUTURE(), [...real.loss.slice(0, 30), NaN]).skipped);
     tf.dispose([ctx.x, ctx.y, blind.x]);
   });
 
