@@ -14,7 +14,7 @@ const SVG_NAMESPACES = new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org
 /** The section each finding card sits in, read back from the page. */
 function findingSections(html: string): { id: string; section: string; sectionHasChart: boolean }[] {
   const placed: { id: string; section: string; sectionHasChart: boolean }[] = [];
-  for (const part of html.split('<section class="panel" data-section="').slice(1)) {
+  for (const part of html.split(/<section class="panel" id="[^"]+" data-section="/).slice(1)) {
     const section = part.slice(0, part.indexOf('"'));
     const body = part.slice(0, part.indexOf('</section>'));
     for (const match of body.matchAll(/<div class="finding [^"]*" data-check="([^"]+)"/g)) {
@@ -67,6 +67,15 @@ test('every finding sits in the section of its evidence, beside a chart when one
     assert.equal(p.section, sectionOfCheck(p.id), p.id);
     if (p.section !== 'other') assert.ok(p.sectionHasChart, `${p.id} has a chart beside it`);
   }
+});
+
+test('every in-page link lands on an element of the page', async () => {
+  const { html, report } = await rendering;
+  const ids = new Set([...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]));
+  const targets = [...html.matchAll(/<a href="#([^"]+)"/g)].map((m) => m[1]);
+  const findingCount = report.results.reduce((n, r) => n + r.findings.length, 0);
+  assert.ok(targets.length >= findingCount, 'each finding is listed with a link to its panel');
+  for (const target of targets) assert.ok(ids.has(target), `#${target} exists`);
 });
 
 test('the image run shows its sample images, channel ranges and class names', async () => {

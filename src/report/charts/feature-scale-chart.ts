@@ -72,8 +72,8 @@ export async function featureScaleChart(input: FeatureScaleChartInput): Promise<
   const y = { field: 'feature', type: 'nominal', title: null, scale: { domain: labels }, axis: { labelLimit: 200 } };
   const spec = {
     title: { text: input.title ?? 'Feature scales', subtitle },
-    width: input.width ?? 420,
-    height: { step: 18 },
+    width: input.width ?? 520,
+    height: { step: 24 },
     layer: [
       {
         data: { values: [{ one: 1 }] },

@@ -95,7 +95,7 @@ export async function layerBarChart(input: LayerBarInput): Promise<string> {
   const subtitle = ['layers from input (top) to output (bottom)', ...(notDrawn.length > 0 ? [`not drawn${log ? ' on the log axis' : ''}: ${shortList(notDrawn, 3)}`] : [])];
   const spec = {
     title: { text: input.title, subtitle },
-    width: input.width ?? 380,
+    width: input.width ?? 440,
     height: { step: names.length > 1 ? 12 * names.length + 6 : 20 },
     layer: layers,
   } as TopLevelSpec;

@@ -116,8 +116,8 @@ export async function lossCurvesChart(input: LossCurvesInput): Promise<string> {
   }
   const spec = {
     title: { text: input.title, subtitle: subtitleParts.join('; ') },
-    width: input.width ?? 420,
-    height: input.height ?? 200,
+    width: input.width ?? 480,
+    height: input.height ?? 220,
     layer: layers,
   } as TopLevelSpec;
   return renderVegaLite(spec, {

@@ -36,6 +36,7 @@ figure.chart svg{max-width:100%;height:auto;display:block}
 .badge{display:inline-block;font-size:12px;font-weight:600;text-transform:uppercase;border-radius:10px;padding:0 8px;color:var(--bg);background:var(--muted)}
 .sev-error .badge{background:var(--error)}.sev-warning .badge{background:var(--warning)}.sev-notice .badge{background:var(--notice)}
 .fix span{font-weight:600}
+.finding-index{list-style:none;padding:0;margin:8px 0}.finding-index li{margin:4px 0}
 .image-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(84px,1fr));gap:8px;width:100%}
 .tile{text-align:center}
 .tile img{width:72px;height:72px;object-fit:contain;image-rendering:pixelated;border:1px solid var(--border);background:#000}

@@ -95,24 +95,35 @@ async function renderRun(run: HtmlRun, index: number): Promise<string> {
     figures.set('gradients', await gradientFigures(trace));
     figures.set('units', await unitFigures(trace));
   }
-  const panels = SECTION_ORDER.map((section) => renderPanel(section, figures.get(section) ?? [], bySection.get(section) ?? [], Boolean(trace)));
+  const anchor = (section: SectionId) => `config-${index}-${section}`;
+  const panels = SECTION_ORDER.map((section) => renderPanel(section, anchor(section), figures.get(section) ?? [], bySection.get(section) ?? [], Boolean(trace)));
   const smokeLine = result.smoke
     ? `<p class="muted">Smoke run: ${escapeXml(describeSmoke(result.smoke))}</p>`
     : `<p class="muted">No smoke run${trace ? '' : ' (skipped, or the config could not be loaded)'}.</p>`;
-  const summary = result.findings.length === 0 ? '<p>No findings.</p>' : '';
+  const summary = result.findings.length === 0 ? '<p>No findings.</p>' : findingIndex(sortBySeverity(result.findings), anchor);
   return (
     `<article id="config-${index}"><h2>${escapeXml(result.name)}</h2>` +
     `<p class="muted"><code>${escapeXml(result.config)}</code></p>${smokeLine}${summary}${panels.join('')}</article>`
   );
 }
 
-function renderPanel(section: SectionId, figures: string[], findings: Finding[], hasTrace: boolean): string {
+/** One line per finding at the top of a config, linking to the panel that shows its evidence. */
+function findingIndex(findings: readonly Finding[], anchor: (section: SectionId) => string): string {
+  const items = findings.map(
+    (finding) =>
+      `<li class="sev-${finding.severity}"><span class="badge">${finding.severity}</span> ` +
+      `<a href="#${anchor(sectionOfCheck(finding.id))}">${escapeXml(finding.title)}</a> <code>${escapeXml(finding.id)}</code></li>`,
+  );
+  return `<ul class="finding-index">${items.join('')}</ul>`;
+}
+
+function renderPanel(section: SectionId, id: string, figures: string[], findings: Finding[], hasTrace: boolean): string {
   if (figures.length === 0 && findings.length === 0) return '';
   const charts = figures.length > 0 ? figures : [note(missingChartReason(section, hasTrace))];
   const layout = findings.length === 0 ? ' no-findings' : section === 'other' ? ' no-charts' : '';
   const chartsHtml = section === 'other' ? '' : `<div class="charts">${charts.join('')}</div>`;
   const findingsHtml = findings.length > 0 ? `<aside class="findings">${findings.map(findingCard).join('')}</aside>` : '';
-  return `<section class="panel" data-section="${section}"><h3>${escapeXml(SECTION_TITLES[section])}</h3><div class="panel-body${layout}">${chartsHtml}${findingsHtml}</div></section>`;
+  return `<section class="panel" id="${id}" data-section="${section}"><h3>${escapeXml(SECTION_TITLES[section])}</h3><div class="panel-body${layout}">${chartsHtml}${findingsHtml}</div></section>`;
 }
 
 function missingChartReason(section: SectionId, hasTrace: boolean): string {

@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderHtmlReport } from '../../src/report/html/render.ts';
+import { evidenceCharts } from '../../src/report/html/mermaid-evidence.ts';
+import { finding, reportOf, smokeTrace, tabularRun } from './fixtures.ts';
+import type { HtmlRun } from '../../src/report/html/render.ts';
+
+test('a config that never loaded renders its findings without any chart', async () => {
+  const run: HtmlRun = { result: { config: 'broken.preflight.yml', name: 'broken', findings: [finding('config-error', 'broken.preflight.yml', { severity: 'error' })] } };
+  const html = await renderHtmlReport(reportOf([run]), []);
+  assert.match(html, /data-check="config-error"/);
+  assert.ok(!html.includes('<svg'));
+  assert.match(html, /No smoke run/);
+});
+
+test('a diverged run, empty probes and a data split without rows still render', async () => {
+  const run = tabularRun();
+  const trace = smokeTrace([]);
+  trace.loss = trace.loss.map((v, i) => (i > 10 ? Number.NaN : i > 5 ? Number.POSITIVE_INFINITY : v));
+  trace.valLoss = trace.valLoss.map(() => Number.NaN);
+  trace.firstNonFinite = { step: 6, where: 'loss' };
+  trace.controls = { baseline: { kind: 'mean', loss: Number.NaN } };
+  run.trace = trace;
+  run.evidence!.smoke = trace;
+  const sample = run.evidence!.data!.train.split.sample;
+  run.evidence!.data!.train.split.sample = { ...sample, rows: 0, x: new Float32Array(0), y: new Float32Array(0), rowIndex: new Int32Array(0) };
+  run.evidence!.data!.validation = undefined;
+  run.result.findings.push(finding('non-finite-loss', run.result.config, { severity: 'error' }));
+  const html = await renderHtmlReport(reportOf([run]), [run]);
+  assert.match(html, /data-check="non-finite-loss"/);
+  assert.match(html, /value[s]? not drawn/, 'the loss chart says what it left out');
+  assert.match(html, /first non-finite loss/);
+  assert.match(html, /no finite values to draw/, 'empty histograms say so');
+  assert.match(html, /recorded no per-layer probes/);
+  assert.deepEqual(evidenceCharts(run.result, run.evidence, trace).filter((b) => b.includes('Gradient')), [], 'no layers, no gradient chart');
+});
+
+test('runs are matched to report results by config path when they are not the same objects', async () => {
+  const run = tabularRun();
+  const report = reportOf([{ result: { ...run.result } }]);
+  const html = await renderHtmlReport(report, [run]);
+  assert.match(html, /Smoke run loss/);
+});
