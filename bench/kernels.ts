@@ -113,6 +113,36 @@ function matMulMicroseconds(aShape: number[], bShape: number[], transposeA: bool
   return median(samples);
 }
 
+/** A small image classifier: the conv gradient kernels dominate its step. */
+function cnnCpuMsPerStep(steps: number): number {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomNormal([BATCH, 28, 28, 1], 0, 1, 'float32', 3);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), 'int32'), 10);
+  const step = () => {
+    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor) as tf.Scalar, true);
+    loss?.dataSync();
+    loss?.dispose();
+  };
+  step();
+  const micros = cpuMicroseconds(() => {
+    for (let i = 0; i < steps; i++) step();
+  });
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+  return micros / 1000 / steps;
+}
+
 function useBatchMatMul(config: KernelConfig): void {
   unregisterKernel('BatchMatMul', 'wasm');
   registerKernel(config);
@@ -128,6 +158,8 @@ for (const choice of ['wasm', 'cpu'] as const) {
   const launches = kernels.reduce((sum, k) => sum + k.count, 0);
   console.log(`inside kernels: ${total.toFixed(2)} ms per step over ${launches.toFixed(0)} kernel calls; top:`);
   for (const k of kernels.slice(0, 6)) console.log(`  ${k.kernel.padEnd(20)} ${k.ms.toFixed(3)} ms  x${k.count}`);
+  // The cpu backend needs seconds per CNN step, so it gets one.
+  console.log(`CNN 28x28x1 conv16-pool-conv32-pool-dense10 adam batch ${BATCH}: ${cnnCpuMsPerStep(choice === 'wasm' ? 10 : 1).toFixed(0)} CPU ms/step`);
   if (choice !== 'wasm' || builtInBatchMatMul === undefined) continue;
   const wrapped = getKernel('BatchMatMul', 'wasm')!;
   console.log('matMul, median CPU us per call: built-in | with explicit transpose');

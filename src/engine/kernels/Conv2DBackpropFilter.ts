@@ -10,7 +10,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { convLayout, MAX_PATCH_FLOATS } from './convLayout.ts';
+import { convLayout, gatherOutputRows, MAX_PATCH_FLOATS, outputPosition } from './convLayout.ts';
 import { asWasmBackend, readFloats, wasmMatMul, writeFloats, type WasmBackendLike } from './wasmData.ts';
 
 const conv2DBackpropFilterKernel = (({ inputs, backend, attrs }) => {
@@ -54,13 +54,9 @@ export function conv2DBackpropFilter(
     const count = Math.min(chunkPositions, totalPositions - start);
     // patches[k * count + i]: patch element k of output position start + i, zero where it falls in padding.
     const patches = new Float32Array(patchSize * count);
-    const dyRows = new Float32Array(count * outChannels);
+    const dyRows = gatherOutputRows(dyValues, dyLayout, start, count, info);
     for (let i = 0; i < count; i++) {
-      const position = start + i;
-      const b = Math.floor(position / positionsPerImage);
-      const withinImage = position - b * positionsPerImage;
-      const outRow = Math.floor(withinImage / info.outWidth);
-      const outCol = withinImage - outRow * info.outWidth;
+      const { b, outRow, outCol } = outputPosition(start + i, info);
       let k = 0;
       for (let fr = 0; fr < info.filterHeight; fr++) {
         const inRow = outRow * info.strideHeight + fr - info.padInfo.top;
@@ -72,10 +68,6 @@ export function conv2DBackpropFilter(
             patches[(k + ci) * count + i] = xValues[base + ci * xLayout.channel];
           }
         }
-      }
-      const dyBase = b * dyLayout.batch + outRow * dyLayout.row + outCol * dyLayout.col;
-      for (let co = 0; co < outChannels; co++) {
-        dyRows[i * outChannels + co] = dyValues[dyBase + co * dyLayout.channel];
       }
     }
     const partial = wasmMatMul(backend, patches, dyRows, patchSize, count, outChannels);

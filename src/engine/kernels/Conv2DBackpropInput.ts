@@ -12,7 +12,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { convLayout, MAX_PATCH_FLOATS } from './convLayout.ts';
+import { convLayout, gatherOutputRows, MAX_PATCH_FLOATS, outputPosition } from './convLayout.ts';
 import { asWasmBackend, readFloats, wasmMatMul, writeFloats, type WasmBackendLike } from './wasmData.ts';
 
 const conv2DBackpropInputKernel = (({ inputs, backend, attrs }) => {
@@ -60,15 +60,10 @@ export function conv2DBackpropInput(
 
   for (let start = 0; start < totalPositions; start += chunkPositions) {
     const count = Math.min(chunkPositions, totalPositions - start);
-    const dyRows = new Float32Array(count * outChannels);
-    for (let i = 0; i < count; i++) {
-      const { b, outRow, outCol } = outputPosition(start + i, positionsPerImage, info.outWidth);
-      const dyBase = b * dyLayout.batch + outRow * dyLayout.row + outCol * dyLayout.col;
-      for (let co = 0; co < outChannels; co++) dyRows[i * outChannels + co] = dyValues[dyBase + co * dyLayout.channel];
-    }
+    const dyRows = gatherOutputRows(dyValues, dyLayout, start, count, info);
     const patchGradients = wasmMatMul(backend, dyRows, filterByOutChannel, count, outChannels, patchSize);
     for (let i = 0; i < count; i++) {
-      const { b, outRow, outCol } = outputPosition(start + i, positionsPerImage, info.outWidth);
+      const { b, outRow, outCol } = outputPosition(start + i, info);
       let k = i * patchSize;
       for (let fr = 0; fr < info.filterHeight; fr++) {
         const inRow = outRow * info.strideHeight + fr - info.padInfo.top;
@@ -82,13 +77,6 @@ export function conv2DBackpropInput(
     }
   }
   return writeFloats(backend, [...info.inShape], dx);
-}
-
-function outputPosition(position: number, positionsPerImage: number, outWidth: number): { b: number; outRow: number; outCol: number } {
-  const b = Math.floor(position / positionsPerImage);
-  const withinImage = position - b * positionsPerImage;
-  const outRow = Math.floor(withinImage / outWidth);
-  return { b, outRow, outCol: withinImage - outRow * outWidth };
 }
 
 export const conv2DBackpropInputConfig: KernelConfig = {
