@@ -42,6 +42,7 @@ test('the report is one self-contained page: strict CSP, no script, no URL but S
   assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`));
   assert.equal(CONTENT_SECURITY_POLICY, "default-src 'none'; img-src data:; style-src 'unsafe-inline'");
   assert.ok(!/<script/i.test(html));
+  assert.ok(!html.includes('A chart could not be drawn'), 'every chart of the fixture drew');
   assert.ok(!/<link\b|@import|url\((?!#)/i.test(html), 'no stylesheet or resource reference');
   const urls = [...html.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]);
   assert.deepEqual(urls.filter((url) => !SVG_NAMESPACES.has(url)), []);

@@ -2,6 +2,7 @@
 // fitted on the training split's whole-file statistics (as a real pipeline fits its scaler on train).
 import type { InputPreprocessing } from '../../config/types.ts';
 import type { ColumnStats, DataSample } from '../../data/types.ts';
+import { formatNumber } from '../numbers.ts';
 
 /**
  * Statistics come per feature column for tables, and per channel (the last axis) for arrays of rank
@@ -78,7 +79,7 @@ export function summarizeValues(values: ArrayLike<number>): ValueSummary {
   return { min, max, mean, std: Math.sqrt(m2 / n), nonFinite };
 }
 
-/** How the declared preprocessing reads in captions: `standardize`, `scale 0.0039, shift 0`. */
+/** How the declared preprocessing reads in captions: `standardize`, `scale 0.003922, shift 0`. */
 export function describeInputPreprocessing(inputs: InputPreprocessing): string {
-  return typeof inputs === 'object' ? `scale ${inputs.scale}, shift ${inputs.shift}` : inputs;
+  return typeof inputs === 'object' ? `scale ${formatNumber(inputs.scale)}, shift ${formatNumber(inputs.shift)}` : inputs;
 }
