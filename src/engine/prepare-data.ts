@@ -1,9 +1,9 @@
 // Applies the declared preprocessing to the sampled rows exactly as the user's pipeline would:
 // statistics come from the whole training file (never from validation), per feature or per channel.
-import type { InputPreprocessing, TargetPreprocessing } from '../config/types.ts';
+import type { InputPreprocessing, PreflightConfig, TargetPreprocessing } from '../config/types.ts';
 import type { ColumnStats, DataSample } from '../data/types.ts';
 import type { Evidence } from '../evidence/types.ts';
-import { takesClassIds } from './losses.ts';
+import { canonicalLossName, takesClassIds } from './losses.ts';
 
 export interface PreparedSplit {
   rows: number;
@@ -46,7 +46,9 @@ export function prepareData(evidence: Evidence): PrepareResult {
     prepared.validation = prepareSplit(validation);
   }
 
-  const mismatch = targetMismatch(prepared, outputUnits, evidence.model.outputShape, classIds, preprocessing.targets);
+  const nonFinite = nonFiniteReason(prepared.train);
+  if (nonFinite !== undefined) return { ok: false, reason: nonFinite };
+  const mismatch = targetMismatch(prepared, outputUnits, evidence.model.outputShape, classIds, preprocessing.targets, training);
   return mismatch === undefined ? { ok: true, data: prepared } : { ok: false, reason: mismatch };
 }
 
@@ -95,7 +97,30 @@ function classCount(targets: ColumnStats[]): number {
   return Number.isFinite(max) && max >= 0 ? Math.floor(max) + 1 : 0;
 }
 
-function targetMismatch(data: PreparedData, outputUnits: number, outputShape: number[], classIds: boolean, how: TargetPreprocessing): string | undefined {
+/** Missing values reach the model as NaN and poison the loss at the first step, whatever else is wrong. */
+function nonFiniteReason(split: PreparedSplit): string | undefined {
+  const count = (values: Float32Array) => values.reduce((n, v) => (Number.isFinite(v) ? n : n + 1), 0);
+  const inputs = count(split.x);
+  const targets = count(split.y);
+  if (inputs === 0 && targets === 0) return undefined;
+  const parts = [inputs > 0 ? `${inputs} input values` : '', targets > 0 ? `${targets} target values` : ''].filter(Boolean).join(' and ');
+  return `the training sample holds ${parts} that are missing or not finite after preprocessing; training on them gives a NaN loss from the first step`;
+}
+
+// Keras computes these losses element by element, so a single target column broadcasts against any
+// number of outputs (and one output against many columns): quietly wrong, but it trains, so the smoke run does too.
+const BROADCASTING_LOSSES = new Set([
+  'mean_squared_error', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_logarithmic_error',
+  'huber', 'log_cosh', 'poisson', 'hinge', 'squared_hinge',
+]);
+
+function broadcasts(training: PreflightConfig['training'], targetWidth: number, outputUnits: number): boolean {
+  if (targetWidth !== 1 && outputUnits !== 1) return false;
+  const name = canonicalLossName(training.loss);
+  return BROADCASTING_LOSSES.has(name) || (name === 'binary_crossentropy' && !training.from_logits);
+}
+
+function targetMismatch(data: PreparedData, outputUnits: number, outputShape: number[], classIds: boolean, how: TargetPreprocessing, training: PreflightConfig['training']): string | undefined {
   if (outputShape.length !== 1) return undefined;
   if (classIds) {
     if (data.targetWidth !== 1) return `sparse_categorical_crossentropy needs one column of class ids, the data has ${data.targetWidth} target columns`;
@@ -103,7 +128,7 @@ function targetMismatch(data: PreparedData, outputUnits: number, outputShape: nu
     if (bad !== undefined) return `class id ${bad} is outside the model's ${outputUnits} output units (valid ids 0..${outputUnits - 1})`;
     return undefined;
   }
-  if (data.targetWidth !== outputUnits) {
+  if (data.targetWidth !== outputUnits && !broadcasts(training, data.targetWidth, outputUnits)) {
     const cause = how === 'one_hot' ? 'one-hot targets have' : 'the data has';
     return `the model has ${outputUnits} output units but ${cause} ${data.targetWidth} target columns`;
   }

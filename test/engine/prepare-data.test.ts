@@ -43,10 +43,23 @@ describe('prepareData', () => {
   });
 
   it('says when the targets cannot match the model output', () => {
-    const twoColumns = makeEvidence({ x: Float32Array.of(1, 2), y: Float32Array.of(0, 1), features: 1, layers: [dense(3)] });
-    const result = prepareData(twoColumns);
+    const oneColumn = makeEvidence({ x: Float32Array.of(1, 2), y: Float32Array.of(0, 1), features: 1, layers: [dense(3, 'softmax')], loss: 'categorical_crossentropy' });
+    const result = prepareData(oneColumn);
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.reason, /3 output units.*1 target column/);
+  });
+
+  it('lets one target column broadcast against several outputs where Keras does (MSE), not for crossentropy', () => {
+    const base = { x: Float32Array.of(1, 2), y: Float32Array.of(0, 1), features: 1, task: 'multiclass' as const, layers: [dense(4, 'softmax')] };
+    assert.ok(prepareData(makeEvidence({ ...base, loss: 'mean_squared_error' })).ok);
+    assert.equal(prepareData(makeEvidence({ ...base, loss: 'categorical_crossentropy' })).ok, false);
+  });
+
+  it('refuses to train on missing values and says how many there are', () => {
+    const evidence = makeEvidence({ x: Float32Array.of(1, NaN, 3, NaN), y: Float32Array.of(0, 1), features: 2, layers: [dense(1)] });
+    const result = prepareData(evidence);
+    assert.equal(result.ok, false);
+    assert.match(result.ok ? '' : result.reason, /2 input values/);
   });
 
   it('is a reason, not a crash, when there is no data', () => {
