@@ -140,7 +140,7 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   if (opts.smoke) {
     const blocker = smokeBlocker(evidence, findings);
     if (blocker) {
-      findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `The smoke run did not start: ${blocker}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: 'smoke' }));
+      findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `The smoke run did not start: ${blocker.reason}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: blocker.key }));
     } else {
       trace = await runBudgetedSmoke(evidence, opts, limits, (draft) => findings.push(pipelineFinding('smoke-skipped', displayPath, source, draft)), () => progress('smoke'));
     }
@@ -203,14 +203,16 @@ async function runBudgetedSmoke(
   return outcome.trace;
 }
 
-/** Why a smoke run cannot start, if it cannot. */
-function smokeBlocker(evidence: Evidence, findings: Finding[]): string | undefined {
-  if (!evidence.data) return 'the training data could not be loaded.';
-  if (findings.some((f) => f.id === 'config-error' && f.severity === 'error')) return 'the model cannot be built (see the config-error findings).';
-  const unsupported = evidence.config.model.unsupported;
-  if (unsupported.length > 0) return `the model has layers nn-preflight will not build: ${unsupported.map((u) => `${u.name} (${u.className}: ${u.reason})`).join('; ')}.`;
-  if (evidence.data.textFeatures.length > 0) return `feature column(s) ${evidence.data.textFeatures.map((f) => `"${f.name}"`).join(', ')} hold text, which a model cannot take as numbers.`;
-  if (evidence.data.train.split.sample.rows === 0) return 'the training data has no rows.';
+/** Why a smoke run cannot start, if it cannot, and the config key that the reason is about. */
+function smokeBlocker(evidence: Evidence, findings: Finding[]): { reason: string; key: string } | undefined {
+  const model = evidence.config.model;
+  const modelKey = model.origin.kind === 'keras' ? 'model.keras' : 'model';
+  if (!evidence.data) return { reason: 'the training data could not be loaded.', key: 'data.train' };
+  if (findings.some((f) => f.id === 'config-error' && f.severity === 'error')) return { reason: 'the model cannot be built (see the config-error findings).', key: modelKey };
+  const unsupported = model.unsupported;
+  if (unsupported.length > 0) return { reason: `the model has layers nn-preflight will not build: ${unsupported.map((u) => `${u.name} (${u.className}: ${u.reason})`).join('; ')}.`, key: modelKey };
+  if (evidence.data.textFeatures.length > 0) return { reason: `feature column(s) ${evidence.data.textFeatures.map((f) => `"${f.name}"`).join(', ')} hold text, which a model cannot take as numbers.`, key: 'data.features' };
+  if (evidence.data.train.split.sample.rows === 0) return { reason: 'the training data has no rows.', key: 'data.train' };
   return undefined;
 }
 
