@@ -153,6 +153,16 @@ test(
         if (process.env.NNP_KEEP_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.NNP_KEEP_SCREENSHOTS, `report-${colorScheme}.png`), fullPage: true });
         await context.close();
       }
+      // Control: the same checks notice a page that does reach for the network (blocked by the CSP).
+      const tampered = path.join(dir, 'tampered.html');
+      writeFileSync(tampered, html.replace('</main>', '<img src="http://example.invalid/pixel.png" alt=""></main>'));
+      const page = await browser.newPage();
+      const seen: string[] = [];
+      page.on('request', (request) => seen.push(request.url()));
+      page.on('console', (message) => seen.push(message.text()));
+      await page.goto(pathToFileURL(tampered).href, { waitUntil: 'load' });
+      assert.ok(seen.some((entry) => entry.includes('example.invalid')), 'an outside URL is either requested or reported as blocked');
+      await page.close();
     } finally {
       await browser.close();
       rmSync(dir, { recursive: true, force: true });
