@@ -99,9 +99,10 @@ function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, dea
     return true;
   };
   if (!outOfTime('control: small-batch overfit')) {
+    // A run the budget cut short only counts when it already fitted: not fitting yet is no evidence.
     const { cut, ...overfit } = overfitSmallBatch(ctx, deadline);
-    trace.controls.overfit = overfit;
-    if (cut) trace.skipped.push({ what: 'control: small-batch overfit (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
+    if (!cut || overfit.fitted) trace.controls.overfit = overfit;
+    else trace.skipped.push({ what: 'control: small-batch overfit', reason: `time budget of ${budgetMs / 1000}s (cut after ${overfit.steps} steps)` });
   }
   if (!outOfTime('control: zeroed inputs')) {
     const zeroed = zeroedInputs(ctx, deadline, trace.loss);
@@ -115,8 +116,8 @@ function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, dea
   }
   if (trace.controls.overfit && !trace.controls.overfit.fitted && !outOfTime('control: widened network')) {
     const { cut, ...widened } = widenedOverfit(ctx, deadline, evidence.model.finalLayerIndex);
-    trace.controls.widened = widened;
-    if (cut) trace.skipped.push({ what: 'control: widened network (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
+    if (!cut || widened.fitted) trace.controls.widened = widened;
+    else trace.skipped.push({ what: 'control: widened network', reason: `time budget of ${budgetMs / 1000}s` });
   }
 }
 
