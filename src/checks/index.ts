@@ -35,6 +35,8 @@ import { check as targetOutOfActivationRange } from './target-out-of-activation-
 import { check as tooDeep } from './too-deep.ts';
 import { check as tooFewHiddenUnits } from './too-few-hidden-units.ts';
 import { check as trainValidationOverlap } from './train-validation-overlap.ts';
+import { check as trainingImprovement } from './training-improvement.ts';
+import { check as trainingRegression } from './training-regression.ts';
 import { check as unscaledInputs } from './unscaled-inputs.ts';
 import { check as unscaledTargets } from './unscaled-targets.ts';
 import { check as validationDistributionShift } from './validation-distribution-shift.ts';
@@ -76,6 +78,8 @@ export const checks: Check[] = [
   tooDeep,
   tooFewHiddenUnits,
   trainValidationOverlap,
+  trainingImprovement,
+  trainingRegression,
   unscaledInputs,
   unscaledTargets,
   validationDistributionShift,

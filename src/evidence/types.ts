@@ -3,6 +3,7 @@ import type { ConfigSource, PreflightConfig, Task } from '../config/types.ts';
 import type { ColumnStats, LoadedSplit } from '../data/types.ts';
 import type { ModelSummary } from '../model/types.ts';
 import type { SmokeTrace } from '../engine/types.ts';
+import type { BaseComparison } from '../compare/types.ts';
 
 export type LabelEncoding = 'continuous' | 'binary' | 'class-ids' | 'one-hot' | 'multi-hot';
 
@@ -55,4 +56,6 @@ export interface Evidence {
   data?: DataEvidence;
   /** absent with --no-smoke, or when the smoke run could not start */
   smoke?: SmokeTrace;
+  /** the same smoke training at the pull request's base (`--base REF`), when one was asked for */
+  comparison?: BaseComparison;
 }

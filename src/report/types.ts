@@ -1,5 +1,6 @@
 import type { Severity } from '../config/types.ts';
 import type { Finding } from '../checks/types.ts';
+import type { BaseComparison } from '../compare/types.ts';
 
 export type FailOn = Severity | 'never';
 export type Conclusion = 'success' | 'failure';
@@ -22,6 +23,8 @@ export interface ConfigResult {
   name: string;
   findings: Finding[];
   smoke?: SmokeSummary;
+  /** the smoke training compared with the config's version at a base ref (`--base`) */
+  comparison?: BaseComparison;
 }
 
 export interface Report {

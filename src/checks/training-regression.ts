@@ -1,0 +1,75 @@
+import type { BaseComparison, KeyChange } from '../compare/types.ts';
+import type { Evidence } from '../evidence/types.ts';
+import type { Check, FindingDraft } from './types.ts';
+import { docsPath, fmt } from './shared.ts';
+import { replaceValue } from './locate.ts';
+
+/** The numbers of a comparison in one sentence: both finals with their seeds, the change and the bar it cleared. */
+export function describeComparison(c: BaseComparison): string {
+  const value = (n: number | undefined) => (n === undefined ? '?' : Number.isFinite(n) ? fmt(n) : 'diverged');
+  const finals = (values: number[] = []) => values.map(value).join(', ');
+  const relative = c.base && c.difference !== undefined && Number.isFinite(c.difference) && c.base.meanFinal !== 0
+    ? ` (${c.difference > 0 ? '+' : ''}${fmt((100 * c.difference) / Math.abs(c.base.meanFinal))}%)`
+    : '';
+  return (
+    `Over seeds ${(c.seeds ?? []).join(', ')} and ${c.steps} steps on the same data sample, the smoke run's final ${c.metric} ` +
+    `(mean of the last 10% of steps) is ${value(c.head?.meanFinal)} at the head [${finals(c.head?.finals)}] against ` +
+    `${value(c.base?.meanFinal)} at ${c.ref} [${finals(c.base?.finals)}]${relative}. ` +
+    `A change counts beyond ${value(c.threshold)}: 3 x the seed noise (pooled std ${value(c.seedNoise)}), at least 5% of the base.`
+  );
+}
+
+/** The changed keys, each with its own measured effect when one was measured. */
+export function describeChanges(c: BaseComparison): string {
+  const value = (n: number) => (Number.isFinite(n) ? fmt(n) : 'diverged');
+  const parts = c.changes.map((change) => {
+    const what = `\`${change.key}\` ${change.base ?? '(absent)'} -> ${change.head ?? '(removed)'}`;
+    return change.revertedFinal === undefined ? what : `${what} (head with only this key reverted: ${value(change.revertedFinal)})`;
+  });
+  for (const file of c.changedFiles) parts.push(`\`${file}\` (contents changed)`);
+  if (parts.length === 0) return '';
+  return ` Changed: ${parts.join('; ')}.`;
+}
+
+/**
+ * The change that carries the difference: the key whose revert moves the head furthest towards the
+ * base, or the only change.
+ */
+export function decisiveChange(c: BaseComparison, direction: 'regression' | 'improvement'): KeyChange | undefined {
+  const measured = c.changes.filter((change) => change.revertedFinal !== undefined);
+  if (measured.length > 0) {
+    const better = (change: KeyChange) => (direction === 'regression' ? -change.revertedFinal! : change.revertedFinal!);
+    return measured.reduce((best, change) => (better(change) > better(best) ? change : best));
+  }
+  return c.changes.length === 1 && c.changedFiles.length === 0 ? c.changes[0] : undefined;
+}
+
+/** A single-line value at the base can be put back as a one-line suggestion. */
+function revertSuggestion(evidence: Evidence, change: KeyChange | undefined) {
+  if (!change?.base || change.head === undefined || /^[[{]/.test(change.base)) return undefined;
+  return replaceValue(evidence.source, change.key, change.base);
+}
+
+export const check: Check = {
+  meta: { id: 'training-regression', title: 'This change makes training worse', pitfall: 'check results', kind: 'smoke', defaultSeverity: 'warning', docs: docsPath('training-regression'), needs: ['smoke'] },
+  run(evidence: Evidence): FindingDraft[] {
+    const comparison = evidence.comparison;
+    if (comparison?.status !== 'compared' || comparison.verdict !== 'regression') return [];
+    const culprit = decisiveChange(comparison, 'regression');
+    return [{
+      message: `Against ${comparison.ref}, this config trains clearly worse. ${describeComparison(comparison)}${describeChanges(comparison)}`,
+      fix: culprit
+        ? `Check the change to \`${culprit.key}\` (${culprit.base ?? 'absent'} -> ${culprit.head ?? 'removed'}): setting it back ${culprit.revertedFinal !== undefined ? 'recovers most of the loss' : 'is the only change'}. Keep it only if the worse smoke loss is intended.`
+        : 'Look at the changed keys and files above; revert the one that makes the loss worse, or keep them if the worse smoke loss is intended.',
+      key: culprit?.key,
+      evidence: { comparison: withoutCurves(comparison) },
+      suggestion: revertSuggestion(evidence, culprit),
+    }];
+  },
+};
+
+/** The curves stay in the report's comparison; the finding keeps the numbers. */
+export function withoutCurves(c: BaseComparison): Record<string, unknown> {
+  const { base, head, ...rest } = c;
+  return { ...rest, base: base && { finals: base.finals, meanFinal: base.meanFinal }, head: head && { finals: head.finals, meanFinal: head.meanFinal } };
+}

@@ -1,0 +1,59 @@
+// What comparing a config with its version at the pull request's base finds: plain numbers and
+// strings only, so the same value feeds the checks (through Evidence) and the reports (through JSON).
+
+/** One config key whose value differs between base and head, with its measured share of the change. */
+export interface KeyChange {
+  /** key path as in the YAML (`training.learning_rate`, `model.layers[1].units`) */
+  key: string;
+  /** the value at the base, as short text; absent when the key is new */
+  base?: string;
+  /** the value at the head, as short text; absent when the key was removed */
+  head?: string;
+  /**
+   * final loss of the head with only this key set back to its base value (same seed and steps);
+   * absent when it was not measured (a structural change, or out of time)
+   */
+  revertedFinal?: number;
+}
+
+/** One side (base or head) of the comparison. */
+export interface ComparisonSide {
+  /** final loss of each seed, in the comparison's metric; Infinity when the run diverged */
+  finals: number[];
+  /** mean of `finals` (Infinity when any seed diverged) */
+  meanFinal: number;
+  /**
+   * training loss per step of the first seed over the full smoke run, for the chart, in the head's
+   * loss units (when the units differ, the base is rescaled by the ratio of the two baselines)
+   */
+  curve: number[];
+}
+
+export type ComparisonVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
+
+export interface BaseComparison {
+  /** the git ref compared against, as given */
+  ref: string;
+  /** whether both sides could be compared */
+  status: 'compared' | 'unchanged' | 'new-config' | 'unavailable';
+  /** why not compared, in plain words */
+  reason?: string;
+  /** 'loss' when both sides use the same loss on the same target scale, else 'loss / baseline' */
+  metric?: 'loss' | 'loss / baseline';
+  steps?: number;
+  seeds?: number[];
+  base?: ComparisonSide;
+  head?: ComparisonSide;
+  /** head mean final minus base mean final, in the metric */
+  difference?: number;
+  /** pooled standard deviation of the per-seed finals on both sides */
+  seedNoise?: number;
+  /** the difference must exceed this to count: max(3 x seedNoise, 5% of the base mean) */
+  threshold?: number;
+  verdict?: ComparisonVerdict;
+  changes: KeyChange[];
+  /** data or model files the config names whose contents differ from the base */
+  changedFiles: string[];
+  /** what was cut or simplified (time budget, seeds that failed) */
+  notes: string[];
+}
