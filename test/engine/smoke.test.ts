@@ -79,6 +79,8 @@ describe('runSmoke', () => {
     assert.ok(trace.steps < trace.plannedSteps);
     assert.ok(trace.skipped.some((s) => s.what.startsWith('main run') && /budget/.test(s.reason)));
     assert.ok(trace.skipped.some((s) => s.what.startsWith('control')));
+    // A cut overfit run that has not fitted yet is no evidence of anything.
+    assert.ok(trace.controls.overfit === undefined || trace.controls.overfit.fitted);
   });
 
   it('reports unsupported layers and data that does not fit the model instead of training', async () => {
