@@ -17,6 +17,7 @@ import { buildReport, smokeSummary } from './report/build.ts';
 import type { ConfigResult, FailOn, Report } from './report/types.ts';
 import { TOOL_VERSION } from './version.ts';
 import { DEFAULT_LIMITS, modelLimitProblems, smokeSecondsFor, type Limits } from './limits.ts';
+import { FOLLOW_UP_BUDGET_FACTOR, runFollowUps, type FollowUpResult } from './compare/follow-ups.ts';
 
 export interface ProgressEvent {
   phase: 'config' | 'data' | 'smoke' | 'checks' | 'done';
@@ -39,6 +40,10 @@ export interface CheckOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** resource bounds (default DEFAULT_LIMITS); the whole-run smoke budget is shared by every config run with these options */
   limits?: Limits;
+  /** git ref to compare each config with (same smoke training at the base; `--base`) */
+  base?: string;
+  /** confirm smoke errors on a second seed and prove suggested fixes with extra runs (default true) */
+  verify?: boolean;
 }
 
 /** Smoke seconds spent so far per run: the CLI and runCheck pass one options object for all configs of a run. */
@@ -148,12 +153,37 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
 
   progress('checks');
   findings.push(...runChecks(evidence));
+  const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, opts, limits) : { findings };
   progress('done');
-  return {
-    result: { config: displayPath, name: config.name, findings: sortFindings(findings), smoke: trace ? smokeSummary(trace) : undefined },
-    evidence,
-    trace,
-  };
+  const result: ConfigResult = { config: displayPath, name: config.name, findings: sortFindings(followUps.findings), smoke: trace ? smokeSummary(trace) : undefined };
+  if (followUps.comparison) result.comparison = followUps.comparison;
+  return { result, evidence, trace };
+}
+
+/**
+ * Second-seed confirmation, the base comparison and fix verification, within twice the config's
+ * smoke budget and what the whole run has left; their seconds count against the run like the main run's.
+ */
+async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], configPath: string, opts: CheckOptions, limits: Limits): Promise<FollowUpResult> {
+  const verify = opts.verify !== false;
+  if (!verify && !opts.base) return { findings };
+  const spent = smokeSecondsSpent.get(opts) ?? 0;
+  const smokeSeconds = Math.min(opts.timeBudgetS ?? evidence.config.smoke.time_budget_s, limits.smoke.maxSecondsPerConfig);
+  const totalSeconds = Math.min(FOLLOW_UP_BUDGET_FACTOR * smokeSeconds, limits.smoke.maxSecondsPerRun - spent);
+  if (totalSeconds <= 0) return { findings };
+  const started = performance.now();
+  const seed = evidence.smoke?.seed;
+  const outcome = await runFollowUps(evidence, findings, {
+    configPath, base: opts.base, verify, backend: opts.backend, smokeSeconds, totalSeconds,
+    workerLimits: { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb },
+    // The base loads with the head's seed, so both sample the same rows.
+    loadEvidence: async (basePath, root) => {
+      const run = await runOneConfig(basePath, { ...opts, root, configs: [basePath], smoke: false, seed, base: undefined, onProgress: undefined });
+      return run.result.findings.some((f) => f.severity === 'error' && (f.id === 'config-error' || f.id === 'data-error')) ? undefined : run.evidence;
+    },
+  });
+  smokeSecondsSpent.set(opts, (smokeSecondsSpent.get(opts) ?? 0) + (performance.now() - started) / 1000);
+  return outcome;
 }
 
 /**

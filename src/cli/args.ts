@@ -17,6 +17,10 @@ export interface CliSettings {
   backend: BackendChoice;
   root?: string;
   color?: boolean;
+  /** git ref whose version of each config is trained alongside for comparison */
+  base?: string;
+  /** second-seed confirmation and fix verification runs */
+  verify: boolean;
 }
 
 export class UsageError extends Error {}
@@ -39,12 +43,15 @@ PATH                         config files, or folders searched for *.preflight.y
   --time-budget S            smoke-run seconds per config (default: the config's smoke.time_budget_s, 60)
   --backend auto|node|wasm|cpu   TensorFlow.js backend (default: auto = node if installed, else wasm, else cpu)
   --root DIR                 repository root; nothing outside it is read (default: the git root, else .)
+  --base REF                 also train each config as it is at git ref REF (same sample and seeds) and
+                             report training-regression / training-improvement
+  --no-verify                skip the extra runs that confirm smoke errors on a second seed and prove fixes
   --color / --no-color       force colours on or off in text output
 
 Exit codes: 0 no finding reaches --fail-on, 1 one does, 2 the command was misused or failed.`;
 
 export function parseArgs(argv: string[]): CliSettings {
-  const settings: CliSettings = { command: 'check', paths: [], format: 'text', failOn: 'error', smoke: true, backend: 'auto' };
+  const settings: CliSettings = { command: 'check', paths: [], format: 'text', failOn: 'error', smoke: true, backend: 'auto', verify: true };
   const args = [...argv];
   const first = args[0];
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { ...settings, command: 'help' };
@@ -90,6 +97,12 @@ export function parseArgs(argv: string[]): CliSettings {
       case '--root':
         settings.root = value();
         break;
+      case '--base':
+        settings.base = gitRef(flag, value());
+        break;
+      case '--no-verify':
+        settings.verify = false;
+        break;
       case '--color':
         settings.color = true;
         break;
@@ -117,6 +130,12 @@ function wholeNumber(flag: string, value: string, min: number, max: number): num
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`Invalid ${flag} "${value}". Expected a whole number from ${min} to ${max}.`);
   return n;
+}
+
+/** A ref git can take as one argument: no spaces, not an option, no `..` range. */
+function gitRef(flag: string, value: string): string {
+  if (/^[^\s-][^\s]*$/.test(value) && !value.includes('..')) return value;
+  throw new UsageError(`Invalid ${flag} "${value}". Expected a git ref (a branch, tag or commit), e.g. origin/main.`);
 }
 
 function positiveNumber(flag: string, value: string): number {

@@ -63,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
     backend: settings.backend,
     failOn: settings.failOn,
     onProgress: interactive ? showProgress : undefined,
+    base: settings.base,
+    verify: settings.verify,
   };
   const runs = [];
   for (const config of configs) runs.push(await runOneConfig(config, options));

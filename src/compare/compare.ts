@@ -18,10 +18,8 @@ export const MAX_KEY_EFFECTS = 3;
 
 export interface CompareOptions {
   ref: string;
-  /** the git work tree the head config lives in */
-  repoRoot: string;
-  /** the config's path relative to `repoRoot`, with forward slashes */
-  configRel: string;
+  /** the head config's path on disk; its git work tree supplies the base */
+  configPath: string;
   budget: FollowUpBudget;
   /**
    * Loads a config and its data the way the head was loaded (same seed, so the same sample rows),
@@ -35,7 +33,7 @@ export async function compareWithBase(head: Evidence, opts: CompareOptions): Pro
   const empty = { ref: opts.ref, changes: [], changedFiles: [], notes: [] };
   const main = head.smoke;
   if (!main || main.steps < 1) return { ...empty, status: 'unavailable', reason: 'the head\'s smoke run did not run' };
-  const read = readBaseCopy(opts.repoRoot, opts.ref, opts.configRel, opts.copyLimits);
+  const read = readBaseCopy(opts.configPath, opts.ref, opts.copyLimits);
   if (!read.ok) return { ...empty, status: read.status, reason: read.reason };
   const { copy } = read;
   try {
@@ -52,7 +50,8 @@ export async function compareWithBase(head: Evidence, opts: CompareOptions): Pro
 
 async function compareLoaded(base: Evidence, head: Evidence, main: SmokeTrace, changedFiles: string[], opts: CompareOptions): Promise<BaseComparison> {
   const relative = lossUnitsDiffer(base.config, head.config);
-  const steps = Math.min(main.steps, COMPARE_STEPS_CAP);
+  // Planned, not run: a head that diverged stopped early, and that counts as diverged at every step.
+  const steps = Math.min(main.plannedSteps, COMPARE_STEPS_CAP);
   const seeds = Array.from({ length: COMPARE_SEEDS }, (_, i) => main.seed + i);
   const extra = seeds.slice(1);
   const outcomes = await runSmokes([

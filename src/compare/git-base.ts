@@ -3,7 +3,7 @@
 // Only plumbing commands that read objects are used (rev-parse, ls-tree, cat-file, hash-object
 // --no-filters): nothing from the repository is executed, no filter driver or hook runs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { referencedFiles } from '../discover.ts';
@@ -45,14 +45,15 @@ interface TreeEntry {
 }
 
 /**
- * The base version of `configRel` (repo-relative, forward slashes) at `ref` in the repository at
- * `repoRoot`. Never throws: a missing ref or history is `unavailable`, a config absent at the ref is
+ * The base version at `ref` of the config at `configPath`, from the git work tree that holds it. Never throws: a missing ref or history is `unavailable`, a config absent at the ref is
  * `new-config`.
  */
-export function readBaseCopy(repoRoot: string, ref: string, configRel: string, limits: BaseCopyLimits = DEFAULT_BASE_COPY_LIMITS): BaseRead {
-  const git: Git = (args, input) => runGit(repoRoot, args, limits.gitTimeoutS, input);
+export function readBaseCopy(configPath: string, ref: string, limits: BaseCopyLimits = DEFAULT_BASE_COPY_LIMITS): BaseRead {
   if (!/^[^\s-][^\s]*$/.test(ref)) return { ok: false, status: 'unavailable', reason: `"${ref}" is not a git ref` };
-  if (configRel.startsWith('..') || path.isAbsolute(configRel)) return { ok: false, status: 'unavailable', reason: `${configRel} is outside the repository` };
+  const located = locateInRepository(configPath, limits.gitTimeoutS);
+  if (!located) return { ok: false, status: 'unavailable', reason: `${configPath} is not inside a git work tree` };
+  const { repoRoot, configRel } = located;
+  const git: Git = (args, input) => runGit(repoRoot, args, limits.gitTimeoutS, input);
   const commit = git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (!commit.ok) {
     return { ok: false, status: 'unavailable', reason: `the ref ${ref} is not in the local git history (on GitHub Actions, check out with \`fetch-depth: 0\`)` };
@@ -82,6 +83,22 @@ export function readBaseCopy(repoRoot: string, ref: string, configRel: string, l
   const changedFiles = entries.filter((e) => headShas.get(e.path) !== e.sha).map((e) => e.path);
   const configChanged = headShas.get(configRel) !== configEntry.sha;
   return { ok: true, copy: { root, configPath: path.join(root, ...configRel.split('/')), configChanged, changedFiles, dispose } };
+}
+
+/** The work tree's root and the config's path inside it (forward slashes). */
+function locateInRepository(configPath: string, timeoutS: number): { repoRoot: string; configRel: string } | undefined {
+  let real: string;
+  try {
+    real = realpathSync(configPath);
+  } catch {
+    return undefined;
+  }
+  const top = runGit(path.dirname(real), ['rev-parse', '--show-toplevel'], timeoutS);
+  if (!top.ok) return undefined;
+  const repoRoot = top.text.trim();
+  const configRel = path.relative(repoRoot, real).split(path.sep).join('/');
+  if (configRel.startsWith('..') || path.isAbsolute(configRel)) return undefined;
+  return { repoRoot, configRel };
 }
 
 type Git = (args: string[], input?: string) => GitResult;

@@ -64,7 +64,8 @@ export function collapseLayerChanges(changes: KeyChange[]): KeyChange[] {
 }
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(compact(value));
+  const shown = compact(value);
+  const text = typeof shown === 'string' ? shown : JSON.stringify(shown);
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 

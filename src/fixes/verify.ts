@@ -49,7 +49,8 @@ interface Candidate {
 export async function verifyFixes(evidence: Evidence, findings: readonly Finding[], budget: FollowUpBudget): Promise<Finding[]> {
   const main = evidence.smoke;
   if (!main || main.steps < 1) return [...findings];
-  const steps = Math.min(main.steps, FIX_STEPS_CAP);
+  // Planned steps: a main run that diverged stopped early and counts as diverged.
+  const steps = Math.min(main.plannedSteps, FIX_STEPS_CAP);
   const candidates = new Map<string, Candidate>();
   for (const finding of findings) {
     if (finding.severity === 'notice') continue;

@@ -72,6 +72,7 @@ export function renderJson(report: Report): string {
       name: result.name,
       findings: result.findings.map(findingJson),
       smoke: result.smoke ? toJsonValue(result.smoke) : null,
+      ...(result.comparison ? { comparison: toJsonValue(result.comparison) } : {}),
     })),
     conclusion: report.conclusion,
     counts: { ...report.counts },
@@ -145,6 +146,26 @@ const smokeSchema = z.strictObject({
   controls: boundedObject.optional(),
 });
 
+/** The base comparison (`--base`): its curves are series; the rest is small and bounded like evidence. */
+const comparisonSide = z.strictObject({ finals: series, meanFinal: seriesNumber, curve: series });
+const comparisonSchema = z.strictObject({
+  ref: oneLine(300),
+  status: z.enum(['compared', 'unchanged', 'new-config', 'unavailable']),
+  reason: text(2_000).optional(),
+  metric: z.enum(['loss', 'loss / baseline']).optional(),
+  steps: z.number().int().min(0).optional(),
+  seeds: z.array(z.number().int()).max(100).optional(),
+  base: comparisonSide.optional(),
+  head: comparisonSide.optional(),
+  difference: seriesNumber.optional(),
+  seedNoise: seriesNumber.optional(),
+  threshold: seriesNumber.optional(),
+  verdict: z.enum(['regression', 'improvement', 'unchanged', 'inconclusive']).optional(),
+  changes: z.array(z.strictObject({ key: oneLine(300), base: oneLine(300).optional(), head: oneLine(300).optional(), revertedFinal: seriesNumber.optional() })).max(1_000),
+  changedFiles: z.array(oneLine(1_000)).max(1_000),
+  notes: z.array(text(2_000)).max(100),
+});
+
 const documentSchema = z.strictObject({
   tool: z.strictObject({ name: z.literal('nn-preflight'), version: oneLine(50) }),
   results: z
@@ -154,6 +175,7 @@ const documentSchema = z.strictObject({
         name: oneLine(300),
         findings: z.array(findingSchema).max(REPORT_LIMITS.findingsPerResult),
         smoke: smokeSchema.nullable(),
+        comparison: comparisonSchema.optional(),
       }),
     )
     .max(REPORT_LIMITS.results)
@@ -216,6 +238,7 @@ export function parseReportJson(source: string): Report | { error: string } {
   const results: ConfigResult[] = doc.results.map((result) => {
     const configResult: ConfigResult = { config: result.config, name: result.name, findings: result.findings.map(toFinding) };
     if (result.smoke) configResult.smoke = result.smoke as SmokeSummary;
+    if (result.comparison) configResult.comparison = result.comparison;
     return configResult;
   });
   const report = buildReport(results, doc.fail_on, doc.tool.version);

@@ -1,0 +1,52 @@
+// The runs that follow the main smoke run, in order: confirm smoke errors on a second seed, compare
+// with the base when one is given, then prove the suggested fixes. All share one time budget.
+import { check as trainingImprovement } from '../checks/training-improvement.ts';
+import { check as trainingRegression } from '../checks/training-regression.ts';
+import { runChecks } from '../checks/run.ts';
+import type { Finding } from '../checks/types.ts';
+import type { BackendChoice } from '../engine/backend.ts';
+import type { WorkerLimits } from '../engine/worker.ts';
+import type { Evidence } from '../evidence/types.ts';
+import { verifyFixes } from '../fixes/verify.ts';
+import { compareWithBase } from './compare.ts';
+import { confirmOnSecondSeed } from './seed-confirmation.ts';
+import { budgetFrom } from './smoke-runs.ts';
+import type { BaseComparison } from './types.ts';
+
+/** Follow-up runs may take this many times the config's smoke budget in all. */
+export const FOLLOW_UP_BUDGET_FACTOR = 2;
+
+export interface FollowUpOptions {
+  /** absolute path of the head config */
+  configPath: string;
+  /** git ref to compare with; no comparison without one */
+  base?: string;
+  /** seed confirmation and fix verification (on unless switched off) */
+  verify: boolean;
+  backend: BackendChoice;
+  /** seconds of the config's own smoke budget: one follow-up run may take this long */
+  smokeSeconds: number;
+  /** seconds all follow-ups together may take */
+  totalSeconds: number;
+  workerLimits?: Partial<WorkerLimits>;
+  loadEvidence: (configPath: string, root: string) => Promise<Evidence | undefined>;
+}
+
+export interface FollowUpResult {
+  findings: Finding[];
+  comparison?: BaseComparison;
+}
+
+export async function runFollowUps(evidence: Evidence, findings: Finding[], opts: FollowUpOptions): Promise<FollowUpResult> {
+  if (!evidence.smoke) return { findings };
+  const budget = budgetFrom(opts.backend, opts.totalSeconds, opts.smokeSeconds, opts.workerLimits);
+  let current = opts.verify ? await confirmOnSecondSeed(evidence, findings, budget) : findings;
+  let comparison: BaseComparison | undefined;
+  if (opts.base) {
+    comparison = await compareWithBase(evidence, { ref: opts.base, configPath: opts.configPath, budget, loadEvidence: opts.loadEvidence });
+    evidence.comparison = comparison;
+    current = [...current, ...runChecks(evidence, [trainingImprovement, trainingRegression])];
+  }
+  if (opts.verify) current = await verifyFixes(evidence, current, budget);
+  return { findings: current, comparison };
+}
