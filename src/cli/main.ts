@@ -77,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
     for (const result of report.results) {
       if (!result.smoke) continue;
       const file = `loss-${fileSafe(result.name)}.svg`;
-      writeFileSync(path.join(settings.outDir, file), renderLossChartSvg(result.smoke, { title: result.name }));
+      const base = result.comparison?.status === 'compared' && result.comparison.base ? { label: result.comparison.ref, loss: result.comparison.base.curve } : undefined;
+      writeFileSync(path.join(settings.outDir, file), renderLossChartSvg(result.smoke, { title: result.name, base }));
       charts[result.config] = file;
     }
     writeFileSync(path.join(settings.outDir, 'report.md'), renderMarkdown(report, { charts }));

@@ -9,6 +9,7 @@ import { escapeMarkdown, markdownCode, truncate } from './escape.ts';
 import { MESSAGE_CELL_CHARS, renderEvidence } from './markdown-evidence.ts';
 import { isSafeUrl, linkTarget } from './markdown-links.ts';
 import { renderLossSection } from './markdown-loss.ts';
+import { fixCheckOf, renderComparison, renderFixCheck } from './markdown-counterfactual.ts';
 import type { ConfigResult, Report } from './types.ts';
 
 export { renderMermaidLossChart } from './mermaid.ts';
@@ -125,8 +126,11 @@ function renderResult(result: ConfigResult, options: MarkdownOptions, omission: 
     for (const finding of shown) {
       const evidence = renderEvidence(finding);
       if (evidence) parts.push(evidence);
+      const fixCheck = renderFixCheck(finding);
+      if (fixCheck) parts.push(fixCheck);
     }
   }
+  if (result.comparison) parts.push(renderComparison(result.comparison));
   if (!omission.charts && result.smoke) {
     const chart = renderLossSection(result, result.smoke, { mermaid: options.mermaid, svgPath: options.charts?.[result.config] ?? options.charts?.[result.name] });
     if (chart) parts.push(chart);
@@ -149,7 +153,7 @@ function renderFindingTable(findings: readonly Finding[], options: MarkdownOptio
       checkLink(finding, options.docsBaseUrl),
       markdownCode(findingLocation(finding)),
       `**${escapeMarkdown(finding.title, 'space')}**<br>${escapeMarkdown(truncate(finding.message, MESSAGE_CELL_CHARS))}`,
-      escapeMarkdown(truncate(finding.fix, FIX_CELL_CHARS)),
+      (fixCheckOf(finding)?.verified ? '✅ **verified** · ' : '') + escapeMarkdown(truncate(finding.fix, FIX_CELL_CHARS)),
     ];
     rows.push(`| ${cells.join(' | ')} |`);
   }

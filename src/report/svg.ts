@@ -4,12 +4,14 @@
 // on GitHub's light and dark themes. Non-finite values leave a gap and a red band.
 import { escapeXml } from './escape.ts';
 import { makeScale, type Scale } from './chart-scale.ts';
-import { downsampleIndices, formatNumber } from './numbers.ts';
+import { downsampleIndices, formatNumber, stepOfLossIndex } from './numbers.ts';
 import { trainingPoints, validationPoints } from './loss-series.ts';
 import type { SmokeSummary } from './types.ts';
 
 export interface SvgChartOptions {
   title: string;
+  /** the same config's training loss at a base ref (`--base`), drawn as a second line */
+  base?: { label: string; loss: readonly number[] };
 }
 
 interface Point {
@@ -56,6 +58,7 @@ text { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Helvetica, Ar
 .train { stroke: #2563eb; }
 .val { stroke: #ea580c; }
 .lr { stroke: #7c3aed; }
+.base { stroke: #6b7280; stroke-dasharray: 6 3; }
 .dot-train { fill: #2563eb; }
 .dot-val { fill: #ea580c; }
 .dot-lr { fill: #7c3aed; }
@@ -71,6 +74,7 @@ text { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Helvetica, Ar
   .train { stroke: #60a5fa; }
   .val { stroke: #fb923c; }
   .lr { stroke: #a78bfa; }
+  .base { stroke: #9ca3af; }
   .dot-train { fill: #60a5fa; }
   .dot-val { fill: #fb923c; }
   .dot-lr { fill: #a78bfa; }
@@ -82,7 +86,7 @@ text { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Helvetica, Ar
 `;
 
 export function renderLossChartSvg(smoke: SmokeSummary, options: SvgChartOptions): string {
-  const panels = [lossPanel(smoke)];
+  const panels = [lossPanel(smoke, options.base)];
   if (smoke.lr_range) panels.push(lrRangePanel(smoke.lr_range));
   const height = TITLE_HEIGHT + panels.length * PANEL_HEIGHT;
   const body = panels.map((panel, index) => renderPanel(panel, TITLE_HEIGHT + index * PANEL_HEIGHT)).join('\n');
@@ -97,13 +101,16 @@ export function renderLossChartSvg(smoke: SmokeSummary, options: SvgChartOptions
   ].join('\n');
 }
 
-function lossPanel(smoke: SmokeSummary): Panel {
+function lossPanel(smoke: SmokeSummary, base?: SvgChartOptions['base']): Panel {
   const toPoints = (points: { step: number; value: number }[]) => points.map((p) => ({ x: p.step, y: p.value }));
   const series: Series[] = [
     { label: 'training loss', cssClass: 'train', points: downsample(toPoints(trainingPoints(smoke))), markers: false },
   ];
   const validation = toPoints(validationPoints(smoke));
   if (validation.length > 0) series.push({ label: 'validation loss', cssClass: 'val', points: downsample(validation), markers: true });
+  if (base && base.loss.length > 0) {
+    series.push({ label: `training loss at ${base.label} (base)`, cssClass: 'base', points: downsample(base.loss.map((y, index) => ({ x: stepOfLossIndex(index), y }))), markers: false });
+  }
   return {
     title: `Smoke run (${smoke.steps} steps)`,
     xLabel: 'step',
