@@ -95,7 +95,7 @@ async function runAction(): Promise<void> {
     return;
   }
 
-  const report = merged ?? (await checkConfigs(settings, root, selection.configs));
+  const report = merged ?? (await checkConfigs(settings, root, selection.configs, context.pullRequest?.baseSha));
 
   // The findings leave the process before any request: report files, job summary, annotations.
   const reportJson = writeReportFiles(path.resolve(context.workspace, settings.reportDir), report, markdown, {
@@ -125,7 +125,12 @@ async function runAction(): Promise<void> {
   }
 }
 
-async function checkConfigs(settings: ActionSettings, root: string, configs: string[]): Promise<Report> {
+/**
+ * On a pull request each config is also trained as it is at the base commit, read with git from the
+ * checkout: that needs the history (`actions/checkout` with `fetch-depth: 0`); without it the report
+ * says the base could not be compared.
+ */
+async function checkConfigs(settings: ActionSettings, root: string, configs: string[], baseSha: string | undefined): Promise<Report> {
   const lfsPointers = lfsPointerFiles(root, configs);
   if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
   // runCheck reads config paths relative to the current folder, and findings name them that way.
@@ -139,6 +144,7 @@ async function checkConfigs(settings: ActionSettings, root: string, configs: str
     timeBudgetS: settings.timeBudgetS,
     backend: settings.backend,
     failOn: settings.failOn,
+    base: settings.smoke ? baseSha : undefined,
     onProgress: (event) => {
       if (event.phase !== 'done' && event.fraction === undefined) core.info(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
     },

@@ -5,6 +5,7 @@
 // cannot be placed never sinks the others.
 import type { Finding } from '../checks/types.ts';
 import { escapeMarkdown } from '../report/escape.ts';
+import { fixCheckLine } from '../report/markdown-counterfactual.ts';
 import { errorStatus, type GitHubClient } from './client.ts';
 import type { ChangedFile, PullRequestRef } from './changed-files.ts';
 
@@ -66,6 +67,12 @@ function fenceFor(text: string): string {
   return '`'.repeat(Math.max(3, longestRun + 1));
 }
 
+/** Whether the smoke run proved this fix, when it was run; nothing otherwise. */
+function verificationLines(finding: Finding): string[] {
+  const line = fixCheckLine(finding);
+  return line ? [line, ''] : [];
+}
+
 export function suggestionBody(finding: Finding, replacement: string, key: string): string {
   const fence = fenceFor(replacement);
   return [
@@ -73,6 +80,7 @@ export function suggestionBody(finding: Finding, replacement: string, key: strin
     '',
     escapeMarkdown(finding.message),
     '',
+    ...verificationLines(finding),
     `${fence}suggestion`,
     replacement.replace(/[\r\n]+/g, ' '),
     fence,

@@ -72,6 +72,16 @@ export function fixCheckOf(finding: Finding): FixCheckView | undefined {
   return value as FixCheckView;
 }
 
+/** One line for a review suggestion: whether the smoke run proved the fix, with its two numbers. */
+export function fixCheckLine(finding: Finding): string | undefined {
+  const fixCheck = fixCheckOf(finding);
+  if (!fixCheck) return undefined;
+  const numbers = `final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} -> ${loss(fixCheck.after)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
+  return fixCheck.verified
+    ? `✅ **Verified fix**: the smoke run with ${markdownCode(fixCheck.change)} trains clearly better (${numbers}).`
+    : `Not verified: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}).`;
+}
+
 /** A collapsed block with the before/after final loss as a two-bar chart (numbers when one side diverged). */
 export function renderFixCheck(finding: Finding): string | undefined {
   const fixCheck = fixCheckOf(finding);
