@@ -310,6 +310,14 @@ export function corpusCases(): CorpusCase[] {
       expect: [{ id: 'config-error', line: 18 }],
     },
     {
+      name: 'smoke-million-steps',
+      about: 'a million smoke steps: the run is cut at its time budget, not left to run',
+      files: { ...csv, [CONFIG]: baseConfig({ tail: ['smoke:', '  steps: 1000000'] }) },
+      config: CONFIG,
+      smoke: true,
+      expect: [{ id: 'smoke-skipped', line: true, message: /cut|budget/ }],
+    },
+    {
       name: 'misspelt-key',
       about: 'learing_rate instead of learning_rate',
       files: { ...csv, [CONFIG]: baseConfig().replace('learning_rate: 0.001', 'learing_rate: 0.001') },
