@@ -51,9 +51,14 @@ const smokeSecondsSpent = new WeakMap<CheckOptions, number>();
 
 /** The whole run: every config, then one Report. */
 export async function runCheck(opts: CheckOptions): Promise<Report> {
-  const results: ConfigResult[] = [];
-  for (const config of opts.configs) results.push(await checkOneConfig(config, opts));
-  return buildReport(results, opts.failOn, TOOL_VERSION);
+  return (await runCheckWithRuns(opts)).report;
+}
+
+/** The report plus each config's evidence and smoke trace, for renderers that draw the data (HTML, evidence charts). */
+export async function runCheckWithRuns(opts: CheckOptions): Promise<{ report: Report; runs: ConfigRun[] }> {
+  const runs: ConfigRun[] = [];
+  for (const config of opts.configs) runs.push(await runOneConfig(config, opts));
+  return { report: buildReport(runs.map((run) => run.result), opts.failOn, TOOL_VERSION), runs };
 }
 
 /** Everything about one config, kept for renderers that want more than the report (charts, HTML). */

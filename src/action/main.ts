@@ -4,7 +4,10 @@
 import * as core from '@actions/core';
 import path from 'node:path';
 import { discoverConfigs } from '../discover.ts';
-import { runCheck } from '../pipeline.ts';
+import { runCheckWithRuns, type ConfigRun } from '../pipeline.ts';
+import { evidenceCharts } from '../report/html/mermaid-evidence.ts';
+import { renderHtmlReport } from '../report/html/render.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { allFindings } from '../report/build.ts';
 import { fitToLimit, type MarkdownOptions } from '../report/markdown.ts';
 import type { Report } from '../report/types.ts';
@@ -95,7 +98,14 @@ async function runAction(): Promise<void> {
     return;
   }
 
-  const report = merged ?? (await checkConfigs(settings, root, selection.configs, context.pullRequest?.baseSha));
+  const checked = merged ? undefined : await checkConfigs(settings, root, selection.configs, context.pullRequest?.baseSha);
+  const report = merged ?? checked!.report;
+  if (checked) {
+    // The pictures need the data and the trace, which only this job has (a merge job has the JSON only).
+    markdown.evidenceCharts = Object.fromEntries(checked.runs.map((run) => [run.result.config, evidenceCharts(run.result, run.evidence, run.trace)]));
+    markdown.htmlReportUrl = context.runUrl;
+    await writeHtmlReport(path.resolve(context.workspace, settings.reportDir), report, checked.runs);
+  }
 
   // The findings leave the process before any request: report files, job summary, annotations.
   const reportJson = writeReportFiles(path.resolve(context.workspace, settings.reportDir), report, markdown, {
@@ -130,12 +140,12 @@ async function runAction(): Promise<void> {
  * checkout: that needs the history (`actions/checkout` with `fetch-depth: 0`); without it the report
  * says the base could not be compared.
  */
-async function checkConfigs(settings: ActionSettings, root: string, configs: string[], baseSha: string | undefined): Promise<Report> {
+async function checkConfigs(settings: ActionSettings, root: string, configs: string[], baseSha: string | undefined): Promise<{ report: Report; runs: ConfigRun[] }> {
   const lfsPointers = lfsPointerFiles(root, configs);
   if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
   // runCheck reads config paths relative to the current folder, and findings name them that way.
   process.chdir(root);
-  return runCheck({
+  return runCheckWithRuns({
     root,
     configs,
     smoke: settings.smoke,
@@ -149,6 +159,16 @@ async function checkConfigs(settings: ActionSettings, root: string, configs: str
       if (event.phase !== 'done' && event.fraction === undefined) core.info(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
     },
   });
+}
+
+/** report.html beside report.json, for the workflow's upload-artifact step; a drawing failure only costs the picture. */
+async function writeHtmlReport(dir: string, report: Report, runs: ConfigRun[]): Promise<void> {
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'report.html'), await renderHtmlReport(report, runs));
+  } catch (error) {
+    core.warning(`The HTML report could not be written: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function createClient(token: string): GitHubClient {

@@ -35,7 +35,7 @@ Checks neural-network training configs (*.preflight.yml) for quiet training bugs
 
 PATH                         config files, or folders searched for *.preflight.yml|yaml (default: .)
   --format text|markdown|json|sarif   output on stdout (default: text)
-  --out DIR                  also write report.md, report.json, report.sarif and loss-<name>.svg to DIR
+  --out DIR                  also write report.md, report.json, report.sarif, report.html and loss-<name>.svg to DIR
   --fail-on error|warning|notice|never   exit 1 when a finding reaches this severity (default: error)
   --no-smoke                 static checks only, no smoke training run
   --steps N                  smoke-run training steps (default: the config's smoke.steps, 200)

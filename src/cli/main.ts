@@ -11,6 +11,7 @@ import { renderMarkdown } from '../report/markdown.ts';
 import { renderJson } from '../report/json.ts';
 import { renderSarif } from '../report/sarif.ts';
 import { renderLossChartSvg } from '../report/svg.ts';
+import { renderHtmlReport } from '../report/html/render.ts';
 import { checks } from '../checks/index.ts';
 import type { Report } from '../report/types.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -81,7 +82,8 @@ async function main(argv: string[]): Promise<number> {
       writeFileSync(path.join(settings.outDir, file), renderLossChartSvg(result.smoke, { title: result.name, base }));
       charts[result.config] = file;
     }
-    writeFileSync(path.join(settings.outDir, 'report.md'), renderMarkdown(report, { charts }));
+    writeFileSync(path.join(settings.outDir, 'report.html'), await renderHtmlReport(report, runs));
+    writeFileSync(path.join(settings.outDir, 'report.md'), renderMarkdown(report, { charts, htmlReportUrl: 'report.html' }));
     writeFileSync(path.join(settings.outDir, 'report.json'), renderJson(report));
     writeFileSync(path.join(settings.outDir, 'report.sarif'), renderSarif(report, { checks: checks.map((c) => c.meta) }));
   }

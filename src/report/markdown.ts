@@ -24,6 +24,10 @@ export interface MarkdownOptions {
   mermaid?: boolean;
   maxChars?: number;
   heading?: string;
+  /** config path -> ready Mermaid blocks of the evidence its findings call for (feature scales, gradient norms) */
+  evidenceCharts?: Record<string, string[]>;
+  /** where the self-contained HTML report is (a file next to the markdown, or the run holding it as an artifact) */
+  htmlReportUrl?: string;
 }
 
 /** What a shortened rendering leaves out. */
@@ -105,6 +109,9 @@ function renderHeader(report: Report, options: MarkdownOptions): string {
   const configs = `${report.results.length} config${report.results.length === 1 ? '' : 's'}`;
   let line = `${verdict}: ${describeCounts(report.counts)} in ${configs} (fail-on: \`${report.failOn}\`).`;
   if (options.runUrl && isSafeUrl(options.runUrl)) line += ` [Workflow run](${linkTarget(options.runUrl)})`;
+  const html = options.htmlReportUrl;
+  // A plain file name (report.html beside report.md) or an http(s) link; nothing else becomes a link.
+  if (html && (/^[\w.-]+\.html$/.test(html) || isSafeUrl(html))) line += ` · [Visual report (data, curves, layers)](${linkTarget(html)})`;
   return `${heading}\n\n${line}`;
 }
 
@@ -135,6 +142,7 @@ function renderResult(result: ConfigResult, options: MarkdownOptions, omission: 
     const chart = renderLossSection(result, result.smoke, { mermaid: options.mermaid, svgPath: options.charts?.[result.config] ?? options.charts?.[result.name] });
     if (chart) parts.push(chart);
   }
+  if (!omission.charts) parts.push(...(options.evidenceCharts?.[result.config] ?? []));
   return parts.join('\n\n');
 }
 
