@@ -1,0 +1,130 @@
+// Pairs of configs in scratch git repositories, through the real pipeline with short smoke runs:
+// a clean config broken by a change is a training-regression, a broken one repaired is a
+// training-improvement, fixes are proven by a counterfactual run, and the chart shows both curves.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runOneConfig, type CheckOptions, type ConfigRun } from '../../src/pipeline.ts';
+import { buildReport } from '../../src/report/build.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { parseReportJson, renderJson } from '../../src/report/json.ts';
+import type { Finding } from '../../src/checks/types.ts';
+import { regressionConfig, scratchRepo, type ScratchRepo } from './git-repo.ts';
+
+const CASES = '/work/shared/cases';
+const rawRows = readFileSync(path.join(CASES, 'regression-raw-units/data/train.csv'), 'utf8').split('\n').slice(0, 301).join('\n') + '\n';
+const STEPS = 60;
+
+function options(repo: ScratchRepo, config: string): CheckOptions {
+  return { root: repo.root, configs: [config], smoke: true, steps: STEPS, seed: 0, timeBudgetS: 30, backend: 'auto', failOn: 'error', base: 'HEAD~1' };
+}
+
+async function runPair(baseText: string, headText: string): Promise<{ repo: ScratchRepo; run: ConfigRun }> {
+  const repo = scratchRepo();
+  repo.write({ 'data/train.csv': rawRows, 'model.preflight.yml': baseText });
+  repo.commit('base');
+  repo.write({ 'model.preflight.yml': headText });
+  repo.commit('head');
+  const config = path.join(repo.root, 'model.preflight.yml');
+  return { repo, run: await runOneConfig(config, options(repo, config)) };
+}
+
+function find(findings: Finding[], id: string): Finding | undefined {
+  return findings.find((f) => f.id === id);
+}
+
+describe('a clean config broken by the pull request', () => {
+  let pair: { repo: ScratchRepo; run: ConfigRun };
+  before(async () => {
+    pair = await runPair(regressionConfig({ optimizer: 'sgd', learningRate: 0.01 }), regressionConfig({ optimizer: 'sgd', learningRate: 3.0 }));
+  });
+  after(() => pair?.repo.dispose());
+
+  it('reports training-regression with both sides measured on three seeds', () => {
+    const { result } = pair.run;
+    const regression = find(result.findings, 'training-regression');
+    assert.ok(regression, `expected training-regression, got ${result.findings.map((f) => f.id).join(', ')}`);
+    assert.equal(regression.severity, 'warning');
+    assert.equal(find(result.findings, 'training-improvement'), undefined);
+    const comparison = result.comparison!;
+    assert.equal(comparison.status, 'compared');
+    assert.equal(comparison.verdict, 'regression');
+    assert.deepEqual(comparison.seeds, [0, 1, 2]);
+    assert.equal(comparison.base!.finals.length, 3);
+    assert.ok(comparison.base!.finals.every(Number.isFinite), `base finals ${comparison.base!.finals}`);
+    assert.ok(comparison.head!.finals.some((v) => !Number.isFinite(v)), 'the head diverges');
+  });
+
+  it('names the changed key with its base and head values, and points the finding at it', () => {
+    const { result } = pair.run;
+    const change = result.comparison!.changes.find((c) => c.key === 'training.learning_rate');
+    assert.deepEqual({ base: change?.base, head: change?.head }, { base: '0.01', head: '3' });
+    const regression = find(result.findings, 'training-regression')!;
+    assert.equal(regression.key, 'training.learning_rate');
+    assert.equal(regression.line, 16);
+    assert.match(regression.suggestion?.replacement ?? '', /learning_rate: 0\.01/);
+  });
+
+  it('proves the learning-rate fix with a counterfactual run on the same seed', () => {
+    const finding = find(pair.run.result.findings, 'learning-rate-too-high');
+    assert.ok(finding);
+    const fixCheck = finding.evidence.fix_check as { verified: boolean; before: number; after: number; change: string };
+    assert.ok(fixCheck, 'fix_check evidence');
+    assert.equal(fixCheck.before, Number.POSITIVE_INFINITY);
+    assert.ok(Number.isFinite(fixCheck.after));
+    assert.equal(fixCheck.verified, true);
+    assert.match(fixCheck.change, /^training\.learning_rate: /);
+    assert.match(finding.fix, /Verified/);
+  });
+
+  it('confirms the divergence error on a second seed', () => {
+    const finding = find(pair.run.result.findings, 'non-finite-loss');
+    assert.ok(finding);
+    assert.equal(finding.severity, 'error');
+    assert.deepEqual((finding.evidence.seed_check as { seed: number; reproduced: boolean }).reproduced, true);
+  });
+
+  it('draws the base and head curves in one Mermaid chart and keeps the comparison in the JSON report', () => {
+    const report = buildReport([pair.run.result], 'error', 'test');
+    const markdown = renderMarkdown(report, { mermaid: true });
+    const chart = markdown.split('```mermaid').find((block) => block.includes('title "Loss: pair"'));
+    assert.ok(chart, 'the loss chart');
+    const lines = chart.split('```')[0].split('\n').filter((line) => line.trim().startsWith('line ['));
+    assert.equal(lines.length, 2, 'head and base training loss');
+    assert.match(markdown, /grey: training loss at HEAD\\?~1 \(base\)/, "the caption names the base line");
+    assert.match(markdown, /Compared with base <code>HEAD\\?~1<\/code>/);
+    assert.match(markdown, /✅ \*\*verified\*\*/);
+    const reread = parseReportJson(renderJson(report));
+    assert.ok(!('error' in reread), 'error' in reread ? reread.error : '');
+    assert.equal(reread.results[0].comparison?.verdict, 'regression');
+  });
+});
+
+describe('a broken config repaired by the pull request', () => {
+  let pair: { repo: ScratchRepo; run: ConfigRun };
+  before(async () => {
+    pair = await runPair(regressionConfig({ inputs: 'none', targets: 'none' }), regressionConfig({ inputs: 'standardize', targets: 'standardize' }));
+  });
+  after(() => pair?.repo.dispose());
+
+  it('reports training-improvement, compared as a share of each trivial baseline since the targets changed', () => {
+    const { result } = pair.run;
+    const improvement = find(result.findings, 'training-improvement');
+    assert.ok(improvement, `expected training-improvement, got ${result.findings.map((f) => f.id).join(', ')}`);
+    assert.equal(improvement.severity, 'notice');
+    assert.equal(find(result.findings, 'training-regression'), undefined);
+    const comparison = result.comparison!;
+    assert.equal(comparison.metric, 'loss / baseline');
+    assert.ok(comparison.head!.meanFinal < comparison.base!.meanFinal - comparison.threshold!);
+  });
+
+  it('lists both changed keys, each with the head loss when only that key is reverted', () => {
+    const changes = pair.run.result.comparison!.changes;
+    assert.deepEqual(changes.map((c) => c.key).sort(), ['preprocessing.inputs', 'preprocessing.targets']);
+    for (const change of changes) assert.ok(Number.isFinite(change.revertedFinal), `${change.key} measured on its own`);
+    // Reverting either key alone makes the head worse again.
+    const head = pair.run.result.comparison!.head!.finals[0];
+    for (const change of changes) assert.ok(change.revertedFinal! > head, `${change.key}: ${change.revertedFinal} > ${head}`);
+  });
+});
