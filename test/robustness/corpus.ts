@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { makeZip } from '../github/zip-writer.ts';
@@ -128,6 +128,65 @@ function garbage(length: number, seed: number): Buffer {
     out[i] = state >>> 24;
   }
   return out;
+}
+
+/**
+ * An .npz whose x holds `rows` x `cols` float32 zeros and y `rows` zeros, built from one compressed
+ * megabyte repeated (each block flushed, so copies chain into a valid stream): a tiny file that inflates
+ * to hundreds of megabytes, without ever holding them in memory here.
+ */
+function npzOfZeros(rows: number, cols: number): Buffer {
+  const MB = 1024 * 1024;
+  const zero = Buffer.alloc(MB);
+  const zeroBlock = deflateRawSync(zero, { finishFlush: constants.Z_FULL_FLUSH });
+  const member = (header: Buffer, dataBytes: number) => {
+    const fullBlocks = Math.floor(dataBytes / MB);
+    const rest = zero.subarray(0, dataBytes - fullBlocks * MB);
+    const parts = [deflateRawSync(header, { finishFlush: constants.Z_FULL_FLUSH }), ...Array<Buffer>(fullBlocks).fill(zeroBlock), deflateRawSync(rest)];
+    let crc = crc32(header);
+    for (let i = 0; i < fullBlocks; i++) crc = crc32(zero, crc);
+    crc = crc32(rest, crc);
+    return { data: Buffer.concat(parts), crc, size: header.length + dataBytes };
+  };
+  const entries = [
+    { name: 'x.npy', ...member(npy('<f4', [rows, cols], Buffer.alloc(0)), rows * cols * 4) },
+    { name: 'y.npy', ...member(npy('<f4', [rows], Buffer.alloc(0)), rows * 4) },
+  ];
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = Buffer.from(entry.name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(entry.crc >>> 0, 14);
+    local.writeUInt32LE(entry.data.length, 18);
+    local.writeUInt32LE(entry.size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(entry.crc >>> 0, 16);
+    central.writeUInt32LE(entry.data.length, 20);
+    central.writeUInt32LE(entry.size, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, entry.data);
+    centrals.push(central, name);
+    offset += 30 + name.length + entry.data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
 }
 
 function imageConfig(folder: string): string {
@@ -436,6 +495,45 @@ export function corpusCases(): CorpusCase[] {
       expect: [{ id: 'smoke-skipped', message: /Backdoor/ }],
     },
     {
+      name: 'keras-billion-units',
+      about: 'a Keras file with a billion-unit Dense layer',
+      files: { ...csv, 'model.json': kerasSequential([kerasDense('dense', 1_000_000_000, 'relu', 2), kerasDense('out', 1, 'sigmoid')]), [CONFIG]: baseConfig({ model: ['  keras: model.json'] }) },
+      config: CONFIG,
+      smoke: true,
+      expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /units/ }],
+    },
+    {
+      name: 'tfjs-weight-shard-escape',
+      about: 'a TF.js weights manifest naming a shard outside the repository',
+      files: {
+        ...csv,
+        'model.json': JSON.stringify({
+          format: 'layers-model',
+          modelTopology: JSON.parse(kerasSequential([kerasDense('out', 1, 'sigmoid', 2)])),
+          weightsManifest: [{ paths: ['../outside-secret.csv'], weights: [{ name: 'out/kernel', shape: [2, 1], dtype: 'float32' }, { name: 'out/bias', shape: [1], dtype: 'float32' }] }],
+        }),
+        [CONFIG]: baseConfig({ model: ['  keras: model.json'] }),
+      },
+      config: CONFIG,
+      expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /leaves the repository/ }],
+    },
+    {
+      name: 'tfjs-weight-shard-fifo',
+      about: 'a TF.js weight shard that is a named pipe',
+      files: {
+        ...csv,
+        'model.json': JSON.stringify({
+          format: 'layers-model',
+          modelTopology: JSON.parse(kerasSequential([kerasDense('out', 1, 'sigmoid', 2)])),
+          weightsManifest: [{ paths: ['shard.bin'], weights: [{ name: 'out/kernel', shape: [2, 1], dtype: 'float32' }, { name: 'out/bias', shape: [1], dtype: 'float32' }] }],
+        }),
+        [CONFIG]: baseConfig({ model: ['  keras: model.json'] }),
+      },
+      setup: (dir) => execFileSync('mkfifo', [path.join(dir, 'shard.bin')]),
+      config: CONFIG,
+      expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /regular file/ }],
+    },
+    {
       name: 'keras-not-json',
       about: 'a model file of binary garbage',
       files: { ...csv, 'model.json': garbage(2048, 3), [CONFIG]: baseConfig({ model: ['  keras: model.json'] }) },
@@ -648,6 +746,14 @@ export function corpusCases(): CorpusCase[] {
       files: { 'data/train.npz': makeZip({ 'x.npy': npy('<f4', [4, 2], float32s([1, 2, 3, 4, 5, 6, 7, 8])) }), [CONFIG]: baseConfig({ train: 'data/train.npz' }).replace('  targets: [y]\n', '') },
       config: CONFIG,
       expect: [{ id: 'data-error', line: TRAIN_LINE, message: /\by\b/ }],
+    },
+    {
+      name: 'npz-decompression-bomb',
+      about: 'a 300 KB .npz that inflates to 320 MB: streamed, never held in memory',
+      files: { 'data/train.npz': npzOfZeros(8_000_000, 10), [CONFIG]: baseConfig({ train: 'data/train.npz' }).replace('  targets: [y]\n', '') },
+      config: CONFIG,
+      expect: [{ id: 'constant-feature', message: /8000000|8,000,000/ }],
+      forbid: ['data-error'],
     },
     {
       name: 'npz-garbage',
