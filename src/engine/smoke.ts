@@ -46,7 +46,10 @@ export async function runSmoke(evidence: Evidence, opts: SmokeOptions): Promise<
   const loss = makeLoss(config.training.loss, config.training.from_logits);
   if (loss === undefined) return skipAll(trace, `loss '${config.training.loss}' is not supported by the smoke run`, finish);
   try {
-    trace.backend = (await initBackend(opts.backend)).backend;
+    const engine = await initBackend(opts.backend);
+    trace.backend = engine.backend;
+    // Fallbacks are part of the evidence: nothing may fall back silently.
+    trace.backendNotes = engine.notes;
   } catch (error) {
     return skipAll(trace, messageOf(error), finish);
   }

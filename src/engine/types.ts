@@ -56,4 +56,6 @@ export interface SmokeTrace {
   controls: ControlRuns;
   /** what the time budget or an unsupported layer cut */
   skipped: { what: string; reason: string }[];
+  /** how the backend was chosen: fallbacks taken, SIMD, threads */
+  backendNotes?: string[];
 }

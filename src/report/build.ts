@@ -42,6 +42,7 @@ export function smokeSummary(trace: SmokeTrace): SmokeSummary {
   const { lrRange, ...otherControls } = trace.controls;
   const summary: SmokeSummary = {
     backend: trace.backend,
+    backend_notes: trace.backendNotes,
     steps: trace.steps,
     seconds: trace.seconds,
     steps_per_second: trace.stepsPerSecond,

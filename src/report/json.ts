@@ -136,6 +136,7 @@ const findingSchema = z.strictObject({
 
 const smokeSchema = z.strictObject({
   backend: oneLine(50),
+  backend_notes: z.array(oneLine(500)).max(20).optional(),
   steps: z.number().int().min(0),
   seconds: seriesNumber,
   steps_per_second: seriesNumber,

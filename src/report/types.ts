@@ -8,6 +8,8 @@ export type Conclusion = 'success' | 'failure';
 /** The part of the smoke trace that reports show (JSON `smoke`). */
 export interface SmokeSummary {
   backend: string;
+  /** how the backend was chosen (fallbacks taken, SIMD): nothing falls back silently */
+  backend_notes?: string[];
   steps: number;
   seconds: number;
   steps_per_second: number;
