@@ -22,13 +22,14 @@ function needsConfirmation(finding: Finding, evidence: Evidence): boolean {
 
 /**
  * Reruns the whole smoke run (with its controls) on seed + 1 when an error rests on it, and downgrades
- * each such error the second seed does not reproduce to a warning that says so.
+ * each such error the second seed does not reproduce to a warning that says so. `run` is the smoke
+ * runner (tests pass a stand-in).
  */
-export async function confirmOnSecondSeed(evidence: Evidence, findings: readonly Finding[], budget: FollowUpBudget): Promise<Finding[]> {
+export async function confirmOnSecondSeed(evidence: Evidence, findings: readonly Finding[], budget: FollowUpBudget, run: typeof runSmokes = runSmokes): Promise<Finding[]> {
   const main = evidence.smoke;
   if (!main || !findings.some((f) => needsConfirmation(f, evidence))) return [...findings];
   const seed = main.seed + 1;
-  const [outcome] = await runSmokes([{ evidence, seed, steps: main.plannedSteps, controls: true }], budget);
+  const [outcome] = await run([{ evidence, seed, steps: main.plannedSteps, controls: true }], budget);
   if (!outcome.ok) {
     return findings.map((f) => (needsConfirmation(f, evidence) ? { ...f, evidence: { ...f.evidence, seed_check: { seed, unconfirmed: outcome.reason } } } : f));
   }
