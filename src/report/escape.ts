@@ -72,6 +72,14 @@ export function markdownCode(text: string): string {
 }
 
 /**
+ * Text shown in a monospace `<code>` element inside a raw HTML block such as `<details><summary>`:
+ * GitHub does not read markdown there, so a backslash escape would show literally (`kernel\_initializer`).
+ */
+export function htmlCode(text: string): string {
+  return `<code>${escapeXml(text).replace(/[\n\t]/g, ' ').replace(/@/g, '@' + ZERO_WIDTH_SPACE)}</code>`;
+}
+
+/**
  * Text for a quoted Mermaid label: Mermaid strings cannot hold double quotes, and a backtick run could
  * close the surrounding code fence.
  */

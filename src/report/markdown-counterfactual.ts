@@ -2,7 +2,7 @@
 // change had to clear, the changed keys with their own effect), and each fix check's before/after.
 import type { Finding } from '../checks/types.ts';
 import type { BaseComparison } from '../compare/types.ts';
-import { escapeMarkdown, markdownCode, mermaidLabel } from './escape.ts';
+import { escapeMarkdown, htmlCode, markdownCode, mermaidLabel } from './escape.ts';
 import { formatNumber, formatPlainDecimal } from './numbers.ts';
 
 const VERDICT_LINE: Record<string, string> = {
@@ -87,7 +87,7 @@ export function renderFixCheck(finding: Finding): string | undefined {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return undefined;
   const mark = fixCheck.verified ? '✅ Verified fix' : 'Fix not verified';
-  const summary = `${mark}: ${markdownCode(finding.id)} with ${markdownCode(fixCheck.change)}`;
+  const summary = `${mark}: ${htmlCode(finding.id)} with ${htmlCode(fixCheck.change)}`;
   const numbers = `Final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} without the fix, ${loss(fixCheck.after)} with it (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
   const parts = [numbers];
   const finite = (v: number | null): v is number => typeof v === 'number' && Number.isFinite(v);

@@ -2,7 +2,7 @@
 // when they nest.
 import type { Finding } from '../checks/types.ts';
 import { findingLocation } from './describe.ts';
-import { escapeMarkdown, markdownCode, truncate } from './escape.ts';
+import { escapeMarkdown, htmlCode, truncate } from './escape.ts';
 import { formatNumber } from './numbers.ts';
 
 /** A finding's message is cut to this in the table; the evidence block then holds all of it. */
@@ -15,7 +15,7 @@ export function renderEvidence(finding: Finding): string | undefined {
   const entries = Object.entries(finding.evidence ?? {});
   const messageCut = finding.message.length > MESSAGE_CELL_CHARS;
   if (entries.length === 0 && !messageCut) return undefined;
-  const summary = `Evidence: ${markdownCode(finding.id)} at ${markdownCode(findingLocation(finding))}`;
+  const summary = `Evidence: ${htmlCode(finding.id)} at ${htmlCode(findingLocation(finding))}`;
   const body: string[] = [];
   if (messageCut) body.push(escapeMarkdown(finding.message));
   if (entries.length > 0) body.push(isFlat(entries) ? evidenceTable(entries) : evidenceJson(finding.evidence));

@@ -66,6 +66,29 @@ test('evidence sits in collapsed blocks with the measured numbers', () => {
   assert.ok(blocks.every((b) => b.includes('</details>')));
 });
 
+test('summary lines of collapsed blocks are raw HTML, so names in them carry no markdown escapes', () => {
+  // GitHub reads a line starting with <details> as an HTML block: a backslash there shows literally.
+  const fixCheck = { change: "kernel_initializer matched to each layer's activation", seed: 0, steps: 50, metric: 'loss', before: 2, after: 1, verified: true };
+  const report = buildReport(
+    [
+      {
+        config: 'configs/my_model.preflight.yml',
+        name: 'my_model',
+        findings: [finding('init-scale-mismatch', 'warning', { file: 'configs/my_model.preflight.yml', evidence: { limit: 10, fix_check: fixCheck } })],
+      },
+    ],
+    'error',
+    'test',
+  );
+  const markdown = renderMarkdown(report, { mermaid: true });
+  const summaries = markdown.split('\n').filter((line) => line.startsWith('<details><summary>'));
+  const evidence = summaries.find((line) => line.includes('Evidence'));
+  const fix = summaries.find((line) => line.includes('Verified fix'));
+  assert.ok(evidence?.includes('<code>configs/my_model.preflight.yml:12</code>'), evidence);
+  assert.ok(fix?.includes("<code>kernel_initializer matched to each layer&#39;s activation</code>"), fix);
+  assert.ok(summaries.every((line) => !line.includes('\\')), summaries.join('\n'));
+});
+
 test('a clean report renders a success verdict without a findings table', () => {
   const markdown = renderMarkdown(cleanReport(), { heading: 'Preflight' });
   assert.ok(markdown.startsWith('## Preflight'));
