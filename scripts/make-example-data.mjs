@@ -25,11 +25,11 @@ for (let i = 0; i < 600; i++) {
 }
 writeFileSync('examples/housing/data/train.csv', housing.join('\n') + '\n');
 
-// Wine quality classes 1..3 (one-based), 8 standardized-ish chemistry features.
+// Wine quality classes 0..2, 8 standardized-ish chemistry features.
 const wine = ['alcohol,acidity,sugar,ph,sulphates,density,chlorides,color,quality'];
 for (let i = 0; i < 600; i++) {
-  const quality = 1 + Math.floor(rand() * 3);
-  const f = Array.from({ length: 8 }, (_, j) => round(normal() + (j < 4 ? (quality - 2) * 0.8 : 0), 4));
+  const quality = Math.floor(rand() * 3);
+  const f = Array.from({ length: 8 }, (_, j) => round(normal() + (j < 4 ? (quality - 1) * 0.8 : 0), 4));
   wine.push([...f, quality].join(','));
 }
 writeFileSync('examples/wine/data/train.csv', wine.join('\n') + '\n');

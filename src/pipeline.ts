@@ -232,10 +232,16 @@ async function runBudgetedSmoke(
     return undefined;
   }
   evidence.smoke = outcome.trace;
-  for (const cut of outcome.trace.skipped) {
-    report({ message: `${cut.what} was cut: ${cut.reason}`, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } });
-  }
+  for (const cut of outcome.trace.skipped) report(describeSmokeCut(cut));
   return outcome.trace;
+}
+
+/** A part of the smoke run that did not happen: out of time, or a setup the engine refused to train. */
+function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
+  if (/time budget/i.test(cut.reason)) {
+    return { message: `${cut.what} was cut: ${cut.reason}.`, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } };
+  }
+  return { message: `${cut.what} did not run: ${cut.reason}.`, fix: 'Fix the findings above; the smoke run follows on the next check. The static checks still apply.', key: 'smoke', evidence: { ...cut } };
 }
 
 /** Why a smoke run cannot start, if it cannot, and the config key that the reason is about. */

@@ -22,7 +22,7 @@ test('the bundled example fails at fail-on error, passes at never, and --out wri
   assert.equal(report.conclusion, 'failure');
   assert.equal(report.results.length, 2);
   const ids = new Set(report.results.flatMap((r) => r.findings.map((f) => f.id)));
-  for (const id of ['unscaled-inputs', 'unscaled-targets', 'label-encoding-mismatch', 'learning-rate-too-high']) assert.ok(ids.has(id), `example should show ${id}`);
+  for (const id of ['unscaled-inputs', 'unscaled-targets', 'output-activation-mismatch', 'learning-rate-too-high']) assert.ok(ids.has(id), `example should show ${id}`);
   for (const file of ['report.md', 'report.json', 'report.sarif', 'report.html']) assert.ok(existsSync(path.join(out, file)), file);
   assert.match(readFileSync(path.join(out, 'report.md'), 'utf8'), /\[Visual report[^\]]*\]\(report\.html\)/);
   assert.equal(JSON.parse(readFileSync(path.join(out, 'report.sarif'), 'utf8')).version, '2.1.0');
