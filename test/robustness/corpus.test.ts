@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { corpusCases, writeCorpus, type CorpusCase } from './corpus.ts';
+import { corpusCases, OUTSIDE_MARKER, writeCorpus, type CorpusCase } from './corpus.ts';
 import { snapshotDist } from './dist-snapshot.ts';
 
 const dist = await snapshotDist();
@@ -83,6 +83,7 @@ describe('hostile inputs end in a finding', { concurrency: 2 }, () => {
       const context = `exit ${run.code}; stderr: ${run.stderr.slice(0, 2000)}`;
 
       assert.ok(run.code === 0 || run.code === 1, `exit code must be 0 or 1 (${context})`);
+      assert.equal(run.stdout.includes(OUTSIDE_MARKER) || run.stderr.includes(OUTSIDE_MARKER), false, 'nothing from outside the repository reaches the report');
       assert.ok(run.seconds < MAX_SECONDS, `took ${run.seconds}s`);
       assert.ok(run.peakRssBytes < MAX_RSS_BYTES, `peak RSS ${Math.round(run.peakRssBytes / 1024 ** 2)} MB`);
 

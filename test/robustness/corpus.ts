@@ -574,6 +574,14 @@ export function corpusCases(): CorpusCase[] {
       expect: [{ id: 'data-error', line: TRAIN_LINE, message: /symbolic link/ }],
     },
     {
+      name: 'config-symlink-out',
+      about: 'the config itself is a symlink to a file outside the repository',
+      files: { ...csv },
+      setup: (dir) => symlinkSync(path.resolve(dir, '../outside-secret.yml'), path.join(dir, CONFIG)),
+      config: CONFIG,
+      expect: [{ id: 'config-error', message: /leaves the repository|symbolic link/ }],
+    },
+    {
       name: 'data-dev-zero',
       about: 'a symlink to /dev/zero, which never ends',
       files: { [CONFIG]: baseConfig() },
@@ -824,9 +832,13 @@ export function corpusCases(): CorpusCase[] {
   return cases;
 }
 
-/** A file beside every case folder: what the escape attempts try to reach. */
+/** Text only the files outside the repository hold: it must never appear in a report. */
+export const OUTSIDE_MARKER = 'OUTSIDE_SECRET_7f3a';
+
+/** Files beside every case folder: what the escape attempts try to reach. */
 export const OUTSIDE_FILES: Record<string, string> = {
-  'outside-secret.csv': 'x1,x2,y\n42,42,1\n',
+  'outside-secret.csv': `x1,${OUTSIDE_MARKER},y\n42,42,1\n`,
+  'outside-secret.yml': `version: ${OUTSIDE_MARKER}\n${OUTSIDE_MARKER}_token: ghp_${OUTSIDE_MARKER}\n`,
   'outside-model.json': kerasSequential([kerasDense('dense', 1, 'sigmoid', 2)]),
 };
 
