@@ -1,0 +1,140 @@
+// Every Mermaid chart the PR comment can hold must parse with Mermaid's own parser: GitHub shows a
+// chart that does not parse as an error box instead of the picture. The parser needs a DOM, so it
+// runs in Debian's headless Chromium with the bundle from node_modules (no network).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { SmokeTrace } from '../../src/engine/types.ts';
+import type { Evidence } from '../../src/evidence/types.ts';
+import type { BaseComparison } from '../../src/compare/types.ts';
+import { composeCommentBody } from '../../src/github/comment-body.ts';
+import { buildReport } from '../../src/report/build.ts';
+import { evidenceCharts } from '../../src/report/html/mermaid-evidence.ts';
+import type { ConfigResult, Report } from '../../src/report/types.ts';
+import { chromiumPath, extractMermaidBlocks, launchChromium, mermaidParseError, openMermaidPage } from '../../scripts/render-comment.ts';
+import { everySeverityReport, finding, nanLossReport, smoke } from '../report/fixtures.ts';
+
+const MARKDOWN = { mermaid: true, runUrl: 'https://github.com/o/r/actions/runs/1', docsBaseUrl: 'https://github.com/o/r/blob/v1/' };
+const skip = existsSync(chromiumPath()) ? false : `no Chromium at ${chromiumPath()} (install Debian's chromium or set CHROMIUM_PATH)`;
+
+// Names a user controls end up in chart titles and axis labels.
+const HOSTILE_NAME = 'my "quoted" `model` <b>x</b> ; %% [1, 2] --> end';
+
+function comparedWithBase(loss: number[]): BaseComparison {
+  const curve = loss.map((value) => value * 1.4);
+  return {
+    ref: 'origin/main "base"',
+    status: 'compared',
+    metric: 'loss',
+    steps: loss.length,
+    seeds: [0, 1],
+    base: { finals: [1.2, 1.3], meanFinal: 1.25, curve },
+    head: { finals: [0.2, 0.25], meanFinal: 0.225, curve: loss },
+    difference: -1.025,
+    seedNoise: 0.05,
+    threshold: 0.15,
+    verdict: 'improvement',
+    changes: [],
+    changedFiles: [],
+    notes: [],
+  };
+}
+
+function fixCheck(change: string, before: number, after: number) {
+  return { change, seed: 0, steps: 100, metric: 'loss', before, after, verified: after < before / 2 };
+}
+
+/** A config with a hostile name, a base comparison, fix checks, and input-scaling and gradient findings. */
+function chartHeavyResult(): ConfigResult {
+  const summary = smoke();
+  return {
+    config: 'configs/odd name.preflight.yml',
+    name: HOSTILE_NAME,
+    smoke: summary,
+    comparison: comparedWithBase(summary.loss),
+    findings: [
+      finding('unscaled-inputs', 'warning', { evidence: { fix_check: fixCheck('preprocessing.inputs: standardize', 2.3e11, 1.1e-3) } }),
+      finding('init-scale-mismatch', 'warning', { evidence: { fix_check: fixCheck(`kernel_initializer "he_normal" for ${HOSTILE_NAME}`, 0.5, 0.49) } }),
+      finding('exploding-gradients', 'error'),
+    ],
+  };
+}
+
+// Only the fields the evidence charts read: feature stds (one zero, one huge, one tiny) and gradient norms.
+const featureEvidence = {
+  data: {
+    train: { processed: [{ name: 'sqft "area"', std: 965 }, { name: 'flag', std: 0 }, { name: 'tiny <1>', std: 1e-9 }, { name: 'z', std: 1 }] },
+    validation: { processed: [{ name: 'sqft "area"', std: 900 }, { name: 'flag', std: 0 }, { name: 'tiny <1>', std: 2e-9 }, { name: 'z', std: 1.1 }] },
+  },
+} as unknown as Evidence;
+const gradientTrace = {
+  layers: [
+    { name: 'dense_1', gradNorm: [1e6, 4e7] },
+    { name: 'dense "2"', gradNorm: [Number.NaN, Number.NaN] },
+    { name: 'dense_3', gradNorm: [3e-4, 1e-5] },
+  ],
+} as unknown as SmokeTrace;
+
+function commentBody(report: Report, charts?: Record<string, string[]>): string {
+  return composeCommentBody({
+    report,
+    marker: '<!-- nn-preflight:test -->',
+    markdown: { ...MARKDOWN, evidenceCharts: charts },
+    outsideDiff: [],
+    toRepoPath: (file) => file,
+  });
+}
+
+/** Comment bodies covering every kind of chart the markdown renderer draws. */
+function commentBodies(): { label: string; body: string }[] {
+  const heavy = chartHeavyResult();
+  const heavyReport = buildReport([heavy], 'error', 'test');
+  return [
+    { label: 'every severity with a smoke trace', body: commentBody(everySeverityReport()) },
+    { label: 'NaN loss and a learning-rate range test', body: commentBody(nanLossReport()) },
+    { label: 'base comparison, fix checks, evidence charts', body: commentBody(heavyReport, { [heavy.config]: evidenceCharts(heavy, featureEvidence, gradientTrace) }) },
+  ];
+}
+
+let browser: Browser | undefined;
+let page: Page | undefined;
+
+before(async () => {
+  if (skip) return;
+  browser = await launchChromium();
+  page = await openMermaidPage(browser);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('the fence extractor finds each mermaid block and nothing else', () => {
+  const markdown = ['```mermaid', 'pie', '  "a" : 1', '```', '', '```json', '{}', '```', '````mermaid', 'xychart-beta', '````'].join('\n');
+  assert.deepEqual(extractMermaidBlocks(markdown), ['pie\n  "a" : 1', 'xychart-beta']);
+});
+
+test('mermaid rejects a broken chart in this page, so a pass below means something', { skip, timeout: 20_000 }, async () => {
+  assert.ok(page);
+  assert.equal(await mermaidParseError(page, 'xychart-beta\n  x-axis ["a", "b"]\n  bar [1, 2]'), undefined);
+  assert.notEqual(await mermaidParseError(page, 'xychart-beta\n  x-axis ["a" "b"]\n  bar [1, 2'), undefined);
+});
+
+test('every mermaid block in the PR comment parses with mermaid itself', { skip, timeout: 20_000 }, async () => {
+  assert.ok(page);
+  const failures: string[] = [];
+  let charts = 0;
+  for (const { label, body } of commentBodies()) {
+    const blocks = extractMermaidBlocks(body);
+    assert.ok(blocks.length > 0, `${label}: the comment holds no mermaid chart`);
+    charts += blocks.length;
+    for (const block of blocks) {
+      const error = await mermaidParseError(page, block);
+      if (error) failures.push(`${label}:\n${block}\n-> ${error}`);
+    }
+  }
+  // Loss charts (3), base overlay, two fix-check bars, feature scales and gradient norms at least.
+  assert.ok(charts >= 6, `only ${charts} charts were checked`);
+  assert.deepEqual(failures, []);
+});
