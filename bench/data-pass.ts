@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadSplit } from '../src/data/load.ts';
 import { mulberry32 } from '../src/data/reservoir.ts';
 import { DEFAULT_DATA_LIMITS } from '../src/data/types.ts';
+import { findPython } from './python.ts';
 
 const FEATURE_COLUMNS = 10;
 const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
@@ -99,10 +100,21 @@ print(time.perf_counter() - t, time.process_time() - c, resource.getrusage(resou
 
 /** The reference the issue names: pandas read_csv + describe on the same file (skipped when pandas is missing). */
 function pandasPass(file: string, megabytes: number): DataPassMeasure['pandas'] | undefined {
-  const run = spawnSync('python3', ['-c', PANDAS_SCRIPT, file], { encoding: 'utf8' });
+  const python = findPython('pandas');
+  if (!python) return undefined;
+  const run = spawnSync(python, ['-c', PANDAS_SCRIPT, file], { encoding: 'utf8' });
   if (run.status !== 0) return undefined;
   const [wall, cpu, rss] = run.stdout.trim().split(/\s+/).map(Number);
   return { mbPerS: megabytes / wall, cpuMbPerS: megabytes / cpu, peakRssMb: rss };
+}
+
+/** One pass in a fresh process, so that its peak RSS is the pass's own and not the caller's. */
+export function measureDataPassInChild(mb: number, comparePandas: boolean): DataPassMeasure {
+  const args = [...process.execArgv, fileURLToPath(import.meta.url), '--mb', String(mb), '--json', ...(comparePandas ? ['--pandas'] : [])];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30 * 60 * 1000 });
+  const line = run.stdout?.split('\n').find((l) => l.startsWith('{'));
+  if (run.status !== 0 || !line) throw new Error(`data pass over ${mb} MB failed: ${run.stderr?.trim().split('\n').slice(-2).join(' ')}`);
+  return JSON.parse(line) as DataPassMeasure;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -114,6 +126,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.exit(0);
   }
   const m = await measureDataPass(mb, { comparePandas: process.argv.includes('--pandas') });
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(m));
+    process.exit(0);
+  }
   console.log(
     `data pass over a ${mb} MB numeric CSV: ${m.mbPerS.toFixed(1)} MB/s wall, ${m.cpuMbPerS.toFixed(1)} MB/s of CPU time, ` +
       `peak RSS ${m.peakRssMb.toFixed(0)} MB (${m.rssBeforePassMb.toFixed(0)} MB before the pass)`,
