@@ -136,11 +136,11 @@ body { margin: 0; padding: 16px; background: #fff; color: #1f2328;
 .markdown-body .alert { padding: 8px 16px; border-left: .25em solid; }
 .markdown-body .alert > :last-child { margin-bottom: 0; }
 .markdown-body .alert-title { font-weight: 500; margin-bottom: 4px; }
-.alert-note { border-color: #0969da; } .alert-note .alert-title { color: #0969da; }
-.alert-tip { border-color: #1a7f37; } .alert-tip .alert-title { color: #1a7f37; }
-.alert-important { border-color: #8250df; } .alert-important .alert-title { color: #8250df; }
-.alert-warning { border-color: #9a6700; } .alert-warning .alert-title { color: #9a6700; }
-.alert-caution { border-color: #d1242f; } .alert-caution .alert-title { color: #d1242f; }
+.markdown-body .alert-note { border-color: #0969da; } .markdown-body .alert-note .alert-title { color: #0969da; }
+.markdown-body .alert-tip { border-color: #1a7f37; } .markdown-body .alert-tip .alert-title { color: #1a7f37; }
+.markdown-body .alert-important { border-color: #8250df; } .markdown-body .alert-important .alert-title { color: #8250df; }
+.markdown-body .alert-warning { border-color: #9a6700; } .markdown-body .alert-warning .alert-title { color: #9a6700; }
+.markdown-body .alert-caution { border-color: #d1242f; } .markdown-body .alert-caution .alert-title { color: #d1242f; }
 .markdown-body .mermaid-chart { text-align: center; margin: 0 0 16px; }
 `;
 
@@ -271,7 +271,7 @@ function cutHeight(maxHeight: number): number {
 async function screenshot(html: string, out: string, maxHeight: number): Promise<void> {
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ viewport: { width: PAGE_WIDTH, height: 900 }, offline: true });
+    const context = await browser.newContext({ viewport: { width: PAGE_WIDTH, height: 200 }, offline: true });
     const page = await context.newPage();
     await page.setContent(html, { waitUntil: 'load' });
     const outcome = await page.waitForFunction(() => (window as unknown as { mermaidDone?: Promise<string> }).mermaidDone, undefined, {
