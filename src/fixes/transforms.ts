@@ -109,13 +109,15 @@ function dropConstantFeatures(evidence: Evidence, finding: Finding): FixVariant 
   return { change: `drop the constant feature${names.length === 1 ? '' : 's'} ${names.join(', ')} from data.features`, config, splits: { train, validation } };
 }
 
-function hiddenActivation(evidence: Evidence, finding: Finding): FixVariant | undefined {
-  const name = finding.evidence.layer;
+/** ReLU on every linear hidden layer at once: the check reports each one, and one run proves them all. */
+function hiddenActivation(evidence: Evidence): FixVariant | undefined {
+  const hidden = evidence.model.layers.filter((s) => s.index < evidence.model.finalLayerIndex && WEIGHTED.has(s.layer.type) && s.activation === 'linear');
+  if (hidden.length === 0) return undefined;
   const config = copyConfig(evidence.config);
-  const layer = config.model.layers.find((l) => l.name === name);
-  if (!layer || (layer.activation ?? 'linear') !== 'linear') return undefined;
-  layer.activation = 'relu';
-  return { change: `${layer.keyPath ?? layer.name}.activation: relu`, config };
+  const names = new Set(hidden.map((s) => s.layer.name));
+  const changed = config.model.layers.filter((layer) => names.has(layer.name));
+  for (const layer of changed) layer.activation = 'relu';
+  return { change: changed.length === 1 ? `${changed[0].keyPath ?? changed[0].name}.activation: relu` : `activation: relu on the ${changed.length} linear hidden layers`, config };
 }
 
 /** Check id -> the config change its fix describes. */

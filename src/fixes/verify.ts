@@ -2,6 +2,7 @@
 // fix is "verified" only when its final loss is finite and at most half the original's.
 import type { Finding } from '../checks/types.ts';
 import type { Evidence } from '../evidence/types.ts';
+import type { SmokeTrace } from '../engine/types.ts';
 import { fmt } from '../checks/shared.ts';
 import { lossUnitsDiffer, metricFinal } from '../compare/finals.ts';
 import { runSmokes, type FollowUpBudget } from '../compare/smoke-runs.ts';
@@ -33,6 +34,16 @@ export interface FixCheck {
   verified: boolean;
   /** training loss per step (downsampled), in the metric's units */
   curve: { steps: number[]; before: number[]; after: number[] };
+  /** when this fix alone was not verified: every suggested fix applied together */
+  combined?: CombinedFixCheck;
+}
+
+export interface CombinedFixCheck {
+  changes: string[];
+  metric: 'loss' | 'loss / baseline';
+  before: number;
+  after: number;
+  verified: boolean;
 }
 
 interface Candidate {
@@ -72,29 +83,70 @@ export async function verifyFixes(evidence: Evidence, findings: readonly Finding
   const checked = new Map<Finding, FixCheck>();
   list.forEach((candidate, i) => {
     const outcome = outcomes[i];
-    if (!outcome.ok) return;
-    const relative = lossUnitsDiffer(evidence.config, candidate.variant.config);
-    const before = metricFinal(main, steps, relative);
-    const after = metricFinal(outcome.trace, steps, relative);
-    if (before === undefined || after === undefined) return;
-    const verified = Number.isFinite(after) && (!Number.isFinite(before) || after <= before * VERIFIED_MAX_RATIO);
-    const scale = (baseline: number) => (relative ? 1 / baseline : 1);
-    const fixCheck: FixCheck = {
-      change: candidate.variant.change,
-      seed: main.seed,
-      steps,
-      metric: relative ? 'loss / baseline' : 'loss',
-      before,
-      after,
-      verified,
-      curve: curvePair(main.loss.slice(0, steps), outcome.trace.loss.slice(0, steps), scale(main.controls.baseline.loss), scale(outcome.trace.controls.baseline.loss)),
-    };
-    for (const finding of candidate.findings) checked.set(finding, fixCheck);
+    const fixCheck = outcome.ok ? measure(evidence, candidate.variant, outcome.trace, steps) : undefined;
+    if (fixCheck) for (const finding of candidate.findings) checked.set(finding, fixCheck);
   });
+  // Fixes for setups broken in several ways often help only together (raw inputs and raw targets).
+  const unproven = list.filter((c) => !checked.get(c.findings[0])?.verified);
+  if (list.length >= 2 && unproven.length > 0) {
+    const combined = await runCombined(evidence, list, steps, budget);
+    if (combined) {
+      for (const candidate of unproven) {
+        for (const finding of candidate.findings) {
+          const solo = checked.get(finding);
+          if (solo) checked.set(finding, { ...solo, combined });
+        }
+      }
+    }
+  }
   return findings.map((finding) => {
     const fixCheck = checked.get(finding);
     return fixCheck ? withFixCheck(finding, fixCheck) : finding;
   });
+}
+
+/** Before and after of one variant, in the loss's own units or, when those change, as a share of each baseline. */
+function measure(evidence: Evidence, variant: FixVariant, trace: SmokeTrace, steps: number): FixCheck | undefined {
+  const main = evidence.smoke!;
+  const relative = lossUnitsDiffer(evidence.config, variant.config);
+  const before = metricFinal(main, steps, relative);
+  const after = metricFinal(trace, steps, relative);
+  if (before === undefined || after === undefined) return undefined;
+  const scale = (baseline: number) => (relative ? 1 / baseline : 1);
+  return {
+    change: variant.change,
+    seed: main.seed,
+    steps,
+    metric: relative ? 'loss / baseline' : 'loss',
+    before,
+    after,
+    verified: isVerified(before, after),
+    curve: curvePair(main.loss.slice(0, steps), trace.loss.slice(0, steps), scale(main.controls.baseline.loss), scale(trace.controls.baseline.loss)),
+  };
+}
+
+function isVerified(before: number, after: number): boolean {
+  return Number.isFinite(after) && (!Number.isFinite(before) || after <= before * VERIFIED_MAX_RATIO);
+}
+
+/** Every fix applied one after another, as one variant; undefined when fewer than two apply or the run fails. */
+async function runCombined(evidence: Evidence, list: Candidate[], steps: number, budget: FollowUpBudget): Promise<CombinedFixCheck | undefined> {
+  let current = evidence;
+  let config = evidence.config;
+  const changes: string[] = [];
+  for (const candidate of list) {
+    const variant = fixVariantFor(current, candidate.findings[0]);
+    const next = variant && variantEvidence(current, variant.config, variant.splits);
+    if (!variant || !next) continue;
+    current = next;
+    config = variant.config;
+    changes.push(variant.change);
+  }
+  if (changes.length < 2) return undefined;
+  const [outcome] = await runSmokes([{ evidence: current, seed: evidence.smoke!.seed, steps }], budget);
+  const measured = outcome.ok ? measure(evidence, { change: changes.join(' + '), config }, outcome.trace, steps) : undefined;
+  if (!measured) return undefined;
+  return { changes, metric: measured.metric, before: measured.before, after: measured.after, verified: measured.verified };
 }
 
 function withFixCheck(finding: Finding, fixCheck: FixCheck): Finding {
@@ -105,9 +157,14 @@ function withFixCheck(finding: Finding, fixCheck: FixCheck): Finding {
 export function describeFixCheck(fixCheck: FixCheck): string {
   const value = (n: number) => (Number.isFinite(n) ? fmt(n) : 'diverged');
   const numbers = `final ${fixCheck.metric} ${value(fixCheck.before)} -> ${value(fixCheck.after)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
-  return fixCheck.verified
-    ? `Verified: with ${fixCheck.change} the smoke run trains better, ${numbers}.`
-    : `Not verified: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers}.`;
+  if (fixCheck.verified) return `Verified: with ${fixCheck.change} the smoke run trains better, ${numbers}.`;
+  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers}.`;
+  const combined = fixCheck.combined;
+  if (!combined) return alone;
+  const together = `final ${combined.metric} ${value(combined.before)} -> ${value(combined.after)}`;
+  return combined.verified
+    ? `${alone} Verified together with the other fixes (${combined.changes.join(' + ')}): ${together}.`
+    : `${alone} Not verified together with the other fixes either (${combined.changes.join(' + ')}): ${together}.`;
 }
 
 function curvePair(before: number[], after: number[], beforeScale: number, afterScale: number): FixCheck['curve'] {

@@ -6,7 +6,7 @@ import { allFindings } from '../report/build.ts';
 import { reachesFailOn } from '../report/conclusion.ts';
 import { escapeMarkdown, markdownCode } from '../report/escape.ts';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.ts';
-import { fixCheckOf } from '../report/markdown-counterfactual.ts';
+import { fixProofOf } from '../report/markdown-counterfactual.ts';
 import type { Report } from '../report/types.ts';
 import { MAX_COMMENT_CHARS } from './sticky-comment.ts';
 
@@ -78,7 +78,7 @@ export function renderOutsideDiffSuggestions(findings: readonly Finding[], toRep
     const replacement = suggestion.replacement.replace(/[\r\n]+/g, ' ');
     const fence = fenceFor(replacement);
     const block = [
-      `- ${markdownCode(toRepoPath(finding.file))} line ${suggestion.line} (${escapeMarkdown(finding.title, 'space')}${fixCheckOf(finding)?.verified ? ', ✅ verified by a smoke run' : ''}):`,
+      `- ${markdownCode(toRepoPath(finding.file))} line ${suggestion.line} (${escapeMarkdown(finding.title, 'space')}${fixProofOf(finding) === 'verified' ? ', ✅ verified by a smoke run' : fixProofOf(finding) === 'verified-together' ? ', ✅ verified by a smoke run with the other fixes' : ''}):`,
       `  ${fence}yaml`,
       `  ${replacement}`,
       `  ${fence}`,

@@ -64,6 +64,25 @@ interface FixCheckView {
   metric: string;
   seed: number;
   steps: number;
+  combined?: { changes: string[]; metric: string; before: number | null; after: number | null; verified: boolean };
+}
+
+/** How far a finding's fix was proven: alone, only together with the other suggested fixes, or not. */
+export type FixProof = 'verified' | 'verified-together' | 'not-verified';
+
+export function fixProofOf(finding: Finding): FixProof | undefined {
+  const fixCheck = fixCheckOf(finding);
+  if (!fixCheck) return undefined;
+  if (fixCheck.verified) return 'verified';
+  return fixCheck.combined?.verified === true ? 'verified-together' : 'not-verified';
+}
+
+/** The marker in the findings table's fix cell. */
+export function fixProofMark(finding: Finding): string {
+  const proof = fixProofOf(finding);
+  if (proof === 'verified') return '✅ **verified** · ';
+  if (proof === 'verified-together') return '✅ **verified with the other fixes** · ';
+  return '';
 }
 
 export function fixCheckOf(finding: Finding): FixCheckView | undefined {
@@ -77,19 +96,26 @@ export function fixCheckLine(finding: Finding): string | undefined {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return undefined;
   const numbers = `final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} -> ${loss(fixCheck.after)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
-  return fixCheck.verified
-    ? `✅ **Verified fix**: the smoke run with ${markdownCode(fixCheck.change)} trains clearly better (${numbers}).`
-    : `Not verified: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}).`;
+  if (fixCheck.verified) return `✅ **Verified fix**: the smoke run with ${markdownCode(fixCheck.change)} trains clearly better (${numbers}).`;
+  const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}).`;
+  const combined = fixCheck.combined;
+  if (!combined?.verified) return alone;
+  return `✅ **Verified together with the other suggested fixes** (${combined.changes.map(markdownCode).join(' + ')}: final ${escapeMarkdown(combined.metric, 'space')} ${loss(combined.before)} -> ${loss(combined.after)}). ${alone}`;
 }
 
 /** A collapsed block with the before/after final loss as a two-bar chart (numbers when one side diverged). */
 export function renderFixCheck(finding: Finding): string | undefined {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return undefined;
-  const mark = fixCheck.verified ? '✅ Verified fix' : 'Fix not verified';
+  const proof = fixProofOf(finding);
+  const mark = proof === 'verified' ? '✅ Verified fix' : proof === 'verified-together' ? '✅ Verified with the other fixes' : 'Fix not verified';
   const summary = `${mark}: ${htmlCode(finding.id)} with ${htmlCode(fixCheck.change)}`;
   const numbers = `Final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} without the fix, ${loss(fixCheck.after)} with it (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
   const parts = [numbers];
+  if (fixCheck.combined) {
+    const c = fixCheck.combined;
+    parts.push(`All suggested fixes together (${c.changes.map(markdownCode).join(' + ')}): final ${escapeMarkdown(c.metric, 'space')} ${loss(c.before)} -> ${loss(c.after)}, ${c.verified ? 'verified' : 'not verified'}.`);
+  }
   const finite = (v: number | null): v is number => typeof v === 'number' && Number.isFinite(v);
   if (finite(fixCheck.before) && finite(fixCheck.after)) {
     parts.push([

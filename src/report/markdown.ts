@@ -9,7 +9,7 @@ import { escapeMarkdown, markdownCode, truncate } from './escape.ts';
 import { MESSAGE_CELL_CHARS, renderEvidence } from './markdown-evidence.ts';
 import { isSafeUrl, linkTarget } from './markdown-links.ts';
 import { renderLossSection } from './markdown-loss.ts';
-import { fixCheckOf, renderComparison, renderFixCheck } from './markdown-counterfactual.ts';
+import { fixProofMark, renderComparison, renderFixCheck } from './markdown-counterfactual.ts';
 import type { ConfigResult, Report } from './types.ts';
 
 export { renderMermaidLossChart } from './mermaid.ts';
@@ -161,7 +161,7 @@ function renderFindingTable(findings: readonly Finding[], options: MarkdownOptio
       checkLink(finding, options.docsBaseUrl),
       markdownCode(findingLocation(finding)),
       `**${escapeMarkdown(finding.title, 'space')}**<br>${escapeMarkdown(truncate(finding.message, MESSAGE_CELL_CHARS))}`,
-      (fixCheckOf(finding)?.verified ? '✅ **verified** · ' : '') + escapeMarkdown(truncate(finding.fix, FIX_CELL_CHARS)),
+      fixProofMark(finding) + escapeMarkdown(truncate(finding.fix, FIX_CELL_CHARS)),
     ];
     rows.push(`| ${cells.join(' | ')} |`);
   }
