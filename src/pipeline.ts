@@ -17,7 +17,7 @@ import { buildReport, smokeSummary } from './report/build.ts';
 import type { ConfigResult, FailOn, Report } from './report/types.ts';
 import { TOOL_VERSION } from './version.ts';
 import { DEFAULT_LIMITS, modelLimitProblems, smokeSecondsFor, type Limits } from './limits.ts';
-import { FOLLOW_UP_BUDGET_FACTOR, runFollowUps, type FollowUpResult } from './compare/follow-ups.ts';
+import { runFollowUps, type FollowUpResult } from './compare/follow-ups.ts';
 
 export interface ProgressEvent {
   phase: 'config' | 'data' | 'smoke' | 'checks' | 'done';
@@ -147,18 +147,21 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   const evidence = buildEvidence({ configFile: displayPath, source, config, model, train: trainSplit, validation: validationSplit });
 
   let trace: SmokeTrace | undefined;
+  let mainSmokeSeconds = 0;
   if (opts.smoke) {
     const blocker = smokeBlocker(evidence, findings);
     if (blocker) {
       findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `The smoke run did not start: ${blocker.reason}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: blocker.key }));
     } else {
+      const smokeStarted = performance.now();
       trace = await runBudgetedSmoke(evidence, opts, limits, (draft) => findings.push(pipelineFinding('smoke-skipped', displayPath, source, draft)), () => progress('smoke'));
+      mainSmokeSeconds = (performance.now() - smokeStarted) / 1000;
     }
   }
 
   progress('checks');
   findings.push(...runChecks(evidence));
-  const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, opts, limits) : { findings };
+  const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, opts, limits, mainSmokeSeconds) : { findings };
   progress('done');
   const result: ConfigResult = { config: displayPath, name: config.name, findings: sortFindings(followUps.findings), smoke: trace ? smokeSummary(trace) : undefined };
   if (followUps.comparison) result.comparison = followUps.comparison;
@@ -166,15 +169,16 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
 }
 
 /**
- * Second-seed confirmation, the base comparison and fix verification, within twice the config's
- * smoke budget and what the whole run has left; their seconds count against the run like the main run's.
+ * Second-seed confirmation, the base comparison and fix verification, within what the main run left of
+ * the config's smoke budget (one budget covers the whole smoke part of a config, so a pull request waits
+ * a known time) and what the whole run has left; their seconds count against the run like the main run's.
  */
-async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], configPath: string, opts: CheckOptions, limits: Limits): Promise<FollowUpResult> {
+async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], configPath: string, opts: CheckOptions, limits: Limits, mainSmokeSeconds: number): Promise<FollowUpResult> {
   const verify = opts.verify !== false;
   if (!verify && !opts.base) return { findings };
   const spent = smokeSecondsSpent.get(opts) ?? 0;
   const smokeSeconds = Math.min(opts.timeBudgetS ?? evidence.config.smoke.time_budget_s, limits.smoke.maxSecondsPerConfig);
-  const totalSeconds = Math.min(FOLLOW_UP_BUDGET_FACTOR * smokeSeconds, limits.smoke.maxSecondsPerRun - spent);
+  const totalSeconds = Math.min(smokeSeconds - mainSmokeSeconds, limits.smoke.maxSecondsPerRun - spent);
   if (totalSeconds <= 0) return { findings };
   const started = performance.now();
   const seed = evidence.smoke?.seed;

@@ -40,7 +40,7 @@ PATH                         config files, or folders searched for *.preflight.y
   --no-smoke                 static checks only, no smoke training run
   --steps N                  smoke-run training steps (default: the config's smoke.steps, 200)
   --seed N                   smoke-run seed (default: the config's smoke.seed, 0)
-  --time-budget S            smoke-run seconds per config (default: the config's smoke.time_budget_s, 60)
+  --time-budget S            smoke-run seconds per config (default: the config's smoke.time_budget_s, 20)
   --backend auto|node|wasm|cpu   TensorFlow.js backend (default: auto = node if installed, else wasm, else cpu)
   --root DIR                 repository root; nothing outside it is read (default: the git root, else .)
   --base REF                 also train each config as it is at git ref REF (same sample and seeds) and

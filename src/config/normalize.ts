@@ -10,7 +10,8 @@ import type { DataSource, InputPreprocessing, LayerSpec, LayerType, ModelSpec, O
 
 export const DEFAULT_BATCH_SIZE = 32;
 export const DEFAULT_SAMPLE_ROWS = 10_000;
-export const DEFAULT_SMOKE = { steps: 200, seed: 0, time_budget_s: 60 } as const;
+// 20 s covers a config's whole smoke part (main run, controls, confirmations, fix checks): a PR waits a known time.
+export const DEFAULT_SMOKE = { steps: 200, seed: 0, time_budget_s: 20 } as const;
 const DEFAULT_OPTIMIZER: OptimizerName = 'adam';
 /** Keras losses that take a `from_logits` argument. */
 const CROSSENTROPY_LOSSES = new Set(['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy']);

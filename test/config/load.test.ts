@@ -83,7 +83,7 @@ describe('loadConfig: normalization and defaults', () => {
     assert.equal(config.training.learning_rate_explicit, false);
     assert.equal(config.training.batch_size, 32);
     assert.equal(config.training.from_logits, false);
-    assert.deepEqual(config.smoke, { steps: 200, seed: 0, time_budget_s: 60 });
+    assert.deepEqual(config.smoke, { steps: 200, seed: 0, time_budget_s: 20 });
     assert.deepEqual(config.checks, {});
     const [first, second] = config.model.layers;
     assert.deepEqual(first, {
