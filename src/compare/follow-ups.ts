@@ -1,5 +1,6 @@
-// The runs that follow the main smoke run, in order: confirm smoke errors on a second seed, compare
-// with the base when one is given, then prove the suggested fixes. All share one time budget.
+// The runs that follow the main smoke run, in order of importance: confirm smoke errors on a second
+// seed, compare with the base when one is given, then prove the suggested fixes. All share what the
+// main run left of the config's smoke budget; what does not fit is reported as not run.
 import { check as trainingImprovement } from '../checks/training-improvement.ts';
 import { check as trainingRegression } from '../checks/training-regression.ts';
 import { runChecks } from '../checks/run.ts';
@@ -12,9 +13,6 @@ import { compareWithBase } from './compare.ts';
 import { confirmOnSecondSeed } from './seed-confirmation.ts';
 import { budgetFrom } from './smoke-runs.ts';
 import type { BaseComparison } from './types.ts';
-
-/** Follow-up runs may take this many times the config's smoke budget in all. */
-export const FOLLOW_UP_BUDGET_FACTOR = 2;
 
 export interface FollowUpOptions {
   /** absolute path of the head config */

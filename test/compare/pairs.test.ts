@@ -17,7 +17,7 @@ const rawRows = readFileSync(path.join(CASES, 'regression-raw-units/data/train.c
 const STEPS = 60;
 
 function options(repo: ScratchRepo, config: string): CheckOptions {
-  return { root: repo.root, configs: [config], smoke: true, steps: STEPS, seed: 0, timeBudgetS: 30, backend: 'auto', failOn: 'error', base: 'HEAD~1' };
+  return { root: repo.root, configs: [config], smoke: true, steps: STEPS, seed: 0, timeBudgetS: 150, backend: 'auto', failOn: 'error', base: 'HEAD~1' };
 }
 
 async function runPair(baseText: string, headText: string): Promise<{ repo: ScratchRepo; run: ConfigRun }> {

@@ -16,11 +16,11 @@ async function verifiedCase(name: string): Promise<{ original: Finding[]; verifi
   const config = `${CASES}/${name}/preflight.yml`;
   const run = await runOneConfig(config, { root: CASES, configs: [config], smoke: false, seed: 0, backend: 'auto', failOn: 'error' });
   const evidence = run.evidence!;
-  const main = await runSmokeInWorker(evidence, { backend: 'auto', seed: 0, steps: STEPS, controls: false, timeBudgetS: 30 });
+  const main = await runSmokeInWorker(evidence, { backend: 'auto', seed: 0, steps: STEPS, controls: false, timeBudgetS: 90 });
   assert.ok(main.ok, main.ok ? '' : main.reason);
   evidence.smoke = main.trace;
   const original = runChecks(evidence);
-  return { original, verified: await verifyFixes(evidence, original, budgetFrom('auto', 120, 30)) };
+  return { original, verified: await verifyFixes(evidence, original, budgetFrom('auto', 300, 90)) };
 }
 
 const fixCheckOf = (findings: Finding[], id: string) => findings.find((f) => f.id === id)?.evidence.fix_check as FixCheck | undefined;
