@@ -3,6 +3,7 @@ import type { Check, FindingDraft } from './types.ts';
 import { docsPath, fmt, isAdaptiveOptimizer } from './shared.ts';
 import { finalLoss, medianUpdateRatio, startLoss } from './smoke-stats.ts';
 import { replaceValue } from './locate.ts';
+import { MAX_ADAPTIVE_LR, MAX_SGD_LR } from './learning-rate-too-high.ts';
 
 export const MIN_ADAPTIVE_LR = 1e-6;
 export const MIN_SGD_LR = 1e-5;
@@ -26,11 +27,14 @@ export const check: Check = {
     const start = smoke ? startLoss(smoke) : Number.NaN;
     const end = smoke ? finalLoss(smoke.loss) : Number.NaN;
     const barelyMoved = Number.isFinite(start) && Number.isFinite(end) && start > 0 && end >= BARELY_MOVED * start;
-    const tinyUpdates = barelyMoved && Number.isFinite(ratio) && ratio < MIN_UPDATE_RATIO;
+    // Zero updates mean zero gradients (dead units, a one-unit softmax): no learning rate moves those, vanishing-gradients names them.
+    const tinyUpdates = barelyMoved && Number.isFinite(ratio) && ratio > 0 && ratio < MIN_UPDATE_RATIO;
     const range = smoke?.controls.lrRange;
     // Range tests suggest aggressive rates; a run that already halved its loss is learning fine at the configured one.
     const progressing = Number.isFinite(start) && Number.isFinite(end) && start > 0 && end <= SLOW_PROGRESS * start;
-    const rangeSaysHigher = range !== undefined && Number.isFinite(range.suggestedLr) && range.suggestedLr >= RANGE_TEST_FACTOR * lr && !progressing;
+    // A suggestion above the rate learning-rate-too-high flags would only trade one warning for the other.
+    const highestSane = adaptive ? MAX_ADAPTIVE_LR : MAX_SGD_LR;
+    const rangeSaysHigher = range !== undefined && Number.isFinite(range.suggestedLr) && range.suggestedLr >= RANGE_TEST_FACTOR * lr && range.suggestedLr <= highestSane && !progressing;
     if (!staticLow && !tinyUpdates && !rangeSaysHigher) return [];
     const suggested = rangeSaysHigher ? range!.suggestedLr : adaptive ? 0.001 : 0.01;
     const reasons: string[] = [];

@@ -61,6 +61,13 @@ runTable(learningRateTooLow, {
       name: 'range test prefers 90x higher but the loss already fell by 80%',
       setup: { learningRate: 0.001, smoke: { controls: { lrRange: { lrs: [1e-4, 1e-1], losses: [1, 0.2], bestLr: 0.3, suggestedLr: 0.09 }, baseline: { kind: 'mean', loss: 1 } } } },
     },
+    // Measured on the labelled cases (docs/thresholds.md): a one-unit softmax gives exactly zero updates.
+    { name: 'zero updates are no gradient, not a low rate', setup: { learningRate: 0.001, smoke: { loss: Array(100).fill(1), initialLoss: 1, ...updates(0) } } },
+    // multiclass-bottleneck: adam 0.001, loss at 87% of its start, the range test suggests 0.31 (above adam's 0.1 limit).
+    {
+      name: 'a range-test rate that learning-rate-too-high would flag',
+      setup: { learningRate: 0.001, smoke: { loss: Array.from({ length: 100 }, (_, i) => 1 - 0.13 * (i / 99)), controls: { lrRange: { lrs: [1e-4, 1], losses: [1, 0.5], bestLr: 1, suggestedLr: 0.31 }, baseline: { kind: 'mean', loss: 1 } } } },
+    },
   ],
   invalid: [
     { name: 'adam 1e-8', setup: { learningRate: 1e-8 }, expect: { key: 'training.learning_rate', evidence: { learningRate: 1e-8, limit: 1e-6, suggested: 0.001 }, suggestion: 'learning_rate: 0.001' } },
