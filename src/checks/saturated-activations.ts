@@ -1,8 +1,19 @@
 import type { Evidence } from '../evidence/types.ts';
+import type { LayerProbe } from '../engine/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { fmt, probeKey, smokeMeta } from './shared.ts';
 
 export const MAX_SATURATED_FRACTION = 0.5;
+
+/**
+ * A sigmoid output under binary crossentropy passes the gradient p - y to its pre-activation: the loss
+ * cancels the flat slope, so a saturated output unit is a confident prediction, not a stuck one
+ * (measured: binary-imbalanced's output sits beyond -5 on its rare-positive data and trains fine).
+ */
+function slopeCancelledByLoss(evidence: Evidence, probe: LayerProbe): boolean {
+  const { loss, from_logits: fromLogits } = evidence.config.training;
+  return probe.index === evidence.model.finalLayerIndex && probe.activation === 'sigmoid' && loss === 'binary_crossentropy' && !fromLogits;
+}
 
 export const check: Check = {
   meta: smokeMeta('saturated-activations', 'Sigmoid/tanh units saturated', 'bad gradients', 'warning'),
@@ -10,7 +21,7 @@ export const check: Check = {
     const smoke = evidence.smoke;
     if (!smoke) return [];
     return smoke.layers
-      .filter((p) => p.saturatedFraction !== undefined && Number.isFinite(p.saturatedFraction) && p.saturatedFraction > MAX_SATURATED_FRACTION)
+      .filter((p) => p.saturatedFraction !== undefined && Number.isFinite(p.saturatedFraction) && p.saturatedFraction > MAX_SATURATED_FRACTION && !slopeCancelledByLoss(evidence, p))
       .map((p) => ({
         message:
           `${fmt(p.saturatedFraction! * 100)}% of the units in layer ${p.name} (${p.activation}) sit in saturation, pre-activation beyond +-5 on most of the batch (expected at most ${MAX_SATURATED_FRACTION * 100}%). ` +

@@ -9,7 +9,7 @@ import { check as lossNotDecreasing } from '../../src/checks/loss-not-decreasing
 import { check as initialLossOff } from '../../src/checks/initial-loss-off.ts';
 import { check as cannotOverfitSmallBatch } from '../../src/checks/cannot-overfit-small-batch.ts';
 import { check as inputIndependent } from '../../src/checks/input-independent.ts';
-import { probe } from './factory.ts';
+import { classData, dense, probe } from './factory.ts';
 import { runTable } from './table.ts';
 
 const healthy = { name: 'healthy run', setup: { smoke: {} } };
@@ -55,9 +55,18 @@ runTable(deadRelus, {
   invalid: [{ name: '80% dead', setup: { smoke: { layers: [probe(0, { deadFraction: 0.8 }), probe(1, { deadFraction: 0.9 })] } }, expect: { count: 2, key: 'model.layers[0]', evidence: { deadFraction: 0.8 } } }],
 });
 
+const sigmoidOutput = [dense(8, 'relu'), dense(1, 'sigmoid')];
+const saturatedOutput = { layers: [probe(0), probe(1, { activation: 'sigmoid', saturatedFraction: 1 })] };
 runTable(saturatedActivations, {
-  valid: [healthy, noSmoke, { name: 'a few saturated units', setup: { smoke: { layers: [probe(0, { activation: 'tanh', saturatedFraction: 0.2 })] } } }],
-  invalid: [{ name: '70% saturated', setup: { smoke: { layers: [probe(1, { activation: 'sigmoid', saturatedFraction: 0.7 })] } }, expect: { key: 'model.layers[1]', evidence: { saturatedFraction: 0.7 } } }],
+  valid: [
+    healthy, noSmoke, { name: 'a few saturated units', setup: { smoke: { layers: [probe(0, { activation: 'tanh', saturatedFraction: 0.2 })] } } },
+    { name: 'a saturated sigmoid output under binary crossentropy', setup: { layers: sigmoidOutput, loss: 'binary_crossentropy', train: classData(2), smoke: saturatedOutput } },
+  ],
+  invalid: [
+    { name: '70% saturated', setup: { smoke: { layers: [probe(1, { activation: 'sigmoid', saturatedFraction: 0.7 })] } }, expect: { key: 'model.layers[1]', evidence: { saturatedFraction: 0.7 } } },
+    { name: 'a saturated sigmoid output under mse', setup: { layers: sigmoidOutput, smoke: saturatedOutput }, expect: { key: 'model.layers[1]', evidence: { saturatedFraction: 1 } } },
+    { name: 'a saturated sigmoid hidden layer under binary crossentropy', setup: { layers: [dense(8, 'sigmoid'), dense(1, 'sigmoid')], loss: 'binary_crossentropy', train: classData(2), smoke: { layers: [probe(0, { activation: 'sigmoid', saturatedFraction: 1 }), probe(1, { activation: 'sigmoid' })] } }, expect: { key: 'model.layers[0]' } },
+  ],
 });
 
 const notFitted = { samples: 32, steps: 100, startLoss: 1, finalLoss: 0.8, fitted: false };
