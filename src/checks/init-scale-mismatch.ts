@@ -1,5 +1,6 @@
 import type { InitializerSpec, LayerSpec } from '../config/types.ts';
 import type { Evidence } from '../evidence/types.ts';
+import type { SmokeTrace } from '../engine/types.ts';
 import type { LayerSummary } from '../model/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { docsPath, fmt, layerKey, RELU_FAMILY, SATURATING, WEIGHTED_LAYER_TYPES } from './shared.ts';
@@ -139,11 +140,26 @@ function staticFindings(evidence: Evidence, smokeNote: string): FindingDraft[] {
   return findings;
 }
 
+/** Outputs squashed into probabilities: their std is bounded, whatever scale the signal before them had. */
+const BOUNDED_OUTPUTS = new Set(['softmax', 'sigmoid']);
+
+/**
+ * The measured output stds of the weighted layers at initialization, without a bounded output layer:
+ * comparing probabilities with hidden activations measures the input scale, not the initializers
+ * (images-raw-bytes: hidden stds 31 -> 37, softmax output 0.43, a 0.014x "change").
+ */
+export function measuredStds(evidence: Evidence, smoke: SmokeTrace): number[] {
+  const { layerNames, activationStd } = smoke.init;
+  const output = evidence.model.layers[evidence.model.finalLayerIndex];
+  const bounded = output !== undefined && BOUNDED_OUTPUTS.has(output.activation) && layerNames[layerNames.length - 1] === output.layer.name;
+  return (bounded ? activationStd.slice(0, -1) : activationStd).filter((v) => Number.isFinite(v) && v > 0);
+}
+
 export const check: Check = {
   meta: { id: 'init-scale-mismatch', title: 'Initialization scale grows or shrinks across layers', pitfall: 'initialization', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('init-scale-mismatch'), needs: [] },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
-    const stds = smoke ? smoke.init.activationStd.filter((v) => Number.isFinite(v) && v > 0) : [];
+    const stds = smoke ? measuredStds(evidence, smoke) : [];
     const measured = stds.length >= 2 ? stds[stds.length - 1] / stds[0] : Number.NaN;
     const measuredOff = Number.isFinite(measured) && (measured > MAX_SCALE_CHANGE || measured < 1 / MAX_SCALE_CHANGE);
     const smokeNote = measuredOff ? ` Measured at initialization in the smoke run: the last layer's output std is ${fmt(measured)} times the first's.` : '';

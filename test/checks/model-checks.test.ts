@@ -98,6 +98,11 @@ runTable(initScaleMismatch, {
     { name: 'he_normal relu stack', setup: { layers: [...repeat(4, dense(512, 'relu', { kernel_initializer: 'he_normal' })), dense(1)] } },
     { name: 'default glorot, shallow', setup: { layers: [dense(64, 'relu'), dense(32, 'relu'), dense(1)] } },
     { name: 'sigmoid with glorot', setup: { layers: [...repeat(6, dense(32, 'sigmoid')), dense(1)] } },
+    {
+      // images-raw-bytes: the hidden stds hold (31 -> 37); only the softmax output is small, as probabilities are.
+      name: 'a softmax output is not compared with the hidden layers',
+      setup: { layers: [dense(32, 'relu'), dense(32, 'relu'), dense(4, 'softmax')], loss: 'sparse_categorical_crossentropy', train: classData(4), smoke: { init: { layerNames: ['dense_0', 'dense_1', 'dense_2'], activationStd: [30, 37, 0.43], gradNorm: [1, 1, 1] } } },
+    },
   ],
   invalid: [
     {
@@ -111,6 +116,11 @@ runTable(initScaleMismatch, {
       name: 'measured in the smoke run',
       setup: { layers: [dense(32, 'relu'), dense(32, 'relu'), dense(1)], smoke: { init: { layerNames: ['a', 'b', 'c'], activationStd: [1, 20, 400], gradNorm: [1, 1, 1] } } },
       expect: { evidence: { measuredChange: 400 } },
+    },
+    {
+      name: 'measured across the hidden layers before a sigmoid output',
+      setup: { layers: [dense(32, 'relu'), dense(32, 'relu'), dense(1, 'sigmoid')], loss: 'binary_crossentropy', train: classData(2), smoke: { init: { layerNames: ['dense_0', 'dense_1', 'dense_2'], activationStd: [1, 0.02, 0.3], gradNorm: [1, 1, 1] } } },
+      expect: { evidence: { measuredChange: 0.02 } },
     },
   ],
 });
