@@ -15,7 +15,7 @@ import type { SmokeTrace } from '../src/engine/types.ts';
 import type { Evidence } from '../src/evidence/types.ts';
 import { median, isAdaptiveOptimizer } from '../src/checks/shared.ts';
 import { diverged, finalLoss, firstLastGradientRatios, medianUpdateRatio, probesInOrder, startLoss } from '../src/checks/smoke-stats.ts';
-import { propagateScale } from '../src/checks/init-scale-mismatch.ts';
+import { measuredStds, propagateScale } from '../src/checks/init-scale-mismatch.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -134,7 +134,7 @@ function learningRateQuantities(smoke: SmokeTrace, evidence: Evidence) {
 }
 
 function initScaleQuantities(smoke: SmokeTrace, evidence: Evidence) {
-  const stds = smoke.init.activationStd.filter((v) => Number.isFinite(v) && v > 0);
+  const stds = measuredStds(evidence, smoke);
   const scales = propagateScale(evidence.model.layers);
   const estimated = scales && scales.length >= 2 ? scales[scales.length - 1].preActivationStd / scales[0].preActivationStd : Number.NaN;
   return {
