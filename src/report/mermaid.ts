@@ -68,8 +68,7 @@ export function buildMermaidLossChart(smoke: SmokeSummary, title: string, base?:
     `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
     'xychart-beta',
     `  title "${mermaidLabel(title)}"`,
-    // Quoted: Mermaid reads category labels as text.
-    `  x-axis "step" [${grid.map((step) => `"${step}"`).join(', ')}]`,
+    xAxisLine(grid),
     '  y-axis "loss"',
     ...series.map((s) => `  line [${s.values.map((v) => formatPlainDecimal(v)).join(', ')}]`),
     '```',
@@ -97,6 +96,24 @@ function headOnLongerGrid(grid: number[], finiteTraining: LossPoint[], diverged:
   const top = Math.max(...finiteTraining.map((p) => p.value), ...others.map((p) => p.value));
   notes.push(diverged ? `the training loss is non-finite after step ${lastStep} and drawn at the top of the chart from there` : `the training run stopped at step ${lastStep}`);
   return grid.map((step) => (step <= lastStep || !diverged ? valueAtStep(finiteTraining, step) ?? Number.NaN : top));
+}
+
+/**
+ * Evenly spaced steps (the usual case) become a numeric axis, which Mermaid labels with a few ticks;
+ * a grid with gaps (non-finite steps left out) keeps one quoted category label per point, so every
+ * point stays at its own step. One label per point is unreadable past a few dozen points.
+ */
+function xAxisLine(grid: readonly number[]): string {
+  if (isEvenlySpaced(grid)) return `  x-axis "step" ${grid[0]} --> ${grid[grid.length - 1]}`;
+  // Quoted: Mermaid reads category labels as text.
+  return `  x-axis "step" [${grid.map((step) => `"${step}"`).join(', ')}]`;
+}
+
+/** Every gap within one step of the mean gap: downsampling rounds, but a left-out stretch does not. */
+export function isEvenlySpaced(grid: readonly number[]): boolean {
+  if (grid.length < 3) return false;
+  const meanGap = (grid[grid.length - 1] - grid[0]) / (grid.length - 1);
+  return grid.every((step, i) => i === 0 || Math.abs(step - grid[i - 1] - meanGap) <= 1);
 }
 
 function colorName(color: string): string {
