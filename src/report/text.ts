@@ -6,6 +6,8 @@ import { describeCounts } from './build.ts';
 import { describeSmoke, findingLocation, sortBySeverity } from './describe.ts';
 import { stripControl } from './escape.ts';
 import type { ConfigResult, Report } from './types.ts';
+import type { BaseComparison } from '../compare/types.ts';
+import { formatNumber } from './numbers.ts';
 
 export interface TextOptions {
   color: boolean;
@@ -83,7 +85,15 @@ function renderResult(result: ConfigResult, paint: Paint, width: number): string
   if (result.findings.length === 0) lines.push(INDENT + paint('✓ no findings', ANSI.green));
   for (const finding of sortBySeverity(result.findings)) lines.push(...renderFinding(finding, paint, width));
   if (result.smoke) lines.push(INDENT + paint('smoke: ', ANSI.dim) + clean(describeSmoke(result.smoke)));
+  if (result.comparison) lines.push(INDENT + paint('base: ', ANSI.dim) + clean(describeComparisonLine(result.comparison)));
   return lines;
+}
+
+/** One line for the base comparison: the verdict and the two mean finals, or why there was none. */
+function describeComparisonLine(c: BaseComparison): string {
+  if (c.status !== 'compared') return `${c.ref}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`;
+  const value = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? formatNumber(n) : 'diverged');
+  return `${c.ref}: ${c.verdict} (final ${c.metric} ${value(c.base?.meanFinal)} at the base, ${value(c.head?.meanFinal)} at the head, seeds ${(c.seeds ?? []).join(', ')}; threshold ${value(c.threshold)})`;
 }
 
 function clean(text: string): string {
