@@ -5,7 +5,7 @@ import type { ControlRuns } from './types.ts';
 import type { BuiltModel } from './build-model.ts';
 import { takesClassIds } from './losses.ts';
 import { isClassification, trainFresh, type RunContext } from './session.ts';
-import { welchTTest } from './stats.ts';
+import { compareZeroed, ZEROED_MAX_STEPS, zeroedRefusal, type ZeroedComparison, type ZeroedRun } from './parts.ts';
 
 type Overfit = NonNullable<ControlRuns['overfit']>;
 
@@ -14,9 +14,7 @@ export const OVERFIT_SAMPLES = 32;
 export const OVERFIT_STEPS = 150;
 export const OVERFIT_LOSS_SHARE = 0.05;
 export const OVERFIT_ACCURACY = 0.95;
-/** Losses compared at the end of the real and zeroed-input runs. */
-export const ZEROED_TAIL = 20;
-export const ZEROED_MAX_STEPS = 100;
+export { ZEROED_MAX_STEPS, ZEROED_TAIL } from './parts.ts';
 export const LR_RANGE = { start: 1e-6, end: 10, steps: 80, smoothing: 0.9, divergeFactor: 4 };
 export const WIDEN_FACTOR = 4;
 /**
@@ -80,26 +78,21 @@ function accuracy(ctx: RunContext, prediction: tf.Tensor, y: tf.Tensor): tf.Scal
  * The same training on all-zero inputs. If it ends at the same loss as the real run, the model
  * ignores its input (or the labels carry no signal). Welch's t-test over the last losses of each run.
  */
-export function zeroedInputs(ctx: RunContext, deadline: number, realLosses: number[]): { control?: ControlRuns['zeroedInputs']; skipped?: string } {
-  const steps = Math.min(realLosses.length, ZEROED_MAX_STEPS);
-  if (steps < ZEROED_TAIL) return { skipped: `the main run has ${realLosses.length} steps, the comparison needs ${ZEROED_TAIL}` };
-  if (!realLosses.slice(0, steps).every(Number.isFinite)) return { skipped: 'the main run\'s loss is not finite, so there is nothing to compare' };
+export function zeroedInputs(ctx: RunContext, deadline: number, realLosses: number[]): ZeroedComparison {
+  const refused = zeroedRefusal(realLosses);
+  if (refused !== undefined) return { skipped: refused };
+  return compareZeroed(realLosses, runZeroedInputs(ctx, deadline, Math.min(realLosses.length, ZEROED_MAX_STEPS)));
+}
+
+/**
+ * Trains on zeros for `steps` steps. Run beside the main run (in another worker) it is asked for the
+ * main run's planned steps; training is deterministic, so its first n losses are those of an n-step run.
+ */
+export function runZeroedInputs(ctx: RunContext, deadline: number, steps: number): ZeroedRun {
   const zeros = tf.zerosLike(ctx.x);
   try {
     const result = trainFresh(ctx, { x: zeros, steps, deadline });
-    if (result.cutByBudget) return { skipped: `the time budget ran out after ${result.stepsRun} of ${steps} steps` };
-    const real = realLosses.slice(0, result.loss.length);
-    const realTail = real.slice(-ZEROED_TAIL);
-    const zeroedTail = result.loss.slice(-ZEROED_TAIL);
-    return {
-      control: {
-        realLosses: real,
-        zeroedLosses: result.loss,
-        realFinal: realTail[realTail.length - 1],
-        zeroedFinal: zeroedTail[zeroedTail.length - 1],
-        pValue: welchTTest(realTail, zeroedTail).pValue,
-      },
-    };
+    return { steps, stepsRun: result.stepsRun, losses: result.loss, cut: result.cutByBudget };
   } finally {
     zeros.dispose();
   }

@@ -1,11 +1,13 @@
 // The smoke run: a short seeded training of the configured setup with probes, then the control runs,
-// all inside one time budget. Everything it finds comes back as numbers in a SmokeTrace.
+// all inside one time budget. Everything it finds comes back as numbers in a SmokeTrace. A part of the
+// runs can also be done on its own, in its own worker, and merged (parts.ts, worker.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { Evidence } from '../evidence/types.ts';
 import type { LayerProbe, SmokeTrace } from './types.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { UnsupportedModelError } from './build-model.ts';
-import { baselineLoss, lrRangeTest, overfitSmallBatch, widenedOverfit, zeroedInputs } from './controls.ts';
+import { baselineLoss, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
+import { recordZeroed, SMOKE_RUNS, ZEROED_MAX_STEPS, type SmokePart, type SmokeRunName, type ZeroedRun } from './parts.ts';
 import { canonicalLossName, makeLoss, takesClassIds } from './losses.ts';
 import { makeOptimizer, weightDecayOf } from './optimizers.ts';
 import { prepareData, type PreparedData } from './prepare-data.ts';
@@ -28,6 +30,11 @@ export const MAIN_RUN_BUDGET_SHARE = 0.6;
 const INIT_PROBE_ROWS = 256;
 
 export async function runSmoke(evidence: Evidence, opts: SmokeOptions): Promise<SmokeTrace> {
+  return (await runSmokePart(evidence, opts, opts.controls === false ? ['main'] : SMOKE_RUNS)).trace;
+}
+
+/** The named runs of a smoke run, one after another in this thread, within the whole budget. */
+export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs: readonly SmokeRunName[]): Promise<SmokePart> {
   const started = performance.now();
   const { config } = evidence;
   const seed = opts.seed ?? config.smoke.seed;
@@ -35,7 +42,8 @@ export async function runSmoke(evidence: Evidence, opts: SmokeOptions): Promise<
   const budgetMs = (opts.timeBudgetS ?? config.smoke.time_budget_s) * 1000;
   const deadline = started + budgetMs;
   const trace = emptyTrace(seed, plannedSteps, config.training.learning_rate);
-  const finish = () => ({ ...trace, seconds: (performance.now() - started) / 1000 });
+  let zeroed: ZeroedRun | undefined;
+  const finish = (): SmokePart => ({ trace: { ...trace, seconds: (performance.now() - started) / 1000 }, zeroed });
 
   for (const layer of config.model.unsupported) {
     trace.skipped.push({ what: 'smoke run', reason: `layer '${layer.name}' (${layer.className}) cannot be built: ${layer.reason}` });
@@ -62,29 +70,32 @@ export async function runSmoke(evidence: Evidence, opts: SmokeOptions): Promise<
   const ctx = makeContext(evidence, data, loss, seed);
   trace.batchSize = ctx.batchSize;
   trace.expectedInitialLoss = expectedInitialLoss(evidence, data);
+  const withMain = runs.includes('main');
+  const controls = runs.filter((run) => run !== 'main');
   try {
-    // Main run: the configured training with probes, leaving part of the budget to the controls.
-    const withControls = opts.controls !== false;
-    const mainDeadline = withControls ? started + budgetMs * MAIN_RUN_BUDGET_SHARE : deadline;
-    const mainStarted = performance.now();
-    const result = trainFresh(ctx, {
-      steps: plannedSteps, deadline: mainDeadline, probeEvery: PROBE_EVERY, withValidation: true,
-      beforeTraining: (built) => {
-        for (const note of built.notes.filter((n) => n.includes('not loaded'))) trace.skipped.push({ what: 'Keras weights', reason: note });
-        const rows = Math.min(INIT_PROBE_ROWS, data.train.rows);
-        const [x, y] = [ctx.x.slice(0, rows), ctx.y.slice(0, rows)];
-        trace.init = signalAtInit(built.model, built.layers, ctx.loss, x, y);
-        tf.dispose([x, y]);
-      },
-    });
-    const mainSeconds = (performance.now() - mainStarted) / 1000;
-    recordMainRun(trace, result, evidence, mainSeconds);
-    if (result.cutByBudget) {
-      trace.skipped.push({ what: `main run steps ${result.stepsRun + 1}-${plannedSteps}`, reason: `time budget of ${budgetMs / 1000}s` });
-    }
+    if (withMain) {
+      // Main run: the configured training with probes, leaving part of the budget to the controls that follow it here.
+      const mainDeadline = controls.length > 0 ? started + budgetMs * MAIN_RUN_BUDGET_SHARE : deadline;
+      const mainStarted = performance.now();
+      const result = trainFresh(ctx, {
+        steps: plannedSteps, deadline: mainDeadline, probeEvery: PROBE_EVERY, withValidation: true,
+        beforeTraining: (built) => {
+          for (const note of built.notes.filter((n) => n.includes('not loaded'))) trace.skipped.push({ what: 'Keras weights', reason: note });
+          const rows = Math.min(INIT_PROBE_ROWS, data.train.rows);
+          const [x, y] = [ctx.x.slice(0, rows), ctx.y.slice(0, rows)];
+          trace.init = signalAtInit(built.model, built.layers, ctx.loss, x, y);
+          tf.dispose([x, y]);
+        },
+      });
+      const mainSeconds = (performance.now() - mainStarted) / 1000;
+      recordMainRun(trace, result, evidence, mainSeconds);
+      if (result.cutByBudget) {
+        trace.skipped.push({ what: `main run steps ${result.stepsRun + 1}-${plannedSteps}`, reason: `time budget of ${budgetMs / 1000}s` });
+      }
 
-    trace.controls.baseline = baselineLoss(ctx, evidence.model.finalActivation);
-    if (withControls) runControls(trace, ctx, evidence, deadline, budgetMs);
+      trace.controls.baseline = baselineLoss(ctx, evidence.model.finalActivation);
+    }
+    zeroed = runControls(trace, ctx, evidence, { deadline, budgetMs, controls, plannedSteps, withMain });
   } catch (error) {
     const what = error instanceof UnsupportedModelError ? `layer '${error.layer}'` : 'smoke run';
     trace.skipped.push({ what, reason: messageOf(error) });
@@ -94,25 +105,35 @@ export async function runSmoke(evidence: Evidence, opts: SmokeOptions): Promise<
   return finish();
 }
 
+interface ControlPlan {
+  deadline: number;
+  budgetMs: number;
+  controls: SmokeRunName[];
+  plannedSteps: number;
+  /** whether the main run ran before, in this part: without it the zeroed run is handed back for merging */
+  withMain: boolean;
+}
+
 /** Controls run one after another while time is left; what the budget cuts is recorded. */
-function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, deadline: number, budgetMs: number): void {
+function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, plan: ControlPlan): ZeroedRun | undefined {
+  const { deadline, budgetMs, controls } = plan;
+  let zeroedRun: ZeroedRun | undefined;
   const outOfTime = (what: string) => {
     if (performance.now() < deadline) return false;
     trace.skipped.push({ what, reason: `time budget of ${budgetMs / 1000}s` });
     return true;
   };
-  if (!outOfTime('control: small-batch overfit')) {
+  if (controls.includes('overfit') && !outOfTime('control: small-batch overfit')) {
     // A run the budget cut short only counts when it already fitted: not fitting yet is no evidence.
     const { cut, ...overfit } = overfitSmallBatch(ctx, deadline);
     if (!cut || overfit.fitted) trace.controls.overfit = overfit;
     else trace.skipped.push({ what: 'control: small-batch overfit', reason: `time budget of ${budgetMs / 1000}s (cut after ${overfit.steps} steps)` });
   }
-  if (!outOfTime('control: zeroed inputs')) {
-    const zeroed = zeroedInputs(ctx, deadline, trace.loss);
-    if (zeroed.control) trace.controls.zeroedInputs = zeroed.control;
-    else trace.skipped.push({ what: 'control: zeroed inputs', reason: zeroed.skipped ?? 'not run' });
+  if (controls.includes('zeroed') && !outOfTime('control: zeroed inputs')) {
+    if (plan.withMain) recordZeroed(trace, zeroedInputs(ctx, deadline, trace.loss));
+    else zeroedRun = runZeroedInputs(ctx, deadline, Math.min(plan.plannedSteps, ZEROED_MAX_STEPS));
   }
-  if (!outOfTime('control: learning-rate range test')) {
+  if (controls.includes('lrRange') && !outOfTime('control: learning-rate range test')) {
     const { cut, ...lrRange } = lrRangeTest(ctx, deadline);
     trace.controls.lrRange = lrRange;
     if (cut) trace.skipped.push({ what: 'control: learning-rate range test (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
@@ -122,6 +143,7 @@ function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, dea
     if (!cut || widened.fitted) trace.controls.widened = widened;
     else trace.skipped.push({ what: 'control: widened network', reason: `time budget of ${budgetMs / 1000}s` });
   }
+  return zeroedRun;
 }
 
 function makeContext(evidence: Evidence, data: PreparedData, loss: RunContext['loss'], seed: number): RunContext {
@@ -207,7 +229,7 @@ function emptyTrace(seed: number, plannedSteps: number, learningRate: number): S
   };
 }
 
-function skipAll(trace: SmokeTrace, reason: string, finish: () => SmokeTrace): SmokeTrace {
+function skipAll<T>(trace: SmokeTrace, reason: string, finish: () => T): T {
   trace.skipped.push({ what: 'smoke run', reason });
   return finish();
 }

@@ -1,17 +1,23 @@
-// Runs one smoke run inside a worker thread and posts back the trace (or why there is none).
+// Runs one smoke run, or named parts of one, inside a worker thread and posts back the result (or why there is none).
 import { parentPort } from 'node:worker_threads';
 import type { Evidence } from '../evidence/types.ts';
-import { runSmoke, type SmokeOptions } from './smoke.ts';
+import { runSmoke, runSmokePart, type SmokeOptions } from './smoke.ts';
+import type { SmokeRunName } from './parts.ts';
 
 export interface SmokeRequest {
   evidence: Evidence;
   opts: SmokeOptions;
+  /** the runs this worker does; all of them, in one trace, when absent */
+  runs?: SmokeRunName[];
 }
 
 parentPort?.once('message', async (request: SmokeRequest) => {
   try {
-    const trace = await runSmoke(request.evidence, request.opts);
-    parentPort?.postMessage({ ok: true, trace });
+    if (request.runs) {
+      parentPort?.postMessage({ ok: true, part: await runSmokePart(request.evidence, request.opts, request.runs) });
+    } else {
+      parentPort?.postMessage({ ok: true, trace: await runSmoke(request.evidence, request.opts) });
+    }
   } catch (error) {
     parentPort?.postMessage({ ok: false, reason: error instanceof Error ? error.message : String(error) });
   }

@@ -1,18 +1,27 @@
-// Runs the smoke run in a worker thread so that a runaway model (too slow, too large) can be stopped:
-// the worker is terminated at the time budget plus a margin, and its heap is capped.
+// Runs the smoke run in worker threads so that a runaway model (too slow, too large) can be stopped:
+// each worker is terminated at the time budget plus a margin, and its heap is capped. The main run and
+// the control runs are independent given the evidence, so on a machine with several cores they run in
+// parallel workers (lanes) and their parts are merged into one trace.
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Evidence } from '../evidence/types.ts';
 import type { SmokeTrace } from './types.ts';
 import type { SmokeOptions } from './smoke.ts';
+import { mergeSmokeParts, SMOKE_RUNS, type SmokePart, type SmokeRunName } from './parts.ts';
 
 export type WorkerOutcome = { ok: true; trace: SmokeTrace } | { ok: false; reason: string };
 
 export interface WorkerLimits {
   /** seconds allowed beyond the time budget (backend start-up, the last step in flight) */
   marginS: number;
-  /** old-generation heap cap of the worker, in MB */
+  /** old-generation heap cap of each worker, in MB */
   maxHeapMb: number;
+  /** workers the smoke run may spread over; the machine's cores (at most MAX_LANES) when absent */
+  lanes?: number;
 }
+
+/** One lane per run: more workers than runs would only idle. */
+export const MAX_LANES = 4;
 
 export const DEFAULT_WORKER_LIMITS: WorkerLimits = { marginS: 15, maxHeapMb: 2048 };
 
@@ -28,14 +37,44 @@ function startWorker(resourceLimits: { maxOldGenerationSizeMb: number }): Worker
   return new Worker(bootstrap, { eval: true, resourceLimits });
 }
 
-export function runSmokeInWorker(evidence: Evidence, opts: SmokeOptions, limits: Partial<WorkerLimits> = {}): Promise<WorkerOutcome> {
-  const { marginS, maxHeapMb } = { ...DEFAULT_WORKER_LIMITS, ...limits };
+type PartOutcome = { ok: true; part: SmokePart } | { ok: false; reason: string };
+
+/**
+ * Which runs each worker does. The main run always leads the first lane; on two cores the three controls
+ * (about as many steps together as the probed main run) share the second.
+ */
+export function planLanes(lanes: number, withControls: boolean): SmokeRunName[][] {
+  if (!withControls) return [['main']];
+  if (lanes <= 1) return [[...SMOKE_RUNS]];
+  if (lanes === 2) return [['main'], ['overfit', 'zeroed', 'lrRange']];
+  if (lanes === 3) return [['main'], ['overfit'], ['zeroed', 'lrRange']];
+  return [['main'], ['overfit'], ['zeroed'], ['lrRange']];
+}
+
+export async function runSmokeInWorker(evidence: Evidence, opts: SmokeOptions, limits: Partial<WorkerLimits> = {}): Promise<WorkerOutcome> {
+  const settled = { ...DEFAULT_WORKER_LIMITS, ...limits };
+  const lanes = planLanes(limits.lanes ?? Math.min(os.availableParallelism(), MAX_LANES), opts.controls !== false);
+  const [main, ...others] = await Promise.all(lanes.map((runs) => runPartInWorker(evidence, opts, runs, settled)));
+  if (!main.ok) return main;
+  const parts: SmokePart[] = [];
+  const failures: SmokeTrace['skipped'] = [];
+  others.forEach((outcome, i) => {
+    if (outcome.ok) parts.push(outcome.part);
+    else failures.push({ what: `control runs (${lanes[i + 1].join(', ')})`, reason: outcome.reason });
+  });
+  const trace = mergeSmokeParts(main.part, parts);
+  trace.skipped.push(...failures);
+  return { ok: true, trace };
+}
+
+function runPartInWorker(evidence: Evidence, opts: SmokeOptions, runs: SmokeRunName[], limits: WorkerLimits): Promise<PartOutcome> {
+  const { marginS, maxHeapMb } = limits;
   const budgetS = opts.timeBudgetS ?? evidence.config.smoke.time_budget_s;
 
   return new Promise((resolve) => {
     let settled = false;
     const worker = startWorker({ maxOldGenerationSizeMb: maxHeapMb });
-    const settle = (outcome: WorkerOutcome) => {
+    const settle = (outcome: PartOutcome) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -46,12 +85,12 @@ export function runSmokeInWorker(evidence: Evidence, opts: SmokeOptions, limits:
       settle({ ok: false, reason: `the smoke run did not finish within its ${budgetS}s budget plus ${marginS}s and was stopped` });
     }, (budgetS + marginS) * 1000);
 
-    worker.on('message', (outcome: WorkerOutcome) => settle(outcome));
+    worker.on('message', (outcome: PartOutcome) => settle(outcome));
     worker.on('error', (error) => {
       const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
       settle({ ok: false, reason: outOfMemory ? `the smoke run ran out of memory (heap capped at ${maxHeapMb} MB)` : `the smoke run failed: ${error.message}` });
     });
     worker.on('exit', (code) => settle({ ok: false, reason: `the smoke worker exited with code ${code} before reporting` }));
-    worker.postMessage({ evidence, opts });
+    worker.postMessage({ evidence, opts, runs });
   });
 }

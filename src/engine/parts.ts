@@ -1,0 +1,95 @@
+// A smoke run split into parts: the main run and the control runs are independent given the evidence,
+// so workers can run them side by side (worker.ts) and the parts merge into one trace here. Each part
+// builds its own seeded models, so the numbers do not depend on how the runs were split. Free of
+// TensorFlow.js, so the thread that merges never loads the engine.
+import type { ControlRuns, SmokeTrace } from './types.ts';
+import { welchTTest } from './stats.ts';
+
+/** The runs a smoke run is made of; the widened-network control follows the overfit control. */
+export type SmokeRunName = 'main' | 'overfit' | 'zeroed' | 'lrRange';
+export const SMOKE_RUNS: readonly SmokeRunName[] = ['main', 'overfit', 'zeroed', 'lrRange'];
+
+/** Losses compared at the end of the real and zeroed-input runs. */
+export const ZEROED_TAIL = 20;
+export const ZEROED_MAX_STEPS = 100;
+
+/** The zeroed-input training on its own, before it is compared with the main run. */
+export interface ZeroedRun {
+  /** steps asked for */
+  steps: number;
+  stepsRun: number;
+  losses: number[];
+  cut: boolean;
+}
+
+/** What one part hands back for merging. */
+export interface SmokePart {
+  trace: SmokeTrace;
+  /** the zeroed-input run of a part without the main run, compared with the main run's losses when merged */
+  zeroed?: ZeroedRun;
+}
+
+export type ZeroedComparison = { control?: ControlRuns['zeroedInputs']; skipped?: string };
+
+/** Why the main run's losses cannot be compared with a zeroed run, if they cannot. */
+export function zeroedRefusal(realLosses: number[]): string | undefined {
+  const steps = Math.min(realLosses.length, ZEROED_MAX_STEPS);
+  if (steps < ZEROED_TAIL) return `the main run has ${realLosses.length} steps, the comparison needs ${ZEROED_TAIL}`;
+  if (!realLosses.slice(0, steps).every(Number.isFinite)) return 'the main run\'s loss is not finite, so there is nothing to compare';
+  return undefined;
+}
+
+/**
+ * The zeroed run against the main run's losses, over the steps both have. A zeroed run asked for more
+ * steps than the main run took is cut to them: training is deterministic, so its first n losses are
+ * those of an n-step run. Welch's t-test over the last losses of each run.
+ */
+export function compareZeroed(realLosses: number[], run: ZeroedRun): ZeroedComparison {
+  const refused = zeroedRefusal(realLosses);
+  if (refused !== undefined) return { skipped: refused };
+  const steps = Math.min(realLosses.length, ZEROED_MAX_STEPS);
+  if (run.cut && run.stepsRun < steps) return { skipped: `the time budget ran out after ${run.stepsRun} of ${steps} steps` };
+  const zeroed = run.losses.slice(0, steps);
+  const real = realLosses.slice(0, zeroed.length);
+  const realTail = real.slice(-ZEROED_TAIL);
+  const zeroedTail = zeroed.slice(-ZEROED_TAIL);
+  return {
+    control: {
+      realLosses: real,
+      zeroedLosses: zeroed,
+      realFinal: realTail[realTail.length - 1],
+      zeroedFinal: zeroedTail[zeroedTail.length - 1],
+      pValue: welchTTest(realTail, zeroedTail).pValue,
+    },
+  };
+}
+
+export function recordZeroed(trace: SmokeTrace, zeroed: ZeroedComparison): void {
+  if (zeroed.control) trace.controls.zeroedInputs = zeroed.control;
+  else trace.skipped.push({ what: 'control: zeroed inputs', reason: zeroed.skipped ?? 'not run' });
+}
+
+/**
+ * One trace from the part that ran the main run and the parts that ran controls beside it. Skips that
+ * every part recorded (an unsupported layer, data that does not fit) are listed once.
+ */
+export function mergeSmokeParts(main: SmokePart, others: SmokePart[]): SmokeTrace {
+  const trace: SmokeTrace = { ...main.trace, controls: { ...main.trace.controls }, skipped: [...main.trace.skipped] };
+  const listed = new Set(trace.skipped.map((s) => JSON.stringify(s)));
+  for (const part of others) {
+    const { overfit, lrRange, widened } = part.trace.controls;
+    if (overfit) trace.controls.overfit = overfit;
+    if (lrRange) trace.controls.lrRange = lrRange;
+    if (widened) trace.controls.widened = widened;
+    for (const skip of part.trace.skipped) {
+      if (!listed.has(JSON.stringify(skip))) trace.skipped.push(skip);
+      listed.add(JSON.stringify(skip));
+    }
+    if (part.zeroed) recordZeroed(trace, compareZeroed(trace.loss, part.zeroed));
+    trace.seconds = Math.max(trace.seconds, part.trace.seconds);
+  }
+  // The order a sequential run fills them in, so reports read the same either way.
+  const { baseline, overfit, zeroedInputs, lrRange, widened } = trace.controls;
+  trace.controls = { baseline, ...(overfit && { overfit }), ...(zeroedInputs && { zeroedInputs }), ...(lrRange && { lrRange }), ...(widened && { widened }) };
+  return trace;
+}

@@ -1,0 +1,61 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mergeSmokeParts, compareZeroed, type SmokePart } from '../../src/engine/parts.ts';
+import { runSmoke } from '../../src/engine/smoke.ts';
+import type { SmokeTrace } from '../../src/engine/types.ts';
+import { planLanes, runSmokeInWorker } from '../../src/engine/worker.ts';
+import { dense, makeEvidence, makeTable } from './fixtures.ts';
+
+/** The trace without what depends on the clock. */
+function numbers(trace: SmokeTrace): Omit<SmokeTrace, 'seconds' | 'stepsPerSecond'> {
+  const { seconds: _s, stepsPerSecond: _r, ...rest } = trace;
+  return rest;
+}
+
+describe('smoke run split over workers', () => {
+  it('gives the same numbers as one run after another, however the runs are split', async () => {
+    const table = makeTable({ rows: 120, features: 3 });
+    const evidence = makeEvidence({ ...table, layers: [dense(8, 'relu'), dense(1)], steps: 30 });
+    const sequential = await runSmoke(evidence, { backend: 'cpu' });
+    assert.ok(sequential.controls.zeroedInputs && sequential.controls.lrRange && sequential.controls.overfit);
+    for (const lanes of [2, 4]) {
+      const outcome = await runSmokeInWorker(evidence, { backend: 'cpu' }, { lanes });
+      assert.ok(outcome.ok, outcome.ok ? '' : outcome.reason);
+      assert.deepEqual(numbers(outcome.trace), numbers(sequential), `${lanes} lanes`);
+    }
+  });
+
+  it('plans the main run first and every control once', () => {
+    for (const lanes of [1, 2, 3, 4, 8]) {
+      const plan = planLanes(lanes, true);
+      assert.equal(plan[0][0], 'main');
+      assert.deepEqual(plan.flat().sort(), ['lrRange', 'main', 'overfit', 'zeroed']);
+      assert.ok(plan.length <= Math.max(1, lanes));
+    }
+    assert.deepEqual(planLanes(4, false), [['main']]);
+  });
+
+  it('compares a longer zeroed run over the main run\'s steps, and refuses a cut or too short one', () => {
+    const real = Array.from({ length: 30 }, (_, i) => 1 / (i + 1));
+    const zeroedLosses = Array.from({ length: 50 }, () => 1);
+    const compared = compareZeroed(real, { steps: 50, stepsRun: 50, losses: zeroedLosses, cut: false });
+    assert.equal(compared.control?.zeroedLosses.length, 30);
+    assert.ok(compared.control!.pValue < 0.05);
+    assert.match(compareZeroed(real, { steps: 50, stepsRun: 25, losses: zeroedLosses.slice(0, 25), cut: true }).skipped ?? '', /25 of 30/);
+    assert.match(compareZeroed(real.slice(0, 10), { steps: 50, stepsRun: 50, losses: zeroedLosses, cut: false }).skipped ?? '', /10 steps/);
+  });
+
+  it('lists a skip that every part recorded once', () => {
+    const skip = { what: 'smoke run', reason: "layer 'x' cannot be built" };
+    const part = (seconds: number): SmokePart => ({
+      trace: {
+        backend: 'cpu', seed: 0, steps: 0, plannedSteps: 10, seconds, stepsPerSecond: 0, batchSize: 0, learningRate: 0.01,
+        loss: [], valLoss: [], probeSteps: [], initialLoss: NaN, layers: [], init: { layerNames: [], activationStd: [], gradNorm: [] },
+        controls: { baseline: { kind: 'mean', loss: NaN } }, skipped: [skip],
+      },
+    });
+    const merged = mergeSmokeParts(part(1), [part(3), part(2)]);
+    assert.deepEqual(merged.skipped, [skip]);
+    assert.equal(merged.seconds, 3);
+  });
+});
