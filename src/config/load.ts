@@ -2,7 +2,7 @@
 // problems that name the file, line and key. Never throws on bad input.
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileKind, resolveInsideRoot } from '../data/paths.ts';
+import { fileKind, isInside, resolveInsideRoot } from '../data/paths.ts';
 import { issuesToProblems, problemAt } from './issues.ts';
 import { parseKerasModel } from './keras.ts';
 import { crossKeyProblems, layersModel, normalizeConfig } from './normalize.ts';
@@ -30,7 +30,7 @@ export async function loadConfig(
 ): Promise<ConfigLoadResult> {
   const limits = opts.limits ?? DEFAULT_CONFIG_LIMITS;
   const file = opts.displayPath;
-  const text = readConfigText(absPath, file, limits);
+  const text = readConfigText(absPath, file, opts.root, limits);
   if (typeof text !== 'string') return { ok: false, problems: [text] };
 
   const parsed = parseYamlWithRanges(text, file, limits);
@@ -62,10 +62,16 @@ export async function loadConfig(
   return { ok: true, config: normalized.config, source };
 }
 
-function readConfigText(absPath: string, file: string, limits: ConfigLimits): string | ConfigProblem {
+function readConfigText(absPath: string, file: string, root: string, limits: ConfigLimits): string | ConfigProblem {
   const kind = fileKind(absPath);
   if (kind === 'missing') return { message: `config file not found: ${file}`, file };
   if (kind !== 'file') return { message: `config path is not a regular file: ${file}`, file };
+  // A config in the repository that links to a file outside it would put that file's keys and values
+  // into the report. A config the user names outside the repository is their own choice.
+  if (isInside(path.resolve(root), path.resolve(absPath))) {
+    const resolved = resolveInsideRoot(root, path.dirname(absPath), path.basename(absPath));
+    if (!resolved.ok) return { message: `config file refused: ${resolved.reason}`, file };
+  }
   try {
     const size = statSync(absPath).size;
     if (size > limits.maxBytes) return { message: `the config file is ${size} bytes; the limit is ${limits.maxBytes}`, file };

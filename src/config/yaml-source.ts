@@ -6,6 +6,11 @@ import type { ConfigProblem } from './problems.ts';
 
 /** Far above a real config (1000 layers in flow style is about 8000 marks), far below a slow parse. */
 export const DEFAULT_MAX_NODES = 20_000;
+/**
+ * Columns of indentation plus leading `- ` / `? ` marks on one line: an upper bound on that line's block
+ * nesting. The yaml composer recurses per level and runs out of stack near 1000; no config comes near this.
+ */
+export const MAX_BLOCK_INDENT = 256;
 
 export interface ParsedYaml {
   value: unknown;
@@ -25,6 +30,9 @@ export function parseYamlWithRanges(
   const scan = scanStructure(text);
   if (scan.flowDepth > limits.maxDepth) {
     return { ok: false, problems: [{ message: `the YAML nests deeper than ${limits.maxDepth} levels`, file, line: 1, column: 1 }] };
+  }
+  if (scan.blockDepth > MAX_BLOCK_INDENT) {
+    return { ok: false, problems: [{ message: `the YAML nests too deep: line ${scan.blockDepthLine} is ${scan.blockDepth} levels of indentation and list marks deep (a config nests at most ${limits.maxDepth} levels)`, file, line: scan.blockDepthLine, column: 1 }] };
   }
   const maxNodes = limits.maxNodes ?? DEFAULT_MAX_NODES;
   if (scan.marks > maxNodes) {
@@ -47,7 +55,9 @@ export function parseYamlWithRanges(
       ok: false,
       problems: doc.errors.map((e) => {
         const at = toRange(e.pos[0], e.pos[1]);
-        return { message: `YAML syntax error: ${firstLine(e.message)}`, file, line: at.line, column: at.column };
+        // The composer reports its own stack overflow as a syntax error; say what it means.
+        const tooDeep = /Maximum call stack/.test(e.message);
+        return { message: tooDeep ? `the YAML nests too deep to parse (a config nests at most ${limits.maxDepth} levels)` : `YAML syntax error: ${firstLine(e.message)}`, file, line: at.line, column: at.column };
       }),
     };
   }
@@ -121,16 +131,28 @@ function maxNodeDepth(root: Node | null): number {
 }
 
 /**
- * Flow-bracket depth and a count of structure marks (`key:`, `- `, `? `, brackets, commas): an upper
- * bound on the number of nodes. Marks inside quoted strings and comments count too, which only errs
- * on the safe side for the sizes a config has.
+ * Flow-bracket depth, a count of structure marks (`key:`, `- `, `? `, brackets, commas): an upper
+ * bound on the number of nodes, and the deepest line's indentation plus leading `- `/`? ` marks: an upper
+ * bound on block nesting. Marks inside quoted strings and comments count too, which only errs on the
+ * safe side for the sizes a config has.
  */
-function scanStructure(text: string): { flowDepth: number; marks: number } {
+function scanStructure(text: string): { flowDepth: number; marks: number; blockDepth: number; blockDepthLine: number } {
   let depth = 0;
   let flowDepth = 0;
   let marks = 0;
+  let blockDepth = 0;
+  let blockDepthLine = 1;
+  let line = 1;
   for (let i = 0; i < text.length; i++) {
+    if (i === 0 || text.charCodeAt(i - 1) === 0x0a) {
+      const lineDepth = leadingBlockDepth(text, i);
+      if (lineDepth > blockDepth) {
+        blockDepth = lineDepth;
+        blockDepthLine = line;
+      }
+    }
     const c = text.charCodeAt(i);
+    if (c === 0x0a) line++;
     const next = text.charCodeAt(i + 1);
     if (c === 0x5b || c === 0x7b) {
       depth++;
@@ -144,7 +166,25 @@ function scanStructure(text: string): { flowDepth: number; marks: number } {
       marks++;
     }
   }
-  return { flowDepth, marks };
+  return { flowDepth, marks, blockDepth, blockDepthLine };
+}
+
+/** Spaces, then `- ` or `? ` marks, from `start` (a line start): each can open one more block level. */
+function leadingBlockDepth(text: string, start: number): number {
+  let i = start;
+  let depth = 0;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20) {
+      depth++;
+      i++;
+    } else if ((c === 0x2d || c === 0x3f) && text.charCodeAt(i + 1) === 0x20) {
+      depth += 2;
+      i += 2;
+    } else {
+      return depth;
+    }
+  }
 }
 
 function firstLine(message: string): string {
