@@ -56,10 +56,11 @@ export const check: Check = {
     const comparison = evidence.comparison;
     if (comparison?.status !== 'compared' || comparison.verdict !== 'regression') return [];
     const culprit = decisiveChange(comparison, 'regression');
+    const value = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? fmt(n) : 'diverged');
     return [{
       message: `Against ${comparison.ref}, this config trains clearly worse. ${describeComparison(comparison)}${describeChanges(comparison)}`,
       fix: culprit
-        ? `Check the change to \`${culprit.key}\` (${culprit.base ?? 'absent'} -> ${culprit.head ?? 'removed'}): setting it back ${culprit.revertedFinal !== undefined ? 'recovers most of the loss' : 'is the only change'}. Keep it only if the worse smoke loss is intended.`
+        ? `Check the change to \`${culprit.key}\` (${culprit.base ?? 'absent'} -> ${culprit.head ?? 'removed'}): ${culprit.revertedFinal !== undefined ? `of the changed keys, setting this one back alone helps most (final ${comparison.metric} ${value(culprit.revertedFinal)}; base ${value(comparison.base?.meanFinal)})` : 'it is the only change'}. Keep it only if the worse smoke loss is intended.`
         : 'Look at the changed keys and files above; revert the one that makes the loss worse, or keep them if the worse smoke loss is intended.',
       key: culprit?.key,
       evidence: { comparison: withoutCurves(comparison) },
