@@ -13,12 +13,17 @@ const VERDICT_LINE: Record<string, string> = {
 };
 const MAX_CHANGE_ROWS = 20;
 
+/** A full commit id shortened as git does (7 characters); branch and tag names stay as they are. */
+export function shortRef(ref: string): string {
+  return /^[0-9a-f]{40}$/i.test(ref) ? ref.slice(0, 7) : ref;
+}
+
 function loss(value: number | null | undefined): string {
   return typeof value === 'number' && Number.isFinite(value) ? formatNumber(value) : 'diverged';
 }
 
 export function renderComparison(comparison: BaseComparison): string {
-  const ref = markdownCode(comparison.ref);
+  const ref = markdownCode(shortRef(comparison.ref));
   if (comparison.status !== 'compared') {
     const what = { unchanged: 'unchanged', 'new-config': 'new in this change', unavailable: 'not compared' }[comparison.status];
     return `**Base ${ref}:** ${what}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, 'space')})` : ''}.`;

@@ -4,6 +4,7 @@ import { escapeMarkdown } from './escape.ts';
 import { downsamplePoints, trainingPoints, validationPoints } from './loss-series.ts';
 import { linkTarget } from './markdown-links.ts';
 import { buildMermaidLossChart } from './mermaid.ts';
+import { shortRef } from './markdown-counterfactual.ts';
 import { formatNumber } from './numbers.ts';
 import type { ConfigResult, SmokeSummary } from './types.ts';
 
@@ -13,7 +14,7 @@ export function renderLossSection(result: ConfigResult, smoke: SmokeSummary, opt
   const parts: string[] = [];
   const title = `Loss: ${result.name}`;
   if (options.mermaid) {
-    const base = result.comparison?.status === 'compared' && result.comparison.base ? { label: result.comparison.ref, loss: result.comparison.base.curve } : undefined;
+    const base = result.comparison?.status === 'compared' && result.comparison.base ? { label: shortRef(result.comparison.ref), loss: result.comparison.base.curve } : undefined;
     const chart = buildMermaidLossChart(smoke, title, base);
     if (chart.block) parts.push(chart.block);
     parts.push(`<sub>${escapeMarkdown(chart.caption, 'space')}</sub>`);

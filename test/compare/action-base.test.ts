@@ -1,0 +1,52 @@
+// The bundled action on a pull request whose checkout holds the history: the changed config is
+// trained at the pull request's base commit too, and the comment carries the regression and both
+// curves. Build first (`npm run build`).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { FakeGitHub, type FakeFile } from '../github/fake-github/server.ts';
+import { firstLinePatch, makeWorkspace, OWNER, pullRequestEvent, REPO, REPO_ROOT, runAction } from '../github/harness.ts';
+
+const CONFIG = 'models/sound.preflight.yml';
+const HEAD = 'a'.repeat(40);
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd }).toString().trim();
+}
+
+describe('pull request with the history checked out (fetch-depth: 0)', () => {
+  const workspace = makeWorkspace();
+  git(workspace, 'init', '-q');
+  git(workspace, 'add', '-A');
+  git(workspace, 'commit', '-q', '-m', 'base');
+  const baseSha = git(workspace, 'rev-parse', 'HEAD');
+  const broken = readFileSync(path.join(workspace, CONFIG), 'utf8').replace('activation: sigmoid', 'activation: softmax');
+  writeFileSync(path.join(workspace, CONFIG), broken);
+  git(workspace, 'commit', '-q', '-am', 'head');
+  const files: FakeFile[] = [{ filename: CONFIG, status: 'modified', patch: firstLinePatch(broken) }];
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
+  before(() => {
+    assert.ok(existsSync(path.join(REPO_ROOT, 'dist/index.js')), 'dist/index.js is missing: run `npm run build` first');
+    return server.start();
+  });
+  after(() => server.stop());
+
+  test('compares the changed config with the base commit and draws both curves in the comment', async () => {
+    const event = pullRequestEvent(9, HEAD, `${OWNER}/${REPO}`, files.length);
+    (event.pull_request.base as { sha: string }).sha = baseSha;
+    const result = await runAction({
+      apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: HEAD, ref: 'refs/pull/9/merge',
+      inputs: { smoke: 'true', 'time-budget': '150' },
+    });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const body = (server.issueComments.get(9) ?? [])[0]?.body ?? '';
+    assert.match(body, /training-regression/, body.slice(0, 3000));
+    assert.match(body, new RegExp(`Compared with base <code>${baseSha.slice(0, 7)}</code>`));
+    assert.match(body, new RegExp(`grey: training loss at ${baseSha.slice(0, 7)} \\(base\\)`));
+    const chart = body.split('```mermaid').find((block) => block.includes('title "Loss: sound"'));
+    assert.ok(chart, 'the loss chart of the changed config');
+    assert.equal(chart.split('```')[0].split('\n').filter((line) => line.trim().startsWith('line [')).length, 2);
+  });
+});
