@@ -50,6 +50,8 @@ const CHECK_RUN_NAME = 'nn-preflight annotations';
  * it is unset and the plugins wait what GitHub asks.
  */
 const RETRY_BASE_ENV = 'NN_PREFLIGHT_RETRY_BASE_MS';
+/** Per-request timeout in milliseconds; tests shorten it, a workflow leaves it unset (REQUEST_TIMEOUT_MS). */
+const REQUEST_TIMEOUT_ENV = 'NN_PREFLIGHT_REQUEST_TIMEOUT_MS';
 
 const EXPECTED_ERRORS = [InputError, ContextError, WorkspaceError, ReportFileError];
 
@@ -173,7 +175,11 @@ async function writeHtmlReport(dir: string, report: Report, runs: ConfigRun[]): 
 
 function createClient(token: string): GitHubClient {
   const base = Number(process.env[RETRY_BASE_ENV]);
-  return createGitHubClient(token, githubLog, Number.isFinite(base) && base >= 0 ? { retryAfterBaseMs: base } : {});
+  const timeout = Number(process.env[REQUEST_TIMEOUT_ENV]);
+  return createGitHubClient(token, githubLog, {
+    ...(Number.isFinite(base) && base >= 0 ? { retryAfterBaseMs: base } : {}),
+    ...(Number.isFinite(timeout) && timeout > 0 ? { requestTimeoutMs: timeout } : {}),
+  });
 }
 
 async function selectConfigs(

@@ -5,7 +5,7 @@ import type { Finding } from '../checks/types.ts';
 import { allFindings } from '../report/build.ts';
 import type { MarkdownOptions } from '../report/markdown.ts';
 import type { Report } from '../report/types.ts';
-import { describeGitHubError, type GitHubClient, type GitHubLog } from './client.ts';
+import { describeGitHubError, retryReadThenWrite, type GitHubClient, type GitHubLog } from './client.ts';
 import { listChangedFiles, type ChangedFile, type PullRequestRef } from './changed-files.ts';
 import { composeCommentBody } from './comment-body.ts';
 import { planSuggestions, postSuggestionReview } from './review.ts';
@@ -57,7 +57,11 @@ export async function publishToPullRequest(octokit: GitHubClient, request: Publi
     const plan = planSuggestions(withSuggestion, files, request.toRepoPath, request.key);
     outsideDiff = plan.outsideDiff;
     try {
-      const review = await postSuggestionReview(octokit, request.pr, request.headSha, plan.placeable, request.key);
+      const review = await retryReadThenWrite(
+        () => postSuggestionReview(octokit, request.pr, request.headSha, plan.placeable, request.key),
+        'post the review with suggested fixes',
+        log,
+      );
       outcome.suggestionsPosted = review.posted.length + review.alreadyPosted.length;
       outsideDiff = [...outsideDiff, ...review.rejected.map((s) => s.finding)];
       if (review.rejected.length > 0) {
@@ -70,10 +74,11 @@ export async function publishToPullRequest(octokit: GitHubClient, request: Publi
   }
   outcome.suggestionsInComment = outsideDiff.length;
 
-  if (request.comment === 'off') return outcome;
+  const mode = request.comment;
+  if (mode === 'off') return outcome;
   const marker = stickyMarker(request.key);
   try {
-    const result = await upsertStickyComment(octokit, request.pr, marker, request.comment, (previousBody) => {
+    const upsert = () => upsertStickyComment(octokit, request.pr, marker, mode, (previousBody) => {
       // A pull request that touches no config gets no new comment; an earlier one is still brought up to date.
       if (request.report.results.length === 0 && previousBody === undefined) return undefined;
       return composeCommentBody({
@@ -86,6 +91,8 @@ export async function publishToPullRequest(octokit: GitHubClient, request: Publi
         notes: request.notes,
       });
     });
+    // With `comment: new` every run adds a comment, so there a write that may have landed is not tried again.
+    const result = mode === 'update' ? await retryReadThenWrite(upsert, 'post the comment', log) : await upsert();
     outcome.commentAction = result.action;
     outcome.commentUrl = result.comment?.url;
     if (result.comment) log.info(`Comment ${result.action}: ${result.comment.url}`);

@@ -1,13 +1,13 @@
 // A proxy in front of the fake GitHub that breaks one chosen call the way GitHub and networks break:
-// a 5xx once or every time, a 403, a 404, a secondary rate limit with retry-after, or a request that
-// never gets an answer. Everything else passes through unchanged (pagination links are rewritten to
+// a 5xx once or every time, a 5xx after the request was carried out (the answer lost), a 403, a 404,
+// a secondary rate limit with retry-after, or a request that never gets an answer. Everything else passes through unchanged (pagination links are rewritten to
 // come back through the proxy).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export type FaultKind = 'server-error-once' | 'server-error-always' | 'forbidden' | 'not-found' | 'secondary-rate-limit' | 'hang';
+export type FaultKind = 'server-error-once' | 'server-error-always' | 'answer-lost' | 'forbidden' | 'not-found' | 'secondary-rate-limit' | 'hang';
 
-export const FAULT_KINDS: FaultKind[] = ['server-error-once', 'server-error-always', 'forbidden', 'not-found', 'secondary-rate-limit', 'hang'];
+export const FAULT_KINDS: FaultKind[] = ['server-error-once', 'server-error-always', 'answer-lost', 'forbidden', 'not-found', 'secondary-rate-limit', 'hang'];
 
 export interface FaultRule {
   method: string;
@@ -78,7 +78,8 @@ export class FaultProxy {
     }
 
     const rule = this.rule;
-    if (rule && rule.method === method && rule.path === url.pathname) {
+    const matches = rule !== undefined && rule.method === method && rule.path === url.pathname;
+    if (matches && rule.kind !== 'answer-lost') {
       const answer = this.fault(rule.kind);
       if (answer === 'hang') return;
       if (answer) {
@@ -105,6 +106,13 @@ export class FaultProxy {
       if (name === 'content-length' || name === 'transfer-encoding' || name === 'connection' || name === 'keep-alive') return;
       out[name] = name === 'link' ? value.split(this.target).join(this.baseUrl) : value;
     });
+    if (matches && rule.kind === 'answer-lost' && this.faultsSent++ === 0) {
+      // GitHub did the work, but the client only sees a gateway error.
+      record.status = 502;
+      res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ message: 'Server Error' }));
+      return;
+    }
     record.status = upstream.status;
     res.writeHead(upstream.status, out);
     res.end(body);
@@ -131,6 +139,8 @@ export class FaultProxy {
           : undefined;
       case 'hang':
         return 'hang';
+      case 'answer-lost':
+        return undefined;
     }
   }
 }
