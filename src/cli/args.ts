@@ -117,6 +117,7 @@ export function parseArgs(argv: string[]): CliSettings {
         settings.paths.push(arg);
     }
   }
+  if (settings.base !== undefined && !settings.smoke) throw new UsageError('--base compares smoke runs, so it cannot go with --no-smoke.');
   if (settings.paths.length === 0) settings.paths.push('.');
   return settings;
 }
