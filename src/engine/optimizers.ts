@@ -1,6 +1,7 @@
 // The configured optimizer with Keras defaults for every argument the config leaves out.
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerSpec } from '../config/types.ts';
+import { HostAdamOptimizer } from './host-adam.ts';
 
 const KERAS_EPSILON = 1e-7;
 
@@ -18,7 +19,7 @@ export function makeOptimizer(spec: OptimizerSpec, learningRate: number): tf.Opt
     }
     case 'adam':
     case 'adamw':
-      return tf.train.adam(learningRate, arg('beta_1', 0.9), arg('beta_2', 0.999), arg('epsilon', KERAS_EPSILON));
+      return new HostAdamOptimizer(learningRate, arg('beta_1', 0.9), arg('beta_2', 0.999), arg('epsilon', KERAS_EPSILON));
     case 'rmsprop':
       return tf.train.rmsprop(learningRate, arg('rho', 0.9), arg('momentum', 0), arg('epsilon', KERAS_EPSILON), spec.args.centered === true);
     case 'adagrad':
