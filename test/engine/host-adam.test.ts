@@ -2,14 +2,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend.ts';
-import { HostAdamOptimizer } from '../../src/engine/host-adam.ts';
+import { HOST_ADAM_MAX_VALUES, HostAdamOptimizer } from '../../src/engine/host-adam.ts';
+
+const HIDDEN = Math.ceil((HOST_ADAM_MAX_VALUES + 1) / 5);
 import { setLearningRate } from '../../src/engine/optimizers.ts';
 
-/** Weights of a small two-layer net after `steps` Adam steps on fixed data, the rate changed halfway. */
+/**
+ * Weights of a two-layer net after `steps` Adam steps on fixed data, the rate changed halfway. The first
+ * kernel is above HOST_ADAM_MAX_VALUES (updated by ops), the others below (updated in the loop).
+ */
 function train(optimizer: tf.Optimizer, steps: number): number[][] {
-  const w1 = tf.variable(tf.randomNormal([5, 7], 0, 1, 'float32', 1));
-  const b1 = tf.variable(tf.zeros([7]));
-  const w2 = tf.variable(tf.randomNormal([7, 1], 0, 1, 'float32', 2));
+  const w1 = tf.variable(tf.randomNormal([5, HIDDEN], 0, 1, 'float32', 1));
+  const b1 = tf.variable(tf.zeros([HIDDEN]));
+  const w2 = tf.variable(tf.randomNormal([HIDDEN, 1], 0, 1, 'float32', 2));
   const x = tf.randomNormal([16, 5], 0, 1, 'float32', 3);
   const y = tf.randomNormal([16, 1], 0, 1, 'float32', 4);
   for (let step = 0; step < steps; step++) {
