@@ -43,7 +43,11 @@ function sendsOfFailingCall(kind: FaultKind, method: string): number {
 }
 
 const dist = await snapshotDist();
-after(() => rmSync(dist, { recursive: true, force: true }));
+/** folders every run leaves behind (workspaces, runner folders), removed at the end */
+const temporary: string[] = [dist];
+after(() => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
 
 interface Scenario {
   rule?: FaultRule;
@@ -59,6 +63,7 @@ async function runScenario({ rule, failOn }: Scenario) {
   const proxy = new FaultProxy(server.url, rule);
   await proxy.start();
   const runner = makeRunner(dist);
+  temporary.push(workspace, runner.dir);
   const reportPath = path.join(workspace, 'nn-preflight-report/report.json');
   let beforeFirstWrite: { summaryHasFinding: boolean; reportHasFinding: boolean } | undefined;
   proxy.onFirstWrite = () => {

@@ -16,6 +16,8 @@ export interface FaultRun {
 }
 
 export interface Runner {
+  /** the runner's temporary folder (summary, outputs, event); the caller removes it */
+  dir: string;
   summaryPath: string;
   run(options: { apiUrl: string; workspace: string; event: Record<string, unknown>; inputs?: Record<string, string> }): Promise<FaultRun>;
 }
@@ -30,6 +32,7 @@ export function makeRunner(distDir: string): Runner {
   const outputPath = path.join(runnerDir, 'output.txt');
   const eventPath = path.join(runnerDir, 'event.json');
   return {
+    dir: runnerDir,
     summaryPath,
     async run({ apiUrl, workspace, event, inputs }) {
       writeFileSync(eventPath, JSON.stringify(event));
