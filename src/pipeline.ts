@@ -168,6 +168,9 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   return { result, evidence, trace };
 }
 
+/** With a base ref, the follow-ups may take this many extra smoke budgets (6 base/head runs of fewer steps). */
+const BASE_COMPARISON_BUDGET_FACTOR = 2;
+
 /**
  * Second-seed confirmation, the base comparison and fix verification, within what the main run left of
  * the config's smoke budget (one budget covers the whole smoke part of a config, so a pull request waits
@@ -178,7 +181,9 @@ async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], con
   if (!verify && !opts.base) return { findings };
   const spent = smokeSecondsSpent.get(opts) ?? 0;
   const smokeSeconds = Math.min(opts.timeBudgetS ?? evidence.config.smoke.time_budget_s, limits.smoke.maxSecondsPerConfig);
-  const totalSeconds = Math.min(smokeSeconds - mainSmokeSeconds, limits.smoke.maxSecondsPerRun - spent);
+  // Comparing with a base trains both sides on three seeds, so it gets its own share on top.
+  const baseShare = opts.base ? BASE_COMPARISON_BUDGET_FACTOR * smokeSeconds : 0;
+  const totalSeconds = Math.min(smokeSeconds - mainSmokeSeconds + baseShare, limits.smoke.maxSecondsPerRun - spent);
   if (totalSeconds <= 0) return { findings };
   const started = performance.now();
   const seed = evidence.smoke?.seed;
