@@ -76,13 +76,17 @@ function trainingSection(training: TrainingBench): string[] {
   ];
   if (training.torch) lines.push(`PyTorch ${training.torch.version}, ${training.torch.threads} thread.`, '');
   else lines.push(`PyTorch reference: ${training.torchMissing ?? 'not measured'}.`, '');
-  lines.push('| model | backend | smoke loop steps/s | plain loop steps/s | PyTorch steps/s | smoke / PyTorch | plain / PyTorch |', '|---|---|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| model | backend | smoke loop steps/s | plain loop steps/s | PyTorch steps/s | smoke / PyTorch | plain / PyTorch | smoke / PyTorch, per CPU-second |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  );
   for (const speed of training.tfjs) {
     const model = BENCH_MODELS.find((m) => m.id === speed.model);
     const torch = torchSpeed(training, speed.model);
+    const torchCpu = training.torch?.results.find((r) => r.model === speed.model)?.cpuStepsPerS;
     const rough = speed.smoke.rough ? ' (rough: cut by the time cap during warm-up)' : '';
     lines.push(
-      `| ${model?.label ?? speed.model} | ${speed.backend} | ${fixed(speed.smoke.stepsPerS)}${rough} | ${fixed(speed.plain.stepsPerS)} | ${fixed(torch)} | ${fixed(ratio(speed.smoke.stepsPerS, torch), 3)} | ${fixed(ratio(speed.plain.stepsPerS, torch), 3)} |`,
+      `| ${model?.label ?? speed.model} | ${speed.backend} | ${fixed(speed.smoke.stepsPerS)}${rough} | ${fixed(speed.plain.stepsPerS)} | ${fixed(torch)} | ${fixed(ratio(speed.smoke.stepsPerS, torch), 3)} | ${fixed(ratio(speed.plain.stepsPerS, torch), 3)} | ${fixed(ratio(speed.smoke.cpuStepsPerS, torchCpu), 3)} |`,
     );
   }
   const profiled = training.tfjs.filter((s) => s.profile);
