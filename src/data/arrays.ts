@@ -3,7 +3,7 @@ import { sampledRows } from './reservoir.ts';
 import { ColumnAccumulator } from './stats.ts';
 import { elementCount, elementReader, type NpyHeader } from './npy.ts';
 import { fail } from './problem.ts';
-import type { ColumnStats, DataLimits, DataSample } from './types.ts';
+import type { DataLimits, SplitContent } from './types.ts';
 
 /** The sample of an image array is capped in bytes too, so a folder of large images cannot exhaust memory. */
 export const SAMPLE_BYTE_BUDGET = 256 * 1024 * 1024;
@@ -24,14 +24,7 @@ export interface ArraySource {
   elements(): AsyncIterable<Uint8Array>;
 }
 
-export interface ArraysResult {
-  rows: number;
-  featureNames: string[];
-  targetNames: string[];
-  features: ColumnStats[];
-  targets: ColumnStats[];
-  sample: DataSample;
-}
+export type ArraysResult = Omit<SplitContent, 'classNames'>;
 
 /** How the elements of one row map to statistics columns. */
 export function columnGroups(rowShape: number[], prefix: string): { names: string[]; groupOf: (offset: number) => number } {

@@ -4,7 +4,7 @@ import { Reservoir } from './reservoir.ts';
 import { ColumnAccumulator } from './stats.ts';
 import { CELL_EMPTY, CELL_NUMBER, parseCell, parseCellText, parsedCell } from './number-cell.ts';
 import { fail, listNames } from './problem.ts';
-import { DISTINCT_CAP, type ColumnStats, type DataLimits, type DataSample } from './types.ts';
+import { DISTINCT_CAP, type ColumnStats, type DataLimits, type SplitContent } from './types.ts';
 
 const ROLE_IGNORED = 0;
 const ROLE_FEATURE = 1;
@@ -15,15 +15,7 @@ export interface ColumnChoice {
   targets?: string[];
 }
 
-export interface TableResult {
-  rows: number;
-  featureNames: string[];
-  targetNames: string[];
-  features: ColumnStats[];
-  targets: ColumnStats[];
-  sample: DataSample;
-  classNames?: string[];
-}
+export type TableResult = SplitContent;
 
 /** Which file columns feed x and y, checked against the header so that a typo names the real columns. */
 export function chooseColumns(names: string[], choice: ColumnChoice): { features: number[]; targets: number[] } {

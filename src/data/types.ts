@@ -67,6 +67,9 @@ export interface LoadedSplit {
   classNames?: string[];
 }
 
+/** What every reader hands back: the split without where it came from (the loader adds file, format, bytes). */
+export type SplitContent = Pick<LoadedSplit, 'rows' | 'featureNames' | 'targetNames' | 'features' | 'targets' | 'sample' | 'classNames'>;
+
 /** A data problem is a finding, not an exception: loaders return this instead of throwing. */
 export interface DataProblem {
   file: string;
