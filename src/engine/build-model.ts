@@ -49,7 +49,6 @@ const KERAS_BATCH_NORM_MOMENTUM = 0.99;
 const KERAS_NORM_EPSILON = 1e-3;
 
 const WEIGHTED_WITH_ACTIVATION = new Set(['dense', 'conv1d', 'conv2d']);
-const RNN_TYPES = new Set(['lstm', 'gru', 'simple_rnn']);
 
 export function buildModel(tfjs: Tf, spec: ModelSpec, inputShape: number[], seed: number): tf.LayersModel {
   return buildModelWithLayers(tfjs, spec, inputShape, seed).model;
