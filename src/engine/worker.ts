@@ -1,6 +1,6 @@
 // Runs the smoke run in worker threads so that a runaway model (too slow, too large) can be stopped:
 // each worker is terminated at the time budget plus a margin, and its heap is capped. The main run and
-// the control runs are independent given the evidence, so on a machine with several cores they run in
+// the control runs are independent given the evidence, so on a machine with enough cores they run in
 // parallel workers (lanes) and their parts are merged into one trace.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -16,12 +16,22 @@ export interface WorkerLimits {
   marginS: number;
   /** old-generation heap cap of each worker, in MB */
   maxHeapMb: number;
-  /** workers the smoke run may spread over; the machine's cores (at most MAX_LANES) when absent */
+  /** workers the smoke run may spread over; defaultLanes() when absent */
   lanes?: number;
 }
 
 /** One lane per run: more workers than runs would only idle. */
 export const MAX_LANES = 4;
+/**
+ * Fewest cores for running the controls beside the main run. Measured on 2 cores (BENCHMARKS.md): no
+ * wall-time gain, and each extra worker costs 0.5-1 CPU-second to start (bundle parse, WASM compile,
+ * JIT warm-up in its own isolate), so a 2-core machine keeps one lane.
+ */
+export const MIN_CORES_FOR_LANES = 4;
+
+export function defaultLanes(cores: number = os.availableParallelism()): number {
+  return cores >= MIN_CORES_FOR_LANES ? Math.min(cores, MAX_LANES) : 1;
+}
 
 export const DEFAULT_WORKER_LIMITS: WorkerLimits = { marginS: 15, maxHeapMb: 2048 };
 
@@ -53,7 +63,7 @@ export function planLanes(lanes: number, withControls: boolean): SmokeRunName[][
 
 export async function runSmokeInWorker(evidence: Evidence, opts: SmokeOptions, limits: Partial<WorkerLimits> = {}): Promise<WorkerOutcome> {
   const settled = { ...DEFAULT_WORKER_LIMITS, ...limits };
-  const lanes = planLanes(limits.lanes ?? Math.min(os.availableParallelism(), MAX_LANES), opts.controls !== false);
+  const lanes = planLanes(limits.lanes ?? defaultLanes(), opts.controls !== false);
   const [main, ...others] = await Promise.all(lanes.map((runs) => runPartInWorker(evidence, opts, runs, settled)));
   if (!main.ok) return main;
   const parts: SmokePart[] = [];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mergeSmokeParts, compareZeroed, type SmokePart } from '../../src/engine/parts.ts';
 import { runSmoke } from '../../src/engine/smoke.ts';
 import type { SmokeTrace } from '../../src/engine/types.ts';
-import { planLanes, runSmokeInWorker } from '../../src/engine/worker.ts';
+import { defaultLanes, planLanes, runSmokeInWorker } from '../../src/engine/worker.ts';
 import { dense, makeEvidence, makeTable } from './fixtures.ts';
 
 /** The trace without what depends on the clock. */
@@ -33,6 +33,7 @@ describe('smoke run split over workers', () => {
       assert.ok(plan.length <= Math.max(1, lanes));
     }
     assert.deepEqual(planLanes(4, false), [['main']]);
+    assert.deepEqual([1, 2, 4, 16].map((cores) => defaultLanes(cores)), [1, 1, 4, 4]);
   });
 
   it('compares a longer zeroed run over the main run\'s steps, and refuses a cut or too short one', () => {
