@@ -90681,6 +90681,10 @@ function mergeSmokeParts(main3, others) {
 
 // src/engine/worker.ts
 var MAX_LANES = 4;
+var MIN_CORES_FOR_LANES = 4;
+function defaultLanes(cores = os.availableParallelism()) {
+  return cores >= MIN_CORES_FOR_LANES ? Math.min(cores, MAX_LANES) : 1;
+}
 var DEFAULT_WORKER_LIMITS = { marginS: 15, maxHeapMb: 2048 };
 function startWorker(resourceLimits) {
   if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./smoke-worker.js", import.meta.url), { resourceLimits });
@@ -90698,7 +90702,7 @@ function planLanes(lanes, withControls) {
 }
 async function runSmokeInWorker(evidence, opts, limits = {}) {
   const settled = { ...DEFAULT_WORKER_LIMITS, ...limits };
-  const lanes = planLanes(limits.lanes ?? Math.min(os.availableParallelism(), MAX_LANES), opts.controls !== false);
+  const lanes = planLanes(limits.lanes ?? defaultLanes(), opts.controls !== false);
   const [main3, ...others] = await Promise.all(lanes.map((runs) => runPartInWorker(evidence, opts, runs, settled)));
   if (!main3.ok) return main3;
   const parts = [];
@@ -91648,12 +91652,14 @@ async function runOneConfig(displayPath, opts) {
   if (followUps.comparison) result.comparison = followUps.comparison;
   return { result, evidence, trace };
 }
+var BASE_COMPARISON_BUDGET_FACTOR = 2;
 async function runBudgetedFollowUps(evidence, findings, configPath, opts, limits, mainSmokeSeconds) {
   const verify = opts.verify !== false;
   if (!verify && !opts.base) return { findings };
   const spent = smokeSecondsSpent.get(opts) ?? 0;
   const smokeSeconds = Math.min(opts.timeBudgetS ?? evidence.config.smoke.time_budget_s, limits.smoke.maxSecondsPerConfig);
-  const totalSeconds = Math.min(smokeSeconds - mainSmokeSeconds, limits.smoke.maxSecondsPerRun - spent);
+  const baseShare = opts.base ? BASE_COMPARISON_BUDGET_FACTOR * smokeSeconds : 0;
+  const totalSeconds = Math.min(smokeSeconds - mainSmokeSeconds + baseShare, limits.smoke.maxSecondsPerRun - spent);
   if (totalSeconds <= 0) return { findings };
   const started = performance.now();
   const seed = evidence.smoke?.seed;
