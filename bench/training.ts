@@ -11,11 +11,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { runOneConfig } from '../src/pipeline.ts';
 import { initBackend, type BackendChoice } from '../src/engine/backend.ts';
-import { canonicalLossName, makeLoss } from '../src/engine/losses.ts';
-import { weightDecayOf } from '../src/engine/optimizers.ts';
+import { makeLoss } from '../src/engine/losses.ts';
 import { prepareData } from '../src/engine/prepare-data.ts';
 import { trainFresh, type RunContext } from '../src/engine/session.ts';
-import { PROBE_EVERY } from '../src/engine/smoke.ts';
+import { makeContext, PROBE_EVERY } from '../src/engine/smoke.ts';
 import type { Evidence } from '../src/evidence/types.ts';
 import { BENCH_MODELS, type BenchModelId } from './models.ts';
 import { findPython } from './python.ts';
@@ -79,31 +78,9 @@ export const DEFAULT_CAP_S = 25;
 export function contextFor(evidence: Evidence): RunContext {
   const prepared = prepareData(evidence);
   if (!prepared.ok) throw new Error(prepared.reason);
-  const data = prepared.data;
-  const { training, model } = evidence.config;
-  const loss = makeLoss(training.loss, training.from_logits);
-  if (!loss) throw new Error(`loss ${training.loss} unsupported`);
-  const toTensor = (values: Float32Array, rows: number, shape: number[]) => tf.tensor(values, [rows, ...shape]);
-  return {
-    spec: model,
-    inputShape: data.inputShape,
-    seed: evidence.config.smoke.seed,
-    task: evidence.task,
-    lossName: canonicalLossName(training.loss),
-    fromLogits: training.from_logits,
-    outputUnits: evidence.model.outputUnits,
-    loss,
-    optimizer: training.optimizer,
-    learningRate: training.learning_rate,
-    batchSize: Math.max(1, Math.min(training.batch_size, data.train.rows)),
-    weightDecay: weightDecayOf(training.optimizer, training.weight_decay),
-    x: toTensor(data.train.x, data.train.rows, data.inputShape),
-    y: toTensor(data.train.y, data.train.rows, [data.targetWidth]),
-    validation: data.validation && {
-      x: toTensor(data.validation.x, data.validation.rows, data.inputShape),
-      y: toTensor(data.validation.y, data.validation.rows, [data.targetWidth]),
-    },
-  };
+  const loss = makeLoss(evidence.config.training.loss, evidence.config.training.from_logits);
+  if (!loss) throw new Error(`loss ${evidence.config.training.loss} unsupported`);
+  return makeContext(evidence, prepared.data, loss, evidence.config.smoke.seed);
 }
 
 /**

@@ -146,7 +146,8 @@ function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, pla
   return zeroedRun;
 }
 
-function makeContext(evidence: Evidence, data: PreparedData, loss: RunContext['loss'], seed: number): RunContext {
+/** The RunContext every run of a config trains with; the benchmark builds the same one. */
+export function makeContext(evidence: Evidence, data: PreparedData, loss: RunContext['loss'], seed: number): RunContext {
   const { training, model } = evidence.config;
   const toTensor = (values: Float32Array, rows: number, shape: number[]) => tf.tensor(values, [rows, ...shape]);
   return {
