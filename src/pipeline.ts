@@ -68,10 +68,6 @@ export interface ConfigRun {
   trace?: SmokeTrace;
 }
 
-export async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<ConfigResult> {
-  return (await runOneConfig(displayPath, opts)).result;
-}
-
 export async function runOneConfig(displayPath: string, opts: CheckOptions): Promise<ConfigRun> {
   const progress = (phase: ProgressEvent['phase'], detail?: string, fraction?: number) =>
     opts.onProgress?.({ phase, config: displayPath, detail, fraction });
