@@ -130,17 +130,17 @@ var require_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP4;
     visit3.REMOVE = REMOVE;
-    function visit_(key2, node2, visitor, path13) {
-      const ctrl = callVisitor(key2, node2, visitor, path13);
+    function visit_(key2, node2, visitor, path14) {
+      const ctrl = callVisitor(key2, node2, visitor, path14);
       if (identity7.isNode(ctrl) || identity7.isPair(ctrl)) {
-        replaceNode(key2, path13, ctrl);
-        return visit_(key2, ctrl, visitor, path13);
+        replaceNode(key2, path14, ctrl);
+        return visit_(key2, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity7.isCollection(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
+          path14 = Object.freeze(path14.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path13);
+            const ci = visit_(i, node2.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -151,13 +151,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity7.isPair(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path13);
+          const cv = visit_("value", node2.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -178,17 +178,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP4;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node2, visitor, path13) {
-      const ctrl = await callVisitor(key2, node2, visitor, path13);
+    async function visitAsync_(key2, node2, visitor, path14) {
+      const ctrl = await callVisitor(key2, node2, visitor, path14);
       if (identity7.isNode(ctrl) || identity7.isPair(ctrl)) {
-        replaceNode(key2, path13, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path13);
+        replaceNode(key2, path14, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity7.isCollection(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
+          path14 = Object.freeze(path14.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path13);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -199,13 +199,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity7.isPair(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path13);
+          path14 = Object.freeze(path14.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path13);
+          const cv = await visitAsync_("value", node2.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -232,23 +232,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key2, node2, visitor, path13) {
+    function callVisitor(key2, node2, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key2, node2, path13);
+        return visitor(key2, node2, path14);
       if (identity7.isMap(node2))
-        return visitor.Map?.(key2, node2, path13);
+        return visitor.Map?.(key2, node2, path14);
       if (identity7.isSeq(node2))
-        return visitor.Seq?.(key2, node2, path13);
+        return visitor.Seq?.(key2, node2, path14);
       if (identity7.isPair(node2))
-        return visitor.Pair?.(key2, node2, path13);
+        return visitor.Pair?.(key2, node2, path14);
       if (identity7.isScalar(node2))
-        return visitor.Scalar?.(key2, node2, path13);
+        return visitor.Scalar?.(key2, node2, path14);
       if (identity7.isAlias(node2))
-        return visitor.Alias?.(key2, node2, path13);
+        return visitor.Alias?.(key2, node2, path14);
       return void 0;
     }
-    function replaceNode(key2, path13, node2) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key2, path14, node2) {
+      const parent = path14[path14.length - 1];
       if (identity7.isCollection(parent)) {
         parent.items[key2] = node2;
       } else if (identity7.isPair(parent)) {
@@ -860,10 +860,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity7 = require_identity();
     var Node2 = require_Node();
-    function collectionFromPath(schema, path13, value4) {
+    function collectionFromPath(schema, path14, value4) {
       let v = value4;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k2 = path13[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k2 = path14[i];
         if (typeof k2 === "number" && Number.isInteger(k2) && k2 >= 0) {
           const a4 = [];
           a4[k2] = v;
@@ -882,7 +882,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node2.NodeBase {
       constructor(type3, schema) {
         super(type3);
@@ -912,11 +912,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value4) {
-        if (isEmptyPath(path13))
+      addIn(path14, value4) {
+        if (isEmptyPath(path14))
           this.add(value4);
         else {
-          const [key2, ...rest] = path13;
+          const [key2, ...rest] = path14;
           const node2 = this.get(key2, true);
           if (identity7.isCollection(node2))
             node2.addIn(rest, value4);
@@ -930,8 +930,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key2, ...rest] = path13;
+      deleteIn(path14) {
+        const [key2, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key2);
         const node2 = this.get(key2, true);
@@ -945,8 +945,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key2, ...rest] = path13;
+      getIn(path14, keepScalar) {
+        const [key2, ...rest] = path14;
         const node2 = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity7.isScalar(node2) ? node2.value : node2;
@@ -964,8 +964,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key2, ...rest] = path13;
+      hasIn(path14) {
+        const [key2, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key2);
         const node2 = this.get(key2, true);
@@ -975,8 +975,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value4) {
-        const [key2, ...rest] = path13;
+      setIn(path14, value4) {
+        const [key2, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key2, value4);
         } else {
@@ -3491,9 +3491,9 @@ var require_Document = __commonJS({
           this.contents.add(value4);
       }
       /** Adds a value to the document. */
-      addIn(path13, value4) {
+      addIn(path14, value4) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value4);
+          this.contents.addIn(path14, value4);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -3568,14 +3568,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection.isEmptyPath(path13)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -3590,10 +3590,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection.isEmptyPath(path13))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity7.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity7.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity7.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -3604,10 +3604,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection.isEmptyPath(path13))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity7.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity7.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -3624,13 +3624,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value4) {
-        if (Collection.isEmptyPath(path13)) {
+      setIn(path14, value4) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value4;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value4);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value4);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value4);
+          this.contents.setIn(path14, value4);
         }
       }
       /**
@@ -5591,9 +5591,9 @@ var require_cst_visit = __commonJS({
     visit3.BREAK = BREAK;
     visit3.SKIP = SKIP4;
     visit3.REMOVE = REMOVE;
-    visit3.itemAtPath = (cst, path13) => {
+    visit3.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field3, index5] of path13) {
+      for (const [field3, index5] of path14) {
         const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index5];
@@ -5602,23 +5602,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit3.parentCollection = (cst, path13) => {
-      const parent = visit3.itemAtPath(cst, path13.slice(0, -1));
-      const field3 = path13[path13.length - 1][0];
+    visit3.parentCollection = (cst, path14) => {
+      const parent = visit3.itemAtPath(cst, path14.slice(0, -1));
+      const field3 = path14[path14.length - 1][0];
       const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field3 of ["key", "value"]) {
         const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path13.concat([[field3, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5629,10 +5629,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field3 === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports.visit = visit3;
   }
@@ -8966,9 +8966,9 @@ var require_decoder = __commonJS({
         return a4 < 0 ? 0 : a4 > 255 ? 255 : a4;
       }
       constructor.prototype = {
-        load: function load3(path13) {
+        load: function load3(path14) {
           var xhr = new XMLHttpRequest();
-          xhr.open("GET", path13, true);
+          xhr.open("GET", path14, true);
           xhr.responseType = "arraybuffer";
           xhr.onload = (function() {
             var data3 = new Uint8Array(xhr.response || xhr.mozResponseArrayBuffer);
@@ -11641,8 +11641,8 @@ var init_accessor = __esm({
 });
 
 // node_modules/vega-util/build/getter.js
-function getter(path13) {
-  return path13.length === 1 ? get1(path13[0]) : getN(path13);
+function getter(path14) {
+  return path14.length === 1 ? get1(path14[0]) : getN(path14);
 }
 var get1, getN;
 var init_getter = __esm({
@@ -11650,11 +11650,11 @@ var init_getter = __esm({
     get1 = (field3) => function(obj) {
       return obj[field3];
     };
-    getN = (path13) => {
-      const len = path13.length;
+    getN = (path14) => {
+      const len = path14.length;
       return function(obj) {
         for (let i = 0; i < len; ++i) {
-          obj = obj[path13[i]];
+          obj = obj[path14[i]];
         }
         return obj;
       };
@@ -11673,14 +11673,14 @@ var init_error = __esm({
 
 // node_modules/vega-util/build/splitAccessPath.js
 function splitAccessPath(p) {
-  const path13 = [], n = p.length;
+  const path14 = [], n = p.length;
   let q = null, b10 = 0, s2 = "";
   let i;
   let j;
   let c4;
   p = p + "";
   function push() {
-    path13.push(s2 + p.substring(i, j));
+    path14.push(s2 + p.substring(i, j));
     s2 = "";
     i = j + 1;
   }
@@ -11728,7 +11728,7 @@ function splitAccessPath(p) {
     j++;
     push();
   }
-  return path13;
+  return path14;
 }
 var init_splitAccessPath = __esm({
   "node_modules/vega-util/build/splitAccessPath.js"() {
@@ -11738,9 +11738,9 @@ var init_splitAccessPath = __esm({
 
 // node_modules/vega-util/build/field.js
 function field(field3, name, opt) {
-  const path13 = splitAccessPath(field3);
-  const fieldName = path13.length === 1 ? path13[0] : field3;
-  return accessor((opt && opt.get || getter)(path13), [fieldName], name || fieldName);
+  const path14 = splitAccessPath(field3);
+  const fieldName = path14.length === 1 ? path14[0] : field3;
+  return accessor((opt && opt.get || getter)(path14), [fieldName], name || fieldName);
 }
 var init_field = __esm({
   "node_modules/vega-util/build/field.js"() {
@@ -21112,7 +21112,7 @@ function equalRound(digits) {
     return r(x02) === r(x12) && r(y02) === r(y12);
   };
 }
-function path10() {
+function path11() {
   return new Path();
 }
 var pi, tau, epsilon2, tauEpsilon, Path;
@@ -21196,7 +21196,7 @@ var init_d3_path = __esm({
         return this._;
       }
     };
-    path10.prototype = Path.prototype;
+    path11.prototype = Path.prototype;
   }
 });
 
@@ -21261,10 +21261,10 @@ function cornerTangents(x02, y02, x12, y12, r1, rc, cw2) {
   };
 }
 function arc() {
-  var innerRadius = arcInnerRadius, outerRadius = arcOuterRadius, cornerRadius = constant2(0), padRadius = null, startAngle = arcStartAngle, endAngle = arcEndAngle, padAngle = arcPadAngle, context3 = null, path13 = withPath(arc5);
+  var innerRadius = arcInnerRadius, outerRadius = arcOuterRadius, cornerRadius = constant2(0), padRadius = null, startAngle = arcStartAngle, endAngle = arcEndAngle, padAngle = arcPadAngle, context3 = null, path14 = withPath(arc5);
   function arc5() {
     var buffer, r, r0 = +innerRadius.apply(this, arguments), r1 = +outerRadius.apply(this, arguments), a0 = startAngle.apply(this, arguments) - halfPi, a1 = endAngle.apply(this, arguments) - halfPi, da = abs(a1 - a0), cw2 = a1 > a0;
-    if (!context3) context3 = buffer = path13();
+    if (!context3) context3 = buffer = path14();
     if (r1 < r0) r = r1, r1 = r0, r0 = r;
     if (!(r1 > epsilon3)) context3.moveTo(0, 0);
     else if (da > tau2 - epsilon3) {
@@ -21370,12 +21370,12 @@ function y(p) {
   return p[1];
 }
 function line(x$12, y$12) {
-  var defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path13 = withPath(line5);
+  var defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path14 = withPath(line5);
   x$12 = typeof x$12 === "function" ? x$12 : x$12 === void 0 ? x : constant2(x$12);
   y$12 = typeof y$12 === "function" ? y$12 : y$12 === void 0 ? y : constant2(y$12);
   function line5(data3) {
     var i, n = (data3 = array3(data3)).length, d, defined0 = false, buffer;
-    if (context3 == null) output4 = curve2(buffer = path13());
+    if (context3 == null) output4 = curve2(buffer = path14());
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) output4.lineStart();
@@ -21403,13 +21403,13 @@ function line(x$12, y$12) {
   return line5;
 }
 function area(x02, y02, y12) {
-  var x12 = null, defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path13 = withPath(area6);
+  var x12 = null, defined2 = constant2(true), context3 = null, curve2 = curveLinear, output4 = null, path14 = withPath(area6);
   x02 = typeof x02 === "function" ? x02 : x02 === void 0 ? x : constant2(+x02);
   y02 = typeof y02 === "function" ? y02 : y02 === void 0 ? constant2(0) : constant2(+y02);
   y12 = typeof y12 === "function" ? y12 : y12 === void 0 ? y : constant2(+y12);
   function area6(data3) {
     var i, j, k2, n = (data3 = array3(data3)).length, d, defined0 = false, buffer, x0z = new Array(n), y0z = new Array(n);
-    if (context3 == null) output4 = curve2(buffer = path13());
+    if (context3 == null) output4 = curve2(buffer = path14());
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) {
@@ -21485,12 +21485,12 @@ function curveRadial(curve2) {
   return radial;
 }
 function Symbol2(type3, size) {
-  let context3 = null, path13 = withPath(symbol3);
+  let context3 = null, path14 = withPath(symbol3);
   type3 = typeof type3 === "function" ? type3 : constant2(type3 || circle);
   size = typeof size === "function" ? size : constant2(size === void 0 ? 64 : +size);
   function symbol3() {
     let buffer;
-    if (!context3) context3 = buffer = path13();
+    if (!context3) context3 = buffer = path14();
     type3.apply(this, arguments).draw(context3, +size.apply(this, arguments));
     if (buffer) return context3 = null, buffer + "" || null;
   }
@@ -25071,9 +25071,9 @@ function curves(type3, orientation, tension) {
   }
   return curve2;
 }
-function parse7(path13) {
+function parse7(path14) {
   const commands = [];
-  const matches = path13.match(commandPattern) || [];
+  const matches = path14.match(commandPattern) || [];
   matches.forEach((str) => {
     let cmd = str[0];
     const type3 = cmd.toLowerCase();
@@ -25211,15 +25211,15 @@ function scale$1(current2, sX, sY) {
   }
   return temp;
 }
-function pathRender(context3, path13, l, t, sX, sY) {
+function pathRender(context3, path14, l, t, sX, sY) {
   var current2, previous = null, x4 = 0, y4 = 0, controlX = 0, controlY = 0, tempX, tempY, tempControlX, tempControlY, anchorX = 0, anchorY = 0;
   if (l == null) l = 0;
   if (t == null) t = 0;
   if (sX == null) sX = 1;
   if (sY == null) sY = sX;
   if (context3.beginPath) context3.beginPath();
-  for (var i = 0, len = path13.length; i < len; ++i) {
-    current2 = path13[i];
+  for (var i = 0, len = path14.length; i < len; ++i) {
+    current2 = path14[i];
     if (sX !== 1 || sY !== 1) {
       current2 = scale$1(current2, sX, sY);
     }
@@ -25409,16 +25409,16 @@ function drawArc(context3, x4, y4, coords) {
 function symbols2(_) {
   return hasOwnProperty(builtins, _) ? builtins[_] : customSymbol(_);
 }
-function customSymbol(path13) {
-  if (!hasOwnProperty(custom9, path13)) {
-    const parsed = parse7(path13);
-    custom9[path13] = {
+function customSymbol(path14) {
+  if (!hasOwnProperty(custom9, path14)) {
+    const parsed = parse7(path14);
+    custom9[path14] = {
       draw: function(context3, size) {
         pathRender(context3, parsed, 0, 0, Math.sqrt(size) / 2);
       }
     };
   }
-  return custom9[path13];
+  return custom9[path14];
 }
 function rectangleX(d) {
   return d.x;
@@ -25442,7 +25442,7 @@ function vg_rect() {
   var x4 = rectangleX, y4 = rectangleY, width2 = rectangleWidth, height2 = rectangleHeight, crTL = number7(0), crTR = crTL, crBL = crTL, crBR = crTL, context3 = null;
   function rectangle2(_, x02, y02) {
     var buffer, x12 = x02 != null ? x02 : +x4.call(this, _), y12 = y02 != null ? y02 : +y4.call(this, _), w2 = +width2.call(this, _), h2 = +height2.call(this, _), s2 = Math.min(w2, h2) / 2, tl2 = clamp2(+crTL.call(this, _), 0, s2), tr2 = clamp2(+crTR.call(this, _), 0, s2), bl2 = clamp2(+crBL.call(this, _), 0, s2), br2 = clamp2(+crBR.call(this, _), 0, s2);
-    if (!context3) context3 = buffer = path10();
+    if (!context3) context3 = buffer = path11();
     if (tl2 <= 0 && tr2 <= 0 && bl2 <= 0 && br2 <= 0) {
       context3.rect(x12, y12, w2, h2);
     } else {
@@ -25542,7 +25542,7 @@ function vg_trail() {
   }
   function trail3(data3) {
     var i, n = data3.length, d, defined0 = false, buffer;
-    if (context3 == null) context3 = buffer = path10();
+    if (context3 == null) context3 = buffer = path11();
     for (i = 0; i <= n; ++i) {
       if (!(i < n && defined2(d = data3[i], i, data3)) === defined0) {
         if (defined0 = !defined0) ready = 0;
@@ -25891,26 +25891,26 @@ function pickVisit(scene, visitor) {
   }
   return null;
 }
-function drawAll(path13) {
+function drawAll(path14) {
   return function(context3, scene, bounds3) {
     visit2(scene, (item) => {
       if (!bounds3 || bounds3.intersects(item.bounds)) {
-        drawPath(path13, context3, item, item);
+        drawPath(path14, context3, item, item);
       }
     });
   };
 }
-function drawOne(path13) {
+function drawOne(path14) {
   return function(context3, scene, bounds3) {
     if (scene.items.length && (!bounds3 || bounds3.intersects(scene.bounds))) {
-      drawPath(path13, context3, scene.items[0], scene.items);
+      drawPath(path14, context3, scene.items[0], scene.items);
     }
   };
 }
-function drawPath(path13, context3, item, items) {
+function drawPath(path14, context3, item, items) {
   var opacity2 = item.opacity == null ? 1 : item.opacity;
   if (opacity2 === 0) return;
-  if (path13(context3, items)) return;
+  if (path14(context3, items)) return;
   blend(context3, item);
   if (item.fill && fill(context3, item, opacity2)) {
     context3.fill();
@@ -25931,7 +25931,7 @@ function pick$1(test2) {
     });
   };
 }
-function hitPath(path13, filled) {
+function hitPath(path14, filled) {
   return function(context3, o, x4, y4) {
     var item = Array.isArray(o) ? o[0] : o, fill2 = filled == null ? item.fill : filled, stroke2 = item.stroke && context3.isPointInStroke, lw, lc;
     if (stroke2) {
@@ -25940,11 +25940,11 @@ function hitPath(path13, filled) {
       context3.lineWidth = lw != null ? lw : 1;
       context3.lineCap = lc != null ? lc : "butt";
     }
-    return path13(context3, o) ? false : fill2 && context3.isPointInPath(x4, y4) || stroke2 && context3.isPointInStroke(x4, y4);
+    return path14(context3, o) ? false : fill2 && context3.isPointInPath(x4, y4) || stroke2 && context3.isPointInStroke(x4, y4);
   };
 }
-function pickPath(path13) {
-  return pick$1(hitPath(path13));
+function pickPath(path14) {
+  return pick$1(hitPath(path14));
 }
 function translate(x4, y4) {
   return "translate(" + x4 + "," + y4 + ")";
@@ -26280,11 +26280,11 @@ function attr$3(emit2, item) {
   emit2("d", item.path);
 }
 function path$1(context3, item) {
-  var path13 = item.path;
-  if (path13 == null) return true;
+  var path14 = item.path;
+  if (path14 == null) return true;
   var x4 = item.x || 0, y4 = item.y || 0, sx = item.scaleX || 1, sy = item.scaleY || 1, a4 = (item.angle || 0) * DegToRad, cache2 = item.pathCache;
-  if (!cache2 || cache2.path !== path13) {
-    (item.pathCache = cache2 = parse7(path13)).path = path13;
+  if (!cache2 || cache2.path !== path14) {
+    (item.pathCache = cache2 = parse7(path14)).path = path14;
   }
   if (a4 && context3.rotate && context3.translate) {
     context3.translate(x4, y4);
@@ -26319,7 +26319,7 @@ function bound$1(bounds3, item) {
   var x12, y12;
   return boundStroke(bounds3.set(x12 = item.x || 0, y12 = item.y || 0, item.x2 != null ? item.x2 : x12, item.y2 != null ? item.y2 : y12), item);
 }
-function path11(context3, item, opacity2) {
+function path12(context3, item, opacity2) {
   var x12, y12, x22, y22;
   if (item.stroke && stroke(context3, item, opacity2)) {
     x12 = item.x || 0;
@@ -26337,7 +26337,7 @@ function draw$1(context3, scene, bounds3) {
   visit2(scene, (item) => {
     if (bounds3 && !bounds3.intersects(item.bounds)) return;
     var opacity2 = item.opacity == null ? 1 : item.opacity;
-    if (opacity2 && path11(context3, item, opacity2)) {
+    if (opacity2 && path12(context3, item, opacity2)) {
       blend(context3, item);
       context3.stroke();
     }
@@ -26345,7 +26345,7 @@ function draw$1(context3, scene, bounds3) {
 }
 function hit$1(context3, item, x4, y4) {
   if (!context3.isPointInStroke) return false;
-  return path11(context3, item, 1) && context3.isPointInStroke(x4, y4);
+  return path12(context3, item, 1) && context3.isPointInStroke(x4, y4);
 }
 function useCanvas(use) {
   textMetrics.width = use && context ? measureWidth : estimateWidth;
@@ -30730,12 +30730,12 @@ var init_vega_encode = __esm({
     };
     inherits_default(LinkPath, Transform, {
       transform(_, pulse2) {
-        var sx = _.sourceX || sourceX, sy = _.sourceY || sourceY, tx = _.targetX || targetX, ty = _.targetY || targetY, as = _.as || "path", orient2 = _.orient || "vertical", shape2 = _.shape || "line", path13 = Paths.get(shape2 + "-" + orient2) || Paths.get(shape2);
-        if (!path13) {
+        var sx = _.sourceX || sourceX, sy = _.sourceY || sourceY, tx = _.targetX || targetX, ty = _.targetY || targetY, as = _.as || "path", orient2 = _.orient || "vertical", shape2 = _.shape || "line", path14 = Paths.get(shape2 + "-" + orient2) || Paths.get(shape2);
+        if (!path14) {
           error62("LinkPath unsupported type: " + _.shape + (_.orient ? "-" + _.orient : ""));
         }
         pulse2.visit(pulse2.SOURCE, (t) => {
-          t[as] = path13(sx(t), sy(t), tx(t), ty(t));
+          t[as] = path14(sx(t), sy(t), tx(t), ty(t));
         });
         return pulse2.reflow(_.modified()).modifies(as);
       }
@@ -31987,46 +31987,46 @@ function appendRound2(digits) {
 }
 function index(projection3, context3) {
   let digits = 3, pointRadius = 4.5, projectionStream, contextStream;
-  function path13(object3) {
+  function path14(object3) {
     if (object3) {
       if (typeof pointRadius === "function") contextStream.pointRadius(+pointRadius.apply(this, arguments));
       geoStream(object3, projectionStream(contextStream));
     }
     return contextStream.result();
   }
-  path13.area = function(object3) {
+  path14.area = function(object3) {
     geoStream(object3, projectionStream(areaStream));
     return areaStream.result();
   };
-  path13.measure = function(object3) {
+  path14.measure = function(object3) {
     geoStream(object3, projectionStream(lengthStream));
     return lengthStream.result();
   };
-  path13.bounds = function(object3) {
+  path14.bounds = function(object3) {
     geoStream(object3, projectionStream(boundsStream));
     return boundsStream.result();
   };
-  path13.centroid = function(object3) {
+  path14.centroid = function(object3) {
     geoStream(object3, projectionStream(centroidStream));
     return centroidStream.result();
   };
-  path13.projection = function(_) {
+  path14.projection = function(_) {
     if (!arguments.length) return projection3;
     projectionStream = _ == null ? (projection3 = null, identity$12) : (projection3 = _).stream;
-    return path13;
+    return path14;
   };
-  path13.context = function(_) {
+  path14.context = function(_) {
     if (!arguments.length) return context3;
     contextStream = _ == null ? (context3 = null, new PathString(digits)) : new PathContext(context3 = _);
     if (typeof pointRadius !== "function") contextStream.pointRadius(pointRadius);
-    return path13;
+    return path14;
   };
-  path13.pointRadius = function(_) {
+  path14.pointRadius = function(_) {
     if (!arguments.length) return pointRadius;
     pointRadius = typeof _ === "function" ? _ : (contextStream.pointRadius(+_), +_);
-    return path13;
+    return path14;
   };
-  path13.digits = function(_) {
+  path14.digits = function(_) {
     if (!arguments.length) return digits;
     if (_ == null) digits = null;
     else {
@@ -32035,9 +32035,9 @@ function index(projection3, context3) {
       digits = d;
     }
     if (context3 === null) contextStream = new PathString(digits);
-    return path13;
+    return path14;
   };
-  return path13.projection(projection3).digits(digits).context(context3);
+  return path14.projection(projection3).digits(digits).context(context3);
 }
 function transformer2(methods2) {
   return function(stream2) {
@@ -33526,11 +33526,11 @@ function GeoJSON(params2) {
 function GeoPath(params2) {
   Transform.call(this, null, params2);
 }
-function initPath(path13, pointRadius) {
-  const prev = path13.pointRadius();
-  path13.context(null);
+function initPath(path14, pointRadius) {
+  const prev = path14.pointRadius();
+  path14.context(null);
   if (pointRadius != null) {
-    path13.pointRadius(pointRadius);
+    path14.pointRadius(pointRadius);
   }
   return prev;
 }
@@ -33540,14 +33540,14 @@ function GeoPoint(params2) {
 function GeoShape(params2) {
   Transform.call(this, null, params2);
 }
-function shapeGenerator(path13, field3, pointRadius) {
-  const shape2 = pointRadius == null ? (_) => path13(field3(_)) : (_) => {
-    var prev = path13.pointRadius(), value4 = path13.pointRadius(pointRadius)(field3(_));
-    path13.pointRadius(prev);
+function shapeGenerator(path14, field3, pointRadius) {
+  const shape2 = pointRadius == null ? (_) => path14(field3(_)) : (_) => {
+    var prev = path14.pointRadius(), value4 = path14.pointRadius(pointRadius)(field3(_));
+    path14.pointRadius(prev);
     return value4;
   };
   shape2.context = (_) => {
-    path13.context(_);
+    path14.context(_);
     return shape2;
   };
   return shape2;
@@ -33915,16 +33915,16 @@ var init_vega_geo = __esm({
     };
     inherits_default(GeoPath, Transform, {
       transform(_, pulse2) {
-        var out = pulse2.fork(pulse2.ALL), path13 = this.value, field3 = _.field || identity, as = _.as || "path", flag3 = out.SOURCE;
-        if (!path13 || _.modified()) {
-          this.value = path13 = getProjectionPath(_.projection);
+        var out = pulse2.fork(pulse2.ALL), path14 = this.value, field3 = _.field || identity, as = _.as || "path", flag3 = out.SOURCE;
+        if (!path14 || _.modified()) {
+          this.value = path14 = getProjectionPath(_.projection);
           out.materialize().reflow();
         } else {
           flag3 = field3 === identity || pulse2.modified(field3.fields) ? out.ADD_MOD : out.ADD;
         }
-        const prev = initPath(path13, _.pointRadius);
-        out.visit(flag3, (t) => t[as] = path13(field3(t)));
-        path13.pointRadius(prev);
+        const prev = initPath(path14, _.pointRadius);
+        out.visit(flag3, (t) => t[as] = path14(field3(t)));
+        path14.pointRadius(prev);
         return out.modifies(as);
       }
     });
@@ -35879,11 +35879,11 @@ function defaultParentId(d) {
   return d.parentId;
 }
 function stratify() {
-  var id2 = defaultId, parentId = defaultParentId, path13;
+  var id2 = defaultId, parentId = defaultParentId, path14;
   function stratify2(data3) {
     var nodes = Array.from(data3), currentId = id2, currentParentId = parentId, n, d, i, root, parent, node2, nodeId, nodeKey, nodeByKey = /* @__PURE__ */ new Map();
-    if (path13 != null) {
-      const I = nodes.map((d2, i2) => normalize2(path13(d2, i2, data3)));
+    if (path14 != null) {
+      const I = nodes.map((d2, i2) => normalize2(path14(d2, i2, data3)));
       const P = I.map(parentof);
       const S = new Set(I).add("");
       for (const i2 of P) {
@@ -35922,7 +35922,7 @@ function stratify() {
       }
     }
     if (!root) throw new Error("no root");
-    if (path13 != null) {
+    if (path14 != null) {
       while (root.data === imputed && root.children.length === 1) {
         root = root.children[0], --n;
       }
@@ -35948,26 +35948,26 @@ function stratify() {
     return arguments.length ? (parentId = optional2(x4), stratify2) : parentId;
   };
   stratify2.path = function(x4) {
-    return arguments.length ? (path13 = optional2(x4), stratify2) : path13;
+    return arguments.length ? (path14 = optional2(x4), stratify2) : path14;
   };
   return stratify2;
 }
-function normalize2(path13) {
-  path13 = `${path13}`;
-  let i = path13.length;
-  if (slash(path13, i - 1) && !slash(path13, i - 2)) path13 = path13.slice(0, -1);
-  return path13[0] === "/" ? path13 : `/${path13}`;
+function normalize2(path14) {
+  path14 = `${path14}`;
+  let i = path14.length;
+  if (slash(path14, i - 1) && !slash(path14, i - 2)) path14 = path14.slice(0, -1);
+  return path14[0] === "/" ? path14 : `/${path14}`;
 }
-function parentof(path13) {
-  let i = path13.length;
+function parentof(path14) {
+  let i = path14.length;
   if (i < 2) return "";
-  while (--i > 1) if (slash(path13, i)) break;
-  return path13.slice(0, i);
+  while (--i > 1) if (slash(path14, i)) break;
+  return path14.slice(0, i);
 }
-function slash(path13, i) {
-  if (path13[i] === "/") {
+function slash(path14, i) {
+  if (path14[i] === "/") {
     let k2 = 0;
-    while (i > 0 && path13[--i] === "\\") ++k2;
+    while (i > 0 && path14[--i] === "\\") ++k2;
     if ((k2 & 1) === 0) return true;
   }
   return false;
@@ -42192,10 +42192,10 @@ function geoShape(projection3, geojson, group2) {
     return p ? p.path.context(context3)(geojson) : "";
   };
 }
-function pathShape(path13) {
+function pathShape(path14) {
   let p = null;
   return function(context3) {
-    return context3 ? pathRender(context3, p = p || parse7(path13)) : path13;
+    return context3 ? pathRender(context3, p = p || parse7(path14)) : path14;
   };
 }
 function treeNodes(name, context3) {
@@ -42861,8 +42861,8 @@ var init_vega_runtime = __esm({
        * Optimized code generators for access and comparison.
        */
       codegen: {
-        get(path13) {
-          const ref2 = `[${path13.map(stringValue).join("][")}]`;
+        get(path14) {
+          const ref2 = `[${path14.map(stringValue).join("][")}]`;
           const get6 = Function("_", `return _${ref2};`);
           get6.path = ref2;
           return get6;
@@ -47593,7 +47593,7 @@ __export(vega_module_exports, {
   parse: () => parse9,
   parseExpression: () => parser,
   parseSelector: () => eventSelector,
-  path: () => path10,
+  path: () => path11,
   pathCurves: () => curves,
   pathEqual: () => pathEqual,
   pathParse: () => parse7,
@@ -47986,8 +47986,8 @@ function deleteNestedProperty(obj, orderedProps) {
 function titleCase(s2) {
   return s2.charAt(0).toUpperCase() + s2.substr(1);
 }
-function accessPathWithDatum(path13, datum2 = "datum") {
-  const pieces = splitAccessPath(path13);
+function accessPathWithDatum(path14, datum2 = "datum") {
+  const pieces = splitAccessPath(path14);
   const prefixes2 = [];
   for (let i = 1; i <= pieces.length; i++) {
     const prefix = `[${pieces.slice(0, i).map(stringValue).join("][")}]`;
@@ -47995,8 +47995,8 @@ function accessPathWithDatum(path13, datum2 = "datum") {
   }
   return prefixes2.join(" && ");
 }
-function flatAccessWithDatum(path13, datum2 = "datum") {
-  return `${datum2}[${stringValue(splitAccessPath(path13).join("."))}]`;
+function flatAccessWithDatum(path14, datum2 = "datum") {
+  return `${datum2}[${stringValue(splitAccessPath(path14).join("."))}]`;
 }
 function accessWithDatumToUnescapedPath(unescapedPath) {
   const singleQuoteEscapedPath = unescapedPath.replaceAll("'", "\\'");
@@ -48008,20 +48008,20 @@ function unescapeSingleQuoteAndPathDot(escapedPath) {
 function escapePathAccess(string5) {
   return string5.replace(/(\[|\]|\.|'|")/g, "\\$1");
 }
-function replacePathInField(path13) {
-  return `${splitAccessPath(path13).map(escapePathAccess).join("\\.")}`;
+function replacePathInField(path14) {
+  return `${splitAccessPath(path14).map(escapePathAccess).join("\\.")}`;
 }
 function replaceAll(string5, find4, replacement) {
   return string5.replace(new RegExp(find4.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&"), "g"), replacement);
 }
-function removePathFromField(path13) {
-  return `${splitAccessPath(path13).join(".")}`;
+function removePathFromField(path14) {
+  return `${splitAccessPath(path14).join(".")}`;
 }
-function accessPathDepth(path13) {
-  if (!path13) {
+function accessPathDepth(path14) {
+  if (!path14) {
     return 0;
   }
-  return splitAccessPath(path13).length;
+  return splitAccessPath(path14).length;
 }
 function getFirstDefined(...args) {
   return args.find((a4) => a4 !== void 0);
@@ -60722,15 +60722,15 @@ var init_build2 = __esm({
         const selections = normParams.selections;
         if (!selections || !selections.length)
           return spec;
-        const path13 = (normParams.path ?? []).concat(spec.name);
+        const path14 = (normParams.path ?? []).concat(spec.name);
         const params2 = [];
         for (const selection of selections) {
           if (!selection.views || !selection.views.length) {
             params2.push(selection);
           } else {
             for (const view of selection.views) {
-              if (isString(view) && (view === spec.name || path13.includes(view)) || isArray(view) && // logic for backwards compatibility with view paths before we had unique names
-              view.map((v) => path13.indexOf(v)).every((v, i, arr) => v !== -1 && (i === 0 || v > arr[i - 1]))) {
+              if (isString(view) && (view === spec.name || path14.includes(view)) || isArray(view) && // logic for backwards compatibility with view paths before we had unique names
+              view.map((v) => path14.indexOf(v)).every((v, i, arr) => v !== -1 && (i === 0 || v > arr[i - 1]))) {
                 params2.push(selection);
               }
             }
@@ -65800,8 +65800,8 @@ var init_build2 = __esm({
 });
 
 // src/cli/main.ts
-import { existsSync as existsSync2, mkdirSync as mkdirSync2, statSync as statSync5, writeFileSync as writeFileSync2 } from "node:fs";
-import path12 from "node:path";
+import { existsSync, mkdirSync as mkdirSync2, statSync as statSync5, writeFileSync as writeFileSync2 } from "node:fs";
+import path13 from "node:path";
 
 // src/cli/args.ts
 var UsageError = class extends Error {
@@ -66008,7 +66008,7 @@ function toPosix(p) {
 }
 
 // src/pipeline.ts
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/config/load.ts
 import { readFileSync as readFileSync3, statSync as statSync3 } from "node:fs";
@@ -66149,8 +66149,8 @@ function joinKeyPath(parent, key2) {
   if (typeof key2 === "number") return `${parent}[${key2}]`;
   return parent === "" ? key2 : `${parent}.${key2}`;
 }
-function collectRanges(node2, path13, ranges2, toRange) {
-  const stack2 = [{ node: node2, path: path13 }];
+function collectRanges(node2, path14, ranges2, toRange) {
+  const stack2 = [{ node: node2, path: path14 }];
   while (stack2.length > 0) {
     const { node: current2, path: at } = stack2.pop();
     if (!current2 || (0, import_yaml2.isAlias)(current2)) continue;
@@ -66243,11 +66243,11 @@ function issuesToProblems(issues, ctx) {
   return issues.flatMap((issue2) => issueToProblems(issue2, [], ctx));
 }
 function locate(keyPath, ranges2) {
-  let path13 = keyPath;
-  while (path13 !== "") {
-    const range6 = ranges2[`${path13}#key`] ?? ranges2[path13];
+  let path14 = keyPath;
+  while (path14 !== "") {
+    const range6 = ranges2[`${path14}#key`] ?? ranges2[path14];
     if (range6) return range6;
-    path13 = parentPath(path13);
+    path14 = parentPath(path14);
   }
   return void 0;
 }
@@ -66262,9 +66262,9 @@ function problemAt(keyPath, message, ctx, extra = {}) {
     ...extra
   };
 }
-function parentPath(path13) {
-  const cut = Math.max(path13.lastIndexOf("."), path13.lastIndexOf("["));
-  return cut <= 0 ? "" : path13.slice(0, cut);
+function parentPath(path14) {
+  const cut = Math.max(path14.lastIndexOf("."), path14.lastIndexOf("["));
+  return cut <= 0 ? "" : path14.slice(0, cut);
 }
 function issueToProblems(issue2, prefix, ctx) {
   const segments2 = [...prefix, ...issue2.path];
@@ -66384,10 +66384,10 @@ function describeValue(value4) {
   if (typeof value4 === "number" && !Number.isInteger(value4)) return `${value4} (a number)`;
   return `${String(value4)}`;
 }
-function allowedKeysAt(schema, path13, value4) {
+function allowedKeysAt(schema, path14, value4) {
   let current2 = schema;
   let data3 = value4;
-  for (const segment of path13) {
+  for (const segment of path14) {
     current2 = objectBranch(current2, data3);
     if (!current2) return [];
     const def2 = defOf(current2);
@@ -67851,10 +67851,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path13) {
-  if (!path13)
+function getElementAtPath(obj, path14) {
+  if (!path14)
     return obj;
-  return path13.reduce((acc, key2) => acc?.[key2], obj);
+  return path14.reduce((acc, key2) => acc?.[key2], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys4 = Object.keys(promisesObj);
@@ -68194,11 +68194,11 @@ function explicitlyAborted(x4, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path13, issues) {
+function prefixIssues(path14, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path13);
+    iss.path.unshift(path14);
     return iss;
   });
 }
@@ -68660,16 +68660,16 @@ function flattenError(error64, mapper = (issue2) => issue2.message) {
 }
 function formatError(error64, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error65, path13 = []) => {
+  const processError = (error65, path14 = []) => {
     for (const issue2 of error65.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path13, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path14, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path13, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path14, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path13, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path14, ...issue2.path]);
       } else {
-        const fullpath = [...path13, ...issue2.path];
+        const fullpath = [...path14, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -68708,17 +68708,17 @@ function formatError(error64, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error64, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error65, path13 = []) => {
+  const processError = (error65, path14 = []) => {
     var _a3;
     for (const issue2 of error65.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path13, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path14, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path13, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path14, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path13, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path14, ...issue2.path]);
       } else {
-        const fullpath = [...path13, ...issue2.path];
+        const fullpath = [...path14, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -68757,8 +68757,8 @@ function treeifyError(error64, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path13 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path13) {
+  const path14 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path14) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -85896,13 +85896,13 @@ function resolveRef(ref2, ctx) {
   if (!ref2.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path13 = ref2.slice(1).split("/").filter(Boolean);
-  if (path13.length === 0) {
+  const path14 = ref2.slice(1).split("/").filter(Boolean);
+  if (path14.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path13[0] === defsKey) {
-    const key2 = path13[1] === void 0 ? void 0 : decodeJSONPointerSegment(path13[1]);
+  if (path14[0] === defsKey) {
+    const key2 = path14[1] === void 0 ? void 0 : decodeJSONPointerSegment(path14[1]);
     if (!key2 || !ctx.defs[key2]) {
       throw new Error(`Reference not found: ${ref2}`);
     }
@@ -87323,7 +87323,7 @@ async function arrayInFile(handle, start, length2, label, key2, progress) {
     elements: () => fileRange(handle, start + headerLength, Math.min(dataBytes, length2 - headerLength), progress)
   };
 }
-function deflatedArray(path13, entry2, dataStart, label, key2, progress, handlePrefix) {
+function deflatedArray(path14, entry2, dataStart, label, key2, progress, handlePrefix) {
   let prefix;
   try {
     prefix = inflateRawSync(handlePrefix, { finishFlush: zlibConstants.Z_SYNC_FLUSH, maxOutputLength: HEADER_PREFIX_BYTES * MAX_DEFLATE_RATIO });
@@ -87341,11 +87341,11 @@ function deflatedArray(path13, entry2, dataStart, label, key2, progress, handleP
     header,
     fileOffset: -1,
     available: entry2.uncompressedSize - headerLength,
-    elements: () => inflatedRange(path13, dataStart, entry2, headerLength, dataBytes, label, key2, progress)
+    elements: () => inflatedRange(path14, dataStart, entry2, headerLength, dataBytes, label, key2, progress)
   };
 }
-async function* inflatedRange(path13, dataStart, entry2, skip, length2, label, key2, progress) {
-  const compressed = createReadStream(path13, { start: dataStart, end: dataStart + entry2.compressedSize - 1, highWaterMark: CHUNK_BYTES });
+async function* inflatedRange(path14, dataStart, entry2, skip, length2, label, key2, progress) {
+  const compressed = createReadStream(path14, { start: dataStart, end: dataStart + entry2.compressedSize - 1, highWaterMark: CHUNK_BYTES });
   compressed.on("data", (chunk) => {
     progress.done += chunk.length;
     progress.report?.(progress.done, progress.total);
@@ -87380,7 +87380,7 @@ var HEADER_PREFIX_BYTES = 16 * 1024;
 var MAX_DEFLATE_RATIO = 1040;
 var X_NAMES = ["x.npy", "x_train.npy"];
 var Y_NAMES = ["y.npy", "y_train.npy"];
-async function arraysInNpz(handle, path13, size, label, key2, progress) {
+async function arraysInNpz(handle, path14, size, label, key2, progress) {
   const entries2 = await readZipDirectory(handle, size);
   const find4 = (names) => entries2.find((e) => names.includes(e.name));
   const xEntry = find4(X_NAMES);
@@ -87398,7 +87398,7 @@ async function arraysInNpz(handle, path13, size, label, key2, progress) {
     if (entry2.method === 0) return arrayInFile(handle, dataStart, entry2.compressedSize, entryLabel, key2, progress);
     if (entry2.method !== 8) fail(`${entryLabel} uses zip compression method ${entry2.method}; only stored and deflated entries are read`, { key: key2, byte: entry2.localHeaderOffset + 8 });
     const prefix = await readExactly(handle, dataStart, Math.min(entry2.compressedSize, HEADER_PREFIX_BYTES), "compressed array header");
-    return deflatedArray(path13, entry2, dataStart, entryLabel, key2, progress, prefix);
+    return deflatedArray(path14, entry2, dataStart, entryLabel, key2, progress, prefix);
   };
   return [await open3(xEntry), await open3(yEntry)];
 }
@@ -89107,8 +89107,8 @@ function parentKeyPath(keyPath) {
   return cut <= 0 ? "" : keyPath.slice(0, cut);
 }
 function locate3(source3, keyPath) {
-  for (let path13 = keyPath; path13 !== ""; path13 = parentKeyPath(path13)) {
-    const range6 = source3.ranges[`${path13}#key`] ?? source3.ranges[path13];
+  for (let path14 = keyPath; path14 !== ""; path14 = parentKeyPath(path14)) {
+    const range6 = source3.ranges[`${path14}#key`] ?? source3.ranges[path14];
     if (range6) return { line: range6.line, column: range6.column };
   }
   return void 0;
@@ -91226,108 +91226,247 @@ function curvePair(before, after, beforeScale, afterScale) {
   return { steps: indices.map((i) => i + 1), before: at(before, beforeScale), after: at(after, afterScale) };
 }
 
-// src/compare/git-base.ts
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync as realpathSync2, rmSync, writeFileSync } from "node:fs";
+// src/compare/base-copy.ts
+import { createHash } from "node:crypto";
+import { closeSync, lstatSync as lstatSync2, mkdirSync, mkdtempSync, openSync, readdirSync as readdirSync3, readSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import os2 from "node:os";
 import path8 from "node:path";
-var DEFAULT_BASE_COPY_LIMITS = { maxFiles: 2e4, maxBytes: 512 * 1024 ** 2, gitTimeoutS: 60 };
-function readBaseCopy(configPath, ref2, limits = DEFAULT_BASE_COPY_LIMITS) {
-  if (!/^[^\s-][^\s]*$/.test(ref2)) return { ok: false, status: "unavailable", reason: `"${ref2}" is not a git ref` };
-  const located = locateInRepository(configPath, limits.gitTimeoutS);
-  if (!located) return { ok: false, status: "unavailable", reason: `${configPath} is not inside a git work tree` };
-  const { repoRoot, configRel } = located;
-  const git = (args, input2) => runGit(repoRoot, args, limits.gitTimeoutS, input2);
-  const commit = git(["rev-parse", "--verify", "--quiet", `${ref2}^{commit}`]);
-  if (!commit.ok) {
-    return { ok: false, status: "unavailable", reason: `the ref ${ref2} is not in the local git history (on GitHub Actions, check out with \`fetch-depth: 0\`)` };
+var MAX_CHANGED_FILES_LISTED = 1e3;
+var DEFAULT_BASE_COPY_LIMITS = { maxFiles: 2e4, maxBytes: 512 * 1024 ** 2 };
+async function readBaseCopy(configPath, ref2, stores, limits = DEFAULT_BASE_COPY_LIMITS) {
+  const reasons = [];
+  for (const store of stores) {
+    let read2;
+    try {
+      read2 = await readFromStore(store, configPath, ref2, limits);
+    } catch (error64) {
+      read2 = { ok: false, status: "unavailable", reason: error64 instanceof Error ? error64.message : String(error64) };
+    }
+    if (read2.ok) {
+      read2.copy.fallbackReasons = reasons;
+      return read2;
+    }
+    if (read2.status === "new-config") return read2;
+    reasons.push(stores.length > 1 ? `${SOURCE_NAMES[store.source]}: ${read2.reason}` : read2.reason);
   }
-  const sha = commit.text.trim();
-  const configEntries = listTree(git, sha, configRel);
-  const configEntry = configEntries?.find((e) => e.path === configRel && e.type === "blob");
+  return { ok: false, status: "unavailable", reason: reasons.join("; ") || "no source for the base version" };
+}
+var SOURCE_NAMES = { git: "git", "github-api": "GitHub's API" };
+async function readFromStore(store, configPath, ref2, limits) {
+  const unavailable = (reason) => ({ ok: false, status: "unavailable", reason });
+  const located = await store.locate(configPath);
+  if (!located) return unavailable(`${configPath} is not inside the repository`);
+  const { repoRoot, configRel } = located;
+  const commit = await store.resolve(ref2);
+  if (!commit.ok) return unavailable(commit.reason);
+  const configListing = await store.list(commit.value, configRel);
+  if (!configListing.ok) return unavailable(configListing.reason);
+  const configEntry = configListing.value.find((e) => e.path === configRel && e.kind === "file");
   if (!configEntry) return { ok: false, status: "new-config", reason: `${configRel} does not exist at ${ref2}` };
   const root = mkdtempSync(path8.join(os2.tmpdir(), "nn-preflight-base-"));
   const dispose = () => rmSync(root, { recursive: true, force: true });
-  const budget = { files: limits.maxFiles, bytes: limits.maxBytes };
-  const copied = copyEntries(git, root, [configEntry], budget, limits);
-  if (!copied.ok) {
-    dispose();
-    return { ok: false, status: "unavailable", reason: copied.reason };
+  let read2;
+  try {
+    read2 = await copyInto(root, store, commit.value, repoRoot, configEntry, limits);
+    return read2.ok ? { ok: true, copy: { ...read2.copy, dispose } } : read2;
+  } finally {
+    if (!read2?.ok) dispose();
   }
-  const named2 = referencedFiles(root, configRel);
-  const entries2 = [];
-  for (const rel of named2) entries2.push(...listTree(git, sha, rel) ?? []);
-  const copiedData = copyEntries(git, root, entries2, budget, limits);
-  if (!copiedData.ok) {
-    dispose();
-    return { ok: false, status: "unavailable", reason: copiedData.reason };
-  }
-  const headShas = hashWorkingFiles(git, repoRoot, [configEntry, ...entries2].map((e) => e.path));
-  const changedFiles = entries2.filter((e) => headShas.get(e.path) !== e.sha).map((e) => e.path);
-  const configChanged = headShas.get(configRel) !== configEntry.sha;
-  return { ok: true, copy: { root, configPath: path8.join(root, ...configRel.split("/")), configChanged, changedFiles, dispose } };
 }
-function locateInRepository(configPath, timeoutS) {
+async function copyInto(root, store, commit, repoRoot, configEntry, limits) {
+  const unavailable = (reason) => ({ ok: false, status: "unavailable", reason });
+  const configRel = configEntry.path;
+  const copier = new Copier(store, repoRoot, root, limits);
+  const config2 = await copier.copy([configEntry]);
+  if (!config2.ok) return unavailable(config2.reason);
+  const named2 = referencedFiles(root, configRel).map((rel) => rel.replace(/\/+$/, ""));
+  const entries2 = [];
+  for (const rel of named2) {
+    const listed = await store.list(commit, rel);
+    if (!listed.ok) return unavailable(listed.reason);
+    entries2.push(...listed.value);
+  }
+  const data3 = await copier.copy(entries2);
+  if (!data3.ok) return unavailable(data3.reason);
+  const changedFiles = entries2.filter((e) => e.kind === "file" && !copier.sameAtHead.has(e.path)).map((e) => e.path);
+  const listedPaths = new Set(entries2.map((e) => e.path));
+  for (const rel of named2) changedFiles.push(...headFilesBelow(repoRoot, rel, limits.maxFiles).filter((p) => !listedPaths.has(p)));
+  return {
+    ok: true,
+    copy: {
+      root,
+      configPath: path8.join(root, ...configRel.split("/")),
+      configChanged: !copier.sameAtHead.has(configRel),
+      changedFiles: changedFiles.slice(0, MAX_CHANGED_FILES_LISTED),
+      source: store.source,
+      fallbackReasons: [],
+      dispose: () => {
+      }
+    }
+  };
+}
+var Copier = class {
+  constructor(store, repoRoot, root, limits) {
+    this.store = store;
+    this.repoRoot = repoRoot;
+    this.root = root;
+    this.limits = limits;
+  }
+  store;
+  repoRoot;
+  root;
+  limits;
+  /** paths whose base bytes equal the working tree's */
+  sameAtHead = /* @__PURE__ */ new Set();
+  files = 0;
+  bytes = 0;
+  reads = 0;
+  async copy(entries2) {
+    for (const entry2 of entries2) {
+      if (entry2.kind !== "file") continue;
+      if (!isSafeRelative(entry2.path)) continue;
+      this.files += 1;
+      this.bytes += Number.isFinite(entry2.size) ? entry2.size : 0;
+      if (this.files > this.limits.maxFiles) return { ok: false, reason: `the base version names more than ${this.limits.maxFiles} files` };
+      if (this.bytes > this.limits.maxBytes) return { ok: false, reason: `the base version's files hold more than ${Math.round(this.limits.maxBytes / 1024 ** 2)} MB` };
+      const target2 = path8.join(this.root, ...entry2.path.split("/"));
+      mkdirSync(path8.dirname(target2), { recursive: true });
+      const working = path8.join(this.repoRoot, ...entry2.path.split("/"));
+      if (gitBlobIdOf(working) === entry2.sha) {
+        this.sameAtHead.add(entry2.path);
+        copyFileSync(working, target2);
+        continue;
+      }
+      this.reads += 1;
+      if (this.reads > this.store.maxReads) {
+        return { ok: false, reason: `more than ${this.store.maxReads} of the base version's files differ from the checkout, more than ${SOURCE_NAMES[this.store.source]} is asked for per config` };
+      }
+      const bytes = await this.store.read(entry2);
+      if (!bytes.ok) return bytes;
+      writeFileSync(target2, bytes.value);
+    }
+    return { ok: true, value: void 0 };
+  }
+};
+function isSafeRelative(rel) {
+  return rel.length > 0 && !rel.startsWith("/") && rel.split("/").every((part) => part !== "" && part !== "." && part !== "..") && !rel.includes("\\") && !rel.includes("\0");
+}
+function gitBlobIdOf(file2) {
+  let stat2;
+  try {
+    stat2 = lstatSync2(file2);
+  } catch {
+    return void 0;
+  }
+  if (!stat2.isFile()) return void 0;
+  const hash3 = createHash("sha1").update(`blob ${stat2.size}\0`);
+  const fd = openSync(file2, "r");
+  try {
+    const chunk = Buffer.allocUnsafe(1024 * 1024);
+    let read2 = 0;
+    let total = 0;
+    while ((read2 = readSync(fd, chunk, 0, chunk.length, null)) > 0) {
+      hash3.update(chunk.subarray(0, read2));
+      total += read2;
+    }
+    if (total !== stat2.size) return void 0;
+  } finally {
+    closeSync(fd);
+  }
+  return hash3.digest("hex");
+}
+function headFilesBelow(repoRoot, rel, max4) {
+  const found = [];
+  const walk = (dirRel) => {
+    let names;
+    try {
+      names = readdirSync3(path8.join(repoRoot, ...dirRel.split("/"))).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (found.length >= max4) return;
+      if (name === ".git") continue;
+      const childRel = `${dirRel}/${name}`;
+      const stat2 = lstatSync2(path8.join(repoRoot, ...childRel.split("/")));
+      if (stat2.isDirectory()) walk(childRel);
+      else if (stat2.isFile()) found.push(childRel);
+    }
+  };
+  try {
+    if (lstatSync2(path8.join(repoRoot, ...rel.split("/"))).isDirectory()) walk(rel);
+  } catch {
+  }
+  return found;
+}
+
+// src/compare/git-store.ts
+import { execFile } from "node:child_process";
+import { realpathSync as realpathSync2 } from "node:fs";
+import path9 from "node:path";
+var GIT_TIMEOUT_S = 60;
+function gitStore(timeoutS = GIT_TIMEOUT_S) {
+  let repoRoot = "";
+  const git = (args) => runGit(repoRoot, args, timeoutS);
+  return {
+    source: "git",
+    // Reading blobs locally costs no request, so no cap beyond the copy limits.
+    maxReads: Number.POSITIVE_INFINITY,
+    async locate(configPath) {
+      const located = await locateInRepository(configPath, timeoutS);
+      if (located) repoRoot = located.repoRoot;
+      return located;
+    },
+    async resolve(ref2) {
+      if (!/^[^\s-][^\s]*$/.test(ref2)) return { ok: false, reason: `"${ref2}" is not a git ref` };
+      const commit = await git(["rev-parse", "--verify", "--quiet", `${ref2}^{commit}`]);
+      if (!commit.ok) {
+        return { ok: false, reason: `the ref ${ref2} is not in the local git history (on GitHub Actions, check out with \`fetch-depth: 0\`)` };
+      }
+      return { ok: true, value: commit.value.toString("utf8").trim() };
+    },
+    async list(commit, rel) {
+      const listed = await git(["ls-tree", "-r", "-l", "-z", commit, "--", rel]);
+      if (!listed.ok) return { ok: false, reason: `git could not list ${rel} at ${commit.slice(0, 12)}` };
+      return { ok: true, value: parseTree(listed.value.toString("utf8")) };
+    },
+    async read(entry2) {
+      const blob = await git(["cat-file", "blob", entry2.sha]);
+      return blob.ok ? blob : { ok: false, reason: `git could not read ${entry2.path} at the base` };
+    }
+  };
+}
+function parseTree(text4) {
+  const entries2 = [];
+  for (const record2 of text4.split("\0")) {
+    const tab = record2.indexOf("	");
+    if (tab < 0) continue;
+    const [mode, type3, sha, size] = record2.slice(0, tab).split(/\s+/);
+    const kind = type3 === "commit" ? "submodule" : mode === "120000" ? "symlink" : type3 === "blob" ? "file" : void 0;
+    if (kind) entries2.push({ path: record2.slice(tab + 1), sha, size: Number(size), kind });
+  }
+  return entries2;
+}
+async function locateInRepository(configPath, timeoutS) {
   let real;
   try {
     real = realpathSync2(configPath);
   } catch {
     return void 0;
   }
-  const top = runGit(path8.dirname(real), ["rev-parse", "--show-toplevel"], timeoutS);
+  const top = await runGit(path9.dirname(real), ["rev-parse", "--show-toplevel"], timeoutS);
   if (!top.ok) return void 0;
-  const repoRoot = top.text.trim();
-  const configRel = path8.relative(repoRoot, real).split(path8.sep).join("/");
-  if (configRel.startsWith("..") || path8.isAbsolute(configRel)) return void 0;
+  const repoRoot = top.value.toString("utf8").trim();
+  const configRel = path9.relative(repoRoot, real).split(path9.sep).join("/");
+  if (configRel.startsWith("..") || path9.isAbsolute(configRel)) return void 0;
   return { repoRoot, configRel };
 }
-function runGit(cwd, args, timeoutS, input2) {
-  try {
-    const bytes = execFileSync("git", args, { cwd, timeout: timeoutS * 1e3, maxBuffer: 1024 ** 3, input: input2, stdio: [input2 === void 0 ? "ignore" : "pipe", "pipe", "ignore"] });
-    return { ok: true, text: bytes.toString("utf8"), bytes };
-  } catch {
-    return { ok: false };
-  }
-}
-function listTree(git, commit, rel) {
-  const listed = git(["ls-tree", "-r", "-l", "-z", commit, "--", rel]);
-  if (!listed.ok) return void 0;
-  const entries2 = [];
-  for (const record2 of listed.text.split("\0")) {
-    const tab = record2.indexOf("	");
-    if (tab < 0) continue;
-    const [mode, type3, sha, size] = record2.slice(0, tab).split(/\s+/);
-    entries2.push({ mode, type: type3, sha, size: Number(size), path: record2.slice(tab + 1) });
-  }
-  return entries2;
-}
-function copyEntries(git, root, entries2, budget, limits) {
-  for (const entry2 of entries2) {
-    if (entry2.type !== "blob" || entry2.mode === "120000") continue;
-    if (entry2.path.split("/").includes("..")) continue;
-    budget.files -= 1;
-    budget.bytes -= Number.isFinite(entry2.size) ? entry2.size : 0;
-    if (budget.files < 0) return { ok: false, reason: `the base version names more than ${limits.maxFiles} files` };
-    if (budget.bytes < 0) return { ok: false, reason: `the base version's files hold more than ${Math.round(limits.maxBytes / 1024 ** 2)} MB` };
-    const blob = git(["cat-file", "blob", entry2.sha]);
-    if (!blob.ok) return { ok: false, reason: `git could not read ${entry2.path} at the base` };
-    const target2 = path8.join(root, ...entry2.path.split("/"));
-    mkdirSync(path8.dirname(target2), { recursive: true });
-    writeFileSync(target2, blob.bytes);
-  }
-  return { ok: true };
-}
-function hashWorkingFiles(git, repoRoot, rels) {
-  const shas = /* @__PURE__ */ new Map();
-  const present = rels.filter((rel) => existsSync(path8.join(repoRoot, ...rel.split("/"))));
-  if (present.length === 0) return shas;
-  const hashed = git(["hash-object", "--no-filters", "--stdin-paths"], present.join("\n") + "\n");
-  if (!hashed.ok) return shas;
-  const lines = hashed.text.trim().split("\n");
-  present.forEach((rel, i) => {
-    if (lines[i]) shas.set(rel, lines[i]);
+function runGit(cwd, args, timeoutS) {
+  return new Promise((resolve2) => {
+    execFile("git", args, { cwd, timeout: timeoutS * 1e3, maxBuffer: 1024 ** 3, encoding: "buffer" }, (error64, stdout) => {
+      resolve2(error64 ? { ok: false, reason: error64.message } : { ok: true, value: stdout });
+    });
   });
-  return shas;
 }
 
 // src/compare/key-diff.ts
@@ -91382,9 +91521,9 @@ function flatten(value4, prefix, out) {
   }
   for (const [key2, item] of Object.entries(value4)) {
     if (SKIPPED_KEYS.has(key2)) continue;
-    const path13 = prefix ? `${prefix}.${key2}` : key2;
-    if (LEAF_KEYS.has(key2)) out.set(path13, item);
-    else flatten(item, path13, out);
+    const path14 = prefix ? `${prefix}.${key2}` : key2;
+    if (LEAF_KEYS.has(key2)) out.set(path14, item);
+    else flatten(item, path14, out);
   }
 }
 function collapseLayerChanges(changes) {
@@ -91433,20 +91572,23 @@ async function compareWithBase(head, opts) {
   const empty = { ref: opts.ref, changes: [], changedFiles: [], notes: [] };
   const main3 = head.smoke;
   if (!main3 || main3.steps < 1) return { ...empty, status: "unavailable", reason: "the head's smoke run did not run" };
-  const read2 = readBaseCopy(opts.configPath, opts.ref, opts.copyLimits);
+  const read2 = await (opts.readBase ?? readFromGit)(opts.configPath, opts.ref);
   if (!read2.ok) return { ...empty, status: read2.status, reason: read2.reason };
   const { copy: copy3 } = read2;
+  const source3 = { source: copy3.source, notes: copy3.fallbackReasons.map((reason) => `base read through ${copy3.source === "github-api" ? "GitHub's API" : copy3.source}; ${reason}`) };
   try {
     if (!copy3.configChanged && copy3.changedFiles.length === 0) {
-      return { ...empty, status: "unchanged", reason: `the config and the files it names are the same at ${opts.ref}` };
+      return { ...empty, ...source3, status: "unchanged", reason: `the config and the files it names are the same at ${opts.ref}` };
     }
     const base = await opts.loadEvidence(copy3.configPath, copy3.root);
-    if (!base?.data) return { ...empty, changedFiles: copy3.changedFiles, status: "unavailable", reason: `the version at ${opts.ref} does not load (its config or data has errors)` };
-    return await compareLoaded(base, head, main3, copy3.changedFiles, opts);
+    if (!base?.data) return { ...empty, ...source3, changedFiles: copy3.changedFiles, status: "unavailable", reason: `the version at ${opts.ref} does not load (its config or data has errors)` };
+    const comparison = await compareLoaded(base, head, main3, copy3.changedFiles, opts);
+    return { ...comparison, source: source3.source, notes: [...source3.notes, ...comparison.notes] };
   } finally {
     copy3.dispose();
   }
 }
+var readFromGit = (configPath, ref2) => readBaseCopy(configPath, ref2, [gitStore()]);
 async function compareLoaded(base, head, main3, changedFiles, opts) {
   const relative = lossUnitsDiffer(base.config, head.config);
   const steps = Math.min(main3.plannedSteps, COMPARE_STEPS_CAP);
@@ -91555,7 +91697,7 @@ async function runFollowUps(evidence, findings, opts) {
   let current2 = opts.verify ? await confirmOnSecondSeed(evidence, findings, budget) : findings;
   let comparison;
   if (opts.base) {
-    comparison = await compareWithBase(evidence, { ref: opts.base, configPath: opts.configPath, budget, loadEvidence: opts.loadEvidence });
+    comparison = await compareWithBase(evidence, { ref: opts.base, configPath: opts.configPath, readBase: opts.readBase, budget, loadEvidence: opts.loadEvidence });
     evidence.comparison = comparison;
     current2 = [...current2, ...runChecks(evidence, [check38, check37])];
   }
@@ -91567,8 +91709,8 @@ async function runFollowUps(evidence, findings, opts) {
 var smokeSecondsSpent = /* @__PURE__ */ new WeakMap();
 async function runOneConfig(displayPath, opts) {
   const progress = (phase, detail, fraction) => opts.onProgress?.({ phase, config: displayPath, detail, fraction });
-  const absolute = path9.resolve(displayPath);
-  const fallbackName = path9.basename(displayPath).replace(/\.preflight\.ya?ml$|\.ya?ml$/i, "");
+  const absolute = path10.resolve(displayPath);
+  const fallbackName = path10.basename(displayPath).replace(/\.preflight\.ya?ml$|\.ya?ml$/i, "");
   const limits = opts.limits ?? DEFAULT_LIMITS;
   progress("config");
   const loaded = await loadConfig(absolute, { root: opts.root, displayPath, limits: limits.config });
@@ -91588,7 +91730,7 @@ async function runOneConfig(displayPath, opts) {
   }
   const { config: config2, source: source3 } = loaded;
   const findings = [];
-  const baseDir = path9.dirname(absolute);
+  const baseDir = path10.dirname(absolute);
   progress("data", config2.data.train.kind === "path" ? config2.data.train.path : config2.data.train.x);
   const train = await loadDataSplit(config2, "train", baseDir, opts, (f) => progress("data", "train", f));
   const validation = config2.data.validation ? await loadDataSplit(config2, "validation", baseDir, opts, (f) => progress("data", "validation", f)) : void 0;
@@ -91666,6 +91808,7 @@ async function runBudgetedFollowUps(evidence, findings, configPath, opts, limits
   const outcome = await runFollowUps(evidence, findings, {
     configPath,
     base: opts.base,
+    readBase: opts.readBase,
     verify,
     backend: opts.backend,
     smokeSeconds,
@@ -92561,6 +92704,7 @@ var comparisonSide = external_exports.strictObject({ finals: series, meanFinal: 
 var comparisonSchema = external_exports.strictObject({
   ref: oneLine(300),
   status: external_exports.enum(["compared", "unchanged", "new-config", "unavailable"]),
+  source: external_exports.enum(["git", "github-api"]).optional(),
   reason: text(2e3).optional(),
   metric: external_exports.enum(["loss", "loss / baseline"]).optional(),
   steps: external_exports.number().int().min(0).optional(),
@@ -92595,7 +92739,7 @@ var documentSchema = external_exports.strictObject({
 });
 
 // src/report/sarif.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var SARIF_VERSION = "2.1.0";
 var MAX_SARIF_RESULTS = 25e3;
@@ -92653,7 +92797,7 @@ function toPascalCase(id2) {
 }
 function fingerprint(finding, config2) {
   const anchor2 = finding.key ?? `line ${finding.line ?? "none"}`;
-  return createHash("sha256").update([finding.id, toRepoUri(config2), toRepoUri(finding.file), anchor2].join("\0")).digest("hex");
+  return createHash2("sha256").update([finding.id, toRepoUri(config2), toRepoUri(finding.file), anchor2].join("\0")).digest("hex");
 }
 function sarifResult(finding, config2, ruleIndex) {
   const physicalLocation = { artifactLocation: { uri: toRepoUri(finding.file || config2) } };
@@ -93097,7 +93241,7 @@ var LINE_ROLES = ["axis-domain", "axis-tick"].map((role) => `.${CHART_CLASS} .ro
 var CHART_STYLESHEET = `${TEXT_ROLES}{fill:#1f2328}${LINE_ROLES}{stroke:#57606a}@media (prefers-color-scheme: dark){${TEXT_ROLES}{fill:#e6edf3}${LINE_ROLES}{stroke:#8b949e}}`;
 
 // src/report/charts/vega-render.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var libraries;
 function loadLibraries() {
   libraries ??= Promise.all([init_vega_module().then(() => vega_module_exports), init_build2().then(() => build_exports)]).then(([vega, vegaLite]) => ({ vega, vegaLite }));
@@ -93143,7 +93287,7 @@ function scopeIds(svg) {
     const to = (id2) => names.get(id2) ?? id2;
     return svg.replace(/ id="([^"]+)"/g, (_m, id2) => ` id="${to(id2)}"`).replace(/url\(#([^)]+)\)/g, (_m, id2) => `url(#${to(id2)})`).replace(/href="#([^"]+)"/g, (_m, id2) => `href="#${to(id2)}"`);
   };
-  const hash3 = createHash2("sha256").update(rename((index5) => `id${index5}`)).digest("hex").slice(0, 10);
+  const hash3 = createHash3("sha256").update(rename((index5) => `id${index5}`)).digest("hex").slice(0, 10);
   return rename((index5) => `c${hash3}-${index5}`);
 }
 
@@ -94296,16 +94440,16 @@ ${USAGE}
     process.stdout.write(TOOL_VERSION + "\n");
     return 0;
   }
-  const root = path12.resolve(settings.root ?? findRepositoryRoot(process.cwd()));
+  const root = path13.resolve(settings.root ?? findRepositoryRoot(process.cwd()));
   const configs = [];
   for (const given of settings.paths) {
-    if (!existsSync2(given)) {
+    if (!existsSync(given)) {
       process.stderr.write(`nn-preflight: "${given}" does not exist.
 `);
       return 2;
     }
     if (statSync5(given).isDirectory()) {
-      const found = discoverConfigs(path12.resolve(given)).map((rel) => path12.join(given, rel));
+      const found = discoverConfigs(path13.resolve(given)).map((rel) => path13.join(given, rel));
       configs.push(...found);
     } else configs.push(given);
   }
@@ -94339,13 +94483,13 @@ ${USAGE}
       if (!result.smoke) continue;
       const file2 = `loss-${fileSafe(result.name)}.svg`;
       const base = result.comparison?.status === "compared" && result.comparison.base ? { label: result.comparison.ref, loss: result.comparison.base.curve } : void 0;
-      writeFileSync2(path12.join(settings.outDir, file2), renderLossChartSvg(result.smoke, { title: result.name, base }));
+      writeFileSync2(path13.join(settings.outDir, file2), renderLossChartSvg(result.smoke, { title: result.name, base }));
       charts[result.config] = file2;
     }
-    writeFileSync2(path12.join(settings.outDir, "report.html"), await renderHtmlReport(report, runs));
-    writeFileSync2(path12.join(settings.outDir, "report.md"), renderMarkdown(report, { charts, htmlReportUrl: "report.html" }));
-    writeFileSync2(path12.join(settings.outDir, "report.json"), renderJson(report));
-    writeFileSync2(path12.join(settings.outDir, "report.sarif"), renderSarif(report, { checks: checks.map((c4) => c4.meta) }));
+    writeFileSync2(path13.join(settings.outDir, "report.html"), await renderHtmlReport(report, runs));
+    writeFileSync2(path13.join(settings.outDir, "report.md"), renderMarkdown(report, { charts, htmlReportUrl: "report.html" }));
+    writeFileSync2(path13.join(settings.outDir, "report.json"), renderJson(report));
+    writeFileSync2(path13.join(settings.outDir, "report.sarif"), renderSarif(report, { checks: checks.map((c4) => c4.meta) }));
   }
   process.stdout.write(render(report, settings, charts));
   return report.conclusion === "failure" ? 1 : 0;
@@ -94368,11 +94512,11 @@ function showProgress(event2) {
   process.stderr.write(`\r\x1B[K${event2.config}: ${label}${event2.detail ? ` (${event2.detail})` : ""}${pct}`);
 }
 function findRepositoryRoot(start) {
-  let dir = path12.resolve(start);
+  let dir = path13.resolve(start);
   for (; ; ) {
-    if (existsSync2(path12.join(dir, ".git"))) return dir;
-    const parent = path12.dirname(dir);
-    if (parent === dir) return path12.resolve(start);
+    if (existsSync(path13.join(dir, ".git"))) return dir;
+    const parent = path13.dirname(dir);
+    if (parent === dir) return path13.resolve(start);
     dir = parent;
   }
 }

@@ -54618,6 +54618,7 @@ var comparisonSide = external_exports.strictObject({ finals: series, meanFinal: 
 var comparisonSchema = external_exports.strictObject({
   ref: oneLine(300),
   status: external_exports.enum(["compared", "unchanged", "new-config", "unavailable"]),
+  source: external_exports.enum(["git", "github-api"]).optional(),
   reason: text(2e3).optional(),
   metric: external_exports.enum(["loss", "loss / baseline"]).optional(),
   steps: external_exports.number().int().min(0).optional(),

@@ -18,6 +18,7 @@ import type { ConfigResult, FailOn, Report } from './report/types.ts';
 import { TOOL_VERSION } from './version.ts';
 import { DEFAULT_LIMITS, modelLimitProblems, smokeSecondsFor, type Limits } from './limits.ts';
 import { runFollowUps, type FollowUpResult } from './compare/follow-ups.ts';
+import type { BaseReader } from './compare/base-copy.ts';
 
 export interface ProgressEvent {
   phase: 'config' | 'data' | 'smoke' | 'checks' | 'done';
@@ -42,6 +43,8 @@ export interface CheckOptions {
   limits?: Limits;
   /** git ref to compare each config with (same smoke training at the base; `--base`) */
   base?: string;
+  /** where the base version comes from (default: the git history of the work tree that holds the config) */
+  readBase?: BaseReader;
   /** confirm smoke errors on a second seed and prove suggested fixes with extra runs (default true) */
   verify?: boolean;
 }
@@ -184,7 +187,7 @@ async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], con
   const started = performance.now();
   const seed = evidence.smoke?.seed;
   const outcome = await runFollowUps(evidence, findings, {
-    configPath, base: opts.base, verify, backend: opts.backend, smokeSeconds, totalSeconds,
+    configPath, base: opts.base, readBase: opts.readBase, verify, backend: opts.backend, smokeSeconds, totalSeconds,
     workerLimits: { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb },
     // The base loads with the head's seed, so both sample the same rows.
     loadEvidence: async (basePath, root) => {

@@ -5,6 +5,8 @@ import * as core from '@actions/core';
 import path from 'node:path';
 import { discoverConfigs } from '../discover.ts';
 import { runCheckWithRuns, type ConfigRun } from '../pipeline.ts';
+import { readBaseCopy } from '../compare/base-copy.ts';
+import { gitStore } from '../compare/git-store.ts';
 import { evidenceCharts } from '../report/html/mermaid-evidence.ts';
 import { renderHtmlReport } from '../report/html/render.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import type { Report } from '../report/types.ts';
 import { MAX_CHECK_RUN_TEXT, planAnnotations, publishCheckRun, toAnnotation, type Annotation } from '../github/annotations.ts';
 import { listChangedFiles, type ChangedFile } from '../github/changed-files.ts';
 import { createGitHubClient, describeGitHubError, type GitHubClient, type GitHubLog } from '../github/client.ts';
+import { contentsStore } from '../github/contents-store.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
 import { findOpenPullForCommit } from '../github/pull-for-commit.ts';
 import { ContextError, docsBaseUrl, readEventPayload, readRunContext, type RunContext } from './context.ts';
@@ -100,7 +103,7 @@ async function runAction(): Promise<void> {
     return;
   }
 
-  const checked = merged ? undefined : await checkConfigs(settings, root, selection.configs, context.pullRequest?.baseSha);
+  const checked = merged ? undefined : await checkConfigs(settings, root, selection.configs, context, octokit);
   const report = merged ?? checked!.report;
   if (checked) {
     // The pictures need the data and the trace, which only this job has (a merge job has the JSON only).
@@ -139,10 +142,11 @@ async function runAction(): Promise<void> {
 
 /**
  * On a pull request each config is also trained as it is at the base commit, read with git from the
- * checkout: that needs the history (`actions/checkout` with `fetch-depth: 0`); without it the report
- * says the base could not be compared.
+ * checkout when it holds the history (`fetch-depth: 0`), else through GitHub's API with the token.
  */
-async function checkConfigs(settings: ActionSettings, root: string, configs: string[], baseSha: string | undefined): Promise<{ report: Report; runs: ConfigRun[] }> {
+async function checkConfigs(settings: ActionSettings, root: string, configs: string[], context: RunContext, octokit: GitHubClient | undefined): Promise<{ report: Report; runs: ConfigRun[] }> {
+  const baseSha = context.pullRequest?.baseSha;
+  const stores = () => [gitStore(), ...(octokit ? [contentsStore(octokit, { owner: context.owner, repo: context.repo, repoRoot: context.workspace })] : [])];
   const lfsPointers = lfsPointerFiles(root, configs);
   if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
   // runCheck reads config paths relative to the current folder, and findings name them that way.
@@ -157,6 +161,7 @@ async function checkConfigs(settings: ActionSettings, root: string, configs: str
     backend: settings.backend,
     failOn: settings.failOn,
     base: settings.smoke ? baseSha : undefined,
+    readBase: (configPath, ref) => readBaseCopy(configPath, ref, stores()),
     onProgress: (event) => {
       if (event.phase !== 'done' && event.fraction === undefined) core.info(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
     },

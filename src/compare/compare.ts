@@ -4,7 +4,8 @@ import type { Evidence } from '../evidence/types.ts';
 import type { SmokeTrace } from '../engine/types.ts';
 import { copyConfig, variantEvidence } from '../fixes/variant.ts';
 import { compareFinals, lossUnitsDiffer, metricFinal } from './finals.ts';
-import { readBaseCopy, type BaseCopyLimits } from './git-base.ts';
+import { readBaseCopy, type BaseReader } from './base-copy.ts';
+import { gitStore } from './git-store.ts';
 import { changedKeys, collapseLayerChanges, revertKey } from './key-diff.ts';
 import { runSmokes, type FollowUpBudget, type RunOutcome } from './smoke-runs.ts';
 import type { BaseComparison, ComparisonSide, KeyChange } from './types.ts';
@@ -18,35 +19,40 @@ export const MAX_KEY_EFFECTS = 3;
 
 export interface CompareOptions {
   ref: string;
-  /** the head config's path on disk; its git work tree supplies the base */
+  /** the head config's path on disk */
   configPath: string;
+  /** where the base version comes from; by default the git history of the work tree that holds the config */
+  readBase?: BaseReader;
   budget: FollowUpBudget;
   /**
    * Loads a config and its data the way the head was loaded (same seed, so the same sample rows),
    * without a smoke run; undefined when the config or its data do not load.
    */
   loadEvidence: (configPath: string, root: string) => Promise<Evidence | undefined>;
-  copyLimits?: BaseCopyLimits;
 }
 
 export async function compareWithBase(head: Evidence, opts: CompareOptions): Promise<BaseComparison> {
   const empty = { ref: opts.ref, changes: [], changedFiles: [], notes: [] };
   const main = head.smoke;
   if (!main || main.steps < 1) return { ...empty, status: 'unavailable', reason: 'the head\'s smoke run did not run' };
-  const read = readBaseCopy(opts.configPath, opts.ref, opts.copyLimits);
+  const read = await (opts.readBase ?? readFromGit)(opts.configPath, opts.ref);
   if (!read.ok) return { ...empty, status: read.status, reason: read.reason };
   const { copy } = read;
+  const source = { source: copy.source, notes: copy.fallbackReasons.map((reason) => `base read through ${copy.source === 'github-api' ? "GitHub's API" : copy.source}; ${reason}`) };
   try {
     if (!copy.configChanged && copy.changedFiles.length === 0) {
-      return { ...empty, status: 'unchanged', reason: `the config and the files it names are the same at ${opts.ref}` };
+      return { ...empty, ...source, status: 'unchanged', reason: `the config and the files it names are the same at ${opts.ref}` };
     }
     const base = await opts.loadEvidence(copy.configPath, copy.root);
-    if (!base?.data) return { ...empty, changedFiles: copy.changedFiles, status: 'unavailable', reason: `the version at ${opts.ref} does not load (its config or data has errors)` };
-    return await compareLoaded(base, head, main, copy.changedFiles, opts);
+    if (!base?.data) return { ...empty, ...source, changedFiles: copy.changedFiles, status: 'unavailable', reason: `the version at ${opts.ref} does not load (its config or data has errors)` };
+    const comparison = await compareLoaded(base, head, main, copy.changedFiles, opts);
+    return { ...comparison, source: source.source, notes: [...source.notes, ...comparison.notes] };
   } finally {
     copy.dispose();
   }
 }
+
+const readFromGit: BaseReader = (configPath, ref) => readBaseCopy(configPath, ref, [gitStore()]);
 
 async function compareLoaded(base: Evidence, head: Evidence, main: SmokeTrace, changedFiles: string[], opts: CompareOptions): Promise<BaseComparison> {
   const relative = lossUnitsDiffer(base.config, head.config);

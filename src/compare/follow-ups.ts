@@ -12,6 +12,7 @@ import { verifyFixes } from '../fixes/verify.ts';
 import { compareWithBase } from './compare.ts';
 import { confirmOnSecondSeed } from './seed-confirmation.ts';
 import { budgetFrom } from './smoke-runs.ts';
+import type { BaseReader } from './base-copy.ts';
 import type { BaseComparison } from './types.ts';
 
 export interface FollowUpOptions {
@@ -19,6 +20,8 @@ export interface FollowUpOptions {
   configPath: string;
   /** git ref to compare with; no comparison without one */
   base?: string;
+  /** where the base version comes from (default: the config's git work tree) */
+  readBase?: BaseReader;
   /** seed confirmation and fix verification (on unless switched off) */
   verify: boolean;
   backend: BackendChoice;
@@ -41,7 +44,7 @@ export async function runFollowUps(evidence: Evidence, findings: Finding[], opts
   let current = opts.verify ? await confirmOnSecondSeed(evidence, findings, budget) : findings;
   let comparison: BaseComparison | undefined;
   if (opts.base) {
-    comparison = await compareWithBase(evidence, { ref: opts.base, configPath: opts.configPath, budget, loadEvidence: opts.loadEvidence });
+    comparison = await compareWithBase(evidence, { ref: opts.base, configPath: opts.configPath, readBase: opts.readBase, budget, loadEvidence: opts.loadEvidence });
     evidence.comparison = comparison;
     current = [...current, ...runChecks(evidence, [trainingImprovement, trainingRegression])];
   }

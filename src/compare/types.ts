@@ -29,6 +29,9 @@ export interface ComparisonSide {
   curve: number[];
 }
 
+/** Where the base version was read: the checkout's git history, or GitHub's API when the checkout lacks it. */
+export type BaseSource = 'git' | 'github-api';
+
 export type ComparisonVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
 
 export interface BaseComparison {
@@ -36,6 +39,8 @@ export interface BaseComparison {
   ref: string;
   /** whether both sides could be compared */
   status: 'compared' | 'unchanged' | 'new-config' | 'unavailable';
+  /** where the base version came from; absent when it was not read */
+  source?: BaseSource;
   /** why not compared, in plain words */
   reason?: string;
   /** 'loss' when both sides use the same loss on the same target scale, else 'loss / baseline' */

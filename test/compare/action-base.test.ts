@@ -50,3 +50,41 @@ describe('pull request with the history checked out (fetch-depth: 0)', () => {
     assert.equal(chart.split('```')[0].split('\n').filter((line) => line.trim().startsWith('line [')).length, 2);
   });
 });
+
+describe('pull request checked out without the base commit (fetch-depth: 1)', () => {
+  const workspace = makeWorkspace();
+  const baseFiles = Object.fromEntries(['README.md', CONFIG, 'models/data/train.csv'].map((rel) => [rel, readFileSync(path.join(workspace, rel), 'utf8')]));
+  const broken = baseFiles[CONFIG].replace('activation: sigmoid', 'activation: softmax');
+  writeFileSync(path.join(workspace, CONFIG), broken);
+  // The checkout holds the head commit only, as actions/checkout leaves it by default.
+  git(workspace, 'init', '-q');
+  git(workspace, 'add', '-A');
+  git(workspace, 'commit', '-q', '-m', 'head');
+  const baseSha = 'c0ffee'.padEnd(40, '0');
+  const files: FakeFile[] = [{ filename: CONFIG, status: 'modified', patch: firstLinePatch(broken) }];
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }], commits: { [baseSha]: baseFiles } });
+  before(() => server.start());
+  after(() => server.stop());
+
+  test('reads the base through the API, compares, and says where the base came from', async () => {
+    const event = pullRequestEvent(9, HEAD, `${OWNER}/${REPO}`, files.length);
+    (event.pull_request.base as { sha: string }).sha = baseSha;
+    const result = await runAction({
+      apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: HEAD, ref: 'refs/pull/9/merge',
+      inputs: { smoke: 'true', 'time-budget': '150' },
+    });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    const body = (server.issueComments.get(9) ?? [])[0]?.body ?? '';
+    assert.match(body, /training-regression/, body.slice(0, 3000));
+    assert.match(body, new RegExp(`Compared with base <code>${baseSha.slice(0, 7)}</code>`));
+    assert.match(body, /base read through GitHub's API/);
+    const contents = server.requests.filter((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/contents/`));
+    assert.ok(contents.length > 0 && contents.every((r) => r.query.get('ref') === baseSha && r.status === 200));
+    const blobs = server.requests.filter((r) => r.path.includes('/git/blobs/'));
+    assert.equal(blobs.length, 1, 'only the changed config is fetched; the data is the same as the checkout\'s');
+    const report = JSON.parse(readFileSync(path.join(result.workspace, 'nn-preflight-report/report.json'), 'utf8'));
+    const comparison = report.results.find((r: { config: string }) => r.config === CONFIG)?.comparison;
+    assert.equal(comparison?.source, 'github-api');
+    assert.equal(comparison?.status, 'compared');
+  });
+});

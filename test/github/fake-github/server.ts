@@ -5,6 +5,7 @@
 // recorded; faults (a 5xx once, a secondary rate limit with retry-after) can be queued.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
 
 export const MAX_BODY_CHARS = 65536;
 export const MAX_ANNOTATIONS = 50;
@@ -79,6 +80,17 @@ export interface FakeCheckRun {
   annotations: any[];
 }
 
+/** A file of a commit: its bytes, or a symbolic link to a target path. */
+export type FakeTreeFile = string | Buffer | { symlink: string };
+
+/** What git calls a blob id, computed here apart from the code under test. */
+export function blobSha(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/** GitHub serves file contents inline up to 1 MB; larger files come with an empty content. */
+const INLINE_CONTENT_LIMIT = 1024 ** 2;
+
 export interface FakeGitHubOptions {
   owner: string;
   repo: string;
@@ -86,6 +98,10 @@ export interface FakeGitHubOptions {
   /** tokens that may read but not write, like a fork pull request's GITHUB_TOKEN */
   readOnlyTokens?: string[];
   artifacts?: FakeArtifact[];
+  /** repository contents per commit id, for the contents and blobs routes */
+  commits?: Record<string, Record<string, FakeTreeFile>>;
+  /** branch and tag names, each naming a key of `commits` */
+  refs?: Record<string, string>;
 }
 
 class HttpError extends Error {
@@ -305,6 +321,70 @@ export class FakeGitHub {
     }
   }
 
+  private commitFor(ref: string | null): string {
+    const commits = this.options.commits ?? {};
+    const sha = ref === null ? Object.keys(commits)[0] : (this.options.refs?.[ref] ?? ref);
+    if (sha === undefined || !(sha in commits)) {
+      throw new HttpError(404, { message: `No commit found for the ref ${ref}`, documentation_url: DOCS, status: '404' });
+    }
+    return sha;
+  }
+
+  /** "Get repository content": a file, a symlink, or a folder's direct entries. */
+  private contents(filePath: string, ref: string | null): unknown {
+    const { owner, repo } = this.options;
+    const tree = (this.options.commits ?? {})[this.commitFor(ref)];
+    const item = (itemPath: string, type: string, sha: string, size: number) => ({
+      type,
+      size,
+      name: itemPath.split('/').pop(),
+      path: itemPath,
+      sha,
+      url: `${this.baseUrl}/repos/${owner}/${repo}/contents/${itemPath}?ref=${ref ?? 'main'}`,
+      git_url: type === 'dir' ? null : `${this.baseUrl}/repos/${owner}/${repo}/git/blobs/${sha}`,
+      html_url: `https://github.com/${owner}/${repo}/blob/${ref ?? 'main'}/${itemPath}`,
+      download_url: type === 'file' ? `https://raw.githubusercontent.com/${owner}/${repo}/${ref ?? 'main'}/${itemPath}` : null,
+      _links: { self: `${this.baseUrl}/repos/${owner}/${repo}/contents/${itemPath}`, git: null, html: null },
+    });
+    const entryOf = (itemPath: string, file: FakeTreeFile) => {
+      if (typeof file === 'object' && !Buffer.isBuffer(file)) {
+        const target = Buffer.from(file.symlink);
+        return { ...item(itemPath, 'symlink', blobSha(target), target.length), target: file.symlink };
+      }
+      const bytes = Buffer.from(file);
+      return item(itemPath, 'file', blobSha(bytes), bytes.length);
+    };
+    const file = tree[filePath];
+    if (file !== undefined) {
+      const entry = entryOf(filePath, file);
+      if (entry.type !== 'file') return entry;
+      const bytes = Buffer.from(file as string | Buffer);
+      const inline = bytes.length <= INLINE_CONTENT_LIMIT;
+      return { ...entry, encoding: inline ? 'base64' : 'none', content: inline ? (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n') : '' };
+    }
+    const children = new Map<string, unknown>();
+    for (const [p, f] of Object.entries(tree)) {
+      if (!p.startsWith(`${filePath}/`)) continue;
+      const [name, ...rest] = p.slice(filePath.length + 1).split('/');
+      const childPath = `${filePath}/${name}`;
+      if (rest.length === 0) children.set(childPath, entryOf(childPath, f));
+      else if (!children.has(childPath)) children.set(childPath, item(childPath, 'dir', createHash('sha1').update(childPath).digest('hex'), 0));
+    }
+    if (children.size === 0) throw notFound();
+    // GitHub lists at most 1,000 entries of a folder.
+    return [...children.values()].slice(0, 1000);
+  }
+
+  private blob(sha: string): Buffer {
+    for (const tree of Object.values(this.options.commits ?? {})) {
+      for (const file of Object.values(tree)) {
+        const bytes = typeof file === 'object' && !Buffer.isBuffer(file) ? Buffer.from(file.symlink) : Buffer.from(file);
+        if (blobSha(bytes) === sha) return bytes;
+      }
+    }
+    throw notFound();
+  }
+
   private route(record: RecordedRequest, url: URL): { status: number; body?: unknown; headers?: Record<string, string> } {
     const { owner, repo } = this.options;
     const prefix = `/repos/${owner}/${repo}`;
@@ -439,6 +519,28 @@ export class FakeGitHub {
       if (!artifact) throw notFound();
       // GitHub answers with a redirect to short-lived blob storage.
       return { status: 302, headers: { location: `${this.baseUrl}/_blob/${artifact.id}` } };
+    }
+    if (method === 'GET' && (match = m('/contents/(.+)'))) {
+      return { status: 200, body: this.contents(decodeURIComponent(match[1]), url.searchParams.get('ref')) };
+    }
+    if (method === 'GET' && (match = m('/git/blobs/([0-9a-f]{40})'))) {
+      const bytes = this.blob(match[1]);
+      return {
+        status: 200,
+        body: {
+          sha: match[1],
+          node_id: `B_${match[1].slice(0, 8)}`,
+          size: bytes.length,
+          url: `${this.baseUrl}${prefix}/git/blobs/${match[1]}`,
+          // GitHub wraps the base64 text at 60 characters.
+          content: (bytes.toString('base64').match(/.{1,60}/g) ?? []).join('\n'),
+          encoding: 'base64',
+        },
+      };
+    }
+    if (method === 'GET' && (match = m('/commits/([^/]+)'))) {
+      const sha = this.commitFor(match[1]);
+      return { status: 200, body: { sha, node_id: `C_${sha.slice(0, 8)}`, url: `${this.baseUrl}${prefix}/commits/${sha}`, commit: { message: 'commit' }, files: [] } };
     }
     if (method === 'GET' && (match = /^\/_blob\/(\d+)$/.exec(path))) {
       const artifact = (this.options.artifacts ?? []).find((a) => a.id === Number(match![1]));

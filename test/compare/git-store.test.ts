@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { readBaseCopy, type BaseCopyLimits } from '../../src/compare/base-copy.ts';
+import { gitStore } from '../../src/compare/git-store.ts';
+import { regressionConfig, scratchRepo } from './git-repo.ts';
+
+const readFromGit = (configPath: string, ref: string, limits?: BaseCopyLimits) => readBaseCopy(configPath, ref, [gitStore()], limits);
+
+describe('the base version from git', () => {
+  const repo = scratchRepo();
+  after(() => repo.dispose());
+  const config = () => path.join(repo.root, 'cfg', 'model.preflight.yml');
+  repo.write({
+    'cfg/model.preflight.yml': regressionConfig({ learningRate: 0.01 }).replace('data/train.csv', 'data/'),
+    'cfg/data/a.csv': 'x,y\n1,2\n',
+    'cfg/data/nested/b.csv': 'x,y\n3,4\n',
+  });
+  repo.commit('base');
+  const baseSha = repo.git('rev-parse', 'HEAD').trim();
+
+  it('reports a config that is not at the ref as new', async () => {
+    repo.write({ 'other.preflight.yml': regressionConfig() });
+    const read = await readFromGit(path.join(repo.root, 'other.preflight.yml'), baseSha);
+    assert.deepEqual(read.ok ? 'ok' : read.status, 'new-config');
+  });
+
+  it('says the history is missing for an unknown ref, and refuses option-like refs', async () => {
+    const unknown = await readFromGit(config(), 'no-such-branch');
+    assert.ok(!unknown.ok && unknown.status === 'unavailable' && /fetch-depth: 0/.test(unknown.reason));
+    const option = await readFromGit(config(), '--output=/tmp/x');
+    assert.ok(!option.ok && option.status === 'unavailable');
+  });
+
+  it('sees an unchanged config and unchanged data as unchanged', async () => {
+    const read = await readFromGit(config(), baseSha);
+    assert.ok(read.ok);
+    try {
+      assert.equal(read.copy.configChanged, false);
+      assert.deepEqual(read.copy.changedFiles, []);
+    } finally {
+      read.copy.dispose();
+    }
+  });
+
+  it('copies the base config and every file below a named folder, and lists the data files the head changed', async () => {
+    repo.write({ 'cfg/model.preflight.yml': regressionConfig({ learningRate: 3 }).replace('data/train.csv', 'data/'), 'cfg/data/nested/b.csv': 'x,y\n5,6\n' });
+    repo.commit('head');
+    const read = await readFromGit(config(), 'HEAD~1');
+    assert.ok(read.ok);
+    const { copy } = read;
+    try {
+      assert.equal(copy.configChanged, true);
+      assert.deepEqual(copy.changedFiles, ['cfg/data/nested/b.csv']);
+      assert.equal(copy.configPath, path.join(copy.root, 'cfg', 'model.preflight.yml'));
+      assert.match(readFileSync(copy.configPath, 'utf8'), /learning_rate: 0\.01/);
+      assert.equal(readFileSync(path.join(copy.root, 'cfg/data/nested/b.csv'), 'utf8'), 'x,y\n3,4\n');
+      assert.ok(existsSync(path.join(copy.root, 'cfg/data/a.csv')));
+    } finally {
+      copy.dispose();
+    }
+    assert.equal(existsSync(copy.root), false, 'dispose removes the copy');
+  });
+
+  it('names files the head added below a named folder, and asks the store only for bytes the checkout lacks', async () => {
+    repo.write({ 'cfg/data/nested/c.csv': 'x,y\n7,8\n' });
+    const store = gitStore();
+    const reads: string[] = [];
+    const counting = { ...store, locate: store.locate, read: (entry: Parameters<typeof store.read>[0]) => (reads.push(entry.path), store.read(entry)) };
+    const read = await readBaseCopy(config(), 'HEAD~1', [counting]);
+    assert.ok(read.ok);
+    try {
+      assert.deepEqual(read.copy.changedFiles, ['cfg/data/nested/b.csv', 'cfg/data/nested/c.csv']);
+      assert.equal(existsSync(path.join(read.copy.root, 'cfg/data/nested/c.csv')), false, 'a file the base lacks is not in its copy');
+      assert.deepEqual(reads.sort(), ['cfg/data/nested/b.csv', 'cfg/model.preflight.yml'], 'a.csv is the same at both ends, so it is copied from the checkout');
+      assert.equal(read.copy.source, 'git');
+    } finally {
+      read.copy.dispose();
+    }
+    rmSync(path.join(repo.root, 'cfg/data/nested/c.csv'));
+  });
+
+  it('does not write symlinks from the base, so a link cannot point the copy outside it', async () => {
+    symlinkSync('/etc/hostname', path.join(repo.root, 'cfg/data/link.csv'));
+    repo.commit('link');
+    const read = await readFromGit(config(), 'HEAD');
+    assert.ok(read.ok);
+    try {
+      const copied = path.join(read.copy.root, 'cfg/data/link.csv');
+      assert.equal(existsSync(copied) && lstatSync(copied).isSymbolicLink(), false);
+    } finally {
+      read.copy.dispose();
+    }
+  });
+
+  it('stops at the copy limits with a reason', async () => {
+    const read = await readFromGit(config(), 'HEAD', { maxFiles: 2, maxBytes: 1024 ** 2 });
+    assert.ok(!read.ok && read.status === 'unavailable' && /more than 2 files/.test(read.reason));
+  });
+});
