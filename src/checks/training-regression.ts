@@ -3,6 +3,9 @@ import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { docsPath, fmt } from './shared.ts';
 import { replaceValue } from './locate.ts';
+import { describeBar } from '../compare/finals.ts';
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The numbers of a comparison in one sentence: both finals with their seeds, the change and the bar it cleared. */
 export function describeComparison(c: BaseComparison): string {
@@ -15,7 +18,7 @@ export function describeComparison(c: BaseComparison): string {
     `Over seeds ${(c.seeds ?? []).join(', ')} and ${c.steps} steps on the same data sample, the smoke run's final ${c.metric} ` +
     `(mean of the last 10% of steps) is ${value(c.head?.meanFinal)} at the head [${finals(c.head?.finals)}] against ` +
     `${value(c.base?.meanFinal)} at ${c.ref} [${finals(c.base?.finals)}]${relative}. ` +
-    `A change counts beyond ${value(c.threshold)}: 3 x the seed noise (pooled std ${value(c.seedNoise)}), at least 5% of the base.`
+    `${capitalize(describeBar(c, value))}.`
   );
 }
 

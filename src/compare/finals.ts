@@ -11,7 +11,7 @@ export const FINAL_SHARE = 0.1;
  * errors of a difference of two 3-seed means, so seed luck alone almost never crosses it)...
  */
 export const NOISE_FACTOR = 3;
-/** ...and this share of the base's final loss, so near-identical seeds cannot make a tiny change count. */
+/** ...and this share of the base's final loss (a factor of 1.05 on the log scale), so near-identical seeds cannot make a tiny change count. */
 export const MIN_RELATIVE_CHANGE = 0.05;
 
 /**
@@ -47,36 +47,51 @@ export function pooledStd(groups: readonly (readonly number[])[]): number {
 
 export interface FinalsComparison {
   verdict: ComparisonVerdict;
+  /** 'log' when every finite final is above zero (seed noise in a loss is a factor, not an offset), else 'linear' */
+  scale: 'log' | 'linear';
   baseMean: number;
   headMean: number;
+  /** headMean - baseMean */
   difference: number;
+  /** on the log scale: geometric mean of the head's finals over the base's */
+  ratio?: number;
+  /** pooled seed standard deviation, of ln(final) on the log scale */
   seedNoise: number;
+  /** what the head must differ by, in the units of seedNoise: max(3 x seedNoise, the 5% floor) */
   threshold: number;
   reason?: string;
 }
 
 /**
  * Head against base over seeds. A side that diverged on any seed while the other stayed finite on
- * every seed is the worse one outright; otherwise the means must differ by more than
- * max(3 x pooled seed std, 5% of the base mean).
+ * every seed is the worse one outright. Otherwise the sides are compared on the log of their finals
+ * when all are above zero: seeds scatter a loss by a factor (a run at 30 scatters by tens, one at
+ * 0.003 by thousandths), so one pooled standard deviation in raw units would let a noisy side hide a
+ * 10,000x worse loss. The mean log finals must differ by more than max(3 x pooled std, ln 1.05); with
+ * a final at or below zero (a hinge loss at zero) the raw means must differ by max(3 x pooled std, 5%).
  */
 export function compareFinals(base: readonly number[], head: readonly number[]): FinalsComparison {
   const baseMean = mean(base);
   const headMean = mean(head);
   const difference = headMean - baseMean;
-  const finite = (values: readonly number[]) => values.every(Number.isFinite);
-  const seedNoise = pooledStd([base.filter(Number.isFinite), head.filter(Number.isFinite)]);
-  const threshold = Math.max(NOISE_FACTOR * seedNoise, MIN_RELATIVE_CHANGE * Math.abs(baseMean));
-  const numbers = { baseMean, headMean, difference, seedNoise, threshold };
+  const finiteBase = base.filter(Number.isFinite);
+  const finiteHead = head.filter(Number.isFinite);
+  const scale = [...finiteBase, ...finiteHead].every((v) => v > 0) ? 'log' : 'linear';
+  const onScale = (values: number[]) => (scale === 'log' ? values.map(Math.log) : values);
+  const seedNoise = pooledStd([onScale(finiteBase), onScale(finiteHead)]);
+  const floor = scale === 'log' ? Math.log(1 + MIN_RELATIVE_CHANGE) : MIN_RELATIVE_CHANGE * Math.abs(baseMean);
+  const threshold = Math.max(NOISE_FACTOR * seedNoise, floor);
+  const shift = scale === 'log' ? mean(onScale(finiteHead)) - mean(onScale(finiteBase)) : difference;
+  const numbers = { scale, baseMean, headMean, difference, seedNoise, threshold, ...(scale === 'log' && Number.isFinite(shift) ? { ratio: Math.exp(shift) } : {}) } as const;
   if (base.length < 2 || head.length < 2) return { ...numbers, verdict: 'inconclusive', reason: 'fewer than 2 seeds finished on a side' };
-  const baseFinite = finite(base);
-  const headFinite = finite(head);
+  const baseFinite = finiteBase.length === base.length;
+  const headFinite = finiteHead.length === head.length;
   if (!baseFinite && !headFinite) return { ...numbers, verdict: 'inconclusive', reason: 'both versions diverged' };
   if (baseFinite && !headFinite) return { ...numbers, verdict: 'regression' };
   if (!baseFinite && headFinite) return { ...numbers, verdict: 'improvement' };
   if (!Number.isFinite(threshold)) return { ...numbers, verdict: 'inconclusive', reason: 'the seed noise could not be measured' };
-  if (difference > threshold) return { ...numbers, verdict: 'regression' };
-  if (-difference > threshold) return { ...numbers, verdict: 'improvement' };
+  if (shift > threshold) return { ...numbers, verdict: 'regression' };
+  if (-shift > threshold) return { ...numbers, verdict: 'improvement' };
   return { ...numbers, verdict: 'unchanged' };
 }
 
@@ -95,4 +110,17 @@ export function metricFinal(trace: SmokeTrace, steps: number, relative: boolean)
   const baseline = trace.controls.baseline.loss;
   if (!Number.isFinite(baseline) || baseline <= 0) return undefined;
   return final / baseline;
+}
+
+/** The bar a comparison measured against, in words: the ratio or the difference, the seed noise, and the threshold. */
+export function describeBar(c: { scale?: 'log' | 'linear'; ratio?: number; difference?: number; seedNoise?: number; threshold?: number }, format: (n: number | undefined) => string): string {
+  if (c.scale === 'log') {
+    const factor = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '?' : `x${format(Math.exp(n))}`);
+    return (
+      `head/base ${c.ratio === undefined ? '?' : `x${format(c.ratio)}`} (geometric means over seeds); ` +
+      `seed noise ${factor(c.seedNoise)} (pooled std of ln loss ${format(c.seedNoise)}); ` +
+      `a change counts beyond ${factor(c.threshold)} either way = exp(max(3 x noise, ln 1.05))`
+    );
+  }
+  return `difference ${format(c.difference)}; seed noise (pooled std) ${format(c.seedNoise)}; a change counts beyond ${format(c.threshold)} = max(3 x noise, 5% of the base mean)`;
 }

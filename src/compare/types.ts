@@ -49,11 +49,21 @@ export interface BaseComparison {
   seeds?: number[];
   base?: ComparisonSide;
   head?: ComparisonSide;
+  /**
+   * how the sides were compared: 'log' (the usual case, every final above zero) compares the mean of
+   * ln(final), since seeds scatter a loss by a factor; 'linear' compares the raw means
+   */
+  scale?: 'log' | 'linear';
   /** head mean final minus base mean final, in the metric */
   difference?: number;
-  /** pooled standard deviation of the per-seed finals on both sides */
+  /** on the log scale: the head's geometric-mean final over the base's (2 = twice the loss) */
+  ratio?: number;
+  /** pooled standard deviation of the per-seed finals on both sides; of ln(final) on the log scale */
   seedNoise?: number;
-  /** the difference must exceed this to count: max(3 x seedNoise, 5% of the base mean) */
+  /**
+   * what the head must differ by to count, in seedNoise's units: max(3 x seedNoise, ln 1.05) on the log
+   * scale (so the ratio must pass exp(threshold)), max(3 x seedNoise, 5% of the base mean) on the linear
+   */
   threshold?: number;
   verdict?: ComparisonVerdict;
   changes: KeyChange[];

@@ -1,5 +1,6 @@
 // The terminal report: per config a header, its findings most severe first, a smoke line, and a
 // summary line with the counts and the verdict. ANSI colour only when asked for.
+import { describeBar } from '../compare/finals.ts';
 import type { Severity } from '../config/types.ts';
 import type { Finding } from '../checks/types.ts';
 import { describeCounts } from './build.ts';
@@ -93,7 +94,7 @@ function renderResult(result: ConfigResult, paint: Paint, width: number): string
 function describeComparisonLine(c: BaseComparison): string {
   if (c.status !== 'compared') return `${c.ref}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`;
   const value = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? formatNumber(n) : 'diverged');
-  return `${c.ref}: ${c.verdict} (final ${c.metric} ${value(c.base?.meanFinal)} at the base, ${value(c.head?.meanFinal)} at the head, seeds ${(c.seeds ?? []).join(', ')}; threshold ${value(c.threshold)})`;
+  return `${c.ref}: ${c.verdict} (final ${c.metric} ${value(c.base?.meanFinal)} at the base, ${value(c.head?.meanFinal)} at the head, seeds ${(c.seeds ?? []).join(', ')}; ${describeBar(c, value)})`;
 }
 
 function clean(text: string): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareFinals, finalLoss, lossUnitsDiffer, MIN_RELATIVE_CHANGE, NOISE_FACTOR, pooledStd } from '../../src/compare/finals.ts';
+import { compareFinals, describeBar, finalLoss, lossUnitsDiffer, mean, MIN_RELATIVE_CHANGE, NOISE_FACTOR, pooledStd } from '../../src/compare/finals.ts';
 import type { PreflightConfig } from '../../src/config/types.ts';
 
 describe('finalLoss', () => {
@@ -32,25 +32,48 @@ describe('pooledStd', () => {
 
 describe('compareFinals', () => {
   const base = [1.0, 1.1, 0.9];
+  const logNoise = (a: number[], b: number[]) => pooledStd([a.map(Math.log), b.map(Math.log)]);
 
-  it('calls a head clearly above the seed noise a regression, and below an improvement', () => {
-    const noise = pooledStd([base, base.map((v) => v + 1)]);
-    assert.equal(compareFinals(base, base.map((v) => v + 1)).verdict, 'regression');
-    assert.equal(compareFinals(base.map((v) => v + 1), base).verdict, 'improvement');
-    const result = compareFinals(base, base.map((v) => v + 1));
-    assert.ok(Math.abs(result.threshold - NOISE_FACTOR * noise) < 1e-12);
-    assert.ok(Math.abs(result.difference - 1) < 1e-12);
+  it('compares the log of the finals: a head clearly above the seed noise is a regression, below an improvement', () => {
+    const head = base.map((v) => v * 3);
+    const result = compareFinals(base, head);
+    assert.equal(result.scale, 'log');
+    assert.equal(result.verdict, 'regression');
+    assert.equal(compareFinals(head, base).verdict, 'improvement');
+    assert.ok(Math.abs(result.threshold - NOISE_FACTOR * logNoise(base, head)) < 1e-12);
+    assert.ok(Math.abs(result.ratio! - 3) < 1e-9, String(result.ratio));
+    assert.ok(Math.abs(result.difference - 2) < 1e-12);
   });
 
-  it('leaves a difference within 3 seed standard deviations unchanged', () => {
-    // std 0.1, so the bar is 0.3; a shift of 0.2 stays below it.
-    assert.equal(compareFinals(base, base.map((v) => v + 0.2)).verdict, 'unchanged');
+  it('leaves a shift within 3 seed standard deviations of ln(loss) unchanged', () => {
+    // ln-std about 0.1, so the bar is about x1.35; x1.2 stays below it.
+    assert.equal(compareFinals(base, base.map((v) => v * 1.2)).verdict, 'unchanged');
   });
 
-  it('needs at least 5% of the base even when the seeds agree exactly', () => {
+  it('does not let a noisy side hide a loss thousands of times worse (the raw-units bar would)', () => {
+    const tight = [0.00333, 0.00281, 0.00308];
+    const noisy = [30.5, 8.52, 6.93];
+    const linearNoise = pooledStd([tight, noisy]);
+    assert.ok(mean(noisy) - mean(tight) < NOISE_FACTOR * linearNoise, 'in raw units the difference is inside 3 pooled std');
+    const result = compareFinals(tight, noisy);
+    assert.equal(result.verdict, 'regression');
+    assert.ok(result.ratio! > 1000);
+  });
+
+  it('needs at least a factor of 1.05 even when the seeds agree exactly', () => {
     const same = [2, 2, 2];
     assert.equal(compareFinals(same, same.map((v) => v * (1 + MIN_RELATIVE_CHANGE / 2))).verdict, 'unchanged');
     assert.equal(compareFinals(same, same.map((v) => v * (1 + MIN_RELATIVE_CHANGE * 2))).verdict, 'regression');
+  });
+
+  it('falls back to raw differences when a final is at zero', () => {
+    const withZero = [0, 0.1, 0.05];
+    const result = compareFinals(withZero, withZero.map((v) => v + 1));
+    assert.equal(result.scale, 'linear');
+    assert.equal(result.ratio, undefined);
+    assert.equal(result.verdict, 'regression');
+    assert.ok(Math.abs(result.threshold - NOISE_FACTOR * pooledStd([withZero, withZero.map((v) => v + 1)])) < 1e-12);
+    assert.equal(compareFinals(withZero, withZero.map((v) => v + 0.01)).verdict, 'unchanged');
   });
 
   it('treats divergence on one side only as decisive, and on both as inconclusive', () => {
@@ -64,6 +87,21 @@ describe('compareFinals', () => {
     assert.equal(compareFinals([1], base).verdict, 'inconclusive');
   });
 });
+
+describe('describeBar', () => {
+  it('states the ratio and the bar as factors on the log scale, and raw numbers on the linear one', () => {
+    const format = (n: number | undefined) => (n === undefined ? '?' : n.toPrecision(3));
+    const log = describeBar(compareFinals(base3(), base3().map((v) => v * 3)), format);
+    assert.match(log, /head\/base x3\.00/);
+    assert.match(log, /counts beyond x1\.\d\d either way/);
+    const linear = describeBar(compareFinals([0, 0.1, 0.05], [1, 1.1, 1.05]), format);
+    assert.match(linear, /difference 1\.00; seed noise \(pooled std\) 0\.05\d*; a change counts beyond 0\.15/);
+  });
+});
+
+function base3() {
+  return [1.0, 1.1, 0.9];
+}
 
 describe('lossUnitsDiffer', () => {
   const config = (loss: string, targets: PreflightConfig['preprocessing']['targets']) =>

@@ -116,7 +116,8 @@ describe('a broken config repaired by the pull request', () => {
     assert.equal(find(result.findings, 'training-regression'), undefined);
     const comparison = result.comparison!;
     assert.equal(comparison.metric, 'loss / baseline');
-    assert.ok(comparison.head!.meanFinal < comparison.base!.meanFinal - comparison.threshold!);
+    assert.equal(comparison.scale, 'log');
+    assert.ok(comparison.ratio! < Math.exp(-comparison.threshold!), `ratio ${comparison.ratio} against the bar x${Math.exp(comparison.threshold!)}`);
   });
 
   it('lists both changed keys, each with the head loss when only that key is reverted', () => {
@@ -126,5 +127,21 @@ describe('a broken config repaired by the pull request', () => {
     // Reverting either key alone makes the head worse again.
     const head = pair.run.result.comparison!.head!.finals[0];
     for (const change of changes) assert.ok(change.revertedFinal! > head, `${change.key}: ${change.revertedFinal} > ${head}`);
+  });
+});
+
+describe('a pull request that drops input scaling and raises the learning rate, with a noisy head', () => {
+  let pair: { repo: ScratchRepo; run: ConfigRun };
+  before(async () => {
+    pair = await runPair(regressionConfig({ inputs: 'standardize', learningRate: 0.01 }), regressionConfig({ inputs: 'none', learningRate: 0.5 }));
+  });
+  after(() => pair?.repo.dispose());
+
+  it('reports training-regression although the head\'s own seeds scatter widely in raw units', () => {
+    const comparison = pair.run.result.comparison!;
+    assert.equal(comparison.verdict, 'regression', JSON.stringify({ base: comparison.base?.finals, head: comparison.head?.finals }));
+    assert.equal(comparison.scale, 'log');
+    assert.ok(comparison.ratio! > Math.exp(comparison.threshold!));
+    assert.ok(find(pair.run.result.findings, 'training-regression'));
   });
 });
