@@ -6,8 +6,8 @@ import { existsSync, openSync, readSync, closeSync, readdirSync, statSync } from
 import path from 'node:path';
 import { isConfigPath, referencedFiles } from '../discover.ts';
 import type { ChangedFile } from '../github/changed-files.ts';
+import { LFS_POINTER_PREFIX } from '../compare/lfs-pointer.ts';
 
-const LFS_POINTER_PREFIX = 'version https://git-lfs.github.com/spec/';
 
 export class WorkspaceError extends Error {}
 

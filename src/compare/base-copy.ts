@@ -8,6 +8,7 @@ import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, re
 import os from 'node:os';
 import path from 'node:path';
 import { referencedFiles } from '../discover.ts';
+import { holdsLfsObject, parseLfsPointer } from './lfs-pointer.ts';
 import type { BaseSource } from './types.ts';
 
 export interface BaseCopyLimits {
@@ -193,6 +194,17 @@ class Copier {
       }
       const bytes = await this.store.read(entry);
       if (!bytes.ok) return bytes;
+      const pointer = parseLfsPointer(bytes.value);
+      if (pointer) {
+        if (!(await holdsLfsObject(working, pointer))) {
+          return { ok: false, reason: `${entry.path} is stored in Git LFS and differs between the base and the checkout; nn-preflight does not download LFS objects` };
+        }
+        this.bytes += pointer.size - entry.size;
+        if (this.bytes > this.limits.maxBytes) return { ok: false, reason: `the base version's files hold more than ${Math.round(this.limits.maxBytes / 1024 ** 2)} MB` };
+        this.sameAtHead.add(entry.path);
+        copyFileSync(working, target);
+        continue;
+      }
       writeFileSync(target, bytes.value);
     }
     return { ok: true, value: undefined };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readBaseCopy, type BaseCopyLimits } from '../../src/compare/base-copy.ts';
@@ -97,5 +98,32 @@ describe('the base version from git', () => {
   it('stops at the copy limits with a reason', async () => {
     const read = await readFromGit(config(), 'HEAD', { maxFiles: 2, maxBytes: 1024 ** 2 });
     assert.ok(!read.ok && read.status === 'unavailable' && /more than 2 files/.test(read.reason));
+  });
+
+  it('matches a Git LFS pointer at the base to the checkout\'s real file by its sha256, and says so when they differ', async () => {
+    const lfs = scratchRepo();
+    try {
+      const data = 'x,y\n1,2\n3,4\n';
+      const pointer = (content: string) =>
+        `version https://git-lfs.github.com/spec/v1\noid sha256:${createHash('sha256').update(content).digest('hex')}\nsize ${Buffer.byteLength(content)}\n`;
+      lfs.write({ 'm.preflight.yml': regressionConfig({ learningRate: 0.01 }), 'data/train.csv': pointer(data) });
+      lfs.commit('base with the data in LFS');
+      // The checkout (lfs: true) holds the real bytes; the config changed.
+      lfs.write({ 'm.preflight.yml': regressionConfig({ learningRate: 0.1 }), 'data/train.csv': data });
+      const same = await readBaseCopy(path.join(lfs.root, 'm.preflight.yml'), 'HEAD', [gitStore()]);
+      assert.ok(same.ok, same.ok ? '' : same.reason);
+      try {
+        assert.deepEqual(same.copy.changedFiles, []);
+        assert.equal(same.copy.configChanged, true);
+        assert.equal(readFileSync(path.join(same.copy.root, 'data/train.csv'), 'utf8'), data);
+      } finally {
+        same.copy.dispose();
+      }
+      lfs.write({ 'data/train.csv': 'x,y\n9,9\n' });
+      const differs = await readBaseCopy(path.join(lfs.root, 'm.preflight.yml'), 'HEAD', [gitStore()]);
+      assert.ok(!differs.ok && differs.status === 'unavailable' && /data\/train\.csv is stored in Git LFS/.test(differs.reason), JSON.stringify(differs));
+    } finally {
+      lfs.dispose();
+    }
   });
 });
