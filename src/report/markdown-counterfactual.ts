@@ -1,44 +1,45 @@
 // The counterfactual runs in markdown: the comparison with the base ref (finals per seed, the bar a
 // change had to clear, the changed keys with their own effect), and each fix check's before/after.
 import type { Finding } from '../checks/types.ts';
-import type { BaseComparison } from '../compare/types.ts';
+import type { BaseComparison, ComparisonVerdict } from '../compare/types.ts';
+import {
+  changeRows,
+  comparisonBar,
+  comparisonSetup,
+  FIX_PROOF_WORDS,
+  finalLoss as loss,
+  fixCheckOf,
+  fixProofOf,
+  shortRef,
+  UNCOMPARED_WORDS,
+  verdictWords,
+} from './counterfactual.ts';
 import { escapeMarkdown, htmlCode, markdownCode, mermaidLabel } from './escape.ts';
-import { formatNumber, formatPlainDecimal } from './numbers.ts';
+import { formatPlainDecimal } from './numbers.ts';
 
-const VERDICT_LINE: Record<string, string> = {
-  regression: '🔺 trains **worse** than the base (beyond seed noise)',
-  improvement: '✅ trains **better** than the base (beyond seed noise)',
-  unchanged: 'no clear difference from the base (within seed noise)',
-  inconclusive: 'inconclusive',
-};
-const MAX_CHANGE_ROWS = 20;
+// These moved to counterfactual.ts (the HTML report needs them too); callers that import them from here keep working.
+export { fixCheckOf, fixProofOf, shortRef };
+export type { FixProof } from './counterfactual.ts';
 
-/** A full commit id shortened as git does (7 characters); branch and tag names stay as they are. */
-export function shortRef(ref: string): string {
-  return /^[0-9a-f]{40}$/i.test(ref) ? ref.slice(0, 7) : ref;
-}
-
-function loss(value: number | null | undefined): string {
-  return typeof value === 'number' && Number.isFinite(value) ? formatNumber(value) : 'diverged';
-}
+const VERDICT_MARK: Partial<Record<ComparisonVerdict, string>> = { regression: '🔺 ', improvement: '✅ ' };
 
 export function renderComparison(comparison: BaseComparison): string {
   const ref = markdownCode(shortRef(comparison.ref));
   if (comparison.status !== 'compared') {
-    const what = { unchanged: 'unchanged', 'new-config': 'new in this change', unavailable: 'not compared' }[comparison.status];
+    const what = UNCOMPARED_WORDS[comparison.status];
     return `**Base ${ref}:** ${what}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, 'space')})` : ''}.`;
   }
-  const verdict = VERDICT_LINE[comparison.verdict ?? 'inconclusive'];
+  const verdict = `${VERDICT_MARK[comparison.verdict ?? 'inconclusive'] ?? ''}${verdictWords(comparison.verdict, (word) => `**${word}**`)}`;
   const lines = [
     `**Compared with base ${ref}:** ${verdict}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, 'space')})` : ''}. ` +
-      `Same data sample, seeds ${(comparison.seeds ?? []).join(', ')}, ${comparison.steps} steps; final ${comparison.metric} = mean of the last 10% of steps.`,
+      comparisonSetup(comparison),
     '',
     `| | base ${ref} | head |`,
     '|---|---:|---:|',
     `| final ${comparison.metric} per seed | ${(comparison.base?.finals ?? []).map(loss).join(', ')} | ${(comparison.head?.finals ?? []).map(loss).join(', ')} |`,
     `| mean | ${loss(comparison.base?.meanFinal)} | ${loss(comparison.head?.meanFinal)} |`,
     '',
-    `Seed noise (pooled std) ${loss(comparison.seedNoise)}; a change counts beyond ${loss(comparison.threshold)} = max(3 x noise, 5% of the base mean).`,
+    `${comparisonBar(comparison)}.`,
   ];
   const changes = renderChanges(comparison);
   if (changes) lines.push('', changes);
@@ -47,53 +48,21 @@ export function renderComparison(comparison: BaseComparison): string {
 }
 
 function renderChanges(comparison: BaseComparison): string | undefined {
-  if (comparison.changes.length === 0 && comparison.changedFiles.length === 0) return undefined;
-  const rows = [`| Changed | base | head | head with only this reverted |`, '|---|---|---|---:|'];
-  const cell = (text: string | undefined) => (text === undefined ? '' : escapeMarkdown(text, 'space'));
-  for (const change of comparison.changes.slice(0, MAX_CHANGE_ROWS)) {
-    const reverted = change.revertedFinal === undefined ? '' : loss(change.revertedFinal);
-    rows.push(`| ${markdownCode(change.key)} | ${cell(change.base ?? '(absent)')} | ${cell(change.head ?? '(removed)')} | ${reverted} |`);
+  const { rows, more } = changeRows(comparison);
+  if (rows.length === 0) return undefined;
+  const lines = [`| Changed | base | head | head with only this reverted |`, '|---|---|---|---:|'];
+  const cell = (text: string) => escapeMarkdown(text, 'space');
+  for (const row of rows) {
+    lines.push(row.kind === 'file' ? `| ${markdownCode(row.name)} | | ${row.head} | |` : `| ${markdownCode(row.name)} | ${cell(row.base)} | ${cell(row.head)} | ${row.reverted} |`);
   }
-  for (const file of comparison.changedFiles.slice(0, MAX_CHANGE_ROWS)) rows.push(`| ${markdownCode(file)} | | contents changed | |`);
-  const more = comparison.changes.length + comparison.changedFiles.length - (rows.length - 2);
-  if (more > 0) rows.push(`| … and ${more} more | | | |`);
-  return rows.join('\n');
-}
-
-/** What `evidence.fix_check` holds, as far as the renderer needs it (read defensively: evidence is open). */
-interface FixCheckView {
-  change: string;
-  before: number | null;
-  after: number | null;
-  verified: boolean;
-  metric: string;
-  seed: number;
-  steps: number;
-  combined?: { changes: string[]; metric: string; before: number | null; after: number | null; verified: boolean };
-}
-
-/** How far a finding's fix was proven: alone, only together with the other suggested fixes, or not. */
-export type FixProof = 'verified' | 'verified-together' | 'not-verified';
-
-export function fixProofOf(finding: Finding): FixProof | undefined {
-  const fixCheck = fixCheckOf(finding);
-  if (!fixCheck) return undefined;
-  if (fixCheck.verified) return 'verified';
-  return fixCheck.combined?.verified === true ? 'verified-together' : 'not-verified';
+  if (more > 0) lines.push(`| … and ${more} more | | | |`);
+  return lines.join('\n');
 }
 
 /** The marker in the findings table's fix cell. */
 export function fixProofMark(finding: Finding): string {
   const proof = fixProofOf(finding);
-  if (proof === 'verified') return '✅ **verified** · ';
-  if (proof === 'verified-together') return '✅ **verified with the other fixes** · ';
-  return '';
-}
-
-export function fixCheckOf(finding: Finding): FixCheckView | undefined {
-  const value = finding.evidence?.fix_check as Partial<FixCheckView> | undefined;
-  if (!value || typeof value !== 'object' || typeof value.change !== 'string' || typeof value.verified !== 'boolean') return undefined;
-  return value as FixCheckView;
+  return proof === 'verified' || proof === 'verified-together' ? `✅ **${FIX_PROOF_WORDS[proof]}** · ` : '';
 }
 
 /** One line for a review suggestion: whether the smoke run proved the fix, with its two numbers. */
