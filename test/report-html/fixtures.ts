@@ -1,5 +1,5 @@
 // Hand-made evidence and smoke traces for the HTML report tests: a tabular regression with a
-// validation split, and a small image classifier.
+// validation split, a small image classifier, and the tabular run compared with its base ref.
 import type { InputPreprocessing, PreflightConfig, Task } from '../../src/config/types.ts';
 import type { ColumnStats, LoadedSplit } from '../../src/data/types.ts';
 import type { Evidence } from '../../src/evidence/types.ts';
@@ -10,6 +10,7 @@ import type { ConfigResult } from '../../src/report/types.ts';
 import { buildReport, smokeSummary } from '../../src/report/build.ts';
 import type { Report } from '../../src/report/types.ts';
 import type { HtmlRun } from '../../src/report/html/render.ts';
+import type { BaseComparison } from '../../src/compare/types.ts';
 
 /** Exact statistics of one column, computed the plain way (an oracle independent of the loaders). */
 export function columnStats(name: string, values: ArrayLike<number>): ColumnStats {
@@ -175,4 +176,41 @@ export function imageRun(): HtmlRun {
 
 export function reportOf(runs: HtmlRun[]): Report {
   return buildReport(runs.map((run) => run.result), 'error', '9.9.9');
+}
+
+/** A comparison with the base ref where the head diverged on one seed; override any field. */
+export function baseComparison(overrides: Partial<BaseComparison> = {}): BaseComparison {
+  return {
+    ref: 'origin/main', status: 'compared', source: 'github-api', metric: 'loss', steps: 60, seeds: [0, 1, 2],
+    base: { finals: [0.1, 0.12, 0.11], meanFinal: 0.11, curve: Array.from({ length: 60 }, (_, i) => 3 * Math.exp(-i / 10) + 0.1) },
+    head: { finals: [Number.POSITIVE_INFINITY, 0.9, 1], meanFinal: Number.POSITIVE_INFINITY, curve: [] },
+    difference: Number.POSITIVE_INFINITY, seedNoise: 0.05, threshold: 0.15, verdict: 'regression',
+    changes: [{ key: 'training.learning_rate', base: '0.01', head: '3', revertedFinal: 0.1 }, { key: 'model.layers[1].units', base: '64', head: '8' }],
+    changedFiles: ['data/train.csv'],
+    notes: ['head seed 0 gave no final loss'],
+    ...overrides,
+  };
+}
+
+/** What `evidence.fix_check` holds: a 60-step run before and after the fix, on 6 recorded steps. */
+export function fixCheck(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const steps = [1, 12, 24, 36, 48, 60];
+  return {
+    change: 'preprocessing.inputs: standardize', seed: 0, steps: 60, metric: 'loss', before: 2, after: 0.5, verified: true,
+    curve: { steps, before: steps.map((s) => 4 - s / 30), after: steps.map((s) => 4 * Math.exp(-s / 10) + 0.5) },
+    ...overrides,
+  };
+}
+
+/** The tabular run compared with its base, with a regression finding and two fix checks (one verified). */
+export function counterfactualRun(comparison: BaseComparison = baseComparison()): HtmlRun {
+  const run = tabularRun();
+  const file = run.result.config;
+  run.result.comparison = comparison;
+  run.result.findings = [
+    finding('training-regression', file),
+    finding('unscaled-inputs', file, { evidence: { fix_check: fixCheck() } }),
+    finding('learning-rate-too-high', file, { evidence: { fix_check: fixCheck({ change: 'training.learning_rate: 0.001', after: 1.9, verified: false }) } }),
+  ];
+  return run;
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY, renderHtmlReport } from '../../src/report/html/render.ts';
 import { sectionOfCheck } from '../../src/report/html/sections.ts';
-import { HOSTILE_NAME, imageRun, reportOf, tabularRun } from './fixtures.ts';
+import { counterfactualRun, HOSTILE_NAME, imageRun, reportOf, tabularRun } from './fixtures.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SVG_NAMESPACES = new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']);
@@ -31,7 +31,8 @@ function luminance(css: string): number {
 }
 
 const rendering = (async () => {
-  const runs = [tabularRun(), imageRun()];
+  // The third config carries a base comparison and fix checks, so the browser test draws their charts too.
+  const runs = [tabularRun(), imageRun(), counterfactualRun()];
   const report = reportOf(runs);
   return { runs, report, html: await renderHtmlReport(report, runs) };
 })();

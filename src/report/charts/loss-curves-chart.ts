@@ -15,6 +15,8 @@ export interface CurveSeries {
   /** a colour from the theme; by default series take the palette in order */
   color?: string;
   dashed?: boolean;
+  /** a reference level rather than a run (a trivial baseline); wins over `dashed` */
+  dotted?: boolean;
 }
 
 /** A labelled vertical line, e.g. the configured or the suggested learning rate. */
@@ -61,7 +63,7 @@ export async function lossCurvesChart(input: LossCurvesInput): Promise<string> {
 
   const names = input.series.map((s) => s.name);
   const colors = input.series.map((s, i) => s.color ?? CATEGORY_PALETTE[i % CATEGORY_PALETTE.length]);
-  const dashes = input.series.map((s) => (s.dashed ? [6, 4] : [1, 0]));
+  const dashes = input.series.map((s) => (s.dotted ? [2, 3] : s.dashed ? [6, 4] : [1, 0]));
   const yDomain = yLog ? decadeDomain(rows.map((r) => r.y)) : undefined;
   const xDomain = input.xLog ? decadeDomain([...rows.map((r) => r.x), ...(input.markers ?? []).map((m) => m.x)]) : undefined;
   const markers = (input.markers ?? []).filter((m) => Number.isFinite(m.x) && (!input.xLog || isLogPlottable(m.x)));

@@ -1,12 +1,15 @@
-// One finding as an HTML card: what was seen, the fix, where, and the raw evidence numbers.
+// One finding as an HTML card: what was seen, the fix (and whether a smoke run proved it), where, and
+// the raw evidence numbers.
 import type { Finding } from '../../checks/types.ts';
 import { findingLocation } from '../describe.ts';
 import { escapeXml, truncate } from '../escape.ts';
+import { fixCheckHtml } from './counterfactual-html.ts';
 
 /** Evidence beyond this is cut: it is there to check numbers, not to dump a data set. */
 const MAX_EVIDENCE_CHARS = 4000;
 
-export function findingCard(finding: Finding): string {
+/** Async because a fix check draws its before/after chart. */
+export async function findingCard(finding: Finding): Promise<string> {
   const evidence = evidenceJson(finding.evidence);
   const suggestion = finding.suggestion
     ? `<p class="suggestion">Suggested change, line ${finding.suggestion.line}:</p><pre>${escapeXml(finding.suggestion.replacement)}</pre>`
@@ -17,6 +20,7 @@ export function findingCard(finding: Finding): string {
     `<p class="where">${escapeXml(findingLocation(finding))}${finding.key ? ` · <code>${escapeXml(finding.key)}</code>` : ''}</p>`,
     `<p>${escapeXml(finding.message)}</p>`,
     `<p class="fix"><span>Fix:</span> ${escapeXml(finding.fix)}</p>`,
+    await fixCheckHtml(finding),
     suggestion,
     evidence ? `<details><summary>Evidence</summary><pre>${escapeXml(evidence)}</pre></details>` : '',
     `<p class="docs">Docs: <code>${escapeXml(finding.docs)}</code></p>`,

@@ -25,7 +25,12 @@ a{color:var(--notice)}
 .panel-body.no-charts{grid-template-columns:minmax(0,1fr)}
 @media (max-width:900px){.panel-body{grid-template-columns:minmax(0,1fr)}}
 .charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;min-width:0}
-.charts>.note,.charts>table,.charts>.image-grid{flex-basis:100%}
+.charts>.note,.charts>table,.charts>.image-grid,.charts>.comparison{flex-basis:100%}
+.comparison p{margin:4px 0}
+.verdict-regression{color:var(--error)}.verdict-improvement{color:var(--ok)}
+.fix-check{border-top:1px solid var(--border);margin-top:6px;padding-top:6px}
+.proof{display:inline-block;font-size:12px;font-weight:600;border-radius:10px;padding:0 8px;color:var(--bg);background:var(--muted)}
+.proof.verified,.proof.verified-together{background:var(--ok)}
 figure{margin:0}
 figure.chart{max-width:100%}
 figure.chart svg{max-width:100%;height:auto;display:block}

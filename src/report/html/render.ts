@@ -7,6 +7,7 @@ import { describeCounts } from '../build.ts';
 import { describeSmoke, sortBySeverity } from '../describe.ts';
 import { escapeXml } from '../escape.ts';
 import type { ConfigResult, Report } from '../types.ts';
+import { comparisonHtml } from './counterfactual-html.ts';
 import { dataFiguresFor } from './data-sections.ts';
 import { findingCard } from './findings-html.ts';
 import { PAGE_STYLE } from './page-style.ts';
@@ -91,12 +92,19 @@ async function renderRun(run: HtmlRun, index: number): Promise<string> {
   const figures = new Map<SectionId, string[]>();
   if (evidence) for (const [section, list] of await dataFiguresFor(evidence, result.findings)) figures.set(section, list);
   if (trace) {
-    figures.set('loss', await lossFigures(trace, evidence?.config.training.loss ?? 'training loss'));
+    figures.set('loss', await lossFigures(trace, evidence?.config.training.loss ?? 'training loss', result.comparison));
     figures.set('gradients', await gradientFigures(trace));
     figures.set('units', await unitFigures(trace));
+  } else if (result.comparison) {
+    // Without a smoke run there is no loss chart, but the reason the base was not compared still shows.
+    figures.set('loss', [note(missingChartReason('loss', false)), comparisonHtml(result.comparison)]);
   }
   const anchor = (section: SectionId) => `config-${index}-${section}`;
-  const panels = SECTION_ORDER.map((section) => renderPanel(section, anchor(section), figures.get(section) ?? [], bySection.get(section) ?? [], Boolean(trace)));
+  const panels: string[] = [];
+  for (const section of SECTION_ORDER) {
+    const cards = await Promise.all((bySection.get(section) ?? []).map(findingCard));
+    panels.push(renderPanel(section, anchor(section), figures.get(section) ?? [], cards, Boolean(trace)));
+  }
   const smokeLine = result.smoke
     ? `<p class="muted">Smoke run: ${escapeXml(describeSmoke(result.smoke))}</p>`
     : `<p class="muted">No smoke run${trace ? '' : ' (skipped, or the config could not be loaded)'}.</p>`;
@@ -117,12 +125,12 @@ function findingIndex(findings: readonly Finding[], anchor: (section: SectionId)
   return `<ul class="finding-index">${items.join('')}</ul>`;
 }
 
-function renderPanel(section: SectionId, id: string, figures: string[], findings: Finding[], hasTrace: boolean): string {
-  if (figures.length === 0 && findings.length === 0) return '';
+function renderPanel(section: SectionId, id: string, figures: string[], cards: string[], hasTrace: boolean): string {
+  if (figures.length === 0 && cards.length === 0) return '';
   const charts = figures.length > 0 ? figures : [note(missingChartReason(section, hasTrace))];
-  const layout = findings.length === 0 ? ' no-findings' : section === 'other' ? ' no-charts' : '';
+  const layout = cards.length === 0 ? ' no-findings' : section === 'other' ? ' no-charts' : '';
   const chartsHtml = section === 'other' ? '' : `<div class="charts">${charts.join('')}</div>`;
-  const findingsHtml = findings.length > 0 ? `<aside class="findings">${findings.map(findingCard).join('')}</aside>` : '';
+  const findingsHtml = cards.length > 0 ? `<aside class="findings">${cards.join('')}</aside>` : '';
   return `<section class="panel" id="${id}" data-section="${section}"><h3>${escapeXml(SECTION_TITLES[section])}</h3><div class="panel-body${layout}">${chartsHtml}${findingsHtml}</div></section>`;
 }
 

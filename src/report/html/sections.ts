@@ -40,6 +40,9 @@ const SECTION_OF_CHECK: Record<string, SectionId> = {
   'batch-too-large': 'loss',
   'over-regularized': 'loss',
   'no-validation-data': 'loss',
+  // beside the loss chart that draws the base run, and the comparison table under it
+  'training-regression': 'loss',
+  'training-improvement': 'loss',
   'exploding-gradients': 'gradients',
   'vanishing-gradients': 'gradients',
   'init-scale-mismatch': 'gradients',

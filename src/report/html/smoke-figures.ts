@@ -1,10 +1,12 @@
-// Figures drawn from the smoke training run: loss curves, control runs, the LR range test, and
-// per-layer gradient norms, update ratios and dead/saturated unit fractions.
+// Figures drawn from the smoke training run: loss curves (with the base ref's run when compared),
+// control runs, the LR range test, and per-layer gradient norms, update ratios and dead/saturated unit fractions.
+import type { BaseComparison } from '../../compare/types.ts';
 import type { SmokeTrace } from '../../engine/types.ts';
 import { escapeXml } from '../escape.ts';
 import { formatNumber } from '../numbers.ts';
 import { layerBarChart, lossCurvesChart, SERIES_COLORS } from '../charts/index.ts';
 import type { CurveMarker, CurveSeries } from '../charts/index.ts';
+import { baseLossSeries, comparisonHtml } from './counterfactual-html.ts';
 import { figure, note } from './figure.ts';
 
 /** The update/weight ratio range that trains well (CHECKS.md: DeepDiagnosis [1e-5, 1e-1]). */
@@ -12,7 +14,7 @@ export const HEALTHY_UPDATE_RATIO = { low: 1e-5, high: 1e-1 };
 /** dead-relus and saturated-activations fire above this share of units. */
 export const UNIT_FRACTION_THRESHOLD = 0.5;
 
-export async function lossFigures(trace: SmokeTrace, lossName: string): Promise<string[]> {
+export async function lossFigures(trace: SmokeTrace, lossName: string, comparison?: BaseComparison): Promise<string[]> {
   const yTitle = `loss (${lossName})`;
   const series: CurveSeries[] = [
     { name: 'training', points: trace.loss.map((y, i) => ({ x: i + 1, y })), color: SERIES_COLORS.blue },
@@ -23,17 +25,22 @@ export async function lossFigures(trace: SmokeTrace, lossName: string): Promise<
   const baseline = trace.controls.baseline;
   if (Number.isFinite(baseline.loss) && trace.steps > 0) {
     const label = baseline.kind === 'mean' ? 'baseline: predict the mean' : 'baseline: predict the class prior';
-    series.push({ name: label, points: [{ x: 1, y: baseline.loss }, { x: Math.max(2, trace.steps), y: baseline.loss }], color: SERIES_COLORS.grey, dashed: true });
+    series.push({ name: label, points: [{ x: 1, y: baseline.loss }, { x: Math.max(2, trace.steps), y: baseline.loss }], color: SERIES_COLORS.grey, dotted: true });
   }
+  const base = baseLossSeries(comparison);
+  if (base) series.push(base);
   const failure = trace.firstNonFinite;
   const markers: CurveMarker[] = failure ? [{ x: failure.step, label: `first non-finite ${failure.where}${failure.layer ? ` (${failure.layer})` : ''}` }] : [];
   const figures = [
     await figure(
       () => lossCurvesChart({ title: 'Smoke run loss', series, xTitle: 'training step', yTitle, markers }),
       `${trace.steps} of ${trace.plannedSteps} steps on ${trace.backend}, batch ${trace.batchSize}, learning rate ${formatNumber(trace.learningRate)}, seed ${trace.seed}. ` +
-        `Initial loss ${formatNumber(trace.initialLoss)}${trace.expectedInitialLoss !== undefined ? ` (expected about ${formatNumber(trace.expectedInitialLoss)})` : ''}.`,
+        `Initial loss ${formatNumber(trace.initialLoss)}${trace.expectedInitialLoss !== undefined ? ` (expected about ${formatNumber(trace.expectedInitialLoss)})` : ''}.` +
+        (base ? ` Grey dashed: the same config at the base ref, first seed.` : ''),
     ),
   ];
+  // The comparison's numbers belong right under the chart that draws both runs.
+  if (comparison) figures.push(comparisonHtml(comparison));
 
   const zeroed = trace.controls.zeroedInputs;
   if (zeroed) {
