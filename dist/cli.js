@@ -1200,8 +1200,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json3.slice(start, i);
-                const code = json3.substr(i + 2, 4);
-                switch (code) {
+                const code2 = json3.substr(i + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -1227,8 +1227,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json3.substr(i, 6);
                 }
@@ -3727,22 +3727,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError2 = (src, lc) => (error64) => {
@@ -4651,7 +4651,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset: offset4, type: type3, source: source3, end } = scalar;
       let _type;
       let value4;
-      const _onError = (rel, code, msg) => onError(offset4 + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset4 + rel, code2, msg);
       switch (type3) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -4849,9 +4849,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source3, offset4, length2, onError) {
       const cc = source3.substr(offset4, length2);
       const ok2 = cc.length === length2 && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok2 ? parseInt(cc, 16) : NaN;
+      const code2 = ok2 ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source3.substr(offset4 - 2, length2 + 2);
         onError(offset4 - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -5173,12 +5173,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source3, code, message, warning) => {
+        this.onError = (source3, code2, message, warning) => {
           const pos = getErrorPos(source3);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5340,12 +5340,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset4 = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset4, code, message);
+            onError(offset4, code2, message);
           else
-            throw new errors.YAMLParseError([offset4, offset4 + 1], code, message);
+            throw new errors.YAMLParseError([offset4, offset4 + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -8542,36 +8542,36 @@ var require_decoder = __commonJS({
       function constructor() {
       }
       function buildHuffmanTable(codeLengths, values3) {
-        var k2 = 0, code = [], i, j, length2 = 16;
+        var k2 = 0, code2 = [], i, j, length2 = 16;
         while (length2 > 0 && !codeLengths[length2 - 1])
           length2--;
-        code.push({ children: [], index: 0 });
-        var p = code[0], q;
+        code2.push({ children: [], index: 0 });
+        var p = code2[0], q;
         for (i = 0; i < length2; i++) {
           for (j = 0; j < codeLengths[i]; j++) {
-            p = code.pop();
+            p = code2.pop();
             p.children[p.index] = values3[k2];
             while (p.index > 0) {
-              if (code.length === 0)
+              if (code2.length === 0)
                 throw new Error("Could not recreate Huffman Table");
-              p = code.pop();
+              p = code2.pop();
             }
             p.index++;
-            code.push(p);
-            while (code.length <= i) {
-              code.push(q = { children: [], index: 0 });
+            code2.push(p);
+            while (code2.length <= i) {
+              code2.push(q = { children: [], index: 0 });
               p.children[p.index] = q.children;
               p = q;
             }
             k2++;
           }
           if (i + 1 < length2) {
-            code.push(q = { children: [], index: 0 });
+            code2.push(q = { children: [], index: 0 });
             p.children[p.index] = q.children;
             p = q;
           }
         }
-        return code[0].children;
+        return code2[0].children;
       }
       function decodeScan(data3, offset4, frame2, components, resetInterval, spectralStart, spectralEnd, successivePrev, successive, opts) {
         var precision = frame2.precision;
@@ -26763,7 +26763,7 @@ function axisCaption(item) {
 }
 function legendCaption(item) {
   const datum2 = item.datum, title2 = datum2.title ? extractTitle(item) : null, type3 = `${datum2.type || ""} legend`.trim(), scales2 = datum2.scales, props = Object.keys(scales2), ctx = item.context, scale6 = ctx.scales[scales2[props[0]]].value, locale4 = ctx.dataflow.locale();
-  return capitalize(type3) + (title2 ? ` titled '${title2}'` : "") + ` for ${channelCaption(props)} with ${domainCaption(locale4, scale6, item)}`;
+  return capitalize2(type3) + (title2 ? ` titled '${title2}'` : "") + ` for ${channelCaption(props)} with ${domainCaption(locale4, scale6, item)}`;
 }
 function extractTitle(item) {
   try {
@@ -26776,7 +26776,7 @@ function channelCaption(props) {
   props = props.map((p) => p + (p === "fill" || p === "stroke" ? " color" : ""));
   return props.length < 2 ? props[0] : props.slice(0, -1).join(", ") + " and " + peek(props);
 }
-function capitalize(s2) {
+function capitalize2(s2) {
   return s2.length ? s2[0].toUpperCase() + s2.slice(1) : s2;
 }
 function markup() {
@@ -31547,7 +31547,7 @@ function clipCircle(radius2) {
         clean2 = 1;
       },
       point: function(lambda, phi2) {
-        var point1 = [lambda, phi2], point22, v = visible(lambda, phi2), c4 = smallRadius ? v ? 0 : code(lambda, phi2) : v ? code(lambda + (lambda < 0 ? pi3 : -pi3), phi2) : 0;
+        var point1 = [lambda, phi2], point22, v = visible(lambda, phi2), c4 = smallRadius ? v ? 0 : code2(lambda, phi2) : v ? code2(lambda + (lambda < 0 ? pi3 : -pi3), phi2) : 0;
         if (!point0 && (v00 = v0 = v)) stream2.lineStart();
         if (v !== v0) {
           point22 = intersect5(point0, point1);
@@ -31621,13 +31621,13 @@ function clipCircle(radius2) {
       return [q, spherical(q1)];
     }
   }
-  function code(lambda, phi2) {
-    var r = smallRadius ? radius2 : pi3 - radius2, code2 = 0;
-    if (lambda < -r) code2 |= 1;
-    else if (lambda > r) code2 |= 2;
-    if (phi2 < -r) code2 |= 4;
-    else if (phi2 > r) code2 |= 8;
-    return code2;
+  function code2(lambda, phi2) {
+    var r = smallRadius ? radius2 : pi3 - radius2, code3 = 0;
+    if (lambda < -r) code3 |= 1;
+    else if (lambda > r) code3 |= 2;
+    if (phi2 < -r) code3 |= 4;
+    else if (phi2 > r) code3 |= 8;
+    return code3;
   }
   return clip2(visible, clipLine2, interpolate3, smallRadius ? [0, -radius2] : [-pi3, radius2 - pi3]);
 }
@@ -40185,22 +40185,22 @@ function skipComment() {
   }
 }
 function scanHexEscape(prefix) {
-  var i, len, ch2, code = 0;
+  var i, len, ch2, code2 = 0;
   len = prefix === "u" ? 4 : 2;
   for (i = 0; i < len; ++i) {
     if (index4 < length && isHexDigit(source2[index4])) {
       ch2 = source2[index4++];
-      code = code * 16 + "0123456789abcdef".indexOf(ch2.toLowerCase());
+      code2 = code2 * 16 + "0123456789abcdef".indexOf(ch2.toLowerCase());
     } else {
       throwError({}, MessageUnexpectedToken, ILLEGAL);
     }
   }
-  return String.fromCharCode(code);
+  return String.fromCharCode(code2);
 }
 function scanUnicodeCodePointEscape() {
-  var ch2, code, cu1, cu2;
+  var ch2, code2, cu1, cu2;
   ch2 = source2[index4];
-  code = 0;
+  code2 = 0;
   if (ch2 === "}") {
     throwError({}, MessageUnexpectedToken, ILLEGAL);
   }
@@ -40209,16 +40209,16 @@ function scanUnicodeCodePointEscape() {
     if (!isHexDigit(ch2)) {
       break;
     }
-    code = code * 16 + "0123456789abcdef".indexOf(ch2.toLowerCase());
+    code2 = code2 * 16 + "0123456789abcdef".indexOf(ch2.toLowerCase());
   }
-  if (code > 1114111 || ch2 !== "}") {
+  if (code2 > 1114111 || ch2 !== "}") {
     throwError({}, MessageUnexpectedToken, ILLEGAL);
   }
-  if (code <= 65535) {
-    return String.fromCharCode(code);
+  if (code2 <= 65535) {
+    return String.fromCharCode(code2);
   }
-  cu1 = (code - 65536 >> 10) + 55296;
-  cu2 = (code - 65536 & 1023) + 56320;
+  cu1 = (code2 - 65536 >> 10) + 55296;
+  cu2 = (code2 - 65536 & 1023) + 56320;
   return String.fromCharCode(cu1, cu2);
 }
 function getEscapedIdentifier() {
@@ -40298,8 +40298,8 @@ function scanIdentifier() {
   };
 }
 function scanPunctuator() {
-  var start = index4, code = source2.charCodeAt(index4), code2, ch1 = source2[index4], ch2, ch3, ch4;
-  switch (code) {
+  var start = index4, code2 = source2.charCodeAt(index4), code22, ch1 = source2[index4], ch2, ch3, ch4;
+  switch (code2) {
     // Check for most common single-character punctuators.
     case 46:
     // . dot
@@ -40327,14 +40327,14 @@ function scanPunctuator() {
       ++index4;
       return {
         type: TokenPunctuator,
-        value: String.fromCharCode(code),
+        value: String.fromCharCode(code2),
         start,
         end: index4
       };
     default:
-      code2 = source2.charCodeAt(index4 + 1);
-      if (code2 === 61) {
-        switch (code) {
+      code22 = source2.charCodeAt(index4 + 1);
+      if (code22 === 61) {
+        switch (code2) {
           case 43:
           // +
           case 45:
@@ -40357,7 +40357,7 @@ function scanPunctuator() {
             index4 += 2;
             return {
               type: TokenPunctuator,
-              value: String.fromCharCode(code) + String.fromCharCode(code2),
+              value: String.fromCharCode(code2) + String.fromCharCode(code22),
               start,
               end: index4
             };
@@ -40519,7 +40519,7 @@ function scanNumericLiteral() {
   };
 }
 function scanStringLiteral() {
-  var str = "", quote, start, ch2, code, octal = false;
+  var str = "", quote, start, ch2, code2, octal = false;
   quote = source2[index4];
   assert2(quote === "'" || quote === '"', "String literal must starts with a quote");
   start = index4;
@@ -40562,18 +40562,18 @@ function scanStringLiteral() {
             break;
           default:
             if (isOctalDigit(ch2)) {
-              code = "01234567".indexOf(ch2);
-              if (code !== 0) {
+              code2 = "01234567".indexOf(ch2);
+              if (code2 !== 0) {
                 octal = true;
               }
               if (index4 < length && isOctalDigit(source2[index4])) {
                 octal = true;
-                code = code * 8 + "01234567".indexOf(source2[index4++]);
+                code2 = code2 * 8 + "01234567".indexOf(source2[index4++]);
                 if ("0123".includes(ch2) && index4 < length && isOctalDigit(source2[index4])) {
-                  code = code * 8 + "01234567".indexOf(source2[index4++]);
+                  code2 = code2 * 8 + "01234567".indexOf(source2[index4++]);
                 }
               }
-              str += String.fromCharCode(code);
+              str += String.fromCharCode(code2);
             } else {
               str += ch2;
             }
@@ -41166,8 +41166,8 @@ function parseExpression() {
   }
   return expr2;
 }
-function parser(code) {
-  source2 = code;
+function parser(code2) {
+  source2 = code2;
   index4 = 0;
   length = source2.length;
   lookahead = null;
@@ -42570,35 +42570,35 @@ function parse8(spec) {
   return ctx.resolve();
 }
 function adjustSpatial(encode4, marktype) {
-  let code = "";
-  if (Skip[marktype]) return code;
+  let code2 = "";
+  if (Skip[marktype]) return code2;
   if (encode4.x2) {
     if (encode4.x) {
       if (Swap[marktype]) {
-        code += "if(o.x>o.x2)$=o.x,o.x=o.x2,o.x2=$;";
+        code2 += "if(o.x>o.x2)$=o.x,o.x=o.x2,o.x2=$;";
       }
-      code += "o.width=o.x2-o.x;";
+      code2 += "o.width=o.x2-o.x;";
     } else {
-      code += "o.x=o.x2-(o.width||0);";
+      code2 += "o.x=o.x2-(o.width||0);";
     }
   }
   if (encode4.xc) {
-    code += "o.x=o.xc-(o.width||0)/2;";
+    code2 += "o.x=o.xc-(o.width||0)/2;";
   }
   if (encode4.y2) {
     if (encode4.y) {
       if (Swap[marktype]) {
-        code += "if(o.y>o.y2)$=o.y,o.y=o.y2,o.y2=$;";
+        code2 += "if(o.y>o.y2)$=o.y,o.y=o.y2,o.y2=$;";
       }
-      code += "o.height=o.y2-o.y;";
+      code2 += "o.height=o.y2-o.y;";
     } else {
-      code += "o.y=o.y2-(o.height||0);";
+      code2 += "o.y=o.y2-(o.height||0);";
     }
   }
   if (encode4.yc) {
-    code += "o.y=o.yc-(o.height||0)/2;";
+    code2 += "o.y=o.yc-(o.height||0)/2;";
   }
-  return code;
+  return code2;
 }
 function canonicalType(type3) {
   return (type3 + "").toLowerCase();
@@ -42609,11 +42609,11 @@ function isOperator(type3) {
 function isCollect(type3) {
   return canonicalType(type3) === "collect";
 }
-function expression(ctx, args, code) {
-  if (!code.endsWith(";")) {
-    code = "return(" + code + ");";
+function expression(ctx, args, code2) {
+  if (!code2.endsWith(";")) {
+    code2 = "return(" + code2 + ");";
   }
-  const fn = Function(...args.concat(code));
+  const fn = Function(...args.concat(code2));
   return ctx && ctx.functions ? fn.bind(ctx.functions) : fn;
 }
 function _compare(u2, v, lt, gt) {
@@ -42837,8 +42837,8 @@ var init_vega_runtime = __esm({
        * Parse an expression used to handle an event-driven operator update.
        */
       handler: (ctx, expr2) => {
-        const code = `var datum=event.item&&event.item.datum;return ${expr2.code};`;
-        return expression(ctx, ["_", "event"], code);
+        const code2 = `var datum=event.item&&event.item.datum;return ${expr2.code};`;
+        return expression(ctx, ["_", "event"], code2);
       },
       /**
        * Parse an expression that performs visual encoding.
@@ -42848,14 +42848,14 @@ var init_vega_runtime = __esm({
           marktype,
           channels
         } = encode4;
-        let code = "var o=item,datum=o.datum,m=0,$;";
+        let code2 = "var o=item,datum=o.datum,m=0,$;";
         for (const name in channels) {
           const o = "o[" + stringValue(name) + "]";
-          code += `$=${channels[name].code};if(${o}!==$)${o}=$,m=1;`;
+          code2 += `$=${channels[name].code};if(${o}!==$)${o}=$,m=1;`;
         }
-        code += adjustSpatial(channels, marktype);
-        code += "return m;";
-        return expression(ctx, ["item", "_"], code);
+        code2 += adjustSpatial(channels, marktype);
+        code2 += "return m;";
+        return expression(ctx, ["item", "_"], code2);
       },
       /**
        * Optimized code generators for access and comparison.
@@ -44402,15 +44402,15 @@ function scale5(enc, value4) {
   return value4;
 }
 function rule2(enc) {
-  let code = "";
+  let code2 = "";
   enc.forEach((rule4) => {
     const value4 = entry$1(rule4);
-    code += rule4.test ? `(${rule4.test})?${value4}:` : value4;
+    code2 += rule4.test ? `(${rule4.test})?${value4}:` : value4;
   });
-  if (peek(code) === ":") {
-    code += "null";
+  if (peek(code2) === ":") {
+    code2 += "null";
   }
-  return code;
+  return code2;
 }
 function parseEncode(encode4, type3, role, style2, scope, params2) {
   const enc = {};
@@ -44443,8 +44443,8 @@ function parseBlock(block, marktype, params2, scope) {
 function expr(enc) {
   return isArray(enc) ? rule2(enc) : entry$1(enc);
 }
-function parse$1(code, scope, params2, fields) {
-  const expr2 = parser2(code, scope);
+function parse$1(code2, scope, params2, fields) {
+  const expr2 = parser2(code2, scope);
   expr2.$fields.forEach((name) => fields[name] = 1);
   extend2(params2, expr2.$params);
   return expr2.$expr;
@@ -44742,8 +44742,8 @@ function fieldRef(data3, scope) {
     };
   } else {
     const values3 = isArray(data3) ? "[" + data3.map((v) => isSignal(v) ? v.signal : stringValue(v)).join(",") + "]" : data3.signal;
-    const code = "setdata(" + stringValue(name) + "," + values3 + ")";
-    coll.params.input = scope.signalRef(code);
+    const code2 = "setdata(" + stringValue(name) + "," + values3 + ")";
+    coll.params.input = scope.signalRef(code2);
   }
   scope.addDataPipeline(name, [coll, Sieve2({})]);
   return {
@@ -46651,20 +46651,20 @@ function propertyLambda(spec) {
 }
 function arrayLambda(array9) {
   const n = array9.length;
-  let code = "[";
+  let code2 = "[";
   for (let i = 0; i < n; ++i) {
     const value4 = array9[i];
-    code += (i > 0 ? "," : "") + (isObject3(value4) ? value4.signal || propertyLambda(value4) : stringValue(value4));
+    code2 += (i > 0 ? "," : "") + (isObject3(value4) ? value4.signal || propertyLambda(value4) : stringValue(value4));
   }
-  return code + "]";
+  return code2 + "]";
 }
 function objectLambda(obj) {
-  let code = "{", i = 0, key2, value4;
+  let code2 = "{", i = 0, key2, value4;
   for (key2 in obj) {
     value4 = obj[key2];
-    code += (++i > 1 ? "," : "") + stringValue(key2) + ":" + (isObject3(value4) ? value4.signal || propertyLambda(value4) : stringValue(value4));
+    code2 += (++i > 1 ? "," : "") + stringValue(key2) + ":" + (isObject3(value4) ? value4.signal || propertyLambda(value4) : stringValue(value4));
   }
-  return code + "}";
+  return code2 + "}";
 }
 function defaults() {
   const defaultFont = "sans-serif", defaultSymbolSize = 30, defaultStrokeWidth = 2, defaultColor = "#4c78a8", black = "#000", gray = "#888", lightGray = "#ddd";
@@ -47368,9 +47368,9 @@ var init_vega_parser = __esm({
         return ref(this.lambdas[s2]);
       },
       parseLambdas() {
-        const code = Object.keys(this.lambdas);
-        for (let i = 0, n = code.length; i < n; ++i) {
-          const s2 = code[i], e = parser2(s2, this), op = this.lambdas[s2];
+        const code2 = Object.keys(this.lambdas);
+        for (let i = 0, n = code2.length; i < n; ++i) {
+          const s2 = code2[i], e = parser2(s2, this), op = this.lambdas[s2];
           op.params = e.$params;
           op.update = e.$expr;
         }
@@ -47381,9 +47381,9 @@ var init_vega_parser = __esm({
       objectProperty(spec) {
         return !spec || !isObject3(spec) ? spec : this.signalRef(spec.signal || propertyLambda(spec));
       },
-      exprRef(code, name) {
+      exprRef(code2, name) {
         const params2 = {
-          expr: parser2(code, this)
+          expr: parser2(code2, this)
         };
         if (name) params2.expr.$name = name;
         return ref(this.add(Expression2(params2)));
@@ -66831,12 +66831,12 @@ function compileSettings(compileConfig, trainingConfig) {
   const source3 = isObject(compileConfig) ? compileConfig : isObject(trainingConfig) ? trainingConfig : void 0;
   if (!source3) return void 0;
   const compile3 = {};
-  const loss2 = source3.loss;
-  if (typeof loss2 === "string") {
-    compile3.loss = canonicalLoss(loss2) ?? loss2;
-  } else if (isObject(loss2) && typeof loss2.class_name === "string") {
-    const lossConfig = isObject(loss2.config) ? loss2.config : {};
-    compile3.loss = canonicalLoss(snakeCase(loss2.class_name)) ?? (typeof lossConfig.name === "string" ? canonicalLoss(lossConfig.name) : void 0) ?? snakeCase(loss2.class_name);
+  const loss = source3.loss;
+  if (typeof loss === "string") {
+    compile3.loss = canonicalLoss(loss) ?? loss;
+  } else if (isObject(loss) && typeof loss.class_name === "string") {
+    const lossConfig = isObject(loss.config) ? loss.config : {};
+    compile3.loss = canonicalLoss(snakeCase(loss.class_name)) ?? (typeof lossConfig.name === "string" ? canonicalLoss(lossConfig.name) : void 0) ?? snakeCase(loss.class_name);
     if (typeof lossConfig.from_logits === "boolean") compile3.from_logits = lossConfig.from_logits;
   }
   const optimizer = source3.optimizer ?? source3.optimizer_config;
@@ -70135,12 +70135,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i = 4; i < len; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i = 0; i < 4; i++) {
-    const code = iban3.charCodeAt(i);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -80086,12 +80086,12 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn;
   try {
@@ -89608,44 +89608,44 @@ var check17 = {
     const data3 = evidence.data;
     if (!data3) return [];
     const labels2 = data3.labels;
-    const { loss: loss2 } = evidence.config.training;
+    const { loss } = evidence.config.training;
     const units = evidence.model.outputUnits;
     const oneHotInPipeline = evidence.config.preprocessing.targets === "one_hot";
     const column = targetColumn(evidence);
     const source3 = evidence.source;
-    if (loss2 === "categorical_crossentropy" && isIntegerIds(labels2) && !oneHotInPipeline) {
+    if (loss === "categorical_crossentropy" && isIntegerIds(labels2) && !oneHotInPipeline) {
       return [{
         message: `categorical_crossentropy expects one-hot label rows of width ${units}, but ${column} holds integer class ids (${fmt(labels2.min)} to ${fmt(labels2.max)}, one column). Keras either fails on the shape or broadcasts the ids against the ${units} outputs, which trains on a meaningless target.`,
         fix: "Use `loss: sparse_categorical_crossentropy` for integer class ids, or one-hot encode the labels (`targets: one_hot`).",
         key: "training.loss",
-        evidence: { loss: loss2, encoding: labels2.encoding, labelWidth: labels2.width, outputUnits: units, min: labels2.min, max: labels2.max },
+        evidence: { loss, encoding: labels2.encoding, labelWidth: labels2.width, outputUnits: units, min: labels2.min, max: labels2.max },
         suggestion: replaceValue(source3, "training.loss", "sparse_categorical_crossentropy")
       }];
     }
-    if (loss2 === "sparse_categorical_crossentropy" && (labels2.encoding === "one-hot" || labels2.encoding === "multi-hot")) {
+    if (loss === "sparse_categorical_crossentropy" && (labels2.encoding === "one-hot" || labels2.encoding === "multi-hot")) {
       return [{
         message: `sparse_categorical_crossentropy expects one integer class id per row, but the labels are ${labels2.encoding} rows of width ${labels2.width}.`,
         fix: "Use `loss: categorical_crossentropy` for one-hot labels (or store the class index instead of the one-hot row).",
         key: "training.loss",
-        evidence: { loss: loss2, encoding: labels2.encoding, labelWidth: labels2.width, outputUnits: units },
+        evidence: { loss, encoding: labels2.encoding, labelWidth: labels2.width, outputUnits: units },
         suggestion: replaceValue(source3, "training.loss", "categorical_crossentropy")
       }];
     }
-    if (loss2 === "sparse_categorical_crossentropy" && isIntegerIds(labels2) && labels2.max >= units) {
+    if (loss === "sparse_categorical_crossentropy" && isIntegerIds(labels2) && labels2.max >= units) {
       const oneBased = labels2.min === 1 && labels2.max === units;
       return [{
         message: oneBased ? `${column} holds labels 1..${fmt(labels2.max)} while the output has ${units} units, which sparse_categorical_crossentropy reads as class ids 0..${units - 1}. Label ${fmt(labels2.max)} has no output unit (and unit 0 is never a target), so training reads out of range or fails.` : `${column} holds class ids up to ${fmt(labels2.max)}, but the output has only ${units} units (ids 0..${units - 1}). A class id without its output unit makes the loss read out of range (NaN or a crash).`,
         fix: oneBased ? "Shift the labels to start at 0 (subtract 1 in your pipeline and in the data), keeping the output width." : `Give the output layer ${fmt(labels2.max + 1)} units, or remap the labels to 0..${units - 1}.`,
         key: evidence.source.ranges["data.targets"] ? "data.targets" : "training.loss",
-        evidence: { loss: loss2, min: labels2.min, max: labels2.max, classes: labels2.classes, outputUnits: units, oneBased }
+        evidence: { loss, min: labels2.min, max: labels2.max, classes: labels2.classes, outputUnits: units, oneBased }
       }];
     }
-    if (loss2 === "binary_crossentropy" && (labels2.min < 0 || labels2.max > 1)) {
+    if (loss === "binary_crossentropy" && (labels2.min < 0 || labels2.max > 1)) {
       return [{
         message: `binary_crossentropy needs labels in [0, 1], but ${column} ranges from ${fmt(labels2.min)} to ${fmt(labels2.max)}. Outside [0, 1] the loss is unbounded below and training pushes the outputs to the ends instead of fitting.`,
         fix: labels2.encoding === "class-ids" ? "For more than two classes use a softmax output with `loss: sparse_categorical_crossentropy`; for two classes map the labels to 0 and 1." : "Map the labels to 0 and 1 (e.g. -1/1 -> 0/1) before training.",
         key: "training.loss",
-        evidence: { loss: loss2, min: labels2.min, max: labels2.max, encoding: labels2.encoding }
+        evidence: { loss, min: labels2.min, max: labels2.max, encoding: labels2.encoding }
       }];
     }
     return [];
@@ -89921,12 +89921,12 @@ function activationSuggestion(evidence, activation2) {
 var check27 = {
   meta: staticMeta("output-activation-mismatch", "Output activation does not fit the loss", "final activation", "error"),
   run(evidence) {
-    const { loss: loss2, from_logits: fromLogits } = evidence.config.training;
+    const { loss, from_logits: fromLogits } = evidence.config.training;
     const activation2 = finalActivationName(evidence);
     const units = evidence.model.outputUnits;
     const labels2 = evidence.data?.labels;
     const key2 = activationKeyOf(outputActivationLayer(evidence));
-    const base = { loss: loss2, activation: activation2, outputUnits: units, fromLogits };
+    const base = { loss, activation: activation2, outputUnits: units, fromLogits };
     if (evidence.model.finalActivation.split("+").filter((a4) => a4 === "softmax").length > 1) {
       return [{
         message: "The output applies softmax twice. The second softmax squashes probabilities that already sum to 1 into a nearly uniform vector, so the loss barely responds to the weights.",
@@ -89944,27 +89944,27 @@ var check27 = {
         suggestion: activationSuggestion(evidence, "sigmoid")
       }];
     }
-    if (CROSSENTROPY_LOSSES2.has(loss2) && !fromLogits && !PROBABILITY_OUTPUTS.has(activation2)) {
-      const wanted = loss2 === "binary_crossentropy" ? "sigmoid" : "softmax";
+    if (CROSSENTROPY_LOSSES2.has(loss) && !fromLogits && !PROBABILITY_OUTPUTS.has(activation2)) {
+      const wanted = loss === "binary_crossentropy" ? "sigmoid" : "softmax";
       return [{
-        message: `The output activation is ${activation2}, but ${loss2} with from_logits: false expects probabilities (${wanted} outputs in [0, 1]). The loss clips the raw outputs to [1e-7, 1 - 1e-7], so most outputs give a constant loss and a zero gradient.`,
+        message: `The output activation is ${activation2}, but ${loss} with from_logits: false expects probabilities (${wanted} outputs in [0, 1]). The loss clips the raw outputs to [1e-7, 1 - 1e-7], so most outputs give a constant loss and a zero gradient.`,
         fix: `Use \`activation: ${wanted}\` on the output layer, or keep it linear and set \`from_logits: true\` under training.`,
         key: key2,
         evidence: { ...base, expected: wanted },
         suggestion: activationSuggestion(evidence, wanted) ?? replaceValue(evidence.source, "training.from_logits", "true")
       }];
     }
-    if (CROSSENTROPY_LOSSES2.has(loss2) && fromLogits && PROBABILITY_OUTPUTS.has(activation2)) {
+    if (CROSSENTROPY_LOSSES2.has(loss) && fromLogits && PROBABILITY_OUTPUTS.has(activation2)) {
       return [{
         severity: "warning",
-        message: `from_logits: true tells ${loss2} to apply ${activation2} itself, but the output already applies ${activation2}: the probabilities are squashed twice, which flattens the loss and slows learning.`,
+        message: `from_logits: true tells ${loss} to apply ${activation2} itself, but the output already applies ${activation2}: the probabilities are squashed twice, which flattens the loss and slows learning.`,
         fix: "Either set `from_logits: false`, or make the output layer linear.",
         key: "training.from_logits",
         evidence: base,
         suggestion: replaceValue(evidence.source, "training.from_logits", "false")
       }];
     }
-    if (activation2 === "sigmoid" && loss2 === "categorical_crossentropy" && units > 1) {
+    if (activation2 === "sigmoid" && loss === "categorical_crossentropy" && units > 1) {
       return [{
         message: `categorical_crossentropy expects ${units} outputs that sum to 1, but the output is ${units} independent sigmoids. The loss only rewards raising the true class and never pushes the others down, so the scores are not comparable.`,
         fix: "Use `activation: softmax` with categorical_crossentropy (or sigmoid with binary_crossentropy for multi-label targets).",
@@ -89982,7 +89982,7 @@ var check27 = {
         suggestion: activationSuggestion(evidence, "sigmoid")
       }];
     }
-    if (activation2 === "softmax" && loss2 === "binary_crossentropy" && units > 1 && labels2?.encoding === "one-hot") {
+    if (activation2 === "softmax" && loss === "binary_crossentropy" && units > 1 && labels2?.encoding === "one-hot") {
       return [{
         message: `The labels are one-hot rows over ${units} classes (one class per row) but the loss is binary_crossentropy, which scores each unit as an independent yes/no question instead of one choice among ${units}.`,
         fix: "Use `loss: categorical_crossentropy` with a softmax output for one-hot multiclass labels.",
@@ -89992,9 +89992,9 @@ var check27 = {
       }];
     }
     const classIdLabels = labels2 ? (labels2.encoding === "class-ids" || labels2.encoding === "binary") && labels2.width === 1 : evidence.task === "multiclass";
-    if (activation2 === "softmax" && REGRESSION_LOSSES.has(loss2) && units > 1 && classIdLabels) {
+    if (activation2 === "softmax" && REGRESSION_LOSSES.has(loss) && units > 1 && classIdLabels) {
       return [{
-        message: `A ${units}-unit softmax output is trained with ${loss2} against ${labels2 ? `one column of class ids (${labels2.min} to ${labels2.max})` : "class ids"}. Softmax outputs lie in [0, 1] and sum to 1, so they can never equal a class id; the loss compares each id against all ${units} probabilities and the model learns nothing useful.`,
+        message: `A ${units}-unit softmax output is trained with ${loss} against ${labels2 ? `one column of class ids (${labels2.min} to ${labels2.max})` : "class ids"}. Softmax outputs lie in [0, 1] and sum to 1, so they can never equal a class id; the loss compares each id against all ${units} probabilities and the model learns nothing useful.`,
         fix: "Use `loss: sparse_categorical_crossentropy` for integer class ids with a softmax output.",
         key: "training.loss",
         evidence: { ...base, labelMin: labels2?.min, labelMax: labels2?.max },
@@ -90009,7 +90009,7 @@ var check27 = {
 function expectedUnits(evidence) {
   const labels2 = evidence.data?.labels;
   if (!labels2) return void 0;
-  const { loss: loss2 } = evidence.config.training;
+  const { loss } = evidence.config.training;
   const oneHotInPipeline = evidence.config.preprocessing.targets === "one_hot";
   if (labels2.encoding === "one-hot" || labels2.encoding === "multi-hot") {
     return { units: labels2.width, why: `the labels are ${labels2.encoding} rows of width ${labels2.width}` };
@@ -90018,10 +90018,10 @@ function expectedUnits(evidence) {
   if (evidence.task === "regression" || labels2.encoding === "continuous") {
     return { units: labels2.width, why: `there ${labels2.width === 1 ? "is 1 target column" : `are ${labels2.width} target columns`}` };
   }
-  if (loss2 === "binary_crossentropy" && labels2.encoding === "binary") {
+  if (loss === "binary_crossentropy" && labels2.encoding === "binary") {
     return { units: 1, why: "binary_crossentropy on one 0/1 label column needs one sigmoid unit" };
   }
-  if (loss2 === "sparse_categorical_crossentropy" || loss2 === "categorical_crossentropy" || oneHotInPipeline) {
+  if (loss === "sparse_categorical_crossentropy" || loss === "categorical_crossentropy" || oneHotInPipeline) {
     if (labels2.min === 1 && labels2.max === evidence.model.outputUnits) return void 0;
     const needed = labels2.max + 1;
     if (needed > evidence.model.outputUnits) return { units: needed, why: `the class ids run from ${labels2.min} to ${labels2.max}` };
@@ -90128,8 +90128,8 @@ var check30 = {
 // src/checks/saturated-activations.ts
 var MAX_SATURATED_FRACTION = 0.5;
 function slopeCancelledByLoss(evidence, probe) {
-  const { loss: loss2, from_logits: fromLogits } = evidence.config.training;
-  return probe.index === evidence.model.finalLayerIndex && probe.activation === "sigmoid" && loss2 === "binary_crossentropy" && !fromLogits;
+  const { loss, from_logits: fromLogits } = evidence.config.training;
+  return probe.index === evidence.model.finalLayerIndex && probe.activation === "sigmoid" && loss === "binary_crossentropy" && !fromLogits;
 }
 var check31 = {
   meta: smokeMeta("saturated-activations", "Sigmoid/tanh units saturated", "bad gradients", "warning"),
@@ -90171,8 +90171,8 @@ var check33 = {
   run(evidence) {
     const data3 = evidence.data;
     if (!data3) return [];
-    const { loss: loss2 } = evidence.config.training;
-    if (CROSSENTROPY_LOSSES2.has(loss2)) return [];
+    const { loss } = evidence.config.training;
+    if (CROSSENTROPY_LOSSES2.has(loss)) return [];
     const activation2 = finalActivationName(evidence);
     const labels2 = data3.labels;
     if (activation2 === "softmax" && evidence.model.outputUnits > 1 && labels2.width === 1) return [];
@@ -90256,12 +90256,82 @@ var check36 = {
   }
 };
 
+// src/compare/finals.ts
+var FINAL_SHARE = 0.1;
+var NOISE_FACTOR = 3;
+var MIN_RELATIVE_CHANGE = 0.05;
+function finalLoss2(loss, steps) {
+  if (steps < 1) return void 0;
+  const prefix = loss.slice(0, steps);
+  if (prefix.some((v) => !Number.isFinite(v))) return Number.POSITIVE_INFINITY;
+  if (prefix.length < steps) return void 0;
+  const tail = prefix.slice(-Math.max(1, Math.round(steps * FINAL_SHARE)));
+  return tail.reduce((sum3, v) => sum3 + v, 0) / tail.length;
+}
+function mean(values3) {
+  return values3.length === 0 ? Number.NaN : values3.reduce((sum3, v) => sum3 + v, 0) / values3.length;
+}
+function pooledStd(groups) {
+  let squares = 0;
+  let freedom = 0;
+  for (const group2 of groups) {
+    if (group2.length < 2) continue;
+    const m3 = mean(group2);
+    squares += group2.reduce((sum3, v) => sum3 + (v - m3) ** 2, 0);
+    freedom += group2.length - 1;
+  }
+  return freedom > 0 ? Math.sqrt(squares / freedom) : Number.NaN;
+}
+function compareFinals(base, head) {
+  const baseMean = mean(base);
+  const headMean = mean(head);
+  const difference = headMean - baseMean;
+  const finiteBase = base.filter(Number.isFinite);
+  const finiteHead = head.filter(Number.isFinite);
+  const scale6 = [...finiteBase, ...finiteHead].every((v) => v > 0) ? "log" : "linear";
+  const onScale = (values3) => scale6 === "log" ? values3.map(Math.log) : values3;
+  const seedNoise = pooledStd([onScale(finiteBase), onScale(finiteHead)]);
+  const floor2 = scale6 === "log" ? Math.log(1 + MIN_RELATIVE_CHANGE) : MIN_RELATIVE_CHANGE * Math.abs(baseMean);
+  const threshold2 = Math.max(NOISE_FACTOR * seedNoise, floor2);
+  const shift = scale6 === "log" ? mean(onScale(finiteHead)) - mean(onScale(finiteBase)) : difference;
+  const baseFinite = finiteBase.length === base.length;
+  const headFinite = finiteHead.length === head.length;
+  const ratio = scale6 === "log" && baseFinite && headFinite && Number.isFinite(shift) ? { ratio: Math.exp(shift) } : {};
+  const numbers4 = { scale: scale6, baseMean, headMean, difference, seedNoise, threshold: threshold2, ...ratio };
+  if (base.length < 2 || head.length < 2) return { ...numbers4, verdict: "inconclusive", reason: "fewer than 2 seeds finished on a side" };
+  if (!baseFinite && !headFinite) return { ...numbers4, verdict: "inconclusive", reason: "both versions diverged" };
+  if (baseFinite && !headFinite) return { ...numbers4, verdict: "regression" };
+  if (!baseFinite && headFinite) return { ...numbers4, verdict: "improvement" };
+  if (!Number.isFinite(threshold2)) return { ...numbers4, verdict: "inconclusive", reason: "the seed noise could not be measured" };
+  if (shift > threshold2) return { ...numbers4, verdict: "regression" };
+  if (-shift > threshold2) return { ...numbers4, verdict: "improvement" };
+  return { ...numbers4, verdict: "unchanged" };
+}
+function lossUnitsDiffer(a4, b10) {
+  return a4.training.loss !== b10.training.loss || a4.preprocessing.targets !== b10.preprocessing.targets;
+}
+function metricFinal(trace, steps, relative) {
+  const final = finalLoss2(trace.loss, steps);
+  if (final === void 0 || !relative) return final;
+  const baseline3 = trace.controls.baseline.loss;
+  if (!Number.isFinite(baseline3) || baseline3 <= 0) return void 0;
+  return final / baseline3;
+}
+function describeBar(c4, format5) {
+  if (c4.scale === "log") {
+    const factor = (n) => n === void 0 || !Number.isFinite(n) ? "?" : `x${format5(Math.exp(n))}`;
+    return (c4.ratio === void 0 ? "" : `head/base x${format5(c4.ratio)} (geometric means over seeds); `) + `seed noise ${factor(c4.seedNoise)} (pooled std of ln loss ${format5(c4.seedNoise)}); a change counts beyond ${factor(c4.threshold)} either way = exp(max(3 x noise, ln 1.05))`;
+  }
+  return `difference ${format5(c4.difference)}; seed noise (pooled std) ${format5(c4.seedNoise)}; a change counts beyond ${format5(c4.threshold)} = max(3 x noise, 5% of the base mean)`;
+}
+
 // src/checks/training-regression.ts
+var capitalize = (text4) => text4.charAt(0).toUpperCase() + text4.slice(1);
 function describeComparison(c4) {
   const value4 = (n) => n === void 0 ? "?" : Number.isFinite(n) ? fmt(n) : "diverged";
   const finals = (values3 = []) => values3.map(value4).join(", ");
   const relative = c4.base && c4.difference !== void 0 && Number.isFinite(c4.difference) && c4.base.meanFinal !== 0 ? ` (${c4.difference > 0 ? "+" : ""}${fmt(100 * c4.difference / Math.abs(c4.base.meanFinal))}%)` : "";
-  return `Over seeds ${(c4.seeds ?? []).join(", ")} and ${c4.steps} steps on the same data sample, the smoke run's final ${c4.metric} (mean of the last 10% of steps) is ${value4(c4.head?.meanFinal)} at the head [${finals(c4.head?.finals)}] against ${value4(c4.base?.meanFinal)} at ${c4.ref} [${finals(c4.base?.finals)}]${relative}. A change counts beyond ${value4(c4.threshold)}: 3 x the seed noise (pooled std ${value4(c4.seedNoise)}), at least 5% of the base.`;
+  return `Over seeds ${(c4.seeds ?? []).join(", ")} and ${c4.steps} steps on the same data sample, the smoke run's final ${c4.metric} (mean of the last 10% of steps) is ${value4(c4.head?.meanFinal)} at the head [${finals(c4.head?.finals)}] against ${value4(c4.base?.meanFinal)} at ${c4.ref} [${finals(c4.base?.finals)}]${relative}. ${capitalize(describeBar(c4, value4))}.`;
 }
 function describeChanges(c4) {
   const value4 = (n) => Number.isFinite(n) ? fmt(n) : "diverged";
@@ -90550,8 +90620,8 @@ import { Worker } from "node:worker_threads";
 
 // src/engine/stats.ts
 function welchTTest(a4, b10) {
-  const ma2 = mean(a4);
-  const mb2 = mean(b10);
+  const ma2 = mean2(a4);
+  const mb2 = mean2(b10);
   const va = variance(a4, ma2) / a4.length;
   const vb = variance(b10, mb2) / b10.length;
   const se = Math.sqrt(va + vb);
@@ -90560,10 +90630,10 @@ function welchTTest(a4, b10) {
   const df = (va + vb) ** 2 / (va ** 2 / (a4.length - 1) + vb ** 2 / (b10.length - 1));
   return { t, df, pValue: studentTwoSidedP(t, df) };
 }
-function mean(values3) {
+function mean2(values3) {
   return values3.reduce((sum3, v) => sum3 + v, 0) / values3.length;
 }
-function variance(values3, m3 = mean(values3)) {
+function variance(values3, m3 = mean2(values3)) {
   if (values3.length < 2) return 0;
   return values3.reduce((sum3, v) => sum3 + (v - m3) ** 2, 0) / (values3.length - 1);
 }
@@ -90736,7 +90806,7 @@ function runPartInWorker(evidence, opts, runs, limits) {
       const outOfMemory = error64.code === "ERR_WORKER_OUT_OF_MEMORY";
       settle2({ ok: false, reason: outOfMemory ? `the smoke run ran out of memory (heap capped at ${maxHeapMb} MB)` : `the smoke run failed: ${error64.message}` });
     });
-    worker.on("exit", (code) => settle2({ ok: false, reason: `the smoke worker exited with code ${code} before reporting` }));
+    worker.on("exit", (code2) => settle2({ ok: false, reason: `the smoke worker exited with code ${code2} before reporting` }));
     worker.postMessage({ evidence, opts, runs });
   });
 }
@@ -90881,62 +90951,6 @@ function smokeSecondsFor(requested, spentS, limits) {
   return { seconds: seconds2, clamped };
 }
 
-// src/compare/finals.ts
-var FINAL_SHARE = 0.1;
-var NOISE_FACTOR = 3;
-var MIN_RELATIVE_CHANGE = 0.05;
-function finalLoss2(loss2, steps) {
-  if (steps < 1) return void 0;
-  const prefix = loss2.slice(0, steps);
-  if (prefix.some((v) => !Number.isFinite(v))) return Number.POSITIVE_INFINITY;
-  if (prefix.length < steps) return void 0;
-  const tail = prefix.slice(-Math.max(1, Math.round(steps * FINAL_SHARE)));
-  return tail.reduce((sum3, v) => sum3 + v, 0) / tail.length;
-}
-function mean2(values3) {
-  return values3.length === 0 ? Number.NaN : values3.reduce((sum3, v) => sum3 + v, 0) / values3.length;
-}
-function pooledStd(groups) {
-  let squares = 0;
-  let freedom = 0;
-  for (const group2 of groups) {
-    if (group2.length < 2) continue;
-    const m3 = mean2(group2);
-    squares += group2.reduce((sum3, v) => sum3 + (v - m3) ** 2, 0);
-    freedom += group2.length - 1;
-  }
-  return freedom > 0 ? Math.sqrt(squares / freedom) : Number.NaN;
-}
-function compareFinals(base, head) {
-  const baseMean = mean2(base);
-  const headMean = mean2(head);
-  const difference = headMean - baseMean;
-  const finite2 = (values3) => values3.every(Number.isFinite);
-  const seedNoise = pooledStd([base.filter(Number.isFinite), head.filter(Number.isFinite)]);
-  const threshold2 = Math.max(NOISE_FACTOR * seedNoise, MIN_RELATIVE_CHANGE * Math.abs(baseMean));
-  const numbers4 = { baseMean, headMean, difference, seedNoise, threshold: threshold2 };
-  if (base.length < 2 || head.length < 2) return { ...numbers4, verdict: "inconclusive", reason: "fewer than 2 seeds finished on a side" };
-  const baseFinite = finite2(base);
-  const headFinite = finite2(head);
-  if (!baseFinite && !headFinite) return { ...numbers4, verdict: "inconclusive", reason: "both versions diverged" };
-  if (baseFinite && !headFinite) return { ...numbers4, verdict: "regression" };
-  if (!baseFinite && headFinite) return { ...numbers4, verdict: "improvement" };
-  if (!Number.isFinite(threshold2)) return { ...numbers4, verdict: "inconclusive", reason: "the seed noise could not be measured" };
-  if (difference > threshold2) return { ...numbers4, verdict: "regression" };
-  if (-difference > threshold2) return { ...numbers4, verdict: "improvement" };
-  return { ...numbers4, verdict: "unchanged" };
-}
-function lossUnitsDiffer(a4, b10) {
-  return a4.training.loss !== b10.training.loss || a4.preprocessing.targets !== b10.preprocessing.targets;
-}
-function metricFinal(trace, steps, relative) {
-  const final = finalLoss2(trace.loss, steps);
-  if (final === void 0 || !relative) return final;
-  const baseline3 = trace.controls.baseline.loss;
-  if (!Number.isFinite(baseline3) || baseline3 <= 0) return void 0;
-  return final / baseline3;
-}
-
 // src/compare/smoke-runs.ts
 var FOLLOW_UP_CONCURRENCY = 2;
 var MIN_RUN_SECONDS = 2;
@@ -91037,9 +91051,9 @@ function smallerBatch(evidence, finding) {
   return { change: `training.batch_size: ${Math.floor(suggested)}`, config: config2 };
 }
 function expectedOutputActivation(config2) {
-  const { loss: loss2, from_logits: fromLogits } = config2.training;
-  if (CROSSENTROPY_LOSSES2.has(loss2)) return fromLogits ? "linear" : loss2 === "binary_crossentropy" ? "sigmoid" : "softmax";
-  if (REGRESSION_LOSSES.has(loss2)) return "linear";
+  const { loss, from_logits: fromLogits } = config2.training;
+  if (CROSSENTROPY_LOSSES2.has(loss)) return fromLogits ? "linear" : loss === "binary_crossentropy" ? "sigmoid" : "softmax";
+  if (REGRESSION_LOSSES.has(loss)) return "linear";
   return void 0;
 }
 function withOutputActivation(evidence, activation2) {
@@ -91227,10 +91241,37 @@ function curvePair(before, after, beforeScale, afterScale) {
 }
 
 // src/compare/base-copy.ts
-import { createHash } from "node:crypto";
-import { closeSync, lstatSync as lstatSync2, mkdirSync, mkdtempSync, openSync, readdirSync as readdirSync3, readSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { createHash as createHash2 } from "node:crypto";
+import { closeSync, lstatSync as lstatSync3, mkdirSync, mkdtempSync, openSync, readdirSync as readdirSync3, readSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import os2 from "node:os";
 import path8 from "node:path";
+
+// src/compare/lfs-pointer.ts
+import { createHash } from "node:crypto";
+import { createReadStream as createReadStream2, lstatSync as lstatSync2 } from "node:fs";
+var LFS_POINTER_PREFIX = "version https://git-lfs.github.com/spec/";
+var MAX_POINTER_BYTES = 1024;
+function parseLfsPointer(bytes) {
+  if (bytes.length > MAX_POINTER_BYTES) return void 0;
+  const text4 = Buffer.from(bytes).toString("utf8");
+  if (!text4.startsWith(LFS_POINTER_PREFIX)) return void 0;
+  const oid = /^oid sha256:([0-9a-f]{64})$/m.exec(text4)?.[1];
+  const size = /^size (\d+)$/m.exec(text4)?.[1];
+  return oid && size ? { oid, size: Number(size) } : void 0;
+}
+async function holdsLfsObject(file2, pointer) {
+  try {
+    const stat2 = lstatSync2(file2);
+    if (!stat2.isFile() || stat2.size !== pointer.size) return false;
+    const hash3 = createHash("sha256");
+    for await (const chunk of createReadStream2(file2)) hash3.update(chunk);
+    return hash3.digest("hex") === pointer.oid;
+  } catch {
+    return false;
+  }
+}
+
+// src/compare/base-copy.ts
 var MAX_CHANGED_FILES_LISTED = 1e3;
 var DEFAULT_BASE_COPY_LIMITS = { maxFiles: 2e4, maxBytes: 512 * 1024 ** 2 };
 async function readBaseCopy(configPath, ref2, stores, limits = DEFAULT_BASE_COPY_LIMITS) {
@@ -91343,6 +91384,17 @@ var Copier = class {
       }
       const bytes = await this.store.read(entry2);
       if (!bytes.ok) return bytes;
+      const pointer = parseLfsPointer(bytes.value);
+      if (pointer) {
+        if (!await holdsLfsObject(working, pointer)) {
+          return { ok: false, reason: `${entry2.path} is stored in Git LFS and differs between the base and the checkout; nn-preflight does not download LFS objects` };
+        }
+        this.bytes += pointer.size - entry2.size;
+        if (this.bytes > this.limits.maxBytes) return { ok: false, reason: `the base version's files hold more than ${Math.round(this.limits.maxBytes / 1024 ** 2)} MB` };
+        this.sameAtHead.add(entry2.path);
+        copyFileSync(working, target2);
+        continue;
+      }
       writeFileSync(target2, bytes.value);
     }
     return { ok: true, value: void 0 };
@@ -91354,12 +91406,12 @@ function isSafeRelative(rel) {
 function gitBlobIdOf(file2) {
   let stat2;
   try {
-    stat2 = lstatSync2(file2);
+    stat2 = lstatSync3(file2);
   } catch {
     return void 0;
   }
   if (!stat2.isFile()) return void 0;
-  const hash3 = createHash("sha1").update(`blob ${stat2.size}\0`);
+  const hash3 = createHash2("sha1").update(`blob ${stat2.size}\0`);
   const fd = openSync(file2, "r");
   try {
     const chunk = Buffer.allocUnsafe(1024 * 1024);
@@ -91388,13 +91440,13 @@ function headFilesBelow(repoRoot, rel, max4) {
       if (found.length >= max4) return;
       if (name === ".git") continue;
       const childRel = `${dirRel}/${name}`;
-      const stat2 = lstatSync2(path8.join(repoRoot, ...childRel.split("/")));
+      const stat2 = lstatSync3(path8.join(repoRoot, ...childRel.split("/")));
       if (stat2.isDirectory()) walk(childRel);
       else if (stat2.isFile()) found.push(childRel);
     }
   };
   try {
-    if (lstatSync2(path8.join(repoRoot, ...rel.split("/"))).isDirectory()) walk(rel);
+    if (lstatSync3(path8.join(repoRoot, ...rel.split("/"))).isDirectory()) walk(rel);
   } catch {
   }
   return found;
@@ -91575,7 +91627,7 @@ async function compareWithBase(head, opts) {
   const read2 = await (opts.readBase ?? readFromGit)(opts.configPath, opts.ref);
   if (!read2.ok) return { ...empty, status: read2.status, reason: read2.reason };
   const { copy: copy3 } = read2;
-  const source3 = { source: copy3.source, notes: copy3.fallbackReasons.map((reason) => `base read through ${copy3.source === "github-api" ? "GitHub's API" : copy3.source}; ${reason}`) };
+  const source3 = { source: copy3.source, notes: copy3.fallbackReasons.map((reason) => `not read from ${reason}`) };
   try {
     if (!copy3.configChanged && copy3.changedFiles.length === 0) {
       return { ...empty, ...source3, status: "unchanged", reason: `the config and the files it names are the same at ${opts.ref}` };
@@ -91625,7 +91677,9 @@ async function compareLoaded(base, head, main3, changedFiles, opts) {
     seeds,
     base: { finals: baseFinals, meanFinal: verdict.baseMean, curve: first.ok ? first.trace.loss.map((v) => v * rescale) : [] },
     head: { finals: headFinals, meanFinal: verdict.headMean, curve: [...main3.loss] },
+    scale: verdict.scale,
     difference: verdict.difference,
+    ...verdict.ratio !== void 0 ? { ratio: verdict.ratio } : {},
     seedNoise: verdict.seedNoise,
     threshold: verdict.threshold,
     verdict: verdict.verdict,
@@ -91945,10 +91999,10 @@ function describeSmoke(smoke) {
     smoke.backend,
     `${smoke.steps} steps in ${formatNumber(smoke.seconds, 3)} s (${formatNumber(smoke.steps_per_second, 3)} steps/s)`
   ];
-  const loss2 = smoke.loss;
-  if (loss2.length > 0) {
-    const nonFinite = loss2.length - finiteValues(loss2).length;
-    parts.push(`loss ${formatNumber(loss2[0])} \u2192 ${formatNumber(loss2[loss2.length - 1])}`);
+  const loss = smoke.loss;
+  if (loss.length > 0) {
+    const nonFinite = loss.length - finiteValues(loss).length;
+    parts.push(`loss ${formatNumber(loss[0])} \u2192 ${formatNumber(loss[loss.length - 1])}`);
     if (nonFinite > 0) parts.push(`${nonFinite} non-finite loss value${nonFinite === 1 ? "" : "s"}`);
   }
   if (smoke.val_loss.length > 0) parts.push(`val loss ${formatNumber(smoke.val_loss[smoke.val_loss.length - 1])}`);
@@ -92083,7 +92137,7 @@ function renderResult(result, paint, width2) {
 function describeComparisonLine(c4) {
   if (c4.status !== "compared") return `${c4.ref}: ${c4.status}${c4.reason ? ` (${c4.reason})` : ""}`;
   const value4 = (n) => n !== void 0 && Number.isFinite(n) ? formatNumber(n) : "diverged";
-  return `${c4.ref}: ${c4.verdict} (final ${c4.metric} ${value4(c4.base?.meanFinal)} at the base, ${value4(c4.head?.meanFinal)} at the head, seeds ${(c4.seeds ?? []).join(", ")}; threshold ${value4(c4.threshold)})`;
+  return `${c4.ref}: ${c4.verdict} (final ${c4.metric} ${value4(c4.base?.meanFinal)} at the base, ${value4(c4.head?.meanFinal)} at the head, seeds ${(c4.seeds ?? []).join(", ")}; ${describeBar(c4, value4)})`;
 }
 function clean(text4) {
   return stripControl(text4);
@@ -92279,54 +92333,55 @@ function colorName(color5) {
   return color5 === TRAINING_COLOR ? "blue" : color5 === VALIDATION_COLOR ? "orange" : color5 === BASE_COLOR ? "grey" : color5;
 }
 
-// src/report/markdown-counterfactual.ts
-var VERDICT_LINE = {
-  regression: "\u{1F53A} trains **worse** than the base (beyond seed noise)",
-  improvement: "\u2705 trains **better** than the base (beyond seed noise)",
-  unchanged: "no clear difference from the base (within seed noise)",
-  inconclusive: "inconclusive"
-};
+// src/report/counterfactual.ts
 var MAX_CHANGE_ROWS = 20;
 function shortRef(ref2) {
   return /^[0-9a-f]{40}$/i.test(ref2) ? ref2.slice(0, 7) : ref2;
 }
-function loss(value4) {
+function finalLoss3(value4) {
   return typeof value4 === "number" && Number.isFinite(value4) ? formatNumber(value4) : "diverged";
 }
-function renderComparison(comparison) {
-  const ref2 = markdownCode(shortRef(comparison.ref));
-  if (comparison.status !== "compared") {
-    const what = { unchanged: "unchanged", "new-config": "new in this change", unavailable: "not compared" }[comparison.status];
-    return `**Base ${ref2}:** ${what}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, "space")})` : ""}.`;
+function verdictWords(verdict, stress = (word) => word) {
+  switch (verdict ?? "inconclusive") {
+    case "regression":
+      return `trains ${stress("worse")} than the base (beyond seed noise)`;
+    case "improvement":
+      return `trains ${stress("better")} than the base (beyond seed noise)`;
+    case "unchanged":
+      return "no clear difference from the base (within seed noise)";
+    default:
+      return "inconclusive";
   }
-  const verdict = VERDICT_LINE[comparison.verdict ?? "inconclusive"];
-  const lines = [
-    `**Compared with base ${ref2}:** ${verdict}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, "space")})` : ""}. Same data sample, seeds ${(comparison.seeds ?? []).join(", ")}, ${comparison.steps} steps; final ${comparison.metric} = mean of the last 10% of steps.`,
-    "",
-    `| | base ${ref2} | head |`,
-    "|---|---:|---:|",
-    `| final ${comparison.metric} per seed | ${(comparison.base?.finals ?? []).map(loss).join(", ")} | ${(comparison.head?.finals ?? []).map(loss).join(", ")} |`,
-    `| mean | ${loss(comparison.base?.meanFinal)} | ${loss(comparison.head?.meanFinal)} |`,
-    "",
-    `Seed noise (pooled std) ${loss(comparison.seedNoise)}; a change counts beyond ${loss(comparison.threshold)} = max(3 x noise, 5% of the base mean).`
-  ];
-  const changes = renderChanges(comparison);
-  if (changes) lines.push("", changes);
-  if (comparison.notes.length > 0) lines.push("", `<sub>${escapeMarkdown(comparison.notes.join("; "), "space")}.</sub>`);
-  return lines.join("\n");
 }
-function renderChanges(comparison) {
-  if (comparison.changes.length === 0 && comparison.changedFiles.length === 0) return void 0;
-  const rows = [`| Changed | base | head | head with only this reverted |`, "|---|---|---|---:|"];
-  const cell2 = (text4) => text4 === void 0 ? "" : escapeMarkdown(text4, "space");
+var UNCOMPARED_WORDS = {
+  unchanged: "unchanged",
+  "new-config": "new in this change",
+  unavailable: "not compared"
+};
+function comparisonSetup(comparison) {
+  return `Same data sample, seeds ${(comparison.seeds ?? []).join(", ")}, ${comparison.steps} steps; final ${comparison.metric} = mean of the last 10% of steps.`;
+}
+function comparisonBar(comparison) {
+  const sentence = describeBar(comparison, (n) => n === void 0 || !Number.isFinite(n) ? "?" : formatNumber(n));
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+var SOURCE_WORDS = { git: "the checkout's git history", "github-api": "GitHub's API" };
+function baseSourceWords(comparison) {
+  return comparison.source ? `base read from ${SOURCE_WORDS[comparison.source]}` : void 0;
+}
+function changeRows(comparison) {
+  const rows = [];
   for (const change2 of comparison.changes.slice(0, MAX_CHANGE_ROWS)) {
-    const reverted = change2.revertedFinal === void 0 ? "" : loss(change2.revertedFinal);
-    rows.push(`| ${markdownCode(change2.key)} | ${cell2(change2.base ?? "(absent)")} | ${cell2(change2.head ?? "(removed)")} | ${reverted} |`);
+    const reverted = change2.revertedFinal === void 0 ? "" : finalLoss3(change2.revertedFinal);
+    rows.push({ kind: "key", name: change2.key, base: change2.base ?? "(absent)", head: change2.head ?? "(removed)", reverted });
   }
-  for (const file2 of comparison.changedFiles.slice(0, MAX_CHANGE_ROWS)) rows.push(`| ${markdownCode(file2)} | | contents changed | |`);
-  const more = comparison.changes.length + comparison.changedFiles.length - (rows.length - 2);
-  if (more > 0) rows.push(`| \u2026 and ${more} more | | | |`);
-  return rows.join("\n");
+  for (const file2 of comparison.changedFiles.slice(0, MAX_CHANGE_ROWS)) rows.push({ kind: "file", name: file2, base: "", head: "contents changed", reverted: "" });
+  return { rows, more: comparison.changes.length + comparison.changedFiles.length - rows.length };
+}
+function fixCheckOf(finding) {
+  const value4 = finding.evidence?.fix_check;
+  if (!value4 || typeof value4 !== "object" || typeof value4.change !== "string" || typeof value4.verified !== "boolean") return void 0;
+  return value4;
 }
 function fixProofOf(finding) {
   const fixCheck = fixCheckOf(finding);
@@ -92334,16 +92389,51 @@ function fixProofOf(finding) {
   if (fixCheck.verified) return "verified";
   return fixCheck.combined?.verified === true ? "verified-together" : "not-verified";
 }
+var FIX_PROOF_WORDS = {
+  verified: "verified",
+  "verified-together": "verified with the other fixes",
+  "not-verified": "not verified"
+};
+
+// src/report/markdown-counterfactual.ts
+var VERDICT_MARK = { regression: "\u{1F53A} ", improvement: "\u2705 " };
+function renderComparison(comparison) {
+  const ref2 = markdownCode(shortRef(comparison.ref));
+  if (comparison.status !== "compared") {
+    const what = UNCOMPARED_WORDS[comparison.status];
+    return `**Base ${ref2}:** ${what}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, "space")})` : ""}.`;
+  }
+  const verdict = `${VERDICT_MARK[comparison.verdict ?? "inconclusive"] ?? ""}${verdictWords(comparison.verdict, (word) => `**${word}**`)}`;
+  const lines = [
+    `**Compared with base ${ref2}:** ${verdict}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, "space")})` : ""}. ` + comparisonSetup(comparison),
+    "",
+    `| | base ${ref2} | head |`,
+    "|---|---:|---:|",
+    `| final ${comparison.metric} per seed | ${(comparison.base?.finals ?? []).map(finalLoss3).join(", ")} | ${(comparison.head?.finals ?? []).map(finalLoss3).join(", ")} |`,
+    `| mean | ${finalLoss3(comparison.base?.meanFinal)} | ${finalLoss3(comparison.head?.meanFinal)} |`,
+    "",
+    `${comparisonBar(comparison)}.`
+  ];
+  const changes = renderChanges(comparison);
+  if (changes) lines.push("", changes);
+  const footnotes = [baseSourceWords(comparison), ...comparison.notes].filter((text4) => Boolean(text4));
+  if (footnotes.length > 0) lines.push("", `<sub>${escapeMarkdown(footnotes.join("; "), "space")}.</sub>`);
+  return lines.join("\n");
+}
+function renderChanges(comparison) {
+  const { rows, more } = changeRows(comparison);
+  if (rows.length === 0) return void 0;
+  const lines = [`| Changed | base | head | head with only this reverted |`, "|---|---|---|---:|"];
+  const cell2 = (text4) => escapeMarkdown(text4, "space");
+  for (const row of rows) {
+    lines.push(row.kind === "file" ? `| ${markdownCode(row.name)} | | ${row.head} | |` : `| ${markdownCode(row.name)} | ${cell2(row.base)} | ${cell2(row.head)} | ${row.reverted} |`);
+  }
+  if (more > 0) lines.push(`| \u2026 and ${more} more | | | |`);
+  return lines.join("\n");
+}
 function fixProofMark(finding) {
   const proof = fixProofOf(finding);
-  if (proof === "verified") return "\u2705 **verified** \xB7 ";
-  if (proof === "verified-together") return "\u2705 **verified with the other fixes** \xB7 ";
-  return "";
-}
-function fixCheckOf(finding) {
-  const value4 = finding.evidence?.fix_check;
-  if (!value4 || typeof value4 !== "object" || typeof value4.change !== "string" || typeof value4.verified !== "boolean") return void 0;
-  return value4;
+  return proof === "verified" || proof === "verified-together" ? `\u2705 **${FIX_PROOF_WORDS[proof]}** \xB7 ` : "";
 }
 function renderFixCheck(finding) {
   const fixCheck = fixCheckOf(finding);
@@ -92351,11 +92441,11 @@ function renderFixCheck(finding) {
   const proof = fixProofOf(finding);
   const mark = proof === "verified" ? "\u2705 Verified fix" : proof === "verified-together" ? "\u2705 Verified with the other fixes" : "Fix not verified";
   const summary = `${mark}: ${htmlCode(finding.id)} with ${htmlCode(fixCheck.change)}`;
-  const numbers4 = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${loss(fixCheck.before)} without the fix, ${loss(fixCheck.after)} with it (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
+  const numbers4 = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss3(fixCheck.before)} without the fix, ${finalLoss3(fixCheck.after)} with it (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
   const parts = [numbers4];
   if (fixCheck.combined) {
     const c4 = fixCheck.combined;
-    parts.push(`All suggested fixes together (${c4.changes.map(markdownCode).join(" + ")}): final ${escapeMarkdown(c4.metric, "space")} ${loss(c4.before)} -> ${loss(c4.after)}, ${c4.verified ? "verified" : "not verified"}.`);
+    parts.push(`All suggested fixes together (${c4.changes.map(markdownCode).join(" + ")}): final ${escapeMarkdown(c4.metric, "space")} ${finalLoss3(c4.before)} -> ${finalLoss3(c4.after)}, ${c4.verified ? "verified" : "not verified"}.`);
   }
   const finite2 = (v) => typeof v === "number" && Number.isFinite(v);
   if (finite2(fixCheck.before) && finite2(fixCheck.after)) {
@@ -92711,7 +92801,9 @@ var comparisonSchema = external_exports.strictObject({
   seeds: external_exports.array(external_exports.number().int()).max(100).optional(),
   base: comparisonSide.optional(),
   head: comparisonSide.optional(),
+  scale: external_exports.enum(["log", "linear"]).optional(),
   difference: seriesNumber.optional(),
+  ratio: seriesNumber.optional(),
   seedNoise: seriesNumber.optional(),
   threshold: seriesNumber.optional(),
   verdict: external_exports.enum(["regression", "improvement", "unchanged", "inconclusive"]).optional(),
@@ -92739,7 +92831,7 @@ var documentSchema = external_exports.strictObject({
 });
 
 // src/report/sarif.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 var SARIF_VERSION = "2.1.0";
 var MAX_SARIF_RESULTS = 25e3;
@@ -92797,7 +92889,7 @@ function toPascalCase(id2) {
 }
 function fingerprint(finding, config2) {
   const anchor2 = finding.key ?? `line ${finding.line ?? "none"}`;
-  return createHash2("sha256").update([finding.id, toRepoUri(config2), toRepoUri(finding.file), anchor2].join("\0")).digest("hex");
+  return createHash3("sha256").update([finding.id, toRepoUri(config2), toRepoUri(finding.file), anchor2].join("\0")).digest("hex");
 }
 function sarifResult(finding, config2, ruleIndex) {
   const physicalLocation = { artifactLocation: { uri: toRepoUri(finding.file || config2) } };
@@ -93241,7 +93333,7 @@ var LINE_ROLES = ["axis-domain", "axis-tick"].map((role) => `.${CHART_CLASS} .ro
 var CHART_STYLESHEET = `${TEXT_ROLES}{fill:#1f2328}${LINE_ROLES}{stroke:#57606a}@media (prefers-color-scheme: dark){${TEXT_ROLES}{fill:#e6edf3}${LINE_ROLES}{stroke:#8b949e}}`;
 
 // src/report/charts/vega-render.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var libraries;
 function loadLibraries() {
   libraries ??= Promise.all([init_vega_module().then(() => vega_module_exports), init_build2().then(() => build_exports)]).then(([vega, vegaLite]) => ({ vega, vegaLite }));
@@ -93287,7 +93379,7 @@ function scopeIds(svg) {
     const to = (id2) => names.get(id2) ?? id2;
     return svg.replace(/ id="([^"]+)"/g, (_m, id2) => ` id="${to(id2)}"`).replace(/url\(#([^)]+)\)/g, (_m, id2) => `url(#${to(id2)})`).replace(/href="#([^"]+)"/g, (_m, id2) => `href="#${to(id2)}"`);
   };
-  const hash3 = createHash3("sha256").update(rename((index5) => `id${index5}`)).digest("hex").slice(0, 10);
+  const hash3 = createHash4("sha256").update(rename((index5) => `id${index5}`)).digest("hex").slice(0, 10);
   return rename((index5) => `c${hash3}-${index5}`);
 }
 
@@ -93527,7 +93619,7 @@ async function lossCurvesChart(input2) {
   const dropped = all.length - rows.length;
   const names = input2.series.map((s2) => s2.name);
   const colors3 = input2.series.map((s2, i) => s2.color ?? CATEGORY_PALETTE[i % CATEGORY_PALETTE.length]);
-  const dashes = input2.series.map((s2) => s2.dashed ? [6, 4] : [1, 0]);
+  const dashes = input2.series.map((s2) => s2.dotted ? [2, 3] : s2.dashed ? [6, 4] : [1, 0]);
   const yDomain = yLog ? decadeDomain(rows.map((r) => r.y)) : void 0;
   const xDomain = input2.xLog ? decadeDomain([...rows.map((r) => r.x), ...(input2.markers ?? []).map((m3) => m3.x)]) : void 0;
   const markers = (input2.markers ?? []).filter((m3) => Number.isFinite(m3.x) && (!input2.xLog || isLogPlottable(m3.x)));
@@ -93729,6 +93821,80 @@ async function figure(draw3, caption = "") {
 }
 function note(text4) {
   return `<p class="note">${escapeXml(text4)}</p>`;
+}
+
+// src/report/html/counterfactual-html.ts
+var FIX_CHART_SIZE = { width: 260, height: 120 };
+var code = (text4) => `<code>${escapeXml(text4)}</code>`;
+function baseLossSeries(comparison) {
+  const curve2 = comparison?.status === "compared" ? comparison.base?.curve : void 0;
+  if (!comparison || !curve2 || curve2.length === 0) return void 0;
+  return {
+    name: `training at base ${shortRef(comparison.ref)}`,
+    points: curve2.map((y4, index5) => ({ x: stepOfLossIndex(index5), y: y4 })),
+    color: SERIES_COLORS.grey,
+    dashed: true
+  };
+}
+function comparisonHtml(comparison) {
+  const ref2 = code(shortRef(comparison.ref));
+  const reason = comparison.reason ? ` (${escapeXml(comparison.reason)})` : "";
+  if (comparison.status !== "compared") {
+    return `<p class="comparison muted" data-status="${escapeXml(comparison.status)}">Base ${ref2}: ${escapeXml(UNCOMPARED_WORDS[comparison.status])}${reason}.</p>`;
+  }
+  const verdict = comparison.verdict ?? "inconclusive";
+  const verdictHtml = `<span class="verdict verdict-${escapeXml(verdict)}">${verdictWords(comparison.verdict, (word) => `<strong>${word}</strong>`)}</span>`;
+  const metric = escapeXml(comparison.metric ?? "loss");
+  const finals = (values3 = []) => escapeXml(values3.map(finalLoss3).join(", "));
+  const footnotes = [baseSourceWords(comparison), ...comparison.notes].filter((text4) => Boolean(text4));
+  return [
+    '<div class="comparison" data-status="compared">',
+    `<p><strong>Compared with base ${ref2}:</strong> ${verdictHtml}${reason}. ${escapeXml(comparisonSetup(comparison))}</p>`,
+    '<table class="controls comparison-finals">',
+    `<thead><tr><th></th><th>base ${ref2}</th><th>head</th></tr></thead><tbody>`,
+    `<tr><td>final ${metric} per seed</td><td>${finals(comparison.base?.finals)}</td><td>${finals(comparison.head?.finals)}</td></tr>`,
+    `<tr><td>mean</td><td>${escapeXml(finalLoss3(comparison.base?.meanFinal))}</td><td>${escapeXml(finalLoss3(comparison.head?.meanFinal))}</td></tr>`,
+    "</tbody></table>",
+    `<p class="muted">${escapeXml(comparisonBar(comparison))}.</p>`,
+    changesTable(comparison),
+    footnotes.length > 0 ? `<p class="muted">${escapeXml(footnotes.join("; "))}.</p>` : "",
+    "</div>"
+  ].join("");
+}
+function changesTable(comparison) {
+  const { rows, more } = changeRows(comparison);
+  if (rows.length === 0) return "";
+  const body = rows.map(
+    (row) => `<tr><td>${code(row.name)}</td><td>${escapeXml(row.base)}</td><td>${escapeXml(row.head)}</td><td>${escapeXml(row.reverted)}</td></tr>`
+  );
+  if (more > 0) body.push(`<tr><td colspan="4">\u2026 and ${more} more</td></tr>`);
+  return `<table class="controls comparison-changes"><caption>Changed since the base</caption><thead><tr><th>changed</th><th>base</th><th>head</th><th>head with only this reverted</th></tr></thead><tbody>${body.join("")}</tbody></table>`;
+}
+async function fixCheckHtml(finding) {
+  const fixCheck = fixCheckOf(finding);
+  const proof = fixProofOf(finding);
+  if (!fixCheck || !proof) return "";
+  const metric = escapeXml(fixCheck.metric);
+  const numbers4 = `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(finalLoss3(fixCheck.before))} \u2192 ${escapeXml(finalLoss3(fixCheck.after))} (same sample, seed ${escapeXml(String(fixCheck.seed))}, ${escapeXml(String(fixCheck.steps))} steps).`;
+  const combined = fixCheck.combined ? `<p class="muted">All suggested fixes together (${fixCheck.combined.changes.map(code).join(" + ")}): final ${escapeXml(fixCheck.combined.metric)} ${escapeXml(finalLoss3(fixCheck.combined.before))} \u2192 ${escapeXml(finalLoss3(fixCheck.combined.after))}, ${fixCheck.combined.verified ? "verified" : "not verified"}.</p>` : "";
+  return `<div class="fix-check" data-proof="${proof}"><p><span class="proof ${proof}">${escapeXml(FIX_PROOF_WORDS[proof])}</span> ${numbers4}</p>${await fixCurveFigure(fixCheck)}${combined}</div>`;
+}
+async function fixCurveFigure(fixCheck) {
+  const curve2 = fixCheck.curve;
+  if (!curve2 || !Array.isArray(curve2.steps) || curve2.steps.length === 0) return "";
+  const points2 = (values3 = []) => curve2.steps.map((x4, i) => ({ x: x4, y: values3[i] ?? Number.NaN }));
+  return figure(
+    () => lossCurvesChart({
+      title: "Loss with and without the fix",
+      series: [
+        { name: "as configured", points: points2(curve2.before), color: SERIES_COLORS.orange },
+        { name: "with the fix", points: points2(curve2.after), color: SERIES_COLORS.green }
+      ],
+      xTitle: "training step",
+      yTitle: fixCheck.metric,
+      ...FIX_CHART_SIZE
+    })
+  );
 }
 
 // src/report/html/images.ts
@@ -94026,7 +94192,7 @@ function className(split, id2, encoding) {
 
 // src/report/html/findings-html.ts
 var MAX_EVIDENCE_CHARS = 4e3;
-function findingCard(finding) {
+async function findingCard(finding) {
   const evidence = evidenceJson2(finding.evidence);
   const suggestion = finding.suggestion ? `<p class="suggestion">Suggested change, line ${finding.suggestion.line}:</p><pre>${escapeXml(finding.suggestion.replacement)}</pre>` : "";
   return [
@@ -94035,6 +94201,7 @@ function findingCard(finding) {
     `<p class="where">${escapeXml(findingLocation(finding))}${finding.key ? ` \xB7 <code>${escapeXml(finding.key)}</code>` : ""}</p>`,
     `<p>${escapeXml(finding.message)}</p>`,
     `<p class="fix"><span>Fix:</span> ${escapeXml(finding.fix)}</p>`,
+    await fixCheckHtml(finding),
     suggestion,
     evidence ? `<details><summary>Evidence</summary><pre>${escapeXml(evidence)}</pre></details>` : "",
     `<p class="docs">Docs: <code>${escapeXml(finding.docs)}</code></p>`,
@@ -94098,6 +94265,9 @@ var SECTION_OF_CHECK = {
   "batch-too-large": "loss",
   "over-regularized": "loss",
   "no-validation-data": "loss",
+  // beside the loss chart that draws the base run, and the comparison table under it
+  "training-regression": "loss",
+  "training-improvement": "loss",
   "exploding-gradients": "gradients",
   "vanishing-gradients": "gradients",
   "init-scale-mismatch": "gradients",
@@ -94149,7 +94319,12 @@ a{color:var(--notice)}
 .panel-body.no-charts{grid-template-columns:minmax(0,1fr)}
 @media (max-width:900px){.panel-body{grid-template-columns:minmax(0,1fr)}}
 .charts{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;min-width:0}
-.charts>.note,.charts>table,.charts>.image-grid{flex-basis:100%}
+.charts>.note,.charts>table,.charts>.image-grid,.charts>.comparison{flex-basis:100%}
+.comparison p{margin:4px 0}
+.verdict-regression{color:var(--error)}.verdict-improvement{color:var(--ok)}
+.fix-check{border-top:1px solid var(--border);margin-top:6px;padding-top:6px}
+.proof{display:inline-block;font-size:12px;font-weight:600;border-radius:10px;padding:0 8px;color:var(--bg);background:var(--muted)}
+.proof.verified,.proof.verified-together{background:var(--ok)}
 figure{margin:0}
 figure.chart{max-width:100%}
 figure.chart svg{max-width:100%;height:auto;display:block}
@@ -94170,7 +94345,7 @@ figure.chart svg{max-width:100%;height:auto;display:block}
 // src/report/html/smoke-figures.ts
 var HEALTHY_UPDATE_RATIO = { low: 1e-5, high: 0.1 };
 var UNIT_FRACTION_THRESHOLD = 0.5;
-async function lossFigures(trace, lossName) {
+async function lossFigures(trace, lossName, comparison) {
   const yTitle = `loss (${lossName})`;
   const series2 = [
     { name: "training", points: trace.loss.map((y4, i) => ({ x: i + 1, y: y4 })), color: SERIES_COLORS.blue }
@@ -94181,16 +94356,19 @@ async function lossFigures(trace, lossName) {
   const baseline3 = trace.controls.baseline;
   if (Number.isFinite(baseline3.loss) && trace.steps > 0) {
     const label = baseline3.kind === "mean" ? "baseline: predict the mean" : "baseline: predict the class prior";
-    series2.push({ name: label, points: [{ x: 1, y: baseline3.loss }, { x: Math.max(2, trace.steps), y: baseline3.loss }], color: SERIES_COLORS.grey, dashed: true });
+    series2.push({ name: label, points: [{ x: 1, y: baseline3.loss }, { x: Math.max(2, trace.steps), y: baseline3.loss }], color: SERIES_COLORS.grey, dotted: true });
   }
+  const base = baseLossSeries(comparison);
+  if (base) series2.push(base);
   const failure2 = trace.firstNonFinite;
   const markers = failure2 ? [{ x: failure2.step, label: `first non-finite ${failure2.where}${failure2.layer ? ` (${failure2.layer})` : ""}` }] : [];
   const figures = [
     await figure(
       () => lossCurvesChart({ title: "Smoke run loss", series: series2, xTitle: "training step", yTitle, markers }),
-      `${trace.steps} of ${trace.plannedSteps} steps on ${trace.backend}, batch ${trace.batchSize}, learning rate ${formatNumber(trace.learningRate)}, seed ${trace.seed}. Initial loss ${formatNumber(trace.initialLoss)}${trace.expectedInitialLoss !== void 0 ? ` (expected about ${formatNumber(trace.expectedInitialLoss)})` : ""}.`
+      `${trace.steps} of ${trace.plannedSteps} steps on ${trace.backend}, batch ${trace.batchSize}, learning rate ${formatNumber(trace.learningRate)}, seed ${trace.seed}. Initial loss ${formatNumber(trace.initialLoss)}${trace.expectedInitialLoss !== void 0 ? ` (expected about ${formatNumber(trace.expectedInitialLoss)})` : ""}.` + (base ? ` Grey dashed: the same config at the base ref, first seed.` : "")
     )
   ];
+  if (comparison) figures.push(comparisonHtml(comparison));
   const zeroed = trace.controls.zeroedInputs;
   if (zeroed) {
     figures.push(
@@ -94388,12 +94566,18 @@ async function renderRun(run2, index5) {
   const figures = /* @__PURE__ */ new Map();
   if (evidence) for (const [section, list] of await dataFiguresFor(evidence, result.findings)) figures.set(section, list);
   if (trace) {
-    figures.set("loss", await lossFigures(trace, evidence?.config.training.loss ?? "training loss"));
+    figures.set("loss", await lossFigures(trace, evidence?.config.training.loss ?? "training loss", result.comparison));
     figures.set("gradients", await gradientFigures(trace));
     figures.set("units", await unitFigures(trace));
+  } else if (result.comparison) {
+    figures.set("loss", [note(missingChartReason("loss", false)), comparisonHtml(result.comparison)]);
   }
   const anchor2 = (section) => `config-${index5}-${section}`;
-  const panels = SECTION_ORDER.map((section) => renderPanel2(section, anchor2(section), figures.get(section) ?? [], bySection.get(section) ?? [], Boolean(trace)));
+  const panels = [];
+  for (const section of SECTION_ORDER) {
+    const cards = await Promise.all((bySection.get(section) ?? []).map(findingCard));
+    panels.push(renderPanel2(section, anchor2(section), figures.get(section) ?? [], cards, Boolean(trace)));
+  }
   const smokeLine = result.smoke ? `<p class="muted">Smoke run: ${escapeXml(describeSmoke(result.smoke))}</p>` : `<p class="muted">No smoke run${trace ? "" : " (skipped, or the config could not be loaded)"}.</p>`;
   const summary = result.findings.length === 0 ? "<p>No findings.</p>" : findingIndex(sortBySeverity(result.findings), anchor2);
   return `<article id="config-${index5}"><h2>${escapeXml(result.name)}</h2><p class="muted"><code>${escapeXml(result.config)}</code></p>${smokeLine}${summary}${panels.join("")}</article>`;
@@ -94404,12 +94588,12 @@ function findingIndex(findings, anchor2) {
   );
   return `<ul class="finding-index">${items.join("")}</ul>`;
 }
-function renderPanel2(section, id2, figures, findings, hasTrace) {
-  if (figures.length === 0 && findings.length === 0) return "";
+function renderPanel2(section, id2, figures, cards, hasTrace) {
+  if (figures.length === 0 && cards.length === 0) return "";
   const charts = figures.length > 0 ? figures : [note(missingChartReason(section, hasTrace))];
-  const layout = findings.length === 0 ? " no-findings" : section === "other" ? " no-charts" : "";
+  const layout = cards.length === 0 ? " no-findings" : section === "other" ? " no-charts" : "";
   const chartsHtml = section === "other" ? "" : `<div class="charts">${charts.join("")}</div>`;
-  const findingsHtml = findings.length > 0 ? `<aside class="findings">${findings.map(findingCard).join("")}</aside>` : "";
+  const findingsHtml = cards.length > 0 ? `<aside class="findings">${cards.join("")}</aside>` : "";
   return `<section class="panel" id="${id2}" data-section="${section}"><h3>${escapeXml(SECTION_TITLES[section])}</h3><div class="panel-body${layout}">${chartsHtml}${findingsHtml}</div></section>`;
 }
 function missingChartReason(section, hasTrace) {
@@ -94524,8 +94708,8 @@ function fileSafe(name) {
   return name.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 80) || "config";
 }
 main2(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
+  (code2) => {
+    process.exitCode = code2;
   },
   (error64) => {
     process.stderr.write(`nn-preflight: internal error: ${error64 instanceof Error ? error64.stack ?? error64.message : String(error64)}

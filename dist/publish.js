@@ -33998,10 +33998,10 @@ function describeSmoke(smoke) {
     smoke.backend,
     `${smoke.steps} steps in ${formatNumber(smoke.seconds, 3)} s (${formatNumber(smoke.steps_per_second, 3)} steps/s)`
   ];
-  const loss2 = smoke.loss;
-  if (loss2.length > 0) {
-    const nonFinite = loss2.length - finiteValues(loss2).length;
-    parts.push(`loss ${formatNumber(loss2[0])} \u2192 ${formatNumber(loss2[loss2.length - 1])}`);
+  const loss = smoke.loss;
+  if (loss.length > 0) {
+    const nonFinite = loss.length - finiteValues(loss).length;
+    parts.push(`loss ${formatNumber(loss[0])} \u2192 ${formatNumber(loss[loss.length - 1])}`);
     if (nonFinite > 0) parts.push(`${nonFinite} non-finite loss value${nonFinite === 1 ? "" : "s"}`);
   }
   if (smoke.val_loss.length > 0) parts.push(`val loss ${formatNumber(smoke.val_loss[smoke.val_loss.length - 1])}`);
@@ -34189,54 +34189,64 @@ function colorName(color) {
   return color === TRAINING_COLOR ? "blue" : color === VALIDATION_COLOR ? "orange" : color === BASE_COLOR ? "grey" : color;
 }
 
-// src/report/markdown-counterfactual.ts
-var VERDICT_LINE = {
-  regression: "\u{1F53A} trains **worse** than the base (beyond seed noise)",
-  improvement: "\u2705 trains **better** than the base (beyond seed noise)",
-  unchanged: "no clear difference from the base (within seed noise)",
-  inconclusive: "inconclusive"
-};
+// src/compare/finals.ts
+function describeBar(c, format) {
+  if (c.scale === "log") {
+    const factor = (n) => n === void 0 || !Number.isFinite(n) ? "?" : `x${format(Math.exp(n))}`;
+    return (c.ratio === void 0 ? "" : `head/base x${format(c.ratio)} (geometric means over seeds); `) + `seed noise ${factor(c.seedNoise)} (pooled std of ln loss ${format(c.seedNoise)}); a change counts beyond ${factor(c.threshold)} either way = exp(max(3 x noise, ln 1.05))`;
+  }
+  return `difference ${format(c.difference)}; seed noise (pooled std) ${format(c.seedNoise)}; a change counts beyond ${format(c.threshold)} = max(3 x noise, 5% of the base mean)`;
+}
+
+// src/report/counterfactual.ts
 var MAX_CHANGE_ROWS = 20;
 function shortRef(ref) {
   return /^[0-9a-f]{40}$/i.test(ref) ? ref.slice(0, 7) : ref;
 }
-function loss(value) {
+function finalLoss(value) {
   return typeof value === "number" && Number.isFinite(value) ? formatNumber(value) : "diverged";
 }
-function renderComparison(comparison) {
-  const ref = markdownCode(shortRef(comparison.ref));
-  if (comparison.status !== "compared") {
-    const what = { unchanged: "unchanged", "new-config": "new in this change", unavailable: "not compared" }[comparison.status];
-    return `**Base ${ref}:** ${what}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, "space")})` : ""}.`;
+function verdictWords(verdict, stress = (word) => word) {
+  switch (verdict ?? "inconclusive") {
+    case "regression":
+      return `trains ${stress("worse")} than the base (beyond seed noise)`;
+    case "improvement":
+      return `trains ${stress("better")} than the base (beyond seed noise)`;
+    case "unchanged":
+      return "no clear difference from the base (within seed noise)";
+    default:
+      return "inconclusive";
   }
-  const verdict = VERDICT_LINE[comparison.verdict ?? "inconclusive"];
-  const lines = [
-    `**Compared with base ${ref}:** ${verdict}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, "space")})` : ""}. Same data sample, seeds ${(comparison.seeds ?? []).join(", ")}, ${comparison.steps} steps; final ${comparison.metric} = mean of the last 10% of steps.`,
-    "",
-    `| | base ${ref} | head |`,
-    "|---|---:|---:|",
-    `| final ${comparison.metric} per seed | ${(comparison.base?.finals ?? []).map(loss).join(", ")} | ${(comparison.head?.finals ?? []).map(loss).join(", ")} |`,
-    `| mean | ${loss(comparison.base?.meanFinal)} | ${loss(comparison.head?.meanFinal)} |`,
-    "",
-    `Seed noise (pooled std) ${loss(comparison.seedNoise)}; a change counts beyond ${loss(comparison.threshold)} = max(3 x noise, 5% of the base mean).`
-  ];
-  const changes = renderChanges(comparison);
-  if (changes) lines.push("", changes);
-  if (comparison.notes.length > 0) lines.push("", `<sub>${escapeMarkdown(comparison.notes.join("; "), "space")}.</sub>`);
-  return lines.join("\n");
 }
-function renderChanges(comparison) {
-  if (comparison.changes.length === 0 && comparison.changedFiles.length === 0) return void 0;
-  const rows = [`| Changed | base | head | head with only this reverted |`, "|---|---|---|---:|"];
-  const cell = (text2) => text2 === void 0 ? "" : escapeMarkdown(text2, "space");
+var UNCOMPARED_WORDS = {
+  unchanged: "unchanged",
+  "new-config": "new in this change",
+  unavailable: "not compared"
+};
+function comparisonSetup(comparison) {
+  return `Same data sample, seeds ${(comparison.seeds ?? []).join(", ")}, ${comparison.steps} steps; final ${comparison.metric} = mean of the last 10% of steps.`;
+}
+function comparisonBar(comparison) {
+  const sentence = describeBar(comparison, (n) => n === void 0 || !Number.isFinite(n) ? "?" : formatNumber(n));
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+var SOURCE_WORDS = { git: "the checkout's git history", "github-api": "GitHub's API" };
+function baseSourceWords(comparison) {
+  return comparison.source ? `base read from ${SOURCE_WORDS[comparison.source]}` : void 0;
+}
+function changeRows(comparison) {
+  const rows = [];
   for (const change of comparison.changes.slice(0, MAX_CHANGE_ROWS)) {
-    const reverted = change.revertedFinal === void 0 ? "" : loss(change.revertedFinal);
-    rows.push(`| ${markdownCode(change.key)} | ${cell(change.base ?? "(absent)")} | ${cell(change.head ?? "(removed)")} | ${reverted} |`);
+    const reverted = change.revertedFinal === void 0 ? "" : finalLoss(change.revertedFinal);
+    rows.push({ kind: "key", name: change.key, base: change.base ?? "(absent)", head: change.head ?? "(removed)", reverted });
   }
-  for (const file2 of comparison.changedFiles.slice(0, MAX_CHANGE_ROWS)) rows.push(`| ${markdownCode(file2)} | | contents changed | |`);
-  const more = comparison.changes.length + comparison.changedFiles.length - (rows.length - 2);
-  if (more > 0) rows.push(`| \u2026 and ${more} more | | | |`);
-  return rows.join("\n");
+  for (const file2 of comparison.changedFiles.slice(0, MAX_CHANGE_ROWS)) rows.push({ kind: "file", name: file2, base: "", head: "contents changed", reverted: "" });
+  return { rows, more: comparison.changes.length + comparison.changedFiles.length - rows.length };
+}
+function fixCheckOf(finding) {
+  const value = finding.evidence?.fix_check;
+  if (!value || typeof value !== "object" || typeof value.change !== "string" || typeof value.verified !== "boolean") return void 0;
+  return value;
 }
 function fixProofOf(finding) {
   const fixCheck = fixCheckOf(finding);
@@ -34244,26 +34254,61 @@ function fixProofOf(finding) {
   if (fixCheck.verified) return "verified";
   return fixCheck.combined?.verified === true ? "verified-together" : "not-verified";
 }
+var FIX_PROOF_WORDS = {
+  verified: "verified",
+  "verified-together": "verified with the other fixes",
+  "not-verified": "not verified"
+};
+
+// src/report/markdown-counterfactual.ts
+var VERDICT_MARK = { regression: "\u{1F53A} ", improvement: "\u2705 " };
+function renderComparison(comparison) {
+  const ref = markdownCode(shortRef(comparison.ref));
+  if (comparison.status !== "compared") {
+    const what = UNCOMPARED_WORDS[comparison.status];
+    return `**Base ${ref}:** ${what}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, "space")})` : ""}.`;
+  }
+  const verdict = `${VERDICT_MARK[comparison.verdict ?? "inconclusive"] ?? ""}${verdictWords(comparison.verdict, (word) => `**${word}**`)}`;
+  const lines = [
+    `**Compared with base ${ref}:** ${verdict}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, "space")})` : ""}. ` + comparisonSetup(comparison),
+    "",
+    `| | base ${ref} | head |`,
+    "|---|---:|---:|",
+    `| final ${comparison.metric} per seed | ${(comparison.base?.finals ?? []).map(finalLoss).join(", ")} | ${(comparison.head?.finals ?? []).map(finalLoss).join(", ")} |`,
+    `| mean | ${finalLoss(comparison.base?.meanFinal)} | ${finalLoss(comparison.head?.meanFinal)} |`,
+    "",
+    `${comparisonBar(comparison)}.`
+  ];
+  const changes = renderChanges(comparison);
+  if (changes) lines.push("", changes);
+  const footnotes = [baseSourceWords(comparison), ...comparison.notes].filter((text2) => Boolean(text2));
+  if (footnotes.length > 0) lines.push("", `<sub>${escapeMarkdown(footnotes.join("; "), "space")}.</sub>`);
+  return lines.join("\n");
+}
+function renderChanges(comparison) {
+  const { rows, more } = changeRows(comparison);
+  if (rows.length === 0) return void 0;
+  const lines = [`| Changed | base | head | head with only this reverted |`, "|---|---|---|---:|"];
+  const cell = (text2) => escapeMarkdown(text2, "space");
+  for (const row of rows) {
+    lines.push(row.kind === "file" ? `| ${markdownCode(row.name)} | | ${row.head} | |` : `| ${markdownCode(row.name)} | ${cell(row.base)} | ${cell(row.head)} | ${row.reverted} |`);
+  }
+  if (more > 0) lines.push(`| \u2026 and ${more} more | | | |`);
+  return lines.join("\n");
+}
 function fixProofMark(finding) {
   const proof = fixProofOf(finding);
-  if (proof === "verified") return "\u2705 **verified** \xB7 ";
-  if (proof === "verified-together") return "\u2705 **verified with the other fixes** \xB7 ";
-  return "";
-}
-function fixCheckOf(finding) {
-  const value = finding.evidence?.fix_check;
-  if (!value || typeof value !== "object" || typeof value.change !== "string" || typeof value.verified !== "boolean") return void 0;
-  return value;
+  return proof === "verified" || proof === "verified-together" ? `\u2705 **${FIX_PROOF_WORDS[proof]}** \xB7 ` : "";
 }
 function fixCheckLine(finding) {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return void 0;
-  const numbers = `final ${escapeMarkdown(fixCheck.metric, "space")} ${loss(fixCheck.before)} -> ${loss(fixCheck.after)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
+  const numbers = `final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} -> ${finalLoss(fixCheck.after)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
   if (fixCheck.verified) return `\u2705 **Verified fix**: the smoke run with ${markdownCode(fixCheck.change)} trains clearly better (${numbers}).`;
   const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}).`;
   const combined = fixCheck.combined;
   if (!combined?.verified) return alone;
-  return `\u2705 **Verified together with the other suggested fixes** (${combined.changes.map(markdownCode).join(" + ")}: final ${escapeMarkdown(combined.metric, "space")} ${loss(combined.before)} -> ${loss(combined.after)}). ${alone}`;
+  return `\u2705 **Verified together with the other suggested fixes** (${combined.changes.map(markdownCode).join(" + ")}: final ${escapeMarkdown(combined.metric, "space")} ${finalLoss(combined.before)} -> ${finalLoss(combined.after)}). ${alone}`;
 }
 function renderFixCheck(finding) {
   const fixCheck = fixCheckOf(finding);
@@ -34271,11 +34316,11 @@ function renderFixCheck(finding) {
   const proof = fixProofOf(finding);
   const mark = proof === "verified" ? "\u2705 Verified fix" : proof === "verified-together" ? "\u2705 Verified with the other fixes" : "Fix not verified";
   const summary2 = `${mark}: ${htmlCode(finding.id)} with ${htmlCode(fixCheck.change)}`;
-  const numbers = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${loss(fixCheck.before)} without the fix, ${loss(fixCheck.after)} with it (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
+  const numbers = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} without the fix, ${finalLoss(fixCheck.after)} with it (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
   const parts = [numbers];
   if (fixCheck.combined) {
     const c = fixCheck.combined;
-    parts.push(`All suggested fixes together (${c.changes.map(markdownCode).join(" + ")}): final ${escapeMarkdown(c.metric, "space")} ${loss(c.before)} -> ${loss(c.after)}, ${c.verified ? "verified" : "not verified"}.`);
+    parts.push(`All suggested fixes together (${c.changes.map(markdownCode).join(" + ")}): final ${escapeMarkdown(c.metric, "space")} ${finalLoss(c.before)} -> ${finalLoss(c.after)}, ${c.verified ? "verified" : "not verified"}.`);
   }
   const finite = (v) => typeof v === "number" && Number.isFinite(v);
   if (finite(fixCheck.before) && finite(fixCheck.after)) {
@@ -54625,7 +54670,9 @@ var comparisonSchema = external_exports.strictObject({
   seeds: external_exports.array(external_exports.number().int()).max(100).optional(),
   base: comparisonSide.optional(),
   head: comparisonSide.optional(),
+  scale: external_exports.enum(["log", "linear"]).optional(),
   difference: seriesNumber.optional(),
+  ratio: seriesNumber.optional(),
   seedNoise: seriesNumber.optional(),
   threshold: seriesNumber.optional(),
   verdict: external_exports.enum(["regression", "improvement", "unchanged", "inconclusive"]).optional(),

@@ -38,7 +38,7 @@ export async function compareWithBase(head: Evidence, opts: CompareOptions): Pro
   const read = await (opts.readBase ?? readFromGit)(opts.configPath, opts.ref);
   if (!read.ok) return { ...empty, status: read.status, reason: read.reason };
   const { copy } = read;
-  const source = { source: copy.source, notes: copy.fallbackReasons.map((reason) => `base read through ${copy.source === 'github-api' ? "GitHub's API" : copy.source}; ${reason}`) };
+  const source = { source: copy.source, notes: copy.fallbackReasons.map((reason) => `not read from ${reason}`) };
   try {
     if (!copy.configChanged && copy.changedFiles.length === 0) {
       return { ...empty, ...source, status: 'unchanged', reason: `the config and the files it names are the same at ${opts.ref}` };

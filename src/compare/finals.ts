@@ -82,10 +82,12 @@ export function compareFinals(base: readonly number[], head: readonly number[]):
   const floor = scale === 'log' ? Math.log(1 + MIN_RELATIVE_CHANGE) : MIN_RELATIVE_CHANGE * Math.abs(baseMean);
   const threshold = Math.max(NOISE_FACTOR * seedNoise, floor);
   const shift = scale === 'log' ? mean(onScale(finiteHead)) - mean(onScale(finiteBase)) : difference;
-  const numbers = { scale, baseMean, headMean, difference, seedNoise, threshold, ...(scale === 'log' && Number.isFinite(shift) ? { ratio: Math.exp(shift) } : {}) } as const;
-  if (base.length < 2 || head.length < 2) return { ...numbers, verdict: 'inconclusive', reason: 'fewer than 2 seeds finished on a side' };
   const baseFinite = finiteBase.length === base.length;
   const headFinite = finiteHead.length === head.length;
+  // A ratio over the seeds that stayed finite would hide a diverged one, so there is none then.
+  const ratio = scale === 'log' && baseFinite && headFinite && Number.isFinite(shift) ? { ratio: Math.exp(shift) } : {};
+  const numbers = { scale, baseMean, headMean, difference, seedNoise, threshold, ...ratio } as const;
+  if (base.length < 2 || head.length < 2) return { ...numbers, verdict: 'inconclusive', reason: 'fewer than 2 seeds finished on a side' };
   if (!baseFinite && !headFinite) return { ...numbers, verdict: 'inconclusive', reason: 'both versions diverged' };
   if (baseFinite && !headFinite) return { ...numbers, verdict: 'regression' };
   if (!baseFinite && headFinite) return { ...numbers, verdict: 'improvement' };
@@ -117,7 +119,7 @@ export function describeBar(c: { scale?: 'log' | 'linear'; ratio?: number; diffe
   if (c.scale === 'log') {
     const factor = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '?' : `x${format(Math.exp(n))}`);
     return (
-      `head/base ${c.ratio === undefined ? '?' : `x${format(c.ratio)}`} (geometric means over seeds); ` +
+      (c.ratio === undefined ? '' : `head/base x${format(c.ratio)} (geometric means over seeds); `) +
       `seed noise ${factor(c.seedNoise)} (pooled std of ln loss ${format(c.seedNoise)}); ` +
       `a change counts beyond ${factor(c.threshold)} either way = exp(max(3 x noise, ln 1.05))`
     );

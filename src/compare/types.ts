@@ -56,7 +56,7 @@ export interface BaseComparison {
   scale?: 'log' | 'linear';
   /** head mean final minus base mean final, in the metric */
   difference?: number;
-  /** on the log scale: the head's geometric-mean final over the base's (2 = twice the loss) */
+  /** on the log scale, when no seed diverged: the head's geometric-mean final over the base's (2 = twice the loss) */
   ratio?: number;
   /** pooled standard deviation of the per-seed finals on both sides; of ln(final) on the log scale */
   seedNoise?: number;

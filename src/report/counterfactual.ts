@@ -2,6 +2,7 @@
 // and each finding's fix check. Markup and escaping stay with the renderers (markdown, HTML).
 import type { Finding } from '../checks/types.ts';
 import type { BaseComparison, BaseSource, ComparisonVerdict } from '../compare/types.ts';
+import { describeBar } from '../compare/finals.ts';
 import { formatNumber } from './numbers.ts';
 
 /** Rows past this in the changed-keys table are summed up in one "and N more" row. */
@@ -45,7 +46,8 @@ export function comparisonSetup(comparison: BaseComparison): string {
 
 /** The seed noise and the bar a difference had to clear, in one sentence (without the closing period). */
 export function comparisonBar(comparison: BaseComparison): string {
-  return `Seed noise (pooled std) ${finalLoss(comparison.seedNoise)}; a change counts beyond ${finalLoss(comparison.threshold)} = max(3 x noise, 5% of the base mean)`;
+  const sentence = describeBar(comparison, (n) => (n === undefined || !Number.isFinite(n) ? '?' : formatNumber(n)));
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
 
 const SOURCE_WORDS: Record<BaseSource, string> = { git: "the checkout's git history", 'github-api': "GitHub's API" };

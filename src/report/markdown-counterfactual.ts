@@ -3,6 +3,7 @@
 import type { Finding } from '../checks/types.ts';
 import type { BaseComparison, ComparisonVerdict } from '../compare/types.ts';
 import {
+  baseSourceWords,
   changeRows,
   comparisonBar,
   comparisonSetup,
@@ -43,7 +44,8 @@ export function renderComparison(comparison: BaseComparison): string {
   ];
   const changes = renderChanges(comparison);
   if (changes) lines.push('', changes);
-  if (comparison.notes.length > 0) lines.push('', `<sub>${escapeMarkdown(comparison.notes.join('; '), 'space')}.</sub>`);
+  const footnotes = [baseSourceWords(comparison), ...comparison.notes].filter((text): text is string => Boolean(text));
+  if (footnotes.length > 0) lines.push('', `<sub>${escapeMarkdown(footnotes.join('; '), 'space')}.</sub>`);
   return lines.join('\n');
 }
 

@@ -77,7 +77,7 @@ describe('pull request checked out without the base commit (fetch-depth: 1)', ()
     const body = (server.issueComments.get(9) ?? [])[0]?.body ?? '';
     assert.match(body, /training-regression/, body.slice(0, 3000));
     assert.match(body, new RegExp(`Compared with base <code>${baseSha.slice(0, 7)}</code>`));
-    assert.match(body, /base read through GitHub's API/);
+    assert.match(body, /base read from GitHub's API; not read from git: the ref c0ffee0\d* is not in the local git history/);
     const contents = server.requests.filter((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/contents/`));
     assert.ok(contents.length > 0 && contents.every((r) => r.query.get('ref') === baseSha && r.status === 200));
     const blobs = server.requests.filter((r) => r.path.includes('/git/blobs/'));

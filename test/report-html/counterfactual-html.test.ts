@@ -49,7 +49,7 @@ test('the comparison table shows the finals per seed, the means, the bar and eac
   assert.match(table, /Compared with base <code>origin\/main<\/code>:<\/strong> <span class="verdict verdict-regression">trains <strong>worse<\/strong> than the base/);
   assert.match(table, /<tr><td>final loss per seed<\/td><td>0\.1, 0\.12, 0\.11<\/td><td>diverged, 0\.9, 1<\/td><\/tr>/);
   assert.match(table, /<tr><td>mean<\/td><td>0\.11<\/td><td>diverged<\/td><\/tr>/);
-  assert.match(table, /Seed noise \(pooled std\) 0\.05; a change counts beyond 0\.15/);
+  assert.match(table, /Seed noise x1\.051 \(pooled std of ln loss 0\.05\); a change counts beyond x1\.162 either way/);
   assert.match(table, /<tr><td><code>training\.learning_rate<\/code><\/td><td>0\.01<\/td><td>3<\/td><td>0\.1<\/td><\/tr>/);
   assert.match(table, /<tr><td><code>model\.layers\[1\]\.units<\/code><\/td><td>64<\/td><td>8<\/td><td><\/td><\/tr>/, 'an unmeasured revert stays empty');
   assert.match(table, /<tr><td><code>data\/train\.csv<\/code><\/td><td><\/td><td>contents changed<\/td>/);

@@ -184,7 +184,7 @@ export function baseComparison(overrides: Partial<BaseComparison> = {}): BaseCom
     ref: 'origin/main', status: 'compared', source: 'github-api', metric: 'loss', steps: 60, seeds: [0, 1, 2],
     base: { finals: [0.1, 0.12, 0.11], meanFinal: 0.11, curve: Array.from({ length: 60 }, (_, i) => 3 * Math.exp(-i / 10) + 0.1) },
     head: { finals: [Number.POSITIVE_INFINITY, 0.9, 1], meanFinal: Number.POSITIVE_INFINITY, curve: [] },
-    difference: Number.POSITIVE_INFINITY, seedNoise: 0.05, threshold: 0.15, verdict: 'regression',
+    scale: 'log', difference: Number.POSITIVE_INFINITY, seedNoise: 0.05, threshold: 0.15, verdict: 'regression',
     changes: [{ key: 'training.learning_rate', base: '0.01', head: '3', revertedFinal: 0.1 }, { key: 'model.layers[1].units', base: '64', head: '8' }],
     changedFiles: ['data/train.csv'],
     notes: ['head seed 0 gave no final loss'],
