@@ -1,6 +1,7 @@
-// The bundled action on a pull request whose checkout holds the history: the changed config is
-// trained at the pull request's base commit too, and the comment carries the regression and both
-// curves. Build first (`npm run build`).
+// The bundled action on a pull request: the changed config is trained at the pull request's base
+// commit too, read with git when the checkout holds the history and through the contents and blobs
+// API when it does not, and the comment carries the regression and both curves. Build first
+// (`npm run build`).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,16 +17,39 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd }).toString().trim();
 }
 
+/** The pull request's change: the sound config's sigmoid output becomes a softmax over one unit. */
+function breakConfig(workspace: string): FakeFile[] {
+  const broken = readFileSync(path.join(workspace, CONFIG), 'utf8').replace('activation: sigmoid', 'activation: softmax');
+  writeFileSync(path.join(workspace, CONFIG), broken);
+  return [{ filename: CONFIG, status: 'modified', patch: firstLinePatch(broken) }];
+}
+
+/** Runs the action on pull request 9 with base `baseSha`; the comment must report the regression against that base. */
+async function checkPullRequest(server: FakeGitHub, workspace: string, files: FakeFile[], baseSha: string) {
+  const event = pullRequestEvent(9, HEAD, `${OWNER}/${REPO}`, files.length);
+  (event.pull_request.base as { sha: string }).sha = baseSha;
+  const result = await runAction({
+    apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: HEAD, ref: 'refs/pull/9/merge',
+    inputs: { smoke: 'true', 'time-budget': '150' },
+  });
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  const body = (server.issueComments.get(9) ?? [])[0]?.body ?? '';
+  assert.match(body, /training-regression/, body.slice(0, 3000));
+  assert.match(body, new RegExp(`Compared with base <code>${baseSha.slice(0, 7)}</code>`));
+  const report = JSON.parse(readFileSync(path.join(result.workspace, 'nn-preflight-report/report.json'), 'utf8'));
+  const comparison = report.results.find((r: { config: string }) => r.config === CONFIG)?.comparison;
+  assert.equal(comparison?.status, 'compared');
+  return { body, comparison };
+}
+
 describe('pull request with the history checked out (fetch-depth: 0)', () => {
   const workspace = makeWorkspace();
   git(workspace, 'init', '-q');
   git(workspace, 'add', '-A');
   git(workspace, 'commit', '-q', '-m', 'base');
   const baseSha = git(workspace, 'rev-parse', 'HEAD');
-  const broken = readFileSync(path.join(workspace, CONFIG), 'utf8').replace('activation: sigmoid', 'activation: softmax');
-  writeFileSync(path.join(workspace, CONFIG), broken);
+  const files = breakConfig(workspace);
   git(workspace, 'commit', '-q', '-am', 'head');
-  const files: FakeFile[] = [{ filename: CONFIG, status: 'modified', patch: firstLinePatch(broken) }];
   const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
   before(() => {
     assert.ok(existsSync(path.join(REPO_ROOT, 'dist/index.js')), 'dist/index.js is missing: run `npm run build` first');
@@ -34,57 +58,36 @@ describe('pull request with the history checked out (fetch-depth: 0)', () => {
   after(() => server.stop());
 
   test('compares the changed config with the base commit and draws both curves in the comment', async () => {
-    const event = pullRequestEvent(9, HEAD, `${OWNER}/${REPO}`, files.length);
-    (event.pull_request.base as { sha: string }).sha = baseSha;
-    const result = await runAction({
-      apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: HEAD, ref: 'refs/pull/9/merge',
-      inputs: { smoke: 'true', 'time-budget': '150' },
-    });
-    assert.equal(result.code, 1, result.stdout + result.stderr);
-    const body = (server.issueComments.get(9) ?? [])[0]?.body ?? '';
-    assert.match(body, /training-regression/, body.slice(0, 3000));
-    assert.match(body, new RegExp(`Compared with base <code>${baseSha.slice(0, 7)}</code>`));
+    const { body, comparison } = await checkPullRequest(server, workspace, files, baseSha);
+    assert.equal(comparison.source, 'git');
     assert.match(body, new RegExp(`grey: training loss at ${baseSha.slice(0, 7)} \\(base\\)`));
     const chart = body.split('```mermaid').find((block) => block.includes('title "Loss: sound"'));
     assert.ok(chart, 'the loss chart of the changed config');
     assert.equal(chart.split('```')[0].split('\n').filter((line) => line.trim().startsWith('line [')).length, 2);
+    assert.equal(server.requests.filter((r) => r.path.includes('/contents/') || r.path.includes('/git/blobs/')).length, 0, 'git had the base: no API reads');
   });
 });
 
 describe('pull request checked out without the base commit (fetch-depth: 1)', () => {
   const workspace = makeWorkspace();
   const baseFiles = Object.fromEntries(['README.md', CONFIG, 'models/data/train.csv'].map((rel) => [rel, readFileSync(path.join(workspace, rel), 'utf8')]));
-  const broken = baseFiles[CONFIG].replace('activation: sigmoid', 'activation: softmax');
-  writeFileSync(path.join(workspace, CONFIG), broken);
+  const files = breakConfig(workspace);
   // The checkout holds the head commit only, as actions/checkout leaves it by default.
   git(workspace, 'init', '-q');
   git(workspace, 'add', '-A');
   git(workspace, 'commit', '-q', '-m', 'head');
   const baseSha = 'c0ffee'.padEnd(40, '0');
-  const files: FakeFile[] = [{ filename: CONFIG, status: 'modified', patch: firstLinePatch(broken) }];
   const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }], commits: { [baseSha]: baseFiles } });
   before(() => server.start());
   after(() => server.stop());
 
   test('reads the base through the API, compares, and says where the base came from', async () => {
-    const event = pullRequestEvent(9, HEAD, `${OWNER}/${REPO}`, files.length);
-    (event.pull_request.base as { sha: string }).sha = baseSha;
-    const result = await runAction({
-      apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: HEAD, ref: 'refs/pull/9/merge',
-      inputs: { smoke: 'true', 'time-budget': '150' },
-    });
-    assert.equal(result.code, 1, result.stdout + result.stderr);
-    const body = (server.issueComments.get(9) ?? [])[0]?.body ?? '';
-    assert.match(body, /training-regression/, body.slice(0, 3000));
-    assert.match(body, new RegExp(`Compared with base <code>${baseSha.slice(0, 7)}</code>`));
+    const { body, comparison } = await checkPullRequest(server, workspace, files, baseSha);
+    assert.equal(comparison.source, 'github-api');
     assert.match(body, /base read from GitHub's API; not read from git: the ref c0ffee0\d* is not in the local git history/);
     const contents = server.requests.filter((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/contents/`));
     assert.ok(contents.length > 0 && contents.every((r) => r.query.get('ref') === baseSha && r.status === 200));
     const blobs = server.requests.filter((r) => r.path.includes('/git/blobs/'));
     assert.equal(blobs.length, 1, 'only the changed config is fetched; the data is the same as the checkout\'s');
-    const report = JSON.parse(readFileSync(path.join(result.workspace, 'nn-preflight-report/report.json'), 'utf8'));
-    const comparison = report.results.find((r: { config: string }) => r.config === CONFIG)?.comparison;
-    assert.equal(comparison?.source, 'github-api');
-    assert.equal(comparison?.status, 'compared');
   });
 });
