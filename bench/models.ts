@@ -5,8 +5,9 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { mulberry32 } from '../src/data/reservoir.ts';
+import { SHARED_CASES_DIR } from '../test/shared-dir.ts';
 
-export const SHARED_CASES_DIR = '/work/shared/cases';
+export { SHARED_CASES_DIR };
 
 export type BenchModelId = 'mlp' | 'cnn' | 'lstm';
 

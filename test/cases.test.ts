@@ -7,9 +7,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checksById } from '../src/checks/index.ts';
+import { SHARED_CASES_DIR } from './shared-dir.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const casesDir = path.resolve(repo, '..', 'shared', 'cases');
+const casesDir = SHARED_CASES_DIR;
 const cli = path.join(repo, 'dist', 'cli.js');
 
 interface Expectation {

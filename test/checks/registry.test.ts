@@ -6,9 +6,10 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { checks, checksById } from '../../src/checks/index.ts';
+import { SHARED_DIR } from '../shared-dir.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CATALOGUE = '/work/shared/spec/CHECKS.md';
+const CATALOGUE = path.join(SHARED_DIR, 'spec/CHECKS.md');
 const HEADINGS = ['## What it detects', '## Why it breaks training', '## How it is detected', '## How to fix it', '## Example'];
 const SEVERITY: Record<string, string> = { E: 'error', W: 'warning', N: 'notice' };
 

@@ -11,8 +11,9 @@ import { renderMarkdown } from '../../src/report/markdown.ts';
 import { parseReportJson, renderJson } from '../../src/report/json.ts';
 import type { Finding } from '../../src/checks/types.ts';
 import { regressionConfig, scratchRepo, type ScratchRepo } from './git-repo.ts';
+import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
-const CASES = '/work/shared/cases';
+const CASES = SHARED_CASES_DIR;
 const rawRows = readFileSync(path.join(CASES, 'regression-raw-units/data/train.csv'), 'utf8').split('\n').slice(0, 301).join('\n') + '\n';
 const STEPS = 60;
 

@@ -1,5 +1,6 @@
 // Seed confirmation with a stand-in runner: the second seed's trace is given, so both outcomes
 // (reproduced and not) are tested without training.
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { runChecks } from '../../src/checks/run.ts';
@@ -9,8 +10,9 @@ import { budgetFrom, type RunOutcome, type SmokeRequest } from '../../src/compar
 import type { SmokeTrace } from '../../src/engine/types.ts';
 import type { Evidence } from '../../src/evidence/types.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
+import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
-const CONFIG = '/work/shared/cases/regression-clean/preflight.yml';
+const CONFIG = path.join(SHARED_CASES_DIR, 'regression-clean/preflight.yml');
 
 function trace(loss: number[], seed: number): SmokeTrace {
   return {
@@ -28,7 +30,7 @@ describe('confirmOnSecondSeed', () => {
   let evidence: Evidence;
   let findings: Finding[];
   before(async () => {
-    const run = await runOneConfig(CONFIG, { root: '/work/shared/cases', configs: [CONFIG], smoke: false, backend: 'cpu', failOn: 'error' });
+    const run = await runOneConfig(CONFIG, { root: SHARED_CASES_DIR, configs: [CONFIG], smoke: false, backend: 'cpu', failOn: 'error' });
     evidence = { ...run.evidence!, smoke: trace(diverging, 0) };
     findings = runChecks(evidence);
     assert.equal(findings.find((f) => f.id === 'non-finite-loss')?.severity, 'error', 'the fixture needs a smoke error');

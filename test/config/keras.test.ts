@@ -1,11 +1,13 @@
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseKerasModel } from '../../src/config/keras.ts';
 import { summarizeModel } from '../../src/model/summarize.ts';
+import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
-const sharedCase = (name: string): unknown => JSON.parse(readFileSync(`/work/shared/cases/${name}/model.json`, 'utf8'));
+const sharedCase = (name: string): unknown => JSON.parse(readFileSync(path.join(SHARED_CASES_DIR, name, 'model.json'), 'utf8'));
 
 function parse(json: unknown) {
   const result = parseKerasModel(json, 'model.json');

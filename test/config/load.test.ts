@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DEFAULT_CONFIG_LIMITS, loadConfig, type ConfigLoadResult } from '../../src/config/load.ts';
+import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
-const CASES = '/work/shared/cases';
+const CASES = SHARED_CASES_DIR;
 const scratch = mkdtempSync(path.join(tmpdir(), 'preflight-config-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

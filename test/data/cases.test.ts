@@ -7,8 +7,9 @@ import { parse } from 'yaml';
 import { loadSplit } from '../../src/data/load.ts';
 import { DEFAULT_DATA_LIMITS, type LoadedSplit } from '../../src/data/types.ts';
 import type { DataSource } from '../../src/config/types.ts';
+import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
-const CASES = '/work/shared/cases';
+const CASES = SHARED_CASES_DIR;
 const available = existsSync(CASES);
 
 function sourceOf(raw: unknown): DataSource {

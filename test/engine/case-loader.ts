@@ -6,8 +6,9 @@ import { parse } from 'yaml';
 import type { InitializerSpec, LayerSpec } from '../../src/config/types.ts';
 import type { Evidence } from '../../src/evidence/types.ts';
 import { makeEvidence } from './fixtures.ts';
+import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
-export const CASES_DIR = '/work/shared/cases';
+export const CASES_DIR = SHARED_CASES_DIR;
 
 interface CaseYaml {
   preprocessing?: { inputs?: 'none' | 'standardize' | 'minmax'; targets?: 'none' | 'standardize' | 'minmax' };

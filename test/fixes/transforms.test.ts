@@ -8,8 +8,9 @@ import type { Evidence } from '../../src/evidence/types.ts';
 import { FIX_TRANSFORMS, fixVariantFor } from '../../src/fixes/transforms.ts';
 import { variantEvidence } from '../../src/fixes/variant.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
+import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
-const CASES = '/work/shared/cases';
+const CASES = SHARED_CASES_DIR;
 
 async function staticRun(name: string): Promise<{ evidence: Evidence; findings: Finding[] }> {
   const config = `${CASES}/${name}/preflight.yml`;

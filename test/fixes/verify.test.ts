@@ -8,8 +8,9 @@ import { budgetFrom } from '../../src/compare/smoke-runs.ts';
 import { runSmokeInWorker } from '../../src/engine/worker.ts';
 import { VERIFIED_MAX_RATIO, verifyFixes, type FixCheck } from '../../src/fixes/verify.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
+import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
-const CASES = '/work/shared/cases';
+const CASES = SHARED_CASES_DIR;
 const STEPS = 40;
 
 async function verifiedCase(name: string): Promise<{ original: Finding[]; verified: Finding[] }> {

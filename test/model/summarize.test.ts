@@ -1,3 +1,4 @@
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -5,6 +6,7 @@ import { parseKerasModel } from '../../src/config/keras.ts';
 import { buildLayerSpec } from '../../src/config/layers.ts';
 import type { LayerSpec, LayerType, ModelSpec } from '../../src/config/types.ts';
 import { estimateTrainingMemoryBytes, summarizeModel } from '../../src/model/summarize.ts';
+import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
 function layer(type: LayerType, args: Record<string, unknown> = {}): LayerSpec {
   return buildLayerSpec(type, `${type}_x`, args);
@@ -16,7 +18,7 @@ function model(...layers: LayerSpec[]): ModelSpec {
 
 describe('summarizeModel parameter counts (Keras formulas)', () => {
   it('counts the shared keras-clean model: 6 -> 32 -> 16 -> 4 is 224 + 528 + 68 = 820', () => {
-    const parsed = parseKerasModel(JSON.parse(readFileSync('/work/shared/cases/keras-clean/model.json', 'utf8')), 'model.json');
+    const parsed = parseKerasModel(JSON.parse(readFileSync(path.join(SHARED_CASES_DIR, 'keras-clean/model.json'), 'utf8')), 'model.json');
     assert.ok(parsed.ok);
     const summary = summarizeModel(parsed.model, parsed.model.input_shape!);
     assert.deepEqual(summary.layers.map((l) => l.params), [6 * 32 + 32, 32 * 16 + 16, 16 * 4 + 4]);
