@@ -146,3 +146,62 @@ describe('a pull request that drops input scaling and raises the learning rate, 
     assert.ok(find(pair.run.result.findings, 'training-regression'));
   });
 });
+
+describe('comparisons that need not or cannot run', () => {
+  const quick = (repo: ScratchRepo, config: string): CheckOptions => ({ ...options(repo, config), steps: 20, verify: false });
+  const comparisonOf = async (repo: ScratchRepo, file = 'model.preflight.yml') => {
+    const config = path.join(repo.root, file);
+    return (await runOneConfig(config, quick(repo, config))).result;
+  };
+  const repos: ScratchRepo[] = [];
+  const repoWith = (base: Record<string, string>, head: Record<string, string>) => {
+    const repo = scratchRepo();
+    repos.push(repo);
+    repo.write(base);
+    repo.commit('base');
+    repo.write(head);
+    repo.commit('head');
+    return repo;
+  };
+  after(() => repos.forEach((repo) => repo.dispose()));
+
+  it('calls an untouched config and data unchanged, without training the base', async () => {
+    const repo = repoWith({ 'data/train.csv': rawRows, 'model.preflight.yml': regressionConfig() }, { 'README.md': 'other change\n' });
+    const result = await comparisonOf(repo);
+    assert.equal(result.comparison?.status, 'unchanged');
+    assert.equal(result.comparison?.source, 'git');
+    assert.equal(result.comparison?.base, undefined, 'no base run');
+    assert.equal(find(result.findings, 'training-regression'), undefined);
+  });
+
+  it('calls a config the pull request adds new', async () => {
+    const repo = repoWith({ 'data/train.csv': rawRows }, { 'model.preflight.yml': regressionConfig() });
+    const result = await comparisonOf(repo);
+    assert.equal(result.comparison?.status, 'new-config');
+  });
+
+  it('compares a config whose data file alone changed, and names the file', async () => {
+    const shuffled = [rawRows.split('\n')[0], ...rawRows.trim().split('\n').slice(1).reverse()].join('\n') + '\n';
+    const repo = repoWith({ 'data/train.csv': rawRows, 'model.preflight.yml': regressionConfig() }, { 'data/train.csv': shuffled });
+    const result = await comparisonOf(repo);
+    assert.equal(result.comparison?.status, 'compared');
+    assert.deepEqual(result.comparison?.changes, []);
+    assert.deepEqual(result.comparison?.changedFiles, ['data/train.csv']);
+  });
+
+  it('reports a base that does not load as not compared, and still checks the head', async () => {
+    const repo = repoWith({ 'data/train.csv': rawRows, 'model.preflight.yml': 'version: 1\nname: [unclosed\n' }, { 'model.preflight.yml': regressionConfig() });
+    const result = await comparisonOf(repo);
+    assert.equal(result.comparison?.status, 'unavailable');
+    assert.match(result.comparison?.reason ?? '', /does not load/);
+    assert.ok(result.smoke && result.smoke.steps > 0, 'the head was smoke-trained');
+  });
+
+  it('never reads a file outside the repository that the base config names', async () => {
+    const base = regressionConfig().replace('data/train.csv', '../../../../../../etc/passwd');
+    const repo = repoWith({ 'data/train.csv': rawRows, 'model.preflight.yml': base }, { 'model.preflight.yml': regressionConfig() });
+    const result = await comparisonOf(repo);
+    assert.equal(result.comparison?.status, 'unavailable');
+    assert.doesNotMatch(JSON.stringify(result), /root:x:0:0/);
+  });
+});
