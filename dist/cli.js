@@ -91129,10 +91129,13 @@ function fixVariantFor(evidence, finding) {
   return transform5 ? transform5(evidence, finding) : void 0;
 }
 
+// src/fixes/verified-bar.ts
+var VERIFIED_MAX_RATIO = 0.5;
+var VERIFIED_BAR_WORDS = "the bar for a verified fix is half the original final loss";
+
 // src/fixes/verify.ts
 var MAX_FIX_CHECKS = 3;
 var FIX_STEPS_CAP = 100;
-var VERIFIED_MAX_RATIO = 0.5;
 var CURVE_POINTS = 50;
 async function verifyFixes(evidence, findings, budget) {
   const main3 = evidence.smoke;
@@ -91224,7 +91227,7 @@ function describeFixCheck(fixCheck) {
   const value4 = (n) => Number.isFinite(n) ? fmt(n) : "diverged";
   const numbers4 = `final ${fixCheck.metric} ${value4(fixCheck.before)} -> ${value4(fixCheck.after)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
   if (fixCheck.verified) return `Verified: with ${fixCheck.change} the smoke run trains better, ${numbers4}.`;
-  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers4}.`;
+  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers4}; ${VERIFIED_BAR_WORDS}.`;
   const combined = fixCheck.combined;
   if (!combined) return alone;
   const together = `final ${combined.metric} ${value4(combined.before)} -> ${value4(combined.after)}`;

@@ -8,17 +8,12 @@ import { lossUnitsDiffer, metricFinal } from '../compare/finals.ts';
 import { runSmokes, type FollowUpBudget } from '../compare/smoke-runs.ts';
 import { fixVariantFor, type FixVariant } from './transforms.ts';
 import { variantEvidence } from './variant.ts';
+import { VERIFIED_BAR_WORDS, VERIFIED_MAX_RATIO } from './verified-bar.ts';
 
 /** Variants run per config: the most severe findings first. */
 export const MAX_FIX_CHECKS = 3;
 /** Before and after are compared over at most this many steps (fewer when the main run was shorter). */
 export const FIX_STEPS_CAP = 100;
-/**
- * A fix is verified when its final loss is at most this share of the original's. Five seeds of one
- * setup (100 steps) end up to 1.74x apart (regression-clean; multiclass-clean 1.26x, binary-clean
- * 1.14x, regression-raw-units 1.12x), so a change that only reshuffles the run could pass a smaller bar.
- */
-export const VERIFIED_MAX_RATIO = 0.5;
 /** Points kept per curve in the evidence (enough for a small chart). */
 const CURVE_POINTS = 50;
 
@@ -158,7 +153,7 @@ export function describeFixCheck(fixCheck: FixCheck): string {
   const value = (n: number) => (Number.isFinite(n) ? fmt(n) : 'diverged');
   const numbers = `final ${fixCheck.metric} ${value(fixCheck.before)} -> ${value(fixCheck.after)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
   if (fixCheck.verified) return `Verified: with ${fixCheck.change} the smoke run trains better, ${numbers}.`;
-  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers}.`;
+  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers}; ${VERIFIED_BAR_WORDS}.`;
   const combined = fixCheck.combined;
   if (!combined) return alone;
   const together = `final ${combined.metric} ${value(combined.before)} -> ${value(combined.after)}`;
