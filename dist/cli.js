@@ -91131,7 +91131,7 @@ function fixVariantFor(evidence, finding) {
 
 // src/fixes/verified-bar.ts
 var VERIFIED_MAX_RATIO = 0.5;
-var VERIFIED_BAR_WORDS = "the bar for a verified fix is half the original final loss";
+var VERIFIED_BAR_WORDS = "the bar for a verified fix is half the original final loss, or half its own start when the original diverged";
 
 // src/fixes/verify.ts
 var MAX_FIX_CHECKS = 3;
@@ -91188,6 +91188,7 @@ function measure(evidence, variant, trace, steps) {
   const after = metricFinal(trace, steps, relative);
   if (before === void 0 || after === void 0) return void 0;
   const scale6 = (baseline3) => relative ? 1 / baseline3 : 1;
+  const afterStart = trace.loss.length > 0 ? trace.loss[0] * scale6(trace.controls.baseline.loss) : Number.NaN;
   return {
     change: variant.change,
     seed: main3.seed,
@@ -91195,12 +91196,15 @@ function measure(evidence, variant, trace, steps) {
     metric: relative ? "loss / baseline" : "loss",
     before,
     after,
-    verified: isVerified(before, after),
+    afterStart,
+    verified: isVerified(before, after, afterStart),
     curve: curvePair(main3.loss.slice(0, steps), trace.loss.slice(0, steps), scale6(main3.controls.baseline.loss), scale6(trace.controls.baseline.loss))
   };
 }
-function isVerified(before, after) {
-  return Number.isFinite(after) && (!Number.isFinite(before) || after <= before * VERIFIED_MAX_RATIO);
+function isVerified(before, after, afterStart) {
+  if (!Number.isFinite(after)) return false;
+  const bar2 = Number.isFinite(before) ? before : afterStart;
+  return after <= bar2 * VERIFIED_MAX_RATIO;
 }
 async function runCombined(evidence, list, steps, budget) {
   let current2 = evidence;
@@ -91218,19 +91222,21 @@ async function runCombined(evidence, list, steps, budget) {
   const [outcome] = await runSmokes([{ evidence: current2, seed: evidence.smoke.seed, steps }], budget);
   const measured = outcome.ok ? measure(evidence, { change: changes.join(" + "), config: config2 }, outcome.trace, steps) : void 0;
   if (!measured) return void 0;
-  return { changes, metric: measured.metric, before: measured.before, after: measured.after, verified: measured.verified };
+  const { metric, before, after, afterStart, verified } = measured;
+  return { changes, metric, before, after, afterStart, verified };
 }
 function withFixCheck(finding, fixCheck) {
   return { ...finding, fix: `${finding.fix} ${describeFixCheck(fixCheck)}`, evidence: { ...finding.evidence, fix_check: fixCheck } };
 }
 function describeFixCheck(fixCheck) {
   const value4 = (n) => Number.isFinite(n) ? fmt(n) : "diverged";
-  const numbers4 = `final ${fixCheck.metric} ${value4(fixCheck.before)} -> ${value4(fixCheck.after)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
+  const start = (c4) => Number.isFinite(c4.before) ? "" : `, from a start of ${value4(c4.afterStart)}`;
+  const numbers4 = `final ${fixCheck.metric} ${value4(fixCheck.before)} -> ${value4(fixCheck.after)}${start(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
   if (fixCheck.verified) return `Verified: with ${fixCheck.change} the smoke run trains better, ${numbers4}.`;
   const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers4}; ${VERIFIED_BAR_WORDS}.`;
   const combined = fixCheck.combined;
   if (!combined) return alone;
-  const together = `final ${combined.metric} ${value4(combined.before)} -> ${value4(combined.after)}`;
+  const together = `final ${combined.metric} ${value4(combined.before)} -> ${value4(combined.after)}${start(combined)}`;
   return combined.verified ? `${alone} Verified together with the other fixes (${combined.changes.join(" + ")}): ${together}.` : `${alone} Not verified together with the other fixes either (${combined.changes.join(" + ")}): ${together}.`;
 }
 function curvePair(before, after, beforeScale, afterScale) {
@@ -92386,6 +92392,10 @@ function fixCheckOf(finding) {
   if (!value4 || typeof value4 !== "object" || typeof value4.change !== "string" || typeof value4.verified !== "boolean") return void 0;
   return value4;
 }
+function fromStart(fixCheck) {
+  const finite2 = typeof fixCheck.before === "number" && Number.isFinite(fixCheck.before);
+  return finite2 || typeof fixCheck.afterStart !== "number" ? "" : ` (from a start of ${finalLoss3(fixCheck.afterStart)})`;
+}
 function fixProofOf(finding) {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return void 0;
@@ -92444,7 +92454,7 @@ function renderFixCheck(finding) {
   const proof = fixProofOf(finding);
   const mark = proof === "verified" ? "\u2705 Verified fix" : proof === "verified-together" ? "\u2705 Verified with the other fixes" : "Fix not verified";
   const summary = `${mark}: ${htmlCode(finding.id)} with ${htmlCode(fixCheck.change)}`;
-  const numbers4 = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss3(fixCheck.before)} without the fix, ${finalLoss3(fixCheck.after)} with it (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
+  const numbers4 = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss3(fixCheck.before)} without the fix, ${finalLoss3(fixCheck.after)} with it${fromStart(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
   const parts = [numbers4];
   if (fixCheck.combined) {
     const c4 = fixCheck.combined;
@@ -93878,7 +93888,7 @@ async function fixCheckHtml(finding) {
   const proof = fixProofOf(finding);
   if (!fixCheck || !proof) return "";
   const metric = escapeXml(fixCheck.metric);
-  const numbers4 = `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(finalLoss3(fixCheck.before))} \u2192 ${escapeXml(finalLoss3(fixCheck.after))} (same sample, seed ${escapeXml(String(fixCheck.seed))}, ${escapeXml(String(fixCheck.steps))} steps).`;
+  const numbers4 = `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(finalLoss3(fixCheck.before))} \u2192 ${escapeXml(finalLoss3(fixCheck.after))}${escapeXml(fromStart(fixCheck))} (same sample, seed ${escapeXml(String(fixCheck.seed))}, ${escapeXml(String(fixCheck.steps))} steps).`;
   const combined = fixCheck.combined ? `<p class="muted">All suggested fixes together (${fixCheck.combined.changes.map(code).join(" + ")}): final ${escapeXml(fixCheck.combined.metric)} ${escapeXml(finalLoss3(fixCheck.combined.before))} \u2192 ${escapeXml(finalLoss3(fixCheck.combined.after))}, ${fixCheck.combined.verified ? "verified" : "not verified"}.</p>` : "";
   return `<div class="fix-check" data-proof="${proof}"><p><span class="proof ${proof}">${escapeXml(FIX_PROOF_WORDS[proof])}</span> ${numbers4}</p>${await fixCurveFigure(fixCheck)}${combined}</div>`;
 }

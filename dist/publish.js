@@ -34248,6 +34248,10 @@ function fixCheckOf(finding) {
   if (!value || typeof value !== "object" || typeof value.change !== "string" || typeof value.verified !== "boolean") return void 0;
   return value;
 }
+function fromStart(fixCheck) {
+  const finite = typeof fixCheck.before === "number" && Number.isFinite(fixCheck.before);
+  return finite || typeof fixCheck.afterStart !== "number" ? "" : ` (from a start of ${finalLoss(fixCheck.afterStart)})`;
+}
 function fixProofOf(finding) {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return void 0;
@@ -34261,7 +34265,7 @@ var FIX_PROOF_WORDS = {
 };
 
 // src/fixes/verified-bar.ts
-var VERIFIED_BAR_WORDS = "the bar for a verified fix is half the original final loss";
+var VERIFIED_BAR_WORDS = "the bar for a verified fix is half the original final loss, or half its own start when the original diverged";
 
 // src/report/markdown-counterfactual.ts
 var VERDICT_MARK = { regression: "\u{1F53A} ", improvement: "\u2705 " };
@@ -34306,7 +34310,7 @@ function fixProofMark(finding) {
 function fixCheckLine(finding) {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return void 0;
-  const numbers = `final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} -> ${finalLoss(fixCheck.after)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
+  const numbers = `final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} -> ${finalLoss(fixCheck.after)}${fromStart(fixCheck)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
   if (fixCheck.verified) return `\u2705 **Verified fix**: the smoke run with ${markdownCode(fixCheck.change)} trains clearly better (${numbers}).`;
   const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${VERIFIED_BAR_WORDS}).`;
   const combined = fixCheck.combined;
@@ -34319,7 +34323,7 @@ function renderFixCheck(finding) {
   const proof = fixProofOf(finding);
   const mark = proof === "verified" ? "\u2705 Verified fix" : proof === "verified-together" ? "\u2705 Verified with the other fixes" : "Fix not verified";
   const summary2 = `${mark}: ${htmlCode(finding.id)} with ${htmlCode(fixCheck.change)}`;
-  const numbers = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} without the fix, ${finalLoss(fixCheck.after)} with it (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
+  const numbers = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} without the fix, ${finalLoss(fixCheck.after)} with it${fromStart(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
   const parts = [numbers];
   if (fixCheck.combined) {
     const c = fixCheck.combined;

@@ -7,4 +7,4 @@
  */
 export const VERIFIED_MAX_RATIO = 0.5;
 /** The bar in words, for reports: a fix that helps but stays above it is "not verified", and says why. */
-export const VERIFIED_BAR_WORDS = 'the bar for a verified fix is half the original final loss';
+export const VERIFIED_BAR_WORDS = 'the bar for a verified fix is half the original final loss, or half its own start when the original diverged';

@@ -1,5 +1,6 @@
 // Proves suggested fixes: the fixed variant trains on the same sample with the same seed, and the
-// fix is "verified" only when its final loss is finite and at most half the original's.
+// fix is "verified" only when its final loss is finite and at most half the original's (half its own
+// start when the original diverged: not diverging is not yet training).
 import type { Finding } from '../checks/types.ts';
 import type { Evidence } from '../evidence/types.ts';
 import type { SmokeTrace } from '../engine/types.ts';
@@ -26,6 +27,8 @@ export interface FixCheck {
   /** final loss without and with the fix (Infinity / null in JSON when the run diverged) */
   before: number;
   after: number;
+  /** the fixed run's loss at its first step: the bar when the original diverged */
+  afterStart: number;
   verified: boolean;
   /** training loss per step (downsampled), in the metric's units */
   curve: { steps: number[]; before: number[]; after: number[] };
@@ -38,6 +41,7 @@ export interface CombinedFixCheck {
   metric: 'loss' | 'loss / baseline';
   before: number;
   after: number;
+  afterStart: number;
   verified: boolean;
 }
 
@@ -108,6 +112,7 @@ function measure(evidence: Evidence, variant: FixVariant, trace: SmokeTrace, ste
   const after = metricFinal(trace, steps, relative);
   if (before === undefined || after === undefined) return undefined;
   const scale = (baseline: number) => (relative ? 1 / baseline : 1);
+  const afterStart = trace.loss.length > 0 ? trace.loss[0] * scale(trace.controls.baseline.loss) : Number.NaN;
   return {
     change: variant.change,
     seed: main.seed,
@@ -115,13 +120,17 @@ function measure(evidence: Evidence, variant: FixVariant, trace: SmokeTrace, ste
     metric: relative ? 'loss / baseline' : 'loss',
     before,
     after,
-    verified: isVerified(before, after),
+    afterStart,
+    verified: isVerified(before, after, afterStart),
     curve: curvePair(main.loss.slice(0, steps), trace.loss.slice(0, steps), scale(main.controls.baseline.loss), scale(trace.controls.baseline.loss)),
   };
 }
 
-function isVerified(before: number, after: number): boolean {
-  return Number.isFinite(after) && (!Number.isFinite(before) || after <= before * VERIFIED_MAX_RATIO);
+export function isVerified(before: number, after: number, afterStart: number): boolean {
+  if (!Number.isFinite(after)) return false;
+  // A diverged original sets no bar: a fix that only slows the blow-up (1e12 -> 1e22) must not pass.
+  const bar = Number.isFinite(before) ? before : afterStart;
+  return after <= bar * VERIFIED_MAX_RATIO;
 }
 
 /** Every fix applied one after another, as one variant; undefined when fewer than two apply or the run fails. */
@@ -141,7 +150,8 @@ async function runCombined(evidence: Evidence, list: Candidate[], steps: number,
   const [outcome] = await runSmokes([{ evidence: current, seed: evidence.smoke!.seed, steps }], budget);
   const measured = outcome.ok ? measure(evidence, { change: changes.join(' + '), config }, outcome.trace, steps) : undefined;
   if (!measured) return undefined;
-  return { changes, metric: measured.metric, before: measured.before, after: measured.after, verified: measured.verified };
+  const { metric, before, after, afterStart, verified } = measured;
+  return { changes, metric, before, after, afterStart, verified };
 }
 
 function withFixCheck(finding: Finding, fixCheck: FixCheck): Finding {
@@ -151,12 +161,13 @@ function withFixCheck(finding: Finding, fixCheck: FixCheck): Finding {
 /** One sentence for the fix text: what ran, and what it showed. */
 export function describeFixCheck(fixCheck: FixCheck): string {
   const value = (n: number) => (Number.isFinite(n) ? fmt(n) : 'diverged');
-  const numbers = `final ${fixCheck.metric} ${value(fixCheck.before)} -> ${value(fixCheck.after)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
+  const start = (c: { before: number; afterStart: number }) => (Number.isFinite(c.before) ? '' : `, from a start of ${value(c.afterStart)}`);
+  const numbers = `final ${fixCheck.metric} ${value(fixCheck.before)} -> ${value(fixCheck.after)}${start(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
   if (fixCheck.verified) return `Verified: with ${fixCheck.change} the smoke run trains better, ${numbers}.`;
   const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers}; ${VERIFIED_BAR_WORDS}.`;
   const combined = fixCheck.combined;
   if (!combined) return alone;
-  const together = `final ${combined.metric} ${value(combined.before)} -> ${value(combined.after)}`;
+  const together = `final ${combined.metric} ${value(combined.before)} -> ${value(combined.after)}${start(combined)}`;
   return combined.verified
     ? `${alone} Verified together with the other fixes (${combined.changes.join(' + ')}): ${together}.`
     : `${alone} Not verified together with the other fixes either (${combined.changes.join(' + ')}): ${together}.`;

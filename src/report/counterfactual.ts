@@ -83,6 +83,8 @@ export interface FixCheckView {
   change: string;
   before: number | null;
   after: number | null;
+  /** the fixed run's first loss: the bar when the original diverged (absent in reports before 2026-11) */
+  afterStart?: number | null;
   verified: boolean;
   metric: string;
   seed: number;
@@ -96,6 +98,12 @@ export function fixCheckOf(finding: Finding): FixCheckView | undefined {
   const value = finding.evidence?.fix_check as Partial<FixCheckView> | undefined;
   if (!value || typeof value !== 'object' || typeof value.change !== 'string' || typeof value.verified !== 'boolean') return undefined;
   return value as FixCheckView;
+}
+
+/** When the original diverged the bar is the fixed run's own start, so the reader needs that number too. */
+export function fromStart(fixCheck: FixCheckView): string {
+  const finite = typeof fixCheck.before === 'number' && Number.isFinite(fixCheck.before);
+  return finite || typeof fixCheck.afterStart !== 'number' ? '' : ` (from a start of ${finalLoss(fixCheck.afterStart)})`;
 }
 
 /** How far a finding's fix was proven: alone, only together with the other suggested fixes, or not. */

@@ -14,6 +14,7 @@ import {
   shortRef,
   UNCOMPARED_WORDS,
   verdictWords,
+  fromStart,
 } from './counterfactual.ts';
 import { VERIFIED_BAR_WORDS } from '../fixes/verified-bar.ts';
 import { escapeMarkdown, htmlCode, markdownCode, mermaidLabel } from './escape.ts';
@@ -72,7 +73,7 @@ export function fixProofMark(finding: Finding): string {
 export function fixCheckLine(finding: Finding): string | undefined {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return undefined;
-  const numbers = `final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} -> ${loss(fixCheck.after)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
+  const numbers = `final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} -> ${loss(fixCheck.after)}${fromStart(fixCheck)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
   if (fixCheck.verified) return `✅ **Verified fix**: the smoke run with ${markdownCode(fixCheck.change)} trains clearly better (${numbers}).`;
   const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${VERIFIED_BAR_WORDS}).`;
   const combined = fixCheck.combined;
@@ -87,7 +88,7 @@ export function renderFixCheck(finding: Finding): string | undefined {
   const proof = fixProofOf(finding);
   const mark = proof === 'verified' ? '✅ Verified fix' : proof === 'verified-together' ? '✅ Verified with the other fixes' : 'Fix not verified';
   const summary = `${mark}: ${htmlCode(finding.id)} with ${htmlCode(fixCheck.change)}`;
-  const numbers = `Final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} without the fix, ${loss(fixCheck.after)} with it (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
+  const numbers = `Final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} without the fix, ${loss(fixCheck.after)} with it${fromStart(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
   const parts = [numbers];
   if (fixCheck.combined) {
     const c = fixCheck.combined;

@@ -6,7 +6,7 @@ import { runChecks } from '../../src/checks/run.ts';
 import type { Finding } from '../../src/checks/types.ts';
 import { budgetFrom } from '../../src/compare/smoke-runs.ts';
 import { runSmokeInWorker } from '../../src/engine/worker.ts';
-import { verifyFixes, type FixCheck } from '../../src/fixes/verify.ts';
+import { isVerified, verifyFixes, type FixCheck } from '../../src/fixes/verify.ts';
 import { VERIFIED_MAX_RATIO } from '../../src/fixes/verified-bar.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
 import { SHARED_CASES_DIR } from '../shared-dir.ts';
@@ -30,7 +30,8 @@ const fixCheckOf = (findings: Finding[], id: string) => findings.find((f) => f.i
 function assertConsistent(findings: Finding[]): void {
   for (const finding of findings.filter((f) => f.evidence.fix_check)) {
     const fixCheck = finding.evidence.fix_check as FixCheck;
-    const clears = Number.isFinite(fixCheck.after) && (!Number.isFinite(fixCheck.before) || fixCheck.after <= fixCheck.before * VERIFIED_MAX_RATIO);
+    const bar = Number.isFinite(fixCheck.before) ? fixCheck.before : fixCheck.afterStart;
+    const clears = Number.isFinite(fixCheck.after) && fixCheck.after <= bar * VERIFIED_MAX_RATIO;
     assert.equal(fixCheck.verified, clears, finding.id);
     assert.match(finding.fix, fixCheck.verified ? /Verified:/ : /Not verified alone:/);
     // A fix that helps but stays above the bar says what the bar is, so "not verified" is not read as "useless".
@@ -91,5 +92,21 @@ describe('verifyFixes: raw feature and target units', () => {
     const spread = fixCheckOf(result.verified, 'feature-scale-spread');
     assert.ok(spread, 'feature-scale-spread shares the standardize-inputs run');
     assert.deepEqual(spread.curve, inputs!.curve);
+  });
+});
+
+describe('isVerified: the bar a fixed run must clear', () => {
+  it('asks for at most half the original final loss when the original stayed finite', () => {
+    assert.equal(isVerified(8.33, 4.1, 9), true);
+    assert.equal(isVerified(8.33, 4.17, 9), false, 'just above half: within what a reshuffled run can do');
+    assert.equal(isVerified(8.33, Number.POSITIVE_INFINITY, 9), false);
+    assert.equal(isVerified(8.33, Number.NaN, 9), false);
+  });
+
+  it('asks a fix of a diverged run to halve its own start, not merely to stay finite', () => {
+    // Measured on raw-unit targets with sgd: lr 0.05 gave NaN, lr 0.005 ended at 8.9e22 from a 1.1e12 start.
+    assert.equal(isVerified(Number.POSITIVE_INFINITY, 8.94e22, 1.13e12), false);
+    assert.equal(isVerified(Number.POSITIVE_INFINITY, 0.0449, 1.0), true);
+    assert.equal(isVerified(Number.POSITIVE_INFINITY, 0.6, 1.0), false);
   });
 });

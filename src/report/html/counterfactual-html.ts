@@ -16,6 +16,7 @@ import {
   shortRef,
   UNCOMPARED_WORDS,
   verdictWords,
+  fromStart,
 } from '../counterfactual.ts';
 import type { FixCheckView } from '../counterfactual.ts';
 import { escapeXml } from '../escape.ts';
@@ -87,7 +88,7 @@ export async function fixCheckHtml(finding: Finding): Promise<string> {
   if (!fixCheck || !proof) return '';
   const metric = escapeXml(fixCheck.metric);
   const numbers =
-    `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(finalLoss(fixCheck.before))} → ${escapeXml(finalLoss(fixCheck.after))} ` +
+    `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(finalLoss(fixCheck.before))} → ${escapeXml(finalLoss(fixCheck.after))}${escapeXml(fromStart(fixCheck))} ` +
     `(same sample, seed ${escapeXml(String(fixCheck.seed))}, ${escapeXml(String(fixCheck.steps))} steps).`;
   const combined = fixCheck.combined
     ? `<p class="muted">All suggested fixes together (${fixCheck.combined.changes.map(code).join(' + ')}): final ${escapeXml(fixCheck.combined.metric)} ` +
