@@ -94698,7 +94698,7 @@ function render(report, settings, charts) {
     case "sarif":
       return renderSarif(report, { checks: checks.map((c4) => c4.meta) });
     case "markdown":
-      return renderMarkdown(report, { charts });
+      return renderMarkdown(report, { charts, mermaid: true });
     case "text":
       return renderText(report, { color: settings.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR) });
   }

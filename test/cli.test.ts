@@ -49,4 +49,5 @@ test('sarif and markdown formats print one document', () => {
   const markdown = run(['check', 'examples/housing', '--no-smoke', '--format', 'markdown']);
   assert.match(markdown.stdout, /^## nn-preflight/m);
   assert.match(markdown.stdout, /\| Severity \| Check \|/);
+  assert.doesNotMatch(markdown.stdout, /```mermaid/, 'no smoke run, no loss chart');
 });

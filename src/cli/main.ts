@@ -98,7 +98,8 @@ function render(report: Report, settings: CliSettings, charts: Record<string, st
     case 'sarif':
       return renderSarif(report, { checks: checks.map((c) => c.meta) });
     case 'markdown':
-      return renderMarkdown(report, { charts });
+      // The same Mermaid loss chart as the PR comment, so pasted markdown renders on GitHub.
+      return renderMarkdown(report, { charts, mermaid: true });
     case 'text':
       return renderText(report, { color: settings.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR) });
   }
