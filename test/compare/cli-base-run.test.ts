@@ -2,7 +2,7 @@
 // last commit breaks a clean config. One run, three outputs: the markdown on stdout, report.json and
 // the SVG loss chart from --out.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +17,7 @@ const rows = readFileSync(path.join(SHARED_CASES_DIR, 'regression-raw-units/data
 describe('nn-preflight check --base on a pull request that breaks training', () => {
   let repo: ScratchRepo;
   let out: string;
-  let result: ReturnType<typeof spawnSync<string>>;
+  let result: SpawnSyncReturns<string>;
   before(() => {
     repo = scratchRepo('preflight-cli-base-');
     repo.write({ 'data/train.csv': rows, 'model.preflight.yml': regressionConfig({ optimizer: 'sgd', learningRate: 0.01 }) });
