@@ -92015,8 +92015,11 @@ function describeSmoke(smoke) {
     if (nonFinite > 0) parts.push(`${nonFinite} non-finite loss value${nonFinite === 1 ? "" : "s"}`);
   }
   if (smoke.val_loss.length > 0) parts.push(`val loss ${formatNumber(smoke.val_loss[smoke.val_loss.length - 1])}`);
-  if (smoke.lr_range) parts.push(`suggested lr ${formatNumber(smoke.lr_range.suggested, 3)}`);
+  if (smoke.lr_range) parts.push(Number.isFinite(smoke.lr_range.suggested) ? `suggested lr ${formatNumber(smoke.lr_range.suggested, 3)}` : "range test: no clear lr");
   return parts.join(" \xB7 ");
+}
+function describeRangeSuggestion(suggested) {
+  return Number.isFinite(suggested) ? `Learning-rate range test suggests a learning rate near ${formatNumber(suggested, 3)}.` : "The learning-rate range test found no rate at which the loss clearly falls: the model barely learns at any rate (see the other findings).";
 }
 
 // src/report/escape.ts
@@ -92498,7 +92501,7 @@ ${numbers4}
   }
   if (options.svgPath) parts.push(`![${escapeMarkdown(title2, "space")}](${linkTarget(options.svgPath)})`);
   if (smoke.lr_range) {
-    parts.push(`Learning-rate range test suggests a learning rate near ${formatNumber(smoke.lr_range.suggested, 3)}.`);
+    parts.push(escapeMarkdown(describeRangeSuggestion(smoke.lr_range.suggested), "space"));
   }
   return parts.length > 0 ? parts.join("\n\n") : void 0;
 }
@@ -94401,10 +94404,9 @@ async function lossFigures(trace, lossName, comparison) {
   }
   const range6 = trace.controls.lrRange;
   if (range6) {
-    const rangeMarkers = [
-      { x: trace.learningRate, label: `configured ${formatNumber(trace.learningRate)}` },
-      { x: range6.suggestedLr, label: `suggested ${formatNumber(range6.suggestedLr)}` }
-    ];
+    const clear2 = Number.isFinite(range6.suggestedLr);
+    const rangeMarkers = [{ x: trace.learningRate, label: `configured ${formatNumber(trace.learningRate)}` }];
+    if (clear2) rangeMarkers.push({ x: range6.suggestedLr, label: `suggested ${formatNumber(range6.suggestedLr)}` });
     if (range6.divergedAt !== void 0) rangeMarkers.push({ x: range6.divergedAt, label: `diverged ${formatNumber(range6.divergedAt)}` });
     figures.push(
       await figure(
@@ -94416,7 +94418,7 @@ async function lossFigures(trace, lossName, comparison) {
           xLog: true,
           markers: rangeMarkers
         }),
-        `Best rate ${formatNumber(range6.bestLr)}; suggested ${formatNumber(range6.suggestedLr)}${range6.divergedAt !== void 0 ? `; the loss diverged from ${formatNumber(range6.divergedAt)}` : ""}.`
+        `${clear2 ? `Best rate ${formatNumber(range6.bestLr)}; suggested ${formatNumber(range6.suggestedLr)}` : "No rate clearly lowers the loss, so none is suggested"}${range6.divergedAt !== void 0 ? `; the loss diverged from ${formatNumber(range6.divergedAt)}` : ""}.`
       )
     );
   }

@@ -34005,8 +34005,11 @@ function describeSmoke(smoke) {
     if (nonFinite > 0) parts.push(`${nonFinite} non-finite loss value${nonFinite === 1 ? "" : "s"}`);
   }
   if (smoke.val_loss.length > 0) parts.push(`val loss ${formatNumber(smoke.val_loss[smoke.val_loss.length - 1])}`);
-  if (smoke.lr_range) parts.push(`suggested lr ${formatNumber(smoke.lr_range.suggested, 3)}`);
+  if (smoke.lr_range) parts.push(Number.isFinite(smoke.lr_range.suggested) ? `suggested lr ${formatNumber(smoke.lr_range.suggested, 3)}` : "range test: no clear lr");
   return parts.join(" \xB7 ");
+}
+function describeRangeSuggestion(suggested) {
+  return Number.isFinite(suggested) ? `Learning-rate range test suggests a learning rate near ${formatNumber(suggested, 3)}.` : "The learning-rate range test found no rate at which the loss clearly falls: the model barely learns at any rate (see the other findings).";
 }
 
 // src/report/markdown-evidence.ts
@@ -34367,7 +34370,7 @@ ${numbers}
   }
   if (options.svgPath) parts.push(`![${escapeMarkdown(title, "space")}](${linkTarget(options.svgPath)})`);
   if (smoke.lr_range) {
-    parts.push(`Learning-rate range test suggests a learning rate near ${formatNumber(smoke.lr_range.suggested, 3)}.`);
+    parts.push(escapeMarkdown(describeRangeSuggestion(smoke.lr_range.suggested), "space"));
   }
   return parts.length > 0 ? parts.join("\n\n") : void 0;
 }

@@ -108,23 +108,55 @@ export function lrRangeTest(ctx: RunContext, deadline: number): NonNullable<Cont
   const stopWhen = (losses: number[]) => scanRange(smooth(losses, smoothing)).divergedIndex !== undefined;
   const result = trainFresh(ctx, { steps, deadline, schedule: lrAt, stopWhen });
   const lrs = result.loss.map((_, i) => lrAt(i));
-  const smoothed = smooth(result.loss, smoothing);
+  const { bestLr, suggestedLr, divergedAt } = readRange(lrs, result.loss);
+  return { lrs, losses: result.loss, divergedAt, bestLr, suggestedLr, cut: result.cutByBudget };
+}
+
+/**
+ * What a range curve says. Each step trains on a new batch, so the raw losses carry batch noise as large
+ * as the descent itself (±30% on a standardized regression); single-step slopes then point at the first
+ * few steps, where the rate is far too small to matter. So the slope is taken over one decade of rates
+ * on the smoothed curve, after its first decade (the smoothing's warm-up, and the noise reference: a rate
+ * of 1e-6 to 1e-5 barely trains). The suggestion is the middle of the steepest decade, and NaN when the
+ * curve never clearly falls: a drop below the first decade's level of less than 20% of that level, or
+ * within 3x its smoothed noise, is no evidence for any rate.
+ */
+export function readRange(lrs: number[], losses: number[]): { bestLr: number; suggestedLr: number; divergedAt?: number } {
+  const { start, end, steps, smoothing } = LR_RANGE;
+  const decade = Math.round((steps - 1) / Math.log10(end / start));
+  const smoothed = smooth(losses, smoothing);
   const { bestIndex, divergedIndex } = scanRange(smoothed);
   const bestLr = lrs[bestIndex] ?? start;
-  // Steepest descent of the smoothed loss up to its minimum; best/10 when the curve never falls.
+  const divergedAt = divergedIndex === undefined ? undefined : lrs[divergedIndex];
+  const firstDecade = losses.slice(0, decade);
+  if (firstDecade.length < decade || !firstDecade.every(Number.isFinite)) return { bestLr, suggestedLr: Number.NaN, divergedAt };
+  const level = mean(firstDecade);
+  // An EMA with factor beta keeps sqrt((1 - beta) / (1 + beta)) of white noise's std.
+  const noise = std(firstDecade, level) * Math.sqrt((1 - smoothing) / (1 + smoothing));
+  const drop = level - smoothed[bestIndex];
+  const clear = drop > CLEAR_DROP_NOISE * noise && (level <= 0 || drop > CLEAR_DROP_SHARE * level);
+  if (!clear) return { bestLr, suggestedLr: Number.NaN, divergedAt };
   let steepest = -1;
-  for (let i = 1; i <= bestIndex; i++) {
-    if (steepest < 0 || smoothed[i] - smoothed[i - 1] < smoothed[steepest] - smoothed[steepest - 1]) steepest = i;
+  for (let i = 2 * decade; i <= bestIndex; i++) {
+    if (steepest < 0 || smoothed[i] - smoothed[i - decade] < smoothed[steepest] - smoothed[steepest - decade]) steepest = i;
   }
-  const falls = steepest > 0 && smoothed[steepest] < smoothed[steepest - 1];
-  return {
-    lrs,
-    losses: result.loss,
-    divergedAt: divergedIndex === undefined ? undefined : lrs[divergedIndex],
-    bestLr,
-    suggestedLr: falls ? lrs[steepest] : bestLr / 10,
-    cut: result.cutByBudget,
-  };
+  // The best point came within two decades: after an early divergence, a tenth of it (the classic
+  // rule); without one, the fall is too early to be told from the smoothing's warm-up.
+  if (steepest < 0) return { bestLr, suggestedLr: divergedIndex === undefined ? Number.NaN : bestLr / 10, divergedAt };
+  return { bestLr, suggestedLr: lrs[steepest - Math.round(decade / 2)], divergedAt };
+}
+
+/** A range curve "clearly falls" when its best smoothed loss is this share below its first decade... */
+const CLEAR_DROP_SHARE = 0.2;
+/** ...and this many times that decade's noise after smoothing. */
+const CLEAR_DROP_NOISE = 3;
+
+function mean(values: number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+function std(values: number[], center: number): number {
+  return Math.sqrt(values.reduce((sum, v) => sum + (v - center) ** 2, 0) / Math.max(1, values.length - 1));
 }
 
 /** The running minimum of the smoothed loss, and the first point beyond 4x that minimum (or not finite). */

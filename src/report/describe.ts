@@ -31,6 +31,13 @@ export function describeSmoke(smoke: SmokeSummary): string {
     if (nonFinite > 0) parts.push(`${nonFinite} non-finite loss value${nonFinite === 1 ? '' : 's'}`);
   }
   if (smoke.val_loss.length > 0) parts.push(`val loss ${formatNumber(smoke.val_loss[smoke.val_loss.length - 1])}`);
-  if (smoke.lr_range) parts.push(`suggested lr ${formatNumber(smoke.lr_range.suggested, 3)}`);
+  if (smoke.lr_range) parts.push(Number.isFinite(smoke.lr_range.suggested) ? `suggested lr ${formatNumber(smoke.lr_range.suggested, 3)}` : 'range test: no clear lr');
   return parts.join(' · ');
+}
+
+/** The range test's verdict in one sentence; a curve that never clearly falls suggests nothing. */
+export function describeRangeSuggestion(suggested: number): string {
+  return Number.isFinite(suggested)
+    ? `Learning-rate range test suggests a learning rate near ${formatNumber(suggested, 3)}.`
+    : 'The learning-rate range test found no rate at which the loss clearly falls: the model barely learns at any rate (see the other findings).';
 }

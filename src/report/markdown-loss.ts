@@ -1,5 +1,6 @@
 // The loss section of a config in markdown: a Mermaid chart with its numbers in a collapsed table,
 // and/or a link to the SVG chart.
+import { describeRangeSuggestion } from './describe.ts';
 import { escapeMarkdown } from './escape.ts';
 import { downsamplePoints, trainingPoints, validationPoints } from './loss-series.ts';
 import { linkTarget } from './markdown-links.ts';
@@ -23,7 +24,7 @@ export function renderLossSection(result: ConfigResult, smoke: SmokeSummary, opt
   }
   if (options.svgPath) parts.push(`![${escapeMarkdown(title, 'space')}](${linkTarget(options.svgPath)})`);
   if (smoke.lr_range) {
-    parts.push(`Learning-rate range test suggests a learning rate near ${formatNumber(smoke.lr_range.suggested, 3)}.`);
+    parts.push(escapeMarkdown(describeRangeSuggestion(smoke.lr_range.suggested), 'space'));
   }
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }

@@ -2,7 +2,7 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend.ts';
-import { baselineLoss, lrRangeTest, overfitSmallBatch, scanRange, widenSpec, zeroedInputs } from '../../src/engine/controls.ts';
+import { baselineLoss, LR_RANGE, lrRangeTest, overfitSmallBatch, readRange, scanRange, widenSpec, zeroedInputs } from '../../src/engine/controls.ts';
 import { makeLoss } from '../../src/engine/losses.ts';
 import { trainFresh, type RunContext } from '../../src/engine/session.ts';
 import { studentTwoSidedP, welchTTest } from '../../src/engine/stats.ts';
@@ -109,6 +109,35 @@ describe('control runs', () => {
     tf.dispose([ctx.x, ctx.y]);
   });
 
+  it('the range test suggests the middle of the steepest smoothed decade, through batch noise', () => {
+    // A curve like the one measured on regression-clean: a plateau near 0.75 with ±0.3 batch noise,
+    // a fall to 0.1 between 1e-3 and 1e-2, then a blow-up. Single-step slopes picked 1.5e-6 there.
+    const { lrs, noise } = rangeAxis(7);
+    const losses = lrs.map((lr, i) => 0.1 + 0.65 / (1 + (lr / 3e-3) ** 2) + (lr > 1 ? (lr - 1) * 5 : 0) + 0.3 * noise[i]);
+    losses[1] = 0.4; // a lucky early batch: the old single-step rule's trap
+    const { suggestedLr } = readRange(lrs, losses);
+    assert.ok(suggestedLr >= 1e-3 && suggestedLr <= 1e-2, `suggested ${suggestedLr}`);
+  });
+
+  it('the range test suggests nothing when the curve never clearly falls', () => {
+    const { lrs, noise } = rangeAxis(11);
+    const flat = lrs.map((_, i) => 3.2 + 0.4 * noise[i]);
+    flat[0] = 3.9; // a high first batch, as on regression-zeros-init
+    assert.ok(Number.isNaN(readRange(lrs, flat).suggestedLr));
+    // A real but small fall (a model that only learns the mean): 12% is not a rate worth suggesting.
+    const shallow = lrs.map((lr, i) => 3.0 + 0.4 / (1 + lr / 1e-3) + 0.05 * noise[i]);
+    assert.ok(Number.isNaN(readRange(lrs, shallow).suggestedLr));
+  });
+
+  it('the range test falls back to a tenth of the best rate when it diverges within two decades', () => {
+    const { lrs, noise } = rangeAxis(5);
+    const rates = lrs.slice(0, 24);
+    const losses = rates.map((_, i) => (i < 12 ? 1 + 0.02 * noise[i] : i < 20 ? 0.3 : 50));
+    const range = readRange(rates, losses);
+    assert.ok(range.divergedAt !== undefined);
+    assert.ok(Math.abs(range.suggestedLr - range.bestLr / 10) < 1e-15, `${range.suggestedLr} vs ${range.bestLr}`);
+  });
+
   it('scanRange measures divergence against the running best, not the global one', () => {
     assert.deepEqual(scanRange([4, 3, 1, 0.5]), { bestIndex: 3 });
     assert.deepEqual(scanRange([4, 1, 2, 5]), { bestIndex: 1, divergedIndex: 3 });
@@ -120,3 +149,15 @@ describe('control runs', () => {
     assert.deepEqual(widenSpec(spec, 4, 2).layers.map((l) => l.units), [32, 16, 1]);
   });
 });
+
+/** The range test's rate axis and reproducible noise in [-1, 1] (a small LCG, so no test depends on Math.random). */
+function rangeAxis(seed: number): { lrs: number[]; noise: number[] } {
+  const { start, end, steps } = LR_RANGE;
+  const lrs = Array.from({ length: steps }, (_, i) => start * (end / start) ** (i / (steps - 1)));
+  let state = seed;
+  const noise = lrs.map(() => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return (state / 2147483648) * 2 - 1;
+  });
+  return { lrs, noise };
+}

@@ -63,10 +63,9 @@ export async function lossFigures(trace: SmokeTrace, lossName: string, compariso
 
   const range = trace.controls.lrRange;
   if (range) {
-    const rangeMarkers: CurveMarker[] = [
-      { x: trace.learningRate, label: `configured ${formatNumber(trace.learningRate)}` },
-      { x: range.suggestedLr, label: `suggested ${formatNumber(range.suggestedLr)}` },
-    ];
+    const clear = Number.isFinite(range.suggestedLr);
+    const rangeMarkers: CurveMarker[] = [{ x: trace.learningRate, label: `configured ${formatNumber(trace.learningRate)}` }];
+    if (clear) rangeMarkers.push({ x: range.suggestedLr, label: `suggested ${formatNumber(range.suggestedLr)}` });
     if (range.divergedAt !== undefined) rangeMarkers.push({ x: range.divergedAt, label: `diverged ${formatNumber(range.divergedAt)}` });
     figures.push(
       await figure(
@@ -79,7 +78,7 @@ export async function lossFigures(trace: SmokeTrace, lossName: string, compariso
             xLog: true,
             markers: rangeMarkers,
           }),
-        `Best rate ${formatNumber(range.bestLr)}; suggested ${formatNumber(range.suggestedLr)}${range.divergedAt !== undefined ? `; the loss diverged from ${formatNumber(range.divergedAt)}` : ''}.`,
+        `${clear ? `Best rate ${formatNumber(range.bestLr)}; suggested ${formatNumber(range.suggestedLr)}` : 'No rate clearly lowers the loss, so none is suggested'}${range.divergedAt !== undefined ? `; the loss diverged from ${formatNumber(range.divergedAt)}` : ''}.`,
       ),
     );
   }

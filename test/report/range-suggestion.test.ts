@@ -1,0 +1,41 @@
+// A range test whose curve never clearly falls suggests no rate, and every renderer says so instead of
+// printing NaN or a marker at nowhere.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildReport } from '../../src/report/build.ts';
+import { parseReportJson, renderJson } from '../../src/report/json.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { renderLossChartSvg } from '../../src/report/svg.ts';
+import { renderText } from '../../src/report/text.ts';
+import { smoke } from './fixtures.ts';
+
+const lrs = Array.from({ length: 30 }, (_, i) => 1e-6 * 1.8 ** i);
+const flat = lrs.map((_, i) => 2 + 0.1 * Math.sin(i));
+
+function reportWith(suggested: number) {
+  return buildReport([{ config: 'a.preflight.yml', name: 'a', findings: [], smoke: smoke({ lr_range: { lrs, losses: flat, suggested } }) }], 'error', '0.1.0');
+}
+
+test('a range test with no clear rate: text, markdown, JSON and SVG say none is suggested', () => {
+  const report = reportWith(Number.NaN);
+  const text = renderText(report, { color: false });
+  assert.match(text, /range test: no clear lr/);
+  assert.doesNotMatch(text, /suggested lr|NaN/);
+  const markdown = renderMarkdown(report, { mermaid: true });
+  assert.match(markdown, /found no rate at which the loss clearly falls/);
+  assert.doesNotMatch(markdown, /NaN/);
+  const json = renderJson(report);
+  assert.equal(JSON.parse(json).results[0].smoke.lr_range.suggested, null);
+  const parsed = parseReportJson(json);
+  assert.ok('results' in parsed, 'the JSON parses back');
+  assert.ok(Number.isNaN(parsed.results[0].smoke!.lr_range!.suggested), 'null reads back as no suggestion');
+  const svg = renderLossChartSvg(report.results[0].smoke!, { title: 'a' });
+  assert.doesNotMatch(svg, /suggested|NaN/);
+});
+
+test('a clear rate is printed by each renderer', () => {
+  const report = reportWith(0.0035);
+  assert.match(renderText(report, { color: false }), /suggested lr 0\.0035/);
+  assert.match(renderMarkdown(report, { mermaid: true }), /suggests a learning rate near 0\.0035/);
+  assert.match(renderLossChartSvg(report.results[0].smoke!, { title: 'a' }), /suggested 0\.0035/);
+});
