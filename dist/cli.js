@@ -89670,7 +89670,7 @@ var check18 = {
     const bigUpdates = Number.isFinite(ratio) && ratio > MAX_UPDATE_RATIO;
     const blewUp = smoke !== void 0 && diverged(smoke) && (staticHigh || beyondDivergence || bigUpdates);
     if (!staticHigh && !beyondDivergence && !bigUpdates) return [];
-    const plausible = range6 !== void 0 && Number.isFinite(range6.suggestedLr) && range6.suggestedLr < lr && range6.suggestedLr >= limit * MIN_PLAUSIBLE_FRACTION;
+    const plausible = range6 !== void 0 && Number.isFinite(range6.suggestedLr) && range6.suggestedLr < lr && range6.suggestedLr >= limit * MIN_PLAUSIBLE_FRACTION && range6.suggestedLr <= limit;
     const suggested = plausible ? range6.suggestedLr : Math.min(lr / 10, limit / 10);
     const reasons = [];
     if (staticHigh) reasons.push(`${fmt(lr)} is above ${fmt(limit)}, the highest rate that usually trains with ${optimizer.name}`);
@@ -91131,7 +91131,9 @@ function fixVariantFor(evidence, finding) {
 
 // src/fixes/verified-bar.ts
 var VERIFIED_MAX_RATIO = 0.5;
-var VERIFIED_BAR_WORDS = "the bar for a verified fix is half the original final loss, or half its own start when the original diverged";
+function verifiedBarWords(originalDiverged) {
+  return originalDiverged ? "as the original diverged, a verified fix must take its own loss to half its start" : "a verified fix needs at most half the original final loss";
+}
 
 // src/fixes/verify.ts
 var MAX_FIX_CHECKS = 3;
@@ -91233,7 +91235,7 @@ function describeFixCheck(fixCheck) {
   const start = (c4) => Number.isFinite(c4.before) ? "" : `, from a start of ${value4(c4.afterStart)}`;
   const numbers4 = `final ${fixCheck.metric} ${value4(fixCheck.before)} -> ${value4(fixCheck.after)}${start(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
   if (fixCheck.verified) return `Verified: with ${fixCheck.change} the smoke run trains better, ${numbers4}.`;
-  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers4}; ${VERIFIED_BAR_WORDS}.`;
+  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers4}; ${verifiedBarWords(!Number.isFinite(fixCheck.before))}.`;
   const combined = fixCheck.combined;
   if (!combined) return alone;
   const together = `final ${combined.metric} ${value4(combined.before)} -> ${value4(combined.after)}${start(combined)}`;

@@ -34268,7 +34268,9 @@ var FIX_PROOF_WORDS = {
 };
 
 // src/fixes/verified-bar.ts
-var VERIFIED_BAR_WORDS = "the bar for a verified fix is half the original final loss, or half its own start when the original diverged";
+function verifiedBarWords(originalDiverged) {
+  return originalDiverged ? "as the original diverged, a verified fix must take its own loss to half its start" : "a verified fix needs at most half the original final loss";
+}
 
 // src/report/markdown-counterfactual.ts
 var VERDICT_MARK = { regression: "\u{1F53A} ", improvement: "\u2705 " };
@@ -34315,7 +34317,7 @@ function fixCheckLine(finding) {
   if (!fixCheck) return void 0;
   const numbers = `final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} -> ${finalLoss(fixCheck.after)}${fromStart(fixCheck)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
   if (fixCheck.verified) return `\u2705 **Verified fix**: the smoke run with ${markdownCode(fixCheck.change)} trains clearly better (${numbers}).`;
-  const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${VERIFIED_BAR_WORDS}).`;
+  const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${verifiedBarWords(!(typeof fixCheck.before === "number" && Number.isFinite(fixCheck.before)))}).`;
   const combined = fixCheck.combined;
   if (!combined?.verified) return alone;
   return `\u2705 **Verified together with the other suggested fixes** (${combined.changes.map(markdownCode).join(" + ")}: final ${escapeMarkdown(combined.metric, "space")} ${finalLoss(combined.before)} -> ${finalLoss(combined.after)}). ${alone}`;

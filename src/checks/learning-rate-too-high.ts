@@ -26,8 +26,10 @@ export const check: Check = {
     // A blow-up alone may come from the initialization; it counts against the rate only when the rate is suspect already.
     const blewUp = smoke !== undefined && diverged(smoke) && (staticHigh || beyondDivergence || bigUpdates);
     if (!staticHigh && !beyondDivergence && !bigUpdates) return [];
-    // A range test run on a badly broken setup can suggest absurdly small rates; only a plausible one is passed on.
-    const plausible = range !== undefined && Number.isFinite(range.suggestedLr) && range.suggestedLr < lr && range.suggestedLr >= limit * MIN_PLAUSIBLE_FRACTION;
+    // A range test run on a badly broken setup can suggest absurdly small rates, or (when the loss itself is
+    // broken, e.g. clipped probabilities) rates above the limit this check enforces; only a plausible one is passed on.
+    const plausible =
+      range !== undefined && Number.isFinite(range.suggestedLr) && range.suggestedLr < lr && range.suggestedLr >= limit * MIN_PLAUSIBLE_FRACTION && range.suggestedLr <= limit;
     const suggested = plausible ? range!.suggestedLr : Math.min(lr / 10, limit / 10);
     const reasons: string[] = [];
     if (staticHigh) reasons.push(`${fmt(lr)} is above ${fmt(limit)}, the highest rate that usually trains with ${optimizer.name}`);

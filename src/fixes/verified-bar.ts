@@ -7,4 +7,8 @@
  */
 export const VERIFIED_MAX_RATIO = 0.5;
 /** The bar in words, for reports: a fix that helps but stays above it is "not verified", and says why. */
-export const VERIFIED_BAR_WORDS = 'the bar for a verified fix is half the original final loss, or half its own start when the original diverged';
+export function verifiedBarWords(originalDiverged: boolean): string {
+  return originalDiverged
+    ? 'as the original diverged, a verified fix must take its own loss to half its start'
+    : 'a verified fix needs at most half the original final loss';
+}

@@ -9,7 +9,7 @@ import { lossUnitsDiffer, metricFinal } from '../compare/finals.ts';
 import { runSmokes, type FollowUpBudget } from '../compare/smoke-runs.ts';
 import { fixVariantFor, type FixVariant } from './transforms.ts';
 import { variantEvidence } from './variant.ts';
-import { VERIFIED_BAR_WORDS, VERIFIED_MAX_RATIO } from './verified-bar.ts';
+import { VERIFIED_MAX_RATIO, verifiedBarWords } from './verified-bar.ts';
 
 /** Variants run per config: the most severe findings first. */
 export const MAX_FIX_CHECKS = 3;
@@ -164,7 +164,7 @@ export function describeFixCheck(fixCheck: FixCheck): string {
   const start = (c: { before: number; afterStart: number }) => (Number.isFinite(c.before) ? '' : `, from a start of ${value(c.afterStart)}`);
   const numbers = `final ${fixCheck.metric} ${value(fixCheck.before)} -> ${value(fixCheck.after)}${start(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
   if (fixCheck.verified) return `Verified: with ${fixCheck.change} the smoke run trains better, ${numbers}.`;
-  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers}; ${VERIFIED_BAR_WORDS}.`;
+  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers}; ${verifiedBarWords(!Number.isFinite(fixCheck.before))}.`;
   const combined = fixCheck.combined;
   if (!combined) return alone;
   const together = `final ${combined.metric} ${value(combined.before)} -> ${value(combined.after)}${start(combined)}`;

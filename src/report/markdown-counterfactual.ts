@@ -16,7 +16,7 @@ import {
   verdictWords,
   fromStart,
 } from './counterfactual.ts';
-import { VERIFIED_BAR_WORDS } from '../fixes/verified-bar.ts';
+import { verifiedBarWords } from '../fixes/verified-bar.ts';
 import { escapeMarkdown, htmlCode, markdownCode, mermaidLabel } from './escape.ts';
 import { formatPlainDecimal } from './numbers.ts';
 
@@ -75,7 +75,7 @@ export function fixCheckLine(finding: Finding): string | undefined {
   if (!fixCheck) return undefined;
   const numbers = `final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} -> ${loss(fixCheck.after)}${fromStart(fixCheck)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
   if (fixCheck.verified) return `✅ **Verified fix**: the smoke run with ${markdownCode(fixCheck.change)} trains clearly better (${numbers}).`;
-  const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${VERIFIED_BAR_WORDS}).`;
+  const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${verifiedBarWords(!(typeof fixCheck.before === 'number' && Number.isFinite(fixCheck.before)))}).`;
   const combined = fixCheck.combined;
   if (!combined?.verified) return alone;
   return `✅ **Verified together with the other suggested fixes** (${combined.changes.map(markdownCode).join(' + ')}: final ${escapeMarkdown(combined.metric, 'space')} ${loss(combined.before)} -> ${loss(combined.after)}). ${alone}`;

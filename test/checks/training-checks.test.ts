@@ -43,6 +43,12 @@ runTable(learningRateTooHigh, {
       setup: { optimizer: 'sgd', learningRate: 3, smoke: { controls: { lrRange: { lrs: [1e-6, 1], losses: [1, 9], divergedAt: 1.6, bestLr: 1e-6, suggestedLr: 1.5e-6 }, baseline: { kind: 'mean', loss: 1 } } } },
       expect: { evidence: { suggested: 0.1, divergedAt: 1.6 } },
     },
+    {
+      // Measured on the wine example (adam 0.5, a linear output into a probability loss): the range test said 0.469.
+      name: 'a range-test rate above the limit is not suggested',
+      setup: { learningRate: 0.5, smoke: { controls: { lrRange: { lrs: [1e-6, 1], losses: [6, 5], bestLr: 1, suggestedLr: 0.469 }, baseline: { kind: 'prior', loss: 1.1 } } } },
+      expect: { evidence: { suggested: 0.01 }, suggestion: 'learning_rate: 0.01' },
+    },
     { name: 'huge update ratio', setup: { learningRate: 0.01, smoke: updates(0.5) }, expect: { severity: 'warning', evidence: { medianUpdateRatio: 0.5 } } },
     {
       name: 'beyond the range test divergence',
