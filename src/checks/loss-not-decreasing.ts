@@ -26,10 +26,9 @@ export const check: Check = {
     const baselineName = baseline.kind === 'mean' ? 'predicting the mean target' : 'predicting the class frequencies';
     return [{
       message:
-        `Over ${smoke.steps} smoke steps the training loss went from ${fmt(start)} to ${fmt(end)} ` +
-        (notFalling ? `(${fmt((end / start) * 100)}% of its start; expected below ${MAX_END_FRACTION * 100}%)` : '') +
-        (notFalling && noBetterThanBaseline ? ' and ' : '') +
-        (noBetterThanBaseline ? `no better than ${baselineName}, which scores ${fmt(baseline.loss)}` : '') +
+        `Over ${smoke.steps} smoke steps the training loss went from ${fmt(start)} to ${fmt(end)}` +
+        (notFalling ? ` (${fmt((end / start) * 100)}% of its start; expected below ${MAX_END_FRACTION * 100}%)` : '') +
+        (noBetterThanBaseline ? `${notFalling ? ' and' : ','} no better than ${baselineName}, which scores ${fmt(baseline.loss)}` : '') +
         '. The model is not learning anything from the inputs yet; the other findings usually name the reason.',
       fix: 'Check the other findings first (learning rate, scaling, activations, labels). If none apply, verify that the labels belong to their rows.',
       key: 'training',
