@@ -91313,19 +91313,26 @@ async function readFromStore(store, configPath, ref2, limits) {
   if (!commit.ok) return unavailable(commit.reason);
   const configListing = await store.list(commit.value, configRel);
   if (!configListing.ok) return unavailable(configListing.reason);
-  const configEntry = configListing.value.find((e) => e.path === configRel && e.kind === "file");
+  let configEntry = configListing.value.find((e) => e.path === configRel && e.kind === "file");
+  const renamedFrom = configEntry ? void 0 : await store.previousPath(commit.value, configRel);
+  if (renamedFrom !== void 0 && isSafeRelative(renamedFrom)) {
+    const previous = await store.list(commit.value, renamedFrom);
+    if (!previous.ok) return unavailable(previous.reason);
+    configEntry = previous.value.find((e) => e.path === renamedFrom && e.kind === "file");
+  }
   if (!configEntry) return { ok: false, status: "new-config", reason: `${configRel} does not exist at ${ref2}` };
   const root = mkdtempSync(path8.join(os2.tmpdir(), "nn-preflight-base-"));
   const dispose = () => rmSync(root, { recursive: true, force: true });
   let read2;
   try {
-    read2 = await copyInto(root, store, commit.value, repoRoot, configEntry, limits);
+    read2 = await copyInto(root, store, commit.value, repoRoot, configEntry, configRel, limits);
+    if (read2.ok && configEntry.path !== configRel) read2.copy.renamedFrom = configEntry.path;
     return read2.ok ? { ok: true, copy: { ...read2.copy, dispose } } : read2;
   } finally {
     if (!read2?.ok) dispose();
   }
 }
-async function copyInto(root, store, commit, repoRoot, configEntry, limits) {
+async function copyInto(root, store, commit, repoRoot, configEntry, headConfigRel, limits) {
   const unavailable = (reason) => ({ ok: false, status: "unavailable", reason });
   const configRel = configEntry.path;
   const copier = new Copier(store, repoRoot, root, limits);
@@ -91348,7 +91355,8 @@ async function copyInto(root, store, commit, repoRoot, configEntry, limits) {
     copy: {
       root,
       configPath: path8.join(root, ...configRel.split("/")),
-      configChanged: !copier.sameAtHead.has(configRel),
+      // Against the head's config, which a rename put at another path than the base's.
+      configChanged: gitBlobIdOf(path8.join(repoRoot, ...headConfigRel.split("/"))) !== configEntry.sha,
       changedFiles: changedFiles.slice(0, MAX_CHANGED_FILES_LISTED),
       source: store.source,
       fallbackReasons: [],
@@ -91496,8 +91504,24 @@ function gitStore(timeoutS = GIT_TIMEOUT_S) {
     async read(entry2) {
       const blob = await git(["cat-file", "blob", entry2.sha]);
       return blob.ok ? blob : { ok: false, reason: `git could not read ${entry2.path} at the base` };
+    },
+    // Tree against tree (the base commit and HEAD), so no work-tree file is read and no filter runs;
+    // a rename not yet committed is not seen.
+    async previousPath(commit, rel) {
+      const renames = await git(["diff-tree", "-r", "-z", "-M", "--name-status", "--diff-filter=R", "--no-ext-diff", commit, "HEAD"]);
+      return renames.ok ? parseRenames(renames.value.toString("utf8")).get(rel) : void 0;
     }
   };
+}
+function parseRenames(text4) {
+  const fields = text4.split("\0");
+  const renames = /* @__PURE__ */ new Map();
+  for (let i = 0; i + 2 < fields.length; i++) {
+    if (!/^R\d*$/.test(fields[i])) continue;
+    renames.set(fields[i + 2], fields[i + 1]);
+    i += 2;
+  }
+  return renames;
 }
 function parseTree(text4) {
   const entries2 = [];
@@ -91638,7 +91662,11 @@ async function compareWithBase(head, opts) {
   const read2 = await (opts.readBase ?? readFromGit)(opts.configPath, opts.ref);
   if (!read2.ok) return { ...empty, status: read2.status, reason: read2.reason };
   const { copy: copy3 } = read2;
-  const source3 = { source: copy3.source, notes: copy3.fallbackReasons.map((reason) => `not read from ${reason}`) };
+  const source3 = {
+    source: copy3.source,
+    ...copy3.renamedFrom !== void 0 && { renamedFrom: copy3.renamedFrom },
+    notes: copy3.fallbackReasons.map((reason) => `not read from ${reason}`)
+  };
   try {
     if (!copy3.configChanged && copy3.changedFiles.length === 0) {
       return { ...empty, ...source3, status: "unchanged", reason: `the config and the files it names are the same at ${opts.ref}` };
@@ -91646,7 +91674,7 @@ async function compareWithBase(head, opts) {
     const base = await opts.loadEvidence(copy3.configPath, copy3.root);
     if (!base?.data) return { ...empty, ...source3, changedFiles: copy3.changedFiles, status: "unavailable", reason: `the version at ${opts.ref} does not load (its config or data has errors)` };
     const comparison = await compareLoaded(base, head, main3, copy3.changedFiles, opts);
-    return { ...comparison, source: source3.source, notes: [...source3.notes, ...comparison.notes] };
+    return { ...comparison, ...source3, notes: [...source3.notes, ...comparison.notes] };
   } finally {
     copy3.dispose();
   }
@@ -92149,9 +92177,10 @@ function renderResult(result, paint, width2) {
   return lines;
 }
 function describeComparisonLine(c4) {
-  if (c4.status !== "compared") return `${c4.ref}: ${c4.status}${c4.reason ? ` (${c4.reason})` : ""}`;
+  const renamed = c4.renamedFrom === void 0 ? "" : ` (renamed from ${c4.renamedFrom})`;
+  if (c4.status !== "compared") return `${c4.ref}${renamed}: ${c4.status}${c4.reason ? ` (${c4.reason})` : ""}`;
   const value4 = (n) => n !== void 0 && Number.isFinite(n) ? formatNumber(n) : "diverged";
-  return `${c4.ref}: ${c4.verdict} (final ${c4.metric} ${value4(c4.base?.meanFinal)} at the base, ${value4(c4.head?.meanFinal)} at the head, seeds ${(c4.seeds ?? []).join(", ")}; ${describeBar(c4, value4)})`;
+  return `${c4.ref}${renamed}: ${c4.verdict} (final ${c4.metric} ${value4(c4.base?.meanFinal)} at the base, ${value4(c4.head?.meanFinal)} at the head, seeds ${(c4.seeds ?? []).join(", ")}; ${describeBar(c4, value4)})`;
 }
 function clean(text4) {
   return stripControl(text4);
@@ -92381,7 +92410,9 @@ function comparisonBar(comparison) {
 }
 var SOURCE_WORDS = { git: "the checkout's git history", "github-api": "GitHub's API" };
 function baseSourceWords(comparison) {
-  return comparison.source ? `base read from ${SOURCE_WORDS[comparison.source]}` : void 0;
+  if (!comparison.source) return void 0;
+  const renamed = comparison.renamedFrom === void 0 ? "" : `, where the config was ${comparison.renamedFrom} (the pull request renamed it)`;
+  return `base read from ${SOURCE_WORDS[comparison.source]}${renamed}`;
 }
 function changeRows(comparison) {
   const rows = [];
@@ -92813,6 +92844,7 @@ var comparisonSchema = external_exports.strictObject({
   ref: oneLine(300),
   status: external_exports.enum(["compared", "unchanged", "new-config", "unavailable"]),
   source: external_exports.enum(["git", "github-api"]).optional(),
+  renamedFrom: oneLine(1e3).optional(),
   reason: text(2e3).optional(),
   metric: external_exports.enum(["loss", "loss / baseline"]).optional(),
   steps: external_exports.number().int().min(0).optional(),

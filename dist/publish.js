@@ -34235,7 +34235,9 @@ function comparisonBar(comparison) {
 }
 var SOURCE_WORDS = { git: "the checkout's git history", "github-api": "GitHub's API" };
 function baseSourceWords(comparison) {
-  return comparison.source ? `base read from ${SOURCE_WORDS[comparison.source]}` : void 0;
+  if (!comparison.source) return void 0;
+  const renamed = comparison.renamedFrom === void 0 ? "" : `, where the config was ${comparison.renamedFrom} (the pull request renamed it)`;
+  return `base read from ${SOURCE_WORDS[comparison.source]}${renamed}`;
 }
 function changeRows(comparison) {
   const rows = [];
@@ -54676,6 +54678,7 @@ var comparisonSchema = external_exports.strictObject({
   ref: oneLine(300),
   status: external_exports.enum(["compared", "unchanged", "new-config", "unavailable"]),
   source: external_exports.enum(["git", "github-api"]).optional(),
+  renamedFrom: oneLine(1e3).optional(),
   reason: text(2e3).optional(),
   metric: external_exports.enum(["loss", "loss / baseline"]).optional(),
   steps: external_exports.number().int().min(0).optional(),

@@ -103,7 +103,7 @@ async function runAction(): Promise<void> {
     return;
   }
 
-  const checked = merged ? undefined : await checkConfigs(settings, root, selection.configs, context, octokit);
+  const checked = merged ? undefined : await checkConfigs(settings, root, selection, context, octokit);
   const report = merged ?? checked!.report;
   if (checked) {
     // The pictures need the data and the trace, which only this job has (a merge job has the JSON only).
@@ -144,9 +144,12 @@ async function runAction(): Promise<void> {
  * On a pull request each config is also trained as it is at the base commit, read with git from the
  * checkout when it holds the history (`fetch-depth: 0`), else through GitHub's API with the token.
  */
-async function checkConfigs(settings: ActionSettings, root: string, configs: string[], context: RunContext, octokit: GitHubClient | undefined): Promise<{ report: Report; runs: ConfigRun[] }> {
+async function checkConfigs(settings: ActionSettings, root: string, selection: Selection, context: RunContext, octokit: GitHubClient | undefined): Promise<{ report: Report; runs: ConfigRun[] }> {
+  const { configs } = selection;
   const baseSha = context.pullRequest?.baseSha;
-  const stores = () => [gitStore(), ...(octokit ? [contentsStore(octokit, { owner: context.owner, repo: context.repo, repoRoot: context.workspace })] : [])];
+  // The contents API cannot see renames; the pull request's file list can.
+  const renames = new Map((selection.changedFiles ?? []).flatMap((file) => (file.previousFilename ? [[file.filename, file.previousFilename] as const] : [])));
+  const stores = () => [gitStore(), ...(octokit ? [contentsStore(octokit, { owner: context.owner, repo: context.repo, repoRoot: context.workspace, renames })] : [])];
   const lfsPointers = lfsPointerFiles(root, configs);
   if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
   // runCheck reads config paths relative to the current folder, and findings name them that way.

@@ -47,6 +47,8 @@ export interface BaseStore {
   list(commit: string, rel: string): Promise<StoreResult<StoreEntry[]>>;
   /** the bytes of one listed file */
   read(entry: StoreEntry): Promise<StoreResult<Buffer>>;
+  /** the path `rel` had in `commit` when the change since then renamed it (git's rename detection); else undefined */
+  previousPath(commit: string, rel: string): Promise<string | undefined>;
   /** most files this store may be asked to read for one config (each may cost a request) */
   maxReads: number;
 }
@@ -58,6 +60,8 @@ export interface BaseCopy {
   configPath: string;
   /** the config file itself differs from the base */
   configChanged: boolean;
+  /** the config's path at the base when the change renamed it (repo-relative) */
+  renamedFrom?: string;
   /** files the base config names whose contents differ at the head, or that the head added below a named folder (repo-relative) */
   changedFiles: string[];
   /** which store supplied the base */
@@ -110,14 +114,22 @@ async function readFromStore(store: BaseStore, configPath: string, ref: string, 
   if (!commit.ok) return unavailable(commit.reason);
   const configListing = await store.list(commit.value, configRel);
   if (!configListing.ok) return unavailable(configListing.reason);
-  const configEntry = configListing.value.find((e) => e.path === configRel && e.kind === 'file');
+  let configEntry = configListing.value.find((e) => e.path === configRel && e.kind === 'file');
+  // A renamed config is the same config: GitHub shows it as one file, and so does the comparison.
+  const renamedFrom = configEntry ? undefined : await store.previousPath(commit.value, configRel);
+  if (renamedFrom !== undefined && isSafeRelative(renamedFrom)) {
+    const previous = await store.list(commit.value, renamedFrom);
+    if (!previous.ok) return unavailable(previous.reason);
+    configEntry = previous.value.find((e) => e.path === renamedFrom && e.kind === 'file');
+  }
   if (!configEntry) return { ok: false, status: 'new-config', reason: `${configRel} does not exist at ${ref}` };
 
   const root = mkdtempSync(path.join(os.tmpdir(), 'nn-preflight-base-'));
   const dispose = () => rmSync(root, { recursive: true, force: true });
   let read: BaseRead | undefined;
   try {
-    read = await copyInto(root, store, commit.value, repoRoot, configEntry, limits);
+    read = await copyInto(root, store, commit.value, repoRoot, configEntry, configRel, limits);
+    if (read.ok && configEntry.path !== configRel) read.copy.renamedFrom = configEntry.path;
     return read.ok ? { ok: true, copy: { ...read.copy, dispose } } : read;
   } finally {
     if (!read?.ok) dispose();
@@ -125,7 +137,7 @@ async function readFromStore(store: BaseStore, configPath: string, ref: string, 
 }
 
 /** Copies the config, then every file it names; what changed is found on the way. */
-async function copyInto(root: string, store: BaseStore, commit: string, repoRoot: string, configEntry: StoreEntry, limits: BaseCopyLimits): Promise<BaseRead> {
+async function copyInto(root: string, store: BaseStore, commit: string, repoRoot: string, configEntry: StoreEntry, headConfigRel: string, limits: BaseCopyLimits): Promise<BaseRead> {
   const unavailable = (reason: string): BaseRead => ({ ok: false, status: 'unavailable', reason });
   const configRel = configEntry.path;
   const copier = new Copier(store, repoRoot, root, limits);
@@ -148,7 +160,8 @@ async function copyInto(root: string, store: BaseStore, commit: string, repoRoot
     copy: {
       root,
       configPath: path.join(root, ...configRel.split('/')),
-      configChanged: !copier.sameAtHead.has(configRel),
+      // Against the head's config, which a rename put at another path than the base's.
+      configChanged: gitBlobIdOf(path.join(repoRoot, ...headConfigRel.split('/'))) !== configEntry.sha,
       changedFiles: changedFiles.slice(0, MAX_CHANGED_FILES_LISTED),
       source: store.source,
       fallbackReasons: [],

@@ -38,7 +38,11 @@ export async function compareWithBase(head: Evidence, opts: CompareOptions): Pro
   const read = await (opts.readBase ?? readFromGit)(opts.configPath, opts.ref);
   if (!read.ok) return { ...empty, status: read.status, reason: read.reason };
   const { copy } = read;
-  const source = { source: copy.source, notes: copy.fallbackReasons.map((reason) => `not read from ${reason}`) };
+  const source = {
+    source: copy.source,
+    ...(copy.renamedFrom !== undefined && { renamedFrom: copy.renamedFrom }),
+    notes: copy.fallbackReasons.map((reason) => `not read from ${reason}`),
+  };
   try {
     if (!copy.configChanged && copy.changedFiles.length === 0) {
       return { ...empty, ...source, status: 'unchanged', reason: `the config and the files it names are the same at ${opts.ref}` };
@@ -46,7 +50,7 @@ export async function compareWithBase(head: Evidence, opts: CompareOptions): Pro
     const base = await opts.loadEvidence(copy.configPath, copy.root);
     if (!base?.data) return { ...empty, ...source, changedFiles: copy.changedFiles, status: 'unavailable', reason: `the version at ${opts.ref} does not load (its config or data has errors)` };
     const comparison = await compareLoaded(base, head, main, copy.changedFiles, opts);
-    return { ...comparison, source: source.source, notes: [...source.notes, ...comparison.notes] };
+    return { ...comparison, ...source, notes: [...source.notes, ...comparison.notes] };
   } finally {
     copy.dispose();
   }

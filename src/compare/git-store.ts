@@ -39,7 +39,25 @@ export function gitStore(timeoutS = GIT_TIMEOUT_S): BaseStore {
       const blob = await git(['cat-file', 'blob', entry.sha]);
       return blob.ok ? blob : { ok: false, reason: `git could not read ${entry.path} at the base` };
     },
+    // Tree against tree (the base commit and HEAD), so no work-tree file is read and no filter runs;
+    // a rename not yet committed is not seen.
+    async previousPath(commit, rel) {
+      const renames = await git(['diff-tree', '-r', '-z', '-M', '--name-status', '--diff-filter=R', '--no-ext-diff', commit, 'HEAD']);
+      return renames.ok ? parseRenames(renames.value.toString('utf8')).get(rel) : undefined;
+    },
   };
+}
+
+/** `diff-tree -z --name-status` rename records: `R<score>\0<old>\0<new>\0`, as new path -> old path. */
+function parseRenames(text: string): Map<string, string> {
+  const fields = text.split('\0');
+  const renames = new Map<string, string>();
+  for (let i = 0; i + 2 < fields.length; i++) {
+    if (!/^R\d*$/.test(fields[i])) continue;
+    renames.set(fields[i + 2], fields[i + 1]);
+    i += 2;
+  }
+  return renames;
 }
 
 /** `ls-tree -r -l -z` records: `<mode> <type> <sha> <size>\t<path>`. */

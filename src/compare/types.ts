@@ -41,6 +41,8 @@ export interface BaseComparison {
   status: 'compared' | 'unchanged' | 'new-config' | 'unavailable';
   /** where the base version came from; absent when it was not read */
   source?: BaseSource;
+  /** the config's path at the base when the pull request renamed it (repository-relative) */
+  renamedFrom?: string;
   /** why not compared, in plain words */
   reason?: string;
   /** 'loss' when both sides use the same loss on the same target scale, else 'loss / baseline' */

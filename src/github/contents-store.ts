@@ -22,6 +22,8 @@ export interface ContentsStoreOptions {
   /** the checkout's root: repository paths are relative to it */
   repoRoot: string;
   maxReads?: number;
+  /** the pull request's renames (new path -> previous path), from its file list; the contents API cannot tell */
+  renames?: ReadonlyMap<string, string>;
 }
 
 export function contentsStore(octokit: GitHubClient, options: ContentsStoreOptions): BaseStore {
@@ -69,6 +71,9 @@ export function contentsStore(octokit: GitHubClient, options: ContentsStoreOptio
       const bytes = Buffer.from(content, 'base64');
       if (gitBlobId(bytes) !== entry.sha) return { ok: false, reason: `the bytes GitHub sent for ${entry.path} do not match its blob id ${entry.sha.slice(0, 12)}` };
       return { ok: true, value: bytes };
+    },
+    async previousPath(_commit, rel) {
+      return options.renames?.get(rel);
     },
   };
 

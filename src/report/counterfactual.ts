@@ -54,7 +54,9 @@ const SOURCE_WORDS: Record<BaseSource, string> = { git: "the checkout's git hist
 
 /** Where the base version was read, e.g. `base read from GitHub's API`; undefined when it was not read. */
 export function baseSourceWords(comparison: BaseComparison): string | undefined {
-  return comparison.source ? `base read from ${SOURCE_WORDS[comparison.source]}` : undefined;
+  if (!comparison.source) return undefined;
+  const renamed = comparison.renamedFrom === undefined ? '' : `, where the config was ${comparison.renamedFrom} (the pull request renamed it)`;
+  return `base read from ${SOURCE_WORDS[comparison.source]}${renamed}`;
 }
 
 /** One row of the changed-keys table, as plain text: a key with both values, or a file whose contents changed. */

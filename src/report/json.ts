@@ -153,6 +153,7 @@ const comparisonSchema = z.strictObject({
   ref: oneLine(300),
   status: z.enum(['compared', 'unchanged', 'new-config', 'unavailable']),
   source: z.enum(['git', 'github-api']).optional(),
+  renamedFrom: oneLine(1_000).optional(),
   reason: text(2_000).optional(),
   metric: z.enum(['loss', 'loss / baseline']).optional(),
   steps: z.number().int().min(0).optional(),

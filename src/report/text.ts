@@ -92,9 +92,10 @@ function renderResult(result: ConfigResult, paint: Paint, width: number): string
 
 /** One line for the base comparison: the verdict and the two mean finals, or why there was none. */
 function describeComparisonLine(c: BaseComparison): string {
-  if (c.status !== 'compared') return `${c.ref}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`;
+  const renamed = c.renamedFrom === undefined ? '' : ` (renamed from ${c.renamedFrom})`;
+  if (c.status !== 'compared') return `${c.ref}${renamed}: ${c.status}${c.reason ? ` (${c.reason})` : ''}`;
   const value = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? formatNumber(n) : 'diverged');
-  return `${c.ref}: ${c.verdict} (final ${c.metric} ${value(c.base?.meanFinal)} at the base, ${value(c.head?.meanFinal)} at the head, seeds ${(c.seeds ?? []).join(', ')}; ${describeBar(c, value)})`;
+  return `${c.ref}${renamed}: ${c.verdict} (final ${c.metric} ${value(c.base?.meanFinal)} at the base, ${value(c.head?.meanFinal)} at the head, seeds ${(c.seeds ?? []).join(', ')}; ${describeBar(c, value)})`;
 }
 
 function clean(text: string): string {

@@ -4,7 +4,7 @@
 // (`npm run build`).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FakeGitHub, type FakeFile } from '../github/fake-github/server.ts';
@@ -25,7 +25,7 @@ function breakConfig(workspace: string): FakeFile[] {
 }
 
 /** Runs the action on pull request 9 with base `baseSha`; the comment must report the regression against that base. */
-async function checkPullRequest(server: FakeGitHub, workspace: string, files: FakeFile[], baseSha: string) {
+async function checkPullRequest(server: FakeGitHub, workspace: string, files: FakeFile[], baseSha: string, config = CONFIG) {
   const event = pullRequestEvent(9, HEAD, `${OWNER}/${REPO}`, files.length);
   (event.pull_request.base as { sha: string }).sha = baseSha;
   const result = await runAction({
@@ -37,7 +37,7 @@ async function checkPullRequest(server: FakeGitHub, workspace: string, files: Fa
   assert.match(body, /training-regression/, body.slice(0, 3000));
   assert.match(body, new RegExp(`Compared with base <code>${baseSha.slice(0, 7)}</code>`));
   const report = JSON.parse(readFileSync(path.join(result.workspace, 'nn-preflight-report/report.json'), 'utf8'));
-  const comparison = report.results.find((r: { config: string }) => r.config === CONFIG)?.comparison;
+  const comparison = report.results.find((r: { config: string }) => r.config === config)?.comparison;
   assert.equal(comparison?.status, 'compared');
   return { body, comparison };
 }
@@ -89,5 +89,30 @@ describe('pull request checked out without the base commit (fetch-depth: 1)', ()
     assert.ok(contents.length > 0 && contents.every((r) => r.query.get('ref') === baseSha && r.status === 200));
     const blobs = server.requests.filter((r) => r.path.includes('/git/blobs/'));
     assert.equal(blobs.length, 1, 'only the changed config is fetched; the data is the same as the checkout\'s');
+  });
+});
+
+describe('pull request that renames the config and breaks it, checked out without the base commit', () => {
+  const RENAMED = 'models/renamed.preflight.yml';
+  const workspace = makeWorkspace();
+  const baseFiles = Object.fromEntries(['README.md', CONFIG, 'models/data/train.csv'].map((rel) => [rel, readFileSync(path.join(workspace, rel), 'utf8')]));
+  const [changed] = breakConfig(workspace);
+  renameSync(path.join(workspace, CONFIG), path.join(workspace, RENAMED));
+  const files: FakeFile[] = [{ ...changed, filename: RENAMED, status: 'renamed', previous_filename: CONFIG }];
+  git(workspace, 'init', '-q');
+  git(workspace, 'add', '-A');
+  git(workspace, 'commit', '-q', '-m', 'head');
+  const baseSha = 'bead'.padEnd(40, '0');
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }], commits: { [baseSha]: baseFiles } });
+  before(() => server.start());
+  after(() => server.stop());
+
+  test('compares with the config at its previous path, as the pull request\'s file list names it', async () => {
+    const { body, comparison } = await checkPullRequest(server, workspace, files, baseSha, RENAMED);
+    assert.equal(comparison.source, 'github-api');
+    assert.equal(comparison.renamedFrom, CONFIG);
+    assert.match(body, new RegExp(`where the config was ${CONFIG.replace('.', '\\.')} \\(the pull request renamed it\\)`));
+    const contents = server.requests.filter((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/contents/`));
+    assert.ok(contents.some((r) => decodeURIComponent(r.path).endsWith(`/contents/${CONFIG}`)), contents.map((r) => r.path).join(", "));
   });
 });

@@ -126,4 +126,44 @@ describe('the base version from git', () => {
       lfs.dispose();
     }
   });
+
+  it('follows a committed rename to the config\'s path at the base: a pure rename is unchanged, a renamed and edited config is compared', async () => {
+    const moved = scratchRepo();
+    try {
+      const base = regressionConfig({ learningRate: 0.01 });
+      moved.write({ 'old.preflight.yml': base, 'data/train.csv': 'x,y\n1,2\n' });
+      moved.commit('base');
+      moved.git('mv', 'old.preflight.yml', 'configs-new.preflight.yml');
+      moved.commit('rename only');
+      const pure = await readBaseCopy(path.join(moved.root, 'configs-new.preflight.yml'), 'HEAD~1', [gitStore()]);
+      assert.ok(pure.ok, pure.ok ? '' : pure.reason);
+      try {
+        assert.equal(pure.copy.renamedFrom, 'old.preflight.yml');
+        assert.equal(pure.copy.configChanged, false, 'the same bytes under a new name');
+        assert.deepEqual(pure.copy.changedFiles, []);
+        assert.equal(pure.copy.configPath, path.join(pure.copy.root, 'old.preflight.yml'));
+      } finally {
+        pure.copy.dispose();
+      }
+      // Git pairs a rename by similarity: one changed line of twenty still reads as the same file.
+      moved.write({ 'configs-new.preflight.yml': base.replace('learning_rate: 0.01', 'learning_rate: 0.3') });
+      moved.commit('edit');
+      const edited = await readBaseCopy(path.join(moved.root, 'configs-new.preflight.yml'), 'HEAD~2', [gitStore()]);
+      assert.ok(edited.ok, edited.ok ? '' : edited.reason);
+      try {
+        assert.equal(edited.copy.renamedFrom, 'old.preflight.yml');
+        assert.equal(edited.copy.configChanged, true);
+        assert.match(readFileSync(edited.copy.configPath, 'utf8'), /learning_rate: 0\.01/);
+      } finally {
+        edited.copy.dispose();
+      }
+      // An unrelated new config is still new: no rename pairs it with anything.
+      moved.write({ 'fresh.preflight.yml': 'version: 1\nname: other\n' });
+      moved.commit('a new config');
+      const fresh = await readBaseCopy(path.join(moved.root, 'fresh.preflight.yml'), 'HEAD~3', [gitStore()]);
+      assert.ok(!fresh.ok && fresh.status === 'new-config');
+    } finally {
+      moved.dispose();
+    }
+  });
 });

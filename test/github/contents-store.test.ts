@@ -136,4 +136,27 @@ describe('the base version through GitHub\'s API', () => {
       read.copy.dispose();
     }
   });
+
+  it('reads a renamed config from its previous path, as the pull request\'s file list names it', async () => {
+    const moved = workspaceWith({ 'configs/model.preflight.yml': headConfig.replace(/data\//g, '../cfg/data/'), 'cfg/data/a.csv': 'x,y\n1,2\n', 'cfg/data/nested/b.csv': 'x,y\n3,4\n' });
+    try {
+      const octokit = getOctokit('ghs_token', { baseUrl: server.url });
+      const renamedConfig = path.join(moved, 'configs/model.preflight.yml');
+      const withRenames = contentsStore(octokit, { owner: OWNER, repo: REPO, repoRoot: moved, renames: new Map([['configs/model.preflight.yml', 'cfg/model.preflight.yml']]) });
+      const read = await readBaseCopy(renamedConfig, BASE, [withRenames]);
+      assert.ok(read.ok, read.ok ? '' : read.reason);
+      try {
+        assert.equal(read.copy.renamedFrom, 'cfg/model.preflight.yml');
+        assert.equal(readFileSync(read.copy.configPath, 'utf8'), baseConfig);
+        assert.equal(read.copy.configChanged, true);
+      } finally {
+        read.copy.dispose();
+      }
+      // Without the file list the API cannot tell a rename from a new file.
+      const blind = await readBaseCopy(renamedConfig, BASE, [contentsStore(octokit, { owner: OWNER, repo: REPO, repoRoot: moved })]);
+      assert.ok(!blind.ok && blind.status === 'new-config');
+    } finally {
+      rmSync(moved, { recursive: true, force: true });
+    }
+  });
 });
