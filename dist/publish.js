@@ -29133,6 +29133,11 @@ function pullRequestFromPayload(eventName, payload) {
     changedFiles: asNumber(field(payload, "pull_request", "changed_files"))
   };
 }
+function pushBefore(eventName, payload) {
+  if (eventName !== "push" || payload.deleted === true) return void 0;
+  const before = asString(payload.before);
+  return before !== void 0 && /^[0-9a-f]{40}$/.test(before) && !/^0+$/.test(before) ? before : void 0;
+}
 var ContextError = class extends Error {
 };
 function readRunContext(env, payload) {
@@ -29162,6 +29167,7 @@ function readRunContext(env, payload) {
     workspace,
     pullRequest,
     headSha: pullRequest?.headSha ?? sha,
+    baseSha: pullRequest ? pullRequest.baseSha : pushBefore(eventName, payload),
     actionRepository: asString(env.GITHUB_ACTION_REPOSITORY),
     actionRef: asString(env.GITHUB_ACTION_REF)
   };
@@ -29190,7 +29196,8 @@ var INPUT = {
   reportDir: "report-dir",
   suggestions: "suggestions",
   discoverOnly: "discover-only",
-  mergeReports: "merge-reports"
+  mergeReports: "merge-reports",
+  baseRef: "base-ref"
 };
 var DEFAULT_CONFIG_GLOB = "**/*.preflight.y*ml";
 var DEFAULT_REPORT_DIR = "nn-preflight-report";
@@ -29271,8 +29278,17 @@ function parseInputs(read) {
     reportDir: reportDir === "" ? DEFAULT_REPORT_DIR : reportDir,
     suggestions: parseBoolean(INPUT.suggestions, read(INPUT.suggestions), true),
     discoverOnly: parseBoolean(INPUT.discoverOnly, read(INPUT.discoverOnly), false),
-    mergeReports: splitList(read(INPUT.mergeReports))
+    mergeReports: splitList(read(INPUT.mergeReports)),
+    baseRef: parseBaseRef(read(INPUT.baseRef))
   };
+}
+function parseBaseRef(raw) {
+  const ref = raw.trim();
+  if (ref === "") return void 0;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$/.test(ref) || ref.includes("..") || ref.endsWith(".lock") || ref.endsWith("/")) {
+    throw new InputError(`Invalid input '${INPUT.baseRef}': '${ref}'. Expected a branch, tag or commit id (letters, digits, '.', '_', '-', '/'; no '..').`);
+  }
+  return ref;
 }
 
 // node_modules/@actions/github/lib/context.js

@@ -27,6 +27,8 @@ export interface RunContext {
   pullRequest?: PullRequestInfo;
   /** the commit whose files are checked: the pull request head, or `sha` */
   headSha: string;
+  /** the commit the checked files are compared with: the pull request's base, or a push's previous head */
+  baseSha?: string;
   /** `owner/name@ref` of the action itself, for links to its docs */
   actionRepository?: string;
   actionRef?: string;
@@ -80,6 +82,13 @@ export function pullRequestFromPayload(eventName: string, payload: Record<string
   };
 }
 
+/** A push's previous head; none for a new branch (all zeros) or a deleted one. */
+export function pushBefore(eventName: string, payload: Record<string, unknown>): string | undefined {
+  if (eventName !== 'push' || payload.deleted === true) return undefined;
+  const before = asString(payload.before);
+  return before !== undefined && /^[0-9a-f]{40}$/.test(before) && !/^0+$/.test(before) ? before : undefined;
+}
+
 export class ContextError extends Error {}
 
 export function readRunContext(env: Env, payload: Record<string, unknown>): RunContext {
@@ -109,6 +118,7 @@ export function readRunContext(env: Env, payload: Record<string, unknown>): RunC
     workspace,
     pullRequest,
     headSha: pullRequest?.headSha ?? sha,
+    baseSha: pullRequest ? pullRequest.baseSha : pushBefore(eventName, payload),
     actionRepository: asString(env.GITHUB_ACTION_REPOSITORY),
     actionRef: asString(env.GITHUB_ACTION_REF),
   };

@@ -20,6 +20,7 @@ export const INPUT = {
   suggestions: 'suggestions',
   discoverOnly: 'discover-only',
   mergeReports: 'merge-reports',
+  baseRef: 'base-ref',
 } as const;
 
 export const DEFAULT_CONFIG_GLOB = '**/*.preflight.y*ml';
@@ -46,6 +47,8 @@ export interface ActionSettings {
   reportDir: string;
   suggestions: boolean;
   discoverOnly: boolean;
+  /** the ref to compare against; undefined: the event's own base (pull request base, push's previous head) */
+  baseRef?: string;
   /** report.json files (paths or globs) from earlier jobs to merge instead of checking */
   mergeReports: string[];
 }
@@ -142,5 +145,16 @@ export function parseInputs(read: InputReader): ActionSettings {
     suggestions: parseBoolean(INPUT.suggestions, read(INPUT.suggestions), true),
     discoverOnly: parseBoolean(INPUT.discoverOnly, read(INPUT.discoverOnly), false),
     mergeReports: splitList(read(INPUT.mergeReports)),
+    baseRef: parseBaseRef(read(INPUT.baseRef)),
   };
+}
+
+/** A branch, tag or commit id; never something git would read as an option or a range. */
+function parseBaseRef(raw: string): string | undefined {
+  const ref = raw.trim();
+  if (ref === '') return undefined;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$/.test(ref) || ref.includes('..') || ref.endsWith('.lock') || ref.endsWith('/')) {
+    throw new InputError(`Invalid input '${INPUT.baseRef}': '${ref}'. Expected a branch, tag or commit id (letters, digits, '.', '_', '-', '/'; no '..').`);
+  }
+  return ref;
 }

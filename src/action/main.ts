@@ -141,12 +141,14 @@ async function runAction(): Promise<void> {
 }
 
 /**
- * On a pull request each config is also trained as it is at the base commit, read with git from the
- * checkout when it holds the history (`fetch-depth: 0`), else through GitHub's API with the token.
+ * Each config is also trained as it is at the base (the pull request's base commit, a push's previous
+ * head, or the base-ref input), read with git from the checkout when it holds the history
+ * (`fetch-depth: 0`), else through GitHub's API with the token.
  */
 async function checkConfigs(settings: ActionSettings, root: string, selection: Selection, context: RunContext, octokit: GitHubClient | undefined): Promise<{ report: Report; runs: ConfigRun[] }> {
   const { configs } = selection;
-  const baseSha = context.pullRequest?.baseSha;
+  // The base-ref input wins; else the event's own base (a pull request's base, a push's previous head).
+  const baseRef = settings.baseRef ?? context.baseSha;
   // The contents API cannot see renames; the pull request's file list can.
   const renames = new Map((selection.changedFiles ?? []).flatMap((file) => (file.previousFilename ? [[file.filename, file.previousFilename] as const] : [])));
   const stores = () => [gitStore(), ...(octokit ? [contentsStore(octokit, { owner: context.owner, repo: context.repo, repoRoot: context.workspace, renames })] : [])];
@@ -163,7 +165,7 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
     timeBudgetS: settings.timeBudgetS,
     backend: settings.backend,
     failOn: settings.failOn,
-    base: settings.smoke ? baseSha : undefined,
+    base: settings.smoke ? baseRef : undefined,
     readBase: (configPath, ref) => readBaseCopy(configPath, ref, stores()),
     onProgress: (event) => {
       if (event.phase !== 'done' && event.fraction === undefined) core.info(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);

@@ -116,3 +116,36 @@ describe('pull request that renames the config and breaks it, checked out withou
     assert.ok(contents.some((r) => decodeURIComponent(r.path).endsWith(`/contents/${CONFIG}`)), contents.map((r) => r.path).join(", "));
   });
 });
+
+describe('push and workflow_dispatch: the base is the previous head, or the base-ref input', () => {
+  const workspace = makeWorkspace();
+  git(workspace, 'init', '-q');
+  git(workspace, 'add', '-A');
+  git(workspace, 'commit', '-q', '-m', 'base');
+  const baseSha = git(workspace, 'rev-parse', 'HEAD');
+  git(workspace, 'branch', 'known-good');
+  breakConfig(workspace);
+  git(workspace, 'commit', '-q', '-am', 'head');
+  const headSha = git(workspace, 'rev-parse', 'HEAD');
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [] });
+  before(() => server.start());
+  after(() => server.stop());
+
+  async function comparisonOf(eventName: string, event: Record<string, unknown>, inputs: Record<string, string> = {}) {
+    const result = await runAction({ apiUrl: server.url, workspace, eventName, event, sha: headSha, inputs: { smoke: 'true', 'time-budget': '150', ...inputs } });
+    assert.ok(result.code === 0 || result.code === 1, result.stdout + result.stderr);
+    const report = JSON.parse(readFileSync(path.join(result.workspace, 'nn-preflight-report/report.json'), 'utf8'));
+    return report.results.find((r: { config: string }) => r.config === CONFIG)?.comparison;
+  }
+
+  test('a push is compared with its previous head, github.event.before', async () => {
+    const comparison = await comparisonOf('push', { ref: 'refs/heads/main', before: baseSha, after: headSha, deleted: false });
+    assert.deepEqual([comparison?.ref, comparison?.status, comparison?.verdict, comparison?.source], [baseSha, 'compared', 'regression', 'git']);
+  });
+
+  test('a new branch (before is all zeros) is not compared; workflow_dispatch compares with base-ref', async () => {
+    assert.equal(await comparisonOf('push', { ref: 'refs/heads/new', before: '0'.repeat(40), after: headSha }), undefined);
+    const dispatched = await comparisonOf('workflow_dispatch', { inputs: {} }, { 'base-ref': 'known-good' });
+    assert.deepEqual([dispatched?.ref, dispatched?.status, dispatched?.verdict], ['known-good', 'compared', 'regression']);
+  });
+});

@@ -32,6 +32,8 @@ test('lists, booleans, numbers and choices are parsed', () => {
   assert.equal(settings.failOn, 'warning');
   assert.equal(settings.comment, 'new');
   assert.deepEqual(settings.mergeReports, ['r1', 'r2']);
+  assert.equal(parseInputs(reader({})).baseRef, undefined, 'no base-ref: the event decides');
+  assert.equal(parseInputs(reader({ 'base-ref': ' release/v2.1 ' })).baseRef, 'release/v2.1');
 });
 
 test('bad values stop with a message naming the input and what was expected', () => {
@@ -43,6 +45,9 @@ test('bad values stop with a message naming the input and what was expected', ()
     [{ 'working-directory': '../elsewhere' }, /'working-directory'.*without '\.\.'/],
     [{ 'comment-key': 'has space' }, /'comment-key'/],
     [{ backend: 'gpu' }, /'backend': 'gpu'/],
+    [{ 'base-ref': '--upload-pack=x' }, /'base-ref'.*Expected a branch, tag or commit id/],
+    [{ 'base-ref': 'main..feature' }, /'base-ref'.*no '\.\.'/],
+    [{ 'base-ref': 'a b' }, /'base-ref'/],
   ];
   for (const [values, message] of cases) assert.throws(() => parseInputs(reader(values)), (error: unknown) => error instanceof InputError && message.test(error.message));
 });
