@@ -42,7 +42,25 @@ async function checkPullRequest(server: FakeGitHub, workspace: string, files: Fa
   return { body, comparison };
 }
 
-describe('pull request with the history checked out (fetch-depth: 0)', () => {
+/**
+ * A pull request whose checkout holds the head commit only, as actions/checkout leaves it by default;
+ * the fake GitHub serves the base commit's files and the pull request's file list. Call inside a describe.
+ */
+function headOnlyPullRequest(baseSha: string, change: (workspace: string) => FakeFile[]) {
+  const workspace = makeWorkspace();
+  const baseFiles = Object.fromEntries(['README.md', CONFIG, 'models/data/train.csv'].map((rel) => [rel, readFileSync(path.join(workspace, rel), 'utf8')]));
+  const files = change(workspace);
+  git(workspace, 'init', '-q');
+  git(workspace, 'add', '-A');
+  git(workspace, 'commit', '-q', '-m', 'head');
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }], commits: { [baseSha]: baseFiles } });
+  before(() => server.start());
+  after(() => server.stop());
+  return { workspace, files, server };
+}
+
+/** A checkout with the whole history: the sound config at the base commit, broken by the head commit. */
+function checkoutWithHistory() {
   const workspace = makeWorkspace();
   git(workspace, 'init', '-q');
   git(workspace, 'add', '-A');
@@ -50,6 +68,11 @@ describe('pull request with the history checked out (fetch-depth: 0)', () => {
   const baseSha = git(workspace, 'rev-parse', 'HEAD');
   const files = breakConfig(workspace);
   git(workspace, 'commit', '-q', '-am', 'head');
+  return { workspace, baseSha, files, headSha: git(workspace, 'rev-parse', 'HEAD') };
+}
+
+describe('pull request with the history checked out (fetch-depth: 0)', () => {
+  const { workspace, baseSha, files } = checkoutWithHistory();
   const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
   before(() => {
     assert.ok(existsSync(path.join(REPO_ROOT, 'dist/index.js')), 'dist/index.js is missing: run `npm run build` first');
@@ -69,17 +92,8 @@ describe('pull request with the history checked out (fetch-depth: 0)', () => {
 });
 
 describe('pull request checked out without the base commit (fetch-depth: 1)', () => {
-  const workspace = makeWorkspace();
-  const baseFiles = Object.fromEntries(['README.md', CONFIG, 'models/data/train.csv'].map((rel) => [rel, readFileSync(path.join(workspace, rel), 'utf8')]));
-  const files = breakConfig(workspace);
-  // The checkout holds the head commit only, as actions/checkout leaves it by default.
-  git(workspace, 'init', '-q');
-  git(workspace, 'add', '-A');
-  git(workspace, 'commit', '-q', '-m', 'head');
   const baseSha = 'c0ffee'.padEnd(40, '0');
-  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }], commits: { [baseSha]: baseFiles } });
-  before(() => server.start());
-  after(() => server.stop());
+  const { workspace, files, server } = headOnlyPullRequest(baseSha, breakConfig);
 
   test('reads the base through the API, compares, and says where the base came from', async () => {
     const { body, comparison } = await checkPullRequest(server, workspace, files, baseSha);
@@ -94,18 +108,12 @@ describe('pull request checked out without the base commit (fetch-depth: 1)', ()
 
 describe('pull request that renames the config and breaks it, checked out without the base commit', () => {
   const RENAMED = 'models/renamed.preflight.yml';
-  const workspace = makeWorkspace();
-  const baseFiles = Object.fromEntries(['README.md', CONFIG, 'models/data/train.csv'].map((rel) => [rel, readFileSync(path.join(workspace, rel), 'utf8')]));
-  const [changed] = breakConfig(workspace);
-  renameSync(path.join(workspace, CONFIG), path.join(workspace, RENAMED));
-  const files: FakeFile[] = [{ ...changed, filename: RENAMED, status: 'renamed', previous_filename: CONFIG }];
-  git(workspace, 'init', '-q');
-  git(workspace, 'add', '-A');
-  git(workspace, 'commit', '-q', '-m', 'head');
   const baseSha = 'bead'.padEnd(40, '0');
-  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }], commits: { [baseSha]: baseFiles } });
-  before(() => server.start());
-  after(() => server.stop());
+  const { files, server, workspace } = headOnlyPullRequest(baseSha, (checkout) => {
+    const [changed] = breakConfig(checkout);
+    renameSync(path.join(checkout, CONFIG), path.join(checkout, RENAMED));
+    return [{ ...changed, filename: RENAMED, status: 'renamed', previous_filename: CONFIG }];
+  });
 
   test('compares with the config at its previous path, as the pull request\'s file list names it', async () => {
     const { body, comparison } = await checkPullRequest(server, workspace, files, baseSha, RENAMED);
@@ -113,20 +121,13 @@ describe('pull request that renames the config and breaks it, checked out withou
     assert.equal(comparison.renamedFrom, CONFIG);
     assert.match(body, new RegExp(`where the config was ${CONFIG.replace('.', '\\.')} \\(the pull request renamed it\\)`));
     const contents = server.requests.filter((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/contents/`));
-    assert.ok(contents.some((r) => decodeURIComponent(r.path).endsWith(`/contents/${CONFIG}`)), contents.map((r) => r.path).join(", "));
+    assert.ok(contents.some((r) => decodeURIComponent(r.path).endsWith(`/contents/${CONFIG}`)), contents.map((r) => r.path).join(', '));
   });
 });
 
 describe('push and workflow_dispatch: the base is the previous head, or the base-ref input', () => {
-  const workspace = makeWorkspace();
-  git(workspace, 'init', '-q');
-  git(workspace, 'add', '-A');
-  git(workspace, 'commit', '-q', '-m', 'base');
-  const baseSha = git(workspace, 'rev-parse', 'HEAD');
-  git(workspace, 'branch', 'known-good');
-  breakConfig(workspace);
-  git(workspace, 'commit', '-q', '-am', 'head');
-  const headSha = git(workspace, 'rev-parse', 'HEAD');
+  const { workspace, baseSha, headSha } = checkoutWithHistory();
+  git(workspace, 'branch', 'known-good', baseSha);
   const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [] });
   before(() => server.start());
   after(() => server.stop());
