@@ -91335,7 +91335,7 @@ async function readFromStore(store, configPath, ref2, limits) {
 async function copyInto(root, store, commit, repoRoot, configEntry, headConfigRel, limits) {
   const unavailable = (reason) => ({ ok: false, status: "unavailable", reason });
   const configRel = configEntry.path;
-  const copier = new Copier(store, repoRoot, root, limits);
+  const copier = new Copier(store, repoRoot, root, limits, (rel) => rel === configRel ? headConfigRel : rel);
   const config2 = await copier.copy([configEntry]);
   if (!config2.ok) return unavailable(config2.reason);
   const named2 = referencedFiles(root, configRel).map((rel) => rel.replace(/\/+$/, ""));
@@ -91355,8 +91355,7 @@ async function copyInto(root, store, commit, repoRoot, configEntry, headConfigRe
     copy: {
       root,
       configPath: path8.join(root, ...configRel.split("/")),
-      // Against the head's config, which a rename put at another path than the base's.
-      configChanged: gitBlobIdOf(path8.join(repoRoot, ...headConfigRel.split("/"))) !== configEntry.sha,
+      configChanged: !copier.sameAtHead.has(configRel),
       changedFiles: changedFiles.slice(0, MAX_CHANGED_FILES_LISTED),
       source: store.source,
       fallbackReasons: [],
@@ -91366,17 +91365,19 @@ async function copyInto(root, store, commit, repoRoot, configEntry, headConfigRe
   };
 }
 var Copier = class {
-  constructor(store, repoRoot, root, limits) {
+  constructor(store, repoRoot, root, limits, headPathOf) {
     this.store = store;
     this.repoRoot = repoRoot;
     this.root = root;
     this.limits = limits;
+    this.headPathOf = headPathOf;
   }
   store;
   repoRoot;
   root;
   limits;
-  /** paths whose base bytes equal the working tree's */
+  headPathOf;
+  /** base paths whose bytes equal the working tree's (at the head path, for a renamed file) */
   sameAtHead = /* @__PURE__ */ new Set();
   files = 0;
   bytes = 0;
@@ -91391,7 +91392,7 @@ var Copier = class {
       if (this.bytes > this.limits.maxBytes) return { ok: false, reason: `the base version's files hold more than ${Math.round(this.limits.maxBytes / 1024 ** 2)} MB` };
       const target2 = path8.join(this.root, ...entry2.path.split("/"));
       mkdirSync(path8.dirname(target2), { recursive: true });
-      const working = path8.join(this.repoRoot, ...entry2.path.split("/"));
+      const working = path8.join(this.repoRoot, ...this.headPathOf(entry2.path).split("/"));
       if (gitBlobIdOf(working) === entry2.sha) {
         this.sameAtHead.add(entry2.path);
         copyFileSync(working, target2);

@@ -140,7 +140,8 @@ async function readFromStore(store: BaseStore, configPath: string, ref: string, 
 async function copyInto(root: string, store: BaseStore, commit: string, repoRoot: string, configEntry: StoreEntry, headConfigRel: string, limits: BaseCopyLimits): Promise<BaseRead> {
   const unavailable = (reason: string): BaseRead => ({ ok: false, status: 'unavailable', reason });
   const configRel = configEntry.path;
-  const copier = new Copier(store, repoRoot, root, limits);
+  // A renamed config's head bytes are at its new path; every other file keeps its path.
+  const copier = new Copier(store, repoRoot, root, limits, (rel) => (rel === configRel ? headConfigRel : rel));
   const config = await copier.copy([configEntry]);
   if (!config.ok) return unavailable(config.reason);
   const named = referencedFiles(root, configRel).map((rel) => rel.replace(/\/+$/, ''));
@@ -160,8 +161,7 @@ async function copyInto(root: string, store: BaseStore, commit: string, repoRoot
     copy: {
       root,
       configPath: path.join(root, ...configRel.split('/')),
-      // Against the head's config, which a rename put at another path than the base's.
-      configChanged: gitBlobIdOf(path.join(repoRoot, ...headConfigRel.split('/'))) !== configEntry.sha,
+      configChanged: !copier.sameAtHead.has(configRel),
       changedFiles: changedFiles.slice(0, MAX_CHANGED_FILES_LISTED),
       source: store.source,
       fallbackReasons: [],
@@ -172,7 +172,7 @@ async function copyInto(root: string, store: BaseStore, commit: string, repoRoot
 
 /** Writes base files into the copy within the limits; bytes equal to the working tree's come from there. */
 class Copier {
-  /** paths whose base bytes equal the working tree's */
+  /** base paths whose bytes equal the working tree's (at the head path, for a renamed file) */
   readonly sameAtHead = new Set<string>();
   private files = 0;
   private bytes = 0;
@@ -183,6 +183,8 @@ class Copier {
     private readonly repoRoot: string,
     private readonly root: string,
     private readonly limits: BaseCopyLimits,
+    /** where a base path's file is in the working tree */
+    private readonly headPathOf: (basePath: string) => string,
   ) {}
 
   async copy(entries: readonly StoreEntry[]): Promise<StoreResult<void>> {
@@ -195,7 +197,7 @@ class Copier {
       if (this.bytes > this.limits.maxBytes) return { ok: false, reason: `the base version's files hold more than ${Math.round(this.limits.maxBytes / 1024 ** 2)} MB` };
       const target = path.join(this.root, ...entry.path.split('/'));
       mkdirSync(path.dirname(target), { recursive: true });
-      const working = path.join(this.repoRoot, ...entry.path.split('/'));
+      const working = path.join(this.repoRoot, ...this.headPathOf(entry.path).split('/'));
       if (gitBlobIdOf(working) === entry.sha) {
         this.sameAtHead.add(entry.path);
         copyFileSync(working, target);

@@ -135,13 +135,18 @@ describe('the base version from git', () => {
       moved.commit('base');
       moved.git('mv', 'old.preflight.yml', 'configs-new.preflight.yml');
       moved.commit('rename only');
-      const pure = await readBaseCopy(path.join(moved.root, 'configs-new.preflight.yml'), 'HEAD~1', [gitStore()]);
+      const store = gitStore();
+      const reads: string[] = [];
+      const counting = { ...store, locate: store.locate, read: (entry: Parameters<typeof store.read>[0]) => (reads.push(entry.path), store.read(entry)) };
+      const pure = await readBaseCopy(path.join(moved.root, 'configs-new.preflight.yml'), 'HEAD~1', [counting]);
       assert.ok(pure.ok, pure.ok ? '' : pure.reason);
       try {
         assert.equal(pure.copy.renamedFrom, 'old.preflight.yml');
         assert.equal(pure.copy.configChanged, false, 'the same bytes under a new name');
         assert.deepEqual(pure.copy.changedFiles, []);
         assert.equal(pure.copy.configPath, path.join(pure.copy.root, 'old.preflight.yml'));
+        assert.deepEqual(reads, [], 'the renamed bytes equal the checkout\'s new file, so nothing is read from the store');
+        assert.equal(readFileSync(pure.copy.configPath, 'utf8'), base);
       } finally {
         pure.copy.dispose();
       }
