@@ -91131,8 +91131,14 @@ function fixVariantFor(evidence, finding) {
 
 // src/fixes/verified-bar.ts
 var VERIFIED_MAX_RATIO = 0.5;
-function verifiedBarWords(originalDiverged) {
-  return originalDiverged ? "as the original diverged, a verified fix must take its own loss to half its start" : "a verified fix needs at most half the original final loss";
+function originalDiverged(before) {
+  return typeof before !== "number" || !Number.isFinite(before);
+}
+function fromStartWords(check43, format5) {
+  return originalDiverged(check43.before) && typeof check43.afterStart === "number" ? `, from a start of ${format5(check43.afterStart)}` : "";
+}
+function verifiedBarWords(originalDiverged2) {
+  return originalDiverged2 ? "as the original diverged, a verified fix must take its own loss to half its start" : "a verified fix needs at most half the original final loss";
 }
 
 // src/fixes/verify.ts
@@ -91205,7 +91211,7 @@ function measure(evidence, variant, trace, steps) {
 }
 function isVerified(before, after, afterStart) {
   if (!Number.isFinite(after)) return false;
-  const bar2 = Number.isFinite(before) ? before : afterStart;
+  const bar2 = originalDiverged(before) ? afterStart : before;
   return after <= bar2 * VERIFIED_MAX_RATIO;
 }
 async function runCombined(evidence, list, steps, budget) {
@@ -91232,13 +91238,12 @@ function withFixCheck(finding, fixCheck) {
 }
 function describeFixCheck(fixCheck) {
   const value4 = (n) => Number.isFinite(n) ? fmt(n) : "diverged";
-  const start = (c4) => Number.isFinite(c4.before) ? "" : `, from a start of ${value4(c4.afterStart)}`;
-  const numbers4 = `final ${fixCheck.metric} ${value4(fixCheck.before)} -> ${value4(fixCheck.after)}${start(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
+  const numbers4 = `final ${fixCheck.metric} ${value4(fixCheck.before)} -> ${value4(fixCheck.after)}${fromStartWords(fixCheck, value4)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
   if (fixCheck.verified) return `Verified: with ${fixCheck.change} the smoke run trains better, ${numbers4}.`;
-  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers4}; ${verifiedBarWords(!Number.isFinite(fixCheck.before))}.`;
+  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers4}; ${verifiedBarWords(originalDiverged(fixCheck.before))}.`;
   const combined = fixCheck.combined;
   if (!combined) return alone;
-  const together = `final ${combined.metric} ${value4(combined.before)} -> ${value4(combined.after)}${start(combined)}`;
+  const together = `final ${combined.metric} ${value4(combined.before)} -> ${value4(combined.after)}${fromStartWords(combined, value4)}`;
   return combined.verified ? `${alone} Verified together with the other fixes (${combined.changes.join(" + ")}): ${together}.` : `${alone} Not verified together with the other fixes either (${combined.changes.join(" + ")}): ${together}.`;
 }
 function curvePair(before, after, beforeScale, afterScale) {
@@ -92429,10 +92434,6 @@ function fixCheckOf(finding) {
   if (!value4 || typeof value4 !== "object" || typeof value4.change !== "string" || typeof value4.verified !== "boolean") return void 0;
   return value4;
 }
-function fromStart(fixCheck) {
-  const finite2 = typeof fixCheck.before === "number" && Number.isFinite(fixCheck.before);
-  return finite2 || typeof fixCheck.afterStart !== "number" ? "" : ` (from a start of ${finalLoss3(fixCheck.afterStart)})`;
-}
 function fixProofOf(finding) {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return void 0;
@@ -92491,7 +92492,7 @@ function renderFixCheck(finding) {
   const proof = fixProofOf(finding);
   const mark = proof === "verified" ? "\u2705 Verified fix" : proof === "verified-together" ? "\u2705 Verified with the other fixes" : "Fix not verified";
   const summary = `${mark}: ${htmlCode(finding.id)} with ${htmlCode(fixCheck.change)}`;
-  const numbers4 = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss3(fixCheck.before)} without the fix, ${finalLoss3(fixCheck.after)} with it${fromStart(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
+  const numbers4 = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss3(fixCheck.before)} without the fix, ${finalLoss3(fixCheck.after)} with it${fromStartWords(fixCheck, finalLoss3)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
   const parts = [numbers4];
   if (fixCheck.combined) {
     const c4 = fixCheck.combined;
@@ -93926,7 +93927,7 @@ async function fixCheckHtml(finding) {
   const proof = fixProofOf(finding);
   if (!fixCheck || !proof) return "";
   const metric = escapeXml(fixCheck.metric);
-  const numbers4 = `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(finalLoss3(fixCheck.before))} \u2192 ${escapeXml(finalLoss3(fixCheck.after))}${escapeXml(fromStart(fixCheck))} (same sample, seed ${escapeXml(String(fixCheck.seed))}, ${escapeXml(String(fixCheck.steps))} steps).`;
+  const numbers4 = `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(finalLoss3(fixCheck.before))} \u2192 ${escapeXml(finalLoss3(fixCheck.after))}${escapeXml(fromStartWords(fixCheck, finalLoss3))} (same sample, seed ${escapeXml(String(fixCheck.seed))}, ${escapeXml(String(fixCheck.steps))} steps).`;
   const combined = fixCheck.combined ? `<p class="muted">All suggested fixes together (${fixCheck.combined.changes.map(code).join(" + ")}): final ${escapeXml(fixCheck.combined.metric)} ${escapeXml(finalLoss3(fixCheck.combined.before))} \u2192 ${escapeXml(finalLoss3(fixCheck.combined.after))}, ${fixCheck.combined.verified ? "verified" : "not verified"}.</p>` : "";
   return `<div class="fix-check" data-proof="${proof}"><p><span class="proof ${proof}">${escapeXml(FIX_PROOF_WORDS[proof])}</span> ${numbers4}</p>${await fixCurveFigure(fixCheck)}${combined}</div>`;
 }

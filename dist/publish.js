@@ -34269,10 +34269,6 @@ function fixCheckOf(finding) {
   if (!value || typeof value !== "object" || typeof value.change !== "string" || typeof value.verified !== "boolean") return void 0;
   return value;
 }
-function fromStart(fixCheck) {
-  const finite = typeof fixCheck.before === "number" && Number.isFinite(fixCheck.before);
-  return finite || typeof fixCheck.afterStart !== "number" ? "" : ` (from a start of ${finalLoss(fixCheck.afterStart)})`;
-}
 function fixProofOf(finding) {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return void 0;
@@ -34286,8 +34282,14 @@ var FIX_PROOF_WORDS = {
 };
 
 // src/fixes/verified-bar.ts
-function verifiedBarWords(originalDiverged) {
-  return originalDiverged ? "as the original diverged, a verified fix must take its own loss to half its start" : "a verified fix needs at most half the original final loss";
+function originalDiverged(before) {
+  return typeof before !== "number" || !Number.isFinite(before);
+}
+function fromStartWords(check2, format) {
+  return originalDiverged(check2.before) && typeof check2.afterStart === "number" ? `, from a start of ${format(check2.afterStart)}` : "";
+}
+function verifiedBarWords(originalDiverged2) {
+  return originalDiverged2 ? "as the original diverged, a verified fix must take its own loss to half its start" : "a verified fix needs at most half the original final loss";
 }
 
 // src/report/markdown-counterfactual.ts
@@ -34333,9 +34335,9 @@ function fixProofMark(finding) {
 function fixCheckLine(finding) {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return void 0;
-  const numbers = `final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} -> ${finalLoss(fixCheck.after)}${fromStart(fixCheck)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
+  const numbers = `final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} -> ${finalLoss(fixCheck.after)}${fromStartWords(fixCheck, finalLoss)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
   if (fixCheck.verified) return `\u2705 **Verified fix**: the smoke run with ${markdownCode(fixCheck.change)} trains clearly better (${numbers}).`;
-  const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${verifiedBarWords(!(typeof fixCheck.before === "number" && Number.isFinite(fixCheck.before)))}).`;
+  const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${verifiedBarWords(originalDiverged(fixCheck.before))}).`;
   const combined = fixCheck.combined;
   if (!combined?.verified) return alone;
   return `\u2705 **Verified together with the other suggested fixes** (${combined.changes.map(markdownCode).join(" + ")}: final ${escapeMarkdown(combined.metric, "space")} ${finalLoss(combined.before)} -> ${finalLoss(combined.after)}). ${alone}`;
@@ -34346,7 +34348,7 @@ function renderFixCheck(finding) {
   const proof = fixProofOf(finding);
   const mark = proof === "verified" ? "\u2705 Verified fix" : proof === "verified-together" ? "\u2705 Verified with the other fixes" : "Fix not verified";
   const summary2 = `${mark}: ${htmlCode(finding.id)} with ${htmlCode(fixCheck.change)}`;
-  const numbers = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} without the fix, ${finalLoss(fixCheck.after)} with it${fromStart(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
+  const numbers = `Final ${escapeMarkdown(fixCheck.metric, "space")} ${finalLoss(fixCheck.before)} without the fix, ${finalLoss(fixCheck.after)} with it${fromStartWords(fixCheck, finalLoss)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
   const parts = [numbers];
   if (fixCheck.combined) {
     const c = fixCheck.combined;

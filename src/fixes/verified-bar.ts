@@ -6,6 +6,16 @@
  * 1.14x, regression-raw-units 1.12x), so a change that only reshuffles the run could pass a smaller bar.
  */
 export const VERIFIED_MAX_RATIO = 0.5;
+/** The original run diverged (its final is not finite; null once read back from JSON), so the bar is the fixed run's start. */
+export function originalDiverged(before: number | null | undefined): boolean {
+  return typeof before !== 'number' || !Number.isFinite(before);
+}
+
+/** `, from a start of X` when the original diverged (the number the bar then stands on), else nothing. */
+export function fromStartWords(check: { before: number | null | undefined; afterStart?: number | null }, format: (n: number) => string): string {
+  return originalDiverged(check.before) && typeof check.afterStart === 'number' ? `, from a start of ${format(check.afterStart)}` : '';
+}
+
 /** The bar in words, for reports: a fix that helps but stays above it is "not verified", and says why. */
 export function verifiedBarWords(originalDiverged: boolean): string {
   return originalDiverged

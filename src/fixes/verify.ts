@@ -9,7 +9,7 @@ import { lossUnitsDiffer, metricFinal } from '../compare/finals.ts';
 import { runSmokes, type FollowUpBudget } from '../compare/smoke-runs.ts';
 import { fixVariantFor, type FixVariant } from './transforms.ts';
 import { variantEvidence } from './variant.ts';
-import { VERIFIED_MAX_RATIO, verifiedBarWords } from './verified-bar.ts';
+import { fromStartWords, originalDiverged, VERIFIED_MAX_RATIO, verifiedBarWords } from './verified-bar.ts';
 
 /** Variants run per config: the most severe findings first. */
 export const MAX_FIX_CHECKS = 3;
@@ -129,7 +129,7 @@ function measure(evidence: Evidence, variant: FixVariant, trace: SmokeTrace, ste
 export function isVerified(before: number, after: number, afterStart: number): boolean {
   if (!Number.isFinite(after)) return false;
   // A diverged original sets no bar: a fix that only slows the blow-up (1e12 -> 1e22) must not pass.
-  const bar = Number.isFinite(before) ? before : afterStart;
+  const bar = originalDiverged(before) ? afterStart : before;
   return after <= bar * VERIFIED_MAX_RATIO;
 }
 
@@ -161,13 +161,12 @@ function withFixCheck(finding: Finding, fixCheck: FixCheck): Finding {
 /** One sentence for the fix text: what ran, and what it showed. */
 export function describeFixCheck(fixCheck: FixCheck): string {
   const value = (n: number) => (Number.isFinite(n) ? fmt(n) : 'diverged');
-  const start = (c: { before: number; afterStart: number }) => (Number.isFinite(c.before) ? '' : `, from a start of ${value(c.afterStart)}`);
-  const numbers = `final ${fixCheck.metric} ${value(fixCheck.before)} -> ${value(fixCheck.after)}${start(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
+  const numbers = `final ${fixCheck.metric} ${value(fixCheck.before)} -> ${value(fixCheck.after)}${fromStartWords(fixCheck, value)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps)`;
   if (fixCheck.verified) return `Verified: with ${fixCheck.change} the smoke run trains better, ${numbers}.`;
-  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers}; ${verifiedBarWords(!Number.isFinite(fixCheck.before))}.`;
+  const alone = `Not verified alone: with ${fixCheck.change} the smoke run did not clearly train better, ${numbers}; ${verifiedBarWords(originalDiverged(fixCheck.before))}.`;
   const combined = fixCheck.combined;
   if (!combined) return alone;
-  const together = `final ${combined.metric} ${value(combined.before)} -> ${value(combined.after)}${start(combined)}`;
+  const together = `final ${combined.metric} ${value(combined.before)} -> ${value(combined.after)}${fromStartWords(combined, value)}`;
   return combined.verified
     ? `${alone} Verified together with the other fixes (${combined.changes.join(' + ')}): ${together}.`
     : `${alone} Not verified together with the other fixes either (${combined.changes.join(' + ')}): ${together}.`;

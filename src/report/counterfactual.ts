@@ -102,12 +102,6 @@ export function fixCheckOf(finding: Finding): FixCheckView | undefined {
   return value as FixCheckView;
 }
 
-/** When the original diverged the bar is the fixed run's own start, so the reader needs that number too. */
-export function fromStart(fixCheck: FixCheckView): string {
-  const finite = typeof fixCheck.before === 'number' && Number.isFinite(fixCheck.before);
-  return finite || typeof fixCheck.afterStart !== 'number' ? '' : ` (from a start of ${finalLoss(fixCheck.afterStart)})`;
-}
-
 /** How far a finding's fix was proven: alone, only together with the other suggested fixes, or not. */
 export type FixProof = 'verified' | 'verified-together' | 'not-verified';
 

@@ -14,9 +14,8 @@ import {
   shortRef,
   UNCOMPARED_WORDS,
   verdictWords,
-  fromStart,
 } from './counterfactual.ts';
-import { verifiedBarWords } from '../fixes/verified-bar.ts';
+import { fromStartWords, originalDiverged, verifiedBarWords } from '../fixes/verified-bar.ts';
 import { escapeMarkdown, htmlCode, markdownCode, mermaidLabel } from './escape.ts';
 import { formatPlainDecimal } from './numbers.ts';
 
@@ -73,9 +72,9 @@ export function fixProofMark(finding: Finding): string {
 export function fixCheckLine(finding: Finding): string | undefined {
   const fixCheck = fixCheckOf(finding);
   if (!fixCheck) return undefined;
-  const numbers = `final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} -> ${loss(fixCheck.after)}${fromStart(fixCheck)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
+  const numbers = `final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} -> ${loss(fixCheck.after)}${fromStartWords(fixCheck, loss)} on the same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps`;
   if (fixCheck.verified) return `✅ **Verified fix**: the smoke run with ${markdownCode(fixCheck.change)} trains clearly better (${numbers}).`;
-  const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${verifiedBarWords(!(typeof fixCheck.before === 'number' && Number.isFinite(fixCheck.before)))}).`;
+  const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${verifiedBarWords(originalDiverged(fixCheck.before))}).`;
   const combined = fixCheck.combined;
   if (!combined?.verified) return alone;
   return `✅ **Verified together with the other suggested fixes** (${combined.changes.map(markdownCode).join(' + ')}: final ${escapeMarkdown(combined.metric, 'space')} ${loss(combined.before)} -> ${loss(combined.after)}). ${alone}`;
@@ -88,7 +87,7 @@ export function renderFixCheck(finding: Finding): string | undefined {
   const proof = fixProofOf(finding);
   const mark = proof === 'verified' ? '✅ Verified fix' : proof === 'verified-together' ? '✅ Verified with the other fixes' : 'Fix not verified';
   const summary = `${mark}: ${htmlCode(finding.id)} with ${htmlCode(fixCheck.change)}`;
-  const numbers = `Final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} without the fix, ${loss(fixCheck.after)} with it${fromStart(fixCheck)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
+  const numbers = `Final ${escapeMarkdown(fixCheck.metric, 'space')} ${loss(fixCheck.before)} without the fix, ${loss(fixCheck.after)} with it${fromStartWords(fixCheck, loss)} (same sample, seed ${fixCheck.seed}, ${fixCheck.steps} steps).`;
   const parts = [numbers];
   if (fixCheck.combined) {
     const c = fixCheck.combined;

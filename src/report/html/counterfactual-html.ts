@@ -16,9 +16,9 @@ import {
   shortRef,
   UNCOMPARED_WORDS,
   verdictWords,
-  fromStart,
 } from '../counterfactual.ts';
 import type { FixCheckView } from '../counterfactual.ts';
+import { fromStartWords } from '../../fixes/verified-bar.ts';
 import { escapeXml } from '../escape.ts';
 import { stepOfLossIndex } from '../numbers.ts';
 import { figure } from './figure.ts';
@@ -88,7 +88,7 @@ export async function fixCheckHtml(finding: Finding): Promise<string> {
   if (!fixCheck || !proof) return '';
   const metric = escapeXml(fixCheck.metric);
   const numbers =
-    `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(finalLoss(fixCheck.before))} → ${escapeXml(finalLoss(fixCheck.after))}${escapeXml(fromStart(fixCheck))} ` +
+    `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(finalLoss(fixCheck.before))} → ${escapeXml(finalLoss(fixCheck.after))}${escapeXml(fromStartWords(fixCheck, finalLoss))} ` +
     `(same sample, seed ${escapeXml(String(fixCheck.seed))}, ${escapeXml(String(fixCheck.steps))} steps).`;
   const combined = fixCheck.combined
     ? `<p class="muted">All suggested fixes together (${fixCheck.combined.changes.map(code).join(' + ')}): final ${escapeXml(fixCheck.combined.metric)} ` +
