@@ -2,7 +2,8 @@
 // that span several keys (exactly one of layers/keras, a loss from somewhere, targets for tables).
 import path from 'node:path';
 import { buildLayerSpec } from './layers.ts';
-import { canonicalLoss, OPTIMIZER_DEFAULT_LEARNING_RATE, type OptimizerName } from './names.ts';
+import { canonicalLoss, type OptimizerName } from './names.ts';
+import { frameworkOf, frameworkProblems, kerasDefaultLearningRate, kerasOptimizerName, rawLossName, resolveWrittenLoss, torchDefaultLearningRate, torchOptimizerOf } from './framework.ts';
 import { problemAt } from './issues.ts';
 import type { ConfigProblem } from './problems.ts';
 import type { RawConfig } from './schema.ts';
@@ -62,8 +63,10 @@ export function crossKeyProblems(raw: RawConfig, ctx: Context): ConfigProblem[] 
   for (const column of targets.filter((t) => features.includes(t))) {
     problems.push(problemAt('data.features', `column \`${column}\` is both a feature and a target: the model would see the answer`, ctx, { received: column }));
   }
-  if (raw.training?.from_logits !== undefined && raw.training.loss !== undefined && !CROSSENTROPY_LOSSES.has(canonicalLoss(raw.training.loss) ?? '')) {
-    problems.push(problemAt('training.from_logits', `\`from_logits\` applies to the crossentropy losses only, not to ${canonicalLoss(raw.training.loss)}`, ctx, { expected: [...CROSSENTROPY_LOSSES].join(', '), received: raw.training.loss }));
+  const lossName = rawLossName(raw.training);
+  // A PyTorch loss name is judged with the framework (normalizeConfig), which knows whether it is allowed.
+  if (raw.training?.from_logits !== undefined && lossName !== undefined && canonicalLoss(lossName) !== undefined && !CROSSENTROPY_LOSSES.has(canonicalLoss(lossName) ?? '')) {
+    problems.push(problemAt('training.from_logits', `\`from_logits\` applies to the crossentropy losses only, not to ${canonicalLoss(lossName)}`, ctx, { expected: [...CROSSENTROPY_LOSSES].join(', '), received: lossName }));
   }
   return problems;
 }
@@ -74,16 +77,24 @@ export function normalizeConfig(
   ctx: Context & { displayPath: string },
 ): { ok: true; config: PreflightConfig } | { ok: false; problems: ConfigProblem[] } {
   const compile = model.compile ?? {};
-  const lossName = raw.training?.loss !== undefined ? canonicalLoss(raw.training.loss) : compile.loss !== undefined ? canonicalLoss(compile.loss) ?? compile.loss : undefined;
+  const framework = frameworkOf(raw, model);
+  const vocabulary = frameworkProblems(raw, framework, ctx);
+  if (vocabulary.length > 0) return { ok: false, problems: vocabulary };
+  const written = resolveWrittenLoss(raw, framework);
+  const lossName = written?.loss ?? (compile.loss !== undefined ? canonicalLoss(compile.loss) ?? compile.loss : undefined);
   if (lossName === undefined) {
     const where = model.origin.kind === 'keras' ? ' (and the Keras file has no compile_config loss)' : '';
-    return { ok: false, problems: [problemAt('training.loss', `no loss given: set \`training.loss\`${where}`, ctx, { expected: 'a Keras loss name, e.g. mean_squared_error', received: 'nothing' })] };
+    const example = framework === 'pytorch' ? 'a torch.nn loss name, e.g. CrossEntropyLoss or MSELoss' : 'a Keras loss name, e.g. mean_squared_error';
+    return { ok: false, problems: [problemAt('training.loss', `no loss given: set \`training.loss\`${where}`, ctx, { expected: example, received: 'nothing' })] };
   }
-  const lossFromFile = raw.training?.loss === undefined || canonicalLoss(raw.training.loss) === canonicalLoss(compile.loss ?? '');
+  const writtenName = rawLossName(raw.training);
+  const lossFromFile = writtenName === undefined || canonicalLoss(writtenName) === canonicalLoss(compile.loss ?? '');
 
-  const { optimizer, optimizerLearningRate } = optimizerOf(raw, compile.optimizer);
-  const explicitRate = raw.training?.learning_rate ?? optimizerLearningRate ?? (raw.training?.optimizer === undefined ? compile.learning_rate : undefined);
-  const learningRate = explicitRate ?? OPTIMIZER_DEFAULT_LEARNING_RATE[optimizer.name as OptimizerName] ?? 0.001;
+  const { optimizer, optimizerLearningRate } = framework === 'pytorch' ? torchOptimizer(raw) : optimizerOf(raw, compile.optimizer);
+  const explicitRate = framework === 'pytorch'
+    ? optimizerLearningRate
+    : raw.training?.learning_rate ?? optimizerLearningRate ?? (raw.training?.optimizer === undefined ? compile.learning_rate : undefined);
+  const learningRate = explicitRate ?? (framework === 'pytorch' ? torchDefaultLearningRate(optimizer.name) : kerasDefaultLearningRate(optimizer.name));
 
   const config: PreflightConfig = {
     version: 1,
@@ -102,14 +113,18 @@ export function normalizeConfig(
     },
     model,
     training: {
+      framework,
       loss: lossName,
-      from_logits: raw.training?.from_logits ?? (lossFromFile ? compile.from_logits : undefined) ?? false,
+      ...(written?.torchLoss ? { torch_loss: written.torchLoss } : {}),
+      ...(written?.args ? { loss_args: written.args } : {}),
+      from_logits: written?.fromLogits ?? raw.training?.from_logits ?? (lossFromFile ? compile.from_logits : undefined) ?? false,
       optimizer,
       learning_rate: learningRate,
       learning_rate_explicit: explicitRate !== undefined,
       batch_size: raw.training?.batch_size ?? DEFAULT_BATCH_SIZE,
       ...(raw.training?.epochs !== undefined ? { epochs: raw.training.epochs } : {}),
-      weight_decay: raw.training?.weight_decay ?? 0,
+      // Under PyTorch the weight decay lives in the optimizer's arguments, with its semantics.
+      weight_decay: framework === 'pytorch' ? 0 : raw.training?.weight_decay ?? 0,
       early_stopping: raw.training?.early_stopping ?? false,
     },
     smoke: { ...DEFAULT_SMOKE, ...definedOnly(raw.smoke ?? {}) },
@@ -121,10 +136,15 @@ export function normalizeConfig(
 function optimizerOf(raw: RawConfig, fromFile: OptimizerSpec | undefined): { optimizer: OptimizerSpec; optimizerLearningRate?: number } {
   const written = raw.training?.optimizer;
   if (written === undefined) return { optimizer: fromFile ?? { name: DEFAULT_OPTIMIZER, args: {} } };
-  if (typeof written === 'string') return { optimizer: { name: written, args: {} } };
+  if (typeof written === 'string') return { optimizer: { name: kerasOptimizerName(written), args: {} } };
   const { name, learning_rate, ...rest } = written as Record<string, unknown> & { name: string; learning_rate?: number };
   const args = Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === 'number' || typeof v === 'boolean')) as Record<string, number | boolean>;
-  return { optimizer: { name, args }, ...(learning_rate !== undefined ? { optimizerLearningRate: learning_rate } : {}) };
+  return { optimizer: { name: kerasOptimizerName(name), args }, ...(learning_rate !== undefined ? { optimizerLearningRate: learning_rate } : {}) };
+}
+
+function torchOptimizer(raw: RawConfig): { optimizer: OptimizerSpec; optimizerLearningRate?: number } {
+  const { optimizer, learningRate } = torchOptimizerOf(raw);
+  return { optimizer, ...(learningRate !== undefined ? { optimizerLearningRate: learningRate } : {}) };
 }
 
 function dataSource(raw: string | { x: string; y: string }): DataSource {

@@ -3,8 +3,11 @@
 import { z } from 'zod';
 import { ACTIVATION_NAMES, canonicalActivation, canonicalInitializer, canonicalLoss, INITIALIZERS, LOSS_NAMES, OPTIMIZER_ARGS, OPTIMIZER_NAMES } from './names.ts';
 import type { ConfigLimits } from './problems.ts';
+import { FRAMEWORKS, TORCH_LOSS_NAMES, TORCH_OPTIMIZER_NAMES, torchLoss, torchOptimizerName } from './torch.ts';
 
 const nonNegative = z.number().min(0);
+/** torch.optim arguments other than lr and betas (PyTorch spellings; see torch.ts). */
+const TORCH_OPTIMIZER_ARGS = ['eps', 'alpha', 'dampening', 'lr_decay'] as const;
 const positive = z.number().gt(0);
 const probability = z.number().min(0).lt(1);
 
@@ -125,8 +128,11 @@ export function buildConfigSchema(limits: ConfigLimits) {
   const relativePath = z.string().min(1);
   const dataSource = z.union([relativePath, z.strictObject({ x: relativePath, y: relativePath })]);
   const columns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
-  const optimizerName = z.enum(OPTIMIZER_NAMES as [string, ...string[]]);
-  const optimizerArgs = Object.fromEntries(OPTIMIZER_ARGS.map((a) => [a, z.union([z.number(), z.boolean()]).optional()]));
+  // Keras and PyTorch names are both valid here; which fits `training.framework` is settled in normalize.ts.
+  const optimizerNames = [...OPTIMIZER_NAMES, ...TORCH_OPTIMIZER_NAMES];
+  const optimizerName = namedString((s) => (OPTIMIZER_NAMES as string[]).includes(s) || torchOptimizerName(s) !== undefined, 'optimizer', optimizerNames);
+  const optimizerArgs = Object.fromEntries([...OPTIMIZER_ARGS, ...TORCH_OPTIMIZER_ARGS].map((a) => [a, z.union([z.number(), z.boolean()]).optional()]));
+  const lossName = namedString((s) => canonicalLoss(s) !== undefined || torchLoss(s) !== undefined, 'loss', [...LOSS_NAMES, ...TORCH_LOSS_NAMES]);
 
   return z.strictObject({
     version: z.literal(1),
@@ -157,12 +163,21 @@ export function buildConfigSchema(limits: ConfigLimits) {
     }),
     training: z
       .strictObject({
-        loss: namedString((s) => canonicalLoss(s) !== undefined, 'loss', LOSS_NAMES).optional(),
+        framework: z.enum(FRAMEWORKS as [string, ...string[]]).optional(),
+        // `{name: SmoothL1Loss, beta: 0.5}` / `{name: HuberLoss, delta: 2}`: PyTorch's loss arguments.
+        loss: z.union([lossName, z.strictObject({ name: lossName, beta: positive.optional(), delta: positive.optional() })]).optional(),
         from_logits: z.boolean().optional(),
         optimizer: z
-          .union([optimizerName, z.strictObject({ name: optimizerName, learning_rate: positive.optional(), ...optimizerArgs })])
+          .union([optimizerName, z.strictObject({
+            name: optimizerName,
+            learning_rate: positive.optional(),
+            lr: positive.optional(),
+            betas: z.tuple([probability, probability]).optional(),
+            ...optimizerArgs,
+          })])
           .optional(),
         learning_rate: positive.optional(),
+        lr: positive.optional(),
         batch_size: z.number().int().positive().optional(),
         epochs: z.number().int().positive().optional(),
         weight_decay: nonNegative.optional(),

@@ -99,7 +99,10 @@ export interface KerasWeights {
 export interface ModelSpec {
   input_shape?: number[]; // without the batch dimension
   layers: LayerSpec[];
-  origin: { kind: 'layers' } | { kind: 'keras'; file: string; format: 'keras2' | 'keras3' | 'tfjs' };
+  origin:
+    | { kind: 'layers' }
+    | { kind: 'keras'; file: string; format: 'keras2' | 'keras3' | 'tfjs' }
+    | { kind: 'onnx'; file: string; producer: { name: string; version: string }; opset: number; layout: 'nchw' | 'nhwc'; training_mode: boolean };
   unsupported: UnsupportedLayer[];
   /** from a Keras file's compile_config / training_config */
   compile?: { loss?: string; optimizer?: OptimizerSpec; learning_rate?: number; from_logits?: boolean };
@@ -110,6 +113,11 @@ export interface OptimizerSpec {
   name: 'adam' | 'sgd' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax' | string;
   /** optimizer arguments other than the learning rate (momentum, beta_1, nesterov, ...) */
   args: Record<string, number | boolean>;
+  /**
+   * 'pytorch': a torch.optim optimizer (name SGD, Adam, AdamW, RMSprop or Adagrad) with PyTorch's
+   * semantics, every default filled into `args` (torch names; Adam's betas as beta1 and beta2).
+   */
+  framework?: 'pytorch';
 }
 
 export interface PreflightConfig {
@@ -126,7 +134,13 @@ export interface PreflightConfig {
   preprocessing: { inputs: InputPreprocessing; targets: TargetPreprocessing };
   model: ModelSpec;
   training: {
-    loss: string; // canonical Keras loss name (mse -> mean_squared_error, ...)
+    /** whose vocabulary and semantics the config speaks (loss/optimizer names, defaults, initialization, image layout) */
+    framework?: 'pytorch' | 'keras'; // always set by normalize.ts; absent (hand-built configs) means keras
+    loss: string; // canonical Keras loss name (mse -> mean_squared_error, ...), or a torch-only loss: nll_loss, kl_div, smooth_l1
+    /** the torch.nn class name when the config names a PyTorch loss (CrossEntropyLoss), for messages and fixes */
+    torch_loss?: string;
+    /** loss arguments: SmoothL1Loss `beta`, HuberLoss / huber `delta` */
+    loss_args?: { beta?: number; delta?: number };
     from_logits: boolean;
     optimizer: OptimizerSpec;
     learning_rate: number; // explicit, or the optimizer's Keras default

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { LayerSpec, ModelSpec } from '../config/types.ts';
 import type { ControlRuns } from './types.ts';
 import type { BuiltModel } from './build-model.ts';
-import { takesClassIds } from './losses.ts';
+import { LOG_PROBABILITY_LOSSES, takesClassIds } from './losses.ts';
 import { isClassification, trainFresh, type RunContext } from './session.ts';
 import { compareZeroed, ZEROED_MAX_STEPS, zeroedRefusal, type ZeroedComparison, type ZeroedRun } from './parts.ts';
 
@@ -189,7 +189,8 @@ export function baselineLoss(ctx: RunContext, outputActivation: string): Control
     } else {
       constant = tf.mean(ctx.y, 0);
     }
-    if (kind === 'prior') constant = toOutputSpace(constant, ctx.fromLogits, outputActivation);
+    // NLLLoss and KLDivLoss take log-probabilities: the prior enters as its log.
+    if (kind === 'prior') constant = LOG_PROBABILITY_LOSSES.has(ctx.lossName) ? tf.log(tf.clipByValue(constant, 1e-7, 1)) : toOutputSpace(constant, ctx.fromLogits, outputActivation);
     const prediction = tf.tile(tf.expandDims(constant, 0), [rows, 1]);
     return ctx.loss(ctx.y, prediction).dataSync()[0];
   });

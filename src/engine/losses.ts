@@ -30,24 +30,59 @@ export function canonicalLossName(name: string): string {
 
 /** Losses that take class ids (one column) rather than one column per output unit. */
 export function takesClassIds(name: string): boolean {
-  return canonicalLossName(name) === 'sparse_categorical_crossentropy';
+  const canonical = canonicalLossName(name);
+  return canonical === 'sparse_categorical_crossentropy' || canonical === 'nll_loss';
 }
+
+/** Losses whose input is log-probabilities (PyTorch's NLLLoss and KLDivLoss): the output of a LogSoftmax. */
+export const LOG_PROBABILITY_LOSSES: ReadonlySet<string> = new Set(['nll_loss', 'kl_div']);
+
+/** What a loss needs beyond its name: the framework whose formula it is, and SmoothL1's beta / Huber's delta. */
+export interface LossOptions {
+  framework?: 'pytorch' | 'keras';
+  beta?: number;
+  delta?: number;
+}
+
+/** PyTorch's BCELoss clamps each log term at -100 instead of clipping the probabilities. */
+const TORCH_LOG_FLOOR = -100;
 
 export function isCrossentropy(name: string): boolean {
   return canonicalLossName(name).endsWith('crossentropy');
 }
 
 /** The loss by Keras name, or undefined when the smoke run does not know it. */
-export function makeLoss(name: string, fromLogits: boolean): LossFn | undefined {
-  const perSample = perSampleLoss(canonicalLossName(name), fromLogits);
+export function makeLoss(name: string, fromLogits: boolean, options: LossOptions = {}): LossFn | undefined {
+  const perSample = perSampleLoss(canonicalLossName(name), fromLogits, options);
   if (perSample === undefined) return undefined;
   return (yTrue, yPred) => tf.tidy(() => tf.mean(perSample(tf.cast(yTrue, 'float32'), yPred)) as tf.Scalar);
 }
 
 type PerSample = (y: tf.Tensor, p: tf.Tensor) => tf.Tensor;
 
-function perSampleLoss(name: string, fromLogits: boolean): PerSample | undefined {
+function perSampleLoss(name: string, fromLogits: boolean, options: LossOptions): PerSample | undefined {
+  const delta = options.delta ?? HUBER_DELTA;
   switch (name) {
+    // PyTorch's own losses; with reduction 'mean' each averages over every element, which the mean over
+    // the last axis and then over the batch equals (every row has the same width).
+    case 'nll_loss':
+      // -input[i, target_i], the input being log-probabilities.
+      return (y, p) => {
+        const classes = p.shape[p.shape.length - 1] ?? 1;
+        return tf.neg(tf.sum(tf.mul(tf.oneHot(tf.cast(tf.reshape(y, [-1]), 'int32'), classes), p), -1));
+      };
+    case 'kl_div':
+      // target * (log(target) - input), 0 where target is 0; input is log-probabilities.
+      return (y, p) => tf.mean(tf.sub(tf.where(tf.greater(y, 0), tf.mul(y, tf.log(tf.maximum(y, 1e-30))), tf.zerosLike(y)), tf.mul(y, p)), -1);
+    case 'smooth_l1': {
+      const beta = options.beta ?? 1;
+      if (beta === 0) return (y, p) => tf.mean(tf.abs(tf.sub(p, y)), -1);
+      return (y, p) => {
+        const error = tf.abs(tf.sub(p, y));
+        const quadratic = tf.minimum(error, beta);
+        return tf.mean(tf.add(tf.div(tf.mul(0.5, tf.square(quadratic)), beta), tf.sub(error, quadratic)), -1);
+      };
+    }
     case 'mean_squared_error':
       return (y, p) => tf.mean(tf.square(tf.sub(p, y)), -1);
     case 'mean_absolute_error':
@@ -60,9 +95,9 @@ function perSampleLoss(name: string, fromLogits: boolean): PerSample | undefined
       return (y, p) => {
         // 0.5 e^2 inside delta, delta (|e| - delta/2) outside, without a branch (no gradient through a comparison).
         const error = tf.abs(tf.sub(p, y));
-        const quadratic = tf.minimum(error, HUBER_DELTA);
+        const quadratic = tf.minimum(error, delta);
         const linear = tf.sub(error, quadratic);
-        return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(HUBER_DELTA, linear)), -1);
+        return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(delta, linear)), -1);
       };
     case 'log_cosh':
       return (y, p) => {
@@ -90,6 +125,12 @@ function perSampleLoss(name: string, fromLogits: boolean): PerSample | undefined
         return tf.relu(tf.add(tf.sub(negative, positive), 1));
       };
     case 'binary_crossentropy':
+      if (options.framework === 'pytorch' && !fromLogits) {
+        return (y, p) => tf.neg(tf.mean(tf.add(
+          tf.mul(y, tf.maximum(tf.log(p), TORCH_LOG_FLOOR)),
+          tf.mul(tf.sub(1, y), tf.maximum(tf.log(tf.sub(1, p)), TORCH_LOG_FLOOR)),
+        ), -1));
+      }
       return (y, p) => tf.mean(binaryCrossentropy(y, p, fromLogits), -1);
     case 'categorical_crossentropy':
       return (y, p) => categoricalCrossentropy(y, p, fromLogits);

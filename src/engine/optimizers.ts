@@ -2,11 +2,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerSpec } from '../config/types.ts';
 import { HostAdamOptimizer } from './host-adam.ts';
+import { makeTorchOptimizer } from './torch-optimizers.ts';
 
 const KERAS_EPSILON = 1e-7;
 
 /** The TF.js optimizer for a Keras optimizer name, or undefined when the smoke run does not know it. */
 export function makeOptimizer(spec: OptimizerSpec, learningRate: number): tf.Optimizer | undefined {
+  if (spec.framework === 'pytorch') return makeTorchOptimizer(spec, learningRate);
   const arg = (key: string, fallback: number): number => {
     const value = spec.args[key];
     return typeof value === 'number' ? value : fallback;
@@ -35,6 +37,8 @@ export function makeOptimizer(spec: OptimizerSpec, learningRate: number): tf.Opt
 
 /** Decoupled weight decay (Keras 3 `weight_decay`, AdamW's default 0.004 when not given). */
 export function weightDecayOf(spec: OptimizerSpec, configured: number): number {
+  // A torch.optim optimizer applies its own weight_decay inside the update.
+  if (spec.framework === 'pytorch') return 0;
   if (configured > 0) return configured;
   const fromArgs = spec.args.weight_decay;
   if (typeof fromArgs === 'number') return fromArgs;

@@ -111,7 +111,7 @@ function nonFiniteReason(split: PreparedSplit): string | undefined {
 // number of outputs (and one output against many columns): quietly wrong, but it trains, so the smoke run does too.
 const BROADCASTING_LOSSES = new Set([
   'mean_squared_error', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_logarithmic_error',
-  'huber', 'log_cosh', 'poisson', 'hinge', 'squared_hinge',
+  'huber', 'log_cosh', 'poisson', 'hinge', 'squared_hinge', 'smooth_l1',
 ]);
 
 function broadcasts(training: PreflightConfig['training'], targetWidth: number, outputUnits: number): boolean {
@@ -123,7 +123,7 @@ function broadcasts(training: PreflightConfig['training'], targetWidth: number, 
 function targetMismatch(data: PreparedData, outputUnits: number, outputShape: number[], classIds: boolean, how: TargetPreprocessing, training: PreflightConfig['training']): string | undefined {
   if (outputShape.length !== 1) return undefined;
   if (classIds) {
-    if (data.targetWidth !== 1) return `sparse_categorical_crossentropy needs one column of class ids, the data has ${data.targetWidth} target columns`;
+    if (data.targetWidth !== 1) return `${training.torch_loss ?? canonicalLossName(training.loss)} needs one column of class ids, the data has ${data.targetWidth} target columns`;
     const bad = data.train.y.find((id) => !(Number.isInteger(id) && id >= 0 && id < outputUnits));
     if (bad !== undefined) return `class id ${bad} is outside the model's ${outputUnits} output units (valid ids 0..${outputUnits - 1})`;
     return undefined;

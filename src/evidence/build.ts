@@ -14,6 +14,8 @@ const CLASSIFICATION_LOSSES: Record<string, Task> = {
   categorical_hinge: 'multiclass',
   categorical_focal_crossentropy: 'multiclass',
   kl_divergence: 'multiclass',
+  nll_loss: 'multiclass',
+  kl_div: 'multiclass',
 };
 
 export interface EvidenceInput {
