@@ -2,6 +2,7 @@
 // Nothing here throws for bad input: a broken config or data file becomes a finding.
 import path from 'node:path';
 import { loadConfig } from './config/load.ts';
+import { readsChannelsFirst } from './config/framework.ts';
 import type { ConfigSource, PreflightConfig } from './config/types.ts';
 import { loadSplit } from './data/load.ts';
 import { summarizeModel } from './model/summarize.ts';
@@ -278,6 +279,7 @@ async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validati
     limits: limits.data,
     key: `data.${which}`,
     onProgress: (read, total) => onFraction(total > 0 ? read / total : 0),
+    channelsFirst: readsChannelsFirst(config),
   });
 }
 

@@ -36,6 +36,9 @@ export function initializerVariance(init: InitializerSpec | undefined, fanIn: nu
     case 'lecun_normal':
     case 'orthogonal':
       return 1 / fanIn;
+    case 'torch_fan_in_uniform':
+      // PyTorch's Linear/Conv default U(+-1/sqrt(fan_in)).
+      return 1 / (3 * fanIn);
     case 'random_normal':
     case 'truncated_normal':
       return (init?.stddev ?? KERAS_DEFAULT_STDDEV) ** 2;

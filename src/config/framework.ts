@@ -183,3 +183,26 @@ export function kerasOptimizerName(name: string): string {
 export function kerasDefaultLearningRate(name: string): number {
   return OPTIMIZER_DEFAULT_LEARNING_RATE[name as OptimizerName] ?? 0.001;
 }
+
+const IMAGE_LAYERS = new Set(['conv2d', 'max_pooling2d', 'average_pooling2d', 'global_average_pooling2d']);
+
+/**
+ * PyTorch images are (N, C, H, W); the engine is channels-last. Under framework pytorch a model with 2-D
+ * convolutions or pooling reads (N, C, H, W) arrays transposed to (N, H, W, C), once, as the data is read.
+ */
+export function readsChannelsFirst(config: PreflightConfig): boolean {
+  if (config.training.framework !== 'pytorch') return false;
+  const origin = config.model.origin;
+  if (origin.kind === 'onnx' && origin.layout !== 'nchw') return false;
+  return config.model.layers.some((layer) => IMAGE_LAYERS.has(layer.type));
+}
+
+/** A PyTorch-style `input_shape: [C, H, W]` of a YAML image model, as the channels-last [H, W, C] the engine builds. */
+export function channelsLastInputShape(model: ModelSpec, framework: Framework): ModelSpec {
+  const shape = model.input_shape;
+  if (framework !== 'pytorch' || model.origin.kind !== 'layers' || shape?.length !== 3) return model;
+  if (!model.layers.some((layer) => IMAGE_LAYERS.has(layer.type))) return model;
+  const [channels, height, width] = shape;
+  if (channels > 4 || width <= 4) return model;
+  return { ...model, input_shape: [height, width, channels] };
+}

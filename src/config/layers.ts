@@ -60,7 +60,8 @@ function sizeList(raw: unknown, rank: number): number[] | undefined {
  * Build a LayerSpec from snake_case Keras arguments. `args` has already been validated (config) or
  * translated (Keras file); this only fills in what Keras would use by default.
  */
-export function buildLayerSpec(type: LayerType, name: string, args: Record<string, unknown>, keyPath?: string): LayerSpec {
+export function buildLayerSpec(type: LayerType, name: string, args: Record<string, unknown>, keyPath?: string, framework: 'pytorch' | 'keras' = 'keras'): LayerSpec {
+  const torch = framework === 'pytorch';
   const spec: LayerSpec = { type, name };
   if (keyPath) spec.keyPath = keyPath;
   const extra: Record<string, unknown> = {};
@@ -81,15 +82,16 @@ export function buildLayerSpec(type: LayerType, name: string, args: Record<strin
   if (weighted || recurrent) {
     spec.activation = activationOr(args.activation, recurrent ? 'tanh' : 'linear');
     spec.use_bias = typeof args.use_bias === 'boolean' ? args.use_bias : true;
-    spec.kernel_initializer = toInitializer(args.kernel_initializer) ?? { name: 'glorot_uniform' };
-    spec.bias_initializer = toInitializer(args.bias_initializer) ?? { name: 'zeros' };
+    const fallback = torch ? torchDefaultInitializer(type, args.units) : { kernel: { name: 'glorot_uniform' }, bias: { name: 'zeros' } };
+    spec.kernel_initializer = toInitializer(args.kernel_initializer) ?? fallback.kernel;
+    spec.bias_initializer = toInitializer(args.bias_initializer) ?? fallback.bias;
     const kernelRegularizer = toRegularizer(args.kernel_regularizer);
     if (kernelRegularizer) spec.kernel_regularizer = kernelRegularizer;
     const biasRegularizer = toRegularizer(args.bias_regularizer);
     if (biasRegularizer) spec.bias_regularizer = biasRegularizer;
   }
   if (recurrent) {
-    spec.recurrent_initializer = toInitializer(args.recurrent_initializer) ?? { name: 'orthogonal' };
+    spec.recurrent_initializer = toInitializer(args.recurrent_initializer) ?? (torch ? torchDefaultInitializer(type, args.units).kernel : { name: 'orthogonal' });
     spec.return_sequences = args.return_sequences === true;
     if (type !== 'simple_rnn') extra.recurrent_activation = activationOr(args.recurrent_activation, 'sigmoid');
     if (type === 'gru') extra.reset_after = args.reset_after !== false;
@@ -108,16 +110,31 @@ export function buildLayerSpec(type: LayerType, name: string, args: Record<strin
   }
   if (type === 'activation') spec.activation = activationOr(args.activation, 'linear');
   if (type === 'embedding') {
-    spec.kernel_initializer = toInitializer(args.embeddings_initializer) ?? toInitializer('random_uniform');
+    // nn.Embedding draws from N(0, 1).
+    spec.kernel_initializer = toInitializer(args.embeddings_initializer) ?? (torch ? { name: 'random_normal', mean: 0, stddev: 1 } : toInitializer('random_uniform'));
   }
-  if (type === 'batch_normalization') extra.momentum ??= 0.99;
+  // nn.BatchNorm's momentum 0.1 weighs the new batch (running = 0.9 running + 0.1 batch): Keras momentum 0.9.
+  if (type === 'batch_normalization') extra.momentum ??= torch ? 0.9 : 0.99;
   if (type === 'batch_normalization' || type === 'layer_normalization') {
-    extra.epsilon ??= 0.001;
+    extra.epsilon ??= torch ? 1e-5 : 0.001;
     extra.center ??= true;
     extra.scale ??= true;
   }
   if (Object.keys(extra).length > 0) spec.extra = extra;
   return spec;
+}
+
+/**
+ * PyTorch's default initialization: Linear and Conv kaiming_uniform(a=sqrt(5)), which is U(+-1/sqrt(fan_in)),
+ * with the bias U(+-1/sqrt(fan_in)) too; RNN, LSTM and GRU draw every weight and bias from U(+-1/sqrt(hidden)).
+ */
+function torchDefaultInitializer(type: LayerType, units: unknown): { kernel: InitializerSpec; bias: InitializerSpec } {
+  if (RECURRENT_TYPES.has(type) && typeof units === 'number' && units > 0) {
+    const bound = 1 / Math.sqrt(units);
+    const uniform = { name: 'random_uniform', minval: -bound, maxval: bound };
+    return { kernel: uniform, bias: { ...uniform } };
+  }
+  return { kernel: { name: 'torch_fan_in_uniform' }, bias: { name: 'torch_fan_in_uniform' } };
 }
 
 function activationOr(raw: unknown, fallback: string): string {

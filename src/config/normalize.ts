@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { buildLayerSpec } from './layers.ts';
 import { canonicalLoss, type OptimizerName } from './names.ts';
-import { frameworkOf, frameworkProblems, kerasDefaultLearningRate, kerasOptimizerName, rawLossName, resolveWrittenLoss, torchDefaultLearningRate, torchOptimizerOf } from './framework.ts';
+import { channelsLastInputShape, frameworkOf, frameworkProblems, kerasDefaultLearningRate, kerasOptimizerName, rawLossName, resolveWrittenLoss, torchDefaultLearningRate, torchOptimizerOf } from './framework.ts';
 import { problemAt } from './issues.ts';
 import type { ConfigProblem } from './problems.ts';
 import type { RawConfig } from './schema.ts';
@@ -29,7 +29,8 @@ export function layersModel(raw: RawConfig): ModelSpec {
     const args = rawLayer as Record<string, unknown> & { type: LayerType; name?: string };
     const n = (counters.get(args.type) ?? 0) + 1;
     counters.set(args.type, n);
-    return buildLayerSpec(args.type, args.name ?? `${args.type}_${n}`, args, `model.layers[${index}]`);
+    // Layers written in YAML start as the framework would start them (PyTorch's or Keras's default initialization).
+    return buildLayerSpec(args.type, args.name ?? `${args.type}_${n}`, args, `model.layers[${index}]`, raw.training?.framework === 'pytorch' ? 'pytorch' : 'keras');
   });
   const inputShape = raw.model.input_shape ?? firstLayerInputShape(raw.model.layers?.[0] as Record<string, unknown> | undefined);
   return { ...(inputShape ? { input_shape: inputShape } : {}), layers, origin: { kind: 'layers' }, unsupported: [] };
@@ -111,7 +112,7 @@ export function normalizeConfig(
       inputs: inputPreprocessing(raw.preprocessing?.inputs),
       targets: raw.preprocessing?.targets ?? 'none',
     },
-    model,
+    model: channelsLastInputShape(model, framework),
     training: {
       framework,
       loss: lossName,

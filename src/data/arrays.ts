@@ -59,21 +59,36 @@ export function checkArrayShapes(x: ArraySource, y: ArraySource, limits: DataLim
   }
 }
 
-export async function readArrayPair(x: ArraySource, y: ArraySource, sample: number, seed: number): Promise<ArraysResult> {
+/** (C, H, W) rows of a channels-first array: C in 1..4 and an image wider than it is deep. */
+export function isChannelsFirst(shape: readonly number[]): boolean {
+  return shape.length === 4 && shape[1] >= 1 && shape[1] <= MAX_CHANNELS && shape[3] > MAX_CHANNELS;
+}
+
+/** Where each element of a (C, H, W) row goes in the (H, W, C) row. */
+function channelsLastPlaces(channels: number, height: number, width: number): Int32Array {
+  const plane = height * width;
+  return Int32Array.from({ length: channels * plane }, (_, offset) => (offset % plane) * channels + Math.floor(offset / plane));
+}
+
+export async function readArrayPair(x: ArraySource, y: ArraySource, sample: number, seed: number, channelsFirst = false): Promise<ArraysResult> {
   const rows = x.header.shape[0];
-  const featureShape = x.header.shape.length === 1 ? [1] : x.header.shape.slice(1);
+  const transpose = channelsFirst && isChannelsFirst(x.header.shape);
+  const [, channels, height, width] = x.header.shape;
+  const featureShape = transpose ? [height, width, channels] : x.header.shape.length === 1 ? [1] : x.header.shape.slice(1);
   const targetWidth = y.header.shape.length === 1 ? 1 : y.header.shape[1];
   const rowFloats = Math.max(1, elementCount(featureShape) + targetWidth);
   const capacity = Math.max(1, Math.min(sample, Math.floor(SAMPLE_BYTE_BUDGET / (rowFloats * 4))));
   const picked = sampledRows(rows, capacity, seed);
 
-  const xGroups = columnGroups(x.header.shape.length === 1 ? [] : featureShape, 'x');
+  const xGroups = transpose
+    ? { names: Array.from({ length: channels }, (_, i) => `channel ${i}`), groupOf: (offset: number) => Math.floor(offset / (height * width)) }
+    : columnGroups(x.header.shape.length === 1 ? [] : featureShape, 'x');
   const yGroups = columnGroups(y.header.shape.slice(1), 'y');
   const features = xGroups.names.map((n) => new ColumnAccumulator(n));
   const targets = yGroups.names.map((n) => new ColumnAccumulator(n));
   const xSample = new Float32Array(picked.length * elementCount(featureShape));
   const ySample = new Float32Array(picked.length * targetWidth);
-  await streamArray(x, picked, xSample, features, xGroups.groupOf);
+  await streamArray(x, picked, xSample, features, xGroups.groupOf, transpose ? channelsLastPlaces(channels, height, width) : undefined);
   await streamArray(y, picked, ySample, targets, yGroups.groupOf);
   return {
     rows,
@@ -96,6 +111,8 @@ async function streamArray(
   sample: Float32Array,
   stats: ColumnAccumulator[],
   groupOf: (offset: number) => number,
+  /** where each element of a source row goes in the sample row (a transpose); in place when absent */
+  places?: Int32Array,
 ): Promise<void> {
   const { shape, itemSize, fortranOrder } = source.header;
   const rows = shape[0];
@@ -128,7 +145,7 @@ async function streamArray(
     for (let k = 0; k < whole; k++) {
       const value = read(view, k * itemSize);
       stats[groupAt(offset)].addNumber(value);
-      if (slot >= 0) sample[slot * rowSize + offset] = value;
+      if (slot >= 0) sample[slot * rowSize + (places ? places[offset] : offset)] = value;
       if (fortranOrder) {
         row++;
         if (row === rows) {

@@ -139,5 +139,5 @@ async function loadArrayFiles(xPath: string, yPath: string, opts: LoadOptions): 
 
 async function readArrays(x: ArraySource, y: ArraySource, opts: LoadOptions, key: string) {
   checkArrayShapes(x, y, opts.limits, key);
-  return readArrayPair(x, y, opts.sample, opts.seed);
+  return readArrayPair(x, y, opts.sample, opts.seed, opts.channelsFirst === true);
 }

@@ -96,6 +96,11 @@ export interface LoadOptions {
   /** key path of the source in the config, for problems */
   key: string;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /**
+   * PyTorch's image layout: an x array of shape (N, C, H, W) with C in 1..4 is channels-first, and is
+   * transposed once, while it is read, to the (N, H, W, C) the engine and the statistics use.
+   */
+  channelsFirst?: boolean;
 }
 
 export interface DataLimits {

@@ -67,6 +67,7 @@ export function buildModelWithLayers(tfjs: Tf, spec: ModelSpec, inputShape: numb
     const seeds = seedsFor(seed, specIndex);
     const core = makeLayer(tfjs, layerSpec, name, seeds);
     model.add(core);
+    if (layerSpec.bias_initializer?.name === TORCH_FAN_IN_UNIFORM) initTorchBias(tfjs, core, seeds());
     let output = core;
     const activation = WEIGHTED_WITH_ACTIVATION.has(layerSpec.type) ? (layerSpec.activation ?? 'linear') : 'linear';
     if (activation !== 'linear') {
@@ -197,9 +198,28 @@ export function initializer(tfjs: Tf, spec: InitializerSpec | undefined, fallbac
     case 'random_uniform':
       return tfjs.initializers.randomUniform({ minval: spec?.minval ?? -KERAS_RANDOM_RANGE, maxval: spec?.maxval ?? KERAS_RANDOM_RANGE, seed: s });
     case 'orthogonal': return tfjs.initializers.orthogonal({ seed: s });
+    // PyTorch's Linear/Conv default, kaiming_uniform(a=sqrt(5)): U(-1/sqrt(fan_in), 1/sqrt(fan_in)), i.e.
+    // variance 1/(3 fan_in). A bias has no fan-in of its own: it starts at zero and initTorchBias redraws it.
+    case TORCH_FAN_IN_UNIFORM:
+      return fallback === 'zeros' ? tfjs.initializers.zeros() : tfjs.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform', seed: s });
     default:
       throw new UnsupportedModelError(layer, `initializer '${name}' is not supported by the smoke run`);
   }
+}
+
+/** The initializer name of PyTorch's default for Linear and Conv layers (config/layers.ts). */
+const TORCH_FAN_IN_UNIFORM = 'torch_fan_in_uniform';
+
+/** PyTorch's default bias: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in being the kernel's (inputs x receptive field). */
+function initTorchBias(tfjs: Tf, core: tf.layers.Layer, seed: number): void {
+  const kernel = core.weights.find((w) => w.originalName.endsWith('kernel'));
+  const bias = core.weights.find((w) => w.originalName.endsWith('bias'));
+  if (!kernel || !bias) return;
+  const fanIn = kernel.shape.slice(0, -1).reduce<number>((a, b) => a * (b ?? 1), 1);
+  const bound = 1 / Math.sqrt(Math.max(1, fanIn));
+  const values = tfjs.randomUniform(bias.shape.map((d) => d ?? 1), -bound, bound, 'float32', seed);
+  bias.write(values);
+  values.dispose();
 }
 
 // Keras divides the truncated normal's stddev by 0.8796 (the std of a unit normal truncated at 2 sigma)

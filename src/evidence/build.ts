@@ -1,4 +1,5 @@
 // Turns a loaded config and its data into the one Evidence value the checks read.
+import { withTargetWidth } from '../config/framework.ts';
 import type { ConfigSource, InputPreprocessing, PreflightConfig, Task } from '../config/types.ts';
 import type { ColumnStats, LoadedSplit } from '../data/types.ts';
 import type { ModelSummary } from '../model/types.ts';
@@ -28,7 +29,8 @@ export interface EvidenceInput {
 }
 
 export function buildEvidence(input: EvidenceInput): Evidence {
-  const { config } = input;
+  // PyTorch's CrossEntropyLoss reads class indices or class probabilities: the data says which.
+  const config = input.train ? withTargetWidth(input.config, input.train.sample.targetWidth) : input.config;
   const data = input.train ? buildDataEvidence(config, input.train, input.validation) : undefined;
   const declared = config.task;
   const task = declared ?? inferTask(config, data?.labels);
