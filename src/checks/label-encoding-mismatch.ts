@@ -2,6 +2,7 @@ import type { Evidence, LabelSummary } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { fmt, staticMeta } from './shared.ts';
 import { replaceValue } from './locate.ts';
+import { isPytorch, lossWord } from './vocabulary.ts';
 
 function isIntegerIds(labels: LabelSummary): boolean {
   return (labels.encoding === 'class-ids' || labels.encoding === 'binary') && labels.width === 1;
@@ -45,14 +46,16 @@ export const check: Check = {
         suggestion: replaceValue(source, 'training.loss', 'categorical_crossentropy'),
       }];
     }
-    if (loss === 'sparse_categorical_crossentropy' && isIntegerIds(labels) && labels.max >= units) {
+    if ((loss === 'sparse_categorical_crossentropy' || loss === 'nll_loss') && isIntegerIds(labels) && labels.max >= units) {
       const oneBased = labels.min === 1 && labels.max === units;
+      const word = lossWord(evidence.config);
+      const failure = isPytorch(evidence.config) ? 'PyTorch stops with "Target ... is out of bounds" (on a GPU, a device-side assert)' : 'training reads out of range or fails';
       return [{
         message: oneBased
-          ? `${column} holds labels 1..${fmt(labels.max)} while the output has ${units} units, which sparse_categorical_crossentropy reads as class ids 0..${units - 1}. ` +
-            `Label ${fmt(labels.max)} has no output unit (and unit 0 is never a target), so training reads out of range or fails.`
-          : `${column} holds class ids up to ${fmt(labels.max)}, but the output has only ${units} units (ids 0..${units - 1}). ` +
-            'A class id without its output unit makes the loss read out of range (NaN or a crash).',
+          ? `${column} holds labels 1..${fmt(labels.max)} while the output has ${units} units, which ${word} reads as class ids 0..${units - 1}. ` +
+            `Label ${fmt(labels.max)} has no output unit (and unit 0 is never a target), so ${failure}.`
+          : `${column} holds class ids up to ${fmt(labels.max)}, but the output has only ${units} units (ids 0..${units - 1} for ${word}). ` +
+            `A class id without its output unit makes the loss read out of range (${isPytorch(evidence.config) ? failure : 'NaN or a crash'}).`,
         fix: oneBased
           ? 'Shift the labels to start at 0 (subtract 1 in your pipeline and in the data), keeping the output width.'
           : `Give the output layer ${fmt(labels.max + 1)} units, or remap the labels to 0..${units - 1}.`,
@@ -63,10 +66,12 @@ export const check: Check = {
     if (loss === 'binary_crossentropy' && (labels.min < 0 || labels.max > 1)) {
       return [{
         message:
-          `binary_crossentropy needs labels in [0, 1], but ${column} ranges from ${fmt(labels.min)} to ${fmt(labels.max)}. ` +
+          `${lossWord(evidence.config)} needs labels in [0, 1], but ${column} ranges from ${fmt(labels.min)} to ${fmt(labels.max)}. ` +
           'Outside [0, 1] the loss is unbounded below and training pushes the outputs to the ends instead of fitting.',
         fix: labels.encoding === 'class-ids'
-          ? 'For more than two classes use a softmax output with `loss: sparse_categorical_crossentropy`; for two classes map the labels to 0 and 1.'
+          ? isPytorch(evidence.config)
+            ? 'For more than two classes use C raw outputs with `loss: CrossEntropyLoss` and the class indices as targets; for two classes map the labels to 0 and 1.'
+            : 'For more than two classes use a softmax output with `loss: sparse_categorical_crossentropy`; for two classes map the labels to 0 and 1.'
           : 'Map the labels to 0 and 1 (e.g. -1/1 -> 0/1) before training.',
         key: 'training.loss',
         evidence: { loss, min: labels.min, max: labels.max, encoding: labels.encoding },

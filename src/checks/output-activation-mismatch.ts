@@ -2,6 +2,8 @@ import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft, LineSuggestion } from './types.ts';
 import { activationKeyOf, CROSSENTROPY_LOSSES, finalActivationName, outputActivationLayer, REGRESSION_LOSSES, staticMeta } from './shared.ts';
 import { replaceValue, setFlowMapValue } from './locate.ts';
+import { activationWord, isPytorch, lossWord } from './vocabulary.ts';
+import { LOG_PROBABILITY_LOSSES } from '../engine/losses.ts';
 
 const PROBABILITY_OUTPUTS = new Set(['sigmoid', 'softmax']);
 
@@ -20,7 +22,7 @@ export const check: Check = {
     const units = evidence.model.outputUnits;
     const labels = evidence.data?.labels;
     const key = activationKeyOf(outputActivationLayer(evidence));
-    const base = { loss, activation, outputUnits: units, fromLogits };
+    const base = { loss, activation, outputUnits: units, fromLogits, ...(evidence.config.training.torch_loss ? { torchLoss: evidence.config.training.torch_loss } : {}) };
 
     if (evidence.model.finalActivation.split('+').filter((a) => a === 'softmax').length > 1) {
       return [{
@@ -30,14 +32,24 @@ export const check: Check = {
         evidence: { ...base, finalActivation: evidence.model.finalActivation },
       }];
     }
+    const torch = isPytorch(evidence.config);
     if (activation === 'softmax' && units === 1) {
       return [{
-        message: 'The output layer is softmax over 1 unit. Softmax normalizes across units, so a single unit always outputs exactly 1: the prediction never depends on the input and the gradient is zero.',
-        fix: 'For a binary task use one unit with `activation: sigmoid` and binary_crossentropy; for C classes use C softmax units.',
+        message: `The output layer is ${torch ? '`nn.Softmax`' : 'softmax'} over 1 unit. Softmax normalizes across units, so a single unit always outputs exactly 1: the prediction never depends on the input and the gradient is zero.`,
+        fix: torch
+          ? 'For a binary task use one raw output (no activation) with `BCEWithLogitsLoss`; for C classes use C raw outputs with `CrossEntropyLoss`.'
+          : 'For a binary task use one unit with `activation: sigmoid` and binary_crossentropy; for C classes use C softmax units.',
         key,
         evidence: base,
-        suggestion: activationSuggestion(evidence, 'sigmoid'),
+        suggestion: activationSuggestion(evidence, torch && fromLogits ? 'linear' : 'sigmoid'),
       }];
+    }
+    if (LOG_PROBABILITY_LOSSES.has(loss) && activation !== 'log_softmax') {
+      return [logProbabilityFinding(evidence, activation, key, base)];
+    }
+    if (torch) {
+      const torchFinding = pytorchFinding(evidence, activation, key, base);
+      if (torchFinding) return [torchFinding];
     }
     if (CROSSENTROPY_LOSSES.has(loss) && !fromLogits && !PROBABILITY_OUTPUTS.has(activation)) {
       const wanted = loss === 'binary_crossentropy' ? 'sigmoid' : 'softmax';
@@ -103,3 +115,65 @@ export const check: Check = {
     return [];
   },
 };
+
+type Base = Record<string, unknown>;
+
+/** NLLLoss and KLDivLoss read log-probabilities: anything but a LogSoftmax output is a silent bug. */
+function logProbabilityFinding(evidence: Evidence, activation: string, key: string, base: Base): FindingDraft {
+  const loss = lossWord(evidence.config);
+  const output = activationWord(evidence.config, activation);
+  const probabilities = activation === 'softmax' || activation === 'sigmoid';
+  return {
+    message: probabilities
+      ? `${loss} takes log-probabilities, but the output is ${output}, which gives probabilities: ${loss === 'NLLLoss' ? 'the loss becomes -p(true class), bounded in [-1, 0], whose gradient vanishes as soon as any class dominates' : 'the loss compares probabilities with log-probabilities and its minimum is not at the target'}.`
+      : `${loss} takes log-probabilities, but the output has ${activation === 'linear' ? 'no activation' : output}: ${loss === 'NLLLoss' ? 'the loss is then just -x[true class], unbounded below, so training drives the raw outputs to infinity instead of learning the classes' : 'raw outputs are not log-probabilities, so the loss has no minimum at the target'}.`,
+    fix: `End the model with \`nn.LogSoftmax(dim=1)\` (\`activation: log_softmax\`)${loss === 'NLLLoss' ? ', or drop it and use `CrossEntropyLoss`, which applies log-softmax itself' : ''}.`,
+    key,
+    evidence: { ...base, expected: 'log_softmax' },
+    suggestion: activationSuggestion(evidence, 'log_softmax'),
+  };
+}
+
+/** The classic PyTorch pitfalls between the last module and the loss, in PyTorch's words. */
+function pytorchFinding(evidence: Evidence, activation: string, key: string, base: Base): FindingDraft | undefined {
+  const { loss, from_logits: fromLogits } = evidence.config.training;
+  const lossName = lossWord(evidence.config);
+  const output = activationWord(evidence.config, activation);
+  if (CROSSENTROPY_LOSSES.has(loss) && fromLogits && PROBABILITY_OUTPUTS.has(activation)) {
+    const applies = lossName === 'BCEWithLogitsLoss' ? 'applies the sigmoid itself' : 'applies log-softmax itself';
+    return {
+      severity: 'warning',
+      message:
+        `The output ends with \`${output}\`, but \`${lossName}\` takes logits and ${applies}: the probabilities are fed in as logits and squashed twice, ` +
+        'which flattens the loss and slows learning (a classic silent bug: it still trains, just badly).',
+      fix: `Remove the \`${output}\`: \`${lossName}\` ${applies}. Apply ${activation} only at inference time.`,
+      key,
+      evidence: base,
+      suggestion: activationSuggestion(evidence, 'linear'),
+    };
+  }
+  if (loss === 'binary_crossentropy' && !fromLogits && activation !== 'sigmoid') {
+    return {
+      message:
+        `\`BCELoss\` takes probabilities in [0, 1], but the output has ${activation === 'linear' ? 'no activation' : `\`${output}\``}: outside [0, 1] PyTorch stops with "all elements of input should be between 0 and 1", and inside it the log terms are clamped at -100, so the gradient is wrong or zero.`,
+      fix: 'Use `BCEWithLogitsLoss` on the raw output (it applies the sigmoid itself and is numerically stable), or end the model with `nn.Sigmoid`.',
+      key: 'training.loss',
+      evidence: { ...base, expected: 'sigmoid' },
+      suggestion: replaceValue(evidence.source, 'training.loss', 'BCEWithLogitsLoss') ?? activationSuggestion(evidence, 'sigmoid'),
+    };
+  }
+  const labels = evidence.data?.labels;
+  const classIds = labels ? (labels.encoding === 'class-ids' || labels.encoding === 'binary') && labels.width === 1 : evidence.task === 'multiclass';
+  if (activation === 'softmax' && REGRESSION_LOSSES.has(loss) && evidence.model.outputUnits > 1 && classIds) {
+    return {
+      message:
+        `A ${evidence.model.outputUnits}-way \`nn.Softmax\` output is trained with \`${lossName}\` against ${labels ? `one column of class indices (${labels.min} to ${labels.max})` : 'class indices'}. ` +
+        `Probabilities in [0, 1] can never equal a class index: ${lossName} broadcasts each index against all ${evidence.model.outputUnits} outputs and the model learns nothing useful.`,
+      fix: 'Use `CrossEntropyLoss` with the class indices as targets, and remove the `nn.Softmax` (CrossEntropyLoss takes logits).',
+      key: 'training.loss',
+      evidence: { ...base, labelMin: labels?.min, labelMax: labels?.max },
+      suggestion: replaceValue(evidence.source, 'training.loss', 'CrossEntropyLoss'),
+    };
+  }
+  return undefined;
+}

@@ -64,7 +64,8 @@ export const REGRESSION_LOSSES = new Set([
 
 /** Adaptive optimizers take per-parameter steps of about the learning rate itself, so their sane range is lower. */
 export function isAdaptiveOptimizer(name: string): boolean {
-  return name !== 'sgd';
+  // `SGD` is torch.optim's spelling (framework: pytorch).
+  return name.toLowerCase() !== 'sgd';
 }
 
 /** The width a layer outputs: units for dense/rnn, filters for conv. */

@@ -27,7 +27,7 @@ export const check: Check = {
     if (!data) return [];
     const { loss } = evidence.config.training;
     // Crossentropy labels are class ids or probabilities, not output values: label-encoding-mismatch covers them.
-    if (CROSSENTROPY_LOSSES.has(loss)) return [];
+    if (CROSSENTROPY_LOSSES.has(loss) || loss === 'nll_loss' || loss === 'kl_div') return [];
     const activation = finalActivationName(evidence);
     const labels = data.labels;
     // A softmax over C units scored against one column of class ids is output-activation-mismatch's case.

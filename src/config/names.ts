@@ -17,6 +17,7 @@ export const ACTIVATIONS = [
   'exponential',
   'leaky_relu',
   'relu6',
+  'log_softmax',
 ] as const;
 
 /** Other spellings Keras itself accepts (Keras 3 renamed swish to silu; both mean x * sigmoid(x)). */
@@ -24,6 +25,7 @@ const ACTIVATION_ALIASES: Record<string, string> = {
   silu: 'swish',
   hardsigmoid: 'hard_sigmoid',
   leakyrelu: 'leaky_relu',
+  logsoftmax: 'log_softmax',
   none: 'linear',
   identity: 'linear',
 };

@@ -15,6 +15,8 @@ export const KERAS_ACTIVATIONS: Record<string, Activation> = {
   sigmoid: (x) => tf.sigmoid(x),
   tanh: (x) => tf.tanh(x),
   softmax: (x) => tf.softmax(x, -1),
+  // Keras 3 `log_softmax`, PyTorch's nn.LogSoftmax: the output NLLLoss and KLDivLoss expect.
+  log_softmax: (x) => tf.logSoftmax(x, -1),
   elu: (x) => tf.elu(x),
   selu: (x) => tf.selu(x),
   softplus: (x) => tf.softplus(x),
