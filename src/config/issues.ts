@@ -1,6 +1,7 @@
 // zod issues -> ConfigProblems that name the key, the line, what was expected and what was found.
 import type { z } from 'zod';
 import { closestName, type ConfigProblem } from './problems.ts';
+import { foreignKeyHint, foreignLayerType } from './foreign-words.ts';
 import type { SourceRange } from './types.ts';
 import { joinKeyPath } from './yaml-source.ts';
 
@@ -15,7 +16,28 @@ export interface IssueContext {
 }
 
 export function issuesToProblems(issues: readonly Issue[], ctx: IssueContext): ConfigProblem[] {
-  return issues.flatMap((issue) => issueToProblems(issue, [], ctx));
+  return listedOnce(issues.flatMap((issue) => issueToProblems(issue, [], ctx)));
+}
+
+/** A problem whose allowed values are printed by listedOnce, not by the message itself. */
+type ListingProblem = ConfigProblem & { allowed?: { what: string; values: string[] } };
+
+/**
+ * Each list of allowed values is printed once, with the first problem that needs it; later problems
+ * with the same list point at that line instead of repeating dozens of names.
+ */
+export function listedOnce(problems: ListingProblem[]): ConfigProblem[] {
+  const printedAt = new Map<string, number | undefined>();
+  return problems.map(({ allowed, ...problem }) => {
+    if (!allowed || allowed.values.length === 0) return problem;
+    const list = `${allowed.what}: ${allowed.values.join(', ')}`;
+    if (!printedAt.has(list)) {
+      printedAt.set(list, problem.line);
+      return { ...problem, message: `${problem.message}; allowed ${list}` };
+    }
+    const line = printedAt.get(list);
+    return { ...problem, message: `${problem.message}; the allowed ${allowed.what} are listed ${line !== undefined ? `with the problem at line ${line}` : 'above'}` };
+  });
 }
 
 /**
@@ -55,20 +77,27 @@ function parentPath(path: string): string {
   return cut <= 0 ? '' : path.slice(0, cut);
 }
 
-function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext): ConfigProblem[] {
+function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext): ListingProblem[] {
   const segments = [...prefix, ...issue.path];
   const keyPath = segments.reduce<string>((acc, s) => joinKeyPath(acc, typeof s === 'number' ? s : String(s)), '');
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = allowedKeysAt(ctx.schema, segments, ctx.value);
-      return issue.keys.map((key) => {
+      return issue.keys.map((key): ListingProblem => {
+        const foreign = foreignKeyHint(key, allowed);
+        if (foreign) {
+          return problemAt(joinKeyPath(keyPath, key), `unknown key \`${key}\`${foreign.key ? `; did you mean \`${foreign.key}\`? ` : ': '}${foreign.note}`, ctx, {
+            expected: foreign.key ?? foreign.expected, received: key,
+          });
+        }
         const hint = closestName(key, allowed);
-        const suggestion = hint ? `; did you mean \`${hint}\`?` : allowed.length > 0 ? `; allowed keys here: ${allowed.join(', ')}` : '';
-        return problemAt(joinKeyPath(keyPath, key), `unknown key \`${key}\`${suggestion}`, ctx, {
-          expected: hint ?? `one of ${allowed.join(', ')}`,
+        const problem: ListingProblem = problemAt(joinKeyPath(keyPath, key), `unknown key \`${key}\`${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, {
+          expected: hint ?? 'one of the allowed keys listed in the message',
           received: key,
         });
+        if (!hint && allowed.length > 0) problem.allowed = { what: `keys under \`${keyPath || 'the top level'}\``, values: allowed };
+        return problem;
       });
     }
     case 'invalid_union': {
@@ -78,11 +107,14 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
         if (layerType === undefined) {
           return [problemAt(parentPath(keyPath) || keyPath, `a layer needs a \`type\`, one of: ${options.join(', ')}`, ctx, { expected: options.join(', ') })];
         }
-        const hint = typeof layerType === 'string' ? closestName(layerType, options) : undefined;
-        return [problemAt(keyPath, `unknown layer type \`${String(layerType)}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}; allowed types: ${options.join(', ')}`, ctx, {
-          expected: `one of ${options.join(', ')}`,
+        const foreign = typeof layerType === 'string' ? foreignLayerType(layerType) : undefined;
+        const hint = foreign ? undefined : typeof layerType === 'string' ? closestName(layerType, options) : undefined;
+        const problem: ListingProblem = problemAt(keyPath, `unknown layer type \`${String(layerType)}\`${foreign ? `: ${foreign.note}` : hint ? ` (did you mean \`${hint}\`?)` : ''}`, ctx, {
+          expected: foreign?.expected ?? hint ?? 'one of the layer types listed in the message',
           received: String(layerType),
-        })];
+        });
+        if (!foreign) problem.allowed = { what: 'types', values: options };
+        return [problem];
       }
       // Report the branch whose type matched the input (a mapping -> its key errors), else name all branches.
       const branches = issue.errors.filter((errs) => errs.length > 0);
@@ -116,15 +148,19 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
       })];
     }
     case 'custom': {
-      const params = (issue.params ?? {}) as { expected?: string; candidates?: string[] };
+      const params = (issue.params ?? {}) as { expected?: string; candidates?: string[]; what?: string };
       const hint = typeof input === 'string' && params.candidates ? closestName(input, params.candidates) : undefined;
       const what = typeof input === 'string' ? ` \`${input}\`` : typeof input === 'number' || typeof input === 'boolean' ? ` (got ${input})` : '';
-      const tail = hint ? `; did you mean \`${hint}\`?` : params.expected ? `; expected ${params.expected}` : '';
-      const expected = hint ?? params.expected;
-      return [problemAt(keyPath, `\`${keyPath}\`: ${issue.message}${what}${tail}`, ctx, {
+      // A list of names is printed once per report (listedOnce); a short expectation stays inline.
+      const listed = !hint && params.candidates !== undefined && params.what !== undefined;
+      const tail = hint ? `; did you mean \`${hint}\`?` : params.expected && !listed ? `; expected ${params.expected}` : '';
+      const expected = hint ?? (listed ? `one of the ${params.what} listed in the message` : params.expected);
+      const problem: ListingProblem = problemAt(keyPath, `\`${keyPath}\`: ${issue.message}${what}${tail}`, ctx, {
         ...(expected ? { expected } : {}),
         ...(input !== undefined ? { received: typeof input === 'string' ? input : describeValue(input) } : {}),
-      })];
+      });
+      if (listed) problem.allowed = { what: params.what!, values: params.candidates! };
+      return [problem];
     }
     case 'invalid_key': {
       const reason = issue.issues.map((inner) => inner.message).join('; ');

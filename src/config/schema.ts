@@ -14,7 +14,7 @@ const probability = z.number().min(0).lt(1);
 function namedString(isKnown: (s: string) => boolean, what: string, allowed: readonly string[]) {
   return z.string().refine(isKnown, {
     message: `unknown ${what}`,
-    params: { expected: `one of ${allowed.join(', ')}`, candidates: allowed },
+    params: { expected: `one of ${allowed.join(', ')}`, candidates: allowed, what: `${what} names` },
   });
 }
 

@@ -236,7 +236,7 @@ const invalid: InvalidCase[] = [
   { name: 'negative regularizer', yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_regularizer: {l2: -1}}'), key: 'model.layers[0].kernel_regularizer.l2', at: 'l2: -1', message: /at least 0/ },
   { name: 'conv2d kernel of the wrong rank', yaml: BASE.replace('{type: dense, units: 16, activation: relu}', '{type: conv2d, filters: 2, kernel_size: [3, 3, 3]}'), key: 'model.layers[0].kernel_size', at: 'kernel_size', message: /exactly 2/ },
   { name: 'unknown loss', yaml: BASE.replace('loss: mse', 'loss: msee'), key: 'training.loss', at: 'msee', message: /did you mean `mse`/ },
-  { name: 'unknown optimizer', yaml: `${BASE}  optimizer: adamw\n`, key: 'training.optimizer', at: 'adamw', message: /did you mean `adam`/ },
+  { name: 'unknown optimizer', yaml: `${BASE}  optimizer: addam\n`, key: 'training.optimizer', at: 'addam', message: /did you mean `adam`/ },
   { name: 'optimizer argument typo', yaml: `${BASE}  optimizer: {name: sgd, momentun: 0.9}\n`, key: 'training.optimizer.momentun', at: 'momentun', message: /did you mean `momentum`/ },
   { name: 'misspelt optimizer name in a mapping', yaml: `${BASE}  optimizer: {name: sgdd, momentum: 0.9}\n`, key: 'training.optimizer.name', at: 'sgdd', message: /did you mean `sgd`/ },
   { name: 'invalid check id', yaml: `${BASE}checks:\n  Bad_Id: off\n`, key: 'checks.Bad_Id', at: 'Bad_Id', message: /not a valid key/ },
