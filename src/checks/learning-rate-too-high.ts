@@ -3,6 +3,7 @@ import type { Check, FindingDraft } from './types.ts';
 import { docsPath, fmt, isAdaptiveOptimizer } from './shared.ts';
 import { diverged, medianUpdateRatio } from './smoke-stats.ts';
 import { replaceValue } from './locate.ts';
+import { learningRateKey, learningRateSetting } from './vocabulary.ts';
 
 /** Above these the first updates overshoot on ordinary, standardized problems. */
 export const MAX_ADAPTIVE_LR = 0.1;
@@ -41,14 +42,14 @@ export const check: Check = {
       message:
         `The learning rate ${fmt(lr)} (${optimizer.name}) looks too high: ${reasons.join('; ')}. ` +
         'Steps that large overshoot the minimum, so the loss oscillates or climbs until it becomes NaN.',
-      fix: `Lower the learning rate to about ${fmt(suggested)} (\`learning_rate: ${fmt(suggested)}\`).`,
-      key: 'training.learning_rate',
+      fix: `Lower the learning rate to about ${fmt(suggested)} (\`${learningRateSetting(evidence.source, fmt(suggested))}\`).`,
+      key: learningRateKey(evidence.source),
       evidence: {
         learningRate: lr, optimizer: optimizer.name, limit, suggested,
         medianUpdateRatio: Number.isFinite(ratio) ? ratio : undefined,
         divergedAt: range?.divergedAt, smokeDiverged: smoke ? diverged(smoke) : undefined,
       },
-      suggestion: replaceValue(evidence.source, 'training.learning_rate', fmt(suggested)),
+      suggestion: replaceValue(evidence.source, learningRateKey(evidence.source), fmt(suggested)),
     }];
   },
 };

@@ -3,6 +3,7 @@ import type { Check, FindingDraft } from './types.ts';
 import { docsPath, fmt, isAdaptiveOptimizer } from './shared.ts';
 import { finalLoss, medianUpdateRatio, startLoss } from './smoke-stats.ts';
 import { replaceValue } from './locate.ts';
+import { learningRateKey, learningRateSetting } from './vocabulary.ts';
 import { MAX_ADAPTIVE_LR, MAX_SGD_LR } from './learning-rate-too-high.ts';
 
 export const MIN_ADAPTIVE_LR = 1e-6;
@@ -43,14 +44,14 @@ export const check: Check = {
     if (rangeSaysHigher) reasons.push(`the learning-rate range test found ${fmt(range!.suggestedLr)} works, ${fmt(range!.suggestedLr / lr)} times higher`);
     return [{
       message: `The learning rate ${fmt(lr)} (${optimizer.name}) looks too low: ${reasons.join('; ')}. Training will spend its whole budget hardly moving, which looks like a model that cannot learn.`,
-      fix: `Raise the learning rate to about ${fmt(suggested)} (\`learning_rate: ${fmt(suggested)}\`).`,
-      key: 'training.learning_rate',
+      fix: `Raise the learning rate to about ${fmt(suggested)} (\`${learningRateSetting(evidence.source, fmt(suggested))}\`).`,
+      key: learningRateKey(evidence.source),
       evidence: {
         learningRate: lr, optimizer: optimizer.name, limit, suggested,
         medianUpdateRatio: Number.isFinite(ratio) ? ratio : undefined,
         startLoss: Number.isFinite(start) ? start : undefined, finalLoss: Number.isFinite(end) ? end : undefined,
       },
-      suggestion: replaceValue(evidence.source, 'training.learning_rate', fmt(suggested)),
+      suggestion: replaceValue(evidence.source, learningRateKey(evidence.source), fmt(suggested)),
     }];
   },
 };

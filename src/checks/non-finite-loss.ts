@@ -1,6 +1,7 @@
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { layerKey, smokeMeta } from './shared.ts';
+import { learningRateKey } from './vocabulary.ts';
 
 export const check: Check = {
   meta: smokeMeta('non-finite-loss', 'Loss, gradient or weight became NaN or Inf', 'bad gradients', 'error'),
@@ -17,7 +18,7 @@ export const check: Check = {
         `The smoke run produced a non-finite ${first.where}${first.layer ? ` in layer ${first.layer}` : ''} at step ${first.step} of ${smoke.plannedSteps}` +
         `${lastFinite !== undefined ? ` (the last finite loss was ${lastFinite})` : ''}. From that step on every weight update is NaN, so real training would silently produce a useless model.`,
       fix: 'Look for the cause in the other findings: a learning rate too high, unscaled inputs or targets, missing values, or a large initialization. Lower the learning rate first if nothing else is flagged.',
-      key: layer ? layerKey(layer) : 'training.learning_rate',
+      key: layer ? layerKey(layer) : learningRateKey(evidence.source),
       evidence: { step: first.step, where: first.where, layer: first.layer, lastFiniteLoss: lastFinite },
     }];
   },

@@ -1,6 +1,6 @@
 // The words a finding uses for losses, activations and optimizers: PyTorch's under `framework: pytorch`
 // (`CrossEntropyLoss`, `nn.Softmax`), Keras's otherwise, so a fix reads like the user's own code.
-import type { PreflightConfig } from '../config/types.ts';
+import type { ConfigSource, PreflightConfig } from '../config/types.ts';
 import { TORCH_ACTIVATION_MODULE, torchLossClass } from '../config/torch.ts';
 
 export function isPytorch(config: PreflightConfig): boolean {
@@ -18,4 +18,15 @@ export function lossWord(config: PreflightConfig): string {
 export function activationWord(config: PreflightConfig, activation: string): string {
   if (!isPytorch(config)) return activation;
   return TORCH_ACTIVATION_MODULE[activation] ?? activation;
+}
+
+/** Where the learning rate is written (`training.lr` is PyTorch's spelling), for the finding's line and suggestion. */
+export function learningRateKey(source: ConfigSource): string {
+  const written = ['training.learning_rate', 'training.lr', 'training.optimizer.lr', 'training.optimizer.learning_rate'];
+  return written.find((key) => source.ranges[key] !== undefined) ?? 'training.learning_rate';
+}
+
+/** `lr: 0.01` or `learning_rate: 0.01`, as the config spells it. */
+export function learningRateSetting(source: ConfigSource, value: string): string {
+  return `${learningRateKey(source).split('.').pop()}: ${value}`;
 }

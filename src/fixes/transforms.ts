@@ -53,6 +53,8 @@ function smallerBatch(evidence: Evidence, finding: Finding): FixVariant | undefi
 function expectedOutputActivation(config: PreflightConfig): string | undefined {
   const { loss, from_logits: fromLogits } = config.training;
   if (CROSSENTROPY_LOSSES.has(loss)) return fromLogits ? 'linear' : loss === 'binary_crossentropy' ? 'sigmoid' : 'softmax';
+  // PyTorch's NLLLoss and KLDivLoss take log-probabilities.
+  if (loss === 'nll_loss' || loss === 'kl_div') return 'log_softmax';
   if (REGRESSION_LOSSES.has(loss)) return 'linear';
   return undefined;
 }
