@@ -2,6 +2,7 @@ import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { layerKey, RELU_FAMILY, staticMeta, WEIGHTED_LAYER_TYPES } from './shared.ts';
 import { replaceValue } from './locate.ts';
+import { isPytorch, torchInitNote } from './vocabulary.ts';
 
 const CONSTANT_INITIALIZERS = new Set(['zeros', 'ones', 'constant']);
 
@@ -22,7 +23,9 @@ export const check: Check = {
           `Layer ${layer.name} starts with a ${init.name}${init.value !== undefined ? ` (${init.value})` : ''} kernel. Every unit of the layer then computes the same value ` +
           'and receives the same gradient, so the units stay identical for the whole training: the layer behaves like a single unit' +
           (init.name === 'zeros' ? ', and with zeros the layers after it get no gradient at all.' : '.'),
-        fix: `Use a random initializer: \`kernel_initializer: ${better}\` (or remove the line; Keras defaults to glorot_uniform).`,
+        fix: isPytorch(evidence.config)
+          ? `Use a random initializer: \`kernel_initializer: ${better}\`${torchInitNote(evidence.config, better)}, or remove the line: PyTorch's default is kaiming_uniform with a = sqrt(5).`
+          : `Use a random initializer: \`kernel_initializer: ${better}\` (or remove the line; Keras defaults to glorot_uniform).`,
         key: layerKey(layer, 'kernel_initializer'),
         evidence: { layer: layer.name, index: summary.index, initializer: init.name, value: init.value },
         suggestion: layer.keyPath ? replaceValue(evidence.source, `${layer.keyPath}.kernel_initializer`, better) : undefined,

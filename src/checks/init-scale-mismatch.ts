@@ -6,6 +6,7 @@ import type { Check, FindingDraft } from './types.ts';
 import { docsPath, fmt, layerKey, RELU_FAMILY, SATURATING, WEIGHTED_LAYER_TYPES } from './shared.ts';
 import { probesInOrder } from './smoke-stats.ts';
 import { replaceValue, setFlowMapValue } from './locate.ts';
+import { torchInitNote } from './vocabulary.ts';
 
 /** Growth or shrinkage of the activation scale across the net beyond this factor is flagged. */
 export const MAX_SCALE_CHANGE = 10;
@@ -111,7 +112,7 @@ function staticFindings(evidence: Evidence, smokeNote: string): FindingDraft[] {
     if (SATURATING.has(summary.activation) && init.startsWith('he_')) {
       findings.push({
         message: `Layer ${summary.layer.name} uses ${init} with a ${summary.activation} activation. He initialization doubles the variance for ReLU, which halves it; on ${summary.activation} it pushes pre-activations into the flat, saturated ends where the gradient vanishes.${smokeNote}`,
-        fix: 'Use `kernel_initializer: glorot_uniform` for sigmoid/tanh layers.',
+        fix: `Use \`kernel_initializer: glorot_uniform\` for sigmoid/tanh layers${torchInitNote(evidence.config, 'glorot_uniform')}.`,
         key: layerKey(summary.layer, 'kernel_initializer'),
         evidence: { layer: summary.layer.name, initializer: init, activation: summary.activation },
         suggestion: initializerSuggestion(evidence, summary.layer, 'glorot_uniform'),
@@ -135,7 +136,7 @@ function staticFindings(evidence: Evidence, smokeNote: string): FindingDraft[] {
       `At initialization the activation scale ${change > 1 ? 'grows' : 'shrinks'} by about ${fmt(change > 1 ? change : 1 / change)}x from the first to the last weighted layer ` +
       `(estimated from fan-in, initializer variance and activation gain; expected within ${MAX_SCALE_CHANGE}x). ${layer.name} (${initName}, ${culprit.summary.activation}) ` +
       `multiplies it by ${fmt(culprit.factor)} on its own${alike > 1 ? `, and ${alike - 1} more layer${alike > 2 ? 's do' : ' does'} the same` : ''}. ${change > 1 ? 'Outputs and gradients explode, so the first steps overshoot or turn NaN.' : 'Signals and gradients fade to nothing before they reach the early layers.'}${smokeNote}`,
-    fix: `Use the initializer that matches the activation (\`kernel_initializer: ${better}\`) so each layer keeps the scale of its input.`,
+    fix: `Use the initializer that matches the activation (\`kernel_initializer: ${better}\`${torchInitNote(evidence.config, better)}) so each layer keeps the scale of its input.`,
     key: layerKey(layer, 'kernel_initializer'),
     evidence: { scaleChange: change, limit: MAX_SCALE_CHANGE, perLayer: scales.map((s) => ({ layer: s.summary.layer.name, factor: s.factor, std: s.preActivationStd })) },
     suggestion: initializerSuggestion(evidence, layer, better),

@@ -2,6 +2,7 @@ import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { layerKey, staticMeta } from './shared.ts';
 import { replaceValue } from './locate.ts';
+import { isPytorch, lossWord } from './vocabulary.ts';
 
 /** The output width the labels and loss call for, when it can be told. */
 function expectedUnits(evidence: Evidence): { units: number; why: string } | undefined {
@@ -18,9 +19,9 @@ function expectedUnits(evidence: Evidence): { units: number; why: string } | und
     return { units: labels.width, why: `there ${labels.width === 1 ? 'is 1 target column' : `are ${labels.width} target columns`}` };
   }
   if (loss === 'binary_crossentropy' && labels.encoding === 'binary') {
-    return { units: 1, why: 'binary_crossentropy on one 0/1 label column needs one sigmoid unit' };
+    return { units: 1, why: `${lossWord(evidence.config)} on one 0/1 label column needs one ${isPytorch(evidence.config) ? 'output' : 'sigmoid unit'}` };
   }
-  if (loss === 'sparse_categorical_crossentropy' || loss === 'categorical_crossentropy' || oneHotInPipeline) {
+  if (loss === 'sparse_categorical_crossentropy' || loss === 'categorical_crossentropy' || loss === 'nll_loss' || oneHotInPipeline) {
     // Labels 1..C with C units are a labelling slip that label-encoding-mismatch names; a missing unit is this check's.
     if (labels.min === 1 && labels.max === evidence.model.outputUnits) return undefined;
     const needed = labels.max + 1;

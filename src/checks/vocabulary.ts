@@ -30,3 +30,18 @@ export function learningRateKey(source: ConfigSource): string {
 export function learningRateSetting(source: ConfigSource, value: string): string {
   return `${learningRateKey(source).split('.').pop()}: ${value}`;
 }
+
+/** torch.nn.init's name for a Keras initializer, for fixes under framework pytorch. */
+const TORCH_INIT: Record<string, string> = {
+  he_normal: "nn.init.kaiming_normal_(weight, nonlinearity='relu')",
+  he_uniform: "nn.init.kaiming_uniform_(weight, nonlinearity='relu')",
+  glorot_uniform: 'nn.init.xavier_uniform_(weight)',
+  glorot_normal: 'nn.init.xavier_normal_(weight)',
+  lecun_normal: "nn.init.kaiming_normal_(weight, nonlinearity='linear')",
+};
+
+/** ` (in PyTorch: nn.init.kaiming_normal_(...))` under framework pytorch, else nothing. */
+export function torchInitNote(config: PreflightConfig, initializer: string): string {
+  const torch = TORCH_INIT[initializer];
+  return isPytorch(config) && torch ? ` (in PyTorch code: \`${torch}\`)` : '';
+}

@@ -17,7 +17,7 @@ type Data = 'multiclass' | 'binary' | 'regression';
 const DATA: Record<Data, string> = { multiclass: 'multiclass-clean', binary: 'binary-clean', regression: 'regression-clean' };
 
 /** Findings of a `framework: pytorch` config whose model ends with `output` and trains with `loss`. */
-async function findings(data: Data, output: string, loss: string, optimizer = '{name: SGD, momentum: 0.9}'): Promise<Finding[]> {
+async function findings(data: Data, output: string, loss: string, optimizer = '{name: SGD, momentum: 0.9}', hidden = ['{type: dense, units: 32, activation: relu}', '{type: dropout, rate: 0.1}']): Promise<Finding[]> {
   const root = path.join(scratch, `case${counter++}`);
   mkdirSync(path.join(root, 'data'), { recursive: true });
   copyFileSync(path.join(SHARED_CASES_DIR, DATA[data], 'data', 'train.csv'), path.join(root, 'data', 'train.csv'));
@@ -30,9 +30,7 @@ preprocessing:
   targets: ${data === 'regression' ? 'standardize' : 'none'}
 model:
   layers:
-    - {type: dense, units: 32, activation: relu}
-    - {type: dropout, rate: 0.1}
-    - ${output}
+${hidden.map((layer) => `    - ${layer}\n`).join('')}    - ${output}
 training:
   framework: pytorch
   loss: ${loss}
@@ -94,6 +92,28 @@ describe('PyTorch pitfalls, found in PyTorch\'s words', () => {
     const finding = only(await findings('multiclass', '{type: dense, units: 3}', 'CrossEntropyLoss'), 'label-encoding-mismatch');
     assert.match(finding.message, /CrossEntropyLoss/);
     assert.match(finding.message, /out of bounds/);
+  });
+});
+
+describe('initialization checks judge PyTorch\'s default initializer', () => {
+  const relu = (units: number) => `{type: dense, units: ${units}, activation: relu}`;
+
+  it('a constant kernel: the fix names PyTorch\'s default', async () => {
+    const finding = only(await findings('regression', '{type: dense, units: 1}', 'MSELoss', 'Adam', [`{type: dense, units: 32, activation: relu, kernel_initializer: zeros}`]), 'constant-initialization');
+    assert.match(finding.fix, /kaiming_normal_\(weight, nonlinearity='relu'\)/);
+    assert.match(finding.fix, /PyTorch's default is kaiming_uniform with a = sqrt\(5\)/);
+  });
+
+  it('U(+-1/sqrt(fan_in)) shrinks a ReLU stack by sqrt(6) per layer: five Linear layers are flagged, with that factor', async () => {
+    const finding = only(await findings('regression', '{type: dense, units: 1}', 'MSELoss', 'Adam', [relu(64), relu(64), relu(64), relu(64)]), 'init-scale-mismatch');
+    const perLayer = finding.evidence.perLayer as { factor: number }[];
+    assert.ok(Math.abs(perLayer[1].factor - 1 / Math.sqrt(6)) < 1e-9, JSON.stringify(perLayer));
+    assert.match(finding.fix, /kernel_initializer: he_normal` \(in PyTorch code: `nn\.init\.kaiming_normal_/);
+  });
+
+  it('two hidden Linear+ReLU layers with the default stay within the bound', async () => {
+    const all = await findings('regression', '{type: dense, units: 1}', 'MSELoss', 'Adam', [relu(64), relu(32)]);
+    assert.deepEqual(serious(all), []);
   });
 });
 
