@@ -34,7 +34,23 @@ export function rawLossName(training: RawTraining | undefined): string | undefin
 export function frameworkProblems(raw: RawConfig, framework: Framework, ctx: Context): ConfigProblem[] {
   const training = raw.training;
   if (training === undefined) return [];
-  return framework === 'keras' ? kerasProblems(training, ctx) : pytorchProblems(training, ctx);
+  const problems = framework === 'keras' ? kerasProblems(training, ctx) : pytorchProblems(training, ctx);
+  return problems.length > 0 ? problems : lossArgumentProblems(training, framework, ctx);
+}
+
+/** `beta` belongs to SmoothL1Loss and `delta` to Huber: on any other loss it would be silently ignored. */
+function lossArgumentProblems(training: RawTraining, framework: Framework, ctx: Context): ConfigProblem[] {
+  const loss = training.loss;
+  if (typeof loss !== 'object') return [];
+  const resolved = framework === 'pytorch' ? torchLoss(loss.name)?.loss ?? canonicalLoss(loss.name) : canonicalLoss(loss.name);
+  const problems: ConfigProblem[] = [];
+  if (loss.beta !== undefined && resolved !== 'smooth_l1') {
+    problems.push(problemAt('training.loss.beta', `\`beta\` is an argument of SmoothL1Loss, not of \`${loss.name}\``, ctx, { expected: 'no beta (or loss SmoothL1Loss)', received: 'beta' }));
+  }
+  if (loss.delta !== undefined && resolved !== 'huber') {
+    problems.push(problemAt('training.loss.delta', `\`delta\` is an argument of the Huber loss (HuberLoss, huber), not of \`${loss.name}\``, ctx, { expected: 'no delta (or a Huber loss)', received: 'delta' }));
+  }
+  return problems;
 }
 
 const SWITCH = 'or set `training.framework: pytorch` to use PyTorch\'s names';

@@ -115,6 +115,15 @@ describe('framework: pytorch', () => {
     assert.match(adamax[0].message, /SGD, Adam, AdamW, RMSprop, Adagrad/);
   });
 
+  it('loss arguments belong to their loss: beta to SmoothL1Loss, delta to Huber', async () => {
+    const [beta] = problems(await load('  framework: pytorch\n  loss: {name: MSELoss, beta: 0.5}\n'));
+    assert.equal(beta.key, 'training.loss.beta');
+    const keras = config(await load('  loss: {name: huber, delta: 2}\n'));
+    assert.deepEqual(keras.training.loss_args, { delta: 2 });
+    const [delta] = problems(await load('  loss: {name: mse, delta: 2}\n'));
+    assert.equal(delta.key, 'training.loss.delta');
+  });
+
   it('YAML layers start with PyTorch\'s default initialization', async () => {
     const c = config(await load('  framework: pytorch\n  loss: CrossEntropyLoss\n', 'preprocessing:\n  inputs: standardize\n'));
     const [dense, lstm] = c.model.layers;
