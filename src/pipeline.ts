@@ -2,6 +2,7 @@
 // Nothing here throws for bad input: a broken config or data file becomes a finding.
 import path from 'node:path';
 import { loadConfig } from './config/load.ts';
+import type { ListedValues } from './config/issues.ts';
 import { readsChannelsFirst } from './config/framework.ts';
 import type { ConfigSource, PreflightConfig } from './config/types.ts';
 import { loadSplit } from './data/load.ts';
@@ -50,6 +51,9 @@ export interface CheckOptions {
   verify?: boolean;
 }
 
+/** Lists of allowed values already printed in a run's config errors: each is printed once per report. */
+const listedValues = new WeakMap<CheckOptions, ListedValues>();
+
 /** Smoke seconds spent so far per run: the CLI and runCheck pass one options object for all configs of a run. */
 const smokeSecondsSpent = new WeakMap<CheckOptions, number>();
 
@@ -81,7 +85,8 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   const limits = opts.limits ?? DEFAULT_LIMITS;
 
   progress('config');
-  const loaded = await loadConfig(absolute, { root: opts.root, displayPath, limits: limits.config });
+  if (!listedValues.has(opts)) listedValues.set(opts, new Map());
+  const loaded = await loadConfig(absolute, { root: opts.root, displayPath, limits: limits.config, listed: listedValues.get(opts) });
   if (!loaded.ok) {
     const findings = loaded.problems.map((p) =>
       pipelineFinding('config-error', displayPath, loaded.source, {

@@ -13,10 +13,15 @@ export interface IssueContext {
   ranges: Record<string, SourceRange>;
   schema: Schema;
   value: unknown;
+  /** lists of allowed values already printed in this report, and where (shared by the configs of one run) */
+  listed?: ListedValues;
 }
 
+/** A printed list of allowed values -> the file and line of the problem that printed it. */
+export type ListedValues = Map<string, { file: string; line?: number }>;
+
 export function issuesToProblems(issues: readonly Issue[], ctx: IssueContext): ConfigProblem[] {
-  return listedOnce(issues.flatMap((issue) => issueToProblems(issue, [], ctx)));
+  return listedOnce(issues.flatMap((issue) => issueToProblems(issue, [], ctx)), ctx.listed);
 }
 
 /** A problem whose allowed values are printed by listedOnce, not by the message itself. */
@@ -26,17 +31,19 @@ type ListingProblem = ConfigProblem & { allowed?: { what: string; values: string
  * Each list of allowed values is printed once, with the first problem that needs it; later problems
  * with the same list point at that line instead of repeating dozens of names.
  */
-export function listedOnce(problems: ListingProblem[]): ConfigProblem[] {
-  const printedAt = new Map<string, number | undefined>();
+export function listedOnce(problems: ListingProblem[], printedAt: ListedValues = new Map()): ConfigProblem[] {
   return problems.map(({ allowed, ...problem }) => {
     if (!allowed || allowed.values.length === 0) return problem;
     const list = `${allowed.what}: ${allowed.values.join(', ')}`;
-    if (!printedAt.has(list)) {
-      printedAt.set(list, problem.line);
+    const printed = printedAt.get(list);
+    if (printed === undefined) {
+      printedAt.set(list, { file: problem.file ?? '', line: problem.line });
       return { ...problem, message: `${problem.message}; allowed ${list}` };
     }
-    const line = printedAt.get(list);
-    return { ...problem, message: `${problem.message}; the allowed ${allowed.what} are listed ${line !== undefined ? `with the problem at line ${line}` : 'above'}` };
+    const where = printed.file === problem.file
+      ? printed.line !== undefined ? `with the problem at line ${printed.line}` : 'above'
+      : `with the problem at ${printed.file}${printed.line !== undefined ? `:${printed.line}` : ''}`;
+    return { ...problem, message: `${problem.message}; the allowed ${allowed.what} are listed ${where}` };
   });
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileKind, isInside, resolveInsideRoot } from '../data/paths.ts';
-import { issuesToProblems, problemAt } from './issues.ts';
+import { issuesToProblems, problemAt, type ListedValues } from './issues.ts';
 import { parseKerasModel } from './keras.ts';
 import { crossKeyProblems, layersModel, normalizeConfig } from './normalize.ts';
 import { DEFAULT_CONFIG_LIMITS, type ConfigLimits, type ConfigProblem } from './problems.ts';
@@ -26,7 +26,7 @@ export type ConfigLoadResult =
 
 export async function loadConfig(
   absPath: string,
-  opts: { root: string; displayPath: string; limits?: ConfigLimits },
+  opts: { root: string; displayPath: string; limits?: ConfigLimits; listed?: ListedValues },
 ): Promise<ConfigLoadResult> {
   const limits = opts.limits ?? DEFAULT_CONFIG_LIMITS;
   const file = opts.displayPath;
@@ -48,7 +48,7 @@ export async function loadConfig(
   const stripped = withoutExtensionKeys(value);
   const result = schema.safeParse(stripped, { reportInput: true });
   if (!result.success) {
-    return { ok: false, source, problems: issuesToProblems(result.error.issues, { ...ctx, schema, value: stripped }) };
+    return { ok: false, source, problems: issuesToProblems(result.error.issues, { ...ctx, schema, value: stripped, listed: opts.listed }) };
   }
   const raw = result.data;
   const crossProblems = crossKeyProblems(raw, ctx);

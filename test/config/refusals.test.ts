@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
+import { runCheck } from '../../src/pipeline.ts';
 import type { ConfigProblem } from '../../src/config/problems.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'preflight-refusals-'));
@@ -92,5 +93,19 @@ describe('each list of allowed values is printed once', () => {
     const [problem] = await problemsOf(['{type: dense, units: 4, activation: rleu}', OUTPUT]);
     assert.match(problem.message, /did you mean `relu`\?$/);
     assert.equal(problem.expected, 'relu');
+  });
+
+  it('once per report: a second config points at the first config\'s problem', async () => {
+    const root = path.join(scratch, `report${counter++}`);
+    mkdirSync(root, { recursive: true });
+    const yaml = 'version: 1\ndata:\n  train: data/train.csv\n  targets: [y]\nmodel:\n  layers:\n    - {type: conv3d, filters: 4}\n    - {type: dense, units: 1}\ntraining:\n  loss: mse\n';
+    writeFileSync(path.join(root, 'a.preflight.yml'), yaml);
+    writeFileSync(path.join(root, 'b.preflight.yml'), yaml);
+    const report = await runCheck({ root, configs: [path.join(root, 'a.preflight.yml'), path.join(root, 'b.preflight.yml')], smoke: false, backend: 'cpu', failOn: 'error' });
+    const [a, b] = report.results.map((r) => r.findings.find((f) => f.id === 'config-error')!);
+    assert.match(a.message, /allowed types: dense, dropout/);
+    assert.doesNotMatch(b.message, /dense, dropout/);
+    assert.match(b.message, new RegExp(`listed with the problem at .*a\\.preflight\\.yml:${a.line}`));
+    assert.doesNotMatch(a.fix + b.fix, /dense, dropout/, 'the fix does not repeat the list');
   });
 });
