@@ -152,7 +152,7 @@ function pytorchFinding(evidence: Evidence, activation: string, key: string, bas
       suggestion: activationSuggestion(evidence, 'linear'),
     };
   }
-  if (loss === 'binary_crossentropy' && !fromLogits && activation !== 'sigmoid') {
+  if (loss === 'binary_crossentropy' && !fromLogits && !PROBABILITY_OUTPUTS.has(activation)) {
     return {
       message:
         `\`BCELoss\` takes probabilities in [0, 1], but the output has ${activation === 'linear' ? 'no activation' : `\`${output}\``}: outside [0, 1] PyTorch stops with "all elements of input should be between 0 and 1", and inside it the log terms are clamped at -100, so the gradient is wrong or zero.`,

@@ -51,7 +51,7 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
   if (config.model.unsupported.length > 0) return finish();
   const prepared = prepareData(evidence);
   if (!prepared.ok) return skipAll(trace, prepared.reason, finish);
-  const loss = makeLoss(config.training.loss, config.training.from_logits, { framework: config.training.framework, ...config.training.loss_args });
+  const loss = makeLoss(config.training.loss, config.training.from_logits, { framework: config.training.torch_loss ? 'pytorch' : 'keras', ...config.training.loss_args });
   if (loss === undefined) return skipAll(trace, `loss '${config.training.loss}' is not supported by the smoke run`, finish);
   try {
     const engine = await initBackend(opts.backend);
