@@ -136,6 +136,31 @@ describe('framework: pytorch', () => {
   });
 });
 
+describe('channels-first input shapes', () => {
+  it('a PyTorch image model\'s input_shape [C, H, W] is the engine\'s [H, W, C]; Keras keeps it', async () => {
+    const write = async (framework: string) => {
+      const root = path.join(scratch, `repo${counter++}`);
+      mkdirSync(root, { recursive: true });
+      writeFileSync(path.join(root, 'setup.preflight.yml'), `version: 1
+data:
+  train: {x: x.npy, y: y.npy}
+model:
+  input_shape: [3, 32, 32]
+  layers:
+    - {type: conv2d, filters: 8, kernel_size: 3}
+    - {type: global_average_pooling2d}
+    - {type: dense, units: 10}
+training:
+  framework: ${framework}
+  loss: ${framework === 'pytorch' ? 'CrossEntropyLoss' : 'mse'}
+`);
+      return config(await loadConfig(path.join(root, 'setup.preflight.yml'), { root, displayPath: 'setup.preflight.yml' }));
+    };
+    assert.deepEqual((await write('pytorch')).model.input_shape, [32, 32, 3]);
+    assert.deepEqual((await write('keras')).model.input_shape, [3, 32, 32]);
+  });
+});
+
 describe('framework: keras (the default)', () => {
   it('`lr` is refused with `learning_rate`', async () => {
     const [problem] = problems(await load('  loss: mse\n  lr: 0.01\n'));
