@@ -92,7 +92,7 @@ async function renderRun(run: HtmlRun, index: number): Promise<string> {
   const figures = new Map<SectionId, string[]>();
   if (evidence) for (const [section, list] of await dataFiguresFor(evidence, result.findings)) figures.set(section, list);
   if (trace) {
-    figures.set('loss', await lossFigures(trace, evidence?.config.training.loss ?? 'training loss', result.comparison));
+    figures.set('loss', await lossFigures(trace, evidence?.config.training.torch_loss ?? evidence?.config.training.loss ?? 'training loss', result.comparison));
     figures.set('gradients', await gradientFigures(trace));
     figures.set('units', await unitFigures(trace));
   } else if (result.comparison) {
