@@ -255,7 +255,7 @@ function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
 /** Why a smoke run cannot start, if it cannot, and the config key that the reason is about. */
 function smokeBlocker(evidence: Evidence, findings: Finding[]): { reason: string; key: string } | undefined {
   const model = evidence.config.model;
-  const modelKey = model.origin.kind === 'keras' ? 'model.keras' : 'model';
+  const modelKey = model.origin.kind === 'keras' ? 'model.keras' : model.origin.kind === 'onnx' ? 'model.onnx' : 'model';
   if (!evidence.data) return { reason: 'the training data could not be loaded.', key: 'data.train' };
   if (findings.some((f) => f.id === 'config-error' && f.severity === 'error')) return { reason: 'the model cannot be built (see the config-error findings).', key: modelKey };
   const unsupported = model.unsupported;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileKind, isInside, resolveInsideRoot } from '../data/paths.ts';
 import { issuesToProblems, problemAt } from './issues.ts';
 import { parseKerasModel } from './keras.ts';
+import { loadOnnxModel } from './onnx/load.ts';
 import { crossKeyProblems, layersModel, normalizeConfig } from './normalize.ts';
 import { DEFAULT_CONFIG_LIMITS, type ConfigLimits, type ConfigProblem } from './problems.ts';
 import { buildConfigSchema, type RawConfig } from './schema.ts';
@@ -54,7 +55,9 @@ export async function loadConfig(
   const crossProblems = crossKeyProblems(raw, ctx);
   if (crossProblems.length > 0) return { ok: false, source, problems: crossProblems };
 
-  const model = raw.model.keras !== undefined ? loadKerasFile(raw, absPath, opts.root, file, ranges, limits) : layersModel(raw);
+  const model = raw.model.keras !== undefined ? loadKerasFile(raw, absPath, opts.root, file, ranges, limits)
+    : raw.model.onnx !== undefined ? loadOnnxFile(raw, absPath, opts.root, file, ranges, limits)
+    : layersModel(raw);
   if (!('layers' in model)) return { ok: false, source, problems: model.problems };
 
   const normalized = normalizeConfig(raw, model, { ...ctx, displayPath: file });
@@ -124,6 +127,15 @@ function loadKerasFile(
   if (!weights.ok) return { problems: weights.problems.map((p) => problemAt('model.keras', `${modelDisplay}: ${p.message}`, ctx)) };
   if (weights.weights) model.weights = weights.weights;
   return model;
+}
+
+function loadOnnxFile(raw: RawConfig, configPath: string, root: string, displayPath: string, ranges: Record<string, SourceRange>, limits: ConfigLimits): ModelSpec | { problems: ConfigProblem[] } {
+  const ctx = { file: displayPath, ranges };
+  const loaded = loadOnnxModel(raw.model.onnx!, { configPath, root, displayPath, limits });
+  if (!loaded.ok) return { problems: [problemAt('model.onnx', loaded.message, ctx)] };
+  const layerProblems = kerasLayerProblems(loaded.model, limits);
+  if (layerProblems.length > 0) return { problems: layerProblems.map((m) => problemAt('model.onnx', m, ctx)) };
+  return loaded.model;
 }
 
 /** A model file is not validated by the schema, so its sizes are checked here before anything counts parameters. */

@@ -44,6 +44,7 @@ export type LayerType =
   | 'reshape'
   | 'conv1d'
   | 'conv2d'
+  | 'depthwise_conv2d'
   | 'max_pooling1d'
   | 'max_pooling2d'
   | 'average_pooling2d'
@@ -99,11 +100,32 @@ export interface KerasWeights {
 export interface ModelSpec {
   input_shape?: number[]; // without the batch dimension
   layers: LayerSpec[];
-  origin: { kind: 'layers' } | { kind: 'keras'; file: string; format: 'keras2' | 'keras3' | 'tfjs' };
+  origin: { kind: 'layers' } | { kind: 'keras'; file: string; format: 'keras2' | 'keras3' | 'tfjs' } | OnnxOrigin;
   unsupported: UnsupportedLayer[];
   /** from a Keras file's compile_config / training_config */
   compile?: { loss?: string; optimizer?: OptimizerSpec; learning_rate?: number; from_logits?: boolean };
   weights?: KerasWeights;
+}
+
+/** A model read from an ONNX file (`model.onnx`): where it came from and how its tensors are laid out. */
+export interface OnnxOrigin {
+  kind: 'onnx';
+  /** the .onnx path as the report shows it */
+  file: string;
+  /** producer_name / producer_version of the file: `pytorch` 1.13.0, `tf2onnx` 1.16.1, ... */
+  producer: { name: string; version: string };
+  /** the default-domain opset the file was exported with */
+  opset: number;
+  /**
+   * 'nchw': the model's input is channels-first (PyTorch convolutions); the layers and `input_shape` here are
+   * the Keras channels-last equivalent, so channels-first data must be moved to channels-last before it is fed.
+   * 'nhwc': the input is used as it is (no convolution at the input, or a tf2onnx model that transposes itself).
+   */
+  layout: 'nchw' | 'nhwc';
+  /** exported with training=TrainingMode.TRAINING: Dropout and BatchNormalization kept as in training */
+  training_mode: boolean;
+  /** where the smoke run's layers differ from the ONNX graph's exact arithmetic, in words */
+  notes: string[];
 }
 
 export interface OptimizerSpec {

@@ -48,7 +48,7 @@ const KERAS_RANDOM_RANGE = 0.05;
 const KERAS_BATCH_NORM_MOMENTUM = 0.99;
 const KERAS_NORM_EPSILON = 1e-3;
 
-const WEIGHTED_WITH_ACTIVATION = new Set(['dense', 'conv1d', 'conv2d']);
+const WEIGHTED_WITH_ACTIVATION = new Set(['dense', 'conv1d', 'conv2d', 'depthwise_conv2d']);
 
 export function buildModel(tfjs: Tf, spec: ModelSpec, inputShape: number[], seed: number): tf.LayersModel {
   return buildModelWithLayers(tfjs, spec, inputShape, seed).model;
@@ -96,6 +96,17 @@ function makeLayer(tfjs: Tf, s: LayerSpec, name: string, seeds: () => number): t
       return tfjs.layers.conv1d({ name, filters: required(s, 'filters'), kernelSize: listArg(s, 'kernel_size')[0], strides: s.strides?.[0] ?? 1, padding: s.padding ?? 'valid', ...weighted });
     case 'conv2d':
       return tfjs.layers.conv2d({ name, filters: required(s, 'filters'), kernelSize: pair(listArg(s, 'kernel_size')), strides: pair(s.strides ?? [1]), padding: s.padding ?? 'valid', ...weighted });
+    case 'depthwise_conv2d':
+      return tfjs.layers.depthwiseConv2d({
+        name,
+        kernelSize: pair(listArg(s, 'kernel_size')),
+        depthMultiplier: numberExtra(extra, 'depth_multiplier', 1),
+        strides: pair(s.strides ?? [1]),
+        padding: s.padding ?? 'valid',
+        useBias: weighted.useBias,
+        depthwiseInitializer: weighted.kernelInitializer,
+        biasInitializer: weighted.biasInitializer,
+      });
     case 'max_pooling1d': {
       const pool = s.pool_size?.[0] ?? 2;
       return tfjs.layers.maxPooling1d({ name, poolSize: pool, strides: s.strides?.[0] ?? pool, padding: s.padding ?? 'valid' });
@@ -147,6 +158,8 @@ function recurrentLayer(tfjs: Tf, s: LayerSpec, name: string, seeds: () => numbe
     name,
     units: required(s, 'units'),
     activation: rnnActivation(s.activation ?? 'tanh', s.name),
+    // TF.js defaults the gates to hard_sigmoid; Keras (and PyTorch) use sigmoid.
+    ...(s.type === 'simple_rnn' ? {} : { recurrentActivation: rnnActivation(typeof s.extra?.recurrent_activation === 'string' ? s.extra.recurrent_activation : 'sigmoid', s.name) }),
     returnSequences: s.return_sequences ?? false,
     recurrentInitializer: initializer(tfjs, s.recurrent_initializer, 'orthogonal', seeds(), s.name),
     ...weighted,
@@ -169,8 +182,9 @@ function rnnActivation(name: string, layer: string) {
 }
 
 function activationLayer(activation: string, name: string, s: LayerSpec): tf.layers.Layer {
+  const alpha = s.type === 'activation' && typeof s.extra?.alpha === 'number' ? s.extra.alpha : undefined;
   try {
-    return new KerasActivation({ name, activation });
+    return new KerasActivation({ name, activation, ...(alpha !== undefined ? { alpha } : {}) });
   } catch {
     throw new UnsupportedModelError(s.name, `unknown activation '${activation}'`);
   }

@@ -1,0 +1,233 @@
+// ONNX models exported by real PyTorch (test/fixtures/onnx/export.py, torch 1.13): each maps to the right
+// layers and parameter counts, its initializers load as the starting weights, and the built TF.js model
+// computes what PyTorch computed at export time. Broken files are config-errors, never crashes.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { loadConfig } from '../../src/config/load.ts';
+import { DEFAULT_CONFIG_LIMITS } from '../../src/config/problems.ts';
+import { loadOnnxModel } from '../../src/config/onnx/load.ts';
+import type { ModelSpec } from '../../src/config/types.ts';
+import { initBackend } from '../../src/engine/backend.ts';
+import { buildModelWithLayers } from '../../src/engine/build-model.ts';
+import { summarizeModel } from '../../src/model/summarize.ts';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/onnx');
+const scratch = mkdtempSync(path.join(tmpdir(), 'preflight-onnx-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+before(async () => {
+  await initBackend('cpu');
+});
+
+interface Expected {
+  trainable_params: number;
+  buffer_params: number;
+  input_shape: number[];
+  input: number[];
+  output_shape: number[];
+  output: number[];
+  training_mode: boolean;
+  opset: number;
+}
+
+function expected(name: string): Expected {
+  return JSON.parse(readFileSync(path.join(FIXTURES, `${name}.expected.json`), 'utf8')) as Expected;
+}
+
+function fixture(name: string): ModelSpec {
+  const result = loadOnnxModel(`${name}.onnx`, { configPath: path.join(FIXTURES, 'x.preflight.yml'), root: FIXTURES, displayPath: 'x.preflight.yml', limits: DEFAULT_CONFIG_LIMITS });
+  assert.ok(result.ok, result.ok ? '' : result.message);
+  return result.model;
+}
+
+const types = (model: ModelSpec) => model.layers.map((l) => l.type);
+
+/** Expected layer types, and the activation of each weighted layer where one was folded in. */
+const MAPPINGS: Record<string, { types: string[]; activations?: (string | undefined)[]; layout: 'nchw' | 'nhwc'; input: number[] }> = {
+  mlp_regression: { types: ['dense', 'dense', 'dense'], activations: ['relu', 'relu', 'linear'], layout: 'nhwc', input: [6] },
+  classifier_logits: { types: ['dense', 'dense'], activations: ['relu', 'linear'], layout: 'nhwc', input: [4] },
+  classifier_softmax: { types: ['dense', 'dense'], activations: ['relu', 'softmax'], layout: 'nhwc', input: [4] },
+  cnn_train: { types: ['conv2d', 'batch_normalization', 'activation', 'max_pooling2d', 'dropout', 'flatten', 'dense'], layout: 'nchw', input: [8, 8, 1] },
+  cnn_depthwise: { types: ['conv2d', 'depthwise_conv2d', 'average_pooling2d', 'flatten', 'dense'], activations: ['elu', 'sigmoid', undefined, undefined, 'log_softmax'], layout: 'nchw', input: [8, 8, 3] },
+  conv1d: { types: ['conv1d', 'max_pooling1d', 'flatten', 'dense'], activations: ['tanh'], layout: 'nchw', input: [10, 2] },
+  mlp_norm: { types: ['dense', 'layer_normalization', 'activation', 'dense', 'dense', 'dense'], activations: ['linear', undefined, 'leaky_relu', 'selu', 'softplus', 'hard_sigmoid'], layout: 'nhwc', input: [5] },
+  mlp_bn1d: { types: ['dense', 'batch_normalization', 'activation', 'dense'], layout: 'nhwc', input: [3] },
+  lstm: { types: ['lstm', 'dense'], activations: ['tanh'], layout: 'nhwc', input: [5, 3] },
+  gru: { types: ['gru', 'dense'], activations: ['tanh'], layout: 'nhwc', input: [5, 3] },
+  rnn: { types: ['simple_rnn', 'dense'], layout: 'nhwc', input: [5, 3] },
+  embedding: { types: ['embedding', 'flatten', 'dense'], layout: 'nhwc', input: [5] },
+  residual: { types: ['conv2d', 'conv2d', 'activation', 'global_average_pooling2d', 'dense'], layout: 'nchw', input: [6, 6, 4] },
+};
+
+describe('ONNX exports of PyTorch models map to layers', () => {
+  for (const [name, want] of Object.entries(MAPPINGS)) {
+    it(`${name}: layers, input shape, layout and PyTorch's parameter count`, () => {
+      const model = fixture(name);
+      const exp = expected(name);
+      assert.deepEqual(types(model), want.types);
+      want.activations?.forEach((activation, i) => {
+        if (activation !== undefined) assert.equal(model.layers[i].activation, activation, `layer ${i} activation`);
+      });
+      assert.deepEqual(model.input_shape, want.input);
+      assert.equal(model.origin.kind, 'onnx');
+      if (model.origin.kind !== 'onnx') return;
+      assert.equal(model.origin.layout, want.layout);
+      assert.equal(model.origin.training_mode, exp.training_mode);
+      assert.equal(model.origin.opset, exp.opset);
+      assert.deepEqual(model.origin.producer, { name: 'pytorch', version: '1.13.0' });
+      const summary = summarizeModel(model, model.input_shape!);
+      // Keras counts BatchNormalization's moving statistics as (non-trainable) parameters; PyTorch calls them buffers.
+      assert.equal(summary.trainableParams, exp.trainable_params);
+      assert.equal(summary.totalParams, exp.trainable_params + exp.buffer_params);
+      assert.deepEqual(summary.layers[summary.layers.length - 1].outputShape, exp.output_shape.slice(1));
+    });
+  }
+
+  it('a training-mode export keeps Dropout with its rate; an evaluation-mode export has none', () => {
+    const train = fixture('cnn_train');
+    assert.equal(train.layers.find((l) => l.type === 'dropout')?.rate, 0.25);
+    const evaluation = fixture('mlp_bn1d');
+    assert.equal(evaluation.layers.some((l) => l.type === 'dropout'), false);
+    assert.equal(evaluation.origin.kind === 'onnx' && evaluation.origin.training_mode, false);
+  });
+
+  it('a residual Add is named as the node the smoke run cannot build, and every layer still reaches the summary', () => {
+    const model = fixture('residual');
+    assert.equal(model.unsupported.length, 1);
+    assert.equal(model.unsupported[0].name, '/Add');
+    assert.match(model.unsupported[0].reason, /residual connection/);
+  });
+
+  it('layers keep PyTorch module names, or the Sequential index', () => {
+    assert.deepEqual(fixture('lstm').layers.map((l) => l.name), ['rnn', 'head']);
+    assert.deepEqual(fixture('mlp_regression').layers.map((l) => l.name), ['dense_0', 'dense_2', 'dense_4']);
+  });
+
+  it('a PyTorch GRU says where the smoke run differs (TF.js has no reset_after)', () => {
+    const model = fixture('gru');
+    assert.equal(model.layers[0].extra?.reset_after, true);
+    assert.match(model.origin.kind === 'onnx' ? model.origin.notes.join(' ') : '', /linear_before_reset/);
+  });
+});
+
+/** NCHW (or NCL) -> NHWC (NLC), as the smoke run feeds channels-first data. */
+function toChannelsLast(values: number[], shape: number[]): tf.Tensor {
+  const x = tf.tensor(values, shape);
+  if (shape.length < 3) return x;
+  const perm = [0, ...shape.slice(2).map((_, i) => i + 2), 1];
+  return tf.transpose(x, perm);
+}
+
+// float32 through a few layers: PyTorch and TF.js agree to about 1e-6; the bound leaves room for sums of 64 terms.
+const TOLERANCE = 1e-4;
+
+describe('the built TF.js model computes what PyTorch computed at export time', () => {
+  // The GRU is left out: TF.js builds no reset_after GRU (see the notes test above).
+  const exact = Object.keys(MAPPINGS).filter((name) => name !== 'gru' && name !== 'residual');
+  for (const name of exact) {
+    it(`${name}: the initializers load and the forward pass matches within ${TOLERANCE}`, () => {
+      const model = fixture(name);
+      const exp = expected(name);
+      const built = buildModelWithLayers(tf, model, model.input_shape!, 0);
+      assert.match(built.notes.join(' '), /^loaded \d+ Keras weight arrays$/);
+      const input = model.origin.kind === 'onnx' && model.origin.layout === 'nchw' ? toChannelsLast(exp.input, exp.input_shape) : tf.tensor(exp.input, exp.input_shape);
+      const output = built.model.predict(input) as tf.Tensor;
+      assert.deepEqual(output.shape, exp.output_shape);
+      const got = Array.from(output.dataSync());
+      const worst = Math.max(...got.map((v, i) => Math.abs(v - exp.output[i]) / Math.max(1, Math.abs(exp.output[i]))));
+      assert.ok(worst < TOLERANCE, `${name}: largest difference ${worst}\n got ${got.slice(0, 6)}\nwant ${exp.output.slice(0, 6)}`);
+      tf.dispose([input, output]);
+      built.model.dispose();
+    });
+  }
+
+  it('the comparison can fail: a transposed kernel (the [out, in] layout left as it is) does not match', () => {
+    const model = fixture('classifier_logits');
+    const exp = expected('classifier_logits');
+    const kernel = model.weights!.tensors[0];
+    const [inputs, units] = kernel.shape;
+    const wrong = new Float32Array(kernel.values.length);
+    for (let i = 0; i < inputs; i++) for (let o = 0; o < units; o++) wrong[i * units + o] = kernel.values[(o * inputs + i) % kernel.values.length];
+    kernel.values = wrong;
+    const built = buildModelWithLayers(tf, model, model.input_shape!, 0);
+    const output = built.model.predict(tf.tensor(exp.input, exp.input_shape)) as tf.Tensor;
+    const got = Array.from(output.dataSync());
+    assert.ok(got.some((v, i) => Math.abs(v - exp.output[i]) > 1e-3));
+    built.model.dispose();
+  });
+});
+
+describe('ONNX files that are broken or not allowed are config-errors naming the file', () => {
+  let counter = 0;
+  function repoWith(files: Record<string, string | Buffer>): string {
+    const root = path.join(scratch, `repo${counter++}`);
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      writeFileSync(path.join(root, name), content);
+    }
+    return root;
+  }
+  const config = (onnxPath: string, extra = '') => `version: 1\ndata:\n  train: train.csv\n  targets: [y]\nmodel:\n  onnx: ${onnxPath}\n${extra}training:\n  loss: mse\n`;
+  async function problemsFor(files: Record<string, string | Buffer>, onnxPath = 'model.onnx', extra = '') {
+    const root = repoWith({ 'p.preflight.yml': config(onnxPath, extra), 'train.csv': 'a,y\n1,2\n', ...files });
+    const result = await loadConfig(path.join(root, 'p.preflight.yml'), { root, displayPath: 'p.preflight.yml' });
+    assert.equal(result.ok, false);
+    return result.ok ? [] : result.problems;
+  }
+  const good = readFileSync(path.join(FIXTURES, 'mlp_regression.onnx'));
+
+  it('loads a good file through the config', async () => {
+    const root = repoWith({ 'p.preflight.yml': config('model.onnx'), 'train.csv': 'a,y\n1,2\n', 'model.onnx': good });
+    const result = await loadConfig(path.join(root, 'p.preflight.yml'), { root, displayPath: 'p.preflight.yml' });
+    assert.ok(result.ok);
+    assert.equal(result.config.model.origin.kind, 'onnx');
+    assert.equal(result.config.model.layers.length, 3);
+  });
+
+  for (const [what, bytes] of [
+    ['a truncated file', good.subarray(0, Math.floor(good.length / 2))],
+    ['random bytes', Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 7919 + 13) % 256))],
+    ['an empty file', Buffer.alloc(0)],
+    ['a Keras JSON file', Buffer.from('{"class_name": "Sequential", "config": {"layers": []}}')],
+  ] as const) {
+    it(`${what}`, async () => {
+      const problems = await problemsFor({ 'model.onnx': bytes });
+      assert.equal(problems.length, 1);
+      assert.equal(problems[0].key, 'model.onnx');
+      assert.match(problems[0].message, /model\.onnx/);
+      assert.equal(problems[0].line, 6);
+    });
+  }
+
+  it('a tensor whose data is shorter than its dimensions say', async () => {
+    // Cut the last initializer's raw bytes by editing its declared size: flip the [1] bias dims to [9].
+    const broken = Buffer.from(good);
+    const at = broken.lastIndexOf(Buffer.from('4.bias'));
+    assert.ok(at > 0);
+    const dimsTag = broken.indexOf(Buffer.from([0x08, 0x01]), at - 8);
+    assert.ok(dimsTag >= 0 && dimsTag < at);
+    broken[dimsTag + 1] = 9;
+    const problems = await problemsFor({ 'model.onnx': broken });
+    assert.match(problems[0].message, /holds 4 bytes of data for 9 elements/);
+  });
+
+  it('a path that leaves the repository, and a missing file', async () => {
+    assert.match((await problemsFor({}, '../outside.onnx'))[0].message, /leaves the repository/);
+    assert.match((await problemsFor({}, 'missing.onnx'))[0].message, /does not exist/);
+  });
+
+  it('a file above the size limit is refused before it is read', () => {
+    const root = repoWith({ 'model.onnx': good });
+    const result = loadOnnxModel('model.onnx', { configPath: path.join(root, 'p.preflight.yml'), root, displayPath: 'p.preflight.yml', limits: DEFAULT_CONFIG_LIMITS, maxFileBytes: 1000 });
+    assert.equal(result.ok, false);
+    assert.match(result.ok ? '' : result.message, /is \d+ bytes; the limit is 1000/);
+  });
+
+  it('`onnx` together with `layers` asks for exactly one', async () => {
+    const problems = await problemsFor({ 'model.onnx': good }, 'model.onnx', '  layers:\n    - {type: dense, units: 1}\n');
+    assert.match(problems[0].message, /has both `layers` and `onnx`; give exactly one/);
+  });
+});
