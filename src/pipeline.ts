@@ -138,7 +138,7 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
       pipelineFinding('config-error', displayPath, source, {
         message: problem.message,
         fix: problem.what === 'parameters' ? 'Use fewer or narrower layers: the smoke run only needs the shape of the real model, and a scaled-down copy shows the same pitfalls.' : 'Lower `training.batch_size`, or use fewer or narrower layers.',
-        key: layer?.keyPath ?? (config.model.origin.kind === 'keras' ? 'model.keras' : 'model'),
+        key: layer?.keyPath ?? (config.model.origin.kind === 'keras' ? 'model.keras' : config.model.origin.kind === 'onnx' ? 'model.onnx' : 'model'),
         evidence: { layer: problem.layerIndex, [problem.what === 'parameters' ? 'parameters' : 'trainingMemoryBytes']: problem.measured, limit: problem.limit },
       }),
     );

@@ -207,6 +207,8 @@ export function initializer(tfjs: Tf, spec: InitializerSpec | undefined, fallbac
     case 'ones': return tfjs.initializers.ones();
     case 'constant': return tfjs.initializers.constant({ value: spec?.value ?? 0 });
     case 'random_normal': return tfjs.initializers.randomNormal({ mean, stddev, seed: s });
+    // ONNX weights are loaded over it; if they cannot be, a normal draw with their statistics stands in.
+    case 'from_onnx': return tfjs.initializers.randomNormal({ mean, stddev, seed: s });
     case 'truncated_normal': return tfjs.initializers.truncatedNormal({ mean, stddev, seed: s });
     case 'random_uniform':
       return tfjs.initializers.randomUniform({ minval: spec?.minval ?? -KERAS_RANDOM_RANGE, maxval: spec?.maxval ?? KERAS_RANDOM_RANGE, seed: s });

@@ -106,6 +106,15 @@ describe('ONNX exports of PyTorch models map to layers', () => {
     assert.deepEqual(fixture('mlp_regression').layers.map((l) => l.name), ['dense_0', 'dense_2', 'dense_4']);
   });
 
+  it('the initializers the checks see are the exported weights: PyTorch default init is U(-1/sqrt(fan_in), 1/sqrt(fan_in))', () => {
+    const first = fixture('mlp_regression').layers[0];
+    assert.equal(first.kernel_initializer?.name, 'from_onnx');
+    const expectedStd = 1 / Math.sqrt(3 * 6);
+    assert.ok(Math.abs(first.kernel_initializer!.stddev! / expectedStd - 1) < 0.15, `kernel std ${first.kernel_initializer!.stddev}`);
+    assert.ok(Math.abs(first.kernel_initializer!.mean!) < 0.05);
+    assert.equal(first.bias_initializer?.name, 'from_onnx');
+  });
+
   it('a PyTorch GRU says where the smoke run differs (TF.js has no reset_after)', () => {
     const model = fixture('gru');
     assert.equal(model.layers[0].extra?.reset_after, true);

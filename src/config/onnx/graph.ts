@@ -7,7 +7,7 @@
 // the logical axes in the order the Keras (channels-last) tensor holds them, so NCHW convolutions, the
 // time-major recurrent ops and a Flatten after a convolution all land in Keras' layout with exact weights.
 import { buildLayerSpec } from '../layers.ts';
-import type { KerasWeights, LayerSpec, LayerType, ModelSpec, OnnxOrigin, UnsupportedLayer } from '../types.ts';
+import type { InitializerSpec, KerasWeights, LayerSpec, LayerType, ModelSpec, OnnxOrigin, UnsupportedLayer } from '../types.ts';
 import { floatAttr, intAttr, intsAttr, stringAttr, stringsAttr, tensorValues, toNumber, type OnnxModel, type OnnxNode } from './read.ts';
 
 export type OnnxMapResult = { ok: true; model: ModelSpec } | { ok: false; message: string };
@@ -94,6 +94,7 @@ class GraphMapper {
     }
     if (this.layers.length === 0) return { ok: false, message: 'no layer of the graph maps to a layer nn-preflight knows' };
 
+    for (const layer of this.layers) describeInitialWeights(layer, this.weights.get(layer) ?? []);
     const tensors = this.layers.flatMap((l) => this.weights.get(l) ?? []);
     const opset = this.onnxModel.opset;
     const origin: OnnxOrigin = {
@@ -727,6 +728,30 @@ class GraphMapper {
   private opset(): number {
     return this.onnxModel.opset;
   }
+}
+
+/**
+ * The initializers a layer reports are its exported weights' own statistics (the smoke run loads the weights
+ * themselves), so checks that reason from initializer variance or constant weights judge the real model.
+ */
+function describeInitialWeights(layer: LayerSpec, weights: KerasWeights['tensors']): void {
+  const find = (suffix: RegExp) => weights.find((w) => suffix.test(w.name))?.values;
+  const kernel = find(/\/(kernel|depthwise_kernel|embeddings)$/);
+  const recurrent = find(/\/recurrent_kernel$/);
+  const bias = find(/\/bias$/);
+  if (kernel) layer.kernel_initializer = weightStatistics(kernel);
+  if (recurrent) layer.recurrent_initializer = weightStatistics(recurrent);
+  if (bias && layer.bias_initializer) layer.bias_initializer = weightStatistics(bias);
+}
+
+function weightStatistics(values: Float32Array): InitializerSpec {
+  if (values.every((v) => v === values[0])) return values[0] === 0 ? { name: 'zeros' } : { name: 'constant', value: values[0] };
+  let sum = 0;
+  for (const v of values) sum += v;
+  const mean = sum / values.length;
+  let squares = 0;
+  for (const v of values) squares += (v - mean) ** 2;
+  return { name: 'from_onnx', mean, stddev: Math.sqrt(squares / values.length) };
 }
 
 function range(from: number, to: number): number[] {
