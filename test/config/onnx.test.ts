@@ -59,6 +59,8 @@ const MAPPINGS: Record<string, { types: string[]; activations?: (string | undefi
   gru: { types: ['gru', 'dense'], activations: ['tanh'], layout: 'nhwc', input: [5, 3] },
   rnn: { types: ['simple_rnn', 'dense'], layout: 'nhwc', input: [5, 3] },
   embedding: { types: ['embedding', 'flatten', 'dense'], layout: 'nhwc', input: [5] },
+  lstm_sequence: { types: ['lstm', 'dense', 'flatten', 'dense'], activations: ['tanh', 'relu'], layout: 'nhwc', input: [5, 3] },
+  mlp_gelu: { types: ['dense', 'dense'], activations: ['gelu', 'linear'], layout: 'nhwc', input: [4] },
   residual: { types: ['conv2d', 'conv2d', 'activation', 'global_average_pooling2d', 'dense'], layout: 'nchw', input: [6, 6, 4] },
 };
 
@@ -99,6 +101,13 @@ describe('ONNX exports of PyTorch models map to layers', () => {
     assert.equal(model.unsupported.length, 1);
     assert.equal(model.unsupported[0].name, '/Add');
     assert.match(model.unsupported[0].reason, /residual connection/);
+  });
+
+  it('an LSTM whose whole sequence goes on returns sequences; the per-step Linear is a MatMul with its Add folded in as the bias', () => {
+    const model = fixture('lstm_sequence');
+    assert.equal(model.layers[0].return_sequences, true);
+    assert.equal(model.layers[1].use_bias, true);
+    assert.equal(fixture('lstm').layers[0].return_sequences, false);
   });
 
   it('layers keep PyTorch module names, or the Sequential index', () => {

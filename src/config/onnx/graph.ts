@@ -68,6 +68,9 @@ class GraphMapper {
   private layout: 'nchw' | 'nhwc' = 'nhwc';
   private trainingMode = false;
   private readonly sequenceUse = new Map<LayerSpec, { sequence: boolean; last: boolean }>();
+  /** nodes already mapped as part of a pattern (the Erf form of GELU) */
+  private readonly consumed = new Set<OnnxNode>();
+  private readonly readers = new Map<string, OnnxNode[]>();
 
   constructor(private readonly onnxModel: OnnxModel, private readonly file: string, private readonly maxElements: number) {}
 
@@ -80,6 +83,9 @@ class GraphMapper {
       for (const input of node.input) if (input) this.consumers.set(input, (this.consumers.get(input) ?? 0) + 1);
     }
     for (const output of graph.output) this.consumers.set(output, (this.consumers.get(output) ?? 0) + 1);
+    for (const node of graph.node) for (const input of node.input) if (input) this.readers.set(input, [...(this.readers.get(input) ?? []), node]);
+    // Constants first: a pattern (GELU) looks ahead at nodes whose Constant inputs come later in the list.
+    for (const node of graph.node) if (node.opType === 'Constant') this.constantNode(node);
 
     const inputs = graph.input;
     if (inputs.length === 0) return { ok: false, message: 'its graph has no input' };
@@ -157,6 +163,7 @@ class GraphMapper {
   // ---- nodes -----------------------------------------------------------------------------------
 
   private visit(node: OnnxNode): void {
+    if (this.consumed.has(node)) return;
     const flows = node.input.map((name) => this.values.get(name)).filter((v): v is Flow => v?.kind === 'flow');
     if (flows.length === 0) return this.constantNode(node);
     const x = flows[0];
@@ -168,6 +175,7 @@ class GraphMapper {
     if (flows.length > 1 && op !== 'Add') return this.merge(node, flows);
     if (x.sequenceOf && !['Squeeze', 'Transpose', 'Gather', 'Unsqueeze'].includes(op)) this.markSequence(x.sequenceOf.layer, 'sequence');
 
+    if (op === 'Div' && this.gelu(node, x)) return;
     switch (op) {
       case 'Identity':
       case 'Cast':
@@ -714,15 +722,50 @@ class GraphMapper {
       else if (low === 0 && high === Infinity) activation = 'relu';
     }
     if (!activation) return this.skip(node, x, `the ONNX operator ${op}${node.attribute.length > 0 ? ' with these attributes' : ''} has no nn-preflight layer`);
+    this.applyActivation(node, x, activation, alpha, node.output[0], !this.isBranch(x));
+  }
+
+  /** Folds the activation into the dense/convolution right before it (exact), else adds an activation layer. */
+  private applyActivation(node: OnnxNode, x: Flow, activation: string, alpha: number | undefined, output: string, mayFold: boolean): void {
     const producer = x.producer;
-    const foldable = producer !== undefined && FOLDABLE_INTO.has(producer.type) && (producer.activation ?? 'linear') === 'linear'
-      && alpha === undefined && !this.isBranch(x) && this.layers[this.layers.length - 1] === producer;
+    const foldable = mayFold && producer !== undefined && FOLDABLE_INTO.has(producer.type) && (producer.activation ?? 'linear') === 'linear'
+      && alpha === undefined && this.layers[this.layers.length - 1] === producer;
     if (foldable) {
       producer.activation = activation;
-      return this.setFlow(node.output[0], { shape: x.shape, perm: x.perm, producer, rowOrder: x.rowOrder });
+      return this.setFlow(output, { shape: x.shape, perm: x.perm, producer, rowOrder: x.rowOrder });
     }
     const layer = this.emit(node, 'activation', { activation, ...(alpha !== undefined ? { alpha } : {}) });
-    this.setFlow(node.output[0], { shape: x.shape, perm: x.perm, producer: layer, rowOrder: x.rowOrder });
+    this.setFlow(output, { shape: x.shape, perm: x.perm, producer: layer, rowOrder: x.rowOrder });
+  }
+
+  /**
+   * PyTorch before opset 20 writes nn.GELU() as x * (1 + erf(x / sqrt 2)) / 2:
+   * Div(x, 1.414) -> Erf -> Add 1 -> Mul x -> Mul 0.5. The five nodes are one exact `gelu`.
+   */
+  private gelu(div: OnnxNode, x: Flow): boolean {
+    const near = (value: number | undefined, target: number) => value !== undefined && Math.abs(value - target) < 1e-5;
+    const only = (tensor: string, op: string) => {
+      const readers = this.readers.get(tensor) ?? [];
+      return readers.length === 1 && readers[0].opType === op ? readers[0] : undefined;
+    };
+    const scalar = (node: OnnxNode, other: string) => {
+      const index = node.input[0] === other ? 1 : 0;
+      const c = this.constIn(node, index);
+      return c && c.values.length === 1 ? c.values[0] : undefined;
+    };
+    if (div.input[0] !== x.tensor || !near(this.constIn(div, 1)?.values[0], Math.SQRT2)) return false;
+    const erf = only(div.output[0], 'Erf');
+    const plusOne = erf && only(erf.output[0], 'Add');
+    if (!erf || !plusOne || !near(scalar(plusOne, erf.output[0]), 1)) return false;
+    const timesX = only(plusOne.output[0], 'Mul');
+    if (!timesX || !timesX.input.includes(x.tensor)) return false;
+    const half = only(timesX.output[0], 'Mul');
+    if (!half || !near(scalar(half, timesX.output[0]), 0.5)) return false;
+    for (const node of [erf, plusOne, timesX, half]) this.consumed.add(node);
+    // x feeds both Div and Mul inside the pattern: that is not a branch of the model.
+    const readers = this.readers.get(x.tensor)?.filter((n) => n !== div && n !== timesX && n.opType !== 'Shape') ?? [];
+    this.applyActivation(half, x, 'gelu', undefined, half.output[0], readers.length === 0);
+    return true;
   }
 
   private opset(): number {
