@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import onnxProto from 'onnx-proto';
 import { loadConfig } from '../../src/config/load.ts';
 import { DEFAULT_CONFIG_LIMITS } from '../../src/config/problems.ts';
 import { loadOnnxModel } from '../../src/config/onnx/load.ts';
@@ -247,5 +248,97 @@ describe('ONNX files that are broken or not allowed are config-errors naming the
   it('`onnx` together with `layers` asks for exactly one', async () => {
     const problems = await problemsFor({ 'model.onnx': good }, 'model.onnx', '  layers:\n    - {type: dense, units: 1}\n');
     assert.match(problems[0].message, /has both `layers` and `onnx`; give exactly one/);
+  });
+});
+
+// tf2onnx writes Keras models as MatMul by [in, out] weights plus Add, and wraps convolutions in
+// NHWC <-> NCHW transposes. No tf2onnx here, so the graph is written with onnx-proto's own encoder.
+describe('tf2onnx-style graphs', () => {
+  const { onnx } = onnxProto;
+  const floats = (name: string, dims: number[], values: number[]) => ({ name, dims, dataType: 1, rawData: new Uint8Array(new Float32Array(values).buffer) });
+  const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, rawData: new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer) });
+  const node = (opType: string, input: string[], output: string[], attribute: object[] = []) => ({ opType, name: `${opType}_${output[0]}`, input, output, attribute });
+  const valueInfo = (name: string, dims: (number | string)[]) => ({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
+  function encode(graph: object): Buffer {
+    const model = { irVersion: 7, producerName: 'tf2onnx', producerVersion: '1.16.1', opsetImport: [{ domain: '', version: 15 }], graph };
+    return Buffer.from(onnx.ModelProto.encode(onnx.ModelProto.fromObject(model)).finish());
+  }
+  function mapBytes(bytes: Buffer): ReturnType<typeof loadOnnxModel> {
+    const root = path.join(scratch, `tf2onnx${Math.random().toString(36).slice(2)}`);
+    mkdirSync(root, { recursive: true });
+    writeFileSync(path.join(root, 'model.onnx'), bytes);
+    return loadOnnxModel('model.onnx', { configPath: path.join(root, 'p.preflight.yml'), root, displayPath: 'p.preflight.yml', limits: DEFAULT_CONFIG_LIMITS });
+  }
+
+  it('MatMul + Add keeps the [in, out] kernel as it is; the softmax folds into the dense', () => {
+    const w = [1, 2, 3, 4, 5, 6]; // [3, 2]
+    const bytes = encode({
+      node: [node('MatMul', ['x', 'w'], ['mm']), node('Add', ['mm', 'b'], ['logits']), node('Softmax', ['logits'], ['y'], [{ name: 'axis', type: 2, i: -1 }])],
+      initializer: [floats('w', [3, 2], w), floats('b', [2], [0.5, -0.5])],
+      input: [valueInfo('x', ['unk__0', 3])],
+      output: [valueInfo('y', ['unk__0', 2])],
+    });
+    const result = mapBytes(bytes);
+    assert.ok(result.ok, result.ok ? '' : result.message);
+    const model = result.model;
+    assert.deepEqual(types(model), ['dense']);
+    assert.equal(model.layers[0].activation, 'softmax');
+    assert.deepEqual(Array.from(model.weights!.tensors[0].values), w);
+    assert.deepEqual(Array.from(model.weights!.tensors[1].values), [0.5, -0.5]);
+    assert.deepEqual(model.origin.kind === 'onnx' && model.origin.producer, { name: 'tf2onnx', version: '1.16.1' });
+  });
+
+  it('an NHWC input transposed around a convolution stays channels-last: no reordering at the Reshape', () => {
+    const conv = Array.from({ length: 2 * 1 * 3 * 3 }, (_, i) => i / 10); // OIHW [2, 1, 3, 3]
+    const dense = Array.from({ length: 8 * 8 * 2 }, (_, i) => i); // [128, 1]
+    const bytes = encode({
+      node: [
+        node('Transpose', ['x'], ['x_nchw'], [{ name: 'perm', type: 7, ints: [0, 3, 1, 2] }]),
+        node('Conv', ['x_nchw', 'k'], ['c'], [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }, { name: 'kernel_shape', type: 7, ints: [3, 3] }]),
+        node('Relu', ['c'], ['r']),
+        node('Transpose', ['r'], ['r_nhwc'], [{ name: 'perm', type: 7, ints: [0, 2, 3, 1] }]),
+        node('Reshape', ['r_nhwc', 'shape'], ['flat']),
+        node('MatMul', ['flat', 'w'], ['y']),
+      ],
+      initializer: [floats('k', [2, 1, 3, 3], conv), ints('shape', [-1, 128]), floats('w', [128, 1], dense)],
+      input: [valueInfo('x', ['N', 8, 8, 1])],
+      output: [valueInfo('y', ['N', 1])],
+    });
+    const result = mapBytes(bytes);
+    assert.ok(result.ok, result.ok ? '' : result.message);
+    const model = result.model;
+    assert.deepEqual(types(model), ['conv2d', 'flatten', 'dense']);
+    assert.deepEqual(model.unsupported, []);
+    assert.deepEqual(model.input_shape, [8, 8, 1]);
+    assert.equal(model.origin.kind === 'onnx' && model.origin.layout, 'nhwc');
+    assert.equal(model.layers[0].padding, 'same');
+    assert.equal(model.layers[0].activation, 'relu');
+    const kernel = model.weights!.tensors.find((t) => t.name.endsWith('/kernel') && t.shape.length === 2)!;
+    assert.deepEqual(Array.from(kernel.values), dense);
+  });
+
+  it('a tensor declaring more elements than the limit is refused before anything is allocated', () => {
+    const bytes = encode({
+      node: [node('MatMul', ['x', 'w'], ['y'])],
+      initializer: [{ name: 'w', dims: [100_000, 100_000], dataType: 1 }],
+      input: [valueInfo('x', ['N', 100_000])],
+      output: [valueInfo('y', ['N', 100_000])],
+    });
+    const result = mapBytes(bytes);
+    assert.equal(result.ok, false);
+    assert.match(result.ok ? '' : result.message, /tensor "w" has 10000000000 elements; the limit is/);
+  });
+
+  it('a dynamic feature axis asks for a fixed export size', () => {
+    const bytes = encode({
+      node: [node('Relu', ['x'], ['y'])],
+      input: [valueInfo('x', ['N', 'features'])],
+      output: [valueInfo('y', ['N', 'features'])],
+    });
+    const result = mapBytes(bytes);
+    assert.match(result.ok ? '' : result.message, /dynamic dimension at axis 1 \("features"\)/);
   });
 });
