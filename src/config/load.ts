@@ -133,18 +133,18 @@ function loadOnnxFile(raw: RawConfig, configPath: string, root: string, displayP
   const ctx = { file: displayPath, ranges };
   const loaded = loadOnnxModel(raw.model.onnx!, { configPath, root, displayPath, limits });
   if (!loaded.ok) return { problems: [problemAt('model.onnx', loaded.message, ctx)] };
-  const layerProblems = kerasLayerProblems(loaded.model, limits);
+  const layerProblems = kerasLayerProblems(loaded.model, limits, 'ONNX');
   if (layerProblems.length > 0) return { problems: layerProblems.map((m) => problemAt('model.onnx', m, ctx)) };
   return loaded.model;
 }
 
 /** A model file is not validated by the schema, so its sizes are checked here before anything counts parameters. */
-function kerasLayerProblems(model: ModelSpec, limits: ConfigLimits): string[] {
+function kerasLayerProblems(model: ModelSpec, limits: ConfigLimits, kind: 'Keras' | 'ONNX' = 'Keras'): string[] {
   const problems: string[] = [];
-  if (model.layers.length > limits.maxLayers) problems.push(`the Keras model has ${model.layers.length} layers; the limit is ${limits.maxLayers}`);
+  if (model.layers.length > limits.maxLayers) problems.push(`the ${kind} model has ${model.layers.length} layers; the limit is ${limits.maxLayers}`);
   const isCount = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= limits.maxUnits;
   if (model.input_shape && !model.input_shape.every(isCount)) {
-    problems.push(`the Keras model's input shape [${model.input_shape.join(', ')}] has a dimension above ${limits.maxUnits}`);
+    problems.push(`the ${kind} model's input shape [${model.input_shape.join(', ')}] has a dimension above ${limits.maxUnits}`);
   }
   for (const layer of model.layers) {
     for (const key of ['units', 'filters', 'input_dim', 'output_dim'] as const) {
