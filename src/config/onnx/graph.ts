@@ -51,7 +51,8 @@ export function mapOnnxGraph(onnxModel: OnnxModel, file: string, maxElements: nu
     return new GraphMapper(onnxModel, file, maxElements).map();
   } catch (error) {
     if (error instanceof MappingError) return { ok: false, message: error.message };
-    throw error;
+    // A file shaped in a way no exporter writes must still end as a finding on model.onnx, never a crash.
+    return { ok: false, message: `its graph could not be read as a chain of layers (${(error as Error).message})` };
   }
 }
 
