@@ -52,7 +52,9 @@ export type LayerType =
   | 'embedding'
   | 'lstm'
   | 'gru'
-  | 'simple_rnn';
+  | 'simple_rnn'
+  | 'add'
+  | 'concatenate';
 
 /**
  * One layer of the internal model description, whether it came from `model.layers` or a Keras file.
@@ -83,6 +85,12 @@ export interface LayerSpec {
   target_shape?: number[];
   /** extra Keras arguments kept verbatim (momentum, epsilon, alpha, ...) */
   extra?: Record<string, unknown>;
+  /**
+   * Indices into `layers` of the layers whose outputs this layer takes (-1: the model's input), for models
+   * with branches (a residual `add`, a `concatenate`). Absent on every layer of a plain stack: each layer
+   * then takes the one before it.
+   */
+  inbound?: number[];
 }
 
 /** A Keras layer the program recognised but cannot build or must not run (Lambda, custom objects). */

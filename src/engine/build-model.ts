@@ -57,6 +57,7 @@ export function buildModel(tfjs: Tf, spec: ModelSpec, inputShape: number[], seed
 export function buildModelWithLayers(tfjs: Tf, spec: ModelSpec, inputShape: number[], seed: number): BuiltModel {
   const unsupported = spec.unsupported[0];
   if (unsupported !== undefined) throw new UnsupportedModelError(unsupported.name, unsupported.reason);
+  if (spec.layers.some((l) => l.inbound !== undefined)) return buildFunctional(tfjs, spec, inputShape, seed);
 
   const model = tfjs.sequential();
   model.add(tfjs.layers.inputLayer({ inputShape, name: 'preflight_input' }));
@@ -76,6 +77,44 @@ export function buildModelWithLayers(tfjs: Tf, spec: ModelSpec, inputShape: numb
     const kernel = core.weights.find((w) => /(kernel|embeddings)$/.test(w.originalName));
     layers.push({ specIndex, spec: layerSpec, core, output, activation: layerSpec.type === 'activation' ? (layerSpec.activation ?? 'linear') : activation, kernel });
   });
+  const notes = spec.weights ? loadKerasWeights(tfjs, layers, spec) : [];
+  return { model, layers, notes };
+}
+
+/**
+ * A model with branches (an ONNX residual `add`, a `concatenate`): the same layers as a stack, wired by each
+ * layer's `inbound` into a functional TF.js model. Each layer is applied once, so the probes read its output.
+ */
+function buildFunctional(tfjs: Tf, spec: ModelSpec, inputShape: number[], seed: number): BuiltModel {
+  const input = tfjs.input({ shape: inputShape, name: 'preflight_input' });
+  const outputs: tf.SymbolicTensor[] = [];
+  const layers: BuiltLayer[] = [];
+  let last = input;
+  spec.layers.forEach((layerSpec, specIndex) => {
+    const inbound = (layerSpec.inbound ?? [specIndex - 1]).map((i) => (i < 0 ? input : outputs[i]));
+    if (inbound.some((t) => t === undefined)) throw new UnsupportedModelError(layerSpec.name, 'a layer takes the output of a layer after it');
+    const name = `l${specIndex}_${sanitize(layerSpec.name)}`;
+    let core: tf.layers.Layer;
+    let result: tf.SymbolicTensor;
+    if (layerSpec.type === 'add' || layerSpec.type === 'concatenate') {
+      core = layerSpec.type === 'add' ? tfjs.layers.add({ name }) : tfjs.layers.concatenate({ name, axis: -1 });
+      result = core.apply(inbound) as tf.SymbolicTensor;
+    } else {
+      core = makeLayer(tfjs, layerSpec, name, seedsFor(seed, specIndex));
+      result = core.apply(inbound[0]) as tf.SymbolicTensor;
+    }
+    let output = core;
+    const activation = WEIGHTED_WITH_ACTIVATION.has(layerSpec.type) ? (layerSpec.activation ?? 'linear') : 'linear';
+    if (activation !== 'linear') {
+      output = activationLayer(activation, `${name}_act`, layerSpec);
+      result = output.apply(result) as tf.SymbolicTensor;
+    }
+    outputs[specIndex] = result;
+    last = result;
+    const kernel = core.weights.find((w) => /(kernel|embeddings)$/.test(w.originalName));
+    layers.push({ specIndex, spec: layerSpec, core, output, activation: layerSpec.type === 'activation' ? (layerSpec.activation ?? 'linear') : activation, kernel });
+  });
+  const model = tfjs.model({ inputs: input, outputs: last });
   const notes = spec.weights ? loadKerasWeights(tfjs, layers, spec) : [];
   return { model, layers, notes };
 }

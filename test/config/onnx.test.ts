@@ -62,7 +62,8 @@ const MAPPINGS: Record<string, { types: string[]; activations?: (string | undefi
   embedding: { types: ['embedding', 'flatten', 'dense'], layout: 'nhwc', input: [5] },
   lstm_sequence: { types: ['lstm', 'dense', 'flatten', 'dense'], activations: ['tanh', 'relu'], layout: 'nhwc', input: [5, 3] },
   mlp_gelu: { types: ['dense', 'dense'], activations: ['gelu', 'linear'], layout: 'nhwc', input: [4] },
-  residual: { types: ['conv2d', 'conv2d', 'activation', 'global_average_pooling2d', 'dense'], layout: 'nchw', input: [6, 6, 4] },
+  residual: { types: ['conv2d', 'conv2d', 'add', 'activation', 'global_average_pooling2d', 'dense'], activations: ['relu', 'linear'], layout: 'nchw', input: [6, 6, 4] },
+  concat: { types: ['dense', 'dense', 'concatenate', 'dense'], activations: ['relu', 'tanh'], layout: 'nhwc', input: [4] },
 };
 
 describe('ONNX exports of PyTorch models map to layers', () => {
@@ -97,11 +98,13 @@ describe('ONNX exports of PyTorch models map to layers', () => {
     assert.equal(evaluation.origin.kind === 'onnx' && evaluation.origin.training_mode, false);
   });
 
-  it('a residual Add is named as the node the smoke run cannot build, and every layer still reaches the summary', () => {
-    const model = fixture('residual');
-    assert.equal(model.unsupported.length, 1);
-    assert.equal(model.unsupported[0].name, '/Add');
-    assert.match(model.unsupported[0].reason, /residual connection/);
+  it('a residual Add and a Concat become add / concatenate layers wired by `inbound`; a plain stack has no wiring', () => {
+    const residual = fixture('residual');
+    assert.deepEqual(residual.unsupported, []);
+    assert.deepEqual(residual.layers.map((l) => l.inbound), [[-1], [0], [1, -1], [2], [3], [4]]);
+    const concat = fixture('concat');
+    assert.deepEqual(concat.layers.map((l) => l.inbound), [[-1], [-1], [0, 1], [2]]);
+    assert.equal(fixture('mlp_regression').layers.some((l) => l.inbound !== undefined), false);
   });
 
   it('an LSTM whose whole sequence goes on returns sequences; the per-step Linear is a MatMul with its Add folded in as the bias', () => {
@@ -145,7 +148,7 @@ const TOLERANCE = 1e-4;
 
 describe('the built TF.js model computes what PyTorch computed at export time', () => {
   // The GRU is left out: TF.js builds no reset_after GRU (see the notes test above).
-  const exact = Object.keys(MAPPINGS).filter((name) => name !== 'gru' && name !== 'residual');
+  const exact = Object.keys(MAPPINGS).filter((name) => name !== 'gru');
   for (const name of exact) {
     it(`${name}: the initializers load and the forward pass matches within ${TOLERANCE}`, () => {
       const model = fixture(name);

@@ -37,6 +37,8 @@ interface Flow {
   rowOrder?: Int32Array;
   /** the ONNX tensor name, for messages */
   tensor: string;
+  /** index of the layer whose output this is, after any ops that add no layer; -1 for the model's input */
+  source?: number;
 }
 
 type Value = Const | Flow;
@@ -72,6 +74,8 @@ class GraphMapper {
   /** nodes already mapped as part of a pattern (the Erf form of GELU) */
   private readonly consumed = new Set<OnnxNode>();
   private readonly readers = new Map<string, OnnxNode[]>();
+  /** flows the node being visited has set */
+  private touched: string[] = [];
 
   constructor(private readonly onnxModel: OnnxModel, private readonly file: string, private readonly maxElements: number) {}
 
@@ -101,6 +105,8 @@ class GraphMapper {
     }
     if (this.layers.length === 0) return { ok: false, message: 'no layer of the graph maps to a layer nn-preflight knows' };
 
+    // A plain stack needs no wiring: each layer takes the one before, as for `layers:` configs.
+    if (!this.layers.some((l) => l.type === 'add' || l.type === 'concatenate')) for (const layer of this.layers) delete layer.inbound;
     for (const layer of this.layers) describeInitialWeights(layer, this.weights.get(layer) ?? []);
     const tensors = this.layers.flatMap((l) => this.weights.get(l) ?? []);
     const opset = this.onnxModel.opset;
@@ -140,7 +146,7 @@ class GraphMapper {
     const channelsFirst = shape.length >= 3 && ['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization'].includes(firstOp);
     const perm = channelsFirst ? [0, ...range(2, shape.length), 1] : range(0, shape.length);
     if (channelsFirst) this.layout = 'nchw';
-    this.values.set(input.name, { kind: 'flow', shape, perm, tensor: input.name });
+    this.values.set(input.name, { kind: 'flow', shape, perm, tensor: input.name, source: -1 });
     return perm.slice(1).map((a) => shape[a]);
   }
 
@@ -159,12 +165,31 @@ class GraphMapper {
   private setFlow(name: string | undefined, flow: Omit<Flow, 'kind' | 'tensor'>): void {
     if (!name) return;
     this.values.set(name, { kind: 'flow', ...flow, tensor: name });
+    this.touched.push(name);
   }
 
   // ---- nodes -----------------------------------------------------------------------------------
 
+  /** Maps one node, then wires what it emitted: each new layer takes the flow it was applied to. */
   private visit(node: OnnxNode): void {
     if (this.consumed.has(node)) return;
+    const x = node.input.map((name) => this.values.get(name)).find((v): v is Flow => v?.kind === 'flow');
+    const before = this.layers.length;
+    this.touched = [];
+    this.dispatch(node);
+    let previous = x?.source ?? -1;
+    for (let index = before; index < this.layers.length; index++) {
+      this.layers[index].inbound ??= [previous];
+      previous = index;
+    }
+    const source = this.layers.length > before ? this.layers.length - 1 : x?.source;
+    for (const name of this.touched) {
+      const value = this.values.get(name);
+      if (value?.kind === 'flow' && value.source === undefined) value.source = source;
+    }
+  }
+
+  private dispatch(node: OnnxNode): void {
     const flows = node.input.map((name) => this.values.get(name)).filter((v): v is Flow => v?.kind === 'flow');
     if (flows.length === 0) return this.constantNode(node);
     const x = flows[0];
@@ -365,21 +390,31 @@ class GraphMapper {
     if (node.opType === 'Concat') {
       const axis = normalizeAxis(intAttr(node, 'axis', 0), x.shape.length);
       shape = x.shape.map((d, a) => (a === axis ? flows.reduce((sum, f) => sum + (f.shape[a] ?? 0), 0) : d));
+      const alike = flows.every((f) => f.perm.join() === x.perm.join() && !f.rowOrder && f.shape.length === x.shape.length);
+      if (alike && this.kerasLast(x) === axis) {
+        // Joining along the channels/features axis is a Keras Concatenate on its last axis.
+        const layer = this.emit(node, 'concatenate', {});
+        layer.inbound = flows.map((f) => f.source ?? -1);
+        return this.setFlow(node.output[0], { shape, perm: x.perm, producer: layer });
+      }
     }
-    this.unsupported.push({ name: node.name || node.opType, className: node.opType, reason: `joins the branches ${names}; the smoke run builds a linear stack of layers only` });
+    const how = node.opType === 'Concat' ? 'along an axis other than the channels/features axis' : `with ${node.opType}`;
+    this.unsupported.push({ name: node.name || node.opType, className: node.opType, reason: `joins the branches ${names} ${how}, which the smoke run does not build (it builds residual Add and channel Concat)` });
     this.setFlow(node.output[0], { shape, perm: x.perm });
   }
 
   private add(node: OnnxNode, x: Flow, flows: Flow[]): void {
     if (flows.length > 1) {
       const [a, b] = flows;
-      const same = a.shape.join() === b.shape.join() && a.perm.join() === b.perm.join();
-      const reason = same
-        ? `a residual connection (\`${a.tensor}\` + \`${b.tensor}\`); the smoke run builds a linear stack of layers only`
-        : `adds \`${a.tensor}\` and \`${b.tensor}\` of different shapes`;
-      this.unsupported.push({ name: node.name || node.opType, className: node.opType, reason });
-      const later = this.layers.indexOf(b.producer as LayerSpec) > this.layers.indexOf(a.producer as LayerSpec) ? b : a;
-      return this.setFlow(node.output[0], { shape: later.shape, perm: later.perm });
+      const same = flows.every((f) => f.shape.join() === a.shape.join() && f.perm.join() === a.perm.join() && !f.rowOrder);
+      if (!same) {
+        this.unsupported.push({ name: node.name || node.opType, className: node.opType, reason: `adds \`${a.tensor}\` and \`${b.tensor}\`, whose shapes or layouts differ` });
+        return this.setFlow(node.output[0], { shape: a.shape, perm: a.perm });
+      }
+      // A residual connection: a Keras Add layer over both branches; the model is then built as a functional one.
+      const layer = this.emit(node, 'add', {});
+      layer.inbound = flows.map((f) => f.source ?? -1);
+      return this.setFlow(node.output[0], { shape: a.shape, perm: a.perm, producer: layer });
     }
     const c = this.constIn(node, node.input[0] === x.tensor ? 1 : 0);
     const layer = x.producer;
