@@ -39,8 +39,8 @@ export function referencedFiles(root: string, configPath: string): string[] {
       for (const v of Object.values(split as Record<string, unknown>)) if (typeof v === 'string') named.push(v);
     }
   }
-  const keras = (doc as { model?: { keras?: unknown } } | null)?.model?.keras;
-  if (typeof keras === 'string') named.push(keras);
+  const model = (doc as { model?: { keras?: unknown; onnx?: unknown } } | null)?.model;
+  for (const file of [model?.keras, model?.onnx]) if (typeof file === 'string') named.push(file);
   return named
     .filter((p) => !path.isAbsolute(p))
     .map((p) => path.posix.normalize(path.posix.join(configDir, toPosix(p))))

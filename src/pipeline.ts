@@ -144,7 +144,7 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
       pipelineFinding('config-error', displayPath, source, {
         message: problem.message,
         fix: problem.what === 'parameters' ? 'Use fewer or narrower layers: the smoke run only needs the shape of the real model, and a scaled-down copy shows the same pitfalls.' : 'Lower `training.batch_size`, or use fewer or narrower layers.',
-        key: layer?.keyPath ?? (config.model.origin.kind === 'keras' ? 'model.keras' : 'model'),
+        key: layer?.keyPath ?? (config.model.origin.kind === 'keras' ? 'model.keras' : config.model.origin.kind === 'onnx' ? 'model.onnx' : 'model'),
         evidence: { layer: problem.layerIndex, [problem.what === 'parameters' ? 'parameters' : 'trainingMemoryBytes']: problem.measured, limit: problem.limit },
       }),
     );
@@ -261,7 +261,7 @@ function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
 /** Why a smoke run cannot start, if it cannot, and the config key that the reason is about. */
 function smokeBlocker(evidence: Evidence, findings: Finding[]): { reason: string; key: string } | undefined {
   const model = evidence.config.model;
-  const modelKey = model.origin.kind === 'keras' ? 'model.keras' : 'model';
+  const modelKey = model.origin.kind === 'keras' ? 'model.keras' : model.origin.kind === 'onnx' ? 'model.onnx' : 'model';
   if (!evidence.data) return { reason: 'the training data could not be loaded.', key: 'data.train' };
   if (findings.some((f) => f.id === 'config-error' && f.severity === 'error')) return { reason: 'the model cannot be built (see the config-error findings).', key: modelKey };
   const unsupported = model.unsupported;

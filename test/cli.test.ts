@@ -18,9 +18,12 @@ test('the bundled example fails at fail-on error, passes at never, and --out wri
   const out = mkdtempSync(path.join(os.tmpdir(), 'nnp-cli-'));
   const failing = run(['check', 'examples', '--no-smoke', '--format', 'json', '--out', out]);
   assert.equal(failing.status, 1, failing.stderr);
-  const report = JSON.parse(failing.stdout) as { results: { config: string; findings: { id: string }[] }[]; conclusion: string };
+  const report = JSON.parse(failing.stdout) as { results: { config: string; findings: { id: string; severity: string }[] }[]; conclusion: string };
   assert.equal(report.conclusion, 'failure');
-  assert.equal(report.results.length, 2);
+  assert.equal(report.results.length, 3);
+  // The PyTorch example (an ONNX export) is the clean one: nothing above a notice.
+  const pytorch = report.results.find((r) => r.config.includes('pytorch-mlp'));
+  assert.deepEqual(pytorch?.findings.filter((f) => f.severity !== 'notice').map((f) => f.id), []);
   const ids = new Set(report.results.flatMap((r) => r.findings.map((f) => f.id)));
   for (const id of ['unscaled-inputs', 'unscaled-targets', 'output-activation-mismatch', 'learning-rate-too-high']) assert.ok(ids.has(id), `example should show ${id}`);
   for (const file of ['report.md', 'report.json', 'report.sarif', 'report.html']) assert.ok(existsSync(path.join(out, file)), file);

@@ -41,6 +41,9 @@ test('referencedFiles names data and model files relative to the repository, nev
     'version: 1\ndata:\n  train: {x: data/x.npy, y: data/y.npy}\n  validation: ../../../etc/passwd\nmodel:\n  keras: model.json\n',
   );
   assert.deepEqual(referencedFiles(root, 'm/a.preflight.yml').sort(), ['m/data/x.npy', 'm/data/y.npy', 'm/model.json']);
+  // An ONNX model file is the model too: a pull request that re-exports it re-checks the config.
+  writeFileSync(path.join(root, 'm/t.preflight.yml'), 'version: 1\ndata:\n  train: data/t.csv\nmodel:\n  onnx: export/model.onnx\n');
+  assert.deepEqual(referencedFiles(root, 'm/t.preflight.yml').sort(), ['m/data/t.csv', 'm/export/model.onnx']);
   writeFileSync(path.join(root, 'm/broken.preflight.yml'), 'data: [unclosed\n');
   assert.deepEqual(referencedFiles(root, 'm/broken.preflight.yml'), []);
 });

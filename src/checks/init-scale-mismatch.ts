@@ -42,6 +42,8 @@ export function initializerVariance(init: InitializerSpec | undefined, fanIn: nu
       return 1 / (3 * fanIn);
     case 'random_normal':
     case 'truncated_normal':
+    // an ONNX model's exported weights, described by their own standard deviation
+    case 'from_onnx':
       return (init?.stddev ?? KERAS_DEFAULT_STDDEV) ** 2;
     case 'random_uniform': {
       const low = init?.minval ?? -KERAS_DEFAULT_STDDEV;

@@ -13,10 +13,10 @@ const INITIALIZER_DEFAULTS: Record<string, Partial<InitializerSpec>> = {
 /** `regularizers.l1_l2()` uses 0.01 for a factor left out. */
 const L1L2_DEFAULT_FACTOR = 0.01;
 
-const WEIGHTED_TYPES: ReadonlySet<LayerType> = new Set(['dense', 'conv1d', 'conv2d']);
+const WEIGHTED_TYPES: ReadonlySet<LayerType> = new Set(['dense', 'conv1d', 'conv2d', 'depthwise_conv2d']);
 const RECURRENT_TYPES: ReadonlySet<LayerType> = new Set(['lstm', 'gru', 'simple_rnn']);
 const POOLING_RANK: Partial<Record<LayerType, number>> = { max_pooling1d: 1, max_pooling2d: 2, average_pooling2d: 2 };
-const CONV_RANK: Partial<Record<LayerType, number>> = { conv1d: 1, conv2d: 2 };
+const CONV_RANK: Partial<Record<LayerType, number>> = { conv1d: 1, conv2d: 2, depthwise_conv2d: 2 };
 
 /** Keys that map straight onto LayerSpec fields; everything else goes to `extra`. */
 const SPEC_KEYS = new Set([

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileKind, isInside, resolveInsideRoot } from '../data/paths.ts';
 import { issuesToProblems, problemAt, type ListedValues } from './issues.ts';
 import { parseKerasModel } from './keras.ts';
+import { loadOnnxModel } from './onnx/load.ts';
 import { crossKeyProblems, layersModel, normalizeConfig } from './normalize.ts';
 import { DEFAULT_CONFIG_LIMITS, type ConfigLimits, type ConfigProblem } from './problems.ts';
 import { buildConfigSchema, type RawConfig } from './schema.ts';
@@ -54,7 +55,9 @@ export async function loadConfig(
   const crossProblems = crossKeyProblems(raw, ctx);
   if (crossProblems.length > 0) return { ok: false, source, problems: crossProblems };
 
-  const model = raw.model.keras !== undefined ? loadKerasFile(raw, absPath, opts.root, file, ranges, limits) : layersModel(raw);
+  const model = raw.model.keras !== undefined ? loadKerasFile(raw, absPath, opts.root, file, ranges, limits)
+    : raw.model.onnx !== undefined ? loadOnnxFile(raw, absPath, opts.root, file, ranges, limits)
+    : layersModel(raw);
   if (!('layers' in model)) return { ok: false, source, problems: model.problems };
 
   const normalized = normalizeConfig(raw, model, { ...ctx, displayPath: file });
@@ -126,13 +129,22 @@ function loadKerasFile(
   return model;
 }
 
+function loadOnnxFile(raw: RawConfig, configPath: string, root: string, displayPath: string, ranges: Record<string, SourceRange>, limits: ConfigLimits): ModelSpec | { problems: ConfigProblem[] } {
+  const ctx = { file: displayPath, ranges };
+  const loaded = loadOnnxModel(raw.model.onnx!, { configPath, root, displayPath, limits });
+  if (!loaded.ok) return { problems: [problemAt('model.onnx', loaded.message, ctx)] };
+  const layerProblems = kerasLayerProblems(loaded.model, limits, 'ONNX');
+  if (layerProblems.length > 0) return { problems: layerProblems.map((m) => problemAt('model.onnx', m, ctx)) };
+  return loaded.model;
+}
+
 /** A model file is not validated by the schema, so its sizes are checked here before anything counts parameters. */
-function kerasLayerProblems(model: ModelSpec, limits: ConfigLimits): string[] {
+function kerasLayerProblems(model: ModelSpec, limits: ConfigLimits, kind: 'Keras' | 'ONNX' = 'Keras'): string[] {
   const problems: string[] = [];
-  if (model.layers.length > limits.maxLayers) problems.push(`the Keras model has ${model.layers.length} layers; the limit is ${limits.maxLayers}`);
+  if (model.layers.length > limits.maxLayers) problems.push(`the ${kind} model has ${model.layers.length} layers; the limit is ${limits.maxLayers}`);
   const isCount = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= limits.maxUnits;
   if (model.input_shape && !model.input_shape.every(isCount)) {
-    problems.push(`the Keras model's input shape [${model.input_shape.join(', ')}] has a dimension above ${limits.maxUnits}`);
+    problems.push(`the ${kind} model's input shape [${model.input_shape.join(', ')}] has a dimension above ${limits.maxUnits}`);
   }
   for (const layer of model.layers) {
     for (const key of ['units', 'filters', 'input_dim', 'output_dim'] as const) {

@@ -46,12 +46,11 @@ function firstLayerInputShape(first: Record<string, unknown> | undefined): numbe
 /** Cross-key rules that a per-key schema cannot express. */
 export function crossKeyProblems(raw: RawConfig, ctx: Context): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const hasLayers = raw.model.layers !== undefined;
-  const hasKeras = raw.model.keras !== undefined;
-  if (hasLayers === hasKeras) {
-    problems.push(problemAt('model', hasLayers
-      ? '`model` has both `layers` and `keras`; give exactly one'
-      : '`model` needs exactly one of `layers` (a list of layers) or `keras` (a model file)', ctx, { expected: 'layers or keras' }));
+  const given = (['layers', 'keras', 'onnx'] as const).filter((key) => raw.model[key] !== undefined);
+  if (given.length !== 1) {
+    problems.push(problemAt('model', given.length > 1
+      ? `\`model\` has ${given.length === 2 ? 'both ' : ''}${given.map((k) => `\`${k}\``).join(' and ')}; give exactly one`
+      : '`model` needs exactly one of `layers` (a list of layers), `keras` (a Keras model file) or `onnx` (an ONNX file, e.g. from torch.onnx.export)', ctx, { expected: 'layers, keras or onnx' }));
   }
   if (raw.data.train !== undefined && typeof raw.data.train === 'string' && raw.data.targets === undefined) {
     const extension = path.extname(raw.data.train).toLowerCase();

@@ -160,6 +160,7 @@ export function buildConfigSchema(limits: ConfigLimits) {
       input_shape: z.array(z.number().int().positive().max(limits.maxUnits)).min(1).max(8).optional(),
       layers: z.array(layer).min(1).max(limits.maxLayers).optional(),
       keras: relativePath.optional(),
+      onnx: relativePath.optional(),
     }),
     training: z
       .strictObject({

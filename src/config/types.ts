@@ -44,6 +44,7 @@ export type LayerType =
   | 'reshape'
   | 'conv1d'
   | 'conv2d'
+  | 'depthwise_conv2d'
   | 'max_pooling1d'
   | 'max_pooling2d'
   | 'average_pooling2d'
@@ -51,7 +52,9 @@ export type LayerType =
   | 'embedding'
   | 'lstm'
   | 'gru'
-  | 'simple_rnn';
+  | 'simple_rnn'
+  | 'add'
+  | 'concatenate';
 
 /**
  * One layer of the internal model description, whether it came from `model.layers` or a Keras file.
@@ -82,6 +85,12 @@ export interface LayerSpec {
   target_shape?: number[];
   /** extra Keras arguments kept verbatim (momentum, epsilon, alpha, ...) */
   extra?: Record<string, unknown>;
+  /**
+   * Indices into `layers` of the layers whose outputs this layer takes (-1: the model's input), for models
+   * with branches (a residual `add`, a `concatenate`). Absent on every layer of a plain stack: each layer
+   * then takes the one before it.
+   */
+  inbound?: number[];
 }
 
 /** A Keras layer the program recognised but cannot build or must not run (Lambda, custom objects). */
@@ -99,14 +108,32 @@ export interface KerasWeights {
 export interface ModelSpec {
   input_shape?: number[]; // without the batch dimension
   layers: LayerSpec[];
-  origin:
-    | { kind: 'layers' }
-    | { kind: 'keras'; file: string; format: 'keras2' | 'keras3' | 'tfjs' }
-    | { kind: 'onnx'; file: string; producer: { name: string; version: string }; opset: number; layout: 'nchw' | 'nhwc'; training_mode: boolean };
+  origin: { kind: 'layers' } | { kind: 'keras'; file: string; format: 'keras2' | 'keras3' | 'tfjs' } | OnnxOrigin;
   unsupported: UnsupportedLayer[];
   /** from a Keras file's compile_config / training_config */
   compile?: { loss?: string; optimizer?: OptimizerSpec; learning_rate?: number; from_logits?: boolean };
   weights?: KerasWeights;
+}
+
+/** A model read from an ONNX file (`model.onnx`): where it came from and how its tensors are laid out. */
+export interface OnnxOrigin {
+  kind: 'onnx';
+  /** the .onnx path as the report shows it */
+  file: string;
+  /** producer_name / producer_version of the file: `pytorch` 1.13.0, `tf2onnx` 1.16.1, ... */
+  producer: { name: string; version: string };
+  /** the default-domain opset the file was exported with */
+  opset: number;
+  /**
+   * 'nchw': the model's input is channels-first (PyTorch convolutions); the layers and `input_shape` here are
+   * the Keras channels-last equivalent, so channels-first data must be moved to channels-last before it is fed.
+   * 'nhwc': the input is used as it is (no convolution at the input, or a tf2onnx model that transposes itself).
+   */
+  layout: 'nchw' | 'nhwc';
+  /** exported with training=TrainingMode.TRAINING: Dropout and BatchNormalization kept as in training */
+  training_mode: boolean;
+  /** where the smoke run's layers differ from the ONNX graph's exact arithmetic, in words */
+  notes: string[];
 }
 
 export interface OptimizerSpec {

@@ -42,26 +42,32 @@ export const SATURATING = new Set(['sigmoid', 'tanh', 'hard_sigmoid']);
 interface ActivationLayerArgs {
   name: string;
   activation: string;
+  /** negative slope of leaky_relu (a LeakyReLU layer's own); the activation's default otherwise */
+  alpha?: number;
 }
 
 /** Applies one Keras activation; kept as its own layer so the layer before it exposes the pre-activation. */
 export class KerasActivation extends tf.layers.Layer {
   static className = 'NnPreflightActivation';
   readonly activation: string;
+  readonly alpha?: number;
 
   constructor(args: ActivationLayerArgs) {
     super({ name: args.name });
     if (!isKnownActivation(args.activation)) throw new Error(`unknown activation '${args.activation}'`);
     this.activation = args.activation;
+    if (args.activation === 'leaky_relu' && args.alpha !== undefined) this.alpha = args.alpha;
   }
 
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const alpha = this.alpha;
+    if (alpha !== undefined) return tf.tidy(() => tf.leakyRelu(x, alpha));
     return tf.tidy(() => KERAS_ACTIVATIONS[this.activation](x));
   }
 
   getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), activation: this.activation };
+    return { ...super.getConfig(), activation: this.activation, ...(this.alpha !== undefined ? { alpha: this.alpha } : {}) };
   }
 }
 tf.serialization.registerClass(KerasActivation);

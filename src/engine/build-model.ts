@@ -48,7 +48,7 @@ const KERAS_RANDOM_RANGE = 0.05;
 const KERAS_BATCH_NORM_MOMENTUM = 0.99;
 const KERAS_NORM_EPSILON = 1e-3;
 
-const WEIGHTED_WITH_ACTIVATION = new Set(['dense', 'conv1d', 'conv2d']);
+const WEIGHTED_WITH_ACTIVATION = new Set(['dense', 'conv1d', 'conv2d', 'depthwise_conv2d']);
 
 export function buildModel(tfjs: Tf, spec: ModelSpec, inputShape: number[], seed: number): tf.LayersModel {
   return buildModelWithLayers(tfjs, spec, inputShape, seed).model;
@@ -57,6 +57,7 @@ export function buildModel(tfjs: Tf, spec: ModelSpec, inputShape: number[], seed
 export function buildModelWithLayers(tfjs: Tf, spec: ModelSpec, inputShape: number[], seed: number): BuiltModel {
   const unsupported = spec.unsupported[0];
   if (unsupported !== undefined) throw new UnsupportedModelError(unsupported.name, unsupported.reason);
+  if (spec.layers.some((l) => l.inbound !== undefined)) return buildFunctional(tfjs, spec, inputShape, seed);
 
   const model = tfjs.sequential();
   model.add(tfjs.layers.inputLayer({ inputShape, name: 'preflight_input' }));
@@ -81,6 +82,44 @@ export function buildModelWithLayers(tfjs: Tf, spec: ModelSpec, inputShape: numb
   return { model, layers, notes };
 }
 
+/**
+ * A model with branches (an ONNX residual `add`, a `concatenate`): the same layers as a stack, wired by each
+ * layer's `inbound` into a functional TF.js model. Each layer is applied once, so the probes read its output.
+ */
+function buildFunctional(tfjs: Tf, spec: ModelSpec, inputShape: number[], seed: number): BuiltModel {
+  const input = tfjs.input({ shape: inputShape, name: 'preflight_input' });
+  const outputs: tf.SymbolicTensor[] = [];
+  const layers: BuiltLayer[] = [];
+  let last = input;
+  spec.layers.forEach((layerSpec, specIndex) => {
+    const inbound = (layerSpec.inbound ?? [specIndex - 1]).map((i) => (i < 0 ? input : outputs[i]));
+    if (inbound.some((t) => t === undefined)) throw new UnsupportedModelError(layerSpec.name, 'a layer takes the output of a layer after it');
+    const name = `l${specIndex}_${sanitize(layerSpec.name)}`;
+    let core: tf.layers.Layer;
+    let result: tf.SymbolicTensor;
+    if (layerSpec.type === 'add' || layerSpec.type === 'concatenate') {
+      core = layerSpec.type === 'add' ? tfjs.layers.add({ name }) : tfjs.layers.concatenate({ name, axis: -1 });
+      result = core.apply(inbound) as tf.SymbolicTensor;
+    } else {
+      core = makeLayer(tfjs, layerSpec, name, seedsFor(seed, specIndex));
+      result = core.apply(inbound[0]) as tf.SymbolicTensor;
+    }
+    let output = core;
+    const activation = WEIGHTED_WITH_ACTIVATION.has(layerSpec.type) ? (layerSpec.activation ?? 'linear') : 'linear';
+    if (activation !== 'linear') {
+      output = activationLayer(activation, `${name}_act`, layerSpec);
+      result = output.apply(result) as tf.SymbolicTensor;
+    }
+    outputs[specIndex] = result;
+    last = result;
+    const kernel = core.weights.find((w) => /(kernel|embeddings)$/.test(w.originalName));
+    layers.push({ specIndex, spec: layerSpec, core, output, activation: layerSpec.type === 'activation' ? (layerSpec.activation ?? 'linear') : activation, kernel });
+  });
+  const model = tfjs.model({ inputs: input, outputs: last });
+  const notes = spec.weights ? loadKerasWeights(tfjs, layers, spec) : [];
+  return { model, layers, notes };
+}
+
 function makeLayer(tfjs: Tf, s: LayerSpec, name: string, seeds: () => number): tf.layers.Layer {
   const extra = s.extra ?? {};
   const weighted = {
@@ -97,6 +136,17 @@ function makeLayer(tfjs: Tf, s: LayerSpec, name: string, seeds: () => number): t
       return tfjs.layers.conv1d({ name, filters: required(s, 'filters'), kernelSize: listArg(s, 'kernel_size')[0], strides: s.strides?.[0] ?? 1, padding: s.padding ?? 'valid', ...weighted });
     case 'conv2d':
       return tfjs.layers.conv2d({ name, filters: required(s, 'filters'), kernelSize: pair(listArg(s, 'kernel_size')), strides: pair(s.strides ?? [1]), padding: s.padding ?? 'valid', ...weighted });
+    case 'depthwise_conv2d':
+      return tfjs.layers.depthwiseConv2d({
+        name,
+        kernelSize: pair(listArg(s, 'kernel_size')),
+        depthMultiplier: numberExtra(extra, 'depth_multiplier', 1),
+        strides: pair(s.strides ?? [1]),
+        padding: s.padding ?? 'valid',
+        useBias: weighted.useBias,
+        depthwiseInitializer: weighted.kernelInitializer,
+        biasInitializer: weighted.biasInitializer,
+      });
     case 'max_pooling1d': {
       const pool = s.pool_size?.[0] ?? 2;
       return tfjs.layers.maxPooling1d({ name, poolSize: pool, strides: s.strides?.[0] ?? pool, padding: s.padding ?? 'valid' });
@@ -148,6 +198,8 @@ function recurrentLayer(tfjs: Tf, s: LayerSpec, name: string, seeds: () => numbe
     name,
     units: required(s, 'units'),
     activation: rnnActivation(s.activation ?? 'tanh', s.name),
+    // TF.js defaults the gates to hard_sigmoid; Keras (and PyTorch) use sigmoid.
+    ...(s.type === 'simple_rnn' ? {} : { recurrentActivation: rnnActivation(typeof s.extra?.recurrent_activation === 'string' ? s.extra.recurrent_activation : 'sigmoid', s.name) }),
     returnSequences: s.return_sequences ?? false,
     recurrentInitializer: initializer(tfjs, s.recurrent_initializer, 'orthogonal', seeds(), s.name),
     ...weighted,
@@ -170,8 +222,9 @@ function rnnActivation(name: string, layer: string) {
 }
 
 function activationLayer(activation: string, name: string, s: LayerSpec): tf.layers.Layer {
+  const alpha = s.type === 'activation' && typeof s.extra?.alpha === 'number' ? s.extra.alpha : undefined;
   try {
-    return new KerasActivation({ name, activation });
+    return new KerasActivation({ name, activation, ...(alpha !== undefined ? { alpha } : {}) });
   } catch {
     throw new UnsupportedModelError(s.name, `unknown activation '${activation}'`);
   }
@@ -194,6 +247,8 @@ export function initializer(tfjs: Tf, spec: InitializerSpec | undefined, fallbac
     case 'ones': return tfjs.initializers.ones();
     case 'constant': return tfjs.initializers.constant({ value: spec?.value ?? 0 });
     case 'random_normal': return tfjs.initializers.randomNormal({ mean, stddev, seed: s });
+    // ONNX weights are loaded over it; if they cannot be, a normal draw with their statistics stands in.
+    case 'from_onnx': return tfjs.initializers.randomNormal({ mean, stddev, seed: s });
     case 'truncated_normal': return tfjs.initializers.truncatedNormal({ mean, stddev, seed: s });
     case 'random_uniform':
       return tfjs.initializers.randomUniform({ minval: spec?.minval ?? -KERAS_RANDOM_RANGE, maxval: spec?.maxval ?? KERAS_RANDOM_RANGE, seed: s });

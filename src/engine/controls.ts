@@ -207,13 +207,32 @@ function toOutputSpace(prior: tf.Tensor, fromLogits: boolean, activation: string
 
 /** The same network with every hidden layer `factor` times wider; the output layer keeps its size. */
 export function widenSpec(spec: ModelSpec, factor: number, finalLayerIndex: number): ModelSpec {
+  const pinned = addInputWidths(spec);
   const layers = spec.layers.map((layer, index): LayerSpec => {
-    if (index === finalLayerIndex) return layer;
+    if (index === finalLayerIndex || pinned.has(index)) return layer;
     if (layer.units !== undefined && layer.type !== 'embedding') return { ...layer, units: layer.units * factor };
     if (layer.filters !== undefined) return { ...layer, filters: layer.filters * factor };
     return layer;
   });
   return { ...spec, layers, weights: undefined };
+}
+
+/**
+ * Layers whose width reaches an `add` (a residual connection): an add needs inputs of one width, and one of
+ * them may be the model's input, so these keep their width. Weightless layers between pass the width on.
+ */
+function addInputWidths(spec: ModelSpec): Set<number> {
+  const pinned = new Set<number>();
+  const stack = spec.layers.flatMap((layer) => (layer.type === 'add' ? (layer.inbound ?? []) : []));
+  while (stack.length > 0) {
+    const index = stack.pop()!;
+    const layer = spec.layers[index];
+    if (index < 0 || layer === undefined || pinned.has(index)) continue;
+    pinned.add(index);
+    const setsWidth = (layer.units !== undefined && layer.type !== 'embedding') || layer.filters !== undefined;
+    if (!setsWidth) stack.push(...(layer.inbound ?? [index - 1]));
+  }
+  return pinned;
 }
 
 /** Too few hidden units: when the small batch cannot be fitted, does a wider network fit it? */

@@ -51,6 +51,14 @@ export function inferLayer(layer: LayerSpec, input: number[]): LayerShape {
       const filters = layer.filters ?? 0;
       return ok([...spatial, filters], product(kernel) * last * filters + bias * filters);
     }
+    case 'depthwise_conv2d': {
+      if (input.length !== 3) return fail(`depthwise_conv2d expects input of rank 3 (height, width, channels), got shape [${input.join(', ')}]`);
+      const kernel = layer.kernel_size ?? [1, 1];
+      const spatial = slide(input.slice(0, 2), kernel, layer.strides ?? [1, 1], layer.padding ?? 'valid');
+      if (typeof spatial === 'string') return fail(`depthwise_conv2d: ${spatial}`);
+      const multiplier = typeof layer.extra?.depth_multiplier === 'number' ? layer.extra.depth_multiplier : 1;
+      return ok([...spatial, last * multiplier], product(kernel) * last * multiplier + bias * last * multiplier);
+    }
     case 'max_pooling1d':
     case 'max_pooling2d':
     case 'average_pooling2d': {
@@ -84,13 +92,15 @@ export function inferLayer(layer: LayerSpec, input: number[]): LayerShape {
 
 function recurrentParams(layer: LayerSpec, inputDim: number, units: number, bias: number): number {
   const perGate = units * (inputDim + units);
-  if (layer.type === 'lstm') return 4 * (perGate + bias * units);
   if (layer.type === 'gru') {
     // reset_after (the Keras 2 and 3 default, and what cuDNN uses) keeps separate input and recurrent biases.
     const biasSets = layer.extra?.reset_after === false ? 1 : 2;
     return 3 * (perGate + bias * biasSets * units);
   }
-  return perGate + bias * units;
+  // An ONNX (PyTorch) LSTM or RNN has separate input and recurrent biases; Keras one.
+  const biasSets = layer.extra?.recurrent_bias === true ? 2 : 1;
+  if (layer.type === 'lstm') return 4 * (perGate + bias * biasSets * units);
+  return perGate + bias * biasSets * units;
 }
 
 /** Output length of a sliding window, as `conv_utils.conv_output_length` computes it. */

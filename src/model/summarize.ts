@@ -23,13 +23,18 @@ export function summarizeModel(model: ModelSpec, inputShape: number[]): ModelSum
   let trainableParams = 0;
   let totalParams = 0;
 
+  const outputs: number[][] = [];
   model.layers.forEach((layer, index) => {
     const own = layer.type === 'activation' || COMPUTE_TYPES.has(layer.type) ? layer.activation ?? 'linear' : 'linear';
     if (broken) {
       layers.push({ index, layer, inputShape: [], outputShape: [], params: 0, activation: own });
       return;
     }
-    const shape = inferLayer(layer, current);
+    // A branching model names each layer's inputs; a plain stack feeds each layer the one before.
+    if (layer.inbound) current = layer.inbound.length > 0 ? inboundShape(layer.inbound[0], inputShape, outputs) : current;
+    const shape = layer.type === 'add' || layer.type === 'concatenate'
+      ? mergeShape(layer, (layer.inbound ?? []).map((i) => inboundShape(i, inputShape, outputs)))
+      : inferLayer(layer, current);
     if (!shape.ok) {
       problems.push({ layerIndex: index, message: `layer ${index} (${layer.name}): ${shape.message}` });
       // Later shapes would only repeat this problem, so inference stops here.
@@ -42,6 +47,7 @@ export function summarizeModel(model: ModelSpec, inputShape: number[]): ModelSum
     trainableParams += trainable;
     layers.push({ index, layer, inputShape: current, outputShape: shape.outputShape, params: shape.params, activation: own });
     current = shape.outputShape;
+    outputs[index] = shape.outputShape;
   });
 
   applyActivationLayers(layers);
@@ -73,6 +79,27 @@ export function summarizeModel(model: ModelSpec, inputShape: number[]): ModelSum
     maxPenalty: Math.max(0, ...model.layers.flatMap(penalties)),
     problems,
   };
+}
+
+function inboundShape(index: number, inputShape: number[], outputs: number[][]): number[] {
+  return index < 0 ? inputShape : (outputs[index] ?? []);
+}
+
+/** `add` takes inputs of one shape; `concatenate` joins them along the last (channels, features) axis. */
+function mergeShape(layer: LayerSpec, inputs: number[][]): ReturnType<typeof inferLayer> {
+  const fail = (message: string) => ({ ok: false as const, message });
+  if (inputs.length < 2) return fail(`${layer.type} needs at least two inputs`);
+  const [first] = inputs;
+  if (layer.type === 'add') {
+    const mismatch = inputs.find((s) => s.join() !== first.join());
+    if (mismatch) return fail(`add takes inputs of one shape, got [${first.join(', ')}] and [${mismatch.join(', ')}]`);
+    return { ok: true, outputShape: first, params: 0, trainable: 0 };
+  }
+  const rest = (s: number[]) => s.slice(0, -1).join();
+  const mismatch = inputs.find((s) => s.length !== first.length || rest(s) !== rest(first));
+  if (mismatch) return fail(`concatenate joins inputs that differ only in the last axis, got [${first.join(', ')}] and [${mismatch.join(', ')}]`);
+  const last = inputs.reduce((sum, s) => sum + s[s.length - 1], 0);
+  return { ok: true, outputShape: [...first.slice(0, -1), last], params: 0, trainable: 0 };
 }
 
 /**

@@ -5,7 +5,10 @@ import { check as tooDeep } from '../../src/checks/too-deep.ts';
 import { check as noRegularization } from '../../src/checks/no-regularization.ts';
 import { check as overRegularized } from '../../src/checks/over-regularized.ts';
 import { check as initScaleMismatch } from '../../src/checks/init-scale-mismatch.ts';
-import { classData, dense, probe, type LayerInput } from './factory.ts';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { OnnxOrigin } from '../../src/config/types.ts';
+import { classData, dense, makeEvidence, probe, type LayerInput } from './factory.ts';
 import { runTable } from './table.ts';
 
 const sparse = 'sparse_categorical_crossentropy';
@@ -74,6 +77,22 @@ runTable(noRegularization, {
   invalid: [
     { name: 'wide model, 400 rows, nothing', setup: { layers: wide }, expect: { severity: 'notice', key: 'model.layers', evidence: { trainableParams: wideParams, trainRows: 400 } } },
   ],
+});
+
+test('no-regularization on an ONNX model says when an evaluation-mode export hid Dropout, and only then', () => {
+  const withOrigin = (training_mode: boolean) => {
+    const evidence = makeEvidence({ layers: wide });
+    const origin: OnnxOrigin = { kind: 'onnx', file: 'model.onnx', producer: { name: 'pytorch', version: '2.3.0' }, opset: 17, layout: 'nhwc', training_mode, notes: [] };
+    evidence.config.model = { ...evidence.config.model, origin };
+    return noRegularization.run(evidence);
+  };
+  const evaluation = withOrigin(false);
+  assert.equal(evaluation.length, 1);
+  assert.match(evaluation[0].message, /exported in evaluation mode, which drops Dropout/);
+  assert.equal(evaluation[0].key, 'model.onnx');
+  const training = withOrigin(true);
+  assert.equal(training.length, 1);
+  assert.doesNotMatch(training[0].message, /evaluation mode/);
 });
 
 runTable(overRegularized, {

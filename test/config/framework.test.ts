@@ -191,7 +191,7 @@ describe('framework: keras (the default)', () => {
   it('defaults to pytorch for an ONNX model exported by PyTorch, to keras otherwise', () => {
     const onnx = (producer: string): ModelSpec => ({
       layers: [], unsupported: [],
-      origin: { kind: 'onnx', file: 'm.onnx', producer: { name: producer, version: '2.1' }, opset: 17, layout: 'nchw', training_mode: false },
+      origin: { kind: 'onnx', file: 'm.onnx', producer: { name: producer, version: '2.1' }, opset: 17, layout: 'nchw', training_mode: false, notes: [] },
     });
     const raw = { version: 1, data: { train: 'x.csv' }, model: {} } as never;
     assert.equal(frameworkOf(raw, onnx('pytorch')), 'pytorch');

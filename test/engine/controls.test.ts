@@ -148,6 +148,19 @@ describe('control runs', () => {
     const spec = { layers: [dense(8, 'relu'), dense(4, 'relu'), dense(1)], origin: { kind: 'layers' as const }, unsupported: [] };
     assert.deepEqual(widenSpec(spec, 4, 2).layers.map((l) => l.units), [32, 16, 1]);
   });
+
+  it('widening keeps the width of every layer that feeds a residual add, through the weightless layers between', () => {
+    const layers = [
+      { ...dense(8, 'relu'), inbound: [-1] },
+      { ...dense(4), inbound: [0] },
+      { type: 'batch_normalization' as const, name: 'bn', inbound: [1] },
+      { type: 'add' as const, name: 'add', inbound: [2, -1] },
+      { ...dense(6, 'relu'), inbound: [3] },
+      { ...dense(1), inbound: [4] },
+    ];
+    const spec = { layers, origin: { kind: 'layers' as const }, unsupported: [] };
+    assert.deepEqual(widenSpec(spec, 4, 5).layers.map((l) => l.units), [32, 4, undefined, undefined, 24, 1]);
+  });
 });
 
 /** The range test's rate axis and reproducible noise in [-1, 1] (a small LCG, so no test depends on Math.random). */

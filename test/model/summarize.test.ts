@@ -166,3 +166,28 @@ describe('estimateTrainingMemoryBytes', () => {
     assert.ok(estimateTrainingMemoryBytes(summary, 64) > estimateTrainingMemoryBytes(summary, 8));
   });
 });
+
+describe('summarizeModel with branches (`inbound`)', () => {
+  const wired = (spec: LayerSpec, inbound: number[]): LayerSpec => ({ ...spec, inbound });
+
+  it('follows each layer to its inputs: a concatenate of two dense branches sums their widths', () => {
+    const summary = summarizeModel(model(
+      wired(layer('dense', { units: 8 }), [-1]),
+      wired(layer('dense', { units: 6 }), [-1]),
+      wired(layer('concatenate'), [0, 1]),
+      wired(layer('dense', { units: 1 }), [2]),
+    ), [4]);
+    assert.deepEqual(summary.layers.map((l) => l.outputShape), [[8], [6], [14], [1]]);
+    assert.equal(summary.totalParams, 40 + 30 + 15);
+    assert.deepEqual(summary.layers[1].inputShape, [4]);
+  });
+
+  it('an add of two shapes is a shape problem at that layer', () => {
+    const summary = summarizeModel(model(
+      wired(layer('dense', { units: 8 }), [-1]),
+      wired(layer('add'), [0, -1]),
+    ), [4]);
+    assert.equal(summary.problems.length, 1);
+    assert.match(summary.problems[0].message, /add takes inputs of one shape, got \[8\] and \[4\]/);
+  });
+});
