@@ -1,5 +1,6 @@
 // zod issues -> ConfigProblems that name the key, the line, what was expected and what was found.
 import type { z } from 'zod';
+import { quoteShort } from '../quote.ts';
 import { closestName, type ConfigProblem } from './problems.ts';
 import type { SourceRange } from './types.ts';
 import { joinKeyPath } from './yaml-source.ts';
@@ -65,9 +66,9 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
       return issue.keys.map((key) => {
         const hint = closestName(key, allowed);
         const suggestion = hint ? `; did you mean \`${hint}\`?` : allowed.length > 0 ? `; allowed keys here: ${allowed.join(', ')}` : '';
-        return problemAt(joinKeyPath(keyPath, key), `unknown key \`${key}\`${suggestion}`, ctx, {
+        return problemAt(joinKeyPath(keyPath, key), `unknown key \`${quoteShort(key)}\`${suggestion}`, ctx, {
           expected: hint ?? `one of ${allowed.join(', ')}`,
-          received: key,
+          received: quoteShort(key),
         });
       });
     }
@@ -79,9 +80,9 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
           return [problemAt(parentPath(keyPath) || keyPath, `a layer needs a \`type\`, one of: ${options.join(', ')}`, ctx, { expected: options.join(', ') })];
         }
         const hint = typeof layerType === 'string' ? closestName(layerType, options) : undefined;
-        return [problemAt(keyPath, `unknown layer type \`${String(layerType)}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}; allowed types: ${options.join(', ')}`, ctx, {
+        return [problemAt(keyPath, `unknown layer type \`${quoteShort(String(layerType))}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}; allowed types: ${options.join(', ')}`, ctx, {
           expected: `one of ${options.join(', ')}`,
-          received: String(layerType),
+          received: quoteShort(String(layerType)),
         })];
       }
       // Report the branch whose type matched the input (a mapping -> its key errors), else name all branches.
@@ -112,23 +113,23 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
       const expected = values.length === 1 ? String(values[0]) : `one of ${values.join(', ')}`;
       return [problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${describeValue(input)}${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, {
         expected: hint ?? expected,
-        received: typeof input === 'string' ? input : describeValue(input),
+        received: typeof input === 'string' ? quoteShort(input) : describeValue(input),
       })];
     }
     case 'custom': {
       const params = (issue.params ?? {}) as { expected?: string; candidates?: string[] };
       const hint = typeof input === 'string' && params.candidates ? closestName(input, params.candidates) : undefined;
-      const what = typeof input === 'string' ? ` \`${input}\`` : typeof input === 'number' || typeof input === 'boolean' ? ` (got ${input})` : '';
+      const what = typeof input === 'string' ? ` \`${quoteShort(input)}\`` : typeof input === 'number' || typeof input === 'boolean' ? ` (got ${input})` : '';
       const tail = hint ? `; did you mean \`${hint}\`?` : params.expected ? `; expected ${params.expected}` : '';
       const expected = hint ?? params.expected;
       return [problemAt(keyPath, `\`${keyPath}\`: ${issue.message}${what}${tail}`, ctx, {
         ...(expected ? { expected } : {}),
-        ...(input !== undefined ? { received: typeof input === 'string' ? input : describeValue(input) } : {}),
+        ...(input !== undefined ? { received: typeof input === 'string' ? quoteShort(input) : describeValue(input) } : {}),
       })];
     }
     case 'invalid_key': {
       const reason = issue.issues.map((inner) => inner.message).join('; ');
-      const key = String(segments[segments.length - 1]);
+      const key = quoteShort(String(segments[segments.length - 1]));
       return [problemAt(keyPath, `\`${key}\` is not a valid key here: ${reason}`, ctx, { received: key })];
     }
     default:
