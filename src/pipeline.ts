@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { loadConfig } from './config/load.ts';
 import type { ConfigSource, PreflightConfig } from './config/types.ts';
+import { DataBudget } from './data/budget.ts';
 import { loadSplit } from './data/load.ts';
 import { summarizeModel } from './model/summarize.ts';
 import { buildEvidence } from './evidence/build.ts';
@@ -100,8 +101,10 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   const baseDir = path.dirname(absolute);
 
   progress('data', config.data.train.kind === 'path' ? config.data.train.path : config.data.train.x);
-  const train = await loadDataSplit(config, 'train', baseDir, opts, (f) => progress('data', 'train', f));
-  const validation = config.data.validation ? await loadDataSplit(config, 'validation', baseDir, opts, (f) => progress('data', 'validation', f)) : undefined;
+  // One data budget for the config: a file named as both train and validation is paid for twice.
+  const dataBudget = new DataBudget((opts.limits ?? DEFAULT_LIMITS).data);
+  const train = await loadDataSplit(config, 'train', baseDir, opts, (f) => progress('data', 'train', f), dataBudget);
+  const validation = config.data.validation ? await loadDataSplit(config, 'validation', baseDir, opts, (f) => progress('data', 'validation', f), dataBudget) : undefined;
   for (const loadedSplit of [train, validation]) {
     if (loadedSplit && !loadedSplit.ok) {
       const problem = loadedSplit.problem;
@@ -265,7 +268,7 @@ function smokeBlocker(evidence: Evidence, findings: Finding[]): { reason: string
   return undefined;
 }
 
-async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validation', baseDir: string, opts: CheckOptions, onFraction: (f: number) => void) {
+async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validation', baseDir: string, opts: CheckOptions, onFraction: (f: number) => void, budget: DataBudget) {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const source = config.data[which]!;
   return loadSplit(source, {
@@ -278,6 +281,7 @@ async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validati
     limits: limits.data,
     key: `data.${which}`,
     onProgress: (read, total) => onFraction(total > 0 ? read / total : 0),
+    budget,
   });
 }
 
