@@ -52,6 +52,8 @@ export interface CheckOptions {
 
 /** Smoke seconds spent so far per run: the CLI and runCheck pass one options object for all configs of a run. */
 const smokeSecondsSpent = new WeakMap<CheckOptions, number>();
+/** Data-pass seconds spent so far per run, the same way. */
+const dataSecondsSpent = new WeakMap<CheckOptions, number>();
 
 /** The whole run: every config, then one Report. */
 export async function runCheck(opts: CheckOptions): Promise<Report> {
@@ -102,9 +104,10 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
 
   progress('data', config.data.train.kind === 'path' ? config.data.train.path : config.data.train.x);
   // One data budget for the config: a file named as both train and validation is paid for twice.
-  const dataBudget = new DataBudget((opts.limits ?? DEFAULT_LIMITS).data);
+  const dataBudget = new DataBudget((opts.limits ?? DEFAULT_LIMITS).data, dataSecondsSpent.get(opts) ?? 0);
   const train = await loadDataSplit(config, 'train', baseDir, opts, (f) => progress('data', 'train', f), dataBudget);
   const validation = config.data.validation ? await loadDataSplit(config, 'validation', baseDir, opts, (f) => progress('data', 'validation', f), dataBudget) : undefined;
+  dataSecondsSpent.set(opts, (dataSecondsSpent.get(opts) ?? 0) + dataBudget.elapsedSeconds);
   for (const loadedSplit of [train, validation]) {
     if (loadedSplit && !loadedSplit.ok) {
       const problem = loadedSplit.problem;

@@ -10,7 +10,21 @@ export class DataBudget {
   private pixels = 0;
   private readonly started = performance.now();
 
-  constructor(readonly limits: Pick<DataLimits, 'maxDecodedBytesPerConfig' | 'maxPixelsPerConfig' | 'maxDataSecondsPerConfig'>) {}
+  /** this config's seconds: its own limit, or what the run has left when that is less */
+  private readonly seconds: number;
+  private readonly runLimited: boolean;
+
+  /** `runSecondsSpent`: data seconds the run's earlier configs took (the run's budget is shared). */
+  constructor(readonly limits: Pick<DataLimits, 'maxDecodedBytesPerConfig' | 'maxPixelsPerConfig' | 'maxDataSecondsPerConfig'> & Partial<Pick<DataLimits, 'maxDataSecondsPerRun'>>, runSecondsSpent = 0) {
+    const runLeft = (limits.maxDataSecondsPerRun ?? Infinity) - runSecondsSpent;
+    this.seconds = Math.min(limits.maxDataSecondsPerConfig, runLeft);
+    this.runLimited = runLeft < limits.maxDataSecondsPerConfig;
+  }
+
+  /** Seconds this budget has run so far. */
+  get elapsedSeconds(): number {
+    return (performance.now() - this.started) / 1000;
+  }
 
   /** Counts `n` more bytes read or inflated for `file`; fails once the config's total passes its limit. */
   spendBytes(n: number, file: string, where: { key?: string } = {}): void {
@@ -34,9 +48,11 @@ export class DataBudget {
 
   /** Fails once the data pass of this config has run longer than its seconds. */
   checkTime(file: string, where: { key?: string } = {}): void {
-    const seconds = (performance.now() - this.started) / 1000;
-    if (seconds > this.limits.maxDataSecondsPerConfig) {
-      fail(`reading the data of this config took more than ${this.limits.maxDataSecondsPerConfig}s, the limit for one config; it stopped in this file`, { file, ...where });
+    if (this.elapsedSeconds > this.seconds) {
+      const why = this.runLimited
+        ? `the data of all configs of this run may take ${this.limits.maxDataSecondsPerRun}s together, and this config got the ${Math.max(0, Math.round(this.seconds))}s left`
+        : `reading the data of this config took more than ${this.limits.maxDataSecondsPerConfig}s, the limit for one config`;
+      fail(`${why}; it stopped in this file`, { file, ...where });
     }
   }
 

@@ -113,6 +113,8 @@ export interface DataLimits {
   maxPixelsPerConfig: number;
   /** seconds one config's data pass may take */
   maxDataSecondsPerConfig: number;
+  /** seconds the data passes of all configs of one run may take together */
+  maxDataSecondsPerRun: number;
   /** scans one JPEG may have (a progressive JPEG has about 10; each scan is a pass over the whole image) */
   maxJpegScans: number;
   /** float32 bytes of the sampled image rows the smoke run turns into its input tensor, per split */
@@ -130,6 +132,8 @@ export const DEFAULT_DATA_LIMITS: DataLimits = {
   // 200 megapixels: 50,000 CIFAR images 100 times over, a dozen images at the 4096 x 4096 limit.
   maxPixelsPerConfig: 200_000_000,
   maxDataSecondsPerConfig: 30,
+  // Many configs naming the same costly files must not add up past what one check should take.
+  maxDataSecondsPerRun: 60,
   maxJpegScans: 100,
   // With the copies the smoke run makes (worker, normalized, tensors), about 6 x this in memory.
   maxImageSampleBytes: 128 * 1024 ** 2,

@@ -97,7 +97,37 @@ test('the data pass stops once its seconds are spent, naming the file it was rea
 
 test('the defaults are the documented ones', () => {
   assert.deepEqual(
-    [DEFAULT_DATA_LIMITS.maxDecodedBytesPerConfig, DEFAULT_DATA_LIMITS.maxPixelsPerConfig, DEFAULT_DATA_LIMITS.maxDataSecondsPerConfig, DEFAULT_DATA_LIMITS.maxJpegScans, DEFAULT_DATA_LIMITS.maxImageSampleBytes],
-    [2 * 1024 ** 3, 200_000_000, 30, 100, 128 * 1024 ** 2],
+    [DEFAULT_DATA_LIMITS.maxDecodedBytesPerConfig, DEFAULT_DATA_LIMITS.maxPixelsPerConfig, DEFAULT_DATA_LIMITS.maxDataSecondsPerConfig, DEFAULT_DATA_LIMITS.maxJpegScans, DEFAULT_DATA_LIMITS.maxImageSampleBytes, DEFAULT_DATA_LIMITS.maxDataSecondsPerRun],
+    [2 * 1024 ** 3, 200_000_000, 30, 100, 128 * 1024 ** 2, 60],
   );
+});
+
+test('the run shares its data seconds: a config after the run spent them stops at its first file', async () => {
+  repo.write('late.csv', 'a,y\n1,0\n2,1\n');
+  // 61 s spent by earlier configs of a 60 s run: this config gets no seconds at all
+  const budget = new DataBudget(DEFAULT_DATA_LIMITS, 61);
+  const result = await loadSplit({ kind: 'path', path: 'late.csv' }, options(repo.root, { budget }));
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  assert.match(result.problem.message, /^the data of all configs of this run may take 60s together, and this config got the 0s left; it stopped in this file/);
+  assert.equal(result.problem.file, 'late.csv');
+  // with seconds left in the run, the same file loads
+  assert.equal((await loadSplit({ kind: 'path', path: 'late.csv' }, options(repo.root, { budget: new DataBudget(DEFAULT_DATA_LIMITS, 10) }))).ok, true);
+});
+
+test('the pipeline gives every config of a run the run\'s data budget', async () => {
+  const { runCheck } = await import('../../src/pipeline.ts');
+  const { DEFAULT_LIMITS } = await import('../../src/limits.ts');
+  repo.write('run/data.csv', 'a,y\n' + Array.from({ length: 40 }, (_, i) => `${i % 5},${i % 2}`).join('\n') + '\n');
+  const configs = ['one', 'two'].map((name) =>
+    repo.write(`run/${name}.preflight.yml`, ['version: 1', 'data:', '  train: data.csv', '  targets: [y]', 'model:', '  layers:', '    - {type: dense, units: 1, activation: sigmoid}', 'training:', '  loss: binary_crossentropy', '  optimizer: adam', ''].join('\n')),
+  );
+  const limits = { ...DEFAULT_LIMITS, data: { ...DEFAULT_LIMITS.data, maxDataSecondsPerRun: -1 } };
+  const report = await runCheck({ root: repo.root, configs, smoke: false, backend: 'cpu', failOn: 'error', limits });
+  for (const result of report.results) {
+    const error = result.findings.find((f) => f.id === 'data-error');
+    assert.ok(error, JSON.stringify(result.findings.map((f) => f.id)));
+    assert.match(error.message, /data\.csv: the data of all configs of this run may take -1s together/);
+    assert.equal(error.line, 3);
+  }
 });

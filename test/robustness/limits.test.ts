@@ -82,6 +82,7 @@ test('the TF.js weight bound is the parameter limit, and SECURITY.md states ever
     `${data.maxDecodedBytesPerConfig / 1024 ** 3} GiB | \`data-error\` naming the file`,
     data.maxPixelsPerConfig.toLocaleString('en-US'),
     `per config | ${data.maxDataSecondsPerConfig} |`,
+    `one run | ${data.maxDataSecondsPerRun} |`,
     `| ${data.maxJpegScans} |`,
     `${data.maxImageSampleBytes / 1024 ** 2} MiB`,
     `first ${output.maxQuotedChars} characters`,
