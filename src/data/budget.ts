@@ -65,7 +65,8 @@ export class DataBudget {
   }
 }
 
-function formatMiB(bytes: number): string {
+/** Bytes for a message: plain bytes below 1 MiB, else MiB. */
+export function formatMiB(bytes: number): string {
   if (bytes < 1024 ** 2) return `${bytes.toLocaleString('en-US')} bytes`;
   return `${(bytes / 1024 ** 2).toFixed(bytes < 10 * 1024 ** 2 ? 1 : 0)} MiB`;
 }

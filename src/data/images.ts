@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { DataBudget } from './budget.ts';
+import { DataBudget, formatMiB } from './budget.ts';
 import { fileKind, resolveInsideRoot } from './paths.ts';
 import { fail } from './problem.ts';
 import { sampledRows } from './reservoir.ts';
@@ -220,7 +220,7 @@ export async function readImageFolder(
       const maxSampleBytes = options.limits.maxImageSampleBytes;
       if (rowFloats * 4 > maxSampleBytes) {
         fail(
-          `${file.name} is ${image.width}x${image.height} with ${image.channels} channel(s): one such image is ${Math.round((rowFloats * 4) / 1024 ** 2)} MiB as the model's float32 input, more than the ${Math.round(maxSampleBytes / 1024 ** 2)} MiB a config's image sample may take. Downscale the images to the size the model is trained on`,
+          `${file.name} is ${image.width}x${image.height} with ${image.channels} channel(s): one such image is ${formatMiB(rowFloats * 4)} as the model's float32 input, more than the ${formatMiB(maxSampleBytes)} a config's image sample may take. Downscale the images to the size the model is trained on`,
           { file: file.name },
         );
       }

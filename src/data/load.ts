@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { DataSource } from '../config/types.ts';
 import { arrayInFile, arraysInNpz } from './array-sources.ts';
 import { checkArrayShapes, readArrayPair, type ArraySource } from './arrays.ts';
-import { DataBudget } from './budget.ts';
+import { DataBudget, formatMiB } from './budget.ts';
 import type { Progress } from './chunks.ts';
 import { readDelimited } from './csv.ts';
 import { readImageFolder } from './images.ts';
@@ -149,5 +149,23 @@ async function readArrays(x: ArraySource, y: ArraySource, opts: LoadOptions, key
   checkArrayShapes(x, y, opts.limits, key);
   // What the arrays inflate to is known from their headers: charged before a byte is streamed.
   for (const array of [x, y]) opts.budget!.spendBytes(elementCount(array.header.shape) * array.header.itemSize, array.label, { key: array.key });
-  return readArrayPair(x, y, opts.sample, opts.seed);
+  return readArrayPair(x, y, imageSampleRows(x, opts), opts.seed);
+}
+
+/**
+ * Rows to sample: for an image array (rank > 2) no more than the image sample bound allows, as for an
+ * image folder, and an array whose single image exceeds it is refused before the sample is built.
+ */
+function imageSampleRows(x: ArraySource, opts: LoadOptions): number {
+  const shape = x.header.shape;
+  if (shape.length <= 2) return opts.sample;
+  const rowBytes = elementCount(shape.slice(1)) * 4;
+  const maxBytes = opts.limits.maxImageSampleBytes;
+  if (rowBytes > maxBytes) {
+    fail(
+      `${x.label}: one example of shape (${shape.slice(1).join(', ')}) is ${formatMiB(rowBytes)} as the model's float32 input, more than the ${formatMiB(maxBytes)} a config's image sample may take. Downscale the images to the size the model is trained on`,
+      { key: x.key },
+    );
+  }
+  return Math.max(1, Math.min(opts.sample, Math.floor(maxBytes / rowBytes)));
 }

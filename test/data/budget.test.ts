@@ -131,3 +131,17 @@ test('the pipeline gives every config of a run the run\'s data budget', async ()
     assert.equal(error.line, 3);
   }
 });
+
+test('an image array is sampled within the image sample bound, and one too large image is refused', async () => {
+  const values = Array.from({ length: 4 * 16 * 16 * 3 }, (_, i) => i % 255);
+  repo.write('imgarr/x.npy', npy(values, [4, 16, 16, 3], 'f4'));
+  repo.write('imgarr/y.npy', npy([0, 1, 0, 1], [4], 'f4'));
+  const source = { kind: 'arrays', x: 'imgarr/x.npy', y: 'imgarr/y.npy' } as const;
+  // 3,072 bytes per example: two fit in 7,000
+  const split = await loadOk(repo.root, source, { limits: limits({ maxImageSampleBytes: 7_000 }) });
+  assert.equal(split.rows, 4);
+  assert.equal(split.sample.rows, 2);
+  const problem = await loadProblem(repo.root, source, { limits: limits({ maxImageSampleBytes: 1_000 }) });
+  assert.match(problem.message, /^imgarr\/x\.npy: one example of shape \(16, 16, 3\) is 3,072 bytes as the model's float32 input, more than the 1,000 bytes/);
+  assert.equal(problem.key, 'data.train.x');
+});
