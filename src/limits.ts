@@ -7,6 +7,9 @@ import { DEFAULT_DATA_LIMITS, type DataLimits } from './data/types.ts';
 import { estimateTrainingMemoryBytes } from './model/summarize.ts';
 import type { ModelSummary } from './model/types.ts';
 import { DEFAULT_WORKER_LIMITS } from './engine/worker.ts';
+import { MAX_WEIGHT_BYTES, MAX_WEIGHT_VALUES } from './config/tfjs-weights.ts';
+import { MAX_QUOTED_CHARS } from './quote.ts';
+import { REPORT_WRITE_LIMITS } from './report/json.ts';
 
 export interface ModelLimits {
   /** total parameters (trainable or not) the model may have */
@@ -26,11 +29,31 @@ export interface SmokeLimits {
   workerHeapMb: number;
 }
 
+/**
+ * Fixed bounds on what nn-preflight reads from model files and writes out, whatever the input. They
+ * live beside the code that applies them and are gathered here so every number has one place to look.
+ */
+export interface OutputLimits {
+  /** bytes of TF.js weight shards one model file may name */
+  maxWeightBytes: number;
+  /** values all weights of one model file may hold together (checked from the shapes, before allocating) */
+  maxWeightValues: number;
+  /** characters of any value from a pull request's files that a message quotes */
+  maxQuotedChars: number;
+  /** characters of report.json (what the workflow_run publisher accepts); more drops the least severe findings */
+  maxReportJsonChars: number;
+  /** characters of one finding's message in report.json */
+  maxReportMessageChars: number;
+  /** characters of one finding's evidence in report.json */
+  maxReportEvidenceChars: number;
+}
+
 export interface Limits {
   config: ConfigLimits;
   data: DataLimits;
   model: ModelLimits;
   smoke: SmokeLimits;
+  output: OutputLimits;
 }
 
 export const DEFAULT_MODEL_LIMITS: ModelLimits = {
@@ -47,11 +70,21 @@ export const DEFAULT_SMOKE_LIMITS: SmokeLimits = {
   workerHeapMb: DEFAULT_WORKER_LIMITS.maxHeapMb,
 };
 
+export const DEFAULT_OUTPUT_LIMITS: OutputLimits = {
+  maxWeightBytes: MAX_WEIGHT_BYTES,
+  maxWeightValues: MAX_WEIGHT_VALUES,
+  maxQuotedChars: MAX_QUOTED_CHARS,
+  maxReportJsonChars: REPORT_WRITE_LIMITS.documentChars,
+  maxReportMessageChars: REPORT_WRITE_LIMITS.messageChars,
+  maxReportEvidenceChars: REPORT_WRITE_LIMITS.evidenceChars,
+};
+
 export const DEFAULT_LIMITS: Limits = {
   config: DEFAULT_CONFIG_LIMITS,
   data: DEFAULT_DATA_LIMITS,
   model: DEFAULT_MODEL_LIMITS,
   smoke: DEFAULT_SMOKE_LIMITS,
+  output: DEFAULT_OUTPUT_LIMITS,
 };
 
 /** A model the smoke run must not build, with the numbers and the layer that weighs most. */

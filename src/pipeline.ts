@@ -5,6 +5,7 @@ import { loadConfig } from './config/load.ts';
 import type { ListedValues } from './config/issues.ts';
 import { readsChannelsFirst } from './config/framework.ts';
 import type { ConfigSource, PreflightConfig } from './config/types.ts';
+import { DataBudget } from './data/budget.ts';
 import { loadSplit } from './data/load.ts';
 import { summarizeModel } from './model/summarize.ts';
 import { buildEvidence } from './evidence/build.ts';
@@ -56,6 +57,8 @@ const listedValues = new WeakMap<CheckOptions, ListedValues>();
 
 /** Smoke seconds spent so far per run: the CLI and runCheck pass one options object for all configs of a run. */
 const smokeSecondsSpent = new WeakMap<CheckOptions, number>();
+/** Data-pass seconds spent so far per run, the same way. */
+const dataSecondsSpent = new WeakMap<CheckOptions, number>();
 
 /** The whole run: every config, then one Report. */
 export async function runCheck(opts: CheckOptions): Promise<Report> {
@@ -106,8 +109,11 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   const baseDir = path.dirname(absolute);
 
   progress('data', config.data.train.kind === 'path' ? config.data.train.path : config.data.train.x);
-  const train = await loadDataSplit(config, 'train', baseDir, opts, (f) => progress('data', 'train', f));
-  const validation = config.data.validation ? await loadDataSplit(config, 'validation', baseDir, opts, (f) => progress('data', 'validation', f)) : undefined;
+  // One data budget for the config: a file named as both train and validation is paid for twice.
+  const dataBudget = new DataBudget((opts.limits ?? DEFAULT_LIMITS).data, dataSecondsSpent.get(opts) ?? 0);
+  const train = await loadDataSplit(config, 'train', baseDir, opts, (f) => progress('data', 'train', f), dataBudget);
+  const validation = config.data.validation ? await loadDataSplit(config, 'validation', baseDir, opts, (f) => progress('data', 'validation', f), dataBudget) : undefined;
+  dataSecondsSpent.set(opts, (dataSecondsSpent.get(opts) ?? 0) + dataBudget.elapsedSeconds);
   for (const loadedSplit of [train, validation]) {
     if (loadedSplit && !loadedSplit.ok) {
       const problem = loadedSplit.problem;
@@ -271,7 +277,7 @@ function smokeBlocker(evidence: Evidence, findings: Finding[]): { reason: string
   return undefined;
 }
 
-async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validation', baseDir: string, opts: CheckOptions, onFraction: (f: number) => void) {
+async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validation', baseDir: string, opts: CheckOptions, onFraction: (f: number) => void, budget: DataBudget) {
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const source = config.data[which]!;
   return loadSplit(source, {
@@ -285,6 +291,7 @@ async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validati
     key: `data.${which}`,
     onProgress: (read, total) => onFraction(total > 0 ? read / total : 0),
     channelsFirst: readsChannelsFirst(config),
+    budget,
   });
 }
 

@@ -8,7 +8,8 @@ import { ContextError, docsBaseUrl, readEventPayload, readRunContext } from './c
 import { INPUT, InputError, parseInputs } from './inputs.ts';
 import { createGitHubClient, describeGitHubError, type GitHubLog } from '../github/client.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
-import { downloadArtifact, pullRequestForRun, PublishError, readReportArtifact, triggeringRunFromPayload } from '../github/publish.ts';
+import { downloadArtifact, keepConfigSuggestions, pullRequestForRun, PublishError, readReportArtifact, triggeringRunFromPayload, type TriggeringRun } from '../github/publish.ts';
+import { globToRegExp } from '../discover.ts';
 import { ZipError } from '../github/zip.ts';
 
 export const PUBLISH_INPUT = { artifactName: 'artifact-name' } as const;
@@ -46,21 +47,29 @@ async function publish(): Promise<void> {
   const downloaded = readReportArtifact(zip);
   const pull = await pullRequestForRun(octokit, context.owner, context.repo, run);
   if (!pull) {
-    core.info(`No open pull request has ${run.headSha.slice(0, 12)} as its head (it moved on or closed): nothing posted.`);
+    core.info(`No open pull request has ${run.headSha.slice(0, 12)} from ${run.headRepository ?? '(no head repository in the event)'} as its head (it moved on or closed): nothing posted.`);
     return;
   }
-  const key = settings.commentKey || downloaded.key || DEFAULT_KEY;
+  // The key names which sticky comment this job owns: it comes from this workflow, never from the
+  // artifact, so a forged report cannot aim at another job's comment.
+  const key = settings.commentKey || DEFAULT_KEY;
+  const { toRepoPath } = pathMapper(downloaded.workingDirectory ?? '.');
+  const configMatchers = settings.configs.map(globToRegExp);
+  const report = keepConfigSuggestions(downloaded.report, (file) => configMatchers.some((m) => m.test(file)), toRepoPath);
+  const provenance = provenanceNote(run, `${context.owner}/${context.repo}`);
   const outcome = await publishToPullRequest(
     octokit,
     {
       pr: { owner: context.owner, repo: context.repo, pullNumber: pull.number },
       headSha: run.headSha,
-      report: downloaded.report,
+      report,
       key,
       comment: settings.comment,
       suggestions: settings.suggestions,
-      toRepoPath: pathMapper(downloaded.workingDirectory ?? '.').toRepoPath,
+      toRepoPath,
       markdown: { mermaid: true, runUrl: run.htmlUrl, docsBaseUrl: docsBaseUrl(context) },
+      notes: [provenance],
+      provenance,
     },
     log,
   );
@@ -70,6 +79,16 @@ async function publish(): Promise<void> {
   ];
   await core.summary.addRaw(lines.join('\n') + '\n').write();
   core.setOutput('pull-request', String(pull.number));
+}
+
+/**
+ * What the comment and each suggestion say about where the findings come from: this workflow did not
+ * check anything, it posts what the pull request's own run reported (a fork's run, which the fork controls).
+ */
+export function provenanceNote(run: TriggeringRun, baseRepository: string): string {
+  const runText = run.htmlUrl ? `[run ${run.id}](${run.htmlUrl})` : `run ${run.id}`;
+  const fork = run.headRepository && run.headRepository.toLowerCase() !== baseRepository.toLowerCase() ? ` from the fork \`${run.headRepository}\`` : '';
+  return `Reported by ${runText} of the pull request's head commit \`${run.headSha.slice(0, 12)}\`${fork}. This workflow posted that report without checking anything itself: the findings, their numbers and any **verified** fix are as that run reported them.`;
 }
 
 function retryOptions() {

@@ -11,7 +11,10 @@ import { TOOL_VERSION } from '../version.ts';
 
 export const REPORT_JSON = 'report.json';
 export const REPORT_MARKDOWN = 'report.md';
-/** What the publisher needs besides the report: the comment key of the job that made it. */
+/**
+ * What the publisher may use besides the report: the working directory (checked). The comment key of the
+ * job is recorded for people reading the artifact; the publisher takes its key from its own inputs.
+ */
 export const PUBLISH_CONTEXT = 'publish-context.json';
 
 export interface PublishContext {

@@ -1,5 +1,6 @@
 // zod issues -> ConfigProblems that name the key, the line, what was expected and what was found.
 import type { z } from 'zod';
+import { quoteShort } from '../quote.ts';
 import { closestName, type ConfigProblem } from './problems.ts';
 import { foreignKeyHint, foreignLayerType } from './foreign-words.ts';
 import type { SourceRange } from './types.ts';
@@ -99,9 +100,9 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
           });
         }
         const hint = closestName(key, allowed);
-        const problem: ListingProblem = problemAt(joinKeyPath(keyPath, key), `unknown key \`${key}\`${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, {
+        const problem: ListingProblem = problemAt(joinKeyPath(keyPath, key), `unknown key \`${quoteShort(key)}\`${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, {
           expected: hint ?? 'one of the allowed keys listed in the message',
-          received: key,
+          received: quoteShort(key),
         });
         if (!hint && allowed.length > 0) problem.allowed = { what: `keys under \`${keyPath || 'the top level'}\``, values: allowed };
         return problem;
@@ -116,9 +117,9 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
         }
         const foreign = typeof layerType === 'string' ? foreignLayerType(layerType) : undefined;
         const hint = foreign ? undefined : typeof layerType === 'string' ? closestName(layerType, options) : undefined;
-        const problem: ListingProblem = problemAt(keyPath, `unknown layer type \`${String(layerType)}\`${foreign ? `: ${foreign.note}` : hint ? ` (did you mean \`${hint}\`?)` : ''}`, ctx, {
+        const problem: ListingProblem = problemAt(keyPath, `unknown layer type \`${quoteShort(String(layerType))}\`${foreign ? `: ${foreign.note}` : hint ? ` (did you mean \`${hint}\`?)` : ''}`, ctx, {
           expected: foreign?.expected ?? hint ?? 'one of the layer types listed in the message',
-          received: String(layerType),
+          received: quoteShort(String(layerType)),
         });
         if (!foreign) problem.allowed = { what: 'types', values: options };
         return [problem];
@@ -151,27 +152,27 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
       const expected = values.length === 1 ? String(values[0]) : `one of ${values.join(', ')}`;
       return [problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${describeValue(input)}${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, {
         expected: hint ?? expected,
-        received: typeof input === 'string' ? input : describeValue(input),
+        received: typeof input === 'string' ? quoteShort(input) : describeValue(input),
       })];
     }
     case 'custom': {
       const params = (issue.params ?? {}) as { expected?: string; candidates?: string[]; what?: string };
       const hint = typeof input === 'string' && params.candidates ? closestName(input, params.candidates) : undefined;
-      const what = typeof input === 'string' ? ` \`${input}\`` : typeof input === 'number' || typeof input === 'boolean' ? ` (got ${input})` : '';
+      const what = typeof input === 'string' ? ` \`${quoteShort(input)}\`` : typeof input === 'number' || typeof input === 'boolean' ? ` (got ${input})` : '';
       // A list of names is printed once per report (listedOnce); a short expectation stays inline.
       const listed = !hint && params.candidates !== undefined && params.what !== undefined;
       const tail = hint ? `; did you mean \`${hint}\`?` : params.expected && !listed ? `; expected ${params.expected}` : '';
       const expected = hint ?? (listed ? `one of the ${params.what} listed in the message` : params.expected);
       const problem: ListingProblem = problemAt(keyPath, `\`${keyPath}\`: ${issue.message}${what}${tail}`, ctx, {
         ...(expected ? { expected } : {}),
-        ...(input !== undefined ? { received: typeof input === 'string' ? input : describeValue(input) } : {}),
+        ...(input !== undefined ? { received: typeof input === 'string' ? quoteShort(input) : describeValue(input) } : {}),
       });
       if (listed) problem.allowed = { what: params.what!, values: params.candidates! };
       return [problem];
     }
     case 'invalid_key': {
       const reason = issue.issues.map((inner) => inner.message).join('; ');
-      const key = String(segments[segments.length - 1]);
+      const key = quoteShort(String(segments[segments.length - 1]));
       return [problemAt(keyPath, `\`${key}\` is not a valid key here: ${reason}`, ctx, { received: key })];
     }
     default:

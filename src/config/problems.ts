@@ -1,4 +1,5 @@
 // The loader's one error type: plain data that names the file, line and key, never an exception.
+import { DEFAULT_MAX_EXPANDED_CHARS } from './yaml-source.ts';
 
 export interface ConfigProblem {
   message: string;
@@ -20,6 +21,8 @@ export interface ConfigLimits {
   maxBytes: number;
   /** most keys and list items the YAML may hold (default DEFAULT_MAX_NODES in yaml-source.ts) */
   maxNodes?: number;
+  /** most characters of keys and values the YAML may hold with its aliases expanded */
+  maxExpandedChars?: number;
 }
 
 export const DEFAULT_CONFIG_LIMITS: ConfigLimits = {
@@ -28,6 +31,7 @@ export const DEFAULT_CONFIG_LIMITS: ConfigLimits = {
   maxLayers: 1000,
   maxUnits: 1_000_000,
   maxBytes: 1024 * 1024,
+  maxExpandedChars: DEFAULT_MAX_EXPANDED_CHARS,
 };
 
 /** Levenshtein distance, for "did you mean" hints on misspelt keys and names. */
@@ -45,8 +49,14 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
+/** Longer words get no "did you mean": at a third of their length in edits, no candidate could match. */
+export const MAX_HINT_WORD_CHARS = 64;
+
 /** The closest candidate when it is close enough to be a plausible typo. */
 export function closestName(word: string, candidates: readonly string[]): string | undefined {
+  // No name is anywhere near this long, and the edit distance costs length x length: a 900 KB value
+  // would take seconds per candidate.
+  if (word.length > MAX_HINT_WORD_CHARS) return undefined;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -1,6 +1,6 @@
 // YAML text -> plain value plus a map from key paths to source ranges, refusing hostile input
 // (alias bombs, absurd nesting) before anything walks the tree.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Node } from 'yaml';
 import type { SourceRange } from './types.ts';
 import type { ConfigProblem } from './problems.ts';
 
@@ -11,6 +11,12 @@ export const DEFAULT_MAX_NODES = 20_000;
  * nesting. The yaml composer recurses per level and runs out of stack near 1000; no config comes near this.
  */
 export const MAX_BLOCK_INDENT = 256;
+/**
+ * Characters the config may hold once every alias is expanded: twice the largest config file. The alias
+ * limit counts aliases, not what they copy, so one 900 KB string reused 99 times would otherwise become
+ * 89 MB of values for the schema, the messages and the report.
+ */
+export const DEFAULT_MAX_EXPANDED_CHARS = 2 * 1024 * 1024;
 
 export interface ParsedYaml {
   value: unknown;
@@ -22,7 +28,7 @@ export type YamlParseResult = { ok: true; parsed: ParsedYaml } | { ok: false; pr
 export function parseYamlWithRanges(
   text: string,
   file: string,
-  limits: { maxAliases: number; maxDepth: number; maxNodes?: number },
+  limits: { maxAliases: number; maxDepth: number; maxNodes?: number; maxExpandedChars?: number },
 ): YamlParseResult {
   // Two cheap scans before the real parser sees the text: the yaml composer recurses per nesting level
   // (`[[[[...` could blow the stack), and its error recovery is slow on long runs of broken structure
@@ -64,6 +70,12 @@ export function parseYamlWithRanges(
   const depth = maxNodeDepth(doc.contents as Node | null);
   if (depth > limits.maxDepth) {
     return { ok: false, problems: [{ message: `the YAML nests deeper than ${limits.maxDepth} levels`, file, line: 1, column: 1 }] };
+  }
+  const maxExpanded = limits.maxExpandedChars ?? DEFAULT_MAX_EXPANDED_CHARS;
+  const expanded = expandedChars(doc.contents as Node | null, doc, maxExpanded);
+  if (expanded.chars > maxExpanded) {
+    const at = expanded.alias?.range ? toRange(expanded.alias.range[0], expanded.alias.range[1]) : { line: 1, column: 1 };
+    return { ok: false, problems: [{ message: `the YAML's aliases expand it to more than ${maxExpanded} characters (the alias here copies ${expanded.aliasChars} characters); a config never needs that`, file, line: at.line, column: at.column }] };
   }
   let value: unknown;
   try {
@@ -113,6 +125,48 @@ function collectRanges(
       current.items.forEach((item, index) => stack.push({ node: item as Node, path: joinKeyPath(at, index) }));
     }
   }
+}
+
+/**
+ * Characters of scalar text (keys and values) the document holds with every alias expanded, counted
+ * without expanding anything: each anchored node's size is computed once and an alias adds it again.
+ * Stops counting past `limit`, and names the alias that crossed it.
+ */
+function expandedChars(root: Node | null, doc: Parameters<Alias['resolve']>[0], limit: number): { chars: number; alias?: Alias; aliasChars?: number } {
+  const sizes = new Map<Node, number>();
+  const inProgress = new Set<Node>();
+  let crossing: { alias: Alias; aliasChars: number } | undefined;
+  let total = 0;
+  const sizeOf = (node: unknown): number => {
+    if (node === null || node === undefined || total > limit) return 0;
+    if (isAlias(node)) {
+      const target = node.resolve(doc) as Node | undefined;
+      // An alias to its own ancestor becomes a reference in the value, not a copy.
+      if (!target || inProgress.has(target)) return 0;
+      const chars = sizes.get(target) ?? sizeOf(target);
+      total += chars;
+      if (total > limit && !crossing) crossing = { alias: node, aliasChars: chars };
+      return chars;
+    }
+    const known = sizes.get(node as Node);
+    if (known !== undefined) return known;
+    let chars = 1;
+    if (isScalar(node)) {
+      chars = String(node.value).length;
+      total += chars;
+    } else if (isMap(node) || isSeq(node)) {
+      inProgress.add(node);
+      for (const item of node.items) {
+        if (isPair(item)) chars += sizeOf(item.key) + sizeOf(item.value);
+        else chars += sizeOf(item);
+      }
+      inProgress.delete(node);
+    }
+    sizes.set(node as Node, chars);
+    return chars;
+  };
+  sizeOf(root);
+  return { chars: total, ...(crossing ? { alias: crossing.alias, aliasChars: crossing.aliasChars } : {}) };
 }
 
 function maxNodeDepth(root: Node | null): number {

@@ -17,6 +17,7 @@ async function* fileRange(handle: FileHandle, start: number, length: number, pro
     done += bytesRead;
     progress.done += bytesRead;
     progress.report?.(progress.done, progress.total);
+    progress.check?.();
     yield buffer.subarray(0, bytesRead);
   }
 }
@@ -91,6 +92,8 @@ async function* inflatedRange(
       const before = produced;
       produced += chunk.length;
       if (produced > entry.uncompressedSize) fail(`${label} inflates to more than the ${entry.uncompressedSize} bytes its zip entry declares`, { key });
+      // Here, not in the 'data' listener above: a throw there would escape as an uncaught exception.
+      progress.check?.();
       const from = Math.max(0, skip - before);
       const to = Math.min(chunk.length, skip + length - before);
       if (to > from) {

@@ -10,6 +10,8 @@ export interface Progress {
   done: number;
   total: number;
   report?: (bytesRead: number, totalBytes: number) => void;
+  /** called after each chunk; throws a DataError when the config's data budget is spent */
+  check?: () => void;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function scanFile(
     position += bytesRead;
     progress.done += bytesRead;
     progress.report?.(progress.done, progress.total);
+    progress.check?.();
     const length = kept + bytesRead;
     work[length] = 0;
     const final = bytesRead === 0 || position >= end;

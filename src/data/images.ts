@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { SAMPLE_BYTE_BUDGET } from './arrays.ts';
+import { DataBudget, formatMiB } from './budget.ts';
 import { fileKind, resolveInsideRoot } from './paths.ts';
 import { fail } from './problem.ts';
 import { sampledRows } from './reservoir.ts';
@@ -12,7 +12,10 @@ import { ColumnAccumulator } from './stats.ts';
 import type { ColumnStats, DataLimits, DataSample } from './types.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
-const JPEG_MEMORY_MB = 1024;
+/** jpeg-js's own cap on what it allocates for one image (a 4096 x 4096 colour JPEG needs about 250 MB). */
+const JPEG_MEMORY_MB = 512;
+/** Channels of each PNG colour type (gray, RGB, palette, gray+alpha, RGBA) as stored in the file. */
+const PNG_CHANNELS = new Map([[0, 1], [2, 3], [3, 1], [4, 2], [6, 4]]);
 
 export interface ImagesResult {
   rows: number;
@@ -75,15 +78,23 @@ export function listImages(root: string, folder: string, label: string, limits: 
   return { classNames, files };
 }
 
-function decodeImage(bytes: Buffer, file: string, limits: DataLimits): Decoded {
+function decodeImage(bytes: Buffer, file: string, limits: DataLimits, budget: DataBudget): Decoded {
   const isPng = bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47;
   const isJpeg = bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8;
   if (!isPng && !isJpeg) fail(`${file} is neither a PNG nor a JPEG (its first bytes do not match either format)`, { file, byte: 0 });
   if (isPng) {
-    if (bytes.length < 24) fail(`${file} is a truncated PNG`, { file, byte: bytes.length });
+    // The IHDR chunk says what decoding will cost; it is charged before a byte is inflated.
+    if (bytes.length < 26) fail(`${file} is a truncated PNG`, { file, byte: bytes.length });
+    if (bytes.toString('latin1', 12, 16) !== 'IHDR') fail(`${file} is not a valid PNG: its first chunk is not IHDR`, { file, byte: 12 });
     const width = bytes.readUInt32BE(16);
     const height = bytes.readUInt32BE(20);
+    const bitDepth = bytes[24];
+    const stored = PNG_CHANNELS.get(bytes[25]);
+    if (stored === undefined || ![1, 2, 4, 8, 16].includes(bitDepth)) fail(`${file} is not a valid PNG: colour type ${bytes[25]} with bit depth ${bitDepth}`, { file, byte: 24 });
     if (width * height > limits.maxPixelsPerImage) fail(`${file} is ${width}x${height}, more pixels than the limit of ${limits.maxPixelsPerImage}`, { file });
+    budget.spendPixels(width * height, file);
+    // the inflated scanlines plus the RGBA image pngjs makes of them
+    budget.spendBytes(Math.ceil((width * stored * bitDepth) / 8 + 1) * height + width * height * 4, file);
     let png: ReturnType<typeof PNG.sync.read>;
     try {
       png = PNG.sync.read(bytes);
@@ -93,18 +104,66 @@ function decodeImage(bytes: Buffer, file: string, limits: DataLimits): Decoded {
     const channels = (png.color ? 3 : 1) + (png.alpha ? 1 : 0);
     return { width: png.width, height: png.height, channels, pixels: fromRgba(png.data, png.width * png.height, channels) };
   }
+  const frame = jpegFrame(bytes);
+  if (typeof frame === 'string') fail(`${file} could not be decoded as JPEG: ${frame}`, { file });
+  if (frame.scans > limits.maxJpegScans) {
+    fail(`${file} is a JPEG of ${frame.scans} scans; nn-preflight decodes at most ${limits.maxJpegScans} (a progressive JPEG has about 10, and each scan is a pass over the whole image)`, { file });
+  }
+  if (frame.width * frame.height > limits.maxPixelsPerImage) fail(`${file} is ${frame.width}x${frame.height}, more pixels than the limit of ${limits.maxPixelsPerImage}`, { file });
+  budget.spendPixels(frame.width * frame.height, file);
+  // coefficients (2 bytes per sample) and the RGB output
+  budget.spendBytes(frame.width * frame.height * (frame.components * 2 + 3), file);
   let image: { width: number; height: number; data: Uint8Array };
   try {
     image = jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: false,
       maxResolutionInMP: limits.maxPixelsPerImage / 1e6,
-      maxMemoryUsageInMB: JPEG_MEMORY_MB,
+      maxMemoryUsageInMB: Math.min(JPEG_MEMORY_MB, Math.max(1, Math.floor(budget.bytesLeft / 1024 ** 2) + 1)),
     });
   } catch (error) {
     fail(`${file} could not be decoded as JPEG (truncated, damaged or too large): ${(error as Error).message}`, { file });
   }
   return { width: image.width, height: image.height, channels: 3, pixels: image.data };
+}
+
+/** Start-of-frame markers (baseline, extended, progressive, lossless; not DHT C4, JPG C8 or DAC CC). */
+const JPEG_FRAME_MARKERS = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+/**
+ * A JPEG's size and component count from its frame header, and how many scans (start-of-scan markers)
+ * it has, read from the marker bytes alone: entropy-coded data escapes 0xFF as FF 00, so FF DA only
+ * ever starts a scan.
+ */
+function jpegFrame(bytes: Buffer): { width: number; height: number; components: number; scans: number } | string {
+  let frame: { width: number; height: number; components: number } | undefined;
+  let at = 2;
+  while (frame === undefined) {
+    if (at + 4 > bytes.length) return 'the file ends before its frame header';
+    if (bytes[at] !== 0xff) return `expected a marker at byte ${at}`;
+    const marker = bytes[at + 1];
+    if (marker === 0xff) {
+      at += 1;
+      continue;
+    }
+    if (marker === 0xda || marker === 0xd9) return 'a scan or the end comes before the frame header';
+    if ((marker >= 0xd0 && marker <= 0xd8) || marker === 0x01) {
+      // markers without a length
+      at += 2;
+      continue;
+    }
+    const length = bytes.readUInt16BE(at + 2);
+    if (JPEG_FRAME_MARKERS.has(marker)) {
+      if (at + 10 > bytes.length) return 'the frame header is truncated';
+      frame = { height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7), components: bytes[at + 9] };
+    }
+    at += 2 + length;
+  }
+  let scans = 0;
+  for (let i = at; i + 1 < bytes.length; i++) {
+    if (bytes[i] === 0xff && bytes[i + 1] === 0xda) scans++;
+  }
+  return { ...frame, scans };
 }
 
 /** pngjs always returns RGBA; keep the channels the file really has (gray, gray+alpha, RGB, RGBA). */
@@ -130,9 +189,10 @@ export async function readImageFolder(
   root: string,
   folder: string,
   label: string,
-  options: { sample: number; seed: number; limits: DataLimits; onProgress?: (done: number, total: number) => void },
+  options: { sample: number; seed: number; limits: DataLimits; budget?: DataBudget; onProgress?: (done: number, total: number) => void },
 ): Promise<ImagesResult> {
   const { classNames, files } = listImages(root, folder, label, options.limits);
+  const budget = options.budget ?? new DataBudget(options.limits);
   const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
   let picked: Int32Array = new Int32Array(0);
   let shape: { width: number; height: number; channels: number; first: string } | undefined;
@@ -150,12 +210,21 @@ export async function readImageFolder(
     if (bytes.length > options.limits.maxBytesPerFile) fail(`${file.name} grew past the limit of ${options.limits.maxBytesPerFile} bytes while being read`, { file: file.name });
     bytesRead += bytes.length;
     options.onProgress?.(bytesRead, totalBytes);
-    const image = decodeImage(bytes, file.name, options.limits);
+    budget.checkTime(file.name);
+    const image = decodeImage(bytes, file.name, options.limits, budget);
     if (shape === undefined) {
       shape = { width: image.width, height: image.height, channels: image.channels, first: file.name };
       stats = Array.from({ length: image.channels }, (_, c) => new ColumnAccumulator(`channel ${c}`));
       const rowFloats = image.width * image.height * image.channels;
-      capacity = Math.max(1, Math.min(options.sample, Math.floor(SAMPLE_BYTE_BUDGET / (rowFloats * 4))));
+      // The sample becomes the smoke run's input tensor, copied a few times over: bounded here, before it is built.
+      const maxSampleBytes = options.limits.maxImageSampleBytes;
+      if (rowFloats * 4 > maxSampleBytes) {
+        fail(
+          `${file.name} is ${image.width}x${image.height} with ${image.channels} channel(s): one such image is ${formatMiB(rowFloats * 4)} as the model's float32 input, more than the ${formatMiB(maxSampleBytes)} a config's image sample may take. Downscale the images to the size the model is trained on`,
+          { file: file.name },
+        );
+      }
+      capacity = Math.max(1, Math.min(options.sample, Math.floor(maxSampleBytes / (rowFloats * 4))));
       picked = sampledRows(files.length, capacity, options.seed);
       sample = new Float32Array(capacity * rowFloats);
     } else if (image.width !== shape.width || image.height !== shape.height || image.channels !== shape.channels) {
@@ -165,7 +234,11 @@ export async function readImageFolder(
       );
     }
     const { channels, pixels } = image;
-    for (let i = 0; i < pixels.length; i++) stats[i % channels].addNumber(pixels[i]);
+    // Pixels are bytes: count them per value and channel, then add each value once with its count
+    // (a 4096 x 4096 image is 16 million additions to a table, not 16 million statistics updates).
+    const histogram = new Float64Array(256 * channels);
+    for (let i = 0; i < pixels.length; i++) histogram[(i % channels) * 256 + pixels[i]]++;
+    for (let c = 0; c < channels; c++) for (let v = 0; v < 256; v++) stats[c].addRepeated(v, histogram[c * 256 + v]);
     labels.addNumber(file.label);
     if (pointer < picked.length && picked[pointer] === index) {
       pointer++;

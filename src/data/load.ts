@@ -5,10 +5,12 @@ import path from 'node:path';
 import type { DataSource } from '../config/types.ts';
 import { arrayInFile, arraysInNpz } from './array-sources.ts';
 import { checkArrayShapes, readArrayPair, type ArraySource } from './arrays.ts';
+import { DataBudget, formatMiB } from './budget.ts';
 import type { Progress } from './chunks.ts';
 import { readDelimited } from './csv.ts';
 import { readImageFolder } from './images.ts';
 import { readJsonArray, readJsonLines } from './json-records.ts';
+import { elementCount } from './npy.ts';
 import { fileKind, resolveInsideRoot } from './paths.ts';
 import { DataError, fail } from './problem.ts';
 import type { DataFormat, LoadedSplit, LoadOptions, LoadResult } from './types.ts';
@@ -25,6 +27,7 @@ const FORMAT_BY_EXTENSION: Record<string, DataFormat> = {
 
 export async function loadSplit(source: DataSource, opts: LoadOptions): Promise<LoadResult> {
   const shownFile = source.kind === 'path' ? source.path : `${source.x}, ${source.y}`;
+  opts = { ...opts, budget: opts.budget ?? new DataBudget(opts.limits) };
   try {
     const split = source.kind === 'path' ? await loadPath(source.path, opts) : await loadArrayFiles(source.x, source.y, opts);
     return { ok: true, split };
@@ -63,6 +66,7 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
       sample: opts.sample,
       seed: opts.seed,
       limits: opts.limits,
+      budget: opts.budget!,
       onProgress: opts.onProgress,
     });
     const { bytes, ...rest } = images;
@@ -75,13 +79,16 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
   }
   if (format === 'npy') fail(`"${relative}" is a single .npy array: give the inputs and labels as a pair, {x: ..., y: ...}`, { file: relative });
   const { handle, size } = await openChecked(absolute, relative, opts, opts.key);
-  const progress: Progress = { done: 0, total: size, report: opts.onProgress };
+  const budget = opts.budget!;
+  const progress: Progress = { done: 0, total: size, report: opts.onProgress, check: () => budget.checkTime(relative) };
   try {
     const common = { features: opts.features, targets: opts.targets, sample: opts.sample, seed: opts.seed, limits: opts.limits };
     if (format === 'npz') {
       const [x, y] = await arraysInNpz(handle, absolute, size, relative, opts.key, progress);
       return { file: relative, format, bytes: size, ...(await readArrays(x, y, opts, opts.key)) };
     }
+    // A text file is read whole: its size is what it costs.
+    budget.spendBytes(size, relative);
     const table =
       format === 'csv' || format === 'tsv'
         ? await readDelimited(handle, size, { ...common, delimiter: format === 'csv' ? ',' : '\t' }, progress)
@@ -115,7 +122,8 @@ async function loadArrayFiles(xPath: string, yPath: string, opts: LoadOptions): 
   try {
     const yOpened = await openChecked(yFile.absolute, yPath, opts, yKey);
     try {
-      const progress: Progress = { done: 0, total: xOpened.size + yOpened.size, report: opts.onProgress };
+      const budget = opts.budget!;
+      const progress: Progress = { done: 0, total: xOpened.size + yOpened.size, report: opts.onProgress, check: () => budget.checkTime(`${xPath}, ${yPath}`) };
       const withFile = async (p: string, key: string, run: () => Promise<ArraySource>) => {
         try {
           return await run();
@@ -139,5 +147,25 @@ async function loadArrayFiles(xPath: string, yPath: string, opts: LoadOptions): 
 
 async function readArrays(x: ArraySource, y: ArraySource, opts: LoadOptions, key: string) {
   checkArrayShapes(x, y, opts.limits, key);
-  return readArrayPair(x, y, opts.sample, opts.seed, opts.channelsFirst === true);
+  // What the arrays inflate to is known from their headers: charged before a byte is streamed.
+  for (const array of [x, y]) opts.budget!.spendBytes(elementCount(array.header.shape) * array.header.itemSize, array.label, { key: array.key });
+  return readArrayPair(x, y, imageSampleRows(x, opts), opts.seed, opts.channelsFirst === true);
+}
+
+/**
+ * Rows to sample: for an image array (rank > 2) no more than the image sample bound allows, as for an
+ * image folder, and an array whose single image exceeds it is refused before the sample is built.
+ */
+function imageSampleRows(x: ArraySource, opts: LoadOptions): number {
+  const shape = x.header.shape;
+  if (shape.length <= 2) return opts.sample;
+  const rowBytes = elementCount(shape.slice(1)) * 4;
+  const maxBytes = opts.limits.maxImageSampleBytes;
+  if (rowBytes > maxBytes) {
+    fail(
+      `${x.label}: one example of shape (${shape.slice(1).join(', ')}) is ${formatMiB(rowBytes)} as the model's float32 input, more than the ${formatMiB(maxBytes)} a config's image sample may take. Downscale the images to the size the model is trained on`,
+      { key: x.key },
+    );
+  }
+  return Math.max(1, Math.min(opts.sample, Math.floor(maxBytes / rowBytes)));
 }

@@ -48,6 +48,31 @@ export class ColumnAccumulator {
     }
   }
 
+  /** `addNumber(value)` `times` times over, in one step: image pixels arrive as per-value counts. */
+  addRepeated(value: number, times: number): void {
+    if (times <= 0) return;
+    if (value - value !== 0) {
+      for (let i = 0; i < times; i++) this.addNumber(value);
+      return;
+    }
+    this.count += times;
+    const n = this.numeric + times;
+    const delta = value - this.mean;
+    this.mean += (delta * times) / n;
+    this.m2 += (delta * delta * this.numeric * times) / n;
+    this.numeric = n;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    if (this.integer && Math.floor(value) !== value) this.integer = false;
+    const distinct = this.distinct;
+    if (distinct !== null) {
+      const seen = distinct.get(value);
+      if (seen !== undefined) distinct.set(value, seen + times);
+      else if (distinct.size < DISTINCT_CAP) distinct.set(value, times);
+      else this.distinct = null;
+    }
+  }
+
   addEmpty(): void {
     this.count++;
     this.empty++;

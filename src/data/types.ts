@@ -1,4 +1,5 @@
 // What the data loaders produce: exact whole-file statistics plus a bounded uniform sample.
+import type { DataBudget } from './budget.ts';
 
 export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'npy' | 'npz' | 'images';
 
@@ -101,6 +102,8 @@ export interface LoadOptions {
    * transposed once, while it is read, to the (N, H, W, C) the engine and the statistics use.
    */
   channelsFirst?: boolean;
+  /** the config's data budget, shared by its train and validation splits (a fresh one when absent) */
+  budget?: DataBudget;
 }
 
 export interface DataLimits {
@@ -109,6 +112,18 @@ export interface DataLimits {
   maxColumns: number;
   maxImages: number;
   maxPixelsPerImage: number;
+  /** bytes one config's data pass may read or inflate (text files, array data, decoded image pixels), train and validation together */
+  maxDecodedBytesPerConfig: number;
+  /** image pixels one config's data pass may decode */
+  maxPixelsPerConfig: number;
+  /** seconds one config's data pass may take */
+  maxDataSecondsPerConfig: number;
+  /** seconds the data passes of all configs of one run may take together */
+  maxDataSecondsPerRun: number;
+  /** scans one JPEG may have (a progressive JPEG has about 10; each scan is a pass over the whole image) */
+  maxJpegScans: number;
+  /** float32 bytes of the sampled image rows the smoke run turns into its input tensor, per split */
+  maxImageSampleBytes: number;
 }
 
 export const DEFAULT_DATA_LIMITS: DataLimits = {
@@ -117,4 +132,14 @@ export const DEFAULT_DATA_LIMITS: DataLimits = {
   maxColumns: 10_000,
   maxImages: 200_000,
   maxPixelsPerImage: 4096 * 4096,
+  // About 20 s of streaming statistics on a CI runner; far above a sample worth checking.
+  maxDecodedBytesPerConfig: 2 * 1024 ** 3,
+  // 200 megapixels: 50,000 CIFAR images 100 times over, a dozen images at the 4096 x 4096 limit.
+  maxPixelsPerConfig: 200_000_000,
+  maxDataSecondsPerConfig: 30,
+  // Many configs naming the same costly files must not add up past what one check should take.
+  maxDataSecondsPerRun: 60,
+  maxJpegScans: 100,
+  // With the copies the smoke run makes (worker, normalized, tensors), about 6 x this in memory.
+  maxImageSampleBytes: 128 * 1024 ** 2,
 };

@@ -24,6 +24,8 @@ export interface PublishRequest {
   toRepoPath: (file: string) => string;
   markdown: MarkdownOptions;
   notes?: readonly string[];
+  /** set when the report comes from another run (the workflow_run publisher): said above each suggestion */
+  provenance?: string;
 }
 
 export interface PublishOutcome {
@@ -55,6 +57,7 @@ export async function publishToPullRequest(octokit: GitHubClient, request: Publi
       }
     }
     const plan = planSuggestions(withSuggestion, files, request.toRepoPath, request.key);
+    if (request.provenance) plan.placeable = plan.placeable.map((s) => ({ ...s, body: `_${request.provenance}_\n\n${s.body}` }));
     outsideDiff = plan.outsideDiff;
     try {
       const review = await retryReadThenWrite(

@@ -10,13 +10,14 @@ import { readZipFile } from './zip.ts';
 
 /** Largest artifact zip and report file accepted from an untrusted run. */
 export const MAX_ARTIFACT_BYTES = 20 * 1024 * 1024;
-const SAFE_KEY = /^[A-Za-z0-9_.-]{1,100}$/;
 
 export class PublishError extends Error {}
 
 export interface TriggeringRun {
   id: number;
   headSha: string;
+  /** owner/name of the repository the run's head commit came from (a fork, for a fork's pull request) */
+  headRepository?: string;
   event: string;
   htmlUrl?: string;
 }
@@ -27,6 +28,7 @@ export function triggeringRunFromPayload(payload: Record<string, unknown>): Trig
   return {
     id: run.id,
     headSha: run.head_sha,
+    headRepository: typeof run.head_repository?.full_name === 'string' ? run.head_repository.full_name : undefined,
     event: typeof run.event === 'string' ? run.event : '',
     htmlUrl: typeof run.html_url === 'string' ? run.html_url : undefined,
   };
@@ -34,8 +36,7 @@ export function triggeringRunFromPayload(payload: Record<string, unknown>): Trig
 
 export interface DownloadedReport {
   report: Report;
-  /** the comment key and working directory the run reported, already checked */
-  key?: string;
+  /** the working directory the run reported, already checked (its comment key is never read: see publish-main) */
   workingDirectory?: string;
 }
 
@@ -50,7 +51,6 @@ export function readReportArtifact(zip: Buffer): DownloadedReport {
   if (contextFile) {
     try {
       const context = JSON.parse(contextFile.toString('utf8')) as Record<string, unknown>;
-      if (typeof context.key === 'string' && SAFE_KEY.test(context.key)) result.key = context.key;
       const dir = context.workingDirectory;
       if (typeof dir === 'string' && dir.length < 300 && !dir.startsWith('/') && !dir.split(/[\\/]/).includes('..')) {
         result.workingDirectory = dir;
@@ -94,5 +94,29 @@ export async function pullRequestForRun(
   repo: string,
   run: TriggeringRun,
 ): Promise<OpenPullRequest | undefined> {
-  return findOpenPullByHeadSha(octokit, owner, repo, run.headSha);
+  // Matched by head repository as well as head commit: a pull request from another fork with the same
+  // head commit is a different pull request. An event without a head repository matches nothing.
+  if (run.headRepository === undefined) return undefined;
+  return findOpenPullByHeadSha(octokit, owner, repo, run.headSha, run.headRepository);
+}
+
+/**
+ * The report with one-line suggestions only where a suggestion belongs: on the config file of the
+ * result it is in, when that file is a config by the publisher's own `configs` patterns and not under
+ * `.github/`. A forged artifact can put any path and line in a finding; without this, a "verified fix"
+ * could land on a workflow file the pull request also changes. The findings themselves stay.
+ */
+export function keepConfigSuggestions(report: Report, isConfig: (file: string) => boolean, toRepoPath: (file: string) => string): Report {
+  const results = report.results.map((result) => {
+    const configPath = toRepoPath(result.config);
+    const allowed = isConfig(result.config) && !configPath.split('/').includes('.github');
+    const findings = result.findings.map((finding) => {
+      if (!finding.suggestion) return finding;
+      if (allowed && toRepoPath(finding.file) === configPath) return finding;
+      const { suggestion: _dropped, ...rest } = finding;
+      return rest;
+    });
+    return { ...result, findings };
+  });
+  return { ...report, results };
 }

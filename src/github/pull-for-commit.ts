@@ -18,9 +18,10 @@ export async function findOpenPullForCommit(
   owner: string,
   repo: string,
   sha: string,
+  headRepo?: string,
 ): Promise<OpenPullRequest | undefined> {
   const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 100 });
-  const match = data.find((pull) => pull.state === 'open' && pull.head.sha === sha);
+  const match = data.find((pull) => pull.state === 'open' && pull.head.sha === sha && headFrom(pull, headRepo));
   return match ? { number: match.number, headSha: match.head.sha, url: match.html_url } : undefined;
 }
 
@@ -36,15 +37,25 @@ export async function findOpenPullByHeadSha(
   owner: string,
   repo: string,
   sha: string,
+  headRepo?: string,
 ): Promise<OpenPullRequest | undefined> {
-  const direct = await findOpenPullForCommit(octokit, owner, repo, sha);
+  const direct = await findOpenPullForCommit(octokit, owner, repo, sha, headRepo);
   if (direct) return direct;
   let scanned = 0;
   for await (const page of octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo, state: 'open', per_page: 100 })) {
-    const match = page.data.find((pull) => pull.head.sha === sha);
+    const match = page.data.find((pull) => pull.head.sha === sha && headFrom(pull, headRepo));
     if (match) return { number: match.number, headSha: match.head.sha, url: match.html_url };
     scanned += page.data.length;
     if (scanned >= MAX_OPEN_PULLS_SCANNED) break;
   }
   return undefined;
+}
+
+/**
+ * Whether the pull request's head lives in `headRepo` (owner/name), when one is given. Anyone can open a
+ * pull request whose head is a commit copied from another fork; the repository tells them apart.
+ */
+function headFrom(pull: { head: { repo?: { full_name?: string } | null } }, headRepo: string | undefined): boolean {
+  if (headRepo === undefined) return true;
+  return pull.head.repo?.full_name?.toLowerCase() === headRepo.toLowerCase();
 }

@@ -46,39 +46,131 @@ export function toJsonValue(value: unknown, depth = 0, ancestors: object[] = [])
   return out;
 }
 
+/**
+ * What report.json may hold, whatever the input: each field within what `parseReportJson` accepts, and
+ * the whole document within its character limit, so the workflow_run publisher can always read it.
+ */
+export const REPORT_WRITE_LIMITS = {
+  documentChars: REPORT_LIMITS.documentChars,
+  messageChars: 10_000,
+  fixChars: 5_000,
+  fileChars: 1_000,
+  keyChars: 300,
+  nameChars: 300,
+  suggestionChars: 2_000,
+  evidenceChars: REPORT_LIMITS.evidenceChars,
+} as const;
+
+/** The id of the finding that stands for findings left out of an oversized report. */
+export const TRUNCATED_FINDING_ID = 'report-truncated';
+
+/** `text`, or its start and a marker saying how much was left out. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const marker = ` [... ${text.length - max} more characters left out of the report]`;
+  return text.slice(0, Math.max(0, max - marker.length)) + marker;
+}
+
 function findingJson(finding: Finding): Record<string, unknown> {
+  const limits = REPORT_WRITE_LIMITS;
+  let evidence = toJsonValue(finding.evidence ?? {}) as Record<string, unknown>;
+  const evidenceChars = JSON.stringify(evidence).length;
+  if (evidenceChars > limits.evidenceChars) {
+    evidence = { truncated: `${evidenceChars} characters of evidence left out: the report keeps at most ${limits.evidenceChars} per finding` };
+  }
   const json: Record<string, unknown> = {
     id: finding.id,
     severity: finding.severity,
     title: finding.title,
-    message: finding.message,
-    fix: finding.fix,
-    file: finding.file,
+    message: clip(finding.message, limits.messageChars),
+    fix: clip(finding.fix, limits.fixChars),
+    file: clip(finding.file, limits.fileChars),
     line: finding.line ?? null,
-    evidence: toJsonValue(finding.evidence ?? {}),
+    evidence,
     docs: finding.docs,
   };
   if (finding.column !== undefined) json.column = finding.column;
-  if (finding.key !== undefined) json.key = finding.key;
-  if (finding.suggestion) json.suggestion = { line: finding.suggestion.line, replacement: finding.suggestion.replacement };
+  if (finding.key !== undefined) json.key = clip(finding.key, limits.keyChars);
+  // A cut replacement would be a wrong fix: an oversized one is left out.
+  if (finding.suggestion && finding.suggestion.replacement.length <= limits.suggestionChars) {
+    json.suggestion = { line: finding.suggestion.line, replacement: finding.suggestion.replacement };
+  }
   return json;
 }
 
+const SEVERITY_RANK: Record<string, number> = { error: 0, warning: 1, notice: 2 };
+
+/**
+ * Keeps the findings that fit `budget` characters, most severe first, in their original order; each
+ * result that lost some gets one finding, as severe as the worst it stands for, saying how many, so the
+ * counts and the conclusion stay what the whole report gave.
+ */
+function keepWithin(results: { findings: Record<string, unknown>[] }[], budget: number): void {
+  // A finding's lines sit 8 spaces deep in the document: count 10 per line for that and the separators.
+  const size = (finding: Record<string, unknown>) => {
+    const own = JSON.stringify(finding, null, 2);
+    return own.length + 10 * (own.split('\n').length + 1);
+  };
+  const all = results.flatMap((result, r) => result.findings.map((finding, f) => ({ r, f, finding, chars: size(finding) })));
+  all.sort((a, b) => SEVERITY_RANK[a.finding.severity as string] - SEVERITY_RANK[b.finding.severity as string] || a.r - b.r || a.f - b.f);
+  // Room for the markers: one per result at most.
+  let left = budget - results.length * 1_000;
+  const kept = new Set<Record<string, unknown>>();
+  const keptPerResult = results.map(() => 0);
+  // The reader's count limits too, with room for the markers.
+  let totalLeft = REPORT_LIMITS.findingsTotal - results.length;
+  for (const item of all) {
+    if (item.chars > left || totalLeft <= 0 || keptPerResult[item.r] >= REPORT_LIMITS.findingsPerResult - 1) continue;
+    left -= item.chars;
+    totalLeft -= 1;
+    keptPerResult[item.r] += 1;
+    kept.add(item.finding);
+  }
+  for (const result of results) {
+    const dropped = result.findings.filter((finding) => !kept.has(finding));
+    if (dropped.length === 0) continue;
+    const worst = dropped.reduce((a, b) => (SEVERITY_RANK[b.severity as string] < SEVERITY_RANK[a.severity as string] ? b : a));
+    const bySeverity = ['error', 'warning', 'notice'].map((sev) => [sev, dropped.filter((d) => d.severity === sev).length] as const).filter(([, n]) => n > 0);
+    result.findings = result.findings.filter((finding) => kept.has(finding));
+    result.findings.push({
+      id: TRUNCATED_FINDING_ID,
+      severity: worst.severity,
+      title: 'Findings left out of the report',
+      message: `${dropped.length} finding${dropped.length === 1 ? '' : 's'} of this config (${bySeverity.map(([sev, n]) => `${n} ${sev}${n === 1 ? '' : 's'}`).join(', ')}) ${dropped.length === 1 ? 'was' : 'were'} left out: report.json is kept under ${REPORT_WRITE_LIMITS.documentChars} characters. This one stands for them, with the severity of the worst.`,
+      fix: 'Fix the findings shown first, or check this config on its own (`nn-preflight check <config>`) to see the rest.',
+      file: worst.file,
+      line: null,
+      evidence: { left_out: dropped.length, ...Object.fromEntries(bySeverity) },
+      docs: 'SECURITY.md',
+    });
+  }
+}
+
 export function renderJson(report: Report): string {
+  const results = report.results.map((result) => ({
+    config: clip(result.config, REPORT_WRITE_LIMITS.fileChars),
+    name: clip(result.name, REPORT_WRITE_LIMITS.nameChars),
+    findings: result.findings.map(findingJson),
+    smoke: result.smoke ? toJsonValue(result.smoke) : null,
+    ...(result.comparison ? { comparison: toJsonValue(result.comparison) } : {}),
+  }));
   const document = {
     tool: { name: report.tool.name, version: report.tool.version },
-    results: report.results.map((result) => ({
-      config: result.config,
-      name: result.name,
-      findings: result.findings.map(findingJson),
-      smoke: result.smoke ? toJsonValue(result.smoke) : null,
-      ...(result.comparison ? { comparison: toJsonValue(result.comparison) } : {}),
-    })),
+    results,
     conclusion: report.conclusion,
     counts: { ...report.counts },
     fail_on: report.failOn,
   };
-  return JSON.stringify(document, null, 2) + '\n';
+  const text = JSON.stringify(document, null, 2) + '\n';
+  const findingCount = results.reduce((n, r) => n + r.findings.length, 0);
+  const countsFit = findingCount <= REPORT_LIMITS.findingsTotal && results.every((r) => r.findings.length <= REPORT_LIMITS.findingsPerResult);
+  if (text.length <= REPORT_WRITE_LIMITS.documentChars && countsFit) return text;
+  // Too large (thousands of findings, long quoted values): keep what fits, most severe first.
+  const rest = JSON.stringify({ ...document, results: results.map((r) => ({ ...r, findings: [] })) }, null, 2).length;
+  keepWithin(results, REPORT_WRITE_LIMITS.documentChars - rest - 10_000);
+  const counts = { error: 0, warning: 0, notice: 0 };
+  for (const result of results) for (const finding of result.findings) counts[finding.severity as keyof typeof counts] += 1;
+  return JSON.stringify({ ...document, counts }, null, 2) + '\n';
 }
 
 const severitySchema = z.enum(['error', 'warning', 'notice']);

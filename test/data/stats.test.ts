@@ -78,3 +78,17 @@ test('merging two halves gives the statistics of the whole', () => {
   assertClose(a.std, b.std, 1e-12, 'std');
   assert.deepEqual(a.values, b.values);
 });
+
+test('addRepeated(value, n) gives the statistics of n addNumber(value) calls', () => {
+  const counted = new ColumnAccumulator('counted');
+  const oneByOne = new ColumnAccumulator('one by one');
+  for (const [value, times] of [[0, 5], [255, 3], [17, 1000], [0, 2], [3, 0]] as const) {
+    counted.addRepeated(value, times);
+    for (let i = 0; i < times; i++) oneByOne.addNumber(value);
+  }
+  const a = counted.finish();
+  const b = oneByOne.finish();
+  for (const key of ['count', 'numeric', 'min', 'max', 'integer', 'distinct'] as const) assert.equal(a[key], b[key], key);
+  assert.deepEqual(a.values, b.values);
+  assert.ok(Math.abs(a.mean - b.mean) < 1e-9 && Math.abs(a.std - b.std) < 1e-9, `${a.mean} ${a.std} vs ${b.mean} ${b.std}`);
+});

@@ -308,7 +308,7 @@ describe('workflow_run publisher for a fork pull request', () => {
   after(() => server.stop());
   const workflowRunEvent = (id: number) => ({
     action: 'completed',
-    workflow_run: { id, head_sha: forkHead, event: 'pull_request', html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${id}`, pull_requests: [] },
+    workflow_run: { id, head_sha: forkHead, head_repository: { full_name: 'forker/models' }, event: 'pull_request', html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${id}`, pull_requests: [] },
   });
 
   test('downloads the report, finds the PR by head SHA and posts the comment and suggestion', async () => {

@@ -94,3 +94,37 @@ test('deeply nested evidence is rejected without overflowing the stack', () => {
   const text = tampered((d) => (d.results[0].findings[0].evidence = { deep: '@@' })).replace('"@@"', deep);
   assert.ok('error' in parseReportJson(text));
 });
+
+test('a finding quoting a megabyte is cut to what the reader accepts, and the report stays readable', () => {
+  const long = finding('config-error', 'error', { message: `unknown layer type \`${'x'.repeat(1_000_000)}\``, key: `model.${'k'.repeat(5_000)}`, evidence: { value: 'v'.repeat(200_000) } });
+  const report = buildReport([{ config: 'a.preflight.yml', name: 'a', findings: [long] }], 'error', '0.1.0');
+  const text = renderJson(report);
+  assert.ok(text.length < 20_000, `${text.length} characters`);
+  const parsed = roundTrip(report);
+  const [kept] = parsed.results[0].findings;
+  assert.match(kept.message, /^unknown layer type `x+ \[\.\.\. \d+ more characters left out of the report\]$/);
+  assert.match(String(kept.evidence.truncated), /characters of evidence left out/);
+  assert.equal(parsed.conclusion, 'failure');
+});
+
+test('a report too large for report.json keeps the most severe findings and one marker per config, with the same conclusion', () => {
+  // 3 configs x 1,000 findings of 8,000 characters: about 25 MB before the bound
+  const results = ['a', 'b', 'c'].map((name, r) => ({
+    config: `${name}.preflight.yml`,
+    name,
+    findings: Array.from({ length: 1_000 }, (_, i) => finding(i === 999 && r === 2 ? 'config-error' : 'unscaled-inputs', i === 999 && r === 2 ? 'error' : 'warning', { message: `${i} ${'m'.repeat(8_000)}` })),
+  }));
+  const report = buildReport(results, 'error', '0.1.0');
+  const text = renderJson(report);
+  assert.ok(text.length <= REPORT_LIMITS.documentChars, `${text.length} characters`);
+  const parsed = roundTrip(report);
+  assert.equal(parsed.conclusion, 'failure');
+  for (const result of parsed.results) {
+    const markers = result.findings.filter((f) => f.id === 'report-truncated');
+    assert.equal(markers.length, 1, result.config);
+    assert.equal(markers[0].severity, 'warning');
+    assert.match(markers[0].message, /^\d+ findings? of this config \(\d+ warnings?\) (was|were) left out/);
+  }
+  // the one error is kept even though it comes last
+  assert.ok(parsed.results[2].findings.some((f) => f.id === 'config-error' && f.severity === 'error'));
+});

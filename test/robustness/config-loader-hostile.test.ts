@@ -54,3 +54,47 @@ for (const [name, text, line] of [
     assert.equal(result.problems[0].line, line);
   });
 }
+
+/** A config whose hidden layers all take their type from `&t`, a string of `chars` characters. */
+function aliasedLayerTypes(chars: number, aliases: number): string {
+  return [
+    'version: 1',
+    `x-type: &t ${'x'.repeat(chars)}`,
+    'data: {train: data/train.csv, targets: [y]}',
+    'model:',
+    '  layers:',
+    ...Array.from({ length: aliases }, () => '    - {type: *t, units: 4}'),
+    '    - {type: dense, units: 1, activation: sigmoid}',
+    'training: {loss: binary_crossentropy, optimizer: adam}',
+    '',
+  ].join('\n');
+}
+
+test('one long string reused through aliases is refused by its expanded size, at the alias that crosses the limit', async () => {
+  // 200 KB x 20 aliases = 4 MB expanded from a 200 KB file: within the 100-alias limit, far past the size bound
+  const file = path.join(root, 'aliased.preflight.yml');
+  writeFileSync(file, aliasedLayerTypes(200_000, 20));
+  const result = await loadConfig(file, { root, displayPath: 'aliased.preflight.yml' });
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  assert.equal(result.problems.length, 1);
+  const [problem] = result.problems;
+  assert.match(problem.message, /aliases expand it to more than 2097152 characters/);
+  // the anchor and 10 aliases (11 x 200,000 characters) pass 2 MiB: the 10th alias, on line 5 + 10
+  assert.equal(problem.line, 15);
+  assert.ok(JSON.stringify(result.problems).length < 1000);
+});
+
+test('a long unknown value is quoted by a short prefix, with no "did you mean" search over it', async () => {
+  const file = path.join(root, 'long-type.preflight.yml');
+  writeFileSync(file, aliasedLayerTypes(300_000, 3));
+  const result = await loadConfig(file, { root, displayPath: 'long-type.preflight.yml' });
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  assert.equal(result.problems.length, 3);
+  for (const problem of result.problems) {
+    assert.match(problem.message, /^unknown layer type `x{80}\.\.\. \(299920 more characters\)`; allowed types/);
+    assert.doesNotMatch(problem.message, /did you mean/);
+    assert.ok(problem.message.length < 1000 && (problem.received ?? '').length < 200, `message of ${problem.message.length} characters`);
+  }
+});

@@ -8,6 +8,7 @@ import { constants, crc32, deflateRawSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { makeZip } from '../github/zip-writer.ts';
+import { budgetCases } from './corpus-budget.ts';
 
 export interface ExpectedFinding {
   id: string;
@@ -34,10 +35,10 @@ export interface CorpusCase {
   smoke?: boolean;
 }
 
-const CONFIG = 'model.preflight.yml';
+export const CONFIG = 'model.preflight.yml';
 
 /** A sound binary-classification config; line numbers below refer to this text. */
-function baseConfig(parts: { train?: string; layers?: string[]; head?: string[]; tail?: string[]; model?: string[] } = {}): string {
+export function baseConfig(parts: { train?: string; layers?: string[]; head?: string[]; tail?: string[]; model?: string[] } = {}): string {
   const layers = parts.layers ?? ['    - {type: dense, units: 8, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'];
   return [
     ...(parts.head ?? ['version: 1', 'name: corpus']),
@@ -58,9 +59,9 @@ function baseConfig(parts: { train?: string; layers?: string[]; head?: string[];
   ].join('\n');
 }
 /** line of `  train:` in baseConfig with the default head */
-const TRAIN_LINE = 4;
+export const TRAIN_LINE = 4;
 /** line of `model:` */
-const MODEL_LINE = 8;
+export const MODEL_LINE = 8;
 
 function goodCsv(rows = 64): string {
   const lines = ['x1,x2,y'];
@@ -135,7 +136,7 @@ function garbage(length: number, seed: number): Buffer {
  * megabyte repeated (each block flushed, so copies chain into a valid stream): a tiny file that inflates
  * to hundreds of megabytes, without ever holding them in memory here.
  */
-function npzOfZeros(rows: number, cols: number): Buffer {
+export function npzOfZeros(rows: number, cols: number): Buffer {
   const MB = 1024 * 1024;
   const zero = Buffer.alloc(MB);
   const zeroBlock = deflateRawSync(zero, { finishFlush: constants.Z_FULL_FLUSH });
@@ -189,7 +190,7 @@ function npzOfZeros(rows: number, cols: number): Buffer {
   return Buffer.concat([...locals, directory, end]);
 }
 
-function imageConfig(folder: string): string {
+export function imageConfig(folder: string): string {
   return baseConfig({
     train: folder,
     layers: ['    - {type: flatten}', '    - {type: dense, units: 2, activation: softmax}'],
@@ -198,11 +199,11 @@ function imageConfig(folder: string): string {
     .replace('binary_crossentropy', 'sparse_categorical_crossentropy');
 }
 
-function kerasSequential(layers: unknown[]): string {
+export function kerasSequential(layers: unknown[]): string {
   return JSON.stringify({ class_name: 'Sequential', config: { name: 'sequential', layers }, keras_version: '2.15.0', backend: 'tensorflow' });
 }
 
-function kerasDense(name: string, units: number, activation: string, inputDim?: number): unknown {
+export function kerasDense(name: string, units: number, activation: string, inputDim?: number): unknown {
   return { class_name: 'Dense', config: { name, units, activation, use_bias: true, ...(inputDim ? { batch_input_shape: [null, inputDim] } : {}) } };
 }
 
@@ -829,7 +830,7 @@ export function corpusCases(): CorpusCase[] {
       expect: [{ id: 'data-error', line: TRAIN_LINE, message: /extension/ }],
     },
   ];
-  return cases;
+  return [...cases, ...budgetCases()];
 }
 
 /** Text only the files outside the repository hold: it must never appear in a report. */

@@ -70,3 +70,24 @@ test('byte sizes read in binary units', () => {
   assert.equal(formatBytes(2 * 1024 ** 3), '2.0 GiB');
   assert.equal(formatBytes(300 * 1024 ** 2), '300 MiB');
 });
+
+test('the TF.js weight bound is the parameter limit, and SECURITY.md states every new limit', async () => {
+  const { DEFAULT_LIMITS } = await import('../../src/limits.ts');
+  const { readFileSync } = await import('node:fs');
+  assert.equal(DEFAULT_LIMITS.output.maxWeightValues, DEFAULT_LIMITS.model.maxParams);
+  const security = readFileSync(new URL('../../SECURITY.md', import.meta.url), 'utf8');
+  const { data, config, output } = DEFAULT_LIMITS;
+  const stated = [
+    `${config.maxExpandedChars! / 1024 ** 2} MiB of characters`,
+    `${data.maxDecodedBytesPerConfig / 1024 ** 3} GiB | \`data-error\` naming the file`,
+    data.maxPixelsPerConfig.toLocaleString('en-US'),
+    `per config | ${data.maxDataSecondsPerConfig} |`,
+    `one run | ${data.maxDataSecondsPerRun} |`,
+    `| ${data.maxJpegScans} |`,
+    `${data.maxImageSampleBytes / 1024 ** 2} MiB`,
+    `first ${output.maxQuotedChars} characters`,
+    `${output.maxReportJsonChars.toLocaleString('en-US')} characters`,
+    `20,000,000 values`,
+  ];
+  for (const text of stated) assert.ok(security.includes(text), `SECURITY.md does not say "${text}"`);
+});
