@@ -104,6 +104,8 @@ export interface ModelSpec {
   /** from a Keras file's compile_config / training_config */
   compile?: { loss?: string; optimizer?: OptimizerSpec; learning_rate?: number; from_logits?: boolean };
   weights?: KerasWeights;
+  /** why a model file's weights were not used (the smoke run then starts from a fresh init) */
+  weights_unused?: string;
 }
 
 export interface OptimizerSpec {
