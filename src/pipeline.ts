@@ -163,6 +163,7 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, opts, limits, mainSmokeSeconds) : { findings };
   progress('done');
   const result: ConfigResult = { config: displayPath, name: config.name, findings: sortFindings(followUps.findings), smoke: trace ? smokeSummary(trace) : undefined };
+  if (config.watch && config.watch.length > 0) result.watch = config.watch;
   if (followUps.comparison) result.comparison = followUps.comparison;
   return { result, evidence, trace };
 }

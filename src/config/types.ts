@@ -140,6 +140,8 @@ export interface PreflightConfig {
   };
   smoke: { steps: number; seed: number; time_budget_s: number };
   checks: Record<string, SeverityOverride>;
+  /** repository-relative globs of files whose change re-checks this config on a pull request */
+  watch?: string[];
 }
 
 /** Where a key path sits in the config text. Lines and columns are 1-based. */

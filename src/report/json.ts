@@ -73,6 +73,7 @@ export function renderJson(report: Report): string {
       findings: result.findings.map(findingJson),
       smoke: result.smoke ? toJsonValue(result.smoke) : null,
       ...(result.comparison ? { comparison: toJsonValue(result.comparison) } : {}),
+      ...(result.watch ? { watch: [...result.watch] } : {}),
     })),
     conclusion: report.conclusion,
     counts: { ...report.counts },
@@ -181,6 +182,7 @@ const documentSchema = z.strictObject({
         findings: z.array(findingSchema).max(REPORT_LIMITS.findingsPerResult),
         smoke: smokeSchema.nullable(),
         comparison: comparisonSchema.optional(),
+        watch: z.array(oneLine(1_000)).max(100).optional(),
       }),
     )
     .max(REPORT_LIMITS.results)
@@ -244,6 +246,7 @@ export function parseReportJson(source: string): Report | { error: string } {
     const configResult: ConfigResult = { config: result.config, name: result.name, findings: result.findings.map(toFinding) };
     if (result.smoke) configResult.smoke = result.smoke as SmokeSummary;
     if (result.comparison) configResult.comparison = result.comparison;
+    if (result.watch) configResult.watch = result.watch;
     return configResult;
   });
   const report = buildReport(results, doc.fail_on, doc.tool.version);

@@ -94,3 +94,13 @@ test('deeply nested evidence is rejected without overflowing the stack', () => {
   const text = tampered((d) => (d.results[0].findings[0].evidence = { deep: '@@' })).replace('"@@"', deep);
   assert.ok('error' in parseReportJson(text));
 });
+
+test('a config\'s watch list is written, read back, and bounded in an untrusted report', () => {
+  const report = cleanReport();
+  report.results[0].watch = ['train.py', 'model/**'];
+  const doc = JSON.parse(renderJson(report));
+  assert.deepEqual(doc.results[0].watch, ['train.py', 'model/**']);
+  assert.deepEqual(roundTrip(report).results[0].watch, ['train.py', 'model/**']);
+  doc.results[0].watch = ['a\nb'];
+  assert.ok('error' in parseReportJson(JSON.stringify(doc)), 'a watch glob is one line');
+});
