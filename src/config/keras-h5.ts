@@ -151,7 +151,7 @@ function readTensor(entity: unknown, path: string, budget: Budget): KerasWeights
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) return `model.weights.h5: \`${path}\` has no usable shape`;
   const count = shape.reduce((a, b) => a * b, 1);
   // Checked before `.value` allocates: the declared size of a compressed dataset can be anything.
-  if (count > budget.values) return `model.weights.h5 holds more weights than the ${budget.values} values left under the limit (at \`${path}\`)`;
+  if (count > budget.values) return `model.weights.h5 holds more weights than nn-preflight reads: \`${path}\` has ${count} values and only ${budget.values} remain under the limit`;
   budget.values -= count;
   const raw = entity.value as ArrayLike<number | bigint> | null;
   if (raw === null || typeof raw !== 'object' || raw.length !== count) return `model.weights.h5: \`${path}\` could not be read`;

@@ -12,6 +12,7 @@ import type { PreflightConfig } from '../../src/config/types.ts';
 import { initBackend } from '../../src/engine/backend.ts';
 import { buildModelWithLayers } from '../../src/engine/build-model.ts';
 import { runCheckWithRuns } from '../../src/pipeline.ts';
+import { readKerasH5Weights } from '../../src/config/keras-h5.ts';
 import { makeH5, makeKerasArchive, makeZip, METADATA } from '../fixtures/keras/build.ts';
 import { LSTM, TINY } from '../fixtures/keras/make-fixtures.ts';
 
@@ -180,6 +181,16 @@ describe('.keras archives: damaged or hostile files are config errors', () => {
     const directoryOffset = archive.readUInt32LE(archive.length - 22 + 16);
     archive.writeUInt32LE(100, directoryOffset + 24);
     assert.match(await problemOf(archive), /config\.json: the compressed data is corrupt or larger than declared/);
+  });
+
+  it('a dataset larger than the values left under the limit is refused before it is read', async () => {
+    const h5 = await makeH5(TINY.tensors);
+    // 6 + 2 + 2 + 1 = 11 values in all; with 9 allowed, the third array (2 values) meets 1 left.
+    const result = await readKerasH5Weights(h5, TINY.config.config.layers, 9);
+    assert.equal(result.ok, false);
+    assert.match(result.ok === false ? result.message : '', /`layers\/dense_1\/vars\/0` has 2 values and only 1 remain under the limit/);
+    const fits = await readKerasH5Weights(h5, TINY.config.config.layers, 11);
+    assert.equal(fits.ok, true);
   });
 
   it('64-bit float weights are read and narrowed to float32', async () => {
