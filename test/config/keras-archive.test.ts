@@ -14,7 +14,7 @@ import { buildModelWithLayers } from '../../src/engine/build-model.ts';
 import { runCheckWithRuns } from '../../src/pipeline.ts';
 import { readKerasH5Weights } from '../../src/config/keras-h5.ts';
 import { makeH5, makeKerasArchive, makeZip, METADATA } from '../fixtures/keras/build.ts';
-import { LSTM, TINY } from '../fixtures/keras/make-fixtures.ts';
+import { EXAMPLE, LSTM, TINY } from '../fixtures/keras/make-fixtures.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixture = (name: string) => readFileSync(path.join(repoRoot, 'test/fixtures/keras', name));
@@ -216,5 +216,25 @@ describe('the examples/keras-archive project', () => {
     assert.equal(runs[0].evidence?.config.model.weights?.tensors.length, 4);
     assert.ok(runs[0].trace, 'the smoke run ran');
     assert.deepEqual(runs[0].trace.skipped.filter((s) => s.what === 'Keras weights'), [], 'the saved weights were loaded');
+  });
+});
+
+describe('weights that cannot be used', () => {
+  it('are a notice at the keras: line, and the smoke run still trains from a fresh init', async () => {
+    const root = path.join(scratch, 'unused-weights');
+    mkdirSync(path.join(root, 'data'), { recursive: true });
+    for (const file of ['train.csv', 'validation.csv']) writeFileSync(path.join(root, 'data', file), readFileSync(path.join(repoRoot, 'examples/keras-archive/data', file)));
+    const elsewhere = EXAMPLE.tensors.map((t) => ({ ...t, path: t.path.replace('layers/', 'model_weights/') }));
+    writeFileSync(path.join(root, 'model.keras'), await makeKerasArchive(EXAMPLE.config, elsewhere));
+    const yaml = 'version: 1\ndata:\n  train: data/train.csv\n  targets: [churned]\npreprocessing: {inputs: standardize}\nmodel:\n  keras: model.keras\n';
+    writeFileSync(path.join(root, 'c.preflight.yml'), yaml);
+    const { report, runs } = await runCheckWithRuns({ root, configs: [path.join(root, 'c.preflight.yml')], smoke: true, steps: 20, backend: 'cpu', failOn: 'error', verify: false });
+    const notice = report.results[0].findings.find((f) => f.id === 'smoke-skipped');
+    assert.ok(notice, JSON.stringify(report.results[0].findings.map((f) => f.id)));
+    assert.equal(notice.severity, 'notice');
+    assert.equal(notice.key, 'model.keras');
+    assert.equal(notice.line, 7);
+    assert.match(notice.message, /^The model file's weights were not used, so the smoke run trained from a fresh initialization: model\.weights\.h5 has no `layers` group/);
+    assert.ok((runs[0].trace?.steps ?? 0) > 0, 'the smoke run trained');
   });
 });
