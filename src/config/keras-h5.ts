@@ -35,8 +35,11 @@ interface Budget {
 type H5Fs = Awaited<H5['ready']>['FS'];
 let h5Module: Promise<{ h5: H5; fs: H5Fs }> | undefined;
 
-/** h5wasm, loaded on first use. Its HDF5 error stack goes to a sink, not to the user's terminal. */
-function loadH5(): Promise<{ h5: H5; fs: H5Fs }> {
+/**
+ * h5wasm, loaded on first use. Its HDF5 error stack goes to a sink, not to the user's terminal; every
+ * user of h5wasm in the process (the tests' fixture writer too) must load it here for that to hold.
+ */
+export function loadH5(): Promise<{ h5: H5; fs: H5Fs }> {
   h5Module ??= (async () => {
     // The module binds console.error once, while it starts; HDF5 prints its diagnostics through it.
     const saved = console.error;
@@ -73,7 +76,7 @@ export async function readKerasH5Weights(bytes: Uint8Array, configLayers: unknow
     if (file.file_id < 0n) return { ok: false, message: 'model.weights.h5 is not a readable HDF5 file' };
     return collect(file, configLayers, maxValues);
   } catch (error) {
-    return { ok: false, message: `model.weights.h5 could not be read: ${(error as Error).message}` };
+    return { ok: false, message: `model.weights.h5 could not be read: its HDF5 structure is damaged (${(error as Error).message})` };
   } finally {
     try {
       if (file && file.file_id >= 0n) file.close();
