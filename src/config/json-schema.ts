@@ -5,6 +5,7 @@
 // rules) and cross-key rules do not translate, and a JSON Schema that rejected a valid config would
 // be worse than one that misses a mistake the loader still reports.
 import { z } from 'zod';
+import { ACTIVATION_NAMES, INITIALIZERS, LOSS_NAMES } from './names.ts';
 import { DEFAULT_CONFIG_LIMITS } from './problems.ts';
 import { buildConfigSchema } from './schema.ts';
 
@@ -16,6 +17,7 @@ const EXTENSION_KEYS = '^x-';
 export function configJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(buildConfigSchema(DEFAULT_CONFIG_LIMITS), { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
   allowExtensionKeys(generated);
+  suggestNames(generated);
   const { $schema, ...rest } = generated;
   return {
     $schema,
@@ -28,6 +30,43 @@ export function configJsonSchema(): Record<string, unknown> {
 /** The file's text: stable key order as generated, two-space indent, final newline. */
 export function configJsonSchemaText(): string {
   return JSON.stringify(configJsonSchema(), null, 2) + '\n';
+}
+
+/**
+ * Names the loader checks with a refinement (any case, aliases) stay plain strings here; `examples`
+ * lists the known ones so that editors offer them as completions.
+ */
+const NAMED_PROPERTIES: [RegExp, readonly string[]][] = [
+  [/^(recurrent_)?activation$/, ACTIVATION_NAMES],
+  [/^loss$/, LOSS_NAMES],
+  [/_initializer$/, INITIALIZERS],
+];
+
+function suggestNames(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) suggestNames(item);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  const properties = record.properties as Record<string, Record<string, unknown>> | undefined;
+  if (properties && typeof properties === 'object') {
+    for (const [key, schema] of Object.entries(properties)) {
+      const names = NAMED_PROPERTIES.find(([pattern]) => pattern.test(key))?.[1];
+      if (names) addExamples(schema, names);
+    }
+  }
+  for (const value of Object.values(record)) suggestNames(value);
+}
+
+/** On the string schema itself, on each string branch of an anyOf, and on an object branch's `name`. */
+function addExamples(schema: Record<string, unknown>, names: readonly string[]): void {
+  if (schema.type === 'string') schema.examples = [...names];
+  for (const branch of (schema.anyOf as Record<string, unknown>[] | undefined) ?? []) {
+    if (branch.type === 'string') branch.examples = [...names];
+    const name = (branch.properties as Record<string, Record<string, unknown>> | undefined)?.name;
+    if (name?.type === 'string') name.examples = [...names];
+  }
 }
 
 /** Every closed mapping (`additionalProperties: false`) also takes `x-` keys, as the loader does. */

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { configJsonSchema, configJsonSchemaText, JSON_SCHEMA_FILE } from '../../src/config/json-schema.ts';
+import { LOSS_NAMES } from '../../src/config/names.ts';
 import { discoverConfigs } from '../../src/discover.ts';
 import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
@@ -72,5 +73,11 @@ training: {loss: mse, x-ticket: 12}
     assert.ok(misspelt.length > 0);
     const wrongType = errorsOf('version: 1\ndata: {train: d.csv}\nmodel: {keras: m.keras}\ntraining: {batch_size: many}\n');
     assert.ok(wrongType.some((e) => e.startsWith('/training/batch_size')), wrongType.join('\n'));
+  });
+
+  it('offers the loader\'s known names as completions, without restricting the values', () => {
+    const schema = configJsonSchema() as { properties: { training: { properties: { loss: { examples: string[] } } } } };
+    assert.deepEqual(schema.properties.training.properties.loss.examples, LOSS_NAMES);
+    assert.deepEqual(errorsOf('version: 1\ndata: {train: d.csv}\nmodel: {keras: m.keras}\ntraining: {loss: MeanSquaredError}\n'), [], 'the loader takes class names and any case');
   });
 });
