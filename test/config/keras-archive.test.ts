@@ -12,7 +12,7 @@ import type { PreflightConfig } from '../../src/config/types.ts';
 import { initBackend } from '../../src/engine/backend.ts';
 import { buildModelWithLayers } from '../../src/engine/build-model.ts';
 import { runCheckWithRuns } from '../../src/pipeline.ts';
-import { readKerasH5Weights } from '../../src/config/keras-h5.ts';
+import { loadH5, readKerasH5Weights } from '../../src/config/keras-h5.ts';
 import { makeH5, makeKerasArchive, makeZip, METADATA } from '../fixtures/keras/build.ts';
 import { EXAMPLE, LSTM, TINY } from '../fixtures/keras/make-fixtures.ts';
 
@@ -191,6 +191,34 @@ describe('.keras archives: damaged or hostile files are config errors', () => {
     assert.match(result.ok === false ? result.message : '', /`layers\/dense_1\/vars\/0` has 2 values and only 1 remain under the limit/);
     const fits = await readKerasH5Weights(h5, TINY.config.config.layers, 11);
     assert.equal(fits.ok, true);
+  });
+
+  it('an external link out of the file reaches nothing: the layer has no weights to use', async () => {
+    const { h5, fs } = await loadH5();
+    const file = new h5.File('/external-link-test.h5', 'w');
+    file.create_group('layers');
+    (file.get('layers') as InstanceType<typeof h5.Group>).create_external_link('/etc/passwd', '/', 'dense');
+    file.close();
+    const bytes = fs.readFile('/external-link-test.h5');
+    fs.unlink('/external-link-test.h5');
+    const result = await readKerasH5Weights(bytes, TINY.config.config.layers, 1000);
+    assert.equal(result.ok, 'unused');
+    assert.match(result.ok === 'unused' ? result.reason : '', /no weights for layer `hidden`/);
+  });
+
+  it('a soft link that makes a layer its own child is followed a bounded number of levels', async () => {
+    const { h5, fs } = await loadH5();
+    const cyclic = await makeH5(TINY.tensors);
+    fs.writeFile('/cycle-test.h5', cyclic);
+    const file = new h5.File('/cycle-test.h5', 'a');
+    (file.get('layers/dense') as InstanceType<typeof h5.Group>).create_soft_link('/layers/dense', 'cell');
+    file.close();
+    const bytes = fs.readFile('/cycle-test.h5');
+    fs.unlink('/cycle-test.h5');
+    const result = await readKerasH5Weights(bytes, TINY.config.config.layers, 1000);
+    assert.equal(result.ok, true);
+    // the layer's own 2 arrays, then 3 more levels of the same 2: more than the model takes, so the engine will not load them
+    assert.equal(result.ok === true ? result.weights.tensors.length : 0, 2 * 4 + 2);
   });
 
   it('64-bit float weights are read and narrowed to float32', async () => {
