@@ -151,7 +151,7 @@ async function loadKerasArchive(
   if (layerProblems.length > 0) return { problems: layerProblems.map((m) => problemAt('model.keras', m, ctx)) };
   if (raw.model.input_shape) model.input_shape = raw.model.input_shape;
   if (weights === undefined) return model;
-  const configLayers = (config as { config?: { layers?: unknown } }).config?.layers as unknown[];
+  const configLayers = ((config as { config?: { layers?: unknown } }).config?.layers ?? []) as unknown[];
   const loaded = await readKerasH5Weights(weights, configLayers, MAX_WEIGHT_BYTES / 4);
   if (loaded.ok === true) model.weights = loaded.weights;
   else if (loaded.ok === false) return at(loaded.message);
