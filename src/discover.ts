@@ -47,6 +47,22 @@ export function referencedFiles(root: string, configPath: string): string[] {
     .filter((p) => !p.startsWith('..'));
 }
 
+/**
+ * The `watch:` globs of a config, repository-relative (best effort: an unreadable config watches nothing).
+ * Read apart from the schema so that a config broken by the pull request is still selected and reported.
+ */
+export function watchedGlobs(root: string, configPath: string): string[] {
+  let doc: unknown;
+  try {
+    doc = parse(readFileSync(path.join(root, configPath), 'utf8'), { maxAliasCount: 100 });
+  } catch {
+    return [];
+  }
+  const watch = (doc as { watch?: unknown } | null)?.watch;
+  const list = Array.isArray(watch) ? watch : [];
+  return list.filter((glob): glob is string => typeof glob === 'string' && glob !== '' && !glob.startsWith('/')).slice(0, 100);
+}
+
 /** `**` crosses folders, `*` does not, `?` is one character, `{a,b}` alternatives. */
 export function globToRegExp(glob: string): RegExp {
   let re = '';

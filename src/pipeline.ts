@@ -175,6 +175,7 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, opts, limits, mainSmokeSeconds) : { findings };
   progress('done');
   const result: ConfigResult = { config: displayPath, name: config.name, findings: sortFindings(followUps.findings), smoke: trace ? smokeSummary(trace) : undefined };
+  if (config.watch && config.watch.length > 0) result.watch = config.watch;
   if (followUps.comparison) result.comparison = followUps.comparison;
   return { result, evidence, trace };
 }
@@ -260,6 +261,9 @@ async function runBudgetedSmoke(
 function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
   if (/time budget/i.test(cut.reason)) {
     return { message: `${cut.what} was cut: ${cut.reason}.`, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } };
+  }
+  if (cut.what === 'Keras weights') {
+    return { message: `The model file's weights were not used, so the smoke run trained from a fresh initialization: ${cut.reason.replace(/\.$/, '')}.`, fix: 'Save the model file from the same code that builds the model, so its weights match its layers (a `.keras` archive: Keras 3\'s `model.save("model.keras")`).', key: 'model.keras', evidence: { ...cut } };
   }
   return { message: `${cut.what} did not run: ${cut.reason}.`, fix: 'Fix the findings above; the smoke run follows on the next check. The static checks still apply.', key: 'smoke', evidence: { ...cut } };
 }

@@ -29,7 +29,8 @@ import {
   missingChangedConfigs,
   missingFilesError,
   pathMapper,
-  selectChangedConfigs,
+  describeWatchSelections,
+  explainChangedConfigs,
   WorkspaceError,
   type PathMapper,
 } from './select.ts';
@@ -226,8 +227,12 @@ async function selectConfigs(
     notes.push(`The pull request changes more files than GitHub lists (${changed.files.length}), so every config was checked.`);
     return { configs: all, changedFiles: changed.files, notes };
   }
-  const configs = selectChangedConfigs(root, all, changed.files, mapper);
+  const explained = explainChangedConfigs(root, all, changed.files, mapper);
+  const configs = explained.map((selected) => selected.config);
   core.info(`${configs.length} of ${all.length} config(s) are touched by the pull request's ${changed.files.length} changed file(s).`);
+  for (const selected of explained) core.info(`  ${selected.config}: ${selected.reason === 'watch' ? `${selected.file} matches watch: ${selected.glob}` : selected.reason === 'config' ? 'the config changed' : `${selected.file} changed`}`);
+  const watchNote = describeWatchSelections(explained);
+  if (watchNote) notes.push(watchNote);
   return { configs, changedFiles: changed.files, notes };
 }
 

@@ -4,7 +4,8 @@
 // and says what to add to the workflow.
 import { existsSync, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isConfigPath, referencedFiles } from '../discover.ts';
+import { isConfigPath, referencedFiles, watchedGlobs } from '../discover.ts';
+import { watchMatcher } from '../watch.ts';
 import type { ChangedFile } from '../github/changed-files.ts';
 import { LFS_POINTER_PREFIX } from '../compare/lfs-pointer.ts';
 
@@ -34,19 +35,69 @@ export function selectChangedConfigs(
   changed: readonly ChangedFile[],
   mapper: PathMapper,
 ): string[] {
+  return explainChangedConfigs(root, allConfigs, changed, mapper).map((selected) => selected.config);
+}
+
+/** Why a config was selected: the config itself, a file it names, or a file one of its `watch:` globs matches. */
+export interface SelectedConfig {
+  config: string;
+  reason: 'config' | 'data-or-model' | 'watch';
+  /** the changed file (repository path for `watch`, else relative to `root`) */
+  file: string;
+  /** the `watch:` glob that matched */
+  glob?: string;
+}
+
+export function explainChangedConfigs(
+  root: string,
+  allConfigs: readonly string[],
+  changed: readonly ChangedFile[],
+  mapper: PathMapper,
+): SelectedConfig[] {
   const touched = new Set<string>();
+  const repoPaths: string[] = [];
   for (const file of changed) {
     for (const name of [file.filename, file.previousFilename]) {
-      const local = name === undefined ? undefined : mapper.fromRepoPath(name);
+      if (name === undefined) continue;
+      repoPaths.push(name);
+      const local = mapper.fromRepoPath(name);
       if (local !== undefined) touched.add(local);
     }
   }
   const touchedList = [...touched];
-  return allConfigs.filter((config) => {
-    if (touched.has(config)) return true;
+  const selected: SelectedConfig[] = [];
+  for (const config of allConfigs) {
+    if (touched.has(config)) {
+      selected.push({ config, reason: 'config', file: config });
+      continue;
+    }
     // A referenced folder (an image dataset) counts as changed when any file inside it changed.
-    return referencedFiles(root, config).some((ref) => touched.has(ref) || touchedList.some((file) => file.startsWith(`${ref.replace(/\/+$/, '')}/`)));
-  });
+    const ref = referencedFiles(root, config).find((r) => touched.has(r) || touchedList.some((file) => file.startsWith(`${r.replace(/\/+$/, '')}/`)));
+    if (ref !== undefined) {
+      selected.push({ config, reason: 'data-or-model', file: ref });
+      continue;
+    }
+    // `watch:` globs are repository-relative, so they match the pull request's paths as GitHub lists them.
+    const globs = watchedGlobs(root, config);
+    if (globs.length === 0) continue;
+    const matches = watchMatcher(globs);
+    for (const file of repoPaths) {
+      const glob = matches(file);
+      if (glob !== undefined) {
+        selected.push({ config, reason: 'watch', file, glob });
+        break;
+      }
+    }
+  }
+  return selected;
+}
+
+/** One line per config selected through `watch:`, for the log and the summary. */
+export function describeWatchSelections(selected: readonly SelectedConfig[]): string | undefined {
+  const watched = selected.filter((s) => s.reason === 'watch');
+  if (watched.length === 0) return undefined;
+  const list = watched.map((s) => `\`${s.config}\` (\`${s.file}\` matches \`watch: ${s.glob}\`)`).join(', ');
+  return `${watched.length === 1 ? 'This config was' : `These ${watched.length} configs were`} checked because a file ${watched.length === 1 ? 'it watches' : 'they watch'} changed: ${list}.`;
 }
 
 const CHECKOUT_HINT =

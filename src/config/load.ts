@@ -6,10 +6,12 @@ import { fileKind, isInside, resolveInsideRoot } from '../data/paths.ts';
 import { issuesToProblems, problemAt, type ListedValues } from './issues.ts';
 import { parseKerasModel } from './keras.ts';
 import { loadOnnxModel } from './onnx/load.ts';
+import { looksLikeZip, readKerasArchive } from './keras-archive.ts';
+import { readKerasH5Weights } from './keras-h5.ts';
 import { crossKeyProblems, layersModel, normalizeConfig } from './normalize.ts';
 import { DEFAULT_CONFIG_LIMITS, type ConfigLimits, type ConfigProblem } from './problems.ts';
 import { buildConfigSchema, type RawConfig } from './schema.ts';
-import { loadTfjsWeights } from './tfjs-weights.ts';
+import { loadTfjsWeights, MAX_WEIGHT_BYTES } from './tfjs-weights.ts';
 import type { ConfigSource, ModelSpec, PreflightConfig, SourceRange } from './types.ts';
 import { parseYamlWithRanges } from './yaml-source.ts';
 
@@ -55,7 +57,7 @@ export async function loadConfig(
   const crossProblems = crossKeyProblems(raw, ctx);
   if (crossProblems.length > 0) return { ok: false, source, problems: crossProblems };
 
-  const model = raw.model.keras !== undefined ? loadKerasFile(raw, absPath, opts.root, file, ranges, limits)
+  const model = raw.model.keras !== undefined ? await loadKerasFile(raw, absPath, opts.root, file, ranges, limits)
     : raw.model.onnx !== undefined ? loadOnnxFile(raw, absPath, opts.root, file, ranges, limits)
     : layersModel(raw);
   if (!('layers' in model)) return { ok: false, source, problems: model.problems };
@@ -94,20 +96,21 @@ function withoutExtensionKeys(value: unknown): unknown {
   );
 }
 
-function loadKerasFile(
+async function loadKerasFile(
   raw: RawConfig,
   configPath: string,
   root: string,
   displayPath: string,
   ranges: Record<string, SourceRange>,
   limits: ConfigLimits,
-): ModelSpec | { problems: ConfigProblem[] } {
+): Promise<ModelSpec | { problems: ConfigProblem[] }> {
   const relative = raw.model.keras!;
   const ctx = { file: displayPath, ranges };
   const at = (message: string) => ({ problems: [problemAt('model.keras', message, ctx)] });
   const resolved = resolveInsideRoot(root, path.dirname(configPath), relative);
   if (!resolved.ok) return at(`cannot read the Keras model file: ${resolved.reason}`);
   if (fileKind(resolved.absolute) !== 'file') return at(`the Keras model path "${relative}" is not a regular file`);
+  if (await looksLikeZip(resolved.absolute)) return loadKerasArchive(raw, resolved.absolute, relative, displayPath, ranges, limits);
   let json: unknown;
   try {
     const size = statSync(resolved.absolute).size;
@@ -136,6 +139,36 @@ function loadOnnxFile(raw: RawConfig, configPath: string, root: string, displayP
   const layerProblems = kerasLayerProblems(loaded.model, limits, 'ONNX');
   if (layerProblems.length > 0) return { problems: layerProblems.map((m) => problemAt('model.onnx', m, ctx)) };
   return loaded.model;
+}
+
+/** A Keras 3 `.keras` archive: the model and compile config from config.json, the weights from model.weights.h5. */
+async function loadKerasArchive(
+  raw: RawConfig,
+  absolute: string,
+  relative: string,
+  displayPath: string,
+  ranges: Record<string, SourceRange>,
+  limits: ConfigLimits,
+): Promise<ModelSpec | { problems: ConfigProblem[] }> {
+  const ctx = { file: displayPath, ranges };
+  const modelDisplay = path.join(path.dirname(displayPath), relative);
+  const at = (message: string) => ({ problems: [problemAt('model.keras', `${modelDisplay}: ${message}`, ctx)] });
+  const read = await readKerasArchive(absolute, { maxJsonBytes: MAX_MODEL_FILE_BYTES, maxWeightBytes: MAX_WEIGHT_BYTES });
+  if (!read.ok) return at(read.message);
+  const { config, weights } = read.archive;
+  const parsed = parseKerasModel(config, modelDisplay);
+  if (!parsed.ok) return { problems: parsed.problems.map((p) => problemAt('model.keras', `${modelDisplay}: config.json: ${p.message}`, ctx)) };
+  const model = parsed.model;
+  const layerProblems = kerasLayerProblems(model, limits);
+  if (layerProblems.length > 0) return { problems: layerProblems.map((m) => problemAt('model.keras', m, ctx)) };
+  if (raw.model.input_shape) model.input_shape = raw.model.input_shape;
+  if (weights === undefined) return model;
+  const configLayers = ((config as { config?: { layers?: unknown } }).config?.layers ?? []) as unknown[];
+  const loaded = await readKerasH5Weights(weights, configLayers, MAX_WEIGHT_BYTES / 4);
+  if (loaded.ok === true) model.weights = loaded.weights;
+  else if (loaded.ok === false) return at(loaded.message);
+  else model.weights_unused = loaded.reason;
+  return model;
 }
 
 /** A model file is not validated by the schema, so its sizes are checked here before anything counts parameters. */

@@ -129,6 +129,7 @@ export function normalizeConfig(
     },
     smoke: { ...DEFAULT_SMOKE, ...definedOnly(raw.smoke ?? {}) },
     checks: { ...(raw.checks ?? {}) },
+    ...(raw.watch !== undefined ? { watch: [...raw.watch] } : {}),
   };
   return { ok: true, config };
 }

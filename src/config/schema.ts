@@ -192,6 +192,15 @@ export function buildConfigSchema(limits: ConfigLimits) {
         time_budget_s: positive.optional(),
       })
       .optional(),
+    watch: z
+      .array(
+        z.string().min(1).refine((glob) => !glob.startsWith('/') && !/^[A-Za-z]:/.test(glob) && !glob.split('/').includes('..'), {
+          message: 'a watch glob is relative to the repository root and stays inside it',
+          params: { expected: 'a repository-relative glob such as train.py or src/model/**' },
+        }),
+      )
+      .max(100)
+      .optional(),
     checks: z
       .record(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'a check id is lower-case words joined by -' }), z.enum(['off', 'notice', 'warning', 'error']))
       .optional(),

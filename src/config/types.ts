@@ -113,6 +113,8 @@ export interface ModelSpec {
   /** from a Keras file's compile_config / training_config */
   compile?: { loss?: string; optimizer?: OptimizerSpec; learning_rate?: number; from_logits?: boolean };
   weights?: KerasWeights;
+  /** why a model file's weights were not used (the smoke run then starts from a fresh init) */
+  weights_unused?: string;
 }
 
 /** A model read from an ONNX file (`model.onnx`): where it came from and how its tensors are laid out. */
@@ -179,6 +181,8 @@ export interface PreflightConfig {
   };
   smoke: { steps: number; seed: number; time_budget_s: number };
   checks: Record<string, SeverityOverride>;
+  /** repository-relative globs of files whose change re-checks this config on a pull request */
+  watch?: string[];
 }
 
 /** Where a key path sits in the config text. Lines and columns are 1-based. */

@@ -81,6 +81,9 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
         steps: plannedSteps, deadline: mainDeadline, probeEvery: PROBE_EVERY, withValidation: true,
         beforeTraining: (built) => {
           for (const note of built.notes.filter((n) => n.includes('not loaded'))) trace.skipped.push({ what: 'Keras weights', reason: note });
+          if (evidence.config.model.weights_unused) trace.skipped.push({ what: 'Keras weights', reason: evidence.config.model.weights_unused });
+          const weightsNote = built.notes.find((n) => n.includes('Keras weight'));
+          if (weightsNote) trace.initialWeights = weightsNote;
           const rows = Math.min(INIT_PROBE_ROWS, data.train.rows);
           const [x, y] = [ctx.x.slice(0, rows), ctx.y.slice(0, rows)];
           trace.init = signalAtInit(built.model, built.layers, ctx.loss, x, y);

@@ -58,4 +58,6 @@ export interface SmokeTrace {
   skipped: { what: string; reason: string }[];
   /** how the backend was chosen: fallbacks taken, SIMD, threads */
   backendNotes?: string[];
+  /** where the main run's starting weights came from, when the model file carried weights ("loaded 4 Keras weight arrays") */
+  initialWeights?: string;
 }

@@ -153,6 +153,7 @@ export function renderJson(report: Report): string {
     findings: result.findings.map(findingJson),
     smoke: result.smoke ? toJsonValue(result.smoke) : null,
     ...(result.comparison ? { comparison: toJsonValue(result.comparison) } : {}),
+    ...(result.watch ? { watch: [...result.watch] } : {}),
   }));
   const document = {
     tool: { name: report.tool.name, version: report.tool.version },
@@ -273,6 +274,7 @@ const documentSchema = z.strictObject({
         findings: z.array(findingSchema).max(REPORT_LIMITS.findingsPerResult),
         smoke: smokeSchema.nullable(),
         comparison: comparisonSchema.optional(),
+        watch: z.array(oneLine(1_000)).max(100).optional(),
       }),
     )
     .max(REPORT_LIMITS.results)
@@ -336,6 +338,7 @@ export function parseReportJson(source: string): Report | { error: string } {
     const configResult: ConfigResult = { config: result.config, name: result.name, findings: result.findings.map(toFinding) };
     if (result.smoke) configResult.smoke = result.smoke as SmokeSummary;
     if (result.comparison) configResult.comparison = result.comparison;
+    if (result.watch) configResult.watch = result.watch;
     return configResult;
   });
   const report = buildReport(results, doc.fail_on, doc.tool.version);

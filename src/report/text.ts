@@ -87,6 +87,7 @@ function renderResult(result: ConfigResult, paint: Paint, width: number): string
   for (const finding of sortBySeverity(result.findings)) lines.push(...renderFinding(finding, paint, width));
   if (result.smoke) lines.push(INDENT + paint('smoke: ', ANSI.dim) + clean(describeSmoke(result.smoke)));
   if (result.comparison) lines.push(INDENT + paint('base: ', ANSI.dim) + clean(describeComparisonLine(result.comparison)));
+  if (result.watch) lines.push(INDENT + paint('watch: ', ANSI.dim) + clean(`re-checked on pull requests that change ${result.watch.join(', ')}`));
   return lines;
 }
 

@@ -27,6 +27,8 @@ export interface ConfigResult {
   smoke?: SmokeSummary;
   /** the smoke training compared with the config's version at a base ref (`--base`) */
   comparison?: BaseComparison;
+  /** the config's `watch:` globs: files whose change on a pull request re-checks it */
+  watch?: string[];
 }
 
 export interface Report {

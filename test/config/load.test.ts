@@ -504,3 +504,35 @@ describe('loadConfig: model.keras', () => {
     assert.equal(result.config.model.layers.length, 3);
   });
 });
+
+describe('loadConfig: watch', () => {
+  it('keeps the repository-relative globs', async () => {
+    const result = await load(`${BASE}watch: [train.py, "model/**"]\n`);
+    assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
+    assert.deepEqual(result.config.watch, ['train.py', 'model/**']);
+  });
+
+  it('is absent when not given', async () => {
+    const result = await load(BASE);
+    assert.ok(result.ok);
+    assert.equal(result.config.watch, undefined);
+  });
+
+  for (const [what, glob] of [['leaves the repository', '../secrets/*'], ['is absolute', '/etc/passwd']] as const) {
+    it(`refuses a glob that ${what}, at its line`, async () => {
+      const yaml = `${BASE}watch:\n  - train.py\n  - ${glob}\n`;
+      const result = await load(yaml);
+      assert.equal(result.ok, false);
+      if (result.ok) return;
+      assert.equal(result.problems.length, 1);
+      assert.equal(result.problems[0].key, 'watch[1]');
+      assert.equal(result.problems[0].line, lineOf(yaml, glob));
+      assert.match(result.problems[0].message, /relative to the repository root/);
+    });
+  }
+
+  it('refuses a single string: watch is a list', async () => {
+    const result = await load(`${BASE}watch: train.py\n`);
+    assert.equal(result.ok, false);
+  });
+});

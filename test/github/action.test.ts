@@ -209,6 +209,28 @@ describe('a pull request with more than 100 changed files', () => {
   });
 });
 
+describe('a pull request that changes only the training script', () => {
+  const workspace = makeWorkspace();
+  // The sound config watches the training script; the other two watch nothing.
+  writeFileSync(path.join(workspace, 'models/sound.preflight.yml'), readWorkspaceFile(workspace, 'models/sound.preflight.yml') + 'watch: [models/train.py, "models/net/**"]\n');
+  writeFileSync(path.join(workspace, 'models/train.py'), 'print("training")\n');
+  const files: FakeFile[] = [{ filename: 'models/train.py', status: 'modified', patch: '@@ -1 +1 @@\n-print("old")\n+print("training")' }];
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 12, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
+  before(() => server.start());
+  after(() => server.stop());
+
+  test('re-checks the config that watches it, and says why in the log and the summary', async () => {
+    const event = pullRequestEvent(12, HEAD, `${OWNER}/${REPO}`, files.length);
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE });
+    assert.equal(result.code, 0, result.stdout);
+    assert.deepEqual(JSON.parse(result.outputs.configs), ['models/sound.preflight.yml']);
+    assert.match(result.stdout, /models\/sound\.preflight\.yml: models\/train\.py matches watch: models\/train\.py/);
+    assert.match(result.summary, /checked because a file it watches changed: `models\/sound\.preflight\.yml` \(`models\/train\.py` matches `watch: models\/train\.py`\)/);
+    const report = JSON.parse(readFileSync(result.outputs['report-json'], 'utf8')) as { results: { config: string; watch?: string[] }[] };
+    assert.deepEqual(report.results.map((r) => [r.config, r.watch]), [['models/sound.preflight.yml', ['models/train.py', 'models/net/**']]]);
+  });
+});
+
 /** A report with `count` findings whose text alone is far beyond one comment. */
 function bigReport(count: number): Report {
   const findings: Finding[] = [];

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { lfsPointerFiles, missingChangedConfigs, pathMapper, selectChangedConfigs } from '../../src/action/select.ts';
+import { describeWatchSelections, explainChangedConfigs, lfsPointerFiles, missingChangedConfigs, pathMapper, selectChangedConfigs } from '../../src/action/select.ts';
 
 function workspace(): string {
   const root = mkdtempSync(path.join(tmpdir(), 'nnp-select-'));
@@ -51,4 +51,40 @@ test('paths map between the working directory and the repository', () => {
   assert.equal(mapper.fromRepoPath('ml/x/a.yml'), 'x/a.yml');
   assert.equal(mapper.fromRepoPath('other/a.yml'), undefined);
   assert.equal(pathMapper('.').toRepoPath('a.yml'), 'a.yml');
+});
+
+test('a pull request changing only train.py re-checks the config that watches it, and no other', () => {
+  const root = workspace();
+  writeFileSync(path.join(root, 'ml/a.preflight.yml'), 'version: 1\ndata:\n  train: data/a.csv\nwatch: [ml/train.py, "ml/model/**"]\n');
+  writeFileSync(path.join(root, 'ml/c.preflight.yml'), 'version: 1\ndata:\n  train: data/c.csv\nwatch: [other/train.py]\n');
+  const mapper = pathMapper('ml');
+  const select = (...filenames: string[]) => selectChangedConfigs(path.join(root, 'ml'), all, filenames.map((filename) => ({ filename, status: 'modified' as const })), mapper);
+  assert.deepEqual(select('ml/train.py'), ['a.preflight.yml']);
+  assert.deepEqual(select('ml/model/layers/block.py'), ['a.preflight.yml'], '** crosses folders');
+  assert.deepEqual(select('train.py'), [], 'globs are repository-relative: a train.py elsewhere is another file');
+  assert.deepEqual(select('ml/model.py'), []);
+  assert.deepEqual(select('other/train.py', 'ml/train.py'), ['a.preflight.yml', 'c.preflight.yml']);
+
+  const explained = explainChangedConfigs(path.join(root, 'ml'), all, [{ filename: 'ml/train.py', status: 'modified' }, { filename: 'ml/data/c.csv', status: 'modified' }], mapper);
+  assert.deepEqual(explained, [
+    { config: 'a.preflight.yml', reason: 'watch', file: 'ml/train.py', glob: 'ml/train.py' },
+    { config: 'c.preflight.yml', reason: 'data-or-model', file: 'data/c.csv' },
+  ]);
+  assert.equal(describeWatchSelections(explained), 'This config was checked because a file it watches changed: `a.preflight.yml` (`ml/train.py` matches `watch: ml/train.py`).');
+  assert.equal(describeWatchSelections(explained.slice(1)), undefined);
+});
+
+test('a renamed training script still re-checks the config that watches its old path', () => {
+  const root = workspace();
+  writeFileSync(path.join(root, 'ml/a.preflight.yml'), 'version: 1\ndata:\n  train: data/a.csv\nwatch: [ml/train.py]\n');
+  const selected = selectChangedConfigs(path.join(root, 'ml'), all, [{ filename: 'ml/scripts/train.py', previousFilename: 'ml/train.py', status: 'renamed' }], pathMapper('ml'));
+  assert.deepEqual(selected, ['a.preflight.yml']);
+});
+
+test('a broken config is still selected through its watch list, so the pull request sees its errors', () => {
+  const root = workspace();
+  writeFileSync(path.join(root, 'ml/b.preflight.yml'), 'version: 1\nlearing_rate: 3\nwatch: [ml/*.py]\n');
+  writeFileSync(path.join(root, 'ml/c.preflight.yml'), 'version: [unclosed\nwatch: [ml/*.py]\n');
+  const selected = selectChangedConfigs(path.join(root, 'ml'), all, [{ filename: 'ml/train.py', status: 'modified' }], pathMapper('ml'));
+  assert.deepEqual(selected, ['b.preflight.yml'], 'an unparseable YAML watches nothing; a schema error does not stop selection');
 });

@@ -128,3 +128,13 @@ test('a report too large for report.json keeps the most severe findings and one 
   // the one error is kept even though it comes last
   assert.ok(parsed.results[2].findings.some((f) => f.id === 'config-error' && f.severity === 'error'));
 });
+
+test('a config\'s watch list is written, read back, and bounded in an untrusted report', () => {
+  const report = cleanReport();
+  report.results[0].watch = ['train.py', 'model/**'];
+  const doc = JSON.parse(renderJson(report));
+  assert.deepEqual(doc.results[0].watch, ['train.py', 'model/**']);
+  assert.deepEqual(roundTrip(report).results[0].watch, ['train.py', 'model/**']);
+  doc.results[0].watch = ['a\nb'];
+  assert.ok('error' in parseReportJson(JSON.stringify(doc)), 'a watch glob is one line');
+});

@@ -207,6 +207,17 @@ export function kerasDense(name: string, units: number, activation: string, inpu
   return { class_name: 'Dense', config: { name, units, activation, use_bias: true, ...(inputDim ? { batch_input_shape: [null, inputDim] } : {}) } };
 }
 
+/** A zip (a `.keras` archive) whose central directory declares `declared` bytes for `entry`. */
+function kerasArchiveDeclaring(entry: string, declared: number, files: Record<string, string | Buffer>): Buffer {
+  const archive = makeZip(files);
+  let at = archive.readUInt32LE(archive.length - 22 + 16);
+  while (archive.toString('utf8', at + 46, at + 46 + archive.readUInt16LE(at + 28)) !== entry) {
+    at += 46 + archive.readUInt16LE(at + 28) + archive.readUInt16LE(at + 30) + archive.readUInt16LE(at + 32);
+  }
+  archive.writeUInt32LE(declared, at + 24);
+  return archive;
+}
+
 /** The arrays config: x and y as a pair of .npy files. */
 function arraysConfig(x: string, y: string): string {
   return baseConfig({ train: `{x: ${x}, y: ${y}}` }).replace('  targets: [y]\n', '');
@@ -547,6 +558,27 @@ export function corpusCases(): CorpusCase[] {
       files: { ...csv, [CONFIG]: baseConfig({ model: ['  keras: ../outside-model.json'] }) },
       config: CONFIG,
       expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /leaves the repository/ }],
+    },
+    {
+      name: 'keras-archive-zip-bomb',
+      about: 'a .keras archive whose config.json declares 200 bytes and inflates to 64 MB',
+      files: { ...csv, 'model.keras': kerasArchiveDeclaring('config.json', 200, { 'config.json': ' '.repeat(64 * 1024 * 1024) }), [CONFIG]: baseConfig({ model: ['  keras: model.keras'] }) },
+      config: CONFIG,
+      expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /larger than declared/ }],
+    },
+    {
+      name: 'keras-archive-huge-weights',
+      about: 'a .keras archive whose model.weights.h5 declares 4 GiB',
+      files: { ...csv, 'model.keras': kerasArchiveDeclaring('model.weights.h5', 0xfffffffe, { 'config.json': kerasSequential([kerasDense('out', 1, 'sigmoid', 2)]), 'model.weights.h5': garbage(64, 5) }), [CONFIG]: baseConfig({ model: ['  keras: model.keras'] }) },
+      config: CONFIG,
+      expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /the limit is/ }],
+    },
+    {
+      name: 'keras-archive-h5-garbage',
+      about: 'a .keras archive whose model.weights.h5 is random bytes',
+      files: { ...csv, 'model.keras': makeZip({ 'config.json': kerasSequential([kerasDense('out', 1, 'sigmoid', 2)]), 'model.weights.h5': garbage(4096, 6) }), [CONFIG]: baseConfig({ model: ['  keras: model.keras'] }) },
+      config: CONFIG,
+      expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /HDF5/ }],
     },
     // --- paths that leave the repository or are not files ---
     {
