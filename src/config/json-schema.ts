@@ -6,6 +6,7 @@
 // be worse than one that misses a mistake the loader still reports.
 import { z } from 'zod';
 import { ACTIVATION_NAMES, INITIALIZERS, LOSS_NAMES } from './names.ts';
+import { TORCH_LOSS_NAMES } from './torch.ts';
 import { DEFAULT_CONFIG_LIMITS } from './problems.ts';
 import { buildConfigSchema } from './schema.ts';
 
@@ -38,7 +39,7 @@ export function configJsonSchemaText(): string {
  */
 const NAMED_PROPERTIES: [RegExp, readonly string[]][] = [
   [/^(recurrent_)?activation$/, ACTIVATION_NAMES],
-  [/^loss$/, LOSS_NAMES],
+  [/^loss$/, [...LOSS_NAMES, ...TORCH_LOSS_NAMES]],
   [/_initializer$/, INITIALIZERS],
 ];
 

@@ -9,6 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { configJsonSchema, configJsonSchemaText, JSON_SCHEMA_FILE } from '../../src/config/json-schema.ts';
 import { LOSS_NAMES } from '../../src/config/names.ts';
+import { TORCH_LOSS_NAMES } from '../../src/config/torch.ts';
 import { discoverConfigs } from '../../src/discover.ts';
 import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
@@ -76,8 +77,12 @@ training: {loss: mse, x-ticket: 12}
   });
 
   it('offers the loader\'s known names as completions, without restricting the values', () => {
-    const schema = configJsonSchema() as { properties: { training: { properties: { loss: { examples: string[] } } } } };
-    assert.deepEqual(schema.properties.training.properties.loss.examples, LOSS_NAMES);
+    // `loss` is a name or {name, beta, delta}: the names are offered on the string branch and on `name`.
+    const schema = configJsonSchema() as { properties: { training: { properties: { loss: { anyOf: { type?: string; examples?: string[]; properties?: { name: { examples: string[] } } }[] } } } } };
+    const branches = schema.properties.training.properties.loss.anyOf;
+    const names = branches.find((b) => b.type === 'string')?.examples;
+    assert.deepEqual(names, [...LOSS_NAMES, ...TORCH_LOSS_NAMES]);
+    assert.deepEqual(branches.find((b) => b.properties)?.properties?.name.examples, names);
     assert.deepEqual(errorsOf('version: 1\ndata: {train: d.csv}\nmodel: {keras: m.keras}\ntraining: {loss: MeanSquaredError}\n'), [], 'the loader takes class names and any case');
   });
 });
