@@ -117,6 +117,18 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
   }
   const trainSplit = train.ok ? train.split : undefined;
   const validationSplit = validation?.ok ? validation.split : undefined;
+  for (const [split, key] of [[trainSplit, 'data.train'], [validationSplit, 'data.validation']] as const) {
+    // how a file was read when its own lines could not settle it: a remark, not a failure
+    if (split?.dialect?.note) {
+      findings.push(pipelineFinding('data-error', displayPath, source, {
+        severity: 'notice',
+        message: `${split.file}: ${split.dialect.note}.`,
+        fix: 'Check that the columns in the report are the ones in the file; set `data.delimiter` / `data.decimal` to state how the file is written.',
+        key,
+        evidence: { dataFile: split.file, delimiter: split.dialect.delimiter, decimal: split.dialect.decimal },
+      }));
+    }
+  }
 
   const inputShape = config.model.input_shape ?? (trainSplit ? trainSplit.sample.featureShape : [config.data.features?.length ?? 1]);
   const model = summarizeModel(config.model, inputShape);
@@ -274,6 +286,8 @@ async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validati
     features: config.data.features,
     targets: config.data.targets,
     sample: config.data.sample,
+    ...(config.data.delimiter !== undefined ? { delimiter: config.data.delimiter } : {}),
+    ...(config.data.decimal !== undefined ? { decimal: config.data.decimal } : {}),
     seed: opts.seed ?? config.smoke.seed,
     limits: limits.data,
     key: `data.${which}`,

@@ -95,6 +95,8 @@ export function normalizeConfig(
       ...(raw.data.features !== undefined ? { features: asList(raw.data.features) } : {}),
       ...(raw.data.targets !== undefined ? { targets: asList(raw.data.targets) } : {}),
       sample: raw.data.sample ?? DEFAULT_SAMPLE_ROWS,
+      ...(raw.data.delimiter !== undefined ? { delimiter: raw.data.delimiter === 'tab' ? '\t' : raw.data.delimiter } : {}),
+      ...(raw.data.decimal !== undefined ? { decimal: raw.data.decimal } : {}),
     },
     preprocessing: {
       inputs: inputPreprocessing(raw.preprocessing?.inputs),

@@ -138,6 +138,8 @@ export function buildConfigSchema(limits: ConfigLimits) {
       features: columns.optional(),
       targets: columns.optional(),
       sample: z.number().int().positive().optional(),
+      delimiter: z.enum([',', ';', '\t', 'tab', '|']).optional(),
+      decimal: z.enum(['.', ',']).optional(),
     }),
     preprocessing: z
       .strictObject({

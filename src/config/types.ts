@@ -122,6 +122,9 @@ export interface PreflightConfig {
     features?: string[];
     targets?: string[];
     sample: number;
+    /** delimited text only: forced delimiter and decimal mark (otherwise sniffed from the first lines) */
+    delimiter?: ',' | ';' | '\t' | '|';
+    decimal?: '.' | ',';
   };
   preprocessing: { inputs: InputPreprocessing; targets: TargetPreprocessing };
   model: ModelSpec;

@@ -7,6 +7,7 @@ import { arrayInFile, arraysInNpz } from './array-sources.ts';
 import { checkArrayShapes, readArrayPair, type ArraySource } from './arrays.ts';
 import type { Progress } from './chunks.ts';
 import { readDelimited } from './csv.ts';
+import { sniffDialect } from './dialect.ts';
 import { readImageFolder } from './images.ts';
 import { readJsonArray, readJsonLines } from './json-records.ts';
 import { fileKind, resolveInsideRoot } from './paths.ts';
@@ -82,12 +83,15 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
       const [x, y] = await arraysInNpz(handle, absolute, size, relative, opts.key, progress);
       return { file: relative, format, bytes: size, ...(await readArrays(x, y, opts, opts.key)) };
     }
+    if (format === 'csv' || format === 'tsv') {
+      const dialect = await sniffDialect(handle, size, { delimiter: opts.delimiter, decimal: opts.decimal, usual: format === 'csv' ? ',' : '\t' });
+      const table = await readDelimited(handle, size, { ...common, delimiter: dialect.delimiter, decimal: dialect.decimal }, progress);
+      return { file: relative, format, bytes: size, ...table, dialect };
+    }
     const table =
-      format === 'csv' || format === 'tsv'
-        ? await readDelimited(handle, size, { ...common, delimiter: format === 'csv' ? ',' : '\t' }, progress)
-        : format === 'jsonl'
-          ? await readJsonLines(handle, size, common, progress)
-          : await readJsonArray(handle, size, common, progress);
+      format === 'jsonl'
+        ? await readJsonLines(handle, size, common, progress)
+        : await readJsonArray(handle, size, common, progress);
     return { file: relative, format, bytes: size, ...table };
   } finally {
     await handle.close();

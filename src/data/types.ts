@@ -1,4 +1,5 @@
 // What the data loaders produce: exact whole-file statistics plus a bounded uniform sample.
+import type { DecimalMark, Delimiter, Dialect } from './dialect.ts';
 
 export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'npy' | 'npz' | 'images';
 
@@ -65,6 +66,8 @@ export interface LoadedSplit {
   sample: DataSample;
   /** class folder names for image folders (label i = classNames[i]) */
   classNames?: string[];
+  /** delimited text: the delimiter and decimal mark it was read with, and a note when they were a guess */
+  dialect?: Dialect;
 }
 
 /** What every reader hands back: the split without where it came from (the loader adds file, format, bytes). */
@@ -95,6 +98,9 @@ export interface LoadOptions {
   limits: DataLimits;
   /** key path of the source in the config, for problems */
   key: string;
+  /** `data.delimiter` / `data.decimal`: force what sniffing would decide */
+  delimiter?: Delimiter;
+  decimal?: DecimalMark;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
