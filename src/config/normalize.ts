@@ -15,7 +15,7 @@ export const DEFAULT_SMOKE = { steps: 200, seed: 0, time_budget_s: 20 } as const
 const DEFAULT_OPTIMIZER: OptimizerName = 'adam';
 /** Keras losses that take a `from_logits` argument. */
 const CROSSENTROPY_LOSSES = new Set(['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy']);
-const TABULAR_EXTENSIONS = new Set(['.csv', '.tsv', '.jsonl', '.ndjson', '.json']);
+const TABULAR_EXTENSIONS = new Set(['.csv', '.tsv', '.jsonl', '.ndjson', '.json', '.parquet', '.pq']);
 
 interface Context {
   file: string;

@@ -1,7 +1,7 @@
 // What the data loaders produce: exact whole-file statistics plus a bounded uniform sample.
 import type { DecimalMark, Delimiter, Dialect } from './dialect.ts';
 
-export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'npy' | 'npz' | 'images';
+export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'parquet' | 'npy' | 'npz' | 'images';
 
 /** Exact statistics of one column over the whole file (streamed, memory bounded). */
 export interface ColumnStats {
@@ -101,6 +101,8 @@ export interface LoadOptions {
   /** `data.delimiter` / `data.decimal`: force what sniffing would decide */
   delimiter?: Delimiter;
   decimal?: DecimalMark;
+  /** deadline and heap cap of the Parquet decoding worker (default DEFAULT_PARQUET_WORKER_LIMITS) */
+  parquetWorker?: import('./parquet-worker.ts').ParquetWorkerLimits;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
