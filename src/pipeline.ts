@@ -4,6 +4,9 @@ import path from 'node:path';
 import { loadConfig } from './config/load.ts';
 import type { ConfigSource, PreflightConfig } from './config/types.ts';
 import { loadSplit } from './data/load.ts';
+import { expandOneHot } from './data/one-hot.ts';
+import { listNames } from './data/problem.ts';
+import { isPerColumn, oneHotColumns } from './config/column-preprocessing.ts';
 import { summarizeModel } from './model/summarize.ts';
 import { buildEvidence } from './evidence/build.ts';
 import type { Evidence } from './evidence/types.ts';
@@ -115,8 +118,40 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
       );
     }
   }
-  const trainSplit = train.ok ? train.split : undefined;
-  const validationSplit = validation?.ok ? validation.split : undefined;
+  let trainSplit = train.ok ? train.split : undefined;
+  let validationSplit = validation?.ok ? validation.split : undefined;
+  if (trainSplit !== undefined && isPerColumn(config.preprocessing.inputs)) {
+    // per-column preprocessing names columns: each must be an input column of the file
+    const inputs = config.preprocessing.inputs;
+    for (const [column, how] of Object.entries(inputs.columns)) {
+      if (trainSplit.featureNames.includes(column)) continue;
+      findings.push(pipelineFinding('config-error', displayPath, source, {
+        message: `\`preprocessing.inputs.${how}\` lists \`${column}\`, which is not an input column of ${trainSplit.file}; the input columns are ${listNames(trainSplit.featureNames)}.`,
+        fix: `Remove \`${column}\` from \`preprocessing.inputs.${how}\`, or correct its name.`,
+        key: `preprocessing.inputs.${how}`,
+        evidence: { column, inputColumns: trainSplit.featureNames },
+      }));
+    }
+    const oneHot = oneHotColumns(inputs);
+    if (oneHot.length > 0) {
+      const trainCategories = Object.fromEntries(Object.entries(trainSplit.categories ?? {}).map(([c, counts]) => [c, counts.names]));
+      const rawWidth = trainSplit.featureNames.length;
+      trainSplit = expandOneHot(trainSplit, oneHot, trainCategories);
+      if (validationSplit !== undefined) validationSplit = expandOneHot(validationSplit, oneHot, trainCategories);
+      const declaredShape = config.model.input_shape;
+      const width = trainSplit.featureNames.length;
+      if (declaredShape !== undefined && declaredShape.length === 1 && declaredShape[0] !== width) {
+        const expanded = (trainSplit.oneHot ?? []).map((o) => `${o.column} -> ${o.categories.length} columns (${o.categories.slice(0, 6).join(', ')}${o.categories.length > 6 ? ', ...' : ''})`).join('; ');
+        const key = source.ranges['model.input_shape'] ? 'model.input_shape' : source.ranges['model.layers[0].input_shape'] ? 'model.layers[0].input_shape' : 'model';
+        findings.push(pipelineFinding('config-error', displayPath, source, {
+          message: `The model takes ${declaredShape[0]} inputs, but the data has ${width} input columns after the declared one-hot encoding (${rawWidth} columns before): ${expanded}. The columns are ${listNames(trainSplit.featureNames)}.`,
+          fix: `Set the model's input width to ${width} (\`input_shape: [${width}]\`), or leave it out so that it follows the data.`,
+          key,
+          evidence: { declared: declaredShape[0], width, columns: trainSplit.featureNames },
+        }));
+      }
+    }
+  }
   for (const [split, key] of [[trainSplit, 'data.train'], [validationSplit, 'data.validation']] as const) {
     // how a file was read when its own lines could not settle it: a remark, not a failure
     if (split?.dialect?.note) {
@@ -285,6 +320,7 @@ async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validati
     baseDir,
     features: config.data.features,
     targets: config.data.targets,
+    categorical: oneHotColumns(config.preprocessing.inputs),
     sample: config.data.sample,
     ...(config.data.delimiter !== undefined ? { delimiter: config.data.delimiter } : {}),
     ...(config.data.decimal !== undefined ? { decimal: config.data.decimal } : {}),

@@ -62,6 +62,19 @@ export function crossKeyProblems(raw: RawConfig, ctx: Context): ConfigProblem[] 
   for (const column of targets.filter((t) => features.includes(t))) {
     problems.push(problemAt('data.features', `column \`${column}\` is both a feature and a target: the model would see the answer`, ctx, { received: column }));
   }
+  const perColumn = raw.preprocessing?.inputs;
+  if (typeof perColumn === 'object' && !('scale' in perColumn)) {
+    const seen = new Map<string, string>();
+    for (const how of ['standardize', 'minmax', 'one_hot', 'none'] as const) {
+      const listed = perColumn[how];
+      for (const column of listed === undefined ? [] : asList(listed)) {
+        const before = seen.get(column);
+        if (before !== undefined) problems.push(problemAt(`preprocessing.inputs.${how}`, `column \`${column}\` is listed under both \`${before}\` and \`${how}\`; give each column one transform`, ctx, { received: column }));
+        seen.set(column, how);
+        if (targets.includes(column)) problems.push(problemAt(`preprocessing.inputs.${how}`, `column \`${column}\` is a target; \`preprocessing.inputs\` is for input columns (targets have \`preprocessing.targets\`)`, ctx, { received: column }));
+      }
+    }
+  }
   if (raw.training?.from_logits !== undefined && raw.training.loss !== undefined && !CROSSENTROPY_LOSSES.has(canonicalLoss(raw.training.loss) ?? '')) {
     problems.push(problemAt('training.from_logits', `\`from_logits\` applies to the crossentropy losses only, not to ${canonicalLoss(raw.training.loss)}`, ctx, { expected: [...CROSSENTROPY_LOSSES].join(', '), received: raw.training.loss }));
   }
@@ -140,7 +153,13 @@ function asList(raw: string | string[]): string[] {
 function inputPreprocessing(raw: NonNullable<RawConfig['preprocessing']>['inputs']): InputPreprocessing {
   if (raw === undefined) return 'none';
   if (typeof raw === 'string') return raw;
-  return { scale: raw.scale, shift: raw.shift ?? 0 };
+  if ('scale' in raw) return { scale: raw.scale, shift: raw.shift ?? 0 };
+  const columns: Record<string, 'none' | 'standardize' | 'minmax' | 'one_hot'> = {};
+  for (const how of ['standardize', 'minmax', 'one_hot', 'none'] as const) {
+    const listed = raw[how];
+    for (const column of listed === undefined ? [] : asList(listed)) columns[column] = how;
+  }
+  return { columns, others: raw.others ?? 'none' };
 }
 
 function definedOnly<T extends object>(obj: T): Partial<T> {

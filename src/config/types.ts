@@ -13,7 +13,14 @@ export type InputPreprocessing =
   | 'none'
   | 'standardize'
   | 'minmax'
-  | { scale: number; shift: number };
+  | { scale: number; shift: number }
+  | ColumnPreprocessing;
+
+/** One transform per input column (`inputs: {standardize: [a], one_hot: [plan]}`); unlisted columns take `others`. */
+export interface ColumnPreprocessing {
+  columns: Record<string, 'none' | 'standardize' | 'minmax' | 'one_hot'>;
+  others: 'none' | 'standardize' | 'minmax';
+}
 export type TargetPreprocessing = 'none' | 'standardize' | 'minmax' | 'one_hot';
 
 export interface InitializerSpec {

@@ -66,12 +66,16 @@ export interface LoadedSplit {
   sample: DataSample;
   /** class folder names for image folders (label i = classNames[i]) */
   classNames?: string[];
+  /** feature columns read as categories (declared one_hot), by name; their sample cells hold category ids */
+  categories?: Record<string, import('./table.ts').CategoryCounts>;
+  /** columns declared one_hot, after they were expanded into indicator columns (see one-hot.ts) */
+  oneHot?: import('./one-hot.ts').OneHotColumn[];
   /** delimited text: the delimiter and decimal mark it was read with, and a note when they were a guess */
   dialect?: Dialect;
 }
 
 /** What every reader hands back: the split without where it came from (the loader adds file, format, bytes). */
-export type SplitContent = Pick<LoadedSplit, 'rows' | 'featureNames' | 'targetNames' | 'features' | 'targets' | 'sample' | 'classNames'>;
+export type SplitContent = Pick<LoadedSplit, 'rows' | 'featureNames' | 'targetNames' | 'features' | 'targets' | 'sample' | 'classNames' | 'categories'>;
 
 /** A data problem is a finding, not an exception: loaders return this instead of throwing. */
 export interface DataProblem {
@@ -93,6 +97,8 @@ export interface LoadOptions {
   baseDir: string;
   features?: string[];
   targets?: string[];
+  /** feature columns declared one_hot: read as categories */
+  categorical?: string[];
   sample: number;
   seed: number;
   limits: DataLimits;
