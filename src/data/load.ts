@@ -81,7 +81,7 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
   const { handle, size } = await openChecked(absolute, relative, opts, opts.key);
   const progress: Progress = { done: 0, total: size, report: opts.onProgress };
   try {
-    const common = { features: opts.features, targets: opts.targets, categorical: opts.categorical, sample: opts.sample, seed: opts.seed, limits: opts.limits };
+    const common = { features: opts.features, targets: opts.targets, categorical: opts.categorical, guessTarget: opts.guessTarget, sample: opts.sample, seed: opts.seed, limits: opts.limits };
     if (format === 'npz') {
       const [x, y] = await arraysInNpz(handle, absolute, size, relative, opts.key, progress);
       return { file: relative, format, bytes: size, ...(await readArrays(x, y, opts, opts.key)) };

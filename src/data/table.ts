@@ -15,6 +15,11 @@ export interface ColumnChoice {
   targets?: string[];
   /** feature columns read as categories (declared one_hot): every cell's text is its category */
   categorical?: string[];
+  /**
+   * `nn-preflight init` only, when no target is given: the first of these names present (any case)
+   * is the target, else the last column
+   */
+  guessTarget?: string[];
 }
 
 /** A categorical feature column over the whole file: category names (sorted) and their counts. */
@@ -30,7 +35,10 @@ export type TableResult = SplitContent;
 /** Which file columns feed x and y, checked against the header so that a typo names the real columns. */
 export function chooseColumns(names: string[], choice: ColumnChoice): { features: number[]; targets: number[] } {
   const index = new Map(names.map((name, i) => [name, i]));
-  const targets = choice.targets ?? [];
+  const guessed = choice.guessTarget && (choice.targets ?? []).length === 0 && names.length > 1
+    ? [names.find((n) => choice.guessTarget!.includes(n.toLowerCase())) ?? names[names.length - 1]]
+    : undefined;
+  const targets = guessed ?? choice.targets ?? [];
   if (targets.length === 0) {
     fail(`tabular data needs \`targets\`: name the column(s) to predict; the columns are ${listNames(names)}`, { key: 'data.targets' });
   }

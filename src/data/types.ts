@@ -99,6 +99,8 @@ export interface LoadOptions {
   targets?: string[];
   /** feature columns declared one_hot: read as categories */
   categorical?: string[];
+  /** `init` without --target: candidate target names (see ColumnChoice.guessTarget) */
+  guessTarget?: string[];
   sample: number;
   seed: number;
   limits: DataLimits;
