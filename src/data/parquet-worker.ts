@@ -13,7 +13,7 @@ export interface ParquetWorkerLimits {
 }
 
 // A healthy decode runs at tens of MiB/s; these deadlines only stop a decoder that makes no progress.
-export const DEFAULT_PARQUET_WORKER_LIMITS: ParquetWorkerLimits = { baseSeconds: 60, secondsPerMiB: 1, maxHeapMb: 4096 };
+export const DEFAULT_PARQUET_WORKER_LIMITS: ParquetWorkerLimits = { baseSeconds: 20, secondsPerMiB: 1, maxHeapMb: 4096 };
 
 /** From source (under tsx) the worker registers tsx itself; the bundle ships the entry as parquet-worker.js beside cli.js. */
 function startWorker(maxHeapMb: number): Worker {
