@@ -143,3 +143,13 @@ test('the smoke run trains on the one-hot data', async () => {
 function readFile(file: string): string {
   return readFileSync(file, 'utf8');
 }
+
+test('a column under two transforms, or a target under inputs, is a config-error at that key', async () => {
+  const twice = await run(config('twice', '{standardize: [income, plan], one_hot: [plan]}'));
+  const error = twice.findings.find((f) => f.id === 'config-error');
+  assert.match(error?.message ?? '', /column `plan` is listed under both `standardize` and `one_hot`/);
+  const target = await run(config('target', '{standardize: [income, y]}'));
+  assert.match(target.findings.find((f) => f.id === 'config-error')?.message ?? '', /column `y` is a target/);
+  const empty = await run(config('empty', '{}'));
+  assert.match(empty.findings.find((f) => f.id === 'config-error')?.message ?? '', /needs at least one of standardize, minmax, one_hot, none or others/);
+});
