@@ -7,6 +7,9 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { runCheckWithRuns } from '../../src/pipeline.ts';
+import { runChecks } from '../../src/checks/run.ts';
+import { fixVariantFor } from '../../src/fixes/transforms.ts';
+import { variantEvidence } from '../../src/fixes/variant.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'nn-preflight-columns-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -152,4 +155,15 @@ test('a column under two transforms, or a target under inputs, is a config-error
   assert.match(target.findings.find((f) => f.id === 'config-error')?.message ?? '', /column `y` is a target/);
   const empty = await run(config('empty', '{}'));
   assert.match(empty.findings.find((f) => f.id === 'config-error')?.message ?? '', /needs at least one of standardize, minmax, one_hot, none or others/);
+});
+
+test('the unscaled-inputs fix on a per-column mapping standardizes the other columns and keeps the one-hot ones', async () => {
+  const { findings, run: one } = await run(config('fixme', '{standardize: [income], one_hot: [plan]}'));
+  const finding = findings.find((f) => f.id === 'unscaled-inputs')!;
+  const variant = fixVariantFor(one.evidence!, finding);
+  assert.ok(variant);
+  assert.equal(variant.change, 'preprocessing.inputs: {standardize: [income], one_hot: [plan], others: standardize}');
+  const fixed = variantEvidence(one.evidence!, variant.config, variant.splits);
+  assert.ok(fixed);
+  assert.deepEqual(runChecks(fixed).filter((f) => f.id === 'unscaled-inputs' || f.id === 'non-numeric-feature'), []);
 });
