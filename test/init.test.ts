@@ -144,3 +144,11 @@ test('the command line: init and its options; mistakes are usage errors', () => 
   assert.throws(() => parseArgs(['init', '--target']), UsageError);
   assert.throws(() => parseArgs(['init', '--smoke']), UsageError);
 });
+
+test('a guessed target that is free text is refused with the reason, and nothing is written', async () => {
+  write('notes.csv', ['x,comment', ...Array.from({ length: 30 }, (_, i) => `${unit(i, 3).toFixed(2)},${i % 3 === 0 ? 'ok' : i}`)].join('\n') + '\n');
+  const result = await initConfig({ data: 'notes.csv', force: false }, root, root);
+  assert.equal(result.ok, false);
+  if (!result.ok) assert.match(result.message, /target column comment holds text that is not a small set of class names/);
+  assert.equal(existsSync(path.join(root, 'notes.preflight.yml')), false);
+});

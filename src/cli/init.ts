@@ -74,6 +74,10 @@ export async function initConfig(settings: InitSettings, cwd: string, root: stri
     textColumns = textColumns.filter((c) => c !== overflowing);
   }
 
+  const textTarget = split.targets.find((t) => t.text > 0 && split.classNames === undefined);
+  if (textTarget !== undefined) {
+    return { ok: false, message: `target column ${textTarget.name} holds text that is not a small set of class names (${textTarget.text} text cells, e.g. ${textTarget.textExamples.slice(0, 3).map((e) => JSON.stringify(e)).join(', ')}); pass --target with the column to predict` };
+  }
   const validation = siblingValidation(dataAbsolute);
   const plan = planColumns(split, tooMany);
   const task = inferTask(split.targets, split.classNames);
