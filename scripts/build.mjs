@@ -13,6 +13,7 @@ const entries = {
   index: 'src/action/index.ts',
   publish: 'src/action/publish-entry.ts',
   'smoke-worker': 'src/engine/worker-entry.ts',
+  'parquet-worker': 'src/data/parquet-worker-entry.ts',
 };
 
 const banner = [

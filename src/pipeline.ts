@@ -7,6 +7,9 @@ import { readsChannelsFirst } from './config/framework.ts';
 import type { ConfigSource, PreflightConfig } from './config/types.ts';
 import { DataBudget } from './data/budget.ts';
 import { loadSplit } from './data/load.ts';
+import { expandOneHot } from './data/one-hot.ts';
+import { listNames } from './data/problem.ts';
+import { isPerColumn, oneHotColumns } from './config/column-preprocessing.ts';
 import { summarizeModel } from './model/summarize.ts';
 import { buildEvidence } from './evidence/build.ts';
 import type { Evidence } from './evidence/types.ts';
@@ -127,8 +130,52 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
       );
     }
   }
-  const trainSplit = train.ok ? train.split : undefined;
-  const validationSplit = validation?.ok ? validation.split : undefined;
+  let trainSplit = train.ok ? train.split : undefined;
+  let validationSplit = validation?.ok ? validation.split : undefined;
+  if (trainSplit !== undefined && isPerColumn(config.preprocessing.inputs)) {
+    // per-column preprocessing names columns: each must be an input column of the file
+    const inputs = config.preprocessing.inputs;
+    for (const [column, how] of Object.entries(inputs.columns)) {
+      if (trainSplit.featureNames.includes(column)) continue;
+      findings.push(pipelineFinding('config-error', displayPath, source, {
+        message: `\`preprocessing.inputs.${how}\` lists \`${column}\`, which is not an input column of ${trainSplit.file}; the input columns are ${listNames(trainSplit.featureNames)}.`,
+        fix: `Remove \`${column}\` from \`preprocessing.inputs.${how}\`, or correct its name.`,
+        key: `preprocessing.inputs.${how}`,
+        evidence: { column, inputColumns: trainSplit.featureNames },
+      }));
+    }
+    const oneHot = oneHotColumns(inputs);
+    if (oneHot.length > 0) {
+      const trainCategories = Object.fromEntries(Object.entries(trainSplit.categories ?? {}).map(([c, counts]) => [c, counts.names]));
+      const rawWidth = trainSplit.featureNames.length;
+      trainSplit = expandOneHot(trainSplit, oneHot, trainCategories);
+      if (validationSplit !== undefined) validationSplit = expandOneHot(validationSplit, oneHot, trainCategories);
+      const declaredShape = config.model.input_shape;
+      const width = trainSplit.featureNames.length;
+      if (declaredShape !== undefined && declaredShape.length === 1 && declaredShape[0] !== width) {
+        const expanded = (trainSplit.oneHot ?? []).map((o) => `${o.column} -> ${o.categories.length} columns (${o.categories.slice(0, 6).join(', ')}${o.categories.length > 6 ? ', ...' : ''})`).join('; ');
+        const key = source.ranges['model.input_shape'] ? 'model.input_shape' : source.ranges['model.layers[0].input_shape'] ? 'model.layers[0].input_shape' : 'model';
+        findings.push(pipelineFinding('config-error', displayPath, source, {
+          message: `The model takes ${declaredShape[0]} inputs, but the data has ${width} input columns after the declared one-hot encoding (${rawWidth} columns before): ${expanded}. The columns are ${listNames(trainSplit.featureNames)}.`,
+          fix: `Set the model's input width to ${width} (\`input_shape: [${width}]\`), or leave it out so that it follows the data.`,
+          key,
+          evidence: { declared: declaredShape[0], width, columns: trainSplit.featureNames },
+        }));
+      }
+    }
+  }
+  for (const [split, key] of [[trainSplit, 'data.train'], [validationSplit, 'data.validation']] as const) {
+    // how a file was read when its own lines could not settle it: a remark, not a failure
+    if (split?.dialect?.note) {
+      findings.push(pipelineFinding('data-error', displayPath, source, {
+        severity: 'notice',
+        message: `${split.file}: ${split.dialect.note}.`,
+        fix: 'Check that the columns in the report are the ones in the file; set `data.delimiter` / `data.decimal` to state how the file is written.',
+        key,
+        evidence: { dataFile: split.file, delimiter: split.dialect.delimiter, decimal: split.dialect.decimal },
+      }));
+    }
+  }
 
   const inputShape = config.model.input_shape ?? (trainSplit ? trainSplit.sample.featureShape : [config.data.features?.length ?? 1]);
   const model = summarizeModel(config.model, inputShape);
@@ -289,7 +336,10 @@ async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validati
     baseDir,
     features: config.data.features,
     targets: config.data.targets,
+    categorical: oneHotColumns(config.preprocessing.inputs),
     sample: config.data.sample,
+    ...(config.data.delimiter !== undefined ? { delimiter: config.data.delimiter } : {}),
+    ...(config.data.decimal !== undefined ? { decimal: config.data.decimal } : {}),
     seed: opts.seed ?? config.smoke.seed,
     limits: limits.data,
     key: `data.${which}`,

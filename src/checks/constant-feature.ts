@@ -1,6 +1,7 @@
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { fmt, nameList, staticMeta } from './shared.ts';
+import { columnTransform, describeInputs } from '../config/column-preprocessing.ts';
 
 /** Relative std below which a column carries no usable signal (float noise on a constant). */
 export const NEAR_ZERO_RELATIVE_STD = 1e-6;
@@ -16,7 +17,7 @@ export const check: Check = {
     if (constant.length === 0) return [];
     const inputs = evidence.config.preprocessing.inputs;
     // Standardize and minmax divide by the column's std or range: ~0 gives Inf/NaN inputs.
-    const divides = inputs === 'standardize' || inputs === 'minmax';
+    const divides = constant.some((c) => ['standardize', 'minmax'].includes(columnTransform(inputs, c.name) as string));
     const first = constant[0];
     return [{
       severity: divides ? 'error' : 'warning',
@@ -24,7 +25,7 @@ export const check: Check = {
         `${constant.length === 1 ? 'Feature' : 'Features'} ${nameList(constant.map((c) => c.name))} ${constant.length === 1 ? 'is' : 'are'} constant over ` +
         `${first.count} training rows (${first.name} = ${fmt(first.mean)}, std ${fmt(first.std)}). ` +
         (divides
-          ? `With inputs: ${inputs as string} the pipeline divides by that ~0 spread, which turns the column into NaN or Inf and poisons every loss and gradient.`
+          ? `With inputs: ${describeInputs(inputs)} the pipeline divides by that ~0 spread, which turns the column into NaN or Inf and poisons every loss and gradient.`
           : 'It carries no information and only adds a useless weight to the first layer.'),
       fix: `Drop ${nameList(constant.map((c) => c.name))} from \`data.features\` (and from your training pipeline)${divides ? ', or guard the scaler against a zero std' : ''}.`,
       key: evidence.source.ranges['data.features'] ? 'data.features' : 'data.train',

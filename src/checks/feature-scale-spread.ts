@@ -2,6 +2,7 @@ import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { fmt, staticMeta } from './shared.ts';
 import { replaceValue } from './locate.ts';
+import { oneHotSource } from '../config/column-preprocessing.ts';
 
 export const MAX_STD_RATIO = 100;
 /** Stds below this are constant columns; constant-feature reports those. */
@@ -12,13 +13,15 @@ export const check: Check = {
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data) return [];
-    const varying = data.train.processed.filter((f) => Number.isFinite(f.std) && f.std > CONSTANT_STD);
+    // 0/1 one-hot columns are in range by construction; a rare category's small std is not a scale problem
+    const varying = data.train.processed.filter((f) => Number.isFinite(f.std) && f.std > CONSTANT_STD && oneHotSource(evidence.config.preprocessing.inputs, f.name) === undefined);
     if (varying.length < 2) return [];
     const widest = varying.reduce((a, b) => (b.std > a.std ? b : a));
     const narrowest = varying.reduce((a, b) => (b.std < a.std ? b : a));
     const ratio = widest.std / narrowest.std;
     if (ratio <= MAX_STD_RATIO) return [];
-    const standardized = evidence.config.preprocessing.inputs === 'standardize';
+    // a per-column mapping is the user's own choice per column: the fix names columns, not one value for all
+    const standardized = evidence.config.preprocessing.inputs === 'standardize' || typeof evidence.config.preprocessing.inputs === 'object';
     return [{
       message:
         `After preprocessing, feature ${widest.name} has std ${fmt(widest.std)} while ${narrowest.name} has std ${fmt(narrowest.std)}: ` +

@@ -3,6 +3,12 @@ import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { staticMeta } from './shared.ts';
 
+/** What the other columns get once the inputs become a per-column mapping: what they get today. */
+function othersFor(evidence: Evidence): string {
+  const inputs = evidence.config.preprocessing.inputs;
+  return typeof inputs === 'string' ? inputs : 'columns' in inputs ? inputs.others : 'none';
+}
+
 export const check: Check = {
   meta: staticMeta('non-numeric-feature', 'A feature column holds text', 'preprocessing', 'error', ['data']),
   run(evidence: Evidence): FindingDraft[] {
@@ -18,7 +24,7 @@ export const check: Check = {
         message:
           `Feature column ${c.name} in ${data.train.split.file} holds text in ${c.text} of ${c.count} cells${examples ? ` (e.g. ${examples})` : ''}; ` +
           'a model input must be a number in every cell. Text cells reach the network as NaN, which makes the loss NaN.',
-        fix: `Encode ${c.name} as numbers before training (one-hot columns for a few categories, an embedding for many), or remove it from \`data.features\`.`,
+        fix: `If ${c.name} holds a few categories, declare it one-hot (\`preprocessing.inputs: {one_hot: [${c.name}], others: ${othersFor(evidence)}}\`, one 0/1 column per training category); for many categories use an embedding, or remove it from \`data.features\`.`,
         key: evidence.source.ranges['data.features'] ? 'data.features' : 'data.train',
         evidence: { column: c.name, textCells: c.text, cells: c.count, examples: c.textExamples.slice(0, 5) },
       };

@@ -2,6 +2,7 @@ import type { Evidence, ProcessedFeature } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { fmt, nameList, staticMeta } from './shared.ts';
 import { replaceValue } from './locate.ts';
+import { describeInputs, isPerColumn } from '../config/column-preprocessing.ts';
 
 /** A feature counts as scaled when its spread is at most this and its mean sits within a few spreads of zero. */
 export const MAX_SCALED_STD = 5;
@@ -26,14 +27,17 @@ export const check: Check = {
     const looksLikeBytes = raw.length > 0 && raw.every((c) => c.integer && c.min >= 0 && c.max <= 255) && raw.some((c) => c.max > 1);
     const fixValue = looksLikeBytes ? BYTE_SCALE : 'standardize';
     const inputs = evidence.config.preprocessing.inputs;
-    const declared = typeof inputs === 'string' ? inputs : `{scale: ${inputs.scale}, shift: ${inputs.shift}}`;
+    const declared = describeInputs(inputs);
+    const perColumn = isPerColumn(inputs);
     return [{
       message:
         `After the declared preprocessing (inputs: ${declared}) ${unscaled.length} of ${data.train.processed.length} input features ` +
         `are far from zero mean and unit scale: ${nameList(unscaled.map((f) => f.name))}. The worst, ${worst.name}, has mean ${fmt(worst.mean)} ` +
         `and std ${fmt(worst.std)} (range ${fmt(worst.min)} to ${fmt(worst.max)}); a network trains well on inputs with mean near 0 and std near 1, ` +
         `or within [0, 1] / [-1, 1]. Large inputs make the first layer's pre-activations huge, so gradients and the usable learning rate swing with the feature units.`,
-      fix: looksLikeBytes
+      fix: perColumn
+        ? `Standardize ${nameList(unscaled.map((f) => f.name))} in your pipeline and list ${unscaled.length === 1 ? 'it' : 'them'} under \`standardize\` in \`preprocessing.inputs\`.`
+        : looksLikeBytes
         ? 'Scale pixel bytes to [0, 1] in your pipeline and declare it: `inputs: {scale: 0.00392156862745098}` (1/255).'
         : 'Standardize the features (subtract the training mean, divide by the training std) in your pipeline and declare `inputs: standardize`.',
       key: 'preprocessing.inputs',
@@ -41,7 +45,7 @@ export const check: Check = {
         features: unscaled.map((f) => ({ name: f.name, mean: f.mean, std: f.std, min: f.min, max: f.max })),
         expected: { maxStd: MAX_SCALED_STD, maxAbsMean: MAX_SCALED_MEAN },
       },
-      suggestion: replaceValue(evidence.source, 'preprocessing.inputs', fixValue),
+      suggestion: perColumn ? undefined : replaceValue(evidence.source, 'preprocessing.inputs', fixValue),
     }];
   },
 };

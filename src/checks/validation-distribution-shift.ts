@@ -1,6 +1,7 @@
 import type { Evidence, ProcessedFeature } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { fmt, nameList, staticMeta } from './shared.ts';
+import { oneHotSource } from '../config/column-preprocessing.ts';
 
 /** |validation mean - train mean| in train stds beyond which the splits do not share a scale. */
 export const MAX_MEAN_SHIFT_STDS = 3;
@@ -29,14 +30,18 @@ export const check: Check = {
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data?.validation) return [];
+    const unseen = unseenCategories(evidence);
     const validationByName = new Map(data.validation.processed.map((f) => [f.name, f]));
+    const inputs = evidence.config.preprocessing.inputs;
     const shifts = data.train.processed
+      // a one-hot column's share differs between splits by sampling alone; it is a category, not a scale
+      .filter((t) => oneHotSource(inputs, t.name) === undefined)
       .map((t) => {
         const v = validationByName.get(t.name);
         return v ? shiftOf(t, v) : undefined;
       })
       .filter((s): s is Shift => s !== undefined);
-    if (shifts.length === 0) return [];
+    if (shifts.length === 0) return unseen;
     const worst = shifts.reduce((a, b) => (b.meanShiftStds > a.meanShiftStds ? b : a));
     return [{
       message:
@@ -48,6 +53,25 @@ export const check: Check = {
       fix: 'Apply the same preprocessing, fitted on the training split, to every split (for example, standardize both files with the training mean and std).',
       key: 'data.validation',
       evidence: { features: shifts, expected: { maxMeanShiftStds: MAX_MEAN_SHIFT_STDS, maxStdRatio: MAX_STD_RATIO } },
-    }];
+    }, ...unseen];
   },
 };
+
+/** Validation categories of a one_hot column that training never had: the model sees all zeros for them. */
+function unseenCategories(evidence: Evidence): FindingDraft[] {
+  const validation = evidence.data?.validation?.split;
+  return (validation?.oneHot ?? []).flatMap((o) => {
+    if (o.unseen === undefined) return [];
+    const cells = validation!.features.find((f) => f.name.startsWith(`${o.column}=`))?.count ?? validation!.rows;
+    return [{
+      severity: 'notice' as const,
+      message:
+        `${o.unseen.cells} of ${cells} cells of one_hot column ${o.column} in ${validation!.file} hold categories the training data never has ` +
+        `(${o.unseen.examples.map((e) => JSON.stringify(e)).join(', ')}${o.unseen.examples.length < 5 ? '' : ', ...'}); ` +
+        `the ${o.categories.length} one-hot columns come from the training categories, so these rows reach the model as all zeros, as an encoder with handle_unknown="ignore" would give them.`,
+      fix: `Check that the validation split comes from the same source as training; if these categories are real, add examples of them to the training data or group rare categories into one "other".`,
+      key: 'data.validation',
+      evidence: { column: o.column, unseenCells: o.unseen.cells, cells, examples: o.unseen.examples, trainCategories: o.categories.length },
+    }];
+  });
+}

@@ -1,11 +1,14 @@
 // Parses the command line of INTERFACES.md into one typed settings object; every mistake says what was expected.
 import type { BackendChoice } from '../engine/backend.ts';
 import type { FailOn } from '../report/types.ts';
+import type { Framework, InitSettings } from './init.ts';
 
 export type OutputFormat = 'text' | 'markdown' | 'json' | 'sarif';
 
 export interface CliSettings {
-  command: 'check' | 'help' | 'version';
+  command: 'check' | 'init' | 'help' | 'version';
+  /** `nn-preflight init` only */
+  init?: InitSettings;
   paths: string[];
   format: OutputFormat;
   outDir?: string;
@@ -30,6 +33,7 @@ const FAIL_ON: FailOn[] = ['error', 'warning', 'notice', 'never'];
 const BACKENDS: BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
 
 export const USAGE = `Usage: nn-preflight check [PATH ...] [options]
+       nn-preflight init [DATA] [--target COL[,COL...]] [--model FILE] [--framework pytorch|keras] [--out FILE] [--force]
 
 Checks neural-network training configs (*.preflight.yml) for quiet training bugs.
 
@@ -48,6 +52,11 @@ PATH                         config files, or folders searched for *.preflight.y
   --no-verify                skip the extra runs that confirm smoke errors on a second seed and prove fixes
   --color / --no-color       force colours on or off in text output
 
+init writes a commented starter config from a table (csv, tsv, json, jsonl, parquet): its columns, the task
+read from the target, a matching loss and output, and the preprocessing the data needs. DATA defaults to
+train.csv (or data/train.csv, .parquet, ...); --out defaults to <DATA name>.preflight.yml here; an existing
+file is only replaced with --force. --model writes model: {onnx|keras: FILE} instead of a starter model.
+
 Exit codes: 0 no finding reaches --fail-on, 1 one does, 2 the command was misused or failed.`;
 
 export function parseArgs(argv: string[]): CliSettings {
@@ -56,7 +65,8 @@ export function parseArgs(argv: string[]): CliSettings {
   const first = args[0];
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { ...settings, command: 'help' };
   if (first === '--version' || first === 'version') return { ...settings, command: 'version' };
-  if (first !== 'check') throw new UsageError(`Unknown command "${first}". Expected "check".`);
+  if (first === 'init') return { ...settings, command: 'init', init: parseInitArgs(args.slice(1)) };
+  if (first !== 'check') throw new UsageError(`Unknown command "${first}". Expected "check" or "init".`);
   args.shift();
   while (args.length > 0) {
     const arg = args.shift()!;
@@ -120,6 +130,45 @@ export function parseArgs(argv: string[]): CliSettings {
   if (settings.base !== undefined && !settings.smoke) throw new UsageError('--base compares smoke runs, so it cannot go with --no-smoke.');
   if (settings.paths.length === 0) settings.paths.push('.');
   return settings;
+}
+
+const FRAMEWORKS: Framework[] = ['pytorch', 'keras'];
+
+function parseInitArgs(argv: string[]): InitSettings {
+  const init: InitSettings = { force: false };
+  const args = [...argv];
+  while (args.length > 0) {
+    const arg = args.shift()!;
+    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inlineValue ?? args.shift();
+      if (v === undefined || v === '' || (inlineValue === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value.`);
+      return v;
+    };
+    switch (flag) {
+      case '--target':
+        init.targets = value().split(',').map((t) => t.trim()).filter((t) => t !== '');
+        if (init.targets.length === 0) throw new UsageError('--target needs a column name.');
+        break;
+      case '--model':
+        init.model = value();
+        break;
+      case '--framework':
+        init.framework = oneOf(flag, value(), FRAMEWORKS);
+        break;
+      case '--out':
+        init.out = value();
+        break;
+      case '--force':
+        init.force = true;
+        break;
+      default:
+        if (flag.startsWith('-')) throw new UsageError(`Unknown init option "${flag}". Expected --target, --model, --framework, --out or --force.`);
+        if (init.data !== undefined) throw new UsageError(`init takes one data file; got "${init.data}" and "${arg}".`);
+        init.data = arg;
+    }
+  }
+  return init;
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: T[]): T {

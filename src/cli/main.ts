@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, USAGE, UsageError, type CliSettings } from './args.ts';
+import { initConfig } from './init.ts';
 import { discoverConfigs } from '../discover.ts';
 import { runOneConfig, type CheckOptions, type ProgressEvent } from '../pipeline.ts';
 import { buildReport } from '../report/build.ts';
@@ -33,6 +34,17 @@ async function main(argv: string[]): Promise<number> {
   }
   if (settings.command === 'version') {
     process.stdout.write(TOOL_VERSION + '\n');
+    return 0;
+  }
+
+  if (settings.command === 'init') {
+    const result = await initConfig(settings.init ?? { force: false }, process.cwd(), findRepositoryRoot(process.cwd()));
+    if (!result.ok) {
+      process.stderr.write(`nn-preflight init: ${result.message}\n`);
+      return 2;
+    }
+    const shown = path.relative(process.cwd(), result.file) || result.file;
+    process.stdout.write(`wrote ${shown}\n${result.notes.map((n) => `  ${n}\n`).join('')}next: nn-preflight check ${shown}\n`);
     return 0;
   }
 

@@ -16,7 +16,7 @@ export const DEFAULT_SMOKE = { steps: 200, seed: 0, time_budget_s: 20 } as const
 const DEFAULT_OPTIMIZER: OptimizerName = 'adam';
 /** Keras losses that take a `from_logits` argument. */
 const CROSSENTROPY_LOSSES = new Set(['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy']);
-const TABULAR_EXTENSIONS = new Set(['.csv', '.tsv', '.jsonl', '.ndjson', '.json']);
+const TABULAR_EXTENSIONS = new Set(['.csv', '.tsv', '.jsonl', '.ndjson', '.json', '.parquet', '.pq']);
 
 interface Context {
   file: string;
@@ -63,6 +63,19 @@ export function crossKeyProblems(raw: RawConfig, ctx: Context): ConfigProblem[] 
   for (const column of targets.filter((t) => features.includes(t))) {
     problems.push(problemAt('data.features', `column \`${column}\` is both a feature and a target: the model would see the answer`, ctx, { received: column }));
   }
+  const perColumn = raw.preprocessing?.inputs;
+  if (typeof perColumn === 'object' && !('scale' in perColumn)) {
+    const seen = new Map<string, string>();
+    for (const how of ['standardize', 'minmax', 'one_hot', 'none'] as const) {
+      const listed = perColumn[how];
+      for (const column of listed === undefined ? [] : asList(listed)) {
+        const before = seen.get(column);
+        if (before !== undefined) problems.push(problemAt(`preprocessing.inputs.${how}`, `column \`${column}\` is listed under both \`${before}\` and \`${how}\`; give each column one transform`, ctx, { received: column }));
+        seen.set(column, how);
+        if (targets.includes(column)) problems.push(problemAt(`preprocessing.inputs.${how}`, `column \`${column}\` is a target; \`preprocessing.inputs\` is for input columns (targets have \`preprocessing.targets\`)`, ctx, { received: column }));
+      }
+    }
+  }
   const lossName = rawLossName(raw.training);
   // A PyTorch loss name is judged with the framework (normalizeConfig), which knows whether it is allowed.
   if (raw.training?.from_logits !== undefined && lossName !== undefined && canonicalLoss(lossName) !== undefined && !CROSSENTROPY_LOSSES.has(canonicalLoss(lossName) ?? '')) {
@@ -106,6 +119,8 @@ export function normalizeConfig(
       ...(raw.data.features !== undefined ? { features: asList(raw.data.features) } : {}),
       ...(raw.data.targets !== undefined ? { targets: asList(raw.data.targets) } : {}),
       sample: raw.data.sample ?? DEFAULT_SAMPLE_ROWS,
+      ...(raw.data.delimiter !== undefined ? { delimiter: raw.data.delimiter === 'tab' ? '\t' : raw.data.delimiter } : {}),
+      ...(raw.data.decimal !== undefined ? { decimal: raw.data.decimal } : {}),
     },
     preprocessing: {
       inputs: inputPreprocessing(raw.preprocessing?.inputs),
@@ -159,7 +174,13 @@ function asList(raw: string | string[]): string[] {
 function inputPreprocessing(raw: NonNullable<RawConfig['preprocessing']>['inputs']): InputPreprocessing {
   if (raw === undefined) return 'none';
   if (typeof raw === 'string') return raw;
-  return { scale: raw.scale, shift: raw.shift ?? 0 };
+  if ('scale' in raw) return { scale: raw.scale, shift: raw.shift ?? 0 };
+  const columns: Record<string, 'none' | 'standardize' | 'minmax' | 'one_hot'> = {};
+  for (const how of ['standardize', 'minmax', 'one_hot', 'none'] as const) {
+    const listed = raw[how];
+    for (const column of listed === undefined ? [] : asList(listed)) columns[column] = how;
+  }
+  return { columns, others: raw.others ?? 'none' };
 }
 
 function definedOnly<T extends object>(obj: T): Partial<T> {

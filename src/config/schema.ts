@@ -144,6 +144,8 @@ export function buildConfigSchema(limits: ConfigLimits) {
       features: columns.optional(),
       targets: columns.optional(),
       sample: z.number().int().positive().optional(),
+      delimiter: z.enum([',', ';', '\t', 'tab', '|']).optional(),
+      decimal: z.enum(['.', ',']).optional(),
     }),
     preprocessing: z
       .strictObject({
@@ -151,6 +153,19 @@ export function buildConfigSchema(limits: ConfigLimits) {
           .union([
             z.enum(['none', 'standardize', 'minmax']),
             z.strictObject({ scale: z.number().refine((n) => n !== 0, { message: 'scale must not be 0' }), shift: z.number().optional() }),
+            // per column: {standardize: [a, b], one_hot: [plan], others: none}
+            z
+              .strictObject({
+                standardize: columns.optional(),
+                minmax: columns.optional(),
+                one_hot: columns.optional(),
+                none: columns.optional(),
+                others: z.enum(['none', 'standardize', 'minmax']).optional(),
+              })
+              .refine((m) => m.standardize ?? m.minmax ?? m.one_hot ?? m.none ?? m.others, {
+                message: 'a per-column mapping needs at least one of standardize, minmax, one_hot, none or others',
+                params: { expected: '{standardize: [a, b], one_hot: [plan]}' },
+              }),
           ])
           .optional(),
         targets: z.enum(['none', 'standardize', 'minmax', 'one_hot']).optional(),

@@ -13,7 +13,14 @@ export type InputPreprocessing =
   | 'none'
   | 'standardize'
   | 'minmax'
-  | { scale: number; shift: number };
+  | { scale: number; shift: number }
+  | ColumnPreprocessing;
+
+/** One transform per input column (`inputs: {standardize: [a], one_hot: [plan]}`); unlisted columns take `others`. */
+export interface ColumnPreprocessing {
+  columns: Record<string, 'none' | 'standardize' | 'minmax' | 'one_hot'>;
+  others: 'none' | 'standardize' | 'minmax';
+}
 export type TargetPreprocessing = 'none' | 'standardize' | 'minmax' | 'one_hot';
 
 export interface InitializerSpec {
@@ -159,6 +166,9 @@ export interface PreflightConfig {
     features?: string[];
     targets?: string[];
     sample: number;
+    /** delimited text only: forced delimiter and decimal mark (otherwise sniffed from the first lines) */
+    delimiter?: ',' | ';' | '\t' | '|';
+    decimal?: '.' | ',';
   };
   preprocessing: { inputs: InputPreprocessing; targets: TargetPreprocessing };
   model: ModelSpec;

@@ -1,12 +1,14 @@
 // CSV and TSV straight from bytes: RFC 4180 quoting, header row, blank lines skipped, ragged rows refused.
 import type { FileHandle } from 'node:fs/promises';
 import { scanFile, type Progress } from './chunks.ts';
+import type { DecimalMark, Delimiter } from './dialect.ts';
 import { parsedCell, scanPlainNumber } from './number-cell.ts';
 import { fail } from './problem.ts';
 import { TableBuilder, type ColumnChoice, type TableResult } from './table.ts';
 import type { DataLimits } from './types.ts';
 
 const QUOTE = 0x22;
+const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 const RETURN = 0x0d;
 const QUOTED = 1;
@@ -16,7 +18,9 @@ const TRAILING = 4;
 const NUMBER = 8;
 
 export interface DelimitedOptions extends ColumnChoice {
-  delimiter: ',' | '\t';
+  delimiter: Delimiter;
+  /** ',' reads `1,5` as 1.5 (European exports with `;` delimiters) */
+  decimal?: DecimalMark;
   sample: number;
   seed: number;
   limits: DataLimits;
@@ -29,6 +33,7 @@ export interface DelimitedOptions extends ColumnChoice {
  */
 export async function readDelimited(handle: FileHandle, size: number, options: DelimitedOptions, progress: Progress): Promise<TableResult> {
   const delimiter = options.delimiter.charCodeAt(0);
+  const decimalComma = options.decimal === ',' && options.delimiter !== ',';
   let starts = new Int32Array(64);
   let ends = new Int32Array(64);
   let trailingEnds = new Int32Array(64);
@@ -81,6 +86,7 @@ export async function readDelimited(handle: FileHandle, size: number, options: D
     for (let c = 0; c < cells; c++) {
       const cellFlags = flags[c];
       if (cellFlags === NUMBER) builder.cellNumber(c, values[c]);
+      else if (decimalComma && data.subarray(starts[c], ends[c]).includes(COMMA)) builder.cellText(c, withDecimalPoint(cellString(data, c)));
       else if (cellFlags === 0 || cellFlags === QUOTED) builder.cellBytes(c, data, starts[c], ends[c]);
       else builder.cellText(c, cellString(data, c));
     }
@@ -181,6 +187,12 @@ export async function readDelimited(handle: FileHandle, size: number, options: D
   if (builder === undefined) fail('the file is empty: expected a header row and data rows', { line: 1 });
   if (builder.rows === 0) fail('the file has a header but no data rows', { line: 2 });
   return builder.finish();
+}
+
+/** `1,5` -> `1.5` when the cell is a number written with a decimal comma; any other text stays as it is. */
+function withDecimalPoint(cell: string): string {
+  const trimmed = cell.trim();
+  return /^[+-]?\d*,\d+([eE][+-]?\d+)?$/.test(trimmed) ? trimmed.replace(',', '.') : cell;
 }
 
 /** Repeated or blank header names get a suffix, as pandas does, so that every column can be named. */

@@ -13,6 +13,21 @@ const ROLE_TARGET = 2;
 export interface ColumnChoice {
   features?: string[];
   targets?: string[];
+  /** feature columns read as categories (declared one_hot): every cell's text is its category */
+  categorical?: string[];
+  /**
+   * `nn-preflight init` only, when no target is given: the first of these names present (any case)
+   * is the target, else the last column
+   */
+  guessTarget?: string[];
+}
+
+/** A categorical feature column over the whole file: category names (sorted) and their counts. */
+export interface CategoryCounts {
+  names: string[];
+  counts: number[];
+  /** cells with no value (empty, null) */
+  missing: number;
 }
 
 export type TableResult = SplitContent;
@@ -20,7 +35,10 @@ export type TableResult = SplitContent;
 /** Which file columns feed x and y, checked against the header so that a typo names the real columns. */
 export function chooseColumns(names: string[], choice: ColumnChoice): { features: number[]; targets: number[] } {
   const index = new Map(names.map((name, i) => [name, i]));
-  const targets = choice.targets ?? [];
+  const guessed = choice.guessTarget && (choice.targets ?? []).length === 0 && names.length > 1
+    ? [names.find((n) => choice.guessTarget!.includes(n.toLowerCase())) ?? names[names.length - 1]]
+    : undefined;
+  const targets = guessed ?? choice.targets ?? [];
   if (targets.length === 0) {
     fail(`tabular data needs \`targets\`: name the column(s) to predict; the columns are ${listNames(names)}`, { key: 'data.targets' });
   }
@@ -69,6 +87,8 @@ export class TableBuilder {
   private readonly y: Float32Array;
   /** provisional class id of each sampled target cell that was text, -1 otherwise */
   private readonly yText: Int32Array;
+  /** per feature column read as categories: names seen, in first-seen order */
+  private readonly categories: (ClassNames | null)[];
   private readonly featureColumns: number[];
   private readonly targetColumns: number[];
   private slot = -1;
@@ -94,6 +114,11 @@ export class TableBuilder {
       this.position[column] = i;
       this.columnStats[column] = new ColumnAccumulator(names[column]);
     });
+    this.categories = names.map(() => null);
+    for (const name of choice.categorical ?? []) {
+      const column = names.indexOf(name);
+      if (column >= 0 && this.role[column] === ROLE_FEATURE) this.categories[column] = new ClassNames();
+    }
     chosen.targets.forEach((column, i) => {
       this.role[column] = ROLE_TARGET;
       this.position[column] = i;
@@ -154,6 +179,7 @@ export class TableBuilder {
   }
 
   private number(column: number, role: number, stats: ColumnAccumulator, value: number): void {
+    if (this.categories[column] !== null && Number.isFinite(value)) return this.category(column, stats, String(value), false);
     stats.addNumber(value);
     if (this.slot < 0) return;
     if (role === ROLE_FEATURE) this.x[this.slot * this.featureColumns.length + this.position[column]] = value;
@@ -175,8 +201,18 @@ export class TableBuilder {
       if (this.slot >= 0) this.setTarget(column, NaN, id);
       return;
     }
+    if (this.categories[column] !== null) return this.category(column, stats, value(), true);
     stats.addText(value);
     if (this.slot >= 0) this.x[this.slot * this.featureColumns.length + this.position[column]] = NaN;
+  }
+
+  /** A cell of a categorical column: counted by name, its provisional id kept in the sample (sorted ids in finish). */
+  private category(column: number, stats: ColumnAccumulator, name: string, isText: boolean): void {
+    if (isText) stats.addText(() => name);
+    else stats.addNumber(Number(name));
+    const id = this.categories[column]!.idOf(name);
+    if (id < 0) fail(`one_hot column "${this.names[column]}" has more than ${DISTINCT_CAP} categories; use an embedding for a column with this many values`, { key: 'preprocessing.inputs.one_hot' });
+    if (this.slot >= 0) this.x[this.slot * this.featureColumns.length + this.position[column]] = id;
   }
 
   private setTarget(column: number, value: number, textId: number): void {
@@ -196,6 +232,20 @@ export class TableBuilder {
       x.set(this.x.subarray(slot * nf, slot * nf + nf), i * nf);
       y.set(this.y.subarray(slot * nt, slot * nt + nt), i * nt);
       rowIndex[i] = this.reservoir.slotRow[slot];
+    });
+    const categories: Record<string, CategoryCounts> = {};
+    this.featureColumns.forEach((column, f) => {
+      const seen = this.categories[column];
+      if (seen === null) return;
+      const sorted = [...seen.ids.keys()].sort();
+      const idOfProvisional = new Int32Array(sorted.length);
+      sorted.forEach((name, id) => (idOfProvisional[seen.ids.get(name)!] = id));
+      for (let r = 0; r < order.length; r++) {
+        const at = r * nf + f;
+        if (Number.isInteger(x[at]) && x[at] >= 0) x[at] = idOfProvisional[x[at]];
+      }
+      const stats = this.columnStats[column]!;
+      categories[this.names[column]] = { names: sorted, counts: sorted.map((name) => seen.counts[seen.ids.get(name)!]), missing: stats.empty + stats.nan };
     });
     const targets = this.targetColumns.map((c) => this.columnStats[c]!.finish());
     let classNames: string[] | undefined;
@@ -222,6 +272,7 @@ export class TableBuilder {
       targets,
       sample: { rows: order.length, x, featureShape: [nf], y, targetWidth: nt, rowIndex },
       ...(classNames ? { classNames } : {}),
+      ...(Object.keys(categories).length > 0 ? { categories } : {}),
     };
   }
 }

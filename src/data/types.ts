@@ -1,7 +1,8 @@
 // What the data loaders produce: exact whole-file statistics plus a bounded uniform sample.
 import type { DataBudget } from './budget.ts';
+import type { DecimalMark, Delimiter, Dialect } from './dialect.ts';
 
-export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'npy' | 'npz' | 'images';
+export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'parquet' | 'npy' | 'npz' | 'images';
 
 /** Exact statistics of one column over the whole file (streamed, memory bounded). */
 export interface ColumnStats {
@@ -66,10 +67,16 @@ export interface LoadedSplit {
   sample: DataSample;
   /** class folder names for image folders (label i = classNames[i]) */
   classNames?: string[];
+  /** feature columns read as categories (declared one_hot), by name; their sample cells hold category ids */
+  categories?: Record<string, import('./table.ts').CategoryCounts>;
+  /** columns declared one_hot, after they were expanded into indicator columns (see one-hot.ts) */
+  oneHot?: import('./one-hot.ts').OneHotColumn[];
+  /** delimited text: the delimiter and decimal mark it was read with, and a note when they were a guess */
+  dialect?: Dialect;
 }
 
 /** What every reader hands back: the split without where it came from (the loader adds file, format, bytes). */
-export type SplitContent = Pick<LoadedSplit, 'rows' | 'featureNames' | 'targetNames' | 'features' | 'targets' | 'sample' | 'classNames'>;
+export type SplitContent = Pick<LoadedSplit, 'rows' | 'featureNames' | 'targetNames' | 'features' | 'targets' | 'sample' | 'classNames' | 'categories'>;
 
 /** A data problem is a finding, not an exception: loaders return this instead of throwing. */
 export interface DataProblem {
@@ -91,11 +98,20 @@ export interface LoadOptions {
   baseDir: string;
   features?: string[];
   targets?: string[];
+  /** feature columns declared one_hot: read as categories */
+  categorical?: string[];
+  /** `init` without --target: candidate target names (see ColumnChoice.guessTarget) */
+  guessTarget?: string[];
   sample: number;
   seed: number;
   limits: DataLimits;
   /** key path of the source in the config, for problems */
   key: string;
+  /** `data.delimiter` / `data.decimal`: force what sniffing would decide */
+  delimiter?: Delimiter;
+  decimal?: DecimalMark;
+  /** deadline and heap cap of the Parquet decoding worker (default DEFAULT_PARQUET_WORKER_LIMITS) */
+  parquetWorker?: import('./parquet-worker.ts').ParquetWorkerLimits;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /**
    * PyTorch's image layout: an x array of shape (N, C, H, W) with C in 1..4 is channels-first, and is

@@ -3,6 +3,7 @@
 import type { InputPreprocessing, PreflightConfig, TargetPreprocessing } from '../config/types.ts';
 import type { ColumnStats, DataSample } from '../data/types.ts';
 import type { Evidence } from '../evidence/types.ts';
+import { columnTransform, isPerColumn } from '../config/column-preprocessing.ts';
 import { canonicalLossName, takesClassIds } from './losses.ts';
 
 export interface PreparedSplit {
@@ -60,15 +61,19 @@ function inputShapeFor(declared: number[] | undefined, featureShape: number[]): 
 
 export function preprocessInputs(x: Float32Array, how: InputPreprocessing, stats: ColumnStats[]): Float32Array {
   if (how === 'none') return x;
-  if (typeof how === 'object') return x.map((v) => v * how.scale + how.shift);
+  if (typeof how === 'object' && !isPerColumn(how)) return x.map((v) => v * how.scale + how.shift);
   const out = new Float32Array(x.length);
   const width = Math.max(1, stats.length);
+  const perColumn = stats.map((s) => columnTransform(how, s.name));
   for (let i = 0; i < x.length; i++) {
     // Features are the innermost axis for tables and the channel axis for images, so i % width indexes both.
     const s = stats[i % width];
-    if (s === undefined || !Number.isFinite(s.mean)) {
+    const own = perColumn[i % width] ?? 'none';
+    if (typeof own === 'object') {
+      out[i] = x[i] * own.scale + own.shift;
+    } else if (s === undefined || own === 'none' || !Number.isFinite(s.mean)) {
       out[i] = x[i];
-    } else if (how === 'standardize') {
+    } else if (own === 'standardize') {
       out[i] = (x[i] - s.mean) / (s.std > 0 ? s.std : 1);
     } else {
       const range = s.max - s.min;

@@ -3,6 +3,7 @@ import { withTargetWidth } from '../config/framework.ts';
 import type { ConfigSource, InputPreprocessing, PreflightConfig, Task } from '../config/types.ts';
 import type { ColumnStats, LoadedSplit } from '../data/types.ts';
 import type { ModelSummary } from '../model/types.ts';
+import { columnTransform } from '../config/column-preprocessing.ts';
 import type { DataEvidence, Evidence, LabelSummary, ProcessedFeature, SplitEvidence } from './types.ts';
 
 const CLASSIFICATION_LOSSES: Record<string, Task> = {
@@ -73,18 +74,19 @@ function buildDataEvidence(config: PreflightConfig, train: LoadedSplit, validati
 export function processFeatures(columns: ColumnStats[], fitOn: ColumnStats[], inputs: InputPreprocessing): ProcessedFeature[] {
   return columns.map((c, i) => {
     const fit = fitOn[i] ?? c;
+    const how = columnTransform(inputs, c.name);
     let scale = 1;
     let shift = 0;
-    if (inputs === 'standardize') {
+    if (how === 'standardize') {
       scale = fit.std > 0 ? 1 / fit.std : Number.POSITIVE_INFINITY;
       shift = -fit.mean * scale;
-    } else if (inputs === 'minmax') {
+    } else if (how === 'minmax') {
       const range = fit.max - fit.min;
       scale = range > 0 ? 1 / range : Number.POSITIVE_INFINITY;
       shift = -fit.min * scale;
-    } else if (typeof inputs === 'object') {
-      scale = inputs.scale;
-      shift = inputs.shift;
+    } else if (typeof how === 'object') {
+      scale = how.scale;
+      shift = how.shift;
     }
     if (!Number.isFinite(scale)) return { name: c.name, mean: Number.NaN, std: Number.NaN, min: Number.NaN, max: Number.NaN };
     const a = c.min * scale + shift;

@@ -6,6 +6,7 @@ import type { Evidence } from '../evidence/types.ts';
 import type { Finding } from '../checks/types.ts';
 import { CROSSENTROPY_LOSSES, isFiniteNumber, RELU_FAMILY, REGRESSION_LOSSES } from '../checks/shared.ts';
 import { copyConfig, withoutFeatures } from './variant.ts';
+import { describeInputs, isPerColumn } from '../config/column-preprocessing.ts';
 
 export interface FixVariant {
   /** the change in the config's words, e.g. `preprocessing.inputs: standardize` */
@@ -20,8 +21,16 @@ type FixTransform = (evidence: Evidence, finding: Finding) => FixVariant | undef
 const WEIGHTED = new Set(['dense', 'conv1d', 'conv2d']);
 
 function standardizeInputs(evidence: Evidence): FixVariant | undefined {
-  if (evidence.config.preprocessing.inputs === 'standardize') return undefined;
+  const inputs = evidence.config.preprocessing.inputs;
+  if (inputs === 'standardize') return undefined;
   const config = copyConfig(evidence.config);
+  if (isPerColumn(inputs)) {
+    // keep the one-hot columns; every other column is standardized
+    const columns = Object.fromEntries(Object.entries(inputs.columns).map(([c, how]) => [c, how === 'one_hot' ? how : 'standardize'] as const));
+    config.preprocessing.inputs = { columns, others: 'standardize' };
+    const next = describeInputs(config.preprocessing.inputs);
+    return next === describeInputs(inputs) ? undefined : { change: `preprocessing.inputs: ${next}`, config };
+  }
   config.preprocessing.inputs = 'standardize';
   return { change: 'preprocessing.inputs: standardize', config };
 }

@@ -1,5 +1,6 @@
 // A small evidence factory for check tests: a setup described in a few fields becomes the YAML text
 // (so key paths have real line ranges), the normalized config, a model summary, data stats and a smoke trace.
+import { columnTransform } from '../../src/config/column-preprocessing.ts';
 import type { InputPreprocessing, LayerSpec, PreflightConfig, SeverityOverride, TargetPreprocessing, Task } from '../../src/config/types.ts';
 import type { ColumnStats, LoadedSplit } from '../../src/data/types.ts';
 import type { SmokeTrace, LayerProbe } from '../../src/engine/types.ts';
@@ -105,9 +106,10 @@ function processed(columns: ColumnStats[], fitOn: ColumnStats[], inputs: InputPr
     const fit = fitOn[i] ?? c;
     let scale = 1;
     let shift = 0;
-    if (inputs === 'standardize') [scale, shift] = [1 / fit.std, -fit.mean / fit.std];
-    else if (inputs === 'minmax') [scale, shift] = [1 / (fit.max - fit.min), -fit.min / (fit.max - fit.min)];
-    else if (typeof inputs === 'object') [scale, shift] = [inputs.scale, inputs.shift];
+    const how = columnTransform(inputs, c.name);
+    if (how === 'standardize') [scale, shift] = [1 / fit.std, -fit.mean / fit.std];
+    else if (how === 'minmax') [scale, shift] = [1 / (fit.max - fit.min), -fit.min / (fit.max - fit.min)];
+    else if (typeof how === 'object') [scale, shift] = [how.scale, how.shift];
     if (!Number.isFinite(scale)) return { name: c.name, mean: NaN, std: NaN, min: NaN, max: NaN };
     return { name: c.name, mean: c.mean * scale + shift, std: c.std * Math.abs(scale), min: c.min * scale + shift, max: c.max * scale + shift };
   });

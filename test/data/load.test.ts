@@ -50,8 +50,8 @@ test('a FIFO is never opened (it could block forever)', { skip: process.platform
 });
 
 test('unknown extensions and a lone .npy are explained', async () => {
-  repo.write('data.parquet', 'x');
-  assert.match((await loadProblem(repo.root, 'data.parquet')).message, /unknown extension/);
+  repo.write('data.feather', 'x');
+  assert.match((await loadProblem(repo.root, 'data.feather')).message, /unknown extension ".feather": use .csv, .tsv, .jsonl, .ndjson, .json, .parquet,/);
   writeFileSync(path.join(repo.root, 'lone.npy'), npy([1], [1, 1], 'f4'));
   assert.match((await loadProblem(repo.root, 'lone.npy')).message, /\{x: \.\.\., y: \.\.\.\}/);
 });

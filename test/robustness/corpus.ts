@@ -7,6 +7,7 @@ import path from 'node:path';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { makeZip } from '../github/zip-writer.ts';
 import { budgetCases } from './corpus-budget.ts';
 
@@ -71,6 +72,23 @@ function goodCsv(rows = 64): string {
     lines.push(`${x1},${x2},${x1 + x2 > 0 ? 1 : 0}`);
   }
   return lines.join('\n') + '\n';
+}
+
+function parquetFile(codec: 'SNAPPY' | 'LZ4_RAW'): Buffer {
+  const rows = goodCsv().trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
+  return Buffer.from(parquetWriteBuffer({
+    columnData: ['x1', 'x2', 'y'].map((name, c) => ({ name, data: rows.map((r) => r[c]), type: 'DOUBLE' as const })),
+    codec,
+    // the writer needs a compressor for any codec but SNAPPY; storing the bytes as they are is enough to make the file
+    ...(codec === 'LZ4_RAW' ? { compressors: { LZ4_RAW: (input: Uint8Array) => input } } : {}),
+  }));
+}
+
+/** Flipping one bit of the first page header gives hyparquet 1.33.0 a page it decodes without end. */
+function loopingParquet(): Buffer {
+  const bytes = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'x1', data: [1.5, 2, 3], type: 'DOUBLE' }, { name: 'y', data: ['x', 'y', 'z'], type: 'STRING' }], codec: 'SNAPPY' }));
+  bytes[12] ^= 0x80;
+  return bytes;
 }
 
 /** A NumPy .npy file with the given header text (or a proper one built from descr/shape). */
@@ -579,6 +597,29 @@ export function corpusCases(): CorpusCase[] {
       files: { ...csv, 'model.keras': makeZip({ 'config.json': kerasSequential([kerasDense('out', 1, 'sigmoid', 2)]), 'model.weights.h5': garbage(4096, 6) }), [CONFIG]: baseConfig({ model: ['  keras: model.keras'] }) },
       config: CONFIG,
       expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /HDF5/ }],
+    },
+    // --- Parquet ---
+    {
+      name: 'parquet-decoder-loop',
+      about: 'a Parquet page header that makes the decoder (hyparquet 1.33.0) loop without end',
+      files: { 'data/train.parquet': loopingParquet(), [CONFIG]: baseConfig({ train: 'data/train.parquet' }) },
+      config: CONFIG,
+      expect: [{ id: 'data-error', line: TRAIN_LINE, message: /did not finish within|cannot be decoded/ }],
+    },
+    {
+      name: 'parquet-unknown-codec',
+      about: 'Parquet pages compressed with a codec nn-preflight does not decode',
+      files: { 'data/train.parquet': parquetFile('LZ4_RAW'), [CONFIG]: baseConfig({ train: 'data/train.parquet' }) },
+      config: CONFIG,
+      expect: [{ id: 'data-error', line: TRAIN_LINE, message: /compressed with LZ4_RAW/ }],
+    },
+    {
+      name: 'parquet-good',
+      about: 'a sound snappy Parquet file reads like the same CSV',
+      files: { 'data/train.parquet': parquetFile('SNAPPY'), [CONFIG]: baseConfig({ train: 'data/train.parquet' }) },
+      config: CONFIG,
+      expect: [],
+      forbid: ['config-error', 'data-error', 'internal-error'],
     },
     // --- paths that leave the repository or are not files ---
     {

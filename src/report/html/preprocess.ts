@@ -3,6 +3,7 @@
 import type { InputPreprocessing } from '../../config/types.ts';
 import type { ColumnStats, DataSample } from '../../data/types.ts';
 import { formatNumber } from '../numbers.ts';
+import { columnTransform as transformOf, describeInputs, isPerColumn } from '../../config/column-preprocessing.ts';
 
 /**
  * Statistics come per feature column for tables, and per channel (the last axis) for arrays of rank
@@ -15,6 +16,7 @@ export function channelCount(featureShape: readonly number[]): number {
 
 /** The affine map `value * scale + shift` for one column; NaN scale when the fit divides by zero. */
 export function columnTransform(fit: ColumnStats | undefined, inputs: InputPreprocessing): { scale: number; shift: number } {
+  if (isPerColumn(inputs)) return fit ? columnTransform(fit, transformOf(inputs, fit.name)) : { scale: 1, shift: 0 };
   if (inputs === 'none' || !fit) return { scale: 1, shift: 0 };
   if (typeof inputs === 'object') return { scale: inputs.scale, shift: inputs.shift };
   if (inputs === 'standardize') {
@@ -81,5 +83,6 @@ export function summarizeValues(values: ArrayLike<number>): ValueSummary {
 
 /** How the declared preprocessing reads in captions: `standardize`, `scale 0.003922, shift 0`. */
 export function describeInputPreprocessing(inputs: InputPreprocessing): string {
+  if (isPerColumn(inputs)) return describeInputs(inputs);
   return typeof inputs === 'object' ? `scale ${formatNumber(inputs.scale)}, shift ${formatNumber(inputs.shift)}` : inputs;
 }
