@@ -107,7 +107,7 @@ async function runAction(): Promise<void> {
   const report = merged ?? checked!.report;
   if (checked) {
     // The pictures need the data and the trace, which only this job has (a merge job has the JSON only).
-    markdown.evidenceCharts = Object.fromEntries(checked.runs.map((run) => [run.result.config, evidenceCharts(run.result, run.evidence, run.trace)]));
+    markdown.evidenceCharts = Object.fromEntries(checked.runs.map((run) => [run.result.config, chartsOrNone(run)]));
     markdown.htmlReportUrl = context.runUrl;
     await writeHtmlReport(path.resolve(context.workspace, settings.reportDir), report, checked.runs);
   }
@@ -171,6 +171,16 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
       if (event.phase !== 'done' && event.fraction === undefined) core.info(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
     },
   });
+}
+
+/** One config's evidence charts; a chart that cannot be drawn costs that config its pictures, not the report. */
+function chartsOrNone(run: ConfigRun): string[] {
+  try {
+    return evidenceCharts(run.result, run.evidence, run.trace);
+  } catch (error) {
+    core.warning(`The evidence charts of ${run.result.config} could not be drawn: ${error instanceof Error ? error.message : String(error)}`);
+    return [];
+  }
 }
 
 /** report.html beside report.json, for the workflow's upload-artifact step; a drawing failure only costs the picture. */

@@ -79,8 +79,13 @@ async function main(argv: string[]): Promise<number> {
       if (!result.smoke) continue;
       const file = `loss-${fileSafe(result.name)}.svg`;
       const base = result.comparison?.status === 'compared' && result.comparison.base ? { label: result.comparison.ref, loss: result.comparison.base.curve } : undefined;
-      writeFileSync(path.join(settings.outDir, file), renderLossChartSvg(result.smoke, { title: result.name, base }));
-      charts[result.config] = file;
+      try {
+        writeFileSync(path.join(settings.outDir, file), renderLossChartSvg(result.smoke, { title: result.name, base }));
+        charts[result.config] = file;
+      } catch (error) {
+        // One config's chart is not worth the other configs' reports.
+        process.stderr.write(`nn-preflight: the loss chart of ${result.config} could not be drawn: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
     }
     writeFileSync(path.join(settings.outDir, 'report.html'), await renderHtmlReport(report, runs));
     writeFileSync(path.join(settings.outDir, 'report.md'), renderMarkdown(report, { charts, htmlReportUrl: 'report.html' }));

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { buildLayerSpec } from './layers.ts';
 import { canonicalLoss, OPTIMIZER_DEFAULT_LEARNING_RATE, type OptimizerName } from './names.ts';
 import { problemAt } from './issues.ts';
+import { ownEntry } from '../own-entry.ts';
 import type { ConfigProblem } from './problems.ts';
 import type { RawConfig } from './schema.ts';
 import type { DataSource, InputPreprocessing, LayerSpec, LayerType, ModelSpec, OptimizerSpec, PreflightConfig, SourceRange } from './types.ts';
@@ -83,7 +84,7 @@ export function normalizeConfig(
 
   const { optimizer, optimizerLearningRate } = optimizerOf(raw, compile.optimizer);
   const explicitRate = raw.training?.learning_rate ?? optimizerLearningRate ?? (raw.training?.optimizer === undefined ? compile.learning_rate : undefined);
-  const learningRate = explicitRate ?? OPTIMIZER_DEFAULT_LEARNING_RATE[optimizer.name as OptimizerName] ?? 0.001;
+  const learningRate = explicitRate ?? ownEntry(OPTIMIZER_DEFAULT_LEARNING_RATE, optimizer.name) ?? 0.001;
 
   const config: PreflightConfig = {
     version: 1,

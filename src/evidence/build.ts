@@ -2,6 +2,7 @@
 import type { ConfigSource, InputPreprocessing, PreflightConfig, Task } from '../config/types.ts';
 import type { ColumnStats, LoadedSplit } from '../data/types.ts';
 import type { ModelSummary } from '../model/types.ts';
+import { ownEntry } from '../own-entry.ts';
 import type { DataEvidence, Evidence, LabelSummary, ProcessedFeature, SplitEvidence } from './types.ts';
 
 const CLASSIFICATION_LOSSES: Record<string, Task> = {
@@ -43,7 +44,7 @@ export function buildEvidence(input: EvidenceInput): Evidence {
 
 /** The loss says what the user means to do; the labels settle binary vs multilabel. */
 export function inferTask(config: PreflightConfig, labels?: LabelSummary): Task {
-  const fromLoss = CLASSIFICATION_LOSSES[config.training.loss];
+  const fromLoss = ownEntry(CLASSIFICATION_LOSSES, config.training.loss);
   if (fromLoss === 'binary' && labels && labels.width > 1) return labels.encoding === 'one-hot' ? 'multiclass' : 'multilabel';
   return fromLoss ?? 'regression';
 }
