@@ -15,7 +15,8 @@ import { fitToLimit, type MarkdownOptions } from '../report/markdown.ts';
 import type { Report } from '../report/types.ts';
 import { MAX_CHECK_RUN_TEXT, planAnnotations, publishCheckRun, toAnnotation, type Annotation } from '../github/annotations.ts';
 import { listChangedFiles, type ChangedFile } from '../github/changed-files.ts';
-import { createGitHubClient, describeGitHubError, type GitHubClient, type GitHubLog } from '../github/client.ts';
+import { createGitHubClient, describeGitHubError, type GitHubClient } from '../github/client.ts';
+import { githubLog, logInfo, withCommandsStopped } from './log.ts';
 import { contentsStore } from '../github/contents-store.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
 import { findOpenPullForCommit } from '../github/pull-for-commit.ts';
@@ -74,7 +75,6 @@ interface Selection {
   notes: string[];
 }
 
-const githubLog: GitHubLog = { info: (m) => core.info(m), warning: (m) => core.warning(m) };
 
 async function runAction(): Promise<void> {
   const settings = parseInputs((name) => core.getInput(name));
@@ -91,14 +91,14 @@ async function runAction(): Promise<void> {
   if (settings.mergeReports.length > 0) {
     merged = mergeReportFiles(findReportFiles(context.workspace, settings.mergeReports), settings.failOn);
     selection = { configs: merged.results.map((result) => result.config), notes: [] };
-    core.info(`Merged ${merged.results.length} config result(s) from ${settings.mergeReports.join(', ')}.`);
+    logInfo(`Merged ${merged.results.length} config result(s) from ${settings.mergeReports.join(', ')}.`);
   } else {
     assertWorkspaceCheckedOut(context.workspace, root);
     selection = await selectConfigs(settings, context, root, mapper, octokit, githubWarnings);
   }
   core.setOutput(OUTPUT.configs, JSON.stringify(selection.configs));
   if (settings.discoverOnly) {
-    core.info(`Configs to check: ${JSON.stringify(selection.configs)}`);
+    logInfo(`Configs to check: ${JSON.stringify(selection.configs)}`);
     await appendSummary(`nn-preflight would check ${selection.configs.length} config(s).\n`);
     return;
   }
@@ -156,7 +156,7 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
   if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
   // runCheck reads config paths relative to the current folder, and findings name them that way.
   process.chdir(root);
-  return runCheckWithRuns({
+  return withCommandsStopped(() => runCheckWithRuns({
     root,
     configs,
     smoke: settings.smoke,
@@ -168,9 +168,9 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
     base: settings.smoke ? baseRef : undefined,
     readBase: (configPath, ref) => readBaseCopy(configPath, ref, stores()),
     onProgress: (event) => {
-      if (event.phase !== 'done' && event.fraction === undefined) core.info(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
+      if (event.phase !== 'done' && event.fraction === undefined) logInfo(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
     },
-  });
+  }));
 }
 
 /** One config's evidence charts; a chart that cannot be drawn costs that config its pictures, not the report. */
@@ -187,7 +187,8 @@ function chartsOrNone(run: ConfigRun): string[] {
 async function writeHtmlReport(dir: string, report: Report, runs: ConfigRun[]): Promise<void> {
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'report.html'), await renderHtmlReport(report, runs));
+    const html = await withCommandsStopped(() => renderHtmlReport(report, runs));
+    writeFileSync(path.join(dir, 'report.html'), html);
   } catch (error) {
     core.warning(`The HTML report could not be written: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -237,7 +238,7 @@ async function selectConfigs(
     return { configs: all, changedFiles: changed.files, notes };
   }
   const configs = selectChangedConfigs(root, all, changed.files, mapper);
-  core.info(`${configs.length} of ${all.length} config(s) are touched by the pull request's ${changed.files.length} changed file(s).`);
+  logInfo(`${configs.length} of ${all.length} config(s) are touched by the pull request's ${changed.files.length} changed file(s).`);
   return { configs, changedFiles: changed.files, notes };
 }
 
@@ -308,8 +309,8 @@ async function publish(
   if (!target && settings.comment !== 'off') {
     try {
       target = await findOpenPullForCommit(octokit, context.owner, context.repo, context.sha);
-      if (target) core.info(`Commit ${context.sha.slice(0, 12)} is the head of open pull request #${target.number}.`);
-      else core.info(`No open pull request has ${context.sha.slice(0, 12)} as its head: the report is in the job summary.`);
+      if (target) logInfo(`Commit ${context.sha.slice(0, 12)} is the head of open pull request #${target.number}.`);
+      else logInfo(`No open pull request has ${context.sha.slice(0, 12)} as its head: the report is in the job summary.`);
     } catch (error) {
       warnings.push(describeGitHubError(`look up the pull request for commit ${context.sha.slice(0, 12)}`, error));
     }
@@ -346,7 +347,7 @@ async function publish(
         summary: fitToLimit(report, { ...markdown, mermaid: false }, MAX_CHECK_RUN_TEXT),
         annotations: overflow,
       });
-      core.info(`${overflow.length} annotation(s) beyond the per-step limit are on the check run ${url}`);
+      logInfo(`${overflow.length} annotation(s) beyond the per-step limit are on the check run ${url}`);
     } catch (error) {
       warnings.push(`${describeGitHubError('create a check run for the annotations beyond the per-step limit', error)} They are in the report.`);
     }
