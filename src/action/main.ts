@@ -19,6 +19,7 @@ import { createGitHubClient, describeGitHubError, type GitHubClient } from '../g
 import { githubLog, logInfo, withCommandsStopped } from './log.ts';
 import { contentsStore } from '../github/contents-store.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
+import { resolveCommentAuthor } from '../github/comment-author.ts';
 import { findOpenPullForCommit } from '../github/pull-for-commit.ts';
 import { ContextError, docsBaseUrl, readEventPayload, readRunContext, type RunContext } from './context.ts';
 import { INPUT, InputError, parseInputs, type ActionSettings } from './inputs.ts';
@@ -316,6 +317,7 @@ async function publish(
     }
   }
   if (target) {
+    const author = await resolveCommentAuthor(octokit, settings.githubToken, githubLog, settings.commentAuthor);
     const outcome = await publishToPullRequest(
       octokit,
       {
@@ -323,6 +325,7 @@ async function publish(
         headSha: target.headSha,
         report,
         key,
+        author,
         comment: settings.comment,
         suggestions: settings.suggestions,
         changedFiles: selection.changedFiles,

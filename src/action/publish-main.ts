@@ -8,6 +8,7 @@ import { ContextError, docsBaseUrl, readEventPayload, readRunContext } from './c
 import { INPUT, InputError, parseInputs } from './inputs.ts';
 import { createGitHubClient, describeGitHubError, type GitHubLog } from '../github/client.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
+import { resolveCommentAuthor } from '../github/comment-author.ts';
 import { downloadArtifact, pullRequestForRun, PublishError, readReportArtifact, triggeringRunFromPayload } from '../github/publish.ts';
 import { ZipError } from '../github/zip.ts';
 import { githubLog, logInfo } from './log.ts';
@@ -58,6 +59,7 @@ async function publish(): Promise<void> {
       headSha: run.headSha,
       report: downloaded.report,
       key,
+      author: await resolveCommentAuthor(octokit, settings.githubToken, log, settings.commentAuthor),
       comment: settings.comment,
       suggestions: settings.suggestions,
       toRepoPath: pathMapper(downloaded.workingDirectory ?? '.').toRepoPath,

@@ -101,3 +101,20 @@ export function truncate(text: string, max: number): string {
   if (chars.length <= max) return text;
   return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
 }
+
+/** `<!-- nn-preflight...` as the action's hidden markers begin (sticky comment, state, suggestions). */
+const HIDDEN_MARKER = /<!--(?=\s*nn-preflight)/gi;
+
+/** Whether text from a user would carry one of the action's hidden markers. */
+export function carriesHiddenMarker(text: string): boolean {
+  return new RegExp(HIDDEN_MARKER.source, 'i').test(text);
+}
+
+/**
+ * Breaks every `<!-- nn-preflight...` in rendered text with a zero-width space (`<!\u200b--`): it looks
+ * the same in a code span or block, is no HTML comment, and no marker look-up matches it. So a column or
+ * layer named like a marker never makes one job's report carry another job's marker.
+ */
+export function neutraliseHiddenMarkers(text: string): string {
+  return text.replace(HIDDEN_MARKER, '<!' + ZERO_WIDTH_SPACE + '--');
+}
