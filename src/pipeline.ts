@@ -159,7 +159,10 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
 
   const inputShape = config.model.input_shape ?? (trainSplit ? trainSplit.sample.featureShape : [config.data.features?.length ?? 1]);
   const model = summarizeModel(config.model, inputShape);
-  for (const problem of model.problems) {
+  // Without data and without a declared input shape the shape above is a guess: a layer that does not
+  // fit it says nothing about the model, so only the data-error is reported.
+  const inputShapeKnown = config.model.input_shape !== undefined || trainSplit !== undefined;
+  for (const problem of inputShapeKnown ? model.problems : []) {
     findings.push(
       pipelineFinding('config-error', displayPath, source, {
         message: problem.message,

@@ -10,6 +10,7 @@ import { readDelimited } from './csv.ts';
 import { readImageFolder } from './images.ts';
 import { readJsonArray, readJsonLines } from './json-records.ts';
 import { fileKind, resolveInsideRoot } from './paths.ts';
+import { checkTextEncoding } from './text-encoding.ts';
 import { DataError, fail } from './problem.ts';
 import type { DataFormat, LoadedSplit, LoadOptions, LoadResult } from './types.ts';
 
@@ -82,6 +83,7 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
       const [x, y] = await arraysInNpz(handle, absolute, size, relative, opts.key, progress);
       return { file: relative, format, bytes: size, ...(await readArrays(x, y, opts, opts.key)) };
     }
+    if (format === 'csv' || format === 'tsv' || format === 'jsonl') await checkTextEncoding(handle, size, relative);
     const table =
       format === 'csv' || format === 'tsv'
         ? await readDelimited(handle, size, { ...common, delimiter: format === 'csv' ? ',' : '\t' }, progress)
