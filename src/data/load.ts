@@ -11,6 +11,7 @@ import { readImageFolder } from './images.ts';
 import { readJsonArray, readJsonLines } from './json-records.ts';
 import { fileKind, resolveInsideRoot } from './paths.ts';
 import { checkTextEncoding } from './text-encoding.ts';
+import { ownEntry } from '../own-entry.ts';
 import { DataError, fail } from './problem.ts';
 import type { DataFormat, LoadedSplit, LoadOptions, LoadResult } from './types.ts';
 
@@ -70,7 +71,7 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
     return { file: relative, format: 'images', bytes, ...rest };
   }
   const extension = path.extname(absolute).toLowerCase();
-  const format = FORMAT_BY_EXTENSION[extension];
+  const format = ownEntry(FORMAT_BY_EXTENSION, extension);
   if (format === undefined) {
     fail(`"${relative}" has an unknown extension "${extension}": use .csv, .tsv, .jsonl, .ndjson, .json, .npz, a pair of .npy files, or an image folder`, { file: relative });
   }
