@@ -44,7 +44,7 @@ export function referencedFiles(root: string, configPath: string): string[] {
   return named
     .filter((p) => !path.isAbsolute(p))
     .map((p) => path.posix.normalize(path.posix.join(configDir, toPosix(p))))
-    .filter((p) => !p.startsWith('..'));
+    .filter((p) => p !== '..' && !p.startsWith('../'));
 }
 
 /**

@@ -20,6 +20,9 @@ import { runSmokeInWorker } from './engine/worker.ts';
 import type { BackendChoice } from './engine/backend.ts';
 import type { SmokeTrace } from './engine/types.ts';
 import { buildReport, smokeSummary } from './report/build.ts';
+import { renderJson } from './report/json.ts';
+import { renderMarkdown } from './report/markdown.ts';
+import { renderText } from './report/text.ts';
 import type { ConfigResult, FailOn, Report } from './report/types.ts';
 import { TOOL_VERSION } from './version.ts';
 import { DEFAULT_LIMITS, modelLimitProblems, smokeSecondsFor, type Limits } from './limits.ts';
@@ -82,7 +85,43 @@ export interface ConfigRun {
   trace?: SmokeTrace;
 }
 
+/**
+ * One config, isolated: whatever throws while it is loaded, checked, handed to the smoke worker or
+ * rendered becomes one internal-error finding for this config, so the other configs of the run keep
+ * their reports.
+ */
 export async function runOneConfig(displayPath: string, opts: CheckOptions): Promise<ConfigRun> {
+  try {
+    const run = await checkOneConfig(displayPath, opts);
+    assertRenderable(run.result);
+    return run;
+  } catch (error) {
+    return { result: crashedConfigResult(displayPath, error) };
+  }
+}
+
+/** The renderers run per report, so a result one of them cannot draw is caught here, while it is still one config's. */
+function assertRenderable(result: ConfigResult): void {
+  const alone = buildReport([result], 'never', TOOL_VERSION);
+  renderJson(alone);
+  renderMarkdown(alone, { mermaid: true });
+  renderText(alone, { color: false });
+}
+
+function crashedConfigResult(displayPath: string, error: unknown): ConfigResult {
+  const reason = error instanceof Error ? error.message : String(error);
+  const name = path.basename(displayPath).replace(/\.preflight\.ya?ml$|\.ya?ml$/i, '');
+  const finding = pipelineFinding('internal-error', displayPath, undefined, {
+    // An error, not a warning: a setup that could not be checked must not pass as checked.
+    severity: 'error',
+    message: `nn-preflight failed while it checked this config (${reason.slice(0, 300)}), so it was not checked. This is a bug in nn-preflight, not in your setup; the other configs were checked as usual.`,
+    fix: 'Report it with this config and its data files.',
+    evidence: { error: reason.slice(0, 2000) },
+  });
+  return { config: displayPath, name, findings: [finding] };
+}
+
+async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<ConfigRun> {
   const progress = (phase: ProgressEvent['phase'], detail?: string, fraction?: number) =>
     opts.onProgress?.({ phase, config: displayPath, detail, fraction });
   const absolute = path.resolve(displayPath);
@@ -179,7 +218,10 @@ export async function runOneConfig(displayPath: string, opts: CheckOptions): Pro
 
   const inputShape = config.model.input_shape ?? (trainSplit ? trainSplit.sample.featureShape : [config.data.features?.length ?? 1]);
   const model = summarizeModel(config.model, inputShape);
-  for (const problem of model.problems) {
+  // Without data and without a declared input shape the shape above is a guess: a layer that does not
+  // fit it says nothing about the model, so only the data-error is reported.
+  const inputShapeKnown = config.model.input_shape !== undefined || trainSplit !== undefined;
+  for (const problem of inputShapeKnown ? model.problems : []) {
     findings.push(
       pipelineFinding('config-error', displayPath, source, {
         message: problem.message,

@@ -2,6 +2,7 @@
 // expected, so a typo in a workflow (`fail-on: warn`) stops the job with a message that names the fix
 // instead of quietly falling back to a default.
 import type { FailOn } from '../report/types.ts';
+import { LOGIN_PATTERN } from '../github/comment-author.ts';
 
 export const INPUT = {
   configs: 'configs',
@@ -9,6 +10,7 @@ export const INPUT = {
   githubToken: 'github-token',
   comment: 'comment',
   commentKey: 'comment-key',
+  commentAuthor: 'comment-author',
   failOn: 'fail-on',
   smoke: 'smoke',
   steps: 'steps',
@@ -37,6 +39,8 @@ export interface ActionSettings {
   comment: CommentMode;
   /** the key in the sticky comment's hidden marker; empty means the workflow job id */
   commentKey: string;
+  /** the login the token comments as, when it is another GitHub App's bot (`my-app[bot]`); else found from the token */
+  commentAuthor?: string;
   failOn: FailOn;
   smoke: boolean;
   steps?: number;
@@ -127,6 +131,10 @@ export function parseInputs(read: InputReader): ActionSettings {
       `Invalid input '${INPUT.commentKey}': '${commentKey}'. Expected 1-100 letters, digits, '.', '_' or '-'.`,
     );
   }
+  const commentAuthor = read(INPUT.commentAuthor).trim();
+  if (commentAuthor !== '' && !LOGIN_PATTERN.test(commentAuthor)) {
+    throw new InputError(`Invalid input '${INPUT.commentAuthor}': '${commentAuthor}'. Expected a GitHub login such as my-app[bot].`);
+  }
   const reportDir = read(INPUT.reportDir).trim();
   return {
     configs: configs.length > 0 ? configs : [DEFAULT_CONFIG_GLOB],
@@ -134,6 +142,7 @@ export function parseInputs(read: InputReader): ActionSettings {
     githubToken: read(INPUT.githubToken).trim(),
     comment: parseChoice(INPUT.comment, read(INPUT.comment), COMMENT_MODES, 'update'),
     commentKey,
+    ...(commentAuthor !== '' ? { commentAuthor } : {}),
     failOn: parseChoice(INPUT.failOn, read(INPUT.failOn), FAIL_ON, 'error'),
     smoke: parseBoolean(INPUT.smoke, read(INPUT.smoke), true),
     steps: parseNumber(INPUT.steps, read(INPUT.steps), { integer: true, min: 1 }),

@@ -15,9 +15,11 @@ import { fitToLimit, type MarkdownOptions } from '../report/markdown.ts';
 import type { Report } from '../report/types.ts';
 import { MAX_CHECK_RUN_TEXT, planAnnotations, publishCheckRun, toAnnotation, type Annotation } from '../github/annotations.ts';
 import { listChangedFiles, type ChangedFile } from '../github/changed-files.ts';
-import { createGitHubClient, describeGitHubError, type GitHubClient, type GitHubLog } from '../github/client.ts';
+import { createGitHubClient, describeGitHubError, type GitHubClient } from '../github/client.ts';
+import { githubLog, logInfo, withCommandsStopped } from './log.ts';
 import { contentsStore } from '../github/contents-store.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
+import { resolveCommentAuthor } from '../github/comment-author.ts';
 import { findOpenPullForCommit } from '../github/pull-for-commit.ts';
 import { ContextError, docsBaseUrl, readEventPayload, readRunContext, type RunContext } from './context.ts';
 import { INPUT, InputError, parseInputs, type ActionSettings } from './inputs.ts';
@@ -75,7 +77,6 @@ interface Selection {
   notes: string[];
 }
 
-const githubLog: GitHubLog = { info: (m) => core.info(m), warning: (m) => core.warning(m) };
 
 async function runAction(): Promise<void> {
   const settings = parseInputs((name) => core.getInput(name));
@@ -92,14 +93,14 @@ async function runAction(): Promise<void> {
   if (settings.mergeReports.length > 0) {
     merged = mergeReportFiles(findReportFiles(context.workspace, settings.mergeReports), settings.failOn);
     selection = { configs: merged.results.map((result) => result.config), notes: [] };
-    core.info(`Merged ${merged.results.length} config result(s) from ${settings.mergeReports.join(', ')}.`);
+    logInfo(`Merged ${merged.results.length} config result(s) from ${settings.mergeReports.join(', ')}.`);
   } else {
     assertWorkspaceCheckedOut(context.workspace, root);
     selection = await selectConfigs(settings, context, root, mapper, octokit, githubWarnings);
   }
   core.setOutput(OUTPUT.configs, JSON.stringify(selection.configs));
   if (settings.discoverOnly) {
-    core.info(`Configs to check: ${JSON.stringify(selection.configs)}`);
+    logInfo(`Configs to check: ${JSON.stringify(selection.configs)}`);
     await appendSummary(`nn-preflight would check ${selection.configs.length} config(s).\n`);
     return;
   }
@@ -108,7 +109,7 @@ async function runAction(): Promise<void> {
   const report = merged ?? checked!.report;
   if (checked) {
     // The pictures need the data and the trace, which only this job has (a merge job has the JSON only).
-    markdown.evidenceCharts = Object.fromEntries(checked.runs.map((run) => [run.result.config, evidenceCharts(run.result, run.evidence, run.trace)]));
+    markdown.evidenceCharts = Object.fromEntries(checked.runs.map((run) => [run.result.config, chartsOrNone(run)]));
     markdown.htmlReportUrl = context.runUrl;
     await writeHtmlReport(path.resolve(context.workspace, settings.reportDir), report, checked.runs);
   }
@@ -157,7 +158,7 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
   if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
   // runCheck reads config paths relative to the current folder, and findings name them that way.
   process.chdir(root);
-  return runCheckWithRuns({
+  return withCommandsStopped(() => runCheckWithRuns({
     root,
     configs,
     smoke: settings.smoke,
@@ -169,16 +170,27 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
     base: settings.smoke ? baseRef : undefined,
     readBase: (configPath, ref) => readBaseCopy(configPath, ref, stores()),
     onProgress: (event) => {
-      if (event.phase !== 'done' && event.fraction === undefined) core.info(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
+      if (event.phase !== 'done' && event.fraction === undefined) logInfo(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
     },
-  });
+  }));
+}
+
+/** One config's evidence charts; a chart that cannot be drawn costs that config its pictures, not the report. */
+function chartsOrNone(run: ConfigRun): string[] {
+  try {
+    return evidenceCharts(run.result, run.evidence, run.trace);
+  } catch (error) {
+    core.warning(`The evidence charts of ${run.result.config} could not be drawn: ${error instanceof Error ? error.message : String(error)}`);
+    return [];
+  }
 }
 
 /** report.html beside report.json, for the workflow's upload-artifact step; a drawing failure only costs the picture. */
 async function writeHtmlReport(dir: string, report: Report, runs: ConfigRun[]): Promise<void> {
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, 'report.html'), await renderHtmlReport(report, runs));
+    const html = await withCommandsStopped(() => renderHtmlReport(report, runs));
+    writeFileSync(path.join(dir, 'report.html'), html);
   } catch (error) {
     core.warning(`The HTML report could not be written: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -229,8 +241,8 @@ async function selectConfigs(
   }
   const explained = explainChangedConfigs(root, all, changed.files, mapper);
   const configs = explained.map((selected) => selected.config);
-  core.info(`${configs.length} of ${all.length} config(s) are touched by the pull request's ${changed.files.length} changed file(s).`);
-  for (const selected of explained) core.info(`  ${selected.config}: ${selected.reason === 'watch' ? `${selected.file} matches watch: ${selected.glob}` : selected.reason === 'config' ? 'the config changed' : `${selected.file} changed`}`);
+  logInfo(`${configs.length} of ${all.length} config(s) are touched by the pull request's ${changed.files.length} changed file(s).`);
+  for (const selected of explained) logInfo(`  ${selected.config}: ${selected.reason === 'watch' ? `${selected.file} matches watch: ${selected.glob}` : selected.reason === 'config' ? 'the config changed' : `${selected.file} changed`}`);
   const watchNote = describeWatchSelections(explained);
   if (watchNote) notes.push(watchNote);
   return { configs, changedFiles: changed.files, notes };
@@ -303,13 +315,14 @@ async function publish(
   if (!target && settings.comment !== 'off') {
     try {
       target = await findOpenPullForCommit(octokit, context.owner, context.repo, context.sha);
-      if (target) core.info(`Commit ${context.sha.slice(0, 12)} is the head of open pull request #${target.number}.`);
-      else core.info(`No open pull request has ${context.sha.slice(0, 12)} as its head: the report is in the job summary.`);
+      if (target) logInfo(`Commit ${context.sha.slice(0, 12)} is the head of open pull request #${target.number}.`);
+      else logInfo(`No open pull request has ${context.sha.slice(0, 12)} as its head: the report is in the job summary.`);
     } catch (error) {
       warnings.push(describeGitHubError(`look up the pull request for commit ${context.sha.slice(0, 12)}`, error));
     }
   }
   if (target) {
+    const author = await resolveCommentAuthor(octokit, settings.githubToken, githubLog, settings.commentAuthor);
     const outcome = await publishToPullRequest(
       octokit,
       {
@@ -317,6 +330,7 @@ async function publish(
         headSha: target.headSha,
         report,
         key,
+        author,
         comment: settings.comment,
         suggestions: settings.suggestions,
         changedFiles: selection.changedFiles,
@@ -341,7 +355,7 @@ async function publish(
         summary: fitToLimit(report, { ...markdown, mermaid: false }, MAX_CHECK_RUN_TEXT),
         annotations: overflow,
       });
-      core.info(`${overflow.length} annotation(s) beyond the per-step limit are on the check run ${url}`);
+      logInfo(`${overflow.length} annotation(s) beyond the per-step limit are on the check run ${url}`);
     } catch (error) {
       warnings.push(`${describeGitHubError('create a check run for the annotations beyond the per-step limit', error)} They are in the report.`);
     }

@@ -8,16 +8,18 @@ import { ContextError, docsBaseUrl, readEventPayload, readRunContext } from './c
 import { INPUT, InputError, parseInputs } from './inputs.ts';
 import { createGitHubClient, describeGitHubError, type GitHubLog } from '../github/client.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
+import { resolveCommentAuthor } from '../github/comment-author.ts';
 import { downloadArtifact, keepConfigSuggestions, pullRequestForRun, PublishError, readReportArtifact, triggeringRunFromPayload, type TriggeringRun } from '../github/publish.ts';
 import { globToRegExp } from '../discover.ts';
 import { ZipError } from '../github/zip.ts';
+import { githubLog, logInfo } from './log.ts';
 
 export const PUBLISH_INPUT = { artifactName: 'artifact-name' } as const;
 const DEFAULT_ARTIFACT = 'nn-preflight-report';
 const DEFAULT_KEY = 'preflight';
 const RETRY_BASE_ENV = 'NN_PREFLIGHT_RETRY_BASE_MS';
 
-const log: GitHubLog = { info: (m) => core.info(m), warning: (m) => core.warning(m) };
+const log: GitHubLog = githubLog;
 
 export async function runPublish(): Promise<void> {
   try {
@@ -37,7 +39,7 @@ async function publish(): Promise<void> {
   const run = triggeringRunFromPayload(payload);
   if (!run) throw new InputError('This step publishes a report from a `workflow_run` event; this run was triggered by something else.');
   if (run.event !== 'pull_request' && run.event !== 'pull_request_target') {
-    core.info(`The triggering run was for '${run.event}', not a pull request: nothing to publish.`);
+    logInfo(`The triggering run was for '${run.event}', not a pull request: nothing to publish.`);
     return;
   }
   if (!settings.githubToken) throw new InputError(`Input '${INPUT.githubToken}' is required to publish.`);
@@ -64,6 +66,7 @@ async function publish(): Promise<void> {
       headSha: run.headSha,
       report,
       key,
+      author: await resolveCommentAuthor(octokit, settings.githubToken, log, settings.commentAuthor),
       comment: settings.comment,
       suggestions: settings.suggestions,
       toRepoPath,

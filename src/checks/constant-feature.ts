@@ -19,11 +19,14 @@ export const check: Check = {
     // Standardize and minmax divide by the column's std or range: ~0 gives Inf/NaN inputs.
     const divides = constant.some((c) => ['standardize', 'minmax'].includes(columnTransform(inputs, c.name) as string));
     const first = constant[0];
+    // A column's count is its cells; an image channel has one per pixel, so rows come from the split.
+    const split = data.train.split;
+    const rows = `${split.rows} training ${split.format === 'images' ? 'images' : 'rows'}`;
     return [{
       severity: divides ? 'error' : 'warning',
       message:
         `${constant.length === 1 ? 'Feature' : 'Features'} ${nameList(constant.map((c) => c.name))} ${constant.length === 1 ? 'is' : 'are'} constant over ` +
-        `${first.count} training rows (${first.name} = ${fmt(first.mean)}, std ${fmt(first.std)}). ` +
+        `${rows} (${first.name} = ${fmt(first.mean)}, std ${fmt(first.std)}). ` +
         (divides
           ? `With inputs: ${describeInputs(inputs)} the pipeline divides by that ~0 spread, which turns the column into NaN or Inf and poisons every loss and gradient.`
           : 'It carries no information and only adds a useless weight to the first layer.'),

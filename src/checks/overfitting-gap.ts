@@ -2,6 +2,7 @@ import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { fmt, smokeMeta } from './shared.ts';
 import { finalLoss } from './smoke-stats.ts';
+import { minOf } from '../extremes.ts';
 
 /** Validation loss this far above its own best, while training still improves, means it has turned upward. */
 export const RISE_FACTOR = 1.2;
@@ -18,7 +19,7 @@ export const check: Check = {
     if (val.length < 3) return [];
     const train = finalLoss(smoke.loss);
     const lastVal = val[val.length - 1];
-    const bestVal = Math.min(...val);
+    const bestVal = minOf(val);
     const bestAt = val.indexOf(bestVal);
     const trainAtBest = smoke.loss[smoke.probeSteps[bestAt] ?? -1];
     const trainStillFalling = Number.isFinite(trainAtBest) ? train < trainAtBest : true;

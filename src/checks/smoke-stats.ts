@@ -1,6 +1,7 @@
 // Readings of the smoke trace several checks share. Every function tolerates empty arrays and NaN.
 import type { LayerProbe, SmokeTrace } from '../engine/types.ts';
 import { median } from './shared.ts';
+import { minOf } from '../extremes.ts';
 
 /** Probed layers ordered from input to output. */
 export function probesInOrder(smoke: SmokeTrace): LayerProbe[] {
@@ -44,6 +45,6 @@ export function diverged(smoke: SmokeTrace): boolean {
   const finite = smoke.loss.filter(Number.isFinite);
   if (finite.length < smoke.loss.length) return true;
   if (finite.length < 5) return false;
-  const best = Math.min(...finite);
+  const best = minOf(finite);
   return finalLoss(finite) >= 2 * Math.max(best, 1e-12) && finalLoss(finite) > startLoss(smoke);
 }

@@ -4,6 +4,7 @@ import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { activationKeyOf, activationRange, CROSSENTROPY_LOSSES, finalActivationName, fmt, outputActivationLayer, staticMeta } from './shared.ts';
 import { replaceValue, setFlowMapValue } from './locate.ts';
+import { maxOf, minOf } from '../extremes.ts';
 
 const TOLERANCE = 1e-6;
 
@@ -15,9 +16,9 @@ function processedRange(targets: ColumnStats[], preprocessing: TargetPreprocessi
   if (preprocessing === 'standardize') {
     const scaled = finite.filter((t) => t.std > 0).map((t) => ({ min: (t.min - t.mean) / t.std, max: (t.max - t.mean) / t.std }));
     if (scaled.length === 0) return undefined;
-    return { min: Math.min(...scaled.map((s) => s.min)), max: Math.max(...scaled.map((s) => s.max)) };
+    return { min: minOf(scaled.map((s) => s.min)), max: maxOf(scaled.map((s) => s.max)) };
   }
-  return { min: Math.min(...finite.map((t) => t.min)), max: Math.max(...finite.map((t) => t.max)) };
+  return { min: minOf(finite.map((t) => t.min)), max: maxOf(finite.map((t) => t.max)) };
 }
 
 export const check: Check = {

@@ -16,6 +16,7 @@ import { renderHtmlReport } from '../report/html/render.ts';
 import { checks } from '../checks/index.ts';
 import type { Report } from '../report/types.ts';
 import { TOOL_VERSION } from '../version.ts';
+import { neutraliseCommandLines, neutraliseCommandsInJson } from '../report/workflow-commands.ts';
 
 async function main(argv: string[]): Promise<number> {
   let settings: CliSettings;
@@ -91,15 +92,22 @@ async function main(argv: string[]): Promise<number> {
       if (!result.smoke) continue;
       const file = `loss-${fileSafe(result.name)}.svg`;
       const base = result.comparison?.status === 'compared' && result.comparison.base ? { label: result.comparison.ref, loss: result.comparison.base.curve } : undefined;
-      writeFileSync(path.join(settings.outDir, file), renderLossChartSvg(result.smoke, { title: result.name, base }));
-      charts[result.config] = file;
+      try {
+        writeFileSync(path.join(settings.outDir, file), renderLossChartSvg(result.smoke, { title: result.name, base }));
+        charts[result.config] = file;
+      } catch (error) {
+        // One config's chart is not worth the other configs' reports.
+        process.stderr.write(neutraliseCommandLines(`nn-preflight: the loss chart of ${result.config} could not be drawn: ${error instanceof Error ? error.message : String(error)}`) + '\n');
+      }
     }
     writeFileSync(path.join(settings.outDir, 'report.html'), await renderHtmlReport(report, runs));
     writeFileSync(path.join(settings.outDir, 'report.md'), renderMarkdown(report, { charts, htmlReportUrl: 'report.html' }));
     writeFileSync(path.join(settings.outDir, 'report.json'), renderJson(report));
     writeFileSync(path.join(settings.outDir, 'report.sarif'), renderSarif(report, { checks: checks.map((c) => c.meta) }));
   }
-  process.stdout.write(render(report, settings, charts));
+  // In a workflow `run:` step GitHub reads commands from this output, and the report quotes the pull request.
+  const output = render(report, settings, charts);
+  process.stdout.write(settings.format === 'json' || settings.format === 'sarif' ? neutraliseCommandsInJson(output) : neutraliseCommandLines(output));
   return report.conclusion === 'failure' ? 1 : 0;
 }
 
@@ -143,7 +151,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`nn-preflight: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(neutraliseCommandLines(`nn-preflight: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`) + '\n');
     process.exitCode = 2;
   },
 );

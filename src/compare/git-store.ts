@@ -85,7 +85,7 @@ async function locateInRepository(configPath: string, timeoutS: number): Promise
   if (!top.ok) return undefined;
   const repoRoot = top.value.toString('utf8').trim();
   const configRel = path.relative(repoRoot, real).split(path.sep).join('/');
-  if (configRel.startsWith('..') || path.isAbsolute(configRel)) return undefined;
+  if (configRel === '..' || configRel.startsWith('../') || path.isAbsolute(configRel)) return undefined;
   return { repoRoot, configRel };
 }
 

@@ -1,5 +1,6 @@
 // Words a config borrows from PyTorch (or Keras class names) where the config's own word differs:
 // `type: linear`, `out_features`, `type: relu`. Each refusal then says what to write instead.
+import { ownEntry } from '../own-entry.ts';
 import { canonicalActivation } from './names.ts';
 
 export interface ForeignHint {
@@ -36,7 +37,7 @@ const TORCH_LAYER_TYPES: Record<string, { type: string; note?: string }> = {
  */
 export function foreignLayerType(written: string): ForeignHint | undefined {
   const bare = written.trim().replace(/^(torch\.)?nn\./, '').toLowerCase();
-  const torch = TORCH_LAYER_TYPES[bare];
+  const torch = ownEntry(TORCH_LAYER_TYPES, bare);
   if (torch && torch.type !== bare) {
     return { key: torch.type, expected: torch.type, note: torch.note ?? `PyTorch's \`nn.${written.replace(/^(torch\.)?nn\./, '')}\` is \`type: ${torch.type}\` here` };
   }
@@ -89,7 +90,7 @@ const TORCH_LAYER_KEYS: Record<string, { key?: string; note: string; expected?: 
 };
 
 export function foreignKeyHint(key: string, allowed: readonly string[]): ForeignHint | undefined {
-  const hint = TORCH_LAYER_KEYS[key];
+  const hint = ownEntry(TORCH_LAYER_KEYS, key);
   if (hint === undefined) return undefined;
   if (hint.key !== undefined) return allowed.includes(hint.key) ? { key: hint.key, expected: hint.key, note: hint.note } : undefined;
   // Explanations only make sense on a layer (where `type` is allowed).

@@ -1,6 +1,7 @@
 // `training.framework`: which framework's words the config speaks and what they mean. The schema accepts
 // both vocabularies; this module picks the framework, refuses the other one's words with the right
 // translation, and resolves the loss and optimizer with that framework's defaults.
+import { ownEntry } from '../own-entry.ts';
 import { canonicalLoss, OPTIMIZER_DEFAULT_LEARNING_RATE, OPTIMIZER_NAMES, type OptimizerName } from './names.ts';
 import { problemAt } from './issues.ts';
 import type { ConfigProblem } from './problems.ts';
@@ -72,7 +73,7 @@ function kerasProblems(training: RawTraining, ctx: Context): ConfigProblem[] {
   const optimizer = training.optimizer;
   if (optimizer !== undefined && typeof optimizer !== 'string') {
     for (const [key, value] of Object.entries(optimizer)) {
-      const keras = TORCH_TO_KERAS_ARG[key];
+      const keras = ownEntry(TORCH_TO_KERAS_ARG, key);
       if (value === undefined || keras === undefined) continue;
       problems.push(problemAt(`training.optimizer.${key}`, `\`${key}\` is PyTorch's spelling; under framework keras write ${keras} (${SWITCH})`, ctx, { expected: keras.replaceAll('`', ''), received: key }));
     }
@@ -108,7 +109,7 @@ function pytorchProblems(training: RawTraining, ctx: Context): ConfigProblem[] {
   const allowed = new Set([...torchOptimizerArgs(torchName), 'name', 'lr', 'learning_rate']);
   for (const [key, value] of Object.entries(optimizer)) {
     if (value === undefined || allowed.has(key)) continue;
-    const torchWord = KERAS_TO_TORCH_ARG[key];
+    const torchWord = ownEntry(KERAS_TO_TORCH_ARG, key);
     const hint = torchWord && allowed.has(torchWord)
       ? `; \`${key}\` is Keras's spelling, PyTorch's is \`${torchWord}\`${torchWord === 'betas' ? ' (`betas: [0.9, 0.999]`)' : ''}`
       : `; ${torchName} takes ${[...allowed].filter((k) => k !== 'name' && k !== 'learning_rate').join(', ')}`;
@@ -197,7 +198,7 @@ export function kerasOptimizerName(name: string): string {
 }
 
 export function kerasDefaultLearningRate(name: string): number {
-  return OPTIMIZER_DEFAULT_LEARNING_RATE[name as OptimizerName] ?? 0.001;
+  return ownEntry(OPTIMIZER_DEFAULT_LEARNING_RATE, name) ?? 0.001;
 }
 
 const IMAGE_LAYERS = new Set(['conv2d', 'max_pooling2d', 'average_pooling2d', 'global_average_pooling2d']);

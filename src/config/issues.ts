@@ -16,6 +16,8 @@ export interface IssueContext {
   value: unknown;
   /** lists of allowed values already printed in this report, and where (shared by the configs of one run) */
   listed?: ListedValues;
+  /** the config's text, to quote a value as it was written */
+  text?: string;
 }
 
 /** A printed list of allowed values -> the file and line of the problem that printed it. */
@@ -85,9 +87,23 @@ function parentPath(path: string): string {
   return cut <= 0 ? '' : path.slice(0, cut);
 }
 
+/**
+ * A scalar as the user wrote it when YAML read it as something else: under `%YAML 1.1`, `y` and `off`
+ * are booleans, and "not true" would quote a value nobody wrote.
+ */
+function describeWritten(keyPath: string, input: unknown, ctx: IssueContext): string {
+  const shown = describeValue(input);
+  const range = ctx.ranges[keyPath];
+  if (ctx.text === undefined || !range || range.endLine !== range.line || (typeof input !== 'boolean' && typeof input !== 'number' && input !== null)) return shown;
+  const written = (ctx.text.split(/\r?\n/)[range.line - 1] ?? '').slice(range.column - 1, (range.endColumn ?? range.column) - 1).trim();
+  if (written === '' || written === String(input) || written.length > 40) return shown;
+  return `\`${written}\`, which YAML reads as ${shown}`;
+}
+
 function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext): ListingProblem[] {
   const segments = [...prefix, ...issue.path];
   const keyPath = segments.reduce<string>((acc, s) => joinKeyPath(acc, typeof s === 'number' ? s : String(s)), '');
+  const describeValue = (input: unknown) => describeWritten(keyPath, input, ctx);
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'unrecognized_keys': {

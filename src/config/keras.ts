@@ -4,6 +4,7 @@
 import { buildLayerSpec, toInitializer, toRegularizer } from './layers.ts';
 import { canonicalActivation, canonicalLoss, OPTIMIZER_NAMES, snakeCase } from './names.ts';
 import type { ConfigProblem } from './problems.ts';
+import { ownEntry } from '../own-entry.ts';
 import type { LayerSpec, LayerType, ModelSpec, OptimizerSpec, UnsupportedLayer } from './types.ts';
 
 export type KerasParseResult = { ok: true; model: ModelSpec } | { ok: false; problems: ConfigProblem[] };
@@ -89,8 +90,8 @@ export function parseKerasModel(json: unknown, file: string): KerasParseResult {
     inputShape ??= shapeWithoutBatch(layerConfig);
     if (INPUT_CLASSES.has(className)) continue;
 
-    const type = CLASS_TO_TYPE[className];
-    const asActivation = ACTIVATION_LAYERS[className];
+    const type = ownEntry(CLASS_TO_TYPE, className);
+    const asActivation = ownEntry(ACTIVATION_LAYERS, className);
     if (isCustom(entry)) {
       unsupported.push({ name, className, reason: `\`${className}\` is a custom class; its code lives outside Keras and nn-preflight never runs code from a pull request` });
     } else if (className === 'Lambda' || className === 'TFOpLambda' || className === 'SlicingOpLambda') {
@@ -143,7 +144,7 @@ function activationName(raw: unknown): string {
     // Keras 3 serializes activation functions as {class_name: 'function', config: 'relu'} and layers as objects.
     if (typeof raw.config === 'string') return canonicalActivation(raw.config) ?? raw.config;
     if (typeof raw.class_name === 'string') {
-      const asLayer = ACTIVATION_LAYERS[raw.class_name];
+      const asLayer = ownEntry(ACTIVATION_LAYERS, raw.class_name);
       if (asLayer) return asLayer(isObject(raw.config) ? raw.config : {}).activation;
       return canonicalActivation(snakeCase(raw.class_name)) ?? snakeCase(raw.class_name);
     }
@@ -173,7 +174,7 @@ function variantOfVarianceScaling(className: string, config: Json): string | und
     '1|fan_in|uniform': 'lecun_uniform',
     '1|fan_in|truncated_normal': 'lecun_normal',
   };
-  return named[key];
+  return ownEntry(named, key);
 }
 
 function regularizerArg(raw: unknown): Record<string, number> | undefined {

@@ -1,5 +1,6 @@
 // Layer arguments as written (config `layers:` or a Keras file) -> LayerSpec with Keras defaults filled in.
 import { canonicalActivation, canonicalInitializer } from './names.ts';
+import { ownEntry } from '../own-entry.ts';
 import type { InitializerSpec, LayerSpec, LayerType, RegularizerSpec } from './types.ts';
 
 /** Keras defaults for initializer arguments (keras.initializers, Keras 2.12 and 3). */
@@ -28,14 +29,14 @@ const SPEC_KEYS = new Set([
 export function toInitializer(raw: unknown): InitializerSpec | undefined {
   if (typeof raw === 'string') {
     const name = canonicalInitializer(raw);
-    return name ? { name, ...INITIALIZER_DEFAULTS[name] } : undefined;
+    return name ? { name, ...ownEntry(INITIALIZER_DEFAULTS, name) } : undefined;
   }
   if (raw && typeof raw === 'object' && typeof (raw as { name?: unknown }).name === 'string') {
     const { name: rawName, gain: _gain, ...rest } = raw as Record<string, unknown> & { name: string };
     const name = canonicalInitializer(rawName);
     if (!name) return undefined;
     const numbers = Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === 'number'));
-    return { name, ...INITIALIZER_DEFAULTS[name], ...numbers };
+    return { name, ...ownEntry(INITIALIZER_DEFAULTS, name), ...numbers };
   }
   return undefined;
 }
@@ -96,13 +97,13 @@ export function buildLayerSpec(type: LayerType, name: string, args: Record<strin
     if (type !== 'simple_rnn') extra.recurrent_activation = activationOr(args.recurrent_activation, 'sigmoid');
     if (type === 'gru') extra.reset_after = args.reset_after !== false;
   }
-  const convRank = CONV_RANK[type];
+  const convRank = ownEntry(CONV_RANK, type);
   if (convRank) {
     spec.kernel_size = sizeList(args.kernel_size, convRank);
     spec.strides = sizeList(args.strides, convRank) ?? Array(convRank).fill(1);
     spec.padding = paddingOf(args.padding);
   }
-  const poolRank = POOLING_RANK[type];
+  const poolRank = ownEntry(POOLING_RANK, type);
   if (poolRank) {
     spec.pool_size = sizeList(args.pool_size, poolRank) ?? Array(poolRank).fill(2);
     spec.strides = sizeList(args.strides, poolRank) ?? spec.pool_size;

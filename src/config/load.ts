@@ -51,7 +51,7 @@ export async function loadConfig(
   const stripped = withoutExtensionKeys(value);
   const result = schema.safeParse(stripped, { reportInput: true });
   if (!result.success) {
-    return { ok: false, source, problems: issuesToProblems(result.error.issues, { ...ctx, schema, value: stripped, listed: opts.listed }) };
+    return { ok: false, source, problems: issuesToProblems(result.error.issues, { ...ctx, schema, value: stripped, listed: opts.listed, text }) };
   }
   const raw = result.data;
   const crossProblems = crossKeyProblems(raw, ctx);
@@ -174,6 +174,11 @@ async function loadKerasArchive(
 /** A model file is not validated by the schema, so its sizes are checked here before anything counts parameters. */
 function kerasLayerProblems(model: ModelSpec, limits: ConfigLimits, kind: 'Keras' | 'ONNX' = 'Keras'): string[] {
   const problems: string[] = [];
+  if (model.layers.length === 0) {
+    // Without a layer there is no output layer to check or train; say so instead of findings about one.
+    const skipped = model.unsupported.map((u) => `\`${u.name}\` (${u.className})`);
+    problems.push(`the ${kind} model has no layers${skipped.length > 0 ? ` nn-preflight can build (it skips ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''})` : ''}; a model needs at least its output layer`);
+  }
   if (model.layers.length > limits.maxLayers) problems.push(`the ${kind} model has ${model.layers.length} layers; the limit is ${limits.maxLayers}`);
   const isCount = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= limits.maxUnits;
   if (model.input_shape && !model.input_shape.every(isCount)) {

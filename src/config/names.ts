@@ -1,5 +1,6 @@
 // Keras vocabulary: the names a config may use and the canonical name each one means.
 // Kept apart from the schema so that the Keras-file parser speaks the same language.
+import { ownEntry } from '../own-entry.ts';
 
 export const ACTIVATIONS = [
   'linear',
@@ -33,7 +34,7 @@ const ACTIVATION_ALIASES: Record<string, string> = {
 export function canonicalActivation(name: string): string | undefined {
   const lower = name.trim().toLowerCase();
   if ((ACTIVATIONS as readonly string[]).includes(lower)) return lower;
-  return ACTIVATION_ALIASES[lower];
+  return ownEntry(ACTIVATION_ALIASES, lower);
 }
 
 /** The names an error message offers: the CONFIG.md list. */
@@ -71,7 +72,7 @@ const LOSS_ALIASES: Record<string, string> = {
 export const LOSS_NAMES = Object.keys(LOSS_ALIASES);
 
 export function canonicalLoss(name: string): string | undefined {
-  return LOSS_ALIASES[snakeCase(name.trim())];
+  return ownEntry(LOSS_ALIASES, snakeCase(name.trim()));
 }
 
 /** Keras' own default learning rate for each optimizer (keras.optimizers, Keras 2.12 and 3). */
@@ -131,7 +132,7 @@ const INITIALIZER_ALIASES: Record<string, string> = {
 export function canonicalInitializer(name: string): string | undefined {
   const snake = snakeCase(name.trim());
   if ((INITIALIZERS as readonly string[]).includes(snake)) return snake;
-  return INITIALIZER_ALIASES[snake];
+  return ownEntry(INITIALIZER_ALIASES, snake);
 }
 
 /** `GlorotUniform` -> `glorot_uniform`, `MaxPooling2D` -> `max_pooling2d`, `relu` stays. */

@@ -5,6 +5,7 @@ import { buildLayerSpec } from './layers.ts';
 import { canonicalLoss, type OptimizerName } from './names.ts';
 import { channelsLastInputShape, frameworkOf, frameworkProblems, kerasDefaultLearningRate, kerasOptimizerName, rawLossName, resolveWrittenLoss, torchDefaultLearningRate, torchOptimizerOf } from './framework.ts';
 import { problemAt } from './issues.ts';
+import { ownEntry } from '../own-entry.ts';
 import type { ConfigProblem } from './problems.ts';
 import type { RawConfig } from './schema.ts';
 import type { DataSource, InputPreprocessing, LayerSpec, LayerType, ModelSpec, OptimizerSpec, PreflightConfig, SourceRange } from './types.ts';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileKind, resolveInsideRoot } from '../data/paths.ts';
 import { quoteShort } from '../quote.ts';
 import type { ConfigProblem } from './problems.ts';
+import { ownEntry } from '../own-entry.ts';
 import type { KerasWeights } from './types.ts';
 
 /** Refuse weight files beyond this: the smoke run is a check, not a place for large pretrained models. */
@@ -121,7 +122,7 @@ function decodeTensor(data: Buffer, offset: number, size: number, entry: Manifes
   const values = new Float32Array(size);
   const quantization = entry.quantization;
   if (quantization) {
-    const width = BYTES_PER_QUANTIZED[quantization.dtype];
+    const width = typeof quantization.dtype === 'string' ? ownEntry(BYTES_PER_QUANTIZED, quantization.dtype) : undefined;
     if (!width) return `weight "${entry.name}" uses ${quantization.dtype} quantization, which nn-preflight does not read`;
     const end = offset + size * width;
     if (end > data.length) return `the weight shards end before weight "${entry.name}"`;
@@ -134,7 +135,7 @@ function decodeTensor(data: Buffer, offset: number, size: number, entry: Manifes
     return { values, end };
   }
   const dtype = entry.dtype ?? 'float32';
-  const width = BYTES_PER_DTYPE[dtype];
+  const width = typeof dtype === 'string' ? ownEntry(BYTES_PER_DTYPE, dtype) : undefined;
   if (!width) return `weight "${entry.name}" has dtype ${dtype}, which nn-preflight does not read`;
   const end = offset + size * width;
   if (end > data.length) return `the weight shards end before weight "${entry.name}"`;

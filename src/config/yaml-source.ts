@@ -86,7 +86,8 @@ export function parseYamlWithRanges(
       : `the YAML could not be read: ${firstLine(String(error))}`;
     return { ok: false, problems: [{ message, file, line: 1, column: 1 }] };
   }
-  const ranges: Record<string, SourceRange> = {};
+  // Keys come from the file: without a prototype, a top-level `__proto__` key is just a key.
+  const ranges: Record<string, SourceRange> = Object.create(null);
   collectRanges(doc.contents as Node | null, '', ranges, toRange);
   return { ok: true, parsed: { value, ranges } };
 }

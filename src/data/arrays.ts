@@ -45,6 +45,16 @@ export function checkArrayShapes(x: ArraySource, y: ArraySource, limits: DataLim
   if (ys.length === 0 || ys.length > 2) fail(`${y.label} has shape (${ys.join(', ')}); labels must be [N] or [N, k]`, { key: y.key, byte: y.fileOffset });
   if (xs[0] !== ys[0]) fail(`x has ${xs[0]} rows (${x.label}, shape (${xs.join(', ')})) but y has ${ys[0]} (${y.label}, shape (${ys.join(', ')}))`, { key });
   if (xs[0] === 0) fail(`${x.label} has no rows (shape (${xs.join(', ')}))`, { key: x.key });
+  // Checked from the headers alone, before anything is allocated for the rows.
+  for (const source of [x, y]) {
+    const rowShape = source.header.shape.slice(1);
+    if (rowShape.some((d) => d === 0)) {
+      fail(`${source.label} has shape (${source.header.shape.join(', ')}): each example holds no values, so there is nothing to train on`, { key: source.key, byte: source.fileOffset >= 0 ? source.fileOffset : undefined });
+    }
+  }
+  if (ys.length === 2 && ys[1] > limits.maxColumns) {
+    fail(`${y.label} has ${ys[1]} label columns (shape (${ys.join(', ')})), more than the limit of ${limits.maxColumns}`, { key: y.key, byte: y.fileOffset >= 0 ? y.fileOffset : undefined });
+  }
   if (xs[0] > limits.maxRows) fail(`${x.label} has ${xs[0]} rows, more than the limit of ${limits.maxRows}`, { key: x.key });
   const rowShape = xs.slice(1);
   if (rowShape.length === 1 && rowShape[0] > limits.maxColumns) fail(`${x.label} has ${rowShape[0]} columns, more than the limit of ${limits.maxColumns}`, { key: x.key });

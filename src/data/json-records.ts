@@ -39,7 +39,7 @@ class RecordSink {
     }
     builder.beginRow(line);
     const names = builder.names;
-    for (let c = 0; c < names.length; c++) builder.cellJson(c, fields[names[c]]);
+    for (let c = 0; c < names.length; c++) builder.cellJson(c, Object.hasOwn(fields, names[c]) ? fields[names[c]] : undefined);
   }
 
   finish(): TableResult {

@@ -14,6 +14,8 @@ import { readJsonArray, readJsonLines } from './json-records.ts';
 import { elementCount } from './npy.ts';
 import { readParquetIsolated } from './parquet-worker.ts';
 import { fileKind, resolveInsideRoot } from './paths.ts';
+import { checkTextEncoding } from './text-encoding.ts';
+import { ownEntry } from '../own-entry.ts';
 import { DataError, fail } from './problem.ts';
 import type { DataFormat, LoadedSplit, LoadOptions, LoadResult } from './types.ts';
 
@@ -77,7 +79,7 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
     return { file: relative, format: 'images', bytes, ...rest };
   }
   const extension = path.extname(absolute).toLowerCase();
-  const format = FORMAT_BY_EXTENSION[extension];
+  const format = ownEntry(FORMAT_BY_EXTENSION, extension);
   if (format === undefined) {
     fail(`"${relative}" has an unknown extension "${extension}": use .csv, .tsv, .jsonl, .ndjson, .json, .parquet, .npz, a pair of .npy files, or an image folder`, { file: relative });
   }
@@ -91,6 +93,7 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
       const [x, y] = await arraysInNpz(handle, absolute, size, relative, opts.key, progress);
       return { file: relative, format, bytes: size, ...(await readArrays(x, y, opts, opts.key)) };
     }
+    if (format === 'csv' || format === 'tsv' || format === 'jsonl') await checkTextEncoding(handle, size, relative);
     // A text file is read whole: its size is what it costs.
     budget.spendBytes(size, relative);
     if (format === 'parquet') return { file: relative, format, bytes: size, ...(await readParquetIsolated(absolute, size, common, progress, opts.parquetWorker)) };

@@ -15,12 +15,14 @@ export function resolveInsideRoot(root: string, baseDir: string, relative: strin
   if (path.isAbsolute(relative) || /^[a-zA-Z]:[\\/]/.test(relative)) {
     return { ok: false, reason: `absolute paths are not allowed ("${relative}"); write it relative to the config file` };
   }
-  const realRoot = safeRealpath(root) ?? path.resolve(root);
+  const rootReal = safeRealpath(root);
+  const realRoot = rootReal === undefined || rootReal === 'loop' ? path.resolve(root) : rootReal;
   const lexical = path.resolve(baseDir, relative);
   if (!isInside(realRoot, lexical) && !isInside(path.resolve(root), lexical)) {
     return { ok: false, reason: `"${relative}" leaves the repository` };
   }
   const real = safeRealpath(lexical);
+  if (real === 'loop') return { ok: false, reason: `"${relative}" is a loop of symbolic links (each one points on to another, back to itself)` };
   if (real === undefined) return { ok: false, reason: `"${relative}" does not exist` };
   if (!isInside(realRoot, real)) {
     return { ok: false, reason: `"${relative}" is a symbolic link that leaves the repository` };
@@ -42,13 +44,14 @@ export function fileKind(absolute: string): 'file' | 'directory' | 'other' | 'mi
 
 export function isInside(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // `..train.csv` is a file in the root, not a step out of it: only a whole `..` segment leaves.
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
 }
 
-function safeRealpath(p: string): string | undefined {
+function safeRealpath(p: string): string | 'loop' | undefined {
   try {
     return realpathSync(p);
-  } catch {
-    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'loop' : undefined;
   }
 }

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { InitializerSpec, LayerSpec, ModelSpec, RegularizerSpec } from '../config/types.ts';
 import { KerasActivation } from './activations.ts';
 import { SeededDropout } from './seeded-dropout.ts';
+import { ownEntry } from '../own-entry.ts';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -216,7 +217,7 @@ const TFJS_RNN_ACTIVATIONS: Record<string, 'tanh' | 'relu' | 'sigmoid' | 'linear
 };
 
 function rnnActivation(name: string, layer: string) {
-  const mapped = TFJS_RNN_ACTIVATIONS[name];
+  const mapped = ownEntry(TFJS_RNN_ACTIVATIONS, name);
   if (mapped === undefined) throw new UnsupportedModelError(layer, `activation '${name}' inside a recurrent cell is not supported`);
   return mapped;
 }

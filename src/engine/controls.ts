@@ -1,5 +1,6 @@
 // Control runs: short counterfactual trainings whose outcome tells a broken setup from a slow one.
 import * as tf from '@tensorflow/tfjs';
+import { ownEntry } from '../own-entry.ts';
 import type { LayerSpec, ModelSpec } from '../config/types.ts';
 import type { ControlRuns } from './types.ts';
 import type { BuiltModel } from './build-model.ts';
@@ -25,7 +26,7 @@ export const WIDEN_FACTOR = 4;
 export const OVERFIT_MIN_LEARNING_RATE: Record<string, number> = { adam: 1e-2, adamw: 1e-2, adamax: 1e-2, rmsprop: 1e-2, adagrad: 5e-2, adadelta: 1, sgd: 1e-1 };
 
 export function overfitLearningRate(ctx: RunContext): number {
-  return Math.max(ctx.learningRate, OVERFIT_MIN_LEARNING_RATE[ctx.optimizer.name.toLowerCase()] ?? 0);
+  return Math.max(ctx.learningRate, ownEntry(OVERFIT_MIN_LEARNING_RATE, ctx.optimizer.name.toLowerCase()) ?? 0);
 }
 
 /** Can the model drive the loss near zero on a handful of samples? */

@@ -1,6 +1,7 @@
 // Keras losses written as TF.js ops, with Keras semantics: mean over the last axis, then over the batch;
 // probabilities clipped to [1e-7, 1 - 1e-7] unless from_logits.
 import * as tf from '@tensorflow/tfjs';
+import { ownEntry } from '../own-entry.ts';
 
 /** (targets, predictions) -> scalar mean loss over the batch */
 export type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
@@ -25,7 +26,7 @@ const ALIASES: Record<string, string> = {
 
 export function canonicalLossName(name: string): string {
   const lower = name.toLowerCase();
-  return ALIASES[lower] ?? lower;
+  return ownEntry(ALIASES, lower) ?? lower;
 }
 
 /** Losses that take class ids (one column) rather than one column per output unit. */

@@ -4,6 +4,8 @@ import type { ConfigSource, InputPreprocessing, PreflightConfig, Task } from '..
 import type { ColumnStats, LoadedSplit } from '../data/types.ts';
 import type { ModelSummary } from '../model/types.ts';
 import { columnTransform } from '../config/column-preprocessing.ts';
+import { ownEntry } from '../own-entry.ts';
+import { maxOf, minOf } from '../extremes.ts';
 import type { DataEvidence, Evidence, LabelSummary, ProcessedFeature, SplitEvidence } from './types.ts';
 
 const CLASSIFICATION_LOSSES: Record<string, Task> = {
@@ -48,7 +50,7 @@ export function buildEvidence(input: EvidenceInput): Evidence {
 
 /** The loss says what the user means to do; the labels settle binary vs multilabel. */
 export function inferTask(config: PreflightConfig, labels?: LabelSummary): Task {
-  const fromLoss = CLASSIFICATION_LOSSES[config.training.loss];
+  const fromLoss = ownEntry(CLASSIFICATION_LOSSES, config.training.loss);
   if (fromLoss === 'binary' && labels && labels.width > 1) return labels.encoding === 'one-hot' ? 'multiclass' : 'multilabel';
   return fromLoss ?? 'regression';
 }
@@ -99,8 +101,8 @@ export function processFeatures(columns: ColumnStats[], fitOn: ColumnStats[], in
 export function summarizeLabels(train: LoadedSplit): LabelSummary {
   const { y, targetWidth, rows } = train.sample;
   const targets = train.targets;
-  const min = Math.min(...targets.map((t) => t.min));
-  const max = Math.max(...targets.map((t) => t.max));
+  const min = minOf(targets.map((t) => t.min));
+  const max = maxOf(targets.map((t) => t.max));
   if (targetWidth === 1) {
     const t = targets[0];
     const isClassIds = t !== undefined && t.integer && t.values !== undefined && t.values.length <= 1000 && t.values.length < Math.max(3, t.numeric / 2);
@@ -109,7 +111,7 @@ export function summarizeLabels(train: LoadedSplit): LabelSummary {
     for (const v of t.values) classCounts[String(v.value)] = v.count;
     const classes = t.values.map((v) => v.value);
     const total = t.values.reduce((s, v) => s + v.count, 0);
-    const majority = Math.max(...t.values.map((v) => v.count));
+    const majority = maxOf(t.values.map((v) => v.count));
     const binary = classes.every((c) => c === 0 || c === 1);
     return { encoding: binary ? 'binary' : 'class-ids', width: 1, classes, classCounts, majorityFraction: total > 0 ? majority / total : undefined, min, max };
   }
@@ -134,7 +136,7 @@ export function summarizeLabels(train: LoadedSplit): LabelSummary {
     width: targetWidth,
     classes: Array.from({ length: targetWidth }, (_, i) => i),
     classCounts,
-    majorityFraction: total > 0 ? Math.max(...counts) / total : undefined,
+    majorityFraction: total > 0 ? maxOf(counts) / total : undefined,
     multiHotRows,
     min,
     max,

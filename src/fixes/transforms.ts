@@ -7,6 +7,7 @@ import type { Finding } from '../checks/types.ts';
 import { CROSSENTROPY_LOSSES, isFiniteNumber, RELU_FAMILY, REGRESSION_LOSSES } from '../checks/shared.ts';
 import { copyConfig, withoutFeatures } from './variant.ts';
 import { describeInputs, isPerColumn } from '../config/column-preprocessing.ts';
+import { ownEntry } from '../own-entry.ts';
 
 export interface FixVariant {
   /** the change in the config's words, e.g. `preprocessing.inputs: standardize` */
@@ -148,6 +149,6 @@ export const FIX_TRANSFORMS: Readonly<Record<string, FixTransform>> = {
 };
 
 export function fixVariantFor(evidence: Evidence, finding: Finding): FixVariant | undefined {
-  const transform = FIX_TRANSFORMS[finding.id];
+  const transform = ownEntry(FIX_TRANSFORMS, finding.id);
   return transform ? transform(evidence, finding) : undefined;
 }

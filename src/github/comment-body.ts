@@ -4,7 +4,7 @@
 import type { Finding } from '../checks/types.ts';
 import { allFindings } from '../report/build.ts';
 import { reachesFailOn } from '../report/conclusion.ts';
-import { escapeMarkdown, markdownCode } from '../report/escape.ts';
+import { escapeMarkdown, markdownCode, neutraliseHiddenMarkers } from '../report/escape.ts';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.ts';
 import { fixProofOf } from '../report/markdown-counterfactual.ts';
 import type { Report } from '../report/types.ts';
@@ -113,7 +113,7 @@ export function composeCommentBody(input: CommentBodyInput): string {
   for (const note of input.notes ?? []) tail.push(`> [!NOTE]\n> ${note}`);
 
   const headText = head.join('\n') + '\n\n';
-  const tailText = tail.length > 0 ? '\n' + tail.join('\n\n') + '\n' : '';
+  const tailText = tail.length > 0 ? neutraliseHiddenMarkers('\n' + tail.join('\n\n') + '\n') : '';
   const budget = maxChars - headText.length - tailText.length;
   const reportText = input.report.results.length === 0 ? '' : renderMarkdown(input.report, { ...input.markdown, maxChars: Math.max(0, budget) });
   const body = headText + reportText + tailText;

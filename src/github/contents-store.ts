@@ -36,7 +36,7 @@ export function contentsStore(octokit: GitHubClient, options: ContentsStoreOptio
       try {
         const root = realpathSync(options.repoRoot);
         const configRel = path.relative(root, realpathSync(configPath)).split(path.sep).join('/');
-        if (configRel === '' || configRel.startsWith('..') || path.isAbsolute(configRel)) return undefined;
+        if (configRel === '' || configRel === '..' || configRel.startsWith('../') || path.isAbsolute(configRel)) return undefined;
         return { repoRoot: root, configRel };
       } catch {
         return undefined;

@@ -17,6 +17,8 @@ export interface PublishRequest {
   report: Report;
   /** the key in the hidden markers (normally the workflow job id) */
   key: string;
+  /** the login the token acts as: only its comments are taken as ours (comment-author.ts) */
+  author: string;
   comment: 'update' | 'new' | 'off';
   suggestions: boolean;
   /** the pull request's files when the caller already has them */
@@ -61,7 +63,7 @@ export async function publishToPullRequest(octokit: GitHubClient, request: Publi
     outsideDiff = plan.outsideDiff;
     try {
       const review = await retryReadThenWrite(
-        () => postSuggestionReview(octokit, request.pr, request.headSha, plan.placeable, request.key),
+        () => postSuggestionReview(octokit, request.pr, request.headSha, plan.placeable, request.key, request.author),
         'post the review with suggested fixes',
         log,
       );
@@ -81,7 +83,7 @@ export async function publishToPullRequest(octokit: GitHubClient, request: Publi
   if (mode === 'off') return outcome;
   const marker = stickyMarker(request.key);
   try {
-    const upsert = () => upsertStickyComment(octokit, request.pr, marker, mode, (previousBody) => {
+    const upsert = () => upsertStickyComment(octokit, request.pr, marker, request.author, mode, (previousBody) => {
       // A pull request that touches no config gets no new comment; an earlier one is still brought up to date.
       if (request.report.results.length === 0 && previousBody === undefined) return undefined;
       return composeCommentBody({

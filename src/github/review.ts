@@ -4,10 +4,11 @@
 // comment. If GitHub still rejects the review, each suggestion is tried on its own, so one line that
 // cannot be placed never sinks the others.
 import type { Finding } from '../checks/types.ts';
-import { escapeMarkdown } from '../report/escape.ts';
+import { carriesHiddenMarker, escapeMarkdown, neutraliseHiddenMarkers } from '../report/escape.ts';
 import { fixCheckLine } from '../report/markdown-counterfactual.ts';
 import { errorStatus, type GitHubClient } from './client.ts';
 import type { ChangedFile, PullRequestRef } from './changed-files.ts';
+import { sameLogin } from './comment-author.ts';
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 const COMMENTS_PER_PAGE = 100;
@@ -78,7 +79,7 @@ export function suggestionBody(finding: Finding, replacement: string, key: strin
   return [
     `**${escapeMarkdown(finding.title)}** (\`${finding.id}\`, ${finding.severity})`,
     '',
-    escapeMarkdown(finding.message),
+    neutraliseHiddenMarkers(escapeMarkdown(finding.message)),
     '',
     ...verificationLines(finding),
     `${fence}suggestion`,
@@ -110,8 +111,9 @@ export function planSuggestions(
     const path = toRepoPath(finding.file);
     const line = finding.suggestion.line;
     const slot = `${path}:${line}`;
-    // GitHub takes one suggestion per line; a second fix for the same line goes to the comment.
-    if (linesByPath.get(path)?.has(line) && !taken.has(slot)) {
+    // GitHub takes one suggestion per line; a second fix for the same line goes to the comment. A line
+    // that carries a hidden marker is never posted verbatim where markers are looked up.
+    if (linesByPath.get(path)?.has(line) && !taken.has(slot) && !carriesHiddenMarker(finding.suggestion.replacement)) {
       taken.add(slot);
       placeable.push({ path, line, finding, body: suggestionBody(finding, finding.suggestion.replacement, key) });
     } else {
@@ -129,7 +131,7 @@ export interface ReviewResult {
   rejected: SuggestionComment[];
 }
 
-async function existingSuggestionKeys(octokit: GitHubClient, pr: PullRequestRef, marker: string): Promise<Set<string>> {
+async function existingSuggestionKeys(octokit: GitHubClient, pr: PullRequestRef, marker: string, author: string): Promise<Set<string>> {
   const keys = new Set<string>();
   const pages = octokit.paginate.iterator(octokit.rest.pulls.listReviewComments, {
     owner: pr.owner,
@@ -139,7 +141,7 @@ async function existingSuggestionKeys(octokit: GitHubClient, pr: PullRequestRef,
   });
   for await (const page of pages) {
     for (const comment of page.data) {
-      if (comment.body.includes(marker) && comment.line != null) keys.add(`${comment.path}:${comment.line}:${comment.body}`);
+      if (sameLogin(comment.user?.login, author) && comment.body.includes(marker) && comment.line != null) keys.add(`${comment.path}:${comment.line}:${comment.body}`);
     }
   }
   return keys;
@@ -152,11 +154,12 @@ export async function postSuggestionReview(
   headSha: string,
   suggestions: readonly SuggestionComment[],
   key: string,
+  author: string,
 ): Promise<ReviewResult> {
   const result: ReviewResult = { posted: [], alreadyPosted: [], rejected: [] };
   if (suggestions.length === 0) return result;
   const marker = suggestionMarker(key);
-  const existing = await existingSuggestionKeys(octokit, pr, marker);
+  const existing = await existingSuggestionKeys(octokit, pr, marker, author);
   const fresh: SuggestionComment[] = [];
   for (const suggestion of suggestions) {
     if (existing.has(`${suggestion.path}:${suggestion.line}:${suggestion.body}`)) result.alreadyPosted.push(suggestion);

@@ -2,6 +2,7 @@
 // so reruns and later pushes update the same comment instead of piling up new ones.
 import type { GitHubClient } from './client.ts';
 import type { PullRequestRef } from './changed-files.ts';
+import { sameLogin } from './comment-author.ts';
 
 /** GitHub rejects issue comment bodies longer than this (422 "Body is too long"). */
 export const MAX_COMMENT_CHARS = 65536;
@@ -24,11 +25,16 @@ export interface UpsertResult {
   previousBody?: string;
 }
 
-/** The newest comment carrying the marker, read through every page of the pull request's comments. */
+/**
+ * The newest comment that `author` (the identity the token acts as) wrote and that starts with the
+ * marker, read through every page of the pull request's comments. Anyone can write the marker; taking
+ * their comment would put the report under their name, or leave ours stale where we may not edit theirs.
+ */
 export async function findStickyComment(
   octokit: GitHubClient,
   pr: PullRequestRef,
   marker: string,
+  author: string,
 ): Promise<StickyComment | undefined> {
   let found: StickyComment | undefined;
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
@@ -39,7 +45,7 @@ export async function findStickyComment(
   });
   for await (const page of pages) {
     for (const comment of page.data) {
-      if (comment.body?.includes(marker)) found = { id: comment.id, body: comment.body, url: comment.html_url };
+      if (sameLogin(comment.user?.login, author) && comment.body?.startsWith(marker)) found = { id: comment.id, body: comment.body, url: comment.html_url };
     }
   }
   return found;
@@ -55,10 +61,11 @@ export async function upsertStickyComment(
   octokit: GitHubClient,
   pr: PullRequestRef,
   marker: string,
+  author: string,
   mode: 'update' | 'new',
   renderBody: (previousBody: string | undefined) => string | undefined,
 ): Promise<UpsertResult> {
-  const existing = await findStickyComment(octokit, pr, marker);
+  const existing = await findStickyComment(octokit, pr, marker, author);
   const body = renderBody(existing?.body);
   if (body === undefined) return { action: 'skipped', previousBody: existing?.body };
   if (body.length > MAX_COMMENT_CHARS) {

@@ -1,9 +1,22 @@
 // Escaping for text that comes from users (config names, paths, messages that quote config values).
 // Every renderer that embeds such text goes through one of these.
 
-/** Drops C0/C1 control characters (ANSI escapes included) except newline and tab. */
+/**
+ * Drops C0/C1 control characters (ANSI escapes included) except newline and tab, and the bidirectional
+ * controls (U+202E right-to-left override and its kin), which can make a name read backwards or hide
+ * what follows it.
+ */
 export function stripControl(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/**
+ * GitHub turns bare `https://...`, `http://...` and `www....` in text into links; a name from a pull
+ * request must not become one. A zero-width space after the scheme's colon (or after `www`) keeps the
+ * text as it reads and stops the autolink. (`@` already gets one, which also stops e-mail links.)
+ */
+function breakAutolinks(text: string): string {
+  return text.replace(/\b(https?|ftp):(?=\/\/)/gi, `$1:${'\u200b'}`).replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${'\u200b'}.`);
 }
 
 const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -21,7 +34,7 @@ const ZERO_WIDTH_SPACE = '\u200b';
 const MARKDOWN_ESCAPED = /[\n\t@&<>\\`*_[\]|~#!${}]/g;
 
 function escapeMarkdownText(text: string, newlines: 'br' | 'space'): string {
-  return text.replace(MARKDOWN_ESCAPED, (ch) => {
+  return breakAutolinks(text).replace(MARKDOWN_ESCAPED, (ch) => {
     if (ch === '\n') return newlines === 'br' ? '<br>' : ' ';
     if (ch === '\t') return ' ';
     if (ch === '@') return '@' + ZERO_WIDTH_SPACE;
@@ -87,6 +100,8 @@ export function mermaidLabel(text: string): string {
   let out = '';
   for (const ch of stripControl(text)) {
     if (ch === '"') out += "'";
+    // `%%{init: ...}%%` is a Mermaid directive wherever it appears, even inside a quoted title.
+    else if (ch === '%') out += '％';
     else if (ch === '`' || ch === '\n' || ch === '\t') out += ' ';
     else if (ch === '<') out += '‹';
     else if (ch === '>') out += '›';
@@ -100,4 +115,21 @@ export function truncate(text: string, max: number): string {
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+}
+
+/** `<!-- nn-preflight...` as the action's hidden markers begin (sticky comment, state, suggestions). */
+const HIDDEN_MARKER = /<!--(?=\s*nn-preflight)/gi;
+
+/** Whether text from a user would carry one of the action's hidden markers. */
+export function carriesHiddenMarker(text: string): boolean {
+  return new RegExp(HIDDEN_MARKER.source, 'i').test(text);
+}
+
+/**
+ * Breaks every `<!-- nn-preflight...` in rendered text with a zero-width space (`<!\u200b--`): it looks
+ * the same in a code span or block, is no HTML comment, and no marker look-up matches it. So a column or
+ * layer named like a marker never makes one job's report carry another job's marker.
+ */
+export function neutraliseHiddenMarkers(text: string): string {
+  return text.replace(HIDDEN_MARKER, '<!' + ZERO_WIDTH_SPACE + '--');
 }

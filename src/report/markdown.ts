@@ -5,7 +5,7 @@ import type { Finding } from '../checks/types.ts';
 import { describeCounts } from './build.ts';
 import { SEVERITIES, severityRank } from './conclusion.ts';
 import { describeSmoke, findingLocation, sortBySeverity } from './describe.ts';
-import { escapeMarkdown, markdownCode, truncate } from './escape.ts';
+import { escapeMarkdown, markdownCode, neutraliseHiddenMarkers, truncate } from './escape.ts';
 import { MESSAGE_CELL_CHARS, renderEvidence } from './markdown-evidence.ts';
 import { isSafeUrl, linkTarget } from './markdown-links.ts';
 import { renderLossSection } from './markdown-loss.ts';
@@ -100,7 +100,7 @@ function renderWithOmission(report: Report, options: MarkdownOptions, omission: 
   for (const result of report.results) blocks.push(renderResult(result, options, omission, kept));
   const note = omissionNote(report, omission, kept, options.runUrl);
   if (note) blocks.push(note);
-  return blocks.join('\n\n') + '\n';
+  return neutraliseHiddenMarkers(blocks.join('\n\n') + '\n');
 }
 
 function renderHeader(report: Report, options: MarkdownOptions): string {
@@ -219,5 +219,5 @@ function droppedCounts(report: Report, kept: Set<Finding>): Record<Severity, num
 
 function renderSummaryOnly(report: Report, options: MarkdownOptions, total: number): string {
   const left = [`all ${report.results.length} config sections`, `${total} finding rows`];
-  return `${renderHeader(report, options)}\n\n${omittedNote(left, options.runUrl)}\n`;
+  return neutraliseHiddenMarkers(`${renderHeader(report, options)}\n\n${omittedNote(left, options.runUrl)}\n`);
 }

@@ -7,6 +7,7 @@ import { makeScale, type Scale } from './chart-scale.ts';
 import { downsampleIndices, formatNumber, stepOfLossIndex } from './numbers.ts';
 import { trainingPoints, validationPoints } from './loss-series.ts';
 import type { SmokeSummary } from './types.ts';
+import { maxOf, minOf } from '../extremes.ts';
 
 export interface SvgChartOptions {
   title: string;
@@ -154,7 +155,7 @@ function renderPanel(panel: Panel, top: number): string {
   const allXs = finite(panel.series.flatMap((s) => s.points.map((p) => p.x)));
   const ys = finite(panel.series.flatMap((s) => s.points.map((p) => p.y)));
   const positive = ys.filter((y) => y > 0);
-  const useLogY = ys.length > 0 && positive.length === ys.length && Math.max(...ys) / Math.min(...ys) > LOG_SCALE_RATIO;
+  const useLogY = ys.length > 0 && positive.length === ys.length && maxOf(ys) / minOf(ys) > LOG_SCALE_RATIO;
 
   parts.push(`<rect class="axis" x="${plot.left}" y="${plot.top}" width="${plot.right - plot.left}" height="${plot.bottom - plot.top}"/>`);
   const yLabel = useLogY ? `${panel.yLabel} (log scale)` : panel.yLabel;
@@ -282,7 +283,7 @@ function nonFiniteBands(panel: Panel, xScale: Scale | null, plot: Plot): string[
       parts.push(`<rect class="nonfinite" x="${fmt(x1)}" y="${plot.top}" width="${fmt(Math.max(2, x2 - x1))}" height="${plot.bottom - plot.top}"/>`);
     }
   }
-  const first = Math.min(...runs.map((r) => r.from));
+  const first = minOf(runs.map((r) => r.from));
   const label = `${total} non-finite value${total === 1 ? '' : 's'} (NaN/Inf) from ${panel.xIsLog10 ? 'lr ' + formatNumber(10 ** first, 3) : 'step ' + first}`;
   parts.push(`<text class="nonfinite-label" text-anchor="end" x="${plot.right}" y="${plot.bottom + 34}">${escapeXml(label)}</text>`);
   return parts;

@@ -415,8 +415,9 @@ describe('a busy pull request', () => {
   const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 16, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
   // 130 comments by people and other bots; this job's comment is on the second page, another job's on the first.
   const seeded = Array.from({ length: 130 }, (_, i) => ({ id: i + 1, body: `comment ${i}`, user: { login: 'someone', type: 'User' } }));
-  seeded[40].body = '<!-- nn-preflight:other-job -->\nolder report of another job';
-  seeded[120].body = `${MARKER}\nolder report`;
+  // The action's own comments are written by the account the token acts as (github-actions[bot] for GITHUB_TOKEN).
+  seeded[40] = { ...seeded[40], body: '<!-- nn-preflight:other-job -->\nolder report of another job', user: { login: 'github-actions[bot]', type: 'Bot' } };
+  seeded[120] = { ...seeded[120], body: `${MARKER}\nolder report`, user: { login: 'github-actions[bot]', type: 'Bot' } };
   server.issueComments.set(16, seeded);
   before(() => server.start());
   after(() => server.stop());

@@ -44,12 +44,19 @@ test('bad values stop with a message naming the input and what was expected', ()
     [{ 'time-budget': '0' }, /'time-budget'.*Expected a number >= 1/],
     [{ 'working-directory': '../elsewhere' }, /'working-directory'.*without '\.\.'/],
     [{ 'comment-key': 'has space' }, /'comment-key'/],
+    [{ 'comment-author': 'not a login!' }, /'comment-author'.*Expected a GitHub login such as my-app\[bot\]/],
     [{ backend: 'gpu' }, /'backend': 'gpu'/],
     [{ 'base-ref': '--upload-pack=x' }, /'base-ref'.*Expected a branch, tag or commit id/],
     [{ 'base-ref': 'main..feature' }, /'base-ref'.*no '\.\.'/],
     [{ 'base-ref': 'a b' }, /'base-ref'/],
   ];
   for (const [values, message] of cases) assert.throws(() => parseInputs(reader(values)), (error: unknown) => error instanceof InputError && message.test(error.message));
+});
+
+test('comment-author takes a user or bot login; empty leaves it to the token', () => {
+  assert.equal(parseInputs(reader({ 'comment-author': ' my-app[bot] ' })).commentAuthor, 'my-app[bot]');
+  assert.equal(parseInputs(reader({ 'comment-author': 'octo-cat' })).commentAuthor, 'octo-cat');
+  assert.equal(parseInputs(reader({})).commentAuthor, undefined);
 });
 
 test('action.yml declares exactly the inputs the action reads', () => {

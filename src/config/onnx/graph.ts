@@ -9,6 +9,7 @@
 import { buildLayerSpec } from '../layers.ts';
 import type { InitializerSpec, KerasWeights, LayerSpec, LayerType, ModelSpec, OnnxOrigin, UnsupportedLayer } from '../types.ts';
 import { floatAttr, intAttr, intsAttr, stringAttr, stringsAttr, tensorValues, toNumber, type OnnxModel, type OnnxNode } from './read.ts';
+import { ownEntry } from '../../own-entry.ts';
 
 export type OnnxMapResult = { ok: true; model: ModelSpec } | { ok: false; message: string };
 
@@ -738,7 +739,7 @@ class GraphMapper {
 
   private activationOrUnknown(node: OnnxNode, x: Flow): void {
     const op = node.opType;
-    let activation = ELEMENTWISE_ACTIVATIONS[op];
+    let activation = ownEntry(ELEMENTWISE_ACTIVATIONS, op);
     let alpha: number | undefined;
     if (op === 'Softmax' || op === 'LogSoftmax') {
       const axis = normalizeAxis(intAttr(node, 'axis', this.opset() >= 13 ? -1 : 1), x.shape.length);

@@ -10,6 +10,7 @@ import { mermaidLabel, truncate } from '../escape.ts';
 import { downsampleIndices } from '../numbers.ts';
 import type { ConfigResult } from '../types.ts';
 import { SERIES_COLORS } from '../charts/theme.ts';
+import { maxOf, minOf } from '../../extremes.ts';
 
 /** More bars than this are unreadable in a comment. */
 export const MERMAID_MAX_BARS = 40;
@@ -48,8 +49,8 @@ function hundredths(value: number): string {
 
 function renderBars(chart: Bars): string {
   const all = [...chart.bars, ...(chart.line ?? [])];
-  const low = Math.min(-1, Math.floor(Math.min(...all)));
-  const high = Math.max(1, Math.ceil(Math.max(...all)));
+  const low = Math.min(-1, Math.floor(minOf(all)));
+  const high = Math.max(1, Math.ceil(maxOf(all)));
   const palette = chart.line ? `${SERIES_COLORS.blue}, ${SERIES_COLORS.orange}` : SERIES_COLORS.blue;
   return [
     '```mermaid',

@@ -28,7 +28,7 @@ export const CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style
 export async function renderHtmlReport(report: Report, runs: HtmlRun[]): Promise<string> {
   const entries = report.results.map((result) => matchRun(result, runs));
   const articles: string[] = [];
-  for (const [index, entry] of entries.entries()) articles.push(await renderRun(entry, index));
+  for (const [index, entry] of entries.entries()) articles.push(await renderRunOrNote(entry, index));
   const title = `nn-preflight report: ${report.conclusion}`;
   return [
     '<!doctype html>',
@@ -79,6 +79,16 @@ function renderIndex(results: readonly ConfigResult[]): string {
     );
   });
   return `<nav><table><thead><tr><th>config</th><th>file</th><th>errors</th><th>warnings</th><th>notices</th></tr></thead><tbody>${rows.join('')}</tbody></table></nav>`;
+}
+
+/** One config whose charts cannot be drawn costs its own pictures, not the other configs' pages. */
+async function renderRunOrNote(run: HtmlRun, index: number): Promise<string> {
+  try {
+    return await renderRun(run, index);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `<article id="config-${index}"><h2>${escapeXml(run.result.name)}</h2>${note(`The visual report of this config could not be drawn (${reason.slice(0, 300)}); its findings are in report.json and the job summary.`)}</article>`;
+  }
 }
 
 async function renderRun(run: HtmlRun, index: number): Promise<string> {

@@ -63,6 +63,7 @@ export interface FakeComment {
 
 export interface FakeReviewComment {
   id: number;
+  user?: { login: string; type: string };
   path: string;
   line: number;
   side: string;
@@ -102,7 +103,14 @@ export interface FakeGitHubOptions {
   commits?: Record<string, Record<string, FakeTreeFile>>;
   /** branch and tag names, each naming a key of `commits` */
   refs?: Record<string, string>;
+  /**
+   * Tokens that act as a user (personal access tokens), by login. Every other token is an app
+   * installation token (GITHUB_TOKEN): it writes as github-actions[bot] and GET /user refuses it with 403.
+   */
+  userTokens?: Record<string, string>;
 }
+
+const ACTIONS_BOT = 'github-actions[bot]';
 
 class HttpError extends Error {
   constructor(
@@ -254,6 +262,12 @@ export class FakeGitHub {
     return { status: 200, body: items.slice((page - 1) * perPage, page * perPage), headers: links.length ? { link: links.join(', ') } : {} };
   }
 
+  /** Who a write is made as: the token's user, else the Actions bot. */
+  private writer(record: RecordedRequest): { login: string; type: string } {
+    const login = record.token ? this.options.userTokens?.[record.token] : undefined;
+    return login ? { login, type: 'User' } : { login: ACTIONS_BOT, type: 'Bot' };
+  }
+
   private pull(number: number): FakePull {
     const pull = this.options.pulls?.find((p) => p.number === number);
     if (!pull) throw notFound();
@@ -393,6 +407,11 @@ export class FakeGitHub {
     const method = record.method;
     let match: RegExpExecArray | null;
 
+    if (method === 'GET' && path === '/user') {
+      const login = record.token ? this.options.userTokens?.[record.token] : undefined;
+      if (!login) throw new HttpError(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user', status: '403' });
+      return { status: 200, body: { login, id: 583231, type: 'User' } };
+    }
     if (method === 'GET' && (match = m('/pulls/(\\d+)/files'))) {
       const pull = this.pull(Number(match[1]));
       const files = pull.files.slice(0, MAX_FILES_LISTED).map((f, i) => ({
@@ -418,7 +437,7 @@ export class FakeGitHub {
     if (method === 'POST' && (match = m('/issues/(\\d+)/comments'))) {
       const issue = Number(match[1]);
       this.pull(issue);
-      const comment: FakeComment = { id: this.nextId++, body: this.checkBody(record.body?.body), user: { login: 'github-actions[bot]', type: 'Bot' } };
+      const comment: FakeComment = { id: this.nextId++, body: this.checkBody(record.body?.body), user: this.writer(record) };
       this.issueComments.set(issue, [...(this.issueComments.get(issue) ?? []), comment]);
       return { status: 201, body: this.commentJson(issue, comment) };
     }
@@ -444,7 +463,7 @@ export class FakeGitHub {
         side: c.side,
         body: c.body,
         commit_id: c.commit_id,
-        user: { login: 'github-actions[bot]', type: 'Bot' },
+        user: c.user ?? { login: ACTIONS_BOT, type: 'Bot' },
         html_url: `https://github.com/${owner}/${repo}/pull/${pull}#discussion_r${c.id}`,
       }));
       return this.paginate(record, url, comments);
@@ -462,14 +481,14 @@ export class FakeGitHub {
       }
       const review = { id: this.nextId++, pull: pull.number, body: record.body?.body ?? '', commit_id: record.body?.commit_id, event: record.body?.event ?? 'PENDING' };
       this.reviews.push(review);
-      const stored = comments.map((c) => ({ id: this.nextId++, path: c.path, line: c.line, side: c.side ?? 'RIGHT', body: c.body, commit_id: review.commit_id, pull_request_review_id: review.id }));
+      const stored = comments.map((c) => ({ id: this.nextId++, user: this.writer(record), path: c.path, line: c.line, side: c.side ?? 'RIGHT', body: c.body, commit_id: review.commit_id, pull_request_review_id: review.id }));
       this.reviewComments.set(pull.number, [...(this.reviewComments.get(pull.number) ?? []), ...stored]);
       return { status: 200, body: { id: review.id, node_id: `PRR_${review.id}`, body: review.body, state: review.event === 'COMMENT' ? 'COMMENTED' : 'PENDING', commit_id: review.commit_id, html_url: `https://github.com/${owner}/${repo}/pull/${pull.number}#pullrequestreview-${review.id}` } };
     }
     if (method === 'POST' && (match = m('/pulls/(\\d+)/comments'))) {
       const pull = this.pull(Number(match[1]));
       this.placeReviewComment(pull, record.body);
-      const comment = { id: this.nextId++, path: record.body.path, line: record.body.line, side: record.body.side ?? 'RIGHT', body: record.body.body, commit_id: record.body.commit_id, pull_request_review_id: this.nextId++ };
+      const comment = { id: this.nextId++, user: this.writer(record), path: record.body.path, line: record.body.line, side: record.body.side ?? 'RIGHT', body: record.body.body, commit_id: record.body.commit_id, pull_request_review_id: this.nextId++ };
       this.reviewComments.set(pull.number, [...(this.reviewComments.get(pull.number) ?? []), comment]);
       return { status: 201, body: { ...comment, html_url: `https://github.com/${owner}/${repo}/pull/${pull.number}#discussion_r${comment.id}` } };
     }
