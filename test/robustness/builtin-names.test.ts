@@ -90,6 +90,12 @@ describe('a YAML config naming a built-in property is a config-error at its key'
     { key: 'training.optimizer', yaml: (name) => yamlConfig({ optimizer: name }) },
     { key: 'training.optimizer', yaml: (name) => yamlConfig({ optimizer: `{name: ${name}}` }) },
     { key: 'model.layers[0].type', yaml: (name) => yamlConfig({ type: name }) },
+    // The PyTorch vocabulary's tables: torch loss and optimizer names, optimizer arguments under both
+    // frameworks (each looks the key up in a table of the other framework's spellings).
+    { key: 'training.loss', yaml: (name) => yamlConfig({ loss: name, extra: '  framework: pytorch' }) },
+    { key: 'training.optimizer', yaml: (name) => yamlConfig({ optimizer: name, extra: '  framework: pytorch' }) },
+    { key: 'training.optimizer', yaml: (name) => yamlConfig({ optimizer: `{name: SGD, ${name}: 1}`, extra: '  framework: pytorch' }) },
+    { key: 'training.optimizer', yaml: (name) => yamlConfig({ optimizer: `{name: adam, ${name}: 1}` }) },
   ];
   for (const name of BUILTIN_NAMES) {
     for (const place of places) {
@@ -101,6 +107,8 @@ describe('a YAML config naming a built-in property is a config-error at its key'
         const problem = result.problems[0];
         assert.ok(problem.key?.startsWith(place.key.replace(/\.type$/, '')), JSON.stringify(result.problems));
         assert.ok(problem.line !== undefined, 'the problem names a line');
+        // A built-in member that leaked out of a table shows up as its source text in a message.
+        assert.doesNotMatch(JSON.stringify(result.problems), /native code|function |\[object /);
       });
     }
   }
