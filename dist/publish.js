@@ -29080,6 +29080,32 @@ import path from "node:path";
 
 // src/discover.ts
 var import_yaml = __toESM(require_dist(), 1);
+function globToRegExp(glob) {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === "*" && glob[i + 1] === "*") {
+      i++;
+      if (glob[i + 1] === "/") {
+        i++;
+        re += "(?:.*/)?";
+      } else re += ".*";
+    } else if (c === "*") re += "[^/]*";
+    else if (c === "?") re += "[^/]";
+    else if (c === "{") {
+      const end = glob.indexOf("}", i);
+      if (end < 0) re += "\\{";
+      else {
+        re += "(?:" + glob.slice(i + 1, end).split(",").map(escapeRegExp).join("|") + ")";
+        i = end;
+      }
+    } else re += escapeRegExp(c);
+  }
+  return new RegExp("^" + re + "$");
+}
+function escapeRegExp(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
 
 // src/action/select.ts
 function pathMapper(workingDirectory) {
@@ -29177,118 +29203,6 @@ function docsBaseUrl(context3) {
     return `${context3.serverUrl}/${context3.actionRepository}/blob/${context3.actionRef}/`;
   }
   return `${context3.serverUrl}/${context3.owner}/${context3.repo}/blob/${context3.headSha || "HEAD"}/`;
-}
-
-// src/action/inputs.ts
-var INPUT = {
-  configs: "configs",
-  onlyChanged: "only-changed",
-  githubToken: "github-token",
-  comment: "comment",
-  commentKey: "comment-key",
-  failOn: "fail-on",
-  smoke: "smoke",
-  steps: "steps",
-  seed: "seed",
-  timeBudget: "time-budget",
-  backend: "backend",
-  workingDirectory: "working-directory",
-  reportDir: "report-dir",
-  suggestions: "suggestions",
-  discoverOnly: "discover-only",
-  mergeReports: "merge-reports",
-  baseRef: "base-ref"
-};
-var DEFAULT_CONFIG_GLOB = "**/*.preflight.y*ml";
-var DEFAULT_REPORT_DIR = "nn-preflight-report";
-var InputError = class extends Error {
-};
-var TRUE_WORDS = ["true", "yes", "on"];
-var FALSE_WORDS = ["false", "no", "off"];
-var FAIL_ON = ["error", "warning", "notice", "never"];
-var COMMENT_MODES = ["update", "new", "off"];
-var BACKENDS = ["auto", "node", "wasm", "cpu"];
-var COMMENT_KEY = /^[A-Za-z0-9_.-]{1,100}$/;
-function splitList(value) {
-  return value.split(/[\n,]/).map((item) => item.trim()).filter((item) => item.length > 0);
-}
-function parseBoolean(name, raw, fallback) {
-  const value = raw.trim().toLowerCase();
-  if (value === "") return fallback;
-  if (TRUE_WORDS.includes(value)) return true;
-  if (FALSE_WORDS.includes(value)) return false;
-  throw new InputError(`Invalid input '${name}': '${raw}'. Expected true or false.`);
-}
-function parseChoice(name, raw, choices, fallback) {
-  const value = raw.trim().toLowerCase();
-  if (value === "") return fallback;
-  const match = choices.find((choice) => choice === value);
-  if (match === void 0) {
-    throw new InputError(`Invalid input '${name}': '${raw}'. Expected one of: ${choices.join(", ")}.`);
-  }
-  return match;
-}
-function parseNumber(name, raw, options) {
-  const value = raw.trim();
-  if (value === "") return void 0;
-  const parsed = Number(value);
-  const kind = options.integer ? "a whole number" : "a number";
-  if (!Number.isFinite(parsed) || options.integer && !Number.isInteger(parsed) || parsed < options.min) {
-    throw new InputError(`Invalid input '${name}': '${raw}'. Expected ${kind} >= ${options.min}.`);
-  }
-  return parsed;
-}
-function parseRelativePath(name, raw, fallback) {
-  const value = raw.trim() === "" ? fallback : raw.trim();
-  const segments = value.split(/[\\/]+/);
-  if (value.startsWith("/") || /^[A-Za-z]:/.test(value) || segments.includes("..")) {
-    throw new InputError(
-      `Invalid input '${name}': '${raw}'. Expected a path relative to the workspace, without '..'.`
-    );
-  }
-  return value;
-}
-function parseOnlyChanged(raw) {
-  const value = raw.trim().toLowerCase();
-  if (value === "" || value === "auto") return "auto";
-  return parseBoolean(INPUT.onlyChanged, raw, true);
-}
-function parseInputs(read) {
-  const configs = splitList(read(INPUT.configs));
-  const commentKey = read(INPUT.commentKey).trim();
-  if (commentKey !== "" && !COMMENT_KEY.test(commentKey)) {
-    throw new InputError(
-      `Invalid input '${INPUT.commentKey}': '${commentKey}'. Expected 1-100 letters, digits, '.', '_' or '-'.`
-    );
-  }
-  const reportDir = read(INPUT.reportDir).trim();
-  return {
-    configs: configs.length > 0 ? configs : [DEFAULT_CONFIG_GLOB],
-    onlyChanged: parseOnlyChanged(read(INPUT.onlyChanged)),
-    githubToken: read(INPUT.githubToken).trim(),
-    comment: parseChoice(INPUT.comment, read(INPUT.comment), COMMENT_MODES, "update"),
-    commentKey,
-    failOn: parseChoice(INPUT.failOn, read(INPUT.failOn), FAIL_ON, "error"),
-    smoke: parseBoolean(INPUT.smoke, read(INPUT.smoke), true),
-    steps: parseNumber(INPUT.steps, read(INPUT.steps), { integer: true, min: 1 }),
-    seed: parseNumber(INPUT.seed, read(INPUT.seed), { integer: true, min: 0 }),
-    timeBudgetS: parseNumber(INPUT.timeBudget, read(INPUT.timeBudget), { integer: false, min: 1 }),
-    backend: parseChoice(INPUT.backend, read(INPUT.backend), BACKENDS, "auto"),
-    workingDirectory: parseRelativePath(INPUT.workingDirectory, read(INPUT.workingDirectory), "."),
-    reportDir: reportDir === "" ? DEFAULT_REPORT_DIR : reportDir,
-    suggestions: parseBoolean(INPUT.suggestions, read(INPUT.suggestions), true),
-    discoverOnly: parseBoolean(INPUT.discoverOnly, read(INPUT.discoverOnly), false),
-    mergeReports: splitList(read(INPUT.mergeReports)),
-    baseRef: parseBaseRef(read(INPUT.baseRef))
-  };
-}
-function parseBaseRef(raw) {
-  const ref = raw.trim();
-  if (ref === "") return void 0;
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$/.test(ref) || ref.includes("..") || ref.endsWith(".lock") || ref.endsWith("/")) {
-    throw new InputError(`Invalid input '${INPUT.baseRef}': '${ref}'. Expected a branch, tag or commit id (letters, digits, '.', '_', '-', '/'; no '..').`);
-  }
-  return ref;
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -33835,6 +33749,143 @@ function describeGitHubError(action, error63) {
   return `Could not ${action}: ${status !== void 0 ? `HTTP ${status}: ` : ""}${message}.${hint}`;
 }
 
+// src/github/comment-author.ts
+var GITHUB_ACTIONS_BOT = "github-actions[bot]";
+var INSTALLATION_TOKEN_PREFIX = "ghs_";
+var LOGIN_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+async function resolveCommentAuthor(octokit, token, log2, configured) {
+  if (configured) return configured;
+  if (token.startsWith(INSTALLATION_TOKEN_PREFIX)) return GITHUB_ACTIONS_BOT;
+  try {
+    const { data } = await octokit.rest.users.getAuthenticated();
+    if (typeof data.login === "string" && LOGIN_PATTERN.test(data.login)) return data.login;
+  } catch (error63) {
+    log2.info(`Could not tell which account the token acts as (GET /user: HTTP ${errorStatus(error63) ?? "?"}); taking comments by ${GITHUB_ACTIONS_BOT} as the action's own.`);
+  }
+  return GITHUB_ACTIONS_BOT;
+}
+function sameLogin(a, b) {
+  return typeof a === "string" && a.toLowerCase() === b.toLowerCase();
+}
+
+// src/action/inputs.ts
+var INPUT = {
+  configs: "configs",
+  onlyChanged: "only-changed",
+  githubToken: "github-token",
+  comment: "comment",
+  commentKey: "comment-key",
+  commentAuthor: "comment-author",
+  failOn: "fail-on",
+  smoke: "smoke",
+  steps: "steps",
+  seed: "seed",
+  timeBudget: "time-budget",
+  backend: "backend",
+  workingDirectory: "working-directory",
+  reportDir: "report-dir",
+  suggestions: "suggestions",
+  discoverOnly: "discover-only",
+  mergeReports: "merge-reports",
+  baseRef: "base-ref"
+};
+var DEFAULT_CONFIG_GLOB = "**/*.preflight.y*ml";
+var DEFAULT_REPORT_DIR = "nn-preflight-report";
+var InputError = class extends Error {
+};
+var TRUE_WORDS = ["true", "yes", "on"];
+var FALSE_WORDS = ["false", "no", "off"];
+var FAIL_ON = ["error", "warning", "notice", "never"];
+var COMMENT_MODES = ["update", "new", "off"];
+var BACKENDS = ["auto", "node", "wasm", "cpu"];
+var COMMENT_KEY = /^[A-Za-z0-9_.-]{1,100}$/;
+function splitList(value) {
+  return value.split(/[\n,]/).map((item) => item.trim()).filter((item) => item.length > 0);
+}
+function parseBoolean(name, raw, fallback) {
+  const value = raw.trim().toLowerCase();
+  if (value === "") return fallback;
+  if (TRUE_WORDS.includes(value)) return true;
+  if (FALSE_WORDS.includes(value)) return false;
+  throw new InputError(`Invalid input '${name}': '${raw}'. Expected true or false.`);
+}
+function parseChoice(name, raw, choices, fallback) {
+  const value = raw.trim().toLowerCase();
+  if (value === "") return fallback;
+  const match = choices.find((choice) => choice === value);
+  if (match === void 0) {
+    throw new InputError(`Invalid input '${name}': '${raw}'. Expected one of: ${choices.join(", ")}.`);
+  }
+  return match;
+}
+function parseNumber(name, raw, options) {
+  const value = raw.trim();
+  if (value === "") return void 0;
+  const parsed = Number(value);
+  const kind = options.integer ? "a whole number" : "a number";
+  if (!Number.isFinite(parsed) || options.integer && !Number.isInteger(parsed) || parsed < options.min) {
+    throw new InputError(`Invalid input '${name}': '${raw}'. Expected ${kind} >= ${options.min}.`);
+  }
+  return parsed;
+}
+function parseRelativePath(name, raw, fallback) {
+  const value = raw.trim() === "" ? fallback : raw.trim();
+  const segments = value.split(/[\\/]+/);
+  if (value.startsWith("/") || /^[A-Za-z]:/.test(value) || segments.includes("..")) {
+    throw new InputError(
+      `Invalid input '${name}': '${raw}'. Expected a path relative to the workspace, without '..'.`
+    );
+  }
+  return value;
+}
+function parseOnlyChanged(raw) {
+  const value = raw.trim().toLowerCase();
+  if (value === "" || value === "auto") return "auto";
+  return parseBoolean(INPUT.onlyChanged, raw, true);
+}
+function parseInputs(read) {
+  const configs = splitList(read(INPUT.configs));
+  const commentKey = read(INPUT.commentKey).trim();
+  if (commentKey !== "" && !COMMENT_KEY.test(commentKey)) {
+    throw new InputError(
+      `Invalid input '${INPUT.commentKey}': '${commentKey}'. Expected 1-100 letters, digits, '.', '_' or '-'.`
+    );
+  }
+  const commentAuthor = read(INPUT.commentAuthor).trim();
+  if (commentAuthor !== "" && !LOGIN_PATTERN.test(commentAuthor)) {
+    throw new InputError(`Invalid input '${INPUT.commentAuthor}': '${commentAuthor}'. Expected a GitHub login such as my-app[bot].`);
+  }
+  const reportDir = read(INPUT.reportDir).trim();
+  return {
+    configs: configs.length > 0 ? configs : [DEFAULT_CONFIG_GLOB],
+    onlyChanged: parseOnlyChanged(read(INPUT.onlyChanged)),
+    githubToken: read(INPUT.githubToken).trim(),
+    comment: parseChoice(INPUT.comment, read(INPUT.comment), COMMENT_MODES, "update"),
+    commentKey,
+    ...commentAuthor !== "" ? { commentAuthor } : {},
+    failOn: parseChoice(INPUT.failOn, read(INPUT.failOn), FAIL_ON, "error"),
+    smoke: parseBoolean(INPUT.smoke, read(INPUT.smoke), true),
+    steps: parseNumber(INPUT.steps, read(INPUT.steps), { integer: true, min: 1 }),
+    seed: parseNumber(INPUT.seed, read(INPUT.seed), { integer: true, min: 0 }),
+    timeBudgetS: parseNumber(INPUT.timeBudget, read(INPUT.timeBudget), { integer: false, min: 1 }),
+    backend: parseChoice(INPUT.backend, read(INPUT.backend), BACKENDS, "auto"),
+    workingDirectory: parseRelativePath(INPUT.workingDirectory, read(INPUT.workingDirectory), "."),
+    reportDir: reportDir === "" ? DEFAULT_REPORT_DIR : reportDir,
+    suggestions: parseBoolean(INPUT.suggestions, read(INPUT.suggestions), true),
+    discoverOnly: parseBoolean(INPUT.discoverOnly, read(INPUT.discoverOnly), false),
+    mergeReports: splitList(read(INPUT.mergeReports)),
+    baseRef: parseBaseRef(read(INPUT.baseRef))
+  };
+}
+function parseBaseRef(raw) {
+  const ref = raw.trim();
+  if (ref === "") return void 0;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$/.test(ref) || ref.includes("..") || ref.endsWith(".lock") || ref.endsWith("/")) {
+    throw new InputError(`Invalid input '${INPUT.baseRef}': '${ref}'. Expected a branch, tag or commit id (letters, digits, '.', '_', '-', '/'; no '..').`);
+  }
+  return ref;
+}
+
 // src/report/conclusion.ts
 var SEVERITIES = ["error", "warning", "notice"];
 var RANK = { error: 3, warning: 2, notice: 1 };
@@ -33903,7 +33954,10 @@ async function listChangedFiles(octokit, pr, changedFileCount) {
 
 // src/report/escape.ts
 function stripControl(text2) {
-  return text2.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "");
+  return text2.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "");
+}
+function breakAutolinks(text2) {
+  return text2.replace(/\b(https?|ftp):(?=\/\/)/gi, `$1:${"\u200B"}`).replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${"\u200B"}.`);
 }
 var XML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 function escapeXml(text2) {
@@ -33912,7 +33966,7 @@ function escapeXml(text2) {
 var ZERO_WIDTH_SPACE = "\u200B";
 var MARKDOWN_ESCAPED = /[\n\t@&<>\\`*_[\]|~#!${}]/g;
 function escapeMarkdownText(text2, newlines) {
-  return text2.replace(MARKDOWN_ESCAPED, (ch) => {
+  return breakAutolinks(text2).replace(MARKDOWN_ESCAPED, (ch) => {
     if (ch === "\n") return newlines === "br" ? "<br>" : " ";
     if (ch === "	") return " ";
     if (ch === "@") return "@" + ZERO_WIDTH_SPACE;
@@ -33952,6 +34006,7 @@ function mermaidLabel(text2) {
   let out = "";
   for (const ch of stripControl(text2)) {
     if (ch === '"') out += "'";
+    else if (ch === "%") out += "\uFF05";
     else if (ch === "`" || ch === "\n" || ch === "	") out += " ";
     else if (ch === "<") out += "\u2039";
     else if (ch === ">") out += "\u203A";
@@ -33963,6 +34018,13 @@ function truncate(text2, max) {
   const chars = Array.from(text2);
   if (chars.length <= max) return text2;
   return chars.slice(0, Math.max(0, max - 1)).join("") + "\u2026";
+}
+var HIDDEN_MARKER = /<!--(?=\s*nn-preflight)/gi;
+function carriesHiddenMarker(text2) {
+  return new RegExp(HIDDEN_MARKER.source, "i").test(text2);
+}
+function neutraliseHiddenMarkers(text2) {
+  return text2.replace(HIDDEN_MARKER, "<!" + ZERO_WIDTH_SPACE + "--");
 }
 
 // src/report/numbers.ts
@@ -34470,7 +34532,7 @@ function renderWithOmission(report, options, omission) {
   for (const result of report.results) blocks.push(renderResult(result, options, omission, kept));
   const note = omissionNote(report, omission, kept, options.runUrl);
   if (note) blocks.push(note);
-  return blocks.join("\n\n") + "\n";
+  return neutraliseHiddenMarkers(blocks.join("\n\n") + "\n");
 }
 function renderHeader(report, options) {
   const heading = `## ${escapeMarkdown(options.heading ?? DEFAULT_HEADING, "space")}`;
@@ -34574,10 +34636,10 @@ function droppedCounts(report, kept) {
 }
 function renderSummaryOnly(report, options, total) {
   const left = [`all ${report.results.length} config sections`, `${total} finding rows`];
-  return `${renderHeader(report, options)}
+  return neutraliseHiddenMarkers(`${renderHeader(report, options)}
 
 ${omittedNote(left, options.runUrl)}
-`;
+`);
 }
 
 // src/github/sticky-comment.ts
@@ -34586,7 +34648,7 @@ var COMMENTS_PER_PAGE = 100;
 function stickyMarker(key) {
   return `<!-- nn-preflight:${key} -->`;
 }
-async function findStickyComment(octokit, pr, marker) {
+async function findStickyComment(octokit, pr, marker, author) {
   let found;
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
     owner: pr.owner,
@@ -34596,13 +34658,13 @@ async function findStickyComment(octokit, pr, marker) {
   });
   for await (const page of pages) {
     for (const comment of page.data) {
-      if (comment.body?.includes(marker)) found = { id: comment.id, body: comment.body, url: comment.html_url };
+      if (sameLogin(comment.user?.login, author) && comment.body?.startsWith(marker)) found = { id: comment.id, body: comment.body, url: comment.html_url };
     }
   }
   return found;
 }
-async function upsertStickyComment(octokit, pr, marker, mode, renderBody) {
-  const existing = await findStickyComment(octokit, pr, marker);
+async function upsertStickyComment(octokit, pr, marker, author, mode, renderBody) {
+  const existing = await findStickyComment(octokit, pr, marker, author);
   const body = renderBody(existing?.body);
   if (body === void 0) return { action: "skipped", previousBody: existing?.body };
   if (body.length > MAX_COMMENT_CHARS) {
@@ -34702,7 +34764,7 @@ function composeCommentBody(input2) {
   for (const note of input2.notes ?? []) tail.push(`> [!NOTE]
 > ${note}`);
   const headText = head.join("\n") + "\n\n";
-  const tailText = tail.length > 0 ? "\n" + tail.join("\n\n") + "\n" : "";
+  const tailText = tail.length > 0 ? neutraliseHiddenMarkers("\n" + tail.join("\n\n") + "\n") : "";
   const budget = maxChars - headText.length - tailText.length;
   const reportText = input2.report.results.length === 0 ? "" : renderMarkdown(input2.report, { ...input2.markdown, maxChars: Math.max(0, budget) });
   const body = headText + reportText + tailText;
@@ -34756,7 +34818,7 @@ function suggestionBody(finding, replacement, key) {
   return [
     `**${escapeMarkdown(finding.title)}** (\`${finding.id}\`, ${finding.severity})`,
     "",
-    escapeMarkdown(finding.message),
+    neutraliseHiddenMarkers(escapeMarkdown(finding.message)),
     "",
     ...verificationLines(finding),
     `${fence}suggestion`,
@@ -34778,7 +34840,7 @@ function planSuggestions(findings, files, toRepoPath, key) {
     const path2 = toRepoPath(finding.file);
     const line = finding.suggestion.line;
     const slot = `${path2}:${line}`;
-    if (linesByPath.get(path2)?.has(line) && !taken.has(slot)) {
+    if (linesByPath.get(path2)?.has(line) && !taken.has(slot) && !carriesHiddenMarker(finding.suggestion.replacement)) {
       taken.add(slot);
       placeable.push({ path: path2, line, finding, body: suggestionBody(finding, finding.suggestion.replacement, key) });
     } else {
@@ -34787,7 +34849,7 @@ function planSuggestions(findings, files, toRepoPath, key) {
   }
   return { placeable, outsideDiff };
 }
-async function existingSuggestionKeys(octokit, pr, marker) {
+async function existingSuggestionKeys(octokit, pr, marker, author) {
   const keys = /* @__PURE__ */ new Set();
   const pages = octokit.paginate.iterator(octokit.rest.pulls.listReviewComments, {
     owner: pr.owner,
@@ -34797,16 +34859,16 @@ async function existingSuggestionKeys(octokit, pr, marker) {
   });
   for await (const page of pages) {
     for (const comment of page.data) {
-      if (comment.body.includes(marker) && comment.line != null) keys.add(`${comment.path}:${comment.line}:${comment.body}`);
+      if (sameLogin(comment.user?.login, author) && comment.body.includes(marker) && comment.line != null) keys.add(`${comment.path}:${comment.line}:${comment.body}`);
     }
   }
   return keys;
 }
-async function postSuggestionReview(octokit, pr, headSha, suggestions, key) {
+async function postSuggestionReview(octokit, pr, headSha, suggestions, key, author) {
   const result = { posted: [], alreadyPosted: [], rejected: [] };
   if (suggestions.length === 0) return result;
   const marker = suggestionMarker(key);
-  const existing = await existingSuggestionKeys(octokit, pr, marker);
+  const existing = await existingSuggestionKeys(octokit, pr, marker, author);
   const fresh = [];
   for (const suggestion of suggestions) {
     if (existing.has(`${suggestion.path}:${suggestion.line}:${suggestion.body}`)) result.alreadyPosted.push(suggestion);
@@ -34870,10 +34932,13 @@ async function publishToPullRequest(octokit, request2, log2) {
       }
     }
     const plan = planSuggestions(withSuggestion, files, request2.toRepoPath, request2.key);
+    if (request2.provenance) plan.placeable = plan.placeable.map((s) => ({ ...s, body: `_${request2.provenance}_
+
+${s.body}` }));
     outsideDiff = plan.outsideDiff;
     try {
       const review = await retryReadThenWrite(
-        () => postSuggestionReview(octokit, request2.pr, request2.headSha, plan.placeable, request2.key),
+        () => postSuggestionReview(octokit, request2.pr, request2.headSha, plan.placeable, request2.key, request2.author),
         "post the review with suggested fixes",
         log2
       );
@@ -34892,7 +34957,7 @@ async function publishToPullRequest(octokit, request2, log2) {
   if (mode === "off") return outcome;
   const marker = stickyMarker(request2.key);
   try {
-    const upsert = () => upsertStickyComment(octokit, request2.pr, marker, mode, (previousBody) => {
+    const upsert = () => upsertStickyComment(octokit, request2.pr, marker, request2.author, mode, (previousBody) => {
       if (request2.report.results.length === 0 && previousBody === void 0) return void 0;
       return composeCommentBody({
         report: request2.report,
@@ -54641,6 +54706,16 @@ var REPORT_LIMITS = {
   evidenceChars: 5e4,
   nestingDepth: 32
 };
+var REPORT_WRITE_LIMITS = {
+  documentChars: REPORT_LIMITS.documentChars,
+  messageChars: 1e4,
+  fixChars: 5e3,
+  fileChars: 1e3,
+  keyChars: 300,
+  nameChars: 300,
+  suggestionChars: 2e3,
+  evidenceChars: REPORT_LIMITS.evidenceChars
+};
 var severitySchema = external_exports.enum(["error", "warning", "notice"]);
 var failOnSchema = external_exports.enum(["error", "warning", "notice", "never"]);
 function text(max) {
@@ -54721,7 +54796,8 @@ var documentSchema = external_exports.strictObject({
       name: oneLine(300),
       findings: external_exports.array(findingSchema).max(REPORT_LIMITS.findingsPerResult),
       smoke: smokeSchema.nullable(),
-      comparison: comparisonSchema.optional()
+      comparison: comparisonSchema.optional(),
+      watch: external_exports.array(oneLine(1e3)).max(100).optional()
     })
   ).max(REPORT_LIMITS.results).refine(
     (results) => results.reduce((n, r) => n + r.findings.length, 0) <= REPORT_LIMITS.findingsTotal,
@@ -54775,6 +54851,7 @@ ${details.slice(0, MAX_ERROR_CHARS)}` };
     const configResult = { config: result.config, name: result.name, findings: result.findings.map(toFinding) };
     if (result.smoke) configResult.smoke = result.smoke;
     if (result.comparison) configResult.comparison = result.comparison;
+    if (result.watch) configResult.watch = result.watch;
     return configResult;
   });
   const report = buildReport(results, doc.fail_on, doc.tool.version);
@@ -54789,23 +54866,27 @@ ${details.slice(0, MAX_ERROR_CHARS)}` };
 }
 
 // src/github/pull-for-commit.ts
-async function findOpenPullForCommit(octokit, owner, repo, sha) {
+async function findOpenPullForCommit(octokit, owner, repo, sha, headRepo) {
   const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ owner, repo, commit_sha: sha, per_page: 100 });
-  const match = data.find((pull) => pull.state === "open" && pull.head.sha === sha);
+  const match = data.find((pull) => pull.state === "open" && pull.head.sha === sha && headFrom(pull, headRepo));
   return match ? { number: match.number, headSha: match.head.sha, url: match.html_url } : void 0;
 }
 var MAX_OPEN_PULLS_SCANNED = 1e3;
-async function findOpenPullByHeadSha(octokit, owner, repo, sha) {
-  const direct = await findOpenPullForCommit(octokit, owner, repo, sha);
+async function findOpenPullByHeadSha(octokit, owner, repo, sha, headRepo) {
+  const direct = await findOpenPullForCommit(octokit, owner, repo, sha, headRepo);
   if (direct) return direct;
   let scanned = 0;
   for await (const page of octokit.paginate.iterator(octokit.rest.pulls.list, { owner, repo, state: "open", per_page: 100 })) {
-    const match = page.data.find((pull) => pull.head.sha === sha);
+    const match = page.data.find((pull) => pull.head.sha === sha && headFrom(pull, headRepo));
     if (match) return { number: match.number, headSha: match.head.sha, url: match.html_url };
     scanned += page.data.length;
     if (scanned >= MAX_OPEN_PULLS_SCANNED) break;
   }
   return void 0;
+}
+function headFrom(pull, headRepo) {
+  if (headRepo === void 0) return true;
+  return pull.head.repo?.full_name?.toLowerCase() === headRepo.toLowerCase();
 }
 
 // src/github/zip.ts
@@ -54873,7 +54954,6 @@ function readZipFile(archive, fileName, maxBytes) {
 
 // src/github/publish.ts
 var MAX_ARTIFACT_BYTES = 20 * 1024 * 1024;
-var SAFE_KEY = /^[A-Za-z0-9_.-]{1,100}$/;
 var PublishError = class extends Error {
 };
 function triggeringRunFromPayload(payload) {
@@ -54882,6 +54962,7 @@ function triggeringRunFromPayload(payload) {
   return {
     id: run.id,
     headSha: run.head_sha,
+    headRepository: typeof run.head_repository?.full_name === "string" ? run.head_repository.full_name : void 0,
     event: typeof run.event === "string" ? run.event : "",
     htmlUrl: typeof run.html_url === "string" ? run.html_url : void 0
   };
@@ -54896,7 +54977,6 @@ function readReportArtifact(zip) {
   if (contextFile) {
     try {
       const context3 = JSON.parse(contextFile.toString("utf8"));
-      if (typeof context3.key === "string" && SAFE_KEY.test(context3.key)) result.key = context3.key;
       const dir = context3.workingDirectory;
       if (typeof dir === "string" && dir.length < 300 && !dir.startsWith("/") && !dir.split(/[\\/]/).includes("..")) {
         result.workingDirectory = dir;
@@ -54921,15 +55001,45 @@ async function downloadArtifact(octokit, owner, repo, runId, name) {
   return bytes;
 }
 async function pullRequestForRun(octokit, owner, repo, run) {
-  return findOpenPullByHeadSha(octokit, owner, repo, run.headSha);
+  if (run.headRepository === void 0) return void 0;
+  return findOpenPullByHeadSha(octokit, owner, repo, run.headSha, run.headRepository);
 }
+function keepConfigSuggestions(report, isConfig, toRepoPath) {
+  const results = report.results.map((result) => {
+    const configPath = toRepoPath(result.config);
+    const allowed = isConfig(result.config) && !configPath.split("/").includes(".github");
+    const findings = result.findings.map((finding) => {
+      if (!finding.suggestion) return finding;
+      if (allowed && toRepoPath(finding.file) === configPath) return finding;
+      const { suggestion: _dropped, ...rest } = finding;
+      return rest;
+    });
+    return { ...result, findings };
+  });
+  return { ...report, results };
+}
+
+// src/report/workflow-commands.ts
+function escapeCommandData(text2) {
+  return neutraliseCommandLine(text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A"));
+}
+function neutraliseCommandLine(line) {
+  const out = line.replace(/##\[/g, "#%23[");
+  return /^\s*::/.test(out) ? out.replace("::", "%3A:") : out;
+}
+
+// src/action/log.ts
+function logInfo(message) {
+  info(escapeCommandData(message));
+}
+var githubLog = { info: logInfo, warning: (m) => warning(m) };
 
 // src/action/publish-main.ts
 var PUBLISH_INPUT = { artifactName: "artifact-name" };
 var DEFAULT_ARTIFACT = "nn-preflight-report";
 var DEFAULT_KEY = "preflight";
 var RETRY_BASE_ENV = "NN_PREFLIGHT_RETRY_BASE_MS";
-var log = { info: (m) => info(m), warning: (m) => warning(m) };
+var log = githubLog;
 async function runPublish() {
   try {
     await publish();
@@ -54947,7 +55057,7 @@ async function publish() {
   const run = triggeringRunFromPayload(payload);
   if (!run) throw new InputError("This step publishes a report from a `workflow_run` event; this run was triggered by something else.");
   if (run.event !== "pull_request" && run.event !== "pull_request_target") {
-    info(`The triggering run was for '${run.event}', not a pull request: nothing to publish.`);
+    logInfo(`The triggering run was for '${run.event}', not a pull request: nothing to publish.`);
     return;
   }
   if (!settings.githubToken) throw new InputError(`Input '${INPUT.githubToken}' is required to publish.`);
@@ -54956,21 +55066,28 @@ async function publish() {
   const downloaded = readReportArtifact(zip);
   const pull = await pullRequestForRun(octokit, context3.owner, context3.repo, run);
   if (!pull) {
-    info(`No open pull request has ${run.headSha.slice(0, 12)} as its head (it moved on or closed): nothing posted.`);
+    info(`No open pull request has ${run.headSha.slice(0, 12)} from ${run.headRepository ?? "(no head repository in the event)"} as its head (it moved on or closed): nothing posted.`);
     return;
   }
-  const key = settings.commentKey || downloaded.key || DEFAULT_KEY;
+  const key = settings.commentKey || DEFAULT_KEY;
+  const { toRepoPath } = pathMapper(downloaded.workingDirectory ?? ".");
+  const configMatchers = settings.configs.map(globToRegExp);
+  const report = keepConfigSuggestions(downloaded.report, (file2) => configMatchers.some((m) => m.test(file2)), toRepoPath);
+  const provenance = provenanceNote(run, `${context3.owner}/${context3.repo}`);
   const outcome = await publishToPullRequest(
     octokit,
     {
       pr: { owner: context3.owner, repo: context3.repo, pullNumber: pull.number },
       headSha: run.headSha,
-      report: downloaded.report,
+      report,
       key,
+      author: await resolveCommentAuthor(octokit, settings.githubToken, log, settings.commentAuthor),
       comment: settings.comment,
       suggestions: settings.suggestions,
-      toRepoPath: pathMapper(downloaded.workingDirectory ?? ".").toRepoPath,
-      markdown: { mermaid: true, runUrl: run.htmlUrl, docsBaseUrl: docsBaseUrl(context3) }
+      toRepoPath,
+      markdown: { mermaid: true, runUrl: run.htmlUrl, docsBaseUrl: docsBaseUrl(context3) },
+      notes: [provenance],
+      provenance
     },
     log
   );
@@ -54980,6 +55097,11 @@ async function publish() {
   ];
   await summary.addRaw(lines.join("\n") + "\n").write();
   setOutput("pull-request", String(pull.number));
+}
+function provenanceNote(run, baseRepository) {
+  const runText = run.htmlUrl ? `[run ${run.id}](${run.htmlUrl})` : `run ${run.id}`;
+  const fork = run.headRepository && run.headRepository.toLowerCase() !== baseRepository.toLowerCase() ? ` from the fork \`${run.headRepository}\`` : "";
+  return `Reported by ${runText} of the pull request's head commit \`${run.headSha.slice(0, 12)}\`${fork}. This workflow posted that report without checking anything itself: the findings, their numbers and any **verified** fix are as that run reported them.`;
 }
 function retryOptions() {
   const base = Number(process.env[RETRY_BASE_ENV]);
