@@ -1,6 +1,6 @@
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft, LineSuggestion } from './types.ts';
-import { activationKeyOf, CROSSENTROPY_LOSSES, finalActivationName, outputActivationLayer, REGRESSION_LOSSES, staticMeta } from './shared.ts';
+import { activationKeyOf, CROSSENTROPY_LOSSES, finalActivationName, outputActivationLayer, REGRESSION_LOSSES, seenLabels, staticMeta } from './shared.ts';
 import { replaceValue, setFlowMapValue } from './locate.ts';
 
 const PROBABILITY_OUTPUTS = new Set(['sigmoid', 'softmax']);
@@ -18,7 +18,7 @@ export const check: Check = {
     const { loss, from_logits: fromLogits } = evidence.config.training;
     const activation = finalActivationName(evidence);
     const units = evidence.model.outputUnits;
-    const labels = evidence.data?.labels;
+    const labels = seenLabels(evidence);
     const key = activationKeyOf(outputActivationLayer(evidence));
     const base = { loss, activation, outputUnits: units, fromLogits };
 
@@ -98,6 +98,22 @@ export const check: Check = {
         key: 'training.loss',
         evidence: { ...base, labelMin: labels?.min, labelMax: labels?.max },
         suggestion: replaceValue(evidence.source, 'training.loss', 'sparse_categorical_crossentropy'),
+      }];
+    }
+    // A regression loss on one-hot rows fits class indicators: it trains and ranks classes, so it is no
+    // fault, but crossentropy gives larger gradients on confident mistakes. A notice with the reason, never more.
+    const indicatorRows = labels !== undefined && (labels.encoding === 'one-hot' || labels.encoding === 'multi-hot') && labels.width > 1;
+    if (REGRESSION_LOSSES.has(loss) && indicatorRows && units === labels!.width) {
+      const wanted = labels!.encoding === 'one-hot' ? 'softmax output with categorical_crossentropy' : 'sigmoid output with binary_crossentropy';
+      return [{
+        severity: 'notice',
+        message:
+          `The ${units} ${activation} outputs are trained with ${loss} on ${labels!.encoding} rows${evidence.config.preprocessing.targets === 'one_hot' ? ' (after `targets: one_hot`)' : ''}. ` +
+          'This is a regression onto class indicators: it trains and can rank the classes, but its gradient fades as an output nears its target, ' +
+          'so confident mistakes are corrected slowly and the outputs are not calibrated probabilities.',
+        fix: `If the outputs are meant as class probabilities, use a ${wanted}.`,
+        key: 'training.loss',
+        evidence: { ...base, encoding: labels!.encoding, labelWidth: labels!.width },
       }];
     }
     return [];
