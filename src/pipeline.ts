@@ -249,6 +249,9 @@ function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
   if (/time budget/i.test(cut.reason)) {
     return { message: `${cut.what} was cut: ${cut.reason}.`, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } };
   }
+  if (cut.what.startsWith('optimizer setting')) {
+    return { message: `The smoke run does not apply the ${cut.what}: ${cut.reason}. Its findings describe training without it.`, fix: 'Remove the setting if your framework ignores it too; otherwise read the smoke findings with this difference in mind.', key: 'training.optimizer', evidence: { ...cut } };
+  }
   return { message: `${cut.what} did not run: ${cut.reason}.`, fix: 'Fix the findings above; the smoke run follows on the next check. The static checks still apply.', key: 'smoke', evidence: { ...cut } };
 }
 

@@ -10,6 +10,7 @@ import { baselineLoss, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedO
 import { recordZeroed, SMOKE_RUNS, ZEROED_MAX_STEPS, type SmokePart, type SmokeRunName, type ZeroedRun } from './parts.ts';
 import { canonicalLossName, makeLoss, takesClassIds } from './losses.ts';
 import { makeOptimizer, weightDecayOf } from './optimizers.ts';
+import { refusedOptimizerKeys } from './optimizer-keys.ts';
 import { prepareData, type PreparedData } from './prepare-data.ts';
 import { signalAtInit } from './probes.ts';
 import { isClassification, trainFresh, type RunContext } from './session.ts';
@@ -64,6 +65,10 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
   const optimizerProbe = makeOptimizer(config.training.optimizer, config.training.learning_rate);
   if (optimizerProbe === undefined) return skipAll(trace, `optimizer '${config.training.optimizer.name}' is not supported by the smoke run`, finish);
   optimizerProbe.dispose();
+  // A setting the smoke run does not apply is named, never dropped silently (optimizer-keys.ts).
+  for (const refused of refusedOptimizerKeys(config.training.optimizer)) {
+    trace.skipped.push({ what: `optimizer setting \`${refused.key}\``, reason: refused.reason });
+  }
 
 
   const data = prepared.data;
