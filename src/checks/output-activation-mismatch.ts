@@ -24,6 +24,7 @@ export const check: Check = {
 
     if (evidence.model.finalActivation.split('+').filter((a) => a === 'softmax').length > 1) {
       return [{
+        severity: 'warning',
         message: 'The output applies softmax twice. The second softmax squashes probabilities that already sum to 1 into a nearly uniform vector, so the loss barely responds to the weights.',
         fix: 'Keep one softmax: remove the extra `activation: softmax` layer, or make the dense layer linear.',
         key,
@@ -63,6 +64,7 @@ export const check: Check = {
     }
     if (activation === 'sigmoid' && loss === 'categorical_crossentropy' && units > 1) {
       return [{
+        severity: 'warning',
         message: `categorical_crossentropy expects ${units} outputs that sum to 1, but the output is ${units} independent sigmoids. The loss only rewards raising the true class and never pushes the others down, so the scores are not comparable.`,
         fix: 'Use `activation: softmax` with categorical_crossentropy (or sigmoid with binary_crossentropy for multi-label targets).',
         key,
@@ -72,6 +74,7 @@ export const check: Check = {
     }
     if (activation === 'softmax' && labels?.encoding === 'multi-hot') {
       return [{
+        severity: 'warning',
         message: `${labels.multiHotRows ?? 'Some'} label rows hold several 1s (multi-label), but softmax makes the ${units} outputs compete and sum to 1, so two true labels can each reach at most 0.5.`,
         fix: 'For multi-label targets use `activation: sigmoid` with binary_crossentropy.',
         key,
@@ -81,6 +84,7 @@ export const check: Check = {
     }
     if (activation === 'softmax' && loss === 'binary_crossentropy' && units > 1 && labels?.encoding === 'one-hot') {
       return [{
+        severity: 'warning',
         message: `The labels are one-hot rows over ${units} classes (one class per row) but the loss is binary_crossentropy, which scores each unit as an independent yes/no question instead of one choice among ${units}.`,
         fix: 'Use `loss: categorical_crossentropy` with a softmax output for one-hot multiclass labels.',
         key: 'training.loss',

@@ -6,7 +6,7 @@ import type { Evidence } from '../evidence/types.ts';
 import type { LayerProbe, SmokeTrace } from './types.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { UnsupportedModelError } from './build-model.ts';
-import { baselineLoss, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
+import { baselineLoss, lowerRateControl, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
 import { recordZeroed, SMOKE_RUNS, ZEROED_MAX_STEPS, type SmokePart, type SmokeRunName, type ZeroedRun } from './parts.ts';
 import { canonicalLossName, makeLoss, takesClassIds } from './losses.ts';
 import { makeOptimizer, weightDecayOf } from './optimizers.ts';
@@ -99,6 +99,14 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
       }
 
       trace.controls.baseline = baselineLoss(ctx, evidence.model.finalActivation);
+      // A rate verdict needs a run at a lower rate that does clearly better: run it when the main run looks like a rate problem.
+      if (rateSuspect(trace, config.training.optimizer.name) && performance.now() < deadline) {
+        // Same steps as the main run; a main run stopped by a non-finite loss is compared over the planned steps.
+        const controlSteps = result.firstNonFinite ? plannedSteps : Math.max(1, result.stepsRun);
+        const { cut, ...lowerRate } = lowerRateControl(ctx, deadline, controlSteps, result.loss);
+        trace.controls.lowerRate = lowerRate;
+        if (cut) trace.skipped.push({ what: 'control: lower learning rate (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
+      }
     }
     zeroed = runControls(trace, ctx, evidence, { deadline, budgetMs, controls, plannedSteps, withMain });
   } catch (error) {
@@ -242,4 +250,27 @@ function skipAll<T>(trace: SmokeTrace, reason: string, finish: () => T): T {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+/** Above these the rate is outside the usual range (sgd and adadelta take rates near 1; adaptive ones near 1e-3). */
+const USUAL_MAX_RATE: Record<string, number> = { sgd: 1, adadelta: 1 };
+const USUAL_MAX_ADAPTIVE_RATE = 0.1;
+
+/**
+ * Whether the main run looks like a learning-rate problem: it diverged, its updates rewrite the weights,
+ * it collapsed (most units of a ReLU layer dead, or no better than the constant baseline), or the rate
+ * is above the usual range. Only then is the lower-rate control worth its time.
+ */
+export function rateSuspect(trace: SmokeTrace, optimizer: string): boolean {
+  const losses = trace.loss;
+  if (losses.length === 0) return false;
+  if (trace.firstNonFinite || !losses.every(Number.isFinite)) return true;
+  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
+  const final = tail.reduce((sum, v) => sum + v, 0) / tail.length;
+  if (final >= 2 * Math.min(...losses) && final > losses[0]) return true;
+  const ratios = trace.layers.flatMap((l) => l.updateRatio).filter(Number.isFinite).sort((a, b) => a - b);
+  if (ratios.length > 0 && ratios[Math.floor(ratios.length / 2)] > 0.1) return true;
+  if (trace.layers.some((l) => (l.deadFraction ?? 0) >= 0.5)) return true;
+  if (Number.isFinite(trace.controls.baseline.loss) && final >= 0.9 * trace.controls.baseline.loss) return true;
+  return trace.learningRate > (USUAL_MAX_RATE[optimizer.toLowerCase()] ?? USUAL_MAX_ADAPTIVE_RATE);
 }
