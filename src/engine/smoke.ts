@@ -100,7 +100,7 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
 
       trace.controls.baseline = baselineLoss(ctx, evidence.model.finalActivation);
       // A rate verdict needs a run at a lower rate that does clearly better: run it when the main run looks like a rate problem.
-      if (rateSuspect(trace, config.training.optimizer.name) && performance.now() < deadline) {
+      if (opts.controls !== false && rateSuspect(trace, config.training.optimizer.name) && performance.now() < deadline) {
         // Same steps as the main run; a main run stopped by a non-finite loss is compared over the planned steps.
         const controlSteps = result.firstNonFinite ? plannedSteps : Math.max(1, result.stepsRun);
         const { cut, ...lowerRate } = lowerRateControl(ctx, deadline, controlSteps, result.loss);

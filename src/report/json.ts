@@ -61,6 +61,8 @@ function findingJson(finding: Finding): Record<string, unknown> {
   if (finding.column !== undefined) json.column = finding.column;
   if (finding.key !== undefined) json.key = finding.key;
   if (finding.suggestion) json.suggestion = { line: finding.suggestion.line, replacement: finding.suggestion.replacement };
+  if (finding.causedBy !== undefined) json.caused_by = finding.causedBy;
+  if (finding.symptoms !== undefined) json.symptoms = [...finding.symptoms];
   return json;
 }
 
