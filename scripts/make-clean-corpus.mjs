@@ -408,6 +408,18 @@ model:
 training: {loss: binary_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 64}
 `, (d) => blobCsv(d, 'train.csv', 23, 600, 6, 2, { weights: [0.85, 0.15] }));
 
+// Keras "Imbalanced classification: credit card fraud": class_weight ~ 1 / frequency
+setup('binary-imbalanced-class-weight', `
+${tabular('data/train.csv', ['label'])}
+preprocessing: {inputs: standardize}
+model:
+  layers:
+    - {type: dense, units: 32, activation: relu}
+    - {type: dropout, rate: 0.2}
+    - {type: dense, units: 1, activation: sigmoid}
+training: {loss: binary_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 64, class_weight: {0: 1, 1: 19}}
+`, (d) => blobCsv(d, 'train.csv', 27, 800, 6, 2, { weights: [0.95, 0.05] }));
+
 setup('binary-sgd-momentum', `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}

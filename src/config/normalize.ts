@@ -111,6 +111,7 @@ export function normalizeConfig(
       ...(raw.training?.epochs !== undefined ? { epochs: raw.training.epochs } : {}),
       weight_decay: raw.training?.weight_decay ?? 0,
       early_stopping: raw.training?.early_stopping ?? false,
+      ...(raw.training?.class_weight !== undefined ? { class_weight: { ...raw.training.class_weight } } : {}),
     },
     smoke: { ...DEFAULT_SMOKE, ...definedOnly(raw.smoke ?? {}) },
     checks: { ...(raw.checks ?? {}) },

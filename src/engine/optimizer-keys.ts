@@ -114,6 +114,7 @@ export const TRAINING_KEY_HANDLING: Record<string, { applied: true } | { applied
   batch_size: { applied: true },
   weight_decay: { applied: true },
   epochs: { applied: false, reason: 'the smoke run trains `smoke.steps` steps, not whole epochs' },
+  class_weight: { applied: true },
   early_stopping: { applied: false, reason: 'the smoke run is far shorter than any patience; it never stops early' },
 };
 

@@ -52,7 +52,7 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
   if (config.model.unsupported.length > 0) return finish();
   const prepared = prepareData(evidence);
   if (!prepared.ok) return skipAll(trace, prepared.reason, finish);
-  const loss = makeLoss(config.training.loss, config.training.from_logits);
+  const loss = makeLoss(config.training.loss, config.training.from_logits, config.training.class_weight);
   if (loss === undefined) return skipAll(trace, `loss '${config.training.loss}' is not supported by the smoke run`, finish);
   try {
     const engine = await initBackend(opts.backend);

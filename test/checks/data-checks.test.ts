@@ -89,8 +89,10 @@ runTable(classImbalance, {
     { name: 'balanced', setup: { train: imbalanced(ROWS / 2), loss: 'binary_crossentropy', layers: binaryLayers } },
     { name: '85% majority', setup: { train: imbalanced(60), loss: 'binary_crossentropy', layers: binaryLayers } },
     { name: 'regression', setup: {} },
+    { name: '99% majority rebalanced by class_weight', setup: { train: imbalanced(4), loss: 'binary_crossentropy', layers: binaryLayers, classWeight: { 0: 1, 1: 99 } } },
   ],
   invalid: [
+    { name: '99% majority, class weights too small to rebalance', setup: { train: imbalanced(4), loss: 'binary_crossentropy', layers: binaryLayers, classWeight: { 1: 2 } }, expect: { severity: 'warning' } },
     { name: '92% majority', setup: { train: imbalanced(32), loss: 'binary_crossentropy', layers: binaryLayers }, expect: { severity: 'notice', evidence: { majorityFraction: 368 / 400 } } },
     { name: '99% majority', setup: { train: imbalanced(4), loss: 'binary_crossentropy', layers: binaryLayers }, expect: { severity: 'warning', evidence: { majorityFraction: 396 / 400 } } },
   ],

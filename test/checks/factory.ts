@@ -32,6 +32,7 @@ export interface Setup {
   learningRate?: number;
   batchSize?: number;
   weightDecay?: number;
+  classWeight?: Record<string, number>;
   earlyStopping?: boolean;
   train?: Columns;
   validation?: Columns;
@@ -248,6 +249,7 @@ export function makeEvidence(setup: Setup = {}): Evidence {
       batch_size: setup.batchSize ?? 32,
       weight_decay: setup.weightDecay ?? 0,
       early_stopping: setup.earlyStopping ?? false,
+      ...(setup.classWeight ? { class_weight: setup.classWeight } : {}),
     },
     smoke: { steps: 200, seed: 0, time_budget_s: 60 },
     checks: setup.checks ?? {},
