@@ -234,6 +234,8 @@ export function widenedOverfit(ctx: RunContext, deadline: number, finalLayerInde
 
 /** Lower rates tried, as divisors of the configured rate, until one does clearly better. */
 export const LOWER_RATE_FACTORS = [10, 100];
+/** Steps of each lower-rate run (and of the main run's losses it is compared with), to bound its cost. */
+export const LOWER_RATE_MAX_STEPS = 100;
 
 /** Mean of the last tenth of the finite losses; NaN when the run went non-finite. */
 function tailLoss(losses: number[]): number {
@@ -247,7 +249,8 @@ function tailLoss(losses: number[]): number {
  * The evidence a learning-rate-too-high verdict needs: a lower rate that does clearly better.
  */
 export function lowerRateControl(ctx: RunContext, deadline: number, steps: number, mainLosses: number[]): NonNullable<ControlRuns['lowerRate']> & { cut: boolean } {
-  const mainFinal = tailLoss(mainLosses);
+  // The main run over the same first steps; one that went non-finite within them stays non-finite.
+  const mainFinal = tailLoss(mainLosses.slice(0, steps));
   const runs: NonNullable<ControlRuns['lowerRate']>['runs'] = [];
   for (const factor of LOWER_RATE_FACTORS) {
     if (performance.now() > deadline) return { mainFinal, runs, cut: true };

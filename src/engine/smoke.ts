@@ -6,7 +6,7 @@ import type { Evidence } from '../evidence/types.ts';
 import type { LayerProbe, SmokeTrace } from './types.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { UnsupportedModelError } from './build-model.ts';
-import { baselineLoss, lowerRateControl, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
+import { baselineLoss, LOWER_RATE_MAX_STEPS, lowerRateControl, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
 import { recordZeroed, SMOKE_RUNS, ZEROED_MAX_STEPS, type SmokePart, type SmokeRunName, type ZeroedRun } from './parts.ts';
 import { canonicalLossName, makeLoss, takesClassIds } from './losses.ts';
 import { makeOptimizer, weightDecayOf } from './optimizers.ts';
@@ -102,7 +102,8 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
       // A rate verdict needs a run at a lower rate that does clearly better: run it when the main run looks like a rate problem.
       if (opts.controls !== false && rateSuspect(trace, config.training.optimizer.name) && performance.now() < deadline) {
         // Same steps as the main run; a main run stopped by a non-finite loss is compared over the planned steps.
-        const controlSteps = result.firstNonFinite ? plannedSteps : Math.max(1, result.stepsRun);
+        // At most LOWER_RATE_MAX_STEPS: both sides are compared over the same first steps.
+        const controlSteps = Math.min(LOWER_RATE_MAX_STEPS, result.firstNonFinite ? plannedSteps : Math.max(1, result.stepsRun));
         const { cut, ...lowerRate } = lowerRateControl(ctx, deadline, controlSteps, result.loss);
         trace.controls.lowerRate = lowerRate;
         if (cut) trace.skipped.push({ what: 'control: lower learning rate (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
