@@ -35,7 +35,8 @@ export const check: Check = {
     // The verdict needs a run at a lower rate that does clearly better (controls.ts lowerRateControl).
     const control = smoke?.controls.lowerRate;
     const better = control?.runs.find((run) => clearlyBetter(run.final, control.mainFinal));
-    if (smoke && control && !better) return [];
+    // Lower rates that ran to the end and did no better: the rate is not the problem.
+    if (smoke && control && !better && control.complete !== false) return [];
     // Without the control, a blow-up alone may come from the initialization; it counts only beside a suspect rate.
     if (smoke && !control && !staticHigh && !beyondDivergence && !bigUpdates) return [];
     if (!smoke && !staticHigh) return [];

@@ -76,6 +76,7 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
   trace.batchSize = ctx.batchSize;
   trace.expectedInitialLoss = expectedInitialLoss(evidence, data);
   const withMain = runs.includes('main');
+  let mainResult: TrainResult | undefined;
   const controls = runs.filter((run) => run !== 'main');
   try {
     if (withMain) {
@@ -94,22 +95,23 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
       });
       const mainSeconds = (performance.now() - mainStarted) / 1000;
       recordMainRun(trace, result, evidence, mainSeconds);
+      mainResult = result;
       if (result.cutByBudget) {
         trace.skipped.push({ what: `main run steps ${result.stepsRun + 1}-${plannedSteps}`, reason: `time budget of ${budgetMs / 1000}s` });
       }
 
       trace.controls.baseline = baselineLoss(ctx, evidence.model.finalActivation);
-      // A rate verdict needs a run at a lower rate that does clearly better: run it when the main run looks like a rate problem.
-      if (opts.controls !== false && rateSuspect(trace, config.training.optimizer.name) && performance.now() < deadline) {
-        // Same steps as the main run; a main run stopped by a non-finite loss is compared over the planned steps.
-        // At most LOWER_RATE_MAX_STEPS: both sides are compared over the same first steps.
-        const controlSteps = Math.min(LOWER_RATE_MAX_STEPS, result.firstNonFinite ? plannedSteps : Math.max(1, result.stepsRun));
-        const { cut, ...lowerRate } = lowerRateControl(ctx, deadline, controlSteps, result.loss);
-        trace.controls.lowerRate = lowerRate;
-        if (cut) trace.skipped.push({ what: 'control: lower learning rate (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
-      }
     }
     zeroed = runControls(trace, ctx, evidence, { deadline, budgetMs, controls, plannedSteps, withMain });
+    // A rate verdict needs a run at a lower rate that does clearly better: run it when the main run looks like a
+    // rate problem, after the other controls so it never takes their time.
+    if (withMain && mainResult && opts.controls !== false && rateSuspect(trace, config.training.optimizer.name) && performance.now() < deadline) {
+      // At most LOWER_RATE_MAX_STEPS: both sides are compared over the same first steps.
+      const controlSteps = Math.min(LOWER_RATE_MAX_STEPS, mainResult.firstNonFinite ? plannedSteps : Math.max(1, mainResult.stepsRun));
+      const { cut, ...lowerRate } = lowerRateControl(ctx, deadline, controlSteps, mainResult.loss);
+      if (lowerRate.runs.length > 0) trace.controls.lowerRate = { ...lowerRate, complete: !cut };
+      if (cut) trace.skipped.push({ what: 'control: lower learning rate (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
+    }
   } catch (error) {
     const what = error instanceof UnsupportedModelError ? `layer '${error.layer}'` : 'smoke run';
     trace.skipped.push({ what, reason: messageOf(error) });
