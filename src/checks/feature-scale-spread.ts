@@ -1,6 +1,6 @@
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
-import { fmt, staticMeta } from './shared.ts';
+import { fmt, inputsAreEmbeddingIds, staticMeta } from './shared.ts';
 import { replaceValue } from './locate.ts';
 
 export const MAX_STD_RATIO = 100;
@@ -11,7 +11,7 @@ export const check: Check = {
   meta: staticMeta('feature-scale-spread', 'Feature scales differ by orders of magnitude', 'normalization', 'warning', ['data']),
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
-    if (!data) return [];
+    if (!data || inputsAreEmbeddingIds(evidence)) return [];
     const varying = data.train.processed.filter((f) => Number.isFinite(f.std) && f.std > CONSTANT_STD);
     if (varying.length < 2) return [];
     const widest = varying.reduce((a, b) => (b.std > a.std ? b : a));

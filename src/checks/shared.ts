@@ -135,3 +135,12 @@ export function probeKey(evidence: Evidence, index: number): string {
 export function seenLabels(evidence: Evidence): LabelSummary | undefined {
   return evidence.data ? evidence.data.seenLabels ?? evidence.data.labels : undefined;
 }
+
+/**
+ * The inputs are indices into an Embedding layer (token ids), not magnitudes: scaling them would break
+ * the lookup, so the input-scale checks do not apply.
+ */
+export function inputsAreEmbeddingIds(evidence: Evidence): boolean {
+  const first = evidence.config.model.layers.find((l) => l.type !== 'input');
+  return first?.type === 'embedding';
+}

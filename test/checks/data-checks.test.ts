@@ -21,6 +21,8 @@ runTable(unscaledInputs, {
     { name: 'standardized features', setup: { inputs: 'standardize', train: prices } },
     { name: 'raw features already near unit scale', setup: { inputs: 'none', train: regressionData() } },
     { name: 'bytes scaled by 1/255', setup: { inputs: { scale: 1 / 255, shift: 0 }, train: pixels } },
+    // Found by the clean corpus (sequence-embedding-lstm): token ids index an Embedding, they are not magnitudes.
+    { name: 'token ids into an embedding layer', setup: { inputs: 'none', train: prices, loss: 'binary_crossentropy', layers: [{ type: 'embedding', input_dim: 1000, output_dim: 8 }, { type: 'flatten' }, { type: 'dense', units: 1, activation: 'sigmoid' }] } },
   ],
   invalid: [
     { name: 'raw prices', setup: { inputs: 'none', train: prices }, expect: { key: 'preprocessing.inputs', evidence: { features: [{ name: 'price', mean: columnStats('p', spread(ROWS, 1e5, 9e5)).mean }] }, suggestion: 'inputs: standardize' } },
