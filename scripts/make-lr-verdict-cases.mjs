@@ -1,3 +1,6 @@
+// The two reproductions of issue 14's learning-rate example (test/lr-verdicts/): a ReLU regression on raw
+// targets from 0 to about 125. Usage: node scripts/make-lr-verdict-cases.mjs test/lr-verdicts/raw-targets-sgd-0.1
+// (the data is the same for both; only learning_rate differs in their preflight.yml).
 import { mkdirSync, writeFileSync } from 'node:fs';
 const dir = process.argv[2];
 mkdirSync(dir + '/data', { recursive: true });

@@ -354,6 +354,9 @@ function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
   if (cut.what === 'Keras weights') {
     return { message: `The model file's weights were not used, so the smoke run trained from a fresh initialization: ${cut.reason.replace(/\.$/, '')}.`, fix: 'Save the model file from the same code that builds the model, so its weights match its layers (a `.keras` archive: Keras 3\'s `model.save("model.keras")`).', key: 'model.keras', evidence: { ...cut } };
   }
+  if (cut.what.startsWith('optimizer setting')) {
+    return { message: `The smoke run does not apply the ${cut.what}: ${cut.reason}. Its findings describe training without it.`, fix: 'Remove the setting if your framework ignores it too; otherwise read the smoke findings with this difference in mind.', key: 'training.optimizer', evidence: { ...cut } };
+  }
   return { message: `${cut.what} did not run: ${cut.reason}.`, fix: 'Fix the findings above; the smoke run follows on the next check. The static checks still apply.', key: 'smoke', evidence: { ...cut } };
 }
 

@@ -24,8 +24,11 @@ export const check: Check = {
     const exceeds = batch > rows;
     if (!exceeds && batch < MAX_BATCH_FRACTION * rows && updates >= MIN_UPDATES_PER_EPOCH) return [];
     const suggested = suggestedBatchSize(rows);
+    // Severity by evidence: full-batch or quarter-of-the-data batches still train (a warning); a batch below a
+    // quarter of the rows that only gives few updates per epoch is ordinary on a small dataset (a notice).
+    const large = exceeds || batch >= MAX_BATCH_FRACTION * rows;
     return [{
-      severity: exceeds ? 'error' : 'warning',
+      severity: large ? 'warning' : 'notice',
       message: exceeds
         ? `batch_size is ${batch} but the training set has only ${rows} rows. Every "batch" is the whole set, so training is full-batch gradient descent with one update per epoch: ` +
           `${evidence.config.training.epochs ?? 'all'} epochs give only that many updates, and the settings were probably meant for a larger dataset.`

@@ -13,6 +13,13 @@ export const check: Check = {
     const fraction = labels.majorityFraction;
     if (fraction === undefined || !Number.isFinite(fraction) || fraction < NOTICE_MAJORITY) return [];
     const counts = labels.classCounts ?? {};
+    // Declared class weights (Keras class_weight) rebalance the loss: judge the weighted shares.
+    const classWeight = evidence.config.training.class_weight;
+    if (classWeight !== undefined && Object.keys(counts).length > 0) {
+      const weighted = Object.entries(counts).map(([id, n]) => n * (classWeight[id] ?? 1));
+      const total = weighted.reduce((sum, w) => sum + w, 0);
+      if (total > 0 && Math.max(...weighted) / total < NOTICE_MAJORITY) return [];
+    }
     const majority = Object.entries(counts).reduce((a, b) => (b[1] > a[1] ? b : a), ['?', 0] as [string, number]);
     const name = labels.encoding === 'one-hot' || labels.encoding === 'multi-hot' ? `column ${majority[0]}` : `class ${majority[0]}`;
     return [{

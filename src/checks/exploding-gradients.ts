@@ -25,7 +25,11 @@ export const check: Check = {
     const growing = Number.isFinite(growth.factor) && growth.factor > MAX_GROWTH;
     if (!ratioHigh && !growing) return [];
     const first = probesInOrder(smoke)[0];
+    // Severity by evidence: growing gradients that end in a non-finite value are an error (the seed check
+    // confirms it); growth the run survives is a warning.
+    const nonFinite = smoke.firstNonFinite !== undefined || !smoke.loss.every(Number.isFinite);
     return [{
+      severity: nonFinite ? 'error' : 'warning',
       message:
         (ratioHigh ? `The first layer's gradient norm is ${fmt(ratio)} times the last layer's (median over probe steps; expected at most ${MAX_FIRST_LAST_RATIO}). ` : '') +
         (growing ? `Layer ${growth.name}'s gradient norm grew ${fmt(growth.factor)}x during the smoke run (expected under ${fmt(MAX_GROWTH)}x). ` : '') +

@@ -1,6 +1,6 @@
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
-import { fmt, staticMeta } from './shared.ts';
+import { fmt, inputsAreEmbeddingIds, staticMeta } from './shared.ts';
 import { replaceValue } from './locate.ts';
 import { oneHotSource } from '../config/column-preprocessing.ts';
 
@@ -12,7 +12,7 @@ export const check: Check = {
   meta: staticMeta('feature-scale-spread', 'Feature scales differ by orders of magnitude', 'normalization', 'warning', ['data']),
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
-    if (!data) return [];
+    if (!data || inputsAreEmbeddingIds(evidence)) return [];
     // 0/1 one-hot columns are in range by construction; a rare category's small std is not a scale problem
     const varying = data.train.processed.filter((f) => Number.isFinite(f.std) && f.std > CONSTANT_STD && oneHotSource(evidence.config.preprocessing.inputs, f.name) === undefined);
     if (varying.length < 2) return [];

@@ -1,6 +1,7 @@
+import type { ColumnStats } from '../data/types.ts';
 import type { Evidence, LabelSummary } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
-import { fmt, staticMeta } from './shared.ts';
+import { fmt, seenLabels, staticMeta } from './shared.ts';
 import { replaceValue } from './locate.ts';
 import { isPytorch, lossWord } from './vocabulary.ts';
 
@@ -17,7 +18,8 @@ export const check: Check = {
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data) return [];
-    const labels = data.labels;
+    // The labels as the loss receives them, after the declared target preprocessing.
+    const labels = seenLabels(evidence)!;
     const { loss } = evidence.config.training;
     const units = evidence.model.outputUnits;
     const oneHotInPipeline = evidence.config.preprocessing.targets === 'one_hot';
@@ -44,6 +46,23 @@ export const check: Check = {
         key: 'training.loss',
         evidence: { loss, encoding: labels.encoding, labelWidth: labels.width, outputUnits: units },
         suggestion: replaceValue(source, 'training.loss', 'categorical_crossentropy'),
+      }];
+    }
+    if (loss === 'sparse_categorical_crossentropy' && labels.encoding === 'continuous' && labels.width === 1) {
+      // Read from the file's statistics alone, so it is reported with --no-smoke and when the smoke run is refused.
+      const divisor = scaledIdsDivisor(data.train.split.targets[0]);
+      const scaled = divisor !== undefined
+        ? `: they look like integer class ids divided by ${fmt(divisor)} (${column} takes ${data.train.split.targets[0].distinct} distinct values from ${fmt(labels.min)} to ${fmt(labels.max)})`
+        : ` (${fmt(labels.min)} to ${fmt(labels.max)})`;
+      return [{
+        message:
+          `sparse_categorical_crossentropy expects integer class ids, but ${column} holds non-integer values${scaled}. ` +
+          'Keras casts the labels to integers, which truncates them, so most or all rows become the same class and the model learns nothing about the others.',
+        fix: divisor !== undefined
+          ? `Keep the labels as the integer class ids 0..${units - 1}: do not scale them (scale the inputs only).`
+          : 'Give one integer class id per row (0..C-1); for continuous targets use a regression loss.',
+        key: evidence.source.ranges['data.targets'] ? 'data.targets' : 'training.loss',
+        evidence: { loss, min: labels.min, max: labels.max, encoding: labels.encoding, scaledBy: divisor, outputUnits: units },
       }];
     }
     if ((loss === 'sparse_categorical_crossentropy' || loss === 'nll_loss') && isIntegerIds(labels) && labels.max >= units) {
@@ -80,3 +99,22 @@ export const check: Check = {
     return [];
   },
 };
+
+/**
+ * The factor that turns every distinct label back into a whole number (255 for ids / 255), when the labels
+ * are few distinct non-negative values on one common step; undefined otherwise.
+ */
+export function scaledIdsDivisor(column: ColumnStats | undefined): number | undefined {
+  const values = column?.values?.map((v) => v.value);
+  if (!values || values.length < 2 || values.length > 1000 || values[0] < 0) return undefined;
+  let step = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < values.length; i++) step = Math.min(step, values[i] - values[i - 1]);
+  if (!(step > 0)) return undefined;
+  // The smallest factor that works: ids / 10 are also whole after * 100.
+  for (const candidate of [10, 100, 255, 256, 1000, Math.round(1 / step)]) {
+    if (candidate <= 1) continue;
+    const whole = values.every((v) => Math.abs(v * candidate - Math.round(v * candidate)) < 1e-3 * Math.max(1, v * candidate));
+    if (whole && values.every((v) => Math.round(v * candidate) <= 100_000)) return candidate;
+  }
+  return undefined;
+}

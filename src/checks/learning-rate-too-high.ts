@@ -4,6 +4,7 @@ import { docsPath, fmt, isAdaptiveOptimizer } from './shared.ts';
 import { diverged, medianUpdateRatio } from './smoke-stats.ts';
 import { replaceValue } from './locate.ts';
 import { learningRateKey, learningRateSetting } from './vocabulary.ts';
+import { clearlyBetter } from '../engine/parts.ts';
 
 /** Above these the first updates overshoot on ordinary, standardized problems. */
 export const MAX_ADAPTIVE_LR = 0.1;
@@ -13,43 +14,84 @@ export const MAX_UPDATE_RATIO = 1e-1;
 /** Suggested rates below this fraction of the optimizer's limit are not trusted. */
 const MIN_PLAUSIBLE_FRACTION = 1e-3;
 
+/** Adadelta scales its steps by its own running ratio and takes rates near 1 (its Keras 2 default). */
+export function rateLimit(optimizer: string): number {
+  const name = optimizer.toLowerCase();
+  return name === 'adadelta' || !isAdaptiveOptimizer(name) ? MAX_SGD_LR : MAX_ADAPTIVE_LR;
+}
+
 export const check: Check = {
   meta: { id: 'learning-rate-too-high', title: 'Learning rate too high', pitfall: 'learning rate', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('learning-rate-too-high'), needs: [] },
   run(evidence: Evidence): FindingDraft[] {
     const { learning_rate: lr, optimizer } = evidence.config.training;
-    const limit = isAdaptiveOptimizer(optimizer.name) ? MAX_ADAPTIVE_LR : MAX_SGD_LR;
+    const limit = rateLimit(optimizer.name);
     const staticHigh = lr > limit;
     const smoke = evidence.smoke;
     const ratio = smoke ? medianUpdateRatio(smoke) : Number.NaN;
     const range = smoke?.controls.lrRange;
     const beyondDivergence = range?.divergedAt !== undefined && Number.isFinite(range.divergedAt) && lr >= range.divergedAt;
     const bigUpdates = Number.isFinite(ratio) && ratio > MAX_UPDATE_RATIO;
-    // A blow-up alone may come from the initialization; it counts against the rate only when the rate is suspect already.
-    const blewUp = smoke !== undefined && diverged(smoke) && (staticHigh || beyondDivergence || bigUpdates);
-    if (!staticHigh && !beyondDivergence && !bigUpdates) return [];
+    const blewUp = smoke !== undefined && diverged(smoke);
+    const collapse = smoke ? collapseOf(smoke) : undefined;
+    // The verdict needs a run at a lower rate that does clearly better (controls.ts lowerRateControl).
+    const control = smoke?.controls.lowerRate;
+    const better = control?.runs.find((run) => clearlyBetter(run.final, control.mainFinal));
+    // Lower rates that ran to the end and did no better: the rate is not the problem.
+    if (smoke && control && !better && control.complete !== false) return [];
+    // Without the control, a blow-up alone may come from the initialization; it counts only beside a suspect rate.
+    if (smoke && !control && !staticHigh && !beyondDivergence && !bigUpdates) return [];
+    if (!smoke && !staticHigh) return [];
     // A range test run on a badly broken setup can suggest absurdly small rates, or (when the loss itself is
     // broken, e.g. clipped probabilities) rates above the limit this check enforces; only a plausible one is passed on.
     const plausible =
       range !== undefined && Number.isFinite(range.suggestedLr) && range.suggestedLr < lr && range.suggestedLr >= limit * MIN_PLAUSIBLE_FRACTION && range.suggestedLr <= limit;
-    const suggested = plausible ? range!.suggestedLr : Math.min(lr / 10, limit / 10);
+    const suggested = better ? better.learningRate : plausible ? range!.suggestedLr : Math.min(lr / 10, limit / 10);
     const reasons: string[] = [];
     if (staticHigh) reasons.push(`${fmt(lr)} is above ${fmt(limit)}, the highest rate that usually trains with ${optimizer.name}`);
     if (bigUpdates) reasons.push(`each step changes the weights by ${fmt(ratio)} of their size (median update/weight ratio; expected below ${MAX_UPDATE_RATIO})`);
     if (beyondDivergence) reasons.push(`the learning-rate range test diverged from ${fmt(range!.divergedAt!)}`);
     if (blewUp) reasons.push(smoke!.firstNonFinite ? `the smoke run produced a non-finite ${smoke!.firstNonFinite.where} at step ${smoke!.firstNonFinite.step}` : 'the smoke run\'s loss ended at least twice its best value');
+    if (collapse && better) reasons.push(`the run collapsed to a nearly constant prediction (${collapse})`);
+    if (better) {
+      reasons.push(`the same run at ${fmt(better.learningRate)} ended at a loss of ${fmt(better.final)} against ${Number.isFinite(control!.mainFinal) ? fmt(control!.mainFinal) : 'a non-finite loss'} at ${fmt(lr)}`);
+    } else if (smoke) {
+      reasons.push('no run at a lower rate fitted in the time budget, so this rests on the signals above alone');
+    } else {
+      reasons.push('without the smoke run this rests on the rate alone');
+    }
+    // Severity by evidence: a lower rate that clearly does better is a warning, an error when this rate even
+    // makes the loss non-finite; signals without that control run are a notice.
+    const nonFinite = smoke !== undefined && (smoke.firstNonFinite !== undefined || !smoke.loss.every(Number.isFinite));
+    const severity = better ? (nonFinite ? 'error' : 'warning') : 'notice';
     return [{
-      severity: blewUp ? 'error' : 'warning',
+      severity,
       message:
         `The learning rate ${fmt(lr)} (${optimizer.name}) looks too high: ${reasons.join('; ')}. ` +
-        'Steps that large overshoot the minimum, so the loss oscillates or climbs until it becomes NaN.',
+        (collapse && better
+          ? 'Large first updates pushed the units into a state they do not recover from (dead ReLUs, a constant output), so the loss stays at the level of predicting the mean.'
+          : 'Steps that large overshoot the minimum, so the loss oscillates or climbs until it becomes NaN.'),
       fix: `Lower the learning rate to about ${fmt(suggested)} (\`${learningRateSetting(evidence.source, fmt(suggested))}\`).`,
       key: learningRateKey(evidence.source),
       evidence: {
         learningRate: lr, optimizer: optimizer.name, limit, suggested,
         medianUpdateRatio: Number.isFinite(ratio) ? ratio : undefined,
-        divergedAt: range?.divergedAt, smokeDiverged: smoke ? diverged(smoke) : undefined,
+        divergedAt: range?.divergedAt, smokeDiverged: smoke ? blewUp : undefined,
+        lowerRate: better ? { learningRate: better.learningRate, final: better.final, mainFinal: control!.mainFinal } : undefined,
+        collapse,
       },
       suggestion: replaceValue(evidence.source, learningRateKey(evidence.source), fmt(suggested)),
     }];
   },
 };
+
+/** A collapse to a constant prediction: most units of a ReLU layer dead, or the loss no better than the baseline. */
+function collapseOf(smoke: NonNullable<Evidence['smoke']>): string | undefined {
+  const parts: string[] = [];
+  const dead = smoke.layers.filter((l) => (l.deadFraction ?? 0) >= 0.5);
+  for (const layer of dead) parts.push(`${fmt(layer.deadFraction! * 100)}% of ${layer.name}'s units dead`);
+  const tail = smoke.loss.slice(-Math.max(1, Math.floor(smoke.loss.length / 10)));
+  const final = tail.reduce((sum, v) => sum + v, 0) / Math.max(1, tail.length);
+  const baseline = smoke.controls.baseline.loss;
+  if (Number.isFinite(final) && Number.isFinite(baseline) && baseline > 0 && final >= 0.9 * baseline) parts.push(`final loss ${fmt(final)}, the constant prediction's is ${fmt(baseline)}`);
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}

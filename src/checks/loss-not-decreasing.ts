@@ -24,7 +24,11 @@ export const check: Check = {
     const noBetterThanBaseline = Number.isFinite(baseline.loss) && end >= BASELINE_MARGIN * baseline.loss;
     if (!notFalling && !noBetterThanBaseline) return [];
     const baselineName = baseline.kind === 'mean' ? 'predicting the mean target' : 'predicting the class frequencies';
+    // Severity by evidence: a loss that never moves at all means no gradient reaches the weights (certainly
+    // broken, an error); a loss that moves but not enough is a warning.
+    const frozen = Math.max(...smoke.loss) - Math.min(...smoke.loss) <= 1e-6 * Math.max(1e-12, Math.abs(start));
     return [{
+      severity: frozen ? 'error' : 'warning',
       message:
         `Over ${smoke.steps} smoke steps the training loss went from ${fmt(start)} to ${fmt(end)}` +
         (notFalling ? ` (${fmt((end / start) * 100)}% of its start; expected below ${MAX_END_FRACTION * 100}%)` : '') +

@@ -1,6 +1,6 @@
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft, LineSuggestion } from './types.ts';
-import { activationKeyOf, CROSSENTROPY_LOSSES, finalActivationName, outputActivationLayer, REGRESSION_LOSSES, staticMeta } from './shared.ts';
+import { activationKeyOf, CROSSENTROPY_LOSSES, finalActivationName, outputActivationLayer, REGRESSION_LOSSES, seenLabels, staticMeta } from './shared.ts';
 import { replaceValue, setFlowMapValue } from './locate.ts';
 import { activationWord, isPytorch, lossWord } from './vocabulary.ts';
 import { LOG_PROBABILITY_LOSSES } from '../engine/losses.ts';
@@ -20,12 +20,13 @@ export const check: Check = {
     const { loss, from_logits: fromLogits } = evidence.config.training;
     const activation = finalActivationName(evidence);
     const units = evidence.model.outputUnits;
-    const labels = evidence.data?.labels;
+    const labels = seenLabels(evidence);
     const key = activationKeyOf(outputActivationLayer(evidence));
     const base = { loss, activation, outputUnits: units, fromLogits, ...(evidence.config.training.torch_loss ? { torchLoss: evidence.config.training.torch_loss } : {}) };
 
     if (evidence.model.finalActivation.split('+').filter((a) => a === 'softmax').length > 1) {
       return [{
+        severity: 'warning',
         message: 'The output applies softmax twice. The second softmax squashes probabilities that already sum to 1 into a nearly uniform vector, so the loss barely responds to the weights.',
         fix: 'Keep one softmax: remove the extra `activation: softmax` layer, or make the dense layer linear.',
         key,
@@ -75,6 +76,7 @@ export const check: Check = {
     }
     if (activation === 'sigmoid' && loss === 'categorical_crossentropy' && units > 1) {
       return [{
+        severity: 'warning',
         message: `categorical_crossentropy expects ${units} outputs that sum to 1, but the output is ${units} independent sigmoids. The loss only rewards raising the true class and never pushes the others down, so the scores are not comparable.`,
         fix: 'Use `activation: softmax` with categorical_crossentropy (or sigmoid with binary_crossentropy for multi-label targets).',
         key,
@@ -84,6 +86,7 @@ export const check: Check = {
     }
     if (activation === 'softmax' && labels?.encoding === 'multi-hot') {
       return [{
+        severity: 'warning',
         message: `${labels.multiHotRows ?? 'Some'} label rows hold several 1s (multi-label), but softmax makes the ${units} outputs compete and sum to 1, so two true labels can each reach at most 0.5.`,
         fix: 'For multi-label targets use `activation: sigmoid` with binary_crossentropy.',
         key,
@@ -93,6 +96,7 @@ export const check: Check = {
     }
     if (activation === 'softmax' && loss === 'binary_crossentropy' && units > 1 && labels?.encoding === 'one-hot') {
       return [{
+        severity: 'warning',
         message: `The labels are one-hot rows over ${units} classes (one class per row) but the loss is binary_crossentropy, which scores each unit as an independent yes/no question instead of one choice among ${units}.`,
         fix: 'Use `loss: categorical_crossentropy` with a softmax output for one-hot multiclass labels.',
         key: 'training.loss',
@@ -110,6 +114,22 @@ export const check: Check = {
         key: 'training.loss',
         evidence: { ...base, labelMin: labels?.min, labelMax: labels?.max },
         suggestion: replaceValue(evidence.source, 'training.loss', 'sparse_categorical_crossentropy'),
+      }];
+    }
+    // A regression loss on one-hot rows fits class indicators: it trains and ranks classes, so it is no
+    // fault, but crossentropy gives larger gradients on confident mistakes. A notice with the reason, never more.
+    const indicatorRows = labels !== undefined && (labels.encoding === 'one-hot' || labels.encoding === 'multi-hot') && labels.width > 1;
+    if (REGRESSION_LOSSES.has(loss) && indicatorRows && units === labels!.width) {
+      const wanted = labels!.encoding === 'one-hot' ? 'softmax output with categorical_crossentropy' : 'sigmoid output with binary_crossentropy';
+      return [{
+        severity: 'notice',
+        message:
+          `The ${units} ${activation} outputs are trained with ${loss} on ${labels!.encoding} rows${evidence.config.preprocessing.targets === 'one_hot' ? ' (after `targets: one_hot`)' : ''}. ` +
+          'This is a regression onto class indicators: it trains and can rank the classes, but its gradient fades as an output nears its target, ' +
+          'so confident mistakes are corrected slowly and the outputs are not calibrated probabilities.',
+        fix: `If the outputs are meant as class probabilities, use a ${wanted}.`,
+        key: 'training.loss',
+        evidence: { ...base, encoding: labels!.encoding, labelWidth: labels!.width },
       }];
     }
     return [];

@@ -1,17 +1,19 @@
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
-import { layerKey, staticMeta } from './shared.ts';
+import { layerKey, seenLabels, staticMeta } from './shared.ts';
 import { replaceValue } from './locate.ts';
 import { isPytorch, lossWord } from './vocabulary.ts';
 
 /** The output width the labels and loss call for, when it can be told. */
 function expectedUnits(evidence: Evidence): { units: number; why: string } | undefined {
-  const labels = evidence.data?.labels;
+  // Judged on the labels after the declared preprocessing: `targets: one_hot` makes class ids one-hot rows.
+  const labels = seenLabels(evidence);
   if (!labels) return undefined;
   const { loss } = evidence.config.training;
   const oneHotInPipeline = evidence.config.preprocessing.targets === 'one_hot';
   if (labels.encoding === 'one-hot' || labels.encoding === 'multi-hot') {
-    return { units: labels.width, why: `the labels are ${labels.encoding} rows of width ${labels.width}` };
+    const declared = oneHotInPipeline && evidence.data?.labels.encoding !== labels.encoding ? ' after `targets: one_hot`' : '';
+    return { units: labels.width, why: `the labels are ${labels.encoding} rows of width ${labels.width}${declared}` };
   }
   // Softmax trained as a regression on class ids is output-activation-mismatch's case; "1 unit" would be the wrong advice.
   if (evidence.task === 'regression' && evidence.model.finalActivation.includes('softmax')) return undefined;

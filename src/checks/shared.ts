@@ -1,6 +1,6 @@
 // Small vocabulary the checks share: number formatting, key paths of layers, loss and activation families.
 import type { LayerSpec } from '../config/types.ts';
-import type { Evidence } from '../evidence/types.ts';
+import type { Evidence, LabelSummary } from '../evidence/types.ts';
 import type { LayerSummary } from '../model/types.ts';
 import type { CheckMeta } from './types.ts';
 
@@ -130,4 +130,18 @@ export function smokeMeta(id: string, title: string, pitfall: string, defaultSev
 export function probeKey(evidence: Evidence, index: number): string {
   const layer = evidence.model.layers[index]?.layer;
   return layer ? layerKey(layer) : 'model.layers';
+}
+
+/** The labels as the network sees them, after the declared target preprocessing (evidence/build.ts). */
+export function seenLabels(evidence: Evidence): LabelSummary | undefined {
+  return evidence.data ? evidence.data.seenLabels ?? evidence.data.labels : undefined;
+}
+
+/**
+ * The inputs are indices into an Embedding layer (token ids), not magnitudes: scaling them would break
+ * the lookup, so the input-scale checks do not apply.
+ */
+export function inputsAreEmbeddingIds(evidence: Evidence): boolean {
+  const first = evidence.config.model.layers.find((l) => l.type !== 'input');
+  return first?.type === 'embedding';
 }

@@ -2,7 +2,7 @@ import type { ColumnStats } from '../data/types.ts';
 import type { TargetPreprocessing } from '../config/types.ts';
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
-import { activationKeyOf, activationRange, CROSSENTROPY_LOSSES, finalActivationName, fmt, outputActivationLayer, staticMeta } from './shared.ts';
+import { activationKeyOf, activationRange, CROSSENTROPY_LOSSES, finalActivationName, fmt, outputActivationLayer, seenLabels, staticMeta } from './shared.ts';
 import { replaceValue, setFlowMapValue } from './locate.ts';
 import { maxOf, minOf } from '../extremes.ts';
 
@@ -30,7 +30,7 @@ export const check: Check = {
     // Crossentropy labels are class ids or probabilities, not output values: label-encoding-mismatch covers them.
     if (CROSSENTROPY_LOSSES.has(loss) || loss === 'nll_loss' || loss === 'kl_div') return [];
     const activation = finalActivationName(evidence);
-    const labels = data.labels;
+    const labels = seenLabels(evidence)!;
     // A softmax over C units scored against one column of class ids is output-activation-mismatch's case.
     if (activation === 'softmax' && evidence.model.outputUnits > 1 && labels.width === 1) return [];
     const allowed = activationRange(activation);

@@ -1,6 +1,6 @@
 import type { Evidence, ProcessedFeature } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
-import { fmt, nameList, staticMeta } from './shared.ts';
+import { fmt, inputsAreEmbeddingIds, nameList, staticMeta } from './shared.ts';
 import { replaceValue } from './locate.ts';
 import { describeInputs, isPerColumn } from '../config/column-preprocessing.ts';
 
@@ -18,7 +18,7 @@ export const check: Check = {
   meta: staticMeta('unscaled-inputs', 'Input features are not scaled', 'normalization', 'warning', ['data']),
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
-    if (!data) return [];
+    if (!data || inputsAreEmbeddingIds(evidence)) return [];
     const unscaled = data.train.processed.filter(isUnscaled);
     if (unscaled.length === 0) return [];
     const worst = [...unscaled].sort((a, b) => Math.max(b.std, Math.abs(b.mean)) - Math.max(a.std, Math.abs(a.mean)))[0];

@@ -103,6 +103,8 @@ export const OPTIMIZER_ARGS = [
   'clipnorm',
   'clipvalue',
   'global_clipnorm',
+  // Keras 2's legacy time decay: lr / (1 + decay * iterations)
+  'decay',
 ] as const;
 
 export const INITIALIZERS = [

@@ -142,6 +142,7 @@ export function normalizeConfig(
       // Under PyTorch the weight decay lives in the optimizer's arguments, with its semantics.
       weight_decay: framework === 'pytorch' ? 0 : raw.training?.weight_decay ?? 0,
       early_stopping: raw.training?.early_stopping ?? false,
+      ...(raw.training?.class_weight !== undefined ? { class_weight: { ...raw.training.class_weight } } : {}),
     },
     smoke: { ...DEFAULT_SMOKE, ...definedOnly(raw.smoke ?? {}) },
     checks: { ...(raw.checks ?? {}) },

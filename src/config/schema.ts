@@ -198,6 +198,8 @@ export function buildConfigSchema(limits: ConfigLimits) {
         epochs: z.number().int().positive().optional(),
         weight_decay: nonNegative.optional(),
         early_stopping: z.boolean().optional(),
+        // Keras fit(class_weight=...): class id -> weight of that class's rows in the loss
+        class_weight: z.record(z.string().regex(/^\d{1,6}$/, { message: 'a class id is a whole number below 1,000,000' }), positive).optional(),
       })
       .optional(),
     smoke: z

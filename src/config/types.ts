@@ -188,6 +188,8 @@ export interface PreflightConfig {
     epochs?: number;
     weight_decay: number;
     early_stopping: boolean;
+    /** Keras `class_weight`: class id -> weight of that class's rows in the loss (others weigh 1) */
+    class_weight?: Record<string, number>;
   };
   smoke: { steps: number; seed: number; time_budget_s: number };
   checks: Record<string, SeverityOverride>;

@@ -6,7 +6,7 @@ import type { ControlRuns } from './types.ts';
 import type { BuiltModel } from './build-model.ts';
 import { LOG_PROBABILITY_LOSSES, takesClassIds } from './losses.ts';
 import { isClassification, trainFresh, type RunContext } from './session.ts';
-import { compareZeroed, ZEROED_MAX_STEPS, zeroedRefusal, type ZeroedComparison, type ZeroedRun } from './parts.ts';
+import { clearlyBetter, compareZeroed, ZEROED_MAX_STEPS, zeroedRefusal, type ZeroedComparison, type ZeroedRun } from './parts.ts';
 
 type Overfit = NonNullable<ControlRuns['overfit']>;
 
@@ -38,25 +38,36 @@ export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: Model
   // weight penalties do not blur the comparison.
   let initial: { loss: number; accuracy?: number } = { loss: NaN };
   let evaluation: { loss: number; accuracy?: number } = { loss: NaN };
+  let initialTraining: { loss: number; accuracy?: number } = { loss: NaN };
+  let evaluationTraining: { loss: number; accuracy?: number } = { loss: NaN };
   try {
     const result = trainFresh({ ...ctx, learningRate: overfitLearningRate(ctx) }, {
       spec, x, y, steps: OVERFIT_STEPS, deadline, batchSize: samples,
-      beforeTraining: (built) => { initial = evaluate(ctx, built, x, y); },
-      afterTraining: (built) => { evaluation = evaluate(ctx, built, x, y); },
+      beforeTraining: (built) => { initial = evaluate(ctx, built, x, y); initialTraining = evaluate(ctx, built, x, y, true); },
+      afterTraining: (built) => { evaluation = evaluate(ctx, built, x, y); evaluationTraining = evaluate(ctx, built, x, y, true); },
     });
+    // Batch normalization's moving statistics lag its batch statistics after 150 steps (momentum 0.99),
+    // so a fitted BN model can look unfitted in inference mode; the training-mode pass decides then.
+    const fits = (start: { loss: number }, end: { loss: number; accuracy?: number }) => end.loss < OVERFIT_LOSS_SHARE * start.loss || (end.accuracy ?? 0) >= OVERFIT_ACCURACY;
+    const useTraining = hasBatchNormalization(spec) && !fits(initial, evaluation) && fits(initialTraining, evaluationTraining);
+    if (useTraining) [initial, evaluation] = [initialTraining, evaluationTraining];
     const startLoss = initial.loss;
     const finalLoss = evaluation.loss;
-    const fitted = finalLoss < OVERFIT_LOSS_SHARE * startLoss || (evaluation.accuracy ?? 0) >= OVERFIT_ACCURACY;
+    const fitted = fits(initial, evaluation);
     return { samples, steps: result.stepsRun, startLoss, finalLoss, accuracy: evaluation.accuracy, fitted, cut: result.cutByBudget };
   } finally {
     tf.dispose([x, y]);
   }
 }
 
+function hasBatchNormalization(spec: ModelSpec): boolean {
+  return spec.layers.some((l) => l.type === 'batch_normalization');
+}
+
 /** Loss (inference mode) and, for classification, accuracy of a trained model on the given rows. */
-function evaluate(ctx: RunContext, built: BuiltModel, x: tf.Tensor, y: tf.Tensor): { loss: number; accuracy?: number } {
+function evaluate(ctx: RunContext, built: BuiltModel, x: tf.Tensor, y: tf.Tensor, training = false): { loss: number; accuracy?: number } {
   return tf.tidy(() => {
-    const prediction = built.model.apply(x, { training: false }) as tf.Tensor;
+    const prediction = built.model.apply(x, { training }) as tf.Tensor;
     const loss = ctx.loss(y, prediction).dataSync()[0];
     if (!isClassification(ctx.task)) return { loss };
     return { loss, accuracy: accuracy(ctx, prediction, y).dataSync()[0] };
@@ -240,4 +251,37 @@ function addInputWidths(spec: ModelSpec): Set<number> {
 export function widenedOverfit(ctx: RunContext, deadline: number, finalLayerIndex: number): NonNullable<ControlRuns['widened']> & { cut: boolean } {
   const run = overfitSmallBatch(ctx, deadline, widenSpec(ctx.spec, WIDEN_FACTOR, finalLayerIndex));
   return { factor: WIDEN_FACTOR, fitted: run.fitted, finalLoss: run.finalLoss, startLoss: run.startLoss, cut: run.cut };
+}
+
+/** Lower rates tried, as divisors of the configured rate, until one does clearly better. */
+export const LOWER_RATE_FACTORS = [10, 100];
+/** Steps of each lower-rate run (and of the main run's losses it is compared with), to bound its cost. */
+export const LOWER_RATE_MAX_STEPS = 100;
+
+/** Mean of the last tenth of the finite losses; NaN when the run went non-finite. */
+function tailLoss(losses: number[]): number {
+  if (losses.length === 0 || !losses.every(Number.isFinite)) return Number.NaN;
+  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
+  return tail.reduce((s, v) => s + v, 0) / tail.length;
+}
+
+/**
+ * The main run repeated, same seed and steps, at rate / 10 and, if that is not clearly better, rate / 100.
+ * The evidence a learning-rate-too-high verdict needs: a lower rate that does clearly better.
+ */
+export function lowerRateControl(ctx: RunContext, deadline: number, steps: number, mainLosses: number[]): NonNullable<ControlRuns['lowerRate']> & { cut: boolean } {
+  // The main run over the same first steps; one that went non-finite within them stays non-finite.
+  const mainFinal = tailLoss(mainLosses.slice(0, steps));
+  const runs: NonNullable<ControlRuns['lowerRate']>['runs'] = [];
+  for (const factor of LOWER_RATE_FACTORS) {
+    if (performance.now() > deadline) return { mainFinal, runs, cut: true };
+    const learningRate = ctx.learningRate / factor;
+    const result = trainFresh({ ...ctx, learningRate }, { steps, deadline, probeEvery: Math.max(1, steps - 1) });
+    if (result.cutByBudget) return { mainFinal, runs, cut: true };
+    const dead = result.activations.map((a) => a.deadFraction).filter((d): d is number => d !== undefined && Number.isFinite(d));
+    const final = tailLoss(result.loss);
+    runs.push({ learningRate, steps: result.stepsRun, losses: result.loss, final, ...(dead.length > 0 ? { deadFraction: Math.max(...dead) } : {}) });
+    if (clearlyBetter(final, mainFinal)) break;
+  }
+  return { mainFinal, runs, cut: false };
 }

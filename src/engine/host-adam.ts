@@ -15,8 +15,8 @@ export const HOST_ADAM_MAX_VALUES = 8192;
 const f = Math.fround;
 
 type Moments =
-  | { onHost: true; first: Float32Array; second: Float32Array }
-  | { onHost: false; first: tf.Variable; second: tf.Variable };
+  | { onHost: true; first: Float32Array; second: Float32Array; maxSecond?: Float32Array }
+  | { onHost: false; first: tf.Variable; second: tf.Variable; maxSecond?: tf.Variable };
 
 export class HostAdamOptimizer extends tf.AdamOptimizer {
   /** by position in the gradient list, as TF.js Adam keeps its moment variables */
@@ -25,8 +25,15 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
   private accBeta1Value: number;
   private accBeta2Value: number;
 
-  constructor(learningRate: number, beta1: number, beta2: number, epsilon: number) {
+  /**
+   * AMSGrad (Keras `amsgrad: true`): the denominator uses the running maximum of the second moment.
+   * Off, the update is TF.js Adam's bit for bit.
+   */
+  private readonly amsgrad: boolean;
+
+  constructor(learningRate: number, beta1: number, beta2: number, epsilon: number, amsgrad = false) {
     super(learningRate, beta1, beta2, epsilon);
+    this.amsgrad = amsgrad;
     this.accBeta1Value = f(beta1);
     this.accBeta2Value = f(beta2);
   }
@@ -51,7 +58,7 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
   }
 
   override dispose(): void {
-    for (const moments of this.moments) if (!moments.onHost) tf.dispose([moments.first, moments.second]);
+    for (const moments of this.moments) if (!moments.onHost) tf.dispose([moments.first, moments.second, ...(moments.maxSecond ? [moments.maxSecond] : [])]);
     this.moments.length = 0;
     super.dispose();
   }
@@ -59,10 +66,10 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
   private momentsFor(index: number, variable: tf.Variable): Moments {
     const current = this.moments[index];
     if (current !== undefined && (current.onHost ? current.first.length : current.first.size) === variable.size) return current;
-    if (current !== undefined && !current.onHost) tf.dispose([current.first, current.second]);
+    if (current !== undefined && !current.onHost) tf.dispose([current.first, current.second, ...(current.maxSecond ? [current.maxSecond] : [])]);
     const created: Moments = variable.size <= HOST_ADAM_MAX_VALUES
-      ? { onHost: true, first: new Float32Array(variable.size), second: new Float32Array(variable.size) }
-      : { onHost: false, first: tf.variable(tf.zerosLike(variable), false), second: tf.variable(tf.zerosLike(variable), false) };
+      ? { onHost: true, first: new Float32Array(variable.size), second: new Float32Array(variable.size), ...(this.amsgrad ? { maxSecond: new Float32Array(variable.size) } : {}) }
+      : { onHost: false, first: tf.variable(tf.zerosLike(variable), false), second: tf.variable(tf.zerosLike(variable), false), ...(this.amsgrad ? { maxSecond: tf.variable(tf.zerosLike(variable), false) } : {}) };
     this.moments[index] = created;
     return created;
   }
@@ -77,7 +84,7 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
     const negativeRate = f(-this.learningRate);
     const weights = variable.dataSync() as Float32Array;
     const grads = gradient.dataSync() as Float32Array;
-    const { first, second } = moments;
+    const { first, second, maxSecond } = moments;
     // A new array: on the cpu backend dataSync hands out the tensor's own storage.
     const updated = new Float32Array(weights.length);
     for (let i = 0; i < weights.length; i++) {
@@ -86,8 +93,10 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
       const v = f(f(second[i] * beta2) + f(f(g * g) * oneMinusBeta2));
       first[i] = m;
       second[i] = v;
+      let denominatorV = v;
+      if (maxSecond !== undefined) denominatorV = maxSecond[i] = Math.max(maxSecond[i], v);
       const correctedM = f(m / oneMinusAccBeta1);
-      const correctedV = f(v / oneMinusAccBeta2);
+      const correctedV = f(denominatorV / oneMinusAccBeta2);
       updated[i] = f(f(f(correctedM / f(f(Math.sqrt(correctedV)) + epsilon)) * negativeRate) + weights[i]);
     }
     tf.tidy(() => variable.assign(tf.tensor(updated, variable.shape, 'float32')));
@@ -100,7 +109,12 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
       const newFirst = tf.add(tf.mul(first, this.beta1), tf.mul(gradient, 1 - this.beta1));
       const newSecond = tf.add(tf.mul(second, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
       const correctedFirst = tf.div(newFirst, oneMinusAccBeta1);
-      const correctedSecond = tf.div(newSecond, oneMinusAccBeta2);
+      let denominatorSecond = newSecond;
+      if (moments.maxSecond !== undefined) {
+        denominatorSecond = tf.maximum(moments.maxSecond, newSecond);
+        moments.maxSecond.assign(denominatorSecond);
+      }
+      const correctedSecond = tf.div(denominatorSecond, oneMinusAccBeta2);
       first.assign(newFirst);
       second.assign(newSecond);
       variable.assign(tf.add(tf.mul(tf.div(correctedFirst, tf.add(tf.sqrt(correctedSecond), this.epsilon)), -this.learningRate), variable));

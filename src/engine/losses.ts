@@ -53,10 +53,25 @@ export function isCrossentropy(name: string): boolean {
 }
 
 /** The loss by Keras name, or undefined when the smoke run does not know it. */
-export function makeLoss(name: string, fromLogits: boolean, options: LossOptions = {}): LossFn | undefined {
+export function makeLoss(name: string, fromLogits: boolean, options: LossOptions = {}, classWeight?: Record<string, number>): LossFn | undefined {
   const perSample = perSampleLoss(canonicalLossName(name), fromLogits, options);
   if (perSample === undefined) return undefined;
-  return (yTrue, yPred) => tf.tidy(() => tf.mean(perSample(tf.cast(yTrue, 'float32'), yPred)) as tf.Scalar);
+  if (classWeight === undefined || Object.keys(classWeight).length === 0) {
+    return (yTrue, yPred) => tf.tidy(() => tf.mean(perSample(tf.cast(yTrue, 'float32'), yPred)) as tf.Scalar);
+  }
+  // Keras class_weight: each row's loss times its class's weight (classes not listed weigh 1), then the
+  // mean over the batch (Keras's sum_over_batch_size). The class is the id in one column, else the argmax.
+  const ids = Object.keys(classWeight).map(Number);
+  const table = Array.from({ length: Math.max(...ids) + 1 }, (_, i) => classWeight[String(i)] ?? 1);
+  return (yTrue, yPred) => tf.tidy(() => {
+    const y = tf.cast(yTrue, 'float32');
+    const width = y.shape[y.shape.length - 1] ?? 1;
+    const classOf = width === 1 ? tf.cast(tf.round(tf.reshape(y, [-1])), 'int32') : tf.argMax(y, -1);
+    const inTable = tf.clipByValue(classOf, 0, table.length - 1);
+    const known = tf.logicalAnd(tf.greaterEqual(classOf, 0), tf.less(classOf, table.length));
+    const weights = tf.where(known, tf.gather(tf.tensor1d(table), inTable), tf.onesLike(inTable).toFloat());
+    return tf.mean(tf.mul(tf.reshape(perSample(y, yPred), [-1]), weights)) as tf.Scalar;
+  });
 }
 
 type PerSample = (y: tf.Tensor, p: tf.Tensor) => tf.Tensor;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OptimizerSpec } from '../config/types.ts';
 import { HostAdamOptimizer } from './host-adam.ts';
 import { makeTorchOptimizer } from './torch-optimizers.ts';
+import { KerasAdadeltaOptimizer } from './optimizer-keys.ts';
 
 const KERAS_EPSILON = 1e-7;
 
@@ -21,13 +22,13 @@ export function makeOptimizer(spec: OptimizerSpec, learningRate: number): tf.Opt
     }
     case 'adam':
     case 'adamw':
-      return new HostAdamOptimizer(learningRate, arg('beta_1', 0.9), arg('beta_2', 0.999), arg('epsilon', KERAS_EPSILON));
+      return new HostAdamOptimizer(learningRate, arg('beta_1', 0.9), arg('beta_2', 0.999), arg('epsilon', KERAS_EPSILON), spec.args.amsgrad === true);
     case 'rmsprop':
       return tf.train.rmsprop(learningRate, arg('rho', 0.9), arg('momentum', 0), arg('epsilon', KERAS_EPSILON), spec.args.centered === true);
     case 'adagrad':
       return tf.train.adagrad(learningRate, arg('initial_accumulator_value', 0.1));
     case 'adadelta':
-      return tf.train.adadelta(learningRate, arg('rho', 0.95), arg('epsilon', KERAS_EPSILON));
+      return new KerasAdadeltaOptimizer(learningRate, arg('rho', 0.95), arg('epsilon', KERAS_EPSILON));
     case 'adamax':
       return tf.train.adamax(learningRate, arg('beta_1', 0.9), arg('beta_2', 0.999), arg('epsilon', KERAS_EPSILON));
     default:

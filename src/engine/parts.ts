@@ -13,6 +13,15 @@ export const SMOKE_RUNS: readonly SmokeRunName[] = ['main', 'overfit', 'zeroed',
 export const ZEROED_TAIL = 20;
 export const ZEROED_MAX_STEPS = 100;
 
+/** "Clearly better": a lower rate's final loss below this share of the main run's (or finite where it was not). */
+export const CLEARLY_BETTER_SHARE = 0.7;
+
+export function clearlyBetter(lowerFinal: number, mainFinal: number): boolean {
+  if (!Number.isFinite(lowerFinal)) return false;
+  if (!Number.isFinite(mainFinal)) return true;
+  return lowerFinal < CLEARLY_BETTER_SHARE * mainFinal;
+}
+
 /** The zeroed-input training on its own, before it is compared with the main run. */
 export interface ZeroedRun {
   /** steps asked for */
@@ -89,7 +98,7 @@ export function mergeSmokeParts(main: SmokePart, others: SmokePart[]): SmokeTrac
     trace.seconds = Math.max(trace.seconds, part.trace.seconds);
   }
   // The order a sequential run fills them in, so reports read the same either way.
-  const { baseline, overfit, zeroedInputs, lrRange, widened } = trace.controls;
-  trace.controls = { baseline, ...(overfit && { overfit }), ...(zeroedInputs && { zeroedInputs }), ...(lrRange && { lrRange }), ...(widened && { widened }) };
+  const { baseline, overfit, zeroedInputs, lrRange, widened, lowerRate } = trace.controls;
+  trace.controls = { baseline, ...(overfit && { overfit }), ...(zeroedInputs && { zeroedInputs }), ...(lrRange && { lrRange }), ...(widened && { widened }), ...(lowerRate && { lowerRate }) };
   return trace;
 }

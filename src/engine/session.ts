@@ -5,6 +5,7 @@ import type { ModelSpec, OptimizerSpec, Task } from '../config/types.ts';
 import { buildModelWithLayers, type BuiltLayer, type BuiltModel } from './build-model.ts';
 import type { LossFn } from './losses.ts';
 import { makeOptimizer } from './optimizers.ts';
+import { decaySchedule, gradientClipper } from './optimizer-keys.ts';
 import { train, type TrainResult, type TrainSetup, type WeightPenalty } from './train.ts';
 
 export interface RunContext {
@@ -64,7 +65,9 @@ export function trainFresh(ctx: RunContext, options: FreshRunOptions): TrainResu
       weightDecay: ctx.weightDecay,
       deadline: options.deadline,
       probeEvery: options.probeEvery ?? 0,
-      schedule: options.schedule,
+      // A control's own schedule (the range test) replaces the configured legacy decay.
+      schedule: options.schedule ?? decaySchedule(ctx.optimizer, ctx.learningRate),
+      clipGradients: gradientClipper(ctx.optimizer),
       stopWhen: options.stopWhen,
     });
     options.afterTraining?.(built);

@@ -6,10 +6,11 @@ import type { Evidence } from '../evidence/types.ts';
 import type { LayerProbe, SmokeTrace } from './types.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { UnsupportedModelError } from './build-model.ts';
-import { baselineLoss, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
+import { baselineLoss, LOWER_RATE_MAX_STEPS, lowerRateControl, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
 import { recordZeroed, SMOKE_RUNS, ZEROED_MAX_STEPS, type SmokePart, type SmokeRunName, type ZeroedRun } from './parts.ts';
 import { canonicalLossName, makeLoss, takesClassIds } from './losses.ts';
 import { makeOptimizer, weightDecayOf } from './optimizers.ts';
+import { refusedOptimizerKeys } from './optimizer-keys.ts';
 import { prepareData, type PreparedData } from './prepare-data.ts';
 import { signalAtInit } from './probes.ts';
 import { isClassification, trainFresh, type RunContext } from './session.ts';
@@ -51,7 +52,7 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
   if (config.model.unsupported.length > 0) return finish();
   const prepared = prepareData(evidence);
   if (!prepared.ok) return skipAll(trace, prepared.reason, finish);
-  const loss = makeLoss(config.training.loss, config.training.from_logits, { framework: config.training.torch_loss ? 'pytorch' : 'keras', ...config.training.loss_args });
+  const loss = makeLoss(config.training.loss, config.training.from_logits, { framework: config.training.torch_loss ? 'pytorch' : 'keras', ...config.training.loss_args }, config.training.class_weight);
   if (loss === undefined) return skipAll(trace, `loss '${config.training.loss}' is not supported by the smoke run`, finish);
   try {
     const engine = await initBackend(opts.backend);
@@ -64,6 +65,10 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
   const optimizerProbe = makeOptimizer(config.training.optimizer, config.training.learning_rate);
   if (optimizerProbe === undefined) return skipAll(trace, `optimizer '${config.training.optimizer.name}' is not supported by the smoke run`, finish);
   optimizerProbe.dispose();
+  // A setting the smoke run does not apply is named, never dropped silently (optimizer-keys.ts).
+  for (const refused of refusedOptimizerKeys(config.training.optimizer)) {
+    trace.skipped.push({ what: `optimizer setting \`${refused.key}\``, reason: refused.reason });
+  }
 
 
   const data = prepared.data;
@@ -71,6 +76,7 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
   trace.batchSize = ctx.batchSize;
   trace.expectedInitialLoss = expectedInitialLoss(evidence, data);
   const withMain = runs.includes('main');
+  let mainResult: TrainResult | undefined;
   const controls = runs.filter((run) => run !== 'main');
   try {
     if (withMain) {
@@ -92,6 +98,7 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
       });
       const mainSeconds = (performance.now() - mainStarted) / 1000;
       recordMainRun(trace, result, evidence, mainSeconds);
+      mainResult = result;
       if (result.cutByBudget) {
         trace.skipped.push({ what: `main run steps ${result.stepsRun + 1}-${plannedSteps}`, reason: `time budget of ${budgetMs / 1000}s` });
       }
@@ -99,6 +106,15 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
       trace.controls.baseline = baselineLoss(ctx, evidence.model.finalActivation);
     }
     zeroed = runControls(trace, ctx, evidence, { deadline, budgetMs, controls, plannedSteps, withMain });
+    // A rate verdict needs a run at a lower rate that does clearly better: run it when the main run looks like a
+    // rate problem, after the other controls so it never takes their time.
+    if (withMain && mainResult && opts.controls !== false && rateSuspect(trace, config.training.optimizer.name) && performance.now() < deadline) {
+      // At most LOWER_RATE_MAX_STEPS: both sides are compared over the same first steps.
+      const controlSteps = Math.min(LOWER_RATE_MAX_STEPS, mainResult.firstNonFinite ? plannedSteps : Math.max(1, mainResult.stepsRun));
+      const { cut, ...lowerRate } = lowerRateControl(ctx, deadline, controlSteps, mainResult.loss);
+      if (lowerRate.runs.length > 0) trace.controls.lowerRate = { ...lowerRate, complete: !cut };
+      if (cut) trace.skipped.push({ what: 'control: lower learning rate (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
+    }
   } catch (error) {
     const what = error instanceof UnsupportedModelError ? `layer '${error.layer}'` : 'smoke run';
     trace.skipped.push({ what, reason: messageOf(error) });
@@ -240,4 +256,27 @@ function skipAll<T>(trace: SmokeTrace, reason: string, finish: () => T): T {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
+}
+
+/** Above these the rate is outside the usual range (sgd and adadelta take rates near 1; adaptive ones near 1e-3). */
+const USUAL_MAX_RATE: Record<string, number> = { sgd: 1, adadelta: 1 };
+const USUAL_MAX_ADAPTIVE_RATE = 0.1;
+
+/**
+ * Whether the main run looks like a learning-rate problem: it diverged, its updates rewrite the weights,
+ * it collapsed (most units of a ReLU layer dead, or no better than the constant baseline), or the rate
+ * is above the usual range. Only then is the lower-rate control worth its time.
+ */
+export function rateSuspect(trace: SmokeTrace, optimizer: string): boolean {
+  const losses = trace.loss;
+  if (losses.length === 0) return false;
+  if (trace.firstNonFinite || !losses.every(Number.isFinite)) return true;
+  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
+  const final = tail.reduce((sum, v) => sum + v, 0) / tail.length;
+  if (final >= 2 * Math.min(...losses) && final > losses[0]) return true;
+  const ratios = trace.layers.flatMap((l) => l.updateRatio).filter(Number.isFinite).sort((a, b) => a - b);
+  if (ratios.length > 0 && ratios[Math.floor(ratios.length / 2)] > 0.1) return true;
+  if (trace.layers.some((l) => (l.deadFraction ?? 0) >= 0.5)) return true;
+  if (Number.isFinite(trace.controls.baseline.loss) && final >= 0.9 * trace.controls.baseline.loss) return true;
+  return trace.learningRate > (USUAL_MAX_RATE[optimizer.toLowerCase()] ?? USUAL_MAX_ADAPTIVE_RATE);
 }

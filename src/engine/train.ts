@@ -34,6 +34,8 @@ export interface TrainSetup {
   probeEvery: number;
   /** learning rate per step (the LR range test); the constant rate when absent */
   schedule?: (step: number) => number;
+  /** Keras gradient clipping (clipnorm, global_clipnorm, clipvalue), applied before the update; none when absent */
+  clipGradients?: (grads: Record<string, tf.Tensor>) => Record<string, tf.Tensor>;
   /** checked on the losses read back so far; true ends the run (the LR range test's divergence rule) */
   stopWhen?: (losses: number[]) => boolean;
 }
@@ -99,8 +101,9 @@ export function train(setup: TrainSetup): TrainResult {
       const yb = tf.gather(y, indices);
       // Forward and backward in training mode (dropout on, batch statistics), penalties included as Keras does.
       const { value, grads } = tf.variableGrads(() => tf.add(loss(yb, model.apply(xb, { training: true }) as tf.Tensor), penaltyOf(setup.penalties)) as tf.Scalar, variables);
-      optimizer.applyGradients(grads);
+      // Keras order: clip the gradients, decay the weights (var -= var * wd * lr), then the optimizer's update.
       applyWeightDecay(variables, setup.weightDecay * (setup.schedule ? setup.schedule(step) : setup.learningRate));
+      optimizer.applyGradients(setup.clipGradients ? setup.clipGradients(grads) : grads);
       // One sum per layer: a NaN or infinity anywhere in it makes the sum non-finite, checked after read-back.
       const gradSums = layerVariables.map((vs) => tf.addN(vs.map((v) => tf.sum(grads[v.name]))));
       const weightSums = layerVariables.map((vs) => tf.addN(vs.map((v) => tf.sum(v))));

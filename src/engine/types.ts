@@ -31,6 +31,12 @@ export interface ControlRuns {
   lrRange?: { lrs: number[]; losses: number[]; divergedAt?: number; bestLr: number; suggestedLr: number };
   widened?: { factor: number; fitted: boolean; finalLoss: number; startLoss: number };
   baseline: { kind: 'mean' | 'prior'; loss: number };
+  /**
+   * The main run repeated at lower rates (rate / 10, then / 100), run when the main run looks like a rate
+   * problem (diverged, huge updates, collapsed to a constant prediction, or a rate above the usual range).
+   * A learning-rate-too-high verdict needs one of them to do clearly better.
+   */
+  lowerRate?: { mainFinal: number; /** false when the budget cut the runs before one did clearly better */ complete?: boolean; runs: { learningRate: number; steps: number; losses: number[]; final: number; deadFraction?: number }[] };
 }
 
 export interface SmokeTrace {

@@ -34,9 +34,9 @@ export interface EvidenceInput {
 export function buildEvidence(input: EvidenceInput): Evidence {
   // PyTorch's CrossEntropyLoss reads class indices or class probabilities: the data says which.
   const config = input.train ? withTargetWidth(input.config, input.train.sample.targetWidth) : input.config;
-  const data = input.train ? buildDataEvidence(config, input.train, input.validation) : undefined;
+  const data = input.train ? buildDataEvidence(config, input.train, input.validation, input.model.outputUnits) : undefined;
   const declared = config.task;
-  const task = declared ?? inferTask(config, data?.labels);
+  const task = declared ?? inferTask(config, data?.seenLabels ?? data?.labels);
   return {
     configFile: input.configFile,
     source: input.source,
@@ -55,15 +55,17 @@ export function inferTask(config: PreflightConfig, labels?: LabelSummary): Task 
   return fromLoss ?? 'regression';
 }
 
-function buildDataEvidence(config: PreflightConfig, train: LoadedSplit, validation?: LoadedSplit): DataEvidence {
+function buildDataEvidence(config: PreflightConfig, train: LoadedSplit, validation: LoadedSplit | undefined, outputUnits: number): DataEvidence {
   const trainEvidence: SplitEvidence = { split: train, processed: processFeatures(train.features, train.features, config.preprocessing.inputs) };
   const validationEvidence = validation
     ? { split: validation, processed: processFeatures(validation.features, train.features, config.preprocessing.inputs) }
     : undefined;
+  const labels = summarizeLabels(train);
   return {
     train: trainEvidence,
     validation: validationEvidence,
-    labels: summarizeLabels(train),
+    labels,
+    seenLabels: labelsAsSeen(labels, train.targets, config, outputUnits),
     overlap: validation ? findOverlap(train, validation) : undefined,
     textFeatures: train.features.filter((f) => f.text > 0),
   };
@@ -141,6 +143,45 @@ export function summarizeLabels(train: LoadedSplit): LabelSummary {
     min,
     max,
   };
+}
+
+/**
+ * The label summary after the declared target preprocessing, as prepare-data.ts builds the targets:
+ * `one_hot` turns one column of class ids into rows of width max(output units, largest id + 1),
+ * `minmax` maps each column to [0, 1] and `standardize` to zero mean and unit std (0/1 labels stay 0/1
+ * under minmax). Labels the preprocessing cannot apply to (one_hot on non-integer values) stay as they are.
+ */
+export function labelsAsSeen(raw: LabelSummary, targets: ColumnStats[], config: Pick<PreflightConfig, 'preprocessing' | 'model'>, outputUnits?: number): LabelSummary {
+  const how = config.preprocessing.targets;
+  if (how === 'none') return raw;
+  if (how === 'one_hot') {
+    const ids = (raw.encoding === 'class-ids' || raw.encoding === 'binary') && raw.width === 1 && raw.min >= 0;
+    if (!ids) return raw;
+    const units = outputUnits ?? lastUnits(config.model);
+    const width = Math.max(units, Math.floor(raw.max) + 1);
+    return {
+      encoding: 'one-hot', width,
+      classes: Array.from({ length: width }, (_, i) => i),
+      ...(raw.classCounts ? { classCounts: raw.classCounts } : {}),
+      ...(raw.majorityFraction !== undefined ? { majorityFraction: raw.majorityFraction } : {}),
+      multiHotRows: 0, min: 0, max: 1,
+    };
+  }
+  if (how === 'minmax') {
+    if (raw.encoding === 'binary' || raw.encoding === 'one-hot' || raw.encoding === 'multi-hot') return raw;
+    return { encoding: 'continuous', width: raw.width, min: 0, max: 1 };
+  }
+  const scaled = targets.filter((t) => t.std > 0 && Number.isFinite(t.std)).map((t) => ({ min: (t.min - t.mean) / t.std, max: (t.max - t.mean) / t.std }));
+  if (scaled.length === 0) return raw;
+  return { encoding: 'continuous', width: raw.width, min: Math.min(...scaled.map((s) => s.min)), max: Math.max(...scaled.map((s) => s.max)) };
+}
+
+function lastUnits(model: PreflightConfig['model']): number {
+  for (let i = model.layers.length - 1; i >= 0; i--) {
+    const units = model.layers[i].units ?? model.layers[i].filters;
+    if (units !== undefined) return units;
+  }
+  return 1;
 }
 
 /** Rows of the validation sample that also appear, feature for feature and target for target, in the train sample. */

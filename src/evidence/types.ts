@@ -40,6 +40,12 @@ export interface DataEvidence {
   train: SplitEvidence;
   validation?: SplitEvidence;
   labels: LabelSummary;
+  /**
+   * The labels as the network sees them after the declared target preprocessing (`targets: one_hot` turns
+   * class ids into one-hot rows, `minmax`/`standardize` rescale them). Checks judge these; `labels` stays the
+   * file's own encoding. Absent in hand-built evidence, where `labels` stands for both.
+   */
+  seenLabels?: LabelSummary;
   /** identical (features + targets) rows between the train and validation samples */
   overlap?: { rows: number; validationRows: number; examples: number[] };
   textFeatures: ColumnStats[];

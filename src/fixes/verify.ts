@@ -9,6 +9,7 @@ import { lossUnitsDiffer, metricFinal } from '../compare/finals.ts';
 import { runSmokes, type FollowUpBudget } from '../compare/smoke-runs.ts';
 import { fixVariantFor, type FixVariant } from './transforms.ts';
 import { variantEvidence } from './variant.ts';
+import { linkRootCauses } from './root-causes.ts';
 import { fromStartWords, originalDiverged, VERIFIED_MAX_RATIO, verifiedBarWords } from './verified-bar.ts';
 
 /** Variants run per config: the most severe findings first. */
@@ -43,6 +44,11 @@ export interface CombinedFixCheck {
   after: number;
   afterStart: number;
   verified: boolean;
+  /**
+   * When the combination is verified: the smallest set of its changes that still passes the verified bar,
+   * found by dropping each change in turn (and keeping it dropped when the rest still passes).
+   */
+  minimal?: string[];
 }
 
 interface Candidate {
@@ -98,8 +104,14 @@ export async function verifyFixes(evidence: Evidence, findings: readonly Finding
       }
     }
   }
-  return findings.map((finding) => {
-    const fixCheck = checked.get(finding);
+  // Root causes: a verified fix whose run no longer shows another finding makes that finding its symptom.
+  const verifiedRuns = list.flatMap((candidate, i) => {
+    const outcome = outcomes[i];
+    return outcome.ok && checked.get(candidate.findings[0])?.verified ? [{ causes: candidate.findings, evidence: candidate.evidence, trace: outcome.trace }] : [];
+  });
+  const linked = linkRootCauses(findings, verifiedRuns);
+  return linked.map((finding, i) => {
+    const fixCheck = checked.get(findings[i]);
     return fixCheck ? withFixCheck(finding, fixCheck) : finding;
   });
 }
@@ -133,12 +145,12 @@ export function isVerified(before: number, after: number, afterStart: number): b
   return after <= bar * VERIFIED_MAX_RATIO;
 }
 
-/** Every fix applied one after another, as one variant; undefined when fewer than two apply or the run fails. */
-async function runCombined(evidence: Evidence, list: Candidate[], steps: number, budget: FollowUpBudget): Promise<CombinedFixCheck | undefined> {
+/** The fixes of `subset` applied one after another, as one variant; undefined when none applies. */
+function combinedVariant(evidence: Evidence, subset: Candidate[]): { evidence: Evidence; config: Evidence['config']; changes: string[] } | undefined {
   let current = evidence;
   let config = evidence.config;
   const changes: string[] = [];
-  for (const candidate of list) {
+  for (const candidate of subset) {
     const variant = fixVariantFor(current, candidate.findings[0]);
     const next = variant && variantEvidence(current, variant.config, variant.splits);
     if (!variant || !next) continue;
@@ -146,12 +158,37 @@ async function runCombined(evidence: Evidence, list: Candidate[], steps: number,
     config = variant.config;
     changes.push(variant.change);
   }
-  if (changes.length < 2) return undefined;
-  const [outcome] = await runSmokes([{ evidence: current, seed: evidence.smoke!.seed, steps }], budget);
-  const measured = outcome.ok ? measure(evidence, { change: changes.join(' + '), config }, outcome.trace, steps) : undefined;
+  return changes.length > 0 ? { evidence: current, config, changes } : undefined;
+}
+
+async function measureCombined(evidence: Evidence, subset: Candidate[], steps: number, budget: FollowUpBudget): Promise<CombinedFixCheck | undefined> {
+  const combined = combinedVariant(evidence, subset);
+  if (!combined) return undefined;
+  const [outcome] = await runSmokes([{ evidence: combined.evidence, seed: evidence.smoke!.seed, steps }], budget);
+  const measured = outcome.ok ? measure(evidence, { change: combined.changes.join(' + '), config: combined.config }, outcome.trace, steps) : undefined;
   if (!measured) return undefined;
   const { metric, before, after, afterStart, verified } = measured;
-  return { changes, metric, before, after, afterStart, verified };
+  return { changes: combined.changes, metric, before, after, afterStart, verified };
+}
+
+/**
+ * Every fix applied together, as one variant; undefined when fewer than two apply or the run fails. When it
+ * is verified, each change is dropped in turn and stays dropped when the rest still passes the bar, so the
+ * user applies only what is needed.
+ */
+async function runCombined(evidence: Evidence, list: Candidate[], steps: number, budget: FollowUpBudget): Promise<CombinedFixCheck | undefined> {
+  if ((combinedVariant(evidence, list)?.changes.length ?? 0) < 2) return undefined;
+  const all = await measureCombined(evidence, list, steps, budget);
+  if (!all || !all.verified) return all;
+  let kept = [...list];
+  for (const candidate of list) {
+    if (kept.length <= 1) break;
+    const without = kept.filter((c) => c !== candidate);
+    const trial = await measureCombined(evidence, without, steps, budget);
+    // A run the budget refused proves nothing: the change stays.
+    if (trial?.verified) kept = without;
+  }
+  return { ...all, minimal: combinedVariant(evidence, kept)?.changes ?? all.changes };
 }
 
 function withFixCheck(finding: Finding, fixCheck: FixCheck): Finding {
@@ -167,8 +204,9 @@ export function describeFixCheck(fixCheck: FixCheck): string {
   const combined = fixCheck.combined;
   if (!combined) return alone;
   const together = `final ${combined.metric} ${value(combined.before)} -> ${value(combined.after)}${fromStartWords(combined, value)}`;
+  const minimal = combined.minimal && combined.minimal.length < combined.changes.length ? ` The smallest set that still passes: ${combined.minimal.join(' + ')}.` : '';
   return combined.verified
-    ? `${alone} Verified together with the other fixes (${combined.changes.join(' + ')}): ${together}.`
+    ? `${alone} Verified together with the other fixes (${combined.changes.join(' + ')}): ${together}.${minimal}`
     : `${alone} Not verified together with the other fixes either (${combined.changes.join(' + ')}): ${together}.`;
 }
 

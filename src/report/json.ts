@@ -95,6 +95,8 @@ function findingJson(finding: Finding): Record<string, unknown> {
   if (finding.suggestion && finding.suggestion.replacement.length <= limits.suggestionChars) {
     json.suggestion = { line: finding.suggestion.line, replacement: finding.suggestion.replacement };
   }
+  if (finding.causedBy !== undefined) json.caused_by = finding.causedBy;
+  if (finding.symptoms !== undefined) json.symptoms = [...finding.symptoms];
   return json;
 }
 

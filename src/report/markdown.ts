@@ -1,5 +1,6 @@
 // The markdown report (PR comment, job summary, report.md): verdict, a table of findings per config,
 // evidence in collapsed blocks, and the loss chart. `fitToLimit` shortens it for GitHub's size limits.
+import { causeLine } from './text.ts';
 import type { Severity } from '../config/types.ts';
 import type { Finding } from '../checks/types.ts';
 import { describeCounts } from './build.ts';
@@ -160,7 +161,7 @@ function renderFindingTable(findings: readonly Finding[], options: MarkdownOptio
       SEVERITY_BADGE[finding.severity],
       checkLink(finding, options.docsBaseUrl),
       markdownCode(findingLocation(finding)),
-      `**${escapeMarkdown(finding.title, 'space')}**<br>${escapeMarkdown(truncate(finding.message, MESSAGE_CELL_CHARS))}`,
+      `**${escapeMarkdown(finding.title, 'space')}**<br>${escapeMarkdown(truncate(finding.message, MESSAGE_CELL_CHARS))}${causeLine(finding) ? `<br>_${escapeMarkdown(causeLine(finding))}_` : ''}`,
       fixProofMark(finding) + escapeMarkdown(truncate(finding.fix, FIX_CELL_CHARS)),
     ];
     rows.push(`| ${cells.join(' | ')} |`);

@@ -60,6 +60,14 @@ export function wrapText(text: string, width: number): string[] {
   return lines;
 }
 
+/** The measured cause/symptom link (fixes/root-causes.ts), in one line; empty when there is none. */
+export function causeLine(finding: Finding): string {
+  const parts: string[] = [];
+  if (finding.causedBy) parts.push(`symptom of ${finding.causedBy} (its verified fix removes this finding)`);
+  if (finding.symptoms?.length) parts.push(`root cause of ${finding.symptoms.join(', ')} (its verified fix removes them)`);
+  return clean(parts.join('; '));
+}
+
 function renderFinding(finding: Finding, paint: Paint, width: number): string[] {
   const badge = BADGE[finding.severity];
   const pad = ' '.repeat(BADGE_WIDTH);
@@ -73,6 +81,8 @@ function renderFinding(finding: Finding, paint: Paint, width: number): string[] 
       paint(clean(findingLocation(finding)), ANSI.dim),
   ];
   for (const line of wrapText(clean(finding.message), bodyWidth)) lines.push(INDENT + pad + line);
+  const cause = causeLine(finding);
+  if (cause) for (const line of wrapText(cause, bodyWidth)) lines.push(INDENT + pad + paint(line, ANSI.dim));
   if (finding.fix) {
     for (const [i, line] of wrapText(`fix: ${clean(finding.fix)}`, bodyWidth).entries()) {
       lines.push(INDENT + pad + (i === 0 ? paint('fix:', ANSI.green) + line.slice(4) : line));

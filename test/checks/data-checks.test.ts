@@ -21,6 +21,8 @@ runTable(unscaledInputs, {
     { name: 'standardized features', setup: { inputs: 'standardize', train: prices } },
     { name: 'raw features already near unit scale', setup: { inputs: 'none', train: regressionData() } },
     { name: 'bytes scaled by 1/255', setup: { inputs: { scale: 1 / 255, shift: 0 }, train: pixels } },
+    // Found by the clean corpus (sequence-embedding-lstm): token ids index an Embedding, they are not magnitudes.
+    { name: 'token ids into an embedding layer', setup: { inputs: 'none', train: prices, loss: 'binary_crossentropy', layers: [{ type: 'embedding', input_dim: 1000, output_dim: 8 }, { type: 'flatten' }, { type: 'dense', units: 1, activation: 'sigmoid' }] } },
   ],
   invalid: [
     { name: 'raw prices', setup: { inputs: 'none', train: prices }, expect: { key: 'preprocessing.inputs', evidence: { features: [{ name: 'price', mean: columnStats('p', spread(ROWS, 1e5, 9e5)).mean }] }, suggestion: 'inputs: standardize' } },
@@ -89,8 +91,10 @@ runTable(classImbalance, {
     { name: 'balanced', setup: { train: imbalanced(ROWS / 2), loss: 'binary_crossentropy', layers: binaryLayers } },
     { name: '85% majority', setup: { train: imbalanced(60), loss: 'binary_crossentropy', layers: binaryLayers } },
     { name: 'regression', setup: {} },
+    { name: '99% majority rebalanced by class_weight', setup: { train: imbalanced(4), loss: 'binary_crossentropy', layers: binaryLayers, classWeight: { 0: 1, 1: 99 } } },
   ],
   invalid: [
+    { name: '99% majority, class weights too small to rebalance', setup: { train: imbalanced(4), loss: 'binary_crossentropy', layers: binaryLayers, classWeight: { 1: 2 } }, expect: { severity: 'warning' } },
     { name: '92% majority', setup: { train: imbalanced(32), loss: 'binary_crossentropy', layers: binaryLayers }, expect: { severity: 'notice', evidence: { majorityFraction: 368 / 400 } } },
     { name: '99% majority', setup: { train: imbalanced(4), loss: 'binary_crossentropy', layers: binaryLayers }, expect: { severity: 'warning', evidence: { majorityFraction: 396 / 400 } } },
   ],

@@ -7,6 +7,7 @@ import type { SmokeTrace, LayerProbe } from '../../src/engine/types.ts';
 import type { DataEvidence, Evidence, LabelSummary, ProcessedFeature } from '../../src/evidence/types.ts';
 import type { LayerSummary, ModelSummary } from '../../src/model/types.ts';
 import { parseYamlWithRanges } from '../../src/config/yaml-source.ts';
+import { labelsAsSeen } from '../../src/evidence/build.ts';
 
 export type LayerInput = Omit<Partial<LayerSpec>, 'kernel_initializer'> & {
   type: LayerSpec['type'];
@@ -32,6 +33,7 @@ export interface Setup {
   learningRate?: number;
   batchSize?: number;
   weightDecay?: number;
+  classWeight?: Record<string, number>;
   earlyStopping?: boolean;
   train?: Columns;
   validation?: Columns;
@@ -249,16 +251,21 @@ export function makeEvidence(setup: Setup = {}): Evidence {
       batch_size: setup.batchSize ?? 32,
       weight_decay: setup.weightDecay ?? 0,
       early_stopping: setup.earlyStopping ?? false,
+      ...(setup.classWeight ? { class_weight: setup.classWeight } : {}),
     },
     smoke: { steps: 200, seed: 0, time_budget_s: 60 },
     checks: setup.checks ?? {},
   };
+  const model = summarize(specs, train.features.length);
+  const labels = { ...labelsOf(train), ...setup.labels };
   const data: DataEvidence | undefined = setup.noData
     ? undefined
     : {
         train: { split: train, processed: processed(train.features, train.features, inputs) },
         validation: validation ? { split: validation, processed: processed(validation.features, train.features, inputs) } : undefined,
-        labels: { ...labelsOf(train), ...setup.labels },
+        labels,
+        // the real pipeline's view of the labels after the declared target preprocessing
+        seenLabels: labelsAsSeen(labels, train.targets, config, model.outputUnits),
         overlap: setup.overlap,
         textFeatures: train.features.filter((f) => f.text > 0),
       };
@@ -269,7 +276,7 @@ export function makeEvidence(setup: Setup = {}): Evidence {
     config,
     task,
     taskInferred: setup.task === undefined,
-    model: summarize(specs, train.features.length),
+    model,
     data,
     smoke: setup.smoke ? smokeTrace(setup.smoke) : undefined,
   };

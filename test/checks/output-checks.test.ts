@@ -8,18 +8,27 @@ import { runTable } from './table.ts';
 const softmax4 = [dense(16, 'relu'), dense(4, 'softmax')];
 const sparse = 'sparse_categorical_crossentropy';
 const binary = classData(2);
+/** Class ids 0..classes-1 scaled into [0, 1) by `divisor`, as `labels / 255` does. */
+function scaledIds(classes: number, divisor: number) {
+  const ids = classData(classes);
+  return { ...ids, targets: { y: ids.targets.y.map((v) => Math.fround(v / divisor)) } };
+}
 
 runTable(labelEncodingMismatch, {
   valid: [
     { name: 'class ids 0..3 with sparse CE and 4 units', setup: { train: classData(4), loss: sparse, layers: softmax4 } },
     { name: '0/1 labels with binary CE', setup: { train: binary, loss: 'binary_crossentropy', layers: [dense(8, 'relu'), dense(1, 'sigmoid')] } },
     { name: 'ids one-hot encoded by the pipeline', setup: { train: classData(4), loss: 'categorical_crossentropy', targets: 'one_hot', layers: softmax4 } },
+    { name: 'ids one-hot encoded, one sigmoid per class with binary CE', setup: { train: classData(4), loss: 'binary_crossentropy', targets: 'one_hot', layers: [dense(8, 'relu'), dense(4, 'sigmoid')] } },
+    { name: 'ids one-hot encoded, linear units with MSE', setup: { train: classData(4), loss: 'mean_squared_error', targets: 'one_hot', layers: [dense(8, 'relu'), dense(4, 'linear')] } },
   ],
   invalid: [
     { name: 'integer ids with categorical CE', setup: { train: classData(4), loss: 'categorical_crossentropy', layers: softmax4 }, expect: { key: 'training.loss', evidence: { labelWidth: 1, outputUnits: 4 }, suggestion: 'loss: sparse_categorical_crossentropy' } },
     { name: 'one-hot rows with sparse CE', setup: { train: classData(4), loss: sparse, layers: softmax4, labels: { encoding: 'one-hot', width: 4 } }, expect: { key: 'training.loss', suggestion: 'loss: categorical_crossentropy' } },
     { name: 'labels 1..4 with 4 units', setup: { train: classData(4, 400, 1), loss: sparse, layers: softmax4 }, expect: { key: 'data.targets', evidence: { min: 1, max: 4, outputUnits: 4, oneBased: true } } },
     { name: 'ids up to 5 with 4 units', setup: { train: classData(6), loss: sparse, layers: softmax4 }, expect: { evidence: { max: 5, oneBased: false } } },
+    { name: 'class ids divided by 255 for sparse CE (static, no smoke run)', setup: { train: scaledIds(10, 255), loss: sparse, layers: [dense(16, 'relu'), dense(10, 'softmax')] }, expect: { severity: 'error', key: 'data.targets', evidence: { scaledBy: 255, max: 9 / 255 } } },
+    { name: 'class ids divided by 10 for sparse CE', setup: { train: scaledIds(4, 10), loss: sparse, layers: softmax4 }, expect: { evidence: { scaledBy: 10 } } },
     { name: 'binary CE with ids 0..3', setup: { train: classData(4), loss: 'binary_crossentropy', layers: [dense(8, 'relu'), dense(1, 'sigmoid')] }, expect: { key: 'training.loss', evidence: { min: 0, max: 3 } } },
   ],
 });
@@ -31,16 +40,18 @@ runTable(outputActivationMismatch, {
     { name: 'linear + from_logits', setup: { train: binary, loss: 'binary_crossentropy', fromLogits: true, layers: [dense(8, 'relu'), dense(1, 'linear')] } },
     { name: 'softmax in a trailing activation layer', setup: { train: classData(4), loss: sparse, layers: [dense(16, 'relu'), dense(4), { type: 'activation', activation: 'softmax' }] } },
     { name: 'linear regression', setup: {} },
+    { name: 'one sigmoid per class on one-hot-encoded ids with binary CE', setup: { train: classData(4), loss: 'binary_crossentropy', targets: 'one_hot', layers: [dense(8, 'relu'), dense(4, 'sigmoid')] } },
   ],
   invalid: [
     { name: 'softmax over one unit', setup: { train: binary, loss: 'binary_crossentropy', layers: [dense(8, 'relu'), dense(1, 'softmax')] }, expect: { key: 'model.layers[1].activation', evidence: { outputUnits: 1, activation: 'softmax' }, suggestion: 'activation: sigmoid' } },
     { name: 'linear output into binary CE', setup: { train: binary, loss: 'binary_crossentropy', layers: [dense(8, 'relu'), dense(1, 'linear')] }, expect: { key: 'model.layers[1].activation', evidence: { expected: 'sigmoid' }, suggestion: 'activation: sigmoid' } },
     { name: 'relu output into sparse CE', setup: { train: classData(4), loss: sparse, layers: [dense(8, 'relu'), dense(4, 'relu')] }, expect: { evidence: { expected: 'softmax' }, suggestion: 'activation: softmax' } },
     { name: 'missing activation gets one added', setup: { train: classData(4), loss: sparse, layers: [dense(8, 'relu'), dense(4)] }, expect: { suggestion: '{type: dense, units: 4, activation: softmax}' } },
-    { name: 'sigmoid with categorical CE', setup: { train: classData(4), loss: 'categorical_crossentropy', targets: 'one_hot', layers: [dense(8, 'relu'), dense(4, 'sigmoid')] }, expect: { suggestion: 'activation: softmax' } },
+    { name: 'sigmoid with categorical CE', setup: { train: classData(4), loss: 'categorical_crossentropy', targets: 'one_hot', layers: [dense(8, 'relu'), dense(4, 'sigmoid')] }, expect: { severity: 'warning', suggestion: 'activation: softmax' } },
     { name: 'softmax with mse on class ids', setup: { train: classData(4), loss: 'mean_squared_error', layers: softmax4 }, expect: { key: 'training.loss', evidence: { labelMax: 3 } } },
-    { name: 'double softmax', setup: { train: classData(4), loss: sparse, layers: [dense(8, 'relu'), dense(4, 'softmax'), { type: 'activation', activation: 'softmax' }] }, expect: { key: 'model.layers[2].activation', evidence: { finalActivation: 'softmax+softmax' } } },
-    { name: 'softmax on multi-hot labels', setup: { train: classData(4), loss: 'binary_crossentropy', layers: softmax4, labels: { encoding: 'multi-hot', width: 4, multiHotRows: 12, min: 0, max: 1 } }, expect: { evidence: { multiHotRows: 12 } } },
+    { name: 'double softmax', setup: { train: classData(4), loss: sparse, layers: [dense(8, 'relu'), dense(4, 'softmax'), { type: 'activation', activation: 'softmax' }] }, expect: { severity: 'warning', key: 'model.layers[2].activation', evidence: { finalActivation: 'softmax+softmax' } } },
+    { name: 'softmax on multi-hot labels', setup: { train: classData(4), loss: 'binary_crossentropy', layers: softmax4, labels: { encoding: 'multi-hot', width: 4, multiHotRows: 12, min: 0, max: 1 } }, expect: { severity: 'warning', evidence: { multiHotRows: 12 } } },
+    { name: 'linear units with MSE on one-hot-encoded ids: a notice with the reason', setup: { train: classData(4), loss: 'mean_squared_error', targets: 'one_hot', layers: [dense(8, 'relu'), dense(4, 'linear')] }, expect: { severity: 'notice', key: 'training.loss', evidence: { encoding: 'one-hot', labelWidth: 4 } } },
     { name: 'from_logits on a sigmoid output', setup: { train: binary, loss: 'binary_crossentropy', fromLogits: true, layers: [dense(8, 'relu'), dense(1, 'sigmoid')] }, expect: { severity: 'warning', key: 'training.from_logits', suggestion: 'from_logits: false' } },
   ],
 });
@@ -73,6 +84,8 @@ runTable(outputUnitsMismatch, {
     { name: 'four units for ids 0..3', setup: { train: classData(4), loss: sparse, layers: softmax4 } },
     { name: 'labels 1..C with C units are label-encoding-mismatch', setup: { train: classData(4, 400, 1), loss: sparse, layers: softmax4 } },
     { name: 'softmax regression on ids is output-activation-mismatch', setup: { train: classData(4), loss: 'mean_squared_error', layers: softmax4 } },
+    { name: 'one sigmoid per one-hot-encoded class', setup: { train: classData(4), loss: 'binary_crossentropy', targets: 'one_hot', layers: [dense(8, 'relu'), dense(4, 'sigmoid')] } },
+    { name: 'linear units with MSE on one-hot-encoded ids', setup: { train: classData(4), loss: 'mean_squared_error', targets: 'one_hot', layers: [dense(8, 'relu'), dense(4, 'linear')] } },
   ],
   invalid: [
     { name: 'two units for one regression target', setup: { layers: [dense(8, 'relu'), dense(2)] }, expect: { key: 'model.layers[1].units', evidence: { outputUnits: 2, expectedUnits: 1 }, suggestion: 'units: 1' } },

@@ -53,3 +53,19 @@ describe('Keras losses', () => {
     assert.equal(makeLoss('made_up_loss', false), undefined);
   });
 });
+
+it('class_weight weighs each row by its class, Keras style: mean of weight x loss over the batch', () => {
+  const weighted = makeLoss('binary_crossentropy', false, {}, { 1: 4 })!;
+  const plain = makeLoss('binary_crossentropy', false)!;
+  const y = tf.tensor2d([[0], [1], [1], [0]]);
+  const p = tf.tensor2d([[0.2], [0.6], [0.9], [0.4]]);
+  const rows = [[0, 0.2], [1, 0.6], [1, 0.9], [0, 0.4]].map(([t, q]) => -(t * Math.log(q) + (1 - t) * Math.log(1 - q)));
+  const expected = (rows[0] + 4 * rows[1] + 4 * rows[2] + rows[3]) / 4;
+  assert.ok(Math.abs(weighted(y, p).dataSync()[0] - expected) < 1e-5);
+  assert.ok(Math.abs(plain(y, p).dataSync()[0] - rows.reduce((a, b) => a + b) / 4) < 1e-5);
+  // one-hot rows: the class is the argmax
+  const oneHot = makeLoss('categorical_crossentropy', false, {}, { 0: 2 })!;
+  const value = oneHot(tf.tensor2d([[1, 0], [0, 1]]), tf.tensor2d([[0.5, 0.5], [0.25, 0.75]])).dataSync()[0];
+  assert.ok(Math.abs(value - (2 * -Math.log(0.5) + -Math.log(0.75)) / 2) < 1e-5);
+  tf.dispose([y, p]);
+});
