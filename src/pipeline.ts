@@ -12,7 +12,7 @@ import { checksById } from './checks/index.ts';
 import type { Finding, FindingDraft } from './checks/types.ts';
 import { runSmokeInWorker } from './engine/worker.ts';
 import type { BackendChoice } from './engine/backend.ts';
-import type { SmokeTrace } from './engine/types.ts';
+import { BACKEND_SKIP_PREFIX, type SmokeTrace } from './engine/types.ts';
 import { buildReport, smokeSummary } from './report/build.ts';
 import type { ConfigResult, FailOn, Report } from './report/types.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -248,6 +248,10 @@ async function runBudgetedSmoke(
 function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
   if (/time budget/i.test(cut.reason)) {
     return { message: `${cut.what} was cut: ${cut.reason}.`, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } };
+  }
+  if (cut.what.startsWith(BACKEND_SKIP_PREFIX)) {
+    // The user asked for this backend: running on another one instead would be a quiet substitution.
+    return { severity: 'warning', message: `The ${cut.what} did not run: ${cut.reason}.`, fix: 'Choose a backend that works here (`--backend auto` or `wasm`; the native `node` backend needs @tensorflow/tfjs-node on Node 20 or 22).', key: 'smoke', evidence: { ...cut } };
   }
   return { message: `${cut.what} did not run: ${cut.reason}.`, fix: 'Fix the findings above; the smoke run follows on the next check. The static checks still apply.', key: 'smoke', evidence: { ...cut } };
 }

@@ -3,7 +3,7 @@
 // runs can also be done on its own, in its own worker, and merged (parts.ts, worker.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { Evidence } from '../evidence/types.ts';
-import type { LayerProbe, SmokeTrace } from './types.ts';
+import { BACKEND_SKIP_PREFIX, type LayerProbe, type SmokeTrace } from './types.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { UnsupportedModelError } from './build-model.ts';
 import { baselineLoss, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
@@ -25,6 +25,7 @@ export interface SmokeOptions {
 }
 
 export const PROBE_EVERY = 10;
+
 /** Share of the budget the main run may use when controls follow; controls get the rest. */
 export const MAIN_RUN_BUDGET_SHARE = 0.6;
 const INIT_PROBE_ROWS = 256;
@@ -59,7 +60,9 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
     // Fallbacks are part of the evidence: nothing may fall back silently.
     trace.backendNotes = engine.notes;
   } catch (error) {
-    return skipAll(trace, messageOf(error), finish);
+    // A requested backend that cannot run is a finding of its own (pipeline.ts reports it as a warning).
+    trace.skipped.push({ what: `${BACKEND_SKIP_PREFIX} '${opts.backend}'`, reason: messageOf(error) });
+    return finish();
   }
   const optimizerProbe = makeOptimizer(config.training.optimizer, config.training.learning_rate);
   if (optimizerProbe === undefined) return skipAll(trace, `optimizer '${config.training.optimizer.name}' is not supported by the smoke run`, finish);
