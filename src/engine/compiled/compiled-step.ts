@@ -1,0 +1,465 @@
+// The compiled training step: the model the engine builds, turned once into a forward + backward +
+// optimizer-update program over preallocated Float32Arrays, in plain JS. No per-op dispatch and no
+// gradient tape: on the small models a smoke run trains, TF.js spends most of a step there.
+// It covers dense stacks (dense, activation, dropout, flatten on flat rows), the common losses and
+// optimizers, and takes the same probes as train.ts in the same pass. Anything else: TF.js (choose.ts).
+// Initial weights are read from the TF.js model the engine built (same seeded initializers), dropout
+// masks come from the same seeded stream as SeededDropout, batches from the same seeded shuffle.
+import * as tf from '@tensorflow/tfjs';
+import type { ModelSpec, OptimizerSpec } from '../../config/types.ts';
+import type { BuiltLayer } from '../build-model.ts';
+import { Prng } from '../prng.ts';
+import { RELU_FAMILY, SATURATING } from '../activations.ts';
+import { SATURATED_SHARE, SATURATION_THRESHOLD, type ActivationHealth } from '../probes.ts';
+import { SeededDropout } from '../seeded-dropout.ts';
+import { batchStream, type TrainResult } from '../train.ts';
+import { Alea } from './alea.ts';
+import { activationBackward, activationForward, COMPILED_ACTIVATIONS, COMPILED_LOSSES, lossAndGradient } from './math.ts';
+import { makeCompiledOptimizer, optimizerBlocker, type CompiledOptimizer } from './optimizers.ts';
+
+export type CompilePlan = { ok: true } | { ok: false; reason: string };
+
+export interface CompileQuestion {
+  spec: ModelSpec;
+  inputShape: number[];
+  /** canonical Keras loss name */
+  lossName: string;
+  optimizer: OptimizerSpec;
+  /** columns of the targets (1 for class ids) */
+  targetWidth: number;
+}
+
+/** Whether the compiled step can train this setup exactly as the TF.js step would; why not, when not. */
+export function planCompiledStep(q: CompileQuestion): CompilePlan {
+  if (q.spec.unsupported.length > 0) return { ok: false, reason: 'the model has layers nn-preflight does not build' };
+  if (q.inputShape.length !== 1) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] (the compiled step takes flat rows)` };
+  let width = q.inputShape[0];
+  for (const layer of q.spec.layers) {
+    if (layer.extra?.trainable === false) return { ok: false, reason: `layer '${layer.name}' is frozen (trainable: false)` };
+    switch (layer.type) {
+      case 'input':
+      case 'flatten':
+        break;
+      case 'dropout':
+        if (!(typeof layer.rate === 'number' && layer.rate >= 0 && layer.rate < 1)) return { ok: false, reason: `dropout '${layer.name}' with rate ${layer.rate}` };
+        break;
+      case 'activation':
+        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}'` };
+        break;
+      case 'dense':
+        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}'` };
+        if (!(typeof layer.units === 'number' && layer.units > 0)) return { ok: false, reason: `dense '${layer.name}' without units` };
+        width = layer.units;
+        break;
+      default:
+        return { ok: false, reason: `layer '${layer.name}' (${layer.type})` };
+    }
+  }
+  if (!q.spec.layers.some((layer) => layer.type === 'dense')) return { ok: false, reason: 'a model without dense layers' };
+  if (!COMPILED_LOSSES.has(q.lossName)) return { ok: false, reason: `loss '${q.lossName}'` };
+  const expectedTargets = q.lossName === 'sparse_categorical_crossentropy' ? 1 : width;
+  if (q.targetWidth !== expectedTargets) return { ok: false, reason: `targets with ${q.targetWidth} columns for ${width} outputs (broadcast)` };
+  const blocker = optimizerBlocker(q.optimizer);
+  if (blocker !== undefined) return { ok: false, reason: blocker };
+  return { ok: true };
+}
+
+interface DenseStage {
+  kind: 'dense';
+  built: BuiltLayer;
+  inWidth: number;
+  outWidth: number;
+  kernel: Float32Array;
+  bias?: Float32Array;
+  kernelGrad: Float32Array;
+  biasGrad?: Float32Array;
+}
+interface ActivationStage {
+  kind: 'activation';
+  activation: string;
+  width: number;
+}
+interface DropoutStage {
+  kind: 'dropout';
+  width: number;
+  rate: number;
+  masks: Prng;
+  /** the multiplier of each value in the current step: 0 or 1 / keep probability */
+  mask: Float32Array;
+}
+type Stage = DenseStage | ActivationStage | DropoutStage;
+
+export interface CompiledSetup {
+  layers: BuiltLayer[];
+  x: Float32Array;
+  y: Float32Array;
+  rows: number;
+  inputWidth: number;
+  targetWidth: number;
+  validation?: { x: Float32Array; y: Float32Array; rows: number };
+  lossName: string;
+  fromLogits: boolean;
+  optimizer: OptimizerSpec;
+  batchSize: number;
+  steps: number;
+  seed: number;
+  learningRate: number;
+  weightDecay: number;
+  deadline: number;
+  probeEvery: number;
+  schedule?: (step: number) => number;
+  stopWhen?: (losses: number[]) => boolean;
+}
+
+/** Losses are handed to stopWhen in chunks of this many steps when no probes are taken, as in train.ts. */
+const READBACK_EVERY = 10;
+const PROBE_ROWS = 256;
+const VALIDATION_ROWS = 512;
+
+/** A variable of the program: its values, gradient, penalty and the layer it belongs to. */
+interface Parameter {
+  values: Float32Array;
+  grad: Float32Array;
+  l1: number;
+  l2: number;
+  layer: number;
+}
+
+export class CompiledModel {
+  readonly stages: Stage[];
+  readonly parameters: Parameter[];
+  /** per stage: its output buffer (rows x width); stage -1 is the input */
+  private readonly outputs: Float32Array[];
+  private readonly gradients: Float32Array[];
+  private readonly widths: number[];
+  private capacity: number;
+  readonly outputWidth: number;
+
+  constructor(layers: BuiltLayer[], inputWidth: number) {
+    this.stages = [];
+    let width = inputWidth;
+    for (const layer of layers) {
+      if (layer.spec.type === 'dense') {
+        const weights = layer.core.getWeights();
+        const kernel = Float32Array.from(weights[0].dataSync());
+        const bias = weights[1] ? Float32Array.from(weights[1].dataSync()) : undefined;
+        const outWidth = layer.spec.units!;
+        this.stages.push({ kind: 'dense', built: layer, inWidth: width, outWidth, kernel, bias, kernelGrad: new Float32Array(kernel.length), biasGrad: bias && new Float32Array(bias.length) });
+        width = outWidth;
+        if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
+      } else if (layer.spec.type === 'activation') {
+        if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
+      } else if (layer.spec.type === 'dropout') {
+        const core = layer.core as SeededDropout;
+        if (core.rate > 0) this.stages.push({ kind: 'dropout', width, rate: core.rate, masks: new Prng(core.seed), mask: new Float32Array(0) });
+      }
+    }
+    this.outputWidth = width;
+    this.widths = this.stages.map((s) => (s.kind === 'dense' ? s.outWidth : s.width));
+    this.parameters = [];
+    const denseLayers = this.stages.filter((s): s is DenseStage => s.kind === 'dense');
+    denseLayers.forEach((stage, layer) => {
+      const kernelPenalty = stage.built.spec.kernel_regularizer;
+      const biasPenalty = stage.built.spec.bias_regularizer;
+      this.parameters.push({ values: stage.kernel, grad: stage.kernelGrad, l1: kernelPenalty?.l1 ?? 0, l2: kernelPenalty?.l2 ?? 0, layer });
+      if (stage.bias) this.parameters.push({ values: stage.bias, grad: stage.biasGrad!, l1: biasPenalty?.l1 ?? 0, l2: biasPenalty?.l2 ?? 0, layer });
+    });
+    this.capacity = 0;
+    this.outputs = [];
+    this.gradients = [];
+    this.firstDense = this.stages.findIndex((stage) => stage.kind === 'dense');
+  }
+
+  /** index of the first stage with weights: nothing below it needs a gradient */
+  private readonly firstDense: number;
+
+  private ensureCapacity(rows: number): void {
+    if (rows <= this.capacity) return;
+    this.capacity = rows;
+    this.stages.forEach((stage, i) => {
+      this.outputs[i] = new Float32Array(rows * this.widths[i]);
+      this.gradients[i] = new Float32Array(rows * this.widths[i]);
+      if (stage.kind === 'dropout') stage.mask = new Float32Array(rows * stage.width);
+    });
+  }
+
+  /** Runs the stages over `rows` rows of `input`; training draws dropout masks. Returns the output buffer. */
+  forward(input: Float32Array, rows: number, training: boolean, onDense?: (stage: DenseStage, pre: Float32Array) => void): Float32Array {
+    this.ensureCapacity(rows);
+    let current = input;
+    this.stages.forEach((stage, i) => {
+      const out = this.outputs[i];
+      if (stage.kind === 'dense') {
+        denseForward(current, stage, out, rows);
+        onDense?.(stage, out);
+      } else if (stage.kind === 'activation') {
+        activationForward(stage.activation, current, out, rows, stage.width);
+      } else if (training) {
+        drawMask(stage, rows);
+        const n = rows * stage.width;
+        for (let k = 0; k < n; k++) out[k] = current[k] * stage.mask[k];
+      } else {
+        out.set(current.subarray(0, rows * stage.width));
+      }
+      current = out;
+    });
+    return current;
+  }
+
+  /** Back-propagates dOutput through the stages of the last forward pass, down to the first dense layer. */
+  backward(input: Float32Array, dOutput: Float32Array, rows: number): void {
+    let dy = dOutput;
+    for (let i = this.stages.length - 1; i >= this.firstDense; i--) {
+      const stage = this.stages[i];
+      const stageInput = i === 0 ? input : this.outputs[i - 1];
+      const dx = i > this.firstDense ? this.gradients[i - 1] : undefined;
+      if (stage.kind === 'dense') {
+        denseBackward(stageInput, stage, dy, dx, rows);
+      } else if (stage.kind === 'activation') {
+        activationBackward(stage.activation, stageInput, this.outputs[i], dy, dx!, rows, stage.width);
+      } else {
+        const n = rows * stage.width;
+        for (let k = 0; k < n; k++) dx![k] = dy[k] * stage.mask[k];
+      }
+      if (dx === undefined) break;
+      dy = dx;
+    }
+  }
+
+  /** Writes the weights back into the TF.js layers (for what runs after training on the TF.js model). */
+  writeBack(): void {
+    for (const stage of this.stages) {
+      if (stage.kind !== 'dense') continue;
+      const weights = [tf.tensor(stage.kernel, [stage.inWidth, stage.outWidth])];
+      if (stage.bias) weights.push(tf.tensor(stage.bias, [stage.outWidth]));
+      stage.built.core.setWeights(weights);
+      tf.dispose(weights);
+    }
+  }
+}
+
+function denseForward(input: Float32Array, stage: DenseStage, out: Float32Array, rows: number): void {
+  const { inWidth: I, outWidth: J, kernel, bias } = stage;
+  for (let r = 0; r < rows; r++) {
+    const o = r * J;
+    if (bias) for (let j = 0; j < J; j++) out[o + j] = bias[j];
+    else out.fill(0, o, o + J);
+    const inRow = r * I;
+    for (let i = 0; i < I; i++) {
+      const a = input[inRow + i];
+      if (a === 0) continue;
+      const k = i * J;
+      for (let j = 0; j < J; j++) out[o + j] += a * kernel[k + j];
+    }
+  }
+}
+
+function denseBackward(input: Float32Array, stage: DenseStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
+  const { inWidth: I, outWidth: J, kernel, kernelGrad, biasGrad } = stage;
+  kernelGrad.fill(0);
+  if (biasGrad) biasGrad.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const o = r * J;
+    const inRow = r * I;
+    if (biasGrad) for (let j = 0; j < J; j++) biasGrad[j] += dy[o + j];
+    for (let i = 0; i < I; i++) {
+      const a = input[inRow + i];
+      const k = i * J;
+      let back = 0;
+      if (a !== 0 || Number.isNaN(a)) {
+        for (let j = 0; j < J; j++) {
+          const g = dy[o + j];
+          kernelGrad[k + j] += a * g;
+          back += g * kernel[k + j];
+        }
+      } else if (dx) {
+        for (let j = 0; j < J; j++) back += dy[o + j] * kernel[k + j];
+      }
+      if (dx) dx[inRow + i] = back;
+    }
+  }
+}
+
+/**
+ * The mask tf.dropout draws for this seed: floor(u + keep) / keep, u from tf.randomUniform's stream
+ * (alea.ts), each operation in float32, so a compiled run drops the same units as the TF.js run.
+ */
+function drawMask(stage: DropoutStage, rows: number): void {
+  const n = rows * stage.width;
+  const keep = Math.fround(1 - stage.rate);
+  const scale = Math.fround(1 / keep);
+  const uniform = new Alea(stage.masks.nextInt());
+  const mask = stage.mask;
+  for (let k = 0; k < n; k++) mask[k] = Math.floor(Math.fround(Math.fround(uniform.next()) + keep)) * scale;
+}
+
+function gatherRows(source: Float32Array, width: number, indices: Int32Array, target: Float32Array): void {
+  for (let r = 0; r < indices.length; r++) {
+    const from = indices[r] * width;
+    target.set(source.subarray(from, from + width), r * width);
+  }
+}
+
+function penaltyOf(parameters: Parameter[]): number {
+  let total = 0;
+  for (const p of parameters) {
+    if (p.l1 === 0 && p.l2 === 0) continue;
+    let abs = 0;
+    let square = 0;
+    for (const v of p.values) {
+      abs += Math.abs(v);
+      square += v * v;
+    }
+    total += p.l1 * abs + p.l2 * square;
+  }
+  return total;
+}
+
+function sumOf(values: Float32Array): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
+
+function norm(values: Float32Array): number {
+  let total = 0;
+  for (const v of values) total += v * v;
+  return Math.sqrt(total);
+}
+
+/** Trains the compiled model; the result has the shape and meaning of train.ts's. */
+export function trainCompiled(model: CompiledModel, setup: CompiledSetup): TrainResult {
+  const { rows, inputWidth, targetWidth } = setup;
+  const batchSize = Math.max(1, Math.min(setup.batchSize, rows));
+  const optimizer: CompiledOptimizer = makeCompiledOptimizer(setup.optimizer, model.parameters.map((p) => p.values.length));
+  const denseStages = model.stages.filter((s): s is DenseStage => s.kind === 'dense');
+  const layerNames = denseStages.map((s) => s.built.spec.name);
+  const probed = denseStages;
+  const healthLayers = denseStages.filter((s) => s.built.activation !== 'linear' && (RELU_FAMILY.has(s.built.activation) || SATURATING.has(s.built.activation)));
+  const readEvery = setup.probeEvery > 0 ? setup.probeEvery : READBACK_EVERY;
+  const result: TrainResult = {
+    loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false, engine: 'compiled',
+    kernels: probed.map((s) => ({ specIndex: s.built.specIndex, gradNorm: [], gradMeanAbs: [], updateRatio: [] })),
+  };
+  const batches = batchStream(rows, batchSize, setup.seed);
+  const xb = new Float32Array(batchSize * inputWidth);
+  const yb = new Float32Array(batchSize * targetWidth);
+  const dOut = new Float32Array(Math.max(batchSize, VALIDATION_ROWS) * model.outputWidth);
+  const kernelsBefore = probed.map((s) => new Float32Array(s.kernel.length));
+  const probeRows = Math.min(rows, PROBE_ROWS);
+  const values = model.parameters.map((p) => p.values);
+  const grads = model.parameters.map((p) => p.grad);
+  const gradSums = new Float64Array(layerNames.length);
+  const weightSums = new Float64Array(layerNames.length);
+
+  for (let step = 0; step < setup.steps; step++) {
+    if (performance.now() > setup.deadline) {
+      result.cutByBudget = true;
+      break;
+    }
+    const isProbe = setup.probeEvery > 0 && (step % setup.probeEvery === 0 || step === setup.steps - 1);
+    const isReadback = isProbe || (step + 1) % readEvery === 0 || step === setup.steps - 1;
+    const learningRate = setup.schedule ? setup.schedule(step) : setup.learningRate;
+    if (isProbe) probed.forEach((s, i) => kernelsBefore[i].set(s.kernel));
+
+    const indices = batches.next();
+    gatherRows(setup.x, inputWidth, indices, xb);
+    gatherRows(setup.y, targetWidth, indices, yb);
+    const prediction = model.forward(xb, batchSize, true);
+    // float32, as TF.js computes it: a loss past float32's range is infinite on both paths
+    const loss = Math.fround(lossAndGradient(setup.lossName, setup.fromLogits, prediction, yb, batchSize, model.outputWidth, dOut) + penaltyOf(model.parameters));
+    model.backward(xb, dOut, batchSize);
+    for (const p of model.parameters) {
+      if (p.l1 === 0 && p.l2 === 0) continue;
+      const { values, grad } = p;
+      for (let k = 0; k < values.length; k++) grad[k] += p.l1 * Math.sign(values[k]) + 2 * p.l2 * values[k];
+    }
+    // Sums per layer, as train.ts reads them: a NaN or infinity anywhere makes its layer's sum non-finite.
+    gradSums.fill(0);
+    for (const p of model.parameters) gradSums[p.layer] += sumOf(p.grad);
+    const stats = isProbe ? probed.map((s) => [norm(s.kernelGrad), meanAbs(s.kernelGrad)]) : [];
+    optimizer.apply(values, grads, learningRate);
+    const decay = setup.weightDecay * learningRate;
+    if (decay > 0) {
+      const factor = 1 - decay;
+      for (const p of model.parameters) for (let k = 0; k < p.values.length; k++) p.values[k] *= factor;
+    }
+    weightSums.fill(0);
+    for (const p of model.parameters) weightSums[p.layer] += sumOf(p.values);
+
+    result.loss.push(loss);
+    result.stepsRun = step + 1;
+    if (result.firstNonFinite === undefined) {
+      const badGradient = gradSums.findIndex((s) => !Number.isFinite(Math.fround(s)));
+      const badWeight = weightSums.findIndex((s) => !Number.isFinite(Math.fround(s)));
+      if (!Number.isFinite(loss)) result.firstNonFinite = { step, where: 'loss' };
+      else if (badGradient >= 0) result.firstNonFinite = { step, where: 'gradient', layer: layerNames[badGradient] };
+      else if (badWeight >= 0) result.firstNonFinite = { step, where: 'weight', layer: layerNames[badWeight] };
+      // Once the loss is not finite every later number is noise: stop at the first bad step.
+      if (result.firstNonFinite !== undefined) {
+        if (isProbe) recordProbe(result, model, setup, step, stats, kernelsBefore, probed, healthLayers, probeRows);
+        break;
+      }
+    }
+    if (isProbe) recordProbe(result, model, setup, step, stats, kernelsBefore, probed, healthLayers, probeRows);
+    if (isReadback && setup.stopWhen?.(result.loss)) break;
+  }
+  return result;
+}
+
+function meanAbs(values: Float32Array): number {
+  let total = 0;
+  for (const v of values) total += Math.abs(v);
+  return values.length > 0 ? total / values.length : Number.NaN;
+}
+
+function recordProbe(
+  result: TrainResult, model: CompiledModel, setup: CompiledSetup, step: number, stats: number[][],
+  before: Float32Array[], probed: DenseStage[], healthLayers: DenseStage[], probeRows: number,
+): void {
+  result.probeSteps.push(step);
+  probed.forEach((s, i) => {
+    const k = result.kernels[i];
+    k.gradNorm.push(stats[i][0]);
+    k.gradMeanAbs.push(stats[i][1]);
+    let moved = 0;
+    const was = before[i];
+    for (let j = 0; j < was.length; j++) {
+      const d = s.kernel[j] - was[j];
+      moved += d * d;
+    }
+    k.updateRatio.push(Math.sqrt(moved) / Math.max(norm(was), 1e-12));
+  });
+  if (setup.validation) {
+    const { x, y, rows } = setup.validation;
+    const n = Math.min(rows, VALIDATION_ROWS);
+    const prediction = model.forward(x, n, false);
+    result.valLoss.push(Math.fround(lossAndGradient(setup.lossName, setup.fromLogits, prediction, y, n, model.outputWidth) + penaltyOf(model.parameters)));
+  }
+  if (healthLayers.length > 0) result.activations = activationHealth(model, setup.x, probeRows, healthLayers);
+}
+
+/** Dead and saturated units on the probe rows, from each dense layer's pre-activation (probes.ts's rules). */
+function activationHealth(model: CompiledModel, x: Float32Array, rows: number, layers: DenseStage[]): ActivationHealth[] {
+  const health: ActivationHealth[] = [];
+  model.forward(x, rows, false, (stage, pre) => {
+    if (!layers.includes(stage)) return;
+    const units = stage.outWidth;
+    let flagged = 0;
+    const relu = RELU_FAMILY.has(stage.built.activation);
+    for (let j = 0; j < units; j++) {
+      if (relu) {
+        let max = -Infinity;
+        for (let r = 0; r < rows; r++) if (pre[r * units + j] > max) max = pre[r * units + j];
+        if (max <= 0) flagged++;
+      } else {
+        let tails = 0;
+        for (let r = 0; r < rows; r++) if (Math.abs(pre[r * units + j]) > SATURATION_THRESHOLD) tails++;
+        if (tails / rows > SATURATED_SHARE) flagged++;
+      }
+    }
+    const fraction = flagged / units;
+    health.push(relu ? { specIndex: stage.built.specIndex, deadFraction: fraction } : { specIndex: stage.built.specIndex, saturatedFraction: fraction });
+  });
+  return health;
+}
