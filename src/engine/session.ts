@@ -53,10 +53,11 @@ export function trainFresh(ctx: RunContext, options: FreshRunOptions): TrainResu
     const plan = planCompiledStep({
       spec: options.spec ?? ctx.spec, inputShape: ctx.inputShape, lossName: ctx.lossName, optimizer: ctx.optimizer,
       targetWidth: y.shape[1] ?? 1,
+      batchSize: Math.max(1, Math.min(options.batchSize ?? ctx.batchSize, y.shape[0])),
     });
     if (plan.ok) return trainFreshCompiled(ctx, options);
     if (choice === 'compiled') throw new Error(`the compiled step cannot train this setup: ${plan.reason}`);
-    return { ...trainFreshTfjs(ctx, options), engineReason: `the compiled step lacks ${plan.reason}` };
+    return { ...trainFreshTfjs(ctx, options), engineReason: plan.reason };
   }
   return trainFreshTfjs(ctx, options);
 }

@@ -92,6 +92,7 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
       });
       const mainSeconds = (performance.now() - mainStarted) / 1000;
       recordMainRun(trace, result, evidence, mainSeconds);
+      trace.backendNotes = [...(trace.backendNotes ?? []), engineNote(result)];
       if (result.cutByBudget) {
         trace.skipped.push({ what: `main run steps ${result.stepsRun + 1}-${plannedSteps}`, reason: `time budget of ${budgetMs / 1000}s` });
       }
@@ -173,6 +174,12 @@ export function makeContext(evidence: Evidence, data: PreparedData, loss: RunCon
       y: toTensor(data.validation.y, data.validation.rows, [data.targetWidth]),
     },
   };
+}
+
+/** Which training step produced the main run's numbers, and why the compiled one was not used. */
+export function engineNote(result: TrainResult): string {
+  if (result.engine === 'compiled') return 'training step: compiled (one plain-JS forward, backward and update pass over Float32Arrays, no TF.js ops)';
+  return `training step: TF.js ops${result.engineReason ? ` (compiled step not used: ${result.engineReason})` : ''}`;
 }
 
 function recordMainRun(trace: SmokeTrace, result: TrainResult, evidence: Evidence, seconds: number): void {

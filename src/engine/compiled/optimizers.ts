@@ -22,10 +22,10 @@ const KNOWN_OPTIONS: Record<string, Set<string>> = {
 export function optimizerBlocker(spec: OptimizerSpec): string | undefined {
   const name = spec.name.toLowerCase();
   const known = KNOWN_OPTIONS[name];
-  if (known === undefined) return `optimizer '${spec.name}'`;
+  if (known === undefined) return `optimizer '${spec.name}' is not compiled`;
   for (const [key, value] of Object.entries(spec.args)) {
-    if (!known.has(key)) return `optimizer option '${key}'`;
-    if (key === 'amsgrad' && value !== false) return 'optimizer option amsgrad';
+    if (!known.has(key)) return `optimizer option '${key}' is not compiled`;
+    if (key === 'amsgrad' && value !== false) return 'optimizer option amsgrad is not compiled';
   }
   return undefined;
 }
