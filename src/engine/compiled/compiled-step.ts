@@ -31,12 +31,13 @@ export interface CompileQuestion {
 }
 
 /**
- * Above this many multiply-adds per forward pass (batch x the dense layers' weights), TF.js's WASM SIMD
- * matrix kernels beat the plain-JS loops despite their per-op overhead. Measured here by CPU time per step
- * (2 cores under load, so relative): 79k (regression-clean MLP) compiled 4.7x faster, 368k (12 x 32 sigmoid)
- * 2x faster, 739k (batch 300) even, 25M (4 x 512) 3.3x slower.
+ * Above this many multiply-adds per dense layer and forward pass (batch x its weights, averaged over the
+ * dense layers), TF.js's WASM SIMD matrix kernels beat the plain-JS loops despite their per-op overhead
+ * (which grows with the number of layers). Measured here by CPU time per step, engines alternated
+ * (2 cores under load, so relative): 26k per layer (regression-clean MLP) compiled 4.7x faster, 30k
+ * (25 layers of 32 sigmoid units) 2x faster, 246k (batch 300) even, 6M (4 x 512 units) 3.3x slower.
  */
-export const COMPILED_MAX_MACS = 500_000;
+export const COMPILED_MAX_MACS_PER_LAYER = 100_000;
 
 /** Whether the compiled step can train this setup exactly as the TF.js step would; why not, when not. */
 export function planCompiledStep(q: CompileQuestion): CompilePlan {
@@ -44,6 +45,7 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
   if (q.inputShape.length !== 1) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are not flat rows` };
   let width = q.inputShape[0];
   let macs = 0;
+  let denseLayers = 0;
   for (const layer of q.spec.layers) {
     if (layer.extra?.trainable === false) return { ok: false, reason: `layer '${layer.name}' is frozen (trainable: false)` };
     switch (layer.type) {
@@ -60,15 +62,18 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
         if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         if (!(typeof layer.units === 'number' && layer.units > 0)) return { ok: false, reason: `dense '${layer.name}' has no units` };
         macs += width * layer.units;
+        denseLayers++;
         width = layer.units;
         break;
       default:
         return { ok: false, reason: `layer '${layer.name}' (${layer.type}) is not compiled` };
     }
   }
-  macs *= q.batchSize;
-  if (macs > COMPILED_MAX_MACS) return { ok: false, reason: `the model is large: ${Math.round(macs / 1000)}k multiply-adds per forward pass, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_MACS / 1000}k)` };
-  if (!q.spec.layers.some((layer) => layer.type === 'dense')) return { ok: false, reason: 'the model has no dense layer' };
+  if (denseLayers === 0) return { ok: false, reason: 'the model has no dense layer' };
+  const perLayer = (macs * q.batchSize) / denseLayers;
+  if (perLayer > COMPILED_MAX_MACS_PER_LAYER) {
+    return { ok: false, reason: `the model is large: ${Math.round(perLayer / 1000)}k multiply-adds per dense layer and step, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_MACS_PER_LAYER / 1000}k)` };
+  }
   if (!COMPILED_LOSSES.has(q.lossName)) return { ok: false, reason: `loss '${q.lossName}' is not compiled` };
   const expectedTargets = q.lossName === 'sparse_categorical_crossentropy' ? 1 : width;
   if (q.targetWidth !== expectedTargets) return { ok: false, reason: `${q.targetWidth} target columns for ${width} outputs would broadcast` };
