@@ -99,3 +99,18 @@ test('a smoke run asked for an unusable backend is skipped with the reason, not 
   assert.match(skip.what, /'node'/);
   assert.match(skip.reason, /backend 'node'/);
 });
+
+test('check with --backend node where it cannot run: a smoke-skipped warning naming the backend, no smoke numbers', async (t) => {
+  const nodeMajor = Number(process.versions.node.split('.')[0]);
+  const nativeInstalled = await import('@tensorflow/tfjs-node' as string).then(() => true, () => false);
+  if (nodeMajor <= NATIVE_MAX_NODE_MAJOR && nativeInstalled) return t.skip('tfjs-node works here');
+  const { runOneConfig } = await import('../../src/pipeline.ts');
+  const { SHARED_CASES_DIR } = await import('../shared-dir.ts');
+  const config = `${SHARED_CASES_DIR}/regression-clean/preflight.yml`;
+  const run = await runOneConfig(config, { root: `${SHARED_CASES_DIR}/regression-clean`, configs: [config], smoke: true, backend: 'node', failOn: 'never', steps: 5 });
+  const skipped = run.result.findings.filter((f) => f.id === 'smoke-skipped');
+  assert.equal(skipped.length, 1, JSON.stringify(skipped));
+  assert.equal(skipped[0].severity, 'warning');
+  assert.match(skipped[0].message, /backend 'node' did not run/);
+  assert.equal(run.evidence?.smoke?.steps ?? 0, 0);
+});
