@@ -236,6 +236,8 @@ describe('whole runs: the compiled step against the TF.js step (same seed, 40 st
     assert.ok(reference.firstNonFinite, 'the reference run diverges');
     assert.deepEqual(compiled.firstNonFinite, reference.firstNonFinite);
     assert.equal(compiled.stepsRun, reference.stepsRun);
+    assert.deepEqual(compiled.probeSteps, reference.probeSteps);
+    assert.deepEqual(compiled.activations, reference.activations);
   });
 
   it('a learning-rate schedule, stopWhen and weight decay are honoured the same way', () => {

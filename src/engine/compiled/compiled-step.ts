@@ -402,6 +402,7 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
   const grads = model.parameters.map((p) => p.grad);
   const gradSums = new Float64Array(layerNames.length);
   const weightSums = new Float64Array(layerNames.length);
+  const healthSnapshot = { taken: false, values: healthLayers.length > 0 ? values.map((v) => new Float32Array(v.length)) : [] };
 
   for (let step = 0; step < setup.steps; step++) {
     if (performance.now() > setup.deadline) {
@@ -448,12 +449,20 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
       else if (badWeight >= 0) result.firstNonFinite = { step, where: 'weight', layer: layerNames[badWeight] };
       // Once the loss is not finite every later number is noise: stop at the first bad step.
       if (result.firstNonFinite !== undefined) {
-        if (isProbe) recordProbe(result, model, setup, step, stats, kernelsBefore, probed, healthLayers, probeRows);
+        if (isProbe) recordProbe(result, model, setup, step, stats, kernelsBefore, probed, healthSnapshot);
         break;
       }
     }
-    if (isProbe) recordProbe(result, model, setup, step, stats, kernelsBefore, probed, healthLayers, probeRows);
+    if (isProbe) recordProbe(result, model, setup, step, stats, kernelsBefore, probed, healthSnapshot);
     if (isReadback && setup.stopWhen?.(result.loss)) break;
+  }
+  // Activation health is that of the weights at the last probe step (as train.ts measures it there): the
+  // weights were copied at each probe, and the forward pass over the probe rows runs once, on that copy.
+  if (healthLayers.length > 0 && healthSnapshot.taken) {
+    const current = values.map((v) => Float32Array.from(v));
+    values.forEach((v, i) => v.set(healthSnapshot.values[i]));
+    result.activations = activationHealth(model, setup.x, probeRows, healthLayers);
+    values.forEach((v, i) => v.set(current[i]));
   }
   return result;
 }
@@ -466,7 +475,7 @@ function meanAbs(values: Float32Array): number {
 
 function recordProbe(
   result: TrainResult, model: CompiledModel, setup: CompiledSetup, step: number, stats: number[][],
-  before: Float32Array[], probed: DenseStage[], healthLayers: DenseStage[], probeRows: number,
+  before: Float32Array[], probed: DenseStage[], healthSnapshot: { taken: boolean; values: Float32Array[] },
 ): void {
   result.probeSteps.push(step);
   probed.forEach((s, i) => {
@@ -487,7 +496,10 @@ function recordProbe(
     const prediction = model.forward(x, n, false);
     result.valLoss.push(Math.fround(lossAndGradient(setup.lossName, setup.fromLogits, prediction, y, n, model.outputWidth) + penaltyOf(model.parameters)));
   }
-  if (healthLayers.length > 0) result.activations = activationHealth(model, setup.x, probeRows, healthLayers);
+  if (healthSnapshot.values.length > 0) {
+    model.parameters.forEach((p, i) => healthSnapshot.values[i].set(p.values));
+    healthSnapshot.taken = true;
+  }
 }
 
 /** Dead and saturated units on the probe rows, from each dense layer's pre-activation (probes.ts's rules). */
@@ -500,8 +512,13 @@ function activationHealth(model: CompiledModel, x: Float32Array, rows: number, l
     const relu = RELU_FAMILY.has(stage.built.activation);
     for (let j = 0; j < units; j++) {
       if (relu) {
+        // tf.max propagates NaN (and NaN <= 0 is false): a NaN unit does not count as dead, as in probes.ts
         let max = -Infinity;
-        for (let r = 0; r < rows; r++) if (pre[r * units + j] > max) max = pre[r * units + j];
+        for (let r = 0; r < rows; r++) {
+          const v = pre[r * units + j];
+          if (v > max || Number.isNaN(v)) max = v;
+          if (Number.isNaN(v)) break;
+        }
         if (max <= 0) flagged++;
       } else {
         let tails = 0;
