@@ -231,6 +231,12 @@ describe('whole runs: the compiled step against the TF.js step (same seed, 40 st
     assertSameRun(r3, c3, 1e-4);
   });
 
+  it('repeats exactly: two compiled runs of the same seed give the same numbers, bit for bit', () => {
+    const ctx = { ...contextOf({ ...base, layers: [dense(16, 'relu'), { type: 'dropout', name: 'drop', rate: 0.5 }, dense(1)] }), engine: 'compiled' as const };
+    const options = { steps: 30, deadline: Number.POSITIVE_INFINITY, probeEvery: 5, withValidation: true };
+    assert.deepEqual(trainFresh(ctx, options), trainFresh(ctx, options));
+  });
+
   it('a diverging run stops at the same step and names the same place', () => {
     const [reference, compiled] = runBoth(contextOf({ ...base, layers: [dense(16, 'relu'), dense(1)], optimizer: 'sgd', learningRate: 1e6 }), 40);
     assert.ok(reference.firstNonFinite, 'the reference run diverges');
