@@ -260,73 +260,124 @@ export class CompiledModel {
 
 function denseForward(input: Float32Array, stage: DenseStage, out: Float32Array, rows: number): void {
   const { inWidth: I, outWidth: J, kernel, bias } = stage;
-  // Row by row, four outputs at a time, accumulated in registers: one store per output value.
-  for (let r = 0; r < rows; r++) {
-    const inRow = r * I;
-    const o = r * J;
+  // Two rows and four outputs at a time, accumulated in registers: each kernel value loaded serves two
+  // rows, and each output is stored once.
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const x0 = r * I;
+    const x1 = x0 + I;
+    const o0 = r * J;
+    const o1 = o0 + J;
     let j = 0;
     for (; j + 4 <= J; j += 4) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
       for (let i = 0, k = j; i < I; i++, k += J) {
-        const v = input[inRow + i];
-        a0 += v * kernel[k];
-        a1 += v * kernel[k + 1];
-        a2 += v * kernel[k + 2];
-        a3 += v * kernel[k + 3];
+        const u = input[x0 + i];
+        const v = input[x1 + i];
+        const k0 = kernel[k], k1 = kernel[k + 1], k2 = kernel[k + 2], k3 = kernel[k + 3];
+        a0 += u * k0; a1 += u * k1; a2 += u * k2; a3 += u * k3;
+        b0 += v * k0; b1 += v * k1; b2 += v * k2; b3 += v * k3;
       }
       if (bias) {
-        a0 += bias[j]; a1 += bias[j + 1]; a2 += bias[j + 2]; a3 += bias[j + 3];
+        const c0 = bias[j], c1 = bias[j + 1], c2 = bias[j + 2], c3 = bias[j + 3];
+        a0 += c0; a1 += c1; a2 += c2; a3 += c3;
+        b0 += c0; b1 += c1; b2 += c2; b3 += c3;
       }
-      out[o + j] = a0; out[o + j + 1] = a1; out[o + j + 2] = a2; out[o + j + 3] = a3;
+      out[o0 + j] = a0; out[o0 + j + 1] = a1; out[o0 + j + 2] = a2; out[o0 + j + 3] = a3;
+      out[o1 + j] = b0; out[o1 + j + 1] = b1; out[o1 + j + 2] = b2; out[o1 + j + 3] = b3;
     }
     for (; j < J; j++) {
-      let acc = 0;
-      for (let i = 0, k = j; i < I; i++, k += J) acc += input[inRow + i] * kernel[k];
-      out[o + j] = bias ? acc + bias[j] : acc;
+      let a = 0, b = 0;
+      for (let i = 0, k = j; i < I; i++, k += J) {
+        a += input[x0 + i] * kernel[k];
+        b += input[x1 + i] * kernel[k];
+      }
+      out[o0 + j] = bias ? a + bias[j] : a;
+      out[o1 + j] = bias ? b + bias[j] : b;
+    }
+  }
+  for (; r < rows; r++) {
+    const x0 = r * I;
+    const o0 = r * J;
+    for (let j = 0; j < J; j++) {
+      let a = 0;
+      for (let i = 0, k = j; i < I; i++, k += J) a += input[x0 + i] * kernel[k];
+      out[o0 + j] = bias ? a + bias[j] : a;
     }
   }
 }
 
 function denseBackward(input: Float32Array, stage: DenseStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
   const { inWidth: I, outWidth: J, kernel, kernelGrad, biasGrad } = stage;
-  // dW[i][j] = sum over rows of x[r][i] * dy[r][j], four columns at a time in registers
-  for (let i = 0; i < I; i++) {
-    const k = i * J;
+  // dW[i][j] = sum over rows of x[r][i] * dy[r][j]: two inputs and four outputs at a time in registers,
+  // each dy value loaded serving both inputs
+  let i = 0;
+  for (; i + 2 <= I; i += 2) {
+    const k0 = i * J;
+    const k1 = k0 + J;
     let j = 0;
     for (; j + 4 <= J; j += 4) {
-      let g0 = 0, g1 = 0, g2 = 0, g3 = 0;
-      for (let r = 0; r < rows; r++) {
-        const v = input[r * I + i];
-        const d = r * J + j;
-        g0 += v * dy[d];
-        g1 += v * dy[d + 1];
-        g2 += v * dy[d + 2];
-        g3 += v * dy[d + 3];
+      let g0 = 0, g1 = 0, g2 = 0, g3 = 0, h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+      for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) {
+        const u = input[x];
+        const v = input[x + 1];
+        const d0 = dy[d], d1 = dy[d + 1], d2 = dy[d + 2], d3 = dy[d + 3];
+        g0 += u * d0; g1 += u * d1; g2 += u * d2; g3 += u * d3;
+        h0 += v * d0; h1 += v * d1; h2 += v * d2; h3 += v * d3;
       }
-      kernelGrad[k + j] = g0; kernelGrad[k + j + 1] = g1; kernelGrad[k + j + 2] = g2; kernelGrad[k + j + 3] = g3;
+      kernelGrad[k0 + j] = g0; kernelGrad[k0 + j + 1] = g1; kernelGrad[k0 + j + 2] = g2; kernelGrad[k0 + j + 3] = g3;
+      kernelGrad[k1 + j] = h0; kernelGrad[k1 + j + 1] = h1; kernelGrad[k1 + j + 2] = h2; kernelGrad[k1 + j + 3] = h3;
     }
     for (; j < J; j++) {
+      let g = 0, h = 0;
+      for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) {
+        g += input[x] * dy[d];
+        h += input[x + 1] * dy[d];
+      }
+      kernelGrad[k0 + j] = g;
+      kernelGrad[k1 + j] = h;
+    }
+  }
+  for (; i < I; i++) {
+    const k0 = i * J;
+    for (let j = 0; j < J; j++) {
       let g = 0;
-      for (let r = 0; r < rows; r++) g += input[r * I + i] * dy[r * J + j];
-      kernelGrad[k + j] = g;
+      for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) g += input[x] * dy[d];
+      kernelGrad[k0 + j] = g;
     }
   }
   if (biasGrad) {
     for (let j = 0; j < J; j++) {
       let g = 0;
-      for (let r = 0; r < rows; r++) g += dy[r * J + j];
+      for (let r = 0, d = j; r < rows; r++, d += J) g += dy[d];
       biasGrad[j] = g;
     }
   }
   if (!dx) return;
-  // dx[r][i] = sum over j of dy[r][j] * W[i][j]: both rows contiguous
-  for (let r = 0; r < rows; r++) {
-    const d = r * J;
-    for (let i = 0; i < I; i++) {
-      const k = i * J;
-      let acc = 0;
-      for (let j = 0; j < J; j++) acc += dy[d + j] * kernel[k + j];
-      dx[r * I + i] = acc;
+  // dx[r][i] = sum over j of dy[r][j] * W[i][j]: two rows at a time, each kernel value serving both
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const d0 = r * J;
+    const d1 = d0 + J;
+    for (let i2 = 0; i2 < I; i2++) {
+      const k = i2 * J;
+      let a = 0, b = 0;
+      for (let j = 0; j < J; j++) {
+        const w = kernel[k + j];
+        a += dy[d0 + j] * w;
+        b += dy[d1 + j] * w;
+      }
+      dx[r * I + i2] = a;
+      dx[(r + 1) * I + i2] = b;
+    }
+  }
+  for (; r < rows; r++) {
+    const d0 = r * J;
+    for (let i2 = 0; i2 < I; i2++) {
+      const k = i2 * J;
+      let a = 0;
+      for (let j = 0; j < J; j++) a += dy[d0 + j] * kernel[k + j];
+      dx[r * I + i2] = a;
     }
   }
 }
