@@ -212,6 +212,7 @@ describe('whole runs: the compiled step against the TF.js step (same seed, 40 st
     ['elu, selu, leaky relu, rmsprop, mae', { layers: [dense(10, 'elu'), dense(10, 'selu'), dense(10, 'leaky_relu'), dense(1)], optimizer: 'rmsprop', loss: 'mae' }],
     ['l1/l2 regularizers, adagrad', { layers: [dense(12, 'relu', { kernel_regularizer: { l1: 0.001, l2: 0.01 }, bias_regularizer: { l1: 0, l2: 0.01 } }), dense(1)], optimizer: 'adagrad' }],
     ['odd batch size and widths (the blocked loops\' tails)', { layers: [dense(7, 'relu'), dense(3, 'tanh'), dense(1)], batchSize: 7 }],
+    ['layer normalization after a dense layer and on the inputs', { layers: [{ type: 'layer_normalization', name: 'ln_in' }, dense(12), { type: 'layer_normalization', name: 'ln', extra: { epsilon: 0.01 } }, { type: 'activation', name: 'act', activation: 'relu' }, dense(1)] }],
     ['no bias, activation layer', { layers: [dense(8, 'linear', { use_bias: false }), { type: 'activation', name: 'act', activation: 'swish' }, dense(1)] }],
   ];
   for (const [title, setup] of setups) {

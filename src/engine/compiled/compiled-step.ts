@@ -1,7 +1,7 @@
 // The compiled training step: the model the engine builds, turned once into a forward + backward +
 // optimizer-update program over preallocated Float32Arrays, in plain JS. No per-op dispatch and no
 // gradient tape: on the small models a smoke run trains, TF.js spends most of a step there.
-// It covers dense stacks (dense, activation, dropout, flatten on flat rows), the common losses and
+// It covers dense stacks (dense, activation, dropout, layer normalization, flatten on flat rows), the common losses and
 // optimizers, and takes the same probes as train.ts in the same pass. Anything else: TF.js (choose.ts).
 // Initial weights are read from the TF.js model the engine built (same seeded initializers), dropout
 // masks come from the same seeded stream as SeededDropout, batches from the same seeded shuffle.
@@ -58,6 +58,8 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
       case 'activation':
         if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         break;
+      case 'layer_normalization':
+        break;
       case 'dense':
         if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         if (!(typeof layer.units === 'number' && layer.units > 0)) return { ok: false, reason: `dense '${layer.name}' has no units` };
@@ -105,7 +107,22 @@ interface DropoutStage {
   /** the multiplier of each value in the current step: 0 or 1 / keep probability */
   mask: Float32Array;
 }
-type Stage = DenseStage | ActivationStage | DropoutStage;
+/** Keras LayerNormalization over the features of each row: gamma * (x - mean) / sqrt(var + epsilon) + beta. */
+interface LayerNormStage {
+  kind: 'layerNorm';
+  built: BuiltLayer;
+  width: number;
+  epsilon: number;
+  gamma: Float32Array;
+  beta: Float32Array;
+  gammaGrad: Float32Array;
+  betaGrad: Float32Array;
+  /** the normalized values and 1 / sqrt(var + epsilon) of each row, kept for the backward pass */
+  normalized: Float32Array;
+  inverseStd: Float64Array;
+}
+type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage;
+type WeightedStage = DenseStage | LayerNormStage;
 
 export interface CompiledSetup {
   layers: BuiltLayer[];
@@ -131,6 +148,8 @@ export interface CompiledSetup {
 
 /** Losses are handed to stopWhen in chunks of this many steps when no probes are taken, as in train.ts. */
 const READBACK_EVERY = 10;
+/** Keras's LayerNormalization epsilon default, as build-model.ts applies it */
+const KERAS_NORM_EPSILON = 1e-3;
 const PROBE_ROWS = 256;
 const VALIDATION_ROWS = 512;
 
@@ -167,6 +186,14 @@ export class CompiledModel {
         if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
       } else if (layer.spec.type === 'activation') {
         if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
+      } else if (layer.spec.type === 'layer_normalization') {
+        // TF.js LayerNormalization adds gamma, then beta (center and scale are on: build-model.ts passes neither)
+        const [gamma, beta] = layer.core.getWeights().map((w) => Float32Array.from(w.dataSync()));
+        const epsilon = typeof layer.spec.extra?.epsilon === 'number' ? layer.spec.extra.epsilon : KERAS_NORM_EPSILON;
+        this.stages.push({
+          kind: 'layerNorm', built: layer, width, epsilon, gamma, beta, gammaGrad: new Float32Array(width), betaGrad: new Float32Array(width),
+          normalized: new Float32Array(0), inverseStd: new Float64Array(0),
+        });
       } else if (layer.spec.type === 'dropout') {
         const core = layer.core as SeededDropout;
         if (core.rate > 0) this.stages.push({ kind: 'dropout', width, rate: core.rate, masks: new Prng(core.seed), mask: new Float32Array(0) });
@@ -175,8 +202,12 @@ export class CompiledModel {
     this.outputWidth = width;
     this.widths = this.stages.map((s) => (s.kind === 'dense' ? s.outWidth : s.width));
     this.parameters = [];
-    const denseLayers = this.stages.filter((s): s is DenseStage => s.kind === 'dense');
-    denseLayers.forEach((stage, layer) => {
+    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'layerNorm');
+    this.weighted.forEach((stage, layer) => {
+      if (stage.kind === 'layerNorm') {
+        this.parameters.push({ values: stage.gamma, grad: stage.gammaGrad, l1: 0, l2: 0, layer }, { values: stage.beta, grad: stage.betaGrad, l1: 0, l2: 0, layer });
+        return;
+      }
       const kernelPenalty = stage.built.spec.kernel_regularizer;
       const biasPenalty = stage.built.spec.bias_regularizer;
       this.parameters.push({ values: stage.kernel, grad: stage.kernelGrad, l1: kernelPenalty?.l1 ?? 0, l2: kernelPenalty?.l2 ?? 0, layer });
@@ -185,11 +216,13 @@ export class CompiledModel {
     this.capacity = 0;
     this.outputs = [];
     this.gradients = [];
-    this.firstDense = this.stages.findIndex((stage) => stage.kind === 'dense');
+    this.firstWeighted = this.stages.findIndex((stage) => stage.kind === 'dense' || stage.kind === 'layerNorm');
   }
 
+  /** the layers with trainable weights, in order (train.ts's layerVariables) */
+  readonly weighted: WeightedStage[];
   /** index of the first stage with weights: nothing below it needs a gradient */
-  private readonly firstDense: number;
+  private readonly firstWeighted: number;
 
   private ensureCapacity(rows: number): void {
     if (rows <= this.capacity) return;
@@ -198,6 +231,10 @@ export class CompiledModel {
       this.outputs[i] = new Float32Array(rows * this.widths[i]);
       this.gradients[i] = new Float32Array(rows * this.widths[i]);
       if (stage.kind === 'dropout') stage.mask = new Float32Array(rows * stage.width);
+      if (stage.kind === 'layerNorm') {
+        stage.normalized = new Float32Array(rows * stage.width);
+        stage.inverseStd = new Float64Array(rows);
+      }
     });
   }
 
@@ -213,6 +250,8 @@ export class CompiledModel {
         onDense?.(stage, out);
       } else if (stage.kind === 'activation') {
         activationForward(stage.activation, current, out, rows, stage.width);
+      } else if (stage.kind === 'layerNorm') {
+        layerNormForward(current, stage, out, rows);
       } else if (training) {
         drawMask(stage, rows);
         const n = rows * stage.width;
@@ -229,12 +268,14 @@ export class CompiledModel {
   /** Back-propagates dOutput through the stages of the last forward pass, down to the first dense layer. */
   backward(input: Float32Array, dOutput: Float32Array, rows: number): void {
     let dy = dOutput;
-    for (let i = this.stages.length - 1; i >= this.firstDense; i--) {
+    for (let i = this.stages.length - 1; i >= this.firstWeighted; i--) {
       const stage = this.stages[i];
       const stageInput = i === 0 ? input : this.outputs[i - 1];
-      const dx = i > this.firstDense ? this.gradients[i - 1] : undefined;
+      const dx = i > this.firstWeighted ? this.gradients[i - 1] : undefined;
       if (stage.kind === 'dense') {
         denseBackward(stageInput, stage, dy, dx, rows);
+      } else if (stage.kind === 'layerNorm') {
+        layerNormBackward(stage, dy, dx, rows);
       } else if (stage.kind === 'activation') {
         activationBackward(stage.activation, stageInput, this.outputs[i], dy, dx!, rows, stage.width);
       } else {
@@ -249,12 +290,66 @@ export class CompiledModel {
   /** Writes the weights back into the TF.js layers (for what runs after training on the TF.js model). */
   writeBack(): void {
     for (const stage of this.stages) {
+      if (stage.kind === 'layerNorm') {
+        const weights = [tf.tensor(stage.gamma, [stage.width]), tf.tensor(stage.beta, [stage.width])];
+        stage.built.core.setWeights(weights);
+        tf.dispose(weights);
+      }
       if (stage.kind !== 'dense') continue;
       const weights = [tf.tensor(stage.kernel, [stage.inWidth, stage.outWidth])];
       if (stage.bias) weights.push(tf.tensor(stage.bias, [stage.outWidth]));
       stage.built.core.setWeights(weights);
       tf.dispose(weights);
     }
+  }
+}
+
+function layerNormForward(input: Float32Array, stage: LayerNormStage, out: Float32Array, rows: number): void {
+  const { width: N, epsilon, gamma, beta, normalized, inverseStd } = stage;
+  for (let r = 0; r < rows; r++) {
+    const o = r * N;
+    let mean = 0;
+    for (let j = 0; j < N; j++) mean += input[o + j];
+    mean /= N;
+    let variance = 0;
+    for (let j = 0; j < N; j++) {
+      const d = input[o + j] - mean;
+      variance += d * d;
+    }
+    variance /= N;
+    const inv = 1 / Math.sqrt(variance + epsilon);
+    inverseStd[r] = inv;
+    for (let j = 0; j < N; j++) {
+      const n = (input[o + j] - mean) * inv;
+      normalized[o + j] = n;
+      out[o + j] = n * gamma[j] + beta[j];
+    }
+  }
+}
+
+/** Through the normalization, mean and variance included: dx = s (g - mean(g) - n mean(g n)), g = dy gamma. */
+function layerNormBackward(stage: LayerNormStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
+  const { width: N, gamma, normalized, inverseStd, gammaGrad, betaGrad } = stage;
+  gammaGrad.fill(0);
+  betaGrad.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const o = r * N;
+    let meanG = 0;
+    let meanGN = 0;
+    for (let j = 0; j < N; j++) {
+      const d = dy[o + j];
+      const n = normalized[o + j];
+      gammaGrad[j] += d * n;
+      betaGrad[j] += d;
+      const g = d * gamma[j];
+      meanG += g;
+      meanGN += g * n;
+    }
+    if (!dx) continue;
+    meanG /= N;
+    meanGN /= N;
+    const inv = inverseStd[r];
+    for (let j = 0; j < N; j++) dx[o + j] = inv * (dy[o + j] * gamma[j] - meanG - normalized[o + j] * meanGN);
   }
 }
 
@@ -435,7 +530,7 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
   const batchSize = Math.max(1, Math.min(setup.batchSize, rows));
   const optimizer: CompiledOptimizer = makeCompiledOptimizer(setup.optimizer, model.parameters.map((p) => p.values.length));
   const denseStages = model.stages.filter((s): s is DenseStage => s.kind === 'dense');
-  const layerNames = denseStages.map((s) => s.built.spec.name);
+  const layerNames = model.weighted.map((s) => s.built.spec.name);
   const probed = denseStages;
   const healthLayers = denseStages.filter((s) => s.built.activation !== 'linear' && (RELU_FAMILY.has(s.built.activation) || SATURATING.has(s.built.activation)));
   const readEvery = setup.probeEvery > 0 ? setup.probeEvery : READBACK_EVERY;
