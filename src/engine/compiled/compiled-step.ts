@@ -1,7 +1,7 @@
 // The compiled training step: the model the engine builds, turned once into a forward + backward +
 // optimizer-update program over preallocated Float32Arrays, in plain JS. No per-op dispatch and no
 // gradient tape: on the small models a smoke run trains, TF.js spends most of a step there.
-// It covers dense stacks (dense, activation, dropout, layer normalization, flatten on flat rows), the common losses and
+// It covers dense stacks (dense, activation, dropout, batch and layer normalization, flatten on flat rows), the common losses and
 // optimizers, and takes the same probes as train.ts in the same pass. Anything else: TF.js (choose.ts).
 // Initial weights are read from the TF.js model the engine built (same seeded initializers), dropout
 // masks come from the same seeded stream as SeededDropout, batches from the same seeded shuffle.
@@ -59,6 +59,9 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
         if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         break;
       case 'layer_normalization':
+        break;
+      case 'batch_normalization':
+        if (layer.extra?.center === false || layer.extra?.scale === false) return { ok: false, reason: `batch normalization '${layer.name}' without center or scale is not compiled` };
         break;
       case 'dense':
         if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
@@ -121,8 +124,28 @@ interface LayerNormStage {
   normalized: Float32Array;
   inverseStd: Float64Array;
 }
-type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage;
-type WeightedStage = DenseStage | LayerNormStage;
+/**
+ * Keras BatchNormalization over the batch, per feature: batch statistics in training (and the moving
+ * averages updated as TF.js does, m -= (m - batch value) * (1 - momentum), biased variance, no
+ * debiasing), the moving averages at inference.
+ */
+interface BatchNormStage {
+  kind: 'batchNorm';
+  built: BuiltLayer;
+  width: number;
+  epsilon: number;
+  momentum: number;
+  gamma: Float32Array;
+  beta: Float32Array;
+  movingMean: Float32Array;
+  movingVariance: Float32Array;
+  gammaGrad: Float32Array;
+  betaGrad: Float32Array;
+  normalized: Float32Array;
+  inverseStd: Float64Array;
+}
+type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage | BatchNormStage;
+type WeightedStage = DenseStage | LayerNormStage | BatchNormStage;
 
 export interface CompiledSetup {
   layers: BuiltLayer[];
@@ -150,6 +173,7 @@ export interface CompiledSetup {
 const READBACK_EVERY = 10;
 /** Keras's LayerNormalization epsilon default, as build-model.ts applies it */
 const KERAS_NORM_EPSILON = 1e-3;
+const KERAS_BATCH_NORM_MOMENTUM = 0.99;
 const PROBE_ROWS = 256;
 const VALIDATION_ROWS = 512;
 
@@ -194,6 +218,16 @@ export class CompiledModel {
           kind: 'layerNorm', built: layer, width, epsilon, gamma, beta, gammaGrad: new Float32Array(width), betaGrad: new Float32Array(width),
           normalized: new Float32Array(0), inverseStd: new Float64Array(0),
         });
+      } else if (layer.spec.type === 'batch_normalization') {
+        // TF.js BatchNormalization adds gamma, beta, moving mean, moving variance, in that order
+        const [gamma, beta, movingMean, movingVariance] = layer.core.getWeights().map((w) => Float32Array.from(w.dataSync()));
+        const extra = layer.spec.extra ?? {};
+        this.stages.push({
+          kind: 'batchNorm', built: layer, width, gamma, beta, movingMean, movingVariance,
+          epsilon: typeof extra.epsilon === 'number' ? extra.epsilon : KERAS_NORM_EPSILON,
+          momentum: typeof extra.momentum === 'number' ? extra.momentum : KERAS_BATCH_NORM_MOMENTUM,
+          gammaGrad: new Float32Array(width), betaGrad: new Float32Array(width), normalized: new Float32Array(0), inverseStd: new Float64Array(width),
+        });
       } else if (layer.spec.type === 'dropout') {
         const core = layer.core as SeededDropout;
         if (core.rate > 0) this.stages.push({ kind: 'dropout', width, rate: core.rate, masks: new Prng(core.seed), mask: new Float32Array(0) });
@@ -202,9 +236,10 @@ export class CompiledModel {
     this.outputWidth = width;
     this.widths = this.stages.map((s) => (s.kind === 'dense' ? s.outWidth : s.width));
     this.parameters = [];
-    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'layerNorm');
+    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'layerNorm' || s.kind === 'batchNorm');
+    this.state = this.stages.flatMap((s) => (s.kind === 'batchNorm' ? [s.movingMean, s.movingVariance] : []));
     this.weighted.forEach((stage, layer) => {
-      if (stage.kind === 'layerNorm') {
+      if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
         this.parameters.push({ values: stage.gamma, grad: stage.gammaGrad, l1: 0, l2: 0, layer }, { values: stage.beta, grad: stage.betaGrad, l1: 0, l2: 0, layer });
         return;
       }
@@ -216,8 +251,11 @@ export class CompiledModel {
     this.capacity = 0;
     this.outputs = [];
     this.gradients = [];
-    this.firstWeighted = this.stages.findIndex((stage) => stage.kind === 'dense' || stage.kind === 'layerNorm');
+    this.firstWeighted = this.stages.findIndex((stage) => stage.kind === 'dense' || stage.kind === 'layerNorm' || stage.kind === 'batchNorm');
   }
+
+  /** values a step changes besides the parameters: batch normalization's moving averages */
+  readonly state: Float32Array[];
 
   /** the layers with trainable weights, in order (train.ts's layerVariables) */
   readonly weighted: WeightedStage[];
@@ -235,6 +273,7 @@ export class CompiledModel {
         stage.normalized = new Float32Array(rows * stage.width);
         stage.inverseStd = new Float64Array(rows);
       }
+      if (stage.kind === 'batchNorm') stage.normalized = new Float32Array(rows * stage.width);
     });
   }
 
@@ -252,6 +291,8 @@ export class CompiledModel {
         activationForward(stage.activation, current, out, rows, stage.width);
       } else if (stage.kind === 'layerNorm') {
         layerNormForward(current, stage, out, rows);
+      } else if (stage.kind === 'batchNorm') {
+        batchNormForward(current, stage, out, rows, training);
       } else if (training) {
         drawMask(stage, rows);
         const n = rows * stage.width;
@@ -276,6 +317,8 @@ export class CompiledModel {
         denseBackward(stageInput, stage, dy, dx, rows);
       } else if (stage.kind === 'layerNorm') {
         layerNormBackward(stage, dy, dx, rows);
+      } else if (stage.kind === 'batchNorm') {
+        batchNormBackward(stage, dy, dx, rows);
       } else if (stage.kind === 'activation') {
         activationBackward(stage.activation, stageInput, this.outputs[i], dy, dx!, rows, stage.width);
       } else {
@@ -290,8 +333,9 @@ export class CompiledModel {
   /** Writes the weights back into the TF.js layers (for what runs after training on the TF.js model). */
   writeBack(): void {
     for (const stage of this.stages) {
-      if (stage.kind === 'layerNorm') {
-        const weights = [tf.tensor(stage.gamma, [stage.width]), tf.tensor(stage.beta, [stage.width])];
+      if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
+        const arrays = stage.kind === 'batchNorm' ? [stage.gamma, stage.beta, stage.movingMean, stage.movingVariance] : [stage.gamma, stage.beta];
+        const weights = arrays.map((values) => tf.tensor(values, [stage.width]));
         stage.built.core.setWeights(weights);
         tf.dispose(weights);
       }
@@ -301,6 +345,60 @@ export class CompiledModel {
       stage.built.core.setWeights(weights);
       tf.dispose(weights);
     }
+  }
+}
+
+function batchNormForward(input: Float32Array, stage: BatchNormStage, out: Float32Array, rows: number, training: boolean): void {
+  const { width: N, epsilon, gamma, beta, normalized, inverseStd, movingMean, movingVariance } = stage;
+  const f = Math.fround;
+  const decay = f(1 - stage.momentum);
+  for (let j = 0; j < N; j++) {
+    let mean: number;
+    let variance: number;
+    if (training) {
+      mean = 0;
+      for (let r = 0, k = j; r < rows; r++, k += N) mean += input[k];
+      mean /= rows;
+      variance = 0;
+      for (let r = 0, k = j; r < rows; r++, k += N) {
+        const d = input[k] - mean;
+        variance += d * d;
+      }
+      variance /= rows;
+      movingMean[j] = f(movingMean[j] - f(f(movingMean[j] - f(mean)) * decay));
+      movingVariance[j] = f(movingVariance[j] - f(f(movingVariance[j] - f(variance)) * decay));
+    } else {
+      mean = movingMean[j];
+      variance = movingVariance[j];
+    }
+    const inv = 1 / Math.sqrt(variance + epsilon);
+    if (training) inverseStd[j] = inv;
+    for (let r = 0, k = j; r < rows; r++, k += N) {
+      const n = (input[k] - mean) * inv;
+      if (training) normalized[k] = n;
+      out[k] = n * gamma[j] + beta[j];
+    }
+  }
+}
+
+/** As layerNormBackward, over the batch for each feature (the batch statistics are functions of x). */
+function batchNormBackward(stage: BatchNormStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
+  const { width: N, gamma, normalized, inverseStd, gammaGrad, betaGrad } = stage;
+  for (let j = 0; j < N; j++) {
+    let sumD = 0;
+    let sumDN = 0;
+    for (let r = 0, k = j; r < rows; r++, k += N) {
+      sumD += dy[k];
+      sumDN += dy[k] * normalized[k];
+    }
+    gammaGrad[j] = sumDN;
+    betaGrad[j] = sumD;
+    if (!dx) continue;
+    const g = gamma[j];
+    const meanG = (g * sumD) / rows;
+    const meanGN = (g * sumDN) / rows;
+    const inv = inverseStd[j];
+    for (let r = 0, k = j; r < rows; r++, k += N) dx[k] = inv * (dy[k] * g - meanG - normalized[k] * meanGN);
   }
 }
 
@@ -548,7 +646,9 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
   const grads = model.parameters.map((p) => p.grad);
   const gradSums = new Float64Array(layerNames.length);
   const weightSums = new Float64Array(layerNames.length);
-  const healthSnapshot = { taken: false, values: healthLayers.length > 0 ? values.map((v) => new Float32Array(v.length)) : [] };
+  // what the probe forward pass reads: the parameters and batch normalization's moving averages
+  const probeState = [...values, ...model.state];
+  const healthSnapshot = { taken: false, values: healthLayers.length > 0 ? probeState.map((v) => new Float32Array(v.length)) : [] };
 
   for (let step = 0; step < setup.steps; step++) {
     if (performance.now() > setup.deadline) {
@@ -605,10 +705,10 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
   // Activation health is that of the weights at the last probe step (as train.ts measures it there): the
   // weights were copied at each probe, and the forward pass over the probe rows runs once, on that copy.
   if (healthLayers.length > 0 && healthSnapshot.taken) {
-    const current = values.map((v) => Float32Array.from(v));
-    values.forEach((v, i) => v.set(healthSnapshot.values[i]));
+    const current = probeState.map((v) => Float32Array.from(v));
+    probeState.forEach((v, i) => v.set(healthSnapshot.values[i]));
     result.activations = activationHealth(model, setup.x, probeRows, healthLayers);
-    values.forEach((v, i) => v.set(current[i]));
+    probeState.forEach((v, i) => v.set(current[i]));
   }
   return result;
 }
@@ -643,7 +743,7 @@ function recordProbe(
     result.valLoss.push(Math.fround(lossAndGradient(setup.lossName, setup.fromLogits, prediction, y, n, model.outputWidth) + penaltyOf(model.parameters)));
   }
   if (healthSnapshot.values.length > 0) {
-    model.parameters.forEach((p, i) => healthSnapshot.values[i].set(p.values));
+    [...model.parameters.map((p) => p.values), ...model.state].forEach((v, i) => healthSnapshot.values[i].set(v));
     healthSnapshot.taken = true;
   }
 }
