@@ -80,7 +80,7 @@ function trainFreshCompiled(ctx: RunContext, options: FreshRunOptions): TrainRes
     options.beforeTraining?.(built);
     const x = options.x ?? ctx.x;
     const y = options.y ?? ctx.y;
-    const compiled = new CompiledModel(built.layers, ctx.inputShape[0]);
+    const compiled = new CompiledModel(built.layers, ctx.inputShape);
     const validation = options.withValidation && ctx.validation
       ? { x: hostValues(ctx.validation.x), y: hostValues(ctx.validation.y), rows: ctx.validation.x.shape[0] }
       : undefined;
@@ -89,7 +89,7 @@ function trainFreshCompiled(ctx: RunContext, options: FreshRunOptions): TrainRes
       x: hostValues(x),
       y: hostValues(y),
       rows: x.shape[0],
-      inputWidth: ctx.inputShape[0],
+      inputWidth: ctx.inputShape.reduce((a, b) => a * b, 1),
       targetWidth: y.shape[1] ?? 1,
       validation,
       lossName: ctx.lossName,

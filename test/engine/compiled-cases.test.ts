@@ -19,8 +19,6 @@ import { SHARED_CASES_DIR } from '../shared-dir.ts';
 const STEPS = 60;
 const CHAOTIC = new Set(['keras-logits-with-crossentropy']);
 const EXPECTED_TFJS = new Map([
-  ['images-raw-bytes', /not flat rows/],
-  ['images-scaled', /not flat rows/],
   ['multiclass-softmax-mse', /broadcast/],
   ['multiclass-no-regularization', /large/],
   ['regression-init-too-large', /large/],

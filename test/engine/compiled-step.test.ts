@@ -165,9 +165,10 @@ describe('optimizers: 5 updates against the TF.js optimizer the engine builds (r
   });
 });
 
-/** The RunContext the smoke run builds from these options. */
-function contextOf(options: EvidenceOptions): RunContext {
+/** The RunContext the smoke run builds from these options (rows read as images of `inputShape` when given). */
+function contextOf(options: EvidenceOptions & { inputShape?: number[] }): RunContext {
   const evidence = makeEvidence(options);
+  if (options.inputShape) evidence.config.model.input_shape = options.inputShape;
   const prepared = prepareData(evidence);
   assert.ok(prepared.ok);
   const loss = makeLoss(evidence.config.training.loss, evidence.config.training.from_logits)!;
@@ -244,6 +245,22 @@ describe('whole runs: the compiled step against the TF.js step (same seed, 40 st
     assert.deepEqual(trainFresh(ctx, options), trainFresh(ctx, options));
   });
 
+  it('images: conv2d (same and valid padding, strides), max pooling, flatten, dense', () => {
+    const images = makeTable({ rows: 120, features: 72, task: 'multiclass', classes: 3 });
+    const conv = (filters: number, extra: Partial<LayerSpec>): LayerSpec => ({ type: 'conv2d', name: `conv_${filters}`, filters, kernel_size: [3], activation: 'relu', ...extra });
+    const [r1, c1] = runBoth(contextOf({
+      ...images, task: 'multiclass', loss: 'sparse_categorical_crossentropy', batchSize: 8, learningRate: 0.01, steps: 30, inputShape: [6, 6, 2],
+      layers: [conv(4, { padding: 'same' }), { type: 'max_pooling2d', name: 'pool', pool_size: [2] }, { type: 'flatten', name: 'flat' }, dense(8, 'relu'), dense(3, 'softmax')],
+    }), 30);
+    assertSameRun(r1, c1, 1e-4);
+    const values = makeTable({ rows: 120, features: 72 });
+    const [r2, c2] = runBoth(contextOf({
+      ...values, batchSize: 8, learningRate: 0.01, steps: 30, inputShape: [6, 6, 2], optimizer: 'sgd', optimizerArgs: { momentum: 0.9 },
+      layers: [conv(3, { activation: 'tanh', strides: [2], kernel_regularizer: { l1: 0, l2: 0.01 } }), conv(5, { padding: 'same', kernel_size: [2, 3] }), { type: 'max_pooling2d', name: 'pool', pool_size: [2], strides: [1], padding: 'same' }, { type: 'flatten', name: 'flat' }, dense(1)],
+    }), 30);
+    assertSameRun(r2, c2, 1e-4);
+  });
+
   it('a diverging run stops at the same step and names the same place', () => {
     const [reference, compiled] = runBoth(contextOf({ ...base, layers: [dense(16, 'relu'), dense(1)], optimizer: 'sgd', learningRate: 1e6 }), 40);
     assert.ok(reference.firstNonFinite, 'the reference run diverges');
@@ -287,8 +304,11 @@ describe('engine choice', () => {
     const ask = { inputShape: [4], lossName: 'mean_squared_error', optimizer: { name: 'adam', args: {} }, targetWidth: 1, batchSize: 32 };
     assert.deepEqual(planCompiledStep({ ...ask, spec: spec([dense(8, 'relu'), dense(1)]) }), { ok: true });
     assert.match(planCompiledStep({ ...ask, spec: spec([{ type: 'conv1d', name: 'c', filters: 2, kernel_size: [3] }, dense(1)]) }).ok ? '' : 'conv1d', /conv1d/);
-    const notFlat = planCompiledStep({ ...ask, inputShape: [8, 8, 1], spec: spec([{ type: 'flatten', name: 'f' }, dense(1)]) });
-    assert.ok(!notFlat.ok && /not flat rows/.test(notFlat.reason));
+    assert.deepEqual(planCompiledStep({ ...ask, inputShape: [8, 8, 1], spec: spec([{ type: 'flatten', name: 'f' }, dense(1)]) }), { ok: true });
+    const noFlatten = planCompiledStep({ ...ask, inputShape: [8, 8, 1], spec: spec([dense(1)]) });
+    assert.ok(!noFlatten.ok && /flatten first/.test(noFlatten.reason));
+    const sequence = planCompiledStep({ ...ask, inputShape: [20, 8], spec: spec([{ type: 'flatten', name: 'f' }, dense(1)]) });
+    assert.ok(!sequence.ok && /neither flat rows nor images/.test(sequence.reason));
     const loss = planCompiledStep({ ...ask, lossName: 'poisson', spec: spec([dense(1)]) });
     assert.ok(!loss.ok && /poisson/.test(loss.reason));
     const broadcast = planCompiledStep({ ...ask, spec: spec([dense(4, 'softmax')]) });

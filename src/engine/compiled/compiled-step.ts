@@ -1,7 +1,8 @@
 // The compiled training step: the model the engine builds, turned once into a forward + backward +
 // optimizer-update program over preallocated Float32Arrays, in plain JS. No per-op dispatch and no
 // gradient tape: on the small models a smoke run trains, TF.js spends most of a step there.
-// It covers dense stacks (dense, activation, dropout, batch and layer normalization, flatten on flat rows), the common losses and
+// It covers dense stacks (dense, activation, dropout, batch and layer normalization) and small image
+// models (conv2d, max pooling, flatten), the common losses and
 // optimizers, and takes the same probes as train.ts in the same pass. Anything else: TF.js (choose.ts).
 // Initial weights are read from the TF.js model the engine built (same seeded initializers), dropout
 // masks come from the same seeded stream as SeededDropout, batches from the same seeded shuffle.
@@ -39,45 +40,107 @@ export interface CompileQuestion {
  */
 export const COMPILED_MAX_MACS_PER_LAYER = 100_000;
 
+interface WindowGeometry {
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  outH: number;
+  outW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Output size and padding of a 2-D window (convolution or pooling), as TensorFlow computes them. */
+export function windowGeometry(shape: number[], size: number[] | undefined, strides: number[], padding: 'valid' | 'same'): WindowGeometry | undefined {
+  if (!size || size.length === 0) return undefined;
+  const [h, w] = shape;
+  const kh = size[0];
+  const kw = size[1] ?? size[0];
+  const sh = strides[0] ?? 1;
+  const sw = strides[1] ?? sh;
+  if (!(kh > 0 && kw > 0 && sh > 0 && sw > 0)) return undefined;
+  if (padding === 'valid') {
+    const outH = Math.ceil((h - kh + 1) / sh);
+    const outW = Math.ceil((w - kw + 1) / sw);
+    return outH > 0 && outW > 0 ? { kh, kw, sh, sw, outH, outW, padTop: 0, padLeft: 0 } : undefined;
+  }
+  const outH = Math.ceil(h / sh);
+  const outW = Math.ceil(w / sw);
+  const padH = Math.max((outH - 1) * sh + kh - h, 0);
+  const padW = Math.max((outW - 1) * sw + kw - w, 0);
+  return { kh, kw, sh, sw, outH, outW, padTop: Math.floor(padH / 2), padLeft: Math.floor(padW / 2) };
+}
+
 /** Whether the compiled step can train this setup exactly as the TF.js step would; why not, when not. */
 export function planCompiledStep(q: CompileQuestion): CompilePlan {
   if (q.spec.unsupported.length > 0) return { ok: false, reason: 'the model has layers nn-preflight does not build' };
-  if (q.inputShape.length !== 1) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are not flat rows` };
-  let width = q.inputShape[0];
+  if (q.inputShape.length !== 1 && q.inputShape.length !== 3) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are neither flat rows nor images` };
+  let shape = [...q.inputShape];
+  let width = shape.reduce((a, b) => a * b, 1);
   let macs = 0;
   let denseLayers = 0;
+  const flat = () => shape.length === 1;
   for (const layer of q.spec.layers) {
     if (layer.extra?.trainable === false) return { ok: false, reason: `layer '${layer.name}' is frozen (trainable: false)` };
     switch (layer.type) {
       case 'input':
-      case 'flatten':
         break;
+      case 'flatten':
+        shape = [width];
+        break;
+      case 'conv2d': {
+        if (shape.length !== 3) return { ok: false, reason: `conv2d '${layer.name}' on an input of shape [${shape.join(', ')}]` };
+        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear') || layer.activation === 'softmax') return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
+        const geometry = windowGeometry(shape, layer.kernel_size, layer.strides ?? [1], layer.padding ?? 'valid');
+        if (!geometry || !(typeof layer.filters === 'number' && layer.filters > 0)) return { ok: false, reason: `conv2d '${layer.name}' has a window it cannot take` };
+        macs += geometry.outH * geometry.outW * geometry.kh * geometry.kw * shape[2] * layer.filters;
+        denseLayers++;
+        shape = [geometry.outH, geometry.outW, layer.filters];
+        width = shape[0] * shape[1] * shape[2];
+        break;
+      }
+      case 'max_pooling2d': {
+        if (shape.length !== 3) return { ok: false, reason: `max_pooling2d '${layer.name}' on an input of shape [${shape.join(', ')}]` };
+        const pool = layer.pool_size ?? [2];
+        const geometry = windowGeometry(shape, pool, layer.strides ?? pool, layer.padding ?? 'valid');
+        if (!geometry) return { ok: false, reason: `max_pooling2d '${layer.name}' has a window it cannot take` };
+        shape = [geometry.outH, geometry.outW, shape[2]];
+        width = shape[0] * shape[1] * shape[2];
+        break;
+      }
       case 'dropout':
         if (!(typeof layer.rate === 'number' && layer.rate >= 0 && layer.rate < 1)) return { ok: false, reason: `dropout '${layer.name}' has rate ${layer.rate}` };
         break;
       case 'activation':
+        if (!flat() && layer.activation === 'softmax') return { ok: false, reason: `softmax over an image in '${layer.name}'` };
         if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         break;
       case 'layer_normalization':
+        if (!flat()) return { ok: false, reason: `layer normalization '${layer.name}' on an image` };
         break;
       case 'batch_normalization':
+        if (!flat()) return { ok: false, reason: `batch normalization '${layer.name}' on an image` };
         if (layer.extra?.center === false || layer.extra?.scale === false) return { ok: false, reason: `batch normalization '${layer.name}' without center or scale is not compiled` };
         break;
       case 'dense':
         if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         if (!(typeof layer.units === 'number' && layer.units > 0)) return { ok: false, reason: `dense '${layer.name}' has no units` };
+        if (!flat()) return { ok: false, reason: `dense '${layer.name}' on an input of shape [${shape.join(', ')}] (flatten first)` };
         macs += width * layer.units;
         denseLayers++;
         width = layer.units;
+        shape = [width];
         break;
       default:
         return { ok: false, reason: `layer '${layer.name}' (${layer.type}) is not compiled` };
     }
   }
-  if (denseLayers === 0) return { ok: false, reason: 'the model has no dense layer' };
+  if (denseLayers === 0) return { ok: false, reason: 'the model has no dense or convolution layer' };
+  if (!flat()) return { ok: false, reason: 'the output is not flat' };
   const perLayer = (macs * q.batchSize) / denseLayers;
   if (perLayer > COMPILED_MAX_MACS_PER_LAYER) {
-    return { ok: false, reason: `the model is large: ${Math.round(perLayer / 1000)}k multiply-adds per dense layer and step, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_MACS_PER_LAYER / 1000}k)` };
+    return { ok: false, reason: `the model is large: ${Math.round(perLayer / 1000)}k multiply-adds per weighted layer and step, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_MACS_PER_LAYER / 1000}k)` };
   }
   if (!COMPILED_LOSSES.has(q.lossName)) return { ok: false, reason: `loss '${q.lossName}' is not compiled` };
   const expectedTargets = q.lossName === 'sparse_categorical_crossentropy' ? 1 : width;
@@ -144,8 +207,32 @@ interface BatchNormStage {
   normalized: Float32Array;
   inverseStd: Float64Array;
 }
-type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage | BatchNormStage;
-type WeightedStage = DenseStage | LayerNormStage | BatchNormStage;
+/** Keras Conv2D over NHWC rows, kernel [kh, kw, in channels, filters] as TF.js stores it. */
+interface ConvStage {
+  kind: 'conv';
+  built: BuiltLayer;
+  inShape: number[];
+  outShape: number[];
+  geometry: WindowGeometry;
+  kernel: Float32Array;
+  bias?: Float32Array;
+  kernelGrad: Float32Array;
+  biasGrad?: Float32Array;
+  width: number;
+}
+/** Keras MaxPooling2D; the position of each window's maximum is kept for the backward pass. */
+interface PoolStage {
+  kind: 'pool';
+  inShape: number[];
+  outShape: number[];
+  geometry: WindowGeometry;
+  argmax: Int32Array;
+  width: number;
+}
+type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage | BatchNormStage | ConvStage | PoolStage;
+type WeightedStage = DenseStage | LayerNormStage | BatchNormStage | ConvStage;
+/** the layers with a kernel, which train.ts probes */
+type KernelStage = DenseStage | ConvStage;
 
 export interface CompiledSetup {
   layers: BuiltLayer[];
@@ -196,17 +283,40 @@ export class CompiledModel {
   private capacity: number;
   readonly outputWidth: number;
 
-  constructor(layers: BuiltLayer[], inputWidth: number) {
+  constructor(layers: BuiltLayer[], inputShape: number[]) {
     this.stages = [];
-    let width = inputWidth;
+    let shape = [...inputShape];
+    let width = shape.reduce((a, b) => a * b, 1);
     for (const layer of layers) {
-      if (layer.spec.type === 'dense') {
+      if (layer.spec.type === 'flatten') {
+        shape = [width];
+      } else if (layer.spec.type === 'conv2d') {
+        const weights = layer.core.getWeights();
+        const kernel = Float32Array.from(weights[0].dataSync());
+        const bias = weights[1] ? Float32Array.from(weights[1].dataSync()) : undefined;
+        const geometry = windowGeometry(shape, layer.spec.kernel_size, layer.spec.strides ?? [1], layer.spec.padding ?? 'valid')!;
+        const outShape = [geometry.outH, geometry.outW, layer.spec.filters!];
+        const outWidth = outShape[0] * outShape[1] * outShape[2];
+        this.stages.push({ kind: 'conv', built: layer, inShape: shape, outShape, geometry, kernel, bias, kernelGrad: new Float32Array(kernel.length), biasGrad: bias && new Float32Array(bias.length), width: outWidth });
+        shape = outShape;
+        width = outWidth;
+        if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
+      } else if (layer.spec.type === 'max_pooling2d') {
+        const pool = layer.spec.pool_size ?? [2];
+        const geometry = windowGeometry(shape, pool, layer.spec.strides ?? pool, layer.spec.padding ?? 'valid')!;
+        const outShape = [geometry.outH, geometry.outW, shape[2]];
+        const outWidth = outShape[0] * outShape[1] * outShape[2];
+        this.stages.push({ kind: 'pool', inShape: shape, outShape, geometry, argmax: new Int32Array(0), width: outWidth });
+        shape = outShape;
+        width = outWidth;
+      } else if (layer.spec.type === 'dense') {
         const weights = layer.core.getWeights();
         const kernel = Float32Array.from(weights[0].dataSync());
         const bias = weights[1] ? Float32Array.from(weights[1].dataSync()) : undefined;
         const outWidth = layer.spec.units!;
         this.stages.push({ kind: 'dense', built: layer, inWidth: width, outWidth, kernel, bias, kernelGrad: new Float32Array(kernel.length), biasGrad: bias && new Float32Array(bias.length) });
         width = outWidth;
+        shape = [width];
         if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
       } else if (layer.spec.type === 'activation') {
         if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
@@ -236,7 +346,8 @@ export class CompiledModel {
     this.outputWidth = width;
     this.widths = this.stages.map((s) => (s.kind === 'dense' ? s.outWidth : s.width));
     this.parameters = [];
-    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'layerNorm' || s.kind === 'batchNorm');
+    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'conv' || s.kind === 'layerNorm' || s.kind === 'batchNorm');
+    this.kernels = this.stages.filter((s): s is KernelStage => s.kind === 'dense' || s.kind === 'conv');
     this.state = this.stages.flatMap((s) => (s.kind === 'batchNorm' ? [s.movingMean, s.movingVariance] : []));
     this.weighted.forEach((stage, layer) => {
       if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
@@ -251,8 +362,11 @@ export class CompiledModel {
     this.capacity = 0;
     this.outputs = [];
     this.gradients = [];
-    this.firstWeighted = this.stages.findIndex((stage) => stage.kind === 'dense' || stage.kind === 'layerNorm' || stage.kind === 'batchNorm');
+    this.firstWeighted = this.stages.findIndex((stage) => stage.kind === 'dense' || stage.kind === 'conv' || stage.kind === 'layerNorm' || stage.kind === 'batchNorm');
   }
+
+  /** the layers with a kernel, in order (train.ts's probed layers) */
+  readonly kernels: KernelStage[];
 
   /** values a step changes besides the parameters: batch normalization's moving averages */
   readonly state: Float32Array[];
@@ -274,11 +388,12 @@ export class CompiledModel {
         stage.inverseStd = new Float64Array(rows);
       }
       if (stage.kind === 'batchNorm') stage.normalized = new Float32Array(rows * stage.width);
+      if (stage.kind === 'pool') stage.argmax = new Int32Array(rows * stage.width);
     });
   }
 
   /** Runs the stages over `rows` rows of `input`; training draws dropout masks. Returns the output buffer. */
-  forward(input: Float32Array, rows: number, training: boolean, onDense?: (stage: DenseStage, pre: Float32Array) => void): Float32Array {
+  forward(input: Float32Array, rows: number, training: boolean, onDense?: (stage: KernelStage, pre: Float32Array) => void): Float32Array {
     this.ensureCapacity(rows);
     let current = input;
     for (let i = 0; i < this.stages.length; i++) {
@@ -289,6 +404,11 @@ export class CompiledModel {
         onDense?.(stage, out);
       } else if (stage.kind === 'activation') {
         activationForward(stage.activation, current, out, rows, stage.width);
+      } else if (stage.kind === 'conv') {
+        convForward(current, stage, out, rows);
+        onDense?.(stage, out);
+      } else if (stage.kind === 'pool') {
+        poolForward(current, stage, out, rows);
       } else if (stage.kind === 'layerNorm') {
         layerNormForward(current, stage, out, rows);
       } else if (stage.kind === 'batchNorm') {
@@ -315,6 +435,10 @@ export class CompiledModel {
       const dx = i > this.firstWeighted ? this.gradients[i - 1] : undefined;
       if (stage.kind === 'dense') {
         denseBackward(stageInput, stage, dy, dx, rows);
+      } else if (stage.kind === 'conv') {
+        convBackward(stageInput, stage, dy, dx, rows);
+      } else if (stage.kind === 'pool') {
+        poolBackward(stage, dy, dx!, rows);
       } else if (stage.kind === 'layerNorm') {
         layerNormBackward(stage, dy, dx, rows);
       } else if (stage.kind === 'batchNorm') {
@@ -339,6 +463,13 @@ export class CompiledModel {
         stage.built.core.setWeights(weights);
         tf.dispose(weights);
       }
+      if (stage.kind === 'conv') {
+        const { kh, kw } = stage.geometry;
+        const weights = [tf.tensor(stage.kernel, [kh, kw, stage.inShape[2], stage.outShape[2]])];
+        if (stage.bias) weights.push(tf.tensor(stage.bias, [stage.outShape[2]]));
+        stage.built.core.setWeights(weights);
+        tf.dispose(weights);
+      }
       if (stage.kind !== 'dense') continue;
       const weights = [tf.tensor(stage.kernel, [stage.inWidth, stage.outWidth])];
       if (stage.bias) weights.push(tf.tensor(stage.bias, [stage.outWidth]));
@@ -346,6 +477,123 @@ export class CompiledModel {
       tf.dispose(weights);
     }
   }
+}
+
+function convForward(input: Float32Array, stage: ConvStage, out: Float32Array, rows: number): void {
+  const [H, W, C] = stage.inShape;
+  const [OH, OW, F] = stage.outShape;
+  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
+  const { kernel, bias } = stage;
+  for (let b = 0; b < rows; b++) {
+    const inBase = b * H * W * C;
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        const o = ((b * OH + oy) * OW + ox) * F;
+        if (bias) for (let f = 0; f < F; f++) out[o + f] = bias[f];
+        else out.fill(0, o, o + F);
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - padLeft + kx;
+            if (ix < 0 || ix >= W) continue;
+            const inAt = inBase + (iy * W + ix) * C;
+            const kAt = (ky * kw + kx) * C * F;
+            for (let c = 0; c < C; c++) {
+              const v = input[inAt + c];
+              if (v === 0) continue;
+              const k = kAt + c * F;
+              for (let f = 0; f < F; f++) out[o + f] += v * kernel[k + f];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function convBackward(input: Float32Array, stage: ConvStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
+  const [H, W, C] = stage.inShape;
+  const [OH, OW, F] = stage.outShape;
+  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
+  const { kernel, kernelGrad, biasGrad } = stage;
+  kernelGrad.fill(0);
+  if (biasGrad) biasGrad.fill(0);
+  if (dx) dx.fill(0, 0, rows * H * W * C);
+  for (let b = 0; b < rows; b++) {
+    const inBase = b * H * W * C;
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        const o = ((b * OH + oy) * OW + ox) * F;
+        if (biasGrad) for (let f = 0; f < F; f++) biasGrad[f] += dy[o + f];
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - padLeft + kx;
+            if (ix < 0 || ix >= W) continue;
+            const inAt = inBase + (iy * W + ix) * C;
+            const kAt = (ky * kw + kx) * C * F;
+            for (let c = 0; c < C; c++) {
+              const v = input[inAt + c];
+              const k = kAt + c * F;
+              let back = 0;
+              for (let f = 0; f < F; f++) {
+                const g = dy[o + f];
+                kernelGrad[k + f] += v * g;
+                back += g * kernel[k + f];
+              }
+              if (dx) dx[inAt + c] += back;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Max over each window (positions outside the input, with 'same' padding, take no part). */
+function poolForward(input: Float32Array, stage: PoolStage, out: Float32Array, rows: number): void {
+  const [H, W, C] = stage.inShape;
+  const [OH, OW] = stage.outShape;
+  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
+  const argmax = stage.argmax;
+  for (let b = 0; b < rows; b++) {
+    const inBase = b * H * W * C;
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        const o = ((b * OH + oy) * OW + ox) * C;
+        for (let c = 0; c < C; c++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - padTop + ky;
+            if (iy < 0 || iy >= H) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - padLeft + kx;
+              if (ix < 0 || ix >= W) continue;
+              const i = inBase + (iy * W + ix) * C + c;
+              const v = input[i];
+              if (v > best || at < 0 || Number.isNaN(v)) {
+                best = v;
+                at = i;
+                if (Number.isNaN(v)) break;
+              }
+            }
+          }
+          out[o + c] = best;
+          argmax[o + c] = at;
+        }
+      }
+    }
+  }
+}
+
+function poolBackward(stage: PoolStage, dy: Float32Array, dx: Float32Array, rows: number): void {
+  const inSize = stage.inShape[0] * stage.inShape[1] * stage.inShape[2];
+  dx.fill(0, 0, rows * inSize);
+  const n = rows * stage.width;
+  for (let k = 0; k < n; k++) dx[stage.argmax[k]] += dy[k];
 }
 
 function batchNormForward(input: Float32Array, stage: BatchNormStage, out: Float32Array, rows: number, training: boolean): void {
@@ -627,10 +875,9 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
   const { rows, inputWidth, targetWidth } = setup;
   const batchSize = Math.max(1, Math.min(setup.batchSize, rows));
   const optimizer: CompiledOptimizer = makeCompiledOptimizer(setup.optimizer, model.parameters.map((p) => p.values.length));
-  const denseStages = model.stages.filter((s): s is DenseStage => s.kind === 'dense');
   const layerNames = model.weighted.map((s) => s.built.spec.name);
-  const probed = denseStages;
-  const healthLayers = denseStages.filter((s) => s.built.activation !== 'linear' && (RELU_FAMILY.has(s.built.activation) || SATURATING.has(s.built.activation)));
+  const probed = model.kernels;
+  const healthLayers = probed.filter((s) => s.built.activation !== 'linear' && (RELU_FAMILY.has(s.built.activation) || SATURATING.has(s.built.activation)));
   const readEvery = setup.probeEvery > 0 ? setup.probeEvery : READBACK_EVERY;
   const result: TrainResult = {
     loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false, engine: 'compiled',
@@ -721,7 +968,7 @@ function meanAbs(values: Float32Array): number {
 
 function recordProbe(
   result: TrainResult, model: CompiledModel, setup: CompiledSetup, step: number, stats: number[][],
-  before: Float32Array[], probed: DenseStage[], healthSnapshot: { taken: boolean; values: Float32Array[] },
+  before: Float32Array[], probed: KernelStage[], healthSnapshot: { taken: boolean; values: Float32Array[] },
 ): void {
   result.probeSteps.push(step);
   probed.forEach((s, i) => {
@@ -749,11 +996,13 @@ function recordProbe(
 }
 
 /** Dead and saturated units on the probe rows, from each dense layer's pre-activation (probes.ts's rules). */
-function activationHealth(model: CompiledModel, x: Float32Array, rows: number, layers: DenseStage[]): ActivationHealth[] {
+function activationHealth(model: CompiledModel, x: Float32Array, batchRows: number, layers: KernelStage[]): ActivationHealth[] {
   const health: ActivationHealth[] = [];
-  model.forward(x, rows, false, (stage, pre) => {
+  model.forward(x, batchRows, false, (stage, pre) => {
     if (!layers.includes(stage)) return;
-    const units = stage.outWidth;
+    // per unit (channel, for a convolution) over every row and position, as probes.ts reshapes to [-1, units]
+    const units = stage.kind === 'dense' ? stage.outWidth : stage.outShape[2];
+    const rows = stage.kind === 'dense' ? batchRows : batchRows * stage.outShape[0] * stage.outShape[1];
     let flagged = 0;
     const relu = RELU_FAMILY.has(stage.built.activation);
     for (let j = 0; j < units; j++) {
