@@ -1,8 +1,12 @@
 // The benchmark suite (`npm run bench`): (a) training steps/s beside PyTorch, (b) the whole `check`
 // of every shared case, (c) the data pass beside pandas, (d) the action's cold start. Writes
-// BENCHMARKS.md with the numbers, the machine and the method.
+// Without --publish it prints its figures and writes no file. With --publish it writes BENCHMARKS.md and the
+// raw numbers (bench/results.json) only when every figure was taken on a quiet machine (1-minute load
+// average at or below the core count before and after each measurement); otherwise it prints
+// "BUSY: not publishable" and writes nothing.
 // Options: --quick (fewer steps, smaller files, for trying the suite), --only a,b,c,d, --no-build,
-// --out FILE (default BENCHMARKS.md at the repository root), --json FILE (the raw numbers).
+// --repeats N (default 3, at least 3 when publishing), --models mlp,cnn,lstm, --engines auto,tfjs,
+// --publish, --out FILE (default BENCHMARKS.md at the repository root), --json FILE (default bench/results.json).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,7 +17,10 @@ import { measureColdStart, type ColdStartBench } from './cold-start.ts';
 import { measureDataPassInChild, type DataPassMeasure } from './data-pass.ts';
 import { describeMachine } from './machine.ts';
 import { renderBenchmarks, type BenchResults } from './report.ts';
-import { DEFAULT_CAP_S, DEFAULT_STEPS, measureTraining } from './training.ts';
+import { isBusy } from './stats.ts';
+import { DEFAULT_CAP_S, DEFAULT_REPEATS, measureTraining, trainingTable, type Variant } from './training.ts';
+import type { BenchModelId } from './models.ts';
+import type { StepEngineChoice } from '../src/engine/compiled/choose.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,6 +30,12 @@ function option(name: string): string | undefined {
 }
 
 const quick = process.argv.includes('--quick');
+const publish = process.argv.includes('--publish');
+const repeats = Number(option('--repeats') ?? DEFAULT_REPEATS);
+if (publish && !(repeats >= 3)) {
+  process.stderr.write('--publish needs at least 3 repeats\n');
+  process.exit(2);
+}
 const only = new Set((option('--only') ?? 'a,b,c,d').split(','));
 const out = path.resolve(option('--out') ?? path.join(REPO_ROOT, 'BENCHMARKS.md'));
 const log = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -37,10 +50,16 @@ if (!process.argv.includes('--no-build') && (only.has('b') || only.has('d'))) {
 }
 
 if (only.has('a')) {
-  log('(a) training steps/s on wasm and cpu, and PyTorch');
-  const steps = quick ? { mlp: 60, cnn: 20, lstm: 20 } : DEFAULT_STEPS;
-  results.training = measureTraining(['wasm', 'cpu'], steps, quick ? 10 : DEFAULT_CAP_S);
+  log('(a) training steps/s, interleaved with PyTorch (1 thread)');
+  const engines = (option('--engines') ?? 'auto,tfjs').split(',') as StepEngineChoice[];
+  const variants: Variant[] = engines.map((engine) => ({ backend: 'wasm', engine }));
+  const models = option('--models')?.split(',') as BenchModelId[] | undefined;
+  results.training = measureTraining({
+    variants, models, repeats, capS: quick ? 10 : DEFAULT_CAP_S, profile: publish, log,
+    steps: quick ? { mlp: 300, cnn: 20, lstm: 20 } : undefined,
+  });
   results.errors.push(...results.training.errors);
+  process.stdout.write(`${trainingTable(results.training)}\n`);
 }
 
 if (only.has('b')) {
@@ -72,8 +91,24 @@ if (only.has('d')) {
 }
 
 results.machine.loadAtEnd = os.loadavg()[0];
-const previous = existsSync(out) ? readFileSync(out, 'utf8') : undefined;
-writeFileSync(out, renderBenchmarks(results, previous));
-const json = option('--json');
-if (json) writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
-log(`wrote ${path.relative(process.cwd(), out) || out}${results.errors.length > 0 ? ` (${results.errors.length} errors, listed in the file)` : ''}`);
+const cores = results.machine.cores;
+const busyReasons: string[] = [];
+if (isBusy(results.machine.loadAtStart, cores) || isBusy(results.machine.loadAtEnd, cores)) {
+  busyReasons.push(`load ${results.machine.loadAtStart.toFixed(2)} at the start, ${results.machine.loadAtEnd.toFixed(2)} at the end, on ${cores} cores`);
+}
+for (const s of results.training?.summary ?? []) {
+  if (s.busy) busyReasons.push(`${s.model} ${s.variant}: load up to ${s.maxLoad.toFixed(2)} on ${cores} cores`);
+}
+if (busyReasons.length > 0) process.stdout.write(`BUSY: not publishable (${busyReasons.join('; ')})\n`);
+if (!publish) {
+  log('not written: run with --publish on a quiet machine to write BENCHMARKS.md and bench/results.json');
+} else if (busyReasons.length > 0 || quick) {
+  log(quick ? 'not written: --quick figures are not publishable' : 'not written: the machine was busy');
+  process.exitCode = 3;
+} else {
+  const previous = existsSync(out) ? readFileSync(out, 'utf8') : undefined;
+  writeFileSync(out, renderBenchmarks(results, previous));
+  const json = path.resolve(option('--json') ?? path.join(REPO_ROOT, 'bench/results.json'));
+  writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
+  log(`wrote ${path.relative(process.cwd(), out) || out} and ${path.relative(process.cwd(), json)}${results.errors.length > 0 ? ` (${results.errors.length} errors, listed in the file)` : ''}`);
+}

@@ -18,7 +18,7 @@ import { checksById } from './checks/index.ts';
 import type { Finding, FindingDraft } from './checks/types.ts';
 import { runSmokeInWorker } from './engine/worker.ts';
 import type { BackendChoice } from './engine/backend.ts';
-import type { SmokeTrace } from './engine/types.ts';
+import { BACKEND_SKIP_PREFIX, type SmokeTrace } from './engine/types.ts';
 import { buildReport, smokeSummary } from './report/build.ts';
 import { renderJson } from './report/json.ts';
 import { renderMarkdown } from './report/markdown.ts';
@@ -350,6 +350,10 @@ async function runBudgetedSmoke(
 function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
   if (/time budget/i.test(cut.reason)) {
     return { message: `${cut.what} was cut: ${cut.reason}.`, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } };
+  }
+  if (cut.what.startsWith(BACKEND_SKIP_PREFIX)) {
+    // The user asked for this backend: running on another one instead would be a quiet substitution.
+    return { severity: 'warning', message: `The ${cut.what} did not run: ${cut.reason}.`, fix: 'Choose a backend that works here (`--backend auto` or `wasm`; the native `node` backend needs @tensorflow/tfjs-node on Node 20 or 22).', key: 'smoke', evidence: { ...cut } };
   }
   if (cut.what === 'Keras weights') {
     return { message: `The model file's weights were not used, so the smoke run trained from a fresh initialization: ${cut.reason.replace(/\.$/, '')}.`, fix: 'Save the model file from the same code that builds the model, so its weights match its layers (a `.keras` archive: Keras 3\'s `model.save("model.keras")`).', key: 'model.keras', evidence: { ...cut } };

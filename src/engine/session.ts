@@ -7,6 +7,8 @@ import type { LossFn } from './losses.ts';
 import { makeOptimizer } from './optimizers.ts';
 import { decaySchedule, gradientClipper } from './optimizer-keys.ts';
 import { train, type TrainResult, type TrainSetup, type WeightPenalty } from './train.ts';
+import { CompiledModel, planCompiledStep, trainCompiled } from './compiled/compiled-step.ts';
+import type { StepEngineChoice } from './compiled/choose.ts';
 
 export interface RunContext {
   spec: ModelSpec;
@@ -24,6 +26,10 @@ export interface RunContext {
   x: tf.Tensor;
   y: tf.Tensor;
   validation?: { x: tf.Tensor; y: tf.Tensor };
+  /** which training step to use: the compiled one where the setup allows (auto, the default), or TF.js's */
+  engine?: StepEngineChoice;
+  /** why the compiled step cannot reproduce this run's loss (class weights, PyTorch loss semantics), when it cannot */
+  stepBlocker?: string;
 }
 
 export interface FreshRunOptions {
@@ -44,6 +50,76 @@ export interface FreshRunOptions {
 }
 
 export function trainFresh(ctx: RunContext, options: FreshRunOptions): TrainResult {
+  const choice = ctx.engine ?? 'auto';
+  if (choice !== 'tfjs') {
+    const y = options.y ?? ctx.y;
+    const plan = planCompiledStep({
+      spec: options.spec ?? ctx.spec, inputShape: ctx.inputShape, lossName: ctx.lossName, optimizer: ctx.optimizer,
+      targetWidth: y.shape[1] ?? 1,
+      blocker: ctx.stepBlocker,
+      batchSize: Math.max(1, Math.min(options.batchSize ?? ctx.batchSize, y.shape[0])),
+    });
+    if (plan.ok) return trainFreshCompiled(ctx, options);
+    if (choice === 'compiled') throw new Error(`the compiled step cannot train this setup: ${plan.reason}`);
+    return { ...trainFreshTfjs(ctx, options), engineReason: plan.reason };
+  }
+  return trainFreshTfjs(ctx, options);
+}
+
+// A run's tensors are read to the host once per tensor (the data stays the same across runs).
+const hostCopies = new WeakMap<tf.Tensor, Float32Array>();
+function hostValues(tensor: tf.Tensor): Float32Array {
+  let values = hostCopies.get(tensor);
+  if (values === undefined) {
+    values = Float32Array.from(tensor.dataSync());
+    hostCopies.set(tensor, values);
+  }
+  return values;
+}
+
+/** The same run as trainFreshTfjs, with the compiled step: same seeded model, data order and probes. */
+function trainFreshCompiled(ctx: RunContext, options: FreshRunOptions): TrainResult {
+  const built = buildModelWithLayers(tf, options.spec ?? ctx.spec, ctx.inputShape, ctx.seed);
+  try {
+    options.beforeTraining?.(built);
+    const x = options.x ?? ctx.x;
+    const y = options.y ?? ctx.y;
+    const compiled = new CompiledModel(built.layers, ctx.inputShape);
+    const validation = options.withValidation && ctx.validation
+      ? { x: hostValues(ctx.validation.x), y: hostValues(ctx.validation.y), rows: ctx.validation.x.shape[0] }
+      : undefined;
+    const result = trainCompiled(compiled, {
+      layers: built.layers,
+      x: hostValues(x),
+      y: hostValues(y),
+      rows: x.shape[0],
+      inputWidth: ctx.inputShape.reduce((a, b) => a * b, 1),
+      targetWidth: y.shape[1] ?? 1,
+      validation,
+      lossName: ctx.lossName,
+      fromLogits: ctx.fromLogits,
+      optimizer: ctx.optimizer,
+      batchSize: options.batchSize ?? ctx.batchSize,
+      steps: options.steps,
+      seed: ctx.seed,
+      learningRate: ctx.learningRate,
+      weightDecay: ctx.weightDecay,
+      deadline: options.deadline,
+      probeEvery: options.probeEvery ?? 0,
+      schedule: options.schedule,
+      stopWhen: options.stopWhen,
+    });
+    if (options.afterTraining) {
+      compiled.writeBack();
+      options.afterTraining(built);
+    }
+    return result;
+  } finally {
+    built.model.dispose();
+  }
+}
+
+function trainFreshTfjs(ctx: RunContext, options: FreshRunOptions): TrainResult {
   const built = buildModelWithLayers(tf, options.spec ?? ctx.spec, ctx.inputShape, ctx.seed);
   const optimizer = makeOptimizer(ctx.optimizer, ctx.learningRate);
   if (optimizer === undefined) throw new Error(`optimizer '${ctx.optimizer.name}' is not supported by the smoke run`);

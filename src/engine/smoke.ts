@@ -3,7 +3,7 @@
 // runs can also be done on its own, in its own worker, and merged (parts.ts, worker.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { Evidence } from '../evidence/types.ts';
-import type { LayerProbe, SmokeTrace } from './types.ts';
+import { BACKEND_SKIP_PREFIX, type LayerProbe, type SmokeTrace } from './types.ts';
 import { initBackend, type BackendChoice } from './backend.ts';
 import { UnsupportedModelError } from './build-model.ts';
 import { baselineLoss, LOWER_RATE_MAX_STEPS, lowerRateControl, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
@@ -26,6 +26,7 @@ export interface SmokeOptions {
 }
 
 export const PROBE_EVERY = 10;
+
 /** Share of the budget the main run may use when controls follow; controls get the rest. */
 export const MAIN_RUN_BUDGET_SHARE = 0.6;
 const INIT_PROBE_ROWS = 256;
@@ -60,7 +61,9 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
     // Fallbacks are part of the evidence: nothing may fall back silently.
     trace.backendNotes = engine.notes;
   } catch (error) {
-    return skipAll(trace, messageOf(error), finish);
+    // A requested backend that cannot run is a finding of its own (pipeline.ts reports it as a warning).
+    trace.skipped.push({ what: `${BACKEND_SKIP_PREFIX} '${opts.backend}'`, reason: messageOf(error) });
+    return finish();
   }
   const optimizerProbe = makeOptimizer(config.training.optimizer, config.training.learning_rate);
   if (optimizerProbe === undefined) return skipAll(trace, `optimizer '${config.training.optimizer.name}' is not supported by the smoke run`, finish);
@@ -99,6 +102,7 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
       const mainSeconds = (performance.now() - mainStarted) / 1000;
       recordMainRun(trace, result, evidence, mainSeconds);
       mainResult = result;
+      trace.backendNotes = [...(trace.backendNotes ?? []), engineNote(result)];
       if (result.cutByBudget) {
         trace.skipped.push({ what: `main run steps ${result.stepsRun + 1}-${plannedSteps}`, reason: `time budget of ${budgetMs / 1000}s` });
       }
@@ -182,6 +186,7 @@ export function makeContext(evidence: Evidence, data: PreparedData, loss: RunCon
     learningRate: training.learning_rate,
     batchSize: Math.max(1, Math.min(training.batch_size, data.train.rows)),
     weightDecay: weightDecayOf(training.optimizer, training.weight_decay),
+    stepBlocker: compiledLossBlocker(training),
     x: toTensor(data.train.x, data.train.rows, data.inputShape),
     y: toTensor(data.train.y, data.train.rows, [data.targetWidth]),
     validation: data.validation && {
@@ -189,6 +194,20 @@ export function makeContext(evidence: Evidence, data: PreparedData, loss: RunCon
       y: toTensor(data.validation.y, data.validation.rows, [data.targetWidth]),
     },
   };
+}
+
+/** The loss settings the compiled step does not reproduce: it computes the plain Keras losses by name. */
+function compiledLossBlocker(training: Evidence['config']['training']): string | undefined {
+  if (training.class_weight !== undefined && Object.keys(training.class_weight).length > 0) return 'class weights are not compiled';
+  if (training.torch_loss !== undefined) return `PyTorch's ${training.torch_loss} is not compiled`;
+  if (training.loss_args !== undefined && Object.keys(training.loss_args).length > 0) return 'loss arguments (beta, delta) are not compiled';
+  return undefined;
+}
+
+/** Which training step produced the main run's numbers, and why the compiled one was not used. */
+export function engineNote(result: TrainResult): string {
+  if (result.engine === 'compiled') return 'training step: compiled (one plain-JS forward, backward and update pass over Float32Arrays, no TF.js ops)';
+  return `training step: TF.js ops${result.engineReason ? ` (compiled step not used: ${result.engineReason})` : ''}`;
 }
 
 function recordMainRun(trace: SmokeTrace, result: TrainResult, evidence: Evidence, seconds: number): void {

@@ -57,6 +57,10 @@ export interface TrainResult {
   stepsRun: number;
   /** true when the deadline ended the run before its planned steps */
   cutByBudget: boolean;
+  /** which training step ran: TF.js ops (this file) or the compiled program (compiled/compiled-step.ts) */
+  engine: 'tfjs' | 'compiled';
+  /** why the TF.js step ran when the compiled one was allowed */
+  engineReason?: string;
 }
 
 /** Losses are read back in chunks of this many steps when no probes are taken. */
@@ -77,7 +81,7 @@ export function train(setup: TrainSetup): TrainResult {
   const readEvery = setup.probeEvery > 0 ? setup.probeEvery : READBACK_EVERY;
 
   const result: TrainResult = {
-    loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false,
+    loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false, engine: 'tfjs',
     kernels: probed.map((l) => ({ specIndex: l.specIndex, gradNorm: [], gradMeanAbs: [], updateRatio: [] })),
   };
   // Per step: [loss, sum of each layer's gradients, sum of each layer's weights].
@@ -199,7 +203,7 @@ function applyWeightDecay(variables: tf.Variable[], factor: number): void {
 }
 
 /** Seeded shuffling: a fresh permutation each epoch, batches taken in order, the last partial batch dropped. */
-function batchStream(rows: number, batchSize: number, seed: number): { next(): Int32Array } {
+export function batchStream(rows: number, batchSize: number, seed: number): { next(): Int32Array } {
   const prng = new Prng(seed);
   let order = prng.permutation(rows);
   let position = 0;

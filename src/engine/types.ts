@@ -1,5 +1,8 @@
 // What the smoke training run hands to the checks: numbers only, no tensors.
 
+/** How a skipped entry names a requested backend that could not run (reported as a warning). */
+export const BACKEND_SKIP_PREFIX = 'smoke run on backend';
+
 export interface LayerProbe {
   /** index into ModelSummary.layers */
   index: number;

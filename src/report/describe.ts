@@ -20,8 +20,10 @@ export function sortBySeverity(findings: readonly Finding[]): Finding[] {
 }
 
 export function describeSmoke(smoke: SmokeSummary): string {
+  // The engine that trained: the compiled step is named; the TF.js step stays the unmarked default.
+  const compiled = smoke.backend_notes?.some((note) => note.startsWith('training step: compiled')) ? ' (compiled step)' : '';
   const parts = [
-    smoke.backend,
+    `${smoke.backend}${compiled}`,
     `${smoke.steps} steps in ${formatNumber(smoke.seconds, 3)} s (${formatNumber(smoke.steps_per_second, 3)} steps/s)`,
   ];
   const loss = smoke.loss;

@@ -62,7 +62,8 @@ test('auto falls back from a missing native backend to wasm and says so', async 
     return;
   }
   assert.equal(engine.backend, 'wasm');
-  assert.match(engine.notes[0], /native backend unavailable, falling back to wasm/);
+  // Node 23+ does not try tfjs-node at all; older Node tries it and notes why it could not load.
+  assert.match(engine.notes[0], /native backend (unavailable, falling back to wasm|not tried)/);
 });
 
 test('the installed package holds every wasm binary the build must copy', () => {

@@ -78,7 +78,11 @@ describe('runSmoke', () => {
     assert.ok(performance.now() - started < 6000);
     assert.ok(trace.steps < trace.plannedSteps);
     assert.ok(trace.skipped.some((s) => s.what.startsWith('main run') && /budget/.test(s.reason)));
-    assert.ok(trace.skipped.some((s) => s.what.startsWith('control')));
+    // Each control either ran in what was left or is recorded as cut (which ones fit depends on the engine's speed).
+    const cut = (name: string) => trace.skipped.some((s) => s.what.startsWith(`control: ${name}`));
+    assert.ok(trace.controls.overfit !== undefined || cut('small-batch overfit'));
+    assert.ok(trace.controls.zeroedInputs !== undefined || cut('zeroed inputs'));
+    assert.ok(trace.controls.lrRange !== undefined || cut('learning-rate range test'));
     // A cut overfit run that has not fitted yet is no evidence of anything.
     assert.ok(trace.controls.overfit === undefined || trace.controls.overfit.fitted);
   });

@@ -205,3 +205,11 @@ test('fitToLimit leaves a report alone when it fits, and drops only evidence whe
 test('fitToLimit never exceeds even a tiny limit', () => {
   for (const maxChars of [0, 10, 150]) assert.ok(fitToLimit(hugeReport(), {}, maxChars).length <= maxChars);
 });
+
+test('the smoke line names the compiled step when it trained, and only then', async () => {
+  const { describeSmoke } = await import('../../src/report/describe.ts');
+  const base = { backend: 'wasm', steps: 200, seconds: 0.5, steps_per_second: 400, loss: [1, 0.5], val_loss: [] } as unknown as Parameters<typeof describeSmoke>[0];
+  assert.match(describeSmoke({ ...base, backend_notes: ['training step: compiled (one plain-JS pass)'] }), /^wasm \(compiled step\) · 200 steps/);
+  assert.match(describeSmoke({ ...base, backend_notes: ["training step: TF.js ops (compiled step not used: layer 'c' (conv2d) is not compiled)"] }), /^wasm · 200 steps/);
+  assert.match(describeSmoke(base), /^wasm · 200 steps/);
+});

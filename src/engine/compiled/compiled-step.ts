@@ -1,0 +1,1034 @@
+// The compiled training step: the model the engine builds, turned once into a forward + backward +
+// optimizer-update program over preallocated Float32Arrays, in plain JS. No per-op dispatch and no
+// gradient tape: on the small models a smoke run trains, TF.js spends most of a step there.
+// It covers dense stacks (dense, activation, dropout, batch and layer normalization) and small image
+// models (conv2d, max pooling, flatten), the common losses and
+// optimizers, and takes the same probes as train.ts in the same pass. Anything else: TF.js (choose.ts).
+// Initial weights are read from the TF.js model the engine built (same seeded initializers), dropout
+// masks come from the same seeded stream as SeededDropout, batches from the same seeded shuffle.
+import * as tf from '@tensorflow/tfjs';
+import type { ModelSpec, OptimizerSpec } from '../../config/types.ts';
+import type { BuiltLayer } from '../build-model.ts';
+import { Prng } from '../prng.ts';
+import { RELU_FAMILY, SATURATING } from '../activations.ts';
+import { SATURATED_SHARE, SATURATION_THRESHOLD, type ActivationHealth } from '../probes.ts';
+import { SeededDropout } from '../seeded-dropout.ts';
+import { batchStream, type TrainResult } from '../train.ts';
+import { Alea } from './alea.ts';
+import { activationBackward, activationForward, COMPILED_ACTIVATIONS, COMPILED_LOSSES, lossAndGradient } from './math.ts';
+import { makeCompiledOptimizer, optimizerBlocker, type CompiledOptimizer } from './optimizers.ts';
+
+export type CompilePlan = { ok: true } | { ok: false; reason: string };
+
+export interface CompileQuestion {
+  spec: ModelSpec;
+  inputShape: number[];
+  /** canonical Keras loss name */
+  lossName: string;
+  optimizer: OptimizerSpec;
+  /** columns of the targets (1 for class ids) */
+  targetWidth: number;
+  batchSize: number;
+  /** a reason found outside the model and optimizer (the loss's settings) */
+  blocker?: string;
+}
+
+/**
+ * Above this many multiply-adds per dense layer and forward pass (batch x its weights, averaged over the
+ * dense layers), TF.js's WASM SIMD matrix kernels beat the plain-JS loops despite their per-op overhead
+ * (which grows with the number of layers). Measured here by CPU time per step, engines alternated
+ * (2 cores under load, so relative): 26k per layer (regression-clean MLP) compiled 4.7x faster, 30k
+ * (25 layers of 32 sigmoid units) 2x faster, 246k (batch 300) even, 6M (4 x 512 units) 3.3x slower.
+ */
+export const COMPILED_MAX_MACS_PER_LAYER = 100_000;
+
+interface WindowGeometry {
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  outH: number;
+  outW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Output size and padding of a 2-D window (convolution or pooling), as TensorFlow computes them. */
+export function windowGeometry(shape: number[], size: number[] | undefined, strides: number[], padding: 'valid' | 'same'): WindowGeometry | undefined {
+  if (!size || size.length === 0) return undefined;
+  const [h, w] = shape;
+  const kh = size[0];
+  const kw = size[1] ?? size[0];
+  const sh = strides[0] ?? 1;
+  const sw = strides[1] ?? sh;
+  if (!(kh > 0 && kw > 0 && sh > 0 && sw > 0)) return undefined;
+  if (padding === 'valid') {
+    const outH = Math.ceil((h - kh + 1) / sh);
+    const outW = Math.ceil((w - kw + 1) / sw);
+    return outH > 0 && outW > 0 ? { kh, kw, sh, sw, outH, outW, padTop: 0, padLeft: 0 } : undefined;
+  }
+  const outH = Math.ceil(h / sh);
+  const outW = Math.ceil(w / sw);
+  const padH = Math.max((outH - 1) * sh + kh - h, 0);
+  const padW = Math.max((outW - 1) * sw + kw - w, 0);
+  return { kh, kw, sh, sw, outH, outW, padTop: Math.floor(padH / 2), padLeft: Math.floor(padW / 2) };
+}
+
+/** Whether the compiled step can train this setup exactly as the TF.js step would; why not, when not. */
+export function planCompiledStep(q: CompileQuestion): CompilePlan {
+  if (q.blocker !== undefined) return { ok: false, reason: q.blocker };
+  if (q.spec.layers.some((layer) => layer.inbound !== undefined)) return { ok: false, reason: 'the model branches (a functional model)' };
+  if (q.spec.unsupported.length > 0) return { ok: false, reason: 'the model has layers nn-preflight does not build' };
+  if (q.inputShape.length !== 1 && q.inputShape.length !== 3) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are neither flat rows nor images` };
+  let shape = [...q.inputShape];
+  let width = shape.reduce((a, b) => a * b, 1);
+  let macs = 0;
+  let denseLayers = 0;
+  const flat = () => shape.length === 1;
+  for (const layer of q.spec.layers) {
+    if (layer.extra?.trainable === false) return { ok: false, reason: `layer '${layer.name}' is frozen (trainable: false)` };
+    switch (layer.type) {
+      case 'input':
+        break;
+      case 'flatten':
+        shape = [width];
+        break;
+      case 'conv2d': {
+        if (shape.length !== 3) return { ok: false, reason: `conv2d '${layer.name}' on an input of shape [${shape.join(', ')}]` };
+        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear') || layer.activation === 'softmax') return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
+        const geometry = windowGeometry(shape, layer.kernel_size, layer.strides ?? [1], layer.padding ?? 'valid');
+        if (!geometry || !(typeof layer.filters === 'number' && layer.filters > 0)) return { ok: false, reason: `conv2d '${layer.name}' has a window it cannot take` };
+        macs += geometry.outH * geometry.outW * geometry.kh * geometry.kw * shape[2] * layer.filters;
+        denseLayers++;
+        shape = [geometry.outH, geometry.outW, layer.filters];
+        width = shape[0] * shape[1] * shape[2];
+        break;
+      }
+      case 'max_pooling2d': {
+        if (shape.length !== 3) return { ok: false, reason: `max_pooling2d '${layer.name}' on an input of shape [${shape.join(', ')}]` };
+        const pool = layer.pool_size ?? [2];
+        const geometry = windowGeometry(shape, pool, layer.strides ?? pool, layer.padding ?? 'valid');
+        if (!geometry) return { ok: false, reason: `max_pooling2d '${layer.name}' has a window it cannot take` };
+        shape = [geometry.outH, geometry.outW, shape[2]];
+        width = shape[0] * shape[1] * shape[2];
+        break;
+      }
+      case 'dropout':
+        if (!(typeof layer.rate === 'number' && layer.rate >= 0 && layer.rate < 1)) return { ok: false, reason: `dropout '${layer.name}' has rate ${layer.rate}` };
+        break;
+      case 'activation':
+        if (typeof layer.extra?.alpha === 'number') return { ok: false, reason: `activation '${layer.name}' has its own slope (alpha ${layer.extra.alpha})` };
+        if (!flat() && layer.activation === 'softmax') return { ok: false, reason: `softmax over an image in '${layer.name}'` };
+        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
+        break;
+      case 'layer_normalization':
+        if (!flat()) return { ok: false, reason: `layer normalization '${layer.name}' on an image` };
+        break;
+      case 'batch_normalization':
+        if (!flat()) return { ok: false, reason: `batch normalization '${layer.name}' on an image` };
+        if (layer.extra?.center === false || layer.extra?.scale === false) return { ok: false, reason: `batch normalization '${layer.name}' without center or scale is not compiled` };
+        break;
+      case 'dense':
+        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
+        if (!(typeof layer.units === 'number' && layer.units > 0)) return { ok: false, reason: `dense '${layer.name}' has no units` };
+        if (!flat()) return { ok: false, reason: `dense '${layer.name}' on an input of shape [${shape.join(', ')}] (flatten first)` };
+        macs += width * layer.units;
+        denseLayers++;
+        width = layer.units;
+        shape = [width];
+        break;
+      default:
+        return { ok: false, reason: `layer '${layer.name}' (${layer.type}) is not compiled` };
+    }
+  }
+  if (denseLayers === 0) return { ok: false, reason: 'the model has no dense or convolution layer' };
+  if (!flat()) return { ok: false, reason: 'the output is not flat' };
+  const perLayer = (macs * q.batchSize) / denseLayers;
+  if (perLayer > COMPILED_MAX_MACS_PER_LAYER) {
+    return { ok: false, reason: `the model is large: ${Math.round(perLayer / 1000)}k multiply-adds per weighted layer and step, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_MACS_PER_LAYER / 1000}k)` };
+  }
+  if (!COMPILED_LOSSES.has(q.lossName)) return { ok: false, reason: `loss '${q.lossName}' is not compiled` };
+  const expectedTargets = q.lossName === 'sparse_categorical_crossentropy' ? 1 : width;
+  if (q.targetWidth !== expectedTargets) return { ok: false, reason: `${q.targetWidth} target columns for ${width} outputs would broadcast` };
+  const blocker = optimizerBlocker(q.optimizer);
+  if (blocker !== undefined) return { ok: false, reason: blocker };
+  return { ok: true };
+}
+
+interface DenseStage {
+  kind: 'dense';
+  built: BuiltLayer;
+  inWidth: number;
+  outWidth: number;
+  kernel: Float32Array;
+  bias?: Float32Array;
+  kernelGrad: Float32Array;
+  biasGrad?: Float32Array;
+}
+interface ActivationStage {
+  kind: 'activation';
+  activation: string;
+  width: number;
+}
+interface DropoutStage {
+  kind: 'dropout';
+  width: number;
+  rate: number;
+  masks: Prng;
+  /** the multiplier of each value in the current step: 0 or 1 / keep probability */
+  mask: Float32Array;
+}
+/** Keras LayerNormalization over the features of each row: gamma * (x - mean) / sqrt(var + epsilon) + beta. */
+interface LayerNormStage {
+  kind: 'layerNorm';
+  built: BuiltLayer;
+  width: number;
+  epsilon: number;
+  gamma: Float32Array;
+  beta: Float32Array;
+  gammaGrad: Float32Array;
+  betaGrad: Float32Array;
+  /** the normalized values and 1 / sqrt(var + epsilon) of each row, kept for the backward pass */
+  normalized: Float32Array;
+  inverseStd: Float64Array;
+}
+/**
+ * Keras BatchNormalization over the batch, per feature: batch statistics in training (and the moving
+ * averages updated as TF.js does, m -= (m - batch value) * (1 - momentum), biased variance, no
+ * debiasing), the moving averages at inference.
+ */
+interface BatchNormStage {
+  kind: 'batchNorm';
+  built: BuiltLayer;
+  width: number;
+  epsilon: number;
+  momentum: number;
+  gamma: Float32Array;
+  beta: Float32Array;
+  movingMean: Float32Array;
+  movingVariance: Float32Array;
+  gammaGrad: Float32Array;
+  betaGrad: Float32Array;
+  normalized: Float32Array;
+  inverseStd: Float64Array;
+}
+/** Keras Conv2D over NHWC rows, kernel [kh, kw, in channels, filters] as TF.js stores it. */
+interface ConvStage {
+  kind: 'conv';
+  built: BuiltLayer;
+  inShape: number[];
+  outShape: number[];
+  geometry: WindowGeometry;
+  kernel: Float32Array;
+  bias?: Float32Array;
+  kernelGrad: Float32Array;
+  biasGrad?: Float32Array;
+  width: number;
+}
+/** Keras MaxPooling2D; the position of each window's maximum is kept for the backward pass. */
+interface PoolStage {
+  kind: 'pool';
+  inShape: number[];
+  outShape: number[];
+  geometry: WindowGeometry;
+  argmax: Int32Array;
+  width: number;
+}
+type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage | BatchNormStage | ConvStage | PoolStage;
+type WeightedStage = DenseStage | LayerNormStage | BatchNormStage | ConvStage;
+/** the layers with a kernel, which train.ts probes */
+type KernelStage = DenseStage | ConvStage;
+
+export interface CompiledSetup {
+  layers: BuiltLayer[];
+  x: Float32Array;
+  y: Float32Array;
+  rows: number;
+  inputWidth: number;
+  targetWidth: number;
+  validation?: { x: Float32Array; y: Float32Array; rows: number };
+  lossName: string;
+  fromLogits: boolean;
+  optimizer: OptimizerSpec;
+  batchSize: number;
+  steps: number;
+  seed: number;
+  learningRate: number;
+  weightDecay: number;
+  deadline: number;
+  probeEvery: number;
+  schedule?: (step: number) => number;
+  stopWhen?: (losses: number[]) => boolean;
+}
+
+/** Losses are handed to stopWhen in chunks of this many steps when no probes are taken, as in train.ts. */
+const READBACK_EVERY = 10;
+/** Keras's LayerNormalization epsilon default, as build-model.ts applies it */
+const KERAS_NORM_EPSILON = 1e-3;
+const KERAS_BATCH_NORM_MOMENTUM = 0.99;
+const PROBE_ROWS = 256;
+const VALIDATION_ROWS = 512;
+
+/** A variable of the program: its values, gradient, penalty and the layer it belongs to. */
+interface Parameter {
+  values: Float32Array;
+  grad: Float32Array;
+  l1: number;
+  l2: number;
+  layer: number;
+}
+
+export class CompiledModel {
+  readonly stages: Stage[];
+  readonly parameters: Parameter[];
+  /** per stage: its output buffer (rows x width); stage -1 is the input */
+  private readonly outputs: Float32Array[];
+  private readonly gradients: Float32Array[];
+  private readonly widths: number[];
+  private capacity: number;
+  readonly outputWidth: number;
+
+  constructor(layers: BuiltLayer[], inputShape: number[]) {
+    this.stages = [];
+    let shape = [...inputShape];
+    let width = shape.reduce((a, b) => a * b, 1);
+    for (const layer of layers) {
+      if (layer.spec.type === 'flatten') {
+        shape = [width];
+      } else if (layer.spec.type === 'conv2d') {
+        const weights = layer.core.getWeights();
+        const kernel = Float32Array.from(weights[0].dataSync());
+        const bias = weights[1] ? Float32Array.from(weights[1].dataSync()) : undefined;
+        const geometry = windowGeometry(shape, layer.spec.kernel_size, layer.spec.strides ?? [1], layer.spec.padding ?? 'valid')!;
+        const outShape = [geometry.outH, geometry.outW, layer.spec.filters!];
+        const outWidth = outShape[0] * outShape[1] * outShape[2];
+        this.stages.push({ kind: 'conv', built: layer, inShape: shape, outShape, geometry, kernel, bias, kernelGrad: new Float32Array(kernel.length), biasGrad: bias && new Float32Array(bias.length), width: outWidth });
+        shape = outShape;
+        width = outWidth;
+        if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
+      } else if (layer.spec.type === 'max_pooling2d') {
+        const pool = layer.spec.pool_size ?? [2];
+        const geometry = windowGeometry(shape, pool, layer.spec.strides ?? pool, layer.spec.padding ?? 'valid')!;
+        const outShape = [geometry.outH, geometry.outW, shape[2]];
+        const outWidth = outShape[0] * outShape[1] * outShape[2];
+        this.stages.push({ kind: 'pool', inShape: shape, outShape, geometry, argmax: new Int32Array(0), width: outWidth });
+        shape = outShape;
+        width = outWidth;
+      } else if (layer.spec.type === 'dense') {
+        const weights = layer.core.getWeights();
+        const kernel = Float32Array.from(weights[0].dataSync());
+        const bias = weights[1] ? Float32Array.from(weights[1].dataSync()) : undefined;
+        const outWidth = layer.spec.units!;
+        this.stages.push({ kind: 'dense', built: layer, inWidth: width, outWidth, kernel, bias, kernelGrad: new Float32Array(kernel.length), biasGrad: bias && new Float32Array(bias.length) });
+        width = outWidth;
+        shape = [width];
+        if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
+      } else if (layer.spec.type === 'activation') {
+        if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
+      } else if (layer.spec.type === 'layer_normalization') {
+        // TF.js LayerNormalization adds gamma, then beta (center and scale are on: build-model.ts passes neither)
+        const [gamma, beta] = layer.core.getWeights().map((w) => Float32Array.from(w.dataSync()));
+        const epsilon = typeof layer.spec.extra?.epsilon === 'number' ? layer.spec.extra.epsilon : KERAS_NORM_EPSILON;
+        this.stages.push({
+          kind: 'layerNorm', built: layer, width, epsilon, gamma, beta, gammaGrad: new Float32Array(width), betaGrad: new Float32Array(width),
+          normalized: new Float32Array(0), inverseStd: new Float64Array(0),
+        });
+      } else if (layer.spec.type === 'batch_normalization') {
+        // TF.js BatchNormalization adds gamma, beta, moving mean, moving variance, in that order
+        const [gamma, beta, movingMean, movingVariance] = layer.core.getWeights().map((w) => Float32Array.from(w.dataSync()));
+        const extra = layer.spec.extra ?? {};
+        this.stages.push({
+          kind: 'batchNorm', built: layer, width, gamma, beta, movingMean, movingVariance,
+          epsilon: typeof extra.epsilon === 'number' ? extra.epsilon : KERAS_NORM_EPSILON,
+          momentum: typeof extra.momentum === 'number' ? extra.momentum : KERAS_BATCH_NORM_MOMENTUM,
+          gammaGrad: new Float32Array(width), betaGrad: new Float32Array(width), normalized: new Float32Array(0), inverseStd: new Float64Array(width),
+        });
+      } else if (layer.spec.type === 'dropout') {
+        const core = layer.core as SeededDropout;
+        if (core.rate > 0) this.stages.push({ kind: 'dropout', width, rate: core.rate, masks: new Prng(core.seed), mask: new Float32Array(0) });
+      }
+    }
+    this.outputWidth = width;
+    this.widths = this.stages.map((s) => (s.kind === 'dense' ? s.outWidth : s.width));
+    this.parameters = [];
+    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'conv' || s.kind === 'layerNorm' || s.kind === 'batchNorm');
+    this.kernels = this.stages.filter((s): s is KernelStage => s.kind === 'dense' || s.kind === 'conv');
+    this.state = this.stages.flatMap((s) => (s.kind === 'batchNorm' ? [s.movingMean, s.movingVariance] : []));
+    this.weighted.forEach((stage, layer) => {
+      if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
+        this.parameters.push({ values: stage.gamma, grad: stage.gammaGrad, l1: 0, l2: 0, layer }, { values: stage.beta, grad: stage.betaGrad, l1: 0, l2: 0, layer });
+        return;
+      }
+      const kernelPenalty = stage.built.spec.kernel_regularizer;
+      const biasPenalty = stage.built.spec.bias_regularizer;
+      this.parameters.push({ values: stage.kernel, grad: stage.kernelGrad, l1: kernelPenalty?.l1 ?? 0, l2: kernelPenalty?.l2 ?? 0, layer });
+      if (stage.bias) this.parameters.push({ values: stage.bias, grad: stage.biasGrad!, l1: biasPenalty?.l1 ?? 0, l2: biasPenalty?.l2 ?? 0, layer });
+    });
+    this.capacity = 0;
+    this.outputs = [];
+    this.gradients = [];
+    this.firstWeighted = this.stages.findIndex((stage) => stage.kind === 'dense' || stage.kind === 'conv' || stage.kind === 'layerNorm' || stage.kind === 'batchNorm');
+  }
+
+  /** the layers with a kernel, in order (train.ts's probed layers) */
+  readonly kernels: KernelStage[];
+
+  /** values a step changes besides the parameters: batch normalization's moving averages */
+  readonly state: Float32Array[];
+
+  /** the layers with trainable weights, in order (train.ts's layerVariables) */
+  readonly weighted: WeightedStage[];
+  /** index of the first stage with weights: nothing below it needs a gradient */
+  private readonly firstWeighted: number;
+
+  private ensureCapacity(rows: number): void {
+    if (rows <= this.capacity) return;
+    this.capacity = rows;
+    this.stages.forEach((stage, i) => {
+      this.outputs[i] = new Float32Array(rows * this.widths[i]);
+      this.gradients[i] = new Float32Array(rows * this.widths[i]);
+      if (stage.kind === 'dropout') stage.mask = new Float32Array(rows * stage.width);
+      if (stage.kind === 'layerNorm') {
+        stage.normalized = new Float32Array(rows * stage.width);
+        stage.inverseStd = new Float64Array(rows);
+      }
+      if (stage.kind === 'batchNorm') stage.normalized = new Float32Array(rows * stage.width);
+      if (stage.kind === 'pool') stage.argmax = new Int32Array(rows * stage.width);
+    });
+  }
+
+  /** Runs the stages over `rows` rows of `input`; training draws dropout masks. Returns the output buffer. */
+  forward(input: Float32Array, rows: number, training: boolean, onDense?: (stage: KernelStage, pre: Float32Array) => void): Float32Array {
+    this.ensureCapacity(rows);
+    let current = input;
+    for (let i = 0; i < this.stages.length; i++) {
+      const stage = this.stages[i];
+      const out = this.outputs[i];
+      if (stage.kind === 'dense') {
+        denseForward(current, stage, out, rows);
+        onDense?.(stage, out);
+      } else if (stage.kind === 'activation') {
+        activationForward(stage.activation, current, out, rows, stage.width);
+      } else if (stage.kind === 'conv') {
+        convForward(current, stage, out, rows);
+        onDense?.(stage, out);
+      } else if (stage.kind === 'pool') {
+        poolForward(current, stage, out, rows);
+      } else if (stage.kind === 'layerNorm') {
+        layerNormForward(current, stage, out, rows);
+      } else if (stage.kind === 'batchNorm') {
+        batchNormForward(current, stage, out, rows, training);
+      } else if (training) {
+        drawMask(stage, rows);
+        const n = rows * stage.width;
+        const mask = stage.mask;
+        for (let k = 0; k < n; k++) out[k] = current[k] * mask[k];
+      } else {
+        out.set(current.subarray(0, rows * stage.width));
+      }
+      current = out;
+    }
+    return current;
+  }
+
+  /** Back-propagates dOutput through the stages of the last forward pass, down to the first dense layer. */
+  backward(input: Float32Array, dOutput: Float32Array, rows: number): void {
+    let dy = dOutput;
+    for (let i = this.stages.length - 1; i >= this.firstWeighted; i--) {
+      const stage = this.stages[i];
+      const stageInput = i === 0 ? input : this.outputs[i - 1];
+      const dx = i > this.firstWeighted ? this.gradients[i - 1] : undefined;
+      if (stage.kind === 'dense') {
+        denseBackward(stageInput, stage, dy, dx, rows);
+      } else if (stage.kind === 'conv') {
+        convBackward(stageInput, stage, dy, dx, rows);
+      } else if (stage.kind === 'pool') {
+        poolBackward(stage, dy, dx!, rows);
+      } else if (stage.kind === 'layerNorm') {
+        layerNormBackward(stage, dy, dx, rows);
+      } else if (stage.kind === 'batchNorm') {
+        batchNormBackward(stage, dy, dx, rows);
+      } else if (stage.kind === 'activation') {
+        activationBackward(stage.activation, stageInput, this.outputs[i], dy, dx!, rows, stage.width);
+      } else {
+        const n = rows * stage.width;
+        for (let k = 0; k < n; k++) dx![k] = dy[k] * stage.mask[k];
+      }
+      if (dx === undefined) break;
+      dy = dx;
+    }
+  }
+
+  /** Writes the weights back into the TF.js layers (for what runs after training on the TF.js model). */
+  writeBack(): void {
+    for (const stage of this.stages) {
+      if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
+        const arrays = stage.kind === 'batchNorm' ? [stage.gamma, stage.beta, stage.movingMean, stage.movingVariance] : [stage.gamma, stage.beta];
+        const weights = arrays.map((values) => tf.tensor(values, [stage.width]));
+        stage.built.core.setWeights(weights);
+        tf.dispose(weights);
+      }
+      if (stage.kind === 'conv') {
+        const { kh, kw } = stage.geometry;
+        const weights = [tf.tensor(stage.kernel, [kh, kw, stage.inShape[2], stage.outShape[2]])];
+        if (stage.bias) weights.push(tf.tensor(stage.bias, [stage.outShape[2]]));
+        stage.built.core.setWeights(weights);
+        tf.dispose(weights);
+      }
+      if (stage.kind !== 'dense') continue;
+      const weights = [tf.tensor(stage.kernel, [stage.inWidth, stage.outWidth])];
+      if (stage.bias) weights.push(tf.tensor(stage.bias, [stage.outWidth]));
+      stage.built.core.setWeights(weights);
+      tf.dispose(weights);
+    }
+  }
+}
+
+function convForward(input: Float32Array, stage: ConvStage, out: Float32Array, rows: number): void {
+  const [H, W, C] = stage.inShape;
+  const [OH, OW, F] = stage.outShape;
+  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
+  const { kernel, bias } = stage;
+  for (let b = 0; b < rows; b++) {
+    const inBase = b * H * W * C;
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        const o = ((b * OH + oy) * OW + ox) * F;
+        if (bias) for (let f = 0; f < F; f++) out[o + f] = bias[f];
+        else out.fill(0, o, o + F);
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - padLeft + kx;
+            if (ix < 0 || ix >= W) continue;
+            const inAt = inBase + (iy * W + ix) * C;
+            const kAt = (ky * kw + kx) * C * F;
+            for (let c = 0; c < C; c++) {
+              const v = input[inAt + c];
+              if (v === 0) continue;
+              const k = kAt + c * F;
+              for (let f = 0; f < F; f++) out[o + f] += v * kernel[k + f];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+function convBackward(input: Float32Array, stage: ConvStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
+  const [H, W, C] = stage.inShape;
+  const [OH, OW, F] = stage.outShape;
+  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
+  const { kernel, kernelGrad, biasGrad } = stage;
+  kernelGrad.fill(0);
+  if (biasGrad) biasGrad.fill(0);
+  if (dx) dx.fill(0, 0, rows * H * W * C);
+  for (let b = 0; b < rows; b++) {
+    const inBase = b * H * W * C;
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        const o = ((b * OH + oy) * OW + ox) * F;
+        if (biasGrad) for (let f = 0; f < F; f++) biasGrad[f] += dy[o + f];
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sh - padTop + ky;
+          if (iy < 0 || iy >= H) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - padLeft + kx;
+            if (ix < 0 || ix >= W) continue;
+            const inAt = inBase + (iy * W + ix) * C;
+            const kAt = (ky * kw + kx) * C * F;
+            for (let c = 0; c < C; c++) {
+              const v = input[inAt + c];
+              const k = kAt + c * F;
+              let back = 0;
+              for (let f = 0; f < F; f++) {
+                const g = dy[o + f];
+                kernelGrad[k + f] += v * g;
+                back += g * kernel[k + f];
+              }
+              if (dx) dx[inAt + c] += back;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Max over each window (positions outside the input, with 'same' padding, take no part). */
+function poolForward(input: Float32Array, stage: PoolStage, out: Float32Array, rows: number): void {
+  const [H, W, C] = stage.inShape;
+  const [OH, OW] = stage.outShape;
+  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
+  const argmax = stage.argmax;
+  for (let b = 0; b < rows; b++) {
+    const inBase = b * H * W * C;
+    for (let oy = 0; oy < OH; oy++) {
+      for (let ox = 0; ox < OW; ox++) {
+        const o = ((b * OH + oy) * OW + ox) * C;
+        for (let c = 0; c < C; c++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - padTop + ky;
+            if (iy < 0 || iy >= H) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - padLeft + kx;
+              if (ix < 0 || ix >= W) continue;
+              const i = inBase + (iy * W + ix) * C + c;
+              const v = input[i];
+              if (v > best || at < 0 || Number.isNaN(v)) {
+                best = v;
+                at = i;
+                if (Number.isNaN(v)) break;
+              }
+            }
+          }
+          out[o + c] = best;
+          argmax[o + c] = at;
+        }
+      }
+    }
+  }
+}
+
+function poolBackward(stage: PoolStage, dy: Float32Array, dx: Float32Array, rows: number): void {
+  const inSize = stage.inShape[0] * stage.inShape[1] * stage.inShape[2];
+  dx.fill(0, 0, rows * inSize);
+  const n = rows * stage.width;
+  for (let k = 0; k < n; k++) dx[stage.argmax[k]] += dy[k];
+}
+
+function batchNormForward(input: Float32Array, stage: BatchNormStage, out: Float32Array, rows: number, training: boolean): void {
+  const { width: N, epsilon, gamma, beta, normalized, inverseStd, movingMean, movingVariance } = stage;
+  const f = Math.fround;
+  const decay = f(1 - stage.momentum);
+  for (let j = 0; j < N; j++) {
+    let mean: number;
+    let variance: number;
+    if (training) {
+      mean = 0;
+      for (let r = 0, k = j; r < rows; r++, k += N) mean += input[k];
+      mean /= rows;
+      variance = 0;
+      for (let r = 0, k = j; r < rows; r++, k += N) {
+        const d = input[k] - mean;
+        variance += d * d;
+      }
+      variance /= rows;
+      movingMean[j] = f(movingMean[j] - f(f(movingMean[j] - f(mean)) * decay));
+      movingVariance[j] = f(movingVariance[j] - f(f(movingVariance[j] - f(variance)) * decay));
+    } else {
+      mean = movingMean[j];
+      variance = movingVariance[j];
+    }
+    const inv = 1 / Math.sqrt(variance + epsilon);
+    if (training) inverseStd[j] = inv;
+    for (let r = 0, k = j; r < rows; r++, k += N) {
+      const n = (input[k] - mean) * inv;
+      if (training) normalized[k] = n;
+      out[k] = n * gamma[j] + beta[j];
+    }
+  }
+}
+
+/** As layerNormBackward, over the batch for each feature (the batch statistics are functions of x). */
+function batchNormBackward(stage: BatchNormStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
+  const { width: N, gamma, normalized, inverseStd, gammaGrad, betaGrad } = stage;
+  for (let j = 0; j < N; j++) {
+    let sumD = 0;
+    let sumDN = 0;
+    for (let r = 0, k = j; r < rows; r++, k += N) {
+      sumD += dy[k];
+      sumDN += dy[k] * normalized[k];
+    }
+    gammaGrad[j] = sumDN;
+    betaGrad[j] = sumD;
+    if (!dx) continue;
+    const g = gamma[j];
+    const meanG = (g * sumD) / rows;
+    const meanGN = (g * sumDN) / rows;
+    const inv = inverseStd[j];
+    for (let r = 0, k = j; r < rows; r++, k += N) dx[k] = inv * (dy[k] * g - meanG - normalized[k] * meanGN);
+  }
+}
+
+function layerNormForward(input: Float32Array, stage: LayerNormStage, out: Float32Array, rows: number): void {
+  const { width: N, epsilon, gamma, beta, normalized, inverseStd } = stage;
+  for (let r = 0; r < rows; r++) {
+    const o = r * N;
+    let mean = 0;
+    for (let j = 0; j < N; j++) mean += input[o + j];
+    mean /= N;
+    let variance = 0;
+    for (let j = 0; j < N; j++) {
+      const d = input[o + j] - mean;
+      variance += d * d;
+    }
+    variance /= N;
+    const inv = 1 / Math.sqrt(variance + epsilon);
+    inverseStd[r] = inv;
+    for (let j = 0; j < N; j++) {
+      const n = (input[o + j] - mean) * inv;
+      normalized[o + j] = n;
+      out[o + j] = n * gamma[j] + beta[j];
+    }
+  }
+}
+
+/** Through the normalization, mean and variance included: dx = s (g - mean(g) - n mean(g n)), g = dy gamma. */
+function layerNormBackward(stage: LayerNormStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
+  const { width: N, gamma, normalized, inverseStd, gammaGrad, betaGrad } = stage;
+  gammaGrad.fill(0);
+  betaGrad.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const o = r * N;
+    let meanG = 0;
+    let meanGN = 0;
+    for (let j = 0; j < N; j++) {
+      const d = dy[o + j];
+      const n = normalized[o + j];
+      gammaGrad[j] += d * n;
+      betaGrad[j] += d;
+      const g = d * gamma[j];
+      meanG += g;
+      meanGN += g * n;
+    }
+    if (!dx) continue;
+    meanG /= N;
+    meanGN /= N;
+    const inv = inverseStd[r];
+    for (let j = 0; j < N; j++) dx[o + j] = inv * (dy[o + j] * gamma[j] - meanG - normalized[o + j] * meanGN);
+  }
+}
+
+function denseForward(input: Float32Array, stage: DenseStage, out: Float32Array, rows: number): void {
+  const { inWidth: I, outWidth: J, kernel, bias } = stage;
+  // Two rows and four outputs at a time, accumulated in registers: each kernel value loaded serves two
+  // rows, and each output is stored once.
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const x0 = r * I;
+    const x1 = x0 + I;
+    const o0 = r * J;
+    const o1 = o0 + J;
+    let j = 0;
+    for (; j + 4 <= J; j += 4) {
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      for (let i = 0, k = j; i < I; i++, k += J) {
+        const u = input[x0 + i];
+        const v = input[x1 + i];
+        const k0 = kernel[k], k1 = kernel[k + 1], k2 = kernel[k + 2], k3 = kernel[k + 3];
+        a0 += u * k0; a1 += u * k1; a2 += u * k2; a3 += u * k3;
+        b0 += v * k0; b1 += v * k1; b2 += v * k2; b3 += v * k3;
+      }
+      if (bias) {
+        const c0 = bias[j], c1 = bias[j + 1], c2 = bias[j + 2], c3 = bias[j + 3];
+        a0 += c0; a1 += c1; a2 += c2; a3 += c3;
+        b0 += c0; b1 += c1; b2 += c2; b3 += c3;
+      }
+      out[o0 + j] = a0; out[o0 + j + 1] = a1; out[o0 + j + 2] = a2; out[o0 + j + 3] = a3;
+      out[o1 + j] = b0; out[o1 + j + 1] = b1; out[o1 + j + 2] = b2; out[o1 + j + 3] = b3;
+    }
+    for (; j < J; j++) {
+      let a = 0, b = 0;
+      for (let i = 0, k = j; i < I; i++, k += J) {
+        a += input[x0 + i] * kernel[k];
+        b += input[x1 + i] * kernel[k];
+      }
+      out[o0 + j] = bias ? a + bias[j] : a;
+      out[o1 + j] = bias ? b + bias[j] : b;
+    }
+  }
+  for (; r < rows; r++) {
+    const x0 = r * I;
+    const o0 = r * J;
+    for (let j = 0; j < J; j++) {
+      let a = 0;
+      for (let i = 0, k = j; i < I; i++, k += J) a += input[x0 + i] * kernel[k];
+      out[o0 + j] = bias ? a + bias[j] : a;
+    }
+  }
+}
+
+function denseBackward(input: Float32Array, stage: DenseStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
+  const { inWidth: I, outWidth: J, kernel, kernelGrad, biasGrad } = stage;
+  // dW[i][j] = sum over rows of x[r][i] * dy[r][j]: two inputs and four outputs at a time in registers,
+  // each dy value loaded serving both inputs
+  let i = 0;
+  for (; i + 2 <= I; i += 2) {
+    const k0 = i * J;
+    const k1 = k0 + J;
+    let j = 0;
+    for (; j + 4 <= J; j += 4) {
+      let g0 = 0, g1 = 0, g2 = 0, g3 = 0, h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+      for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) {
+        const u = input[x];
+        const v = input[x + 1];
+        const d0 = dy[d], d1 = dy[d + 1], d2 = dy[d + 2], d3 = dy[d + 3];
+        g0 += u * d0; g1 += u * d1; g2 += u * d2; g3 += u * d3;
+        h0 += v * d0; h1 += v * d1; h2 += v * d2; h3 += v * d3;
+      }
+      kernelGrad[k0 + j] = g0; kernelGrad[k0 + j + 1] = g1; kernelGrad[k0 + j + 2] = g2; kernelGrad[k0 + j + 3] = g3;
+      kernelGrad[k1 + j] = h0; kernelGrad[k1 + j + 1] = h1; kernelGrad[k1 + j + 2] = h2; kernelGrad[k1 + j + 3] = h3;
+    }
+    for (; j < J; j++) {
+      let g = 0, h = 0;
+      for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) {
+        g += input[x] * dy[d];
+        h += input[x + 1] * dy[d];
+      }
+      kernelGrad[k0 + j] = g;
+      kernelGrad[k1 + j] = h;
+    }
+  }
+  for (; i < I; i++) {
+    const k0 = i * J;
+    for (let j = 0; j < J; j++) {
+      let g = 0;
+      for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) g += input[x] * dy[d];
+      kernelGrad[k0 + j] = g;
+    }
+  }
+  if (biasGrad) {
+    for (let j = 0; j < J; j++) {
+      let g = 0;
+      for (let r = 0, d = j; r < rows; r++, d += J) g += dy[d];
+      biasGrad[j] = g;
+    }
+  }
+  if (!dx) return;
+  // dx[r][i] = sum over j of dy[r][j] * W[i][j]: two rows at a time, each kernel value serving both
+  let r = 0;
+  for (; r + 2 <= rows; r += 2) {
+    const d0 = r * J;
+    const d1 = d0 + J;
+    for (let i2 = 0; i2 < I; i2++) {
+      const k = i2 * J;
+      let a = 0, b = 0;
+      for (let j = 0; j < J; j++) {
+        const w = kernel[k + j];
+        a += dy[d0 + j] * w;
+        b += dy[d1 + j] * w;
+      }
+      dx[r * I + i2] = a;
+      dx[(r + 1) * I + i2] = b;
+    }
+  }
+  for (; r < rows; r++) {
+    const d0 = r * J;
+    for (let i2 = 0; i2 < I; i2++) {
+      const k = i2 * J;
+      let a = 0;
+      for (let j = 0; j < J; j++) a += dy[d0 + j] * kernel[k + j];
+      dx[r * I + i2] = a;
+    }
+  }
+}
+
+/**
+ * The mask tf.dropout draws for this seed: floor(u + keep) / keep, u from tf.randomUniform's stream
+ * (alea.ts), each operation in float32, so a compiled run drops the same units as the TF.js run.
+ */
+function drawMask(stage: DropoutStage, rows: number): void {
+  const n = rows * stage.width;
+  const keep = Math.fround(1 - stage.rate);
+  const scale = Math.fround(1 / keep);
+  const uniform = new Alea(stage.masks.nextInt());
+  const mask = stage.mask;
+  for (let k = 0; k < n; k++) mask[k] = Math.floor(Math.fround(Math.fround(uniform.next()) + keep)) * scale;
+}
+
+function gatherRows(source: Float32Array, width: number, indices: Int32Array, target: Float32Array): void {
+  for (let r = 0; r < indices.length; r++) {
+    const from = indices[r] * width;
+    target.set(source.subarray(from, from + width), r * width);
+  }
+}
+
+function penaltyOf(parameters: Parameter[]): number {
+  let total = 0;
+  for (const p of parameters) {
+    if (p.l1 === 0 && p.l2 === 0) continue;
+    let abs = 0;
+    let square = 0;
+    for (const v of p.values) {
+      abs += Math.abs(v);
+      square += v * v;
+    }
+    total += p.l1 * abs + p.l2 * square;
+  }
+  return total;
+}
+
+function sumOf(values: Float32Array): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i];
+  return total;
+}
+
+function norm(values: Float32Array): number {
+  let total = 0;
+  for (const v of values) total += v * v;
+  return Math.sqrt(total);
+}
+
+/** Trains the compiled model; the result has the shape and meaning of train.ts's. */
+export function trainCompiled(model: CompiledModel, setup: CompiledSetup): TrainResult {
+  const { rows, inputWidth, targetWidth } = setup;
+  const batchSize = Math.max(1, Math.min(setup.batchSize, rows));
+  const optimizer: CompiledOptimizer = makeCompiledOptimizer(setup.optimizer, model.parameters.map((p) => p.values.length));
+  const layerNames = model.weighted.map((s) => s.built.spec.name);
+  const probed = model.kernels;
+  const healthLayers = probed.filter((s) => s.built.activation !== 'linear' && (RELU_FAMILY.has(s.built.activation) || SATURATING.has(s.built.activation)));
+  const readEvery = setup.probeEvery > 0 ? setup.probeEvery : READBACK_EVERY;
+  const result: TrainResult = {
+    loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false, engine: 'compiled',
+    kernels: probed.map((s) => ({ specIndex: s.built.specIndex, gradNorm: [], gradMeanAbs: [], updateRatio: [] })),
+  };
+  const batches = batchStream(rows, batchSize, setup.seed);
+  const xb = new Float32Array(batchSize * inputWidth);
+  const yb = new Float32Array(batchSize * targetWidth);
+  const dOut = new Float32Array(Math.max(batchSize, VALIDATION_ROWS) * model.outputWidth);
+  const kernelsBefore = probed.map((s) => new Float32Array(s.kernel.length));
+  const probeRows = Math.min(rows, PROBE_ROWS);
+  const values = model.parameters.map((p) => p.values);
+  const grads = model.parameters.map((p) => p.grad);
+  const gradSums = new Float64Array(layerNames.length);
+  const weightSums = new Float64Array(layerNames.length);
+  // what the probe forward pass reads: the parameters and batch normalization's moving averages
+  const probeState = [...values, ...model.state];
+  const healthSnapshot = { taken: false, values: healthLayers.length > 0 ? probeState.map((v) => new Float32Array(v.length)) : [] };
+
+  for (let step = 0; step < setup.steps; step++) {
+    if (performance.now() > setup.deadline) {
+      result.cutByBudget = true;
+      break;
+    }
+    const isProbe = setup.probeEvery > 0 && (step % setup.probeEvery === 0 || step === setup.steps - 1);
+    const isReadback = isProbe || (step + 1) % readEvery === 0 || step === setup.steps - 1;
+    const learningRate = setup.schedule ? setup.schedule(step) : setup.learningRate;
+    if (isProbe) probed.forEach((s, i) => kernelsBefore[i].set(s.kernel));
+
+    const indices = batches.next();
+    gatherRows(setup.x, inputWidth, indices, xb);
+    gatherRows(setup.y, targetWidth, indices, yb);
+    const prediction = model.forward(xb, batchSize, true);
+    // float32, as TF.js computes it: a loss past float32's range is infinite on both paths
+    const loss = Math.fround(lossAndGradient(setup.lossName, setup.fromLogits, prediction, yb, batchSize, model.outputWidth, dOut) + penaltyOf(model.parameters));
+    model.backward(xb, dOut, batchSize);
+    for (const p of model.parameters) {
+      if (p.l1 === 0 && p.l2 === 0) continue;
+      const { values, grad } = p;
+      for (let k = 0; k < values.length; k++) grad[k] += p.l1 * Math.sign(values[k]) + 2 * p.l2 * values[k];
+    }
+    // Sums per layer, as train.ts reads them: a NaN or infinity anywhere makes its layer's sum non-finite.
+    gradSums.fill(0);
+    for (const p of model.parameters) gradSums[p.layer] += sumOf(p.grad);
+    const stats = isProbe ? probed.map((s) => [norm(s.kernelGrad), meanAbs(s.kernelGrad)]) : [];
+    // Decoupled weight decay before the update, as Keras 3 (and train.ts) apply it.
+    const decay = setup.weightDecay * learningRate;
+    if (decay > 0) {
+      const factor = 1 - decay;
+      for (const p of model.parameters) for (let k = 0; k < p.values.length; k++) p.values[k] *= factor;
+    }
+    optimizer.apply(values, grads, learningRate);
+    weightSums.fill(0);
+    for (const p of model.parameters) weightSums[p.layer] += sumOf(p.values);
+
+    result.loss.push(loss);
+    result.stepsRun = step + 1;
+    if (result.firstNonFinite === undefined) {
+      const badGradient = gradSums.findIndex((s) => !Number.isFinite(Math.fround(s)));
+      const badWeight = weightSums.findIndex((s) => !Number.isFinite(Math.fround(s)));
+      if (!Number.isFinite(loss)) result.firstNonFinite = { step, where: 'loss' };
+      else if (badGradient >= 0) result.firstNonFinite = { step, where: 'gradient', layer: layerNames[badGradient] };
+      else if (badWeight >= 0) result.firstNonFinite = { step, where: 'weight', layer: layerNames[badWeight] };
+      // Once the loss is not finite every later number is noise: stop at the first bad step.
+      if (result.firstNonFinite !== undefined) {
+        if (isProbe) recordProbe(result, model, setup, step, stats, kernelsBefore, probed, healthSnapshot);
+        break;
+      }
+    }
+    if (isProbe) recordProbe(result, model, setup, step, stats, kernelsBefore, probed, healthSnapshot);
+    if (isReadback && setup.stopWhen?.(result.loss)) break;
+  }
+  // Activation health is that of the weights at the last probe step (as train.ts measures it there): the
+  // weights were copied at each probe, and the forward pass over the probe rows runs once, on that copy.
+  if (healthLayers.length > 0 && healthSnapshot.taken) {
+    const current = probeState.map((v) => Float32Array.from(v));
+    probeState.forEach((v, i) => v.set(healthSnapshot.values[i]));
+    result.activations = activationHealth(model, setup.x, probeRows, healthLayers);
+    probeState.forEach((v, i) => v.set(current[i]));
+  }
+  return result;
+}
+
+function meanAbs(values: Float32Array): number {
+  let total = 0;
+  for (const v of values) total += Math.abs(v);
+  return values.length > 0 ? total / values.length : Number.NaN;
+}
+
+function recordProbe(
+  result: TrainResult, model: CompiledModel, setup: CompiledSetup, step: number, stats: number[][],
+  before: Float32Array[], probed: KernelStage[], healthSnapshot: { taken: boolean; values: Float32Array[] },
+): void {
+  result.probeSteps.push(step);
+  probed.forEach((s, i) => {
+    const k = result.kernels[i];
+    k.gradNorm.push(stats[i][0]);
+    k.gradMeanAbs.push(stats[i][1]);
+    let moved = 0;
+    const was = before[i];
+    for (let j = 0; j < was.length; j++) {
+      const d = s.kernel[j] - was[j];
+      moved += d * d;
+    }
+    k.updateRatio.push(Math.sqrt(moved) / Math.max(norm(was), 1e-12));
+  });
+  if (setup.validation) {
+    const { x, y, rows } = setup.validation;
+    const n = Math.min(rows, VALIDATION_ROWS);
+    const prediction = model.forward(x, n, false);
+    result.valLoss.push(Math.fround(lossAndGradient(setup.lossName, setup.fromLogits, prediction, y, n, model.outputWidth) + penaltyOf(model.parameters)));
+  }
+  if (healthSnapshot.values.length > 0) {
+    [...model.parameters.map((p) => p.values), ...model.state].forEach((v, i) => healthSnapshot.values[i].set(v));
+    healthSnapshot.taken = true;
+  }
+}
+
+/** Dead and saturated units on the probe rows, from each dense layer's pre-activation (probes.ts's rules). */
+function activationHealth(model: CompiledModel, x: Float32Array, batchRows: number, layers: KernelStage[]): ActivationHealth[] {
+  const health: ActivationHealth[] = [];
+  model.forward(x, batchRows, false, (stage, pre) => {
+    if (!layers.includes(stage)) return;
+    // per unit (channel, for a convolution) over every row and position, as probes.ts reshapes to [-1, units]
+    const units = stage.kind === 'dense' ? stage.outWidth : stage.outShape[2];
+    const rows = stage.kind === 'dense' ? batchRows : batchRows * stage.outShape[0] * stage.outShape[1];
+    let flagged = 0;
+    const relu = RELU_FAMILY.has(stage.built.activation);
+    for (let j = 0; j < units; j++) {
+      if (relu) {
+        // tf.max propagates NaN (and NaN <= 0 is false): a NaN unit does not count as dead, as in probes.ts
+        let max = -Infinity;
+        for (let r = 0; r < rows; r++) {
+          const v = pre[r * units + j];
+          if (v > max || Number.isNaN(v)) max = v;
+          if (Number.isNaN(v)) break;
+        }
+        if (max <= 0) flagged++;
+      } else {
+        let tails = 0;
+        for (let r = 0; r < rows; r++) if (Math.abs(pre[r * units + j]) > SATURATION_THRESHOLD) tails++;
+        if (tails / rows > SATURATED_SHARE) flagged++;
+      }
+    }
+    const fraction = flagged / units;
+    health.push(relu ? { specIndex: stage.built.specIndex, deadFraction: fraction } : { specIndex: stage.built.specIndex, saturatedFraction: fraction });
+  });
+  return health;
+}
