@@ -1,6 +1,7 @@
 // Every action input is parsed here, once, into one typed settings object. Errors say what was
 // expected, so a typo in a workflow (`fail-on: warn`) stops the job with a message that names the fix
 // instead of quietly falling back to a default.
+import { MAX_SMOKE_STEPS } from '../config/schema.ts';
 import type { FailOn } from '../report/types.ts';
 import { LOGIN_PATTERN } from '../github/comment-author.ts';
 
@@ -94,13 +95,14 @@ function parseChoice<T extends string>(name: string, raw: string, choices: reado
   return match;
 }
 
-function parseNumber(name: string, raw: string, options: { integer: boolean; min: number }): number | undefined {
+function parseNumber(name: string, raw: string, options: { integer: boolean; min: number; max?: number }): number | undefined {
   const value = raw.trim();
   if (value === '') return undefined;
   const parsed = Number(value);
   const kind = options.integer ? 'a whole number' : 'a number';
-  if (!Number.isFinite(parsed) || (options.integer && !Number.isInteger(parsed)) || parsed < options.min) {
-    throw new InputError(`Invalid input '${name}': '${raw}'. Expected ${kind} >= ${options.min}.`);
+  const max = options.max ?? Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(parsed) || (options.integer && !Number.isInteger(parsed)) || parsed < options.min || parsed > max) {
+    throw new InputError(`Invalid input '${name}': '${raw}'. Expected ${kind} >= ${options.min}${options.max !== undefined ? ` and <= ${options.max}` : ''}.`);
   }
   return parsed;
 }
@@ -145,7 +147,7 @@ export function parseInputs(read: InputReader): ActionSettings {
     ...(commentAuthor !== '' ? { commentAuthor } : {}),
     failOn: parseChoice(INPUT.failOn, read(INPUT.failOn), FAIL_ON, 'error'),
     smoke: parseBoolean(INPUT.smoke, read(INPUT.smoke), true),
-    steps: parseNumber(INPUT.steps, read(INPUT.steps), { integer: true, min: 1 }),
+    steps: parseNumber(INPUT.steps, read(INPUT.steps), { integer: true, min: 1, max: MAX_SMOKE_STEPS }),
     seed: parseNumber(INPUT.seed, read(INPUT.seed), { integer: true, min: 0 }),
     timeBudgetS: parseNumber(INPUT.timeBudget, read(INPUT.timeBudget), { integer: false, min: 1 }),
     backend: parseChoice(INPUT.backend, read(INPUT.backend), BACKENDS, 'auto'),

@@ -1,4 +1,5 @@
 // Parses the command line of INTERFACES.md into one typed settings object; every mistake says what was expected.
+import { MAX_SMOKE_STEPS } from '../config/schema.ts';
 import type { BackendChoice } from '../engine/backend.ts';
 import type { FailOn } from '../report/types.ts';
 import type { Framework, InitSettings } from './init.ts';
@@ -93,7 +94,7 @@ export function parseArgs(argv: string[]): CliSettings {
         settings.smoke = true;
         break;
       case '--steps':
-        settings.steps = wholeNumber(flag, value(), 1, 100_000);
+        settings.steps = wholeNumber(flag, value(), 1, MAX_SMOKE_STEPS);
         break;
       case '--seed':
         settings.seed = wholeNumber(flag, value(), 0, 2 ** 31 - 1);

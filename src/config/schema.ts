@@ -5,6 +5,12 @@ import { ACTIVATION_NAMES, canonicalActivation, canonicalInitializer, canonicalL
 import type { ConfigLimits } from './problems.ts';
 import { FRAMEWORKS, TORCH_LOSS_NAMES, TORCH_OPTIMIZER_NAMES, torchLoss, torchOptimizerName } from './torch.ts';
 
+/**
+ * The most smoke steps a run may take: report.json keeps every step's loss, and its readers (the HTML page,
+ * merge-reports, the fork publisher) take series of at most this length (REPORT_LIMITS.seriesLength).
+ */
+export const MAX_SMOKE_STEPS = 100_000;
+
 const nonNegative = z.number().min(0);
 /** torch.optim arguments other than lr and betas (PyTorch spellings; see torch.ts). */
 const TORCH_OPTIMIZER_ARGS = ['eps', 'alpha', 'dampening', 'lr_decay'] as const;
@@ -204,7 +210,7 @@ export function buildConfigSchema(limits: ConfigLimits) {
       .optional(),
     smoke: z
       .strictObject({
-        steps: z.number().int().positive().max(1_000_000).optional(),
+        steps: z.number().int().positive().max(MAX_SMOKE_STEPS).optional(),
         seed: z.number().int().min(0).optional(),
         time_budget_s: positive.optional(),
       })

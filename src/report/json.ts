@@ -227,6 +227,8 @@ const findingSchema = z.strictObject({
   suggestion: z
     .strictObject({ line: z.number().int().min(1), replacement: oneLine(2_000) })
     .optional(),
+  caused_by: z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
+  symptoms: z.array(z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/)).max(100).optional(),
 });
 
 const smokeSchema = z.strictObject({
@@ -306,6 +308,8 @@ function toFinding(doc: FindingDocument): Finding {
   if (doc.column !== undefined) finding.column = doc.column;
   if (doc.key !== undefined) finding.key = doc.key;
   if (doc.suggestion) finding.suggestion = doc.suggestion;
+  if (doc.caused_by !== undefined) finding.causedBy = doc.caused_by;
+  if (doc.symptoms !== undefined) finding.symptoms = doc.symptoms;
   return finding;
 }
 

@@ -49,7 +49,8 @@ test('node either loads tfjs-node or throws an error that names it', async () =>
     return;
   }
   await assert.rejects(initBackend('node'), (error: Error) => {
-    assert.match(error.message, /backend 'node' failed/);
+    // On Node 20/22 the load itself fails here (no libtensorflow); on Node 23+ it is not even tried.
+    assert.match(error.message, /backend 'node' (failed|is unusable here)/);
     assert.match(error.message, /@tensorflow\/tfjs-node/);
     return true;
   });

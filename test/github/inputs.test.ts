@@ -41,6 +41,7 @@ test('bad values stop with a message naming the input and what was expected', ()
     [{ 'fail-on': 'warn' }, /'fail-on': 'warn'\. Expected one of: error, warning, notice, never/],
     [{ smoke: 'maybe' }, /'smoke': 'maybe'\. Expected true or false/],
     [{ steps: '2.5' }, /'steps': '2\.5'\. Expected a whole number >= 1/],
+    [{ steps: '1000000' }, /'steps': '1000000'\. Expected a whole number >= 1 and <= 100000/],
     [{ 'time-budget': '0' }, /'time-budget'.*Expected a number >= 1/],
     [{ 'working-directory': '../elsewhere' }, /'working-directory'.*without '\.\.'/],
     [{ 'comment-key': 'has space' }, /'comment-key'/],

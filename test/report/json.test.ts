@@ -138,3 +138,12 @@ test('a config\'s watch list is written, read back, and bounded in an untrusted 
   doc.results[0].watch = ['a\nb'];
   assert.ok('error' in parseReportJson(JSON.stringify(doc)), 'a watch glob is one line');
 });
+
+test('a measured cause and its symptoms survive report.json and its untrusted reader', () => {
+  const cause = { ...finding('unscaled-targets', 'warning'), symptoms: ['initial-loss-off'] };
+  const symptom = { ...finding('initial-loss-off', 'warning'), causedBy: 'unscaled-targets' };
+  const parsed = roundTrip(buildReport([{ config: 'a.preflight.yml', name: 'a', findings: [cause, symptom] }], 'error', '0.1.0'));
+  const [readCause, readSymptom] = parsed.results[0].findings;
+  assert.deepEqual(readCause.symptoms, ['initial-loss-off']);
+  assert.equal(readSymptom.causedBy, 'unscaled-targets');
+});

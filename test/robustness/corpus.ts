@@ -400,8 +400,8 @@ export function corpusCases(): CorpusCase[] {
     },
     {
       name: 'smoke-million-steps',
-      about: 'a million smoke steps: the run is cut at its time budget, not left to run',
-      files: { ...csv, [CONFIG]: baseConfig({ tail: ['smoke:', '  steps: 1000000'] }) },
+      about: 'the most smoke steps a config may ask for, on layers wide enough to be slow: the run is cut at its time budget, not left to run',
+      files: { ...csv, [CONFIG]: baseConfig({ layers: ['    - {type: dense, units: 512, activation: relu}', '    - {type: dense, units: 512, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'], tail: ['smoke:', '  steps: 100000'] }) },
       config: CONFIG,
       smoke: true,
       expect: [{ id: 'smoke-skipped', line: true, message: /cut|budget/ }],
