@@ -1,18 +1,21 @@
-// Writes a minimal zip archive (what GitHub serves for an artifact), for tests of the publisher.
+// Writes a minimal zip archive: what GitHub serves for an artifact (tests of the publisher), and a Keras 3
+// `.keras` archive (test/fixtures/keras/build.ts).
 import { crc32, deflateRawSync } from 'node:zlib';
 
-export function makeZip(files: Record<string, string | Buffer>): Buffer {
+/** A zip archive; `stored` names the entries written without compression (Keras stores the weights). */
+export function makeZip(files: Record<string, string | Uint8Array>, stored: string[] = []): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [name, content] of Object.entries(files)) {
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-    const compressed = deflateRawSync(data);
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content);
+    const method = stored.includes(name) ? 0 : 8;
+    const compressed = method === 0 ? data : deflateRawSync(data);
     const nameBytes = Buffer.from(name, 'utf8');
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc32(data), 14);
     local.writeUInt32LE(compressed.length, 18);
     local.writeUInt32LE(data.length, 22);
@@ -21,7 +24,7 @@ export function makeZip(files: Record<string, string | Buffer>): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc32(data), 16);
     central.writeUInt32LE(compressed.length, 20);
     central.writeUInt32LE(data.length, 24);
