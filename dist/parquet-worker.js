@@ -12,7 +12,7 @@ import { parentPort } from "node:worker_threads";
 // src/data/parquet.ts
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 
-// ../main/node_modules/hyparquet/src/constants.js
+// node_modules/hyparquet/src/constants.js
 var ParquetTypes = [
   "BOOLEAN",
   "INT32",
@@ -97,7 +97,7 @@ var EdgeInterpolationAlgorithms = [
   "KARNEY"
 ];
 
-// ../main/node_modules/hyparquet/src/wkb.js
+// node_modules/hyparquet/src/wkb.js
 function wkbToGeojson(reader) {
   const flags = getFlags(reader);
   if (flags.type === 1) {
@@ -178,7 +178,7 @@ function readPolygon(reader, flags) {
   return rings;
 }
 
-// ../main/node_modules/hyparquet/src/convert.js
+// node_modules/hyparquet/src/convert.js
 var decoder = new TextDecoder();
 var DEFAULT_PARSERS = {
   timestampFromMilliseconds(millis) {
@@ -340,7 +340,7 @@ function parseFloat16(bytes) {
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
-// ../main/node_modules/hyparquet/src/schema.js
+// node_modules/hyparquet/src/schema.js
 function schemaTree(schema, rootIndex, path) {
   const element = schema[rootIndex];
   const children = [];
@@ -430,7 +430,7 @@ function isFlatColumn(schemaPath) {
   return true;
 }
 
-// ../main/node_modules/hyparquet/src/thrift.js
+// node_modules/hyparquet/src/thrift.js
 var STOP = 0;
 var TRUE = 1;
 var FALSE = 2;
@@ -536,7 +536,7 @@ function readZigZagBigInt(reader) {
   return zigzag >> 1n ^ -(zigzag & 1n);
 }
 
-// ../main/node_modules/hyparquet/src/geoparquet.js
+// node_modules/hyparquet/src/geoparquet.js
 function markGeoColumns(schema, key_value_metadata) {
   const columns = /* @__PURE__ */ new Map();
   const geo = key_value_metadata?.find(({ key }) => key === "geo")?.value;
@@ -560,7 +560,7 @@ function markGeoColumns(schema, key_value_metadata) {
   }
 }
 
-// ../main/node_modules/hyparquet/src/metadata.js
+// node_modules/hyparquet/src/metadata.js
 var defaultInitialFetchSize = 1 << 19;
 var decoder2 = new TextDecoder();
 function decode(value) {
@@ -814,7 +814,7 @@ function convertMetadata(value, schema, parsers) {
   return value;
 }
 
-// ../main/node_modules/hyparquet/src/indexes.js
+// node_modules/hyparquet/src/indexes.js
 function readColumnIndex(reader, schema, parsers = void 0) {
   const allParsers = { ...DEFAULT_PARSERS, ...parsers };
   const thrift = deserializeTCompactProtocol(reader);
@@ -841,7 +841,7 @@ function readOffsetIndex(reader) {
   };
 }
 
-// ../main/node_modules/hyparquet/src/xxhash.js
+// node_modules/hyparquet/src/xxhash.js
 var MASK = 0xffffffffffffffffn;
 var PRIME1 = 0x9e3779b185ebca87n;
 var PRIME2 = 0xc2b2ae3d27d4eb4fn;
@@ -912,7 +912,7 @@ function xxhash64(input, seed = 0n) {
   return h64;
 }
 
-// ../main/node_modules/hyparquet/src/bloom.js
+// node_modules/hyparquet/src/bloom.js
 var textEncoder = new TextEncoder();
 var SALT = new Uint32Array([
   1203114875,
@@ -1043,7 +1043,7 @@ function walkBloomEligible(filter, out) {
   }
 }
 
-// ../main/node_modules/hyparquet/src/utils.js
+// node_modules/hyparquet/src/utils.js
 function concat(aaa, bbb) {
   const chunk = 1e4;
   for (let i = 0; i < bbb.length; i += chunk) {
@@ -1087,7 +1087,7 @@ function flatten(chunks) {
   return output;
 }
 
-// ../main/node_modules/hyparquet/src/filter.js
+// node_modules/hyparquet/src/filter.js
 var encoder = new TextEncoder();
 function pathsNeededForFilter(filter) {
   if (!filter) return [];
@@ -1317,7 +1317,7 @@ function resolve(record, path) {
   return value;
 }
 
-// ../main/node_modules/hyparquet/src/plan.js
+// node_modules/hyparquet/src/plan.js
 var runLimit = 1 << 21;
 var columnGapLimit = 1 << 13;
 function parquetPlan(options) {
@@ -1648,7 +1648,7 @@ function prefetchAsyncBuffer(file, { fetches }) {
   };
 }
 
-// ../main/node_modules/hyparquet/src/variant.js
+// node_modules/hyparquet/src/variant.js
 var decoder3 = new TextDecoder();
 var metadataCache = /* @__PURE__ */ new WeakMap();
 function decodeVariantColumn(value, parsers = DEFAULT_PARSERS) {
@@ -1904,7 +1904,7 @@ function readVariantBinary(reader) {
   return bytes;
 }
 
-// ../main/node_modules/hyparquet/src/assemble.js
+// node_modules/hyparquet/src/assemble.js
 function assembleLists(output, definitionLevels, repetitionLevels, values, schemaPath) {
   const maxDefinitionLevel = getMaxDefinitionLevel(schemaPath);
   if (!definitionLevels?.length && !repetitionLevels.length) {
@@ -2076,7 +2076,7 @@ function invertStruct(struct, depth) {
   return out;
 }
 
-// ../main/node_modules/hyparquet/src/alp.js
+// node_modules/hyparquet/src/alp.js
 var POW10 = [
   1,
   10,
@@ -2277,7 +2277,7 @@ function unpackBitsBig(reader, count, bitWidth2) {
   return output;
 }
 
-// ../main/node_modules/hyparquet/src/delta.js
+// node_modules/hyparquet/src/delta.js
 function deltaBinaryUnpack(reader, count, output) {
   if (output instanceof Int32Array) {
     deltaBinaryUnpackInt32(reader, count, output);
@@ -2401,7 +2401,7 @@ function deltaByteArray(reader, count, output) {
   }
 }
 
-// ../main/node_modules/hyparquet/src/encoding.js
+// node_modules/hyparquet/src/encoding.js
 function readRleBitPackedHybrid(reader, width, output, length) {
   if (length === void 0) {
     length = reader.view.getUint32(reader.offset, true);
@@ -2498,7 +2498,7 @@ function byteWidth(type, typeLength) {
   }
 }
 
-// ../main/node_modules/hyparquet/src/plain.js
+// node_modules/hyparquet/src/plain.js
 function readPlain(reader, type, count, fixedLength) {
   if (count === 0) return [];
   if (type === "BOOLEAN") {
@@ -2587,7 +2587,7 @@ function align(buffer, offset, size) {
   return aligned;
 }
 
-// ../main/node_modules/hyparquet/src/snappy.js
+// node_modules/hyparquet/src/snappy.js
 var WORD_MASK = [0, 255, 65535, 16777215, 4294967295];
 function copyBytes(fromArray, fromPos, toArray, toPos, length) {
   for (let i = 0; i < length; i++) {
@@ -2673,7 +2673,7 @@ function snappyUncompress(input, output) {
   if (outPos !== outputLength) throw new Error("premature end of input");
 }
 
-// ../main/node_modules/hyparquet/src/datapage.js
+// node_modules/hyparquet/src/datapage.js
 function readDataPage(bytes, daph, { type, element, schemaPath }) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const reader = { view, offset: 0 };
@@ -2822,7 +2822,7 @@ function bitWidth(value) {
   return 32 - Math.clz32(value);
 }
 
-// ../main/node_modules/hyparquet/src/column.js
+// node_modules/hyparquet/src/column.js
 function readColumn(reader, { groupStart, selectStart, selectEnd }, columnDecoder, onPage) {
   const { pathInSchema, schemaPath } = columnDecoder;
   const isFlat = isFlatColumn(schemaPath);
@@ -2967,7 +2967,7 @@ function pageStatistics(stats) {
   };
 }
 
-// ../main/node_modules/hyparquet/src/rowgroup.js
+// node_modules/hyparquet/src/rowgroup.js
 function readRowGroup(options, { metadata }, groupPlan) {
   const asyncColumns = [];
   const schemaTree2 = parquetSchema(metadata);
@@ -3135,7 +3135,7 @@ function assembleAsync(asyncRowGroup, schemaTree2, parsers) {
   return { ...asyncRowGroup, asyncColumns: assembled };
 }
 
-// ../main/node_modules/hyparquet/src/scan.js
+// node_modules/hyparquet/src/scan.js
 async function prepareParquetRead(options) {
   const prepared = await prepareParquetOptions(options);
   return {
@@ -3194,7 +3194,7 @@ async function withPageIndexes(options) {
   return { ...options, pageRangesByGroup, pageLocationsByGroup };
 }
 
-// ../main/node_modules/hyparquet/src/read.js
+// node_modules/hyparquet/src/read.js
 var rowIndex = (
   /** @type {typeof import('../src/types.js').rowIndex} */
   /* @__PURE__ */ Symbol("rowIndex")
