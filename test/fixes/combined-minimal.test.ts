@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mulberry32 } from '../../src/data/reservoir.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
 import type { CombinedFixCheck } from '../../src/fixes/verify.ts';
 
@@ -13,14 +14,7 @@ test('the combined fix keeps only the changes it needs', async () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'combined-'));
   try {
     mkdirSync(path.join(root, 'data'));
-    let state = 5;
-    const next = () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const next = mulberry32(5);
     const rows = ['x0,x1,x2,x3,y'];
     for (let r = 0; r < 300; r++) {
       const z = [next(), next(), next(), next()].map((v) => v * 2 - 1);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mulberry32 } from '../../src/data/reservoir.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { buildReport } from '../../src/report/build.ts';
@@ -14,14 +15,7 @@ import { causeLine } from '../../src/report/text.ts';
 function rawTargetsSetup(): { root: string; config: string } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'root-causes-'));
   mkdirSync(path.join(root, 'data'));
-  let state = 3;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(3);
   const rows = ['x0,x1,x2,x3,y'];
   for (let r = 0; r < 300; r++) {
     const x = [next(), next(), next(), next()].map((v) => v * 2 - 1);
