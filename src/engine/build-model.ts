@@ -235,25 +235,26 @@ function activationLayer(activation: string, name: string, s: LayerSpec): tf.lay
 export function initializer(tfjs: Tf, spec: InitializerSpec | undefined, fallback: string, seed: number, layer: string): ReturnType<Tf['initializers']['zeros']> {
   const name = spec?.name ?? fallback;
   const s = spec?.seed ?? seed;
+  const g = gaussianSeed(s);
   const mean = spec?.mean ?? 0;
   const stddev = spec?.stddev ?? KERAS_RANDOM_STDDEV;
   switch (name) {
     case 'glorot_uniform': return tfjs.initializers.glorotUniform({ seed: s });
-    case 'glorot_normal': return kerasTruncatedNormal(tfjs, 1, 'fanAvg', s);
+    case 'glorot_normal': return kerasTruncatedNormal(tfjs, 1, 'fanAvg', g);
     case 'he_uniform': return tfjs.initializers.heUniform({ seed: s });
-    case 'he_normal': return kerasTruncatedNormal(tfjs, 2, 'fanIn', s);
+    case 'he_normal': return kerasTruncatedNormal(tfjs, 2, 'fanIn', g);
     case 'lecun_uniform': return tfjs.initializers.leCunUniform({ seed: s });
-    case 'lecun_normal': return kerasTruncatedNormal(tfjs, 1, 'fanIn', s);
+    case 'lecun_normal': return kerasTruncatedNormal(tfjs, 1, 'fanIn', g);
     case 'zeros': return tfjs.initializers.zeros();
     case 'ones': return tfjs.initializers.ones();
     case 'constant': return tfjs.initializers.constant({ value: spec?.value ?? 0 });
-    case 'random_normal': return tfjs.initializers.randomNormal({ mean, stddev, seed: s });
+    case 'random_normal': return tfjs.initializers.randomNormal({ mean, stddev, seed: g });
     // ONNX weights are loaded over it; if they cannot be, a normal draw with their statistics stands in.
-    case 'from_onnx': return tfjs.initializers.randomNormal({ mean, stddev, seed: s });
-    case 'truncated_normal': return tfjs.initializers.truncatedNormal({ mean, stddev, seed: s });
+    case 'from_onnx': return tfjs.initializers.randomNormal({ mean, stddev, seed: g });
+    case 'truncated_normal': return tfjs.initializers.truncatedNormal({ mean, stddev, seed: g });
     case 'random_uniform':
       return tfjs.initializers.randomUniform({ minval: spec?.minval ?? -KERAS_RANDOM_RANGE, maxval: spec?.maxval ?? KERAS_RANDOM_RANGE, seed: s });
-    case 'orthogonal': return tfjs.initializers.orthogonal({ seed: s });
+    case 'orthogonal': return tfjs.initializers.orthogonal({ seed: g });
     // PyTorch's Linear/Conv default, kaiming_uniform(a=sqrt(5)): U(-1/sqrt(fan_in), 1/sqrt(fan_in)), i.e.
     // variance 1/(3 fan_in). A bias has no fan-in of its own: it starts at zero and initTorchBias redraws it.
     case TORCH_FAN_IN_UNIFORM:
@@ -281,6 +282,15 @@ function initTorchBias(tfjs: Tf, core: tf.layers.Layer, seed: number): void {
 // Keras divides the truncated normal's stddev by 0.8796 (the std of a unit normal truncated at 2 sigma)
 // so the weights end up with the intended variance; TF.js does not, so the scale carries the correction.
 const TRUNCATED_NORMAL_STD = 0.87962566103423978;
+
+/**
+ * TF.js's Gaussian draws (MPRandGauss: randomNormal, truncatedNormal, and so varianceScaling 'normal' and
+ * orthogonal) take a seed of 0 as no seed and fall back to Math.random, so the first layer of a seed-0 run
+ * started from different weights every time. 0 is mapped to a seed seedsFor never yields.
+ */
+export function gaussianSeed(seed: number): number {
+  return seed === 0 ? 2_147_483_647 : seed;
+}
 
 function kerasTruncatedNormal(tfjs: Tf, scale: number, mode: 'fanIn' | 'fanAvg', seed: number) {
   return tfjs.initializers.varianceScaling({ scale: scale / TRUNCATED_NORMAL_STD ** 2, mode, distribution: 'normal', seed });

@@ -25,6 +25,12 @@ const std = (v: Float32Array) => {
 const meanOf = (v: Float32Array) => v.reduce((a, b) => a + b, 0) / v.length;
 
 describe('initializers', () => {
+  // TF.js reads a Gaussian seed of 0 as "no seed" (Math.random); seed 0 is the default, and layer 0's first seed is 0.
+  for (const name of ['glorot_normal', 'he_normal', 'lecun_normal', 'random_normal', 'truncated_normal', 'orthogonal']) {
+    it(`${name} at seed 0 draws the same first-layer weights every time`, () => {
+      assert.deepEqual(kernelOf({ name }, 20, 10, 0), kernelOf({ name }, 20, 10, 0));
+    });
+  }
   // Keras: variance = scale / fan, uniform limit sqrt(3 * variance); normals are truncated but keep the variance.
   const cases: [string, number][] = [
     ['glorot_uniform', Math.sqrt(2 / 300)], ['glorot_normal', Math.sqrt(2 / 300)],
