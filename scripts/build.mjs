@@ -2,7 +2,8 @@
 // The @actions/* packages are ESM-only, so the bundles are ESM; the WASM loader inside tfjs still
 // expects CommonJS `require`/`__dirname`, which the banner defines.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { thirdPartyNotices } from './licenses.mjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -28,7 +29,7 @@ const banner = [
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 const present = Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
-await build({
+const result = await build({
   entryPoints: present,
   outdir,
   bundle: true,
@@ -42,10 +43,15 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   sourcemap: false,
+  // The inputs name every package inside the bundles, for dist/licenses.txt.
+  metafile: true,
 });
 
 const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
 for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   copyFileSync(path.join(wasmDir, 'dist', file), path.join(outdir, file));
 }
+// esbuild drops the packages' license comments (legalComments: 'none' keeps the bundles small), so their
+// notices ship beside them instead: every bundled package's own license file, and the WASM binaries' package.
+writeFileSync(path.join(outdir, 'licenses.txt'), thirdPartyNotices([...Object.keys(result.metafile.inputs), path.join(path.relative('.', wasmDir), 'package.json')]));
 console.log(`built ${Object.keys(present).join(', ')} into ${outdir}/`);
