@@ -15,7 +15,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { marked } from 'marked';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 import { discoverConfigs } from '../src/discover.ts';
 import { composeCommentBody } from '../src/github/comment-body.ts';
 import { stickyMarker } from '../src/github/sticky-comment.ts';
@@ -24,7 +25,6 @@ import { runCheckWithRuns } from '../src/pipeline.ts';
 import type { MarkdownOptions } from '../src/report/markdown.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 const DEFAULT_OUT = 'docs/images/pr-comment.png';
 const MERMAID_BUNDLE = path.join(REPO_ROOT, 'node_modules/mermaid/dist/mermaid.min.js');
 const PAGE_WIDTH = 900;
@@ -46,22 +46,6 @@ export const EXAMPLE_MARKDOWN_OPTIONS: MarkdownOptions = {
 /** The comment key the action uses when `comment-key` is unset: the job's id. */
 const EXAMPLE_COMMENT_KEY = 'preflight';
 
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM;
-}
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
-}
 
 /** The body of every ```mermaid fenced block, in order. */
 export function extractMermaidBlocks(markdown: string): string[] {
@@ -291,10 +275,6 @@ async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   if (typeof options === 'string') {
     console.error(options);
-    return 2;
-  }
-  if (!existsSync(chromiumPath())) {
-    console.error(`Chromium not found at ${chromiumPath()} (install Debian's chromium or set CHROMIUM_PATH).`);
     return 2;
   }
   const out = path.resolve(options.out);

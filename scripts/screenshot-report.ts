@@ -4,13 +4,12 @@
 //
 // --max-height keeps only the top of a long page (a README picture need not hold every section).
 //
-// Chromium comes from the system (Debian's `chromium`); set CHROMIUM_PATH to use another binary.
+// Chromium comes from the @sparticuz/chromium dev dependency (scripts/chromium.ts); CHROMIUM_PATH picks another binary.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 const USAGE = 'usage: screenshot-report.ts INPUT.html OUTPUT.png [--dark] [--width PIXELS] [--max-height PIXELS]';
 
 interface Options {
@@ -48,19 +47,11 @@ async function main(): Promise<number> {
     console.error(options);
     return 2;
   }
-  const executablePath = process.env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM;
-  if (!existsSync(executablePath)) {
-    console.error(`Chromium not found at ${executablePath} (install Debian's chromium or set CHROMIUM_PATH).`);
-    return 2;
-  }
   if (!existsSync(options.input)) {
     console.error(`No such file: ${options.input}`);
     return 2;
   }
-  const browser = await chromium.launch({
-    executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   try {
     const context = await browser.newContext({
       viewport: { width: options.width, height: 900 },

@@ -12,11 +12,11 @@ import { composeCommentBody } from '../../src/github/comment-body.ts';
 import { buildReport } from '../../src/report/build.ts';
 import { evidenceCharts } from '../../src/report/html/mermaid-evidence.ts';
 import type { ConfigResult, Report } from '../../src/report/types.ts';
-import { chromiumPath, extractMermaidBlocks, launchChromium, mermaidParseError, openMermaidPage } from '../../scripts/render-comment.ts';
+import { launchChromium } from '../../scripts/chromium.ts';
+import { extractMermaidBlocks, mermaidParseError, openMermaidPage } from '../../scripts/render-comment.ts';
 import { everySeverityReport, finding, nanLossReport, smoke } from '../report/fixtures.ts';
 
 const MARKDOWN = { mermaid: true, runUrl: 'https://github.com/o/r/actions/runs/1', docsBaseUrl: 'https://github.com/o/r/blob/v1/' };
-const skip = existsSync(chromiumPath()) ? false : `no Chromium at ${chromiumPath()} (install Debian's chromium or set CHROMIUM_PATH)`;
 
 // Names a user controls end up in chart titles and axis labels.
 const HOSTILE_NAME = 'my "quoted" `model` <b>x</b> ; %% [1, 2] --> end';
@@ -101,7 +101,6 @@ let browser: Browser | undefined;
 let page: Page | undefined;
 
 before(async () => {
-  if (skip) return;
   browser = await launchChromium();
   page = await openMermaidPage(browser);
 });
@@ -115,13 +114,13 @@ test('the fence extractor finds each mermaid block and nothing else', () => {
   assert.deepEqual(extractMermaidBlocks(markdown), ['pie\n  "a" : 1', 'xychart-beta']);
 });
 
-test('mermaid rejects a broken chart in this page, so a pass below means something', { skip, timeout: 20_000 }, async () => {
+test('mermaid rejects a broken chart in this page, so a pass below means something', { timeout: 20_000 }, async () => {
   assert.ok(page);
   assert.equal(await mermaidParseError(page, 'xychart-beta\n  x-axis ["a", "b"]\n  bar [1, 2]'), undefined);
   assert.notEqual(await mermaidParseError(page, 'xychart-beta\n  x-axis ["a" "b"]\n  bar [1, 2'), undefined);
 });
 
-test('every mermaid block in the PR comment parses with mermaid itself', { skip, timeout: 20_000 }, async () => {
+test('every mermaid block in the PR comment parses with mermaid itself', { timeout: 20_000 }, async () => {
   assert.ok(page);
   const failures: string[] = [];
   let charts = 0;

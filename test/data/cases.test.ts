@@ -10,7 +10,6 @@ import type { DataSource } from '../../src/config/types.ts';
 import { SHARED_CASES_DIR } from '../shared-dir.ts';
 
 const CASES = SHARED_CASES_DIR;
-const available = existsSync(CASES);
 
 function sourceOf(raw: unknown): DataSource {
   if (typeof raw === 'string') return { kind: 'path', path: raw };
@@ -34,7 +33,7 @@ async function loadCase(name: string, which: 'train' | 'validation' = 'train'): 
   return result.ok ? result.split : { problem: result.problem.message };
 }
 
-test('every shared case loads, except the one whose data file is missing', { skip: !available }, async () => {
+test('every shared case loads, except the one whose data file is missing', async () => {
   for (const name of readdirSync(CASES).filter((n) => existsSync(path.join(CASES, n, 'preflight.yml')))) {
     let text: string;
     try {
@@ -54,7 +53,7 @@ test('every shared case loads, except the one whose data file is missing', { ski
   }
 });
 
-test('regression-text-column: `city` is a text column with its names as examples', { skip: !available }, async () => {
+test('regression-text-column: `city` is a text column with its names as examples', async () => {
   const split = (await loadCase('regression-text-column')) as LoadedSplit;
   const city = split.features.find((f) => f.name === 'city')!;
   assert.equal(city.numeric, 0);
@@ -64,7 +63,7 @@ test('regression-text-column: `city` is a text column with its names as examples
   assert.ok(Number.isNaN(split.sample.x[cityColumn]));
 });
 
-test('regression-missing-values: empty cells are counted', { skip: !available }, async () => {
+test('regression-missing-values: empty cells are counted', async () => {
   const split = (await loadCase('regression-missing-values')) as LoadedSplit;
   const missing = split.features.reduce((sum, f) => sum + f.empty + f.nan, 0);
   const csv = readFileSync(path.join(CASES, 'regression-missing-values/data/train.csv'), 'utf8');
@@ -77,7 +76,7 @@ test('regression-missing-values: empty cells are counted', { skip: !available },
   assert.equal(missing, emptyCells);
 });
 
-test('images-raw-bytes: x is uint8 images with values 0..255, y class ids', { skip: !available }, async () => {
+test('images-raw-bytes: x is uint8 images with values 0..255, y class ids', async () => {
   const split = (await loadCase('images-raw-bytes')) as LoadedSplit;
   assert.equal(split.format, 'npy');
   assert.deepEqual(split.sample.featureShape, [8, 8, 1]);
