@@ -17,6 +17,7 @@ import { checks } from '../checks/index.ts';
 import type { Report } from '../report/types.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { neutraliseCommandLines, neutraliseCommandsInJson } from '../report/workflow-commands.ts';
+import { colorWanted } from './color.ts';
 
 async function main(argv: string[]): Promise<number> {
   let settings: CliSettings;
@@ -121,7 +122,7 @@ function render(report: Report, settings: CliSettings, charts: Record<string, st
       // The same Mermaid loss chart as the PR comment, so pasted markdown renders on GitHub.
       return renderMarkdown(report, { charts, mermaid: true });
     case 'text':
-      return renderText(report, { color: settings.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR) });
+      return renderText(report, { color: colorWanted(settings.color, process.env, process.stdout.isTTY === true) });
   }
 }
 
