@@ -147,7 +147,15 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
     return { result: { config: displayPath, name: fallbackName, findings } };
   }
   const { config, source } = loaded;
-  const findings: Finding[] = [];
+  const findings: Finding[] = (loaded.notices ?? []).map((notice) =>
+    pipelineFinding('config-error', displayPath, source, {
+      severity: 'warning',
+      message: `${notice.message}.`,
+      fix: 'Commit the weight files beside the model file (with `lfs: true` on actions/checkout when they live in Git LFS), or remove `weightsManifest` when the model should start from a fresh initialization.',
+      key: notice.key,
+      evidence: { received: notice.received },
+    }),
+  );
   const baseDir = path.dirname(absolute);
 
   progress('data', config.data.train.kind === 'path' ? config.data.train.path : config.data.train.x);
