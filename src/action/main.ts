@@ -3,7 +3,7 @@
 // one place that fails the job. Every GitHub failure is a warning here, never a crash.
 import * as core from '@actions/core';
 import path from 'node:path';
-import { discoverConfigs } from '../discover.ts';
+import { discover } from '../discover.ts';
 import { runCheckWithRuns, type ConfigRun } from '../pipeline.ts';
 import { readBaseCopy } from '../compare/base-copy.ts';
 import { gitStore } from '../compare/git-store.ts';
@@ -213,8 +213,14 @@ async function selectConfigs(
   octokit: GitHubClient | undefined,
   warnings: string[],
 ): Promise<Selection> {
-  const all = discoverConfigs(root, settings.configs);
+  const found = discover(root, { patterns: settings.configs, repoRoot: context.workspace });
+  const all = found.configs;
   const notes: string[] = [];
+  if (found.stopped) {
+    const stopped = `Discovery stopped after ${found.stopped.entries} files and folders, its limit: configs beyond them were not searched. Narrow \`configs\` or \`working-directory\`.`;
+    core.notice(stopped);
+    notes.push(stopped);
+  }
   const pr = context.pullRequest;
   const onlyChanged = settings.onlyChanged === 'auto' ? pr !== undefined : settings.onlyChanged;
   if (!pr) {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, USAGE, UsageError, type CliSettings } from './args.ts';
 import { initConfig } from './init.ts';
-import { discoverConfigs } from '../discover.ts';
+import { discover } from '../discover.ts';
 import { runOneConfig, type CheckOptions, type ProgressEvent } from '../pipeline.ts';
 import { buildReport } from '../report/build.ts';
 import { renderText } from '../report/text.ts';
@@ -57,8 +57,9 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (statSync(given).isDirectory()) {
-      const found = discoverConfigs(path.resolve(given)).map((rel) => path.join(given, rel));
-      configs.push(...found);
+      const found = discover(path.resolve(given), { repoRoot: root });
+      if (found.stopped) process.stderr.write(`nn-preflight: notice: discovery in "${given}" stopped after ${found.stopped.entries} files and folders, its limit; configs beyond them were not searched. Name the folders that hold configs.\n`);
+      configs.push(...found.configs.map((rel) => path.join(given, rel)));
     } else configs.push(given);
   }
   if (configs.length === 0) {
