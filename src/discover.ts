@@ -142,18 +142,18 @@ function isPythonEnvironment(folder: string): boolean {
  * so its `!pattern` re-includes what a shallower one ignored; within one file the last match wins.
  */
 class GitignoreRules {
-  private readonly levels: { base: string; rules: Ignore }[] = [];
+  /** folder (repository path, '' for the root) -> its rules, .git/info/exclude before the root's .gitignore */
+  private readonly levels = new Map<string, Ignore[]>();
 
   constructor(private readonly repoRoot: string) {
     this.add('', readSmallText(path.join(repoRoot, '.git', 'info', 'exclude')));
   }
 
-  /** The .gitignore files of the repository root and every folder down to `prefix` (exclusive). */
+  /** The .gitignore files of the repository root and every folder down to `prefix`. */
   loadAncestors(prefix: string): void {
     this.load('');
     const parts = prefix === '' ? [] : prefix.split('/');
-    for (let i = 1; i < parts.length; i++) this.load(parts.slice(0, i).join('/'));
-    if (parts.length > 0) this.load(prefix);
+    for (let i = 1; i <= parts.length; i++) this.load(parts.slice(0, i).join('/'));
   }
 
   /** The .gitignore of the folder at repository path `folder`, when it has one. */
@@ -161,27 +161,34 @@ class GitignoreRules {
     this.add(folder, readSmallText(path.join(this.repoRoot, ...(folder ? folder.split('/') : []), '.gitignore')));
   }
 
+  /** Only the path's own ancestors are asked, so a repository with thousands of .gitignore files stays linear. */
   ignores(repoRel: string, isDirectory: boolean): boolean {
     let ignored = false;
-    for (const level of this.levels) {
-      if (level.base !== '' && !repoRel.startsWith(`${level.base}/`)) continue;
-      const rel = level.base === '' ? repoRel : repoRel.slice(level.base.length + 1);
-      let result;
-      try {
-        result = level.rules.test(isDirectory ? `${rel}/` : rel);
-      } catch {
-        continue; // a path `ignore` cannot take (it refuses some odd names) is simply not ignored
+    const parts = repoRel.split('/');
+    for (let depth = 0; depth < parts.length; depth++) {
+      const base = parts.slice(0, depth).join('/');
+      const rules = this.levels.get(base);
+      if (!rules) continue;
+      const rel = parts.slice(depth).join('/');
+      for (const rule of rules) {
+        let result;
+        try {
+          result = rule.test(isDirectory ? `${rel}/` : rel);
+        } catch {
+          continue; // a path `ignore` cannot take (it refuses some odd names) is simply not ignored
+        }
+        if (result.ignored) ignored = true;
+        else if (result.unignored) ignored = false;
       }
-      if (result.ignored) ignored = true;
-      else if (result.unignored) ignored = false;
     }
     return ignored;
   }
 
   private add(base: string, text: string | undefined): void {
-    if (text === undefined || this.levels.some((l) => l.base === base && base !== '')) return;
+    if (text === undefined) return;
     try {
-      this.levels.push({ base, rules: ignore().add(text) });
+      const rules = ignore().add(text);
+      this.levels.set(base, [...(this.levels.get(base) ?? []), rules]);
     } catch {
       // A .gitignore the library cannot read ignores nothing, as a broken one does for git.
     }
@@ -192,12 +199,13 @@ class GitignoreRules {
 function readSmallText(file: string): string | undefined {
   let fd: number | undefined;
   try {
-    if (!lstatSync(file).isFile()) return undefined;
+    const stat = lstatSync(file);
+    if (!stat.isFile()) return undefined;
     fd = openSync(file, 'r');
-    const buffer = Buffer.alloc(MAX_GITIGNORE_BYTES);
+    const buffer = Buffer.alloc(Math.min(stat.size, MAX_GITIGNORE_BYTES));
     const read = readSync(fd, buffer, 0, buffer.length, 0);
     const text = buffer.subarray(0, read).toString('utf8');
-    return read < MAX_GITIGNORE_BYTES ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+    return stat.size <= MAX_GITIGNORE_BYTES ? text : text.slice(0, text.lastIndexOf('\n') + 1);
   } catch {
     return undefined;
   } finally {

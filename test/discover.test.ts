@@ -138,3 +138,14 @@ test('hostile .gitignore files: huge, binary, a link out of the repository or a 
   assert.ok(found.includes('c/v.preflight.yml'));
   assert.ok(found.includes('d/u.preflight.yml'), 'a linked .gitignore is not followed');
 });
+
+test('each .gitignore speaks for its own folder only, however many there are', () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 300; i++) {
+    files[`f${i}/a.preflight.yml`] = '';
+    if (i % 3 !== 0) files[`f${i}/.gitignore`] = i % 3 === 1 ? 'a.preflight.yml\n' : '/other\n';
+  }
+  const found = discover(scratchRepo(files)).configs;
+  assert.equal(found.length, 200);
+  assert.ok(found.every((rel) => Number(rel.slice(1, rel.indexOf('/'))) % 3 !== 1));
+});
