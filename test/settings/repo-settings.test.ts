@@ -112,3 +112,13 @@ test(`${REPO_SETTINGS_SCHEMA_FILE} is current (npm run schema)`, () => {
   assert.deepEqual(Object.keys(schema.properties).sort(), ['checks', 'ignore', 'smoke', 'version']);
   assert.equal(schema.additionalProperties, false);
 });
+
+test('SECURITY.md states the bounds of the settings file, disable comments and discovery', async () => {
+  const { MAX_IGNORE_GLOBS } = await import('../../src/config/repo-settings.ts');
+  const { MAX_DISABLE_DIRECTIVES } = await import('../../src/config/disable-comments.ts');
+  const { MAX_WALK_ENTRIES } = await import('../../src/discover.ts');
+  const security = readFileSync(new URL('../../SECURITY.md', import.meta.url), 'utf8');
+  for (const text of [`${MAX_REPO_SETTINGS_BYTES / 1024} KiB, the config's YAML limits, ${MAX_IGNORE_GLOBS} \`ignore:\` globs`, `comments read per config | ${MAX_DISABLE_DIRECTIVES.toLocaleString('en-US')} |`, `per search (links never followed) | ${MAX_WALK_ENTRIES.toLocaleString('en-US')} |`]) {
+    assert.ok(security.includes(text), `SECURITY.md does not say "${text}"`);
+  }
+});
