@@ -1,6 +1,9 @@
-// `npm run schema`: writes docs/preflight.schema.json from the config's zod schema.
+// `npm run schema`: writes docs/preflight.schema.json and docs/repo-settings.schema.json from the zod schemas.
 import { writeFileSync } from 'node:fs';
 import { configJsonSchemaText, JSON_SCHEMA_FILE } from '../src/config/json-schema.ts';
+import { REPO_SETTINGS_SCHEMA_FILE, repoSettingsJsonSchemaText } from '../src/config/repo-settings.ts';
 
 writeFileSync(JSON_SCHEMA_FILE, configJsonSchemaText());
 console.log(`wrote ${JSON_SCHEMA_FILE}`);
+writeFileSync(REPO_SETTINGS_SCHEMA_FILE, repoSettingsJsonSchemaText());
+console.log(`wrote ${REPO_SETTINGS_SCHEMA_FILE}`);

@@ -28,6 +28,9 @@ import { TOOL_VERSION } from './version.ts';
 import { DEFAULT_LIMITS, modelLimitProblems, smokeSecondsFor, type Limits } from './limits.ts';
 import { runFollowUps, type FollowUpResult } from './compare/follow-ups.ts';
 import type { BaseReader } from './compare/base-copy.ts';
+import { withRepoSettings, type RepoSettings } from './config/repo-settings.ts';
+import { readDisableDirectives } from './config/disable-comments.ts';
+import { applyDisableComments } from './suppressions.ts';
 
 export interface ProgressEvent {
   phase: 'config' | 'data' | 'smoke' | 'checks' | 'done';
@@ -56,6 +59,10 @@ export interface CheckOptions {
   readBase?: BaseReader;
   /** confirm smoke errors on a second seed and prove suggested fixes with extra runs (default true) */
   verify?: boolean;
+  /** the repository's `.github/nn-preflight.yml`: defaults under each config's own `checks:` and `smoke:` */
+  repoSettings?: RepoSettings;
+  /** results placed before the configs' own (a broken settings file's config-errors) */
+  leadingResults?: ConfigResult[];
 }
 
 /** Lists of allowed values already printed in a run's config errors: each is printed once per report. */
@@ -73,7 +80,7 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
 
 /** The report plus each config's evidence and smoke trace, for renderers that draw the data (HTML, evidence charts). */
 export async function runCheckWithRuns(opts: CheckOptions): Promise<{ report: Report; runs: ConfigRun[] }> {
-  const runs: ConfigRun[] = [];
+  const runs: ConfigRun[] = (opts.leadingResults ?? []).map((result) => ({ result }));
   for (const config of opts.configs) runs.push(await runOneConfig(config, opts));
   return { report: buildReport(runs.map((run) => run.result), opts.failOn, TOOL_VERSION), runs };
 }
@@ -146,8 +153,17 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
     );
     return { result: { config: displayPath, name: fallbackName, findings } };
   }
-  const { config, source } = loaded;
-  const findings: Finding[] = [];
+  const { source } = loaded;
+  const config = opts.repoSettings ? withRepoSettings(loaded.config, source, opts.repoSettings) : loaded.config;
+  const findings: Finding[] = (loaded.notices ?? []).map((notice) =>
+    pipelineFinding('config-error', displayPath, source, {
+      severity: 'warning',
+      message: `${notice.message}.`,
+      fix: 'Commit the weight files beside the model file (with `lfs: true` on actions/checkout when they live in Git LFS), or remove `weightsManifest` when the model should start from a fresh initialization.',
+      key: notice.key,
+      evidence: { received: notice.received },
+    }),
+  );
   const baseDir = path.dirname(absolute);
 
   progress('data', config.data.train.kind === 'path' ? config.data.train.path : config.data.train.x);
@@ -263,7 +279,10 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
   findings.push(...runChecks(evidence));
   const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, opts, limits, mainSmokeSeconds) : { findings };
   progress('done');
-  const result: ConfigResult = { config: displayPath, name: config.name, findings: sortFindings(followUps.findings), smoke: trace ? smokeSummary(trace) : undefined };
+  const silenced = applyDisableComments(followUps.findings, readDisableDirectives(source.lines), displayPath, [...checksById.keys()]);
+  const kept = [...silenced.findings, ...silenced.problems.map((draft) => pipelineFinding('config-error', displayPath, source, draft))];
+  const result: ConfigResult = { config: displayPath, name: config.name, findings: sortFindings(kept), smoke: trace ? smokeSummary(trace) : undefined };
+  if (silenced.suppressed.length > 0) result.suppressed = silenced.suppressed;
   if (config.watch && config.watch.length > 0) result.watch = config.watch;
   if (followUps.comparison) result.comparison = followUps.comparison;
   return { result, evidence, trace };

@@ -3,7 +3,8 @@
 // one place that fails the job. Every GitHub failure is a warning here, never a crash.
 import * as core from '@actions/core';
 import path from 'node:path';
-import { discoverConfigs } from '../discover.ts';
+import { discover } from '../discover.ts';
+import { readRepoSettings, type LoadedRepoSettings } from '../repo-settings.ts';
 import { runCheckWithRuns, type ConfigRun } from '../pipeline.ts';
 import { readBaseCopy } from '../compare/base-copy.ts';
 import { gitStore } from '../compare/git-store.ts';
@@ -87,6 +88,8 @@ async function runAction(): Promise<void> {
   const key = settings.commentKey || context.job;
   const markdown: MarkdownOptions = { mermaid: true, runUrl: context.runUrl, docsBaseUrl: docsBaseUrl(context) };
   const githubWarnings: string[] = [];
+  // The settings file sits at the repository root, above the working directory; reports name it from there.
+  const repo = readRepoSettings(context.workspace, (repoPath) => path.relative(root, path.join(context.workspace, repoPath)));
 
   let merged: Report | undefined;
   let selection: Selection;
@@ -96,7 +99,7 @@ async function runAction(): Promise<void> {
     logInfo(`Merged ${merged.results.length} config result(s) from ${settings.mergeReports.join(', ')}.`);
   } else {
     assertWorkspaceCheckedOut(context.workspace, root);
-    selection = await selectConfigs(settings, context, root, mapper, octokit, githubWarnings);
+    selection = await selectConfigs(settings, context, root, mapper, octokit, githubWarnings, repo);
   }
   core.setOutput(OUTPUT.configs, JSON.stringify(selection.configs));
   if (settings.discoverOnly) {
@@ -105,7 +108,7 @@ async function runAction(): Promise<void> {
     return;
   }
 
-  const checked = merged ? undefined : await checkConfigs(settings, root, selection, context, octokit);
+  const checked = merged ? undefined : await checkConfigs(settings, root, selection, context, octokit, repo);
   const report = merged ?? checked!.report;
   if (checked) {
     // The pictures need the data and the trace, which only this job has (a merge job has the JSON only).
@@ -147,7 +150,7 @@ async function runAction(): Promise<void> {
  * head, or the base-ref input), read with git from the checkout when it holds the history
  * (`fetch-depth: 0`), else through GitHub's API with the token.
  */
-async function checkConfigs(settings: ActionSettings, root: string, selection: Selection, context: RunContext, octokit: GitHubClient | undefined): Promise<{ report: Report; runs: ConfigRun[] }> {
+async function checkConfigs(settings: ActionSettings, root: string, selection: Selection, context: RunContext, octokit: GitHubClient | undefined, repo: LoadedRepoSettings): Promise<{ report: Report; runs: ConfigRun[] }> {
   const { configs } = selection;
   // The base-ref input wins; else the event's own base (a pull request's base, a push's previous head).
   const baseRef = settings.baseRef ?? context.baseSha;
@@ -169,6 +172,8 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
     failOn: settings.failOn,
     base: settings.smoke ? baseRef : undefined,
     readBase: (configPath, ref) => readBaseCopy(configPath, ref, stores()),
+    repoSettings: repo.settings,
+    leadingResults: repo.result ? [repo.result] : [],
     onProgress: (event) => {
       if (event.phase !== 'done' && event.fraction === undefined) logInfo(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
     },
@@ -212,9 +217,16 @@ async function selectConfigs(
   mapper: PathMapper,
   octokit: GitHubClient | undefined,
   warnings: string[],
+  repo: LoadedRepoSettings,
 ): Promise<Selection> {
-  const all = discoverConfigs(root, settings.configs);
+  const found = discover(root, { patterns: settings.configs, repoRoot: context.workspace, ignore: repo.settings?.ignore });
+  const all = found.configs;
   const notes: string[] = [];
+  if (found.stopped) {
+    const stopped = `Discovery stopped after ${found.stopped.entries} files and folders, its limit: configs beyond them were not searched. Narrow \`configs\` or \`working-directory\`, or list the folders without configs under \`ignore:\` in .github/nn-preflight.yml.`;
+    core.notice(stopped);
+    notes.push(stopped);
+  }
   const pr = context.pullRequest;
   const onlyChanged = settings.onlyChanged === 'auto' ? pr !== undefined : settings.onlyChanged;
   if (!pr) {

@@ -10,7 +10,7 @@ import { createGitHubClient, describeGitHubError, type GitHubLog } from '../gith
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
 import { resolveCommentAuthor } from '../github/comment-author.ts';
 import { downloadArtifact, keepConfigSuggestions, pullRequestForRun, PublishError, readReportArtifact, triggeringRunFromPayload, type TriggeringRun } from '../github/publish.ts';
-import { globToRegExp } from '../discover.ts';
+import { globListMatcher } from '../discover.ts';
 import { ZipError } from '../github/zip.ts';
 import { githubLog, logInfo } from './log.ts';
 
@@ -56,8 +56,8 @@ async function publish(): Promise<void> {
   // artifact, so a forged report cannot aim at another job's comment.
   const key = settings.commentKey || DEFAULT_KEY;
   const { toRepoPath } = pathMapper(downloaded.workingDirectory ?? '.');
-  const configMatchers = settings.configs.map(globToRegExp);
-  const report = keepConfigSuggestions(downloaded.report, (file) => configMatchers.some((m) => m.test(file)), toRepoPath);
+  const isConfig = globListMatcher(settings.configs);
+  const report = keepConfigSuggestions(downloaded.report, isConfig, toRepoPath);
   const provenance = provenanceNote(run, `${context.owner}/${context.repo}`);
   const outcome = await publishToPullRequest(
     octokit,

@@ -4,7 +4,8 @@
 // and says what to add to the workflow.
 import { existsSync, openSync, readSync, closeSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isConfigPath, referencedFiles, watchedGlobs } from '../discover.ts';
+import { isConfigPath } from '../discover.ts';
+import { listConfigFiles } from '../config/named-files.ts';
 import { watchMatcher } from '../watch.ts';
 import type { ChangedFile } from '../github/changed-files.ts';
 import { LFS_POINTER_PREFIX } from '../compare/lfs-pointer.ts';
@@ -71,14 +72,16 @@ export function explainChangedConfigs(
       selected.push({ config, reason: 'config', file: config });
       continue;
     }
-    // A referenced folder (an image dataset) counts as changed when any file inside it changed.
-    const ref = referencedFiles(root, config).find((r) => touched.has(r) || touchedList.some((file) => file.startsWith(`${r.replace(/\/+$/, '')}/`)));
+    // The files the loader would read (data, model file, its weight shards); a named folder (an image
+    // dataset) counts as changed when any file inside it changed.
+    const named = listConfigFiles(root, config);
+    const ref = named.files.find((f) => touched.has(f.path) || touchedList.some((file) => file.startsWith(`${f.path}/`)))?.path;
     if (ref !== undefined) {
       selected.push({ config, reason: 'data-or-model', file: ref });
       continue;
     }
     // `watch:` globs are repository-relative, so they match the pull request's paths as GitHub lists them.
-    const globs = watchedGlobs(root, config);
+    const globs = named.watch;
     if (globs.length === 0) continue;
     const matches = watchMatcher(globs);
     for (const file of repoPaths) {
@@ -151,7 +154,7 @@ function isLfsPointer(file: string): boolean {
 export function lfsPointerFiles(root: string, configs: readonly string[]): string[] {
   const pointers = new Set<string>();
   for (const config of configs) {
-    for (const ref of referencedFiles(root, config)) if (isLfsPointer(path.join(root, ref))) pointers.add(ref);
+    for (const ref of listConfigFiles(root, config).files) if (isLfsPointer(path.join(root, ref.path))) pointers.add(ref.path);
   }
   return [...pointers].sort();
 }

@@ -4,8 +4,9 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, USAGE, UsageError, type CliSettings } from './args.ts';
 import { initConfig } from './init.ts';
-import { discoverConfigs } from '../discover.ts';
-import { runOneConfig, type CheckOptions, type ProgressEvent } from '../pipeline.ts';
+import { discover } from '../discover.ts';
+import { readRepoSettings } from '../repo-settings.ts';
+import { runOneConfig, type CheckOptions, type ConfigRun, type ProgressEvent } from '../pipeline.ts';
 import { buildReport } from '../report/build.ts';
 import { renderText } from '../report/text.ts';
 import { renderMarkdown } from '../report/markdown.ts';
@@ -51,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const root = path.resolve(settings.root ?? findRepositoryRoot(process.cwd()));
+  const repo = readRepoSettings(root, (repoPath) => path.relative(process.cwd(), path.join(root, repoPath)));
   const configs: string[] = [];
   for (const given of settings.paths) {
     if (!existsSync(given)) {
@@ -58,8 +60,9 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (statSync(given).isDirectory()) {
-      const found = discoverConfigs(path.resolve(given)).map((rel) => path.join(given, rel));
-      configs.push(...found);
+      const found = discover(path.resolve(given), { repoRoot: root, ignore: repo.settings?.ignore });
+      if (found.stopped) process.stderr.write(`nn-preflight: notice: discovery in "${given}" stopped after ${found.stopped.entries} files and folders, its limit; configs beyond them were not searched. Name the folders that hold configs, or list the rest under \`ignore:\` in .github/nn-preflight.yml.\n`);
+      configs.push(...found.configs.map((rel) => path.join(given, rel)));
     } else configs.push(given);
   }
   if (configs.length === 0) {
@@ -80,8 +83,10 @@ async function main(argv: string[]): Promise<number> {
     onProgress: interactive ? showProgress : undefined,
     base: settings.base,
     verify: settings.verify,
+    repoSettings: repo.settings,
   };
-  const runs = [];
+  // A broken settings file is reported first, like a broken config.
+  const runs: ConfigRun[] = repo.result ? [{ result: repo.result }] : [];
   for (const config of configs) runs.push(await runOneConfig(config, options));
   if (interactive) process.stderr.write('\r\x1b[K');
   const report = buildReport(runs.map((r) => r.result), settings.failOn, TOOL_VERSION);

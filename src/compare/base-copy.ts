@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { referencedFiles } from '../discover.ts';
+import { listConfigFiles } from '../config/named-files.ts';
 import { holdsLfsObject, parseLfsPointer } from './lfs-pointer.ts';
 import type { BaseSource } from './types.ts';
 
@@ -144,15 +144,24 @@ async function copyInto(root: string, store: BaseStore, commit: string, repoRoot
   const copier = new Copier(store, repoRoot, root, limits, (rel) => (rel === configRel ? headConfigRel : rel));
   const config = await copier.copy([configEntry]);
   if (!config.ok) return unavailable(config.reason);
-  const named = referencedFiles(root, configRel).map((rel) => rel.replace(/\/+$/, ''));
+  // The files the base config names, as its loader would read them. A TF.js model file names its weight
+  // shards, which can only be listed once the model file itself is in the copy: hence a second round.
+  const named: string[] = [];
   const entries: StoreEntry[] = [];
-  for (const rel of named) {
-    const listed = await store.list(commit, rel);
-    if (!listed.ok) return unavailable(listed.reason);
-    entries.push(...listed.value);
+  for (let round = 0; round < 2; round++) {
+    const fresh = listConfigFiles(root, configRel).files.map((f) => f.path).filter((rel) => !named.includes(rel));
+    if (fresh.length === 0) break;
+    named.push(...fresh);
+    const listedNow: StoreEntry[] = [];
+    for (const rel of fresh) {
+      const listed = await store.list(commit, rel);
+      if (!listed.ok) return unavailable(listed.reason);
+      listedNow.push(...listed.value);
+    }
+    const data = await copier.copy(listedNow);
+    if (!data.ok) return unavailable(data.reason);
+    entries.push(...listedNow);
   }
-  const data = await copier.copy(entries);
-  if (!data.ok) return unavailable(data.reason);
   const changedFiles = entries.filter((e) => e.kind === 'file' && !copier.sameAtHead.has(e.path)).map((e) => e.path);
   const listedPaths = new Set(entries.map((e) => e.path));
   for (const rel of named) changedFiles.push(...headFilesBelow(repoRoot, rel, limits.maxFiles).filter((p) => !listedPaths.has(p)));

@@ -24,7 +24,8 @@ export const MAX_MODEL_FILE_BYTES = 16 * 1024 * 1024;
 const EXTENSION_KEY_PREFIX = 'x-';
 
 export type ConfigLoadResult =
-  | { ok: true; config: PreflightConfig; source: ConfigSource }
+  /** notices: problems that do not stop the config from loading (a weight shard the model file lists is missing) */
+  | { ok: true; config: PreflightConfig; source: ConfigSource; notices?: ConfigProblem[] }
   | { ok: false; source?: ConfigSource; problems: ConfigProblem[] };
 
 export async function loadConfig(
@@ -57,17 +58,18 @@ export async function loadConfig(
   const crossProblems = crossKeyProblems(raw, ctx);
   if (crossProblems.length > 0) return { ok: false, source, problems: crossProblems };
 
-  const model = raw.model.keras !== undefined ? await loadKerasFile(raw, absPath, opts.root, file, ranges, limits)
+  const notices: ConfigProblem[] = [];
+  const model = raw.model.keras !== undefined ? await loadKerasFile(raw, absPath, opts.root, file, ranges, limits, notices)
     : raw.model.onnx !== undefined ? loadOnnxFile(raw, absPath, opts.root, file, ranges, limits)
     : layersModel(raw);
   if (!('layers' in model)) return { ok: false, source, problems: model.problems };
 
   const normalized = normalizeConfig(raw, model, { ...ctx, displayPath: file });
   if (!normalized.ok) return { ok: false, source, problems: normalized.problems };
-  return { ok: true, config: normalized.config, source };
+  return { ok: true, config: normalized.config, source, ...(notices.length > 0 ? { notices } : {}) };
 }
 
-function readConfigText(absPath: string, file: string, root: string, limits: ConfigLimits): string | ConfigProblem {
+export function readConfigText(absPath: string, file: string, root: string, limits: ConfigLimits): string | ConfigProblem {
   const kind = fileKind(absPath);
   if (kind === 'missing') return { message: `config file not found: ${file}`, file };
   if (kind !== 'file') return { message: `config path is not a regular file: ${file}`, file };
@@ -86,7 +88,7 @@ function readConfigText(absPath: string, file: string, root: string, limits: Con
   }
 }
 
-function withoutExtensionKeys(value: unknown): unknown {
+export function withoutExtensionKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutExtensionKeys);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
@@ -103,6 +105,7 @@ async function loadKerasFile(
   displayPath: string,
   ranges: Record<string, SourceRange>,
   limits: ConfigLimits,
+  notices: ConfigProblem[],
 ): Promise<ModelSpec | { problems: ConfigProblem[] }> {
   const relative = raw.model.keras!;
   const ctx = { file: displayPath, ranges };
@@ -129,6 +132,9 @@ async function loadKerasFile(
   const weights = loadTfjsWeights(json, resolved.absolute, root, displayPath);
   if (!weights.ok) return { problems: weights.problems.map((p) => problemAt('model.keras', `${modelDisplay}: ${p.message}`, ctx)) };
   if (weights.weights) model.weights = weights.weights;
+  if (weights.missingShard !== undefined) {
+    notices.push(problemAt('model.keras', `${modelDisplay} lists the weight shard "${weights.missingShard}" in its weightsManifest, but it does not exist next to the model file, so none of the model's weights were read and the smoke run trains from a fresh initialization`, ctx, { received: weights.missingShard }));
+  }
   return model;
 }
 

@@ -27,11 +27,31 @@ interface ManifestEntry {
   quantization?: { dtype: string; scale?: number; min?: number };
 }
 
-export type WeightsResult = { ok: true; weights?: KerasWeights } | { ok: false; problems: ConfigProblem[] };
+/** Most weight shards one manifest may list (TF.js writes 4 MB shards: this is gigabytes). */
+const MAX_SHARDS = 1_000;
+
+/**
+ * The weight shard paths `modelJson.weightsManifest` lists, as written (relative to the model file), in
+ * order: what the loader reads, and what changed-file matching and the base copy must know about.
+ */
+export function weightShardPaths(modelJson: unknown): string[] {
+  const manifest = (modelJson as { weightsManifest?: unknown } | null)?.weightsManifest;
+  if (!Array.isArray(manifest)) return [];
+  const shards: string[] = [];
+  for (const group of manifest) {
+    const paths = (group as { paths?: unknown } | null)?.paths;
+    if (!Array.isArray(paths)) continue;
+    for (const shard of paths) if (typeof shard === 'string' && shard !== '' && shards.length < MAX_SHARDS) shards.push(shard);
+  }
+  return shards;
+}
+
+/** `missingShard`: a shard the manifest lists that does not exist, so no weights were read (a warning, not a failure). */
+export type WeightsResult = { ok: true; weights?: KerasWeights; missingShard?: string } | { ok: false; problems: ConfigProblem[] };
 
 /**
  * Read the shards listed in `modelJson.weightsManifest`, resolved next to `modelFile` and inside `root`.
- * Returns no weights (and no problem) when the manifest is absent or any shard is missing.
+ * Returns no weights (and no problem) when the manifest is absent, and names the shard when one is missing.
  */
 export function loadTfjsWeights(modelJson: unknown, modelFile: string, root: string, displayFile: string): WeightsResult {
   const manifest = (modelJson as { weightsManifest?: unknown } | null)?.weightsManifest;
@@ -41,14 +61,14 @@ export function loadTfjsWeights(modelJson: unknown, modelFile: string, root: str
   const tensors: KerasWeights['tensors'] = [];
   let totalBytes = 0;
   for (const group of manifest) {
-    const paths = (group as { paths?: unknown }).paths;
-    const entries = (group as { weights?: unknown }).weights;
+    const paths = (group as { paths?: unknown } | null)?.paths;
+    const entries = (group as { weights?: unknown } | null)?.weights;
     if (!Array.isArray(paths) || !Array.isArray(entries)) return fail('the TF.js weightsManifest has a group without `paths` and `weights`');
     const buffers: Buffer[] = [];
     for (const shard of paths) {
       const resolved = resolveInsideRoot(root, baseDir, String(shard));
       if (!resolved.ok) {
-        if (resolved.reason.endsWith('does not exist')) return { ok: true };
+        if (resolved.reason.endsWith('does not exist')) return { ok: true, missingShard: String(shard) };
         return fail(`weight shard refused: ${resolved.reason}`);
       }
       if (fileKind(resolved.absolute) !== 'file') return fail(`weight shard "${String(shard)}" is not a regular file`);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Finding } from '../checks/types.ts';
 import { buildReport } from './build.ts';
-import type { ConfigResult, Report, SmokeSummary } from './types.ts';
+import type { ConfigResult, Report, SmokeSummary, SuppressedFinding } from './types.ts';
 
 /** Limits on an untrusted report: enough for any honest run, small enough to render safely. */
 export const REPORT_LIMITS = {
@@ -148,6 +148,13 @@ function keepWithin(results: { findings: Record<string, unknown>[] }[], budget: 
   }
 }
 
+/** Suppressed findings kept per config in report.json (each needs its own disable comment, so this is plenty). */
+export const MAX_SUPPRESSED_PER_RESULT = 200;
+
+function suppressedJson(finding: SuppressedFinding): Record<string, unknown> {
+  return { ...findingJson(finding), suppression: { reason: clip(finding.suppression.reason, REPORT_WRITE_LIMITS.fixChars), line: finding.suppression.line } };
+}
+
 export function renderJson(report: Report): string {
   const results = report.results.map((result) => ({
     config: clip(result.config, REPORT_WRITE_LIMITS.fileChars),
@@ -156,6 +163,7 @@ export function renderJson(report: Report): string {
     smoke: result.smoke ? toJsonValue(result.smoke) : null,
     ...(result.comparison ? { comparison: toJsonValue(result.comparison) } : {}),
     ...(result.watch ? { watch: [...result.watch] } : {}),
+    ...(result.suppressed?.length ? { suppressed: result.suppressed.slice(0, MAX_SUPPRESSED_PER_RESULT).map(suppressedJson) } : {}),
   }));
   const document = {
     tool: { name: report.tool.name, version: report.tool.version },
@@ -279,6 +287,7 @@ const documentSchema = z.strictObject({
         smoke: smokeSchema.nullable(),
         comparison: comparisonSchema.optional(),
         watch: z.array(oneLine(1_000)).max(100).optional(),
+        suppressed: z.array(findingSchema.extend({ suppression: z.strictObject({ reason: text(5_000), line: z.number().int().min(1) }) })).max(MAX_SUPPRESSED_PER_RESULT).optional(),
       }),
     )
     .max(REPORT_LIMITS.results)
@@ -345,6 +354,7 @@ export function parseReportJson(source: string): Report | { error: string } {
     if (result.smoke) configResult.smoke = result.smoke as SmokeSummary;
     if (result.comparison) configResult.comparison = result.comparison;
     if (result.watch) configResult.watch = result.watch;
+    if (result.suppressed) configResult.suppressed = result.suppressed.map(({ suppression, ...finding }) => ({ ...toFinding(finding), suppression }));
     return configResult;
   });
   const report = buildReport(results, doc.fail_on, doc.tool.version);

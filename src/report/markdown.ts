@@ -11,7 +11,7 @@ import { MESSAGE_CELL_CHARS, renderEvidence } from './markdown-evidence.ts';
 import { isSafeUrl, linkTarget } from './markdown-links.ts';
 import { renderLossSection } from './markdown-loss.ts';
 import { fixProofMark, renderComparison, renderFixCheck } from './markdown-counterfactual.ts';
-import type { ConfigResult, Report } from './types.ts';
+import type { ConfigResult, Report, SuppressedFinding } from './types.ts';
 
 export { renderMermaidLossChart } from './mermaid.ts';
 
@@ -129,6 +129,7 @@ function renderResult(result: ConfigResult, options: MarkdownOptions, omission: 
   if (shown.length > 0) parts.push(renderFindingTable(shown, options));
   const hidden = findings.length - shown.length;
   if (hidden > 0) parts.push(`_${hidden} more finding${hidden === 1 ? '' : 's'} not shown (see the note at the end)._`);
+  if (result.suppressed?.length) parts.push(renderSuppressed(result.suppressed, options));
 
   if (!omission.evidence) {
     for (const finding of shown) {
@@ -167,6 +168,26 @@ function renderFindingTable(findings: readonly Finding[], options: MarkdownOptio
     rows.push(`| ${cells.join(' | ')} |`);
   }
   return rows.join('\n');
+}
+
+/** Rows of suppressed findings shown per config; the rest are in report.json. */
+const SUPPRESSED_ROWS = 30;
+
+/** Findings a disable comment silenced, folded away with each comment's reason: visible, not counted. */
+function renderSuppressed(suppressed: readonly SuppressedFinding[], options: MarkdownOptions): string {
+  const rows = ['| Severity | Check | Location | Finding | Reason (disable comment) |', '|---|---|---|---|---|'];
+  for (const finding of suppressed.slice(0, SUPPRESSED_ROWS)) {
+    rows.push(`| ${[
+      SEVERITY_BADGE[finding.severity],
+      checkLink(finding, options.docsBaseUrl),
+      markdownCode(findingLocation(finding)),
+      escapeMarkdown(truncate(finding.message, FIX_CELL_CHARS)),
+      `${escapeMarkdown(truncate(finding.suppression.reason, FIX_CELL_CHARS))} (line ${finding.suppression.line})`,
+    ].join(' | ')} |`);
+  }
+  const more = suppressed.length > SUPPRESSED_ROWS ? `\n\n_${suppressed.length - SUPPRESSED_ROWS} more in report.json._` : '';
+  const count = `${suppressed.length} suppressed finding${suppressed.length === 1 ? '' : 's'}`;
+  return `<details><summary>${count} (silenced by a disable comment; not counted toward fail-on)</summary>\n\n${rows.join('\n')}${more}\n\n</details>`;
 }
 
 function checkLink(finding: Finding, docsBaseUrl: string | undefined): string {

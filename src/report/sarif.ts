@@ -124,6 +124,15 @@ export function renderSarif(report: Report, options: SarifOptions): string {
     }
     results.push(sarifResult(finding, config, ruleIndex.get(finding.id)!));
   }
+  // Silenced findings stay in the log as SARIF means them: suppressed in the source, with the reason.
+  const suppressed = report.results.flatMap((result) => (result.suppressed ?? []).map((finding) => ({ finding, config: result.config })));
+  for (const { finding, config } of suppressed.slice(0, Math.max(0, MAX_SARIF_RESULTS - results.length))) {
+    if (!ruleIndex.has(finding.id)) {
+      ruleIndex.set(finding.id, rules.length);
+      rules.push(fallbackMeta(finding));
+    }
+    results.push({ ...sarifResult(finding, config, ruleIndex.get(finding.id)!), suppressions: [{ kind: 'inSource', justification: finding.suppression.reason }] });
+  }
 
   const driver: Record<string, unknown> = {
     name: report.tool.name,

@@ -98,6 +98,11 @@ function renderResult(result: ConfigResult, paint: Paint, width: number): string
   if (result.smoke) lines.push(INDENT + paint('smoke: ', ANSI.dim) + clean(describeSmoke(result.smoke)));
   if (result.comparison) lines.push(INDENT + paint('base: ', ANSI.dim) + clean(describeComparisonLine(result.comparison)));
   if (result.watch) lines.push(INDENT + paint('watch: ', ANSI.dim) + clean(`re-checked on pull requests that change ${result.watch.join(', ')}`));
+  for (const finding of result.suppressed ?? []) {
+    // Shown, so a silenced finding stays visible, but apart from the counted ones.
+    const head = `suppressed: ${finding.severity} ${finding.id} ${findingLocation(finding)}: ${finding.suppression.reason} (disable comment, line ${finding.suppression.line})`;
+    for (const [i, line] of wrapText(clean(head), Math.max(20, width - INDENT.length)).entries()) lines.push(INDENT + paint(i === 0 ? line : `  ${line}`, ANSI.dim));
+  }
   return lines;
 }
 

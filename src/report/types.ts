@@ -29,7 +29,12 @@ export interface ConfigResult {
   comparison?: BaseComparison;
   /** the config's `watch:` globs: files whose change on a pull request re-checks it */
   watch?: string[];
+  /** findings silenced by a `# nn-preflight-disable-next-line` comment: shown with their reason, not counted toward fail-on */
+  suppressed?: SuppressedFinding[];
 }
+
+/** A finding a config's disable comment silenced, with the comment's reason and line. */
+export type SuppressedFinding = Finding & { suppression: { reason: string; line: number } };
 
 export interface Report {
   tool: { name: 'nn-preflight'; version: string };

@@ -172,3 +172,31 @@ describe('the base version from git', () => {
     }
   });
 });
+
+describe('the base copy of a config with a TF.js model', () => {
+  const repo = scratchRepo();
+  after(() => repo.dispose());
+  const manifest = JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: [] }] });
+  repo.write({
+    'm/tfjs.preflight.yml': regressionConfig().replace(/model:[\s\S]*?training:/, 'model:\n  keras: web/model.json\ntraining:'),
+    'm/data/train.csv': 'x,y\n1,2\n',
+    'm/web/model.json': manifest,
+    'm/web/group1-shard1of1.bin': Buffer.from([1, 2, 3, 4]),
+  });
+  repo.commit('base');
+
+  it('holds the weight shards the model file lists, and names a shard that alone changed', async () => {
+    repo.write({ 'm/web/group1-shard1of1.bin': Buffer.from([9, 9, 9, 9]) });
+    repo.commit('new weights');
+    const read = await readFromGit(path.join(repo.root, 'm/tfjs.preflight.yml'), 'HEAD~1');
+    assert.ok(read.ok, !read.ok ? read.reason : '');
+    try {
+      assert.deepEqual([...readFileSync(path.join(read.copy.root, 'm/web/group1-shard1of1.bin'))], [1, 2, 3, 4], 'the base bytes');
+      assert.ok(existsSync(path.join(read.copy.root, 'm/web/model.json')));
+      assert.equal(read.copy.configChanged, false);
+      assert.deepEqual(read.copy.changedFiles, ['m/web/group1-shard1of1.bin']);
+    } finally {
+      read.copy.dispose();
+    }
+  });
+});

@@ -442,6 +442,12 @@ describe('loadConfig: model.keras', () => {
     const without = await load(yaml, { 'web/model.json': modelJson });
     assert.ok(without.ok);
     assert.equal(without.config.model.weights, undefined);
+    // ...but not without a word: the missing shard is named, at the model key's line
+    assert.equal(without.notices?.length, 1);
+    assert.equal(without.notices?.[0].key, 'model.keras');
+    assert.equal(without.notices?.[0].line, 6);
+    assert.match(without.notices?.[0].message ?? '', /weight shard "group1-shard1of1\.bin".*does not exist/);
+    assert.equal(withWeights.notices, undefined);
 
     const truncated = await load(yaml, { 'web/model.json': modelJson, 'web/group1-shard1of1.bin': bin.subarray(0, 20) });
     assert.equal(truncated.ok, false);

@@ -88,3 +88,15 @@ test('a broken config is still selected through its watch list, so the pull requ
   const selected = selectChangedConfigs(path.join(root, 'ml'), all, [{ filename: 'ml/train.py', status: 'modified' }], pathMapper('ml'));
   assert.deepEqual(selected, ['b.preflight.yml'], 'an unparseable YAML watches nothing; a schema error does not stop selection');
 });
+
+test('a pull request that changes only a TF.js weight shard re-checks the config whose model file lists it', () => {
+  const root = workspace();
+  mkdirSync(path.join(root, 'ml/web'), { recursive: true });
+  writeFileSync(path.join(root, 'ml/w.preflight.yml'), 'version: 1\ndata:\n  train: data/c.csv\nmodel:\n  keras: web/model.json\n');
+  writeFileSync(path.join(root, 'ml/web/model.json'), JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['group1-shard1of2.bin', 'group1-shard2of2.bin'], weights: [] }] }));
+  const selected = explainChangedConfigs(path.join(root, 'ml'), [...all, 'w.preflight.yml'], [{ filename: 'ml/web/group1-shard2of2.bin', status: 'modified' }], pathMapper('ml'));
+  assert.deepEqual(selected, [{ config: 'w.preflight.yml', reason: 'data-or-model', file: 'web/group1-shard2of2.bin' }]);
+  // LFS pointers among the shards are found too (the checkout then lacks the weights)
+  writeFileSync(path.join(root, 'ml/web/group1-shard1of2.bin'), 'version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 10\n');
+  assert.deepEqual(lfsPointerFiles(path.join(root, 'ml'), ['w.preflight.yml']), ['web/group1-shard1of2.bin']);
+});
