@@ -20,7 +20,7 @@ import { discoverConfigs } from '../src/discover.ts';
 import { composeCommentBody } from '../src/github/comment-body.ts';
 import { stickyMarker } from '../src/github/sticky-comment.ts';
 import { evidenceCharts } from '../src/report/html/mermaid-evidence.ts';
-import { runCheckWithRuns } from '../src/pipeline.ts';
+import { runCheck } from '../src/pipeline.ts';
 import type { MarkdownOptions } from '../src/report/markdown.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -226,7 +226,7 @@ function parseArgs(argv: string[]): Options | string {
 async function exampleCommentBody(steps: number): Promise<string> {
   // The checker reads config paths relative to the current folder, as the action arranges with chdir.
   process.chdir(REPO_ROOT);
-  const { report, runs } = await runCheckWithRuns({
+  const report = await runCheck({
     root: REPO_ROOT,
     configs: discoverConfigs(REPO_ROOT),
     smoke: true,
@@ -237,11 +237,11 @@ async function exampleCommentBody(steps: number): Promise<string> {
       if (event.fraction === undefined && event.phase !== 'done') console.error(`${event.config}: ${event.phase}`);
     },
   });
-  // As src/action/main.ts does after its own checks: evidence charts from the data and trace, and the
-  // HTML report as an artifact of the run.
+  // As src/action/main.ts does after its own checks: evidence charts from the report, and the HTML
+  // report as an artifact of the run.
   const markdown: MarkdownOptions = {
     ...EXAMPLE_MARKDOWN_OPTIONS,
-    evidenceCharts: Object.fromEntries(runs.map((run) => [run.result.config, evidenceCharts(run.result, run.evidence, run.trace)])),
+    evidenceCharts: Object.fromEntries(report.results.map((result) => [result.config, evidenceCharts(result)])),
     htmlReportUrl: EXAMPLE_MARKDOWN_OPTIONS.runUrl,
   };
   // The configs are new in such a pull request, so every one-line fix lands on a diff line and goes

@@ -27,11 +27,31 @@ export interface HistogramChartInput {
   height?: number;
 }
 
-interface BinRow {
+export interface BinRow {
   series: string;
   start: number;
   end: number;
   percent: number;
+}
+
+/** One panel counted into bins: what the chart draws, small enough to keep in report.json. */
+export interface BinnedHistogramPanel {
+  title: string;
+  axisTitle: string;
+  /** legend entries in order, including series without a finite value */
+  series: string[];
+  bins: BinRow[];
+  /** NaN/Infinity values, which no bin can hold */
+  nonFinite: number;
+  /** no series had a finite value */
+  empty: boolean;
+}
+
+export interface BinnedHistogramInput {
+  title: string;
+  panels: BinnedHistogramPanel[];
+  width?: number;
+  height?: number;
 }
 
 /**
@@ -40,10 +60,22 @@ interface BinRow {
  * bin; their count goes in the panel's subtitle.
  */
 export async function histogramChart(input: HistogramChartInput): Promise<string> {
+  return binnedHistogramChart(binHistogram(input));
+}
+
+/** The values counted into bins: the chart-ready form that reports carry instead of the sample. */
+export function binHistogram(input: HistogramChartInput): BinnedHistogramInput {
+  const binned: BinnedHistogramInput = { title: input.title, panels: input.panels.map((panel) => binPanel(panel, input.bins ?? DEFAULT_BIN_COUNT)) };
+  if (input.width !== undefined) binned.width = input.width;
+  if (input.height !== undefined) binned.height = input.height;
+  return binned;
+}
+
+export async function binnedHistogramChart(input: BinnedHistogramInput): Promise<string> {
   const width = input.width ?? 240;
   const height = input.height ?? 120;
-  const seriesNames = [...new Set(input.panels.flatMap((panel) => panel.series.map((s) => s.name)))];
-  const panels = input.panels.map((panel) => panelSpec(panel, input.bins ?? DEFAULT_BIN_COUNT, width, height, seriesNames));
+  const seriesNames = [...new Set(input.panels.flatMap((panel) => panel.series))];
+  const panels = input.panels.map((panel) => panelSpec(panel, width, height, seriesNames));
   const spec = {
     title: { text: input.title },
     hconcat: panels,
@@ -56,32 +88,36 @@ export async function histogramChart(input: HistogramChartInput): Promise<string
   });
 }
 
-function panelSpec(panel: HistogramPanel, binCount: number, width: number, height: number, seriesNames: string[]) {
+function binPanel(panel: HistogramPanel, binCount: number): BinnedHistogramPanel {
   const range = sharedRange(panel.series.map((s) => s.values));
-  const rows: BinRow[] = [];
+  const bins: BinRow[] = [];
   let nonFinite = 0;
   if (range) {
     for (const series of panel.series) {
       const h = histogram(series.values, range, binCount);
       nonFinite += h.nonFinite;
       for (const bin of h.bins) {
-        rows.push({ series: series.name, start: bin.start, end: bin.end, percent: h.finite > 0 ? (100 * bin.count) / h.finite : 0 });
+        bins.push({ series: series.name, start: bin.start, end: bin.end, percent: h.finite > 0 ? (100 * bin.count) / h.finite : 0 });
       }
     }
   } else {
     nonFinite = panel.series.reduce((sum, s) => sum + s.values.length, 0);
   }
-  const subtitle = !range
+  return { title: panel.title, axisTitle: panel.axisTitle, series: panel.series.map((s) => s.name), bins, nonFinite, empty: !range };
+}
+
+function panelSpec(panel: BinnedHistogramPanel, width: number, height: number, seriesNames: string[]) {
+  const subtitle = panel.empty
     ? 'no finite values to draw'
-    : nonFinite > 0
-      ? `${nonFinite} NaN/Infinity value${nonFinite === 1 ? '' : 's'} not drawn`
+    : panel.nonFinite > 0
+      ? `${panel.nonFinite} NaN/Infinity value${panel.nonFinite === 1 ? '' : 's'} not drawn`
       : '';
   const overlaid = panel.series.length > 1;
   return {
     width,
     height,
     title: { text: panel.title, subtitle, fontSize: 12 },
-    data: { values: rows },
+    data: { values: panel.bins },
     mark: { type: 'bar', opacity: overlaid ? 0.6 : 0.9, binSpacing: 0 },
     encoding: {
       x: { field: 'start', type: 'quantitative', title: panel.axisTitle, scale: { zero: false, nice: false }, axis: { tickCount: 5, labelExpr: NUMBER_LABEL_EXPR } },
