@@ -86,6 +86,6 @@ test('evidence charts follow the findings: scaling ids give the scale chart, gra
   assert.equal(gradients.length, 1);
   assert.match(gradients[0], /Gradient norm/);
   assert.equal(evidenceCharts(only(['unscaled-inputs', 'dead-relus']), run.evidence, run.trace).length, 2);
-  assert.equal(evidenceCharts(only(['dead-relus']), run.evidence, undefined).length, 0, 'no smoke run, no gradient chart');
+  assert.equal(evidenceCharts({ ...only(['dead-relus']), smoke: undefined }, run.evidence, undefined).length, 0, 'no smoke run, no gradient chart');
   assert.deepEqual(evidenceCharts(only(['unscaled-inputs'])), [], 'no data charts, no scale chart');
 });
