@@ -180,7 +180,12 @@ export function renderJson(report: Report): string {
     counts: { ...report.counts },
     fail_on: report.failOn,
   };
-  const text = JSON.stringify(document, null, 2) + '\n';
+  let text = JSON.stringify(document, null, 2) + '\n';
+  if (text.length > REPORT_WRITE_LIMITS.documentChars) {
+    // Pictures go before findings: without its data charts a config's page draws its smoke charts and notes.
+    for (const result of results) delete (result as { data_charts?: unknown }).data_charts;
+    text = JSON.stringify(document, null, 2) + '\n';
+  }
   const findingCount = results.reduce((n, r) => n + r.findings.length, 0);
   const countsFit = findingCount <= REPORT_LIMITS.findingsTotal && results.every((r) => r.findings.length <= REPORT_LIMITS.findingsPerResult);
   if (text.length <= REPORT_WRITE_LIMITS.documentChars && countsFit) return text;
