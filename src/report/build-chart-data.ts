@@ -62,9 +62,6 @@ export function buildDataCharts(evidence: Evidence, findings: readonly Finding[]
   return { figures, featureStd, featureCount: data.train.processed.length };
 }
 
-/** Characters of data: URIs one config's sample images may take in the report. */
-export const MAX_IMAGE_CHARS = 1_500_000;
-
 function note(text: string): DataFigure {
   return { kind: 'note', text };
 }
@@ -73,6 +70,8 @@ function note(text: string): DataFigure {
 export const MAX_SCALE_FEATURES = 60;
 /** Histograms cost a chart each; the ones findings name come first. */
 export const MAX_HISTOGRAMS = 12;
+/** Characters of data: URIs one config's sample images may take in the report (report.json stays small). */
+export const MAX_IMAGE_CHARS = 1_500_000;
 
 /** The train (and validation) samples after the declared preprocessing, computed once per run. */
 export interface ProcessedSamples {
