@@ -96,3 +96,18 @@ test('the loss SVG is well-formed SVG drawn by Vega-Lite, with the training, val
   const linePaths = xml.elements.filter((e) => e.name === 'path' && (e.attributes.d ?? '').split('L').length > 20);
   assert.ok(linePaths.length >= 1, 'the training curve is a drawn line');
 });
+
+test('a report.json written before the chart fields existed still draws its loss chart and says what is missing', async () => {
+  const live = reportOf([tabularRun()]);
+  const doc = JSON.parse(renderJson(live));
+  const result = doc.results[0];
+  delete result.data_charts;
+  for (const key of ['loss_name', 'planned_steps', 'batch_size', 'learning_rate', 'seed', 'initial_loss', 'expected_initial_loss', 'first_non_finite', 'probe_steps', 'layers', 'init']) delete result.smoke[key];
+  const old = parseReportJson(JSON.stringify(doc));
+  if ('error' in old) assert.fail(old.error);
+  const html = await renderHtmlReport(old);
+  assert.ok(html.includes('Smoke run loss'));
+  assert.ok(!html.includes('could not be drawn'));
+  assert.match(html, /The smoke run recorded no per-layer probes/);
+  assert.match(html, /No chart: the data this chart needs was not loaded/);
+});
