@@ -20,7 +20,7 @@ export const REPORT_LIMITS = {
   /** data names (columns, classes, layers) in the chart data */
   nameChars: 10_000,
   layers: 10_000,
-  histogramBins: 10_000,
+  histogramBins: 1_000,
   /** one sample image as a data: URI */
   imageChars: 2_000_000,
 } as const;
@@ -318,10 +318,9 @@ const dataFigureSchema = z.discriminatedUnion('kind', [
           z.strictObject({
             title: text(2_000),
             axisTitle: oneLine(300),
-            series: z.array(oneLine(100)).max(10),
-            bins: z.array(z.strictObject({ series: oneLine(100), start: seriesNumber, end: seriesNumber, percent: seriesNumber })).max(REPORT_LIMITS.histogramBins),
+            edges: z.array(seriesNumber).max(REPORT_LIMITS.histogramBins + 1),
+            series: z.array(z.strictObject({ name: oneLine(100), percent: z.array(seriesNumber).max(REPORT_LIMITS.histogramBins) })).max(10),
             nonFinite: z.number().int().min(0),
-            empty: z.boolean(),
           }),
         )
         .max(10),
