@@ -5,7 +5,7 @@ import type { BaseComparison } from '../../compare/types.ts';
 import { escapeXml } from '../escape.ts';
 import { formatNumber } from '../numbers.ts';
 import { layerBarChart, lossCurvesChart, SERIES_COLORS } from '../charts/index.ts';
-import { lossAxisTitle, lossChartInput, lrRangeChartInput } from '../loss-chart.ts';
+import { baseLossSeries, lossAxisTitle, lossChartInput, lrRangeChartInput } from '../loss-chart.ts';
 import { smokeControls } from '../smoke-controls.ts';
 import type { SmokeSummary } from '../types.ts';
 import { comparisonHtml } from './counterfactual-html.ts';
@@ -19,7 +19,7 @@ export const UNIT_FRACTION_THRESHOLD = 0.5;
 export async function lossFigures(smoke: SmokeSummary, comparison?: BaseComparison): Promise<string[]> {
   const yTitle = lossAxisTitle(smoke);
   const chart = lossChartInput(smoke, comparison, 'Smoke run loss');
-  const based = chart.series.some((series) => series.name.startsWith('training at base'));
+  const based = baseLossSeries(comparison) !== undefined;
   const figures = [
     await figure(() => lossCurvesChart(chart), lossCaption(smoke) + (based ? ` Grey dashed: the same config at the base ref, first seed.` : '')),
   ];
