@@ -8,9 +8,9 @@
 // It runs the real checker on the bundled examples (smoke run on), composes the exact comment body
 // (src/github/comment-body.ts, with the markdown options src/action/main.ts uses), turns it into HTML
 // with `marked` under a small GitHub-like stylesheet, draws the ```mermaid blocks with mermaid's own
-// bundle inlined into the page, and screenshots it in Debian's Chromium. Nothing touches the network.
+// bundle inlined into the page, and screenshots it in headless Chromium. Nothing touches the network.
 //
-// Run it from the repository root. Chromium comes from the system; set CHROMIUM_PATH to use another binary.
+// Run it from the repository root. Chromium comes from the @sparticuz/chromium dev dependency (scripts/chromium.ts); CHROMIUM_PATH picks another binary.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,7 +21,7 @@ import { discoverConfigs } from '../src/discover.ts';
 import { composeCommentBody } from '../src/github/comment-body.ts';
 import { stickyMarker } from '../src/github/sticky-comment.ts';
 import { evidenceCharts } from '../src/report/html/mermaid-evidence.ts';
-import { runCheckWithRuns } from '../src/pipeline.ts';
+import { runCheck } from '../src/pipeline.ts';
 import type { MarkdownOptions } from '../src/report/markdown.ts';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -210,7 +210,7 @@ function parseArgs(argv: string[]): Options | string {
 async function exampleCommentBody(steps: number): Promise<string> {
   // The checker reads config paths relative to the current folder, as the action arranges with chdir.
   process.chdir(REPO_ROOT);
-  const { report, runs } = await runCheckWithRuns({
+  const report = await runCheck({
     root: REPO_ROOT,
     configs: discoverConfigs(REPO_ROOT),
     smoke: true,
@@ -221,11 +221,11 @@ async function exampleCommentBody(steps: number): Promise<string> {
       if (event.fraction === undefined && event.phase !== 'done') console.error(`${event.config}: ${event.phase}`);
     },
   });
-  // As src/action/main.ts does after its own checks: evidence charts from the data and trace, and the
-  // HTML report as an artifact of the run.
+  // As src/action/main.ts does after its own checks: evidence charts from the report, and the HTML
+  // report as an artifact of the run.
   const markdown: MarkdownOptions = {
     ...EXAMPLE_MARKDOWN_OPTIONS,
-    evidenceCharts: Object.fromEntries(runs.map((run) => [run.result.config, evidenceCharts(run.result, run.evidence, run.trace)])),
+    evidenceCharts: Object.fromEntries(report.results.map((result) => [result.config, evidenceCharts(result)])),
     htmlReportUrl: EXAMPLE_MARKDOWN_OPTIONS.runUrl,
   };
   // The configs are new in such a pull request, so every one-line fix lands on a diff line and goes

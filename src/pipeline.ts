@@ -14,12 +14,14 @@ import { summarizeModel } from './model/summarize.ts';
 import { buildEvidence } from './evidence/build.ts';
 import type { Evidence } from './evidence/types.ts';
 import { runChecks, findingFromDraft } from './checks/run.ts';
+import { sortFindings } from './findings/severity.ts';
 import { checksById } from './checks/index.ts';
 import type { Finding, FindingDraft } from './checks/types.ts';
 import { runSmokeInWorker } from './engine/worker.ts';
 import type { BackendChoice } from './engine/backend.ts';
 import { BACKEND_SKIP_PREFIX, type SmokeTrace } from './engine/types.ts';
-import { buildReport, smokeSummary } from './report/build.ts';
+import { buildReport } from './report/build.ts';
+import { withChartData } from './report/build-chart-data.ts';
 import { renderJson } from './report/json.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import { renderText } from './report/text.ts';
@@ -78,14 +80,14 @@ export async function runCheck(opts: CheckOptions): Promise<Report> {
   return (await runCheckWithRuns(opts)).report;
 }
 
-/** The report plus each config's evidence and smoke trace, for renderers that draw the data (HTML, evidence charts). */
+/** The report plus each config's evidence and smoke trace, for callers that inspect them (renderers draw from the report alone). */
 export async function runCheckWithRuns(opts: CheckOptions): Promise<{ report: Report; runs: ConfigRun[] }> {
   const runs: ConfigRun[] = (opts.leadingResults ?? []).map((result) => ({ result }));
   for (const config of opts.configs) runs.push(await runOneConfig(config, opts));
   return { report: buildReport(runs.map((run) => run.result), opts.failOn, TOOL_VERSION), runs };
 }
 
-/** Everything about one config, kept for renderers that want more than the report (charts, HTML). */
+/** Everything about one config: its result, and the evidence and trace it was judged on (follow-up runs and tests read them). */
 export interface ConfigRun {
   result: ConfigResult;
   evidence?: Evidence;
@@ -281,7 +283,8 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
   progress('done');
   const silenced = applyDisableComments(followUps.findings, readDisableDirectives(source.lines), displayPath, [...checksById.keys()]);
   const kept = [...silenced.findings, ...silenced.problems.map((draft) => pipelineFinding('config-error', displayPath, source, draft))];
-  const result: ConfigResult = { config: displayPath, name: config.name, findings: sortFindings(kept), smoke: trace ? smokeSummary(trace) : undefined };
+  // The smoke summary and the data charts go into the result, so that every renderer draws from the report alone.
+  const result = withChartData({ config: displayPath, name: config.name, findings: sortFindings(kept) }, evidence, trace);
   if (silenced.suppressed.length > 0) result.suppressed = silenced.suppressed;
   if (config.watch && config.watch.length > 0) result.watch = config.watch;
   if (followUps.comparison) result.comparison = followUps.comparison;
@@ -422,10 +425,3 @@ function pipelineFinding(id: string, configFile: string, source: ConfigSource | 
   if (!check) throw new Error(`internal: no check registered for ${id}`);
   return findingFromDraft(check.meta, draft, configFile, source);
 }
-
-const SEVERITY_RANK = { error: 0, warning: 1, notice: 2 } as const;
-
-function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || (a.line ?? 0) - (b.line ?? 0) || a.id.localeCompare(b.id));
-}
-

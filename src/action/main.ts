@@ -5,7 +5,7 @@ import * as core from '@actions/core';
 import path from 'node:path';
 import { discover } from '../discover.ts';
 import { readRepoSettings, type LoadedRepoSettings } from '../repo-settings.ts';
-import { runCheckWithRuns, type ConfigRun } from '../pipeline.ts';
+import { runCheck } from '../pipeline.ts';
 import { readBaseCopy } from '../compare/base-copy.ts';
 import { gitStore } from '../compare/git-store.ts';
 import { evidenceCharts } from '../report/html/mermaid-evidence.ts';
@@ -108,14 +108,12 @@ async function runAction(): Promise<void> {
     return;
   }
 
-  const checked = merged ? undefined : await checkConfigs(settings, root, selection, context, octokit, repo);
-  const report = merged ?? checked!.report;
-  if (checked) {
-    // The pictures need the data and the trace, which only this job has (a merge job has the JSON only).
-    markdown.evidenceCharts = Object.fromEntries(checked.runs.map((run) => [run.result.config, chartsOrNone(run)]));
-    markdown.htmlReportUrl = context.runUrl;
-    await writeHtmlReport(path.resolve(context.workspace, settings.reportDir), report, checked.runs);
-  }
+  const report = merged ?? (await checkConfigs(settings, root, selection, context, octokit, repo));
+  // Every picture is drawn from the report alone, so a merge job draws what the matrix jobs would have.
+  markdown.evidenceCharts = Object.fromEntries(report.results.map((result) => [result.config, chartsOrNone(result)]));
+  // A merge job writes report.html too, but its workflow may not upload it: only a checking job links to it.
+  if (!merged) markdown.htmlReportUrl = context.runUrl;
+  await writeHtmlReport(path.resolve(context.workspace, settings.reportDir), report);
 
   // The findings leave the process before any request: report files, job summary, annotations.
   const reportJson = writeReportFiles(path.resolve(context.workspace, settings.reportDir), report, markdown, {
@@ -150,7 +148,7 @@ async function runAction(): Promise<void> {
  * head, or the base-ref input), read with git from the checkout when it holds the history
  * (`fetch-depth: 0`), else through GitHub's API with the token.
  */
-async function checkConfigs(settings: ActionSettings, root: string, selection: Selection, context: RunContext, octokit: GitHubClient | undefined, repo: LoadedRepoSettings): Promise<{ report: Report; runs: ConfigRun[] }> {
+async function checkConfigs(settings: ActionSettings, root: string, selection: Selection, context: RunContext, octokit: GitHubClient | undefined, repo: LoadedRepoSettings): Promise<Report> {
   const { configs } = selection;
   // The base-ref input wins; else the event's own base (a pull request's base, a push's previous head).
   const baseRef = settings.baseRef ?? context.baseSha;
@@ -161,7 +159,7 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
   if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
   // runCheck reads config paths relative to the current folder, and findings name them that way.
   process.chdir(root);
-  return withCommandsStopped(() => runCheckWithRuns({
+  return withCommandsStopped(() => runCheck({
     root,
     configs,
     smoke: settings.smoke,
@@ -181,20 +179,20 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
 }
 
 /** One config's evidence charts; a chart that cannot be drawn costs that config its pictures, not the report. */
-function chartsOrNone(run: ConfigRun): string[] {
+function chartsOrNone(result: Report['results'][number]): string[] {
   try {
-    return evidenceCharts(run.result, run.evidence, run.trace);
+    return evidenceCharts(result);
   } catch (error) {
-    core.warning(`The evidence charts of ${run.result.config} could not be drawn: ${error instanceof Error ? error.message : String(error)}`);
+    core.warning(`The evidence charts of ${result.config} could not be drawn: ${error instanceof Error ? error.message : String(error)}`);
     return [];
   }
 }
 
 /** report.html beside report.json, for the workflow's upload-artifact step; a drawing failure only costs the picture. */
-async function writeHtmlReport(dir: string, report: Report, runs: ConfigRun[]): Promise<void> {
+async function writeHtmlReport(dir: string, report: Report): Promise<void> {
   try {
     mkdirSync(dir, { recursive: true });
-    const html = await withCommandsStopped(() => renderHtmlReport(report, runs));
+    const html = await withCommandsStopped(() => renderHtmlReport(report));
     writeFileSync(path.join(dir, 'report.html'), html);
   } catch (error) {
     core.warning(`The HTML report could not be written: ${error instanceof Error ? error.message : String(error)}`);

@@ -13,6 +13,7 @@ import { downloadArtifact, keepConfigSuggestions, pullRequestForRun, PublishErro
 import { globListMatcher } from '../discover.ts';
 import { ZipError } from '../github/zip.ts';
 import { githubLog, logInfo } from './log.ts';
+import { evidenceCharts } from '../report/html/mermaid-evidence.ts';
 
 export const PUBLISH_INPUT = { artifactName: 'artifact-name' } as const;
 const DEFAULT_ARTIFACT = 'nn-preflight-report';
@@ -70,7 +71,8 @@ async function publish(): Promise<void> {
       comment: settings.comment,
       suggestions: settings.suggestions,
       toRepoPath,
-      markdown: { mermaid: true, runUrl: run.htmlUrl, docsBaseUrl: docsBaseUrl(context) },
+      // The evidence charts come from the report alone, so the comment shows what the checking run's would.
+      markdown: { mermaid: true, runUrl: run.htmlUrl, docsBaseUrl: docsBaseUrl(context), evidenceCharts: Object.fromEntries(report.results.map((result) => [result.config, evidenceCharts(result)])) },
       notes: [provenance],
       provenance,
     },

@@ -1,5 +1,9 @@
 import type { Severity } from '../config/types.ts';
 import type { Evidence } from '../evidence/types.ts';
+import type { LineSuggestion } from '../findings/types.ts';
+
+// The finding type lives in src/findings/ so that report/ and github/ need not import the checks.
+export type { Finding, LineSuggestion } from '../findings/types.ts';
 
 export type CheckKind = 'static' | 'smoke' | 'static+smoke';
 
@@ -16,12 +20,6 @@ export interface CheckMeta {
   needs: ('data' | 'smoke')[];
 }
 
-/** A one-line fix: replace config line `line` (1-based) with `replacement` (the whole new line). */
-export interface LineSuggestion {
-  line: number;
-  replacement: string;
-}
-
 /** What a check returns; the runner fills in id, title and the (possibly overridden) severity. */
 export interface FindingDraft {
   /** defaults to meta.defaultSeverity; a check may escalate (e.g. W -> E when the smoke run diverges) */
@@ -36,25 +34,6 @@ export interface FindingDraft {
   column?: number;
   evidence?: Record<string, unknown>;
   suggestion?: LineSuggestion;
-}
-
-export interface Finding {
-  id: string;
-  severity: Severity;
-  title: string;
-  message: string;
-  fix: string;
-  file: string;
-  line?: number;
-  column?: number;
-  key?: string;
-  docs: string;
-  evidence: Record<string, unknown>;
-  suggestion?: LineSuggestion;
-  /** the id of the finding this one is a symptom of: that finding's verified fix run no longer shows it (src/fixes/root-causes.ts) */
-  causedBy?: string;
-  /** ids of the findings that are symptoms of this one */
-  symptoms?: string[];
 }
 
 export interface Check {

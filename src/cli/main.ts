@@ -12,7 +12,7 @@ import { renderText } from '../report/text.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderJson } from '../report/json.ts';
 import { renderSarif } from '../report/sarif.ts';
-import { renderLossChartSvg } from '../report/svg.ts';
+import { renderLossChartSvg } from '../report/loss-chart.ts';
 import { renderHtmlReport } from '../report/html/render.ts';
 import { checks } from '../checks/index.ts';
 import type { Report } from '../report/types.ts';
@@ -97,16 +97,15 @@ async function main(argv: string[]): Promise<number> {
     for (const result of report.results) {
       if (!result.smoke) continue;
       const file = `loss-${fileSafe(result.name)}.svg`;
-      const base = result.comparison?.status === 'compared' && result.comparison.base ? { label: result.comparison.ref, loss: result.comparison.base.curve } : undefined;
       try {
-        writeFileSync(path.join(settings.outDir, file), renderLossChartSvg(result.smoke, { title: result.name, base }));
+        writeFileSync(path.join(settings.outDir, file), await renderLossChartSvg(result.smoke, { title: result.name, comparison: result.comparison }));
         charts[result.config] = file;
       } catch (error) {
         // One config's chart is not worth the other configs' reports.
         process.stderr.write(neutraliseCommandLines(`nn-preflight: the loss chart of ${result.config} could not be drawn: ${error instanceof Error ? error.message : String(error)}`) + '\n');
       }
     }
-    writeFileSync(path.join(settings.outDir, 'report.html'), await renderHtmlReport(report, runs));
+    writeFileSync(path.join(settings.outDir, 'report.html'), await renderHtmlReport(report));
     writeFileSync(path.join(settings.outDir, 'report.md'), renderMarkdown(report, { charts, htmlReportUrl: 'report.html' }));
     writeFileSync(path.join(settings.outDir, 'report.json'), renderJson(report));
     writeFileSync(path.join(settings.outDir, 'report.sarif'), renderSarif(report, { checks: checks.map((c) => c.meta) }));

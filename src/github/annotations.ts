@@ -2,7 +2,7 @@
 // GitHub shows only the first few of each level per step, so those go first and, when the token may
 // write checks, the rest go to a check run whose annotations are sent in batches of 50.
 import type { Severity } from '../config/types.ts';
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
 import type { Conclusion } from '../report/types.ts';
 import type { GitHubClient } from './client.ts';
 

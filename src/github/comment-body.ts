@@ -1,7 +1,7 @@
 // The sticky comment's body: the hidden marker, the markdown report fitted to GitHub's size limit,
 // the one-line fixes that could not become review suggestions, and a line saying when every earlier
 // finding is gone. Pure, so its size guarantees are tested without a server.
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
 import { allFindings } from '../report/build.ts';
 import { reachesFailOn } from '../report/conclusion.ts';
 import { escapeMarkdown, markdownCode, neutraliseHiddenMarkers } from '../report/escape.ts';

@@ -1,7 +1,7 @@
 // Everything the action posts on a pull request, in order: the review with one-line suggestions (so
 // the comment knows which fixes could not be placed), then the sticky comment. Each GitHub failure
 // becomes a warning line; nothing here throws, so a refused request never loses the findings.
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
 import { allFindings } from '../report/build.ts';
 import type { MarkdownOptions } from '../report/markdown.ts';
 import type { Report } from '../report/types.ts';

@@ -3,7 +3,7 @@
 // the hunks of each file's `patch` decide which lines can carry a suggestion; the rest go to the
 // comment. If GitHub still rejects the review, each suggestion is tried on its own, so one line that
 // cannot be placed never sinks the others.
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
 import { carriesHiddenMarker, escapeMarkdown, neutraliseHiddenMarkers } from '../report/escape.ts';
 import { fixCheckLine } from '../report/markdown-counterfactual.ts';
 import { errorStatus, type GitHubClient } from './client.ts';

@@ -1,9 +1,9 @@
 // Builds the one Report value that every renderer (text, markdown, JSON, SARIF, SVG) reads.
 import type { Severity } from '../config/types.ts';
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
 import type { SmokeTrace } from '../engine/types.ts';
 import { decideConclusion, SEVERITIES } from './conclusion.ts';
-import type { ConfigResult, FailOn, Report, SmokeSummary } from './types.ts';
+import type { ConfigResult, FailOn, LayerProbeSeries, Report, SmokeSummary } from './types.ts';
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, notice: 0 };
@@ -38,7 +38,7 @@ export function describeCounts(counts: Record<Severity, number>): string {
  * The part of the smoke trace a report shows. `val_steps` pairs each validation loss with its
  * probe step; the LR range test moves to `lr_range` because it is charted on its own panel.
  */
-export function smokeSummary(trace: SmokeTrace): SmokeSummary {
+export function smokeSummary(trace: SmokeTrace, lossName?: string): SmokeSummary {
   const { lrRange, ...otherControls } = trace.controls;
   const summary: SmokeSummary = {
     backend: trace.backend,
@@ -50,9 +50,26 @@ export function smokeSummary(trace: SmokeTrace): SmokeSummary {
     val_loss: [...trace.valLoss],
     val_steps: trace.valLoss.length > 0 ? trace.probeSteps.slice(0, trace.valLoss.length) : [],
     controls: { ...otherControls },
+    planned_steps: trace.plannedSteps,
+    batch_size: trace.batchSize,
+    learning_rate: trace.learningRate,
+    seed: trace.seed,
+    initial_loss: trace.initialLoss,
+    probe_steps: [...trace.probeSteps],
+    layers: trace.layers.map((layer) => {
+      const probes: LayerProbeSeries = { name: layer.name, grad_norm: [...layer.gradNorm], update_ratio: [...layer.updateRatio] };
+      if (layer.deadFraction !== undefined) probes.dead_fraction = layer.deadFraction;
+      if (layer.saturatedFraction !== undefined) probes.saturated_fraction = layer.saturatedFraction;
+      return probes;
+    }),
+    init: { layer_names: [...trace.init.layerNames], activation_std: [...trace.init.activationStd], grad_norm: [...trace.init.gradNorm] },
   };
+  if (lossName !== undefined) summary.loss_name = lossName;
+  if (trace.expectedInitialLoss !== undefined) summary.expected_initial_loss = trace.expectedInitialLoss;
+  if (trace.firstNonFinite) summary.first_non_finite = { ...trace.firstNonFinite };
   if (lrRange) {
-    summary.lr_range = { lrs: [...lrRange.lrs], losses: [...lrRange.losses], suggested: lrRange.suggestedLr };
+    summary.lr_range = { lrs: [...lrRange.lrs], losses: [...lrRange.losses], suggested: lrRange.suggestedLr, best: lrRange.bestLr };
+    if (lrRange.divergedAt !== undefined) summary.lr_range.diverged_at = lrRange.divergedAt;
   }
   return summary;
 }

@@ -1,6 +1,6 @@
 // The counterfactual runs as words and numbers any renderer can use: the comparison with the base ref
 // and each finding's fix check. Markup and escaping stay with the renderers (markdown, HTML).
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
 import type { BaseComparison, BaseSource, ComparisonVerdict } from '../compare/types.ts';
 import { describeBar } from '../compare/finals.ts';
 import { formatNumber } from './numbers.ts';

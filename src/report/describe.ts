@@ -1,6 +1,5 @@
 // Plain-text descriptions shared by the renderers (they escape the result for their own format).
-import type { Finding } from '../checks/types.ts';
-import { severityRank } from './conclusion.ts';
+import type { Finding } from '../findings/types.ts';
 import { finiteValues, formatNumber } from './numbers.ts';
 import type { SmokeSummary } from './types.ts';
 
@@ -11,13 +10,8 @@ export function findingLocation(finding: Finding): string {
   return location;
 }
 
-/** Most severe first; the order checks reported in is kept within a severity. */
-export function sortBySeverity(findings: readonly Finding[]): Finding[] {
-  return findings
-    .map((finding, index) => ({ finding, index }))
-    .sort((a, b) => severityRank(b.finding.severity) - severityRank(a.finding.severity) || a.index - b.index)
-    .map(({ finding }) => finding);
-}
+/** The one finding order (src/findings/severity.ts), under the name the renderers know it by. */
+export { sortFindings as sortBySeverity } from '../findings/severity.ts';
 
 export function describeSmoke(smoke: SmokeSummary): string {
   // The engine that trained: the compiled step is named; the TF.js step stays the unmarked default.

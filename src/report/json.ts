@@ -1,8 +1,11 @@
 // The JSON report (INTERFACES.md shape) and its strict reader for reports that come from an
 // untrusted run (a fork's pull request publishes its report through a second workflow).
 import { z } from 'zod';
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
+import { severityRank, SEVERITIES } from '../findings/severity.ts';
+import type { Severity } from '../findings/types.ts';
 import { buildReport } from './build.ts';
+import { MAX_FEATURE_STDS, type DataCharts } from './chart-data.ts';
 import type { ConfigResult, Report, SmokeSummary, SuppressedFinding } from './types.ts';
 
 /** Limits on an untrusted report: enough for any honest run, small enough to render safely. */
@@ -14,6 +17,12 @@ export const REPORT_LIMITS = {
   seriesLength: 100_000,
   evidenceChars: 50_000,
   nestingDepth: 32,
+  /** data names (columns, classes, layers) in the chart data */
+  nameChars: 10_000,
+  layers: 10_000,
+  histogramBins: 1_000,
+  /** one sample image as a data: URI */
+  imageChars: 2_000_000,
 } as const;
 
 const MAX_DEPTH_MARK = '[nested too deeply]';
@@ -53,6 +62,7 @@ export function toJsonValue(value: unknown, depth = 0, ancestors: object[] = [])
 export const REPORT_WRITE_LIMITS = {
   documentChars: REPORT_LIMITS.documentChars,
   messageChars: 10_000,
+  headlineChars: 300,
   fixChars: 5_000,
   fileChars: 1_000,
   keyChars: 300,
@@ -89,6 +99,7 @@ function findingJson(finding: Finding): Record<string, unknown> {
     evidence,
     docs: finding.docs,
   };
+  if (finding.headline !== undefined) json.headline = clip(finding.headline, REPORT_WRITE_LIMITS.headlineChars);
   if (finding.column !== undefined) json.column = finding.column;
   if (finding.key !== undefined) json.key = clip(finding.key, limits.keyChars);
   // A cut replacement would be a wrong fix: an oversized one is left out.
@@ -100,7 +111,11 @@ function findingJson(finding: Finding): Record<string, unknown> {
   return json;
 }
 
-const SEVERITY_RANK: Record<string, number> = { error: 0, warning: 1, notice: 2 };
+
+/** The rank of a severity read from a JSON finding (higher is more severe). */
+function rankOf(severity: unknown): number {
+  return severityRank(severity as Severity);
+}
 
 /**
  * Keeps the findings that fit `budget` characters, most severe first, in their original order; each
@@ -114,7 +129,7 @@ function keepWithin(results: { findings: Record<string, unknown>[] }[], budget: 
     return own.length + 10 * (own.split('\n').length + 1);
   };
   const all = results.flatMap((result, r) => result.findings.map((finding, f) => ({ r, f, finding, chars: size(finding) })));
-  all.sort((a, b) => SEVERITY_RANK[a.finding.severity as string] - SEVERITY_RANK[b.finding.severity as string] || a.r - b.r || a.f - b.f);
+  all.sort((a, b) => rankOf(b.finding.severity) - rankOf(a.finding.severity) || a.r - b.r || a.f - b.f);
   // Room for the markers: one per result at most.
   let left = budget - results.length * 1_000;
   const kept = new Set<Record<string, unknown>>();
@@ -131,8 +146,8 @@ function keepWithin(results: { findings: Record<string, unknown>[] }[], budget: 
   for (const result of results) {
     const dropped = result.findings.filter((finding) => !kept.has(finding));
     if (dropped.length === 0) continue;
-    const worst = dropped.reduce((a, b) => (SEVERITY_RANK[b.severity as string] < SEVERITY_RANK[a.severity as string] ? b : a));
-    const bySeverity = ['error', 'warning', 'notice'].map((sev) => [sev, dropped.filter((d) => d.severity === sev).length] as const).filter(([, n]) => n > 0);
+    const worst = dropped.reduce((a, b) => (rankOf(b.severity) > rankOf(a.severity) ? b : a));
+    const bySeverity = SEVERITIES.map((sev) => [sev, dropped.filter((d) => d.severity === sev).length] as const).filter(([, n]) => n > 0);
     result.findings = result.findings.filter((finding) => kept.has(finding));
     result.findings.push({
       id: TRUNCATED_FINDING_ID,
@@ -164,6 +179,7 @@ export function renderJson(report: Report): string {
     ...(result.comparison ? { comparison: toJsonValue(result.comparison) } : {}),
     ...(result.watch ? { watch: [...result.watch] } : {}),
     ...(result.suppressed?.length ? { suppressed: result.suppressed.slice(0, MAX_SUPPRESSED_PER_RESULT).map(suppressedJson) } : {}),
+    ...(result.dataCharts ? { data_charts: toJsonValue(result.dataCharts) } : {}),
   }));
   const document = {
     tool: { name: report.tool.name, version: report.tool.version },
@@ -172,7 +188,12 @@ export function renderJson(report: Report): string {
     counts: { ...report.counts },
     fail_on: report.failOn,
   };
-  const text = JSON.stringify(document, null, 2) + '\n';
+  let text = JSON.stringify(document, null, 2) + '\n';
+  if (text.length > REPORT_WRITE_LIMITS.documentChars) {
+    // Pictures go before findings: without its data charts a config's page draws its smoke charts and notes.
+    for (const result of results) delete (result as { data_charts?: unknown }).data_charts;
+    text = JSON.stringify(document, null, 2) + '\n';
+  }
   const findingCount = results.reduce((n, r) => n + r.findings.length, 0);
   const countsFit = findingCount <= REPORT_LIMITS.findingsTotal && results.every((r) => r.findings.length <= REPORT_LIMITS.findingsPerResult);
   if (text.length <= REPORT_WRITE_LIMITS.documentChars && countsFit) return text;
@@ -224,6 +245,7 @@ const findingSchema = z.strictObject({
   id: z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a check id (lowercase letters, digits, dashes)'),
   severity: severitySchema,
   title: oneLine(300),
+  headline: oneLine(300).optional(),
   message: text(10_000),
   fix: text(5_000),
   file: oneLine(1_000),
@@ -239,6 +261,9 @@ const findingSchema = z.strictObject({
   symptoms: z.array(z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/)).max(100).optional(),
 });
 
+/** A name from the data or the model (a column, a class, a layer): any text a header may hold, bounded. */
+const dataName = text(REPORT_LIMITS.nameChars);
+
 const smokeSchema = z.strictObject({
   backend: oneLine(50),
   backend_notes: z.array(oneLine(500)).max(20).optional(),
@@ -248,8 +273,113 @@ const smokeSchema = z.strictObject({
   loss: series,
   val_loss: series,
   val_steps: z.array(z.number().int().min(0)).max(REPORT_LIMITS.seriesLength),
-  lr_range: z.strictObject({ lrs: series, losses: series, suggested: seriesNumber }).optional(),
+  lr_range: z.strictObject({ lrs: series, losses: series, suggested: seriesNumber, best: seriesNumber.optional(), diverged_at: seriesNumber.optional() }).optional(),
   controls: boundedObject.optional(),
+  // chart-ready run data (optional: older reports lack it)
+  loss_name: oneLine(300).optional(),
+  planned_steps: z.number().int().min(0).optional(),
+  batch_size: z.number().int().min(0).optional(),
+  learning_rate: seriesNumber.optional(),
+  seed: z.number().int().optional(),
+  initial_loss: seriesNumber.optional(),
+  expected_initial_loss: seriesNumber.optional(),
+  first_non_finite: z.strictObject({ step: z.number().int().min(0), where: oneLine(50), layer: dataName.optional() }).optional(),
+  probe_steps: z.array(z.number().int().min(0)).max(REPORT_LIMITS.seriesLength).optional(),
+  layers: z
+    .array(
+      z.strictObject({
+        name: dataName,
+        grad_norm: series,
+        update_ratio: series,
+        dead_fraction: seriesNumber.optional(),
+        saturated_fraction: seriesNumber.optional(),
+      }),
+    )
+    .max(REPORT_LIMITS.layers)
+    .optional(),
+  init: z.strictObject({ layer_names: z.array(dataName).max(REPORT_LIMITS.layers), activation_std: series, grad_norm: series }).optional(),
+});
+
+const meanStd = z.strictObject({ mean: seriesNumber, std: seriesNumber });
+const chartSize = z.number().int().min(1).max(10_000).optional();
+
+/** The data charts (chart-data.ts), checked as strictly as the rest: they are drawn into the HTML page. */
+const dataFigureSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('feature-scales'),
+    caption: text(2_000),
+    chart: z.strictObject({
+      features: z.array(z.strictObject({ name: dataName, raw: meanStd.optional(), processed: meanStd.optional() })).max(MAX_FEATURE_STDS),
+      preprocessing: text(2_000),
+      title: oneLine(300).optional(),
+      legend: z.strictObject({ rawStd: oneLine(100), processedStd: oneLine(100), processedMean: oneLine(100) }).optional(),
+      width: chartSize,
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('histogram'),
+    caption: text(2_000).optional(),
+    chart: z.strictObject({
+      title: dataName,
+      panels: z
+        .array(
+          z.strictObject({
+            title: text(2_000),
+            axisTitle: oneLine(300),
+            edges: z.array(seriesNumber).max(REPORT_LIMITS.histogramBins + 1),
+            series: z.array(z.strictObject({ name: oneLine(100), percent: z.array(seriesNumber).max(REPORT_LIMITS.histogramBins) })).max(10),
+            nonFinite: z.number().int().min(0),
+          }),
+        )
+        .max(10),
+      width: chartSize,
+      height: chartSize,
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('value-ranges'),
+    caption: text(2_000).optional(),
+    chart: z.strictObject({
+      title: oneLine(300),
+      ranges: z.array(z.strictObject({ name: dataName, min: seriesNumber, max: seriesNumber, mean: seriesNumber, std: seriesNumber })).max(MAX_FEATURE_STDS),
+      valueTitle: oneLine(300),
+      reference: z.strictObject({ low: seriesNumber, high: seriesNumber, label: oneLine(100) }).optional(),
+      width: chartSize,
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('label-distribution'),
+    caption: text(2_000),
+    chart: z.strictObject({
+      classes: z.array(z.strictObject({ label: dataName, count: seriesNumber })).max(REPORT_LIMITS.seriesLength),
+      title: oneLine(300).optional(),
+      counted: oneLine(300).optional(),
+      width: chartSize,
+    }),
+  }),
+  z.strictObject({
+    kind: z.literal('images'),
+    caption: text(2_000),
+    images: z
+      .array(
+        z.strictObject({
+          // Only inline PNGs: the page loads nothing, and its policy allows data: images only.
+          dataUri: z.string().max(REPORT_LIMITS.imageChars).regex(/^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/, 'must be a base64 PNG data: URI'),
+          width: z.number().int().min(1).max(4_096),
+          height: z.number().int().min(1).max(4_096),
+          label: text(REPORT_LIMITS.nameChars),
+          row: z.number().int().min(0),
+        }),
+      )
+      .max(100),
+  }),
+  z.strictObject({ kind: z.literal('note'), text: text(2_000) }),
+]);
+const dataFigures = z.array(dataFigureSchema).max(100).optional();
+const dataChartsSchema = z.strictObject({
+  figures: z.strictObject({ scales: dataFigures, histograms: dataFigures, images: dataFigures, labels: dataFigures }),
+  featureStd: z.array(z.strictObject({ name: dataName, train: seriesNumber, validation: seriesNumber.optional() })).max(MAX_FEATURE_STDS),
+  featureCount: z.number().int().min(0),
 });
 
 /** The base comparison (`--base`): its curves are series; the rest is small and bounded like evidence. */
@@ -288,6 +418,7 @@ const documentSchema = z.strictObject({
         comparison: comparisonSchema.optional(),
         watch: z.array(oneLine(1_000)).max(100).optional(),
         suppressed: z.array(findingSchema.extend({ suppression: z.strictObject({ reason: text(5_000), line: z.number().int().min(1) }) })).max(MAX_SUPPRESSED_PER_RESULT).optional(),
+        data_charts: dataChartsSchema.optional(),
       }),
     )
     .max(REPORT_LIMITS.results)
@@ -314,6 +445,7 @@ function toFinding(doc: FindingDocument): Finding {
     evidence: doc.evidence,
   };
   if (doc.line !== null) finding.line = doc.line;
+  if (doc.headline !== undefined) finding.headline = doc.headline;
   if (doc.column !== undefined) finding.column = doc.column;
   if (doc.key !== undefined) finding.key = doc.key;
   if (doc.suggestion) finding.suggestion = doc.suggestion;
@@ -355,6 +487,7 @@ export function parseReportJson(source: string): Report | { error: string } {
     if (result.comparison) configResult.comparison = result.comparison;
     if (result.watch) configResult.watch = result.watch;
     if (result.suppressed) configResult.suppressed = result.suppressed.map(({ suppression, ...finding }) => ({ ...toFinding(finding), suppression }));
+    if (result.data_charts) configResult.dataCharts = result.data_charts as DataCharts;
     return configResult;
   });
   const report = buildReport(results, doc.fail_on, doc.tool.version);

@@ -1,6 +1,7 @@
-// The loss curves of a smoke summary as (step, value) points, shared by the Mermaid chart, the
-// numbers table and the SVG chart.
+// The one loss-series model: the loss curves of a smoke summary (and of the base run) as (step, value)
+// points, drawn by the Mermaid back end (mermaid.ts), the Vega-Lite one (loss-chart.ts) and the numbers table.
 import { downsampleIndices, stepOfLossIndex } from './numbers.ts';
+import type { BaseComparison } from '../compare/types.ts';
 import type { SmokeSummary } from './types.ts';
 
 export interface LossPoint {
@@ -20,6 +21,12 @@ export function validationPoints(smoke: SmokeSummary): LossPoint[] {
     if (typeof step === 'number' && Number.isFinite(step)) points.push({ step, value });
   });
   return points;
+}
+
+/** The base ref's training loss per step (`--base`), when the comparison ran; else empty. */
+export function basePoints(comparison: BaseComparison | undefined): LossPoint[] {
+  const curve = comparison?.status === 'compared' ? comparison.base?.curve : undefined;
+  return (curve ?? []).map((value, index) => ({ step: stepOfLossIndex(index), value }));
 }
 
 export function downsamplePoints(points: readonly LossPoint[], max: number): LossPoint[] {

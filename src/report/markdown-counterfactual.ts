@@ -1,6 +1,6 @@
 // The counterfactual runs in markdown: the comparison with the base ref (finals per seed, the bar a
 // change had to clear, the changed keys with their own effect), and each fix check's before/after.
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
 import type { BaseComparison, ComparisonVerdict } from '../compare/types.ts';
 import {
   baseSourceWords,

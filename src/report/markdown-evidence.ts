@@ -1,6 +1,6 @@
 // The collapsed evidence block under a finding: the measured numbers as a small table, or as JSON
 // when they nest.
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
 import { findingLocation } from './describe.ts';
 import { escapeMarkdown, htmlCode, truncate } from './escape.ts';
 import { formatNumber } from './numbers.ts';

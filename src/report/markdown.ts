@@ -2,7 +2,7 @@
 // evidence in collapsed blocks, and the loss chart. `fitToLimit` shortens it for GitHub's size limits.
 import { causeLine } from './text.ts';
 import type { Severity } from '../config/types.ts';
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
 import { describeCounts } from './build.ts';
 import { SEVERITIES, severityRank } from './conclusion.ts';
 import { describeSmoke, findingLocation, sortBySeverity } from './describe.ts';

@@ -1,12 +1,12 @@
 // SARIF 2.1.0 for GitHub code scanning: one run, one rule per check, one result per finding.
 import { createHash } from 'node:crypto';
 import type { Severity } from '../config/types.ts';
-import type { CheckMeta, Finding } from '../checks/types.ts';
+import type { Finding, FindingRule } from '../findings/types.ts';
 import { sortBySeverity } from './describe.ts';
 import type { Report } from './types.ts';
 
 export interface SarifOptions {
-  checks: CheckMeta[];
+  checks: FindingRule[];
   /** the tool's home page, e.g. https://github.com/OWNER/nn-preflight */
   informationUri?: string;
   /** prefix for the checks' docs paths; derived from a GitHub `informationUri` when absent */
@@ -45,7 +45,7 @@ function docsUrl(docs: string, options: SarifOptions): string | undefined {
 }
 
 /** Rule metadata for an id no check declares (internal-error, or a check from a newer version). */
-function fallbackMeta(finding: Finding): CheckMeta {
+function fallbackMeta(finding: Finding): FindingRule {
   return {
     id: finding.id,
     title: finding.title,
@@ -53,11 +53,10 @@ function fallbackMeta(finding: Finding): CheckMeta {
     kind: 'static',
     defaultSeverity: finding.severity,
     docs: finding.docs,
-    needs: [],
   };
 }
 
-function sarifRule(meta: CheckMeta, options: SarifOptions): Record<string, unknown> {
+function sarifRule(meta: FindingRule, options: SarifOptions): Record<string, unknown> {
   const helpUri = docsUrl(meta.docs, options);
   const description = `${meta.title} (pitfall: ${meta.pitfall}; ${meta.kind} check).`;
   const rule: Record<string, unknown> = {
@@ -113,7 +112,7 @@ function sarifResult(finding: Finding, config: string, ruleIndex: number): Recor
 }
 
 export function renderSarif(report: Report, options: SarifOptions): string {
-  const rules: CheckMeta[] = [...options.checks].sort((a, b) => a.id.localeCompare(b.id));
+  const rules: FindingRule[] = [...options.checks].sort((a, b) => a.id.localeCompare(b.id));
   const ruleIndex = new Map(rules.map((meta, index) => [meta.id, index]));
   const results: Record<string, unknown>[] = [];
   const ranked = report.results.flatMap((result) => sortBySeverity(result.findings).map((finding) => ({ finding, config: result.config })));

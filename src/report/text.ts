@@ -2,7 +2,7 @@
 // summary line with the counts and the verdict. ANSI colour only when asked for.
 import { describeBar } from '../compare/finals.ts';
 import type { Severity } from '../config/types.ts';
-import type { Finding } from '../checks/types.ts';
+import type { Finding } from '../findings/types.ts';
 import { describeCounts } from './build.ts';
 import { describeSmoke, findingLocation, sortBySeverity } from './describe.ts';
 import { stripControl } from './escape.ts';

@@ -5,14 +5,13 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import type { SmokeTrace } from '../../src/engine/types.ts';
-import type { Evidence } from '../../src/evidence/types.ts';
 import type { BaseComparison } from '../../src/compare/types.ts';
 import { composeCommentBody } from '../../src/github/comment-body.ts';
 import { buildReport } from '../../src/report/build.ts';
 import { evidenceCharts } from '../../src/report/html/mermaid-evidence.ts';
 import type { ConfigResult, Report } from '../../src/report/types.ts';
 import { launchChromium } from '../../scripts/chromium.ts';
+import type { DataCharts } from '../../src/report/chart-data.ts';
 import { extractMermaidBlocks, mermaidParseError, openMermaidPage } from '../../scripts/render-comment.ts';
 import { everySeverityReport, finding, nanLossReport, smoke } from '../report/fixtures.ts';
 
@@ -62,19 +61,21 @@ function chartHeavyResult(): ConfigResult {
 }
 
 // Only the fields the evidence charts read: feature stds (one zero, one huge, one tiny) and gradient norms.
-const featureEvidence = {
-  data: {
-    train: { processed: [{ name: 'sqft "area"', std: 965 }, { name: 'flag', std: 0 }, { name: 'tiny <1>', std: 1e-9 }, { name: 'z', std: 1 }] },
-    validation: { processed: [{ name: 'sqft "area"', std: 900 }, { name: 'flag', std: 0 }, { name: 'tiny <1>', std: 2e-9 }, { name: 'z', std: 1.1 }] },
-  },
-} as unknown as Evidence;
-const gradientTrace = {
-  layers: [
-    { name: 'dense_1', gradNorm: [1e6, 4e7] },
-    { name: 'dense "2"', gradNorm: [Number.NaN, Number.NaN] },
-    { name: 'dense_3', gradNorm: [3e-4, 1e-5] },
+const featureCharts: DataCharts = {
+  figures: {},
+  featureStd: [
+    { name: 'sqft "area"', train: 965, validation: 900 },
+    { name: 'flag', train: 0, validation: 0 },
+    { name: 'tiny <1>', train: 1e-9, validation: 2e-9 },
+    { name: 'z', train: 1, validation: 1.1 },
   ],
-} as unknown as SmokeTrace;
+  featureCount: 4,
+};
+const gradientLayers = [
+  { name: 'dense_1', grad_norm: [1e6, 4e7], update_ratio: [] },
+  { name: 'dense "2"', grad_norm: [Number.NaN, Number.NaN], update_ratio: [] },
+  { name: 'dense_3', grad_norm: [3e-4, 1e-5], update_ratio: [] },
+];
 
 function commentBody(report: Report, charts?: Record<string, string[]>): string {
   return composeCommentBody({
@@ -93,7 +94,7 @@ function commentBodies(): { label: string; body: string }[] {
   return [
     { label: 'every severity with a smoke trace', body: commentBody(everySeverityReport()) },
     { label: 'NaN loss and a learning-rate range test', body: commentBody(nanLossReport()) },
-    { label: 'base comparison, fix checks, evidence charts', body: commentBody(heavyReport, { [heavy.config]: evidenceCharts(heavy, featureEvidence, gradientTrace) }) },
+    { label: 'base comparison, fix checks, evidence charts', body: commentBody(heavyReport, { [heavy.config]: evidenceCharts({ ...heavy, dataCharts: featureCharts, smoke: { ...heavy.smoke!, layers: gradientLayers } }) }) },
   ];
 }
 

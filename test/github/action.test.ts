@@ -306,7 +306,22 @@ describe('workflow_run publisher for a fork pull request', () => {
             evidence: {},
             suggestion: { line: OUTPUT_LAYER_LINE, replacement: '    - {type: dense, units: 1, activation: sigmoid}' },
           },
+          {
+            id: 'exploding-gradients',
+            severity: 'warning',
+            title: 'Exploding gradients',
+            message: 'The gradient norm grows 1e6 times from the last layer to the first.',
+            fix: 'Lower the learning rate.',
+            file: SOFTMAX_CONFIG,
+            docs: 'docs/checks/exploding-gradients.md',
+            evidence: {},
+          },
         ],
+        // The chart-ready run data the evidence charts draw, as the fork's run wrote it.
+        smoke: {
+          backend: 'wasm', steps: 2, seconds: 1, steps_per_second: 2, loss: [1, 0.9], val_loss: [], val_steps: [],
+          layers: [{ name: 'dense', grad_norm: [1e6], update_ratio: [0.1] }, { name: 'dense_1', grad_norm: [1], update_ratio: [0.1] }],
+        },
       },
     ],
     'error',
@@ -343,6 +358,8 @@ describe('workflow_run publisher for a fork pull request', () => {
     assert.ok(comments[0].body.startsWith(MARKER));
     // Text from the report cannot plant a second marker.
     assert.equal(comments[0].body.split(MARKER).length, 2);
+    // The evidence charts are drawn from the report alone, as the checking run's comment would have them.
+    assert.match(comments[0].body, /Gradient norm by layer/);
     assert.equal((server.reviewComments.get(13) ?? []).length, 1);
     const line = (server.reviewComments.get(13) ?? [])[0].line;
     assert.ok(diffRightLines(files[0].patch!).has(line));

@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderHtmlReport } from '../../src/report/html/render.ts';
-import type { HtmlRun } from '../../src/report/html/render.ts';
+import type { HtmlRun } from './fixtures.ts';
 import { findingCard } from '../../src/report/html/findings-html.ts';
 import { baseComparison, counterfactualRun, finding, fixCheck, reportOf, tabularRun } from './fixtures.ts';
 
-const render = (run: HtmlRun) => renderHtmlReport(reportOf([run]), [run]);
+const render = (run: HtmlRun) => renderHtmlReport(reportOf([run]));
 
 /** The SVG of the chart titled `title`, from its accessible title to its end. */
 function chart(html: string, title: string): string {

@@ -5,11 +5,11 @@ import type { ColumnStats, LoadedSplit } from '../../src/data/types.ts';
 import type { Evidence } from '../../src/evidence/types.ts';
 import { processFeatures, summarizeLabels } from '../../src/evidence/build.ts';
 import type { SmokeTrace } from '../../src/engine/types.ts';
-import type { Finding } from '../../src/checks/types.ts';
+import type { Finding } from '../../src/findings/types.ts';
 import type { ConfigResult } from '../../src/report/types.ts';
 import { buildReport, smokeSummary } from '../../src/report/build.ts';
 import type { Report } from '../../src/report/types.ts';
-import type { HtmlRun } from '../../src/report/html/render.ts';
+import { withChartData } from '../../src/report/build-chart-data.ts';
 import type { BaseComparison } from '../../src/compare/types.ts';
 
 /** Exact statistics of one column, computed the plain way (an oracle independent of the loaders). */
@@ -126,6 +126,13 @@ export function smokeTrace(layerNames: string[], steps = 60): SmokeTrace {
 /** User-controlled text that must come out escaped. */
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>"&\'';
 
+/** A config's result with the evidence and trace it came from; reportOf gives it its chart data as the pipeline does. */
+export interface HtmlRun {
+  result: ConfigResult;
+  evidence?: Evidence;
+  trace?: SmokeTrace;
+}
+
 export function tabularRun(): HtmlRun {
   const next = stream(1);
   const rows = 120;
@@ -175,7 +182,7 @@ export function imageRun(): HtmlRun {
 }
 
 export function reportOf(runs: HtmlRun[]): Report {
-  return buildReport(runs.map((run) => run.result), 'error', '9.9.9');
+  return buildReport(runs.map((run) => withChartData(run.result, run.evidence, run.trace)), 'error', '9.9.9');
 }
 
 /** A comparison with the base ref where the head diverged on one seed; override any field. */

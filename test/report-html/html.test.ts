@@ -34,7 +34,7 @@ const rendering = (async () => {
   // The third config carries a base comparison and fix checks, so the browser test draws their charts too.
   const runs = [tabularRun(), imageRun(), counterfactualRun()];
   const report = reportOf(runs);
-  return { runs, report, html: await renderHtmlReport(report, runs) };
+  return { runs, report, html: await renderHtmlReport(report) };
 })();
 
 test('the report is one self-contained page: strict CSP, no script, no URL but SVG namespaces', async () => {

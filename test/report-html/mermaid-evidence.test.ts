@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evidenceCharts, MERMAID_MAX_BARS, mermaidFeatureScales, mermaidGradientNorms } from '../../src/report/html/mermaid-evidence.ts';
-import type { ProcessedFeature } from '../../src/evidence/types.ts';
+import { evidenceCharts as chartsOf, MERMAID_MAX_BARS, mermaidFeatureScales, mermaidGradientNorms } from '../../src/report/html/mermaid-evidence.ts';
+import type { Evidence, ProcessedFeature } from '../../src/evidence/types.ts';
+import type { SmokeTrace } from '../../src/engine/types.ts';
+import { buildDataCharts, withChartData } from '../../src/report/build-chart-data.ts';
+import { smokeSummary } from '../../src/report/build.ts';
+import type { ConfigResult } from '../../src/report/types.ts';
 import { finding, smokeTrace, tabularRun } from './fixtures.ts';
 
 /** The bracketed lists of one xychart block: x labels and each series' numbers. */
@@ -14,7 +18,7 @@ function parseBlock(block: string): { labels: string[]; bars: number[]; line?: n
 
 test('feature scales: one bar per feature at log10 of its std after preprocessing, validation as a line', () => {
   const run = tabularRun();
-  const block = mermaidFeatureScales(run.evidence!);
+  const block = mermaidFeatureScales(buildDataCharts(run.evidence!, [])!);
   assert.match(block, /^```mermaid\n/);
   assert.match(block, /xychart-beta/);
   const chart = parseBlock(block);
@@ -34,7 +38,7 @@ test('more than 40 features: the 40 farthest from unit scale are shown, in their
   const features: ProcessedFeature[] = Array.from({ length: 100 }, (_, i) => ({ name: `f${i}`, mean: 0, std: i === 77 ? 1e6 : 1 + i / 1000, min: 0, max: 1 }));
   run.evidence!.data!.train.processed = features;
   run.evidence!.data!.validation = undefined;
-  const chart = parseBlock(mermaidFeatureScales(run.evidence!));
+  const chart = parseBlock(mermaidFeatureScales(buildDataCharts(run.evidence!, [])!));
   assert.equal(chart.bars.length, MERMAID_MAX_BARS);
   assert.ok(chart.labels.includes('f77'), 'the off-scale feature is kept');
   assert.ok(chart.labels.includes('f99') && !chart.labels.includes('f0'));
@@ -47,7 +51,7 @@ test('a unit-scale feature still gets a visible bar (Mermaid draws a bar of exac
   const run = tabularRun();
   run.evidence!.data!.train.processed = [{ name: 'unit', mean: 0, std: 1, min: -2, max: 2 }, { name: 'wide', mean: 0, std: 1000, min: 0, max: 1 }];
   run.evidence!.data!.validation = undefined;
-  const chart = parseBlock(mermaidFeatureScales(run.evidence!));
+  const chart = parseBlock(mermaidFeatureScales(buildDataCharts(run.evidence!, [])!));
   assert.ok(chart.bars[0] > 0 && chart.bars[0] < 0.05);
   assert.equal(chart.bars[1], 3);
 });
@@ -56,7 +60,7 @@ test('gradient norms: log10 of the last finite norm per layer; 100 layers keep t
   const names = Array.from({ length: 100 }, (_, i) => `dense_${i}`);
   const trace = smokeTrace(names);
   trace.layers[5].gradNorm = trace.layers[5].gradNorm.map(() => Number.NaN);
-  const block = mermaidGradientNorms(trace);
+  const block = mermaidGradientNorms(smokeSummary(trace));
   const chart = parseBlock(block);
   assert.equal(chart.bars.length, MERMAID_MAX_BARS);
   assert.equal(chart.labels[0], 'dense_0');
@@ -65,13 +69,15 @@ test('gradient norms: log10 of the last finite norm per layer; 100 layers keep t
   assert.match(block, /1 layer without a finite norm not shown/);
   const last = trace.layers[99].gradNorm[trace.layers[99].gradNorm.length - 1];
   assert.ok(Math.abs(chart.bars[chart.bars.length - 1] - Math.log10(last)) < 0.011);
-  assert.equal(mermaidGradientNorms({ ...trace, layers: [] }), '');
+  assert.equal(mermaidGradientNorms(smokeSummary({ ...trace, layers: [] })), '');
 });
 
 test('evidence charts follow the findings: scaling ids give the scale chart, gradient ids the norm chart', () => {
   const run = tabularRun();
   const file = run.result.config;
   const only = (ids: string[]) => ({ ...run.result, findings: ids.map((id) => finding(id, file)) });
+  // The charts are drawn from the result alone, as the pipeline fills it.
+  const evidenceCharts = (result: ConfigResult, evidence?: Evidence, trace?: SmokeTrace) => chartsOf(withChartData(result, evidence, trace));
   assert.deepEqual(evidenceCharts(only(['class-imbalance', 'loss-not-decreasing']), run.evidence, run.trace), []);
   const scaling = evidenceCharts(only(['feature-scale-spread']), run.evidence, run.trace);
   assert.equal(scaling.length, 1);
@@ -80,7 +86,6 @@ test('evidence charts follow the findings: scaling ids give the scale chart, gra
   assert.equal(gradients.length, 1);
   assert.match(gradients[0], /Gradient norm/);
   assert.equal(evidenceCharts(only(['unscaled-inputs', 'dead-relus']), run.evidence, run.trace).length, 2);
-  assert.equal(evidenceCharts(only(['dead-relus']), { ...run.evidence!, smoke: undefined }, undefined).length, 0, 'no trace, no gradient chart');
-  assert.equal(evidenceCharts(only(['exploding-gradients']), run.evidence, undefined).length, 1, 'the trace inside the evidence is used');
-  assert.deepEqual(evidenceCharts(only(['unscaled-inputs'])), []);
+  assert.equal(evidenceCharts({ ...only(['dead-relus']), smoke: undefined }, run.evidence, undefined).length, 0, 'no smoke run, no gradient chart');
+  assert.deepEqual(evidenceCharts(only(['unscaled-inputs'])), [], 'no data charts, no scale chart');
 });

@@ -67,8 +67,15 @@ test('smokeSummary keeps the numbers reports show and moves the LR range test ou
   assert.deepEqual(summary.loss, [1, 0.8, 0.7]);
   assert.deepEqual(summary.val_loss, [0.9, 0.75]);
   assert.deepEqual(summary.val_steps, [1, 3]);
-  assert.deepEqual(summary.lr_range, { lrs: [1e-4, 1e-3], losses: [1, 0.5], suggested: 3e-4 });
+  assert.deepEqual(summary.lr_range, { lrs: [1e-4, 1e-3], losses: [1, 0.5], suggested: 3e-4, best: 1e-3 });
   assert.deepEqual(summary.controls, { baseline: { kind: 'mean', loss: 1.1 } });
+  // the run's settings and probes, so the charts draw from the report alone
+  assert.deepEqual(
+    [summary.planned_steps, summary.batch_size, summary.learning_rate, summary.initial_loss, summary.probe_steps],
+    [trace.plannedSteps, 8, 0.01, 1, [1, 3, 5]],
+  );
+  assert.equal(summary.loss_name, undefined, 'the loss is named only when the caller knows it');
+  assert.equal(smokeSummary(trace, 'mean_squared_error').loss_name, 'mean_squared_error');
   trace.loss.push(99);
   assert.equal(summary.loss.length, 3, 'the summary does not share arrays with the trace');
 });

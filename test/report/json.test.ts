@@ -147,3 +147,34 @@ test('a measured cause and its symptoms survive report.json and its untrusted re
   assert.deepEqual(readCause.symptoms, ['initial-loss-off']);
   assert.equal(readSymptom.causedBy, 'unscaled-targets');
 });
+
+test('chart-ready run data: optional for older reports, checked strictly, and dropped before findings when too large', () => {
+  const smoke = cleanReport().results[0].smoke!;
+  const withCharts = (dataCharts: unknown, extra: Record<string, unknown> = {}) =>
+    buildReport([{ config: 'c.preflight.yml', name: 'c', findings: [], smoke: { ...smoke, ...extra }, dataCharts: dataCharts as never }], 'error', '0.1.0');
+  const image = (dataUri: string) => ({
+    figures: { images: [{ kind: 'images', caption: 'x', images: [{ dataUri, width: 1, height: 1, label: 'a', row: 1 }] }] },
+    featureStd: [],
+    featureCount: 0,
+  });
+  // A report from before the fields existed reads as before.
+  const old = JSON.parse(renderJson(cleanReport()));
+  assert.equal(old.results[0].data_charts, undefined);
+  assert.ok('results' in parseReportJson(JSON.stringify(old)));
+  // Written and read back with the new fields.
+  const back = roundTrip(withCharts(image('data:image/png;base64,iVBORw0KGgo='), { learning_rate: 0.01, layers: [{ name: 'd', grad_norm: [1, Number.NaN], update_ratio: [0.1] }] }));
+  assert.equal(back.results[0].dataCharts?.figures.images?.[0].kind, 'images');
+  assert.ok(Number.isNaN(back.results[0].smoke!.layers![0].grad_norm[1]));
+  // An image that is not an inline PNG, or a figure of an unknown kind, is refused.
+  for (const bad of [image('javascript:alert(1)'), image('data:image/svg+xml;base64,PHN2Zz4='), { figures: { scales: [{ kind: 'script', text: 'x' }] }, featureStd: [], featureCount: 0 }]) {
+    const parsed = parseReportJson(renderJson(withCharts(bad)));
+    assert.ok('error' in parsed, JSON.stringify(bad).slice(0, 80));
+  }
+  // Charts too large for report.json go, the findings and the smoke summary stay.
+  const huge = withCharts({ figures: { scales: [{ kind: 'note', text: 'x'.repeat(1_000) }] }, featureStd: Array.from({ length: 2_000 }, (_, i) => ({ name: `f${i}`.padEnd(5_000, 'x'), train: 1 })), featureCount: 2_000 });
+  const json = renderJson(huge);
+  assert.ok(json.length <= REPORT_LIMITS.documentChars);
+  const parsed = roundTrip(huge);
+  assert.equal(parsed.results[0].dataCharts, undefined);
+  assert.ok(parsed.results[0].smoke);
+});

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { buildReport } from '../../src/report/build.ts';
 import { parseReportJson, renderJson } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import { renderLossChartSvg } from '../../src/report/svg.ts';
+import { renderLossChartSvg } from '../../src/report/loss-chart.ts';
 import { renderText } from '../../src/report/text.ts';
 import { smoke } from './fixtures.ts';
 
@@ -16,7 +16,7 @@ function reportWith(suggested: number) {
   return buildReport([{ config: 'a.preflight.yml', name: 'a', findings: [], smoke: smoke({ lr_range: { lrs, losses: flat, suggested } }) }], 'error', '0.1.0');
 }
 
-test('a range test with no clear rate: text, markdown, JSON and SVG say none is suggested', () => {
+test('a range test with no clear rate: text, markdown, JSON and SVG say none is suggested', async () => {
   const report = reportWith(Number.NaN);
   const text = renderText(report, { color: false });
   assert.match(text, /range test: no clear lr/);
@@ -29,13 +29,13 @@ test('a range test with no clear rate: text, markdown, JSON and SVG say none is 
   const parsed = parseReportJson(json);
   assert.ok('results' in parsed, 'the JSON parses back');
   assert.ok(Number.isNaN(parsed.results[0].smoke!.lr_range!.suggested), 'null reads back as no suggestion');
-  const svg = renderLossChartSvg(report.results[0].smoke!, { title: 'a' });
+  const svg = await renderLossChartSvg(report.results[0].smoke!, { title: 'a' });
   assert.doesNotMatch(svg, /suggested|NaN/);
 });
 
-test('a clear rate is printed by each renderer', () => {
+test('a clear rate is printed by each renderer', async () => {
   const report = reportWith(0.0035);
   assert.match(renderText(report, { color: false }), /suggested lr 0\.0035/);
   assert.match(renderMarkdown(report, { mermaid: true }), /suggests a learning rate near 0\.0035/);
-  assert.match(renderLossChartSvg(report.results[0].smoke!, { title: 'a' }), /suggested 0\.0035/);
+  assert.match(await renderLossChartSvg(report.results[0].smoke!, { title: 'a' }), /suggested 0\.0035/);
 });

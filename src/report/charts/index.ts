@@ -1,8 +1,8 @@
 // Charts for the reports: each function takes plain numbers and returns one themed SVG string.
 export { featureScaleChart } from './feature-scale-chart.ts';
 export type { FeatureScale, FeatureScaleChartInput, MeanStd } from './feature-scale-chart.ts';
-export { histogramChart } from './histogram-chart.ts';
-export type { HistogramChartInput, HistogramPanel, HistogramSeries } from './histogram-chart.ts';
+export { binHistogram, binnedHistogramChart, histogramChart } from './histogram-chart.ts';
+export type { BinnedHistogramInput, BinnedHistogramPanel, BinnedSeries, HistogramChartInput, HistogramPanel, HistogramSeries } from './histogram-chart.ts';
 export { labelDistributionChart, MAX_CLASS_BARS } from './label-distribution-chart.ts';
 export type { ClassCount, LabelDistributionInput } from './label-distribution-chart.ts';
 export { lossCurvesChart } from './loss-curves-chart.ts';

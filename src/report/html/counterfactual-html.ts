@@ -1,6 +1,6 @@
 // The counterfactual runs in the HTML report: the comparison with the base ref (its curve in the loss
 // chart, its numbers in a table below it), and each finding's fix check as a small before/after chart.
-import type { Finding } from '../../checks/types.ts';
+import type { Finding } from '../../findings/types.ts';
 import type { BaseComparison } from '../../compare/types.ts';
 import { lossCurvesChart, SERIES_COLORS } from '../charts/index.ts';
 import type { CurveSeries } from '../charts/index.ts';
@@ -27,18 +27,6 @@ import { figure } from './figure.ts';
 const FIX_CHART_SIZE = { width: 260, height: 120 };
 
 const code = (text: string) => `<code>${escapeXml(text)}</code>`;
-
-/** The base's training loss as a series for the smoke run's loss chart; undefined when there is none to draw. */
-export function baseLossSeries(comparison: BaseComparison | undefined): CurveSeries | undefined {
-  const curve = comparison?.status === 'compared' ? comparison.base?.curve : undefined;
-  if (!comparison || !curve || curve.length === 0) return undefined;
-  return {
-    name: `training at base ${shortRef(comparison.ref)}`,
-    points: curve.map((y, index) => ({ x: stepOfLossIndex(index), y })),
-    color: SERIES_COLORS.grey,
-    dashed: true,
-  };
-}
 
 /** The comparison below the loss chart: a table of the numbers when both sides ran, else one line saying why not. */
 export function comparisonHtml(comparison: BaseComparison): string {

@@ -1,6 +1,6 @@
 // One finding as an HTML card: what was seen, the fix (and whether a smoke run proved it), where, and
 // the raw evidence numbers.
-import type { Finding } from '../../checks/types.ts';
+import type { Finding } from '../../findings/types.ts';
 import { findingLocation } from '../describe.ts';
 import { escapeXml, truncate } from '../escape.ts';
 import { fixCheckHtml } from './counterfactual-html.ts';

@@ -4,11 +4,10 @@
 // Mermaid has no log axis, so both charts plot log10 of the value with the axis range set by hand.
 // Mermaid draws every bar from the bottom of the plot, so negative log10 values (small scales) are
 // bars that reach less high, and 0 (unit scale) sits one decade above the floor.
-import type { SmokeTrace } from '../../engine/types.ts';
-import type { Evidence } from '../../evidence/types.ts';
 import { mermaidLabel, truncate } from '../escape.ts';
 import { downsampleIndices } from '../numbers.ts';
-import type { ConfigResult } from '../types.ts';
+import type { DataCharts } from '../chart-data.ts';
+import type { ConfigResult, SmokeSummary } from '../types.ts';
 import { SERIES_COLORS } from '../charts/theme.ts';
 import { maxOf, minOf } from '../../extremes.ts';
 
@@ -80,18 +79,16 @@ function farthestFromZero(values: readonly number[], max: number): number[] {
  * Bars: log10 of each feature's std after the declared preprocessing (0 is unit scale); a line: the
  * validation split's, when there is one. Features whose std is 0 or not finite are left out (the
  * finding names them); with more than 40 features, the 40 farthest from unit scale are shown.
- * '' when there is no data evidence to draw.
+ * '' when there is no feature to draw.
  */
-export function mermaidFeatureScales(evidence: Evidence): string {
-  const data = evidence.data;
-  if (!data) return '';
-  const candidates = data.train.processed
-    .map((feature, index) => ({ name: feature.name, value: log10Value(feature.std), validation: log10Value(data.validation?.processed[index]?.std) }))
+export function mermaidFeatureScales(charts: DataCharts): string {
+  const candidates = charts.featureStd
+    .map((feature) => ({ name: feature.name, value: log10Value(feature.train), validation: log10Value(feature.validation) }))
     .filter((entry): entry is { name: string; value: number; validation: number | undefined } => entry.value !== undefined);
   if (candidates.length === 0) return '';
   const picked = farthestFromZero(candidates.map((c) => c.value), MERMAID_MAX_BARS).map((i) => candidates[i]);
   const withValidation = picked.every((c) => c.validation !== undefined);
-  const shown = picked.length < data.train.processed.length ? ` (${picked.length} of ${data.train.processed.length} features)` : '';
+  const shown = picked.length < charts.featureCount ? ` (${picked.length} of ${charts.featureCount} features)` : '';
   return renderBars({
     title: `Feature scale after preprocessing${shown}${withValidation ? ': bars train, line validation' : ''}`,
     yTitle: 'log10 of std (0 = unit scale)',
@@ -111,10 +108,10 @@ function lastFinite(values: readonly number[]): number | undefined {
  * Bars: log10 of each layer's kernel-gradient L2 norm at the last probe step, first layer first.
  * Layers without a positive finite norm are left out and counted in the title; with more than 40
  * layers, 40 are picked evenly, always keeping the first and the last (their ratio is the evidence).
- * '' when the trace has no layer probes.
+ * '' when the smoke summary has no layer probes.
  */
-export function mermaidGradientNorms(trace: SmokeTrace): string {
-  const layers = trace.layers.map((layer) => ({ name: layer.name, value: log10Value(lastFinite(layer.gradNorm)) }));
+export function mermaidGradientNorms(smoke: SmokeSummary): string {
+  const layers = (smoke.layers ?? []).map((layer) => ({ name: layer.name, value: log10Value(lastFinite(layer.grad_norm)) }));
   const drawable = layers.filter((l): l is { name: string; value: number } => l.value !== undefined);
   if (drawable.length === 0) return '';
   const picked = downsampleIndices(drawable.length, MERMAID_MAX_BARS).map((i) => drawable[i]);
@@ -131,12 +128,15 @@ export function mermaidGradientNorms(trace: SmokeTrace): string {
   });
 }
 
-/** The evidence blocks that the result's findings call for, in a fixed order; empty when none apply. */
-export function evidenceCharts(result: ConfigResult, evidence?: Evidence, trace?: SmokeTrace): string[] {
+/**
+ * The evidence blocks that the result's findings call for, in a fixed order; empty when none apply.
+ * Drawn from the result alone, so a merge-reports job that has only report.json draws the same.
+ */
+export function evidenceCharts(result: ConfigResult): string[] {
   const ids = new Set(result.findings.map((finding) => finding.id));
   const blocks: string[] = [];
-  if (evidence && [...INPUT_SCALING_CHECKS].some((id) => ids.has(id))) blocks.push(mermaidFeatureScales(evidence));
-  const smoke = trace ?? evidence?.smoke;
+  if (result.dataCharts && [...INPUT_SCALING_CHECKS].some((id) => ids.has(id))) blocks.push(mermaidFeatureScales(result.dataCharts));
+  const smoke = result.smoke;
   if (smoke && [...GRADIENT_CHECKS].some((id) => ids.has(id))) blocks.push(mermaidGradientNorms(smoke));
   return blocks.filter((block) => block !== '');
 }

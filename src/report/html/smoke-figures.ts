@@ -1,12 +1,14 @@
-// Figures drawn from the smoke training run: loss curves (with the base ref's run when compared),
-// control runs, the LR range test, and per-layer gradient norms, update ratios and dead/saturated unit fractions.
+// Figures drawn from the smoke summary of the report: loss curves (with the base ref's run when compared),
+// control runs, the LR range test, and per-layer gradient norms, update ratios and dead/saturated unit
+// fractions. They read the report only, so a report read back from report.json draws the same.
 import type { BaseComparison } from '../../compare/types.ts';
-import type { SmokeTrace } from '../../engine/types.ts';
 import { escapeXml } from '../escape.ts';
 import { formatNumber } from '../numbers.ts';
 import { layerBarChart, lossCurvesChart, SERIES_COLORS } from '../charts/index.ts';
-import type { CurveMarker, CurveSeries } from '../charts/index.ts';
-import { baseLossSeries, comparisonHtml } from './counterfactual-html.ts';
+import { baseLossSeries, lossAxisTitle, lossChartInput, lrRangeChartInput } from '../loss-chart.ts';
+import { smokeControls } from '../smoke-controls.ts';
+import type { SmokeSummary } from '../types.ts';
+import { comparisonHtml } from './counterfactual-html.ts';
 import { figure, note } from './figure.ts';
 
 /** The update/weight ratio range that trains well (CHECKS.md: DeepDiagnosis [1e-5, 1e-1]). */
@@ -14,35 +16,17 @@ export const HEALTHY_UPDATE_RATIO = { low: 1e-5, high: 1e-1 };
 /** dead-relus and saturated-activations fire above this share of units. */
 export const UNIT_FRACTION_THRESHOLD = 0.5;
 
-export async function lossFigures(trace: SmokeTrace, lossName: string, comparison?: BaseComparison): Promise<string[]> {
-  const yTitle = `loss (${lossName})`;
-  const series: CurveSeries[] = [
-    { name: 'training', points: trace.loss.map((y, i) => ({ x: i + 1, y })), color: SERIES_COLORS.blue },
-  ];
-  if (trace.valLoss.length > 0) {
-    series.push({ name: 'validation', points: trace.valLoss.map((y, i) => ({ x: trace.probeSteps[i] ?? Number.NaN, y })), color: SERIES_COLORS.orange });
-  }
-  const baseline = trace.controls.baseline;
-  if (Number.isFinite(baseline.loss) && trace.steps > 0) {
-    const label = baseline.kind === 'mean' ? 'baseline: predict the mean' : 'baseline: predict the class prior';
-    series.push({ name: label, points: [{ x: 1, y: baseline.loss }, { x: Math.max(2, trace.steps), y: baseline.loss }], color: SERIES_COLORS.grey, dotted: true });
-  }
-  const base = baseLossSeries(comparison);
-  if (base) series.push(base);
-  const failure = trace.firstNonFinite;
-  const markers: CurveMarker[] = failure ? [{ x: failure.step, label: `first non-finite ${failure.where}${failure.layer ? ` (${failure.layer})` : ''}` }] : [];
+export async function lossFigures(smoke: SmokeSummary, comparison?: BaseComparison): Promise<string[]> {
+  const yTitle = lossAxisTitle(smoke);
+  const chart = lossChartInput(smoke, comparison, 'Smoke run loss');
+  const based = baseLossSeries(comparison) !== undefined;
   const figures = [
-    await figure(
-      () => lossCurvesChart({ title: 'Smoke run loss', series, xTitle: 'training step', yTitle, markers }),
-      `${trace.steps} of ${trace.plannedSteps} steps on ${trace.backend}, batch ${trace.batchSize}, learning rate ${formatNumber(trace.learningRate)}, seed ${trace.seed}. ` +
-        `Initial loss ${formatNumber(trace.initialLoss)}${trace.expectedInitialLoss !== undefined ? ` (expected about ${formatNumber(trace.expectedInitialLoss)})` : ''}.` +
-        (base ? ` Grey dashed: the same config at the base ref, first seed.` : ''),
-    ),
+    await figure(() => lossCurvesChart(chart), lossCaption(smoke) + (based ? ` Grey dashed: the same config at the base ref, first seed.` : '')),
   ];
   // The comparison's numbers belong right under the chart that draws both runs.
   if (comparison) figures.push(comparisonHtml(comparison));
 
-  const zeroed = trace.controls.zeroedInputs;
+  const zeroed = smokeControls(smoke).zeroedInputs;
   if (zeroed) {
     figures.push(
       await figure(
@@ -61,36 +45,42 @@ export async function lossFigures(trace: SmokeTrace, lossName: string, compariso
     );
   }
 
-  const range = trace.controls.lrRange;
-  if (range) {
-    const clear = Number.isFinite(range.suggestedLr);
-    const rangeMarkers: CurveMarker[] = [{ x: trace.learningRate, label: `configured ${formatNumber(trace.learningRate)}` }];
-    if (clear) rangeMarkers.push({ x: range.suggestedLr, label: `suggested ${formatNumber(range.suggestedLr)}` });
-    if (range.divergedAt !== undefined) rangeMarkers.push({ x: range.divergedAt, label: `diverged ${formatNumber(range.divergedAt)}` });
+  const range = smoke.lr_range;
+  const rangeChart = lrRangeChartInput(smoke);
+  if (range && rangeChart) {
+    const clear = Number.isFinite(range.suggested);
+    const best = range.best !== undefined ? `Best rate ${formatNumber(range.best)}; suggested` : 'Suggested';
     figures.push(
       await figure(
-        () =>
-          lossCurvesChart({
-            title: 'Learning-rate range test',
-            series: [{ name: 'loss while the rate grows', points: range.lrs.map((x, i) => ({ x, y: range.losses[i] ?? Number.NaN })), color: SERIES_COLORS.teal }],
-            xTitle: 'learning rate (log scale)',
-            yTitle,
-            xLog: true,
-            markers: rangeMarkers,
-          }),
-        `${clear ? `Best rate ${formatNumber(range.bestLr)}; suggested ${formatNumber(range.suggestedLr)}` : 'No rate clearly lowers the loss, so none is suggested'}${range.divergedAt !== undefined ? `; the loss diverged from ${formatNumber(range.divergedAt)}` : ''}.`,
+        () => lossCurvesChart(rangeChart),
+        `${clear ? `${best} ${formatNumber(range.suggested)}` : 'No rate clearly lowers the loss, so none is suggested'}${range.diverged_at !== undefined ? `; the loss diverged from ${formatNumber(range.diverged_at)}` : ''}.`,
       ),
     );
   }
-  const table = controlTable(trace);
+  const table = controlTable(smoke);
   if (table) figures.push(table);
   return figures;
 }
 
+/** What the run was, in one or two sentences; a report from before these fields existed says less. */
+function lossCaption(smoke: SmokeSummary): string {
+  const planned = smoke.planned_steps !== undefined ? ` of ${smoke.planned_steps}` : '';
+  const details = [
+    smoke.batch_size !== undefined ? `batch ${smoke.batch_size}` : '',
+    smoke.learning_rate !== undefined ? `learning rate ${formatNumber(smoke.learning_rate)}` : '',
+    smoke.seed !== undefined ? `seed ${smoke.seed}` : '',
+  ].filter(Boolean);
+  const initial =
+    smoke.initial_loss !== undefined
+      ? ` Initial loss ${formatNumber(smoke.initial_loss)}${smoke.expected_initial_loss !== undefined ? ` (expected about ${formatNumber(smoke.expected_initial_loss)})` : ''}.`
+      : '';
+  return `${smoke.steps}${planned} steps on ${smoke.backend}${details.length > 0 ? `, ${details.join(', ')}` : ''}.${initial}`;
+}
+
 /** The control runs that give one number each (overfit a small batch, a widened model) as a table. */
-function controlTable(trace: SmokeTrace): string {
+function controlTable(smoke: SmokeSummary): string {
   const rows: string[][] = [];
-  const { overfit, widened } = trace.controls;
+  const { overfit, widened, baseline } = smokeControls(smoke);
   if (overfit) {
     rows.push([
       `Overfit ${overfit.samples} samples`,
@@ -102,7 +92,8 @@ function controlTable(trace: SmokeTrace): string {
   if (widened) {
     rows.push([`Widened ${formatNumber(widened.factor)}x`, '', `${formatNumber(widened.startLoss)} → ${formatNumber(widened.finalLoss)}`, widened.fitted ? 'fitted' : 'did not fit']);
   }
-  rows.push([`Trivial baseline (${trace.controls.baseline.kind})`, '', formatNumber(trace.controls.baseline.loss), '']);
+  if (baseline) rows.push([`Trivial baseline (${baseline.kind})`, '', formatNumber(baseline.loss), '']);
+  if (rows.length === 0) return '';
   const body = rows.map((cells) => `<tr>${cells.map((c) => `<td>${escapeXml(c)}</td>`).join('')}</tr>`).join('');
   return `<table class="controls"><caption>Control runs</caption><thead><tr><th>run</th><th>length</th><th>loss</th><th>result</th></tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -113,12 +104,14 @@ export function lastProbeValue(values: readonly number[]): number | undefined {
   return values.length > 0 ? values[values.length - 1] : undefined;
 }
 
-export async function gradientFigures(trace: SmokeTrace): Promise<string[]> {
+export async function gradientFigures(smoke: SmokeSummary): Promise<string[]> {
   const figures: string[] = [];
-  const layers = trace.layers.map((l) => l.name);
+  const probes = smoke.layers ?? [];
+  const layers = probes.map((l) => l.name);
+  const probeSteps = smoke.probe_steps ?? [];
   if (layers.length > 0) {
-    const firstStep = trace.probeSteps[0];
-    const lastStep = trace.probeSteps[trace.probeSteps.length - 1];
+    const firstStep = probeSteps[0];
+    const lastStep = probeSteps[probeSteps.length - 1];
     figures.push(
       await figure(
         () =>
@@ -126,8 +119,8 @@ export async function gradientFigures(trace: SmokeTrace): Promise<string[]> {
             title: 'Gradient norm by layer',
             layers,
             series: [
-              { name: `first probe${firstStep !== undefined ? ` (step ${firstStep})` : ''}`, values: trace.layers.map((l) => l.gradNorm[0]), color: SERIES_COLORS.blue },
-              { name: `last probe${lastStep !== undefined ? ` (step ${lastStep})` : ''}`, values: trace.layers.map((l) => lastProbeValue(l.gradNorm)), color: SERIES_COLORS.orange },
+              { name: `first probe${firstStep !== undefined ? ` (step ${firstStep})` : ''}`, values: probes.map((l) => l.grad_norm[0]), color: SERIES_COLORS.blue },
+              { name: `last probe${lastStep !== undefined ? ` (step ${lastStep})` : ''}`, values: probes.map((l) => lastProbeValue(l.grad_norm)), color: SERIES_COLORS.orange },
             ],
             valueTitle: 'L2 norm of the kernel gradient (log scale)',
             scale: 'log',
@@ -139,7 +132,7 @@ export async function gradientFigures(trace: SmokeTrace): Promise<string[]> {
           layerBarChart({
             title: 'Update/weight ratio by layer (last probe)',
             layers,
-            series: [{ name: 'update / weight', values: trace.layers.map((l) => lastProbeValue(l.updateRatio)), color: SERIES_COLORS.teal }],
+            series: [{ name: 'update / weight', values: probes.map((l) => lastProbeValue(l.update_ratio)), color: SERIES_COLORS.teal }],
             valueTitle: '‖update‖ / ‖weight‖ per step (log scale)',
             scale: 'log',
             references: [
@@ -151,17 +144,17 @@ export async function gradientFigures(trace: SmokeTrace): Promise<string[]> {
       ),
     );
   }
-  const init = trace.init;
-  if (init.layerNames.length > 0) {
+  const init = smoke.init;
+  if (init && init.layer_names.length > 0) {
     figures.push(
       await figure(
         () =>
           layerBarChart({
             title: 'Signal at initialization',
-            layers: init.layerNames,
+            layers: init.layer_names,
             series: [
-              { name: 'activation std', values: init.activationStd, color: SERIES_COLORS.purple },
-              { name: 'gradient norm', values: init.gradNorm, color: SERIES_COLORS.green },
+              { name: 'activation std', values: init.activation_std, color: SERIES_COLORS.purple },
+              { name: 'gradient norm', values: init.grad_norm, color: SERIES_COLORS.green },
             ],
             valueTitle: 'value at initialization, one batch (log scale)',
             scale: 'log',
@@ -174,8 +167,8 @@ export async function gradientFigures(trace: SmokeTrace): Promise<string[]> {
   return figures;
 }
 
-export async function unitFigures(trace: SmokeTrace): Promise<string[]> {
-  const probed = trace.layers.filter((l) => l.deadFraction !== undefined || l.saturatedFraction !== undefined);
+export async function unitFigures(smoke: SmokeSummary): Promise<string[]> {
+  const probed = (smoke.layers ?? []).filter((l) => l.dead_fraction !== undefined || l.saturated_fraction !== undefined);
   if (probed.length === 0) return [note('No ReLU-family or sigmoid/tanh layer was probed for dead or saturated units.')];
   return [
     await figure(
@@ -184,8 +177,8 @@ export async function unitFigures(trace: SmokeTrace): Promise<string[]> {
           title: 'Dead and saturated units by layer',
           layers: probed.map((l) => l.name),
           series: [
-            { name: 'dead (never active)', values: probed.map((l) => l.deadFraction), color: SERIES_COLORS.red },
-            { name: 'saturated', values: probed.map((l) => l.saturatedFraction), color: SERIES_COLORS.purple },
+            { name: 'dead (never active)', values: probed.map((l) => l.dead_fraction), color: SERIES_COLORS.red },
+            { name: 'saturated', values: probed.map((l) => l.saturated_fraction), color: SERIES_COLORS.purple },
           ],
           valueTitle: 'share of the layer’s units (probe batch, last probe)',
           scale: 'linear',
