@@ -15,7 +15,7 @@ import { trainFresh, type RunContext } from '../../src/engine/session.ts';
 import type { TrainResult } from '../../src/engine/train.ts';
 import { Alea } from '../../src/engine/compiled/alea.ts';
 import { activationBackward, activationForward, COMPILED_ACTIVATIONS, COMPILED_LOSSES, lossAndGradient } from '../../src/engine/compiled/math.ts';
-import { COMPILED_MAX_MACS_PER_LAYER, planCompiledStep, type CompileQuestion } from '../../src/engine/compiled/compiled-step.ts';
+import { planCompiledStep, type CompileQuestion } from '../../src/engine/compiled/compiled-step.ts';
 import { makeCompiledOptimizer, optimizerBlocker } from '../../src/engine/compiled/optimizers.ts';
 import { mulberry32 } from '../../src/data/reservoir.ts';
 import type { LayerSpec, ModelSpec } from '../../src/config/types.ts';
