@@ -17,7 +17,7 @@ import { batchStream, type TrainResult } from '../train.ts';
 import { Alea } from './alea.ts';
 import { activationBackward, activationForward, COMPILED_ACTIVATIONS, COMPILED_LOSSES, lossAndGradient } from './math.ts';
 import { makeCompiledOptimizer, optimizerBlocker, type CompiledOptimizer } from './optimizers.ts';
-import { DENSE_GEMM_MIN_WEIGHTS, MatrixKernels, poolBackward, poolForward, poolStage, windowGeometry, type ConvStage, type PoolStage } from './conv.ts';
+import { averageWindowsCut, DENSE_GEMM_MIN_WEIGHTS, MatrixKernels, poolBackward, poolForward, poolStage, windowGeometry, type ConvStage, type PoolStage } from './conv.ts';
 
 export { windowGeometry };
 
@@ -71,6 +71,7 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
       case 'global_average_pooling2d': {
         const pool = shape.length === 3 ? poolStage(layer.type, shape, layer.pool_size, layer.strides, layer.padding) : undefined;
         if (!pool) return { ok: false, reason: `${layer.type} '${layer.name}' on an input of shape [${shape.join(', ')}] has a window it cannot take` };
+        if (averageWindowsCut(pool)) return { ok: false, reason: `${layer.type} '${layer.name}' has windows past the image ('same' padding), where TF.js's gradient and forward pass disagree` };
         shape = layer.type === 'global_average_pooling2d' ? [pool.width] : pool.outShape;
         width = pool.width;
         break;

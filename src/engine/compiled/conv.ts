@@ -76,6 +76,18 @@ export function poolStage(type: string, shape: number[], poolSize: number[] | un
   return { kind: 'pool', mode, inShape: shape, outShape, geometry, argmax: new Int32Array(0), width: outShape[0] * outShape[1] * outShape[2] };
 }
 
+/**
+ * Whether an average pooling's windows reach past the image ('same' padding). TF.js's forward pass divides
+ * by the positions inside the image there, its gradient (AvgPoolGrad) by the whole window: the compiled step
+ * leaves such a layer to TF.js rather than train it differently.
+ */
+export function averageWindowsCut(stage: PoolStage): boolean {
+  if (stage.mode !== 'average') return false;
+  const [h, w] = stage.inShape;
+  const { kh, kw, sh, sw, outH, outW, padTop, padLeft } = stage.geometry;
+  return padTop > 0 || padLeft > 0 || (outH - 1) * sh + kh > h || (outW - 1) * sw + kw > w;
+}
+
 const FLOAT = 4;
 
 /** What the matrix kernels need of a dense stage (compiled-step.ts's DenseStage). */
