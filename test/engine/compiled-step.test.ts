@@ -329,7 +329,7 @@ describe('engine choice', () => {
     const result = trainFresh(ctx, { steps: 3, deadline: Number.POSITIVE_INFINITY });
     assert.equal(result.engine, 'tfjs');
     assert.match(result.engineReason ?? '', /depthwise.*not compiled/);
-    assert.match(engineNote(result), /compiled step not used: layer 'depthwise' \(depthwise_conv2d\) is not compiled/);
+    assert.match(engineNote(result), /compiled step not used: layer 'depthwise_0' \(depthwise_conv2d\) is not compiled/);
   });
   it('plans: layers, input shapes, losses, target widths and size it does not cover', () => {
     const spec = (layers: LayerSpec[]) => ({ layers, origin: { kind: 'layers' as const }, unsupported: [] });
