@@ -129,7 +129,6 @@ export class MatrixKernels {
   private kernelTAt = 0;
   private productAt = 0;
   private dColAt = 0;
-  private onesAt = 0;
 
   constructor(private readonly stages: MatrixStage[]) {}
 
@@ -149,38 +148,41 @@ export class MatrixKernels {
     let kernel = 0, product = 0, col = 0;
     for (const s of this.stages) {
       const { positions, terms, outputs } = dimensions(s, rows);
-      this.colAt.set(s, take(positions * terms));
-      kernel = Math.max(kernel, terms * outputs);
+      this.colAt.set(s, take(positions * (terms + 1)));
+      kernel = Math.max(kernel, (terms + 1) * outputs);
       product = Math.max(product, positions * outputs);
       col = Math.max(col, positions * terms);
     }
-    this.onesAt = take(1);
     this.kernelAt = take(kernel);
     this.kernelTAt = take(kernel);
     this.productAt = take(product);
     this.dColAt = take(col);
     this.workspace.reserve(at);
-    this.workspace.floats(this.onesAt, 1)[0] = 1;
   }
 
-  /** out = layer(input) + bias over `rows` rows (images, for a convolution). */
+  /**
+   * out = layer(input) + bias over `rows` rows (images, for a convolution). With a bias, the input matrix
+   * has a last column of ones and the kernel the bias as its last row: the product adds it, last, as a
+   * separate pass would, and the kernel gradient's last row is the bias gradient.
+   */
   forward(input: Float32Array, stage: MatrixStage, out: Float32Array, rows: number): void {
     this.layout(rows);
     const ws = this.workspace;
     const { positions, terms, outputs: F } = dimensions(stage, rows);
+    const stride = stage.bias ? terms + 1 : terms;
     const colAt = this.colAt.get(stage)!;
-    const col = ws.floats(colAt, positions * terms);
-    if (stage.kind === 'conv') im2col(input, stage, col, rows);
-    else col.set(input.subarray(0, positions * terms));
-    ws.floats(this.kernelAt, terms * F).set(stage.kernel);
-    ws.gemm(positions, F, terms, colAt, terms * FLOAT, FLOAT, this.kernelAt, F * FLOAT, this.productAt, F * FLOAT, false);
-    const product = ws.floats(this.productAt, positions * F);
-    const bias = stage.bias;
-    if (!bias) {
-      out.set(product);
-      return;
+    const col = ws.floats(colAt, positions * stride);
+    if (stage.kind === 'conv') im2col(input, stage, col, stride, rows);
+    else if (stride === terms) col.set(input.subarray(0, positions * terms));
+    else for (let r = 0; r < positions; r++) {
+      col.set(input.subarray(r * terms, (r + 1) * terms), r * stride);
+      col[r * stride + terms] = 1;
     }
-    for (let p = 0, o = 0; p < positions; p++) for (let f = 0; f < F; f++, o++) out[o] = product[o] + bias[f];
+    const kernel = ws.floats(this.kernelAt, stride * F);
+    kernel.set(stage.kernel);
+    if (stage.bias) kernel.set(stage.bias, terms * F);
+    ws.gemm(positions, F, stride, colAt, stride * FLOAT, FLOAT, this.kernelAt, F * FLOAT, this.productAt, F * FLOAT, false);
+    out.set(ws.floats(this.productAt, positions * F));
   }
 
   /** Kernel and bias gradients from dy and the last forward pass's input; dx when asked. */
@@ -188,16 +190,13 @@ export class MatrixKernels {
     this.layout(rows);
     const ws = this.workspace;
     const { positions, terms, outputs: F } = dimensions(stage, rows);
+    const stride = stage.bias ? terms + 1 : terms;
     const colAt = this.colAt.get(stage)!;
     ws.floats(this.productAt, positions * F).set(dy.subarray(0, positions * F));
-    // dW (terms x F) = col^T dy: A's rows are col's columns (stride one float), its terms col's rows
-    ws.gemm(terms, F, positions, colAt, FLOAT, terms * FLOAT, this.productAt, F * FLOAT, this.kernelAt, F * FLOAT, false);
+    // [dW; db] (stride x F) = col^T dy: A's rows are col's columns (stride one float), its terms col's rows
+    ws.gemm(stride, F, positions, colAt, FLOAT, stride * FLOAT, this.productAt, F * FLOAT, this.kernelAt, F * FLOAT, false);
     stage.kernelGrad.set(ws.floats(this.kernelAt, terms * F));
-    if (stage.biasGrad) {
-      // db (1 x F) = ones dy: A is the one float 1.0, read at every term (term stride 0)
-      ws.gemm(1, F, positions, this.onesAt, 0, 0, this.productAt, F * FLOAT, this.kernelTAt, F * FLOAT, false);
-      stage.biasGrad.set(ws.floats(this.kernelTAt, F));
-    }
+    if (stage.biasGrad) stage.biasGrad.set(ws.floats(this.kernelAt + terms * F * FLOAT, F));
     if (!dx) return;
     const kernelT = ws.floats(this.kernelTAt, F * terms);
     const kernel = stage.kernel;
@@ -209,8 +208,11 @@ export class MatrixKernels {
   }
 }
 
-/** col[(b, oy, ox), (ky, kx, c)] = input[b, oy * sh - padTop + ky, ox * sw - padLeft + kx, c], 0 outside. */
-function im2col(input: Float32Array, stage: ConvStage, col: Float32Array, rows: number): void {
+/**
+ * col[(b, oy, ox), (ky, kx, c)] = input[b, oy * sh - padTop + ky, ox * sw - padLeft + kx, c], 0 outside;
+ * rows `stride` apart, a 1 after each row's terms when the stride leaves room (the bias column).
+ */
+function im2col(input: Float32Array, stage: ConvStage, col: Float32Array, stride: number, rows: number): void {
   const [H, W, C] = stage.inShape;
   const [OH, OW] = stage.outShape;
   const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
@@ -219,6 +221,7 @@ function im2col(input: Float32Array, stage: ConvStage, col: Float32Array, rows: 
     const inBase = b * H * W * C;
     for (let oy = 0; oy < OH; oy++) {
       for (let ox = 0; ox < OW; ox++) {
+        const rowEnd = o + stride;
         for (let ky = 0; ky < kh; ky++) {
           const iy = oy * sh - padTop + ky;
           if (iy < 0 || iy >= H) {
@@ -236,6 +239,7 @@ function im2col(input: Float32Array, stage: ConvStage, col: Float32Array, rows: 
             for (let c = 0; c < C; c++) col[o++] = input[at + c];
           }
         }
+        if (o < rowEnd) col[o++] = 1;
       }
     }
   }
@@ -294,19 +298,21 @@ export function poolForward(input: Float32Array, stage: PoolStage, out: Float32A
         const x1 = Math.min(ox * sw - padLeft + kw, W);
         const o = ((b * OH + oy) * OW + ox) * C;
         if (max) {
-          for (let c = 0; c < C; c++) argmax[o + c] = -1;
-          for (let iy = y0; iy < y1; iy++) {
-            for (let ix = x0; ix < x1; ix++) {
-              const at = inBase + (iy * W + ix) * C;
-              for (let c = 0; c < C; c++) {
-                const v = input[at + c];
-                const best = out[o + c];
-                if (argmax[o + c] < 0 || v > best || (v !== v && best === best)) {
-                  out[o + c] = v;
-                  argmax[o + c] = at + c;
+          // per channel, the window in registers: one store of the value and its position
+          for (let c = 0; c < C; c++) {
+            let best = 0;
+            let at = -1;
+            for (let iy = y0; iy < y1; iy++) {
+              for (let ix = x0, i = inBase + (iy * W + x0) * C + c; ix < x1; ix++, i += C) {
+                const v = input[i];
+                if (at < 0 || v > best || (v !== v && best === best)) {
+                  best = v;
+                  at = i;
                 }
               }
             }
+            out[o + c] = best;
+            argmax[o + c] = at;
           }
         } else {
           for (let c = 0; c < C; c++) out[o + c] = 0;
