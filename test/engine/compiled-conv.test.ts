@@ -12,6 +12,7 @@ import { initBackend } from '../../src/engine/backend.ts';
 import type { BuiltLayer } from '../../src/engine/build-model.ts';
 import { GemmWorkspace } from '../../src/engine/compiled/gemm.ts';
 import { averageWindowsCut, MatrixKernels, poolBackward, poolForward, poolStage, windowGeometry, type ConvStage, type DenseMatrix } from '../../src/engine/compiled/conv.ts';
+import { activationBackward, activationForward } from '../../src/engine/compiled/math.ts';
 import { mulberry32 } from '../../src/data/reservoir.ts';
 
 before(async () => {
@@ -230,5 +231,57 @@ describe('pooling: forward (max exact, average rel 1e-6) and gradient (rel 1e-6)
       return (tf.sum(tf.avgPool(tf.tensor4d(bumped, [1, 7, 5, 2]), [3, 2], [2, 1], 'same')).dataSync()[0] - base) / 0.5;
     })();
     assert.ok(Math.abs(grad[0] - numeric) > 0.01, `TF.js gradient ${grad[0]}, slope ${numeric}`);
+  });
+});
+
+describe('WebAssembly relu and max pooling: the same values, bit for bit, as the JS loops they replace', () => {
+  it('relu forward and gradient (NaN, -0, infinities, a length that is not a multiple of 4)', () => {
+    const n = 1027;
+    const x = randomArray(n, 5, 2);
+    x.set([Number.NaN, -0, 0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40, -1e-40], 0);
+    x[n - 1] = Number.NaN;
+    x[n - 2] = 3;
+    const dy = randomArray(n, 6);
+    dy[3] = Number.NaN;
+    const kernels = new MatrixKernels([]);
+    const [y, expectedY, dx, expectedDx] = [0, 1, 2, 3].map(() => new Float32Array(n));
+    kernels.relu(x, y, n);
+    activationForward('relu', x, expectedY, 1, n);
+    assert.deepEqual(y, expectedY);
+    kernels.reluBackward(x, dy, dx, n);
+    activationBackward('relu', x, expectedY, dy, expectedDx, 1, n);
+    assert.deepEqual(dx, expectedDx);
+  });
+  const cases: { rows: number; shape: [number, number, number]; pool: number[]; strides?: number[]; padding?: 'valid' | 'same' }[] = [
+    { rows: 3, shape: [26, 26, 16], pool: [2] },
+    { rows: 2, shape: [7, 5, 8], pool: [3, 2], strides: [2, 1], padding: 'same' },
+    { rows: 2, shape: [9, 9, 4], pool: [3], strides: [2], padding: 'valid' },
+  ];
+  for (const c of cases) {
+    it(`max pooling ${c.rows}x${c.shape.join('x')} pool ${c.pool} strides ${c.strides ?? 'pool'} ${c.padding ?? 'valid'}, with NaN, ties and -Infinity`, () => {
+      const stage = poolStage('max_pooling2d', c.shape, c.pool, c.strides, c.padding)!;
+      const x = randomArray(c.rows * c.shape[0] * c.shape[1] * c.shape[2], c.shape[0]);
+      for (let i = 0; i < x.length; i += 37) x[i] = Number.NaN;
+      for (let i = 5; i < x.length; i += 11) x[i] = 0;
+      x.fill(Number.NEGATIVE_INFINITY, 0, 3 * c.shape[2]);
+      stage.argmax = new Int32Array(c.rows * stage.width);
+      const out = new Float32Array(c.rows * stage.width);
+      assert.equal(new MatrixKernels([]).maxPool(x, stage, out, c.rows), true);
+      const argmax = Int32Array.from(stage.argmax);
+      const expected = new Float32Array(out.length);
+      poolForward(x, stage, expected, c.rows);
+      assert.deepEqual(out, expected);
+      assert.deepEqual(argmax, stage.argmax);
+      // and TF.js on the values without NaN
+      const clean = x.map((v) => (Number.isNaN(v) ? 0.5 : v));
+      poolForward(clean, stage, expected, c.rows);
+      const reference = tf.maxPool(tf.tensor4d(clean, [c.rows, ...c.shape]), [stage.geometry.kh, stage.geometry.kw], [stage.geometry.sh, stage.geometry.sw], c.padding ?? 'valid').dataSync();
+      assert.deepEqual(expected, reference);
+    });
+  }
+  it('leaves channels that are not a multiple of 4, and average pooling, to the JS loops', () => {
+    const kernels = new MatrixKernels([]);
+    assert.equal(kernels.maxPool(new Float32Array(18), poolStage('max_pooling2d', [3, 2, 3], [2], undefined, 'valid')!, new Float32Array(3), 1), false);
+    assert.equal(kernels.maxPool(new Float32Array(16), poolStage('average_pooling2d', [2, 2, 4], [2], undefined, 'valid')!, new Float32Array(4), 1), false);
   });
 });

@@ -347,12 +347,13 @@ export class CompiledModel {
         else denseForward(current, stage, out, rows);
         onDense?.(stage, out);
       } else if (stage.kind === 'activation') {
-        activationForward(stage.activation, current, out, rows, stage.width);
+        if (stage.activation === 'relu' && this.matrix) this.matrix.relu(current, out, rows * stage.width);
+        else activationForward(stage.activation, current, out, rows, stage.width);
       } else if (stage.kind === 'conv') {
         this.matrix!.forward(current, stage, out, rows);
         onDense?.(stage, out);
       } else if (stage.kind === 'pool') {
-        poolForward(current, stage, out, rows);
+        if (!this.matrix?.maxPool(current, stage, out, rows)) poolForward(current, stage, out, rows);
       } else if (stage.kind === 'layerNorm') {
         layerNormForward(current, stage, out, rows);
       } else if (stage.kind === 'batchNorm') {
@@ -389,7 +390,8 @@ export class CompiledModel {
       } else if (stage.kind === 'batchNorm') {
         batchNormBackward(stage, dy, dx, rows);
       } else if (stage.kind === 'activation') {
-        activationBackward(stage.activation, stageInput, this.outputs[i], dy, dx!, rows, stage.width);
+        if (stage.activation === 'relu' && this.matrix) this.matrix.reluBackward(stageInput, dy, dx!, rows * stage.width);
+        else activationBackward(stage.activation, stageInput, this.outputs[i], dy, dx!, rows, stage.width);
       } else {
         const n = rows * stage.width;
         for (let k = 0; k < n; k++) dx![k] = dy[k] * stage.mask[k];

@@ -1,7 +1,9 @@
 // Convolutions and pooling of the compiled step, over NHWC rows (channels last, as TF.js lays them out).
 // A convolution is im2col + one matrix product in WebAssembly SIMD (gemm.ts): forward out = col W, filter
 // gradient dW = col^T dy (col kept from the forward pass), input gradient dcol = dy W^T scattered back by
-// col2im. Pooling (max, average, global average) is plain JS: it is a small share of a step.
+// col2im. relu and max pooling (channels in fours) run in WebAssembly too, with the JS loops' semantics bit
+// for bit (they are most of what is left of a step on the large maps after a convolution); average and
+// global average pooling, and max pooling over other channel counts, are plain JS.
 import type { BuiltLayer } from '../build-model.ts';
 import { GemmWorkspace } from './gemm.ts';
 
@@ -129,6 +131,7 @@ export class MatrixKernels {
   private kernelTAt = 0;
   private productAt = 0;
   private dColAt = 0;
+  private end = 0;
 
   constructor(private readonly stages: MatrixStage[]) {}
 
@@ -157,7 +160,53 @@ export class MatrixKernels {
     this.kernelTAt = take(kernel);
     this.productAt = take(product);
     this.dColAt = take(col);
+    this.end = at;
     this.workspace.reserve(at);
+  }
+
+  /** y = relu(x) over n values, as math.ts computes it, in WebAssembly (the large maps after convolutions). */
+  relu(x: Float32Array, y: Float32Array, n: number): void {
+    const at = this.scratch(2 * n);
+    const ws = this.workspace;
+    ws.floats(at, n).set(x.subarray(0, n));
+    const whole = n - (n % 4);
+    ws.reluForwardAt(at, at + n * FLOAT, at + whole * FLOAT);
+    y.set(ws.floats(at + n * FLOAT, n));
+    for (let i = whole; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v : 0; }
+  }
+
+  /** dx = x > 0 ? dy : 0 over n values, as math.ts computes it. */
+  reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number): void {
+    const at = this.scratch(3 * n);
+    const ws = this.workspace;
+    ws.floats(at, n).set(x.subarray(0, n));
+    ws.floats(at + n * FLOAT, n).set(dy.subarray(0, n));
+    const whole = n - (n % 4);
+    ws.reluBackwardAt(at, at + n * FLOAT, at + 2 * n * FLOAT, at + whole * FLOAT);
+    dx.set(ws.floats(at + 2 * n * FLOAT, n));
+    for (let i = whole; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+  }
+
+  /** poolForward, in WebAssembly for max pooling over channels in fours; false when it cannot take the stage. */
+  maxPool(input: Float32Array, stage: PoolStage, out: Float32Array, rows: number): boolean {
+    const [H, W, C] = stage.inShape;
+    if (stage.mode !== 'max' || C % 4 !== 0) return false;
+    const n = rows * H * W * C;
+    const m = rows * stage.width;
+    const at = this.scratch(n + 2 * m);
+    const ws = this.workspace;
+    ws.floats(at, n).set(input.subarray(0, n));
+    const { kh, kw, sh, sw, padTop, padLeft, outH, outW } = stage.geometry;
+    ws.maxPoolAt(at, at + n * FLOAT, at + (n + m) * FLOAT, rows, H, W, C, outH, outW, kh, kw, sh, sw, padTop, padLeft);
+    out.set(ws.floats(at + n * FLOAT, m));
+    stage.argmax.set(new Int32Array(ws.memory.buffer, at + (n + m) * FLOAT, m));
+    return true;
+  }
+
+  /** Byte offset of `floats` free floats after the layout (growing the memory when needed). */
+  private scratch(floats: number): number {
+    this.workspace.reserve(this.end + floats * FLOAT);
+    return this.end;
   }
 
   /**

@@ -65,6 +65,19 @@ const op = {
   splatLoad: [0xfd, ...uleb(9), 2, 0],
   v128Zero: [0xfd, ...uleb(12), ...new Array(16).fill(0)],
   f32x4Add: [0xfd, ...uleb(228)],
+  f32x4Gt: [0xfd, ...uleb(68)],
+  v128And: [0xfd, ...uleb(78)],
+  geU: [0x4f],
+  geS: [0x4e],
+  select: [0x1b],
+  f32x4Ne: [0xfd, ...uleb(66)],
+  f32x4Eq: [0xfd, ...uleb(65)],
+  i32x4Eq: [0xfd, ...uleb(55)],
+  v128Or: [0xfd, ...uleb(80)],
+  bitselect: [0xfd, ...uleb(82)],
+  i32x4Splat: [0xfd, ...uleb(17)],
+  i32x4Add: [0xfd, ...uleb(174)],
+  v128Const: (bytes: number[]) => [0xfd, ...uleb(12), ...bytes],
   f32x4Mul: [0xfd, ...uleb(230)],
 };
 
@@ -151,16 +164,102 @@ function rowBlockFunction(rows: number, vectors: number): { locals: number[][]; 
 const MAIN_ROWS = 4;
 const MAIN_VECTORS = 2;
 
+/**
+ * relu over whole vectors, with the JS loops' semantics bit for bit (math.ts): forward y = x > 0 ? x : 0,
+ * backward dx = x > 0 ? dy : 0, as a mask (no branch to mispredict on signs that look random).
+ * Parameters: x, dy (backward only), out, end of x in bytes (a multiple of 16 after x).
+ */
+function reluFunction(backward: boolean): { locals: number[][]; body: number[] } {
+  const X = 0, DY = 1, OUT = backward ? 2 : 1, END = backward ? 3 : 2;
+  const V = END + 1;
+  const body: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => body.push(...p));
+  emit(op.block, op.loop, op.get(X), op.get(END), op.geU, op.brIf(1));
+  emit(op.get(X), op.v128Load(0), op.set(V));
+  emit(op.get(OUT));
+  if (backward) emit(op.get(DY), op.v128Load(0));
+  else emit(op.get(V));
+  emit(op.get(V), op.v128Zero, op.f32x4Gt, op.v128And, op.v128Store(0));
+  emit(op.get(X), op.i32(16), op.add, op.set(X), op.get(OUT), op.i32(16), op.add, op.set(OUT));
+  if (backward) emit(op.get(DY), op.i32(16), op.add, op.set(DY));
+  emit(op.br(0), op.end, op.end, op.end);
+  return { locals: [[...uleb(1), V128]], body };
+}
+
+/**
+ * Max pooling over NHWC images whose channels are a multiple of 4, four channels per vector, with
+ * conv.ts's poolForward semantics: positions outside the image take no part, the first maximum in
+ * row-major window order wins, a NaN wins over numbers; the argmax is the input's float index.
+ */
+function maxPoolFunction(): { locals: number[][]; body: number[] } {
+  const [IN, OUT, ARG, ROWS, H, W, C, OH, OW, KH, KW, SH, SW, PT, PL] = Array.from({ length: 15 }, (_, i) => i);
+  let next = 15;
+  const [B, OY, OX, CC, IY, IX, Y0, Y1, X0, X1, O, POS, T] = Array.from({ length: 13 }, () => next++);
+  const [BEST, IDX, V, M] = Array.from({ length: 4 }, () => next++);
+  const body: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => body.push(...p));
+  /** for (counter = start; counter < end; counter += step) body */
+  const forRange = (counter: number, start: number[], end: number, step: number[], inner: () => void) => {
+    emit(start, op.set(counter), op.block, op.loop, op.get(counter), op.get(end), op.geS, op.brIf(1));
+    inner();
+    emit(op.get(counter), step, op.add, op.set(counter), op.br(0), op.end, op.end);
+  };
+  const max0 = (local: number) => emit(op.get(local), op.i32(0), op.get(local), op.i32(0), op.gtS, op.select);
+  const minOf = (local: number, bound: number) => emit(op.get(local), op.get(bound), op.get(local), op.get(bound), [0x48], op.select);
+  const lanes = [0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0];
+  const minusInfinity = [0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff, 0, 0, 0x80, 0xff];
+  forRange(B, op.i32(0), ROWS, op.i32(1), () => {
+    forRange(OY, op.i32(0), OH, op.i32(1), () => {
+      emit(op.get(OY), op.get(SH), op.mul, op.get(PT), op.sub, op.set(T));
+      max0(T); emit(op.set(Y0));
+      emit(op.get(T), op.get(KH), op.add, op.set(T));
+      minOf(T, H); emit(op.set(Y1));
+      forRange(OX, op.i32(0), OW, op.i32(1), () => {
+        emit(op.get(OX), op.get(SW), op.mul, op.get(PL), op.sub, op.set(T));
+        max0(T); emit(op.set(X0));
+        emit(op.get(T), op.get(KW), op.add, op.set(T));
+        minOf(T, W); emit(op.set(X1));
+        emit(op.get(B), op.get(OH), op.mul, op.get(OY), op.add, op.get(OW), op.mul, op.get(OX), op.add, op.get(C), op.mul, op.set(O));
+        forRange(CC, op.i32(0), C, op.i32(4), () => {
+          emit(op.v128Const(minusInfinity), op.set(BEST), op.v128Const(new Array(16).fill(0xff)), op.set(IDX));
+          forRange(IY, op.get(Y0), Y1, op.i32(1), () => {
+            forRange(IX, op.get(X0), X1, op.i32(1), () => {
+              emit(op.get(B), op.get(H), op.mul, op.get(IY), op.add, op.get(W), op.mul, op.get(IX), op.add, op.get(C), op.mul, op.get(CC), op.add, op.set(POS));
+              emit(op.get(POS), op.i32(4), op.mul, op.get(IN), op.add, op.v128Load(0), op.set(V));
+              // m = v > best | (v is NaN & best is not) | idx == -1
+              emit(op.get(V), op.get(BEST), op.f32x4Gt);
+              emit(op.get(V), op.get(V), op.f32x4Ne, op.get(BEST), op.get(BEST), op.f32x4Eq, op.v128And, op.v128Or);
+              emit(op.get(IDX), op.v128Const(new Array(16).fill(0xff)), op.i32x4Eq, op.v128Or, op.set(M));
+              emit(op.get(V), op.get(BEST), op.get(M), op.bitselect, op.set(BEST));
+              emit(op.get(POS), op.i32x4Splat, op.v128Const(lanes), op.i32x4Add, op.get(IDX), op.get(M), op.bitselect, op.set(IDX));
+            });
+          });
+          emit(op.get(O), op.get(CC), op.add, op.i32(4), op.mul, op.set(T));
+          emit(op.get(T), op.get(OUT), op.add, op.get(BEST), op.v128Store(0));
+          emit(op.get(T), op.get(ARG), op.add, op.get(IDX), op.v128Store(0));
+        });
+      });
+    });
+  });
+  emit(op.end);
+  return { locals: [[...uleb(13), I32], [...uleb(4), V128]], body };
+}
+
 function assemble(): Uint8Array<ArrayBuffer> {
   const shapes: [number, number][] = [[MAIN_ROWS, MAIN_VECTORS], [1, MAIN_VECTORS]];
-  const functions = shapes.map(([rows, vectors]) => rowBlockFunction(rows, vectors));
-  const type = [0x60, ...vec(new Array(PARAMS).fill([I32])), ...vec([])];
+  const functions = [
+    ...shapes.map(([rows, vectors]) => ({ type: 0, name: `rows${rows}`, ...rowBlockFunction(rows, vectors) })),
+    { type: 1, name: 'reluForward', ...reluFunction(false) },
+    { type: 2, name: 'reluBackward', ...reluFunction(true) },
+    { type: 3, name: 'maxPool', ...maxPoolFunction() },
+  ];
+  const types = [PARAMS, 3, 4, 15].map((count) => [0x60, ...vec(new Array(count).fill([I32])), ...vec([])]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([type])),
+    ...section(1, vec(types)),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec(functions.map(() => [0]))),
-    ...section(7, vec(functions.map((_, i) => [...name(`rows${i}`), 0x00, ...uleb(i)]))),
+    ...section(3, vec(functions.map((f) => [f.type]))),
+    ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
     ...section(10, vec(functions.map((f) => {
       const code = [...vec(f.locals), ...f.body];
       return [...uleb(code.length), ...code];
@@ -185,13 +284,21 @@ export class GemmWorkspace {
   readonly memory: WebAssembly.Memory;
   private readonly main: RowBlock;
   private readonly single: RowBlock;
+  /** relu over floats at byte offsets, up to `end` bytes after x (whole vectors) */
+  readonly reluForwardAt: (x: number, y: number, end: number) => void;
+  readonly reluBackwardAt: (x: number, dy: number, dx: number, end: number) => void;
+  /** max pooling (in, out, argmax byte offsets; rows, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft); C % 4 === 0 */
+  readonly maxPoolAt: (...args: number[]) => void;
 
   constructor() {
     module ??= new WebAssembly.Module(assemble());
     this.memory = new WebAssembly.Memory({ initial: 1 });
     const exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
-    this.main = exports.rows0 as RowBlock;
+    this.main = exports[`rows${MAIN_ROWS}`] as RowBlock;
     this.single = exports.rows1 as RowBlock;
+    this.reluForwardAt = exports.reluForward as (x: number, y: number, end: number) => void;
+    this.reluBackwardAt = exports.reluBackward as (x: number, dy: number, dx: number, end: number) => void;
+    this.maxPoolAt = exports.maxPool as (...args: number[]) => void;
   }
 
   /** Makes the memory at least `bytes` long. */
