@@ -203,6 +203,23 @@ export class MatrixKernels {
     return true;
   }
 
+  /**
+   * im2col of `image` into the columns at colAt (row stride `stride`, the bias's 1 after the terms when it
+   * leaves room), or (adjoint) col2im of those columns into `image`, in WebAssembly.
+   */
+  private columns(adjoint: boolean, image: Float32Array, stage: ConvStage, colAt: number, stride: number, rows: number): void {
+    const [H, W, C] = stage.inShape;
+    const n = rows * H * W * C;
+    const at = this.scratch(n);
+    const view = this.workspace.floats(at, n);
+    if (adjoint) view.fill(0);
+    else view.set(image.subarray(0, n));
+    const { kh, kw, sh, sw, padTop, padLeft, outH, outW } = stage.geometry;
+    const run = (adjoint ? this.workspace.col2imAt : this.workspace.im2colAt)[C % 4 === 0 ? 1 : 0];
+    run(at, colAt, rows, H, W, C, outH, outW, kh, kw, sh, sw, padTop, padLeft, stride);
+    if (adjoint) image.set(view);
+  }
+
   /** Byte offset of `floats` free floats after the layout (growing the memory when needed). */
   private scratch(floats: number): number {
     this.workspace.reserve(this.end + floats * FLOAT);
@@ -220,12 +237,15 @@ export class MatrixKernels {
     const { positions, terms, outputs: F } = dimensions(stage, rows);
     const stride = stage.bias ? terms + 1 : terms;
     const colAt = this.colAt.get(stage)!;
-    const col = ws.floats(colAt, positions * stride);
-    if (stage.kind === 'conv') im2col(input, stage, col, stride, rows);
-    else if (stride === terms) col.set(input.subarray(0, positions * terms));
-    else for (let r = 0; r < positions; r++) {
-      col.set(input.subarray(r * terms, (r + 1) * terms), r * stride);
-      col[r * stride + terms] = 1;
+    if (stage.kind === 'conv') {
+      this.columns(false, input, stage, colAt, stride, rows);
+    } else {
+      const col = ws.floats(colAt, positions * stride);
+      if (stride === terms) col.set(input.subarray(0, positions * terms));
+      else for (let r = 0; r < positions; r++) {
+        col.set(input.subarray(r * terms, (r + 1) * terms), r * stride);
+        col[r * stride + terms] = 1;
+      }
     }
     const kernel = ws.floats(this.kernelAt, stride * F);
     kernel.set(stage.kernel);
@@ -251,78 +271,8 @@ export class MatrixKernels {
     const kernel = stage.kernel;
     for (let t = 0; t < terms; t++) for (let f = 0; f < F; f++) kernelT[f * terms + t] = kernel[t * F + f];
     ws.gemm(positions, terms, F, this.productAt, F * FLOAT, FLOAT, this.kernelTAt, terms * FLOAT, this.dColAt, terms * FLOAT, false);
-    const dcol = ws.floats(this.dColAt, positions * terms);
-    if (stage.kind === 'conv') col2im(dcol, stage, dx, rows);
-    else dx.set(dcol);
-  }
-}
-
-/**
- * col[(b, oy, ox), (ky, kx, c)] = input[b, oy * sh - padTop + ky, ox * sw - padLeft + kx, c], 0 outside;
- * rows `stride` apart, a 1 after each row's terms when the stride leaves room (the bias column).
- */
-function im2col(input: Float32Array, stage: ConvStage, col: Float32Array, stride: number, rows: number): void {
-  const [H, W, C] = stage.inShape;
-  const [OH, OW] = stage.outShape;
-  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
-  let o = 0;
-  for (let b = 0; b < rows; b++) {
-    const inBase = b * H * W * C;
-    for (let oy = 0; oy < OH; oy++) {
-      for (let ox = 0; ox < OW; ox++) {
-        const rowEnd = o + stride;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky;
-          if (iy < 0 || iy >= H) {
-            col.fill(0, o, o + kw * C);
-            o += kw * C;
-            continue;
-          }
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padLeft + kx;
-            if (ix < 0 || ix >= W) {
-              for (let c = 0; c < C; c++) col[o++] = 0;
-              continue;
-            }
-            const at = inBase + (iy * W + ix) * C;
-            for (let c = 0; c < C; c++) col[o++] = input[at + c];
-          }
-        }
-        if (o < rowEnd) col[o++] = 1;
-      }
-    }
-  }
-}
-
-/** The adjoint of im2col: dx[b, iy, ix, c] = sum of the dcol entries that im2col read from there. */
-function col2im(dcol: Float32Array, stage: ConvStage, dx: Float32Array, rows: number): void {
-  const [H, W, C] = stage.inShape;
-  const [OH, OW] = stage.outShape;
-  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
-  dx.fill(0, 0, rows * H * W * C);
-  let o = 0;
-  for (let b = 0; b < rows; b++) {
-    const inBase = b * H * W * C;
-    for (let oy = 0; oy < OH; oy++) {
-      for (let ox = 0; ox < OW; ox++) {
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky;
-          if (iy < 0 || iy >= H) {
-            o += kw * C;
-            continue;
-          }
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padLeft + kx;
-            if (ix < 0 || ix >= W) {
-              o += C;
-              continue;
-            }
-            const at = inBase + (iy * W + ix) * C;
-            for (let c = 0; c < C; c++) dx[at + c] += dcol[o++];
-          }
-        }
-      }
-    }
+    if (stage.kind === 'conv') this.columns(true, dx, stage, this.dColAt, terms, rows);
+    else dx.set(ws.floats(this.dColAt, positions * terms));
   }
 }
 

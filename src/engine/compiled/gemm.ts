@@ -69,6 +69,10 @@ const op = {
   v128And: [0xfd, ...uleb(78)],
   geU: [0x4f],
   geS: [0x4e],
+  ltU: [0x49],
+  and: [0x71],
+  if: [0x04, 0x40],
+  f32Const1: [0x43, 0, 0, 0x80, 0x3f],
   select: [0x1b],
   f32x4Ne: [0xfd, ...uleb(66)],
   f32x4Eq: [0xfd, ...uleb(65)],
@@ -245,6 +249,65 @@ function maxPoolFunction(): { locals: number[][]; body: number[] } {
   return { locals: [[...uleb(13), I32], [...uleb(4), V128]], body };
 }
 
+/**
+ * im2col (image -> columns, zeros outside the image, a 1 after each row's terms when the row stride leaves
+ * room) or its adjoint col2im (columns added back into a zeroed image), channels in fours (`vector`) or
+ * one at a time. Parameters: image, columns (byte offsets), rows, H, W, C, OH, OW, kh, kw, sh, sw, padTop,
+ * padLeft, the columns' row stride (floats).
+ */
+function columnsFunction(adjoint: boolean, vector: boolean): { locals: number[][]; body: number[] } {
+  const [IMG, COL, ROWS, H, W, C, OH, OW, KH, KW, SH, SW, PT, PL, STRIDE] = Array.from({ length: 15 }, (_, i) => i);
+  let next = 15;
+  const [B, OY, OX, KY, KX, CC, IY, IX, ROW, CAT, IAT, TERMS] = Array.from({ length: 12 }, () => next++);
+  const body: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => body.push(...p));
+  const forRange = (counter: number, start: number[], end: number, step: number[], inner: () => void) => {
+    emit(start, op.set(counter), op.block, op.loop, op.get(counter), op.get(end), op.geS, op.brIf(1));
+    inner();
+    emit(op.get(counter), step, op.add, op.set(counter), op.br(0), op.end, op.end);
+  };
+  const step = vector ? 4 : 1;
+  const load = vector ? op.v128Load(0) : op.f32Load(0);
+  const store = vector ? op.v128Store(0) : op.f32Store(0);
+  emit(op.get(KH), op.get(KW), op.mul, op.get(C), op.mul, op.set(TERMS));
+  forRange(B, op.i32(0), ROWS, op.i32(1), () => {
+    forRange(OY, op.i32(0), OH, op.i32(1), () => {
+      forRange(OX, op.i32(0), OW, op.i32(1), () => {
+        emit(op.get(B), op.get(OH), op.mul, op.get(OY), op.add, op.get(OW), op.mul, op.get(OX), op.add, op.get(STRIDE), op.mul, op.set(ROW));
+        forRange(KY, op.i32(0), KH, op.i32(1), () => {
+          emit(op.get(OY), op.get(SH), op.mul, op.get(PT), op.sub, op.get(KY), op.add, op.set(IY));
+          forRange(KX, op.i32(0), KW, op.i32(1), () => {
+            emit(op.get(OX), op.get(SW), op.mul, op.get(PL), op.sub, op.get(KX), op.add, op.set(IX));
+            emit(op.get(ROW), op.get(KY), op.get(KW), op.mul, op.get(KX), op.add, op.get(C), op.mul, op.add, op.i32(4), op.mul, op.get(COL), op.add, op.set(CAT));
+            // inside the image: 0 <= iy < H and 0 <= ix < W, as unsigned comparisons
+            emit(op.get(IY), op.get(H), op.ltU, op.get(IX), op.get(W), op.ltU, op.and, op.if);
+            emit(op.get(B), op.get(H), op.mul, op.get(IY), op.add, op.get(W), op.mul, op.get(IX), op.add, op.get(C), op.mul, op.i32(4), op.mul, op.get(IMG), op.add, op.set(IAT));
+            forRange(CC, op.i32(0), C, op.i32(step), () => {
+              if (adjoint) emit(op.get(IAT), op.get(IAT), load, op.get(CAT), load, vector ? op.f32x4Add : op.f32Add, store);
+              else emit(op.get(CAT), op.get(IAT), load, store);
+              emit(op.get(IAT), op.i32(4 * step), op.add, op.set(IAT), op.get(CAT), op.i32(4 * step), op.add, op.set(CAT));
+            });
+            if (!adjoint) {
+              emit(op.else);
+              forRange(CC, op.i32(0), C, op.i32(step), () => {
+                emit(op.get(CAT), vector ? op.v128Zero : op.f32Const0, store);
+                emit(op.get(CAT), op.i32(4 * step), op.add, op.set(CAT));
+              });
+            }
+            emit(op.end);
+          });
+        });
+        if (!adjoint) {
+          emit(op.get(STRIDE), op.get(TERMS), op.gtS, op.if);
+          emit(op.get(ROW), op.get(TERMS), op.add, op.i32(4), op.mul, op.get(COL), op.add, op.f32Const1, op.f32Store(0), op.end);
+        }
+      });
+    });
+  });
+  emit(op.end);
+  return { locals: [[...uleb(12), I32]], body };
+}
+
 function assemble(): Uint8Array<ArrayBuffer> {
   const shapes: [number, number][] = [[MAIN_ROWS, MAIN_VECTORS], [1, MAIN_VECTORS]];
   const functions = [
@@ -252,6 +315,10 @@ function assemble(): Uint8Array<ArrayBuffer> {
     { type: 1, name: 'reluForward', ...reluFunction(false) },
     { type: 2, name: 'reluBackward', ...reluFunction(true) },
     { type: 3, name: 'maxPool', ...maxPoolFunction() },
+    { type: 3, name: 'im2colVector', ...columnsFunction(false, true) },
+    { type: 3, name: 'im2colScalar', ...columnsFunction(false, false) },
+    { type: 3, name: 'col2imVector', ...columnsFunction(true, true) },
+    { type: 3, name: 'col2imScalar', ...columnsFunction(true, false) },
   ];
   const types = [PARAMS, 3, 4, 15].map((count) => [0x60, ...vec(new Array(count).fill([I32])), ...vec([])]);
   const bytes = [
@@ -289,6 +356,9 @@ export class GemmWorkspace {
   readonly reluBackwardAt: (x: number, dy: number, dx: number, end: number) => void;
   /** max pooling (in, out, argmax byte offsets; rows, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft); C % 4 === 0 */
   readonly maxPoolAt: (...args: number[]) => void;
+  /** [channels one at a time, in fours]: (image, columns, rows, H, W, C, OH, OW, kh, kw, sh, sw, padTop, padLeft, row stride) */
+  readonly im2colAt: ((...args: number[]) => void)[];
+  readonly col2imAt: ((...args: number[]) => void)[];
 
   constructor() {
     module ??= new WebAssembly.Module(assemble());
@@ -299,6 +369,8 @@ export class GemmWorkspace {
     this.reluForwardAt = exports.reluForward as (x: number, y: number, end: number) => void;
     this.reluBackwardAt = exports.reluBackward as (x: number, dy: number, dx: number, end: number) => void;
     this.maxPoolAt = exports.maxPool as (...args: number[]) => void;
+    this.im2colAt = [exports.im2colScalar, exports.im2colVector] as ((...args: number[]) => void)[];
+    this.col2imAt = [exports.col2imScalar, exports.col2imVector] as ((...args: number[]) => void)[];
   }
 
   /** Makes the memory at least `bytes` long. */
