@@ -1,8 +1,9 @@
 // The compiled training step: the model the engine builds, turned once into a forward + backward +
-// optimizer-update program over preallocated Float32Arrays, in plain JS. No per-op dispatch and no
+// optimizer-update program over preallocated Float32Arrays, in plain JS, with convolutions, large dense
+// layers, relu and max pooling in WebAssembly SIMD (conv.ts, gemm.ts). No per-op dispatch and no
 // gradient tape: on the small models a smoke run trains, TF.js spends most of a step there.
-// It covers dense stacks (dense, activation, dropout, batch and layer normalization) and small image
-// models (conv2d, max pooling, flatten), the common losses and
+// It covers dense stacks (dense, activation, dropout, batch and layer normalization) and image
+// models (conv2d, max / average / global average pooling, flatten), the common losses and
 // optimizers, and takes the same probes as train.ts in the same pass. Anything else: TF.js (choose.ts).
 // Initial weights are read from the TF.js model the engine built (same seeded initializers), dropout
 // masks come from the same seeded stream as SeededDropout, batches from the same seeded shuffle.

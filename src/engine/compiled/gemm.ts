@@ -1,4 +1,5 @@
-// A float32 matrix product in WebAssembly SIMD (f32x4), for the compiled step's convolutions.
+// A float32 matrix product in WebAssembly SIMD (f32x4), for the compiled step's convolutions and large
+// dense layers, with the few kernels around it (relu, max pooling, im2col, col2im; conv.ts uses them).
 // The module is assembled here, in memory, from the instructions below (a few dozen opcodes of the
 // WebAssembly binary format): no .wasm file to ship or rebuild, and the source is this file.
 // Each output is summed in the order k = 0, 1, 2, ... with a float32 multiply and a float32 add per term
