@@ -206,7 +206,7 @@ function compiledLossBlocker(training: Evidence['config']['training']): string |
 
 /** Which training step produced the main run's numbers, and why the compiled one was not used. */
 export function engineNote(result: TrainResult): string {
-  if (result.engine === 'compiled') return 'training step: compiled (one plain-JS forward, backward and update pass over Float32Arrays, no TF.js ops)';
+  if (result.engine === 'compiled') return 'training step: compiled (one forward, backward and update pass over Float32Arrays in JS and WebAssembly, no TF.js ops)';
   return `training step: TF.js ops${result.engineReason ? ` (compiled step not used: ${result.engineReason})` : ''}`;
 }
 

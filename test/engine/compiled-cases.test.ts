@@ -20,9 +20,6 @@ const STEPS = 60;
 const CHAOTIC = new Set(['keras-logits-with-crossentropy']);
 const EXPECTED_TFJS = new Map([
   ['multiclass-softmax-mse', /broadcast/],
-  ['multiclass-no-regularization', /large/],
-  ['regression-init-too-large', /large/],
-  ['regression-batch-exceeds-data', /large/],
 ]);
 
 before(async () => {

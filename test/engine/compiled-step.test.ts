@@ -15,7 +15,7 @@ import { trainFresh, type RunContext } from '../../src/engine/session.ts';
 import type { TrainResult } from '../../src/engine/train.ts';
 import { Alea } from '../../src/engine/compiled/alea.ts';
 import { activationBackward, activationForward, COMPILED_ACTIVATIONS, COMPILED_LOSSES, lossAndGradient } from '../../src/engine/compiled/math.ts';
-import { COMPILED_MAX_MACS_PER_LAYER, planCompiledStep, type CompileQuestion } from '../../src/engine/compiled/compiled-step.ts';
+import { planCompiledStep, type CompileQuestion } from '../../src/engine/compiled/compiled-step.ts';
 import { makeCompiledOptimizer, optimizerBlocker } from '../../src/engine/compiled/optimizers.ts';
 import { mulberry32 } from '../../src/data/reservoir.ts';
 import type { LayerSpec, ModelSpec } from '../../src/config/types.ts';
@@ -261,6 +261,30 @@ describe('whole runs: the compiled step against the TF.js step (same seed, 40 st
     assertSameRun(r2, c2, 1e-4);
   });
 
+  it('a small CNN like the benchmark one (conv-pool-conv-pool-dense, adam, sparse crossentropy): same curve and probes', () => {
+    const images = makeTable({ rows: 96, features: 144, task: 'multiclass', classes: 4 });
+    const conv = (filters: number): LayerSpec => ({ type: 'conv2d', name: `conv_${filters}`, filters, kernel_size: [3], activation: 'relu' });
+    const [reference, compiled] = runBoth(contextOf({
+      ...images, task: 'multiclass', loss: 'sparse_categorical_crossentropy', batchSize: 16, learningRate: 0.001, steps: 30, inputShape: [12, 12, 1],
+      layers: [conv(8), { type: 'max_pooling2d', name: 'pool_1', pool_size: [2] }, conv(16), { type: 'max_pooling2d', name: 'pool_2', pool_size: [2] }, { type: 'flatten', name: 'flat' }, dense(4, 'softmax')],
+    }), 30);
+    assertSameRun(reference, compiled, 1e-4);
+  });
+
+  it('average pooling, global average pooling and a wide dense layer (a matrix product too)', () => {
+    const images = makeTable({ rows: 80, features: 128, task: 'multiclass', classes: 3 });
+    const [r1, c1] = runBoth(contextOf({
+      ...images, task: 'multiclass', loss: 'sparse_categorical_crossentropy', batchSize: 8, learningRate: 0.01, steps: 25, inputShape: [8, 8, 2],
+      layers: [{ type: 'conv2d', name: 'conv', filters: 6, kernel_size: [3], padding: 'same', activation: 'tanh' }, { type: 'average_pooling2d', name: 'avg', pool_size: [2] }, { type: 'flatten', name: 'flat' }, dense(80, 'relu'), dense(3, 'softmax')],
+    }), 25);
+    assertSameRun(r1, c1, 1e-4);
+    const [r2, c2] = runBoth(contextOf({
+      ...images, task: 'multiclass', loss: 'sparse_categorical_crossentropy', batchSize: 8, learningRate: 0.01, steps: 25, inputShape: [8, 8, 2],
+      layers: [{ type: 'conv2d', name: 'conv', filters: 12, kernel_size: [3], strides: [2], activation: 'relu' }, { type: 'global_average_pooling2d', name: 'gap' }, dense(3, 'softmax')],
+    }), 25);
+    assertSameRun(r2, c2, 1e-4);
+  });
+
   it('a diverging run stops at the same step and names the same place', () => {
     const [reference, compiled] = runBoth(contextOf({ ...base, layers: [dense(16, 'relu'), dense(1)], optimizer: 'sgd', learningRate: 1e6 }), 40);
     assert.ok(reference.firstNonFinite, 'the reference run diverges');
@@ -299,6 +323,14 @@ describe('engine choice', () => {
     assert.match(engineNote(result), /TF\.js ops \(compiled step not used: optimizer option 'clipnorm'/);
     assert.throws(() => trainFresh({ ...ctx, engine: 'compiled' }, { steps: 3, deadline: Number.POSITIVE_INFINITY }), /clipnorm/);
   });
+  it('a layer the compiler lacks (depthwise convolution) sends the model to TF.js, and the note says which', () => {
+    const images = makeTable({ rows: 40, features: 32 });
+    const ctx = contextOf({ ...images, inputShape: [4, 4, 2], layers: [{ type: 'depthwise_conv2d', name: 'depthwise', kernel_size: [3], padding: 'same' }, { type: 'flatten', name: 'flat' }, dense(1)] });
+    const result = trainFresh(ctx, { steps: 3, deadline: Number.POSITIVE_INFINITY });
+    assert.equal(result.engine, 'tfjs');
+    assert.match(result.engineReason ?? '', /depthwise.*not compiled/);
+    assert.match(engineNote(result), /compiled step not used: layer 'depthwise_0' \(depthwise_conv2d\) is not compiled/);
+  });
   it('plans: layers, input shapes, losses, target widths and size it does not cover', () => {
     const spec = (layers: LayerSpec[]) => ({ layers, origin: { kind: 'layers' as const }, unsupported: [] });
     const ask = { inputShape: [4], lossName: 'mean_squared_error', optimizer: { name: 'adam', args: {} }, targetWidth: 1, batchSize: 32 };
@@ -313,9 +345,14 @@ describe('engine choice', () => {
     assert.ok(!loss.ok && /poisson/.test(loss.reason));
     const broadcast = planCompiledStep({ ...ask, spec: spec([dense(4, 'softmax')]) });
     assert.ok(!broadcast.ok && /broadcast/.test(broadcast.reason));
-    const large = planCompiledStep({ ...ask, spec: spec([dense(512, 'relu'), dense(512, 'relu'), dense(1)]) });
-    assert.ok((32 * (4 * 512 + 512 * 512 + 512)) / 3 > COMPILED_MAX_MACS_PER_LAYER);
-    assert.ok(!large.ok && /large/.test(large.reason));
+    // no size limit: large dense layers and convolutions run as WebAssembly matrix products
+    assert.deepEqual(planCompiledStep({ ...ask, spec: spec([dense(512, 'relu'), dense(512, 'relu'), dense(1)]) }), { ok: true });
+    const conv = (filters: number): LayerSpec => ({ type: 'conv2d', name: `c${filters}`, filters, kernel_size: [3], activation: 'relu' });
+    const pool: LayerSpec = { type: 'max_pooling2d', name: 'p', pool_size: [2] };
+    const cnn = spec([conv(16), pool, conv(32), { ...pool, name: 'p2' }, { type: 'flatten', name: 'f' }, dense(10, 'softmax')]);
+    assert.deepEqual(planCompiledStep({ ...ask, inputShape: [28, 28, 1], lossName: 'sparse_categorical_crossentropy', spec: cnn }), { ok: true });
+    const cut = planCompiledStep({ ...ask, inputShape: [7, 7, 1], spec: spec([{ type: 'average_pooling2d', name: 'avg', pool_size: [2], padding: 'same' }, { type: 'flatten', name: 'f' }, dense(1)]) });
+    assert.ok(!cut.ok && /avg.*'same' padding/.test(cut.reason));
   });
 });
 

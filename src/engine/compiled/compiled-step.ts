@@ -1,8 +1,9 @@
 // The compiled training step: the model the engine builds, turned once into a forward + backward +
-// optimizer-update program over preallocated Float32Arrays, in plain JS. No per-op dispatch and no
+// optimizer-update program over preallocated Float32Arrays, in plain JS, with convolutions, large dense
+// layers, relu and max pooling in WebAssembly SIMD (conv.ts, gemm.ts). No per-op dispatch and no
 // gradient tape: on the small models a smoke run trains, TF.js spends most of a step there.
-// It covers dense stacks (dense, activation, dropout, batch and layer normalization) and small image
-// models (conv2d, max pooling, flatten), the common losses and
+// It covers dense stacks (dense, activation, dropout, batch and layer normalization) and image
+// models (conv2d, max / average / global average pooling, flatten), the common losses and
 // optimizers, and takes the same probes as train.ts in the same pass. Anything else: TF.js (choose.ts).
 // Initial weights are read from the TF.js model the engine built (same seeded initializers), dropout
 // masks come from the same seeded stream as SeededDropout, batches from the same seeded shuffle.
@@ -17,6 +18,9 @@ import { batchStream, type TrainResult } from '../train.ts';
 import { Alea } from './alea.ts';
 import { activationBackward, activationForward, COMPILED_ACTIVATIONS, COMPILED_LOSSES, lossAndGradient } from './math.ts';
 import { makeCompiledOptimizer, optimizerBlocker, type CompiledOptimizer } from './optimizers.ts';
+import { averageWindowsCut, DENSE_GEMM_MIN_WEIGHTS, MatrixKernels, poolBackward, poolForward, poolStage, windowGeometry, type ConvStage, type PoolStage } from './conv.ts';
+
+export { windowGeometry };
 
 export type CompilePlan = { ok: true } | { ok: false; reason: string };
 
@@ -33,46 +37,6 @@ export interface CompileQuestion {
   blocker?: string;
 }
 
-/**
- * Above this many multiply-adds per dense layer and forward pass (batch x its weights, averaged over the
- * dense layers), TF.js's WASM SIMD matrix kernels beat the plain-JS loops despite their per-op overhead
- * (which grows with the number of layers). Measured here by CPU time per step, engines alternated
- * (2 cores under load, so relative): 26k per layer (regression-clean MLP) compiled 4.7x faster, 30k
- * (25 layers of 32 sigmoid units) 2x faster, 246k (batch 300) even, 6M (4 x 512 units) 3.3x slower.
- */
-export const COMPILED_MAX_MACS_PER_LAYER = 100_000;
-
-interface WindowGeometry {
-  kh: number;
-  kw: number;
-  sh: number;
-  sw: number;
-  outH: number;
-  outW: number;
-  padTop: number;
-  padLeft: number;
-}
-
-/** Output size and padding of a 2-D window (convolution or pooling), as TensorFlow computes them. */
-export function windowGeometry(shape: number[], size: number[] | undefined, strides: number[], padding: 'valid' | 'same'): WindowGeometry | undefined {
-  if (!size || size.length === 0) return undefined;
-  const [h, w] = shape;
-  const kh = size[0];
-  const kw = size[1] ?? size[0];
-  const sh = strides[0] ?? 1;
-  const sw = strides[1] ?? sh;
-  if (!(kh > 0 && kw > 0 && sh > 0 && sw > 0)) return undefined;
-  if (padding === 'valid') {
-    const outH = Math.ceil((h - kh + 1) / sh);
-    const outW = Math.ceil((w - kw + 1) / sw);
-    return outH > 0 && outW > 0 ? { kh, kw, sh, sw, outH, outW, padTop: 0, padLeft: 0 } : undefined;
-  }
-  const outH = Math.ceil(h / sh);
-  const outW = Math.ceil(w / sw);
-  const padH = Math.max((outH - 1) * sh + kh - h, 0);
-  const padW = Math.max((outW - 1) * sw + kw - w, 0);
-  return { kh, kw, sh, sw, outH, outW, padTop: Math.floor(padH / 2), padLeft: Math.floor(padW / 2) };
-}
 
 /** Whether the compiled step can train this setup exactly as the TF.js step would; why not, when not. */
 export function planCompiledStep(q: CompileQuestion): CompilePlan {
@@ -82,7 +46,6 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
   if (q.inputShape.length !== 1 && q.inputShape.length !== 3) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are neither flat rows nor images` };
   let shape = [...q.inputShape];
   let width = shape.reduce((a, b) => a * b, 1);
-  let macs = 0;
   let denseLayers = 0;
   const flat = () => shape.length === 1;
   for (const layer of q.spec.layers) {
@@ -98,19 +61,20 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
         if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear') || layer.activation === 'softmax') return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         const geometry = windowGeometry(shape, layer.kernel_size, layer.strides ?? [1], layer.padding ?? 'valid');
         if (!geometry || !(typeof layer.filters === 'number' && layer.filters > 0)) return { ok: false, reason: `conv2d '${layer.name}' has a window it cannot take` };
-        macs += geometry.outH * geometry.outW * geometry.kh * geometry.kw * shape[2] * layer.filters;
+        // no size limit: convolutions run as WebAssembly matrix products (conv.ts)
         denseLayers++;
         shape = [geometry.outH, geometry.outW, layer.filters];
         width = shape[0] * shape[1] * shape[2];
         break;
       }
-      case 'max_pooling2d': {
-        if (shape.length !== 3) return { ok: false, reason: `max_pooling2d '${layer.name}' on an input of shape [${shape.join(', ')}]` };
-        const pool = layer.pool_size ?? [2];
-        const geometry = windowGeometry(shape, pool, layer.strides ?? pool, layer.padding ?? 'valid');
-        if (!geometry) return { ok: false, reason: `max_pooling2d '${layer.name}' has a window it cannot take` };
-        shape = [geometry.outH, geometry.outW, shape[2]];
-        width = shape[0] * shape[1] * shape[2];
+      case 'max_pooling2d':
+      case 'average_pooling2d':
+      case 'global_average_pooling2d': {
+        const pool = shape.length === 3 ? poolStage(layer.type, shape, layer.pool_size, layer.strides, layer.padding) : undefined;
+        if (!pool) return { ok: false, reason: `${layer.type} '${layer.name}' on an input of shape [${shape.join(', ')}] has a window it cannot take` };
+        if (averageWindowsCut(pool)) return { ok: false, reason: `${layer.type} '${layer.name}' has windows past the image ('same' padding), where TF.js's gradient and forward pass disagree` };
+        shape = layer.type === 'global_average_pooling2d' ? [pool.width] : pool.outShape;
+        width = pool.width;
         break;
       }
       case 'dropout':
@@ -132,7 +96,6 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
         if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         if (!(typeof layer.units === 'number' && layer.units > 0)) return { ok: false, reason: `dense '${layer.name}' has no units` };
         if (!flat()) return { ok: false, reason: `dense '${layer.name}' on an input of shape [${shape.join(', ')}] (flatten first)` };
-        macs += width * layer.units;
         denseLayers++;
         width = layer.units;
         shape = [width];
@@ -143,10 +106,6 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
   }
   if (denseLayers === 0) return { ok: false, reason: 'the model has no dense or convolution layer' };
   if (!flat()) return { ok: false, reason: 'the output is not flat' };
-  const perLayer = (macs * q.batchSize) / denseLayers;
-  if (perLayer > COMPILED_MAX_MACS_PER_LAYER) {
-    return { ok: false, reason: `the model is large: ${Math.round(perLayer / 1000)}k multiply-adds per weighted layer and step, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_MACS_PER_LAYER / 1000}k)` };
-  }
   if (!COMPILED_LOSSES.has(q.lossName)) return { ok: false, reason: `loss '${q.lossName}' is not compiled` };
   const expectedTargets = q.lossName === 'sparse_categorical_crossentropy' ? 1 : width;
   if (q.targetWidth !== expectedTargets) return { ok: false, reason: `${q.targetWidth} target columns for ${width} outputs would broadcast` };
@@ -211,28 +170,6 @@ interface BatchNormStage {
   betaGrad: Float32Array;
   normalized: Float32Array;
   inverseStd: Float64Array;
-}
-/** Keras Conv2D over NHWC rows, kernel [kh, kw, in channels, filters] as TF.js stores it. */
-interface ConvStage {
-  kind: 'conv';
-  built: BuiltLayer;
-  inShape: number[];
-  outShape: number[];
-  geometry: WindowGeometry;
-  kernel: Float32Array;
-  bias?: Float32Array;
-  kernelGrad: Float32Array;
-  biasGrad?: Float32Array;
-  width: number;
-}
-/** Keras MaxPooling2D; the position of each window's maximum is kept for the backward pass. */
-interface PoolStage {
-  kind: 'pool';
-  inShape: number[];
-  outShape: number[];
-  geometry: WindowGeometry;
-  argmax: Int32Array;
-  width: number;
 }
 type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage | BatchNormStage | ConvStage | PoolStage;
 type WeightedStage = DenseStage | LayerNormStage | BatchNormStage | ConvStage;
@@ -306,14 +243,11 @@ export class CompiledModel {
         shape = outShape;
         width = outWidth;
         if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
-      } else if (layer.spec.type === 'max_pooling2d') {
-        const pool = layer.spec.pool_size ?? [2];
-        const geometry = windowGeometry(shape, pool, layer.spec.strides ?? pool, layer.spec.padding ?? 'valid')!;
-        const outShape = [geometry.outH, geometry.outW, shape[2]];
-        const outWidth = outShape[0] * outShape[1] * outShape[2];
-        this.stages.push({ kind: 'pool', inShape: shape, outShape, geometry, argmax: new Int32Array(0), width: outWidth });
-        shape = outShape;
-        width = outWidth;
+      } else if (layer.spec.type === 'max_pooling2d' || layer.spec.type === 'average_pooling2d' || layer.spec.type === 'global_average_pooling2d') {
+        const pool = poolStage(layer.spec.type, shape, layer.spec.pool_size, layer.spec.strides, layer.spec.padding)!;
+        this.stages.push(pool);
+        shape = layer.spec.type === 'global_average_pooling2d' ? [pool.width] : pool.outShape;
+        width = pool.width;
       } else if (layer.spec.type === 'dense') {
         const weights = layer.core.getWeights();
         const kernel = Float32Array.from(weights[0].dataSync());
@@ -367,11 +301,16 @@ export class CompiledModel {
     this.capacity = 0;
     this.outputs = [];
     this.gradients = [];
+    const matrixStages = this.stages.filter((s): s is ConvStage | DenseStage => s.kind === 'conv' || (s.kind === 'dense' && s.inWidth * s.outWidth >= DENSE_GEMM_MIN_WEIGHTS));
+    this.matrix = matrixStages.length > 0 ? new MatrixKernels(matrixStages) : undefined;
     this.firstWeighted = this.stages.findIndex((stage) => stage.kind === 'dense' || stage.kind === 'conv' || stage.kind === 'layerNorm' || stage.kind === 'batchNorm');
   }
 
   /** the layers with a kernel, in order (train.ts's probed layers) */
   readonly kernels: KernelStage[];
+
+  /** the convolutions and large dense layers, as WebAssembly matrix products (conv.ts) */
+  private readonly matrix?: MatrixKernels;
 
   /** values a step changes besides the parameters: batch normalization's moving averages */
   readonly state: Float32Array[];
@@ -405,15 +344,17 @@ export class CompiledModel {
       const stage = this.stages[i];
       const out = this.outputs[i];
       if (stage.kind === 'dense') {
-        denseForward(current, stage, out, rows);
+        if (this.matrix?.has(stage)) this.matrix.forward(current, stage, out, rows);
+        else denseForward(current, stage, out, rows);
         onDense?.(stage, out);
       } else if (stage.kind === 'activation') {
-        activationForward(stage.activation, current, out, rows, stage.width);
+        if (stage.activation === 'relu' && this.matrix) this.matrix.relu(current, out, rows * stage.width);
+        else activationForward(stage.activation, current, out, rows, stage.width);
       } else if (stage.kind === 'conv') {
-        convForward(current, stage, out, rows);
+        this.matrix!.forward(current, stage, out, rows);
         onDense?.(stage, out);
       } else if (stage.kind === 'pool') {
-        poolForward(current, stage, out, rows);
+        if (!this.matrix?.maxPool(current, stage, out, rows)) poolForward(current, stage, out, rows);
       } else if (stage.kind === 'layerNorm') {
         layerNormForward(current, stage, out, rows);
       } else if (stage.kind === 'batchNorm') {
@@ -439,9 +380,10 @@ export class CompiledModel {
       const stageInput = i === 0 ? input : this.outputs[i - 1];
       const dx = i > this.firstWeighted ? this.gradients[i - 1] : undefined;
       if (stage.kind === 'dense') {
-        denseBackward(stageInput, stage, dy, dx, rows);
+        if (this.matrix?.has(stage)) this.matrix.backward(stage, dy, dx, rows);
+        else denseBackward(stageInput, stage, dy, dx, rows);
       } else if (stage.kind === 'conv') {
-        convBackward(stageInput, stage, dy, dx, rows);
+        this.matrix!.backward(stage, dy, dx, rows);
       } else if (stage.kind === 'pool') {
         poolBackward(stage, dy, dx!, rows);
       } else if (stage.kind === 'layerNorm') {
@@ -449,7 +391,8 @@ export class CompiledModel {
       } else if (stage.kind === 'batchNorm') {
         batchNormBackward(stage, dy, dx, rows);
       } else if (stage.kind === 'activation') {
-        activationBackward(stage.activation, stageInput, this.outputs[i], dy, dx!, rows, stage.width);
+        if (stage.activation === 'relu' && this.matrix) this.matrix.reluBackward(stageInput, dy, dx!, rows * stage.width);
+        else activationBackward(stage.activation, stageInput, this.outputs[i], dy, dx!, rows, stage.width);
       } else {
         const n = rows * stage.width;
         for (let k = 0; k < n; k++) dx![k] = dy[k] * stage.mask[k];
@@ -482,123 +425,6 @@ export class CompiledModel {
       tf.dispose(weights);
     }
   }
-}
-
-function convForward(input: Float32Array, stage: ConvStage, out: Float32Array, rows: number): void {
-  const [H, W, C] = stage.inShape;
-  const [OH, OW, F] = stage.outShape;
-  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
-  const { kernel, bias } = stage;
-  for (let b = 0; b < rows; b++) {
-    const inBase = b * H * W * C;
-    for (let oy = 0; oy < OH; oy++) {
-      for (let ox = 0; ox < OW; ox++) {
-        const o = ((b * OH + oy) * OW + ox) * F;
-        if (bias) for (let f = 0; f < F; f++) out[o + f] = bias[f];
-        else out.fill(0, o, o + F);
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky;
-          if (iy < 0 || iy >= H) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padLeft + kx;
-            if (ix < 0 || ix >= W) continue;
-            const inAt = inBase + (iy * W + ix) * C;
-            const kAt = (ky * kw + kx) * C * F;
-            for (let c = 0; c < C; c++) {
-              const v = input[inAt + c];
-              if (v === 0) continue;
-              const k = kAt + c * F;
-              for (let f = 0; f < F; f++) out[o + f] += v * kernel[k + f];
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-function convBackward(input: Float32Array, stage: ConvStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
-  const [H, W, C] = stage.inShape;
-  const [OH, OW, F] = stage.outShape;
-  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
-  const { kernel, kernelGrad, biasGrad } = stage;
-  kernelGrad.fill(0);
-  if (biasGrad) biasGrad.fill(0);
-  if (dx) dx.fill(0, 0, rows * H * W * C);
-  for (let b = 0; b < rows; b++) {
-    const inBase = b * H * W * C;
-    for (let oy = 0; oy < OH; oy++) {
-      for (let ox = 0; ox < OW; ox++) {
-        const o = ((b * OH + oy) * OW + ox) * F;
-        if (biasGrad) for (let f = 0; f < F; f++) biasGrad[f] += dy[o + f];
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky;
-          if (iy < 0 || iy >= H) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padLeft + kx;
-            if (ix < 0 || ix >= W) continue;
-            const inAt = inBase + (iy * W + ix) * C;
-            const kAt = (ky * kw + kx) * C * F;
-            for (let c = 0; c < C; c++) {
-              const v = input[inAt + c];
-              const k = kAt + c * F;
-              let back = 0;
-              for (let f = 0; f < F; f++) {
-                const g = dy[o + f];
-                kernelGrad[k + f] += v * g;
-                back += g * kernel[k + f];
-              }
-              if (dx) dx[inAt + c] += back;
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-/** Max over each window (positions outside the input, with 'same' padding, take no part). */
-function poolForward(input: Float32Array, stage: PoolStage, out: Float32Array, rows: number): void {
-  const [H, W, C] = stage.inShape;
-  const [OH, OW] = stage.outShape;
-  const { kh, kw, sh, sw, padTop, padLeft } = stage.geometry;
-  const argmax = stage.argmax;
-  for (let b = 0; b < rows; b++) {
-    const inBase = b * H * W * C;
-    for (let oy = 0; oy < OH; oy++) {
-      for (let ox = 0; ox < OW; ox++) {
-        const o = ((b * OH + oy) * OW + ox) * C;
-        for (let c = 0; c < C; c++) {
-          let best = -Infinity;
-          let at = -1;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sh - padTop + ky;
-            if (iy < 0 || iy >= H) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - padLeft + kx;
-              if (ix < 0 || ix >= W) continue;
-              const i = inBase + (iy * W + ix) * C + c;
-              const v = input[i];
-              if (v > best || at < 0 || Number.isNaN(v)) {
-                best = v;
-                at = i;
-                if (Number.isNaN(v)) break;
-              }
-            }
-          }
-          out[o + c] = best;
-          argmax[o + c] = at;
-        }
-      }
-    }
-  }
-}
-
-function poolBackward(stage: PoolStage, dy: Float32Array, dx: Float32Array, rows: number): void {
-  const inSize = stage.inShape[0] * stage.inShape[1] * stage.inShape[2];
-  dx.fill(0, 0, rows * inSize);
-  const n = rows * stage.width;
-  for (let k = 0; k < n; k++) dx[stage.argmax[k]] += dy[k];
 }
 
 function batchNormForward(input: Float32Array, stage: BatchNormStage, out: Float32Array, rows: number, training: boolean): void {
