@@ -54,6 +54,7 @@ function fallbackMeta(finding: Finding): CheckMeta {
     defaultSeverity: finding.severity,
     docs: finding.docs,
     needs: [],
+    section: 'other',
   };
 }
 

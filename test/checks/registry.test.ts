@@ -80,4 +80,23 @@ describe('check registry', () => {
       if (c.meta.kind === 'static+smoke') assert.ok(!c.meta.needs.includes('smoke'), `${c.meta.id} would be skipped without smoke`);
     }
   });
+
+  it('shows a check\'s evidence chart in the comment and its section in the page with the same data', () => {
+    // The comment's chart and the page's panel draw the same evidence (once dead-relus drew gradient norms
+    // in the comment but sat beside the dead-unit chart in the page).
+    const sectionOfChart = { 'feature-scales': 'scales', 'gradient-norms': 'gradients', 'unit-fractions': 'units' } as const;
+    for (const c of checks) {
+      if (c.meta.chart) assert.equal(c.meta.section, sectionOfChart[c.meta.chart], c.meta.id);
+    }
+    assert.equal(checksById.get('dead-relus')?.meta.chart, 'unit-fractions');
+  });
+
+  it('gives a config fix only to checks whose fix run can try one', () => {
+    const withFix = checks.filter((c) => c.meta.fix).map((c) => c.meta.id);
+    assert.deepEqual(withFix, [
+      'batch-too-large', 'constant-feature', 'constant-initialization', 'feature-scale-spread', 'init-scale-mismatch',
+      'learning-rate-too-high', 'learning-rate-too-low', 'missing-hidden-activation', 'output-activation-mismatch',
+      'target-out-of-activation-range', 'unscaled-inputs', 'unscaled-targets',
+    ]);
+  });
 });

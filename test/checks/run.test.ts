@@ -6,7 +6,7 @@ import type { Check } from '../../src/checks/types.ts';
 import { makeEvidence, smokeTrace } from './factory.ts';
 
 const meta = (id: string, needs: Check['meta']['needs'] = []): Check['meta'] => ({
-  id, title: id, pitfall: 'test', kind: 'static', defaultSeverity: 'warning', docs: `docs/checks/${id}.md`, needs,
+  id, title: id, pitfall: 'test', kind: 'static', defaultSeverity: 'warning', docs: `docs/checks/${id}.md`, needs, section: 'other',
 });
 
 const fixed = (id: string, needs: Check['meta']['needs'] = [], key = 'training.learning_rate'): Check => ({

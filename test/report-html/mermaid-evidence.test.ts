@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evidenceCharts, MERMAID_MAX_BARS, mermaidFeatureScales, mermaidGradientNorms } from '../../src/report/html/mermaid-evidence.ts';
+import { evidenceCharts, MERMAID_MAX_BARS, mermaidFeatureScales, mermaidGradientNorms, mermaidUnitFractions } from '../../src/report/html/mermaid-evidence.ts';
 import type { ProcessedFeature } from '../../src/evidence/types.ts';
 import { finding, smokeTrace, tabularRun } from './fixtures.ts';
+import { MAX_DEAD_FRACTION } from '../../src/checks/dead-relus.ts';
 
 /** The bracketed lists of one xychart block: x labels and each series' numbers. */
 function parseBlock(block: string): { labels: string[]; bars: number[]; line?: number[]; yRange: [number, number] } {
@@ -83,4 +84,22 @@ test('evidence charts follow the findings: scaling ids give the scale chart, gra
   assert.equal(evidenceCharts(only(['dead-relus']), { ...run.evidence!, smoke: undefined }, undefined).length, 0, 'no trace, no gradient chart');
   assert.equal(evidenceCharts(only(['exploding-gradients']), run.evidence, undefined).length, 1, 'the trace inside the evidence is used');
   assert.deepEqual(evidenceCharts(only(['unscaled-inputs'])), []);
+});
+
+test('dead or saturated units: the share per probed layer in percent, the check limit as a line', () => {
+  const trace = smokeTrace(['dense_0', 'dense_1', 'dense_2']);
+  const chart = parseBlock(mermaidUnitFractions(trace));
+  const probed = trace.layers.filter((l) => l.deadFraction !== undefined);
+  assert.deepEqual(chart.labels, probed.map((l) => l.name));
+  probed.forEach((l, i) => assert.ok(Math.abs(chart.bars[i] - 100 * l.deadFraction!) < 0.011));
+  assert.deepEqual(chart.line, probed.map(() => 100 * MAX_DEAD_FRACTION));
+  assert.deepEqual(chart.yRange, [0, 100]);
+  assert.equal(mermaidUnitFractions({ ...trace, layers: trace.layers.map((l) => ({ ...l, deadFraction: undefined })) }), '');
+});
+
+test('dead-relus draws the dead-unit chart, not the gradient norms (its check names its chart)', () => {
+  const run = tabularRun();
+  const charts = evidenceCharts({ ...run.result, findings: [finding('dead-relus', run.result.config)] }, run.evidence, run.trace);
+  assert.equal(charts.length, 1);
+  assert.match(charts[0], /Dead or saturated units/);
 });

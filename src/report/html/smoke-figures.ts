@@ -1,18 +1,22 @@
 // Figures drawn from the smoke training run: loss curves (with the base ref's run when compared),
 // control runs, the LR range test, and per-layer gradient norms, update ratios and dead/saturated unit fractions.
 import type { BaseComparison } from '../../compare/types.ts';
-import type { SmokeTrace } from '../../engine/types.ts';
+import type { LayerProbe, SmokeTrace } from '../../engine/types.ts';
 import { escapeXml } from '../escape.ts';
 import { formatNumber } from '../numbers.ts';
 import { layerBarChart, lossCurvesChart, SERIES_COLORS } from '../charts/index.ts';
 import type { CurveMarker, CurveSeries } from '../charts/index.ts';
 import { baseLossSeries, comparisonHtml } from './counterfactual-html.ts';
 import { figure, note } from './figure.ts';
-
-/** The update/weight ratio range that trains well (CHECKS.md: DeepDiagnosis [1e-5, 1e-1]). */
-export const HEALTHY_UPDATE_RATIO = { low: 1e-5, high: 1e-1 };
-/** dead-relus and saturated-activations fire above this share of units. */
-export const UNIT_FRACTION_THRESHOLD = 0.5;
+// The charts draw the limits the checks judge by, so the two cannot drift apart.
+import { MAX_UPDATE_RATIO } from '../../checks/learning-rate-too-high.ts';
+import { MIN_UPDATE_RATIO } from '../../checks/learning-rate-too-low.ts';
+import { MAX_FIRST_LAST_RATIO } from '../../checks/exploding-gradients.ts';
+import { MIN_FIRST_LAST_RATIO } from '../../checks/vanishing-gradients.ts';
+import { MAX_SCALE_CHANGE } from '../../checks/init-scale-mismatch.ts';
+import { MAX_DEAD_FRACTION } from '../../checks/dead-relus.ts';
+import { MAX_SATURATED_FRACTION } from '../../checks/saturated-activations.ts';
+import { fmt } from '../../checks/shared.ts';
 
 export async function lossFigures(trace: SmokeTrace, lossName: string, comparison?: BaseComparison): Promise<string[]> {
   const yTitle = `loss (${lossName})`;
@@ -132,7 +136,7 @@ export async function gradientFigures(trace: SmokeTrace): Promise<string[]> {
             valueTitle: 'L2 norm of the kernel gradient (log scale)',
             scale: 'log',
           }),
-        'A first-to-last layer ratio above 70 points at exploding gradients; first-layer norms far below the last layer (ratio < 1e-3) at vanishing ones.',
+        `A first-to-last layer ratio above ${fmt(MAX_FIRST_LAST_RATIO)} points at exploding gradients; first-layer norms far below the last layer (ratio < ${fmt(MIN_FIRST_LAST_RATIO)}) at vanishing ones.`,
       ),
       await figure(
         () =>
@@ -143,11 +147,11 @@ export async function gradientFigures(trace: SmokeTrace): Promise<string[]> {
             valueTitle: '‖update‖ / ‖weight‖ per step (log scale)',
             scale: 'log',
             references: [
-              { value: HEALTHY_UPDATE_RATIO.low, label: '1e-5' },
-              { value: HEALTHY_UPDATE_RATIO.high, label: '1e-1' },
+              { value: MIN_UPDATE_RATIO, label: fmt(MIN_UPDATE_RATIO) },
+              { value: MAX_UPDATE_RATIO, label: fmt(MAX_UPDATE_RATIO) },
             ],
           }),
-        'Between the dashed lines (1e-5 to 1e-1) the learning rate moves the weights at a healthy pace; above it the rate is too high, below it too low.',
+        `Between the dashed lines (${fmt(MIN_UPDATE_RATIO)} to ${fmt(MAX_UPDATE_RATIO)}) the learning rate moves the weights at a healthy pace; above it the rate is too high, below it too low.`,
       ),
     );
   }
@@ -166,12 +170,20 @@ export async function gradientFigures(trace: SmokeTrace): Promise<string[]> {
             valueTitle: 'value at initialization, one batch (log scale)',
             scale: 'log',
           }),
-        'Growth or shrinkage by more than 10x across the layers at initialization points at an init scale that does not fit the activation.',
+        `Growth or shrinkage by more than ${fmt(MAX_SCALE_CHANGE)}x across the layers at initialization points at an init scale that does not fit the activation.`,
       ),
     );
   }
   if (figures.length === 0) figures.push(note('The smoke run recorded no per-layer probes.'));
   return figures;
+}
+
+/** One dashed line per limit in use: dead-relus and saturated-activations each have their own. */
+function unitLimits(probed: readonly LayerProbe[]): { value: number; label: string }[] {
+  const limits = new Set<number>();
+  if (probed.some((l) => l.deadFraction !== undefined)) limits.add(MAX_DEAD_FRACTION);
+  if (probed.some((l) => l.saturatedFraction !== undefined)) limits.add(MAX_SATURATED_FRACTION);
+  return [...limits].map((value) => ({ value, label: `${fmt(100 * value)}%` }));
 }
 
 export async function unitFigures(trace: SmokeTrace): Promise<string[]> {
@@ -191,7 +203,7 @@ export async function unitFigures(trace: SmokeTrace): Promise<string[]> {
           scale: 'linear',
           domain: [0, 1],
           format: '.0%',
-          references: [{ value: UNIT_FRACTION_THRESHOLD, label: '50%' }],
+          references: unitLimits(probed),
         }),
       'Dead: ReLU-family units never active on the probe batch. Saturated: sigmoid/tanh units whose pre-activation sits beyond ±5 on most of the batch.',
     ),
