@@ -53,6 +53,7 @@ export function toJsonValue(value: unknown, depth = 0, ancestors: object[] = [])
 export const REPORT_WRITE_LIMITS = {
   documentChars: REPORT_LIMITS.documentChars,
   messageChars: 10_000,
+  headlineChars: 300,
   fixChars: 5_000,
   fileChars: 1_000,
   keyChars: 300,
@@ -71,6 +72,13 @@ function clip(text: string, max: number): string {
   return text.slice(0, Math.max(0, max - marker.length)) + marker;
 }
 
+/** The message's id and data, when the check worded it from one; data too large for a report is left out. */
+function messageIdentity(finding: Finding): Record<string, unknown> {
+  if (finding.messageId === undefined) return {};
+  const data = toJsonValue(finding.messageData ?? {}) as Record<string, unknown>;
+  return { message_id: finding.messageId, ...(JSON.stringify(data).length <= REPORT_WRITE_LIMITS.evidenceChars ? { message_data: data } : {}) };
+}
+
 function findingJson(finding: Finding): Record<string, unknown> {
   const limits = REPORT_WRITE_LIMITS;
   let evidence = toJsonValue(finding.evidence ?? {}) as Record<string, unknown>;
@@ -83,6 +91,9 @@ function findingJson(finding: Finding): Record<string, unknown> {
     severity: finding.severity,
     title: finding.title,
     message: clip(finding.message, limits.messageChars),
+    // One line by contract; a newline in a quoted name must not make the report unreadable.
+    ...(finding.headline !== undefined ? { headline: clip(finding.headline.replace(/\s+/g, ' '), limits.headlineChars) } : {}),
+    ...messageIdentity(finding),
     fix: clip(finding.fix, limits.fixChars),
     file: clip(finding.file, limits.fileChars),
     line: finding.line ?? null,
@@ -217,6 +228,9 @@ const findingSchema = z.strictObject({
   severity: severitySchema,
   title: oneLine(300),
   message: text(10_000),
+  headline: oneLine(300).optional(),
+  message_id: z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a message id (lowercase letters, digits, dashes)').optional(),
+  message_data: boundedObject.optional(),
   fix: text(5_000),
   file: oneLine(1_000),
   line: z.number().int().min(1).nullable(),
@@ -308,6 +322,9 @@ function toFinding(doc: FindingDocument): Finding {
   if (doc.column !== undefined) finding.column = doc.column;
   if (doc.key !== undefined) finding.key = doc.key;
   if (doc.suggestion) finding.suggestion = doc.suggestion;
+  if (doc.headline !== undefined) finding.headline = doc.headline;
+  if (doc.message_id !== undefined) finding.messageId = doc.message_id;
+  if (doc.message_data !== undefined) finding.messageData = doc.message_data;
   if (doc.caused_by !== undefined) finding.causedBy = doc.caused_by;
   if (doc.symptoms !== undefined) finding.symptoms = doc.symptoms;
   return finding;
