@@ -99,4 +99,18 @@ describe('check registry', () => {
       'target-out-of-activation-range', 'unscaled-inputs', 'unscaled-targets',
     ]);
   });
+
+  it('states every exported threshold of a check on its docs page, so docs and code cannot drift apart', async () => {
+    const missing: string[] = [];
+    for (const c of checks) {
+      const page = readFileSync(path.join(repoRoot, c.meta.docs), 'utf8');
+      const module = (await import(`../../src/checks/${c.meta.id}.ts`)) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(module)) {
+        if (typeof value !== 'number') continue;
+        const spellings = [String(value), value.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e'), `${Number((value * 100).toPrecision(6))}%`];
+        if (!spellings.some((spelling) => page.includes(spelling))) missing.push(`${c.meta.docs} lacks ${name} = ${spellings.join(' or ')}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
 });
