@@ -57,11 +57,12 @@ function chartHeavyResult(): ConfigResult {
       finding('unscaled-inputs', 'warning', { evidence: { fix_check: fixCheck('preprocessing.inputs: standardize', 2.3e11, 1.1e-3) } }),
       finding('init-scale-mismatch', 'warning', { evidence: { fix_check: fixCheck(`kernel_initializer "he_normal" for ${HOSTILE_NAME}`, 0.5, 0.49) } }),
       finding('exploding-gradients', 'error'),
+      finding('dead-relus', 'warning'),
     ],
   };
 }
 
-// Only the fields the evidence charts read: feature stds (one zero, one huge, one tiny) and gradient norms.
+// Only the fields the evidence charts read: feature stds (one zero, one huge, one tiny), gradient norms and dead/saturated shares.
 const featureEvidence = {
   data: {
     train: { processed: [{ name: 'sqft "area"', std: 965 }, { name: 'flag', std: 0 }, { name: 'tiny <1>', std: 1e-9 }, { name: 'z', std: 1 }] },
@@ -70,9 +71,9 @@ const featureEvidence = {
 } as unknown as Evidence;
 const gradientTrace = {
   layers: [
-    { name: 'dense_1', gradNorm: [1e6, 4e7] },
-    { name: 'dense "2"', gradNorm: [Number.NaN, Number.NaN] },
-    { name: 'dense_3', gradNorm: [3e-4, 1e-5] },
+    { name: 'dense_1', gradNorm: [1e6, 4e7], deadFraction: 0.9 },
+    { name: 'dense "2"', gradNorm: [Number.NaN, Number.NaN], deadFraction: 0 },
+    { name: 'dense_3', gradNorm: [3e-4, 1e-5], saturatedFraction: 0.55 },
   ],
 } as unknown as SmokeTrace;
 
@@ -134,7 +135,7 @@ test('every mermaid block in the PR comment parses with mermaid itself', { skip,
       if (error) failures.push(`${label}:\n${block}\n-> ${error}`);
     }
   }
-  // Loss charts (3), base overlay, two fix-check bars, feature scales and gradient norms at least.
-  assert.ok(charts >= 6, `only ${charts} charts were checked`);
+  // Loss charts (3), base overlay, two fix-check bars, feature scales, gradient norms and dead/saturated units at least.
+  assert.ok(charts >= 7, `only ${charts} charts were checked`);
   assert.deepEqual(failures, []);
 });
