@@ -113,4 +113,9 @@ describe('check registry', () => {
     }
     assert.deepEqual(missing, []);
   });
+
+  it('gives every check its message templates, except the findings the pipeline words itself', () => {
+    const withoutMessages = checks.filter((c) => Object.keys(c.meta.messages ?? {}).length === 0).map((c) => c.meta.id);
+    assert.deepEqual(withoutMessages, ['config-error', 'data-error', 'smoke-skipped']);
+  });
 });
