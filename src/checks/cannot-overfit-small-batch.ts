@@ -11,7 +11,7 @@ export const messages = defineMessages({
       `Trained on only ${d.samples} samples for ${d.steps} steps, the model took the loss from ${fmt(d.startLoss)} to ${fmt(d.finalLoss)}` +
       `${d.accuracy !== undefined ? ` with ${fmt(d.accuracy * 100)}% accuracy` : ''}, not near zero. A working setup memorizes a handful of samples easily; ` +
       'failing at that means something in the model, loss, labels or optimizer is broken, and more data will not help.',
-    (d) => `On only ${d.samples} samples the loss fell from ${fmt(d.startLoss)} to just ${fmt(d.finalLoss)} in ${d.steps} steps, not near zero.`,
+    (d) => `On only ${d.samples} samples the loss went from ${fmt(d.startLoss)} to ${fmt(d.finalLoss)} in ${d.steps} steps, not near zero.`,
   ),
 });
 

@@ -13,13 +13,15 @@ function majorityName(d: Imbalance): string {
   return d.encoding === 'one-hot' || d.encoding === 'multi-hot' ? `column ${d.majority}` : `class ${d.majority}`;
 }
 
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 export const messages = defineMessages({
   'majority-class': says<Imbalance>(
     (d) =>
       `${majorityName(d)} holds ${fmt(d.majorityFraction * 100)}% of the training labels (counts: ${Object.entries(d.classCounts).map(([k, v]) => `${k}: ${v}`).join(', ')}). ` +
       `Above ${fmt(d.noticeAt * 100)}% a model can reach ${fmt(d.majorityFraction * 100)}% accuracy by always predicting ${majorityName(d)}, and the loss rewards exactly that; ` +
       'the minority classes are barely learned and accuracy hides it.',
-    (d) => `${majorityName(d)} holds ${fmt(d.majorityFraction * 100)}% of the training labels (notice from ${fmt(d.noticeAt * 100)}%).`,
+    (d) => `${capitalize(majorityName(d))} holds ${fmt(d.majorityFraction * 100)}% of the training labels (notice from ${fmt(d.noticeAt * 100)}%).`,
   ),
 });
 

@@ -16,7 +16,7 @@ export const messages = defineMessages({
       `Hidden layer ${d.layer} has ${d.width} ${d.argument}, ${d.narrowerThanOutput ? `fewer than the ${d.outputUnits} output units` : `on a task with ${d.inputWidth} inputs and ${d.outputUnits} outputs`}. ` +
       `Everything the output needs must pass through ${d.width} number${d.width === 1 ? '' : 's'}, so the model cannot separate more than a few patterns ` +
       `(and one dead ReLU unit there cuts the network off completely). Expected a hidden width of at least ${d.expectedWidth}.`,
-    (d) => `Hidden layer ${d.layer} has ${d.width} ${d.argument}, ${d.narrowerThanOutput ? `fewer than the ${d.outputUnits} output units` : `expected at least ${d.expectedWidth}`}.`,
+    (d) => `Hidden layer ${d.layer} has ${d.width} ${d.width === 1 ? d.argument.replace(/s$/, '') : d.argument}, ${d.narrowerThanOutput ? `fewer than the ${d.outputUnits} output units` : `expected at least ${d.expectedWidth}`}.`,
   ),
 });
 

@@ -21,11 +21,11 @@ export const messages = defineMessages({
     (d) =>
       `The first layer (${d.layer}) gets almost no gradient: its gradient norm ${fmt(d.firstLayerNorm)} is ${fmt(d.firstLastRatio)} times the last layer's ` +
       `(expected a ratio above ${fmt(d.ratioLimit)} or a norm above ${fmt(d.normLimit)}). ${STAY_RANDOM}`,
-    (d) => `The first layer's (${d.layer}) gradient norm is ${fmt(d.firstLastRatio)}x the last layer's (limit ${fmt(d.ratioLimit)}).`,
+    (d) => `The first layer, ${d.layer}, gets a gradient norm ${fmt(d.firstLastRatio)}x the last layer's (limit ${fmt(d.ratioLimit)}).`,
   ),
   'tiny-mean-gradient': says<Extract<Vanishing, { firstLayerMeanAbs: number }>>(
     (d) => `The first layer (${d.layer}) gets almost no gradient: its mean |gradient| is ${fmt(d.firstLayerMeanAbs)} (expected above ${fmt(d.meanAbsLimit)}). ${STAY_RANDOM}`,
-    (d) => `The first layer's (${d.layer}) mean |gradient| is ${fmt(d.firstLayerMeanAbs)} (expected above ${fmt(d.meanAbsLimit)}).`,
+    (d) => `The first layer, ${d.layer}, gets a mean |gradient| of ${fmt(d.firstLayerMeanAbs)} (expected above ${fmt(d.meanAbsLimit)}).`,
   ),
 });
 
