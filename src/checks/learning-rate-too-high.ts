@@ -7,6 +7,7 @@ import { replaceValue } from './locate.ts';
 import { learningRateKey, learningRateSetting } from './vocabulary.ts';
 import { clearlyBetter } from '../engine/parts.ts';
 import { suggestedLearningRate } from './config-fixes.ts';
+import { MAX_DEAD_FRACTION } from './dead-relus.ts';
 
 /** Above these the first updates overshoot on ordinary, standardized problems. */
 export const MAX_ADAPTIVE_LR = 0.1;
@@ -128,7 +129,7 @@ export const check: Check = {
 /** A collapse to a constant prediction: most units of a ReLU layer dead, or the loss no better than the baseline. */
 function collapseOf(smoke: NonNullable<Evidence['smoke']>): string | undefined {
   const parts: string[] = [];
-  const dead = smoke.layers.filter((l) => (l.deadFraction ?? 0) >= 0.5);
+  const dead = smoke.layers.filter((l) => (l.deadFraction ?? 0) >= MAX_DEAD_FRACTION);
   for (const layer of dead) parts.push(`${fmt(layer.deadFraction! * 100)}% of ${layer.name}'s units dead`);
   const tail = smoke.loss.slice(-Math.max(1, Math.floor(smoke.loss.length / 10)));
   const final = tail.reduce((sum, v) => sum + v, 0) / Math.max(1, tail.length);

@@ -3,10 +3,11 @@ import type { Check, FindingDraft } from './types.ts';
 import { defineMessages, message, says } from './messages.ts';
 import { fmt, median, RELU_FAMILY, SATURATING, WEIGHTED_LAYER_TYPES, docsPath } from './shared.ts';
 import { firstLastGradientRatios } from './smoke-stats.ts';
+// Vanishing gradients confirm a deep stack by the same ratio vanishing-gradients judges by.
+import { MIN_FIRST_LAST_RATIO } from './vanishing-gradients.ts';
 
 export const MAX_SATURATING_LAYERS = 8;
 export const MAX_PLAIN_LAYERS = 20;
-const VANISHED_RATIO = 1e-3;
 
 type Deep = {
   weightedLayers: number; saturatingLayers: number; reluLayers: number; limit: number;
@@ -50,7 +51,7 @@ export const check: Check = {
     const smoke = evidence.smoke;
     const ratio = smoke ? median(firstLastGradientRatios(smoke)) : Number.NaN;
     const overfit = smoke?.controls.overfit;
-    const confirmed = (Number.isFinite(ratio) && ratio < VANISHED_RATIO) || overfit?.fitted === false;
+    const confirmed = (Number.isFinite(ratio) && ratio < MIN_FIRST_LAST_RATIO) || overfit?.fitted === false;
     const data: Deep = {
       weightedLayers: depth, saturatingLayers: saturating, reluLayers: reluLike, limit: tooManySaturating ? MAX_SATURATING_LAYERS : MAX_PLAIN_LAYERS,
       ...(smoke ? { smokeConfirmed: confirmed } : {}),
