@@ -25,7 +25,7 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('exploding-gradients', 'Gradients explode', 'bad gradients', 'error'), section: 'gradients', chart: 'gradient-norms', messages },
+  meta: { ...smokeMeta('exploding-gradients', 'Gradients explode', 'bad gradients', 'error'), section: 'gradients', chart: 'gradient-norms', messages, mainRunOnly: true },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke) return [];

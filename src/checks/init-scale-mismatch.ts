@@ -190,7 +190,7 @@ export function measuredStds(evidence: Evidence, smoke: SmokeTrace): number[] {
 }
 
 export const check: Check = {
-  meta: { id: 'init-scale-mismatch', title: 'Initialization scale grows or shrinks across layers', pitfall: 'initialization', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('init-scale-mismatch'), needs: [], section: 'gradients', chart: 'gradient-norms', fix: matchedInitializers, messages },
+  meta: { id: 'init-scale-mismatch', title: 'Initialization scale grows or shrinks across layers', pitfall: 'initialization', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('init-scale-mismatch'), needs: [], section: 'gradients', chart: 'gradient-norms', fix: matchedInitializers, messages, mainRunOnly: true },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     const stds = smoke ? measuredStds(evidence, smoke) : [];

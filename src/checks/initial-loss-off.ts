@@ -20,7 +20,7 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('initial-loss-off', 'Initial loss far from its expected value', 'check results', 'warning'), section: 'loss', messages },
+  meta: { ...smokeMeta('initial-loss-off', 'Initial loss far from its expected value', 'check results', 'warning'), section: 'loss', messages, mainRunOnly: true },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     const expected = smoke?.expectedInitialLoss;

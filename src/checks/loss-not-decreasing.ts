@@ -36,7 +36,7 @@ function baselineName(kind: string | undefined): string {
 }
 
 export const check: Check = {
-  meta: { ...smokeMeta('loss-not-decreasing', 'Loss does not decrease', 'check results', 'error'), section: 'loss', messages },
+  meta: { ...smokeMeta('loss-not-decreasing', 'Loss does not decrease', 'check results', 'error'), section: 'loss', messages, mainRunOnly: true },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke || smoke.steps < MIN_STEPS) return [];

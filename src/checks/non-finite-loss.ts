@@ -16,7 +16,7 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('non-finite-loss', 'Loss, gradient or weight became NaN or Inf', 'bad gradients', 'error'), section: 'loss', messages },
+  meta: { ...smokeMeta('non-finite-loss', 'Loss, gradient or weight became NaN or Inf', 'bad gradients', 'error'), section: 'loss', messages, mainRunOnly: true },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke) return [];

@@ -28,7 +28,7 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('saturated-activations', 'Sigmoid/tanh units saturated', 'bad gradients', 'warning'), section: 'units', chart: 'unit-fractions', messages },
+  meta: { ...smokeMeta('saturated-activations', 'Sigmoid/tanh units saturated', 'bad gradients', 'warning'), section: 'units', chart: 'unit-fractions', messages, mainRunOnly: true },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke) return [];

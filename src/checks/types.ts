@@ -26,6 +26,8 @@ export interface CheckMeta {
   section: ReportSection;
   /** the chart of its evidence in the PR comment, when one is drawn */
   chart?: EvidenceChart;
+  /** a smoke check that reads the main run alone (no control runs), so a fix run can show its finding again */
+  mainRunOnly?: boolean;
   /** the fix as a config change, when it is one: the fix run (src/fixes/verify.ts) trains it to prove it */
   fix?: ConfigFix;
   /** how its findings are worded, by message id (src/checks/messages.ts) */

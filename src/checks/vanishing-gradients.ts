@@ -30,7 +30,7 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('vanishing-gradients', 'Gradients vanish in early layers', 'bad gradients', 'warning'), section: 'gradients', chart: 'gradient-norms', messages },
+  meta: { ...smokeMeta('vanishing-gradients', 'Gradients vanish in early layers', 'bad gradients', 'warning'), section: 'gradients', chart: 'gradient-norms', messages, mainRunOnly: true },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke) return [];

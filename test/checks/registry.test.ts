@@ -118,4 +118,13 @@ describe('check registry', () => {
     const withoutMessages = checks.filter((c) => Object.keys(c.meta.messages ?? {}).length === 0).map((c) => c.meta.id);
     assert.deepEqual(withoutMessages, ['config-error', 'data-error', 'smoke-skipped']);
   });
+
+  it('marks as main-run-only exactly the smoke checks a fix run can judge again', () => {
+    const mainRunOnly = checks.filter((c) => c.meta.mainRunOnly).map((c) => c.meta.id);
+    assert.deepEqual(mainRunOnly, [
+      'dead-relus', 'exploding-gradients', 'init-scale-mismatch', 'initial-loss-off', 'loss-not-decreasing',
+      'non-finite-loss', 'saturated-activations', 'vanishing-gradients',
+    ]);
+    for (const c of checks) if (c.meta.mainRunOnly) assert.notEqual(c.meta.kind, 'static', c.meta.id);
+  });
 });
