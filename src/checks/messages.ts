@@ -27,9 +27,11 @@ export function defineMessages<const M extends MessageTemplates>(templates: M): 
   return templates;
 }
 
-/** A message of `templates` by id, with the data its template takes (checked at compile time). */
-export function message<M extends MessageTemplates, K extends keyof M & string>(templates: M, id: K, data: Parameters<M[K]['text']>[0]): MessageRef {
-  void templates;
+/**
+ * A message of `templates` by id, with the data its template takes. `templates` is only read by the
+ * compiler: it ties the id to the check's own templates and the data to that template's type.
+ */
+export function message<M extends MessageTemplates, K extends keyof M & string>(_templates: M, id: K, data: Parameters<M[K]['text']>[0]): MessageRef {
   return { id, data: data as Record<string, unknown> };
 }
 
