@@ -31,5 +31,7 @@ test('SGD 0.1 on raw targets: the collapse to a constant prediction is attribute
   assert.equal(verdict.severity, 'warning');
   const lower = verdict.evidence.lowerRate as { learningRate: number; final: number; mainFinal: number };
   assert.ok(lower.learningRate < 0.1 && lower.final < 0.7 * lower.mainFinal, JSON.stringify(lower));
-  assert.match(verdict.message, /collapsed to a nearly constant prediction/);
+  assert.equal(verdict.messageId, 'rate-too-high');
+  const reasons = (verdict.messageData?.reasons ?? []) as { kind: string }[];
+  assert.ok(reasons.some((r) => r.kind === 'collapsed'), JSON.stringify(reasons));
 });

@@ -1,7 +1,9 @@
 import type { Evidence } from '../evidence/types.ts';
-import type { Check, FindingDraft } from './types.ts';
-import { docsPath } from './shared.ts';
+import type { Check, Finding, FindingDraft, FixVariant } from './types.ts';
+import { defineMessages, message, says } from './messages.ts';
+import { docsPath, fmt, isFiniteNumber } from './shared.ts';
 import { replaceValue } from './locate.ts';
+import { copyConfig } from '../config/copy.ts';
 
 export const MIN_UPDATES_PER_EPOCH = 10;
 export const MAX_BATCH_FRACTION = 0.25;
@@ -12,8 +14,32 @@ export function suggestedBatchSize(rows: number): number {
   return 2 ** Math.floor(Math.log2(limit));
 }
 
+/** The fix run tries the batch size the finding suggests (`evidence.suggested`). */
+function smallerBatch(evidence: Evidence, finding: Finding): FixVariant | undefined {
+  const suggested = finding.evidence.suggested;
+  if (!isFiniteNumber(suggested) || suggested < 1 || suggested >= evidence.config.training.batch_size) return undefined;
+  const config = copyConfig(evidence.config);
+  config.training.batch_size = Math.floor(suggested);
+  return { change: `training.batch_size: ${Math.floor(suggested)}`, config };
+}
+
+export const messages = defineMessages({
+  'batch-exceeds-data': says<{ batchSize: number; trainRows: number; epochs?: number }>(
+    (d) =>
+      `batch_size is ${d.batchSize} but the training set has only ${d.trainRows} rows. Every "batch" is the whole set, so training is full-batch gradient descent with one update per epoch: ` +
+      `${d.epochs ?? 'all'} epochs give only that many updates, and the settings were probably meant for a larger dataset.`,
+    (d) => `batch_size ${d.batchSize} exceeds the ${d.trainRows} training rows, so every epoch is one full-batch update.`,
+  ),
+  'few-updates': says<{ batchSize: number; trainRows: number; updatesPerEpoch: number; minUpdates: number; maxFraction: number }>(
+    (d) =>
+      `batch_size ${d.batchSize} on ${d.trainRows} training rows gives ${d.updatesPerEpoch} weight update${d.updatesPerEpoch === 1 ? '' : 's'} per epoch (expected at least ${d.minUpdates}, with a batch below ${fmt(d.maxFraction * 100)}% of the rows). ` +
+      'Few, large steps make slow progress per sample seen and lose the gradient noise that helps generalization.',
+    (d) => `batch_size ${d.batchSize} on ${d.trainRows} rows gives ${d.updatesPerEpoch} update${d.updatesPerEpoch === 1 ? '' : 's'} per epoch (expected at least ${d.minUpdates}).`,
+  ),
+});
+
 export const check: Check = {
-  meta: { id: 'batch-too-large', title: 'Batch size too large for the data', pitfall: 'batch size', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('batch-too-large'), needs: ['data'] },
+  meta: { id: 'batch-too-large', title: 'Batch size too large for the data', pitfall: 'batch size', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('batch-too-large'), needs: ['data'], section: 'loss', fix: smallerBatch, messages },
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data) return [];
@@ -30,10 +56,8 @@ export const check: Check = {
     return [{
       severity: large ? 'warning' : 'notice',
       message: exceeds
-        ? `batch_size is ${batch} but the training set has only ${rows} rows. Every "batch" is the whole set, so training is full-batch gradient descent with one update per epoch: ` +
-          `${evidence.config.training.epochs ?? 'all'} epochs give only that many updates, and the settings were probably meant for a larger dataset.`
-        : `batch_size ${batch} on ${rows} training rows gives ${updates} weight update${updates === 1 ? '' : 's'} per epoch (expected at least ${MIN_UPDATES_PER_EPOCH}, with a batch below ${MAX_BATCH_FRACTION * 100}% of the rows). ` +
-          'Few, large steps make slow progress per sample seen and lose the gradient noise that helps generalization.',
+        ? message(messages, 'batch-exceeds-data', { batchSize: batch, trainRows: rows, epochs: evidence.config.training.epochs })
+        : message(messages, 'few-updates', { batchSize: batch, trainRows: rows, updatesPerEpoch: updates, minUpdates: MIN_UPDATES_PER_EPOCH, maxFraction: MAX_BATCH_FRACTION }),
       fix: `Use a batch size of at most ${suggested} (${Math.ceil(rows / suggested)} updates per epoch).`,
       key: 'training.batch_size',
       evidence: { batchSize: batch, trainRows: rows, updatesPerEpoch: updates, suggested },

@@ -1,13 +1,25 @@
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
+import { defineMessages, message, says } from './messages.ts';
 import { layerKey, RELU_FAMILY, staticMeta, WEIGHTED_LAYER_TYPES } from './shared.ts';
 import { replaceValue } from './locate.ts';
 import { isPytorch, torchInitNote } from './vocabulary.ts';
+import { matchedInitializers } from './config-fixes.ts';
 
 const CONSTANT_INITIALIZERS = new Set(['zeros', 'ones', 'constant']);
 
+export const messages = defineMessages({
+  'constant-kernel': says<{ layer: string; initializer: string; value?: number }>(
+    (d) =>
+      `Layer ${d.layer} starts with a ${d.initializer}${d.value !== undefined ? ` (${d.value})` : ''} kernel. Every unit of the layer then computes the same value ` +
+      'and receives the same gradient, so the units stay identical for the whole training: the layer behaves like a single unit' +
+      (d.initializer === 'zeros' ? ', and with zeros the layers after it get no gradient at all.' : '.'),
+    (d) => `Layer ${d.layer} starts with a ${d.initializer}${d.value !== undefined ? ` (${d.value})` : ''} kernel, so all its units stay identical.`,
+  ),
+});
+
 export const check: Check = {
-  meta: staticMeta('constant-initialization', 'Constant weight initialization', 'initialization', 'error'),
+  meta: { ...staticMeta('constant-initialization', 'Constant weight initialization', 'initialization', 'error'), section: 'other', fix: matchedInitializers, messages },
   run(evidence: Evidence): FindingDraft[] {
     const { layers, finalLayerIndex } = evidence.model;
     const findings: FindingDraft[] = [];
@@ -19,10 +31,7 @@ export const check: Check = {
       if (!init || !CONSTANT_INITIALIZERS.has(init.name)) continue;
       const better = RELU_FAMILY.has(summary.activation) ? 'he_normal' : 'glorot_uniform';
       findings.push({
-        message:
-          `Layer ${layer.name} starts with a ${init.name}${init.value !== undefined ? ` (${init.value})` : ''} kernel. Every unit of the layer then computes the same value ` +
-          'and receives the same gradient, so the units stay identical for the whole training: the layer behaves like a single unit' +
-          (init.name === 'zeros' ? ', and with zeros the layers after it get no gradient at all.' : '.'),
+        message: message(messages, 'constant-kernel', { layer: layer.name, initializer: init.name, value: init.value }),
         fix: isPytorch(evidence.config)
           ? `Use a random initializer: \`kernel_initializer: ${better}\`${torchInitNote(evidence.config, better)}, or remove the line: PyTorch's default is kaiming_uniform with a = sqrt(5).`
           : `Use a random initializer: \`kernel_initializer: ${better}\` (or remove the line; Keras defaults to glorot_uniform).`,

@@ -3,10 +3,12 @@ import type { Evidence } from '../evidence/types.ts';
 import type { SmokeTrace } from '../engine/types.ts';
 import type { LayerSummary } from '../model/types.ts';
 import type { Check, FindingDraft } from './types.ts';
+import { defineMessages, message, says } from './messages.ts';
 import { docsPath, fmt, layerKey, RELU_FAMILY, SATURATING, WEIGHTED_LAYER_TYPES } from './shared.ts';
 import { probesInOrder } from './smoke-stats.ts';
 import { replaceValue, setFlowMapValue } from './locate.ts';
 import { torchInitNote } from './vocabulary.ts';
+import { matchedInitializers } from './config-fixes.ts';
 
 /** Growth or shrinkage of the activation scale across the net beyond this factor is flagged. */
 export const MAX_SCALE_CHANGE = 10;
@@ -107,13 +109,40 @@ function initializerSuggestion(evidence: Evidence, layer: LayerSpec, name: strin
   return replaceValue(evidence.source, `${layer.keyPath}.kernel_initializer`, name) ?? setFlowMapValue(evidence.source, layer.keyPath, 'kernel_initializer', name);
 }
 
-function staticFindings(evidence: Evidence, smokeNote: string): FindingDraft[] {
+/** The smoke run's measured change across the layers, when it confirms a static finding. */
+type Measured = { measuredChange?: number };
+const measuredNote = (d: Measured) => (d.measuredChange !== undefined ? ` Measured at initialization in the smoke run: the last layer's output std is ${fmt(d.measuredChange)} times the first's.` : '');
+
+type Propagated = Measured & { change: number; limit: number; layer: string; initializer: string; activation: string; factor: number; alike: number };
+
+export const messages = defineMessages({
+  'he-on-saturating': says<Measured & { layer: string; initializer: string; activation: string }>(
+    (d) => `Layer ${d.layer} uses ${d.initializer} with a ${d.activation} activation. He initialization doubles the variance for ReLU, which halves it; on ${d.activation} it pushes pre-activations into the flat, saturated ends where the gradient vanishes.${measuredNote(d)}`,
+    (d) => `Layer ${d.layer} uses ${d.initializer} with a ${d.activation} activation, which pushes it into saturation.`,
+  ),
+  'scale-propagates': says<Propagated>(
+    (d) =>
+      `At initialization the activation scale ${d.change > 1 ? 'grows' : 'shrinks'} by about ${fmt(d.change > 1 ? d.change : 1 / d.change)}x from the first to the last weighted layer ` +
+      `(estimated from fan-in, initializer variance and activation gain; expected within ${d.limit}x). ${d.layer} (${d.initializer}, ${d.activation}) ` +
+      `multiplies it by ${fmt(d.factor)} on its own${d.alike > 1 ? `, and ${d.alike - 1} more layer${d.alike > 2 ? 's do' : ' does'} the same` : ''}. ` +
+      `${d.change > 1 ? 'Outputs and gradients explode, so the first steps overshoot or turn NaN.' : 'Signals and gradients fade to nothing before they reach the early layers.'}${measuredNote(d)}`,
+    (d) => `At initialization the activation scale ${d.change > 1 ? 'grows' : 'shrinks'} about ${fmt(d.change > 1 ? d.change : 1 / d.change)}x across the layers (limit ${d.limit}x); ${d.layer} alone multiplies it by ${fmt(d.factor)}.`,
+  ),
+  'measured-scale-change': says<{ firstStd: number; lastStd: number; measuredChange: number; limit: number }>(
+    (d) =>
+      `At initialization the smoke run measured activation stds from ${fmt(d.firstStd)} in the first layer to ${fmt(d.lastStd)} in the last, a ${fmt(d.measuredChange)}x change (expected within ${d.limit}x either way). ` +
+      'The initializers do not preserve the signal scale, so the gradients reaching early layers are far too large or too small.',
+    (d) => `At initialization the activation std changes ${fmt(d.measuredChange)}x from the first layer to the last (limit ${d.limit}x either way).`,
+  ),
+});
+
+function staticFindings(evidence: Evidence, measured: Measured): FindingDraft[] {
   const findings: FindingDraft[] = [];
   for (const summary of evidence.model.layers) {
     const init = summary.layer.kernel_initializer?.name ?? '';
     if (SATURATING.has(summary.activation) && init.startsWith('he_')) {
       findings.push({
-        message: `Layer ${summary.layer.name} uses ${init} with a ${summary.activation} activation. He initialization doubles the variance for ReLU, which halves it; on ${summary.activation} it pushes pre-activations into the flat, saturated ends where the gradient vanishes.${smokeNote}`,
+        message: message(messages, 'he-on-saturating', { layer: summary.layer.name, initializer: init, activation: summary.activation, ...measured }),
         fix: `Use \`kernel_initializer: glorot_uniform\` for sigmoid/tanh layers${torchInitNote(evidence.config, 'glorot_uniform')}.`,
         key: layerKey(summary.layer, 'kernel_initializer'),
         evidence: { layer: summary.layer.name, initializer: init, activation: summary.activation },
@@ -134,10 +163,9 @@ function staticFindings(evidence: Evidence, smokeNote: string): FindingDraft[] {
   const initName = layer.kernel_initializer?.name ?? 'glorot_uniform';
   const better = initializerFor(culprit.summary.activation);
   findings.push({
-    message:
-      `At initialization the activation scale ${change > 1 ? 'grows' : 'shrinks'} by about ${fmt(change > 1 ? change : 1 / change)}x from the first to the last weighted layer ` +
-      `(estimated from fan-in, initializer variance and activation gain; expected within ${MAX_SCALE_CHANGE}x). ${layer.name} (${initName}, ${culprit.summary.activation}) ` +
-      `multiplies it by ${fmt(culprit.factor)} on its own${alike > 1 ? `, and ${alike - 1} more layer${alike > 2 ? 's do' : ' does'} the same` : ''}. ${change > 1 ? 'Outputs and gradients explode, so the first steps overshoot or turn NaN.' : 'Signals and gradients fade to nothing before they reach the early layers.'}${smokeNote}`,
+    message: message(messages, 'scale-propagates', {
+      change, limit: MAX_SCALE_CHANGE, layer: layer.name, initializer: initName, activation: culprit.summary.activation, factor: culprit.factor, alike, ...measured,
+    }),
     fix: `Use the initializer that matches the activation (\`kernel_initializer: ${better}\`${torchInitNote(evidence.config, better)}) so each layer keeps the scale of its input.`,
     key: layerKey(layer, 'kernel_initializer'),
     evidence: { scaleChange: change, limit: MAX_SCALE_CHANGE, perLayer: scales.map((s) => ({ layer: s.summary.layer.name, factor: s.factor, std: s.preActivationStd })) },
@@ -162,20 +190,17 @@ export function measuredStds(evidence: Evidence, smoke: SmokeTrace): number[] {
 }
 
 export const check: Check = {
-  meta: { id: 'init-scale-mismatch', title: 'Initialization scale grows or shrinks across layers', pitfall: 'initialization', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('init-scale-mismatch'), needs: [] },
+  meta: { id: 'init-scale-mismatch', title: 'Initialization scale grows or shrinks across layers', pitfall: 'initialization', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('init-scale-mismatch'), needs: [], section: 'gradients', chart: 'gradient-norms', fix: matchedInitializers, messages, mainRunOnly: true },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     const stds = smoke ? measuredStds(evidence, smoke) : [];
     const measured = stds.length >= 2 ? stds[stds.length - 1] / stds[0] : Number.NaN;
     const measuredOff = Number.isFinite(measured) && (measured > MAX_SCALE_CHANGE || measured < 1 / MAX_SCALE_CHANGE);
-    const smokeNote = measuredOff ? ` Measured at initialization in the smoke run: the last layer's output std is ${fmt(measured)} times the first's.` : '';
-    const findings = staticFindings(evidence, smokeNote);
+    const findings = staticFindings(evidence, measuredOff ? { measuredChange: measured } : {});
     if (findings.length > 0 || !measuredOff || !smoke) return findings;
     const first = probesInOrder(smoke)[0];
     return [{
-      message:
-        `At initialization the smoke run measured activation stds from ${fmt(stds[0])} in the first layer to ${fmt(stds[stds.length - 1])} in the last, a ${fmt(measured)}x change (expected within ${MAX_SCALE_CHANGE}x either way). ` +
-        'The initializers do not preserve the signal scale, so the gradients reaching early layers are far too large or too small.',
+      message: message(messages, 'measured-scale-change', { firstStd: stds[0], lastStd: stds[stds.length - 1], measuredChange: measured, limit: MAX_SCALE_CHANGE }),
       fix: 'Match each layer\'s initializer to its activation: he_normal for ReLU-like layers, glorot_uniform for tanh/sigmoid/linear, lecun_normal for selu.',
       key: first ? 'model.layers' : 'model',
       evidence: { measuredChange: measured, activationStd: smoke.init.activationStd, layers: smoke.init.layerNames, limit: MAX_SCALE_CHANGE },

@@ -1,9 +1,26 @@
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
+import { defineMessages, message, says } from './messages.ts';
 import { fmt, smokeMeta } from './shared.ts';
 
+type OffStart = { initialLoss: number; expectedInitialLoss: number; task: string; recoveredAtStep?: number };
+
+export const messages = defineMessages({
+  'initial-loss-off': says<OffStart>(
+    (d) =>
+      `The loss at initialization is ${fmt(d.initialLoss)}, but a well-initialized model should start near ${fmt(d.expectedInitialLoss)} ` +
+      `(${d.task === 'regression' ? 'the target variance' : 'ln of the number of classes'}); it is ${fmt(d.initialLoss / d.expectedInitialLoss)}x that. ` +
+      (d.recoveredAtStep !== undefined
+        ? `The run reached the expected level by step ${d.recoveredAtStep}, so the off start cost only those first steps.`
+        : 'A start this far off means the output layer is confidently wrong from the first step (scale of the last layer, its bias, or the targets), which wastes the first part of training or stalls it.'),
+    (d) =>
+      `The loss at initialization is ${fmt(d.initialLoss)}, ${fmt(d.initialLoss / d.expectedInitialLoss)}x the expected ${fmt(d.expectedInitialLoss)}` +
+      (d.recoveredAtStep !== undefined ? `; it recovered by step ${d.recoveredAtStep}.` : '.'),
+  ),
+});
+
 export const check: Check = {
-  meta: smokeMeta('initial-loss-off', 'Initial loss far from its expected value', 'check results', 'warning'),
+  meta: { ...smokeMeta('initial-loss-off', 'Initial loss far from its expected value', 'check results', 'warning'), section: 'loss', messages, mainRunOnly: true },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     const expected = smoke?.expectedInitialLoss;
@@ -20,12 +37,7 @@ export const check: Check = {
     const recovered = recoveredAt >= 0;
     return [{
       ...(recovered ? { severity: 'notice' as const } : {}),
-      message:
-        `The loss at initialization is ${fmt(initial)}, but a well-initialized model should start near ${fmt(expected)} ` +
-        `(${evidence.task === 'regression' ? 'the target variance' : 'ln of the number of classes'}); it is ${fmt(initial / expected)}x that. ` +
-        (recovered
-          ? `The run reached the expected level by step ${recoveredAt}, so the off start cost only those first steps.`
-          : 'A start this far off means the output layer is confidently wrong from the first step (scale of the last layer, its bias, or the targets), which wastes the first part of training or stalls it.'),
+      message: message(messages, 'initial-loss-off', { initialLoss: initial, expectedInitialLoss: expected, task: evidence.task, recoveredAtStep: recovered ? recoveredAt : undefined }),
       fix: 'Check the output layer: initialize it with small weights and a bias at the target mean / class prior, and check that the targets are scaled as declared.',
       key: 'model.layers',
       evidence: { initialLoss: initial, expectedInitialLoss: expected, ratio: initial / expected, recoveredAtStep: recovered ? recoveredAt : undefined },

@@ -1,5 +1,6 @@
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
+import { defineMessages, message, says } from './messages.ts';
 import { fmt, smokeMeta } from './shared.ts';
 import { finalLoss } from './smoke-stats.ts';
 import { minOf } from '../extremes.ts';
@@ -10,8 +11,21 @@ export const RISE_FACTOR = 1.2;
 export const GAP_FRACTION = 0.5;
 export const MIN_GAP = 0.1;
 
+const MEMORIZING = 'The model is already memorizing the training rows instead of learning what carries over; longer training will make it worse.';
+
+export const messages = defineMessages({
+  'validation-rising': says<{ bestValidationLoss: number; validationLoss: number; trainLoss: number }>(
+    (d) => `During the smoke run the validation loss rose from its best ${fmt(d.bestValidationLoss)} to ${fmt(d.validationLoss)} while the training loss kept falling (to ${fmt(d.trainLoss)}). ${MEMORIZING}`,
+    (d) => `The validation loss rose from ${fmt(d.bestValidationLoss)} to ${fmt(d.validationLoss)} while the training loss fell to ${fmt(d.trainLoss)}.`,
+  ),
+  'large-gap': says<{ validationLoss: number; trainLoss: number; gap: number; gapLimit: number }>(
+    (d) => `At the end of the smoke run the validation loss is ${fmt(d.validationLoss)} against a training loss of ${fmt(d.trainLoss)}, a gap of ${fmt(d.gap)} (expected below ${fmt(d.gapLimit)}). ${MEMORIZING}`,
+    (d) => `The validation loss ends at ${fmt(d.validationLoss)} against ${fmt(d.trainLoss)} in training, a gap of ${fmt(d.gap)} (limit ${fmt(d.gapLimit)}).`,
+  ),
+});
+
 export const check: Check = {
-  meta: smokeMeta('overfitting-gap', 'Validation loss diverges from training loss', 'regularization', 'warning'),
+  meta: { ...smokeMeta('overfitting-gap', 'Validation loss diverges from training loss', 'regularization', 'warning'), section: 'loss', messages },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke) return [];
@@ -28,11 +42,9 @@ export const check: Check = {
     const largeGap = Number.isFinite(train) && gap > Math.max(MIN_GAP, GAP_FRACTION * Math.abs(train));
     if (!rising && !largeGap) return [];
     return [{
-      message:
-        (rising
-          ? `During the smoke run the validation loss rose from its best ${fmt(bestVal)} to ${fmt(lastVal)} while the training loss kept falling (to ${fmt(train)}). `
-          : `At the end of the smoke run the validation loss is ${fmt(lastVal)} against a training loss of ${fmt(train)}, a gap of ${fmt(gap)} (expected below ${fmt(Math.max(MIN_GAP, GAP_FRACTION * Math.abs(train)))}). `) +
-        'The model is already memorizing the training rows instead of learning what carries over; longer training will make it worse.',
+      message: rising
+        ? message(messages, 'validation-rising', { bestValidationLoss: bestVal, validationLoss: lastVal, trainLoss: train })
+        : message(messages, 'large-gap', { validationLoss: lastVal, trainLoss: train, gap, gapLimit: Math.max(MIN_GAP, GAP_FRACTION * Math.abs(train)) }),
       fix: 'Add regularization (dropout, a small l2 penalty, early_stopping: true), use more training data, or a smaller model.',
       key: 'model.layers',
       evidence: { trainLoss: train, validationLoss: lastVal, bestValidationLoss: bestVal, gap, rising },

@@ -3,8 +3,9 @@ import type { ConfigSource, Severity } from '../config/types.ts';
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, CheckMeta, Finding, FindingDraft } from './types.ts';
 import { checks as registeredChecks } from './index.ts';
-import { check as internalError } from './internal-error.ts';
+import { check as internalError, messages as internalErrorMessages } from './internal-error.ts';
 import { locate } from './locate.ts';
+import { message, renderMessage } from './messages.ts';
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, notice: 2 };
 
@@ -13,11 +14,13 @@ export function findingFromDraft(meta: CheckMeta, draft: FindingDraft, configFil
   const file = draft.file ?? configFile;
   const inConfig = file === configFile;
   const located = inConfig && source && draft.key && draft.line === undefined ? locate(source, draft.key) : undefined;
+  const worded = renderMessage(meta, draft.message);
   const finding: Finding = {
     id: meta.id,
     severity: draft.severity ?? meta.defaultSeverity,
     title: meta.title,
-    message: draft.message,
+    message: worded.text,
+    headline: typeof draft.message === 'string' && draft.headline !== undefined ? draft.headline : worded.headline,
     fix: draft.fix,
     file,
     docs: meta.docs,
@@ -29,6 +32,10 @@ export function findingFromDraft(meta: CheckMeta, draft: FindingDraft, configFil
   if (column !== undefined) finding.column = column;
   if (draft.key !== undefined) finding.key = draft.key;
   if (draft.suggestion && inConfig) finding.suggestion = draft.suggestion;
+  if (typeof draft.message !== 'string') {
+    finding.messageId = draft.message.id;
+    finding.messageData = draft.message.data;
+  }
   return finding;
 }
 
@@ -36,17 +43,18 @@ function needsMet(check: Check, evidence: Evidence): boolean {
   return check.meta.needs.every((need) => (need === 'data' ? evidence.data !== undefined : evidence.smoke !== undefined));
 }
 
-/** A check that throws becomes one internal-error finding naming it, so one bug never hides the other checks. */
-function runOne(check: Check, evidence: Evidence): { meta: CheckMeta; drafts: FindingDraft[] } {
+/** A check that throws (or names a message it lacks) becomes one internal-error finding naming it, so one bug never hides the other checks. */
+function runOne(check: Check, evidence: Evidence): Finding[] {
+  const toFinding = (meta: CheckMeta, draft: FindingDraft) => findingFromDraft(meta, draft, evidence.configFile, evidence.source);
   try {
-    return { meta: check.meta, drafts: check.run(evidence) };
+    return check.run(evidence).map((draft) => toFinding(check.meta, draft));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { meta: internalError.meta, drafts: [{
-      message: `The check ${check.meta.id} failed while it ran (${reason}), so this setup was not checked for "${check.meta.title}". This is a bug in nn-preflight, not in your setup.`,
+    return [toFinding(internalError.meta, {
+      message: message(internalErrorMessages, 'check-failed', { check: check.meta.id, title: check.meta.title, error: reason }),
       fix: `Report it with this config; meanwhile \`checks: {${check.meta.id}: off}\` silences the check.`,
       evidence: { check: check.meta.id, error: reason },
-    }] };
+    })];
   }
 }
 
@@ -71,9 +79,8 @@ export function runChecks(evidence: Evidence, checks: readonly Check[] = registe
   const findings: Finding[] = [];
   for (const check of checks) {
     if (!needsMet(check, evidence)) continue;
-    const { meta, drafts } = runOne(check, evidence);
-    for (const draft of drafts) {
-      const finding = applyOverride(findingFromDraft(meta, draft, evidence.configFile, evidence.source), evidence);
+    for (const found of runOne(check, evidence)) {
+      const finding = applyOverride(found, evidence);
       if (finding) findings.push(finding);
     }
   }

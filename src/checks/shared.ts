@@ -8,7 +8,10 @@ export function docsPath(id: string): string {
   return `docs/checks/${id}.md`;
 }
 
-export function staticMeta(id: string, title: string, pitfall: string, defaultSeverity: CheckMeta['defaultSeverity'], needs: CheckMeta['needs'] = []): CheckMeta {
+/** The metadata every check has; the check adds what it owns (section, chart, fix, messages). */
+export type BaseMeta = Omit<CheckMeta, 'section' | 'chart'>;
+
+export function staticMeta(id: string, title: string, pitfall: string, defaultSeverity: CheckMeta['defaultSeverity'], needs: CheckMeta['needs'] = []): BaseMeta {
   return { id, title, pitfall, kind: 'static', defaultSeverity, docs: docsPath(id), needs };
 }
 
@@ -122,7 +125,7 @@ export function activationKeyOf(summary: LayerSummary | undefined): string {
   return layerKey(summary.layer, 'activation');
 }
 
-export function smokeMeta(id: string, title: string, pitfall: string, defaultSeverity: CheckMeta['defaultSeverity']): CheckMeta {
+export function smokeMeta(id: string, title: string, pitfall: string, defaultSeverity: CheckMeta['defaultSeverity']): BaseMeta {
   return { id, title, pitfall, kind: 'smoke', defaultSeverity, docs: docsPath(id), needs: ['smoke'] };
 }
 

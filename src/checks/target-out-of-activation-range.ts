@@ -1,10 +1,12 @@
 import type { ColumnStats } from '../data/types.ts';
 import type { TargetPreprocessing } from '../config/types.ts';
 import type { Evidence } from '../evidence/types.ts';
-import type { Check, FindingDraft } from './types.ts';
-import { activationKeyOf, activationRange, CROSSENTROPY_LOSSES, finalActivationName, fmt, outputActivationLayer, seenLabels, staticMeta } from './shared.ts';
+import type { Check, FindingDraft, FixVariant } from './types.ts';
+import { defineMessages, message, says } from './messages.ts';
+import { activationKeyOf, activationRange, CROSSENTROPY_LOSSES, finalActivationName, fmt, outputActivationLayer, REGRESSION_LOSSES, seenLabels, staticMeta } from './shared.ts';
 import { replaceValue, setFlowMapValue } from './locate.ts';
 import { maxOf, minOf } from '../extremes.ts';
+import { withOutputActivation } from './config-fixes.ts';
 
 const TOLERANCE = 1e-6;
 
@@ -21,8 +23,26 @@ function processedRange(targets: ColumnStats[], preprocessing: TargetPreprocessi
   return { min: minOf(finite.map((t) => t.min)), max: maxOf(finite.map((t) => t.max)) };
 }
 
+/** A regression loss wants an unbounded output: the fix run tries a linear one. */
+function linearOutputForRegression(evidence: Evidence): FixVariant | undefined {
+  if (!REGRESSION_LOSSES.has(evidence.config.training.loss)) return undefined;
+  return withOutputActivation(evidence, 'linear');
+}
+
+type OutOfRange = { activation: string; low: number; high: number; targets: string[]; preprocessing: string; targetMin: number; targetMax: number };
+
+export const messages = defineMessages({
+  'targets-out-of-range': says<OutOfRange>(
+    (d) =>
+      `The output activation ${d.activation} can only produce values in [${fmt(d.low)}, ${fmt(d.high)}], but the targets ` +
+      `(${d.targets.join(', ')}, after targets: ${d.preprocessing}) range from ${fmt(d.targetMin)} to ${fmt(d.targetMax)}. ` +
+      'The model can never reach those targets: the loss stays high and the output saturates, where its gradient vanishes.',
+    (d) => `The output activation ${d.activation} produces [${fmt(d.low)}, ${fmt(d.high)}], but the targets range from ${fmt(d.targetMin)} to ${fmt(d.targetMax)}.`,
+  ),
+});
+
 export const check: Check = {
-  meta: staticMeta('target-out-of-activation-range', 'Targets lie outside what the output can produce', 'final activation', 'error', ['data']),
+  meta: { ...staticMeta('target-out-of-activation-range', 'Targets lie outside what the output can produce', 'final activation', 'error', ['data']), section: 'labels', fix: linearOutputForRegression, messages },
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data) return [];
@@ -43,10 +63,10 @@ export const check: Check = {
       ? setFlowMapValue(evidence.source, layer.keyPath, 'activation', 'linear') ?? replaceValue(evidence.source, `${layer.keyPath}.activation`, 'linear')
       : undefined;
     return [{
-      message:
-        `The output activation ${activation} can only produce values in [${fmt(allowed.low)}, ${fmt(allowed.high)}], but the targets ` +
-        `(${data.train.split.targetNames.join(', ')}, after targets: ${evidence.config.preprocessing.targets}) range from ${fmt(seen.min)} to ${fmt(seen.max)}. ` +
-        'The model can never reach those targets: the loss stays high and the output saturates, where its gradient vanishes.',
+      message: message(messages, 'targets-out-of-range', {
+        activation, low: allowed.low, high: allowed.high, targets: data.train.split.targetNames,
+        preprocessing: evidence.config.preprocessing.targets, targetMin: seen.min, targetMax: seen.max,
+      }),
       fix: evidence.task === 'regression'
         ? 'Use a linear output (`activation: linear`) for unbounded regression targets, or scale the targets into the activation\'s range (`targets: minmax` for sigmoid).'
         : `Make the targets fit [${fmt(allowed.low)}, ${fmt(allowed.high)}] or pick an output activation whose range covers them.`,

@@ -1,11 +1,19 @@
-import type { Severity } from '../config/types.ts';
+import type { PreflightConfig, Severity } from '../config/types.ts';
+import type { LoadedSplit } from '../data/types.ts';
+import type { MessageTemplates } from './messages.ts';
 import type { Evidence } from '../evidence/types.ts';
-import type { LineSuggestion } from '../findings/types.ts';
+import type { Finding, LineSuggestion } from '../findings/types.ts';
 
 // The finding type lives in src/findings/ so that report/ and github/ need not import the checks.
 export type { Finding, LineSuggestion } from '../findings/types.ts';
 
 export type CheckKind = 'static' | 'smoke' | 'static+smoke';
+
+/** The panel of the HTML report that draws a check's evidence; `other` when no chart shows it. */
+export type ReportSection = 'scales' | 'histograms' | 'images' | 'labels' | 'loss' | 'gradients' | 'units' | 'other';
+
+/** The Mermaid evidence chart the PR comment adds when a check fires (src/report/html/mermaid-evidence.ts). */
+export type EvidenceChart = 'feature-scales' | 'gradient-norms' | 'unit-fractions';
 
 export interface CheckMeta {
   id: string;
@@ -18,13 +26,44 @@ export interface CheckMeta {
   docs: string;
   /** what the check reads: a check needing data is skipped when the data failed to load */
   needs: ('data' | 'smoke')[];
+  /** where the HTML report shows this check's findings */
+  section: ReportSection;
+  /** the chart of its evidence in the PR comment, when one is drawn */
+  chart?: EvidenceChart;
+  /** a smoke check that reads the main run alone (no control runs), so a fix run can show its finding again */
+  mainRunOnly?: boolean;
+  /** the fix as a config change, when it is one: the fix run (src/fixes/verify.ts) trains it to prove it */
+  fix?: ConfigFix;
+  /** how its findings are worded, by message id (src/checks/messages.ts) */
+  messages?: MessageTemplates;
 }
+
+/** Which of its check's messages a finding says, and the data that fills it in. */
+export interface MessageRef {
+  id: string;
+  data: Record<string, unknown>;
+}
+
+/** A check's fix applied to the config (and, for a dropped feature, to the data sample). */
+export interface FixVariant {
+  /** the change in the config's words, e.g. `preprocessing.inputs: standardize` */
+  change: string;
+  config: PreflightConfig;
+  /** replacement data splits, when the fix changes which columns the model sees */
+  splits?: { train: LoadedSplit; validation?: LoadedSplit };
+}
+
+/** Undefined when the fix does not apply to this setup (already in place, or not a config change here). */
+export type ConfigFix = (evidence: Evidence, finding: Finding) => FixVariant | undefined;
 
 /** What a check returns; the runner fills in id, title and the (possibly overridden) severity. */
 export interface FindingDraft {
   /** defaults to meta.defaultSeverity; a check may escalate (e.g. W -> E when the smoke run diverges) */
   severity?: Severity;
-  message: string;
+  /** a message of the check's `meta.messages`; free text only where the pipeline words a finding */
+  message: MessageRef | string;
+  /** for a free-text message: its headline (else its first sentence) */
+  headline?: string;
   fix: string;
   /** config key path the finding points at (`training.learning_rate`) */
   key?: string;

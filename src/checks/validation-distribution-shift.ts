@@ -1,5 +1,6 @@
 import type { Evidence, ProcessedFeature } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
+import { defineMessages, message, says } from './messages.ts';
 import { fmt, nameList, staticMeta } from './shared.ts';
 import { oneHotSource } from '../config/column-preprocessing.ts';
 
@@ -7,7 +8,7 @@ import { oneHotSource } from '../config/column-preprocessing.ts';
 export const MAX_MEAN_SHIFT_STDS = 3;
 export const MAX_STD_RATIO = 10;
 
-interface Shift {
+type Shift = {
   name: string;
   trainMean: number;
   trainStd: number;
@@ -15,7 +16,7 @@ interface Shift {
   validationStd: number;
   meanShiftStds: number;
   stdRatio: number;
-}
+};
 
 function shiftOf(train: ProcessedFeature, validation: ProcessedFeature): Shift | undefined {
   if (![train.mean, train.std, validation.mean, validation.std].every(Number.isFinite) || train.std <= 0) return undefined;
@@ -25,8 +26,30 @@ function shiftOf(train: ProcessedFeature, validation: ProcessedFeature): Shift |
   return { name: train.name, trainMean: train.mean, trainStd: train.std, validationMean: validation.mean, validationStd: validation.std, meanShiftStds, stdRatio };
 }
 
+type Shifted = { file: string; features: string[]; totalFeatures: number; worst: Shift; maxMeanShiftStds: number; maxStdRatio: number };
+type Unseen = { column: string; file: string; unseenCells: number; cells: number; examples: string[]; trainCategories: number };
+
+export const messages = defineMessages({
+  'splits-scaled-differently': says<Shifted>(
+    (d) =>
+      `${d.features.length} of ${d.totalFeatures} features are distributed differently in ${d.file} than in training: ` +
+      `${nameList(d.features)}. ${d.worst.name} has train mean ${fmt(d.worst.trainMean)} (std ${fmt(d.worst.trainStd)}) but validation mean ` +
+      `${fmt(d.worst.validationMean)} (std ${fmt(d.worst.validationStd)}), ${fmt(d.worst.meanShiftStds)} train stds apart and a std ratio of ${fmt(d.worst.stdRatio)}; ` +
+      `expected within ${d.maxMeanShiftStds} stds and a ratio between ${1 / d.maxStdRatio} and ${d.maxStdRatio}. ` +
+      'Usually one split was normalized and the other was not, so validation scores say nothing about the trained model.',
+    (d) => `${d.features.length} of ${d.totalFeatures} features are scaled differently in validation; ${d.worst.name}'s mean is ${fmt(d.worst.meanShiftStds)} train stds off.`,
+  ),
+  'unseen-categories': says<Unseen>(
+    (d) =>
+      `${d.unseenCells} of ${d.cells} cells of one_hot column ${d.column} in ${d.file} hold categories the training data never has ` +
+      `(${d.examples.map((e) => JSON.stringify(e)).join(', ')}${d.examples.length < 5 ? '' : ', ...'}); ` +
+      `the ${d.trainCategories} one-hot columns come from the training categories, so these rows reach the model as all zeros, as an encoder with handle_unknown="ignore" would give them.`,
+    (d) => `${d.unseenCells} of ${d.cells} validation cells of one_hot column ${d.column} hold categories training never has.`,
+  ),
+});
+
 export const check: Check = {
-  meta: staticMeta('validation-distribution-shift', 'Validation features are scaled differently from training', 'preprocessing', 'warning', ['data']),
+  meta: { ...staticMeta('validation-distribution-shift', 'Validation features are scaled differently from training', 'preprocessing', 'warning', ['data']), section: 'scales', chart: 'feature-scales', messages },
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data?.validation) return [];
@@ -44,12 +67,10 @@ export const check: Check = {
     if (shifts.length === 0) return unseen;
     const worst = shifts.reduce((a, b) => (b.meanShiftStds > a.meanShiftStds ? b : a));
     return [{
-      message:
-        `${shifts.length} of ${data.train.processed.length} features are distributed differently in ${data.validation.split.file} than in training: ` +
-        `${nameList(shifts.map((s) => s.name))}. ${worst.name} has train mean ${fmt(worst.trainMean)} (std ${fmt(worst.trainStd)}) but validation mean ` +
-        `${fmt(worst.validationMean)} (std ${fmt(worst.validationStd)}), ${fmt(worst.meanShiftStds)} train stds apart and a std ratio of ${fmt(worst.stdRatio)}; ` +
-        `expected within ${MAX_MEAN_SHIFT_STDS} stds and a ratio between ${1 / MAX_STD_RATIO} and ${MAX_STD_RATIO}. ` +
-        'Usually one split was normalized and the other was not, so validation scores say nothing about the trained model.',
+      message: message(messages, 'splits-scaled-differently', {
+        file: data.validation.split.file, features: shifts.map((s) => s.name), totalFeatures: data.train.processed.length,
+        worst, maxMeanShiftStds: MAX_MEAN_SHIFT_STDS, maxStdRatio: MAX_STD_RATIO,
+      }),
       fix: 'Apply the same preprocessing, fitted on the training split, to every split (for example, standardize both files with the training mean and std).',
       key: 'data.validation',
       evidence: { features: shifts, expected: { maxMeanShiftStds: MAX_MEAN_SHIFT_STDS, maxStdRatio: MAX_STD_RATIO } },
@@ -65,10 +86,7 @@ function unseenCategories(evidence: Evidence): FindingDraft[] {
     const cells = validation!.features.find((f) => f.name.startsWith(`${o.column}=`))?.count ?? validation!.rows;
     return [{
       severity: 'notice' as const,
-      message:
-        `${o.unseen.cells} of ${cells} cells of one_hot column ${o.column} in ${validation!.file} hold categories the training data never has ` +
-        `(${o.unseen.examples.map((e) => JSON.stringify(e)).join(', ')}${o.unseen.examples.length < 5 ? '' : ', ...'}); ` +
-        `the ${o.categories.length} one-hot columns come from the training categories, so these rows reach the model as all zeros, as an encoder with handle_unknown="ignore" would give them.`,
+      message: message(messages, 'unseen-categories', { column: o.column, file: validation!.file, unseenCells: o.unseen.cells, cells, examples: o.unseen.examples, trainCategories: o.categories.length }),
       fix: `Check that the validation split comes from the same source as training; if these categories are real, add examples of them to the training data or group rare categories into one "other".`,
       key: 'data.validation',
       evidence: { column: o.column, unseenCells: o.unseen.cells, cells, examples: o.unseen.examples, trainCategories: o.categories.length },

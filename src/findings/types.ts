@@ -17,6 +17,9 @@ export interface Finding {
   /** one sentence (at most 160 characters) with the key number and no fix, for one-line-per-finding layouts */
   headline?: string;
   message: string;
+  /** the message's id within its check and the data it was worded from (absent for free-text messages) */
+  messageId?: string;
+  messageData?: Record<string, unknown>;
   fix: string;
   file: string;
   line?: number;

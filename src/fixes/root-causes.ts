@@ -7,15 +7,10 @@ import type { SmokeTrace } from '../engine/types.ts';
 import { runChecks } from '../checks/run.ts';
 import { checksById } from '../checks/index.ts';
 
-/** Smoke checks that read only the main run (no control runs), so a fix run can show them again. */
-const MAIN_RUN_CHECKS = new Set([
-  'initial-loss-off', 'loss-not-decreasing', 'init-scale-mismatch', 'dead-relus', 'saturated-activations',
-  'exploding-gradients', 'vanishing-gradients', 'non-finite-loss',
-]);
-
+/** Static checks and smoke checks that read the main run alone (`meta.mainRunOnly`): a fix run can show them again. */
 function judgeable(id: string): boolean {
-  const kind = checksById.get(id)?.meta.kind;
-  return kind === 'static' || MAIN_RUN_CHECKS.has(id);
+  const meta = checksById.get(id)?.meta;
+  return meta?.kind === 'static' || meta?.mainRunOnly === true;
 }
 
 export interface VerifiedFixRun {

@@ -81,6 +81,13 @@ function clip(text: string, max: number): string {
   return text.slice(0, Math.max(0, max - marker.length)) + marker;
 }
 
+/** The message's id and data, when the check worded it from one; data too large for a report is left out. */
+function messageIdentity(finding: Finding): Record<string, unknown> {
+  if (finding.messageId === undefined) return {};
+  const data = toJsonValue(finding.messageData ?? {}) as Record<string, unknown>;
+  return { message_id: finding.messageId, ...(JSON.stringify(data).length <= REPORT_WRITE_LIMITS.evidenceChars ? { message_data: data } : {}) };
+}
+
 function findingJson(finding: Finding): Record<string, unknown> {
   const limits = REPORT_WRITE_LIMITS;
   let evidence = toJsonValue(finding.evidence ?? {}) as Record<string, unknown>;
@@ -93,13 +100,15 @@ function findingJson(finding: Finding): Record<string, unknown> {
     severity: finding.severity,
     title: finding.title,
     message: clip(finding.message, limits.messageChars),
+    // One line by contract; a newline in a quoted name must not make the report unreadable.
+    ...(finding.headline !== undefined ? { headline: clip(finding.headline.replace(/\s+/g, ' '), limits.headlineChars) } : {}),
+    ...messageIdentity(finding),
     fix: clip(finding.fix, limits.fixChars),
     file: clip(finding.file, limits.fileChars),
     line: finding.line ?? null,
     evidence,
     docs: finding.docs,
   };
-  if (finding.headline !== undefined) json.headline = clip(finding.headline, REPORT_WRITE_LIMITS.headlineChars);
   if (finding.column !== undefined) json.column = finding.column;
   if (finding.key !== undefined) json.key = clip(finding.key, limits.keyChars);
   // A cut replacement would be a wrong fix: an oversized one is left out.
@@ -245,8 +254,10 @@ const findingSchema = z.strictObject({
   id: z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a check id (lowercase letters, digits, dashes)'),
   severity: severitySchema,
   title: oneLine(300),
-  headline: oneLine(300).optional(),
   message: text(10_000),
+  headline: oneLine(300).optional(),
+  message_id: z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a message id (lowercase letters, digits, dashes)').optional(),
+  message_data: boundedObject.optional(),
   fix: text(5_000),
   file: oneLine(1_000),
   line: z.number().int().min(1).nullable(),
@@ -449,6 +460,8 @@ function toFinding(doc: FindingDocument): Finding {
   if (doc.column !== undefined) finding.column = doc.column;
   if (doc.key !== undefined) finding.key = doc.key;
   if (doc.suggestion) finding.suggestion = doc.suggestion;
+  if (doc.message_id !== undefined) finding.messageId = doc.message_id;
+  if (doc.message_data !== undefined) finding.messageData = doc.message_data;
   if (doc.caused_by !== undefined) finding.causedBy = doc.caused_by;
   if (doc.symptoms !== undefined) finding.symptoms = doc.symptoms;
   return finding;

@@ -8,6 +8,8 @@ import { check as initScaleMismatch } from '../../src/checks/init-scale-mismatch
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { OnnxOrigin } from '../../src/config/types.ts';
+import type { MessageRef } from '../../src/checks/types.ts';
+import { renderMessage } from '../../src/checks/messages.ts';
 import { classData, dense, makeEvidence, probe, type LayerInput } from './factory.ts';
 import { runTable } from './table.ts';
 
@@ -88,11 +90,12 @@ test('no-regularization on an ONNX model says when an evaluation-mode export hid
   };
   const evaluation = withOrigin(false);
   assert.equal(evaluation.length, 1);
-  assert.match(evaluation[0].message, /exported in evaluation mode, which drops Dropout/);
+  assert.deepEqual(evaluation[0].message, { id: 'large-unregularized', data: { trainableParams: evaluation[0].evidence!.trainableParams, trainRows: evaluation[0].evidence!.trainRows, limit: 10, onnxEvalExport: 'model.onnx' } });
+  assert.match(renderMessage(noRegularization.meta, evaluation[0].message).text, /exported in evaluation mode, which drops Dropout/);
   assert.equal(evaluation[0].key, 'model.onnx');
   const training = withOrigin(true);
   assert.equal(training.length, 1);
-  assert.doesNotMatch(training[0].message, /evaluation mode/);
+  assert.equal((training[0].message as MessageRef).data.onnxEvalExport, undefined);
 });
 
 runTable(overRegularized, {

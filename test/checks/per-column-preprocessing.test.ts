@@ -85,7 +85,9 @@ test('a column left raw beside a standardized set is still found by unscaled-inp
   assert.ok(unscaled, findings.map((f) => f.id).join(', '));
   const names = (unscaled.evidence.features as { name: string }[]).map((f) => f.name);
   assert.deepEqual(names, ['visits']);
-  assert.match(unscaled.message, /inputs: \{standardize: \[income\], one_hot: \[plan\], others: none\}/);
+  assert.equal(unscaled.messageId, 'features-unscaled');
+  assert.equal(unscaled.messageData?.preprocessing, '{standardize: [income], one_hot: [plan], others: none}');
+  assert.deepEqual(unscaled.messageData?.features, ['visits']);
   assert.match(unscaled.fix, /list it under `standardize`/);
   assert.equal(findings.filter((f) => f.id === 'non-numeric-feature').length, 0);
 

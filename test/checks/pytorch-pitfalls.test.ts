@@ -44,6 +44,8 @@ training:
 
 const serious = (all: Finding[]) => all.filter((f) => f.severity !== 'notice').map((f) => `${f.id}: ${f.message}`);
 
+const pick = (data: Record<string, unknown> | undefined, keys: string[]) => Object.fromEntries(keys.map((k) => [k, data?.[k]]));
+
 function only(all: Finding[], id: string): Finding {
   const found = all.filter((f) => f.id === id);
   assert.equal(found.length, 1, `one ${id} in ${JSON.stringify(all.map((f) => f.id))}`);
@@ -67,17 +69,20 @@ describe('PyTorch pitfalls, found in PyTorch\'s words', () => {
   it('NLLLoss without LogSoftmax (raw outputs, or softmax)', async () => {
     const raw = only(await findings('multiclass', '{type: dense, units: 4}', 'NLLLoss'), 'output-activation-mismatch');
     assert.equal(raw.severity, 'error');
-    assert.match(raw.message, /NLLLoss takes log-probabilities, but the output has no activation/);
+    assert.equal(raw.messageId, 'log-probability-loss');
+    assert.deepEqual(pick(raw.messageData, ['loss', 'activation', 'probabilities']), { loss: 'NLLLoss', activation: 'linear', probabilities: false });
     assert.match(raw.fix, /nn\.LogSoftmax\(dim=1\)/);
     assert.match(raw.suggestion?.replacement ?? '', /activation: log_softmax/);
     const softmax = only(await findings('multiclass', '{type: dense, units: 4, activation: softmax}', 'nll_loss'), 'output-activation-mismatch');
-    assert.match(softmax.message, /the output is nn\.Softmax/);
+    assert.equal(softmax.messageId, 'log-probability-loss');
+    assert.deepEqual(pick(softmax.messageData, ['loss', 'output', 'probabilities']), { loss: 'NLLLoss', output: 'nn.Softmax', probabilities: true });
   });
 
   it('MSELoss on class indices with a softmax output', async () => {
     const finding = only(await findings('multiclass', '{type: dense, units: 4, activation: softmax}', 'MSELoss'), 'output-activation-mismatch');
     assert.equal(finding.key, 'training.loss');
-    assert.match(finding.message, /trained with `MSELoss` against one column of class indices/);
+    assert.equal(finding.messageId, 'torch-softmax-regression');
+    assert.deepEqual(finding.messageData, { outputUnits: 4, loss: 'MSELoss', labelMin: 0, labelMax: 3 });
     assert.match(finding.suggestion?.replacement ?? '', /loss: CrossEntropyLoss/);
   });
 
@@ -90,8 +95,10 @@ describe('PyTorch pitfalls, found in PyTorch\'s words', () => {
 
   it('class indices beyond the outputs of a CrossEntropyLoss model', async () => {
     const finding = only(await findings('multiclass', '{type: dense, units: 3}', 'CrossEntropyLoss'), 'label-encoding-mismatch');
-    assert.match(finding.message, /CrossEntropyLoss/);
-    assert.match(finding.message, /out of bounds/);
+    assert.equal(finding.messageId, 'class-id-beyond-output');
+    assert.equal(finding.messageData?.loss, 'CrossEntropyLoss');
+    assert.equal(finding.messageData?.outputUnits, 3);
+    assert.match(String(finding.messageData?.failure), /out of bounds/);
   });
 });
 

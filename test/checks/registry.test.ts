@@ -80,4 +80,51 @@ describe('check registry', () => {
       if (c.meta.kind === 'static+smoke') assert.ok(!c.meta.needs.includes('smoke'), `${c.meta.id} would be skipped without smoke`);
     }
   });
+
+  it('shows a check\'s evidence chart in the comment and its section in the page with the same data', () => {
+    // The comment's chart and the page's panel draw the same evidence (once dead-relus drew gradient norms
+    // in the comment but sat beside the dead-unit chart in the page).
+    const sectionOfChart = { 'feature-scales': 'scales', 'gradient-norms': 'gradients', 'unit-fractions': 'units' } as const;
+    for (const c of checks) {
+      if (c.meta.chart) assert.equal(c.meta.section, sectionOfChart[c.meta.chart], c.meta.id);
+    }
+    assert.equal(checksById.get('dead-relus')?.meta.chart, 'unit-fractions');
+  });
+
+  it('gives a config fix only to checks whose fix run can try one', () => {
+    const withFix = checks.filter((c) => c.meta.fix).map((c) => c.meta.id);
+    assert.deepEqual(withFix, [
+      'batch-too-large', 'constant-feature', 'constant-initialization', 'feature-scale-spread', 'init-scale-mismatch',
+      'learning-rate-too-high', 'learning-rate-too-low', 'missing-hidden-activation', 'output-activation-mismatch',
+      'target-out-of-activation-range', 'unscaled-inputs', 'unscaled-targets',
+    ]);
+  });
+
+  it('states every exported threshold of a check on its docs page, so docs and code cannot drift apart', async () => {
+    const missing: string[] = [];
+    for (const c of checks) {
+      const page = readFileSync(path.join(repoRoot, c.meta.docs), 'utf8');
+      const module = (await import(`../../src/checks/${c.meta.id}.ts`)) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(module)) {
+        if (typeof value !== 'number') continue;
+        const spellings = [String(value), value.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e'), `${Number((value * 100).toPrecision(6))}%`];
+        if (!spellings.some((spelling) => page.includes(spelling))) missing.push(`${c.meta.docs} lacks ${name} = ${spellings.join(' or ')}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('gives every check its message templates, except the findings the pipeline words itself', () => {
+    const withoutMessages = checks.filter((c) => Object.keys(c.meta.messages ?? {}).length === 0).map((c) => c.meta.id);
+    assert.deepEqual(withoutMessages, ['config-error', 'data-error', 'smoke-skipped']);
+  });
+
+  it('marks as main-run-only exactly the smoke checks a fix run can judge again', () => {
+    const mainRunOnly = checks.filter((c) => c.meta.mainRunOnly).map((c) => c.meta.id);
+    assert.deepEqual(mainRunOnly, [
+      'dead-relus', 'exploding-gradients', 'init-scale-mismatch', 'initial-loss-off', 'loss-not-decreasing',
+      'non-finite-loss', 'saturated-activations', 'vanishing-gradients',
+    ]);
+    for (const c of checks) if (c.meta.mainRunOnly) assert.notEqual(c.meta.kind, 'static', c.meta.id);
+  });
 });

@@ -3,10 +3,11 @@ import { describe, it } from 'node:test';
 import { findingFromDraft, runChecks } from '../../src/checks/run.ts';
 import { checksById } from '../../src/checks/index.ts';
 import type { Check } from '../../src/checks/types.ts';
+import { defineMessages, message, says } from '../../src/checks/messages.ts';
 import { makeEvidence, smokeTrace } from './factory.ts';
 
 const meta = (id: string, needs: Check['meta']['needs'] = []): Check['meta'] => ({
-  id, title: id, pitfall: 'test', kind: 'static', defaultSeverity: 'warning', docs: `docs/checks/${id}.md`, needs,
+  id, title: id, pitfall: 'test', kind: 'static', defaultSeverity: 'warning', docs: `docs/checks/${id}.md`, needs, section: 'other',
 });
 
 const fixed = (id: string, needs: Check['meta']['needs'] = [], key = 'training.learning_rate'): Check => ({
@@ -48,6 +49,27 @@ describe('runChecks', () => {
     assert.equal(internal.evidence.check, 'broken');
     assert.equal(internal.evidence.error, 'boom');
     assert.ok(findings.some((f) => f.id === 'a'), 'the other checks still run');
+  });
+
+  it('words a finding from its message id and data: the paragraph, the headline, and the id and data beside them', () => {
+    const templates = defineMessages({ 'rate-off': says<{ rate: number }>((d) => `The rate ${d.rate} is off. It will not train.`, (d) => `The rate ${d.rate} is off.`) });
+    const worded: Check = { meta: { ...meta('worded'), messages: templates }, run: () => [{ message: message(templates, 'rate-off', { rate: 3 }), fix: 'lower it', key: 'training.learning_rate' }] };
+    const [finding] = runChecks(makeEvidence(), [worded]);
+    assert.equal(finding.message, 'The rate 3 is off. It will not train.');
+    assert.equal(finding.headline, 'The rate 3 is off.');
+    assert.equal(finding.messageId, 'rate-off');
+    assert.deepEqual(finding.messageData, { rate: 3 });
+  });
+
+  it('gives a free-text finding its first sentence as headline, and a check naming a message it lacks an internal-error', () => {
+    const [free] = runChecks(makeEvidence(), [fixed('a')]);
+    assert.equal(free.headline, 'a fired on this setup');
+    assert.equal(free.messageId, undefined);
+    const typo: Check = { meta: { ...meta('typo'), messages: {} }, run: () => [{ message: { id: 'no-such-message', data: {} }, fix: 'fix', key: 'training' }] };
+    const [internal] = runChecks(makeEvidence(), [typo]);
+    assert.equal(internal.id, 'internal-error');
+    assert.equal(internal.messageId, 'check-failed');
+    assert.match(String(internal.evidence.error), /typo has no message "no-such-message"/);
   });
 
   it('sorts by severity, then line', () => {

@@ -21,8 +21,8 @@ const defaultLoss = Array.from({ length: 100 }, (_, i) => 1 - 0.8 * (i / 99));
 runTable(overfittingGap, {
   valid: [healthy, noSmoke, { name: 'validation follows training', setup: { smoke: { valLoss: [0.95, 0.6, 0.3] } } }, { name: 'too few validation points', setup: { smoke: { valLoss: [0.5, 5] } } }],
   invalid: [
-    { name: 'validation turns up', setup: { smoke: { valLoss: [0.9, 0.4, 0.9] } }, expect: { key: 'model.layers', evidence: { rising: true, bestValidationLoss: 0.4, validationLoss: 0.9 } } },
-    { name: 'large gap', setup: { smoke: { valLoss: [2, 2, 2] } }, expect: { evidence: { rising: false, gap: 2 - tenth(defaultLoss) } } },
+    { name: 'validation turns up', setup: { smoke: { valLoss: [0.9, 0.4, 0.9] } }, expect: { key: 'model.layers', evidence: { rising: true, bestValidationLoss: 0.4, validationLoss: 0.9 }, message: { id: 'validation-rising', data: { bestValidationLoss: 0.4, validationLoss: 0.9 } } } },
+    { name: 'large gap', setup: { smoke: { valLoss: [2, 2, 2] } }, expect: { evidence: { rising: false, gap: 2 - tenth(defaultLoss) }, message: { id: 'large-gap', data: { validationLoss: 2, gap: 2 - tenth(defaultLoss) } } } },
   ],
 });
 
@@ -37,23 +37,23 @@ runTable(nonFiniteLoss, {
 runTable(explodingGradients, {
   valid: [healthy, noSmoke, { name: 'empty probes', setup: { smoke: { layers: [] } } }, { name: 'NaN norms', setup: { smoke: { layers: [probe(0, { gradNorm: [NaN] }), probe(1, { gradNorm: [NaN] })] } } }],
   invalid: [
-    { name: 'first/last ratio 100', setup: { smoke: { layers: [probe(0, { gradNorm: [100, 100, 100] }), probe(1, { gradNorm: [1, 1, 1] })] } }, expect: { severity: 'warning', key: 'model.layers[0]', evidence: { firstLastRatio: 100 } } },
+    { name: 'first/last ratio 100', setup: { smoke: { layers: [probe(0, { gradNorm: [100, 100, 100] }), probe(1, { gradNorm: [1, 1, 1] })] } }, expect: { severity: 'warning', key: 'model.layers[0]', evidence: { firstLastRatio: 100 }, message: { id: 'gradients-explode', data: { firstLastRatio: 100, ratioLimit: 70 } } } },
     { name: 'growth that ends in a NaN loss: an error', setup: { smoke: { firstNonFinite: { step: 3, where: 'loss' }, layers: [probe(0, { gradNorm: [1, 10, 50] }), probe(1, { gradNorm: [1, 100, 5000] })] } }, expect: { severity: 'error', evidence: { growth: 5000 } } },
-    { name: 'norm grows 5000x', setup: { smoke: { layers: [probe(0, { gradNorm: [1, 10, 50] }), probe(1, { gradNorm: [1, 100, 5000] })] } }, expect: { severity: 'warning', key: 'model.layers[1]', evidence: { growth: 5000 } } },
+    { name: 'norm grows 5000x', setup: { smoke: { layers: [probe(0, { gradNorm: [1, 10, 50] }), probe(1, { gradNorm: [1, 100, 5000] })] } }, expect: { severity: 'warning', key: 'model.layers[1]', evidence: { growth: 5000 }, message: { id: 'gradients-explode', data: { growth: 5000, growthLimit: 1000 } } } },
   ],
 });
 
 runTable(vanishingGradients, {
   valid: [healthy, noSmoke, { name: 'small ratio but a healthy first-layer norm', setup: { smoke: { layers: [probe(0, { gradNorm: [1e-3, 1e-3, 1e-3] }), probe(1, { gradNorm: [10, 10, 10] })] } } }],
   invalid: [
-    { name: 'ratio 1e-5 with a tiny norm', setup: { smoke: { layers: [probe(0, { gradNorm: [1e-6, 1e-6, 1e-6] }), probe(1, { gradNorm: [0.1, 0.1, 0.1] })] } }, expect: { key: 'model.layers[0]', evidence: { firstLastRatio: 1e-5, firstLayerNorm: 1e-6 } } },
-    { name: 'zero mean gradient', setup: { smoke: { layers: [probe(0, { gradNorm: [0, 0, 0], gradMeanAbs: [0, 0, 0] }), probe(1, { gradNorm: [0, 0, 0] })] } }, expect: { evidence: { firstLayerMeanAbs: 0 } } },
+    { name: 'ratio 1e-5 with a tiny norm', setup: { smoke: { layers: [probe(0, { gradNorm: [1e-6, 1e-6, 1e-6] }), probe(1, { gradNorm: [0.1, 0.1, 0.1] })] } }, expect: { key: 'model.layers[0]', evidence: { firstLastRatio: 1e-5, firstLayerNorm: 1e-6 }, message: { id: 'first-last-ratio', data: { firstLastRatio: 1e-5, firstLayerNorm: 1e-6 } } } },
+    { name: 'zero mean gradient', setup: { smoke: { layers: [probe(0, { gradNorm: [0, 0, 0], gradMeanAbs: [0, 0, 0] }), probe(1, { gradNorm: [0, 0, 0] })] } }, expect: { evidence: { firstLayerMeanAbs: 0 }, message: { id: 'tiny-mean-gradient', data: { firstLayerMeanAbs: 0 } } } },
   ],
 });
 
 runTable(deadRelus, {
   valid: [healthy, noSmoke, { name: 'half dead is tolerated', setup: { smoke: { layers: [probe(0, { deadFraction: 0.5 })] } } }],
-  invalid: [{ name: '80% dead', setup: { smoke: { layers: [probe(0, { deadFraction: 0.8 }), probe(1, { deadFraction: 0.9 })] } }, expect: { count: 2, key: 'model.layers[0]', evidence: { deadFraction: 0.8 } } }],
+  invalid: [{ name: '80% dead', setup: { smoke: { layers: [probe(0, { deadFraction: 0.8 }), probe(1, { deadFraction: 0.9 })] } }, expect: { count: 2, key: 'model.layers[0]', evidence: { deadFraction: 0.8 }, message: { id: 'layer-dead', data: { deadFraction: 0.8, limit: 0.5 } } } }],
 });
 
 const sigmoidOutput = [dense(8, 'relu'), dense(1, 'sigmoid')];

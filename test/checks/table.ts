@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Check, FindingDraft } from '../../src/checks/types.ts';
 import type { Severity } from '../../src/config/types.ts';
+import { HEADLINE_MAX_CHARS, renderMessage } from '../../src/checks/messages.ts';
 import { makeEvidence, type Setup } from './factory.ts';
 
 export interface Expected {
@@ -13,6 +14,8 @@ export interface Expected {
   evidence?: Record<string, unknown>;
   /** the suggested line must contain this text */
   suggestion?: string;
+  /** the message id, and data fields that must match (like evidence) */
+  message?: { id: string; data?: Record<string, unknown> };
 }
 
 export interface Table {
@@ -43,9 +46,26 @@ export function checkFirst(drafts: FindingDraft[], check: Check, expected: Expec
     assert.ok(first.suggestion, 'expected a one-line suggestion');
     assert.ok(first.suggestion.replacement.includes(expected.suggestion), `suggestion "${first.suggestion.replacement}" lacks "${expected.suggestion}"`);
   }
-  for (const d of drafts) {
-    assert.ok(d.message.length > 20 && d.fix.length > 10, 'every finding has a message and a fix');
+  if (expected.message !== undefined) {
+    assert.ok(typeof first.message !== 'string', 'the message is an id with data');
+    assert.equal(first.message.id, expected.message.id);
+    for (const [k, v] of Object.entries(expected.message.data ?? {})) {
+      assert.ok(matches(first.message.data[k], v), `message data ${k}: expected ${JSON.stringify(v)}, got ${JSON.stringify(first.message.data[k])}`);
+    }
   }
+  for (const d of drafts) assertWorded(check, d);
+}
+
+/** Every draft names a message of its check, whose paragraph, headline and fix read as the contracts say. */
+export function assertWorded(check: Check, draft: FindingDraft): void {
+  assert.ok(typeof draft.message !== 'string', `${check.meta.id} words its findings through meta.messages`);
+  const { text, headline } = renderMessage(check.meta, draft.message);
+  assert.ok(text.length > 20 && draft.fix.length > 10, 'every finding has a message and a fix');
+  assert.ok(headline.length > 0 && headline.length <= HEADLINE_MAX_CHARS, `${check.meta.id} headline is ${headline.length} characters: ${headline}`);
+  assert.ok(!headline.includes('\n') && !/[.!?] +[A-Z]/.test(headline), `${check.meta.id} headline is one sentence: ${headline}`);
+  assert.match(headline, /[.!?]$/, `${check.meta.id} headline ends a sentence: ${headline}`);
+  // The key number, when the message has one (a missing validation split has none).
+  if (Object.values(draft.message.data).some((v) => typeof v === 'number' && Number.isFinite(v))) assert.match(headline, /\d/, `${check.meta.id} headline carries a number: ${headline}`);
 }
 
 export function runTable(check: Check, table: Table): void {

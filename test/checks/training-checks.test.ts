@@ -18,9 +18,9 @@ runTable(batchTooLarge, {
     { name: 'no data', setup: { batchSize: 4096, noData: true } },
   ],
   invalid: [
-    { name: 'batch larger than the data', setup: { batchSize: 4096, train: regressionData(300) }, expect: { severity: 'warning', key: 'training.batch_size', evidence: { batchSize: 4096, trainRows: 300, updatesPerEpoch: 1, suggested: 16 }, suggestion: 'batch_size: 16' } },
+    { name: 'batch larger than the data', setup: { batchSize: 4096, train: regressionData(300) }, expect: { severity: 'warning', key: 'training.batch_size', evidence: { batchSize: 4096, trainRows: 300, updatesPerEpoch: 1, suggested: 16 }, suggestion: 'batch_size: 16', message: { id: 'batch-exceeds-data', data: { batchSize: 4096, trainRows: 300 } } } },
     { name: 'a quarter of the data', setup: { batchSize: 100 }, expect: { severity: 'warning', evidence: { updatesPerEpoch: 4 } } },
-    { name: 'seven updates per epoch (a notice: ordinary on a small dataset)', setup: { batchSize: 64 }, expect: { severity: 'notice', evidence: { updatesPerEpoch: 7, suggested: 32 } } },
+    { name: 'seven updates per epoch (a notice: ordinary on a small dataset)', setup: { batchSize: 64 }, expect: { severity: 'notice', evidence: { updatesPerEpoch: 7, suggested: 32 }, message: { id: 'few-updates', data: { batchSize: 64, updatesPerEpoch: 7, minUpdates: 10 } } } },
   ],
 });
 
@@ -41,10 +41,10 @@ runTable(learningRateTooHigh, {
     { name: 'even above the usual range, when a lower rate does no better', setup: { optimizer: 'sgd', learningRate: 3, smoke: { controls: { baseline: { kind: 'mean', loss: 1 }, lowerRate: lowerRuns(0.2, [[0.3, 0.25], [0.03, 0.6]]) } } } },
   ],
   invalid: [
-    { name: 'sgd 3.0 without the smoke run: a notice', setup: { optimizer: 'sgd', learningRate: 3 }, expect: { severity: 'notice', key: 'training.learning_rate', evidence: { learningRate: 3, limit: 1, suggested: 0.1 }, suggestion: 'learning_rate: 0.1' } },
+    { name: 'sgd 3.0 without the smoke run: a notice', setup: { optimizer: 'sgd', learningRate: 3 }, expect: { severity: 'notice', key: 'training.learning_rate', evidence: { learningRate: 3, limit: 1, suggested: 0.1 }, suggestion: 'learning_rate: 0.1', message: { id: 'rate-too-high', data: { learningRate: 3, reasons: [{ kind: 'above-limit', limit: 1 }, { kind: 'static-only' }] } } } },
     { name: 'adam 0.5', setup: { learningRate: 0.5 }, expect: { severity: 'notice', evidence: { limit: 0.1, suggested: 0.01 } } },
     { name: 'sgd 3.0 and the smoke run diverges, no control run: a notice', setup: { optimizer: 'sgd', learningRate: 3, smoke: diverging }, expect: { severity: 'notice', evidence: { smokeDiverged: true } } },
-    { name: 'sgd 3.0 diverges and the run at 0.3 does clearly better', setup: { optimizer: 'sgd', learningRate: 3, smoke: { ...diverging, controls: { baseline: { kind: 'mean', loss: 1 }, lowerRate: lowerRuns(1e5, [[0.3, 0.2]]) } } }, expect: { severity: 'warning', evidence: { smokeDiverged: true, suggested: 0.3, lowerRate: { learningRate: 0.3, final: 0.2, mainFinal: 1e5 } } } },
+    { name: 'sgd 3.0 diverges and the run at 0.3 does clearly better', setup: { optimizer: 'sgd', learningRate: 3, smoke: { ...diverging, controls: { baseline: { kind: 'mean', loss: 1 }, lowerRate: lowerRuns(1e5, [[0.3, 0.2]]) } } }, expect: { severity: 'warning', evidence: { smokeDiverged: true, suggested: 0.3, lowerRate: { learningRate: 0.3, final: 0.2, mainFinal: 1e5 } }, message: { id: 'rate-too-high', data: { reasons: { 3: { kind: 'lower-rate-better', learningRate: 0.3, final: 0.2 } } } } } },
     { name: 'sgd 3.0 hits NaN and the run at 0.3 is finite', setup: { optimizer: 'sgd', learningRate: 3, smoke: { firstNonFinite: { step: 4, where: 'loss' }, loss: [1, 5, 40, 300, NaN], controls: { baseline: { kind: 'mean', loss: 1 }, lowerRate: lowerRuns(Number.NaN, [[0.3, 0.2]]) } } }, expect: { severity: 'error' } },
     // The missed verdict: SGD 0.1 on raw targets; the ReLUs die and the loss stays at the target variance, 0.01 avoids it.
     {

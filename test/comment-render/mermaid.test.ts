@@ -56,11 +56,12 @@ function chartHeavyResult(): ConfigResult {
       finding('unscaled-inputs', 'warning', { evidence: { fix_check: fixCheck('preprocessing.inputs: standardize', 2.3e11, 1.1e-3) } }),
       finding('init-scale-mismatch', 'warning', { evidence: { fix_check: fixCheck(`kernel_initializer "he_normal" for ${HOSTILE_NAME}`, 0.5, 0.49) } }),
       finding('exploding-gradients', 'error'),
+      finding('dead-relus', 'warning'),
     ],
   };
 }
 
-// Only the fields the evidence charts read: feature stds (one zero, one huge, one tiny) and gradient norms.
+// Only the fields the evidence charts read: feature stds (one zero, one huge, one tiny), gradient norms and dead/saturated shares.
 const featureCharts: DataCharts = {
   figures: {},
   featureStd: [
@@ -72,9 +73,9 @@ const featureCharts: DataCharts = {
   featureCount: 4,
 };
 const gradientLayers = [
-  { name: 'dense_1', grad_norm: [1e6, 4e7], update_ratio: [] },
-  { name: 'dense "2"', grad_norm: [Number.NaN, Number.NaN], update_ratio: [] },
-  { name: 'dense_3', grad_norm: [3e-4, 1e-5], update_ratio: [] },
+  { name: 'dense_1', grad_norm: [1e6, 4e7], update_ratio: [], dead_fraction: 0.9 },
+  { name: 'dense "2"', grad_norm: [Number.NaN, Number.NaN], update_ratio: [], dead_fraction: 0 },
+  { name: 'dense_3', grad_norm: [3e-4, 1e-5], update_ratio: [], saturated_fraction: 0.55 },
 ];
 
 function commentBody(report: Report, charts?: Record<string, string[]>): string {
@@ -134,7 +135,7 @@ test('every mermaid block in the PR comment parses with mermaid itself', { timeo
       if (error) failures.push(`${label}:\n${block}\n-> ${error}`);
     }
   }
-  // Loss charts (3), base overlay, two fix-check bars, feature scales and gradient norms at least.
-  assert.ok(charts >= 6, `only ${charts} charts were checked`);
+  // Loss charts (3), base overlay, two fix-check bars, feature scales, gradient norms and dead/saturated units at least.
+  assert.ok(charts >= 7, `only ${charts} charts were checked`);
   assert.deepEqual(failures, []);
 });

@@ -1,12 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evidenceCharts as chartsOf, MERMAID_MAX_BARS, mermaidFeatureScales, mermaidGradientNorms } from '../../src/report/html/mermaid-evidence.ts';
+import { evidenceCharts as chartsOf, MERMAID_MAX_BARS, mermaidFeatureScales, mermaidGradientNorms, mermaidUnitFractions } from '../../src/report/html/mermaid-evidence.ts';
 import type { Evidence, ProcessedFeature } from '../../src/evidence/types.ts';
 import type { SmokeTrace } from '../../src/engine/types.ts';
 import { buildDataCharts, withChartData } from '../../src/report/build-chart-data.ts';
 import { smokeSummary } from '../../src/report/build.ts';
 import type { ConfigResult } from '../../src/report/types.ts';
 import { finding, smokeTrace, tabularRun } from './fixtures.ts';
+import { MAX_DEAD_FRACTION } from '../../src/checks/dead-relus.ts';
+
+/** The charts are drawn from the result alone, as the pipeline fills it. */
+const evidenceCharts = (result: ConfigResult, evidence?: Evidence, trace?: SmokeTrace) => chartsOf(withChartData(result, evidence, trace));
 
 /** The bracketed lists of one xychart block: x labels and each series' numbers. */
 function parseBlock(block: string): { labels: string[]; bars: number[]; line?: number[]; yRange: [number, number] } {
@@ -76,8 +80,6 @@ test('evidence charts follow the findings: scaling ids give the scale chart, gra
   const run = tabularRun();
   const file = run.result.config;
   const only = (ids: string[]) => ({ ...run.result, findings: ids.map((id) => finding(id, file)) });
-  // The charts are drawn from the result alone, as the pipeline fills it.
-  const evidenceCharts = (result: ConfigResult, evidence?: Evidence, trace?: SmokeTrace) => chartsOf(withChartData(result, evidence, trace));
   assert.deepEqual(evidenceCharts(only(['class-imbalance', 'loss-not-decreasing']), run.evidence, run.trace), []);
   const scaling = evidenceCharts(only(['feature-scale-spread']), run.evidence, run.trace);
   assert.equal(scaling.length, 1);
@@ -88,4 +90,22 @@ test('evidence charts follow the findings: scaling ids give the scale chart, gra
   assert.equal(evidenceCharts(only(['unscaled-inputs', 'dead-relus']), run.evidence, run.trace).length, 2);
   assert.equal(evidenceCharts({ ...only(['dead-relus']), smoke: undefined }, run.evidence, undefined).length, 0, 'no smoke run, no gradient chart');
   assert.deepEqual(evidenceCharts(only(['unscaled-inputs'])), [], 'no data charts, no scale chart');
+});
+
+test('dead or saturated units: the share per probed layer in percent, the check limit as a line', () => {
+  const trace = smokeTrace(['dense_0', 'dense_1', 'dense_2']);
+  const chart = parseBlock(mermaidUnitFractions(smokeSummary(trace)));
+  const probed = trace.layers.filter((l) => l.deadFraction !== undefined);
+  assert.deepEqual(chart.labels, probed.map((l) => l.name));
+  probed.forEach((l, i) => assert.ok(Math.abs(chart.bars[i] - 100 * l.deadFraction!) < 0.011));
+  assert.deepEqual(chart.line, probed.map(() => 100 * MAX_DEAD_FRACTION));
+  assert.deepEqual(chart.yRange, [0, 100]);
+  assert.equal(mermaidUnitFractions(smokeSummary({ ...trace, layers: trace.layers.map((l) => ({ ...l, deadFraction: undefined })) })), '');
+});
+
+test('dead-relus draws the dead-unit chart, not the gradient norms (its check names its chart)', () => {
+  const run = tabularRun();
+  const charts = evidenceCharts({ ...run.result, findings: [finding('dead-relus', run.result.config)] }, run.evidence, run.trace);
+  assert.equal(charts.length, 1);
+  assert.match(charts[0], /Dead or saturated units/);
 });

@@ -105,7 +105,7 @@ export function nanLossReport(): Report {
 }
 
 export function checkMeta(id: string, defaultSeverity: Severity): CheckMeta {
-  return { id, title: `Title of ${id}`, pitfall: 'normalization', kind: 'static', defaultSeverity, docs: `docs/checks/${id}.md`, needs: [] };
+  return { id, title: `Title of ${id}`, pitfall: 'normalization', kind: 'static', defaultSeverity, docs: `docs/checks/${id}.md`, needs: [], section: 'other' };
 }
 
 export const CHECKS: CheckMeta[] = [

@@ -178,3 +178,27 @@ test('chart-ready run data: optional for older reports, checked strictly, and dr
   assert.equal(parsed.results[0].dataCharts, undefined);
   assert.ok(parsed.results[0].smoke);
 });
+
+test('a finding keeps its headline, message id and message data through report.json', () => {
+  const worded = finding('dead-relus', 'warning', {
+    headline: '80% of the units in layer dense_0 (relu) never activate (limit 50%).',
+    messageId: 'layer-dead',
+    messageData: { layer: 'dense_0', activation: 'relu', deadFraction: 0.8, limit: 0.5, worst: Number.NaN },
+  });
+  const report = buildReport([{ config: 'c.yml', name: 'c', findings: [worded] }], 'error', '0.1.0');
+  const doc = JSON.parse(renderJson(report));
+  const written = doc.results[0].findings[0];
+  assert.equal(written.headline, worded.headline);
+  assert.equal(written.message_id, 'layer-dead');
+  assert.deepEqual(written.message_data, { layer: 'dense_0', activation: 'relu', deadFraction: 0.8, limit: 0.5, worst: null });
+  const back = roundTrip(report).results[0].findings[0];
+  assert.equal(back.headline, worded.headline);
+  assert.equal(back.messageId, 'layer-dead');
+  assert.equal(back.messageData?.deadFraction, 0.8);
+});
+
+test('a multi-line headline is written on one line, so the strict reader still accepts the report', () => {
+  const report = buildReport([{ config: 'c.yml', name: 'c', findings: [finding('x', 'error', { headline: 'Layer a\nb is off.' })] }], 'error', '0.1.0');
+  assert.equal(JSON.parse(renderJson(report)).results[0].findings[0].headline, 'Layer a b is off.');
+  assert.doesNotThrow(() => roundTrip(report));
+});

@@ -58,9 +58,9 @@ test('no reason, no check or an unknown check: nothing is silenced and the direc
   assert.equal(result.suppressed.length, 0);
   assert.equal(result.findings.length, 2);
   assert.deepEqual(result.problems.map((p) => [p.line, p.severity]), [[1, 'warning'], [3, 'warning'], [5, 'warning']]);
-  assert.match(result.problems[0].message, /gives no reason/);
-  assert.match(result.problems[1].message, /`x-chek` \(did you mean `x-check`\?\), which is not a check/);
-  assert.match(result.problems[2].message, /names no check/);
+  assert.match(String(result.problems[0].message), /gives no reason/);
+  assert.match(String(result.problems[1].message), /`x-chek` \(did you mean `x-check`\?\), which is not a check/);
+  assert.match(String(result.problems[2].message), /names no check/);
 });
 
 test('a config that could not be checked is never silenced: errors of config-error and internal-error stay', () => {

@@ -1,5 +1,5 @@
 // Evidence charts for the PR comment, as Mermaid `xychart-beta` blocks that GitHub renders inline:
-// feature scales when an input-scaling finding fires, gradient norms by layer when a gradient one does.
+// each check names its chart in its metadata (feature scales, gradient norms, dead/saturated units).
 //
 // Mermaid has no log axis, so both charts plot log10 of the value with the axis range set by hand.
 // Mermaid draws every bar from the bottom of the plot, so negative log10 values (small scales) are
@@ -10,13 +10,14 @@ import type { DataCharts } from '../chart-data.ts';
 import type { ConfigResult, SmokeSummary } from '../types.ts';
 import { SERIES_COLORS } from '../charts/theme.ts';
 import { maxOf, minOf } from '../../extremes.ts';
+import { checksById } from '../../checks/index.ts';
+import type { EvidenceChart } from '../../checks/types.ts';
+import { MAX_DEAD_FRACTION } from '../../checks/dead-relus.ts';
+import { MAX_SATURATED_FRACTION } from '../../checks/saturated-activations.ts';
 
 /** More bars than this are unreadable in a comment. */
 export const MERMAID_MAX_BARS = 40;
 const MAX_LABEL_CHARS = 24;
-
-export const INPUT_SCALING_CHECKS = new Set(['unscaled-inputs', 'feature-scale-spread', 'validation-distribution-shift']);
-export const GRADIENT_CHECKS = new Set(['exploding-gradients', 'vanishing-gradients', 'dead-relus', 'saturated-activations', 'init-scale-mismatch']);
 
 interface Bars {
   title: string;
@@ -25,6 +26,8 @@ interface Bars {
   bars: number[];
   /** an optional second series drawn as a line over the bars */
   line?: number[];
+  /** a fixed y axis; by default whole decades around the values (the log10 charts) */
+  yRange?: [number, number];
 }
 
 /** log10 rounded for the chart; undefined for values a log axis cannot show (0, negative, NaN, Infinity). */
@@ -48,8 +51,7 @@ function hundredths(value: number): string {
 
 function renderBars(chart: Bars): string {
   const all = [...chart.bars, ...(chart.line ?? [])];
-  const low = Math.min(-1, Math.floor(minOf(all)));
-  const high = Math.max(1, Math.ceil(maxOf(all)));
+  const [low, high] = chart.yRange ?? [Math.min(-1, Math.floor(minOf(all))), Math.max(1, Math.ceil(maxOf(all)))];
   const palette = chart.line ? `${SERIES_COLORS.blue}, ${SERIES_COLORS.orange}` : SERIES_COLORS.blue;
   return [
     '```mermaid',
@@ -129,14 +131,38 @@ export function mermaidGradientNorms(smoke: SmokeSummary): string {
 }
 
 /**
- * The evidence blocks that the result's findings call for, in a fixed order; empty when none apply.
- * Drawn from the result alone, so a merge-reports job that has only report.json draws the same.
+ * Bars: the share of each probed layer's units that were dead (ReLU family) or saturated (sigmoid/tanh)
+ * at the last probe, in percent; a line at the checks' limit. '' when no layer was probed for either.
+ */
+export function mermaidUnitFractions(smoke: SmokeSummary): string {
+  const probed = (smoke.layers ?? [])
+    .map((layer) => ({ name: layer.name, fraction: layer.dead_fraction ?? layer.saturated_fraction, limit: layer.dead_fraction !== undefined ? MAX_DEAD_FRACTION : MAX_SATURATED_FRACTION }))
+    .filter((l): l is { name: string; fraction: number; limit: number } => l.fraction !== undefined && Number.isFinite(l.fraction));
+  if (probed.length === 0) return '';
+  const picked = downsampleIndices(probed.length, MERMAID_MAX_BARS).map((i) => probed[i]);
+  return renderBars({
+    title: `Dead or saturated units by layer${picked.length < probed.length ? ` (${picked.length} of ${probed.length} layers)` : ''}: bars share, line the limit`,
+    yTitle: 'percent of the layer units',
+    labels: picked.map((l) => l.name),
+    bars: picked.map((l) => 100 * l.fraction),
+    line: picked.map((l) => 100 * l.limit),
+    yRange: [0, 100],
+  });
+}
+
+const CHART_ORDER: EvidenceChart[] = ['feature-scales', 'gradient-norms', 'unit-fractions'];
+
+/**
+ * The evidence blocks that the result's findings call for (each check's `chart`), in a fixed order; empty
+ * when none apply. Drawn from the result alone, so a merge-reports job that has only report.json draws the same.
  */
 export function evidenceCharts(result: ConfigResult): string[] {
-  const ids = new Set(result.findings.map((finding) => finding.id));
-  const blocks: string[] = [];
-  if (result.dataCharts && [...INPUT_SCALING_CHECKS].some((id) => ids.has(id))) blocks.push(mermaidFeatureScales(result.dataCharts));
+  const wanted = new Set(result.findings.map((finding) => checksById.get(finding.id)?.meta.chart));
   const smoke = result.smoke;
-  if (smoke && [...GRADIENT_CHECKS].some((id) => ids.has(id))) blocks.push(mermaidGradientNorms(smoke));
-  return blocks.filter((block) => block !== '');
+  const draw: Record<EvidenceChart, () => string> = {
+    'feature-scales': () => (result.dataCharts ? mermaidFeatureScales(result.dataCharts) : ''),
+    'gradient-norms': () => (smoke ? mermaidGradientNorms(smoke) : ''),
+    'unit-fractions': () => (smoke ? mermaidUnitFractions(smoke) : ''),
+  };
+  return CHART_ORDER.filter((chart) => wanted.has(chart)).map((chart) => draw[chart]()).filter((block) => block !== '');
 }

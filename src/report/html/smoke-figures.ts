@@ -7,14 +7,18 @@ import { formatNumber } from '../numbers.ts';
 import { layerBarChart, lossCurvesChart, SERIES_COLORS } from '../charts/index.ts';
 import { baseLossSeries, lossAxisTitle, lossChartInput, lrRangeChartInput } from '../loss-chart.ts';
 import { smokeControls } from '../smoke-controls.ts';
-import type { SmokeSummary } from '../types.ts';
+import type { LayerProbeSeries, SmokeSummary } from '../types.ts';
 import { comparisonHtml } from './counterfactual-html.ts';
 import { figure, note } from './figure.ts';
-
-/** The update/weight ratio range that trains well (CHECKS.md: DeepDiagnosis [1e-5, 1e-1]). */
-export const HEALTHY_UPDATE_RATIO = { low: 1e-5, high: 1e-1 };
-/** dead-relus and saturated-activations fire above this share of units. */
-export const UNIT_FRACTION_THRESHOLD = 0.5;
+// The charts draw the limits the checks judge by, so the two cannot drift apart.
+import { MAX_UPDATE_RATIO } from '../../checks/learning-rate-too-high.ts';
+import { MIN_UPDATE_RATIO } from '../../checks/learning-rate-too-low.ts';
+import { MAX_FIRST_LAST_RATIO } from '../../checks/exploding-gradients.ts';
+import { MIN_FIRST_LAST_RATIO } from '../../checks/vanishing-gradients.ts';
+import { MAX_SCALE_CHANGE } from '../../checks/init-scale-mismatch.ts';
+import { MAX_DEAD_FRACTION } from '../../checks/dead-relus.ts';
+import { MAX_SATURATED_FRACTION } from '../../checks/saturated-activations.ts';
+import { fmt } from '../../checks/shared.ts';
 
 export async function lossFigures(smoke: SmokeSummary, comparison?: BaseComparison): Promise<string[]> {
   const yTitle = lossAxisTitle(smoke);
@@ -125,7 +129,7 @@ export async function gradientFigures(smoke: SmokeSummary): Promise<string[]> {
             valueTitle: 'L2 norm of the kernel gradient (log scale)',
             scale: 'log',
           }),
-        'A first-to-last layer ratio above 70 points at exploding gradients; first-layer norms far below the last layer (ratio < 1e-3) at vanishing ones.',
+        `A first-to-last layer ratio above ${fmt(MAX_FIRST_LAST_RATIO)} points at exploding gradients; first-layer norms far below the last layer (ratio < ${fmt(MIN_FIRST_LAST_RATIO)}) at vanishing ones.`,
       ),
       await figure(
         () =>
@@ -136,11 +140,11 @@ export async function gradientFigures(smoke: SmokeSummary): Promise<string[]> {
             valueTitle: '‖update‖ / ‖weight‖ per step (log scale)',
             scale: 'log',
             references: [
-              { value: HEALTHY_UPDATE_RATIO.low, label: '1e-5' },
-              { value: HEALTHY_UPDATE_RATIO.high, label: '1e-1' },
+              { value: MIN_UPDATE_RATIO, label: fmt(MIN_UPDATE_RATIO) },
+              { value: MAX_UPDATE_RATIO, label: fmt(MAX_UPDATE_RATIO) },
             ],
           }),
-        'Between the dashed lines (1e-5 to 1e-1) the learning rate moves the weights at a healthy pace; above it the rate is too high, below it too low.',
+        `Between the dashed lines (${fmt(MIN_UPDATE_RATIO)} to ${fmt(MAX_UPDATE_RATIO)}) the learning rate moves the weights at a healthy pace; above it the rate is too high, below it too low.`,
       ),
     );
   }
@@ -159,12 +163,20 @@ export async function gradientFigures(smoke: SmokeSummary): Promise<string[]> {
             valueTitle: 'value at initialization, one batch (log scale)',
             scale: 'log',
           }),
-        'Growth or shrinkage by more than 10x across the layers at initialization points at an init scale that does not fit the activation.',
+        `Growth or shrinkage by more than ${fmt(MAX_SCALE_CHANGE)}x across the layers at initialization points at an init scale that does not fit the activation.`,
       ),
     );
   }
   if (figures.length === 0) figures.push(note('The smoke run recorded no per-layer probes.'));
   return figures;
+}
+
+/** One dashed line per limit in use: dead-relus and saturated-activations each have their own. */
+function unitLimits(probed: readonly LayerProbeSeries[]): { value: number; label: string }[] {
+  const limits = new Set<number>();
+  if (probed.some((l) => l.dead_fraction !== undefined)) limits.add(MAX_DEAD_FRACTION);
+  if (probed.some((l) => l.saturated_fraction !== undefined)) limits.add(MAX_SATURATED_FRACTION);
+  return [...limits].map((value) => ({ value, label: `${fmt(100 * value)}%` }));
 }
 
 export async function unitFigures(smoke: SmokeSummary): Promise<string[]> {
@@ -184,7 +196,7 @@ export async function unitFigures(smoke: SmokeSummary): Promise<string[]> {
           scale: 'linear',
           domain: [0, 1],
           format: '.0%',
-          references: [{ value: UNIT_FRACTION_THRESHOLD, label: '50%' }],
+          references: unitLimits(probed),
         }),
       'Dead: ReLU-family units never active on the probe batch. Saturated: sigmoid/tanh units whose pre-activation sits beyond ±5 on most of the batch.',
     ),
