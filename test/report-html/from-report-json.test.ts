@@ -77,7 +77,7 @@ test('merge-reports of two matrix jobs draws both configs\' charts', async () =>
     assert.ok(second.includes('Label distribution') && second.includes('data:image/png;base64,'), 'the second job\'s config keeps its charts');
     // The same page as one job checking both configs would have drawn.
     assert.equal(html, await renderHtmlReport(buildReport(reportOf([tabular, image]).results, 'error', merged.tool.version)));
-    assert.equal(evidenceCharts(merged.results[0]).length, 2, 'the comment\'s feature-scale and gradient charts');
+    assert.equal(evidenceCharts(merged.results[0]).length, 3, 'the comment\'s feature-scale, gradient and dead-unit charts (unscaled-inputs, exploding-gradients, dead-relus)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
