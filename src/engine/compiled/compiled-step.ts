@@ -17,6 +17,7 @@ import { batchStream, type TrainResult } from '../train.ts';
 import { Alea } from './alea.ts';
 import { activationBackward, activationForward, COMPILED_ACTIVATIONS, COMPILED_LOSSES, lossAndGradient } from './math.ts';
 import { makeCompiledOptimizer, optimizerBlocker, type CompiledOptimizer } from './optimizers.ts';
+import { COMPILED_MAX_RECURRENT_MACS, makeSequenceStage, planSequenceLayer, SEQUENCE_LAYER_TYPES, sequenceBackward, sequenceForward, sequenceParameters, writeBackSequence, type SequenceStage } from './recurrent.ts';
 
 export type CompilePlan = { ok: true } | { ok: false; reason: string };
 
@@ -79,14 +80,30 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
   if (q.blocker !== undefined) return { ok: false, reason: q.blocker };
   if (q.spec.layers.some((layer) => layer.inbound !== undefined)) return { ok: false, reason: 'the model branches (a functional model)' };
   if (q.spec.unsupported.length > 0) return { ok: false, reason: 'the model has layers nn-preflight does not build' };
-  if (q.inputShape.length !== 1 && q.inputShape.length !== 3) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are neither flat rows nor images` };
+  if (q.inputShape.length < 1 || q.inputShape.length > 3) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are neither flat rows, sequences nor images` };
   let shape = [...q.inputShape];
   let width = shape.reduce((a, b) => a * b, 1);
   let macs = 0;
   let denseLayers = 0;
+  let sequenceLayers = 0;
+  let readsInputs = true;
   const flat = () => shape.length === 1;
   for (const layer of q.spec.layers) {
     if (layer.extra?.trainable === false) return { ok: false, reason: `layer '${layer.name}' is frozen (trainable: false)` };
+    // embedding and recurrent layers: recurrent.ts, with their own size limit (their TF.js step is many small ops)
+    if (SEQUENCE_LAYER_TYPES.has(layer.type)) {
+      const plan = planSequenceLayer(layer, shape, readsInputs);
+      if (!plan.ok) return plan;
+      if (plan.macs * q.batchSize > COMPILED_MAX_RECURRENT_MACS) {
+        return { ok: false, reason: `${layer.type} '${layer.name}' is large: ${Math.round((plan.macs * q.batchSize) / 1e6)}M multiply-adds per step, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_RECURRENT_MACS / 1e6}M)` };
+      }
+      shape = plan.shape;
+      width = shape.reduce((a, b) => a * b, 1);
+      sequenceLayers++;
+      readsInputs = false;
+      continue;
+    }
+    if (layer.type !== 'input') readsInputs = false;
     switch (layer.type) {
       case 'input':
         break;
@@ -141,9 +158,9 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
         return { ok: false, reason: `layer '${layer.name}' (${layer.type}) is not compiled` };
     }
   }
-  if (denseLayers === 0) return { ok: false, reason: 'the model has no dense or convolution layer' };
+  if (denseLayers + sequenceLayers === 0) return { ok: false, reason: 'the model has no dense, convolution or recurrent layer' };
   if (!flat()) return { ok: false, reason: 'the output is not flat' };
-  const perLayer = (macs * q.batchSize) / denseLayers;
+  const perLayer = denseLayers > 0 ? (macs * q.batchSize) / denseLayers : 0;
   if (perLayer > COMPILED_MAX_MACS_PER_LAYER) {
     return { ok: false, reason: `the model is large: ${Math.round(perLayer / 1000)}k multiply-adds per weighted layer and step, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_MACS_PER_LAYER / 1000}k)` };
   }
@@ -234,10 +251,12 @@ interface PoolStage {
   argmax: Int32Array;
   width: number;
 }
-type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage | BatchNormStage | ConvStage | PoolStage;
-type WeightedStage = DenseStage | LayerNormStage | BatchNormStage | ConvStage;
-/** the layers with a kernel, which train.ts probes */
-type KernelStage = DenseStage | ConvStage;
+type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage | BatchNormStage | ConvStage | PoolStage | SequenceStage;
+type WeightedStage = DenseStage | LayerNormStage | BatchNormStage | ConvStage | SequenceStage;
+/** the layers with a kernel, which train.ts probes (an embedding's table, a recurrent layer's input kernel) */
+type KernelStage = DenseStage | ConvStage | SequenceStage;
+/** the layers whose pre-activations the activation probe reads */
+type ActivatedStage = DenseStage | ConvStage;
 
 export interface CompiledSetup {
   layers: BuiltLayer[];
@@ -295,6 +314,11 @@ export class CompiledModel {
     for (const layer of layers) {
       if (layer.spec.type === 'flatten') {
         shape = [width];
+      } else if (SEQUENCE_LAYER_TYPES.has(layer.spec.type)) {
+        const made = makeSequenceStage(layer, shape);
+        this.stages.push(made.stage);
+        shape = made.shape;
+        width = made.stage.width;
       } else if (layer.spec.type === 'conv2d') {
         const weights = layer.core.getWeights();
         const kernel = Float32Array.from(weights[0].dataSync());
@@ -351,12 +375,16 @@ export class CompiledModel {
     this.outputWidth = width;
     this.widths = this.stages.map((s) => (s.kind === 'dense' ? s.outWidth : s.width));
     this.parameters = [];
-    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'conv' || s.kind === 'layerNorm' || s.kind === 'batchNorm');
-    this.kernels = this.stages.filter((s): s is KernelStage => s.kind === 'dense' || s.kind === 'conv');
+    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'conv' || s.kind === 'layerNorm' || s.kind === 'batchNorm' || s.kind === 'embedding' || s.kind === 'recurrent');
+    this.kernels = this.stages.filter((s): s is KernelStage => s.kind === 'dense' || s.kind === 'conv' || s.kind === 'embedding' || s.kind === 'recurrent');
     this.state = this.stages.flatMap((s) => (s.kind === 'batchNorm' ? [s.movingMean, s.movingVariance] : []));
     this.weighted.forEach((stage, layer) => {
       if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
         this.parameters.push({ values: stage.gamma, grad: stage.gammaGrad, l1: 0, l2: 0, layer }, { values: stage.beta, grad: stage.betaGrad, l1: 0, l2: 0, layer });
+        return;
+      }
+      if (stage.kind === 'embedding' || stage.kind === 'recurrent') {
+        for (const p of sequenceParameters(stage)) this.parameters.push({ ...p, layer });
         return;
       }
       const kernelPenalty = stage.built.spec.kernel_regularizer;
@@ -367,7 +395,7 @@ export class CompiledModel {
     this.capacity = 0;
     this.outputs = [];
     this.gradients = [];
-    this.firstWeighted = this.stages.findIndex((stage) => stage.kind === 'dense' || stage.kind === 'conv' || stage.kind === 'layerNorm' || stage.kind === 'batchNorm');
+    this.firstWeighted = this.stages.findIndex((stage) => (this.weighted as Stage[]).includes(stage));
   }
 
   /** the layers with a kernel, in order (train.ts's probed layers) */
@@ -398,7 +426,7 @@ export class CompiledModel {
   }
 
   /** Runs the stages over `rows` rows of `input`; training draws dropout masks. Returns the output buffer. */
-  forward(input: Float32Array, rows: number, training: boolean, onDense?: (stage: KernelStage, pre: Float32Array) => void): Float32Array {
+  forward(input: Float32Array, rows: number, training: boolean, onDense?: (stage: ActivatedStage, pre: Float32Array) => void): Float32Array {
     this.ensureCapacity(rows);
     let current = input;
     for (let i = 0; i < this.stages.length; i++) {
@@ -414,6 +442,8 @@ export class CompiledModel {
         onDense?.(stage, out);
       } else if (stage.kind === 'pool') {
         poolForward(current, stage, out, rows);
+      } else if (stage.kind === 'embedding' || stage.kind === 'recurrent') {
+        sequenceForward(stage, current, out, rows);
       } else if (stage.kind === 'layerNorm') {
         layerNormForward(current, stage, out, rows);
       } else if (stage.kind === 'batchNorm') {
@@ -444,6 +474,8 @@ export class CompiledModel {
         convBackward(stageInput, stage, dy, dx, rows);
       } else if (stage.kind === 'pool') {
         poolBackward(stage, dy, dx!, rows);
+      } else if (stage.kind === 'embedding' || stage.kind === 'recurrent') {
+        sequenceBackward(stage, dy, dx, rows);
       } else if (stage.kind === 'layerNorm') {
         layerNormBackward(stage, dy, dx, rows);
       } else if (stage.kind === 'batchNorm') {
@@ -462,6 +494,7 @@ export class CompiledModel {
   /** Writes the weights back into the TF.js layers (for what runs after training on the TF.js model). */
   writeBack(): void {
     for (const stage of this.stages) {
+      if (stage.kind === 'embedding' || stage.kind === 'recurrent') writeBackSequence(stage);
       if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
         const arrays = stage.kind === 'batchNorm' ? [stage.gamma, stage.beta, stage.movingMean, stage.movingVariance] : [stage.gamma, stage.beta];
         const weights = arrays.map((values) => tf.tensor(values, [stage.width]));
@@ -882,7 +915,7 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
   const optimizer: CompiledOptimizer = makeCompiledOptimizer(setup.optimizer, model.parameters.map((p) => p.values.length));
   const layerNames = model.weighted.map((s) => s.built.spec.name);
   const probed = model.kernels;
-  const healthLayers = probed.filter((s) => s.built.activation !== 'linear' && (RELU_FAMILY.has(s.built.activation) || SATURATING.has(s.built.activation)));
+  const healthLayers = probed.filter((s): s is ActivatedStage => (s.kind === 'dense' || s.kind === 'conv') && s.built.activation !== 'linear' && (RELU_FAMILY.has(s.built.activation) || SATURATING.has(s.built.activation)));
   const readEvery = setup.probeEvery > 0 ? setup.probeEvery : READBACK_EVERY;
   const result: TrainResult = {
     loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false, engine: 'compiled',
@@ -1002,7 +1035,7 @@ function recordProbe(
 }
 
 /** Dead and saturated units on the probe rows, from each dense layer's pre-activation (probes.ts's rules). */
-function activationHealth(model: CompiledModel, x: Float32Array, batchRows: number, layers: KernelStage[]): ActivationHealth[] {
+function activationHealth(model: CompiledModel, x: Float32Array, batchRows: number, layers: ActivatedStage[]): ActivationHealth[] {
   const health: ActivationHealth[] = [];
   model.forward(x, batchRows, false, (stage, pre) => {
     if (!layers.includes(stage)) return;
