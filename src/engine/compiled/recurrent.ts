@@ -251,13 +251,14 @@ function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
-function activate(code: number, x: number): number {
+/** y[k] = activation(x[k]) for k in [from, to): one loop per activation, not a dispatch per value */
+function activateRange(code: number, x: Float32Array, y: Float32Array, from: number, to: number): void {
   switch (code) {
-    case TANH: return Math.tanh(x);
-    case SIGMOID: return sigmoid(x);
-    case RELU: return x > 0 ? x : 0;
-    case HARD_SIGMOID: { const v = 0.2 * x + 0.5; return v < 0 ? 0 : v > 1 ? 1 : v; }
-    default: return x;
+    case TANH: for (let k = from; k < to; k++) y[k] = Math.tanh(x[k]); return;
+    case SIGMOID: for (let k = from; k < to; k++) y[k] = sigmoid(x[k]); return;
+    case RELU: for (let k = from; k < to; k++) { const v = x[k]; y[k] = v > 0 ? v : 0; } return;
+    case HARD_SIGMOID: for (let k = from; k < to; k++) { const v = 0.2 * x[k] + 0.5; y[k] = v < 0 ? 0 : v > 1 ? 1 : v; } return;
+    default: for (let k = from; k < to; k++) y[k] = x[k];
   }
 }
 
@@ -317,45 +318,38 @@ function recurrentForward(stage: RecurrentStage, input: Float32Array, out: Float
       if (t > 0) gemmNN(rows, GU, U, hs, hPrev, U, R, 0, GU, pre, z0, GU, true);
       for (let r = 0; r < rows; r++) {
         const z = z0 + r * GU;
+        activateRange(gAct, pre, act, z, z + 2 * U);
+        activateRange(fAct, pre, act, z + 2 * U, z + 3 * U);
+        activateRange(gAct, pre, act, z + 3 * U, z + 4 * U);
         const s = h0 + r * U;
         for (let u = 0; u < U; u++) {
-          const i = activate(gAct, pre[z + u]);
-          const f = activate(gAct, pre[z + U + u]);
-          const g = activate(fAct, pre[z + 2 * U + u]);
-          const o = activate(gAct, pre[z + 3 * U + u]);
-          act[z + u] = i;
-          act[z + U + u] = f;
-          act[z + 2 * U + u] = g;
-          act[z + 3 * U + u] = o;
-          // TF.js's float32 values at each op
-          const c = Math.fround(Math.fround(f * (t > 0 ? cs[s - stateBlock + u] : 0)) + Math.fround(i * act[z + 2 * U + u]));
-          cs[s + u] = c;
-          const a = Math.fround(activate(fAct, c));
-          tc[s + u] = a;
-          hs[s + u] = act[z + 3 * U + u] * a;
+          // c = f * c(t-1) + i * g, each product rounded to float32 as TF.js's ops do
+          const carried = t > 0 ? Math.fround(act[z + U + u] * cs[s - stateBlock + u]) : 0;
+          cs[s + u] = carried + Math.fround(act[z + u] * act[z + 2 * U + u]);
         }
+      }
+      activateRange(fAct, cs, tc, h0, h0 + stateBlock);
+      for (let r = 0; r < rows; r++) {
+        const z = z0 + r * GU + 3 * U;
+        const s = h0 + r * U;
+        for (let u = 0; u < U; u++) hs[s + u] = act[z + u] * tc[s + u];
       }
     } else if (stage.cell === 'gru') {
       // z and r take h(t-1) R[:, :2U]; the candidate takes (r * h(t-1)) R[:, 2U:]
       if (t > 0) gemmNN(rows, 2 * U, U, hs, hPrev, U, R, 0, GU, pre, z0, GU, true);
       for (let r = 0; r < rows; r++) {
         const z = z0 + r * GU;
+        activateRange(gAct, pre, act, z, z + 2 * U);
         const s = h0 + r * U;
-        for (let u = 0; u < U; u++) {
-          const zu = activate(gAct, pre[z + u]);
-          const ru = activate(gAct, pre[z + U + u]);
-          act[z + u] = zu;
-          act[z + U + u] = ru;
-          cs[s + u] = t > 0 ? ru * hs[s - stateBlock + u] : 0;
-        }
+        for (let u = 0; u < U; u++) cs[s + u] = t > 0 ? act[z + U + u] * hs[s - stateBlock + u] : 0;
       }
       if (t > 0) gemmNN(rows, U, U, cs, h0, U, R, 2 * U, GU, pre, z0 + 2 * U, GU, true);
       for (let r = 0; r < rows; r++) {
         const z = z0 + r * GU;
         const s = h0 + r * U;
+        activateRange(fAct, pre, act, z + 2 * U, z + 3 * U);
         for (let u = 0; u < U; u++) {
-          const hh = activate(fAct, pre[z + 2 * U + u]);
-          act[z + 2 * U + u] = hh;
+          const hh = act[z + 2 * U + u];
           const zu = act[z + u];
           const previous = t > 0 ? hs[s - stateBlock + u] : 0;
           hs[s + u] = Math.fround(zu * previous) + Math.fround(Math.fround(1 - zu) * Math.fround(hh));
@@ -363,12 +357,8 @@ function recurrentForward(stage: RecurrentStage, input: Float32Array, out: Float
       }
     } else {
       if (t > 0) gemmNN(rows, U, U, hs, hPrev, U, R, 0, U, pre, z0, U, true);
-      const n = rows * U;
-      for (let k = 0; k < n; k++) {
-        const h = activate(fAct, pre[z0 + k]);
-        act[z0 + k] = h;
-        hs[h0 + k] = h;
-      }
+      activateRange(fAct, pre, act, z0, z0 + stateBlock);
+      hs.set(act.subarray(z0, z0 + stateBlock), h0);
     }
   }
   if (stage.returnSequences) toBatchMajor(hs, out, rows, T, U);
