@@ -141,6 +141,18 @@ describe('sequence layers: forward, gradients and one Adam update against TF.js'
     });
   });
 
+  it('one-step sequences: the forward pass matches TF.js (which cannot take their gradient)', () => {
+    for (const layer of [lstm(4), gru(4, { return_sequences: true }), rnn(4)]) {
+      const built = buildModelWithLayers(tf, spec([layer]), [1, 3], 9);
+      const compiled = new CompiledModel(built.layers, [1, 3]);
+      const x = randomArray(5 * 3, 9, 2);
+      const expected = tf.tidy(() => (built.model.apply(tf.tensor(x, [5, 1, 3])) as tf.Tensor).dataSync());
+      const out = Float32Array.from(compiled.forward(x, 5, true).subarray(0, expected.length));
+      assert.ok(worstRelative(out, expected, 1e-2) < 1e-5, `${layer.type}: ${worstRelative(out, expected, 1e-2)}`);
+      built.model.dispose();
+    }
+  });
+
   it('an embedding id outside the table fails as TF.js\'s gather does', () => {
     const built = buildModelWithLayers(tf, spec([embedding(5, 2), { type: 'flatten', name: 'flat' }, dense(1)]), [3], 7);
     const compiled = new CompiledModel(built.layers, [3]);
