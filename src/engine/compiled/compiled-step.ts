@@ -6,6 +6,7 @@
 // optimizers, and takes the same probes as train.ts in the same pass. Anything else: TF.js (choose.ts).
 // Initial weights are read from the TF.js model the engine built (same seeded initializers), dropout
 // masks come from the same seeded stream as SeededDropout, batches from the same seeded shuffle.
+// Sequence models (embedding, simple RNN, LSTM, GRU) are compiled by recurrent.ts, hooked in below.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec, OptimizerSpec } from '../../config/types.ts';
 import type { BuiltLayer } from '../build-model.ts';
