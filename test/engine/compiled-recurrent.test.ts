@@ -153,7 +153,7 @@ describe('sequence layers: forward, gradients and one Adam update against TF.js'
     }
   });
 
-  it('an embedding id outside the table fails as TF.js\'s gather does', () => {
+  it('embedding ids: cast as TF.js casts them, and one outside the table fails as TF.js\'s gather does', () => {
     const built = buildModelWithLayers(tf, spec([embedding(5, 2), { type: 'flatten', name: 'flat' }, dense(1)]), [3], 7);
     const compiled = new CompiledModel(built.layers, [3]);
     const x = Float32Array.from([1, 2, 5]);
@@ -167,6 +167,10 @@ describe('sequence layers: forward, gradients and one Adam update against TF.js'
     })();
     assert.match(message, /index value 5 is not in \[0, 4\]/);
     assert.throws(() => compiled.forward(x, 1, true), { message });
+    // ids are cast as TF.js casts them: truncated, NaN to 0
+    const odd = Float32Array.from([1.9, -0.5, Number.NaN]);
+    const expected = tf.tidy(() => (built.model.apply(tf.tensor(odd, [1, 3])) as tf.Tensor).dataSync());
+    assert.ok(worstRelative(compiled.forward(odd, 1, true).subarray(0, 1), expected, 1e-2) < 1e-5);
     built.model.dispose();
   });
 });

@@ -228,9 +228,9 @@ function embeddingForward(stage: EmbeddingStage, input: Float32Array, out: Float
   if (stage.ids.length < n) stage.ids = new Int32Array(n);
   const { ids, kernel, outputDim: D, inputDim: V } = stage;
   for (let k = 0; k < n; k++) {
-    // TF.js casts to int32 (truncation; NaN to 0), and its gather refuses an id outside the table
-    const v = input[k];
-    const id = Number.isNaN(v) ? 0 : Math.trunc(v);
+    // TF.js casts to int32 as Int32Array does (truncation, NaN and infinities to 0), and its gather
+    // refuses an id outside the table
+    const id = input[k] | 0;
     if (!(id >= 0 && id <= V - 1)) throw new Error(`GatherV2: the index value ${id} is not in [0, ${V - 1}]`);
     ids[k] = id;
     out.set(kernel.subarray(id * D, id * D + D), k * D);
