@@ -339,8 +339,9 @@ describe('engine choice', () => {
     assert.deepEqual(planCompiledStep({ ...ask, inputShape: [8, 8, 1], spec: spec([{ type: 'flatten', name: 'f' }, dense(1)]) }), { ok: true });
     const noFlatten = planCompiledStep({ ...ask, inputShape: [8, 8, 1], spec: spec([dense(1)]) });
     assert.ok(!noFlatten.ok && /flatten first/.test(noFlatten.reason));
-    const sequence = planCompiledStep({ ...ask, inputShape: [20, 8], spec: spec([{ type: 'flatten', name: 'f' }, dense(1)]) });
-    assert.ok(!sequence.ok && /neither flat rows nor images/.test(sequence.reason));
+    assert.deepEqual(planCompiledStep({ ...ask, inputShape: [20, 8], spec: spec([{ type: 'flatten', name: 'f' }, dense(1)]) }), { ok: true });
+    const volume = planCompiledStep({ ...ask, inputShape: [4, 4, 4, 1], spec: spec([{ type: 'flatten', name: 'f' }, dense(1)]) });
+    assert.ok(!volume.ok && /neither flat rows, sequences nor images/.test(volume.reason));
     const loss = planCompiledStep({ ...ask, lossName: 'poisson', spec: spec([dense(1)]) });
     assert.ok(!loss.ok && /poisson/.test(loss.reason));
     const broadcast = planCompiledStep({ ...ask, spec: spec([dense(4, 'softmax')]) });

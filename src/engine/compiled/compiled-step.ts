@@ -7,6 +7,7 @@
 // optimizers, and takes the same probes as train.ts in the same pass. Anything else: TF.js (choose.ts).
 // Initial weights are read from the TF.js model the engine built (same seeded initializers), dropout
 // masks come from the same seeded stream as SeededDropout, batches from the same seeded shuffle.
+// Sequence models (embedding, simple RNN, LSTM, GRU) are compiled by recurrent.ts, hooked in below.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec, OptimizerSpec } from '../../config/types.ts';
 import type { BuiltLayer } from '../build-model.ts';
@@ -21,6 +22,7 @@ import { makeCompiledOptimizer, optimizerBlocker, type CompiledOptimizer } from 
 import { averageWindowsCut, DENSE_GEMM_MIN_WEIGHTS, MatrixKernels, poolBackward, poolForward, poolStage, windowGeometry, type ConvStage, type PoolStage } from './conv.ts';
 
 export { windowGeometry };
+import { COMPILED_MAX_RECURRENT_MACS, makeSequenceStage, planSequenceLayer, SEQUENCE_LAYER_TYPES, sequenceBackward, sequenceForward, sequenceParameters, writeBackSequence, type SequenceStage } from './recurrent.ts';
 
 export type CompilePlan = { ok: true } | { ok: false; reason: string };
 
@@ -43,13 +45,29 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
   if (q.blocker !== undefined) return { ok: false, reason: q.blocker };
   if (q.spec.layers.some((layer) => layer.inbound !== undefined)) return { ok: false, reason: 'the model branches (a functional model)' };
   if (q.spec.unsupported.length > 0) return { ok: false, reason: 'the model has layers nn-preflight does not build' };
-  if (q.inputShape.length !== 1 && q.inputShape.length !== 3) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are neither flat rows nor images` };
+  if (q.inputShape.length < 1 || q.inputShape.length > 3) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are neither flat rows, sequences nor images` };
   let shape = [...q.inputShape];
   let width = shape.reduce((a, b) => a * b, 1);
   let denseLayers = 0;
+  let sequenceLayers = 0;
+  let readsInputs = true;
   const flat = () => shape.length === 1;
   for (const layer of q.spec.layers) {
     if (layer.extra?.trainable === false) return { ok: false, reason: `layer '${layer.name}' is frozen (trainable: false)` };
+    // embedding and recurrent layers: recurrent.ts, with their own size limit (their TF.js step is many small ops)
+    if (SEQUENCE_LAYER_TYPES.has(layer.type)) {
+      const plan = planSequenceLayer(layer, shape, readsInputs);
+      if (!plan.ok) return plan;
+      if (plan.macs * q.batchSize > COMPILED_MAX_RECURRENT_MACS) {
+        return { ok: false, reason: `${layer.type} '${layer.name}' is large: ${Math.round((plan.macs * q.batchSize) / 1e6)}M multiply-adds per step, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_RECURRENT_MACS / 1e6}M)` };
+      }
+      shape = plan.shape;
+      width = shape.reduce((a, b) => a * b, 1);
+      sequenceLayers++;
+      readsInputs = false;
+      continue;
+    }
+    if (layer.type !== 'input') readsInputs = false;
     switch (layer.type) {
       case 'input':
         break;
@@ -104,8 +122,9 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
         return { ok: false, reason: `layer '${layer.name}' (${layer.type}) is not compiled` };
     }
   }
-  if (denseLayers === 0) return { ok: false, reason: 'the model has no dense or convolution layer' };
+  if (denseLayers + sequenceLayers === 0) return { ok: false, reason: 'the model has no dense, convolution or recurrent layer' };
   if (!flat()) return { ok: false, reason: 'the output is not flat' };
+
   if (!COMPILED_LOSSES.has(q.lossName)) return { ok: false, reason: `loss '${q.lossName}' is not compiled` };
   const expectedTargets = q.lossName === 'sparse_categorical_crossentropy' ? 1 : width;
   if (q.targetWidth !== expectedTargets) return { ok: false, reason: `${q.targetWidth} target columns for ${width} outputs would broadcast` };
@@ -171,10 +190,12 @@ interface BatchNormStage {
   normalized: Float32Array;
   inverseStd: Float64Array;
 }
-type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage | BatchNormStage | ConvStage | PoolStage;
-type WeightedStage = DenseStage | LayerNormStage | BatchNormStage | ConvStage;
-/** the layers with a kernel, which train.ts probes */
-type KernelStage = DenseStage | ConvStage;
+type Stage = DenseStage | ActivationStage | DropoutStage | LayerNormStage | BatchNormStage | ConvStage | PoolStage | SequenceStage;
+type WeightedStage = DenseStage | LayerNormStage | BatchNormStage | ConvStage | SequenceStage;
+/** the layers with a kernel, which train.ts probes (an embedding's table, a recurrent layer's input kernel) */
+type KernelStage = DenseStage | ConvStage | SequenceStage;
+/** the layers whose pre-activations the activation probe reads */
+type ActivatedStage = DenseStage | ConvStage;
 
 export interface CompiledSetup {
   layers: BuiltLayer[];
@@ -232,6 +253,11 @@ export class CompiledModel {
     for (const layer of layers) {
       if (layer.spec.type === 'flatten') {
         shape = [width];
+      } else if (SEQUENCE_LAYER_TYPES.has(layer.spec.type)) {
+        const made = makeSequenceStage(layer, shape);
+        this.stages.push(made.stage);
+        shape = made.shape;
+        width = made.stage.width;
       } else if (layer.spec.type === 'conv2d') {
         const weights = layer.core.getWeights();
         const kernel = Float32Array.from(weights[0].dataSync());
@@ -285,12 +311,16 @@ export class CompiledModel {
     this.outputWidth = width;
     this.widths = this.stages.map((s) => (s.kind === 'dense' ? s.outWidth : s.width));
     this.parameters = [];
-    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'conv' || s.kind === 'layerNorm' || s.kind === 'batchNorm');
-    this.kernels = this.stages.filter((s): s is KernelStage => s.kind === 'dense' || s.kind === 'conv');
+    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'conv' || s.kind === 'layerNorm' || s.kind === 'batchNorm' || s.kind === 'embedding' || s.kind === 'recurrent');
+    this.kernels = this.stages.filter((s): s is KernelStage => s.kind === 'dense' || s.kind === 'conv' || s.kind === 'embedding' || s.kind === 'recurrent');
     this.state = this.stages.flatMap((s) => (s.kind === 'batchNorm' ? [s.movingMean, s.movingVariance] : []));
     this.weighted.forEach((stage, layer) => {
       if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
         this.parameters.push({ values: stage.gamma, grad: stage.gammaGrad, l1: 0, l2: 0, layer }, { values: stage.beta, grad: stage.betaGrad, l1: 0, l2: 0, layer });
+        return;
+      }
+      if (stage.kind === 'embedding' || stage.kind === 'recurrent') {
+        for (const p of sequenceParameters(stage)) this.parameters.push({ ...p, layer });
         return;
       }
       const kernelPenalty = stage.built.spec.kernel_regularizer;
@@ -303,7 +333,7 @@ export class CompiledModel {
     this.gradients = [];
     const matrixStages = this.stages.filter((s): s is ConvStage | DenseStage => s.kind === 'conv' || (s.kind === 'dense' && s.inWidth * s.outWidth >= DENSE_GEMM_MIN_WEIGHTS));
     this.matrix = matrixStages.length > 0 ? new MatrixKernels(matrixStages) : undefined;
-    this.firstWeighted = this.stages.findIndex((stage) => stage.kind === 'dense' || stage.kind === 'conv' || stage.kind === 'layerNorm' || stage.kind === 'batchNorm');
+    this.firstWeighted = this.stages.findIndex((stage) => (this.weighted as Stage[]).includes(stage));
   }
 
   /** the layers with a kernel, in order (train.ts's probed layers) */
@@ -337,7 +367,7 @@ export class CompiledModel {
   }
 
   /** Runs the stages over `rows` rows of `input`; training draws dropout masks. Returns the output buffer. */
-  forward(input: Float32Array, rows: number, training: boolean, onDense?: (stage: KernelStage, pre: Float32Array) => void): Float32Array {
+  forward(input: Float32Array, rows: number, training: boolean, onDense?: (stage: ActivatedStage, pre: Float32Array) => void): Float32Array {
     this.ensureCapacity(rows);
     let current = input;
     for (let i = 0; i < this.stages.length; i++) {
@@ -355,6 +385,8 @@ export class CompiledModel {
         onDense?.(stage, out);
       } else if (stage.kind === 'pool') {
         if (!this.matrix?.maxPool(current, stage, out, rows)) poolForward(current, stage, out, rows);
+      } else if (stage.kind === 'embedding' || stage.kind === 'recurrent') {
+        sequenceForward(stage, current, out, rows);
       } else if (stage.kind === 'layerNorm') {
         layerNormForward(current, stage, out, rows);
       } else if (stage.kind === 'batchNorm') {
@@ -386,6 +418,8 @@ export class CompiledModel {
         this.matrix!.backward(stage, dy, dx, rows);
       } else if (stage.kind === 'pool') {
         poolBackward(stage, dy, dx!, rows);
+      } else if (stage.kind === 'embedding' || stage.kind === 'recurrent') {
+        sequenceBackward(stage, dy, dx, rows);
       } else if (stage.kind === 'layerNorm') {
         layerNormBackward(stage, dy, dx, rows);
       } else if (stage.kind === 'batchNorm') {
@@ -405,6 +439,7 @@ export class CompiledModel {
   /** Writes the weights back into the TF.js layers (for what runs after training on the TF.js model). */
   writeBack(): void {
     for (const stage of this.stages) {
+      if (stage.kind === 'embedding' || stage.kind === 'recurrent') writeBackSequence(stage);
       if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
         const arrays = stage.kind === 'batchNorm' ? [stage.gamma, stage.beta, stage.movingMean, stage.movingVariance] : [stage.gamma, stage.beta];
         const weights = arrays.map((values) => tf.tensor(values, [stage.width]));
@@ -708,7 +743,7 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
   const optimizer: CompiledOptimizer = makeCompiledOptimizer(setup.optimizer, model.parameters.map((p) => p.values.length));
   const layerNames = model.weighted.map((s) => s.built.spec.name);
   const probed = model.kernels;
-  const healthLayers = probed.filter((s) => s.built.activation !== 'linear' && (RELU_FAMILY.has(s.built.activation) || SATURATING.has(s.built.activation)));
+  const healthLayers = probed.filter((s): s is ActivatedStage => (s.kind === 'dense' || s.kind === 'conv') && s.built.activation !== 'linear' && (RELU_FAMILY.has(s.built.activation) || SATURATING.has(s.built.activation)));
   const readEvery = setup.probeEvery > 0 ? setup.probeEvery : READBACK_EVERY;
   const result: TrainResult = {
     loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false, engine: 'compiled',
@@ -828,7 +863,7 @@ function recordProbe(
 }
 
 /** Dead and saturated units on the probe rows, from each dense layer's pre-activation (probes.ts's rules). */
-function activationHealth(model: CompiledModel, x: Float32Array, batchRows: number, layers: KernelStage[]): ActivationHealth[] {
+function activationHealth(model: CompiledModel, x: Float32Array, batchRows: number, layers: ActivatedStage[]): ActivationHealth[] {
   const health: ActivationHealth[] = [];
   model.forward(x, batchRows, false, (stage, pre) => {
     if (!layers.includes(stage)) return;
