@@ -7,7 +7,7 @@ import path from 'node:path';
 import { isConfigPath, referencedFiles, watchedGlobs } from '../discover.ts';
 import { watchMatcher } from '../watch.ts';
 import type { ChangedFile } from '../github/changed-files.ts';
-import { LFS_POINTER_PREFIX } from '../compare/lfs-pointer.ts';
+import { LFS_POINTER_PREFIX } from '../follow-ups/lfs-pointer.ts';
 
 
 export class WorkspaceError extends Error {}

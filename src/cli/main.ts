@@ -5,7 +5,8 @@ import path from 'node:path';
 import { parseArgs, USAGE, UsageError, type CliSettings } from './args.ts';
 import { initConfig } from './init.ts';
 import { discoverConfigs } from '../discover.ts';
-import { runOneConfig, type CheckOptions, type ProgressEvent } from '../pipeline.ts';
+import { runOneConfig } from '../pipeline.ts';
+import { resolveRunSettings, type ProgressEvent } from '../run-settings.ts';
 import { buildReport } from '../report/build.ts';
 import { renderText } from '../report/text.ts';
 import { renderMarkdown } from '../report/markdown.ts';
@@ -67,8 +68,10 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const interactive = settings.format === 'text' && process.stderr.isTTY === true;
-  const options: CheckOptions = {
+  // Resolved once: every config of the run shares these settings and the run's budget.
+  const runSettings = resolveRunSettings({
     root,
+    cwd: process.cwd(),
     configs,
     smoke: settings.smoke,
     steps: settings.steps,
@@ -79,9 +82,9 @@ async function main(argv: string[]): Promise<number> {
     onProgress: interactive ? showProgress : undefined,
     base: settings.base,
     verify: settings.verify,
-  };
+  });
   const runs = [];
-  for (const config of configs) runs.push(await runOneConfig(config, options));
+  for (const config of configs) runs.push(await runOneConfig(config, runSettings));
   if (interactive) process.stderr.write('\r\x1b[K');
   const report = buildReport(runs.map((r) => r.result), settings.failOn, TOOL_VERSION);
 

@@ -5,7 +5,7 @@ import type { LoadedSplit } from '../data/types.ts';
 import type { Evidence } from '../evidence/types.ts';
 import type { Finding } from '../checks/types.ts';
 import { CROSSENTROPY_LOSSES, isFiniteNumber, RELU_FAMILY, REGRESSION_LOSSES } from '../checks/shared.ts';
-import { copyConfig, withoutFeatures } from './variant.ts';
+import { copyConfig, withoutFeatures } from '../evidence/variant.ts';
 import { describeInputs, isPerColumn } from '../config/column-preprocessing.ts';
 import { ownEntry } from '../own-entry.ts';
 

@@ -1,6 +1,6 @@
 import type { Severity } from '../config/types.ts';
 import type { Finding } from '../checks/types.ts';
-import type { BaseComparison } from '../compare/types.ts';
+import type { BaseComparison } from '../evidence/comparison.ts';
 
 export type FailOn = Severity | 'never';
 export type Conclusion = 'success' | 'failure';

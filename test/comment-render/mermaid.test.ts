@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { SmokeTrace } from '../../src/engine/types.ts';
 import type { Evidence } from '../../src/evidence/types.ts';
-import type { BaseComparison } from '../../src/compare/types.ts';
+import type { BaseComparison } from '../../src/evidence/comparison.ts';
 import { composeCommentBody } from '../../src/github/comment-body.ts';
 import { buildReport } from '../../src/report/build.ts';
 import { evidenceCharts } from '../../src/report/html/mermaid-evidence.ts';

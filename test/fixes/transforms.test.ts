@@ -6,7 +6,7 @@ import { runChecks } from '../../src/checks/run.ts';
 import type { Finding } from '../../src/checks/types.ts';
 import type { Evidence } from '../../src/evidence/types.ts';
 import { FIX_TRANSFORMS, fixVariantFor } from '../../src/fixes/transforms.ts';
-import { variantEvidence } from '../../src/fixes/variant.ts';
+import { variantEvidence } from '../../src/evidence/variant.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
 import { SHARED_CASES_DIR } from '../shared-dir.ts';
 

@@ -1,6 +1,6 @@
 // Figures drawn from the smoke training run: loss curves (with the base ref's run when compared),
 // control runs, the LR range test, and per-layer gradient norms, update ratios and dead/saturated unit fractions.
-import type { BaseComparison } from '../../compare/types.ts';
+import type { BaseComparison } from '../../evidence/comparison.ts';
 import type { SmokeTrace } from '../../engine/types.ts';
 import { escapeXml } from '../escape.ts';
 import { formatNumber } from '../numbers.ts';

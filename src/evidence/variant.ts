@@ -2,8 +2,8 @@
 // smoke run takes. Nothing is read again, so the variant trains on exactly the rows the original did.
 import type { PreflightConfig } from '../config/types.ts';
 import type { LoadedSplit } from '../data/types.ts';
-import { buildEvidence } from '../evidence/build.ts';
-import type { Evidence } from '../evidence/types.ts';
+import { buildEvidence } from './build.ts';
+import type { Evidence } from './types.ts';
 import { summarizeModel } from '../model/summarize.ts';
 
 /** The evidence for `config` on `evidence`'s data; undefined when the changed model does not fit its input. */
