@@ -5,6 +5,7 @@ import { MAX_SMOKE_STEPS } from '../config/schema.ts';
 import type { FailOn } from '../report/types.ts';
 import { LOGIN_PATTERN } from '../github/comment-author.ts';
 import { isGitRef } from '../follow-ups/base-copy.ts';
+import { DEFAULT_CONFIG_GLOB } from '../discover.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.ts';
 
 export const INPUT = {
@@ -28,7 +29,6 @@ export const INPUT = {
   baseRef: 'base-ref',
 } as const;
 
-export const DEFAULT_CONFIG_GLOB = '**/*.preflight.y*ml';
 export const DEFAULT_REPORT_DIR = 'nn-preflight-report';
 
 export type CommentMode = 'update' | 'new' | 'off';
