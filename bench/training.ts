@@ -140,11 +140,12 @@ export const DEFAULT_CAP_S = 25;
 
 /** The RunContext the smoke run builds (src/engine/smoke.ts), from the evidence the pipeline gathered. */
 export function contextFor(evidence: Evidence): RunContext {
-  const prepared = smokeInputOf(evidence).data;
+  const input = smokeInputOf(evidence);
+  const prepared = input.data;
   if (!prepared.ok) throw new Error(prepared.reason);
-  const loss = makeLoss(evidence.config.training.loss, evidence.config.training.from_logits);
-  if (!loss) throw new Error(`loss ${evidence.config.training.loss} unsupported`);
-  return makeContext(smokeInputOf(evidence), prepared.data, loss, evidence.config.smoke.seed);
+  const loss = makeLoss(input.training.loss, input.training.from_logits);
+  if (!loss) throw new Error(`loss ${input.training.loss} unsupported`);
+  return makeContext(input, prepared.data, loss, evidence.config.smoke.seed);
 }
 
 /**
