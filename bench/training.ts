@@ -10,9 +10,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { runOneConfig } from '../src/pipeline.ts';
-import { initBackend, type BackendChoice } from '../src/engine/backend.ts';
+import { initBackend } from '../src/engine/backend.ts';
+import type { BackendChoice } from '../src/engine/types.ts';
 import { makeLoss } from '../src/engine/losses.ts';
-import { prepareData } from '../src/engine/prepare-data.ts';
 import { trainFresh, type RunContext } from '../src/engine/session.ts';
 import { makeContext, PROBE_EVERY } from '../src/engine/smoke.ts';
 import type { Evidence } from '../src/evidence/types.ts';
@@ -20,6 +20,7 @@ import { BENCH_MODELS, type BenchModelId } from './models.ts';
 import { findPython } from './python.ts';
 import { summarize, withLoad, type LoadWindow, type Spread } from './stats.ts';
 import type { StepEngineChoice } from '../src/engine/compiled/choose.ts';
+import { smokeInputOf } from '../src/evidence/smoke-input.ts';
 
 export const WARMUP_STEPS = 20;
 
@@ -139,11 +140,12 @@ export const DEFAULT_CAP_S = 25;
 
 /** The RunContext the smoke run builds (src/engine/smoke.ts), from the evidence the pipeline gathered. */
 export function contextFor(evidence: Evidence): RunContext {
-  const prepared = prepareData(evidence);
+  const input = smokeInputOf(evidence);
+  const prepared = input.data;
   if (!prepared.ok) throw new Error(prepared.reason);
-  const loss = makeLoss(evidence.config.training.loss, evidence.config.training.from_logits);
-  if (!loss) throw new Error(`loss ${evidence.config.training.loss} unsupported`);
-  return makeContext(evidence, prepared.data, loss, evidence.config.smoke.seed);
+  const loss = makeLoss(input.training.loss, input.training.from_logits);
+  if (!loss) throw new Error(`loss ${input.training.loss} unsupported`);
+  return makeContext(input, prepared.data, loss, evidence.config.smoke.seed);
 }
 
 /**

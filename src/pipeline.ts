@@ -2,7 +2,6 @@
 // Nothing here throws for bad input: a broken config or data file becomes a finding.
 import path from 'node:path';
 import { loadConfig } from './config/load.ts';
-import type { ListedValues } from './config/issues.ts';
 import { readsChannelsFirst } from './config/framework.ts';
 import type { ConfigSource, PreflightConfig } from './config/types.ts';
 import { DataBudget } from './data/budget.ts';
@@ -13,13 +12,14 @@ import { isPerColumn, oneHotColumns } from './config/column-preprocessing.ts';
 import { summarizeModel } from './model/summarize.ts';
 import { buildEvidence } from './evidence/build.ts';
 import type { Evidence } from './evidence/types.ts';
+import { smokeInputOf } from './evidence/smoke-input.ts';
 import { runChecks, findingFromDraft } from './checks/run.ts';
 import { sortFindings } from './findings/severity.ts';
 import { checksById } from './checks/index.ts';
 import type { Finding, FindingDraft } from './checks/types.ts';
 import { runSmokeInWorker } from './engine/worker.ts';
-import type { BackendChoice } from './engine/backend.ts';
 import { BACKEND_SKIP_PREFIX, type SmokeTrace } from './engine/types.ts';
+import { batchSizeFor } from './engine/input.ts';
 import { buildReport } from './report/build.ts';
 import { withChartData } from './report/build-chart-data.ts';
 import { renderJson } from './report/json.ts';
@@ -27,64 +27,24 @@ import { renderMarkdown } from './report/markdown.ts';
 import { renderText } from './report/text.ts';
 import type { ConfigResult, FailOn, Report } from './report/types.ts';
 import { TOOL_VERSION } from './version.ts';
-import { DEFAULT_LIMITS, modelLimitProblems, smokeSecondsFor, type Limits } from './limits.ts';
-import { runFollowUps, type FollowUpResult } from './compare/follow-ups.ts';
-import type { BaseReader } from './compare/base-copy.ts';
-import { withRepoSettings, type RepoSettings } from './config/repo-settings.ts';
+import { modelLimitProblems, smokeSecondsFor } from './limits.ts';
+import { asRunSettings, smokeSettingsFor, type CheckOptions, type RunSettings, type SmokeSettings, type ProgressEvent } from './run-settings.ts';
+import { runFollowUps, type FollowUpResult } from './follow-ups/run.ts';
+import { withRepoSettings } from './config/repo-settings.ts';
 import { readDisableDirectives } from './config/disable-comments.ts';
 import { applyDisableComments } from './suppressions.ts';
 
-export interface ProgressEvent {
-  phase: 'config' | 'data' | 'smoke' | 'checks' | 'done';
-  config: string;
-  detail?: string;
-  fraction?: number;
-}
-
-export interface CheckOptions {
-  /** repository root: nothing outside it is read */
-  root: string;
-  /** config paths relative to the current folder (as the user gave them) or absolute */
-  configs: string[];
-  smoke: boolean;
-  steps?: number;
-  seed?: number;
-  timeBudgetS?: number;
-  backend: BackendChoice;
-  failOn: FailOn;
-  onProgress?: (event: ProgressEvent) => void;
-  /** resource bounds (default DEFAULT_LIMITS); the whole-run smoke budget is shared by every config run with these options */
-  limits?: Limits;
-  /** git ref to compare each config with (same smoke training at the base; `--base`) */
-  base?: string;
-  /** where the base version comes from (default: the git history of the work tree that holds the config) */
-  readBase?: BaseReader;
-  /** confirm smoke errors on a second seed and prove suggested fixes with extra runs (default true) */
-  verify?: boolean;
-  /** the repository's `.github/nn-preflight.yml`: defaults under each config's own `checks:` and `smoke:` */
-  repoSettings?: RepoSettings;
-  /** results placed before the configs' own (a broken settings file's config-errors) */
-  leadingResults?: ConfigResult[];
-}
-
-/** Lists of allowed values already printed in a run's config errors: each is printed once per report. */
-const listedValues = new WeakMap<CheckOptions, ListedValues>();
-
-/** Smoke seconds spent so far per run: the CLI and runCheck pass one options object for all configs of a run. */
-const smokeSecondsSpent = new WeakMap<CheckOptions, number>();
-/** Data-pass seconds spent so far per run, the same way. */
-const dataSecondsSpent = new WeakMap<CheckOptions, number>();
-
 /** The whole run: every config, then one Report. */
-export async function runCheck(opts: CheckOptions): Promise<Report> {
-  return (await runCheckWithRuns(opts)).report;
+export async function runCheck(options: CheckOptions | RunSettings): Promise<Report> {
+  return (await runCheckWithRuns(options)).report;
 }
 
-/** The report plus each config's evidence and smoke trace, for callers that inspect them (renderers draw from the report alone). */
-export async function runCheckWithRuns(opts: CheckOptions): Promise<{ report: Report; runs: ConfigRun[] }> {
-  const runs: ConfigRun[] = (opts.leadingResults ?? []).map((result) => ({ result }));
-  for (const config of opts.configs) runs.push(await runOneConfig(config, opts));
-  return { report: buildReport(runs.map((run) => run.result), opts.failOn, TOOL_VERSION), runs };
+/** The report plus each config's evidence and smoke trace, for renderers that draw the data (HTML, evidence charts). */
+export async function runCheckWithRuns(options: CheckOptions | RunSettings): Promise<{ report: Report; runs: ConfigRun[] }> {
+  const settings = asRunSettings(options);
+  const runs: ConfigRun[] = (settings.leadingResults ?? []).map((result) => ({ result }));
+  for (const config of settings.configs) runs.push(await runOneConfig(config, settings));
+  return { report: buildReport(runs.map((run) => run.result), settings.failOn, TOOL_VERSION), runs };
 }
 
 /** Everything about one config: its result, and the evidence and trace it was judged on (follow-up runs and tests read them). */
@@ -97,11 +57,11 @@ export interface ConfigRun {
 /**
  * One config, isolated: whatever throws while it is loaded, checked, handed to the smoke worker or
  * rendered becomes one internal-error finding for this config, so the other configs of the run keep
- * their reports.
+ * their reports. Configs of one run share one RunSettings value (and so the run's budget).
  */
-export async function runOneConfig(displayPath: string, opts: CheckOptions): Promise<ConfigRun> {
+export async function runOneConfig(displayPath: string, options: CheckOptions | RunSettings): Promise<ConfigRun> {
   try {
-    const run = await checkOneConfig(displayPath, opts);
+    const run = await checkOneConfig(displayPath, asRunSettings(options));
     assertRenderable(run.result);
     return run;
   } catch (error) {
@@ -130,17 +90,15 @@ function crashedConfigResult(displayPath: string, error: unknown): ConfigResult 
   return { config: displayPath, name, findings: [finding] };
 }
 
-async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<ConfigRun> {
+async function checkOneConfig(displayPath: string, settings: RunSettings): Promise<ConfigRun> {
   const progress = (phase: ProgressEvent['phase'], detail?: string, fraction?: number) =>
-    opts.onProgress?.({ phase, config: displayPath, detail, fraction });
-  const absolute = path.resolve(displayPath);
+    settings.onProgress?.({ phase, config: displayPath, detail, fraction });
+  const absolute = path.resolve(settings.cwd, displayPath);
   const fallbackName = path.basename(displayPath).replace(/\.preflight\.ya?ml$|\.ya?ml$/i, '');
-
-  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const { limits, spent } = settings;
 
   progress('config');
-  if (!listedValues.has(opts)) listedValues.set(opts, new Map());
-  const loaded = await loadConfig(absolute, { root: opts.root, displayPath, limits: limits.config, listed: listedValues.get(opts) });
+  const loaded = await loadConfig(absolute, { root: settings.root, displayPath, limits: limits.config, listed: spent.listedValues });
   if (!loaded.ok) {
     const findings = loaded.problems.map((p) =>
       pipelineFinding('config-error', displayPath, loaded.source, {
@@ -156,7 +114,8 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
     return { result: { config: displayPath, name: fallbackName, findings } };
   }
   const { source } = loaded;
-  const config = opts.repoSettings ? withRepoSettings(loaded.config, source, opts.repoSettings) : loaded.config;
+  const config = settings.repoSettings ? withRepoSettings(loaded.config, source, settings.repoSettings) : loaded.config;
+  const smoke = smokeSettingsFor(settings, config);
   const findings: Finding[] = (loaded.notices ?? []).map((notice) =>
     pipelineFinding('config-error', displayPath, source, {
       severity: 'warning',
@@ -170,10 +129,11 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
 
   progress('data', config.data.train.kind === 'path' ? config.data.train.path : config.data.train.x);
   // One data budget for the config: a file named as both train and validation is paid for twice.
-  const dataBudget = new DataBudget((opts.limits ?? DEFAULT_LIMITS).data, dataSecondsSpent.get(opts) ?? 0);
-  const train = await loadDataSplit(config, 'train', baseDir, opts, (f) => progress('data', 'train', f), dataBudget);
-  const validation = config.data.validation ? await loadDataSplit(config, 'validation', baseDir, opts, (f) => progress('data', 'validation', f), dataBudget) : undefined;
-  dataSecondsSpent.set(opts, (dataSecondsSpent.get(opts) ?? 0) + dataBudget.elapsedSeconds);
+  const dataBudget = new DataBudget(limits.data, spent.dataSeconds);
+  const dataRead = { root: settings.root, baseDir, seed: smoke.seed, budget: dataBudget, limits: limits.data };
+  const train = await loadDataSplit(config, 'train', dataRead, (f) => progress('data', 'train', f));
+  const validation = config.data.validation ? await loadDataSplit(config, 'validation', dataRead, (f) => progress('data', 'validation', f)) : undefined;
+  spent.dataSeconds += dataBudget.elapsedSeconds;
   for (const loadedSplit of [train, validation]) {
     if (loadedSplit && !loadedSplit.ok) {
       const problem = loadedSplit.problem;
@@ -250,7 +210,7 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
     );
   }
   // Refused here, before the smoke worker builds anything: an oversized model is a finding, not an out-of-memory kill.
-  const smokeBatch = Math.max(1, Math.min(config.training.batch_size, trainSplit?.rows ?? config.training.batch_size));
+  const smokeBatch = batchSizeFor(config.training.batch_size, trainSplit?.rows ?? config.training.batch_size);
   for (const problem of modelLimitProblems(config.model, model, smokeBatch, limits.model)) {
     const layer = problem.layerIndex !== undefined ? config.model.layers[problem.layerIndex] : undefined;
     findings.push(
@@ -266,20 +226,20 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
 
   let trace: SmokeTrace | undefined;
   let mainSmokeSeconds = 0;
-  if (opts.smoke) {
+  if (settings.smoke) {
     const blocker = smokeBlocker(evidence, findings);
     if (blocker) {
       findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `The smoke run did not start: ${blocker.reason}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: blocker.key }));
     } else {
       const smokeStarted = performance.now();
-      trace = await runBudgetedSmoke(evidence, opts, limits, (draft) => findings.push(pipelineFinding('smoke-skipped', displayPath, source, draft)), () => progress('smoke'));
+      trace = await runBudgetedSmoke(evidence, settings, smoke, (draft) => findings.push(pipelineFinding('smoke-skipped', displayPath, source, draft)), () => progress('smoke'));
       mainSmokeSeconds = (performance.now() - smokeStarted) / 1000;
     }
   }
 
   progress('checks');
   findings.push(...runChecks(evidence));
-  const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, opts, limits, mainSmokeSeconds) : { findings };
+  const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, settings, smoke, mainSmokeSeconds) : { findings };
   progress('done');
   const silenced = applyDisableComments(followUps.findings, readDisableDirectives(source.lines), displayPath, [...checksById.keys()]);
   const kept = [...silenced.findings, ...silenced.problems.map((draft) => pipelineFinding('config-error', displayPath, source, draft))];
@@ -299,27 +259,30 @@ const BASE_COMPARISON_BUDGET_FACTOR = 2;
  * the config's smoke budget (one budget covers the whole smoke part of a config, so a pull request waits
  * a known time) and what the whole run has left; their seconds count against the run like the main run's.
  */
-async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], configPath: string, opts: CheckOptions, limits: Limits, mainSmokeSeconds: number): Promise<FollowUpResult> {
-  const verify = opts.verify !== false;
-  if (!verify && !opts.base) return { findings };
-  const spent = smokeSecondsSpent.get(opts) ?? 0;
-  const smokeSeconds = Math.min(opts.timeBudgetS ?? evidence.config.smoke.time_budget_s, limits.smoke.maxSecondsPerConfig);
+async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], configPath: string, settings: RunSettings, smoke: SmokeSettings, mainSmokeSeconds: number): Promise<FollowUpResult> {
+  const { verify, base, limits, spent } = settings;
+  if (!verify && !base) return { findings };
+  const smokeSeconds = Math.min(smoke.timeBudgetS, limits.smoke.maxSecondsPerConfig);
   // Comparing with a base trains both sides on three seeds, so it gets its own share on top.
-  const baseShare = opts.base ? BASE_COMPARISON_BUDGET_FACTOR * smokeSeconds : 0;
-  const totalSeconds = Math.min(smokeSeconds - mainSmokeSeconds + baseShare, limits.smoke.maxSecondsPerRun - spent);
+  const baseShare = base ? BASE_COMPARISON_BUDGET_FACTOR * smokeSeconds : 0;
+  const totalSeconds = Math.min(smokeSeconds - mainSmokeSeconds + baseShare, limits.smoke.maxSecondsPerRun - spent.smokeSeconds);
   if (totalSeconds <= 0) return { findings };
   const started = performance.now();
   const seed = evidence.smoke?.seed;
   const outcome = await runFollowUps(evidence, findings, {
-    configPath, base: opts.base, readBase: opts.readBase, verify, backend: opts.backend, smokeSeconds, totalSeconds,
+    configPath, base, readBase: settings.readBase, verify, backend: smoke.backend, smokeSeconds, totalSeconds,
     workerLimits: { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb },
-    // The base loads with the head's seed, so both sample the same rows.
+    // The base loads with the head's seed, so both sample the same rows. Its data pass is not the run's
+    // to pay for, and its config errors are never shown: it gets spending of its own.
     loadEvidence: async (basePath, root) => {
-      const run = await runOneConfig(basePath, { ...opts, root, configs: [basePath], smoke: false, seed, base: undefined, onProgress: undefined });
+      const run = await runOneConfig(basePath, {
+        ...settings, root, configs: [basePath], smoke: false, seed, base: undefined, onProgress: undefined,
+        spent: { smokeSeconds: 0, dataSeconds: 0, listedValues: new Map() },
+      });
       return run.result.findings.some((f) => f.severity === 'error' && (f.id === 'config-error' || f.id === 'data-error')) ? undefined : run.evidence;
     },
   });
-  smokeSecondsSpent.set(opts, (smokeSecondsSpent.get(opts) ?? 0) + (performance.now() - started) / 1000);
+  spent.smokeSeconds += (performance.now() - started) / 1000;
   return outcome;
 }
 
@@ -329,14 +292,14 @@ async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], con
  */
 async function runBudgetedSmoke(
   evidence: Evidence,
-  opts: CheckOptions,
-  limits: Limits,
+  settings: RunSettings,
+  smoke: SmokeSettings,
   report: (draft: FindingDraft) => void,
   onStart: () => void,
 ): Promise<SmokeTrace | undefined> {
-  const { config } = evidence;
-  const requested = opts.timeBudgetS ?? config.smoke.time_budget_s;
-  const spent = smokeSecondsSpent.get(opts) ?? 0;
+  const { limits } = settings;
+  const requested = smoke.timeBudgetS;
+  const spent = settings.spent.smokeSeconds;
   const budget = smokeSecondsFor(requested, spent, limits.smoke);
   if (budget.clamped) {
     const why = budget.clamped === 'config'
@@ -354,11 +317,11 @@ async function runBudgetedSmoke(
   onStart();
   const started = performance.now();
   const outcome = await runSmokeInWorker(
-    evidence,
-    { backend: opts.backend, steps: opts.steps ?? config.smoke.steps, seed: opts.seed ?? config.smoke.seed, timeBudgetS: budget.seconds },
+    smokeInputOf(evidence),
+    { backend: smoke.backend, steps: smoke.steps, seed: smoke.seed, timeBudgetS: budget.seconds },
     { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb },
   );
-  smokeSecondsSpent.set(opts, spent + (performance.now() - started) / 1000);
+  settings.spent.smokeSeconds = spent + (performance.now() - started) / 1000;
   if (!outcome.ok) {
     report({ message: `The smoke run failed: ${outcome.reason}`, fix: 'See the message; the static checks above still apply.', key: 'smoke' });
     return undefined;
@@ -399,24 +362,31 @@ function smokeBlocker(evidence: Evidence, findings: Finding[]): { reason: string
   return undefined;
 }
 
-async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validation', baseDir: string, opts: CheckOptions, onFraction: (f: number) => void, budget: DataBudget) {
-  const limits = opts.limits ?? DEFAULT_LIMITS;
+interface DataRead {
+  root: string;
+  baseDir: string;
+  seed: number;
+  budget: DataBudget;
+  limits: RunSettings['limits']['data'];
+}
+
+async function loadDataSplit(config: PreflightConfig, which: 'train' | 'validation', read: DataRead, onFraction: (f: number) => void) {
   const source = config.data[which]!;
   return loadSplit(source, {
-    root: opts.root,
-    baseDir,
+    root: read.root,
+    baseDir: read.baseDir,
     features: config.data.features,
     targets: config.data.targets,
     categorical: oneHotColumns(config.preprocessing.inputs),
     sample: config.data.sample,
     ...(config.data.delimiter !== undefined ? { delimiter: config.data.delimiter } : {}),
     ...(config.data.decimal !== undefined ? { decimal: config.data.decimal } : {}),
-    seed: opts.seed ?? config.smoke.seed,
-    limits: limits.data,
+    seed: read.seed,
+    limits: read.limits,
     key: `data.${which}`,
     onProgress: (read, total) => onFraction(total > 0 ? read / total : 0),
     channelsFirst: readsChannelsFirst(config),
-    budget,
+    budget: read.budget,
   });
 }
 

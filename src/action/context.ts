@@ -12,7 +12,7 @@ export interface PullRequestInfo {
   changedFiles?: number;
 }
 
-export interface RunContext {
+export interface WorkflowContext {
   eventName: string;
   owner: string;
   repo: string;
@@ -91,7 +91,7 @@ export function pushBefore(eventName: string, payload: Record<string, unknown>):
 
 export class ContextError extends Error {}
 
-export function readRunContext(env: Env, payload: Record<string, unknown>): RunContext {
+export function readWorkflowContext(env: Env, payload: Record<string, unknown>): WorkflowContext {
   const repository = env.GITHUB_REPOSITORY ?? '';
   const [owner, repo] = repository.split('/');
   if (!owner || !repo) {
@@ -125,7 +125,7 @@ export function readRunContext(env: Env, payload: Record<string, unknown>): RunC
 }
 
 /** Where each check's docs page lives: the action's own repository at the version in use. */
-export function docsBaseUrl(context: RunContext): string {
+export function docsBaseUrl(context: WorkflowContext): string {
   if (context.actionRepository && context.actionRef) {
     return `${context.serverUrl}/${context.actionRepository}/blob/${context.actionRef}/`;
   }

@@ -4,6 +4,9 @@
 import { MAX_SMOKE_STEPS } from '../config/schema.ts';
 import type { FailOn } from '../report/types.ts';
 import { LOGIN_PATTERN } from '../github/comment-author.ts';
+import { isGitRef } from '../follow-ups/base-copy.ts';
+import { DEFAULT_CONFIG_GLOB } from '../discover.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.ts';
 
 export const INPUT = {
   configs: 'configs',
@@ -26,11 +29,9 @@ export const INPUT = {
   baseRef: 'base-ref',
 } as const;
 
-export const DEFAULT_CONFIG_GLOB = '**/*.preflight.y*ml';
 export const DEFAULT_REPORT_DIR = 'nn-preflight-report';
 
 export type CommentMode = 'update' | 'new' | 'off';
-export type Backend = 'auto' | 'node' | 'wasm' | 'cpu';
 
 export interface ActionSettings {
   configs: string[];
@@ -47,7 +48,7 @@ export interface ActionSettings {
   steps?: number;
   seed?: number;
   timeBudgetS?: number;
-  backend: Backend;
+  backend: BackendChoice;
   workingDirectory: string;
   reportDir: string;
   suggestions: boolean;
@@ -66,7 +67,6 @@ const TRUE_WORDS = ['true', 'yes', 'on'];
 const FALSE_WORDS = ['false', 'no', 'off'];
 const FAIL_ON = ['error', 'warning', 'notice', 'never'] as const;
 const COMMENT_MODES = ['update', 'new', 'off'] as const;
-const BACKENDS = ['auto', 'node', 'wasm', 'cpu'] as const;
 const COMMENT_KEY = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /** Splits a multi-line or comma-separated input into trimmed, non-empty items. */
@@ -150,7 +150,7 @@ export function parseInputs(read: InputReader): ActionSettings {
     steps: parseNumber(INPUT.steps, read(INPUT.steps), { integer: true, min: 1, max: MAX_SMOKE_STEPS }),
     seed: parseNumber(INPUT.seed, read(INPUT.seed), { integer: true, min: 0 }),
     timeBudgetS: parseNumber(INPUT.timeBudget, read(INPUT.timeBudget), { integer: false, min: 1 }),
-    backend: parseChoice(INPUT.backend, read(INPUT.backend), BACKENDS, 'auto'),
+    backend: parseChoice(INPUT.backend, read(INPUT.backend), BACKEND_CHOICES, 'auto'),
     workingDirectory: parseRelativePath(INPUT.workingDirectory, read(INPUT.workingDirectory), '.'),
     reportDir: reportDir === '' ? DEFAULT_REPORT_DIR : reportDir,
     suggestions: parseBoolean(INPUT.suggestions, read(INPUT.suggestions), true),
@@ -164,8 +164,8 @@ export function parseInputs(read: InputReader): ActionSettings {
 function parseBaseRef(raw: string): string | undefined {
   const ref = raw.trim();
   if (ref === '') return undefined;
-  if (!/^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$/.test(ref) || ref.includes('..') || ref.endsWith('.lock') || ref.endsWith('/')) {
-    throw new InputError(`Invalid input '${INPUT.baseRef}': '${ref}'. Expected a branch, tag or commit id (letters, digits, '.', '_', '-', '/'; no '..').`);
+  if (!isGitRef(ref)) {
+    throw new InputError(`Invalid input '${INPUT.baseRef}': '${ref}'. Expected a branch, tag or commit id (letters, digits, '.', '_', '-', '/', git's ~^@{} suffixes; no '..').`);
   }
   return ref;
 }

@@ -6,8 +6,9 @@ import path from 'node:path';
 import { discover } from '../discover.ts';
 import { readRepoSettings, type LoadedRepoSettings } from '../repo-settings.ts';
 import { runCheck } from '../pipeline.ts';
-import { readBaseCopy } from '../compare/base-copy.ts';
-import { gitStore } from '../compare/git-store.ts';
+import { resolveRunSettings } from '../run-settings.ts';
+import { readBaseCopy } from '../follow-ups/base-copy.ts';
+import { gitStore } from '../follow-ups/git-store.ts';
 import { evidenceCharts } from '../report/html/mermaid-evidence.ts';
 import { renderHtmlReport } from '../report/html/render.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ import { contentsStore } from '../github/contents-store.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
 import { resolveCommentAuthor } from '../github/comment-author.ts';
 import { findOpenPullForCommit } from '../github/pull-for-commit.ts';
-import { ContextError, docsBaseUrl, readEventPayload, readRunContext, type RunContext } from './context.ts';
+import { ContextError, docsBaseUrl, readEventPayload, readWorkflowContext, type WorkflowContext } from './context.ts';
 import { INPUT, InputError, parseInputs, type ActionSettings } from './inputs.ts';
 import { findReportFiles, mergeReportFiles, ReportFileError, writeReportFiles } from './report-files.ts';
 import {
@@ -81,7 +82,7 @@ interface Selection {
 
 async function runAction(): Promise<void> {
   const settings = parseInputs((name) => core.getInput(name));
-  const context = readRunContext(process.env, readEventPayload(process.env));
+  const context = readWorkflowContext(process.env, readEventPayload(process.env));
   const root = path.resolve(context.workspace, settings.workingDirectory);
   const mapper = pathMapper(settings.workingDirectory);
   const octokit = settings.githubToken ? createClient(settings.githubToken) : undefined;
@@ -148,7 +149,7 @@ async function runAction(): Promise<void> {
  * head, or the base-ref input), read with git from the checkout when it holds the history
  * (`fetch-depth: 0`), else through GitHub's API with the token.
  */
-async function checkConfigs(settings: ActionSettings, root: string, selection: Selection, context: RunContext, octokit: GitHubClient | undefined, repo: LoadedRepoSettings): Promise<Report> {
+async function checkConfigs(settings: ActionSettings, root: string, selection: Selection, context: WorkflowContext, octokit: GitHubClient | undefined, repo: LoadedRepoSettings): Promise<Report> {
   const { configs } = selection;
   // The base-ref input wins; else the event's own base (a pull request's base, a push's previous head).
   const baseRef = settings.baseRef ?? context.baseSha;
@@ -157,10 +158,10 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
   const stores = () => [gitStore(), ...(octokit ? [contentsStore(octokit, { owner: context.owner, repo: context.repo, repoRoot: context.workspace, renames })] : [])];
   const lfsPointers = lfsPointerFiles(root, configs);
   if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
-  // runCheck reads config paths relative to the current folder, and findings name them that way.
-  process.chdir(root);
-  return withCommandsStopped(() => runCheck({
+  // Config paths are relative to the root, and findings name them that way.
+  const runSettings = resolveRunSettings({
     root,
+    cwd: root,
     configs,
     smoke: settings.smoke,
     steps: settings.steps,
@@ -175,7 +176,8 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
     onProgress: (event) => {
       if (event.phase !== 'done' && event.fraction === undefined) logInfo(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
     },
-  }));
+  });
+  return withCommandsStopped(() => runCheck(runSettings));
 }
 
 /** One config's evidence charts; a chart that cannot be drawn costs that config its pictures, not the report. */
@@ -210,7 +212,7 @@ function createClient(token: string): GitHubClient {
 
 async function selectConfigs(
   settings: ActionSettings,
-  context: RunContext,
+  context: WorkflowContext,
   root: string,
   mapper: PathMapper,
   octokit: GitHubClient | undefined,
@@ -300,7 +302,7 @@ function setOutputs(report: Report, reportJson: string): void {
 
 async function publish(
   settings: ActionSettings,
-  context: RunContext,
+  context: WorkflowContext,
   report: Report,
   selection: Selection,
   mapper: PathMapper,

@@ -4,7 +4,7 @@
 // them already did.
 import * as core from '@actions/core';
 import { pathMapper } from './select.ts';
-import { ContextError, docsBaseUrl, readEventPayload, readRunContext } from './context.ts';
+import { ContextError, docsBaseUrl, readEventPayload, readWorkflowContext } from './context.ts';
 import { INPUT, InputError, parseInputs } from './inputs.ts';
 import { createGitHubClient, describeGitHubError, type GitHubLog } from '../github/client.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
@@ -36,7 +36,7 @@ async function publish(): Promise<void> {
   const settings = parseInputs((name) => core.getInput(name));
   const artifactName = core.getInput(PUBLISH_INPUT.artifactName).trim() || DEFAULT_ARTIFACT;
   const payload = readEventPayload(process.env);
-  const context = readRunContext(process.env, payload);
+  const context = readWorkflowContext(process.env, payload);
   const run = triggeringRunFromPayload(payload);
   if (!run) throw new InputError('This step publishes a report from a `workflow_run` event; this run was triggered by something else.');
   if (run.event !== 'pull_request' && run.event !== 'pull_request_target') {

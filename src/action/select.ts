@@ -8,7 +8,7 @@ import { isConfigPath } from '../discover.ts';
 import { listConfigFiles } from '../config/named-files.ts';
 import { watchMatcher } from '../watch.ts';
 import type { ChangedFile } from '../github/changed-files.ts';
-import { LFS_POINTER_PREFIX } from '../compare/lfs-pointer.ts';
+import { LFS_POINTER_PREFIX } from '../follow-ups/lfs-pointer.ts';
 
 
 export class WorkspaceError extends Error {}

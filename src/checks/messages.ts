@@ -1,21 +1,12 @@
 // Findings are worded from a message id and typed data, ESLint-style: a check's `meta.messages` holds
 // its templates, a check's run names the id and fills the data, and this module turns them into the
 // paragraph and the one-line headline. Tests assert ids and data, so rewording a sentence breaks none.
-import type { CheckMeta, MessageRef } from './types.ts';
+import type { CheckMeta, MessageRef, MessageTemplate, MessageTemplates } from './types.ts';
+
+export type { MessageTemplate, MessageTemplates };
 
 /** A headline fits one line of a PR comment: one sentence with the key number, no fix. */
 export const HEADLINE_MAX_CHARS = 160;
-
-export interface MessageTemplate<Data> {
-  /** the paragraph: what was seen, what was expected, why it breaks training */
-  text(data: Data): string;
-  /** one sentence (at most HEADLINE_MAX_CHARS) with the key number and no fix */
-  headline(data: Data): string;
-}
-
-// `any` lets each template declare its own data type; `message()` checks the data against it.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type MessageTemplates = Record<string, MessageTemplate<any>>;
 
 /** One template: `says<Data>((d) => paragraph, (d) => headline)`. */
 export function says<Data>(text: (data: Data) => string, headline: (data: Data) => string): MessageTemplate<Data> {

@@ -56,8 +56,8 @@ export const PASS_THROUGH_TYPES = new Set([
   'max_pooling1d', 'max_pooling2d', 'average_pooling2d', 'global_average_pooling2d',
 ]);
 
-export const RELU_FAMILY = new Set(['relu', 'leaky_relu', 'relu6', 'elu', 'gelu', 'swish', 'softplus']);
-export const SATURATING = new Set(['sigmoid', 'tanh', 'hard_sigmoid', 'softsign']);
+// Defined with the other activation families; re-exported so the checks keep one import.
+export { RELU_FAMILY, SATURATING } from '../model/activation-families.ts';
 
 export const CROSSENTROPY_LOSSES = new Set(['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy']);
 export const REGRESSION_LOSSES = new Set([

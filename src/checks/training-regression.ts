@@ -1,10 +1,10 @@
-import type { BaseComparison, KeyChange } from '../compare/types.ts';
+import type { BaseComparison, KeyChange } from '../evidence/comparison.ts';
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft } from './types.ts';
 import { defineMessages, message, says } from './messages.ts';
 import { docsPath, fmt } from './shared.ts';
 import { replaceValue } from './locate.ts';
-import { describeBar } from '../compare/finals.ts';
+import { describeBar } from '../evidence/comparison.ts';
 
 const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 

@@ -1,6 +1,5 @@
 import type { PreflightConfig, Severity } from '../config/types.ts';
 import type { LoadedSplit } from '../data/types.ts';
-import type { MessageTemplates } from './messages.ts';
 import type { Evidence } from '../evidence/types.ts';
 import type { Finding, LineSuggestion } from '../findings/types.ts';
 
@@ -37,6 +36,17 @@ export interface CheckMeta {
   /** how its findings are worded, by message id (src/checks/messages.ts) */
   messages?: MessageTemplates;
 }
+
+export interface MessageTemplate<Data> {
+  /** the paragraph: what was seen, what was expected, why it breaks training */
+  text(data: Data): string;
+  /** one sentence (at most HEADLINE_MAX_CHARS in messages.ts) with the key number and no fix */
+  headline(data: Data): string;
+}
+
+// `any` lets each template declare its own data type; `message()` checks the data against it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type MessageTemplates = Record<string, MessageTemplate<any>>;
 
 /** Which of its check's messages a finding says, and the data that fills it in. */
 export interface MessageRef {

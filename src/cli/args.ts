@@ -1,8 +1,11 @@
-// Parses the command line of INTERFACES.md into one typed settings object; every mistake says what was expected.
+// Parses the command line of INTERFACES.md (with node:util's parseArgs) into one typed settings object;
+// every mistake says what was expected.
+import { parseArgs as parseCommandLine, type ParseArgsConfig } from 'node:util';
 import { MAX_SMOKE_STEPS } from '../config/schema.ts';
-import type { BackendChoice } from '../engine/backend.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.ts';
 import type { FailOn } from '../report/types.ts';
 import type { Framework, InitSettings } from './init.ts';
+import { isGitRef } from '../follow-ups/base-copy.ts';
 
 export type OutputFormat = 'text' | 'markdown' | 'json' | 'sarif';
 
@@ -31,7 +34,7 @@ export class UsageError extends Error {}
 
 const FORMATS: OutputFormat[] = ['text', 'markdown', 'json', 'sarif'];
 const FAIL_ON: FailOn[] = ['error', 'warning', 'notice', 'never'];
-const BACKENDS: BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 export const USAGE = `Usage: nn-preflight check [PATH ...] [options]
        nn-preflight init [DATA] [--target COL[,COL...]] [--model FILE] [--framework pytorch|keras] [--out FILE] [--force]
@@ -60,72 +63,113 @@ file is only replaced with --force. --model writes model: {onnx|keras: FILE} ins
 
 Exit codes: 0 no finding reaches --fail-on, 1 one does, 2 the command was misused or failed.`;
 
+/** The options of `check`; `--no-X` forms are options of their own (parseArgs' allowNegative needs Node 22). */
+const CHECK_OPTIONS = {
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'fail-on': { type: 'string' },
+  smoke: { type: 'boolean' },
+  'no-smoke': { type: 'boolean' },
+  steps: { type: 'string' },
+  seed: { type: 'string' },
+  'time-budget': { type: 'string' },
+  backend: { type: 'string' },
+  root: { type: 'string' },
+  base: { type: 'string' },
+  'no-verify': { type: 'boolean' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsOptionsConfig;
+
+const INIT_OPTIONS = {
+  target: { type: 'string' },
+  model: { type: 'string' },
+  framework: { type: 'string' },
+  out: { type: 'string' },
+  force: { type: 'boolean' },
+} as const satisfies ParseArgsOptionsConfig;
+
+type OptionToken = { name: string; rawName: string; value?: string; inlineValue?: boolean };
+type Token = { kind: 'option'; index: number } & OptionToken | { kind: 'positional'; value: string } | { kind: 'option-terminator' };
+
+/**
+ * The arguments in order, as node:util's parseArgs reads them (`--flag value`, `--flag=value`, `-h`).
+ * Not strict: an unknown option or a missing value is reported here, in the CLI's own words.
+ */
+function tokensOf(args: string[], options: ParseArgsOptionsConfig): Token[] {
+  return (parseCommandLine({ args, options, strict: false, allowPositionals: true, tokens: true }).tokens ?? []) as Token[];
+}
+
+/** The value a string option was given; a following `--flag` is not a value, nor (for init) an empty one. */
+function valueOf(token: OptionToken, options: { allowEmpty: boolean }): string {
+  const v = token.value;
+  if (v === undefined || (!options.allowEmpty && v === '') || (!token.inlineValue && v.startsWith('--'))) throw new UsageError(`${token.rawName} needs a value.`);
+  return v;
+}
+
 export function parseArgs(argv: string[]): CliSettings {
   const settings: CliSettings = { command: 'check', paths: [], format: 'text', failOn: 'error', smoke: true, backend: 'auto', verify: true };
-  const args = [...argv];
-  const first = args[0];
+  const first = argv[0];
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { ...settings, command: 'help' };
   if (first === '--version' || first === 'version') return { ...settings, command: 'version' };
-  if (first === 'init') return { ...settings, command: 'init', init: parseInitArgs(args.slice(1)) };
+  if (first === 'init') return { ...settings, command: 'init', init: parseInitArgs(argv.slice(1)) };
   if (first !== 'check') throw new UsageError(`Unknown command "${first}". Expected "check" or "init".`);
-  args.shift();
-  while (args.length > 0) {
-    const arg = args.shift()!;
-    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inlineValue ?? args.shift();
-      if (v === undefined || (inlineValue === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value.`);
-      return v;
-    };
-    switch (flag) {
-      case '--format':
+  for (const token of tokensOf(argv.slice(1), CHECK_OPTIONS)) {
+    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional') {
+      settings.paths.push(token.value);
+      continue;
+    }
+    const flag = token.rawName;
+    const value = () => valueOf(token, { allowEmpty: true });
+    switch (token.name) {
+      case 'format':
         settings.format = oneOf(flag, value(), FORMATS);
         break;
-      case '--out':
+      case 'out':
         settings.outDir = value();
         break;
-      case '--fail-on':
+      case 'fail-on':
         settings.failOn = oneOf(flag, value(), FAIL_ON);
         break;
-      case '--no-smoke':
+      case 'no-smoke':
         settings.smoke = false;
         break;
-      case '--smoke':
+      case 'smoke':
         settings.smoke = true;
         break;
-      case '--steps':
+      case 'steps':
         settings.steps = wholeNumber(flag, value(), 1, MAX_SMOKE_STEPS);
         break;
-      case '--seed':
+      case 'seed':
         settings.seed = wholeNumber(flag, value(), 0, 2 ** 31 - 1);
         break;
-      case '--time-budget':
+      case 'time-budget':
         settings.timeBudgetS = positiveNumber(flag, value());
         break;
-      case '--backend':
-        settings.backend = oneOf(flag, value(), BACKENDS);
+      case 'backend':
+        settings.backend = oneOf(flag, value(), [...BACKEND_CHOICES]);
         break;
-      case '--root':
+      case 'root':
         settings.root = value();
         break;
-      case '--base':
+      case 'base':
         settings.base = gitRef(flag, value());
         break;
-      case '--no-verify':
+      case 'no-verify':
         settings.verify = false;
         break;
-      case '--color':
+      case 'color':
         settings.color = true;
         break;
-      case '--no-color':
+      case 'no-color':
         settings.color = false;
         break;
-      case '--help':
-      case '-h':
+      case 'help':
         return { ...settings, command: 'help' };
       default:
-        if (flag.startsWith('-')) throw new UsageError(`Unknown option "${flag}". Run "nn-preflight --help" for the options.`);
-        settings.paths.push(arg);
+        throw new UsageError(`Unknown option "${flag}". Run "nn-preflight --help" for the options.`);
     }
   }
   if (settings.base !== undefined && !settings.smoke) throw new UsageError('--base compares smoke runs, so it cannot go with --no-smoke.');
@@ -137,36 +181,34 @@ const FRAMEWORKS: Framework[] = ['pytorch', 'keras'];
 
 function parseInitArgs(argv: string[]): InitSettings {
   const init: InitSettings = { force: false };
-  const args = [...argv];
-  while (args.length > 0) {
-    const arg = args.shift()!;
-    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inlineValue ?? args.shift();
-      if (v === undefined || v === '' || (inlineValue === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value.`);
-      return v;
-    };
-    switch (flag) {
-      case '--target':
+  for (const token of tokensOf(argv, INIT_OPTIONS)) {
+    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional') {
+      if (init.data !== undefined) throw new UsageError(`init takes one data file; got "${init.data}" and "${token.value}".`);
+      init.data = token.value;
+      continue;
+    }
+    const flag = token.rawName;
+    const value = () => valueOf(token, { allowEmpty: false });
+    switch (token.name) {
+      case 'target':
         init.targets = value().split(',').map((t) => t.trim()).filter((t) => t !== '');
         if (init.targets.length === 0) throw new UsageError('--target needs a column name.');
         break;
-      case '--model':
+      case 'model':
         init.model = value();
         break;
-      case '--framework':
+      case 'framework':
         init.framework = oneOf(flag, value(), FRAMEWORKS);
         break;
-      case '--out':
+      case 'out':
         init.out = value();
         break;
-      case '--force':
+      case 'force':
         init.force = true;
         break;
       default:
-        if (flag.startsWith('-')) throw new UsageError(`Unknown init option "${flag}". Expected --target, --model, --framework, --out or --force.`);
-        if (init.data !== undefined) throw new UsageError(`init takes one data file; got "${init.data}" and "${arg}".`);
-        init.data = arg;
+        throw new UsageError(`Unknown init option "${flag}". Expected --target, --model, --framework, --out or --force.`);
     }
   }
   return init;
@@ -183,9 +225,8 @@ function wholeNumber(flag: string, value: string, min: number, max: number): num
   return n;
 }
 
-/** A ref git can take as one argument: no spaces, not an option, no `..` range. */
 function gitRef(flag: string, value: string): string {
-  if (/^[^\s-][^\s]*$/.test(value) && !value.includes('..')) return value;
+  if (isGitRef(value)) return value;
   throw new UsageError(`Invalid ${flag} "${value}". Expected a git ref (a branch, tag or commit), e.g. origin/main.`);
 }
 

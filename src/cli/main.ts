@@ -6,7 +6,8 @@ import { parseArgs, USAGE, UsageError, type CliSettings } from './args.ts';
 import { initConfig } from './init.ts';
 import { discover } from '../discover.ts';
 import { readRepoSettings } from '../repo-settings.ts';
-import { runOneConfig, type CheckOptions, type ConfigRun, type ProgressEvent } from '../pipeline.ts';
+import { runOneConfig, type ConfigRun } from '../pipeline.ts';
+import { resolveRunSettings, type ProgressEvent } from '../run-settings.ts';
 import { buildReport } from '../report/build.ts';
 import { renderText } from '../report/text.ts';
 import { renderMarkdown } from '../report/markdown.ts';
@@ -71,8 +72,10 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const interactive = settings.format === 'text' && process.stderr.isTTY === true;
-  const options: CheckOptions = {
+  // Resolved once: every config of the run shares these settings and the run's budget.
+  const runSettings = resolveRunSettings({
     root,
+    cwd: process.cwd(),
     configs,
     smoke: settings.smoke,
     steps: settings.steps,
@@ -84,10 +87,10 @@ async function main(argv: string[]): Promise<number> {
     base: settings.base,
     verify: settings.verify,
     repoSettings: repo.settings,
-  };
+  });
   // A broken settings file is reported first, like a broken config.
   const runs: ConfigRun[] = repo.result ? [{ result: repo.result }] : [];
-  for (const config of configs) runs.push(await runOneConfig(config, options));
+  for (const config of configs) runs.push(await runOneConfig(config, runSettings));
   if (interactive) process.stderr.write('\r\x1b[K');
   const report = buildReport(runs.map((r) => r.result), settings.failOn, TOOL_VERSION);
 

@@ -64,7 +64,7 @@ export async function loadConfig(
     : layersModel(raw);
   if (!('layers' in model)) return { ok: false, source, problems: model.problems };
 
-  const normalized = normalizeConfig(raw, model, { ...ctx, displayPath: file });
+  const normalized = normalizeConfig(raw, model, { ...ctx, displayPath: file, absolutePath: absPath });
   if (!normalized.ok) return { ok: false, source, problems: normalized.problems };
   return { ok: true, config: normalized.config, source, ...(notices.length > 0 ? { notices } : {}) };
 }

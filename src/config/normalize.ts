@@ -88,7 +88,7 @@ export function crossKeyProblems(raw: RawConfig, ctx: Context): ConfigProblem[] 
 export function normalizeConfig(
   raw: RawConfig,
   model: ModelSpec,
-  ctx: Context & { displayPath: string },
+  ctx: Context & { displayPath: string; absolutePath?: string },
 ): { ok: true; config: PreflightConfig } | { ok: false; problems: ConfigProblem[] } {
   const compile = model.compile ?? {};
   const framework = frameworkOf(raw, model);
@@ -112,7 +112,7 @@ export function normalizeConfig(
 
   const config: PreflightConfig = {
     version: 1,
-    name: raw.name ?? defaultName(ctx.displayPath),
+    name: raw.name ?? defaultName(ctx.displayPath, ctx.absolutePath),
     ...(raw.task ? { task: raw.task } : {}),
     data: {
       train: dataSource(raw.data.train),
@@ -189,11 +189,11 @@ function definedOnly<T extends object>(obj: T): Partial<T> {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** `models/housing.preflight.yml` -> `housing`; a bare `preflight.yml` takes its folder's name. */
-export function defaultName(displayPath: string): string {
+/** `models/housing.preflight.yml` -> `housing`; a bare `preflight.yml` takes its folder's name (from the file's own path). */
+export function defaultName(displayPath: string, absolutePath: string = path.resolve(displayPath)): string {
   const base = path.basename(displayPath).replace(/\.ya?ml$/i, '');
   const stripped = base.replace(/\.?preflight$/i, '');
   if (stripped !== '') return stripped;
-  const folder = path.basename(path.dirname(path.resolve(displayPath)));
+  const folder = path.basename(path.dirname(absolutePath));
   return folder || base;
 }

@@ -1,5 +1,4 @@
 // The loader's one error type: plain data that names the file, line and key, never an exception.
-import { DEFAULT_MAX_EXPANDED_CHARS } from './yaml-source.ts';
 
 export interface ConfigProblem {
   message: string;
@@ -24,6 +23,13 @@ export interface ConfigLimits {
   /** most characters of keys and values the YAML may hold with its aliases expanded */
   maxExpandedChars?: number;
 }
+
+/**
+ * Characters the config may hold once every alias is expanded: twice the largest config file. The alias
+ * limit counts aliases, not what they copy, so one 900 KB string reused 99 times would otherwise become
+ * 89 MB of values for the schema, the messages and the report.
+ */
+export const DEFAULT_MAX_EXPANDED_CHARS = 2 * 1024 * 1024;
 
 export const DEFAULT_CONFIG_LIMITS: ConfigLimits = {
   maxAliases: 100,

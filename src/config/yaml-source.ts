@@ -2,7 +2,7 @@
 // (alias bombs, absurd nesting) before anything walks the tree.
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Alias, type Node } from 'yaml';
 import type { SourceRange } from './types.ts';
-import type { ConfigProblem } from './problems.ts';
+import { DEFAULT_MAX_EXPANDED_CHARS, type ConfigProblem } from './problems.ts';
 
 /** Far above a real config (1000 layers in flow style is about 8000 marks), far below a slow parse. */
 export const DEFAULT_MAX_NODES = 20_000;
@@ -11,12 +11,6 @@ export const DEFAULT_MAX_NODES = 20_000;
  * nesting. The yaml composer recurses per level and runs out of stack near 1000; no config comes near this.
  */
 export const MAX_BLOCK_INDENT = 256;
-/**
- * Characters the config may hold once every alias is expanded: twice the largest config file. The alias
- * limit counts aliases, not what they copy, so one 900 KB string reused 99 times would otherwise become
- * 89 MB of values for the schema, the messages and the report.
- */
-export const DEFAULT_MAX_EXPANDED_CHARS = 2 * 1024 * 1024;
 
 export interface ParsedYaml {
   value: unknown;

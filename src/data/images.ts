@@ -9,7 +9,7 @@ import { fileKind, resolveInsideRoot } from './paths.ts';
 import { fail } from './problem.ts';
 import { sampledRows } from './reservoir.ts';
 import { ColumnAccumulator } from './stats.ts';
-import type { ColumnStats, DataLimits, DataSample } from './types.ts';
+import type { ColumnStats, DataLimits, DataSample, DataSpending } from './types.ts';
 
 const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 /** jpeg-js's own cap on what it allocates for one image (a 4096 x 4096 colour JPEG needs about 250 MB). */
@@ -78,7 +78,7 @@ export function listImages(root: string, folder: string, label: string, limits: 
   return { classNames, files };
 }
 
-function decodeImage(bytes: Buffer, file: string, limits: DataLimits, budget: DataBudget): Decoded {
+function decodeImage(bytes: Buffer, file: string, limits: DataLimits, budget: DataSpending): Decoded {
   const isPng = bytes.length >= 8 && bytes.readUInt32BE(0) === 0x89504e47;
   const isJpeg = bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8;
   if (!isPng && !isJpeg) fail(`${file} is neither a PNG nor a JPEG (its first bytes do not match either format)`, { file, byte: 0 });
@@ -189,7 +189,7 @@ export async function readImageFolder(
   root: string,
   folder: string,
   label: string,
-  options: { sample: number; seed: number; limits: DataLimits; budget?: DataBudget; onProgress?: (done: number, total: number) => void },
+  options: { sample: number; seed: number; limits: DataLimits; budget?: DataSpending; onProgress?: (done: number, total: number) => void },
 ): Promise<ImagesResult> {
   const { classNames, files } = listImages(root, folder, label, options.limits);
   const budget = options.budget ?? new DataBudget(options.limits);

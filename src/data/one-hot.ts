@@ -2,17 +2,7 @@
 // statistics (exactly, from the whole-file category counts) and in the sample, before any check reads
 // the data: the checks then judge what the model really receives.
 import { indicatorName } from '../config/column-preprocessing.ts';
-import type { ColumnStats, LoadedSplit } from './types.ts';
-
-export interface OneHotColumn {
-  column: string;
-  /** categories from the training data, in the order of the indicator columns */
-  categories: string[];
-  /** cells with no value: encoded as all zeros */
-  missing: number;
-  /** validation only: categories the training data never had (encoded as all zeros) */
-  unseen?: { cells: number; rows: number; examples: string[] };
-}
+import type { ColumnStats, LoadedSplit, OneHotColumn } from './types.ts';
 
 /**
  * Replaces each one_hot feature column of `split` by its indicator columns. `trainCategories` are the

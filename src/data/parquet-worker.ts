@@ -4,13 +4,7 @@ import type { Progress } from './chunks.ts';
 import type { ParquetOptions } from './parquet.ts';
 import { fail, DataError, type ProblemDetail } from './problem.ts';
 import type { TableResult } from './table.ts';
-
-export interface ParquetWorkerLimits {
-  /** seconds for any file, plus `secondsPerMiB` for each MiB of it */
-  baseSeconds: number;
-  secondsPerMiB: number;
-  maxHeapMb: number;
-}
+import type { ParquetWorkerLimits } from './types.ts';
 
 // A healthy decode runs at tens of MiB/s; these deadlines only stop a decoder that makes no progress.
 export const DEFAULT_PARQUET_WORKER_LIMITS: ParquetWorkerLimits = { baseSeconds: 20, secondsPerMiB: 1, maxHeapMb: 4096 };

@@ -4,7 +4,7 @@ import { Reservoir } from './reservoir.ts';
 import { ColumnAccumulator } from './stats.ts';
 import { CELL_EMPTY, CELL_NUMBER, parseCell, parseCellText, parsedCell } from './number-cell.ts';
 import { fail, listNames } from './problem.ts';
-import { DISTINCT_CAP, type ColumnStats, type DataLimits, type SplitContent } from './types.ts';
+import { DISTINCT_CAP, type CategoryCounts, type ColumnStats, type DataLimits, type SplitContent } from './types.ts';
 
 const ROLE_IGNORED = 0;
 const ROLE_FEATURE = 1;
@@ -20,14 +20,6 @@ export interface ColumnChoice {
    * is the target, else the last column
    */
   guessTarget?: string[];
-}
-
-/** A categorical feature column over the whole file: category names (sorted) and their counts. */
-export interface CategoryCounts {
-  names: string[];
-  counts: number[];
-  /** cells with no value (empty, null) */
-  missing: number;
 }
 
 export type TableResult = SplitContent;

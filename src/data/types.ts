@@ -1,5 +1,4 @@
 // What the data loaders produce: exact whole-file statistics plus a bounded uniform sample.
-import type { DataBudget } from './budget.ts';
 import type { DecimalMark, Delimiter, Dialect } from './dialect.ts';
 
 export type DataFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'parquet' | 'npy' | 'npz' | 'images';
@@ -68,9 +67,9 @@ export interface LoadedSplit {
   /** class folder names for image folders (label i = classNames[i]) */
   classNames?: string[];
   /** feature columns read as categories (declared one_hot), by name; their sample cells hold category ids */
-  categories?: Record<string, import('./table.ts').CategoryCounts>;
+  categories?: Record<string, CategoryCounts>;
   /** columns declared one_hot, after they were expanded into indicator columns (see one-hot.ts) */
-  oneHot?: import('./one-hot.ts').OneHotColumn[];
+  oneHot?: OneHotColumn[];
   /** delimited text: the delimiter and decimal mark it was read with, and a note when they were a guess */
   dialect?: Dialect;
 }
@@ -111,7 +110,7 @@ export interface LoadOptions {
   delimiter?: Delimiter;
   decimal?: DecimalMark;
   /** deadline and heap cap of the Parquet decoding worker (default DEFAULT_PARQUET_WORKER_LIMITS) */
-  parquetWorker?: import('./parquet-worker.ts').ParquetWorkerLimits;
+  parquetWorker?: ParquetWorkerLimits;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /**
    * PyTorch's image layout: an x array of shape (N, C, H, W) with C in 1..4 is channels-first, and is
@@ -119,7 +118,40 @@ export interface LoadOptions {
    */
   channelsFirst?: boolean;
   /** the config's data budget, shared by its train and validation splits (a fresh one when absent) */
-  budget?: DataBudget;
+  budget?: DataSpending;
+}
+
+/** A config's data budget (DataBudget in budget.ts): each read, decode and chunk is counted against it. */
+export interface DataSpending {
+  readonly bytesLeft: number;
+  spendBytes(n: number, file: string, where?: { key?: string }): void;
+  spendPixels(n: number, file: string): void;
+  checkTime(file: string, where?: { key?: string }): void;
+}
+
+/** A categorical feature column over the whole file: category names (sorted) and their counts. */
+export interface CategoryCounts {
+  names: string[];
+  counts: number[];
+  /** cells with no value (empty, null) */
+  missing: number;
+}
+
+export interface OneHotColumn {
+  column: string;
+  /** categories from the training data, in the order of the indicator columns */
+  categories: string[];
+  /** cells with no value: encoded as all zeros */
+  missing: number;
+  /** validation only: categories the training data never had (encoded as all zeros) */
+  unseen?: { cells: number; rows: number; examples: string[] };
+}
+
+export interface ParquetWorkerLimits {
+  /** seconds for any file, plus `secondsPerMiB` for each MiB of it */
+  baseSeconds: number;
+  secondsPerMiB: number;
+  maxHeapMb: number;
 }
 
 export interface DataLimits {

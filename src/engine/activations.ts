@@ -34,10 +34,6 @@ export function isKnownActivation(name: string): boolean {
   return Object.hasOwn(KERAS_ACTIVATIONS, name);
 }
 
-/** Activations whose units can die (never active), for the dead-unit probe. */
-export const RELU_FAMILY = new Set(['relu', 'relu6']);
-/** Activations that saturate beyond a pre-activation of +-5, for the saturation probe. */
-export const SATURATING = new Set(['sigmoid', 'tanh', 'hard_sigmoid']);
 
 interface ActivationLayerArgs {
   name: string;

@@ -8,8 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerWasmTrainingKernels } from './kernels/index.ts';
-
-export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
+import type { BackendChoice } from './types.ts';
 
 export interface EngineHandle {
   tf: typeof import('@tensorflow/tfjs');

@@ -7,6 +7,7 @@ import type { BuiltModel } from './build-model.ts';
 import { LOG_PROBABILITY_LOSSES, takesClassIds } from './losses.ts';
 import { isClassification, trainFresh, type RunContext } from './session.ts';
 import { clearlyBetter, compareZeroed, ZEROED_MAX_STEPS, zeroedRefusal, type ZeroedComparison, type ZeroedRun } from './parts.ts';
+import { mean } from './stats.ts';
 
 type Overfit = NonNullable<ControlRuns['overfit']>;
 
@@ -162,10 +163,6 @@ export function readRange(lrs: number[], losses: number[]): { bestLr: number; su
 const CLEAR_DROP_SHARE = 0.2;
 /** ...and this many times that decade's noise after smoothing. */
 const CLEAR_DROP_NOISE = 3;
-
-function mean(values: number[]): number {
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
-}
 
 function std(values: number[], center: number): number {
   return Math.sqrt(values.reduce((sum, v) => sum + (v - center) ** 2, 0) / Math.max(1, values.length - 1));

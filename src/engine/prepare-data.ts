@@ -1,8 +1,8 @@
 // Applies the declared preprocessing to the sampled rows exactly as the user's pipeline would:
 // statistics come from the whole training file (never from validation), per feature or per channel.
 import type { InputPreprocessing, PreflightConfig, TargetPreprocessing } from '../config/types.ts';
-import type { ColumnStats, DataSample } from '../data/types.ts';
-import type { Evidence } from '../evidence/types.ts';
+import type { ColumnStats, DataSample, LoadedSplit } from '../data/types.ts';
+import type { ModelSummary } from '../model/types.ts';
 import { columnTransform, isPerColumn } from '../config/column-preprocessing.ts';
 import { canonicalLossName, takesClassIds } from './losses.ts';
 
@@ -21,14 +21,22 @@ export interface PreparedData {
 
 export type PrepareResult = { ok: true; data: PreparedData } | { ok: false; reason: string };
 
-export function prepareData(evidence: Evidence): PrepareResult {
-  const data = evidence.data;
-  if (data === undefined) return { ok: false, reason: 'the training data could not be loaded' };
-  const train = data.train.split;
+/** What preparing the rows reads: the config's preprocessing and training, the model's output, the loaded splits. */
+export interface PrepareSource {
+  config: Pick<PreflightConfig, 'preprocessing' | 'training' | 'model'>;
+  summary: Pick<ModelSummary, 'outputUnits' | 'outputShape'>;
+  /** absent when the training data could not be loaded */
+  train?: LoadedSplit;
+  validation?: LoadedSplit;
+}
+
+export function prepareData(source: PrepareSource): PrepareResult {
+  const train = source.train;
+  if (train === undefined) return { ok: false, reason: 'the training data could not be loaded' };
   if (train.sample.rows === 0) return { ok: false, reason: 'the training sample holds no rows' };
 
-  const { preprocessing, training, model } = evidence.config;
-  const outputUnits = evidence.model.outputUnits;
+  const { preprocessing, training, model } = source.config;
+  const outputUnits = source.summary.outputUnits;
   const classIds = takesClassIds(training.loss);
   const oneHotWidth = preprocessing.targets === 'one_hot' ? Math.max(outputUnits, classCount(train.targets)) : 0;
 
@@ -42,14 +50,14 @@ export function prepareData(evidence: Evidence): PrepareResult {
     targetWidth: oneHotWidth > 0 ? oneHotWidth : train.sample.targetWidth,
     train: prepareSplit(train.sample),
   };
-  const validation = data.validation?.split.sample;
+  const validation = source.validation?.sample;
   if (validation !== undefined && validation.rows > 0 && validation.targetWidth === train.sample.targetWidth) {
     prepared.validation = prepareSplit(validation);
   }
 
   const nonFinite = nonFiniteReason(prepared.train);
   if (nonFinite !== undefined) return { ok: false, reason: nonFinite };
-  const mismatch = targetMismatch(prepared, outputUnits, evidence.model.outputShape, classIds, preprocessing.targets, training);
+  const mismatch = targetMismatch(prepared, outputUnits, source.summary.outputShape, classIds, preprocessing.targets, training);
   return mismatch === undefined ? { ok: true, data: prepared } : { ok: false, reason: mismatch };
 }
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SignalAtInit } from './types.ts';
 import type { BuiltLayer } from './build-model.ts';
 import type { LossFn } from './losses.ts';
-import { RELU_FAMILY, SATURATING } from './activations.ts';
+import { DYING_ACTIVATIONS, HARD_SATURATING } from '../model/activation-families.ts';
 
 /** A pre-activation beyond this magnitude puts sigmoid/tanh in their flat tails (DeepDiagnosis). */
 export const SATURATION_THRESHOLD = 5;
@@ -34,7 +34,7 @@ export interface ActivationProbe {
 }
 
 export function makeActivationProbe(model: tf.LayersModel, built: BuiltLayer[]): ActivationProbe {
-  const layers = built.filter((l) => l.core !== l.output && (RELU_FAMILY.has(l.activation) || SATURATING.has(l.activation)));
+  const layers = built.filter((l) => l.core !== l.output && (DYING_ACTIVATIONS.has(l.activation) || HARD_SATURATING.has(l.activation)));
   if (layers.length === 0) return { layers };
   const outputs = layers.map((l) => l.core.output as tf.SymbolicTensor);
   return { layers, model: tf.model({ inputs: model.inputs, outputs }) };
@@ -52,7 +52,7 @@ export function activationHealth(probe: ActivationProbe, x: tf.Tensor): Activati
     return tf.stack(outputs.map((pre, i) => {
       const units = pre.shape[pre.shape.length - 1] ?? 1;
       const flat = tf.reshape(pre, [-1, units]);
-      if (RELU_FAMILY.has(probe.layers[i].activation)) {
+      if (DYING_ACTIVATIONS.has(probe.layers[i].activation)) {
         return tf.mean(tf.cast(tf.lessEqual(tf.max(flat, 0), 0), 'float32'));
       }
       const inTails = tf.mean(tf.cast(tf.greater(tf.abs(flat), SATURATION_THRESHOLD), 'float32'), 0);
@@ -61,7 +61,7 @@ export function activationHealth(probe: ActivationProbe, x: tf.Tensor): Activati
   });
   const values = fractions.dataSync();
   fractions.dispose();
-  return probe.layers.map((l, i) => RELU_FAMILY.has(l.activation)
+  return probe.layers.map((l, i) => DYING_ACTIVATIONS.has(l.activation)
     ? { specIndex: l.specIndex, deadFraction: values[i] }
     : { specIndex: l.specIndex, saturatedFraction: values[i] });
 }

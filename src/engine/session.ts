@@ -9,6 +9,7 @@ import { decaySchedule, gradientClipper } from './optimizer-keys.ts';
 import { train, type TrainResult, type TrainSetup, type WeightPenalty } from './train.ts';
 import { CompiledModel, planCompiledStep, trainCompiled } from './compiled/compiled-step.ts';
 import type { StepEngineChoice } from './compiled/choose.ts';
+import { batchSizeFor } from './input.ts';
 
 export interface RunContext {
   spec: ModelSpec;
@@ -57,7 +58,7 @@ export function trainFresh(ctx: RunContext, options: FreshRunOptions): TrainResu
       spec: options.spec ?? ctx.spec, inputShape: ctx.inputShape, lossName: ctx.lossName, optimizer: ctx.optimizer,
       targetWidth: y.shape[1] ?? 1,
       blocker: ctx.stepBlocker,
-      batchSize: Math.max(1, Math.min(options.batchSize ?? ctx.batchSize, y.shape[0])),
+      batchSize: batchSizeFor(options.batchSize ?? ctx.batchSize, y.shape[0]),
     });
     if (plan.ok) return trainFreshCompiled(ctx, options);
     if (choice === 'compiled') throw new Error(`the compiled step cannot train this setup: ${plan.reason}`);

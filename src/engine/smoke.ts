@@ -2,26 +2,28 @@
 // all inside one time budget. Everything it finds comes back as numbers in a SmokeTrace. A part of the
 // runs can also be done on its own, in its own worker, and merged (parts.ts, worker.ts).
 import * as tf from '@tensorflow/tfjs';
-import type { Evidence } from '../evidence/types.ts';
-import { BACKEND_SKIP_PREFIX, type LayerProbe, type SmokeTrace } from './types.ts';
-import { initBackend, type BackendChoice } from './backend.ts';
+import { BACKEND_SKIP_PREFIX, type BackendChoice, type LayerProbe, type SmokeTrace } from './types.ts';
+import { initBackend } from './backend.ts';
 import { UnsupportedModelError } from './build-model.ts';
 import { baselineLoss, LOWER_RATE_MAX_STEPS, lowerRateControl, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
 import { recordZeroed, SMOKE_RUNS, ZEROED_MAX_STEPS, type SmokePart, type SmokeRunName, type ZeroedRun } from './parts.ts';
 import { canonicalLossName, makeLoss, takesClassIds } from './losses.ts';
 import { makeOptimizer, weightDecayOf } from './optimizers.ts';
 import { refusedOptimizerKeys } from './optimizer-keys.ts';
-import { prepareData, type PreparedData } from './prepare-data.ts';
+import type { PreparedData } from './prepare-data.ts';
 import { signalAtInit } from './probes.ts';
 import { isClassification, trainFresh, type RunContext } from './session.ts';
 import type { TrainResult } from './train.ts';
 import { variance } from './stats.ts';
+import { batchSizeFor, type SmokeInput, type TrainingSettings } from './input.ts';
 
+/** The run as resolved by the caller (the run's settings, else the config's `smoke:` keys). */
 export interface SmokeOptions {
   backend: BackendChoice;
-  steps?: number;
-  seed?: number;
-  timeBudgetS?: number;
+  steps: number;
+  seed: number;
+  timeBudgetS: number;
+  /** the control runs (overfit, zeroed inputs, LR range test); on unless false */
   controls?: boolean;
 }
 
@@ -31,30 +33,30 @@ export const PROBE_EVERY = 10;
 export const MAIN_RUN_BUDGET_SHARE = 0.6;
 const INIT_PROBE_ROWS = 256;
 
-export async function runSmoke(evidence: Evidence, opts: SmokeOptions): Promise<SmokeTrace> {
-  return (await runSmokePart(evidence, opts, opts.controls === false ? ['main'] : SMOKE_RUNS)).trace;
+export async function runSmoke(input: SmokeInput, opts: SmokeOptions): Promise<SmokeTrace> {
+  return (await runSmokePart(input, opts, opts.controls === false ? ['main'] : SMOKE_RUNS)).trace;
 }
 
 /** The named runs of a smoke run, one after another in this thread, within the whole budget. */
-export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs: readonly SmokeRunName[]): Promise<SmokePart> {
+export async function runSmokePart(input: SmokeInput, opts: SmokeOptions, runs: readonly SmokeRunName[]): Promise<SmokePart> {
   const started = performance.now();
-  const { config } = evidence;
-  const seed = opts.seed ?? config.smoke.seed;
-  const plannedSteps = Math.max(0, Math.floor(opts.steps ?? config.smoke.steps));
-  const budgetMs = (opts.timeBudgetS ?? config.smoke.time_budget_s) * 1000;
+  const { model, training } = input;
+  const seed = opts.seed;
+  const plannedSteps = Math.max(0, Math.floor(opts.steps));
+  const budgetMs = opts.timeBudgetS * 1000;
   const deadline = started + budgetMs;
-  const trace = emptyTrace(seed, plannedSteps, config.training.learning_rate);
+  const trace = emptyTrace(seed, plannedSteps, training.learning_rate);
   let zeroed: ZeroedRun | undefined;
   const finish = (): SmokePart => ({ trace: { ...trace, seconds: (performance.now() - started) / 1000 }, zeroed });
 
-  for (const layer of config.model.unsupported) {
+  for (const layer of model.unsupported) {
     trace.skipped.push({ what: 'smoke run', reason: `layer '${layer.name}' (${layer.className}) cannot be built: ${layer.reason}` });
   }
-  if (config.model.unsupported.length > 0) return finish();
-  const prepared = prepareData(evidence);
+  if (model.unsupported.length > 0) return finish();
+  const prepared = input.data;
   if (!prepared.ok) return skipAll(trace, prepared.reason, finish);
-  const loss = makeLoss(config.training.loss, config.training.from_logits, { framework: config.training.torch_loss ? 'pytorch' : 'keras', ...config.training.loss_args }, config.training.class_weight);
-  if (loss === undefined) return skipAll(trace, `loss '${config.training.loss}' is not supported by the smoke run`, finish);
+  const loss = makeLoss(training.loss, training.from_logits, { framework: training.torch_loss ? 'pytorch' : 'keras', ...training.loss_args }, training.class_weight);
+  if (loss === undefined) return skipAll(trace, `loss '${training.loss}' is not supported by the smoke run`, finish);
   try {
     const engine = await initBackend(opts.backend);
     trace.backend = engine.backend;
@@ -65,19 +67,19 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
     trace.skipped.push({ what: `${BACKEND_SKIP_PREFIX} '${opts.backend}'`, reason: messageOf(error) });
     return finish();
   }
-  const optimizerProbe = makeOptimizer(config.training.optimizer, config.training.learning_rate);
-  if (optimizerProbe === undefined) return skipAll(trace, `optimizer '${config.training.optimizer.name}' is not supported by the smoke run`, finish);
+  const optimizerProbe = makeOptimizer(training.optimizer, training.learning_rate);
+  if (optimizerProbe === undefined) return skipAll(trace, `optimizer '${training.optimizer.name}' is not supported by the smoke run`, finish);
   optimizerProbe.dispose();
   // A setting the smoke run does not apply is named, never dropped silently (optimizer-keys.ts).
-  for (const refused of refusedOptimizerKeys(config.training.optimizer)) {
+  for (const refused of refusedOptimizerKeys(training.optimizer)) {
     trace.skipped.push({ what: `optimizer setting \`${refused.key}\``, reason: refused.reason });
   }
 
 
   const data = prepared.data;
-  const ctx = makeContext(evidence, data, loss, seed);
+  const ctx = makeContext(input, data, loss, seed);
   trace.batchSize = ctx.batchSize;
-  trace.expectedInitialLoss = expectedInitialLoss(evidence, data);
+  trace.expectedInitialLoss = expectedInitialLoss(input, data);
   const withMain = runs.includes('main');
   let mainResult: TrainResult | undefined;
   const controls = runs.filter((run) => run !== 'main');
@@ -90,7 +92,7 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
         steps: plannedSteps, deadline: mainDeadline, probeEvery: PROBE_EVERY, withValidation: true,
         beforeTraining: (built) => {
           for (const note of built.notes.filter((n) => n.includes('not loaded'))) trace.skipped.push({ what: 'Keras weights', reason: note });
-          if (evidence.config.model.weights_unused) trace.skipped.push({ what: 'Keras weights', reason: evidence.config.model.weights_unused });
+          if (model.weights_unused) trace.skipped.push({ what: 'Keras weights', reason: model.weights_unused });
           const weightsNote = built.notes.find((n) => n.includes('Keras weight'));
           if (weightsNote) trace.initialWeights = weightsNote;
           const rows = Math.min(INIT_PROBE_ROWS, data.train.rows);
@@ -100,19 +102,19 @@ export async function runSmokePart(evidence: Evidence, opts: SmokeOptions, runs:
         },
       });
       const mainSeconds = (performance.now() - mainStarted) / 1000;
-      recordMainRun(trace, result, evidence, mainSeconds);
+      recordMainRun(trace, result, input, mainSeconds);
       mainResult = result;
       trace.backendNotes = [...(trace.backendNotes ?? []), engineNote(result)];
       if (result.cutByBudget) {
         trace.skipped.push({ what: `main run steps ${result.stepsRun + 1}-${plannedSteps}`, reason: `time budget of ${budgetMs / 1000}s` });
       }
 
-      trace.controls.baseline = baselineLoss(ctx, evidence.model.finalActivation);
+      trace.controls.baseline = baselineLoss(ctx, input.summary.finalActivation);
     }
-    zeroed = runControls(trace, ctx, evidence, { deadline, budgetMs, controls, plannedSteps, withMain });
+    zeroed = runControls(trace, ctx, input, { deadline, budgetMs, controls, plannedSteps, withMain });
     // A rate verdict needs a run at a lower rate that does clearly better: run it when the main run looks like a
     // rate problem, after the other controls so it never takes their time.
-    if (withMain && mainResult && opts.controls !== false && rateSuspect(trace, config.training.optimizer.name) && performance.now() < deadline) {
+    if (withMain && mainResult && opts.controls !== false && rateSuspect(trace, training.optimizer.name) && performance.now() < deadline) {
       // At most LOWER_RATE_MAX_STEPS: both sides are compared over the same first steps.
       const controlSteps = Math.min(LOWER_RATE_MAX_STEPS, mainResult.firstNonFinite ? plannedSteps : Math.max(1, mainResult.stepsRun));
       const { cut, ...lowerRate } = lowerRateControl(ctx, deadline, controlSteps, mainResult.loss);
@@ -138,7 +140,7 @@ interface ControlPlan {
 }
 
 /** Controls run one after another while time is left; what the budget cuts is recorded. */
-function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, plan: ControlPlan): ZeroedRun | undefined {
+function runControls(trace: SmokeTrace, ctx: RunContext, input: SmokeInput, plan: ControlPlan): ZeroedRun | undefined {
   const { deadline, budgetMs, controls } = plan;
   let zeroedRun: ZeroedRun | undefined;
   const outOfTime = (what: string) => {
@@ -162,7 +164,7 @@ function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, pla
     if (cut) trace.skipped.push({ what: 'control: learning-rate range test (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
   }
   if (trace.controls.overfit && !trace.controls.overfit.fitted && !outOfTime('control: widened network')) {
-    const { cut, ...widened } = widenedOverfit(ctx, deadline, evidence.model.finalLayerIndex);
+    const { cut, ...widened } = widenedOverfit(ctx, deadline, input.summary.finalLayerIndex);
     if (!cut || widened.fitted) trace.controls.widened = widened;
     else trace.skipped.push({ what: 'control: widened network', reason: `time budget of ${budgetMs / 1000}s` });
   }
@@ -170,21 +172,21 @@ function runControls(trace: SmokeTrace, ctx: RunContext, evidence: Evidence, pla
 }
 
 /** The RunContext every run of a config trains with; the benchmark builds the same one. */
-export function makeContext(evidence: Evidence, data: PreparedData, loss: RunContext['loss'], seed: number): RunContext {
-  const { training, model } = evidence.config;
+export function makeContext(input: SmokeInput, data: PreparedData, loss: RunContext['loss'], seed: number): RunContext {
+  const { training, model } = input;
   const toTensor = (values: Float32Array, rows: number, shape: number[]) => tf.tensor(values, [rows, ...shape]);
   return {
     spec: model,
     inputShape: data.inputShape,
     seed,
-    task: evidence.task,
+    task: input.task,
     lossName: canonicalLossName(training.loss),
     fromLogits: training.from_logits,
-    outputUnits: evidence.model.outputUnits,
+    outputUnits: input.summary.outputUnits,
     loss,
     optimizer: training.optimizer,
     learningRate: training.learning_rate,
-    batchSize: Math.max(1, Math.min(training.batch_size, data.train.rows)),
+    batchSize: batchSizeFor(training.batch_size, data.train.rows),
     weightDecay: weightDecayOf(training.optimizer, training.weight_decay),
     stepBlocker: compiledLossBlocker(training),
     x: toTensor(data.train.x, data.train.rows, data.inputShape),
@@ -197,7 +199,7 @@ export function makeContext(evidence: Evidence, data: PreparedData, loss: RunCon
 }
 
 /** The loss settings the compiled step does not reproduce: it computes the plain Keras losses by name. */
-function compiledLossBlocker(training: Evidence['config']['training']): string | undefined {
+function compiledLossBlocker(training: TrainingSettings): string | undefined {
   if (training.class_weight !== undefined && Object.keys(training.class_weight).length > 0) return 'class weights are not compiled';
   if (training.torch_loss !== undefined) return `PyTorch's ${training.torch_loss} is not compiled`;
   if (training.loss_args !== undefined && Object.keys(training.loss_args).length > 0) return 'loss arguments (beta, delta) are not compiled';
@@ -210,7 +212,7 @@ export function engineNote(result: TrainResult): string {
   return `training step: TF.js ops${result.engineReason ? ` (compiled step not used: ${result.engineReason})` : ''}`;
 }
 
-function recordMainRun(trace: SmokeTrace, result: TrainResult, evidence: Evidence, seconds: number): void {
+function recordMainRun(trace: SmokeTrace, result: TrainResult, input: SmokeInput, seconds: number): void {
   trace.steps = result.stepsRun;
   trace.stepsPerSecond = seconds > 0 ? result.stepsRun / seconds : 0;
   trace.loss = result.loss;
@@ -219,8 +221,8 @@ function recordMainRun(trace: SmokeTrace, result: TrainResult, evidence: Evidenc
   trace.initialLoss = result.loss[0] ?? NaN;
   if (result.firstNonFinite) trace.firstNonFinite = result.firstNonFinite;
   trace.layers = result.kernels.map((kernel): LayerProbe => {
-    const spec = evidence.config.model.layers[kernel.specIndex];
-    const summary = evidence.model.layers.find((l) => l.layer.name === spec.name) ?? evidence.model.layers[kernel.specIndex];
+    const spec = input.model.layers[kernel.specIndex];
+    const summary = input.summary.layers.find((l) => l.layer.name === spec.name) ?? input.summary.layers[kernel.specIndex];
     const health = result.activations.find((a) => a.specIndex === kernel.specIndex);
     const probe: LayerProbe = {
       index: summary?.index ?? kernel.specIndex,
@@ -237,14 +239,14 @@ function recordMainRun(trace: SmokeTrace, result: TrainResult, evidence: Evidenc
 }
 
 /** ln C for crossentropy over C classes (ln 2 per output for binary); target variance for MSE. */
-function expectedInitialLoss(evidence: Evidence, data: PreparedData): number | undefined {
-  const name = canonicalLossName(evidence.config.training.loss);
+function expectedInitialLoss(input: SmokeInput, data: PreparedData): number | undefined {
+  const name = canonicalLossName(input.training.loss);
   if (name === 'binary_crossentropy') return Math.LN2;
   if (name === 'categorical_crossentropy' || takesClassIds(name)) {
-    const classes = evidence.model.outputUnits;
+    const classes = input.summary.outputUnits;
     return classes > 1 ? Math.log(classes) : undefined;
   }
-  if (name === 'mean_squared_error' && !isClassification(evidence.task)) {
+  if (name === 'mean_squared_error' && !isClassification(input.task)) {
     const { y, rows } = data.train;
     const width = data.targetWidth;
     let total = 0;

@@ -19,12 +19,13 @@ export function welchTTest(a: number[], b: number[]): WelchResult {
   return { t, df, pValue: studentTwoSidedP(t, df) };
 }
 
-export function mean(values: number[]): number {
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
+/** NaN for no values. */
+export function mean(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
 /** sample variance (n - 1) */
-export function variance(values: number[], m = mean(values)): number {
+export function variance(values: readonly number[], m = mean(values)): number {
   if (values.length < 2) return 0;
   return values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1);
 }

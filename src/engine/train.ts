@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BuiltLayer } from './build-model.ts';
 import type { LossFn } from './losses.ts';
 import { Prng } from './prng.ts';
+import { batchSizeFor } from './input.ts';
 import { setLearningRate } from './optimizers.ts';
 import { activationHealth, gradientStats, makeActivationProbe, updateRatio, type ActivationHealth } from './probes.ts';
 
@@ -71,7 +72,7 @@ const VALIDATION_ROWS = 512;
 export function train(setup: TrainSetup): TrainResult {
   const { model, layers, x, y, loss, optimizer, steps } = setup;
   const rows = x.shape[0];
-  const batchSize = Math.max(1, Math.min(setup.batchSize, rows));
+  const batchSize = batchSizeFor(setup.batchSize, rows);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const layerVariables = layers.map((l) => l.core.trainableWeights.map((w) => w.read() as tf.Variable)).filter((vs) => vs.length > 0);
   const layerNames = layers.filter((l) => l.core.trainableWeights.length > 0).map((l) => l.spec.name);

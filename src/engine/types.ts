@@ -3,6 +3,10 @@
 /** How a skipped entry names a requested backend that could not run (reported as a warning). */
 export const BACKEND_SKIP_PREFIX = 'smoke run on backend';
 
+/** The TensorFlow.js backends a run may ask for (`auto`: node if installed, else wasm, else cpu). */
+export const BACKEND_CHOICES = ['auto', 'node', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
 export interface LayerProbe {
   /** index into ModelSummary.layers */
   index: number;

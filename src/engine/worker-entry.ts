@@ -1,11 +1,11 @@
 // Runs one smoke run, or named parts of one, inside a worker thread and posts back the result (or why there is none).
 import { parentPort } from 'node:worker_threads';
-import type { Evidence } from '../evidence/types.ts';
+import type { SmokeInput } from './input.ts';
 import { runSmoke, runSmokePart, type SmokeOptions } from './smoke.ts';
 import type { SmokeRunName } from './parts.ts';
 
 export interface SmokeRequest {
-  evidence: Evidence;
+  input: SmokeInput;
   opts: SmokeOptions;
   /** the runs this worker does; all of them, in one trace, when absent */
   runs?: SmokeRunName[];
@@ -14,9 +14,9 @@ export interface SmokeRequest {
 parentPort?.once('message', async (request: SmokeRequest) => {
   try {
     if (request.runs) {
-      parentPort?.postMessage({ ok: true, part: await runSmokePart(request.evidence, request.opts, request.runs) });
+      parentPort?.postMessage({ ok: true, part: await runSmokePart(request.input, request.opts, request.runs) });
     } else {
-      parentPort?.postMessage({ ok: true, trace: await runSmoke(request.evidence, request.opts) });
+      parentPort?.postMessage({ ok: true, trace: await runSmoke(request.input, request.opts) });
     }
   } catch (error) {
     parentPort?.postMessage({ ok: false, reason: error instanceof Error ? error.message : String(error) });

@@ -4,10 +4,11 @@
 // parallel workers (lanes) and their parts are merged into one trace.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Evidence } from '../evidence/types.ts';
+import type { SmokeInput } from './input.ts';
 import type { SmokeTrace } from './types.ts';
 import type { SmokeOptions } from './smoke.ts';
 import { mergeSmokeParts, SMOKE_RUNS, type SmokePart, type SmokeRunName } from './parts.ts';
+import type { SmokeRequest } from './worker-entry.ts';
 
 export type WorkerOutcome = { ok: true; trace: SmokeTrace } | { ok: false; reason: string };
 
@@ -61,10 +62,10 @@ export function planLanes(lanes: number, withControls: boolean): SmokeRunName[][
   return [['main'], ['overfit'], ['zeroed'], ['lrRange']];
 }
 
-export async function runSmokeInWorker(evidence: Evidence, opts: SmokeOptions, limits: Partial<WorkerLimits> = {}): Promise<WorkerOutcome> {
+export async function runSmokeInWorker(input: SmokeInput, opts: SmokeOptions, limits: Partial<WorkerLimits> = {}): Promise<WorkerOutcome> {
   const settled = { ...DEFAULT_WORKER_LIMITS, ...limits };
   const lanes = planLanes(limits.lanes ?? defaultLanes(), opts.controls !== false);
-  const [main, ...others] = await Promise.all(lanes.map((runs) => runPartInWorker(evidence, opts, runs, settled)));
+  const [main, ...others] = await Promise.all(lanes.map((runs) => runPartInWorker(input, opts, runs, settled)));
   if (!main.ok) return main;
   const parts: SmokePart[] = [];
   const failures: SmokeTrace['skipped'] = [];
@@ -77,9 +78,9 @@ export async function runSmokeInWorker(evidence: Evidence, opts: SmokeOptions, l
   return { ok: true, trace };
 }
 
-function runPartInWorker(evidence: Evidence, opts: SmokeOptions, runs: SmokeRunName[], limits: WorkerLimits): Promise<PartOutcome> {
+function runPartInWorker(input: SmokeInput, opts: SmokeOptions, runs: SmokeRunName[], limits: WorkerLimits): Promise<PartOutcome> {
   const { marginS, maxHeapMb } = limits;
-  const budgetS = opts.timeBudgetS ?? evidence.config.smoke.time_budget_s;
+  const budgetS = opts.timeBudgetS;
 
   return new Promise((resolve) => {
     let settled = false;
@@ -101,6 +102,6 @@ function runPartInWorker(evidence: Evidence, opts: SmokeOptions, runs: SmokeRunN
       settle({ ok: false, reason: outOfMemory ? `the smoke run ran out of memory (heap capped at ${maxHeapMb} MB)` : `the smoke run failed: ${error.message}` });
     });
     worker.on('exit', (code) => settle({ ok: false, reason: `the smoke worker exited with code ${code} before reporting` }));
-    worker.postMessage({ evidence, opts, runs });
+    worker.postMessage({ input, opts, runs } satisfies SmokeRequest);
   });
 }

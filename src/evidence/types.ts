@@ -3,7 +3,7 @@ import type { ConfigSource, PreflightConfig, Task } from '../config/types.ts';
 import type { ColumnStats, LoadedSplit } from '../data/types.ts';
 import type { ModelSummary } from '../model/types.ts';
 import type { SmokeTrace } from '../engine/types.ts';
-import type { BaseComparison } from '../compare/types.ts';
+import type { BaseComparison } from './comparison.ts';
 
 export type LabelEncoding = 'continuous' | 'binary' | 'class-ids' | 'one-hot' | 'multi-hot';
 

@@ -28,7 +28,7 @@ export interface Finding {
   docs: string;
   evidence: Record<string, unknown>;
   suggestion?: LineSuggestion;
-  /** the id of the finding this one is a symptom of: that finding's verified fix run no longer shows it (src/fixes/root-causes.ts) */
+  /** the id of the finding this one is a symptom of: that finding's verified fix run no longer shows it (src/follow-ups/root-causes.ts) */
   causedBy?: string;
   /** ids of the findings that are symptoms of this one */
   symptoms?: string[];

@@ -6,7 +6,7 @@
 // requests is the files the pull request changed, within `maxReads`.
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { gitBlobId, type BaseStore, type StoreEntry, type StoreResult } from '../compare/base-copy.ts';
+import { gitBlobId, type BaseStore, type StoreEntry, type StoreResult } from '../follow-ups/base-copy.ts';
 import { describeGitHubError, errorStatus, type GitHubClient } from './client.ts';
 
 /** GitHub lists at most this many entries of one folder through the contents API. */
@@ -45,7 +45,6 @@ export function contentsStore(octokit: GitHubClient, options: ContentsStoreOptio
     // The contents API takes a ref as it is (a commit id, a branch, a tag); a ref GitHub does not know
     // answers 404 on the first listing, which reads as "not found", so an unknown ref is checked here.
     async resolve(ref) {
-      if (!/^[^\s-][^\s]*$/.test(ref)) return { ok: false, reason: `"${ref}" is not a git ref` };
       if (/^[0-9a-f]{40}$/.test(ref)) return { ok: true, value: ref };
       try {
         const { data } = await octokit.rest.repos.getCommit({ owner, repo, ref, per_page: 1 });

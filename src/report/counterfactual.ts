@@ -1,8 +1,8 @@
 // The counterfactual runs as words and numbers any renderer can use: the comparison with the base ref
 // and each finding's fix check. Markup and escaping stay with the renderers (markdown, HTML).
 import type { Finding } from '../findings/types.ts';
-import type { BaseComparison, BaseSource, ComparisonVerdict } from '../compare/types.ts';
-import { describeBar } from '../compare/finals.ts';
+import type { BaseComparison, BaseSource, ComparisonVerdict } from '../evidence/comparison.ts';
+import { describeBar } from '../evidence/comparison.ts';
 import { formatNumber } from './numbers.ts';
 
 /** Rows past this in the changed-keys table are summed up in one "and N more" row. */
@@ -14,7 +14,7 @@ export function shortRef(ref: string): string {
 }
 
 /** A final loss, or `diverged` when the run gave none (Infinity in memory, null once through JSON). */
-export function finalLoss(value: number | null | undefined): string {
+export function formatFinalLoss(value: number | null | undefined): string {
   return typeof value === 'number' && Number.isFinite(value) ? formatNumber(value) : 'diverged';
 }
 
@@ -73,7 +73,7 @@ export interface ChangeRow {
 export function changeRows(comparison: BaseComparison): { rows: ChangeRow[]; more: number } {
   const rows: ChangeRow[] = [];
   for (const change of comparison.changes.slice(0, MAX_CHANGE_ROWS)) {
-    const reverted = change.revertedFinal === undefined ? '' : finalLoss(change.revertedFinal);
+    const reverted = change.revertedFinal === undefined ? '' : formatFinalLoss(change.revertedFinal);
     rows.push({ kind: 'key', name: change.key, base: change.base ?? '(absent)', head: change.head ?? '(removed)', reverted });
   }
   for (const file of comparison.changedFiles.slice(0, MAX_CHANGE_ROWS)) rows.push({ kind: 'file', name: file, base: '', head: 'contents changed', reverted: '' });

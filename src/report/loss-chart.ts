@@ -1,7 +1,7 @@
 // The loss-series model (loss-series.ts) drawn by Vega-Lite: the smoke run's loss chart on the HTML page
 // and in the loss-<name>.svg files, and the LR range test beside it. mermaid.ts draws the same series
 // for GitHub comments.
-import type { BaseComparison } from '../compare/types.ts';
+import type { BaseComparison } from '../evidence/comparison.ts';
 import { lossCurvesChart, SERIES_COLORS } from './charts/index.ts';
 import type { CurveMarker, CurveSeries, LossCurvesInput } from './charts/index.ts';
 import { escapeXml } from './escape.ts';

@@ -1,7 +1,7 @@
 // The one loss-series model: the loss curves of a smoke summary (and of the base run) as (step, value)
 // points, drawn by the Mermaid back end (mermaid.ts), the Vega-Lite one (loss-chart.ts) and the numbers table.
 import { downsampleIndices, stepOfLossIndex } from './numbers.ts';
-import type { BaseComparison } from '../compare/types.ts';
+import type { BaseComparison } from '../evidence/comparison.ts';
 import type { SmokeSummary } from './types.ts';
 
 export interface LossPoint {

@@ -1,21 +1,21 @@
 // The counterfactual runs in markdown: the comparison with the base ref (finals per seed, the bar a
 // change had to clear, the changed keys with their own effect), and each fix check's before/after.
 import type { Finding } from '../findings/types.ts';
-import type { BaseComparison, ComparisonVerdict } from '../compare/types.ts';
+import type { BaseComparison, ComparisonVerdict } from '../evidence/comparison.ts';
 import {
   baseSourceWords,
   changeRows,
   comparisonBar,
   comparisonSetup,
   FIX_PROOF_WORDS,
-  finalLoss as loss,
+  formatFinalLoss as loss,
   fixCheckOf,
   fixProofOf,
   shortRef,
   UNCOMPARED_WORDS,
   verdictWords,
 } from './counterfactual.ts';
-import { fromStartWords, originalDiverged, verifiedBarWords } from '../fixes/verified-bar.ts';
+import { fromStartWords, originalDiverged, verifiedBarWords } from '../follow-ups/verified-bar.ts';
 import { escapeMarkdown, htmlCode, markdownCode, mermaidLabel } from './escape.ts';
 import { formatPlainDecimal } from './numbers.ts';
 

@@ -1,13 +1,13 @@
 // The terminal report: per config a header, its findings most severe first, a smoke line, and a
 // summary line with the counts and the verdict. ANSI colour only when asked for.
-import { describeBar } from '../compare/finals.ts';
+import { describeBar } from '../evidence/comparison.ts';
 import type { Severity } from '../config/types.ts';
 import type { Finding } from '../findings/types.ts';
 import { describeCounts } from './build.ts';
 import { describeSmoke, findingLocation, sortBySeverity } from './describe.ts';
 import { stripControl } from './escape.ts';
 import type { ConfigResult, Report } from './types.ts';
-import type { BaseComparison } from '../compare/types.ts';
+import type { BaseComparison } from '../evidence/comparison.ts';
 import { formatNumber } from './numbers.ts';
 
 export interface TextOptions {
@@ -60,7 +60,7 @@ export function wrapText(text: string, width: number): string[] {
   return lines;
 }
 
-/** The measured cause/symptom link (fixes/root-causes.ts), in one line; empty when there is none. */
+/** The measured cause/symptom link (follow-ups/root-causes.ts), in one line; empty when there is none. */
 export function causeLine(finding: Finding): string {
   const parts: string[] = [];
   if (finding.causedBy) parts.push(`symptom of ${finding.causedBy} (its verified fix removes this finding)`);

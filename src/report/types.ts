@@ -1,6 +1,6 @@
 import type { Severity } from '../config/types.ts';
 import type { Finding } from '../findings/types.ts';
-import type { BaseComparison } from '../compare/types.ts';
+import type { BaseComparison } from '../evidence/comparison.ts';
 import type { DataCharts } from './chart-data.ts';
 
 export type FailOn = Severity | 'never';

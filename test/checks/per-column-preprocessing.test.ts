@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { runCheckWithRuns } from '../../src/pipeline.ts';
 import { runChecks } from '../../src/checks/run.ts';
 import { fixVariantFor } from '../../src/fixes/transforms.ts';
-import { variantEvidence } from '../../src/fixes/variant.ts';
+import { variantEvidence } from '../../src/evidence/variant.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'nn-preflight-columns-'));
 after(() => rmSync(root, { recursive: true, force: true }));

@@ -8,6 +8,8 @@ import { initBackend, nativeBackendBlocker, NATIVE_MAX_NODE_MAJOR } from '../../
 import { runSmoke } from '../../src/engine/smoke.ts';
 import { BACKEND_SKIP_PREFIX } from '../../src/engine/types.ts';
 import { dense, makeEvidence, makeTable } from './fixtures.ts';
+import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
+import { configSmokeOptions } from './fixtures.ts';
 
 /** A loader that registers a 'tensorflow' backend with no kernels: it loads, then fails at the first op, as tfjs-node 4.22 does on Node 23+. */
 function brokenNativeLoader(): () => Promise<void> {
@@ -91,7 +93,7 @@ test('a smoke run asked for an unusable backend is skipped with the reason, not 
   const nodeMajor = Number(process.versions.node.split('.')[0]);
   const nativeInstalled = await import('@tensorflow/tfjs-node' as string).then(() => true, () => false);
   if (nodeMajor <= NATIVE_MAX_NODE_MAJOR && nativeInstalled) return;
-  const trace = await runSmoke(evidence, { backend: 'node', controls: false });
+  const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'node', controls: false });
   assert.equal(trace.backend, 'none');
   assert.equal(trace.steps, 0);
   const skip = trace.skipped.find((s) => s.what.startsWith(BACKEND_SKIP_PREFIX));

@@ -11,10 +11,10 @@ import path from 'node:path';
 import { runOneConfig } from '../../src/pipeline.ts';
 import { initBackend } from '../../src/engine/backend.ts';
 import { makeLoss } from '../../src/engine/losses.ts';
-import { prepareData } from '../../src/engine/prepare-data.ts';
 import { makeContext } from '../../src/engine/smoke.ts';
 import { trainFresh, type RunContext } from '../../src/engine/session.ts';
 import { SHARED_CASES_DIR } from '../shared-dir.ts';
+import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
 
 const STEPS = 60;
 const CHAOTIC = new Set(['keras-logits-with-crossentropy']);
@@ -30,11 +30,11 @@ async function contextOf(name: string): Promise<RunContext | undefined> {
   const config = path.join(SHARED_CASES_DIR, name, 'preflight.yml');
   const run = await runOneConfig(config, { root: path.dirname(config), configs: [config], smoke: false, backend: 'wasm', failOn: 'never' });
   if (!run.evidence?.data) return undefined;
-  const prepared = prepareData(run.evidence);
+  const prepared = smokeInputOf(run.evidence).data;
   if (!prepared.ok) return undefined;
   const loss = makeLoss(run.evidence.config.training.loss, run.evidence.config.training.from_logits);
   if (!loss) return undefined;
-  return makeContext(run.evidence, prepared.data, loss, run.evidence.config.smoke.seed);
+  return makeContext(smokeInputOf(run.evidence), prepared.data, loss, run.evidence.config.smoke.seed);
 }
 
 describe('shared cases: compiled step against TF.js', () => {

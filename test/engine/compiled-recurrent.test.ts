@@ -17,7 +17,7 @@ import { initBackend } from '../../src/engine/backend.ts';
 import { buildModelWithLayers } from '../../src/engine/build-model.ts';
 import { makeLoss } from '../../src/engine/losses.ts';
 import { makeOptimizer } from '../../src/engine/optimizers.ts';
-import { prepareData } from '../../src/engine/prepare-data.ts';
+import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
 import { makeContext } from '../../src/engine/smoke.ts';
 import { trainFresh, type RunContext } from '../../src/engine/session.ts';
 import type { TrainResult } from '../../src/engine/train.ts';
@@ -203,10 +203,11 @@ describe('planning sequence models', () => {
 function contextOf(options: EvidenceOptions & { inputShape: number[] }): RunContext {
   const evidence = makeEvidence(options);
   evidence.config.model.input_shape = options.inputShape;
-  const prepared = prepareData(evidence);
+  const input = smokeInputOf(evidence);
+  const prepared = input.data;
   assert.ok(prepared.ok);
   const loss = makeLoss(evidence.config.training.loss, evidence.config.training.from_logits)!;
-  return makeContext(evidence, prepared.data, loss, evidence.config.smoke.seed);
+  return makeContext(input, prepared.data, loss, evidence.config.smoke.seed);
 }
 
 function runBoth(ctx: RunContext, steps: number, probeEvery = 5): [TrainResult, TrainResult] {
@@ -294,10 +295,11 @@ describe('clean-corpus sequence configs: compiled against TF.js through the real
       const config = path.join(corpus, name, 'preflight.yml');
       const run = await runOneConfig(config, { root: path.dirname(config), configs: [config], smoke: false, backend: 'cpu', failOn: 'never' });
       assert.ok(run.evidence?.data, 'the config loads');
-      const prepared = prepareData(run.evidence);
+      const input = smokeInputOf(run.evidence);
+      const prepared = input.data;
       assert.ok(prepared.ok);
       const loss = makeLoss(run.evidence.config.training.loss, run.evidence.config.training.from_logits)!;
-      const ctx = makeContext(run.evidence, prepared.data, loss, run.evidence.config.smoke.seed);
+      const ctx = makeContext(input, prepared.data, loss, run.evidence.config.smoke.seed);
       const options = { steps: 60, deadline: Number.POSITIVE_INFINITY, probeEvery: 10, withValidation: true };
       assert.equal(trainFresh(ctx, { ...options, steps: 1, probeEvery: 0 }).engine, 'compiled');
       const reference = trainFresh({ ...ctx, engine: 'tfjs' }, options);

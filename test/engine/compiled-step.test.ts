@@ -9,7 +9,6 @@ import { initBackend } from '../../src/engine/backend.ts';
 import { KERAS_ACTIVATIONS } from '../../src/engine/activations.ts';
 import { makeLoss } from '../../src/engine/losses.ts';
 import { makeOptimizer } from '../../src/engine/optimizers.ts';
-import { prepareData } from '../../src/engine/prepare-data.ts';
 import { makeContext, engineNote } from '../../src/engine/smoke.ts';
 import { trainFresh, type RunContext } from '../../src/engine/session.ts';
 import type { TrainResult } from '../../src/engine/train.ts';
@@ -20,6 +19,7 @@ import { makeCompiledOptimizer, optimizerBlocker } from '../../src/engine/compil
 import { mulberry32 } from '../../src/data/reservoir.ts';
 import type { LayerSpec, ModelSpec } from '../../src/config/types.ts';
 import { dense, makeEvidence, makeTable, type EvidenceOptions } from './fixtures.ts';
+import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
 
 before(async () => {
   await initBackend('cpu');
@@ -169,10 +169,10 @@ describe('optimizers: 5 updates against the TF.js optimizer the engine builds (r
 function contextOf(options: EvidenceOptions & { inputShape?: number[] }): RunContext {
   const evidence = makeEvidence(options);
   if (options.inputShape) evidence.config.model.input_shape = options.inputShape;
-  const prepared = prepareData(evidence);
+  const prepared = smokeInputOf(evidence).data;
   assert.ok(prepared.ok);
   const loss = makeLoss(evidence.config.training.loss, evidence.config.training.from_logits)!;
-  return makeContext(evidence, prepared.data, loss, evidence.config.smoke.seed);
+  return makeContext(smokeInputOf(evidence), prepared.data, loss, evidence.config.smoke.seed);
 }
 
 function runBoth(ctx: RunContext, steps: number, probeEvery = 5): [TrainResult, TrainResult] {

@@ -131,3 +131,9 @@ function summarize(layers: LayerSpec[], features: number): ModelSummary {
     hasNormalization: false, hasDropout: false, maxDropout: 0, maxPenalty: 0, problems: [],
   };
 }
+
+/** The smoke options the config asks for itself (its `smoke:` keys): what the pipeline resolves for the engine. */
+export function configSmokeOptions(evidence: Evidence): { steps: number; seed: number; timeBudgetS: number } {
+  const { smoke } = evidence.config;
+  return { steps: smoke.steps, seed: smoke.seed, timeBudgetS: smoke.time_budget_s };
+}

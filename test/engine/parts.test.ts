@@ -5,6 +5,8 @@ import { runSmoke } from '../../src/engine/smoke.ts';
 import type { SmokeTrace } from '../../src/engine/types.ts';
 import { defaultLanes, planLanes, runSmokeInWorker } from '../../src/engine/worker.ts';
 import { dense, makeEvidence, makeTable } from './fixtures.ts';
+import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
+import { configSmokeOptions } from './fixtures.ts';
 
 /** The trace without what depends on the clock. */
 function numbers(trace: SmokeTrace): Omit<SmokeTrace, 'seconds' | 'stepsPerSecond'> {
@@ -16,10 +18,10 @@ describe('smoke run split over workers', () => {
   it('gives the same numbers as one run after another, however the runs are split', async () => {
     const table = makeTable({ rows: 120, features: 3 });
     const evidence = makeEvidence({ ...table, layers: [dense(8, 'relu'), dense(1)], steps: 30 });
-    const sequential = await runSmoke(evidence, { backend: 'cpu' });
+    const sequential = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu' });
     assert.ok(sequential.controls.zeroedInputs && sequential.controls.lrRange && sequential.controls.overfit);
     for (const lanes of [2, 4]) {
-      const outcome = await runSmokeInWorker(evidence, { backend: 'cpu' }, { lanes });
+      const outcome = await runSmokeInWorker(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu' }, { lanes });
       assert.ok(outcome.ok, outcome.ok ? '' : outcome.reason);
       assert.deepEqual(numbers(outcome.trace), numbers(sequential), `${lanes} lanes`);
     }

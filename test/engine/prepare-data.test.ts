@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { prepareData, preprocessInputs, preprocessTargets } from '../../src/engine/prepare-data.ts';
+import { preprocessInputs, preprocessTargets } from '../../src/engine/prepare-data.ts';
 import { columnStats, dense, makeEvidence } from './fixtures.ts';
+import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
 
 const stats = (name: string, mean: number, std: number, min: number, max: number) => ({ ...columnStats(name, Float32Array.of(0), 1, 0), mean, std, min, max });
 
@@ -36,7 +37,7 @@ describe('declared preprocessing', () => {
 describe('prepareData', () => {
   it('one-hot targets take the width of the model output', () => {
     const evidence = makeEvidence({ x: Float32Array.of(1, 2, 3), y: Float32Array.of(0, 1, 1), features: 1, task: 'multiclass', layers: [dense(4, 'softmax')], loss: 'categorical_crossentropy', targets: 'one_hot' });
-    const result = prepareData(evidence);
+    const result = smokeInputOf(evidence).data;
     assert.ok(result.ok);
     assert.equal(result.data.targetWidth, 4);
     assert.deepEqual(Array.from(result.data.train.y.slice(0, 8)), [1, 0, 0, 0, 0, 1, 0, 0]);
@@ -44,27 +45,27 @@ describe('prepareData', () => {
 
   it('says when the targets cannot match the model output', () => {
     const oneColumn = makeEvidence({ x: Float32Array.of(1, 2), y: Float32Array.of(0, 1), features: 1, layers: [dense(3, 'softmax')], loss: 'categorical_crossentropy' });
-    const result = prepareData(oneColumn);
+    const result = smokeInputOf(oneColumn).data;
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.reason, /3 output units.*1 target column/);
   });
 
   it('lets one target column broadcast against several outputs where Keras does (MSE), not for crossentropy', () => {
     const base = { x: Float32Array.of(1, 2), y: Float32Array.of(0, 1), features: 1, task: 'multiclass' as const, layers: [dense(4, 'softmax')] };
-    assert.ok(prepareData(makeEvidence({ ...base, loss: 'mean_squared_error' })).ok);
-    assert.equal(prepareData(makeEvidence({ ...base, loss: 'categorical_crossentropy' })).ok, false);
+    assert.ok(smokeInputOf(makeEvidence({ ...base, loss: 'mean_squared_error' })).data.ok);
+    assert.equal(smokeInputOf(makeEvidence({ ...base, loss: 'categorical_crossentropy' })).data.ok, false);
   });
 
   it('refuses to train on missing values and says how many there are', () => {
     const evidence = makeEvidence({ x: Float32Array.of(1, NaN, 3, NaN), y: Float32Array.of(0, 1), features: 2, layers: [dense(1)] });
-    const result = prepareData(evidence);
+    const result = smokeInputOf(evidence).data;
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.reason, /2 input values/);
   });
 
   it('is a reason, not a crash, when there is no data', () => {
     const evidence = makeEvidence({ x: Float32Array.of(1), y: Float32Array.of(0), features: 1, layers: [dense(1)] });
-    const result = prepareData({ ...evidence, data: undefined });
+    const result = smokeInputOf({ ...evidence, data: undefined }).data;
     assert.equal(result.ok, false);
   });
 });

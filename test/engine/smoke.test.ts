@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { runSmoke } from '../../src/engine/smoke.ts';
 import { dense, makeEvidence, makeTable } from './fixtures.ts';
+import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
+import { configSmokeOptions } from './fixtures.ts';
 
 const mlp = () => [dense(32, 'relu'), { type: 'dropout' as const, name: 'drop', rate: 0.1 }, dense(16, 'relu'), dense(1)];
 
@@ -11,7 +13,7 @@ describe('runSmoke', () => {
     const table = makeTable({ rows: 200, features: 4, featureScale: 50 });
     const validation = makeTable({ rows: 60, features: 4, featureScale: 50, seed: 9 });
     const evidence = makeEvidence({ ...table, validation, layers: mlp(), steps: 30, inputs: 'standardize', targets: 'standardize' });
-    const trace = await runSmoke(evidence, { backend: 'cpu' });
+    const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu' });
     assert.equal(trace.backend, 'cpu');
     assert.deepEqual(trace.skipped, []);
     assert.equal(trace.steps, 30);
@@ -37,27 +39,27 @@ describe('runSmoke', () => {
   it('repeats exactly with the same seed', async () => {
     const table = makeTable({ rows: 100, features: 3 });
     const evidence = makeEvidence({ ...table, layers: mlp(), steps: 15 });
-    const a = await runSmoke(evidence, { backend: 'cpu', controls: false });
-    const b = await runSmoke(evidence, { backend: 'cpu', controls: false });
+    const a = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false });
+    const b = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false });
     assert.deepEqual(a.loss, b.loss);
     assert.deepEqual(a.layers, b.layers);
-    const c = await runSmoke(evidence, { backend: 'cpu', controls: false, seed: 1 });
+    const c = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false, seed: 1 });
     assert.notDeepEqual(a.loss, c.loss);
   });
 
   it('leaves no tensors behind', async () => {
     const table = makeTable({ rows: 60, features: 3 });
     const evidence = makeEvidence({ ...table, validation: makeTable({ rows: 20, features: 3, seed: 4 }), layers: mlp(), steps: 12 });
-    await runSmoke(evidence, { backend: 'cpu', controls: false });
+    await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false });
     const before = tf.memory().numTensors;
-    await runSmoke(evidence, { backend: 'cpu' });
+    await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu' });
     assert.equal(tf.memory().numTensors, before);
   });
 
   it('expects ln C at initialization for C classes and starts near it', async () => {
     const table = makeTable({ rows: 150, features: 4, task: 'multiclass', classes: 3 });
     const evidence = makeEvidence({ ...table, task: 'multiclass', layers: [dense(16, 'relu'), dense(3, 'softmax')], loss: 'sparse_categorical_crossentropy', steps: 5 });
-    const trace = await runSmoke(evidence, { backend: 'cpu', controls: false });
+    const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false });
     assert.ok(Math.abs(trace.expectedInitialLoss! - Math.log(3)) < 1e-9);
     assert.ok(Math.abs(trace.initialLoss - Math.log(3)) < 0.5, `initial loss ${trace.initialLoss}`);
   });
@@ -65,7 +67,7 @@ describe('runSmoke', () => {
   it('names the first non-finite step when the learning rate is absurd', async () => {
     const table = makeTable({ rows: 100, features: 3, featureScale: 100 });
     const evidence = makeEvidence({ ...table, layers: mlp(), optimizer: 'sgd', learningRate: 1e3, steps: 100 });
-    const trace = await runSmoke(evidence, { backend: 'cpu', controls: false });
+    const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false });
     assert.ok(trace.firstNonFinite);
     assert.ok(trace.steps < 100 && trace.loss.length === trace.steps);
   });
@@ -74,7 +76,7 @@ describe('runSmoke', () => {
     const table = makeTable({ rows: 100, features: 3 });
     const evidence = makeEvidence({ ...table, layers: mlp(), steps: 1_000_000 });
     const started = performance.now();
-    const trace = await runSmoke(evidence, { backend: 'cpu', timeBudgetS: 1 });
+    const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', timeBudgetS: 1 });
     assert.ok(performance.now() - started < 6000);
     assert.ok(trace.steps < trace.plannedSteps);
     assert.ok(trace.skipped.some((s) => s.what.startsWith('main run') && /budget/.test(s.reason)));
@@ -91,12 +93,12 @@ describe('runSmoke', () => {
     const table = makeTable({ rows: 50, features: 3, task: 'multiclass', classes: 3 });
     const base = makeEvidence({ ...table, task: 'multiclass', layers: [dense(8, 'relu'), dense(3, 'softmax')], loss: 'sparse_categorical_crossentropy' });
     const lambda = { ...base, config: { ...base.config, model: { ...base.config.model, unsupported: [{ name: 'lambda_1', className: 'Lambda', reason: 'custom code' }] } } };
-    const skipped = await runSmoke(lambda, { backend: 'cpu' });
+    const skipped = await runSmoke(smokeInputOf(lambda), { ...configSmokeOptions(lambda), backend: 'cpu' });
     assert.equal(skipped.steps, 0);
     assert.match(skipped.skipped[0].reason, /lambda_1/);
 
     const shifted = makeEvidence({ ...table, y: table.y.map((v) => v + 1), task: 'multiclass', layers: [dense(8, 'relu'), dense(3, 'softmax')], loss: 'sparse_categorical_crossentropy' });
-    const mismatch = await runSmoke(shifted, { backend: 'cpu' });
+    const mismatch = await runSmoke(smokeInputOf(shifted), { ...configSmokeOptions(shifted), backend: 'cpu' });
     assert.equal(mismatch.steps, 0);
     assert.match(mismatch.skipped[0].reason, /class id 3/);
   });

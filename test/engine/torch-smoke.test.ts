@@ -4,6 +4,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSmoke } from '../../src/engine/smoke.ts';
 import { dense, makeEvidence, makeTable } from './fixtures.ts';
+import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
+import { configSmokeOptions } from './fixtures.ts';
 
 function pytorch(evidence: ReturnType<typeof makeEvidence>, torchLoss: string, optimizer: { name: string; args: Record<string, number | boolean> }) {
   evidence.config.training = { ...evidence.config.training, framework: 'pytorch', torch_loss: torchLoss, optimizer: { ...optimizer, framework: 'pytorch' } };
@@ -17,7 +19,7 @@ describe('smoke run under framework pytorch', () => {
       makeEvidence({ ...table, task: 'multiclass', layers: [dense(16, 'relu'), dense(3, 'log_softmax')], loss: 'nll_loss', steps: 60, learningRate: 0.1 }),
       'NLLLoss', { name: 'SGD', args: { momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false } },
     );
-    const trace = await runSmoke(evidence, { backend: 'cpu', controls: false });
+    const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false });
     assert.deepEqual(trace.skipped, []);
     assert.ok(Math.abs(trace.expectedInitialLoss! - Math.log(3)) < 1e-9);
     assert.ok(Math.abs(trace.initialLoss - Math.log(3)) < 0.4, `initial loss ${trace.initialLoss}`);
@@ -34,7 +36,7 @@ describe('smoke run under framework pytorch', () => {
       makeEvidence({ ...table, task: 'multiclass', layers: [dense(16, 'relu'), dense(3)], loss: 'sparse_categorical_crossentropy', fromLogits: true, steps: 60, learningRate: 0.01 }),
       'CrossEntropyLoss', { name: 'AdamW', args: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01, amsgrad: false } },
     );
-    const trace = await runSmoke(evidence, { backend: 'cpu', controls: false });
+    const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false });
     assert.deepEqual(trace.skipped, []);
     const tail = trace.loss.slice(-10).reduce((a, b) => a + b, 0) / 10;
     assert.ok(tail < 0.8 * trace.initialLoss, `loss ${trace.initialLoss} -> ${tail}`);

@@ -7,7 +7,7 @@ import type { Finding } from '../../src/checks/types.ts';
 import type { Evidence } from '../../src/evidence/types.ts';
 import { checks } from '../../src/checks/index.ts';
 import { fixVariantFor } from '../../src/fixes/transforms.ts';
-import { variantEvidence } from '../../src/fixes/variant.ts';
+import { variantEvidence } from '../../src/evidence/variant.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
 import { SHARED_CASES_DIR } from '../shared-dir.ts';
 

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { getOctokit } from '@actions/github';
-import { readBaseCopy, type BaseStore } from '../../src/compare/base-copy.ts';
-import { gitStore } from '../../src/compare/git-store.ts';
+import { readBaseCopy, type BaseStore } from '../../src/follow-ups/base-copy.ts';
+import { gitStore } from '../../src/follow-ups/git-store.ts';
 import { contentsStore } from '../../src/github/contents-store.ts';
 import { FakeGitHub, type FakeTreeFile } from './fake-github/server.ts';
-import { regressionConfig } from '../compare/git-repo.ts';
+import { regressionConfig } from '../follow-ups/git-repo.ts';
 
 const OWNER = 'octo';
 const REPO = 'models';

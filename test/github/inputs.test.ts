@@ -34,6 +34,8 @@ test('lists, booleans, numbers and choices are parsed', () => {
   assert.deepEqual(settings.mergeReports, ['r1', 'r2']);
   assert.equal(parseInputs(reader({})).baseRef, undefined, 'no base-ref: the event decides');
   assert.equal(parseInputs(reader({ 'base-ref': ' release/v2.1 ' })).baseRef, 'release/v2.1');
+  // the CLI's --base rule: git's revision suffixes are refs too
+  assert.equal(parseInputs(reader({ 'base-ref': 'HEAD~1' })).baseRef, 'HEAD~1');
 });
 
 test('bad values stop with a message naming the input and what was expected', () => {
@@ -50,6 +52,8 @@ test('bad values stop with a message naming the input and what was expected', ()
     [{ 'base-ref': '--upload-pack=x' }, /'base-ref'.*Expected a branch, tag or commit id/],
     [{ 'base-ref': 'main..feature' }, /'base-ref'.*no '\.\.'/],
     [{ 'base-ref': 'a b' }, /'base-ref'/],
+    [{ 'base-ref': 'main:secret.txt' }, /'base-ref'/],
+    [{ 'base-ref': 'release/' }, /'base-ref'/],
   ];
   for (const [values, message] of cases) assert.throws(() => parseInputs(reader(values)), (error: unknown) => error instanceof InputError && message.test(error.message));
 });

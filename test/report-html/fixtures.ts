@@ -10,7 +10,7 @@ import type { ConfigResult } from '../../src/report/types.ts';
 import { buildReport, smokeSummary } from '../../src/report/build.ts';
 import type { Report } from '../../src/report/types.ts';
 import { withChartData } from '../../src/report/build-chart-data.ts';
-import type { BaseComparison } from '../../src/compare/types.ts';
+import type { BaseComparison } from '../../src/evidence/comparison.ts';
 
 /** Exact statistics of one column, computed the plain way (an oracle independent of the loaders). */
 export function columnStats(name: string, values: ArrayLike<number>): ColumnStats {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCheck, type CheckOptions } from '../../src/pipeline.ts';
+import { runCheck } from '../../src/pipeline.ts';
+import type { CheckOptions } from '../../src/run-settings.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../src/limits.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'nnp-limits-'));

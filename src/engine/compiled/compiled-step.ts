@@ -12,7 +12,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec, OptimizerSpec } from '../../config/types.ts';
 import type { BuiltLayer } from '../build-model.ts';
 import { Prng } from '../prng.ts';
-import { RELU_FAMILY, SATURATING } from '../activations.ts';
+import { DYING_ACTIVATIONS, HARD_SATURATING } from '../../model/activation-families.ts';
+import { batchSizeFor } from '../input.ts';
 import { SATURATED_SHARE, SATURATION_THRESHOLD, type ActivationHealth } from '../probes.ts';
 import { SeededDropout } from '../seeded-dropout.ts';
 import { batchStream, type TrainResult } from '../train.ts';
@@ -739,11 +740,11 @@ function norm(values: Float32Array): number {
 /** Trains the compiled model; the result has the shape and meaning of train.ts's. */
 export function trainCompiled(model: CompiledModel, setup: CompiledSetup): TrainResult {
   const { rows, inputWidth, targetWidth } = setup;
-  const batchSize = Math.max(1, Math.min(setup.batchSize, rows));
+  const batchSize = batchSizeFor(setup.batchSize, rows);
   const optimizer: CompiledOptimizer = makeCompiledOptimizer(setup.optimizer, model.parameters.map((p) => p.values.length));
   const layerNames = model.weighted.map((s) => s.built.spec.name);
   const probed = model.kernels;
-  const healthLayers = probed.filter((s): s is ActivatedStage => (s.kind === 'dense' || s.kind === 'conv') && s.built.activation !== 'linear' && (RELU_FAMILY.has(s.built.activation) || SATURATING.has(s.built.activation)));
+  const healthLayers = probed.filter((s): s is ActivatedStage => (s.kind === 'dense' || s.kind === 'conv') && s.built.activation !== 'linear' && (DYING_ACTIVATIONS.has(s.built.activation) || HARD_SATURATING.has(s.built.activation)));
   const readEvery = setup.probeEvery > 0 ? setup.probeEvery : READBACK_EVERY;
   const result: TrainResult = {
     loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false, engine: 'compiled',
@@ -871,7 +872,7 @@ function activationHealth(model: CompiledModel, x: Float32Array, batchRows: numb
     const units = stage.kind === 'dense' ? stage.outWidth : stage.outShape[2];
     const rows = stage.kind === 'dense' ? batchRows : batchRows * stage.outShape[0] * stage.outShape[1];
     let flagged = 0;
-    const relu = RELU_FAMILY.has(stage.built.activation);
+    const relu = DYING_ACTIVATIONS.has(stage.built.activation);
     for (let j = 0; j < units; j++) {
       if (relu) {
         // tf.max propagates NaN (and NaN <= 0 is false): a NaN unit does not count as dead, as in probes.ts

@@ -1,7 +1,7 @@
 // The counterfactual runs in the HTML report: the comparison with the base ref (its curve in the loss
 // chart, its numbers in a table below it), and each finding's fix check as a small before/after chart.
 import type { Finding } from '../../findings/types.ts';
-import type { BaseComparison } from '../../compare/types.ts';
+import type { BaseComparison } from '../../evidence/comparison.ts';
 import { lossCurvesChart, SERIES_COLORS } from '../charts/index.ts';
 import type { CurveSeries } from '../charts/index.ts';
 import {
@@ -9,7 +9,7 @@ import {
   changeRows,
   comparisonBar,
   comparisonSetup,
-  finalLoss,
+  formatFinalLoss,
   FIX_PROOF_WORDS,
   fixCheckOf,
   fixProofOf,
@@ -18,7 +18,7 @@ import {
   verdictWords,
 } from '../counterfactual.ts';
 import type { FixCheckView } from '../counterfactual.ts';
-import { fromStartWords } from '../../fixes/verified-bar.ts';
+import { fromStartWords } from '../../follow-ups/verified-bar.ts';
 import { escapeXml } from '../escape.ts';
 import { stepOfLossIndex } from '../numbers.ts';
 import { figure } from './figure.ts';
@@ -38,7 +38,7 @@ export function comparisonHtml(comparison: BaseComparison): string {
   const verdict = comparison.verdict ?? 'inconclusive';
   const verdictHtml = `<span class="verdict verdict-${escapeXml(verdict)}">${verdictWords(comparison.verdict, (word) => `<strong>${word}</strong>`)}</span>`;
   const metric = escapeXml(comparison.metric ?? 'loss');
-  const finals = (values: readonly number[] = []) => escapeXml(values.map(finalLoss).join(', '));
+  const finals = (values: readonly number[] = []) => escapeXml(values.map(formatFinalLoss).join(', '));
   const footnotes = [baseSourceWords(comparison), ...comparison.notes].filter((text): text is string => Boolean(text));
   return [
     '<div class="comparison" data-status="compared">',
@@ -46,7 +46,7 @@ export function comparisonHtml(comparison: BaseComparison): string {
     '<table class="controls comparison-finals">',
     `<thead><tr><th></th><th>base ${ref}</th><th>head</th></tr></thead><tbody>`,
     `<tr><td>final ${metric} per seed</td><td>${finals(comparison.base?.finals)}</td><td>${finals(comparison.head?.finals)}</td></tr>`,
-    `<tr><td>mean</td><td>${escapeXml(finalLoss(comparison.base?.meanFinal))}</td><td>${escapeXml(finalLoss(comparison.head?.meanFinal))}</td></tr>`,
+    `<tr><td>mean</td><td>${escapeXml(formatFinalLoss(comparison.base?.meanFinal))}</td><td>${escapeXml(formatFinalLoss(comparison.head?.meanFinal))}</td></tr>`,
     '</tbody></table>',
     `<p class="muted">${escapeXml(comparisonBar(comparison))}.</p>`,
     changesTable(comparison),
@@ -76,11 +76,11 @@ export async function fixCheckHtml(finding: Finding): Promise<string> {
   if (!fixCheck || !proof) return '';
   const metric = escapeXml(fixCheck.metric);
   const numbers =
-    `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(finalLoss(fixCheck.before))} → ${escapeXml(finalLoss(fixCheck.after))}${escapeXml(fromStartWords(fixCheck, finalLoss))} ` +
+    `Smoke run with ${code(fixCheck.change)}: final ${metric} ${escapeXml(formatFinalLoss(fixCheck.before))} → ${escapeXml(formatFinalLoss(fixCheck.after))}${escapeXml(fromStartWords(fixCheck, formatFinalLoss))} ` +
     `(same sample, seed ${escapeXml(String(fixCheck.seed))}, ${escapeXml(String(fixCheck.steps))} steps).`;
   const combined = fixCheck.combined
     ? `<p class="muted">All suggested fixes together (${fixCheck.combined.changes.map(code).join(' + ')}): final ${escapeXml(fixCheck.combined.metric)} ` +
-      `${escapeXml(finalLoss(fixCheck.combined.before))} → ${escapeXml(finalLoss(fixCheck.combined.after))}, ${fixCheck.combined.verified ? 'verified' : 'not verified'}.</p>`
+      `${escapeXml(formatFinalLoss(fixCheck.combined.before))} → ${escapeXml(formatFinalLoss(fixCheck.combined.after))}, ${fixCheck.combined.verified ? 'verified' : 'not verified'}.</p>`
     : '';
   return (
     `<div class="fix-check" data-proof="${proof}">` +

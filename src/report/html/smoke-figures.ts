@@ -1,7 +1,7 @@
 // Figures drawn from the smoke summary of the report: loss curves (with the base ref's run when compared),
 // control runs, the LR range test, and per-layer gradient norms, update ratios and dead/saturated unit
 // fractions. They read the report only, so a report read back from report.json draws the same.
-import type { BaseComparison } from '../../compare/types.ts';
+import type { BaseComparison } from '../../evidence/comparison.ts';
 import { escapeXml } from '../escape.ts';
 import { formatNumber } from '../numbers.ts';
 import { layerBarChart, lossCurvesChart, SERIES_COLORS } from '../charts/index.ts';

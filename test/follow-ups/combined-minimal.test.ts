@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mulberry32 } from '../../src/data/reservoir.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
-import type { CombinedFixCheck } from '../../src/fixes/verify.ts';
+import type { CombinedFixCheck } from '../../src/follow-ups/verify.ts';
 
 test('the combined fix keeps only the changes it needs', async () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'combined-'));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/checks/types.ts';
-import type { BaseComparison } from '../../src/compare/types.ts';
+import type { BaseComparison } from '../../src/evidence/comparison.ts';
 import { fixCheckLine, fixProofOf, renderComparison, renderFixCheck } from '../../src/report/markdown-counterfactual.ts';
 import { buildMermaidLossChart } from '../../src/report/mermaid.ts';
 import type { SmokeSummary } from '../../src/report/types.ts';

@@ -74,3 +74,16 @@ export interface BaseComparison {
   /** what was cut or simplified (time budget, seeds that failed) */
   notes: string[];
 }
+
+/** The bar a comparison measured against, in words: the ratio or the difference, the seed noise, and the threshold. */
+export function describeBar(c: { scale?: 'log' | 'linear'; ratio?: number; difference?: number; seedNoise?: number; threshold?: number }, format: (n: number | undefined) => string): string {
+  if (c.scale === 'log') {
+    const factor = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '?' : `x${format(Math.exp(n))}`);
+    return (
+      (c.ratio === undefined ? '' : `head/base x${format(c.ratio)} (geometric means over seeds); `) +
+      `seed noise ${factor(c.seedNoise)} (pooled std of ln loss ${format(c.seedNoise)}); ` +
+      `a change counts beyond ${factor(c.threshold)} either way = exp(max(3 x noise, ln 1.05))`
+    );
+  }
+  return `difference ${format(c.difference)}; seed noise (pooled std) ${format(c.seedNoise)}; a change counts beyond ${format(c.threshold)} = max(3 x noise, 5% of the base mean)`;
+}

@@ -2,7 +2,8 @@
 // differ by more than the seeds differ among themselves.
 import type { PreflightConfig } from '../config/types.ts';
 import type { SmokeTrace } from '../engine/types.ts';
-import type { ComparisonVerdict } from './types.ts';
+import { mean } from '../engine/stats.ts';
+import type { ComparisonVerdict } from '../evidence/comparison.ts';
 
 /** The final loss is the mean over this share of the last steps: one minibatch loss is too noisy. */
 export const FINAL_SHARE = 0.1;
@@ -18,7 +19,7 @@ export const MIN_RELATIVE_CHANGE = 0.05;
  * Mean training loss over the last 10% of the first `steps` steps. Infinity when the run became
  * non-finite on the way (it diverged); undefined when it stopped short of `steps` otherwise.
  */
-export function finalLoss(loss: readonly number[], steps: number): number | undefined {
+export function finalLossAtStep(loss: readonly number[], steps: number): number | undefined {
   if (steps < 1) return undefined;
   const prefix = loss.slice(0, steps);
   // The training loop stops at the first non-finite step, so a diverged run is also a short one.
@@ -26,10 +27,6 @@ export function finalLoss(loss: readonly number[], steps: number): number | unde
   if (prefix.length < steps) return undefined;
   const tail = prefix.slice(-Math.max(1, Math.round(steps * FINAL_SHARE)));
   return tail.reduce((sum, v) => sum + v, 0) / tail.length;
-}
-
-export function mean(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
 /** Sample standard deviation pooled over groups (each group's own mean removed). */
@@ -107,22 +104,9 @@ export function lossUnitsDiffer(a: PreflightConfig, b: PreflightConfig): boolean
 
 /** The final loss of a trace in the comparison's metric; undefined when the trace is too short or has no baseline. */
 export function metricFinal(trace: SmokeTrace, steps: number, relative: boolean): number | undefined {
-  const final = finalLoss(trace.loss, steps);
+  const final = finalLossAtStep(trace.loss, steps);
   if (final === undefined || !relative) return final;
   const baseline = trace.controls.baseline.loss;
   if (!Number.isFinite(baseline) || baseline <= 0) return undefined;
   return final / baseline;
-}
-
-/** The bar a comparison measured against, in words: the ratio or the difference, the seed noise, and the threshold. */
-export function describeBar(c: { scale?: 'log' | 'linear'; ratio?: number; difference?: number; seedNoise?: number; threshold?: number }, format: (n: number | undefined) => string): string {
-  if (c.scale === 'log') {
-    const factor = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '?' : `x${format(Math.exp(n))}`);
-    return (
-      (c.ratio === undefined ? '' : `head/base x${format(c.ratio)} (geometric means over seeds); `) +
-      `seed noise ${factor(c.seedNoise)} (pooled std of ln loss ${format(c.seedNoise)}); ` +
-      `a change counts beyond ${factor(c.threshold)} either way = exp(max(3 x noise, ln 1.05))`
-    );
-  }
-  return `difference ${format(c.difference)}; seed noise (pooled std) ${format(c.seedNoise)}; a change counts beyond ${format(c.threshold)} = max(3 x noise, 5% of the base mean)`;
 }

@@ -3,8 +3,8 @@ import { existsSync, lstatSync, readFileSync, rmSync, symlinkSync } from 'node:f
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readBaseCopy, type BaseCopyLimits } from '../../src/compare/base-copy.ts';
-import { gitStore } from '../../src/compare/git-store.ts';
+import { readBaseCopy, type BaseCopyLimits } from '../../src/follow-ups/base-copy.ts';
+import { gitStore } from '../../src/follow-ups/git-store.ts';
 import { regressionConfig, scratchRepo } from './git-repo.ts';
 
 const readFromGit = (configPath: string, ref: string, limits?: BaseCopyLimits) => readBaseCopy(configPath, ref, [gitStore()], limits);

@@ -5,15 +5,15 @@ import { check as trainingImprovement } from '../checks/training-improvement.ts'
 import { check as trainingRegression } from '../checks/training-regression.ts';
 import { runChecks } from '../checks/run.ts';
 import type { Finding } from '../checks/types.ts';
-import type { BackendChoice } from '../engine/backend.ts';
+import type { BackendChoice } from '../engine/types.ts';
 import type { WorkerLimits } from '../engine/worker.ts';
 import type { Evidence } from '../evidence/types.ts';
-import { verifyFixes } from '../fixes/verify.ts';
+import { verifyFixes } from './verify.ts';
 import { compareWithBase } from './compare.ts';
 import { confirmOnSecondSeed } from './seed-confirmation.ts';
 import { budgetFrom } from './smoke-runs.ts';
 import type { BaseReader } from './base-copy.ts';
-import type { BaseComparison } from './types.ts';
+import type { BaseComparison } from '../evidence/comparison.ts';
 
 export interface FollowUpOptions {
   /** absolute path of the head config */

@@ -5,8 +5,8 @@ import type { PreflightConfig } from '../config/types.ts';
 export { copyConfig } from '../config/copy.ts';
 export { withoutFeatures } from '../data/without-features.ts';
 import type { LoadedSplit } from '../data/types.ts';
-import { buildEvidence } from '../evidence/build.ts';
-import type { Evidence } from '../evidence/types.ts';
+import { buildEvidence } from './build.ts';
+import type { Evidence } from './types.ts';
 import { summarizeModel } from '../model/summarize.ts';
 
 /** The evidence for `config` on `evidence`'s data; undefined when the changed model does not fit its input. */

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { changedKeys, collapseLayerChanges, revertKey } from '../../src/compare/key-diff.ts';
+import { changedKeys, collapseLayerChanges, revertKey } from '../../src/follow-ups/key-diff.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { PreflightConfig } from '../../src/config/types.ts';
-import { copyConfig } from '../../src/fixes/variant.ts';
+import { copyConfig } from '../../src/evidence/variant.ts';
 import { regressionConfig } from './git-repo.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'preflight-keydiff-'));

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { listConfigFiles } from '../config/named-files.ts';
 import { holdsLfsObject, parseLfsPointer } from './lfs-pointer.ts';
-import type { BaseSource } from './types.ts';
+import type { BaseSource } from '../evidence/comparison.ts';
 
 export interface BaseCopyLimits {
   /** files copied per config (image folders can hold many) */
@@ -32,6 +32,15 @@ export interface StoreEntry {
   size: number;
   /** only regular files are copied; links and submodules are never followed */
   kind: 'file' | 'symlink' | 'submodule';
+}
+
+/**
+ * A ref git and GitHub's API both take as one argument: a branch, tag or commit id, with git's revision
+ * suffixes (`HEAD~1`, `main^`, `main@{1}`). Never something read as an option (`-`), a range (`..`), a
+ * path (`ref:file`) or spread over words; at most 255 characters, as git's own ref names.
+ */
+export function isGitRef(ref: string): boolean {
+  return /^[A-Za-z0-9_@][A-Za-z0-9._/~^@{}+-]{0,254}$/.test(ref) && !ref.includes('..') && !ref.endsWith('.lock') && !ref.endsWith('/');
 }
 
 export type StoreResult<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -110,6 +119,7 @@ async function readFromStore(store: BaseStore, configPath: string, ref: string, 
   const located = await store.locate(configPath);
   if (!located) return unavailable(`${configPath} is not inside the repository`);
   const { repoRoot, configRel } = located;
+  if (!isGitRef(ref)) return unavailable(`"${ref}" is not a git ref`);
   const commit = await store.resolve(ref);
   if (!commit.ok) return unavailable(commit.reason);
   const configListing = await store.list(commit.value, configRel);

@@ -23,7 +23,6 @@ export function gitStore(timeoutS = GIT_TIMEOUT_S): BaseStore {
       return located;
     },
     async resolve(ref) {
-      if (!/^[^\s-][^\s]*$/.test(ref)) return { ok: false, reason: `"${ref}" is not a git ref` };
       const commit = await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
       if (!commit.ok) {
         return { ok: false, reason: `the ref ${ref} is not in the local git history (on GitHub Actions, check out with \`fetch-depth: 0\`)` };

@@ -2,7 +2,7 @@
 // normalization, so `lr: 1e-3` against `learning_rate: 0.001` or a default written out is no change.
 // Key paths are the YAML's (`training.learning_rate`, `model.layers[1].units`).
 import type { PreflightConfig } from '../config/types.ts';
-import type { KeyChange } from './types.ts';
+import type { KeyChange } from '../evidence/comparison.ts';
 
 /** Values shown whole rather than key by key (an initializer, an optimizer, a data source, a list of numbers). */
 const LEAF_KEYS = new Set([

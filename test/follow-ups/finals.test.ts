@@ -1,24 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareFinals, describeBar, finalLoss, lossUnitsDiffer, mean, MIN_RELATIVE_CHANGE, NOISE_FACTOR, pooledStd } from '../../src/compare/finals.ts';
+import { compareFinals, finalLossAtStep, lossUnitsDiffer, MIN_RELATIVE_CHANGE, NOISE_FACTOR, pooledStd } from '../../src/follow-ups/finals.ts';
+import { mean } from '../../src/engine/stats.ts';
+import { describeBar } from '../../src/evidence/comparison.ts';
 import type { PreflightConfig } from '../../src/config/types.ts';
 
-describe('finalLoss', () => {
+describe('finalLossAtStep', () => {
   it('averages the last 10% of the first `steps` steps', () => {
     const loss = Array.from({ length: 200 }, (_, i) => i);
     // steps 90..99 of the first 100
-    assert.equal(finalLoss(loss, 100), 94.5);
-    assert.equal(finalLoss([5, 4, 3], 3), 3);
+    assert.equal(finalLossAtStep(loss, 100), 94.5);
+    assert.equal(finalLossAtStep([5, 4, 3], 3), 3);
   });
 
   it('is Infinity when the run became non-finite, even when it stopped early', () => {
-    assert.equal(finalLoss([1, 2, Number.NaN], 100), Number.POSITIVE_INFINITY);
-    assert.equal(finalLoss([1, Number.POSITIVE_INFINITY, 3, 4], 4), Number.POSITIVE_INFINITY);
+    assert.equal(finalLossAtStep([1, 2, Number.NaN], 100), Number.POSITIVE_INFINITY);
+    assert.equal(finalLossAtStep([1, Number.POSITIVE_INFINITY, 3, 4], 4), Number.POSITIVE_INFINITY);
   });
 
   it('is undefined for a finite run shorter than asked', () => {
-    assert.equal(finalLoss([1, 2, 3], 10), undefined);
-    assert.equal(finalLoss([1, 2, 3], 0), undefined);
+    assert.equal(finalLossAtStep([1, 2, 3], 10), undefined);
+    assert.equal(finalLossAtStep([1, 2, 3], 0), undefined);
   });
 });
 

@@ -5,10 +5,10 @@ import type { Finding } from '../checks/types.ts';
 import type { Evidence } from '../evidence/types.ts';
 import type { SmokeTrace } from '../engine/types.ts';
 import { fmt } from '../checks/shared.ts';
-import { lossUnitsDiffer, metricFinal } from '../compare/finals.ts';
-import { runSmokes, type FollowUpBudget } from '../compare/smoke-runs.ts';
-import { fixVariantFor, type FixVariant } from './transforms.ts';
-import { variantEvidence } from './variant.ts';
+import { lossUnitsDiffer, metricFinal } from './finals.ts';
+import { runSmokes, type FollowUpBudget } from './smoke-runs.ts';
+import { fixVariantFor, type FixVariant } from '../fixes/transforms.ts';
+import { variantEvidence } from '../evidence/variant.ts';
 import { linkRootCauses } from './root-causes.ts';
 import { fromStartWords, originalDiverged, VERIFIED_MAX_RATIO, verifiedBarWords } from './verified-bar.ts';
 

@@ -1,9 +1,9 @@
 // Extra smoke runs (other seeds, the base version, fixed variants) within one shared time budget.
 // Each runs in the engine's worker like the main run, so a runaway variant is stopped the same way.
-import type { BackendChoice } from '../engine/backend.ts';
-import type { SmokeTrace } from '../engine/types.ts';
+import type { BackendChoice, SmokeTrace } from '../engine/types.ts';
 import { runSmokeInWorker, type WorkerLimits } from '../engine/worker.ts';
 import type { Evidence } from '../evidence/types.ts';
+import { smokeInputOf } from '../evidence/smoke-input.ts';
 
 /** Two at a time: most of a short run is worker start-up, which overlaps well on two cores. */
 export const FOLLOW_UP_CONCURRENCY = 2;
@@ -55,7 +55,7 @@ async function runOne(request: SmokeRequest, budget: FollowUpBudget): Promise<Ru
   const left = secondsLeft(budget);
   if (left < MIN_RUN_SECONDS) return { ok: false, reason: 'out of time' };
   const outcome = await runSmokeInWorker(
-    request.evidence,
+    smokeInputOf(request.evidence),
     { backend: budget.backend, seed: request.seed, steps: request.steps, controls: request.controls ?? false, timeBudgetS: Math.min(budget.perRunS, left) },
     budget.workerLimits,
   );

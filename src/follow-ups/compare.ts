@@ -2,13 +2,13 @@
 // request leaves it and as it was at the base; then which changed keys moved the final loss.
 import type { Evidence } from '../evidence/types.ts';
 import type { SmokeTrace } from '../engine/types.ts';
-import { copyConfig, variantEvidence } from '../fixes/variant.ts';
+import { copyConfig, variantEvidence } from '../evidence/variant.ts';
 import { compareFinals, lossUnitsDiffer, metricFinal } from './finals.ts';
 import { readBaseCopy, type BaseReader } from './base-copy.ts';
 import { gitStore } from './git-store.ts';
 import { changedKeys, collapseLayerChanges, revertKey } from './key-diff.ts';
 import { runSmokes, type FollowUpBudget, type RunOutcome } from './smoke-runs.ts';
-import type { BaseComparison, ComparisonSide, KeyChange } from './types.ts';
+import type { BaseComparison, ComparisonSide, KeyChange } from '../evidence/comparison.ts';
 
 /** Seeds per side: the fewest that give a standard deviation with some meaning. */
 export const COMPARE_SEEDS = 3;

@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { runChecks } from '../../src/checks/run.ts';
 import type { Finding } from '../../src/checks/types.ts';
-import { budgetFrom } from '../../src/compare/smoke-runs.ts';
+import { budgetFrom } from '../../src/follow-ups/smoke-runs.ts';
 import { runSmokeInWorker } from '../../src/engine/worker.ts';
-import { isVerified, verifyFixes, type FixCheck } from '../../src/fixes/verify.ts';
-import { VERIFIED_MAX_RATIO } from '../../src/fixes/verified-bar.ts';
+import { isVerified, verifyFixes, type FixCheck } from '../../src/follow-ups/verify.ts';
+import { VERIFIED_MAX_RATIO } from '../../src/follow-ups/verified-bar.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
 import { SHARED_CASES_DIR } from '../shared-dir.ts';
+import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
 
 const CASES = SHARED_CASES_DIR;
 const STEPS = 40;
@@ -18,7 +19,7 @@ async function verifiedCase(name: string): Promise<{ original: Finding[]; verifi
   const config = `${CASES}/${name}/preflight.yml`;
   const run = await runOneConfig(config, { root: CASES, configs: [config], smoke: false, seed: 0, backend: 'auto', failOn: 'error' });
   const evidence = run.evidence!;
-  const main = await runSmokeInWorker(evidence, { backend: 'auto', seed: 0, steps: STEPS, controls: false, timeBudgetS: 90 });
+  const main = await runSmokeInWorker(smokeInputOf(evidence), { backend: 'auto', seed: 0, steps: STEPS, controls: false, timeBudgetS: 90 });
   assert.ok(main.ok, main.ok ? '' : main.reason);
   evidence.smoke = main.trace;
   const original = runChecks(evidence);
