@@ -56,6 +56,12 @@ export interface CheckOptions {
   readBase?: BaseReader;
   /** confirm smoke errors on a second seed and prove suggested fixes with extra runs (default true) */
   verify?: boolean;
+  /**
+   * worker threads the smoke runs may use at once: the controls beside the main run, and the follow-up runs
+   * side by side; 1 runs everything one after another. Default: from the machine's cores (defaultLanes).
+   * The findings and traces are the same for every value.
+   */
+  lanes?: number;
 }
 
 /** Lists of allowed values already printed in a run's config errors: each is printed once per report. */
@@ -290,7 +296,7 @@ async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], con
   const seed = evidence.smoke?.seed;
   const outcome = await runFollowUps(evidence, findings, {
     configPath, base: opts.base, readBase: opts.readBase, verify, backend: opts.backend, smokeSeconds, totalSeconds,
-    workerLimits: { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb },
+    workerLimits: { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb, lanes: opts.lanes },
     // The base loads with the head's seed, so both sample the same rows.
     loadEvidence: async (basePath, root) => {
       const run = await runOneConfig(basePath, { ...opts, root, configs: [basePath], smoke: false, seed, base: undefined, onProgress: undefined });
@@ -334,7 +340,7 @@ async function runBudgetedSmoke(
   const outcome = await runSmokeInWorker(
     evidence,
     { backend: opts.backend, steps: opts.steps ?? config.smoke.steps, seed: opts.seed ?? config.smoke.seed, timeBudgetS: budget.seconds },
-    { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb },
+    { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb, lanes: opts.lanes },
   );
   smokeSecondsSpent.set(opts, spent + (performance.now() - started) / 1000);
   if (!outcome.ok) {

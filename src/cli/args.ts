@@ -1,6 +1,7 @@
 // Parses the command line of INTERFACES.md into one typed settings object; every mistake says what was expected.
 import { MAX_SMOKE_STEPS } from '../config/schema.ts';
 import type { BackendChoice } from '../engine/backend.ts';
+import { MAX_LANES } from '../engine/worker.ts';
 import type { FailOn } from '../report/types.ts';
 import type { Framework, InitSettings } from './init.ts';
 
@@ -25,6 +26,8 @@ export interface CliSettings {
   base?: string;
   /** second-seed confirmation and fix verification runs */
   verify: boolean;
+  /** worker threads the smoke runs may use at once (default: from the machine's cores) */
+  lanes?: number;
 }
 
 export class UsageError extends Error {}
@@ -51,6 +54,8 @@ PATH                         config files, or folders searched for *.preflight.y
   --base REF                 also train each config as it is at git ref REF (same sample and seeds) and
                              report training-regression / training-improvement
   --no-verify                skip the extra runs that confirm smoke errors on a second seed and prove fixes
+  --lanes N                  worker threads for the smoke runs at once (1 = one after another; default: 4
+                             from 4 cores up, else 1 for the control runs and 2 for the follow-up runs)
   --color / --no-color       force colours on or off in text output
 
 init writes a commented starter config from a table (csv, tsv, json, jsonl, parquet): its columns, the task
@@ -113,6 +118,9 @@ export function parseArgs(argv: string[]): CliSettings {
         break;
       case '--no-verify':
         settings.verify = false;
+        break;
+      case '--lanes':
+        settings.lanes = wholeNumber(flag, value(), 1, MAX_LANES);
         break;
       case '--color':
         settings.color = true;

@@ -79,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
     onProgress: interactive ? showProgress : undefined,
     base: settings.base,
     verify: settings.verify,
+    lanes: settings.lanes,
   };
   const runs = [];
   for (const config of configs) runs.push(await runOneConfig(config, options));
