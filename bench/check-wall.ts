@@ -22,6 +22,8 @@ export interface CaseWall {
   smokeS?: number;
   smokeSteps?: number;
   backend?: string;
+  /** the parts of the smoke run and its follow-ups its time budget cut (smoke-skipped findings) */
+  budgetCuts?: string[];
 }
 
 export interface CheckWallBench {
@@ -48,11 +50,19 @@ export function timeProcess(command: string, args: string[], cwd: string): Proce
   return { ...timing, wallS: elapsed > 0 ? elapsed : wallS, cpuS: user + system, peakRssMb: rssKb / 1024 };
 }
 
-function smokeOf(stdout: string): Pick<CaseWall, 'smokeS' | 'smokeSteps' | 'backend'> {
+interface ReportFinding {
+  id: string;
+  evidence?: { what?: string; reason?: string };
+}
+
+function smokeOf(stdout: string): Pick<CaseWall, 'smokeS' | 'smokeSteps' | 'backend' | 'budgetCuts'> {
   try {
-    const report = JSON.parse(stdout) as { results: { smoke?: { seconds: number; steps: number; backend: string } }[] };
+    const report = JSON.parse(stdout) as { results: { smoke?: { seconds: number; steps: number; backend: string }; findings: ReportFinding[] }[] };
     const smoke = report.results[0]?.smoke;
-    return smoke ? { smokeS: smoke.seconds, smokeSteps: smoke.steps, backend: smoke.backend } : {};
+    const budgetCuts = (report.results[0]?.findings ?? [])
+      .filter((f) => f.id === 'smoke-skipped' && /time budget/.test(f.evidence?.reason ?? ''))
+      .map((f) => f.evidence?.what ?? 'smoke run');
+    return smoke ? { smokeS: smoke.seconds, smokeSteps: smoke.steps, backend: smoke.backend, budgetCuts } : {};
   } catch {
     return {};
   }

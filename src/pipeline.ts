@@ -271,7 +271,7 @@ async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], con
   const seed = evidence.smoke?.seed;
   const outcome = await runFollowUps(evidence, findings, {
     configPath, base, readBase: settings.readBase, verify, backend: smoke.backend, smokeSeconds, totalSeconds,
-    workerLimits: { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb },
+    workerLimits: { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb, lanes: settings.lanes },
     // The base loads with the head's seed, so both sample the same rows. Its data pass is not the run's
     // to pay for, and its config errors are never shown: it gets spending of its own.
     loadEvidence: async (basePath, root) => {
@@ -319,7 +319,7 @@ async function runBudgetedSmoke(
   const outcome = await runSmokeInWorker(
     smokeInputOf(evidence),
     { backend: smoke.backend, steps: smoke.steps, seed: smoke.seed, timeBudgetS: budget.seconds },
-    { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb },
+    { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb, lanes: settings.lanes },
   );
   settings.spent.smokeSeconds = spent + (performance.now() - started) / 1000;
   if (!outcome.ok) {

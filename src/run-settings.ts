@@ -44,6 +44,12 @@ export interface CheckOptions {
   repoSettings?: RepoSettings;
   /** results placed before the configs' own (a broken settings file's config-errors) */
   leadingResults?: ConfigResult[];
+  /**
+   * worker threads the smoke runs may use at once: the controls beside the main run, and the follow-up runs
+   * side by side; 1 runs everything one after another. Default: from the machine's cores (defaultLanes).
+   * The findings and traces are the same for every value.
+   */
+  lanes?: number;
 }
 
 /** What the configs of one run have spent so far: each config's share is what the earlier ones left. */

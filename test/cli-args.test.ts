@@ -13,7 +13,7 @@ test('check with defaults', () => {
 });
 
 test('every option of INTERFACES.md parses', () => {
-  const s = parseArgs(['check', 'a.preflight.yml', 'dir', '--format', 'json', '--out', 'o', '--fail-on=warning', '--no-smoke', '--steps', '50', '--seed', '3', '--time-budget', '2.5', '--backend', 'cpu']);
+  const s = parseArgs(['check', 'a.preflight.yml', 'dir', '--format', 'json', '--out', 'o', '--fail-on=warning', '--no-smoke', '--steps', '50', '--seed', '3', '--time-budget', '2.5', '--backend', 'cpu', '--lanes', '3']);
   assert.deepEqual(s.paths, ['a.preflight.yml', 'dir']);
   assert.equal(s.format, 'json');
   assert.equal(s.outDir, 'o');
@@ -23,6 +23,7 @@ test('every option of INTERFACES.md parses', () => {
   assert.equal(s.seed, 3);
   assert.equal(s.timeBudgetS, 2.5);
   assert.equal(s.backend, 'cpu');
+  assert.equal(s.lanes, 3);
 });
 
 test('misuse is a UsageError that says what was expected', () => {
@@ -31,6 +32,7 @@ test('misuse is a UsageError that says what was expected', () => {
     [['check', '--format', 'xml'], /Expected one of: text, markdown, json, sarif/],
     [['check', '--steps', '-1'], /whole number/],
     [['check', '--time-budget', 'soon'], /seconds/],
+    [['check', '--lanes', '0'], /whole number from 1 to 4/],
     [['check', '--out'], /needs a value/],
     [['check', '--frobnicate'], /Unknown option/],
   ];

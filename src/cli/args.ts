@@ -3,6 +3,7 @@
 import { parseArgs as parseCommandLine, type ParseArgsConfig } from 'node:util';
 import { MAX_SMOKE_STEPS } from '../config/schema.ts';
 import { BACKEND_CHOICES, type BackendChoice } from '../engine/types.ts';
+import { MAX_LANES } from '../engine/worker.ts';
 import type { FailOn } from '../report/types.ts';
 import type { Framework, InitSettings } from './init.ts';
 import { isGitRef } from '../follow-ups/base-copy.ts';
@@ -28,6 +29,8 @@ export interface CliSettings {
   base?: string;
   /** second-seed confirmation and fix verification runs */
   verify: boolean;
+  /** worker threads the smoke runs may use at once (default: from the machine's cores) */
+  lanes?: number;
 }
 
 export class UsageError extends Error {}
@@ -54,6 +57,8 @@ PATH                         config files, or folders searched for *.preflight.y
   --base REF                 also train each config as it is at git ref REF (same sample and seeds) and
                              report training-regression / training-improvement
   --no-verify                skip the extra runs that confirm smoke errors on a second seed and prove fixes
+  --lanes N                  worker threads for the smoke runs at once (1 = one after another; default: 4
+                             from 4 cores up, else 1 for the control runs and 2 for the follow-up runs)
   --color / --no-color       force colours on or off in text output
 
 init writes a commented starter config from a table (csv, tsv, json, jsonl, parquet): its columns, the task
@@ -77,6 +82,7 @@ const CHECK_OPTIONS = {
   root: { type: 'string' },
   base: { type: 'string' },
   'no-verify': { type: 'boolean' },
+  lanes: { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -159,6 +165,9 @@ export function parseArgs(argv: string[]): CliSettings {
         break;
       case 'no-verify':
         settings.verify = false;
+        break;
+      case 'lanes':
+        settings.lanes = wholeNumber(flag, value(), 1, MAX_LANES);
         break;
       case 'color':
         settings.color = true;

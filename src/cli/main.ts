@@ -87,6 +87,7 @@ async function main(argv: string[]): Promise<number> {
     base: settings.base,
     verify: settings.verify,
     repoSettings: repo.settings,
+    lanes: settings.lanes,
   });
   // A broken settings file is reported first, like a broken config.
   const runs: ConfigRun[] = repo.result ? [{ result: repo.result }] : [];

@@ -1,12 +1,22 @@
 // Extra smoke runs (other seeds, the base version, fixed variants) within one shared time budget.
 // Each runs in the engine's worker like the main run, so a runaway variant is stopped the same way.
 import type { BackendChoice, SmokeTrace } from '../engine/types.ts';
-import { runSmokeInWorker, type WorkerLimits } from '../engine/worker.ts';
+import { defaultLanes, runSmokeInWorker, type WorkerLimits } from '../engine/worker.ts';
 import type { Evidence } from '../evidence/types.ts';
 import { smokeInputOf } from '../evidence/smoke-input.ts';
 
-/** Two at a time: most of a short run is worker start-up, which overlaps well on two cores. */
+/** At least two at a time: most of a short run is worker start-up, which overlaps well on two cores. */
 export const FOLLOW_UP_CONCURRENCY = 2;
+
+/**
+ * Runs at once: the lane count when one is set (1 = one after another), otherwise one per lane the
+ * machine's cores allow (defaultLanes) and never fewer than FOLLOW_UP_CONCURRENCY. Every run is seeded and
+ * lands in its own slot, so the results do not depend on this number.
+ */
+export function followUpConcurrency(lanes: number | undefined, cores?: number): number {
+  if (lanes !== undefined) return Math.max(1, Math.floor(lanes));
+  return Math.max(FOLLOW_UP_CONCURRENCY, defaultLanes(cores));
+}
 /** A run with less time left than this would only report that it was cut. */
 const MIN_RUN_SECONDS = 2;
 
@@ -37,17 +47,22 @@ export function secondsLeft(budget: FollowUpBudget): number {
   return Math.max(0, (budget.deadline - performance.now()) / 1000);
 }
 
-/** Runs the requests, at most two at a time, in order of the list; results come back in the same order. */
-export async function runSmokes(requests: readonly SmokeRequest[], budget: FollowUpBudget): Promise<RunOutcome[]> {
+export type RunOne = (request: SmokeRequest, budget: FollowUpBudget) => Promise<RunOutcome>;
+
+/**
+ * Runs the requests, followUpConcurrency() at a time, started in order of the list; results come back in
+ * the same order. `run` runs one request (tests pass a stand-in).
+ */
+export async function runSmokes(requests: readonly SmokeRequest[], budget: FollowUpBudget, run: RunOne = runOne): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = new Array(requests.length);
   let next = 0;
   const lane = async () => {
     while (next < requests.length) {
       const index = next++;
-      outcomes[index] = await runOne(requests[index], budget);
+      outcomes[index] = await run(requests[index], budget);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(FOLLOW_UP_CONCURRENCY, requests.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(followUpConcurrency(budget.workerLimits?.lanes), requests.length) }, lane));
   return outcomes;
 }
 

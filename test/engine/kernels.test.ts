@@ -8,6 +8,8 @@ import { WASM_TRAINING_KERNELS } from '../../src/engine/kernels/index.ts';
 import { conv2DBackpropFilter } from '../../src/engine/kernels/Conv2DBackpropFilter.ts';
 import { conv2DBackpropInput } from '../../src/engine/kernels/Conv2DBackpropInput.ts';
 import { asWasmBackend } from '../../src/engine/kernels/wasmData.ts';
+import { swapsOperands } from '../../src/engine/kernels/BatchMatMul.ts';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 
 const TOLERANCE = 1e-4;
 
@@ -245,6 +247,9 @@ test('BatchMatMul with transposes matches cpu above and below the explicit-trans
     { a: [2, 30, 40], b: [30, 50], transposeA: true, transposeB: false },
     { a: [8, 4], b: [8, 3], transposeA: true, transposeB: false },
     { a: [5, 7], b: [7, 6], transposeA: false, transposeB: false },
+    // a . b^T with b the larger operand: computed as (b . a^T)^T
+    { a: [4, 64], b: [128, 64], transposeA: false, transposeB: true },
+    { a: [1, 6, 96], b: [1, 80, 96], transposeA: false, transposeB: true },
   ];
   for (const [i, c] of cases.entries()) {
     await assertWasmMatchesCpu('BatchMatMul', {
@@ -252,6 +257,27 @@ test('BatchMatMul with transposes matches cpu above and below the explicit-trans
       attrs: { transposeA: c.transposeA, transposeB: c.transposeB },
     });
   }
+});
+
+test('the input gradient of a wide dense layer swaps the operands, and only then', () => {
+  const info = (shape: number[]) => ({ shape, dtype: 'float32', dataId: {} }) as unknown as TensorInfo;
+  assert.equal(swapsOperands(info([1, 32, 1024]), info([1, 1024, 1024]), false, true), true);
+  assert.equal(swapsOperands(info([32, 64]), info([32, 64]), false, true), false);
+  assert.equal(swapsOperands(info([1, 32, 1024]), info([1, 1024, 1024]), false, false), false);
+  assert.equal(swapsOperands(info([3, 32, 1024]), info([3, 1024, 1024]), false, true), false);
+});
+
+test('BatchMatMul with swapped operands frees its intermediates and gives the explicit-transpose values', async () => {
+  await tf.setBackend('wasm');
+  const a = tf.tensor(randomValues(8 * 96, 511), [8, 96]);
+  const b = tf.tensor(randomValues(200 * 96, 512), [200, 96]);
+  const before = tf.backend().numDataIds();
+  const swapped = tf.matMul(a, b, false, true);
+  assert.equal(tf.backend().numDataIds(), before + 1);
+  const explicit = tf.tidy(() => tf.matMul(a, tf.transpose(b)));
+  assert.deepEqual(swapped.shape, [8, 200]);
+  assert.deepEqual(Array.from(swapped.dataSync()), Array.from(explicit.dataSync()));
+  tf.dispose([a, b, swapped, explicit]);
 });
 
 test('BatchMatMul with transposes frees its intermediate transposed copies', async () => {
