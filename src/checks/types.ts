@@ -55,6 +55,8 @@ export interface Finding {
   causedBy?: string;
   /** ids of the findings that are symptoms of this one */
   symptoms?: string[];
+  /** ONE sentence (at most 160 characters) with the key number, no fix text: the one-line view (report/layout.ts) */
+  headline?: string;
 }
 
 export interface Check {

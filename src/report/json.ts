@@ -97,6 +97,7 @@ function findingJson(finding: Finding): Record<string, unknown> {
   }
   if (finding.causedBy !== undefined) json.caused_by = finding.causedBy;
   if (finding.symptoms !== undefined) json.symptoms = [...finding.symptoms];
+  if (finding.headline !== undefined) json.headline = clip(finding.headline, 300);
   return json;
 }
 
@@ -229,6 +230,7 @@ const findingSchema = z.strictObject({
     .optional(),
   caused_by: z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
   symptoms: z.array(z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/)).max(100).optional(),
+  headline: oneLine(300).optional(),
 });
 
 const smokeSchema = z.strictObject({
@@ -310,6 +312,7 @@ function toFinding(doc: FindingDocument): Finding {
   if (doc.suggestion) finding.suggestion = doc.suggestion;
   if (doc.caused_by !== undefined) finding.causedBy = doc.caused_by;
   if (doc.symptoms !== undefined) finding.symptoms = doc.symptoms;
+  if (doc.headline !== undefined) finding.headline = doc.headline;
   return finding;
 }
 

@@ -41,21 +41,19 @@ export interface ConfigLayout {
 
 /** The finding's one sentence: its headline, else the first sentence of its message, never cut mid-word. */
 export function headlineOf(finding: Finding): string {
-  const given = (finding as Finding & { headline?: string }).headline;
+  const given = finding.headline;
   const text = (given && given.trim()) || firstSentence(finding.message);
   return shorten(text.replace(/\s+/g, ' ').trim(), HEADLINE_MAX_CHARS);
 }
 
-/** Up to the first sentence end (a `.`, `!` or `?` followed by a space and a capital, digit, quote or code span). */
+/** Up to the first sentence end (a `.`, `!` or `?` followed by a space and a capital, digit, quote or code span); "e.g." and "i.e." end none. */
 export function firstSentence(text: string): string {
-  const match = /[.!?](?=\s+[A-Z0-9`"'(])/.exec(text);
-  const cut = match ? text.slice(0, match.index + 1) : text;
-  // "e.g." and "i.e." end no sentence.
-  if (match && /\b(e\.g|i\.e|vs|approx)\.$/i.test(cut)) {
-    const rest = firstSentence(text.slice(match.index + 1));
-    return cut + rest;
+  const end = /[.!?](?=\s+[A-Z0-9`"'(])/g;
+  for (let match = end.exec(text); match; match = end.exec(text)) {
+    if (/\b(e\.g|i\.e|vs|approx)\.$/i.test(text.slice(0, match.index + 1))) continue;
+    return text.slice(0, match.index + 1).trim();
   }
-  return cut.trim();
+  return text.trim();
 }
 
 function shorten(text: string, max: number): string {
@@ -207,7 +205,7 @@ export function runFactsWords(result: ConfigResult): string | undefined {
   const parts = [`Smoke run: ${smoke.backend}${compiled}, ${smoke.steps} steps in ${formatNumber(smoke.seconds, 3)} s`];
   const final = finalLossOf(smoke.loss);
   if (final !== undefined) {
-    parts.push(`first loss ${formatNumber(smoke.loss[0])}, final loss ${Number.isFinite(final) ? formatNumber(final) : 'diverged'} (${FINAL_LOSS_DEFINITION})`);
+    parts.push(`loss ${formatNumber(smoke.loss[0])} at step 1, final loss ${Number.isFinite(final) ? formatNumber(final) : 'diverged'} (mean of the last 10% of steps)`);
   }
   const baseline = baselineLoss(smoke);
   if (baseline !== undefined) parts.push(`trivial baseline ${formatNumber(baseline)}`);
