@@ -30,7 +30,8 @@ import { runFollowUps, type FollowUpResult } from './compare/follow-ups.ts';
 import type { BaseReader } from './compare/base-copy.ts';
 
 export interface ProgressEvent {
-  phase: 'config' | 'data' | 'smoke' | 'checks' | 'done';
+  /** one per phase of a config (progress-lines.ts words them); `fraction` marks a redraw of the same phase */
+  phase: 'config' | 'data' | 'static' | 'smoke' | 'smoke-done' | 'controls' | 'checks' | 'seed-confirmation' | 'base-comparison' | 'fix-checks' | 'done';
   config: string;
   detail?: string;
   fraction?: number;
@@ -247,6 +248,8 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
     );
   }
   const evidence = buildEvidence({ configFile: displayPath, source, config, model, train: trainSplit, validation: validationSplit });
+  const started = performance.now();
+  progress('static', `${trainSplit ? `${trainSplit.rows} training rows, ${trainSplit.featureNames.length} input columns; ` : ''}${plural(findings.length + runChecks({ ...evidence, smoke: undefined }).length, 'finding')} before the smoke run`);
 
   let trace: SmokeTrace | undefined;
   let mainSmokeSeconds = 0;
@@ -264,15 +267,17 @@ async function checkOneConfig(displayPath: string, opts: CheckOptions): Promise<
       skipped({ message: `The smoke run did not start: ${blocker.reason}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: blocker.key });
     } else {
       const smokeStarted = performance.now();
-      trace = await runBudgetedSmoke(evidence, opts, limits, skipped, () => progress('smoke'));
+      trace = await runBudgetedSmoke(evidence, opts, limits, skipped, (detail) => progress('smoke', detail));
       mainSmokeSeconds = (performance.now() - smokeStarted) / 1000;
+      if (trace) reportSmokeProgress(trace, progress);
     }
   }
 
   progress('checks');
   findings.push(...runChecks(evidence));
-  const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, opts, limits, mainSmokeSeconds) : { findings };
-  progress('done');
+  const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, opts, limits, mainSmokeSeconds, progress) : { findings };
+  const counts = (['error', 'warning', 'notice'] as const).map((severity) => plural(followUps.findings.filter((f) => f.severity === severity).length, severity));
+  progress('done', `${counts.join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const result: ConfigResult = { config: displayPath, name: config.name, findings: sortFindings(followUps.findings), smoke: trace ? smokeSummary(trace) : undefined };
   if (config.watch && config.watch.length > 0) result.watch = config.watch;
   if (followUps.comparison) result.comparison = followUps.comparison;
@@ -287,7 +292,7 @@ const BASE_COMPARISON_BUDGET_FACTOR = 2;
  * the config's smoke budget (one budget covers the whole smoke part of a config, so a pull request waits
  * a known time) and what the whole run has left; their seconds count against the run like the main run's.
  */
-async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], configPath: string, opts: CheckOptions, limits: Limits, mainSmokeSeconds: number): Promise<FollowUpResult> {
+async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], configPath: string, opts: CheckOptions, limits: Limits, mainSmokeSeconds: number, progress: (phase: ProgressEvent['phase'], detail?: string) => void): Promise<FollowUpResult> {
   const verify = opts.verify !== false;
   if (!verify && !opts.base) return { findings };
   const spent = smokeSecondsSpent.get(opts) ?? 0;
@@ -299,7 +304,7 @@ async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], con
   const started = performance.now();
   const seed = evidence.smoke?.seed;
   const outcome = await runFollowUps(evidence, findings, {
-    configPath, base: opts.base, readBase: opts.readBase, verify, backend: opts.backend, smokeSeconds, totalSeconds,
+    configPath, base: opts.base, readBase: opts.readBase, verify, backend: opts.backend, smokeSeconds, totalSeconds, onPhase: progress,
     workerLimits: { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb },
     // The base loads with the head's seed, so both sample the same rows.
     loadEvidence: async (basePath, root) => {
@@ -320,7 +325,7 @@ async function runBudgetedSmoke(
   opts: CheckOptions,
   limits: Limits,
   report: (draft: FindingDraft) => void,
-  onStart: () => void,
+  onStart: (detail: string) => void,
 ): Promise<SmokeTrace | undefined> {
   const { config } = evidence;
   const requested = opts.timeBudgetS ?? config.smoke.time_budget_s;
@@ -341,7 +346,7 @@ async function runBudgetedSmoke(
   }
   if (budget.seconds <= 0) return undefined;
 
-  onStart();
+  onStart(`${opts.steps ?? config.smoke.steps} steps planned, ${Math.round(budget.seconds)} s budget`);
   const started = performance.now();
   const outcome = await runSmokeInWorker(
     evidence,
@@ -382,6 +387,19 @@ function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
 }
 
 const SMOKE_SKIPPED = 'smoke-skipped';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The smoke run's lines: the main run's steps and seconds, then the control runs it made. */
+function reportSmokeProgress(trace: SmokeTrace, progress: (phase: ProgressEvent['phase'], detail?: string) => void): void {
+  const mainSeconds = trace.stepsPerSecond > 0 ? trace.steps / trace.stepsPerSecond : trace.seconds;
+  progress('smoke-done', `${trace.steps}/${trace.plannedSteps} steps in ${mainSeconds.toFixed(1)} s on ${trace.backend}`);
+  const controls = Object.keys(trace.controls).filter((name) => name !== 'baseline');
+  const cut = trace.skipped.filter((skip) => skip.what.startsWith('control')).length;
+  progress('controls', `${controls.length > 0 ? controls.join(', ') : 'none'} in ${Math.max(0, trace.seconds - mainSeconds).toFixed(1)} s${cut > 0 ? ` (${cut} cut by the time budget)` : ''}`);
+}
 
 /**
  * A declared model input that the data's examples do not fill: the smoke run would quietly train on the

@@ -4,19 +4,21 @@
 import * as core from '@actions/core';
 import path from 'node:path';
 import { discoverConfigs } from '../discover.ts';
-import { runCheckWithRuns, type ConfigRun } from '../pipeline.ts';
+import { runOneConfig, type CheckOptions, type ConfigRun } from '../pipeline.ts';
+import { progressLine } from '../progress-lines.ts';
+import { TOOL_VERSION } from '../version.ts';
 import { readBaseCopy } from '../compare/base-copy.ts';
 import { gitStore } from '../compare/git-store.ts';
 import { evidenceCharts } from '../report/html/mermaid-evidence.ts';
 import { renderHtmlReport } from '../report/html/render.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { allFindings } from '../report/build.ts';
+import { allFindings, buildReport } from '../report/build.ts';
 import { fitToLimit, type MarkdownOptions } from '../report/markdown.ts';
 import type { Report } from '../report/types.ts';
 import { MAX_CHECK_RUN_TEXT, planAnnotations, publishCheckRun, toAnnotation, type Annotation } from '../github/annotations.ts';
 import { listChangedFiles, type ChangedFile } from '../github/changed-files.ts';
 import { createGitHubClient, describeGitHubError, type GitHubClient } from '../github/client.ts';
-import { githubLog, logInfo, withCommandsStopped } from './log.ts';
+import { endGroup, githubLog, logInfo, startGroup, withCommandsStopped } from './log.ts';
 import { contentsStore } from '../github/contents-store.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
 import { resolveCommentAuthor } from '../github/comment-author.ts';
@@ -120,7 +122,7 @@ async function runAction(): Promise<void> {
     workingDirectory: settings.workingDirectory,
     headSha: context.headSha,
     pullRequest: context.pullRequest?.number,
-  });
+  }, mapper.toRepoPath);
   await writeSummary(report, markdown, selection.notes);
   const annotations = allFindings(report.results).map((finding) => toAnnotation(finding, mapper.toRepoPath));
   const plan = planAnnotations(annotations);
@@ -158,7 +160,7 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
   if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
   // runCheck reads config paths relative to the current folder, and findings name them that way.
   process.chdir(root);
-  return withCommandsStopped(() => runCheckWithRuns({
+  const options: CheckOptions = {
     root,
     configs,
     smoke: settings.smoke,
@@ -170,9 +172,22 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
     base: settings.smoke ? baseRef : undefined,
     readBase: (configPath, ref) => readBaseCopy(configPath, ref, stores()),
     onProgress: (event) => {
-      if (event.phase !== 'done' && event.fraction === undefined) logInfo(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
+      const line = progressLine(event);
+      if (line !== undefined) logInfo(line);
     },
-  }));
+  };
+  // One collapsible group per config in the log; commands stay stopped inside it (libraries may print
+  // names from the pull request), so the group opens before they stop and closes after they resume.
+  const runs: ConfigRun[] = [];
+  for (const config of configs) {
+    startGroup(`nn-preflight: ${config}`);
+    try {
+      runs.push(await withCommandsStopped(() => runOneConfig(config, options)));
+    } finally {
+      endGroup();
+    }
+  }
+  return { report: buildReport(runs.map((run) => run.result), settings.failOn, TOOL_VERSION), runs };
 }
 
 /** One config's evidence charts; a chart that cannot be drawn costs that config its pictures, not the report. */
