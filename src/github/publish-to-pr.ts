@@ -51,6 +51,12 @@ export async function publishToPullRequest(octokit: GitHubClient, request: Publi
   };
   const withSuggestion = allFindings(request.report.results).filter((finding) => finding.suggestion !== undefined);
   let outsideDiff: Finding[] = withSuggestion;
+  // Earlier suggestions on the configs this run checked that it no longer makes are marked fixed.
+  const fixed = {
+    checkedPaths: new Set(request.report.results.map((result) => request.toRepoPath(result.config))),
+    standing: new Set(withSuggestion.map((finding) => `${request.toRepoPath(finding.file)}\n${finding.suggestion!.replacement.replace(/[\r\n]+/g, ' ')}`)),
+    headSha: request.headSha,
+  };
 
   if (request.suggestions && withSuggestion.length > 0) {
     let files = request.changedFiles;
@@ -67,11 +73,12 @@ export async function publishToPullRequest(octokit: GitHubClient, request: Publi
     outsideDiff = plan.outsideDiff;
     try {
       const review = await retryReadThenWrite(
-        () => postSuggestionReview(octokit, request.pr, request.headSha, plan.placeable, request.key, request.author),
+        () => postSuggestionReview(octokit, request.pr, request.headSha, plan.placeable, request.key, request.author, fixed),
         'post the review with suggested fixes',
         log,
       );
       outcome.suggestionsPosted = review.posted.length + review.alreadyPosted.length;
+      outcome.suggestionsResolved = review.resolved;
       outsideDiff = [...outsideDiff, ...review.rejected.map((s) => s.finding)];
       if (review.rejected.length > 0) {
         warn(`GitHub refused ${review.rejected.length} suggestion(s) as review comments; they are in the comment instead.`);
@@ -82,18 +89,15 @@ export async function publishToPullRequest(octokit: GitHubClient, request: Publi
     }
   }
   outcome.suggestionsInComment = outsideDiff.length;
-  if (request.suggestions) {
+  if (request.suggestions && withSuggestion.length === 0) {
+    // Nothing to suggest now: only the earlier suggestions are to be read (and marked fixed).
     try {
-      outcome.suggestionsResolved = await resolveFixedSuggestions(octokit, request.pr, request.key, request.author, {
-        checkedPaths: new Set(request.report.results.map((result) => request.toRepoPath(result.config))),
-        standing: new Set(withSuggestion.map((finding) => `${request.toRepoPath(finding.file)}\n${finding.suggestion!.replacement.replace(/[\r\n]+/g, ' ')}`)),
-        headSha: request.headSha,
-      });
-      if (outcome.suggestionsResolved > 0) log.info(`Marked ${outcome.suggestionsResolved} earlier suggestion(s) as fixed.`);
+      outcome.suggestionsResolved = await resolveFixedSuggestions(octokit, request.pr, request.key, request.author, fixed);
     } catch (error) {
       warn(describeGitHubError('mark earlier suggestions as fixed', error));
     }
   }
+  if (outcome.suggestionsResolved > 0) log.info(`Marked ${outcome.suggestionsResolved} earlier suggestion(s) as fixed.`);
 
   const mode = request.comment;
   if (mode === 'off') return outcome;

@@ -170,10 +170,20 @@ export interface ReviewResult {
   alreadyPosted: SuggestionComment[];
   /** GitHub refused these even one by one */
   rejected: SuggestionComment[];
+  /** earlier suggestions marked fixed (resolveFixedSuggestions) */
+  resolved: number;
 }
 
-async function existingSuggestionKeys(octokit: GitHubClient, pr: PullRequestRef, marker: string, author: string): Promise<Set<string>> {
-  const keys = new Set<string>();
+interface OurSuggestion {
+  id: number;
+  path: string;
+  line: number | null;
+  body: string;
+}
+
+/** Our suggestions on the pull request (written by `author`, carrying the key's marker), read once per run. */
+async function listOurSuggestions(octokit: GitHubClient, pr: PullRequestRef, marker: string, author: string): Promise<OurSuggestion[]> {
+  const ours: OurSuggestion[] = [];
   const pages = octokit.paginate.iterator(octokit.rest.pulls.listReviewComments, {
     owner: pr.owner,
     repo: pr.repo,
@@ -182,10 +192,10 @@ async function existingSuggestionKeys(octokit: GitHubClient, pr: PullRequestRef,
   });
   for await (const page of pages) {
     for (const comment of page.data) {
-      if (sameLogin(comment.user?.login, author) && comment.body.includes(marker) && comment.line != null) keys.add(`${comment.path}:${comment.line}:${comment.body}`);
+      if (sameLogin(comment.user?.login, author) && comment.body.includes(marker)) ours.push({ id: comment.id, path: comment.path, line: comment.line ?? null, body: comment.body });
     }
   }
-  return keys;
+  return ours;
 }
 
 /** GitHub's fields for a comment over several lines (start_line..line, both on the right side). */
@@ -201,11 +211,15 @@ export async function postSuggestionReview(
   suggestions: readonly SuggestionComment[],
   key: string,
   author: string,
+  fixed?: FixedSuggestionsInput,
 ): Promise<ReviewResult> {
-  const result: ReviewResult = { posted: [], alreadyPosted: [], rejected: [] };
-  if (suggestions.length === 0) return result;
+  const result: ReviewResult = { posted: [], alreadyPosted: [], rejected: [], resolved: 0 };
+  if (suggestions.length === 0 && !fixed) return result;
   const marker = suggestionMarker(key);
-  const existing = await existingSuggestionKeys(octokit, pr, marker, author);
+  // One read serves both: which suggestions are already there, and which earlier ones are fixed now.
+  const ours = await listOurSuggestions(octokit, pr, marker, author);
+  if (fixed) result.resolved = await markFixed(octokit, pr, ours, fixed);
+  const existing = new Set(ours.filter((c) => c.line !== null).map((c) => `${c.path}:${c.line}:${c.body}`));
   const fresh: SuggestionComment[] = [];
   for (const suggestion of suggestions) {
     if (existing.has(`${suggestion.path}:${suggestion.line}:${suggestion.body}`)) result.alreadyPosted.push(suggestion);
@@ -279,18 +293,15 @@ export interface FixedSuggestionsInput {
  * so and loses its suggestion block, so no stale "apply" button stays on the pull request. Returns how many.
  */
 export async function resolveFixedSuggestions(octokit: GitHubClient, pr: PullRequestRef, key: string, author: string, input: FixedSuggestionsInput): Promise<number> {
-  const marker = suggestionMarker(key);
-  const stale: { id: number; body: string }[] = [];
-  const pages = octokit.paginate.iterator(octokit.rest.pulls.listReviewComments, { owner: pr.owner, repo: pr.repo, pull_number: pr.pullNumber, per_page: COMMENTS_PER_PAGE });
-  for await (const page of pages) {
-    for (const comment of page.data) {
-      if (!sameLogin(comment.user?.login, author) || !comment.body.includes(marker) || comment.body.includes(RESOLVED_MARKER)) continue;
-      if (!input.checkedPaths.has(comment.path)) continue;
-      const lines = suggestedLines(comment.body);
-      if (!lines || lines.some((line) => input.standing.has(`${comment.path}\n${line}`))) continue;
-      stale.push({ id: comment.id, body: comment.body });
-    }
-  }
+  return markFixed(octokit, pr, await listOurSuggestions(octokit, pr, suggestionMarker(key), author), input);
+}
+
+async function markFixed(octokit: GitHubClient, pr: PullRequestRef, ours: readonly OurSuggestion[], input: FixedSuggestionsInput): Promise<number> {
+  const stale = ours.filter((comment) => {
+    if (comment.body.includes(RESOLVED_MARKER) || !input.checkedPaths.has(comment.path)) return false;
+    const lines = suggestedLines(comment.body);
+    return lines !== undefined && !lines.some((line) => input.standing.has(`${comment.path}\n${line}`));
+  });
   for (const comment of stale) {
     await octokit.rest.pulls.updateReviewComment({ owner: pr.owner, repo: pr.repo, comment_id: comment.id, body: resolvedSuggestionBody(comment.body, input.headSha) });
   }

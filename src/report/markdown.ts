@@ -4,7 +4,6 @@
 // facts (src/report/layout.ts). `fitToLimit` shortens it for GitHub's size limits.
 import type { Severity } from '../config/types.ts';
 import type { Finding } from '../checks/types.ts';
-import { describeCounts } from './build.ts';
 import { SEVERITIES, severityRank } from './conclusion.ts';
 import { findingLocation, sortBySeverity } from './describe.ts';
 import { escapeMarkdown, markdownCode, neutraliseHiddenMarkers } from './escape.ts';
@@ -110,7 +109,9 @@ function renderHeader(report: Report, options: MarkdownOptions): string {
   const verdict = report.conclusion === 'failure' ? '❌ **Failure**' : '✅ **Success**';
   const configs = `${report.results.length} config${report.results.length === 1 ? '' : 's'}`;
   const total = report.counts.error + report.counts.warning + report.counts.notice;
-  const counts = total === 0 ? 'no findings' : describeCounts(report.counts);
+  // Only the severities present: "7 warnings, 1 notice" reads faster than a list with zeros.
+  const present = SEVERITIES.filter((severity) => report.counts[severity] > 0).map((severity) => `${report.counts[severity]} ${severity}${report.counts[severity] === 1 ? '' : 's'}`);
+  const counts = total === 0 ? 'no findings' : present.join(', ');
   const first = fixFirstWords(report.results);
   let line = `${verdict}: ${counts} in ${configs} (fail-on: \`${report.failOn}\`)${first ? ` · ${first}` : ''}.`;
   if (options.runUrl && isSafeUrl(options.runUrl)) line += ` [Workflow run](${linkTarget(options.runUrl)})`;
