@@ -169,3 +169,15 @@ describe('publishing against the REST stand-in', () => {
     assert.equal(again.suggestionsResolved, 0);
   });
 });
+
+test('an annotation carries the fix once, without the verification paragraph the comment states in "Fix first"', async () => {
+  const { toAnnotation } = await import('../../src/github/annotations.ts');
+  const combined = { changes: ['a: 1', 'b: 2'], metric: 'loss', before: 4, after: 0.1, verified: true };
+  const fixed = finding('unscaled-inputs', 'warning', {
+    fix: 'Standardize the inputs. Not verified alone: with a: 1 the smoke run did not clearly train better. Verified together with the other fixes (a: 1 + b: 2): final loss 4 -> 0.1.',
+    evidence: { fix_check: { change: 'a: 1', seed: 0, steps: 100, metric: 'loss', before: 4, after: 3, verified: false, combined } },
+  });
+  const annotation = toAnnotation(fixed, (file) => file);
+  assert.match(annotation.message, /\nFix: Standardize the inputs\. \(verified together with other fixes\)$/);
+  assert.doesNotMatch(annotation.message, /Not verified alone/);
+});
