@@ -18,8 +18,9 @@ function reportWith(suggested: number) {
 
 test('a range test with no clear rate: text, markdown, JSON and SVG say none is suggested', () => {
   const report = reportWith(Number.NaN);
-  const text = renderText(report, { color: false });
-  assert.match(text, /found no rate at which the loss\s+clearly falls/);
+  // The text report wraps its lines: compare the words.
+  const text = renderText(report, { color: false }).replace(/\s+/g, ' ');
+  assert.match(text, /found no rate at which the loss clearly falls/);
   assert.doesNotMatch(text, /suggested learning|NaN/);
   const markdown = renderMarkdown(report, { mermaid: true });
   assert.match(markdown, /found no rate at which the loss clearly falls/);
@@ -35,7 +36,7 @@ test('a range test with no clear rate: text, markdown, JSON and SVG say none is 
 
 test('a clear rate is printed by each renderer', () => {
   const report = reportWith(0.0035);
-  assert.match(renderText(report, { color: false }), /suggested learning\s+rate 0\.0035\s+\(range test\)/);
+  assert.match(renderText(report, { color: false }).replace(/\s+/g, ' '), /suggested learning rate 0\.0035 \(range test\)/);
   assert.match(renderMarkdown(report, { mermaid: true }), /suggested learning rate 0\.0035 \(range test\)/);
   assert.match(renderLossChartSvg(report.results[0].smoke!, { title: 'a' }), /suggested 0\.0035/);
 });
