@@ -181,6 +181,8 @@ async function checkOneConfig(displayPath: string, settings: RunSettings): Promi
       }
     }
   }
+  const shapeMismatch = trainSplit && !findings.some((f) => f.id === 'config-error') ? declaredInputMismatch(config, source, trainSplit) : undefined;
+  if (shapeMismatch) findings.push(pipelineFinding('config-error', displayPath, source, shapeMismatch));
   for (const [split, key] of [[trainSplit, 'data.train'], [validationSplit, 'data.validation']] as const) {
     // how a file was read when its own lines could not settle it: a remark, not a failure
     if (split?.dialect?.note) {
@@ -223,26 +225,38 @@ async function checkOneConfig(displayPath: string, settings: RunSettings): Promi
     );
   }
   const evidence = buildEvidence({ configFile: displayPath, source, config, model, train: trainSplit, validation: validationSplit });
+  const started = performance.now();
+  progress('static', `${trainSplit ? `${trainSplit.rows} training rows, ${trainSplit.featureNames.length} input columns; ` : ''}${plural(findings.length + runChecks({ ...evidence, smoke: undefined }).length, 'finding')} before the smoke run`);
 
   let trace: SmokeTrace | undefined;
   let mainSmokeSeconds = 0;
   if (settings.smoke) {
+    // A smoke run that did not run is a warning by default (CHECKS.md): `fail-on: warning` must never pass an
+    // untested setup. The config's `checks:` override still decides, as for every other check.
+    const skipped = (draft: FindingDraft) => {
+      const override = config.checks?.[SMOKE_SKIPPED];
+      if (override === 'off') return;
+      const finding = pipelineFinding(SMOKE_SKIPPED, displayPath, source, draft);
+      findings.push(override === undefined ? finding : { ...finding, severity: override });
+    };
     const blocker = smokeBlocker(evidence, findings);
     if (blocker) {
-      findings.push(pipelineFinding('smoke-skipped', displayPath, source, { message: `The smoke run did not start: ${blocker.reason}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: blocker.key }));
+      skipped({ message: `The smoke run did not start: ${blocker.reason}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: blocker.key });
     } else {
       const smokeStarted = performance.now();
-      trace = await runBudgetedSmoke(evidence, settings, smoke, (draft) => findings.push(pipelineFinding('smoke-skipped', displayPath, source, draft)), () => progress('smoke'));
+      trace = await runBudgetedSmoke(evidence, settings, smoke, skipped, (detail) => progress('smoke', detail));
       mainSmokeSeconds = (performance.now() - smokeStarted) / 1000;
+      if (trace) reportSmokeProgress(trace, progress);
     }
   }
 
   progress('checks');
   findings.push(...runChecks(evidence));
-  const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, settings, smoke, mainSmokeSeconds) : { findings };
-  progress('done');
+  const followUps = trace ? await runBudgetedFollowUps(evidence, findings, absolute, settings, smoke, mainSmokeSeconds, progress) : { findings };
   const silenced = applyDisableComments(followUps.findings, readDisableDirectives(source.lines), displayPath, [...checksById.keys()]);
   const kept = [...silenced.findings, ...silenced.problems.map((draft) => pipelineFinding('config-error', displayPath, source, draft))];
+  const counts = (['error', 'warning', 'notice'] as const).map((severity) => plural(kept.filter((f) => f.severity === severity).length, severity));
+  progress('done', `${counts.join(', ')} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // The smoke summary and the data charts go into the result, so that every renderer draws from the report alone.
   const result = withChartData({ config: displayPath, name: config.name, findings: sortFindings(kept) }, evidence, trace);
   if (silenced.suppressed.length > 0) result.suppressed = silenced.suppressed;
@@ -259,7 +273,7 @@ const BASE_COMPARISON_BUDGET_FACTOR = 2;
  * the config's smoke budget (one budget covers the whole smoke part of a config, so a pull request waits
  * a known time) and what the whole run has left; their seconds count against the run like the main run's.
  */
-async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], configPath: string, settings: RunSettings, smoke: SmokeSettings, mainSmokeSeconds: number): Promise<FollowUpResult> {
+async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], configPath: string, settings: RunSettings, smoke: SmokeSettings, mainSmokeSeconds: number, progress: (phase: ProgressEvent['phase'], detail?: string) => void): Promise<FollowUpResult> {
   const { verify, base, limits, spent } = settings;
   if (!verify && !base) return { findings };
   const smokeSeconds = Math.min(smoke.timeBudgetS, limits.smoke.maxSecondsPerConfig);
@@ -270,7 +284,7 @@ async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], con
   const started = performance.now();
   const seed = evidence.smoke?.seed;
   const outcome = await runFollowUps(evidence, findings, {
-    configPath, base, readBase: settings.readBase, verify, backend: smoke.backend, smokeSeconds, totalSeconds,
+    configPath, base, readBase: settings.readBase, verify, backend: smoke.backend, smokeSeconds, totalSeconds, onPhase: progress,
     workerLimits: { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb, lanes: settings.lanes },
     // The base loads with the head's seed, so both sample the same rows. Its data pass is not the run's
     // to pay for, and its config errors are never shown: it gets spending of its own.
@@ -295,7 +309,7 @@ async function runBudgetedSmoke(
   settings: RunSettings,
   smoke: SmokeSettings,
   report: (draft: FindingDraft) => void,
-  onStart: () => void,
+  onStart: (detail: string) => void,
 ): Promise<SmokeTrace | undefined> {
   const { limits } = settings;
   const requested = smoke.timeBudgetS;
@@ -306,6 +320,8 @@ async function runBudgetedSmoke(
       ? `${requested}s is above the ${limits.smoke.maxSecondsPerConfig}s one config may use`
       : `the whole run may spend ${limits.smoke.maxSecondsPerRun}s on smoke runs and ${Math.round(spent)}s are spent`;
     report({
+      // Less time is a remark (any cut it causes is reported on its own); no time at all leaves the setup untested.
+      ...(budget.seconds > 0 ? { severity: 'notice' as const } : {}),
       message: budget.seconds > 0 ? `The smoke run got ${Math.round(budget.seconds)}s instead of ${requested}s: ${why}.` : `The smoke run did not start: ${why}.`,
       fix: budget.clamped === 'config' ? 'Ask for less in `smoke.time_budget_s`.' : 'Check fewer configs per run (e.g. a matrix of jobs), or lower their time budgets.',
       key: 'smoke.time_budget_s',
@@ -314,7 +330,7 @@ async function runBudgetedSmoke(
   }
   if (budget.seconds <= 0) return undefined;
 
-  onStart();
+  onStart(`${smoke.steps} steps planned, ${Math.round(budget.seconds)} s budget`);
   const started = performance.now();
   const outcome = await runSmokeInWorker(
     smokeInputOf(evidence),
@@ -333,20 +349,60 @@ async function runBudgetedSmoke(
 
 /** A part of the smoke run that did not happen: out of time, or a setup the engine refused to train. */
 function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
+  // The main run not finishing leaves the setup untested (a warning, the check's default); a cut control run,
+  // weights not loaded or an optimizer setting not applied leave the main run's verdicts standing (a notice).
+  const untested = cut.what === 'smoke run' || cut.what.startsWith('main run') || cut.what.startsWith("layer '") || cut.what.startsWith(BACKEND_SKIP_PREFIX);
+  const severity = untested ? {} : { severity: 'notice' as const };
   if (/time budget/i.test(cut.reason)) {
-    return { message: `${cut.what} was cut: ${cut.reason}.`, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } };
+    const message = untested ? `${cut.what} was cut before the main run finished: ${cut.reason}, so the smoke checks saw a shortened run.` : `${cut.what} was cut: ${cut.reason}.`;
+    return { ...severity, message, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } };
   }
   if (cut.what.startsWith(BACKEND_SKIP_PREFIX)) {
     // The user asked for this backend: running on another one instead would be a quiet substitution.
     return { severity: 'warning', message: `The ${cut.what} did not run: ${cut.reason}.`, fix: 'Choose a backend that works here (`--backend auto` or `wasm`; the native `node` backend needs @tensorflow/tfjs-node on Node 20 or 22).', key: 'smoke', evidence: { ...cut } };
   }
   if (cut.what === 'Keras weights') {
-    return { message: `The model file's weights were not used, so the smoke run trained from a fresh initialization: ${cut.reason.replace(/\.$/, '')}.`, fix: 'Save the model file from the same code that builds the model, so its weights match its layers (a `.keras` archive: Keras 3\'s `model.save("model.keras")`).', key: 'model.keras', evidence: { ...cut } };
+    return { ...severity, message: `The model file's weights were not used, so the smoke run trained from a fresh initialization: ${cut.reason.replace(/\.$/, '')}.`, fix: 'Save the model file from the same code that builds the model, so its weights match its layers (a `.keras` archive: Keras 3\'s `model.save("model.keras")`).', key: 'model.keras', evidence: { ...cut } };
   }
   if (cut.what.startsWith('optimizer setting')) {
-    return { message: `The smoke run does not apply the ${cut.what}: ${cut.reason}. Its findings describe training without it.`, fix: 'Remove the setting if your framework ignores it too; otherwise read the smoke findings with this difference in mind.', key: 'training.optimizer', evidence: { ...cut } };
+    return { ...severity, message: `The smoke run does not apply the ${cut.what}: ${cut.reason}. Its findings describe training without it.`, fix: 'Remove the setting if your framework ignores it too; otherwise read the smoke findings with this difference in mind.', key: 'training.optimizer', evidence: { ...cut } };
   }
-  return { message: `${cut.what} did not run: ${cut.reason}.`, fix: 'Fix the findings above; the smoke run follows on the next check. The static checks still apply.', key: 'smoke', evidence: { ...cut } };
+  return { ...severity, message: `${cut.what} did not run: ${cut.reason}.`, fix: 'Fix the findings above; the smoke run follows on the next check. The static checks still apply.', key: 'smoke', evidence: { ...cut } };
+}
+
+const SMOKE_SKIPPED = 'smoke-skipped';
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The smoke run's lines: the main run's steps and seconds, then the control runs it made. */
+function reportSmokeProgress(trace: SmokeTrace, progress: (phase: ProgressEvent['phase'], detail?: string) => void): void {
+  const mainSeconds = trace.stepsPerSecond > 0 ? trace.steps / trace.stepsPerSecond : trace.seconds;
+  progress('smoke-done', `${trace.steps}/${trace.plannedSteps} steps in ${mainSeconds.toFixed(1)} s on ${trace.backend}`);
+  const controls = Object.keys(trace.controls).filter((name) => name !== 'baseline');
+  const cut = trace.skipped.filter((skip) => skip.what.startsWith('control')).length;
+  progress('controls', `${controls.length > 0 ? controls.join(', ') : 'none'} in ${Math.max(0, trace.seconds - mainSeconds).toFixed(1)} s${cut > 0 ? ` (${cut} cut by the time budget)` : ''}`);
+}
+
+/**
+ * A declared model input that the data's examples do not fill: the smoke run would quietly train on the
+ * data's own shape instead, so the model that was declared is never tested. Undefined when they agree.
+ */
+function declaredInputMismatch(config: PreflightConfig, source: ConfigSource, train: NonNullable<Evidence['data']>['train']['split']): FindingDraft | undefined {
+  const declared = config.model.input_shape;
+  const actual = train.sample.featureShape;
+  if (declared === undefined || declared.length === 0 || !declared.every((n) => Number.isInteger(n) && n > 0)) return undefined;
+  const values = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
+  if (values(declared) === values(actual)) return undefined;
+  const key = source.ranges['model.input_shape'] ? 'model.input_shape' : source.ranges['model.layers[0].input_shape'] ? 'model.layers[0].input_shape' : config.model.origin.kind === 'keras' ? 'model.keras' : config.model.origin.kind === 'onnx' ? 'model.onnx' : 'model';
+  const columns = actual.length === 1 ? ` (${listNames(train.featureNames)})` : '';
+  return {
+    message: `The model declares input shape [${declared.join(', ')}] (${values(declared)} values per example), but each example of ${train.file} has shape [${actual.join(', ')}] (${values(actual)} values)${columns}. The model that was declared cannot take this data.`,
+    fix: `Set the model's input shape to [${actual.join(', ')}], or leave it out so that it follows the data; or point \`data\` at the data the model was built for.`,
+    key,
+    evidence: { declared, data: actual },
+  };
 }
 
 /** Why a smoke run cannot start, if it cannot, and the config key that the reason is about. */

@@ -11,7 +11,8 @@ import type { RepoSettings } from './config/repo-settings.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 
 export interface ProgressEvent {
-  phase: 'config' | 'data' | 'smoke' | 'checks' | 'done';
+  /** one per phase of a config (progress-lines.ts words them); `fraction` marks a redraw of the same phase */
+  phase: 'config' | 'data' | 'static' | 'smoke' | 'smoke-done' | 'controls' | 'checks' | 'seed-confirmation' | 'base-comparison' | 'fix-checks' | 'done';
   config: string;
   detail?: string;
   fraction?: number;

@@ -14,7 +14,7 @@ const SRC = path.resolve(import.meta.dirname, '../src');
  * subfolders) or one file under src/.
  */
 export const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
-  { name: 'edges', paths: ['cli', 'action', 'github'] },
+  { name: 'edges', paths: ['cli', 'action', 'github', 'progress-lines.ts'] },
   { name: 'pipeline', paths: ['pipeline.ts', 'run-settings.ts', 'limits.ts', 'repo-settings.ts', 'suppressions.ts'] },
   { name: 'report', paths: ['report'] },
   { name: 'follow-ups', paths: ['follow-ups'] },

@@ -31,7 +31,7 @@ export const INPUT = {
 
 export const DEFAULT_REPORT_DIR = 'nn-preflight-report';
 
-export type CommentMode = 'update' | 'new' | 'off';
+export type CommentMode = 'update' | 'new' | 'off' | 'on-findings';
 
 export interface ActionSettings {
   configs: string[];
@@ -66,7 +66,7 @@ export class InputError extends Error {}
 const TRUE_WORDS = ['true', 'yes', 'on'];
 const FALSE_WORDS = ['false', 'no', 'off'];
 const FAIL_ON = ['error', 'warning', 'notice', 'never'] as const;
-const COMMENT_MODES = ['update', 'new', 'off'] as const;
+const COMMENT_MODES = ['update', 'new', 'off', 'on-findings'] as const;
 const COMMENT_KEY = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /** Splits a multi-line or comma-separated input into trimmed, non-empty items. */

@@ -26,3 +26,15 @@ export async function withCommandsStopped<T>(work: () => Promise<T>): Promise<T>
     process.stdout.write(`::${token}::\n`);
   }
 }
+
+/**
+ * Opens a collapsible group in the log. The title may hold a path from the pull request, so it is
+ * escaped like any command data (workflow-commands.ts) rather than passed through core.startGroup.
+ */
+export function startGroup(title: string): void {
+  process.stdout.write(`::group::${escapeCommandData(title)}\n`);
+}
+
+export function endGroup(): void {
+  process.stdout.write('::endgroup::\n');
+}

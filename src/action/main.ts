@@ -5,20 +5,22 @@ import * as core from '@actions/core';
 import path from 'node:path';
 import { discover } from '../discover.ts';
 import { readRepoSettings, type LoadedRepoSettings } from '../repo-settings.ts';
-import { runCheck } from '../pipeline.ts';
+import { runOneConfig, type ConfigRun } from '../pipeline.ts';
 import { resolveRunSettings } from '../run-settings.ts';
+import { progressLine } from '../progress-lines.ts';
+import { TOOL_VERSION } from '../version.ts';
 import { readBaseCopy } from '../follow-ups/base-copy.ts';
 import { gitStore } from '../follow-ups/git-store.ts';
 import { evidenceCharts } from '../report/html/mermaid-evidence.ts';
 import { renderHtmlReport } from '../report/html/render.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { allFindings } from '../report/build.ts';
+import { allFindings, buildReport } from '../report/build.ts';
 import { fitToLimit, type MarkdownOptions } from '../report/markdown.ts';
 import type { Report } from '../report/types.ts';
 import { MAX_CHECK_RUN_TEXT, planAnnotations, publishCheckRun, toAnnotation, type Annotation } from '../github/annotations.ts';
 import { listChangedFiles, type ChangedFile } from '../github/changed-files.ts';
 import { createGitHubClient, describeGitHubError, type GitHubClient } from '../github/client.ts';
-import { githubLog, logInfo, withCommandsStopped } from './log.ts';
+import { endGroup, githubLog, logInfo, startGroup, withCommandsStopped } from './log.ts';
 import { contentsStore } from '../github/contents-store.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
 import { resolveCommentAuthor } from '../github/comment-author.ts';
@@ -122,7 +124,7 @@ async function runAction(): Promise<void> {
     workingDirectory: settings.workingDirectory,
     headSha: context.headSha,
     pullRequest: context.pullRequest?.number,
-  });
+  }, mapper.toRepoPath);
   await writeSummary(report, markdown, selection.notes);
   const annotations = allFindings(report.results).map((finding) => toAnnotation(finding, mapper.toRepoPath));
   const plan = planAnnotations(annotations);
@@ -174,10 +176,23 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
     repoSettings: repo.settings,
     leadingResults: repo.result ? [repo.result] : [],
     onProgress: (event) => {
-      if (event.phase !== 'done' && event.fraction === undefined) logInfo(`${event.config}: ${event.phase}${event.detail ? ` (${event.detail})` : ''}`);
+      const line = progressLine(event);
+      if (line !== undefined) logInfo(line);
     },
   });
-  return withCommandsStopped(() => runCheck(runSettings));
+  // One collapsible group per config in the log; commands stay stopped inside it (libraries may print
+  // names from the pull request), so the group opens before they stop and closes after they resume.
+  // A broken settings file's result comes first, like a broken config.
+  const runs: ConfigRun[] = (runSettings.leadingResults ?? []).map((result) => ({ result }));
+  for (const config of configs) {
+    startGroup(`nn-preflight: ${config}`);
+    try {
+      runs.push(await withCommandsStopped(() => runOneConfig(config, runSettings)));
+    } finally {
+      endGroup();
+    }
+  }
+  return buildReport(runs.map((run) => run.result), settings.failOn, TOOL_VERSION);
 }
 
 /** One config's evidence charts; a chart that cannot be drawn costs that config its pictures, not the report. */

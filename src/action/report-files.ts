@@ -1,16 +1,19 @@
-// The report on disk: report.json (what a workflow_run publisher or a merge job reads), report.md and
-// publish-context.json, written before anything is posted so a GitHub failure never loses findings.
+// The report on disk: report.json (what a workflow_run publisher or a merge job reads), report.md,
+// report.sarif (for code scanning's upload-sarif) and publish-context.json, written before anything is posted so a GitHub failure never loses findings.
 // Also reads the report.json files of matrix jobs back for the merge job.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildReport } from '../report/build.ts';
 import { parseReportJson, renderJson } from '../report/json.ts';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.ts';
+import { renderSarif } from '../report/sarif.ts';
+import { checks } from '../checks/index.ts';
 import type { ConfigResult, FailOn, Report } from '../report/types.ts';
 import { TOOL_VERSION } from '../version.ts';
 
 export const REPORT_JSON = 'report.json';
 export const REPORT_MARKDOWN = 'report.md';
+export const REPORT_SARIF = 'report.sarif';
 /**
  * What the publisher may use besides the report: the working directory (checked). The comment key of the
  * job is recorded for people reading the artifact; the publisher takes its key from its own inputs.
@@ -26,11 +29,25 @@ export interface PublishContext {
 
 export class ReportFileError extends Error {}
 
-export function writeReportFiles(dir: string, report: Report, markdown: MarkdownOptions, context: PublishContext): string {
+/**
+ * report.sarif for `github/codeql-action/upload-sarif`: code scanning wants paths from the repository
+ * root, so each config and finding path goes through `toRepoPath` (the working directory prefixed).
+ */
+export function renderRepoSarif(report: Report, toRepoPath: (file: string) => string, docsBaseUrl?: string): string {
+  const results = report.results.map((result) => ({
+    ...result,
+    config: toRepoPath(result.config),
+    findings: result.findings.map((finding) => ({ ...finding, file: toRepoPath(finding.file) })),
+  }));
+  return renderSarif({ ...report, results }, { checks: checks.map((check) => check.meta), ...(docsBaseUrl ? { docsBaseUrl } : {}) });
+}
+
+export function writeReportFiles(dir: string, report: Report, markdown: MarkdownOptions, context: PublishContext, toRepoPath: (file: string) => string = (file) => file): string {
   mkdirSync(dir, { recursive: true });
   const jsonPath = path.join(dir, REPORT_JSON);
   writeFileSync(jsonPath, renderJson(report));
   writeFileSync(path.join(dir, REPORT_MARKDOWN), renderMarkdown(report, markdown));
+  writeFileSync(path.join(dir, REPORT_SARIF), renderRepoSarif(report, toRepoPath, markdown.docsBaseUrl));
   writeFileSync(path.join(dir, PUBLISH_CONTEXT), JSON.stringify(context, null, 2) + '\n');
   return jsonPath;
 }

@@ -85,6 +85,7 @@ export interface FindingDraft {
   suggestion?: LineSuggestion;
 }
 
+
 export interface Check {
   meta: CheckMeta;
   run(evidence: Evidence): FindingDraft[];

@@ -18,7 +18,9 @@ import { renderHtmlReport } from '../report/html/render.ts';
 import { checks } from '../checks/index.ts';
 import type { Report } from '../report/types.ts';
 import { TOOL_VERSION } from '../version.ts';
-import { neutraliseCommandLines, neutraliseCommandsInJson } from '../report/workflow-commands.ts';
+import { neutraliseCommandLine, neutraliseCommandLines, neutraliseCommandsInJson } from '../report/workflow-commands.ts';
+import { stripControl } from '../report/escape.ts';
+import { progressLine } from '../progress-lines.ts';
 import { colorWanted } from './color.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -83,7 +85,8 @@ async function main(argv: string[]): Promise<number> {
     timeBudgetS: settings.timeBudgetS,
     backend: settings.backend,
     failOn: settings.failOn,
-    onProgress: interactive ? showProgress : undefined,
+    // In CI (stderr not a terminal) one plain line per phase, so the log shows where a run is.
+    onProgress: interactive ? showProgress : process.stderr.isTTY ? undefined : logProgressLine,
     base: settings.base,
     verify: settings.verify,
     repoSettings: repo.settings,
@@ -136,8 +139,14 @@ function render(report: Report, settings: CliSettings, charts: Record<string, st
 
 function showProgress(event: ProgressEvent): void {
   const pct = event.fraction !== undefined ? ` ${Math.round(event.fraction * 100)}%` : '';
-  const label = { config: 'reading config', data: 'loading data', smoke: 'smoke training', checks: 'running checks', done: 'done' }[event.phase];
-  process.stderr.write(`\r\x1b[K${event.config}: ${label}${event.detail ? ` (${event.detail})` : ''}${pct}`);
+  const line = progressLine({ ...event, fraction: undefined }) ?? '';
+  process.stderr.write(`\r\x1b[K${line}${pct}`);
+}
+
+function logProgressLine(event: ProgressEvent): void {
+  const line = progressLine(event);
+  // A path from a pull request can hold a line break or `::`: one line, no workflow command.
+  if (line !== undefined) process.stderr.write(neutraliseCommandLine(stripControl(line).replace(/[\r\n]+/g, ' ')) + '\n');
 }
 
 /** The nearest folder holding `.git`: configs may name any file inside the repository, nothing outside. */

@@ -31,6 +31,8 @@ export interface FollowUpOptions {
   totalSeconds: number;
   workerLimits?: Partial<WorkerLimits>;
   loadEvidence: (configPath: string, root: string) => Promise<Evidence | undefined>;
+  /** one call per follow-up done, with what it found (the CI log's progress lines) */
+  onPhase?: (phase: 'seed-confirmation' | 'base-comparison' | 'fix-checks', detail: string) => void;
 }
 
 export interface FollowUpResult {
@@ -41,13 +43,24 @@ export interface FollowUpResult {
 export async function runFollowUps(evidence: Evidence, findings: Finding[], opts: FollowUpOptions): Promise<FollowUpResult> {
   if (!evidence.smoke) return { findings };
   const budget = budgetFrom(opts.backend, opts.totalSeconds, opts.smokeSeconds, opts.workerLimits);
+  const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+  let started = performance.now();
   let current = opts.verify ? await confirmOnSecondSeed(evidence, findings, budget) : findings;
+  if (opts.verify) opts.onPhase?.('seed-confirmation', `done in ${seconds(started)}`);
   let comparison: BaseComparison | undefined;
   if (opts.base) {
+    started = performance.now();
     comparison = await compareWithBase(evidence, { ref: opts.base, configPath: opts.configPath, readBase: opts.readBase, budget, loadEvidence: opts.loadEvidence });
     evidence.comparison = comparison;
     current = [...current, ...runChecks(evidence, [trainingImprovement, trainingRegression])];
+    opts.onPhase?.('base-comparison', `${comparison.status === 'compared' ? comparison.verdict ?? 'inconclusive' : comparison.status} against ${opts.base} in ${seconds(started)}`);
   }
-  if (opts.verify) current = await verifyFixes(evidence, current, budget);
+  if (opts.verify) {
+    started = performance.now();
+    current = await verifyFixes(evidence, current, budget);
+    const checked = current.filter((f) => f.evidence?.fix_check !== undefined);
+    const verified = checked.filter((f) => (f.evidence.fix_check as { verified?: boolean }).verified === true);
+    opts.onPhase?.('fix-checks', `${checked.length} finding(s) with a fix check, ${verified.length} verified alone, in ${seconds(started)}`);
+  }
   return { findings: current, comparison };
 }

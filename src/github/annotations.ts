@@ -5,6 +5,8 @@ import type { Severity } from '../config/types.ts';
 import type { Finding } from '../findings/types.ts';
 import type { Conclusion } from '../report/types.ts';
 import type { GitHubClient } from './client.ts';
+import { fixWithoutVerification } from '../report/layout.ts';
+import { fixProofOf } from '../report/counterfactual.ts';
 
 /** Annotations GitHub shows per step and level from workflow commands (error, warning, notice). */
 export const MAX_COMMAND_ANNOTATIONS_PER_LEVEL = 10;
@@ -36,8 +38,16 @@ export function toAnnotation(finding: Finding, toRepoPath: (file: string) => str
     line: finding.line ?? 1,
     severity: finding.severity,
     title: `${finding.title} (${finding.id})`,
-    message: finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message,
+    message: annotationMessage(finding),
   };
+}
+
+/** The message and the fix; a verified fix's measured effect is said once, in the comment's "Fix first", not per line. */
+function annotationMessage(finding: Finding): string {
+  const fix = fixWithoutVerification(finding);
+  const proof = fixProofOf(finding);
+  const verified = proof === 'verified' ? ' (verified by a smoke run)' : proof === 'verified-together' ? ' (verified together with other fixes)' : '';
+  return fix ? `${finding.message}\nFix: ${fix}${verified}` : finding.message;
 }
 
 export function planAnnotations(annotations: readonly Annotation[]): AnnotationPlan {

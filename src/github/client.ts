@@ -41,6 +41,8 @@ export interface ClientOptions {
   retryAfterBaseMs?: number;
   /** per-request timeout; REQUEST_TIMEOUT_MS in production */
   requestTimeoutMs?: number;
+  /** the REST API's address; default GITHUB_API_URL as @actions/github read it when it was loaded (tests pass their local server) */
+  baseUrl?: string;
 }
 
 type Fetch = typeof fetch;
@@ -60,6 +62,7 @@ export function createGitHubClient(token: string, log: GitHubLog, options: Clien
   const octokit = getOctokit(
     token,
     {
+      ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
       request: { fetch: fetchWithTimeout(baseFetch, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS) },
       retry: { retries: MAX_RETRIES, retryAfterBaseValue },
       throttle: {

@@ -6,7 +6,6 @@ import { allFindings } from '../report/build.ts';
 import { reachesFailOn } from '../report/conclusion.ts';
 import { escapeMarkdown, markdownCode, neutraliseHiddenMarkers } from '../report/escape.ts';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.ts';
-import { fixProofOf } from '../report/markdown-counterfactual.ts';
 import type { Report } from '../report/types.ts';
 import { MAX_COMMENT_CHARS } from './sticky-comment.ts';
 
@@ -27,6 +26,16 @@ export interface CommentBodyInput {
   /** extra lines shown under the report (e.g. that the PR changes more files than GitHub lists) */
   notes?: readonly string[];
   maxChars?: number;
+  /** `comment: on-findings` updating an earlier comment on a run with nothing to report */
+  allClear?: boolean;
+}
+
+/**
+ * Whether a report has something worth a comment under `comment: on-findings`: a warning or an error,
+ * or any finding that reaches fail-on. Notices alone (no validation split, ...) are left to the job summary.
+ */
+export function hasFindingsToReport(report: Report): boolean {
+  return allFindings(report.results).some((finding) => finding.severity !== 'notice' || reachesFailOn(finding.severity, report.failOn));
 }
 
 /** What a comment reported, kept in a hidden marker so the next run can say what got fixed. */
@@ -66,19 +75,22 @@ function fenceFor(text: string): string {
   return '`'.repeat(Math.max(3, longestRun + 1));
 }
 
+/**
+ * The one-line fixes whose lines the diff does not show, collapsed under one visible line: the verified
+ * effect is stated once, in the report's "Fix first", not again here.
+ */
 export function renderOutsideDiffSuggestions(findings: readonly Finding[], toRepoPath: (file: string) => string): string {
-  if (findings.length === 0) return '';
-  const header = '### Suggested one-line fixes\n\nThese lines are outside the diff, so they could not be review suggestions:';
-  const blocks: string[] = [header];
-  let length = header.length;
+  const withSuggestion = findings.filter((finding) => finding.suggestion);
+  if (withSuggestion.length === 0) return '';
+  const blocks: string[] = [];
+  let length = 0;
   let left = 0;
-  for (const finding of findings) {
-    const suggestion = finding.suggestion;
-    if (!suggestion) continue;
+  for (const finding of withSuggestion) {
+    const suggestion = finding.suggestion!;
     const replacement = suggestion.replacement.replace(/[\r\n]+/g, ' ');
     const fence = fenceFor(replacement);
     const block = [
-      `- ${markdownCode(toRepoPath(finding.file))} line ${suggestion.line} (${escapeMarkdown(finding.title, 'space')}${fixProofOf(finding) === 'verified' ? ', ✅ verified by a smoke run' : fixProofOf(finding) === 'verified-together' ? ', ✅ verified by a smoke run with the other fixes' : ''}):`,
+      `- ${markdownCode(toRepoPath(finding.file))} line ${suggestion.line} (${escapeMarkdown(finding.id, 'space')}):`,
       `  ${fence}yaml`,
       `  ${replacement}`,
       `  ${fence}`,
@@ -91,7 +103,9 @@ export function renderOutsideDiffSuggestions(findings: readonly Finding[], toRep
     length += block.length + 1;
   }
   if (left > 0) blocks.push(`…and ${left} more in the job summary.`);
-  return blocks.join('\n');
+  const n = withSuggestion.length;
+  const summary = `${n} suggested line change${n === 1 ? '' : 's'} outside the diff (they cannot be review suggestions)`;
+  return `<details><summary>${summary}</summary>\n\n${blocks.join('\n')}\n\n</details>`;
 }
 
 export function composeCommentBody(input: CommentBodyInput): string {
@@ -102,7 +116,10 @@ export function composeCommentBody(input: CommentBodyInput): string {
     failing: findings.filter((finding) => reachesFailOn(finding.severity, input.report.failOn)).length,
   };
   const head: string[] = [input.marker, stateMarker(now)];
-  const fixed = fixedLine(readCommentState(input.previousBody), now);
+  const before = readCommentState(input.previousBody);
+  const fixed = input.allClear
+    ? `> [!TIP]\n> Everything is fixed: nothing left to report on this pull request${before && before.findings > 0 ? ` (the previous run reported ${plural(before.findings, 'finding')})` : ''}.`
+    : fixedLine(before, now);
   if (fixed) head.push(fixed);
   if (input.report.results.length === 0) {
     head.push('No preflight config is changed by this pull request, so there was nothing to check.');

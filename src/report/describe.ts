@@ -2,6 +2,7 @@
 import type { Finding } from '../findings/types.ts';
 import { finiteValues, formatNumber } from './numbers.ts';
 import type { SmokeSummary } from './types.ts';
+import { finalLossOf } from './layout.ts';
 
 export function findingLocation(finding: Finding): string {
   let location = finding.file;
@@ -23,7 +24,9 @@ export function describeSmoke(smoke: SmokeSummary): string {
   const loss = smoke.loss;
   if (loss.length > 0) {
     const nonFinite = loss.length - finiteValues(loss).length;
-    parts.push(`loss ${formatNumber(loss[0])} → ${formatNumber(loss[loss.length - 1])}`);
+    // The one definition of final loss (layout.ts): the mean of the last 10% of steps, not the last step's minibatch.
+    const final = finalLossOf(loss);
+    parts.push(`loss ${formatNumber(loss[0])} → final ${final !== undefined && Number.isFinite(final) ? formatNumber(final) : 'diverged'}`);
     if (nonFinite > 0) parts.push(`${nonFinite} non-finite loss value${nonFinite === 1 ? '' : 's'}`);
   }
   if (smoke.val_loss.length > 0) parts.push(`val loss ${formatNumber(smoke.val_loss[smoke.val_loss.length - 1])}`);

@@ -77,7 +77,10 @@ export function fixCheckLine(finding: Finding): string | undefined {
   const alone = `Not verified alone: the smoke run with ${markdownCode(fixCheck.change)} did not train clearly better (${numbers}; ${verifiedBarWords(originalDiverged(fixCheck.before))}).`;
   const combined = fixCheck.combined;
   if (!combined?.verified) return alone;
-  return `✅ **Verified together with the other suggested fixes** (${combined.changes.map(markdownCode).join(' + ')}: final ${escapeMarkdown(combined.metric, 'space')} ${loss(combined.before)} -> ${loss(combined.after)}). ${alone}`;
+  // The numbers of a fix verified only together are stated once, in the comment's "Fix first".
+  const set = (combined as { minimal?: string[] }).minimal ?? combined.changes;
+  if (!set.includes(fixCheck.change)) return alone;
+  return `✅ Part of a fix verified together (${set.map(markdownCode).join(' + ')}): see "Fix first" in the comment.`;
 }
 
 /** A collapsed block with the before/after final loss as a two-bar chart (numbers when one side diverged). */

@@ -11,14 +11,16 @@ const EVIDENCE_ARRAY_ITEMS = 20;
 const EVIDENCE_VALUE_CHARS = 500;
 const EVIDENCE_JSON_CHARS = 4000;
 
-export function renderEvidence(finding: Finding): string | undefined {
-  const entries = Object.entries(finding.evidence ?? {});
-  const messageCut = finding.message.length > MESSAGE_CELL_CHARS;
+/** `withLongMessage`: repeat a message longer than a table cell holds (false where the message is shown in full already). */
+export function renderEvidence(finding: Finding, withLongMessage = true): string | undefined {
+  // The fix check has its own block (renderFixCheck); its curves would only bury the finding's numbers.
+  const entries = Object.entries(finding.evidence ?? {}).filter(([key]) => key !== 'fix_check');
+  const messageCut = withLongMessage && finding.message.length > MESSAGE_CELL_CHARS;
   if (entries.length === 0 && !messageCut) return undefined;
   const summary = `Evidence: ${htmlCode(finding.id)} at ${htmlCode(findingLocation(finding))}`;
   const body: string[] = [];
   if (messageCut) body.push(escapeMarkdown(finding.message));
-  if (entries.length > 0) body.push(isFlat(entries) ? evidenceTable(entries) : evidenceJson(finding.evidence));
+  if (entries.length > 0) body.push(isFlat(entries) ? evidenceTable(entries) : evidenceJson(Object.fromEntries(entries)));
   return `<details><summary>${summary}</summary>\n\n${body.join('\n\n')}\n\n</details>`;
 }
 

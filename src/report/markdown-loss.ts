@@ -1,6 +1,5 @@
 // The loss section of a config in markdown: a Mermaid chart with its numbers in a collapsed table,
 // and/or a link to the SVG chart.
-import { describeRangeSuggestion } from './describe.ts';
 import { escapeMarkdown } from './escape.ts';
 import { downsamplePoints, trainingPoints, validationPoints } from './loss-series.ts';
 import { linkTarget } from './markdown-links.ts';
@@ -23,9 +22,7 @@ export function renderLossSection(result: ConfigResult, smoke: SmokeSummary, opt
     if (numbers) parts.push(`<details><summary>Loss numbers</summary>\n\n${numbers}\n\n</details>`);
   }
   if (options.svgPath) parts.push(`![${escapeMarkdown(title, 'space')}](${linkTarget(options.svgPath)})`);
-  if (smoke.lr_range) {
-    parts.push(escapeMarkdown(describeRangeSuggestion(smoke.lr_range.suggested), 'space'));
-  }
+  // The suggested learning rate is in the footnote (layout.ts runFactsWords): one number per config.
   return parts.length > 0 ? parts.join('\n\n') : undefined;
 }
 

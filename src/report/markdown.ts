@@ -1,16 +1,17 @@
-// The markdown report (PR comment, job summary, report.md): verdict, a table of findings per config,
-// evidence in collapsed blocks, and the loss chart. `fitToLimit` shortens it for GitHub's size limits.
-import { causeLine } from './text.ts';
+// The markdown report (PR comment, job summary, report.md), read in ten seconds: the verdict, then per
+// config "Fix first" (each verified fix once, with its effect and the findings it answers and removes),
+// every other finding on one line, the details collapsed, the loss chart and a footnote with the run's
+// facts (src/report/layout.ts). `fitToLimit` shortens it for GitHub's size limits.
 import type { Severity } from '../config/types.ts';
 import type { Finding } from '../findings/types.ts';
-import { describeCounts } from './build.ts';
 import { SEVERITIES, severityRank } from './conclusion.ts';
-import { describeSmoke, findingLocation, sortBySeverity } from './describe.ts';
+import { findingLocation, sortBySeverity } from './describe.ts';
 import { escapeMarkdown, markdownCode, neutraliseHiddenMarkers, truncate } from './escape.ts';
-import { MESSAGE_CELL_CHARS, renderEvidence } from './markdown-evidence.ts';
+import { renderEvidence } from './markdown-evidence.ts';
 import { isSafeUrl, linkTarget } from './markdown-links.ts';
 import { renderLossSection } from './markdown-loss.ts';
-import { fixProofMark, renderComparison, renderFixCheck } from './markdown-counterfactual.ts';
+import { fixProofOf, renderComparison, renderFixCheck } from './markdown-counterfactual.ts';
+import { describeEffect, fixFirstWords, fixWithoutVerification, headlineOf, layoutOf, runFactsWords, suggestionsOf, type RootCause } from './layout.ts';
 import type { ConfigResult, Report, SuppressedFinding } from './types.ts';
 
 export { renderMermaidLossChart } from './mermaid.ts';
@@ -41,7 +42,6 @@ export interface Omission {
 
 const NOTHING_OMITTED: Omission = { evidence: false, charts: false };
 const DEFAULT_HEADING = 'nn-preflight';
-const FIX_CELL_CHARS = 300;
 
 const SEVERITY_BADGE: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', notice: '🔵 notice' };
 
@@ -108,7 +108,12 @@ function renderHeader(report: Report, options: MarkdownOptions): string {
   const heading = `## ${escapeMarkdown(options.heading ?? DEFAULT_HEADING, 'space')}`;
   const verdict = report.conclusion === 'failure' ? '❌ **Failure**' : '✅ **Success**';
   const configs = `${report.results.length} config${report.results.length === 1 ? '' : 's'}`;
-  let line = `${verdict}: ${describeCounts(report.counts)} in ${configs} (fail-on: \`${report.failOn}\`).`;
+  const total = report.counts.error + report.counts.warning + report.counts.notice;
+  // Only the severities present: "7 warnings, 1 notice" reads faster than a list with zeros.
+  const present = SEVERITIES.filter((severity) => report.counts[severity] > 0).map((severity) => `${report.counts[severity]} ${severity}${report.counts[severity] === 1 ? '' : 's'}`);
+  const counts = total === 0 ? 'no findings' : present.join(', ');
+  const first = fixFirstWords(report.results);
+  let line = `${verdict}: ${counts} in ${configs} (fail-on: \`${report.failOn}\`)${first ? ` · ${first}` : ''}.`;
   if (options.runUrl && isSafeUrl(options.runUrl)) line += ` [Workflow run](${linkTarget(options.runUrl)})`;
   const html = options.htmlReportUrl;
   // A plain file name (report.html beside report.md) or an http(s) link; nothing else becomes a link.
@@ -118,34 +123,88 @@ function renderHeader(report: Report, options: MarkdownOptions): string {
 
 function renderResult(result: ConfigResult, options: MarkdownOptions, omission: Omission, kept: Set<Finding>): string {
   const icon = resultIcon(result);
-  const parts = [`### ${icon} ${escapeMarkdown(result.name, 'space')}`];
-  let subtitle = markdownCode(result.config);
-  if (result.smoke) subtitle += ` · smoke run: ${escapeMarkdown(describeSmoke(result.smoke), 'space')}`;
-  parts.push(subtitle);
+  const parts = [`### ${icon} ${escapeMarkdown(result.name, 'space')} · ${markdownCode(result.config)}`];
+  const layout = layoutOf(result);
+  const link = (finding: Finding) => checkLink(finding, options.docsBaseUrl);
+  const line = (finding: Finding) => findingLine(finding, link, result.config);
 
-  const findings = sortBySeverity(result.findings);
-  const shown = findings.filter((finding) => kept.has(finding));
-  if (findings.length === 0) parts.push('No findings.');
-  if (shown.length > 0) parts.push(renderFindingTable(shown, options));
-  const hidden = findings.length - shown.length;
+  if (result.findings.length === 0) parts.push('No findings.');
+  if (layout.rootCauses.length > 0) {
+    const items = layout.rootCauses.map((cause, index) => renderRootCause(cause, index, line, kept));
+    parts.push(`**Fix first**\n\n${items.join('\n')}`);
+  }
+  const others = layout.others.filter((finding) => kept.has(finding));
+  if (others.length > 0) {
+    const title = layout.rootCauses.length > 0 ? '**Other findings**' : '**Findings**';
+    parts.push(`${title}\n\n${others.map((finding) => `- ${line(finding)}`).join('\n')}`);
+  }
+  const hidden = result.findings.filter((finding) => !kept.has(finding) && !layout.rootCauses.some((c) => c.causes.includes(finding))).length;
   if (hidden > 0) parts.push(`_${hidden} more finding${hidden === 1 ? '' : 's'} not shown (see the note at the end)._`);
   if (result.suppressed?.length) parts.push(renderSuppressed(result.suppressed, options));
+  if (result.comparison) parts.push(renderComparisonLine(result.comparison));
 
-  if (!omission.evidence) {
-    for (const finding of shown) {
-      const evidence = renderEvidence(finding);
-      if (evidence) parts.push(evidence);
-      const fixCheck = renderFixCheck(finding);
-      if (fixCheck) parts.push(fixCheck);
-    }
-  }
-  if (result.comparison) parts.push(renderComparison(result.comparison));
+  const details = omission.evidence ? [] : renderDetails(result, layout.rootCauses, kept, omission, options);
+  if (details.length > 0) parts.push(`<details><summary>Details: messages, fixes, evidence</summary>\n\n${details.join('\n\n')}\n\n</details>`);
   if (!omission.charts && result.smoke) {
     const chart = renderLossSection(result, result.smoke, { mermaid: options.mermaid, svgPath: options.charts?.[result.config] ?? options.charts?.[result.name] });
     if (chart) parts.push(chart);
   }
-  if (!omission.charts) parts.push(...(options.evidenceCharts?.[result.config] ?? []));
+  const facts = runFactsWords(result);
+  if (facts) parts.push(`<sub>${escapeMarkdown(facts, 'space')}</sub>`);
   return parts.join('\n\n');
+}
+
+/** A root cause: its fix once, with the measured effect, then the findings it answers and those it removes. */
+function renderRootCause(cause: RootCause, index: number, line: (finding: Finding) => string, kept: Set<Finding>): string {
+  const changes = cause.changes.map(changeWords).join(' + ');
+  const lines = [`${index + 1}. **${cause.changes.length > 1 ? 'Apply together' : 'Apply'}:** ${changes} — ✅ verified: ${escapeMarkdown(describeEffect(cause.effect), 'space')}.`];
+  const lineNumbers = suggestionsOf(cause).map((finding) => finding.suggestion!.line);
+  if (lineNumbers.length > 0) lines[0] += ` Config line${lineNumbers.length === 1 ? '' : 's'} ${lineNumbers.join(', ')}.`;
+  for (const finding of cause.causes) lines.push(`   - ${line(finding)}`);
+  const symptoms = cause.symptoms.filter((finding) => kept.has(finding));
+  for (const finding of symptoms) lines.push(`     - ↳ ${line(finding)} _(gone with this fix)_`);
+  return lines.join('\n');
+}
+
+/** A config change as code when it reads like `key: value`, as words otherwise. */
+function changeWords(change: string): string {
+  return /^[\w.[\]-]+: \S+$/.test(change) ? markdownCode(change) : escapeMarkdown(change, 'space');
+}
+
+/** Severity, check id linked to its docs page, the finding's one sentence, and where (the line alone in the config the heading names). */
+function findingLine(finding: Finding, link: (finding: Finding) => string, config: string): string {
+  const where = finding.file === config && finding.line !== undefined ? `line ${finding.line}` : markdownCode(findingLocation(finding));
+  return `${SEVERITY_BADGE[finding.severity]} ${link(finding)}: ${escapeMarkdown(headlineOf(finding), 'space')} (${where})`;
+}
+
+function renderComparisonLine(comparison: NonNullable<ConfigResult['comparison']>): string {
+  const full = renderComparison(comparison);
+  const [first, ...rest] = full.split('\n');
+  return rest.length === 0 ? first : `${first}\n\n<details><summary>Base comparison numbers</summary>\n\n${rest.join('\n').trim()}\n\n</details>`;
+}
+
+/** Each finding's full message and fix, its evidence, and each fix check: everything the one-line view leaves out. */
+function renderDetails(result: ConfigResult, rootCauses: readonly RootCause[], kept: Set<Finding>, omission: Omission, options: MarkdownOptions): string[] {
+  const blocks: string[] = [];
+  const causes = new Set(rootCauses.flatMap((cause) => cause.causes));
+  for (const finding of sortBySeverity(result.findings)) {
+    if (!kept.has(finding) && !causes.has(finding)) continue;
+    const head = `**${escapeMarkdown(finding.id, 'space')}** · ${escapeMarkdown(finding.title, 'space')} · ${markdownCode(findingLocation(finding))}`;
+    const body = [head, escapeMarkdown(finding.message)];
+    const fix = fixWithoutVerification(finding);
+    if (fix) body.push(`Fix: ${escapeMarkdown(fix)}`);
+    blocks.push(body.join('\n\n'));
+    const evidence = renderEvidence(finding, false);
+    if (evidence) blocks.push(evidence);
+    // A root cause's effect is stated once, in "Fix first": only its first finding keeps the before/after chart, and
+    // a fix verified only together shows no solo "not verified" block beside it.
+    const cause = rootCauses.find((c) => c.causes.includes(finding));
+    const showFixCheck = !cause || (cause.causes[0] === finding && fixProofOf(finding) === 'verified');
+    const fixCheck = showFixCheck ? renderFixCheck(finding) : undefined;
+    if (fixCheck) blocks.push(fixCheck);
+  }
+  if (!omission.charts) blocks.push(...(options.evidenceCharts?.[result.config] ?? []));
+  return blocks;
 }
 
 function resultIcon(result: ConfigResult): string {
@@ -155,23 +214,10 @@ function resultIcon(result: ConfigResult): string {
   return '✅';
 }
 
-function renderFindingTable(findings: readonly Finding[], options: MarkdownOptions): string {
-  const rows = ['| Severity | Check | Location | Finding | Fix |', '|---|---|---|---|---|'];
-  for (const finding of findings) {
-    const cells = [
-      SEVERITY_BADGE[finding.severity],
-      checkLink(finding, options.docsBaseUrl),
-      markdownCode(findingLocation(finding)),
-      `**${escapeMarkdown(finding.title, 'space')}**<br>${escapeMarkdown(truncate(finding.message, MESSAGE_CELL_CHARS))}${causeLine(finding) ? `<br>_${escapeMarkdown(causeLine(finding))}_` : ''}`,
-      fixProofMark(finding) + escapeMarkdown(truncate(finding.fix, FIX_CELL_CHARS)),
-    ];
-    rows.push(`| ${cells.join(' | ')} |`);
-  }
-  return rows.join('\n');
-}
-
 /** Rows of suppressed findings shown per config; the rest are in report.json. */
 const SUPPRESSED_ROWS = 30;
+/** A suppressed finding's message and reason are cut here in its table row. */
+const FIX_CELL_CHARS = 300;
 
 /** Findings a disable comment silenced, folded away with each comment's reason: visible, not counted. */
 function renderSuppressed(suppressed: readonly SuppressedFinding[], options: MarkdownOptions): string {

@@ -1,10 +1,12 @@
-// The terminal report: per config a header, its findings most severe first, a smoke line, and a
-// summary line with the counts and the verdict. ANSI colour only when asked for.
+// The terminal report: per config a header, "Fix first" (each verified fix once, with the findings it
+// answers and the symptoms it removes), the other findings most severe first, the run's facts, and a
+// summary line with the counts and the verdict (src/report/layout.ts). ANSI colour only when asked for.
 import { describeBar } from '../evidence/comparison.ts';
 import type { Severity } from '../config/types.ts';
 import type { Finding } from '../findings/types.ts';
 import { describeCounts } from './build.ts';
-import { describeSmoke, findingLocation, sortBySeverity } from './describe.ts';
+import { findingLocation } from './describe.ts';
+import { describeEffect, fixWithoutVerification, layoutOf, runFactsWords, type RootCause } from './layout.ts';
 import { stripControl } from './escape.ts';
 import type { ConfigResult, Report } from './types.ts';
 import type { BaseComparison } from '../evidence/comparison.ts';
@@ -68,25 +70,39 @@ export function causeLine(finding: Finding): string {
   return clean(parts.join('; '));
 }
 
-function renderFinding(finding: Finding, paint: Paint, width: number): string[] {
+function renderFinding(finding: Finding, paint: Paint, width: number, indent = INDENT, marker = ''): string[] {
   const badge = BADGE[finding.severity];
   const pad = ' '.repeat(BADGE_WIDTH);
-  const bodyWidth = Math.max(20, width - INDENT.length - BADGE_WIDTH);
+  const bodyWidth = Math.max(20, width - indent.length - BADGE_WIDTH);
   const lines = [
-    INDENT +
+    indent +
+      marker +
       paint(badge.label.padEnd(BADGE_WIDTH - 1), ANSI.bold, badge.color) +
       ' ' +
       paint(clean(finding.id), ANSI.bold) +
       '  ' +
       paint(clean(findingLocation(finding)), ANSI.dim),
   ];
-  for (const line of wrapText(clean(finding.message), bodyWidth)) lines.push(INDENT + pad + line);
-  const cause = causeLine(finding);
-  if (cause) for (const line of wrapText(cause, bodyWidth)) lines.push(INDENT + pad + paint(line, ANSI.dim));
-  if (finding.fix) {
-    for (const [i, line] of wrapText(`fix: ${clean(finding.fix)}`, bodyWidth).entries()) {
-      lines.push(INDENT + pad + (i === 0 ? paint('fix:', ANSI.green) + line.slice(4) : line));
+  for (const line of wrapText(clean(finding.message), bodyWidth)) lines.push(indent + pad + line);
+  const fix = fixWithoutVerification(finding);
+  if (fix) {
+    for (const [i, line] of wrapText(`fix: ${clean(fix)}`, bodyWidth).entries()) {
+      lines.push(indent + pad + (i === 0 ? paint('fix:', ANSI.green) + line.slice(4) : line));
     }
+  }
+  return lines;
+}
+
+/** A root cause: its verified fix once with the measured effect, the findings it answers, and its symptoms. */
+function renderRootCause(cause: RootCause, index: number, paint: Paint, width: number): string[] {
+  const head = `${index + 1}. ${cause.changes.length > 1 ? 'apply together' : 'apply'}: ${cause.changes.join(' + ')}`;
+  const lines = wrapText(clean(head), width - INDENT.length).map((line, i) => INDENT + (i === 0 ? paint(line, ANSI.bold) : `   ${line}`));
+  for (const line of wrapText(`verified: ${describeEffect(cause.effect)}`, width - INDENT.length - 3)) lines.push(INDENT + '   ' + paint(line, ANSI.green));
+  const nested = INDENT + '   ';
+  for (const finding of cause.causes) lines.push(...renderFinding(finding, paint, width, nested));
+  for (const finding of cause.symptoms) {
+    lines.push(...renderFinding(finding, paint, width, nested, '↳ '));
+    lines.push(nested + ' '.repeat(BADGE_WIDTH + 2) + paint('gone with this fix (its fix run no longer shows it)', ANSI.dim));
   }
   return lines;
 }
@@ -94,8 +110,15 @@ function renderFinding(finding: Finding, paint: Paint, width: number): string[] 
 function renderResult(result: ConfigResult, paint: Paint, width: number): string[] {
   const lines = [paint(clean(result.name), ANSI.bold) + '  ' + paint(clean(result.config), ANSI.dim)];
   if (result.findings.length === 0) lines.push(INDENT + paint('✓ no findings', ANSI.green));
-  for (const finding of sortBySeverity(result.findings)) lines.push(...renderFinding(finding, paint, width));
-  if (result.smoke) lines.push(INDENT + paint('smoke: ', ANSI.dim) + clean(describeSmoke(result.smoke)));
+  const layout = layoutOf(result);
+  if (layout.rootCauses.length > 0) {
+    lines.push(INDENT + paint('Fix first', ANSI.bold));
+    layout.rootCauses.forEach((cause, index) => lines.push(...renderRootCause(cause, index, paint, width)));
+    if (layout.others.length > 0) lines.push(INDENT + paint('Other findings', ANSI.bold));
+  }
+  for (const finding of layout.others) lines.push(...renderFinding(finding, paint, width));
+  const facts = runFactsWords(result);
+  if (facts) for (const [i, line] of wrapText(clean(facts.replace(/^Smoke run: /, '')), width - INDENT.length - 7).entries()) lines.push(INDENT + (i === 0 ? paint('smoke: ', ANSI.dim) : '       ') + line);
   if (result.comparison) lines.push(INDENT + paint('base: ', ANSI.dim) + clean(describeComparisonLine(result.comparison)));
   if (result.watch) lines.push(INDENT + paint('watch: ', ANSI.dim) + clean(`re-checked on pull requests that change ${result.watch.join(', ')}`));
   for (const finding of result.suppressed ?? []) {

@@ -75,6 +75,14 @@ describe('same-repo pull request', () => {
     assert.ok(suggestion, JSON.stringify(reviewComments));
     assert.match(suggestion.body, /```suggestion\n.*activation: sigmoid/);
     noErrorResponses(server);
+
+    // SARIF for upload-sarif beside report.json, with paths from the repository root.
+    const sarif = JSON.parse(readFileSync(path.join(path.dirname(result.outputs['report-json']), 'report.sarif'), 'utf8'));
+    const uris = sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri);
+    assert.ok(uris.includes(SOFTMAX_CONFIG), JSON.stringify(uris));
+    // Each config's progress in its own log group, opened before commands stop and closed after they resume.
+    assert.match(result.stdout, new RegExp(`^::group::nn-preflight: ${SOFTMAX_CONFIG.replace(/[.]/g, '\\.')}\n::stop-commands::`, 'm'));
+    assert.match(result.stdout, /: loading the config\n[\s\S]*: done: \d+ errors?, \d+ warnings?, \d+ notices? in [\d.]+ s\n::[0-9a-f]+::\n::endgroup::$/m);
   });
 
   test('a rerun updates the same comment and posts no second review', async () => {
@@ -96,6 +104,44 @@ describe('same-repo pull request', () => {
     assert.equal(comments.length, 1);
     assert.match(comments[0].body, /Fixed: the 1 finding that failed the previous run is gone/);
     assert.doesNotMatch(comments[0].body, /output-activation-mismatch/);
+    // The earlier suggestion on the fixed line says so and no longer offers to apply the old change.
+    const suggestion = (server.reviewComments.get(7) ?? []).find((c) => c.line === OUTPUT_LAYER_LINE)!;
+    assert.match(suggestion.body, /^✅ \*\*Fixed\*\* at a{7}/);
+    assert.doesNotMatch(suggestion.body, /```suggestion/);
+    noErrorResponses(server);
+  });
+});
+
+describe('comment: on-findings', () => {
+  const workspace = makeWorkspace();
+  const sound = 'models/sound.preflight.yml';
+  // 120 rows in batches of 8: enough updates per epoch, so only the no-validation-data notice remains.
+  writeFileSync(path.join(workspace, sound), readWorkspaceFile(workspace, sound).replace('learning_rate: 0.001\n', 'learning_rate: 0.001\n  batch_size: 8\n'));
+  const files: FakeFile[] = [{ filename: sound, status: 'modified', patch: firstLinePatch(readWorkspaceFile(workspace, sound)) }];
+  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 21, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
+  before(() => server.start());
+  after(() => server.stop());
+  const event = pullRequestEvent(21, HEAD, `${OWNER}/${REPO}`, files.length);
+
+  test('a pull request with nothing to report gets no comment', async () => {
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE, inputs: { comment: 'on-findings', 'fail-on': 'warning' } });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(result.outputs.warnings, '0');
+    assert.equal(result.outputs.errors, '0');
+    assert.deepEqual(server.writes().map((w) => `${w.method} ${w.path}`), []);
+    assert.equal((server.issueComments.get(21) ?? []).length, 0);
+    noErrorResponses(server);
+  });
+
+  test('with an earlier comment, that comment is updated to say everything is fixed', async () => {
+    server.issueComments.set(21, [{ id: 77, body: `${MARKER}\n<!-- nn-preflight-state:findings=2;failing=1 -->\n\nold report`, user: { login: 'github-actions[bot]', type: 'Bot' } }]);
+    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE, inputs: { comment: 'on-findings' } });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const comments = server.issueComments.get(21) ?? [];
+    assert.equal(comments.length, 1);
+    assert.match(comments[0].body, /Everything is fixed: nothing left to report on this pull request \(the previous run reported 2 findings\)/);
+    assert.equal(server.writes().filter((w) => w.method === 'POST').length, 0);
+    noErrorResponses(server);
   });
 });
 

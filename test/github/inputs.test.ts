@@ -49,6 +49,7 @@ test('bad values stop with a message naming the input and what was expected', ()
     [{ 'comment-key': 'has space' }, /'comment-key'/],
     [{ 'comment-author': 'not a login!' }, /'comment-author'.*Expected a GitHub login such as my-app\[bot\]/],
     [{ backend: 'gpu' }, /'backend': 'gpu'/],
+    [{ comment: 'on-error' }, /'comment': 'on-error'\. Expected one of: update, new, off, on-findings/],
     [{ 'base-ref': '--upload-pack=x' }, /'base-ref'.*Expected a branch, tag or commit id/],
     [{ 'base-ref': 'main..feature' }, /'base-ref'.*no '\.\.'/],
     [{ 'base-ref': 'a b' }, /'base-ref'/],
@@ -69,4 +70,8 @@ test('action.yml declares exactly the inputs the action reads', () => {
   assert.deepEqual(Object.keys(action.inputs).sort(), Object.values(INPUT).sort());
   assert.equal(action.runs.using, 'node24');
   assert.equal(action.runs.main, 'dist/index.js');
+});
+
+test('comment: on-findings is a mode of its own', () => {
+  assert.equal(parseInputs(reader({ comment: 'On-Findings' })).comment, 'on-findings');
 });

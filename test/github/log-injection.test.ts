@@ -62,12 +62,19 @@ test('the built action: no line of its output starts a command except its own an
   const unexpected = commands.filter((c) => {
     if (/^::(error|warning|notice) [^:]*file=[^:]*::…$/.test(c)) return false;
     if (stops.includes(c)) return false;
+    // Our own log groups, one per config (their titles are checked below).
+    if (c === '::group::…' || c === '::endgroup::…') return false;
     return !tokens.some((token) => c === `::${token}::…`);
   });
   assert.deepEqual(unexpected, []);
+  const groups = result.stdout.split('\n').filter((line) => line.startsWith('::group::'));
+  assert.equal(groups.length, 3);
+  assert.equal(result.stdout.split('\n').filter((line) => line === '::endgroup::').length, 3);
+  assert.ok(groups.every((line) => line.startsWith('::group::nn-preflight: models/')), groups.join('\n'));
+  assert.ok(groups.some((line) => line.includes('file%0A::notice::forged-by-file-name')), 'a line break in a file name stays inside the group title');
   // The forged text is still shown, as text: the data-error names the path it could not read.
   assert.match(result.stdout, /%0A%3A:add-mask::secret|%0A::add-mask::secret/);
-  assert.ok(result.stdout.includes('data (data/train.csv%0A::add-mask::secret'), 'the progress line shows the path escaped');
+  assert.ok(result.stdout.includes('loading data: data/train.csv%0A::add-mask::secret'), 'the progress line shows the path escaped');
 });
 
 test('the escaping functions follow the toolkit and break a leading :: and any ##[', () => {

@@ -26,11 +26,13 @@ function tableCells(row: string): string[] {
   return cells.slice(1, -1).map((c) => c.trim());
 }
 
+/** One-line findings: [badge, the rest of the line], most severe first within a section. */
 function findingRows(markdown: string): string[][] {
   return markdown
     .split('\n')
-    .filter((line) => /^\| (🔴|🟡|🔵) /.test(line))
-    .map(tableCells);
+    .map((line) => /^\s*- (?:↳ )?((?:🔴|🟡|🔵) (?:error|warning|notice)) (.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => [match[1], match[2]]);
 }
 
 function mermaidBlocks(markdown: string): string[] {
@@ -50,15 +52,16 @@ function seriesLengths(block: string): { xAxis: number; lines: number[] } {
   return { xAxis: xAxis ? listLength(xAxis) : 0, lines: lines.filter((l) => l.startsWith('line [')).map(listLength) };
 }
 
-test('one table row per finding, most severe first, check linked to its docs page', () => {
+test('one line per finding, most severe first, check linked to its docs page', () => {
   const report = everySeverityReport();
   const markdown = renderMarkdown(report, { docsBaseUrl: DOCS });
   const rows = findingRows(markdown);
   assert.equal(rows.length, 3);
-  assert.ok(rows.every((cells) => cells.length === 5));
   assert.deepEqual(rows.map((cells) => cells[0].split(' ')[1]), ['error', 'warning', 'notice']);
-  assert.ok(rows[0][1].includes(`(${DOCS}docs/checks/non-finite-loss.md)`));
-  assert.ok(rows[1][2].includes('housing.preflight.yml:7:5'));
+  assert.ok(rows[0][1].startsWith(`[non-finite-loss](${DOCS}docs/checks/non-finite-loss.md): `));
+  assert.match(rows[0][1], /\(<code>configs\\+win\\+housing\.preflight\.yml:3<\/code>\)$/, 'a finding in another file shows its path');
+  assert.ok(rows[1][1].endsWith('(line 7)'), 'a finding in the config the heading names shows its line alone');
+  assert.ok(markdown.split('\n').every((line) => line.length <= 400), 'no line over 400 characters');
   assert.ok(markdown.includes('❌ **Failure**'));
   assert.ok(markdown.includes('No findings.'), 'the clean config says so');
 });
@@ -95,7 +98,7 @@ test('summary lines of collapsed blocks are raw HTML, so names in them carry no 
   assert.ok(summaries.every((line) => !line.includes('\\')), summaries.join('\n'));
 });
 
-test('a clean report renders a success verdict without a findings table', () => {
+test('a clean report renders a success verdict without finding lines', () => {
   const markdown = renderMarkdown(cleanReport(), { heading: 'Preflight' });
   assert.ok(markdown.startsWith('## Preflight'));
   assert.ok(markdown.includes('✅ **Success**'));
@@ -126,8 +129,8 @@ test('user text cannot break the table, inject HTML, or ping people', () => {
   assert.ok(!markdown.includes('@someone'));
   assert.ok(!/[^\\]\]\(javascript:/.test(markdown), 'a link bracket is escaped');
   const rows = findingRows(markdown);
-  assert.equal(rows.length, 1);
-  assert.equal(rows[0].length, 5, 'pipes in user text are escaped');
+  assert.equal(rows.length, 1, 'a line break in user text cannot end the finding line');
+  assert.ok(rows[0][1].includes('from @\u200bsomeone second line &lt;img'), rows[0][1]);
   const heading = markdown.split('\n').find((line) => line.startsWith('### '))!;
   assert.ok(heading.includes('a\\|b&lt;script&gt;'));
 });

@@ -7,7 +7,7 @@ import { parseReportJson, renderJson } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { renderLossChartSvg } from '../../src/report/loss-chart.ts';
 import { renderText } from '../../src/report/text.ts';
-import { smoke } from './fixtures.ts';
+import { finding, smoke } from './fixtures.ts';
 
 const lrs = Array.from({ length: 30 }, (_, i) => 1e-6 * 1.8 ** i);
 const flat = lrs.map((_, i) => 2 + 0.1 * Math.sin(i));
@@ -18,9 +18,10 @@ function reportWith(suggested: number) {
 
 test('a range test with no clear rate: text, markdown, JSON and SVG say none is suggested', async () => {
   const report = reportWith(Number.NaN);
-  const text = renderText(report, { color: false });
-  assert.match(text, /range test: no clear lr/);
-  assert.doesNotMatch(text, /suggested lr|NaN/);
+  // The text report wraps its lines: compare the words.
+  const text = renderText(report, { color: false }).replace(/\s+/g, ' ');
+  assert.match(text, /found no rate at which the loss clearly falls/);
+  assert.doesNotMatch(text, /suggested learning|NaN/);
   const markdown = renderMarkdown(report, { mermaid: true });
   assert.match(markdown, /found no rate at which the loss clearly falls/);
   assert.doesNotMatch(markdown, /NaN/);
@@ -35,7 +36,16 @@ test('a range test with no clear rate: text, markdown, JSON and SVG say none is 
 
 test('a clear rate is printed by each renderer', async () => {
   const report = reportWith(0.0035);
-  assert.match(renderText(report, { color: false }), /suggested lr 0\.0035/);
-  assert.match(renderMarkdown(report, { mermaid: true }), /suggests a learning rate near 0\.0035/);
+  assert.match(renderText(report, { color: false }).replace(/\s+/g, ' '), /suggested learning rate 0\.0035 \(range test\)/);
+  assert.match(renderMarkdown(report, { mermaid: true }), /suggested learning rate 0\.0035 \(range test\)/);
   assert.match(await renderLossChartSvg(report.results[0].smoke!, { title: 'a' }), /suggested 0\.0035/);
+});
+
+test('one suggested learning rate: a learning-rate finding\'s rate replaces the range test\'s everywhere', () => {
+  const lowered = finding('learning-rate-too-high', 'warning', { message: 'The loss diverged at learning rate 1. Lower it.', evidence: { learningRate: 1, suggested: 0.01 } });
+  const report = buildReport([{ config: 'a.preflight.yml', name: 'a', findings: [lowered], smoke: smoke({ lr_range: { lrs, losses: flat, suggested: 0.469 } }) }], 'error', '0.1.0');
+  for (const text of [renderText(report, { color: false, width: 400 }), renderMarkdown(report, { mermaid: true })]) {
+    assert.match(text, /suggested learning rate 0\.01[;.]/);
+    assert.doesNotMatch(text, /0\.469/, 'the range test\'s other rate is not shown beside it');
+  }
 });

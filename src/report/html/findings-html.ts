@@ -4,6 +4,7 @@ import type { Finding } from '../../findings/types.ts';
 import { findingLocation } from '../describe.ts';
 import { escapeXml, truncate } from '../escape.ts';
 import { fixCheckHtml } from './counterfactual-html.ts';
+import { fixWithoutVerification } from '../layout.ts';
 
 /** Evidence beyond this is cut: it is there to check numbers, not to dump a data set. */
 const MAX_EVIDENCE_CHARS = 4000;
@@ -19,7 +20,7 @@ export async function findingCard(finding: Finding): Promise<string> {
     `<p class="finding-head"><span class="badge">${finding.severity}</span> <strong>${escapeXml(finding.title)}</strong> <code>${escapeXml(finding.id)}</code></p>`,
     `<p class="where">${escapeXml(findingLocation(finding))}${finding.key ? ` · <code>${escapeXml(finding.key)}</code>` : ''}</p>`,
     `<p>${escapeXml(finding.message)}</p>`,
-    `<p class="fix"><span>Fix:</span> ${escapeXml(finding.fix)}</p>`,
+    `<p class="fix"><span>Fix:</span> ${escapeXml(fixWithoutVerification(finding))}</p>`,
     await fixCheckHtml(finding),
     suggestion,
     evidence ? `<details><summary>Evidence</summary><pre>${escapeXml(evidence)}</pre></details>` : '',

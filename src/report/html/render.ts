@@ -2,7 +2,8 @@
 // data: URIs, no scripts), with each finding beside the chart that shows its evidence.
 import type { Finding } from '../../findings/types.ts';
 import { describeCounts } from '../build.ts';
-import { describeSmoke, sortBySeverity } from '../describe.ts';
+import { findingLocation, sortBySeverity } from '../describe.ts';
+import { describeEffect, headlineOf, layoutOf, runFactsWords } from '../layout.ts';
 import { escapeXml } from '../escape.ts';
 import type { ConfigResult, Report } from '../types.ts';
 import { comparisonHtml } from './counterfactual-html.ts';
@@ -98,24 +99,42 @@ async function renderRun(result: ConfigResult, index: number): Promise<string> {
     const cards = await Promise.all((bySection.get(section) ?? []).map(findingCard));
     panels.push(renderPanel(section, anchor(section), figures.get(section) ?? [], cards, Boolean(smoke)));
   }
-  const smokeLine = smoke
-    ? `<p class="muted">Smoke run: ${escapeXml(describeSmoke(smoke))}</p>`
+  const smokeLine = result.smoke
+    ? `<p class="muted">${escapeXml(runFactsWords(result) ?? '')}</p>`
     : `<p class="muted">No smoke run (skipped, or the config could not be loaded).</p>`;
-  const summary = result.findings.length === 0 ? '<p>No findings.</p>' : findingIndex(sortBySeverity(result.findings), anchor);
+  const summary = result.findings.length === 0 ? '<p>No findings.</p>' : findingIndex(result, anchor);
   return (
     `<article id="config-${index}"><h2>${escapeXml(result.name)}</h2>` +
     `<p class="muted"><code>${escapeXml(result.config)}</code></p>${smokeLine}${summary}${panels.join('')}</article>`
   );
 }
 
-/** One line per finding at the top of a config, linking to the panel that shows its evidence. */
-function findingIndex(findings: readonly Finding[], anchor: (section: SectionId) => string): string {
-  const items = findings.map(
-    (finding) =>
-      `<li class="sev-${finding.severity}"><span class="badge">${finding.severity}</span> ` +
-      `<a href="#${anchor(sectionOfCheck(finding.id))}">${escapeXml(finding.title)}</a> <code>${escapeXml(finding.id)}</code></li>`,
-  );
-  return `<ul class="finding-index">${items.join('')}</ul>`;
+/**
+ * The same structure as the comment (layout.ts): "Fix first", each verified fix once with its effect,
+ * the findings it answers and the symptoms it removes; then one line per other finding, each linking
+ * to the panel that shows its evidence.
+ */
+function findingIndex(result: ConfigResult, anchor: (section: SectionId) => string): string {
+  const line = (finding: Finding, extra = '') =>
+    `<li class="sev-${finding.severity}"><span class="badge">${finding.severity}</span> ` +
+    `<a href="#${anchor(sectionOfCheck(finding.id))}"><code>${escapeXml(finding.id)}</code></a> ${escapeXml(headlineOf(finding))} ` +
+    `<span class="muted">${escapeXml(findingLocation(finding))}</span>${extra}</li>`;
+  const layout = layoutOf(result);
+  const parts: string[] = [];
+  if (layout.rootCauses.length > 0) {
+    const causes = layout.rootCauses.map((cause) => {
+      const symptoms = cause.symptoms.map((finding) => line(finding, ' <em>(gone with this fix)</em>')).join('');
+      return (
+        `<li><strong>${cause.changes.length > 1 ? 'Apply together' : 'Apply'}: ${cause.changes.map((change) => `<code>${escapeXml(change)}</code>`).join(' + ')}</strong>` +
+        ` — verified: ${escapeXml(describeEffect(cause.effect))}` +
+        `<ul class="finding-index">${cause.causes.map((finding) => line(finding)).join('')}${symptoms ? `<li><ul class="finding-index">${symptoms}</ul></li>` : ''}</ul></li>`
+      );
+    });
+    parts.push(`<h3>Fix first</h3><ol>${causes.join('')}</ol>`);
+    if (layout.others.length > 0) parts.push('<h3>Other findings</h3>');
+  }
+  if (layout.others.length > 0) parts.push(`<ul class="finding-index">${layout.others.map((finding) => line(finding)).join('')}</ul>`);
+  return parts.join('');
 }
 
 function renderPanel(section: SectionId, id: string, figures: string[], cards: string[], hasTrace: boolean): string {

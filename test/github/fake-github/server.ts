@@ -1,7 +1,8 @@
 // A local stand-in for GitHub's REST API: only the routes nn-preflight uses, with the response shapes
 // of GitHub's published OpenAPI description, and the refusals GitHub makes: unknown routes (404),
 // comment bodies over 65,536 characters (422), more than 50 annotations in one request (422), review
-// comments on lines outside the diff (422), writes with a read-only token (403). Every request is
+// comments on lines outside the diff (422, also for any line of a multi-line comment), writes with a
+// read-only token (403). Review comments can be edited (PATCH /pulls/comments/{id}). Every request is
 // recorded; faults (a 5xx once, a secondary rate limit with retry-after) can be queued.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +67,7 @@ export interface FakeReviewComment {
   user?: { login: string; type: string };
   path: string;
   line: number;
+  start_line?: number | null;
   side: string;
   body: string;
   commit_id: string;
@@ -333,6 +335,14 @@ export class FakeGitHub {
     if (side !== 'RIGHT' || !patch || !diffRightLines(patch).has(comment.line)) {
       throw validationFailed('PullRequestReviewComment', 'pull_request_review_thread.line', 'could not be resolved');
     }
+    // A multi-line comment covers start_line..line; GitHub wants every line of it in the diff, start before end.
+    if (comment.start_line !== undefined) {
+      const lines = diffRightLines(patch);
+      const startSide = comment.start_side ?? side;
+      let inDiff = startSide === 'RIGHT' && comment.start_line < comment.line;
+      for (let line = comment.start_line; inDiff && line <= comment.line; line++) inDiff = lines.has(line);
+      if (!inDiff) throw validationFailed('PullRequestReviewComment', 'pull_request_review_thread.start_line', 'could not be resolved');
+    }
   }
 
   private commitFor(ref: string | null): string {
@@ -460,6 +470,7 @@ export class FakeGitHub {
         pull_request_review_id: c.pull_request_review_id,
         path: c.path,
         line: c.line,
+        start_line: c.start_line ?? null,
         side: c.side,
         body: c.body,
         commit_id: c.commit_id,
@@ -467,6 +478,32 @@ export class FakeGitHub {
         html_url: `https://github.com/${owner}/${repo}/pull/${pull}#discussion_r${c.id}`,
       }));
       return this.paginate(record, url, comments);
+    }
+    // "Update a review comment for a pull request": only the body changes; the answer is the comment.
+    if (method === 'PATCH' && (match = m('/pulls/comments/(\\d+)'))) {
+      const id = Number(match[1]);
+      if (typeof record.body?.body !== 'string') throw validationFailed('PullRequestReviewComment', 'body', 'body is missing');
+      for (const [pull, comments] of this.reviewComments) {
+        const comment = comments.find((c) => c.id === id);
+        if (!comment) continue;
+        comment.body = this.checkBody(record.body.body);
+        return {
+          status: 200,
+          body: {
+            id: comment.id,
+            pull_request_review_id: comment.pull_request_review_id,
+            path: comment.path,
+            line: comment.line,
+            start_line: comment.start_line ?? null,
+            side: comment.side,
+            body: comment.body,
+            commit_id: comment.commit_id,
+            user: comment.user ?? { login: ACTIONS_BOT, type: 'Bot' },
+            html_url: `https://github.com/${owner}/${repo}/pull/${pull}#discussion_r${comment.id}`,
+          },
+        };
+      }
+      throw notFound();
     }
     if (method === 'POST' && (match = m('/pulls/(\\d+)/reviews'))) {
       const pull = this.pull(Number(match[1]));
@@ -481,14 +518,14 @@ export class FakeGitHub {
       }
       const review = { id: this.nextId++, pull: pull.number, body: record.body?.body ?? '', commit_id: record.body?.commit_id, event: record.body?.event ?? 'PENDING' };
       this.reviews.push(review);
-      const stored = comments.map((c) => ({ id: this.nextId++, user: this.writer(record), path: c.path, line: c.line, side: c.side ?? 'RIGHT', body: c.body, commit_id: review.commit_id, pull_request_review_id: review.id }));
+      const stored = comments.map((c) => ({ id: this.nextId++, user: this.writer(record), path: c.path, line: c.line, start_line: c.start_line ?? null, side: c.side ?? 'RIGHT', body: c.body, commit_id: review.commit_id, pull_request_review_id: review.id }));
       this.reviewComments.set(pull.number, [...(this.reviewComments.get(pull.number) ?? []), ...stored]);
       return { status: 200, body: { id: review.id, node_id: `PRR_${review.id}`, body: review.body, state: review.event === 'COMMENT' ? 'COMMENTED' : 'PENDING', commit_id: review.commit_id, html_url: `https://github.com/${owner}/${repo}/pull/${pull.number}#pullrequestreview-${review.id}` } };
     }
     if (method === 'POST' && (match = m('/pulls/(\\d+)/comments'))) {
       const pull = this.pull(Number(match[1]));
       this.placeReviewComment(pull, record.body);
-      const comment = { id: this.nextId++, user: this.writer(record), path: record.body.path, line: record.body.line, side: record.body.side ?? 'RIGHT', body: record.body.body, commit_id: record.body.commit_id, pull_request_review_id: this.nextId++ };
+      const comment = { id: this.nextId++, user: this.writer(record), path: record.body.path, line: record.body.line, start_line: record.body.start_line ?? null, side: record.body.side ?? 'RIGHT', body: record.body.body, commit_id: record.body.commit_id, pull_request_review_id: this.nextId++ };
       this.reviewComments.set(pull.number, [...(this.reviewComments.get(pull.number) ?? []), comment]);
       return { status: 201, body: { ...comment, html_url: `https://github.com/${owner}/${repo}/pull/${pull.number}#discussion_r${comment.id}` } };
     }
