@@ -30,8 +30,22 @@ export function overfitLearningRate(ctx: RunContext): number {
   return Math.max(ctx.learningRate, ownEntry(OVERFIT_MIN_LEARNING_RATE, ctx.optimizer.name.toLowerCase()) ?? 0);
 }
 
-/** Can the model drive the loss near zero on a handful of samples? */
+/**
+ * Can the model drive the loss near zero on a handful of samples? First at the raised overfit rate; when
+ * that fails and the config's own rate is lower, again at the config's rate: a raised rate that is too
+ * high for this network (a loss that climbs) says nothing about what the model can fit.
+ */
 export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: ModelSpec = ctx.spec): Overfit & { cut: boolean } {
+  const raised = overfitLearningRate(ctx);
+  const first = overfitAtRate(ctx, deadline, spec, raised);
+  if (first.fitted || first.cut || !(ctx.learningRate < raised)) return first;
+  const own = overfitAtRate(ctx, deadline, spec, ctx.learningRate);
+  if (own.cut) return first;
+  const progress = (run: Overfit) => run.finalLoss / run.startLoss;
+  return own.fitted || progress(own) < progress(first) ? own : first;
+}
+
+function overfitAtRate(ctx: RunContext, deadline: number, spec: ModelSpec, learningRate: number): Overfit & { cut: boolean } {
   const samples = Math.min(OVERFIT_SAMPLES, ctx.x.shape[0]);
   const x = ctx.x.slice(0, samples);
   const y = ctx.y.slice(0, samples);
@@ -42,7 +56,7 @@ export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: Model
   let initialTraining: { loss: number; accuracy?: number } = { loss: NaN };
   let evaluationTraining: { loss: number; accuracy?: number } = { loss: NaN };
   try {
-    const result = trainFresh({ ...ctx, learningRate: overfitLearningRate(ctx) }, {
+    const result = trainFresh({ ...ctx, learningRate }, {
       spec, x, y, steps: OVERFIT_STEPS, deadline, batchSize: samples,
       beforeTraining: (built) => { initial = evaluate(ctx, built, x, y); initialTraining = evaluate(ctx, built, x, y, true); },
       afterTraining: (built) => { evaluation = evaluate(ctx, built, x, y); evaluationTraining = evaluate(ctx, built, x, y, true); },

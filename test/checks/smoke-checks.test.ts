@@ -100,7 +100,7 @@ runTable(cannotOverfitSmallBatch, {
 
 const zeroed = (realFinal: number, zeroedFinal: number, pValue: number) => ({ smoke: { controls: { zeroedInputs: { realLosses: [realFinal], zeroedLosses: [zeroedFinal], realFinal, zeroedFinal, pValue }, baseline } } });
 runTable(inputIndependent, {
-  valid: [healthy, noSmoke, { name: 'real inputs clearly better', setup: zeroed(0.3, 0.69, 0.001) }],
+  valid: [healthy, noSmoke, { name: 'real inputs clearly better', setup: zeroed(0.3, 0.69, 0.001) }, { name: 'real inputs clearly worse (unstable training, not ignored inputs)', setup: zeroed(1e10, 0.8, 0.001) }],
   invalid: [
     { name: 'same loss either way', setup: zeroed(0.69, 0.69, 0.6), expect: { key: 'data.train', evidence: { gain: 0, pValue: 0.6 } } },
     { name: 'better but not significant', setup: zeroed(0.5, 0.69, 0.3), expect: { evidence: { gain: (0.69 - 0.5) / 0.69 } } },

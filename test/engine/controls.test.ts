@@ -83,6 +83,21 @@ describe('control runs', () => {
     tf.dispose([ctx.x, ctx.y]);
   });
 
+  it('a raised overfit rate that blows up is retried at the config\'s own rate: the model fits there', () => {
+    // Inputs of scale 30 under plain SGD: the raised overfit rate (0.1) diverges, the config's 0.003 fits.
+    const scaled = (learningRate: number) => {
+      const base = regression({ optimizer: { name: 'sgd', args: {} }, learningRate });
+      return { ...base, x: tf.mul(base.x, 30) };
+    };
+    const atRaisedRate = scaled(0.1);
+    assert.equal(overfitSmallBatch(atRaisedRate, FAR_FUTURE()).fitted, false, 'the raised rate alone does not fit');
+    const own = scaled(0.003);
+    const result = overfitSmallBatch(own, FAR_FUTURE());
+    assert.ok(result.fitted, `final ${result.finalLoss} from ${result.startLoss}`);
+    assert.ok(Number.isFinite(result.finalLoss));
+    tf.dispose([atRaisedRate.x, atRaisedRate.y, own.x, own.y]);
+  });
+
   it('zeroed inputs: a model that learns from its input ends lower than on zeros', () => {
     const ctx = regression();
     const real = trainFresh(ctx, { steps: 60, deadline: FAR_FUTURE() });
