@@ -192,6 +192,7 @@ export function renderJson(report: Report): string {
     ...(result.dataCharts ? { data_charts: toJsonValue(result.dataCharts) } : {}),
   }));
   const document = {
+    schema_version: REPORT_SCHEMA_VERSION,
     tool: { name: report.tool.name, version: report.tool.version },
     results,
     conclusion: report.conclusion,
@@ -418,7 +419,16 @@ const comparisonSchema = z.strictObject({
   notes: z.array(text(2_000)).max(100),
 });
 
+/**
+ * The version of report.json's shape (docs/report.schema.json). It grows only by optional fields; a change
+ * that would break a reader of an older report raises it.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_FILE = 'docs/report.schema.json';
+
 const documentSchema = z.strictObject({
+  /** absent in reports written before it existed, which read as version 1 */
+  schema_version: z.literal(REPORT_SCHEMA_VERSION).optional(),
   tool: z.strictObject({ name: z.literal('nn-preflight'), version: oneLine(50) }),
   results: z
     .array(
@@ -514,4 +524,16 @@ export function parseReportJson(source: string): Report | { error: string } {
     return { error: `report says "${doc.conclusion}" but its findings with fail-on "${doc.fail_on}" give "${report.conclusion}"` };
   }
   return report;
+}
+
+/** The JSON Schema of report.json, generated from the reader's own schema (`npm run schema`); refinements (limits checked in code) are left out. */
+export function reportJsonSchemaText(): string {
+  const { $schema, ...rest } = z.toJSONSchema(documentSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = {
+    $schema,
+    title: `nn-preflight report.json, schema version ${REPORT_SCHEMA_VERSION}`,
+    description: 'What `nn-preflight check --format json` prints and the action writes as report.json. Reference: docs/INTERFACES.md. Generated from the reader\'s schema by `npm run schema`.',
+    ...rest,
+  };
+  return JSON.stringify(schema, null, 2) + '\n';
 }
