@@ -231,8 +231,9 @@ async function checkOneConfig(displayPath: string, settings: RunSettings): Promi
   let trace: SmokeTrace | undefined;
   let mainSmokeSeconds = 0;
   if (settings.smoke) {
-    // A smoke run that did not run is a warning by default (CHECKS.md): `fail-on: warning` must never pass an
-    // untested setup. The config's `checks:` override still decides, as for every other check.
+    // smoke-skipped is a notice in the catalogue (a cut control run, a smaller budget), but a smoke run that did
+    // not run, or whose main run was cut, is a warning: `fail-on: warning` must never pass an untested setup.
+    // The config's `checks:` override still decides, as for every other check.
     const skipped = (draft: FindingDraft) => {
       const override = config.checks?.[SMOKE_SKIPPED];
       if (override === 'off') return;
@@ -241,7 +242,7 @@ async function checkOneConfig(displayPath: string, settings: RunSettings): Promi
     };
     const blocker = smokeBlocker(evidence, findings);
     if (blocker) {
-      skipped({ message: `The smoke run did not start: ${blocker.reason}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: blocker.key });
+      skipped({ severity: 'warning', message: `The smoke run did not start: ${blocker.reason}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: blocker.key });
     } else {
       const smokeStarted = performance.now();
       trace = await runBudgetedSmoke(evidence, settings, smoke, skipped, (detail) => progress('smoke', detail));
@@ -321,7 +322,7 @@ async function runBudgetedSmoke(
       : `the whole run may spend ${limits.smoke.maxSecondsPerRun}s on smoke runs and ${Math.round(spent)}s are spent`;
     report({
       // Less time is a remark (any cut it causes is reported on its own); no time at all leaves the setup untested.
-      ...(budget.seconds > 0 ? { severity: 'notice' as const } : {}),
+      ...(budget.seconds > 0 ? {} : { severity: 'warning' as const }),
       message: budget.seconds > 0 ? `The smoke run got ${Math.round(budget.seconds)}s instead of ${requested}s: ${why}.` : `The smoke run did not start: ${why}.`,
       fix: budget.clamped === 'config' ? 'Ask for less in `smoke.time_budget_s`.' : 'Check fewer configs per run (e.g. a matrix of jobs), or lower their time budgets.',
       key: 'smoke.time_budget_s',
@@ -339,7 +340,7 @@ async function runBudgetedSmoke(
   );
   settings.spent.smokeSeconds = spent + (performance.now() - started) / 1000;
   if (!outcome.ok) {
-    report({ message: `The smoke run failed: ${outcome.reason}`, fix: 'See the message; the static checks above still apply.', key: 'smoke' });
+    report({ severity: 'warning', message: `The smoke run failed: ${outcome.reason}`, fix: 'See the message; the static checks above still apply.', key: 'smoke' });
     return undefined;
   }
   evidence.smoke = outcome.trace;
@@ -349,10 +350,10 @@ async function runBudgetedSmoke(
 
 /** A part of the smoke run that did not happen: out of time, or a setup the engine refused to train. */
 function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
-  // The main run not finishing leaves the setup untested (a warning, the check's default); a cut control run,
-  // weights not loaded or an optimizer setting not applied leave the main run's verdicts standing (a notice).
+  // The main run not finishing leaves the setup untested (a warning); a cut control run, weights not loaded or
+  // an optimizer setting not applied leave the main run's verdicts standing (a notice, the check's default).
   const untested = cut.what === 'smoke run' || cut.what.startsWith('main run') || cut.what.startsWith("layer '") || cut.what.startsWith(BACKEND_SKIP_PREFIX);
-  const severity = untested ? {} : { severity: 'notice' as const };
+  const severity = untested ? { severity: 'warning' as const } : {};
   if (/time budget/i.test(cut.reason)) {
     const message = untested ? `${cut.what} was cut before the main run finished: ${cut.reason}, so the smoke checks saw a shortened run.` : `${cut.what} was cut: ${cut.reason}.`;
     return { ...severity, message, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } };

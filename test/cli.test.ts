@@ -55,6 +55,6 @@ test('sarif and markdown formats print one document', () => {
   assert.ok(parsed.runs[0].results.some((r) => r.ruleId === 'unscaled-inputs'));
   const markdown = run(['check', 'examples/housing', '--no-smoke', '--format', 'markdown']);
   assert.match(markdown.stdout, /^## nn-preflight/m);
-  assert.match(markdown.stdout, /\| Severity \| Check \|/);
+  assert.match(markdown.stdout, /^- .*unscaled-inputs.*\(line \d+\)$/m, 'one line per finding');
   assert.doesNotMatch(markdown.stdout, /```mermaid/, 'no smoke run, no loss chart');
 });
