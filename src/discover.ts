@@ -118,7 +118,7 @@ function walkFiles(root: string, maxEntries: number, keep: (rel: string, isDirec
       if (seen >= maxEntries) return { files, stopped: { entries: seen, limit: maxEntries } };
       seen++;
       const childRel = rel ? `${rel}/${name}` : name;
-      let st;
+      let st: ReturnType<typeof lstatSync>;
       try {
         st = lstatSync(path.join(root, childRel));
       } catch {
@@ -171,7 +171,7 @@ class GitignoreRules {
       if (!rules) continue;
       const rel = parts.slice(depth).join('/');
       for (const rule of rules) {
-        let result;
+        let result: ReturnType<typeof rule.test>;
         try {
           result = rule.test(isDirectory ? `${rel}/` : rel);
         } catch {

@@ -252,7 +252,7 @@ async function selectConfigs(
     warnings.push('No token to list the pull request\'s files: every config was checked.');
     return { configs: all, notes };
   }
-  let changed;
+  let changed: Awaited<ReturnType<typeof listChangedFiles>>;
   try {
     changed = await listChangedFiles(octokit, { owner: context.owner, repo: context.repo, pullNumber: pr.number }, pr.changedFiles);
   } catch (error) {

@@ -108,7 +108,7 @@ function tokensOf(args: string[], options: ParseArgsOptionsConfig): Token[] {
 }
 
 /** The value a string option was given; a following `--flag` is not a value, nor (for init) an empty one. */
-function valueOf(token: OptionToken, options: { allowEmpty: boolean }): string {
+function optionValue(token: OptionToken, options: { allowEmpty: boolean }): string {
   const v = token.value;
   if (v === undefined || (!options.allowEmpty && v === '') || (!token.inlineValue && v.startsWith('--'))) throw new UsageError(`${token.rawName} needs a value.`);
   return v;
@@ -128,7 +128,7 @@ export function parseArgs(argv: string[]): CliSettings {
       continue;
     }
     const flag = token.rawName;
-    const value = () => valueOf(token, { allowEmpty: true });
+    const value = () => optionValue(token, { allowEmpty: true });
     switch (token.name) {
       case 'format':
         settings.format = oneOf(flag, value(), FORMATS);
@@ -198,7 +198,7 @@ function parseInitArgs(argv: string[]): InitSettings {
       continue;
     }
     const flag = token.rawName;
-    const value = () => valueOf(token, { allowEmpty: false });
+    const value = () => optionValue(token, { allowEmpty: false });
     switch (token.name) {
       case 'target':
         init.targets = value().split(',').map((t) => t.trim()).filter((t) => t !== '');

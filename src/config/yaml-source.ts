@@ -39,7 +39,7 @@ export function parseYamlWithRanges(
     return { ok: false, problems: [{ message: `the YAML holds more than ${maxNodes} keys and items; a config never needs that many`, file, line: 1, column: 1 }] };
   }
   const lineCounter = new LineCounter();
-  let doc;
+  let doc: ReturnType<typeof parseDocument>;
   try {
     doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   } catch (error) {

@@ -252,7 +252,7 @@ function isSafeRelative(rel: string): boolean {
 
 /** Git's blob id of a regular file in the working tree (the bytes as they are, no filters); undefined for anything else. */
 export function gitBlobIdOf(file: string): string | undefined {
-  let stat;
+  let stat: ReturnType<typeof lstatSync>;
   try {
     stat = lstatSync(file);
   } catch {
