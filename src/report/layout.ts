@@ -153,10 +153,13 @@ export function suggestionsOf(cause: RootCause): Finding[] {
 
 /** "loss 3.2x the trivial baseline -> 0.15x" or "final loss 1.2e4 -> 0.3", without markup. */
 export function describeEffect(effect: FixEffect): string {
-  const value = (n: number | null) => (typeof n === 'number' && Number.isFinite(n) ? formatNumber(n, 3) : 'diverged');
+  const finite = (n: number | null): n is number => typeof n === 'number' && Number.isFinite(n);
+  // A diverged run has no multiple of the baseline: it reads "diverged", without the "×".
+  const times = (n: number | null) => (finite(n) ? `${formatNumber(n, 3)}×` : 'diverged');
+  const value = (n: number | null) => (finite(n) ? formatNumber(n, 3) : 'diverged');
   const numbers =
     effect.unit === 'baseline'
-      ? `loss ${value(effect.before)}× the trivial baseline → ${value(effect.after)}×`
+      ? `loss as a multiple of the trivial baseline ${times(effect.before)} → ${times(effect.after)}`
       : `final loss ${value(effect.before)} → ${value(effect.after)}`;
   const withAll = effect.measuredWith ? `, measured with all ${effect.measuredWith.length} suggested fixes applied` : '';
   return `${numbers} (${effect.steps} steps, seed ${effect.seed}${withAll})`;

@@ -60,6 +60,6 @@ describe('nn-preflight check --base on a pull request that breaks training', () 
 
   it('writes an SVG loss chart with the base series', () => {
     const svg = readFileSync(path.join(out, 'loss-pair.svg'), 'utf8');
-    assert.match(svg, /HEAD~1 \(base\)/);
+    assert.match(svg, /training at base HEAD~1/);
   });
 });

@@ -80,9 +80,12 @@ describe('fix checks in markdown', () => {
   });
 
   it('says when a fix holds only with the others, and when it does not hold', () => {
-    const together = finding({ ...base, after: 1.9, verified: false, combined: { changes: ['a', 'b'], metric: 'loss / baseline', before: 5, after: 0.1, verified: true } });
+    const together = finding({ ...base, after: 1.9, verified: false, combined: { changes: [base.change, 'b'], metric: 'loss / baseline', before: 5, after: 0.1, verified: true } });
     assert.equal(fixProofOf(together), 'verified-together');
-    assert.match(fixCheckLine(together)!, /Verified together with the other suggested fixes/);
+    assert.match(fixCheckLine(together)!, /Part of a fix verified together \(<code>preprocessing\.inputs: standardize<\/code> \+ <code>b<\/code>\)/);
+    // A change the smallest verified set left out is not verified by it.
+    const leftOut = finding({ ...base, after: 1.9, verified: false, combined: { changes: [base.change, 'b'], minimal: ['b'], metric: 'loss / baseline', before: 5, after: 0.1, verified: true } });
+    assert.match(fixCheckLine(leftOut)!, /^Not verified alone/);
     const failed = finding({ ...base, after: 1.9, verified: false });
     assert.equal(fixProofOf(failed), 'not-verified');
     assert.match(renderFixCheck(failed)!, /Fix not verified/);

@@ -66,7 +66,7 @@ describe('the comment on the bundled example (housing, raw units)', () => {
     const visible = visibleComment(body);
     assert.equal(count(visible, '✅ verified:'), rootCauses.length);
     for (const cause of rootCauses) assert.equal(count(visible, `<code>${cause.changes[0]}</code>`), 1, cause.changes.join(' + '));
-    assert.match(visible, /verified: loss [\d.e+]+× the trivial baseline → [\d.e+-]+×/);
+    assert.match(visible, /verified: loss as a multiple of the trivial baseline [\d.e+]+× → [\d.e+-]+×/);
     // Nowhere in the comment, not even in the details, is the verification sentence repeated per finding.
     assert.equal(count(body, 'erified together with the other'), 0);
     assert.equal(count(body, 'Not verified alone'), 0);

@@ -38,7 +38,7 @@ test('a fix verified alone and a set verified together are one root cause each; 
   assert.deepEqual(together.causes.map((f) => f.id), ['unscaled-inputs', 'unscaled-targets']);
   // The effect is against the trivial baseline (loss 2): 8 -> 0.2 is 4x -> 0.1x, measured with all three changes.
   assert.deepEqual({ before: together.effect.before, after: together.effect.after, unit: together.effect.unit }, { before: 4, after: 0.1, unit: 'baseline' });
-  assert.match(describeEffect(together.effect), /^loss 4× the trivial baseline → 0\.1× \(100 steps, seed 0, measured with all 3 suggested fixes applied\)$/);
+  assert.match(describeEffect(together.effect), /^loss as a multiple of the trivial baseline 4× → 0\.1× \(100 steps, seed 0, measured with all 3 suggested fixes applied\)$/);
   // The learning-rate change was not needed: its finding stays an ordinary line.
   assert.deepEqual(layout.others.map((f) => f.id), ['learning-rate-too-low', 'no-validation-data']);
 });
