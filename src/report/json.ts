@@ -117,7 +117,6 @@ function findingJson(finding: Finding): Record<string, unknown> {
   }
   if (finding.causedBy !== undefined) json.caused_by = finding.causedBy;
   if (finding.symptoms !== undefined) json.symptoms = [...finding.symptoms];
-  if (finding.headline !== undefined) json.headline = clip(finding.headline, 300);
   return json;
 }
 
@@ -475,7 +474,6 @@ function toFinding(doc: FindingDocument): Finding {
   if (doc.message_data !== undefined) finding.messageData = doc.message_data;
   if (doc.caused_by !== undefined) finding.causedBy = doc.caused_by;
   if (doc.symptoms !== undefined) finding.symptoms = doc.symptoms;
-  if (doc.headline !== undefined) finding.headline = doc.headline;
   return finding;
 }
 

@@ -13,7 +13,7 @@ function roundTrip(report: Report): Report {
 
 test('the JSON document has the INTERFACES.md shape', () => {
   const doc = JSON.parse(renderJson(everySeverityReport()));
-  assert.deepEqual(Object.keys(doc).sort(), ['conclusion', 'counts', 'fail_on', 'results', 'tool']);
+  assert.deepEqual(Object.keys(doc).sort(), ['conclusion', 'counts', 'fail_on', 'results', 'schema_version', 'tool']);
   assert.deepEqual(doc.tool, { name: 'nn-preflight', version: '0.1.0' });
   assert.equal(doc.conclusion, 'failure');
   assert.equal(doc.fail_on, 'error');
