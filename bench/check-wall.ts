@@ -86,5 +86,9 @@ export function measureCheckWall(cli: string, cases: string[] = sharedCases()): 
     const { stdout: _static, ...staticOnly } = timeProcess(node, [...args, '--no-smoke'], cwd);
     results.push({ name, full, staticOnly, ...smokeOf(stdout) });
   }
-  return { cli, nodeStartup: { wallS: nodeStartup.wallS, cpuS: nodeStartup.cpuS, peakRssMb: nodeStartup.peakRssMb, exitCode: nodeStartup.exitCode }, cases: results };
+  return {
+    cli,
+    nodeStartup: { wallS: nodeStartup.wallS, cpuS: nodeStartup.cpuS, peakRssMb: nodeStartup.peakRssMb, exitCode: nodeStartup.exitCode },
+    cases: results,
+  };
 }

@@ -42,7 +42,13 @@ async function oneRun(): Promise<{ firstRequestMs: number; wholeRunMs: number; r
       if (firstRequestAt === undefined && server.requests.length > 0) firstRequestAt = performance.now();
     }, POLL_MS);
     const started = performance.now();
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event: pullRequestEvent(7, HEAD, `${OWNER}/${REPO}`, 1), sha: MERGE });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'pull_request',
+      event: pullRequestEvent(7, HEAD, `${OWNER}/${REPO}`, 1),
+      sha: MERGE,
+    });
     const finished = performance.now();
     clearInterval(poll);
     if (firstRequestAt === undefined) throw new Error(`the action made no request (exit ${result.code}): ${result.stderr.slice(-300)}`);

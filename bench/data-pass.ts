@@ -60,7 +60,9 @@ export async function measureDataPass(mb: number, options: { comparePandas?: boo
   try {
     const file = path.join(folder, 'train.csv');
     // a child process writes the file, so that this process's peak RSS is the loader's
-    const writer = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--write', file, '--mb', String(mb)], { stdio: 'inherit' });
+    const writer = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--write', file, '--mb', String(mb)], {
+      stdio: 'inherit',
+    });
     if (writer.status !== 0) throw new Error('could not write the benchmark file');
     const bytes = statSync(file).size;
     const megabytes = bytes / 1024 / 1024;

@@ -83,9 +83,7 @@ async function kernelTimes(): Promise<{ kernel: string; ms: number; count: numbe
     byKernel.set(kernel.name, entry);
   }
   dispose();
-  return [...byKernel]
-    .map(([kernel, v]) => ({ kernel, ms: v.ms / profiledSteps, count: v.count / profiledSteps }))
-    .sort((a, b) => b.ms - a.ms);
+  return [...byKernel].map(([kernel, v]) => ({ kernel, ms: v.ms / profiledSteps, count: v.count / profiledSteps })).sort((a, b) => b.ms - a.ms);
 }
 
 /** The products one backward pass of the MLP asks for, plus one large pair. */
@@ -105,9 +103,11 @@ function matMulMicroseconds(aShape: number[], bShape: number[], transposeA: bool
   const repeats = aShape[0] >= 256 ? 10 : 300;
   const samples: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    samples.push(cpuMicroseconds(() => {
-      for (let i = 0; i < repeats; i++) tf.matMul(a, b, transposeA, transposeB).dispose();
-    }) / repeats);
+    samples.push(
+      cpuMicroseconds(() => {
+        for (let i = 0; i < repeats; i++) tf.matMul(a, b, transposeA, transposeB).dispose();
+      }) / repeats,
+    );
   }
   tf.dispose([a, b]);
   return median(samples);
@@ -127,7 +127,13 @@ function cnnCpuMsPerStep(steps: number): number {
   });
   const optimizer = tf.train.adam(1e-3);
   const x = tf.randomNormal([BATCH, 28, 28, 1], 0, 1, 'float32', 3);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), 'int32'), 10);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: BATCH }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  );
   const step = () => {
     const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as tf.Tensor) as tf.Scalar, true);
     loss?.dataSync();
@@ -152,7 +158,9 @@ for (const choice of ['wasm', 'cpu'] as const) {
   const engine = await initBackend(choice);
   console.log(`\n== ${engine.backend} ${engine.notes.join('; ')}`);
   const speed = stepsPerSecond();
-  console.log(`MLP ${LAYER_SIZES.join('->')} adam batch ${BATCH}, ${STEPS} steps: ${speed.wall.toFixed(0)} steps/s wall, ${speed.cpu.toFixed(0)} steps per CPU-second`);
+  console.log(
+    `MLP ${LAYER_SIZES.join('->')} adam batch ${BATCH}, ${STEPS} steps: ${speed.wall.toFixed(0)} steps/s wall, ${speed.cpu.toFixed(0)} steps per CPU-second`,
+  );
   const kernels = await kernelTimes();
   const total = kernels.reduce((sum, k) => sum + k.ms, 0);
   const launches = kernels.reduce((sum, k) => sum + k.count, 0);
@@ -172,14 +180,25 @@ for (const choice of ['wasm', 'cpu'] as const) {
   }
   const stepSamples: Record<string, number[]> = { builtIn: [], wrapped: [] };
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [label, config] of [['builtIn', builtInBatchMatMul], ['wrapped', wrapped]] as const) {
+    for (const [label, config] of [
+      ['builtIn', builtInBatchMatMul],
+      ['wrapped', wrapped],
+    ] as const) {
       useBatchMatMul(config);
       const { step, dispose } = trainingStepper();
       for (let i = 0; i < 5; i++) step();
-      stepSamples[label].push(60 / (cpuMicroseconds(() => { for (let i = 0; i < 60; i++) step(); }) / 1e6));
+      stepSamples[label].push(
+        60 /
+          (cpuMicroseconds(() => {
+            for (let i = 0; i < 60; i++) step();
+          }) /
+            1e6),
+      );
       dispose();
     }
   }
   useBatchMatMul(wrapped);
-  console.log(`MLP steps per CPU-second (median of ${ROUNDS}): built-in ${median(stepSamples.builtIn).toFixed(0)}, with explicit transpose ${median(stepSamples.wrapped).toFixed(0)}`);
+  console.log(
+    `MLP steps per CPU-second (median of ${ROUNDS}): built-in ${median(stepSamples.builtIn).toFixed(0)}, with explicit transpose ${median(stepSamples.wrapped).toFixed(0)}`,
+  );
 }

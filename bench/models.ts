@@ -75,28 +75,33 @@ const cnn: BenchModel = {
     const x = randomValues(ROWS * CNN_SIDE * CNN_SIDE, 11);
     const labels = mulberry32(12);
     const y = Float32Array.from({ length: ROWS }, () => Math.floor(labels() * CNN_CLASSES));
-    return writeCase(dir, 'cnn', [
-      'version: 1',
-      'name: bench-cnn',
-      'task: multiclass',
-      'data:',
-      '  train: {x: data/x.npy, y: data/y.npy}',
-      'model:',
-      `  input_shape: [${CNN_SIDE}, ${CNN_SIDE}, 1]`,
-      '  layers:',
-      '    - {type: conv2d, filters: 16, kernel_size: 3, activation: relu}',
-      '    - {type: max_pooling2d, pool_size: 2}',
-      '    - {type: conv2d, filters: 32, kernel_size: 3, activation: relu}',
-      '    - {type: max_pooling2d, pool_size: 2}',
-      '    - {type: flatten}',
-      `    - {type: dense, units: ${CNN_CLASSES}, activation: softmax}`,
-      'training:',
-      '  loss: sparse_categorical_crossentropy',
-      '  optimizer: adam',
-      '  learning_rate: 0.001',
-      '  batch_size: 32',
-      '',
-    ].join('\n'), { 'x.npy': npyBytes(x, [ROWS, CNN_SIDE, CNN_SIDE, 1]), 'y.npy': npyBytes(y, [ROWS]) });
+    return writeCase(
+      dir,
+      'cnn',
+      [
+        'version: 1',
+        'name: bench-cnn',
+        'task: multiclass',
+        'data:',
+        '  train: {x: data/x.npy, y: data/y.npy}',
+        'model:',
+        `  input_shape: [${CNN_SIDE}, ${CNN_SIDE}, 1]`,
+        '  layers:',
+        '    - {type: conv2d, filters: 16, kernel_size: 3, activation: relu}',
+        '    - {type: max_pooling2d, pool_size: 2}',
+        '    - {type: conv2d, filters: 32, kernel_size: 3, activation: relu}',
+        '    - {type: max_pooling2d, pool_size: 2}',
+        '    - {type: flatten}',
+        `    - {type: dense, units: ${CNN_CLASSES}, activation: softmax}`,
+        'training:',
+        '  loss: sparse_categorical_crossentropy',
+        '  optimizer: adam',
+        '  learning_rate: 0.001',
+        '  batch_size: 32',
+        '',
+      ].join('\n'),
+      { 'x.npy': npyBytes(x, [ROWS, CNN_SIDE, CNN_SIDE, 1]), 'y.npy': npyBytes(y, [ROWS]) },
+    );
   },
 };
 
@@ -115,24 +120,29 @@ const lstm: BenchModel = {
       for (let t = 0; t < LSTM_STEPS; t++) sum += x[(r * LSTM_STEPS + t) * LSTM_FEATURES];
       return sum / LSTM_STEPS;
     });
-    return writeCase(dir, 'lstm', [
-      'version: 1',
-      'name: bench-lstm',
-      'task: regression',
-      'data:',
-      '  train: {x: data/x.npy, y: data/y.npy}',
-      'model:',
-      `  input_shape: [${LSTM_STEPS}, ${LSTM_FEATURES}]`,
-      '  layers:',
-      `    - {type: lstm, units: ${LSTM_UNITS}}`,
-      '    - {type: dense, units: 1, activation: linear}',
-      'training:',
-      '  loss: mse',
-      '  optimizer: adam',
-      '  learning_rate: 0.001',
-      '  batch_size: 32',
-      '',
-    ].join('\n'), { 'x.npy': npyBytes(x, [ROWS, LSTM_STEPS, LSTM_FEATURES]), 'y.npy': npyBytes(y, [ROWS, 1]) });
+    return writeCase(
+      dir,
+      'lstm',
+      [
+        'version: 1',
+        'name: bench-lstm',
+        'task: regression',
+        'data:',
+        '  train: {x: data/x.npy, y: data/y.npy}',
+        'model:',
+        `  input_shape: [${LSTM_STEPS}, ${LSTM_FEATURES}]`,
+        '  layers:',
+        `    - {type: lstm, units: ${LSTM_UNITS}}`,
+        '    - {type: dense, units: 1, activation: linear}',
+        'training:',
+        '  loss: mse',
+        '  optimizer: adam',
+        '  learning_rate: 0.001',
+        '  batch_size: 32',
+        '',
+      ].join('\n'),
+      { 'x.npy': npyBytes(x, [ROWS, LSTM_STEPS, LSTM_FEATURES]), 'y.npy': npyBytes(y, [ROWS, 1]) },
+    );
   },
 };
 

@@ -74,7 +74,9 @@ function trainingSection(training: TrainingBench): string[] {
   const lines = [
     '## (a) Training steps per second',
     '',
-    `Steps timed after ${WARMUP_STEPS} warm-up steps; steps per model: ${Object.entries(training.steps).map(([id, n]) => `${id} ${n}`).join(', ')}. ` +
+    `Steps timed after ${WARMUP_STEPS} warm-up steps; steps per model: ${Object.entries(training.steps)
+      .map(([id, n]) => `${id} ${n}`)
+      .join(', ')}. ` +
       `Batch 32, Adam 1e-3, same networks in both, the loss read back every step on both sides. ${training.repeats} repeats; in each, every model runs ` +
       'under each of our variants and under PyTorch back to back in fresh processes (the order flips every repeat), and the ratio is taken within the repeat. ' +
       'Figures are medians with the lowest and highest repeat in brackets. "smoke loop" is the main run\'s loop (probes every 10 steps, non-finite checks every step); ' +
@@ -97,11 +99,19 @@ function trainingSection(training: TrainingBench): string[] {
   const profiled = training.profiles.filter((s) => s.profile);
   if (profiled.length > 0) {
     lines.push('', '### Where a step of the TF.js smoke loop goes (tf.profile over 20 steps)', '');
-    lines.push('| model | backend | wall ms/step | inside kernels ms/step | kernel calls/step | outside kernels (dispatch, tape, JS) | top kernels (ms/step x calls) |', '|---|---|---:|---:|---:|---:|---|');
+    lines.push(
+      '| model | backend | wall ms/step | inside kernels ms/step | kernel calls/step | outside kernels (dispatch, tape, JS) | top kernels (ms/step x calls) |',
+      '|---|---|---:|---:|---:|---:|---|',
+    );
     for (const s of profiled) {
       const p = s.profile!;
-      const top = p.top.slice(0, 4).map((k) => `${k.kernel} ${k.msPerStep.toFixed(2)} x${k.callsPerStep.toFixed(0)}`).join(', ');
-      lines.push(`| ${s.model} | ${s.backend} | ${fixed(p.wallMsPerStep, 2)} | ${fixed(p.kernelMsPerStep, 2)} | ${fixed(p.kernelCallsPerStep, 0)} | ${fixed(100 * (1 - p.kernelMsPerStep / p.wallMsPerStep), 0)}% | ${top} |`);
+      const top = p.top
+        .slice(0, 4)
+        .map((k) => `${k.kernel} ${k.msPerStep.toFixed(2)} x${k.callsPerStep.toFixed(0)}`)
+        .join(', ');
+      lines.push(
+        `| ${s.model} | ${s.backend} | ${fixed(p.wallMsPerStep, 2)} | ${fixed(p.kernelMsPerStep, 2)} | ${fixed(p.kernelCallsPerStep, 0)} | ${fixed(100 * (1 - p.kernelMsPerStep / p.wallMsPerStep), 0)}% | ${top} |`,
+      );
     }
   }
   return lines;
@@ -154,7 +164,7 @@ function coldStartSection(c: ColdStartBench): string[] {
     `\`dist/index.js\` under the Node ${c.node} binary of GitHub's node24 runtime, on a pull_request event, against the fake GitHub ` +
       `server of the action tests (test/github/fake-github/), smoke off; median of ${c.runs} runs.`,
     '',
-    '| spawn to first request ms | whole run ms | `node -e \'\'` ms | first request / node start-up |',
+    "| spawn to first request ms | whole run ms | `node -e ''` ms | first request / node start-up |",
     '|---:|---:|---:|---:|',
     `| ${fixed(c.firstRequestMs, 0)} | ${fixed(c.wholeRunMs, 0)} | ${fixed(c.nodeStartupMs, 0)} | ${fixed(ratio(c.firstRequestMs, c.nodeStartupMs), 1)} |`,
   ];

@@ -55,7 +55,12 @@ if (only.has('a')) {
   const variants: Variant[] = engines.map((engine) => ({ backend: 'wasm', engine }));
   const models = option('--models')?.split(',') as BenchModelId[] | undefined;
   results.training = measureTraining({
-    variants, models, repeats, capS: quick ? 10 : DEFAULT_CAP_S, profile: publish, log,
+    variants,
+    models,
+    repeats,
+    capS: quick ? 10 : DEFAULT_CAP_S,
+    profile: publish,
+    log,
     steps: quick ? { mlp: 300, cnn: 20, lstm: 20 } : undefined,
   });
   results.errors.push(...results.training.errors);
@@ -110,5 +115,7 @@ if (!publish) {
   writeFileSync(out, renderBenchmarks(results, previous));
   const json = path.resolve(option('--json') ?? path.join(REPO_ROOT, 'bench/results.json'));
   writeFileSync(json, JSON.stringify(results, null, 2) + '\n');
-  log(`wrote ${path.relative(process.cwd(), out) || out} and ${path.relative(process.cwd(), json)}${results.errors.length > 0 ? ` (${results.errors.length} errors, listed in the file)` : ''}`);
+  log(
+    `wrote ${path.relative(process.cwd(), out) || out} and ${path.relative(process.cwd(), json)}${results.errors.length > 0 ? ` (${results.errors.length} errors, listed in the file)` : ''}`,
+  );
 }

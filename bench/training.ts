@@ -75,7 +75,10 @@ export interface Variant {
   engine: StepEngineChoice;
 }
 
-export const DEFAULT_VARIANTS: Variant[] = [{ backend: 'wasm', engine: 'auto' }, { backend: 'wasm', engine: 'tfjs' }];
+export const DEFAULT_VARIANTS: Variant[] = [
+  { backend: 'wasm', engine: 'auto' },
+  { backend: 'wasm', engine: 'tfjs' },
+];
 
 export function variantName(v: Variant): string {
   return `${v.backend}/${v.engine}`;
@@ -225,7 +228,14 @@ async function childMain(variant: Variant, dir: string, modelId: BenchModelId, s
 }
 
 /** One model, one variant, in a fresh process (a clean engine, no backend switching in between). */
-function runChild(variant: Variant, dir: string, model: BenchModelId, steps: number, capS: number, withProfile = false): { speed?: TfjsModelSpeed; error?: string } {
+function runChild(
+  variant: Variant,
+  dir: string,
+  model: BenchModelId,
+  steps: number,
+  capS: number,
+  withProfile = false,
+): { speed?: TfjsModelSpeed; error?: string } {
   const args = [...process.execArgv, fileURLToPath(import.meta.url), '--child', variant.backend, variant.engine, dir, model, String(steps), String(capS)];
   if (withProfile) args.push('--profile');
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 20 * 60 * 1000 });
@@ -234,7 +244,9 @@ function runChild(variant: Variant, dir: string, model: BenchModelId, steps: num
     if (message.ok && message.speed) return { speed: message.speed };
     if (message.error) return { error: message.error };
   }
-  return { error: `${model} on ${variantName(variant)}: child exited with ${child.status ?? child.signal}: ${child.stderr.trim().split('\n').slice(-3).join(' ')}` };
+  return {
+    error: `${model} on ${variantName(variant)}: child exited with ${child.status ?? child.signal}: ${child.stderr.trim().split('\n').slice(-3).join(' ')}`,
+  };
 }
 
 const TORCH_SCRIPT = fileURLToPath(new URL('./torch_reference.py', import.meta.url));
@@ -252,9 +264,17 @@ function runTorch(python: string, model: BenchModelId, steps: number): TorchRun 
   const request = { warmup: WARMUP_STEPS, batch: 32, models: [{ id: model, steps, ...spec.torch }] };
   const run = spawnSync(python, [TORCH_SCRIPT, JSON.stringify(request)], { encoding: 'utf8', timeout: 20 * 60 * 1000 });
   if (run.status !== 0) return { error: `PyTorch reference (${model}) failed: ${run.stderr.trim().split('\n').slice(-2).join(' ')}` };
-  const parsed = JSON.parse(run.stdout) as { version: string; threads: number; results: { id: BenchModelId; steps_per_s: number; cpu_steps_per_s: number; timed_steps: number }[] };
+  const parsed = JSON.parse(run.stdout) as {
+    version: string;
+    threads: number;
+    results: { id: BenchModelId; steps_per_s: number; cpu_steps_per_s: number; timed_steps: number }[];
+  };
   const r = parsed.results[0];
-  return { version: parsed.version, threads: parsed.threads, speed: { model: r.id, stepsPerS: r.steps_per_s, cpuStepsPerS: r.cpu_steps_per_s, timedSteps: r.timed_steps } };
+  return {
+    version: parsed.version,
+    threads: parsed.threads,
+    speed: { model: r.id, stepsPerS: r.steps_per_s, cpuStepsPerS: r.cpu_steps_per_s, timedSteps: r.timed_steps },
+  };
 }
 
 export interface TrainingOptions {
@@ -282,7 +302,15 @@ export function measureTraining(options: TrainingOptions = {}): TrainingBench {
   const log = options.log ?? (() => {});
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nn-preflight-bench-train-'));
   const bench: TrainingBench = {
-    steps, repeats, variants: variants.map(variantName), ours: [], torch: [], summary: [], profiles: [], publishable: true, errors: [],
+    steps,
+    repeats,
+    variants: variants.map(variantName),
+    ours: [],
+    torch: [],
+    summary: [],
+    profiles: [],
+    publishable: true,
+    errors: [],
   };
   const python = findPython('torch');
   if (!python) bench.torchMissing = 'PyTorch is not importable (apt-get install python3-torch)';
@@ -297,8 +325,12 @@ export function measureTraining(options: TrainingOptions = {}): TrainingBench {
         const ourTurns = variants.map((variant) => () => {
           const { value, load } = withLoad(() => runChild(variant, dir, model, steps[model], capS));
           if (value.error) bench.errors.push(value.error);
-          bench.ours.find((s) => s.model === model && s.variant === variantName(variant))!.samples.push({ repeat, value: value.speed, error: value.error, load });
-          log(`${model} ${variantName(variant)} repeat ${repeat + 1}: ${value.speed ? `${value.speed.smoke.stepsPerS.toFixed(1)} steps/s (${value.speed.engine})` : value.error} ${loadText(load)}`);
+          bench.ours
+            .find((s) => s.model === model && s.variant === variantName(variant))!
+            .samples.push({ repeat, value: value.speed, error: value.error, load });
+          log(
+            `${model} ${variantName(variant)} repeat ${repeat + 1}: ${value.speed ? `${value.speed.smoke.stepsPerS.toFixed(1)} steps/s (${value.speed.engine})` : value.error} ${loadText(load)}`,
+          );
         });
         const torchTurn = () => {
           if (!python) return;
@@ -365,7 +397,9 @@ export function trainingTable(bench: TrainingBench): string {
   const f = (s: Spread | undefined, digits = 1) => (s ? `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}-${s.max.toFixed(digits)}]` : 'n/a');
   const lines = ['model  variant       engine    ours smoke steps/s        torch steps/s             ratio (median [min-max])  max load'];
   for (const s of bench.summary) {
-    lines.push(`${s.model.padEnd(6)} ${s.variant.padEnd(13)} ${(s.engine ?? '?').padEnd(9)} ${f(s.ours).padEnd(25)} ${f(s.torch).padEnd(25)} ${f(s.ratio, 3).padEnd(25)} ${s.maxLoad.toFixed(2)}${s.busy ? '  BUSY: not publishable' : ''}`);
+    lines.push(
+      `${s.model.padEnd(6)} ${s.variant.padEnd(13)} ${(s.engine ?? '?').padEnd(9)} ${f(s.ours).padEnd(25)} ${f(s.torch).padEnd(25)} ${f(s.ratio, 3).padEnd(25)} ${s.maxLoad.toFixed(2)}${s.busy ? '  BUSY: not publishable' : ''}`,
+    );
   }
   return lines.join('\n');
 }
@@ -374,7 +408,14 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const at = process.argv.indexOf('--child');
   if (at >= 0) {
     const [backend, engine, dir, model, steps, capS] = process.argv.slice(at + 1, at + 7);
-    await childMain({ backend: backend as BackendChoice, engine: engine as StepEngineChoice }, dir, model as BenchModelId, Number(steps), Number(capS), process.argv.includes('--profile'));
+    await childMain(
+      { backend: backend as BackendChoice, engine: engine as StepEngineChoice },
+      dir,
+      model as BenchModelId,
+      Number(steps),
+      Number(capS),
+      process.argv.includes('--profile'),
+    );
   } else {
     const bench = measureTraining({ log: (m) => process.stderr.write(`${m}\n`) });
     console.log(trainingTable(bench));

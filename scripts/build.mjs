@@ -53,5 +53,8 @@ for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tf
 }
 // esbuild drops the packages' license comments (legalComments: 'none' keeps the bundles small), so their
 // notices ship beside them instead: every bundled package's own license file, and the WASM binaries' package.
-writeFileSync(path.join(outdir, 'licenses.txt'), thirdPartyNotices([...Object.keys(result.metafile.inputs), path.join(path.relative('.', wasmDir), 'package.json')]));
+writeFileSync(
+  path.join(outdir, 'licenses.txt'),
+  thirdPartyNotices([...Object.keys(result.metafile.inputs), path.join(path.relative('.', wasmDir), 'package.json')]),
+);
 console.log(`built ${Object.keys(present).join(', ')} into ${outdir}/`);

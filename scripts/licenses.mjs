@@ -24,7 +24,9 @@ export function packageDirOf(input) {
 }
 
 function licenseText(dir) {
-  const files = readdirSync(dir).filter((f) => LICENSE_FILE.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => LICENSE_FILE.test(f))
+    .sort();
   return files.map((f) => readFileSync(path.join(dir, f), 'utf8').trim()).join('\n\n');
 }
 
@@ -53,7 +55,10 @@ function copyrightHeaders(files) {
 
 /** The standard texts of each SPDX id in a declared expression ("Apache-2.0 AND MIT") that we keep a copy of. */
 function standardTexts(license) {
-  const ids = license.split(/\s+(?:AND|OR|WITH)\s+|[()]/).map((id) => id.trim()).filter(Boolean);
+  const ids = license
+    .split(/\s+(?:AND|OR|WITH)\s+|[()]/)
+    .map((id) => id.trim())
+    .filter(Boolean);
   return ids.flatMap((id) => {
     const file = path.join(STANDARD_TEXTS, `${id}.txt`);
     return existsSync(file) ? [readFileSync(file, 'utf8').trim()] : [];
@@ -85,11 +90,13 @@ export function thirdPartyNotices(inputs) {
     'nn-preflight bundles the following third-party packages into dist/. Their licenses and notices follow.',
     `${sorted.length} packages: ${sorted.map((p) => p.key).join(', ')}`,
   ].join('\n');
-  const sections = sorted.map((p) => [
-    '-'.repeat(78),
-    `${p.key} (license: ${p.license})`,
-    '',
-    p.text.length > 0 ? p.text : `No license file ships in this package; its package.json declares ${p.license}.`,
-  ].join('\n'));
+  const sections = sorted.map((p) =>
+    [
+      '-'.repeat(78),
+      `${p.key} (license: ${p.license})`,
+      '',
+      p.text.length > 0 ? p.text : `No license file ships in this package; its package.json declares ${p.license}.`,
+    ].join('\n'),
+  );
   return [header, ...sections, ''].join('\n\n');
 }

@@ -99,18 +99,26 @@ function multiLabelCsv(dir, file, seed, rows, features, labels, split = 0) {
   const wg = rng(seed);
   const w = Array.from({ length: labels }, () => Array.from({ length: features }, () => wg.normal()));
   const g = rng(seed * 7919 + 1 + split);
-  csv(path.join(dir, 'data', file), [...names('x', features), ...names('tag', labels)], Array.from({ length: rows }, () => {
-    const x = Array.from({ length: features }, () => g.normal());
-    return [...x, ...w.map((wl) => (wl.reduce((s, v, j) => s + v * x[j], 0) + 0.3 * g.normal() > 0 ? 1 : 0))];
-  }));
+  csv(
+    path.join(dir, 'data', file),
+    [...names('x', features), ...names('tag', labels)],
+    Array.from({ length: rows }, () => {
+      const x = Array.from({ length: features }, () => g.normal());
+      return [...x, ...w.map((wl) => (wl.reduce((s, v, j) => s + v * x[j], 0) + 0.3 * g.normal() > 0 ? 1 : 0))];
+    }),
+  );
 }
 
 function oneHotColumnsCsv(dir, file, seed, rows, features, classes) {
   const blob = blobRows(seed, rows, features, classes);
-  csv(path.join(dir, 'data', file), [...names('x', features), ...names('class', classes)], blob.map((row) => {
-    const label = row[row.length - 1];
-    return [...row.slice(0, -1), ...Array.from({ length: classes }, (_, c) => (c === label ? 1 : 0))];
-  }));
+  csv(
+    path.join(dir, 'data', file),
+    [...names('x', features), ...names('class', classes)],
+    blob.map((row) => {
+      const label = row[row.length - 1];
+      return [...row.slice(0, -1), ...Array.from({ length: classes }, (_, c) => (c === label ? 1 : 0))];
+    }),
+  );
 }
 
 /** Small greyscale or RGB images: class c is a bright bar at a class-specific position, plus noise; bytes 0..255. */
@@ -174,10 +182,29 @@ function kerasSequential(layers, compile) {
     }
     return entry;
   });
-  return JSON.stringify({ class_name: 'Sequential', config: { name: 'sequential', layers: body }, keras_version: '2.15.0', backend: 'tensorflow', ...(compile ? { training_config: compile } : {}) });
+  return JSON.stringify({
+    class_name: 'Sequential',
+    config: { name: 'sequential', layers: body },
+    keras_version: '2.15.0',
+    backend: 'tensorflow',
+    ...(compile ? { training_config: compile } : {}),
+  });
 }
 
-const denseK = (name, units, activation, extra = {}) => ['Dense', { name, units, activation, use_bias: true, kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } }, bias_initializer: { class_name: 'Zeros', config: {} }, kernel_regularizer: null, bias_regularizer: null, ...extra }];
+const denseK = (name, units, activation, extra = {}) => [
+  'Dense',
+  {
+    name,
+    units,
+    activation,
+    use_bias: true,
+    kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
+    bias_initializer: { class_name: 'Zeros', config: {} },
+    kernel_regularizer: null,
+    bias_regularizer: null,
+    ...extra,
+  },
+];
 
 // ---------- the setups ----------
 
@@ -188,7 +215,9 @@ const tabular = (train, targets, { validation, features } = {}) =>
   `data:\n  train: ${train}\n${validation ? `  validation: ${validation}\n` : ''}${features ? `  features: [${features.join(', ')}]\n` : ''}  targets: [${targets.join(', ')}]`;
 
 // --- tabular regression (Keras "Basic regression" tutorial: normalize inputs, MSE, Adam) ---
-setup('regression-adam-standardized', `
+setup(
+  'regression-adam-standardized',
+  `
 ${tabular('data/train.csv', ['y'], { validation: 'data/val.csv' })}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -197,9 +226,16 @@ model:
     - {type: dense, units: 64, activation: relu}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: adam, learning_rate: 0.001, batch_size: 32, epochs: 100, early_stopping: true}
-`, (d) => { regressionCsv(d, 'train.csv', 1, 480, 6, { scales: [1, 10, 100, 0.1, 5, 50] }); regressionCsv(d, 'val.csv', 1, 120, 6, { scales: [1, 10, 100, 0.1, 5, 50], split: 1 }); });
+`,
+  (d) => {
+    regressionCsv(d, 'train.csv', 1, 480, 6, { scales: [1, 10, 100, 0.1, 5, 50] });
+    regressionCsv(d, 'val.csv', 1, 120, 6, { scales: [1, 10, 100, 0.1, 5, 50], split: 1 });
+  },
+);
 
-setup('regression-minmax-inputs', `
+setup(
+  'regression-minmax-inputs',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: minmax, targets: standardize}
 model:
@@ -207,9 +243,13 @@ model:
     - {type: dense, units: 32, activation: relu, kernel_initializer: he_normal}
     - {type: dense, units: 1}
 training: {loss: mean_squared_error, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 3, 400, 5));
+`,
+  (d) => regressionCsv(d, 'train.csv', 3, 400, 5),
+);
 
-setup('regression-large-targets-standardized', `
+setup(
+  'regression-large-targets-standardized',
+  `
 ${tabular('data/train.csv', ['price'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -218,9 +258,13 @@ model:
     - {type: dense, units: 16, activation: relu}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => csv(path.join(d, 'data', 'train.csv'), [...names('x', 4), 'price'], regressionRows(4, 400, 4, { targetScale: 50000, targetShift: 250000 })));
+`,
+  (d) => csv(path.join(d, 'data', 'train.csv'), [...names('x', 4), 'price'], regressionRows(4, 400, 4, { targetScale: 50000, targetShift: 250000 })),
+);
 
-setup('regression-two-outputs', `
+setup(
+  'regression-two-outputs',
+  `
 ${tabular('data/train.csv', ['y0', 'y1'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -228,9 +272,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 2}
 training: {loss: mse, optimizer: adam, learning_rate: 0.002, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 5, 400, 5, { outputs: 2 }));
+`,
+  (d) => regressionCsv(d, 'train.csv', 5, 400, 5, { outputs: 2 }),
+);
 
-setup('regression-sgd-momentum', `
+setup(
+  'regression-sgd-momentum',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -238,9 +286,13 @@ model:
     - {type: dense, units: 32, activation: relu, kernel_initializer: he_normal}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: {name: sgd, momentum: 0.9}, learning_rate: 0.01, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 6, 400, 5));
+`,
+  (d) => regressionCsv(d, 'train.csv', 6, 400, 5),
+);
 
-setup('regression-sgd-nesterov', `
+setup(
+  'regression-sgd-nesterov',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -248,9 +300,13 @@ model:
     - {type: dense, units: 32, activation: tanh}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: {name: sgd, momentum: 0.9, nesterov: true}, learning_rate: 0.01, batch_size: 16}
-`, (d) => regressionCsv(d, 'train.csv', 7, 400, 4));
+`,
+  (d) => regressionCsv(d, 'train.csv', 7, 400, 4),
+);
 
-setup('regression-rmsprop', `
+setup(
+  'regression-rmsprop',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -258,9 +314,13 @@ model:
     - {type: dense, units: 64, activation: relu}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: rmsprop, learning_rate: 0.001, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 8, 400, 6));
+`,
+  (d) => regressionCsv(d, 'train.csv', 8, 400, 6),
+);
 
-setup('regression-huber', `
+setup(
+  'regression-huber',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -268,9 +328,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 1}
 training: {loss: huber, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 9, 400, 5, { noise: 0.3 }));
+`,
+  (d) => regressionCsv(d, 'train.csv', 9, 400, 5, { noise: 0.3 }),
+);
 
-setup('regression-mae', `
+setup(
+  'regression-mae',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -278,9 +342,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 1}
 training: {loss: mae, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 10, 400, 5));
+`,
+  (d) => regressionCsv(d, 'train.csv', 10, 400, 5),
+);
 
-setup('regression-dropout-l2', `
+setup(
+  'regression-dropout-l2',
+  `
 ${tabular('data/train.csv', ['y'], { validation: 'data/val.csv' })}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -290,9 +358,16 @@ model:
     - {type: dense, units: 32, activation: relu, kernel_regularizer: {l2: 0.0001}}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => { regressionCsv(d, 'train.csv', 11, 400, 6); regressionCsv(d, 'val.csv', 11, 100, 6, { split: 1 }); });
+`,
+  (d) => {
+    regressionCsv(d, 'train.csv', 11, 400, 6);
+    regressionCsv(d, 'val.csv', 11, 100, 6, { split: 1 });
+  },
+);
 
-setup('regression-batchnorm', `
+setup(
+  'regression-batchnorm',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -302,9 +377,13 @@ model:
     - {type: activation, activation: relu}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 13, 400, 6));
+`,
+  (d) => regressionCsv(d, 'train.csv', 13, 400, 6),
+);
 
-setup('regression-small-dataset', `
+setup(
+  'regression-small-dataset',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -312,9 +391,13 @@ model:
     - {type: dense, units: 16, activation: relu}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: adam, learning_rate: 0.01, batch_size: 8, early_stopping: true}
-`, (d) => regressionCsv(d, 'train.csv', 14, 80, 3));
+`,
+  (d) => regressionCsv(d, 'train.csv', 14, 80, 3),
+);
 
-setup('regression-high-lr-clipnorm', `
+setup(
+  'regression-high-lr-clipnorm',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -322,9 +405,13 @@ model:
     - {type: dense, units: 32, activation: tanh}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: {name: sgd, momentum: 0.9, clipnorm: 1.0}, learning_rate: 0.1, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 15, 400, 5));
+`,
+  (d) => regressionCsv(d, 'train.csv', 15, 400, 5),
+);
 
-setup('regression-adam-global-clipnorm', `
+setup(
+  'regression-adam-global-clipnorm',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -332,9 +419,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: {name: adam, global_clipnorm: 1.0}, learning_rate: 0.01, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 16, 400, 5));
+`,
+  (d) => regressionCsv(d, 'train.csv', 16, 400, 5),
+);
 
-setup('regression-adam-weight-decay', `
+setup(
+  'regression-adam-weight-decay',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -342,9 +433,13 @@ model:
     - {type: dense, units: 64, activation: relu}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: {name: adam, weight_decay: 0.004}, learning_rate: 0.003, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 17, 400, 6));
+`,
+  (d) => regressionCsv(d, 'train.csv', 17, 400, 6),
+);
 
-setup('regression-elu-glorot', `
+setup(
+  'regression-elu-glorot',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -353,9 +448,13 @@ model:
     - {type: dense, units: 32, activation: elu}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 18, 400, 5));
+`,
+  (d) => regressionCsv(d, 'train.csv', 18, 400, 5),
+);
 
-setup('regression-sgd-decay', `
+setup(
+  'regression-sgd-decay',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -363,9 +462,13 @@ model:
     - {type: dense, units: 32, activation: relu, kernel_initializer: he_uniform}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: {name: sgd, momentum: 0.9, decay: 0.001}, learning_rate: 0.02, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 19, 400, 5));
+`,
+  (d) => regressionCsv(d, 'train.csv', 19, 400, 5),
+);
 
-setup('regression-prescaled-inputs', `
+setup(
+  'regression-prescaled-inputs',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: none, targets: none}
 model:
@@ -373,10 +476,14 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 20, 400, 5));
+`,
+  (d) => regressionCsv(d, 'train.csv', 20, 400, 5),
+);
 
 // --- binary classification (Keras "Classification on imbalanced data", "Structured data") ---
-setup('binary-sigmoid-bce', `
+setup(
+  'binary-sigmoid-bce',
+  `
 ${tabular('data/train.csv', ['label'], { validation: 'data/val.csv' })}
 preprocessing: {inputs: standardize}
 model:
@@ -385,9 +492,16 @@ model:
     - {type: dropout, rate: 0.2}
     - {type: dense, units: 1, activation: sigmoid}
 training: {loss: binary_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => { blobCsv(d, 'train.csv', 21, 400, 6, 2); blobCsv(d, 'val.csv', 21, 100, 6, 2, { split: 1 }); });
+`,
+  (d) => {
+    blobCsv(d, 'train.csv', 21, 400, 6, 2);
+    blobCsv(d, 'val.csv', 21, 100, 6, 2, { split: 1 });
+  },
+);
 
-setup('binary-logits', `
+setup(
+  'binary-logits',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -395,9 +509,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 1}
 training: {loss: binary_crossentropy, from_logits: true, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 22, 400, 5, 2));
+`,
+  (d) => blobCsv(d, 'train.csv', 22, 400, 5, 2),
+);
 
-setup('binary-imbalanced', `
+setup(
+  'binary-imbalanced',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -406,10 +524,14 @@ model:
     - {type: dropout, rate: 0.3}
     - {type: dense, units: 1, activation: sigmoid}
 training: {loss: binary_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 64}
-`, (d) => blobCsv(d, 'train.csv', 23, 600, 6, 2, { weights: [0.85, 0.15] }));
+`,
+  (d) => blobCsv(d, 'train.csv', 23, 600, 6, 2, { weights: [0.85, 0.15] }),
+);
 
 // Keras "Imbalanced classification: credit card fraud": class_weight ~ 1 / frequency
-setup('binary-imbalanced-class-weight', `
+setup(
+  'binary-imbalanced-class-weight',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -418,9 +540,13 @@ model:
     - {type: dropout, rate: 0.2}
     - {type: dense, units: 1, activation: sigmoid}
 training: {loss: binary_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 64, class_weight: {0: 1, 1: 19}}
-`, (d) => blobCsv(d, 'train.csv', 27, 800, 6, 2, { weights: [0.95, 0.05] }));
+`,
+  (d) => blobCsv(d, 'train.csv', 27, 800, 6, 2, { weights: [0.95, 0.05] }),
+);
 
-setup('binary-sgd-momentum', `
+setup(
+  'binary-sgd-momentum',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -428,9 +554,13 @@ model:
     - {type: dense, units: 32, activation: relu, kernel_initializer: he_normal}
     - {type: dense, units: 1, activation: sigmoid}
 training: {loss: binary_crossentropy, optimizer: {name: sgd, momentum: 0.9}, learning_rate: 0.01, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 24, 400, 5, 2));
+`,
+  (d) => blobCsv(d, 'train.csv', 24, 400, 5, 2),
+);
 
-setup('binary-two-softmax-units', `
+setup(
+  'binary-two-softmax-units',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -438,9 +568,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 2, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 25, 400, 5, 2));
+`,
+  (d) => blobCsv(d, 'train.csv', 25, 400, 5, 2),
+);
 
-setup('binary-small-dataset', `
+setup(
+  'binary-small-dataset',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -448,10 +582,14 @@ model:
     - {type: dense, units: 8, activation: relu}
     - {type: dense, units: 1, activation: sigmoid}
 training: {loss: binary_crossentropy, optimizer: adam, learning_rate: 0.01, batch_size: 8}
-`, (d) => blobCsv(d, 'train.csv', 26, 60, 3, 2));
+`,
+  (d) => blobCsv(d, 'train.csv', 26, 60, 3, 2),
+);
 
 // --- multiclass ---
-setup('multiclass-sparse-softmax', `
+setup(
+  'multiclass-sparse-softmax',
+  `
 ${tabular('data/train.csv', ['label'], { validation: 'data/val.csv' })}
 preprocessing: {inputs: standardize}
 model:
@@ -460,9 +598,16 @@ model:
     - {type: dropout, rate: 0.1}
     - {type: dense, units: 5, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => { blobCsv(d, 'train.csv', 31, 500, 8, 5); blobCsv(d, 'val.csv', 31, 100, 8, 5, { split: 1 }); });
+`,
+  (d) => {
+    blobCsv(d, 'train.csv', 31, 500, 8, 5);
+    blobCsv(d, 'val.csv', 31, 100, 8, 5, { split: 1 });
+  },
+);
 
-setup('multiclass-one-hot-softmax', `
+setup(
+  'multiclass-one-hot-softmax',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize, targets: one_hot}
 model:
@@ -470,9 +615,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 4, activation: softmax}
 training: {loss: categorical_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 32, 400, 6, 4));
+`,
+  (d) => blobCsv(d, 'train.csv', 32, 400, 6, 4),
+);
 
-setup('multiclass-one-hot-sigmoid-bce', `
+setup(
+  'multiclass-one-hot-sigmoid-bce',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize, targets: one_hot}
 model:
@@ -480,9 +629,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 4, activation: sigmoid}
 training: {loss: binary_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 33, 400, 6, 4));
+`,
+  (d) => blobCsv(d, 'train.csv', 33, 400, 6, 4),
+);
 
-setup('multiclass-one-hot-columns', `
+setup(
+  'multiclass-one-hot-columns',
+  `
 ${tabular('data/train.csv', ['class0', 'class1', 'class2'])}
 preprocessing: {inputs: standardize}
 model:
@@ -490,9 +643,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 3, activation: softmax}
 training: {loss: categorical_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => oneHotColumnsCsv(d, 'train.csv', 34, 400, 5, 3));
+`,
+  (d) => oneHotColumnsCsv(d, 'train.csv', 34, 400, 5, 3),
+);
 
-setup('multiclass-logits', `
+setup(
+  'multiclass-logits',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -500,9 +657,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 6}
 training: {loss: sparse_categorical_crossentropy, from_logits: true, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 35, 480, 6, 6));
+`,
+  (d) => blobCsv(d, 'train.csv', 35, 480, 6, 6),
+);
 
-setup('multiclass-rmsprop', `
+setup(
+  'multiclass-rmsprop',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -510,9 +671,13 @@ model:
     - {type: dense, units: 64, activation: relu}
     - {type: dense, units: 4, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: rmsprop, learning_rate: 0.001, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 36, 400, 6, 4));
+`,
+  (d) => blobCsv(d, 'train.csv', 36, 400, 6, 4),
+);
 
-setup('multiclass-adamax', `
+setup(
+  'multiclass-adamax',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -520,9 +685,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 3, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: adamax, learning_rate: 0.002, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 37, 360, 5, 3));
+`,
+  (d) => blobCsv(d, 'train.csv', 37, 360, 5, 3),
+);
 
-setup('multiclass-small-dataset', `
+setup(
+  'multiclass-small-dataset',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -530,9 +699,13 @@ model:
     - {type: dense, units: 16, activation: relu}
     - {type: dense, units: 3, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: adam, learning_rate: 0.01, batch_size: 16}
-`, (d) => blobCsv(d, 'train.csv', 38, 90, 4, 3));
+`,
+  (d) => blobCsv(d, 'train.csv', 38, 90, 4, 3),
+);
 
-setup('multiclass-linear-mse-one-hot', `
+setup(
+  'multiclass-linear-mse-one-hot',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize, targets: one_hot}
 model:
@@ -540,10 +713,14 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 3}
 training: {loss: mse, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 39, 360, 5, 3));
+`,
+  (d) => blobCsv(d, 'train.csv', 39, 360, 5, 3),
+);
 
 // --- multilabel ---
-setup('multilabel-sigmoid-bce', `
+setup(
+  'multilabel-sigmoid-bce',
+  `
 ${tabular('data/train.csv', ['tag0', 'tag1', 'tag2', 'tag3'])}
 task: multilabel
 preprocessing: {inputs: standardize}
@@ -552,9 +729,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 4, activation: sigmoid}
 training: {loss: binary_crossentropy, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => multiLabelCsv(d, 'train.csv', 41, 400, 6, 4));
+`,
+  (d) => multiLabelCsv(d, 'train.csv', 41, 400, 6, 4),
+);
 
-setup('multilabel-with-validation', `
+setup(
+  'multilabel-with-validation',
+  `
 ${tabular('data/train.csv', ['tag0', 'tag1', 'tag2'], { validation: 'data/val.csv' })}
 preprocessing: {inputs: standardize}
 model:
@@ -563,10 +744,17 @@ model:
     - {type: dropout, rate: 0.2}
     - {type: dense, units: 3, activation: sigmoid}
 training: {loss: binary_crossentropy, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => { multiLabelCsv(d, 'train.csv', 42, 400, 5, 3); multiLabelCsv(d, 'val.csv', 42, 100, 5, 3, 1); });
+`,
+  (d) => {
+    multiLabelCsv(d, 'train.csv', 42, 400, 5, 3);
+    multiLabelCsv(d, 'val.csv', 42, 100, 5, 3, 1);
+  },
+);
 
 // --- images (Keras "Simple MNIST convnet": scale to [0, 1], conv + pool + dense, sparse CE) ---
-setup('images-conv2d-npy', `
+setup(
+  'images-conv2d-npy',
+  `
 data:
   train: {x: data/x.npy, y: data/y.npy}
 preprocessing: {inputs: {scale: 0.00392156862745098}}
@@ -578,9 +766,17 @@ model:
     - {type: dense, units: 16, activation: relu}
     - {type: dense, units: 4, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => { const { x, y } = imageArrays(51, 256, 8, 1, 4); npy(path.join(d, 'data', 'x.npy'), [256, 8, 8, 1], x); npy(path.join(d, 'data', 'y.npy'), [256], y); });
+`,
+  (d) => {
+    const { x, y } = imageArrays(51, 256, 8, 1, 4);
+    npy(path.join(d, 'data', 'x.npy'), [256, 8, 8, 1], x);
+    npy(path.join(d, 'data', 'y.npy'), [256], y);
+  },
+);
 
-setup('images-rgb-centered', `
+setup(
+  'images-rgb-centered',
+  `
 data:
   train: {x: data/x.npy, y: data/y.npy}
 preprocessing: {inputs: {scale: 0.0078125, shift: -1}}
@@ -590,9 +786,17 @@ model:
     - {type: global_average_pooling2d}
     - {type: dense, units: 2, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => { const { x, y } = imageArrays(52, 256, 8, 3, 2); npy(path.join(d, 'data', 'x.npy'), [256, 8, 8, 3], x); npy(path.join(d, 'data', 'y.npy'), [256], y); });
+`,
+  (d) => {
+    const { x, y } = imageArrays(52, 256, 8, 3, 2);
+    npy(path.join(d, 'data', 'x.npy'), [256, 8, 8, 3], x);
+    npy(path.join(d, 'data', 'y.npy'), [256], y);
+  },
+);
 
-setup('images-dense-flatten', `
+setup(
+  'images-dense-flatten',
+  `
 data:
   train: {x: data/x.npy, y: data/y.npy}
 preprocessing: {inputs: {scale: 0.00392156862745098}}
@@ -602,9 +806,17 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 4, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 32}
-`, (d) => { const { x, y } = imageArrays(53, 256, 8, 1, 4); npy(path.join(d, 'data', 'x.npy'), [256, 8, 8, 1], x); npy(path.join(d, 'data', 'y.npy'), [256], y); });
+`,
+  (d) => {
+    const { x, y } = imageArrays(53, 256, 8, 1, 4);
+    npy(path.join(d, 'data', 'x.npy'), [256, 8, 8, 1], x);
+    npy(path.join(d, 'data', 'y.npy'), [256], y);
+  },
+);
 
-setup('images-png-folder', `
+setup(
+  'images-png-folder',
+  `
 data:
   train: data/images/
 preprocessing: {inputs: {scale: 0.00392156862745098}}
@@ -615,23 +827,27 @@ model:
     - {type: flatten}
     - {type: dense, units: 2, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: adam, learning_rate: 0.001, batch_size: 16}
-`, (d) => {
-  const { x, y } = imageArrays(54, 96, 8, 1, 2);
-  y.forEach((label, r) => {
-    const png = new PNG({ width: 8, height: 8, colorType: 0 });
-    for (let p = 0; p < 64; p++) {
-      const v = x[r * 64 + p];
-      png.data[p * 4] = png.data[p * 4 + 1] = png.data[p * 4 + 2] = v;
-      png.data[p * 4 + 3] = 255;
-    }
-    const folder = path.join(d, 'data', 'images', label === 0 ? 'horizontal' : 'vertical');
-    mkdirSync(folder, { recursive: true });
-    writeFileSync(path.join(folder, `${String(r).padStart(3, '0')}.png`), PNG.sync.write(png, { colorType: 0 }));
-  });
-});
+`,
+  (d) => {
+    const { x, y } = imageArrays(54, 96, 8, 1, 2);
+    y.forEach((label, r) => {
+      const png = new PNG({ width: 8, height: 8, colorType: 0 });
+      for (let p = 0; p < 64; p++) {
+        const v = x[r * 64 + p];
+        png.data[p * 4] = png.data[p * 4 + 1] = png.data[p * 4 + 2] = v;
+        png.data[p * 4 + 3] = 255;
+      }
+      const folder = path.join(d, 'data', 'images', label === 0 ? 'horizontal' : 'vertical');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(path.join(folder, `${String(r).padStart(3, '0')}.png`), PNG.sync.write(png, { colorType: 0 }));
+    });
+  },
+);
 
 // --- sequences (Keras "Text classification from scratch", "Timeseries forecasting") ---
-setup('sequence-embedding-lstm', `
+setup(
+  'sequence-embedding-lstm',
+  `
 data:
   train: {x: data/x.npy, y: data/y.npy}
 model:
@@ -640,9 +856,17 @@ model:
     - {type: lstm, units: 16}
     - {type: dense, units: 1, activation: sigmoid}
 training: {loss: binary_crossentropy, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => { const { x, y } = tokenSequences(61, 256, 10, 50); npy(path.join(d, 'data', 'x.npy'), [256, 10], x, '<i4'); npy(path.join(d, 'data', 'y.npy'), [256], y, '<i4'); });
+`,
+  (d) => {
+    const { x, y } = tokenSequences(61, 256, 10, 50);
+    npy(path.join(d, 'data', 'x.npy'), [256, 10], x, '<i4');
+    npy(path.join(d, 'data', 'y.npy'), [256], y, '<i4');
+  },
+);
 
-setup('sequence-embedding-gru-multiclass', `
+setup(
+  'sequence-embedding-gru-multiclass',
+  `
 data:
   train: {x: data/x.npy, y: data/y.npy}
 model:
@@ -651,9 +875,17 @@ model:
     - {type: gru, units: 16}
     - {type: dense, units: 2, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: rmsprop, learning_rate: 0.003, batch_size: 32}
-`, (d) => { const { x, y } = tokenSequences(62, 256, 10, 50); npy(path.join(d, 'data', 'x.npy'), [256, 10], x, '<i4'); npy(path.join(d, 'data', 'y.npy'), [256], y, '<i4'); });
+`,
+  (d) => {
+    const { x, y } = tokenSequences(62, 256, 10, 50);
+    npy(path.join(d, 'data', 'x.npy'), [256, 10], x, '<i4');
+    npy(path.join(d, 'data', 'y.npy'), [256], y, '<i4');
+  },
+);
 
-setup('sequence-lstm-forecast', `
+setup(
+  'sequence-lstm-forecast',
+  `
 data:
   train: {x: data/x.npy, y: data/y.npy}
 model:
@@ -662,9 +894,17 @@ model:
     - {type: lstm, units: 16}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => { const { x, y } = sineWindows(63, 256, 12); npy(path.join(d, 'data', 'x.npy'), [256, 12, 1], x); npy(path.join(d, 'data', 'y.npy'), [256, 1], y); });
+`,
+  (d) => {
+    const { x, y } = sineWindows(63, 256, 12);
+    npy(path.join(d, 'data', 'x.npy'), [256, 12, 1], x);
+    npy(path.join(d, 'data', 'y.npy'), [256, 1], y);
+  },
+);
 
-setup('sequence-conv1d', `
+setup(
+  'sequence-conv1d',
+  `
 data:
   train: {x: data/x.npy, y: data/y.npy}
 model:
@@ -675,44 +915,91 @@ model:
     - {type: flatten}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: adam, learning_rate: 0.003, batch_size: 32}
-`, (d) => { const { x, y } = sineWindows(64, 256, 16); npy(path.join(d, 'data', 'x.npy'), [256, 16, 1], x); npy(path.join(d, 'data', 'y.npy'), [256, 1], y); });
+`,
+  (d) => {
+    const { x, y } = sineWindows(64, 256, 16);
+    npy(path.join(d, 'data', 'x.npy'), [256, 16, 1], x);
+    npy(path.join(d, 'data', 'y.npy'), [256, 1], y);
+  },
+);
 
 // --- Keras model files (model.to_json() with its training_config) ---
-setup('keras-file-regression', `
+setup(
+  'keras-file-regression',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
   keras: model.json
-`, (d) => {
-  regressionCsv(d, 'train.csv', 71, 400, 5);
-  writeFileSync(path.join(d, 'model.json'), kerasSequential([denseK('dense', 32, 'relu', { input_dim: 5 }), denseK('dense_1', 1, 'linear')],
-    { loss: 'mean_squared_error', optimizer_config: { class_name: 'Adam', config: { name: 'Adam', learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7, amsgrad: false, jit_compile: true, is_legacy_optimizer: false } } }));
-});
+`,
+  (d) => {
+    regressionCsv(d, 'train.csv', 71, 400, 5);
+    writeFileSync(
+      path.join(d, 'model.json'),
+      kerasSequential([denseK('dense', 32, 'relu', { input_dim: 5 }), denseK('dense_1', 1, 'linear')], {
+        loss: 'mean_squared_error',
+        optimizer_config: {
+          class_name: 'Adam',
+          config: {
+            name: 'Adam',
+            learning_rate: 0.001,
+            beta_1: 0.9,
+            beta_2: 0.999,
+            epsilon: 1e-7,
+            amsgrad: false,
+            jit_compile: true,
+            is_legacy_optimizer: false,
+          },
+        },
+      }),
+    );
+  },
+);
 
-setup('keras-file-classifier', `
+setup(
+  'keras-file-classifier',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
   keras: model.json
-`, (d) => {
-  blobCsv(d, 'train.csv', 72, 400, 6, 3);
-  writeFileSync(path.join(d, 'model.json'), kerasSequential([denseK('dense', 32, 'relu', { input_dim: 6 }), ['Dropout', { name: 'dropout', rate: 0.2 }], denseK('dense_1', 3, 'softmax')],
-    { loss: 'sparse_categorical_crossentropy', optimizer_config: { class_name: 'RMSprop', config: { name: 'RMSprop', learning_rate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-7, centered: false } } }));
-});
+`,
+  (d) => {
+    blobCsv(d, 'train.csv', 72, 400, 6, 3);
+    writeFileSync(
+      path.join(d, 'model.json'),
+      kerasSequential([denseK('dense', 32, 'relu', { input_dim: 6 }), ['Dropout', { name: 'dropout', rate: 0.2 }], denseK('dense_1', 3, 'softmax')], {
+        loss: 'sparse_categorical_crossentropy',
+        optimizer_config: { class_name: 'RMSprop', config: { name: 'RMSprop', learning_rate: 0.001, rho: 0.9, momentum: 0.0, epsilon: 1e-7, centered: false } },
+      }),
+    );
+  },
+);
 
-setup('keras-file-sgd-clipnorm', `
+setup(
+  'keras-file-sgd-clipnorm',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
   keras: model.json
-`, (d) => {
-  blobCsv(d, 'train.csv', 73, 400, 5, 2);
-  writeFileSync(path.join(d, 'model.json'), kerasSequential([denseK('dense', 16, 'relu', { input_dim: 5 }), denseK('dense_1', 1, 'sigmoid')],
-    { loss: 'binary_crossentropy', optimizer_config: { class_name: 'SGD', config: { name: 'SGD', learning_rate: 0.05, momentum: 0.9, nesterov: false, clipnorm: 1.0 } } }));
-});
+`,
+  (d) => {
+    blobCsv(d, 'train.csv', 73, 400, 5, 2);
+    writeFileSync(
+      path.join(d, 'model.json'),
+      kerasSequential([denseK('dense', 16, 'relu', { input_dim: 5 }), denseK('dense_1', 1, 'sigmoid')], {
+        loss: 'binary_crossentropy',
+        optimizer_config: { class_name: 'SGD', config: { name: 'SGD', learning_rate: 0.05, momentum: 0.9, nesterov: false, clipnorm: 1.0 } },
+      }),
+    );
+  },
+);
 
 // --- other optimizers (Keras defaults documented for each) ---
-setup('regression-adagrad', `
+setup(
+  'regression-adagrad',
+  `
 ${tabular('data/train.csv', ['y'])}
 preprocessing: {inputs: standardize, targets: standardize}
 model:
@@ -720,9 +1007,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 1}
 training: {loss: mse, optimizer: adagrad, learning_rate: 0.05, batch_size: 32}
-`, (d) => regressionCsv(d, 'train.csv', 81, 400, 5));
+`,
+  (d) => regressionCsv(d, 'train.csv', 81, 400, 5),
+);
 
-setup('multiclass-adadelta', `
+setup(
+  'multiclass-adadelta',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -730,9 +1021,13 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 3, activation: softmax}
 training: {loss: sparse_categorical_crossentropy, optimizer: adadelta, learning_rate: 1.0, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 82, 360, 5, 3));
+`,
+  (d) => blobCsv(d, 'train.csv', 82, 360, 5, 3),
+);
 
-setup('binary-adam-amsgrad', `
+setup(
+  'binary-adam-amsgrad',
+  `
 ${tabular('data/train.csv', ['label'])}
 preprocessing: {inputs: standardize}
 model:
@@ -740,6 +1035,8 @@ model:
     - {type: dense, units: 32, activation: relu}
     - {type: dense, units: 1, activation: sigmoid}
 training: {loss: binary_crossentropy, optimizer: {name: adam, amsgrad: true}, learning_rate: 0.001, batch_size: 32}
-`, (d) => blobCsv(d, 'train.csv', 83, 400, 5, 2));
+`,
+  (d) => blobCsv(d, 'train.csv', 83, 400, 5, 2),
+);
 
 console.log(`wrote ${root}`);

@@ -5,7 +5,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 const dir = process.argv[2];
 mkdirSync(dir + '/data', { recursive: true });
 let a = 7;
-const next = () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+const next = () => {
+  a = (a + 0x6d2b79f5) >>> 0;
+  let t = a;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 const rows = ['x0,x1,x2,x3,y'];
 for (let r = 0; r < 400; r++) {
   const x = [next(), next(), next(), next()];

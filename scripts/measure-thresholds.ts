@@ -184,7 +184,14 @@ async function measureCase(caseDir: string) {
   const previous = process.cwd();
   process.chdir(caseDir);
   try {
-    const run = await runOneConfig('preflight.yml', { root: caseDir, configs: ['preflight.yml'], smoke: true, backend: 'auto', failOn: 'error', verify: false });
+    const run = await runOneConfig('preflight.yml', {
+      root: caseDir,
+      configs: ['preflight.yml'],
+      smoke: true,
+      backend: 'auto',
+      failOn: 'error',
+      verify: false,
+    });
     return {
       case: path.basename(caseDir),
       must: expectation.must,

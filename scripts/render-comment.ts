@@ -46,7 +46,6 @@ export const EXAMPLE_MARKDOWN_OPTIONS: MarkdownOptions = {
 /** The comment key the action uses when `comment-key` is unset: the job's id. */
 const EXAMPLE_COMMENT_KEY = 'preflight';
 
-
 /** The body of every ```mermaid fenced block, in order. */
 export function extractMermaidBlocks(markdown: string): string[] {
   const blocks: string[] = [];

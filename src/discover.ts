@@ -9,10 +9,24 @@ import picomatch from 'picomatch';
 export const DEFAULT_CONFIG_GLOB = '**/*.preflight.y*ml';
 /** Folders never searched: version control, dependencies, virtual environments, caches and build output. */
 export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set([
-  '.git', '.hg', '.svn',
-  'node_modules', 'bower_components', 'dist',
-  '.venv', 'venv', 'site-packages', '__pycache__', '.tox', '.nox', '.eggs',
-  '.mypy_cache', '.pytest_cache', '.ruff_cache', '.ipynb_checkpoints', '.cache',
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'bower_components',
+  'dist',
+  '.venv',
+  'venv',
+  'site-packages',
+  '__pycache__',
+  '.tox',
+  '.nox',
+  '.eggs',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.ipynb_checkpoints',
+  '.cache',
 ]);
 /** Files and folders looked at before discovery stops (a monorepo with vendored data can hold millions). */
 export const MAX_WALK_ENTRIES = 200_000;
@@ -102,7 +116,11 @@ function compileGlob(glob: string): (file: string) => boolean {
  * Regular files below `root` (relative, forward slashes) that `keep` accepts, folders too: a folder it
  * refuses is not entered. Symlinks are not followed: a link could point out of the repository or loop.
  */
-function walkFiles(root: string, maxEntries: number, keep: (rel: string, isDirectory: boolean) => boolean): { files: string[]; stopped?: { entries: number; limit: number } } {
+function walkFiles(
+  root: string,
+  maxEntries: number,
+  keep: (rel: string, isDirectory: boolean) => boolean,
+): { files: string[]; stopped?: { entries: number; limit: number } } {
   const files: string[] = [];
   const pending = [''];
   let seen = 0;

@@ -105,7 +105,8 @@ export function modelLimitProblems(model: ModelSpec, summary: ModelSummary, batc
   const problems: ModelLimitProblem[] = [];
   const heaviest = heaviestLayer(summary, (l) => l.params);
   if (summary.totalParams > limits.maxParams) {
-    const layerText = heaviest !== undefined ? ` Layer ${heaviest} (\`${model.layers[heaviest]?.name}\`) alone has ${formatCount(summary.layers[heaviest].params)}.` : '';
+    const layerText =
+      heaviest !== undefined ? ` Layer ${heaviest} (\`${model.layers[heaviest]?.name}\`) alone has ${formatCount(summary.layers[heaviest].params)}.` : '';
     problems.push({
       message: `The model has ${formatCount(summary.totalParams)} parameters; nn-preflight builds models of at most ${formatCount(limits.maxParams)}, so it was not built.${layerText}`,
       layerIndex: heaviest,
@@ -119,7 +120,10 @@ export function modelLimitProblems(model: ModelSpec, summary: ModelSummary, batc
   const bytes = estimateTrainingMemoryBytes(summary, batchSize);
   if (bytes > limits.maxTrainingMemoryBytes) {
     const widest = heaviestLayer(summary, (l) => (l.outputShape.length > 0 ? l.outputShape.reduce((a, b) => a * b, 1) : 0));
-    const layerText = widest !== undefined ? ` Layer ${widest} (\`${model.layers[widest]?.name}\`) outputs ${summary.layers[widest].outputShape.join('x')} values per sample.` : '';
+    const layerText =
+      widest !== undefined
+        ? ` Layer ${widest} (\`${model.layers[widest]?.name}\`) outputs ${summary.layers[widest].outputShape.join('x')} values per sample.`
+        : '';
     problems.push({
       message: `One training step of this model with batch size ${batchSize} needs about ${formatBytes(bytes)} (weights, gradients, optimizer state and activations); the limit is ${formatBytes(limits.maxTrainingMemoryBytes)}, so it was not built.${layerText}`,
       layerIndex: widest,

@@ -25,7 +25,7 @@ import { withChartData } from './report/build-chart-data.ts';
 import { renderJson } from './report/json.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import { renderText } from './report/text.ts';
-import type { ConfigResult, FailOn, Report } from './report/types.ts';
+import type { ConfigResult, Report } from './report/types.ts';
 import { TOOL_VERSION } from './version.ts';
 import { modelLimitProblems, smokeSecondsFor } from './limits.ts';
 import { asRunSettings, smokeSettingsFor, type CheckOptions, type RunSettings, type SmokeSettings, type ProgressEvent } from './run-settings.ts';
@@ -44,7 +44,14 @@ export async function runCheckWithRuns(options: CheckOptions | RunSettings): Pro
   const settings = asRunSettings(options);
   const runs: ConfigRun[] = (settings.leadingResults ?? []).map((result) => ({ result }));
   for (const config of settings.configs) runs.push(await runOneConfig(config, settings));
-  return { report: buildReport(runs.map((run) => run.result), settings.failOn, TOOL_VERSION), runs };
+  return {
+    report: buildReport(
+      runs.map((run) => run.result),
+      settings.failOn,
+      TOOL_VERSION,
+    ),
+    runs,
+  };
 }
 
 /** Everything about one config: its result, and the evidence and trace it was judged on (follow-up runs and tests read them). */
@@ -154,12 +161,14 @@ async function checkOneConfig(displayPath: string, settings: RunSettings): Promi
     const inputs = config.preprocessing.inputs;
     for (const [column, how] of Object.entries(inputs.columns)) {
       if (trainSplit.featureNames.includes(column)) continue;
-      findings.push(pipelineFinding('config-error', displayPath, source, {
-        message: `\`preprocessing.inputs.${how}\` lists \`${column}\`, which is not an input column of ${trainSplit.file}; the input columns are ${listNames(trainSplit.featureNames)}.`,
-        fix: `Remove \`${column}\` from \`preprocessing.inputs.${how}\`, or correct its name.`,
-        key: `preprocessing.inputs.${how}`,
-        evidence: { column, inputColumns: trainSplit.featureNames },
-      }));
+      findings.push(
+        pipelineFinding('config-error', displayPath, source, {
+          message: `\`preprocessing.inputs.${how}\` lists \`${column}\`, which is not an input column of ${trainSplit.file}; the input columns are ${listNames(trainSplit.featureNames)}.`,
+          fix: `Remove \`${column}\` from \`preprocessing.inputs.${how}\`, or correct its name.`,
+          key: `preprocessing.inputs.${how}`,
+          evidence: { column, inputColumns: trainSplit.featureNames },
+        }),
+      );
     }
     const oneHot = oneHotColumns(inputs);
     if (oneHot.length > 0) {
@@ -170,29 +179,42 @@ async function checkOneConfig(displayPath: string, settings: RunSettings): Promi
       const declaredShape = config.model.input_shape;
       const width = trainSplit.featureNames.length;
       if (declaredShape !== undefined && declaredShape.length === 1 && declaredShape[0] !== width) {
-        const expanded = (trainSplit.oneHot ?? []).map((o) => `${o.column} -> ${o.categories.length} columns (${o.categories.slice(0, 6).join(', ')}${o.categories.length > 6 ? ', ...' : ''})`).join('; ');
-        const key = source.ranges['model.input_shape'] ? 'model.input_shape' : source.ranges['model.layers[0].input_shape'] ? 'model.layers[0].input_shape' : 'model';
-        findings.push(pipelineFinding('config-error', displayPath, source, {
-          message: `The model takes ${declaredShape[0]} inputs, but the data has ${width} input columns after the declared one-hot encoding (${rawWidth} columns before): ${expanded}. The columns are ${listNames(trainSplit.featureNames)}.`,
-          fix: `Set the model's input width to ${width} (\`input_shape: [${width}]\`), or leave it out so that it follows the data.`,
-          key,
-          evidence: { declared: declaredShape[0], width, columns: trainSplit.featureNames },
-        }));
+        const expanded = (trainSplit.oneHot ?? [])
+          .map((o) => `${o.column} -> ${o.categories.length} columns (${o.categories.slice(0, 6).join(', ')}${o.categories.length > 6 ? ', ...' : ''})`)
+          .join('; ');
+        const key = source.ranges['model.input_shape']
+          ? 'model.input_shape'
+          : source.ranges['model.layers[0].input_shape']
+            ? 'model.layers[0].input_shape'
+            : 'model';
+        findings.push(
+          pipelineFinding('config-error', displayPath, source, {
+            message: `The model takes ${declaredShape[0]} inputs, but the data has ${width} input columns after the declared one-hot encoding (${rawWidth} columns before): ${expanded}. The columns are ${listNames(trainSplit.featureNames)}.`,
+            fix: `Set the model's input width to ${width} (\`input_shape: [${width}]\`), or leave it out so that it follows the data.`,
+            key,
+            evidence: { declared: declaredShape[0], width, columns: trainSplit.featureNames },
+          }),
+        );
       }
     }
   }
   const shapeMismatch = trainSplit && !findings.some((f) => f.id === 'config-error') ? declaredInputMismatch(config, source, trainSplit) : undefined;
   if (shapeMismatch) findings.push(pipelineFinding('config-error', displayPath, source, shapeMismatch));
-  for (const [split, key] of [[trainSplit, 'data.train'], [validationSplit, 'data.validation']] as const) {
+  for (const [split, key] of [
+    [trainSplit, 'data.train'],
+    [validationSplit, 'data.validation'],
+  ] as const) {
     // how a file was read when its own lines could not settle it: a remark, not a failure
     if (split?.dialect?.note) {
-      findings.push(pipelineFinding('data-error', displayPath, source, {
-        severity: 'notice',
-        message: `${split.file}: ${split.dialect.note}.`,
-        fix: 'Check that the columns in the report are the ones in the file; set `data.delimiter` / `data.decimal` to state how the file is written.',
-        key,
-        evidence: { dataFile: split.file, delimiter: split.dialect.delimiter, decimal: split.dialect.decimal },
-      }));
+      findings.push(
+        pipelineFinding('data-error', displayPath, source, {
+          severity: 'notice',
+          message: `${split.file}: ${split.dialect.note}.`,
+          fix: 'Check that the columns in the report are the ones in the file; set `data.delimiter` / `data.decimal` to state how the file is written.',
+          key,
+          evidence: { dataFile: split.file, delimiter: split.dialect.delimiter, decimal: split.dialect.decimal },
+        }),
+      );
     }
   }
 
@@ -218,7 +240,10 @@ async function checkOneConfig(displayPath: string, settings: RunSettings): Promi
     findings.push(
       pipelineFinding('config-error', displayPath, source, {
         message: problem.message,
-        fix: problem.what === 'parameters' ? 'Use fewer or narrower layers: the smoke run only needs the shape of the real model, and a scaled-down copy shows the same pitfalls.' : 'Lower `training.batch_size`, or use fewer or narrower layers.',
+        fix:
+          problem.what === 'parameters'
+            ? 'Use fewer or narrower layers: the smoke run only needs the shape of the real model, and a scaled-down copy shows the same pitfalls.'
+            : 'Lower `training.batch_size`, or use fewer or narrower layers.',
         key: layer?.keyPath ?? (config.model.origin.kind === 'keras' ? 'model.keras' : config.model.origin.kind === 'onnx' ? 'model.onnx' : 'model'),
         evidence: { layer: problem.layerIndex, [problem.what === 'parameters' ? 'parameters' : 'trainingMemoryBytes']: problem.measured, limit: problem.limit },
       }),
@@ -226,7 +251,10 @@ async function checkOneConfig(displayPath: string, settings: RunSettings): Promi
   }
   const evidence = buildEvidence({ configFile: displayPath, source, config, model, train: trainSplit, validation: validationSplit });
   const started = performance.now();
-  progress('static', `${trainSplit ? `${trainSplit.rows} training rows, ${trainSplit.featureNames.length} input columns; ` : ''}${plural(findings.length + runChecks({ ...evidence, smoke: undefined }).length, 'finding')} before the smoke run`);
+  progress(
+    'static',
+    `${trainSplit ? `${trainSplit.rows} training rows, ${trainSplit.featureNames.length} input columns; ` : ''}${plural(findings.length + runChecks({ ...evidence, smoke: undefined }).length, 'finding')} before the smoke run`,
+  );
 
   let trace: SmokeTrace | undefined;
   let mainSmokeSeconds = 0;
@@ -242,7 +270,12 @@ async function checkOneConfig(displayPath: string, settings: RunSettings): Promi
     };
     const blocker = smokeBlocker(evidence, findings);
     if (blocker) {
-      skipped({ severity: 'warning', message: `The smoke run did not start: ${blocker.reason}`, fix: 'Fix the findings above; the smoke run follows on the next run.', key: blocker.key });
+      skipped({
+        severity: 'warning',
+        message: `The smoke run did not start: ${blocker.reason}`,
+        fix: 'Fix the findings above; the smoke run follows on the next run.',
+        key: blocker.key,
+      });
     } else {
       const smokeStarted = performance.now();
       trace = await runBudgetedSmoke(evidence, settings, smoke, skipped, (detail) => progress('smoke', detail));
@@ -274,7 +307,15 @@ const BASE_COMPARISON_BUDGET_FACTOR = 2;
  * the config's smoke budget (one budget covers the whole smoke part of a config, so a pull request waits
  * a known time) and what the whole run has left; their seconds count against the run like the main run's.
  */
-async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], configPath: string, settings: RunSettings, smoke: SmokeSettings, mainSmokeSeconds: number, progress: (phase: ProgressEvent['phase'], detail?: string) => void): Promise<FollowUpResult> {
+async function runBudgetedFollowUps(
+  evidence: Evidence,
+  findings: Finding[],
+  configPath: string,
+  settings: RunSettings,
+  smoke: SmokeSettings,
+  mainSmokeSeconds: number,
+  progress: (phase: ProgressEvent['phase'], detail?: string) => void,
+): Promise<FollowUpResult> {
   const { verify, base, limits, spent } = settings;
   if (!verify && !base) return { findings };
   const smokeSeconds = Math.min(smoke.timeBudgetS, limits.smoke.maxSecondsPerConfig);
@@ -285,13 +326,26 @@ async function runBudgetedFollowUps(evidence: Evidence, findings: Finding[], con
   const started = performance.now();
   const seed = evidence.smoke?.seed;
   const outcome = await runFollowUps(evidence, findings, {
-    configPath, base, readBase: settings.readBase, verify, backend: smoke.backend, smokeSeconds, totalSeconds, onPhase: progress,
+    configPath,
+    base,
+    readBase: settings.readBase,
+    verify,
+    backend: smoke.backend,
+    smokeSeconds,
+    totalSeconds,
+    onPhase: progress,
     workerLimits: { marginS: limits.smoke.workerMarginS, maxHeapMb: limits.smoke.workerHeapMb, lanes: settings.lanes },
     // The base loads with the head's seed, so both sample the same rows. Its data pass is not the run's
     // to pay for, and its config errors are never shown: it gets spending of its own.
     loadEvidence: async (basePath, root) => {
       const run = await runOneConfig(basePath, {
-        ...settings, root, configs: [basePath], smoke: false, seed, base: undefined, onProgress: undefined,
+        ...settings,
+        root,
+        configs: [basePath],
+        smoke: false,
+        seed,
+        base: undefined,
+        onProgress: undefined,
         spent: { smokeSeconds: 0, dataSeconds: 0, listedValues: new Map() },
       });
       return run.result.findings.some((f) => f.severity === 'error' && (f.id === 'config-error' || f.id === 'data-error')) ? undefined : run.evidence;
@@ -317,14 +371,19 @@ async function runBudgetedSmoke(
   const spent = settings.spent.smokeSeconds;
   const budget = smokeSecondsFor(requested, spent, limits.smoke);
   if (budget.clamped) {
-    const why = budget.clamped === 'config'
-      ? `${requested}s is above the ${limits.smoke.maxSecondsPerConfig}s one config may use`
-      : `the whole run may spend ${limits.smoke.maxSecondsPerRun}s on smoke runs and ${Math.round(spent)}s are spent`;
+    const why =
+      budget.clamped === 'config'
+        ? `${requested}s is above the ${limits.smoke.maxSecondsPerConfig}s one config may use`
+        : `the whole run may spend ${limits.smoke.maxSecondsPerRun}s on smoke runs and ${Math.round(spent)}s are spent`;
     report({
       // Less time is a remark (any cut it causes is reported on its own); no time at all leaves the setup untested.
       ...(budget.seconds > 0 ? {} : { severity: 'warning' as const }),
-      message: budget.seconds > 0 ? `The smoke run got ${Math.round(budget.seconds)}s instead of ${requested}s: ${why}.` : `The smoke run did not start: ${why}.`,
-      fix: budget.clamped === 'config' ? 'Ask for less in `smoke.time_budget_s`.' : 'Check fewer configs per run (e.g. a matrix of jobs), or lower their time budgets.',
+      message:
+        budget.seconds > 0 ? `The smoke run got ${Math.round(budget.seconds)}s instead of ${requested}s: ${why}.` : `The smoke run did not start: ${why}.`,
+      fix:
+        budget.clamped === 'config'
+          ? 'Ask for less in `smoke.time_budget_s`.'
+          : 'Check fewer configs per run (e.g. a matrix of jobs), or lower their time budgets.',
       key: 'smoke.time_budget_s',
       evidence: { requestedS: requested, grantedS: budget.seconds, spentS: spent },
     });
@@ -340,7 +399,12 @@ async function runBudgetedSmoke(
   );
   settings.spent.smokeSeconds = spent + (performance.now() - started) / 1000;
   if (!outcome.ok) {
-    report({ severity: 'warning', message: `The smoke run failed: ${outcome.reason}`, fix: 'See the message; the static checks above still apply.', key: 'smoke' });
+    report({
+      severity: 'warning',
+      message: `The smoke run failed: ${outcome.reason}`,
+      fix: 'See the message; the static checks above still apply.',
+      key: 'smoke',
+    });
     return undefined;
   }
   evidence.smoke = outcome.trace;
@@ -355,20 +419,52 @@ function describeSmokeCut(cut: { what: string; reason: string }): FindingDraft {
   const untested = cut.what === 'smoke run' || cut.what.startsWith('main run') || cut.what.startsWith("layer '") || cut.what.startsWith(BACKEND_SKIP_PREFIX);
   const severity = untested ? { severity: 'warning' as const } : {};
   if (/time budget/i.test(cut.reason)) {
-    const message = untested ? `${cut.what} was cut before the main run finished: ${cut.reason}, so the smoke checks saw a shortened run.` : `${cut.what} was cut: ${cut.reason}.`;
-    return { ...severity, message, fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.', key: 'smoke.time_budget_s', evidence: { ...cut } };
+    const message = untested
+      ? `${cut.what} was cut before the main run finished: ${cut.reason}, so the smoke checks saw a shortened run.`
+      : `${cut.what} was cut: ${cut.reason}.`;
+    return {
+      ...severity,
+      message,
+      fix: 'Raise `smoke.time_budget_s` (or `--time-budget`) if the whole smoke run should fit.',
+      key: 'smoke.time_budget_s',
+      evidence: { ...cut },
+    };
   }
   if (cut.what.startsWith(BACKEND_SKIP_PREFIX)) {
     // The user asked for this backend: running on another one instead would be a quiet substitution.
-    return { severity: 'warning', message: `The ${cut.what} did not run: ${cut.reason}.`, fix: 'Choose a backend that works here (`--backend auto` or `wasm`; the native `node` backend needs @tensorflow/tfjs-node on Node 20 or 22).', key: 'smoke', evidence: { ...cut } };
+    return {
+      severity: 'warning',
+      message: `The ${cut.what} did not run: ${cut.reason}.`,
+      fix: 'Choose a backend that works here (`--backend auto` or `wasm`; the native `node` backend needs @tensorflow/tfjs-node on Node 20 or 22).',
+      key: 'smoke',
+      evidence: { ...cut },
+    };
   }
   if (cut.what === 'Keras weights') {
-    return { ...severity, message: `The model file's weights were not used, so the smoke run trained from a fresh initialization: ${cut.reason.replace(/\.$/, '')}.`, fix: 'Save the model file from the same code that builds the model, so its weights match its layers (a `.keras` archive: Keras 3\'s `model.save("model.keras")`).', key: 'model.keras', evidence: { ...cut } };
+    return {
+      ...severity,
+      message: `The model file's weights were not used, so the smoke run trained from a fresh initialization: ${cut.reason.replace(/\.$/, '')}.`,
+      fix: 'Save the model file from the same code that builds the model, so its weights match its layers (a `.keras` archive: Keras 3\'s `model.save("model.keras")`).',
+      key: 'model.keras',
+      evidence: { ...cut },
+    };
   }
   if (cut.what.startsWith('optimizer setting')) {
-    return { ...severity, message: `The smoke run does not apply the ${cut.what}: ${cut.reason}. Its findings describe training without it.`, fix: 'Remove the setting if your framework ignores it too; otherwise read the smoke findings with this difference in mind.', key: 'training.optimizer', evidence: { ...cut } };
+    return {
+      ...severity,
+      message: `The smoke run does not apply the ${cut.what}: ${cut.reason}. Its findings describe training without it.`,
+      fix: 'Remove the setting if your framework ignores it too; otherwise read the smoke findings with this difference in mind.',
+      key: 'training.optimizer',
+      evidence: { ...cut },
+    };
   }
-  return { ...severity, message: `${cut.what} did not run: ${cut.reason}.`, fix: 'Fix the findings above; the smoke run follows on the next check. The static checks still apply.', key: 'smoke', evidence: { ...cut } };
+  return {
+    ...severity,
+    message: `${cut.what} did not run: ${cut.reason}.`,
+    fix: 'Fix the findings above; the smoke run follows on the next check. The static checks still apply.',
+    key: 'smoke',
+    evidence: { ...cut },
+  };
 }
 
 const SMOKE_SKIPPED = 'smoke-skipped';
@@ -383,20 +479,35 @@ function reportSmokeProgress(trace: SmokeTrace, progress: (phase: ProgressEvent[
   progress('smoke-done', `${trace.steps}/${trace.plannedSteps} steps in ${mainSeconds.toFixed(1)} s on ${trace.backend}`);
   const controls = Object.keys(trace.controls).filter((name) => name !== 'baseline');
   const cut = trace.skipped.filter((skip) => skip.what.startsWith('control')).length;
-  progress('controls', `${controls.length > 0 ? controls.join(', ') : 'none'} in ${Math.max(0, trace.seconds - mainSeconds).toFixed(1)} s${cut > 0 ? ` (${cut} cut by the time budget)` : ''}`);
+  progress(
+    'controls',
+    `${controls.length > 0 ? controls.join(', ') : 'none'} in ${Math.max(0, trace.seconds - mainSeconds).toFixed(1)} s${cut > 0 ? ` (${cut} cut by the time budget)` : ''}`,
+  );
 }
 
 /**
  * A declared model input that the data's examples do not fill: the smoke run would quietly train on the
  * data's own shape instead, so the model that was declared is never tested. Undefined when they agree.
  */
-function declaredInputMismatch(config: PreflightConfig, source: ConfigSource, train: NonNullable<Evidence['data']>['train']['split']): FindingDraft | undefined {
+function declaredInputMismatch(
+  config: PreflightConfig,
+  source: ConfigSource,
+  train: NonNullable<Evidence['data']>['train']['split'],
+): FindingDraft | undefined {
   const declared = config.model.input_shape;
   const actual = train.sample.featureShape;
   if (declared === undefined || declared.length === 0 || !declared.every((n) => Number.isInteger(n) && n > 0)) return undefined;
   const values = (shape: readonly number[]) => shape.reduce((n, d) => n * d, 1);
   if (values(declared) === values(actual)) return undefined;
-  const key = source.ranges['model.input_shape'] ? 'model.input_shape' : source.ranges['model.layers[0].input_shape'] ? 'model.layers[0].input_shape' : config.model.origin.kind === 'keras' ? 'model.keras' : config.model.origin.kind === 'onnx' ? 'model.onnx' : 'model';
+  const key = source.ranges['model.input_shape']
+    ? 'model.input_shape'
+    : source.ranges['model.layers[0].input_shape']
+      ? 'model.layers[0].input_shape'
+      : config.model.origin.kind === 'keras'
+        ? 'model.keras'
+        : config.model.origin.kind === 'onnx'
+          ? 'model.onnx'
+          : 'model';
   const columns = actual.length === 1 ? ` (${listNames(train.featureNames)})` : '';
   return {
     message: `The model declares input shape [${declared.join(', ')}] (${values(declared)} values per example), but each example of ${train.file} has shape [${actual.join(', ')}] (${values(actual)} values)${columns}. The model that was declared cannot take this data.`,
@@ -411,10 +522,19 @@ function smokeBlocker(evidence: Evidence, findings: Finding[]): { reason: string
   const model = evidence.config.model;
   const modelKey = model.origin.kind === 'keras' ? 'model.keras' : model.origin.kind === 'onnx' ? 'model.onnx' : 'model';
   if (!evidence.data) return { reason: 'the training data could not be loaded.', key: 'data.train' };
-  if (findings.some((f) => f.id === 'config-error' && f.severity === 'error')) return { reason: 'the model cannot be built (see the config-error findings).', key: modelKey };
+  if (findings.some((f) => f.id === 'config-error' && f.severity === 'error'))
+    return { reason: 'the model cannot be built (see the config-error findings).', key: modelKey };
   const unsupported = model.unsupported;
-  if (unsupported.length > 0) return { reason: `the model has layers nn-preflight will not build: ${unsupported.map((u) => `${u.name} (${u.className}: ${u.reason})`).join('; ')}.`, key: modelKey };
-  if (evidence.data.textFeatures.length > 0) return { reason: `feature column(s) ${evidence.data.textFeatures.map((f) => `"${f.name}"`).join(', ')} hold text, which a model cannot take as numbers.`, key: 'data.features' };
+  if (unsupported.length > 0)
+    return {
+      reason: `the model has layers nn-preflight will not build: ${unsupported.map((u) => `${u.name} (${u.className}: ${u.reason})`).join('; ')}.`,
+      key: modelKey,
+    };
+  if (evidence.data.textFeatures.length > 0)
+    return {
+      reason: `feature column(s) ${evidence.data.textFeatures.map((f) => `"${f.name}"`).join(', ')} hold text, which a model cannot take as numbers.`,
+      key: 'data.features',
+    };
   if (evidence.data.train.split.sample.rows === 0) return { reason: 'the training data has no rows.', key: 'data.train' };
   return undefined;
 }

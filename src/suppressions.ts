@@ -21,31 +21,55 @@ function isSilenceable(finding: Finding): boolean {
   return !(finding.id === 'config-error' && finding.severity === 'error');
 }
 
-export function applyDisableComments(findings: readonly Finding[], directives: readonly DisableDirective[], configFile: string, knownCheckIds: readonly string[]): Suppression {
+export function applyDisableComments(
+  findings: readonly Finding[],
+  directives: readonly DisableDirective[],
+  configFile: string,
+  knownCheckIds: readonly string[],
+): Suppression {
   const problems: FindingDraft[] = [];
   const honoured: { directive: DisableDirective; reason: string }[] = [];
   for (const directive of directives) {
     const at = { line: directive.line, column: directive.column };
     const unknown = directive.checks.filter((id) => !knownCheckIds.includes(id));
     if (directive.checks.length === 0) {
-      problems.push({ ...at, severity: 'warning', message: `The \`${DISABLE_NEXT_LINE}\` comment on line ${directive.line} names no check, so it silences nothing.`, fix: `Name the check and say why: \`# ${DISABLE_NEXT_LINE} <check-id> -- <reason>\`.`, evidence: { directiveLine: directive.line } });
+      problems.push({
+        ...at,
+        severity: 'warning',
+        message: `The \`${DISABLE_NEXT_LINE}\` comment on line ${directive.line} names no check, so it silences nothing.`,
+        fix: `Name the check and say why: \`# ${DISABLE_NEXT_LINE} <check-id> -- <reason>\`.`,
+        evidence: { directiveLine: directive.line },
+      });
     } else if (unknown.length > 0) {
       const hints = unknown.map((id) => {
         const close = closestName(id, knownCheckIds);
         return close ? `\`${id}\` (did you mean \`${close}\`?)` : `\`${id}\``;
       });
-      problems.push({ ...at, severity: 'warning', message: `The \`${DISABLE_NEXT_LINE}\` comment on line ${directive.line} names ${hints.join(', ')}, which ${unknown.length === 1 ? 'is not a check' : 'are not checks'}, so it silences nothing.`, fix: 'Use the check id the finding shows (the list: docs/CHECKS.md).', evidence: { directiveLine: directive.line, unknown } });
+      problems.push({
+        ...at,
+        severity: 'warning',
+        message: `The \`${DISABLE_NEXT_LINE}\` comment on line ${directive.line} names ${hints.join(', ')}, which ${unknown.length === 1 ? 'is not a check' : 'are not checks'}, so it silences nothing.`,
+        fix: 'Use the check id the finding shows (the list: docs/CHECKS.md).',
+        evidence: { directiveLine: directive.line, unknown },
+      });
     } else if (directive.reason === undefined) {
-      problems.push({ ...at, severity: 'warning', message: `The \`${DISABLE_NEXT_LINE}\` comment on line ${directive.line} gives no reason, so it silences nothing: a silenced finding must say why for the next reader.`, fix: `Add the reason after \` -- \`: \`# ${DISABLE_NEXT_LINE} ${directive.checks.join(', ')} -- <reason>\`.`, evidence: { directiveLine: directive.line, checks: directive.checks } });
+      problems.push({
+        ...at,
+        severity: 'warning',
+        message: `The \`${DISABLE_NEXT_LINE}\` comment on line ${directive.line} gives no reason, so it silences nothing: a silenced finding must say why for the next reader.`,
+        fix: `Add the reason after \` -- \`: \`# ${DISABLE_NEXT_LINE} ${directive.checks.join(', ')} -- <reason>\`.`,
+        evidence: { directiveLine: directive.line, checks: directive.checks },
+      });
     } else honoured.push({ directive, reason: directive.reason });
   }
 
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
-    const match = finding.file === configFile && finding.line !== undefined && isSilenceable(finding)
-      ? honoured.find(({ directive }) => directive.line + 1 === finding.line && directive.checks.includes(finding.id))
-      : undefined;
+    const match =
+      finding.file === configFile && finding.line !== undefined && isSilenceable(finding)
+        ? honoured.find(({ directive }) => directive.line + 1 === finding.line && directive.checks.includes(finding.id))
+        : undefined;
     if (match) suppressed.push({ ...finding, suppression: { reason: match.reason, line: match.directive.line } });
     else kept.push(finding);
   }

@@ -138,7 +138,10 @@ describe('architecture', () => {
   });
 
   it('has no import cycles', () => {
-    assert.deepEqual(cycles(graph).map((cycle) => cycle.map(shown).sort()), []);
+    assert.deepEqual(
+      cycles(graph).map((cycle) => cycle.map(shown).sort()),
+      [],
+    );
   });
 });
 
@@ -154,7 +157,10 @@ describe('architecture rules on a made-up graph', () => {
       [file('d.ts'), [file('d.ts')]],
       [file('e.ts'), [file('a.ts')]],
     ]);
-    assert.deepEqual(cycles(graph).map((c) => c.map(shown).sort()), [['a.ts', 'b.ts', 'c.ts'], ['d.ts']]);
+    assert.deepEqual(
+      cycles(graph).map((c) => c.map(shown).sort()),
+      [['a.ts', 'b.ts', 'c.ts'], ['d.ts']],
+    );
   });
 
   it('ranks a check below the follow-ups and the engine below the checks', () => {

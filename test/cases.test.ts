@@ -25,7 +25,9 @@ interface JsonFinding {
 }
 
 const cases = existsSync(casesDir)
-  ? readdirSync(casesDir).filter((name) => existsSync(path.join(casesDir, name, 'expect.json'))).sort()
+  ? readdirSync(casesDir)
+      .filter((name) => existsSync(path.join(casesDir, name, 'expect.json')))
+      .sort()
   : [];
 
 test('the shared cases are present', () => {
@@ -34,16 +36,21 @@ test('the shared cases are present', () => {
 
 function runCase(name: string, extraArgs: string[]): Promise<{ code: number; findings: JsonFinding[] }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [cli, 'check', 'preflight.yml', '--format', 'json', ...extraArgs], { cwd: path.join(casesDir, name), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      if (code !== 0 && code !== 1) return reject(new Error(`exit ${code}: ${stderr}`));
-      try {
-        const report = JSON.parse(stdout) as { results: { findings: JsonFinding[] }[] };
-        resolve({ code, findings: report.results.flatMap((r) => r.findings) });
-      } catch (parseError) {
-        reject(new Error(`not JSON (${String(parseError)}): ${stdout.slice(0, 500)} ${stderr}`));
-      }
-    });
+    execFile(
+      process.execPath,
+      [cli, 'check', 'preflight.yml', '--format', 'json', ...extraArgs],
+      { cwd: path.join(casesDir, name), maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        if (code !== 0 && code !== 1) return reject(new Error(`exit ${code}: ${stderr}`));
+        try {
+          const report = JSON.parse(stdout) as { results: { findings: JsonFinding[] }[] };
+          resolve({ code, findings: report.results.flatMap((r) => r.findings) });
+        } catch (parseError) {
+          reject(new Error(`not JSON (${String(parseError)}): ${stdout.slice(0, 500)} ${stderr}`));
+        }
+      },
+    );
   });
 }
 
@@ -58,7 +65,10 @@ function staticallyReachable(group: string[]): boolean {
 function assertExpectation(name: string, expect: Expectation, findings: JsonFinding[], groups: string[][]): void {
   const reported = new Set(findings.map((f) => f.id));
   for (const group of groups) {
-    assert.ok(group.some((id) => reported.has(id)), `${name}: expected one of [${group.join(', ')}], got [${[...reported].join(', ')}]`);
+    assert.ok(
+      group.some((id) => reported.has(id)),
+      `${name}: expected one of [${group.join(', ')}], got [${[...reported].join(', ')}]`,
+    );
   }
   for (const id of expect.must_not) assert.ok(!reported.has(id), `${name}: must not report ${id}`);
   if (expect.clean) {

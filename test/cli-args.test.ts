@@ -13,7 +13,27 @@ test('check with defaults', () => {
 });
 
 test('every option of INTERFACES.md parses', () => {
-  const s = parseArgs(['check', 'a.preflight.yml', 'dir', '--format', 'json', '--out', 'o', '--fail-on=warning', '--no-smoke', '--steps', '50', '--seed', '3', '--time-budget', '2.5', '--backend', 'cpu', '--lanes', '3']);
+  const s = parseArgs([
+    'check',
+    'a.preflight.yml',
+    'dir',
+    '--format',
+    'json',
+    '--out',
+    'o',
+    '--fail-on=warning',
+    '--no-smoke',
+    '--steps',
+    '50',
+    '--seed',
+    '3',
+    '--time-budget',
+    '2.5',
+    '--backend',
+    'cpu',
+    '--lanes',
+    '3',
+  ]);
   assert.deepEqual(s.paths, ['a.preflight.yml', 'dir']);
   assert.equal(s.format, 'json');
   assert.equal(s.outDir, 'o');
@@ -36,7 +56,12 @@ test('misuse is a UsageError that says what was expected', () => {
     [['check', '--out'], /needs a value/],
     [['check', '--frobnicate'], /Unknown option/],
   ];
-  for (const [argv, message] of cases) assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message), argv.join(' '));
+  for (const [argv, message] of cases)
+    assert.throws(
+      () => parseArgs(argv),
+      (e: unknown) => e instanceof UsageError && message.test(e.message),
+      argv.join(' '),
+    );
 });
 
 test('help and version', () => {
@@ -67,7 +92,12 @@ test('misuse keeps its own messages: a flag is not a value, unknown options are 
     [['init', '--out='], '--out needs a value.'],
     [['init', '--target', ' , '], '--target needs a column name.'],
   ];
-  for (const [argv, message] of cases) assert.throws(() => parseArgs(argv), (e: unknown) => e instanceof UsageError && e.message === message, argv.join(' '));
+  for (const [argv, message] of cases)
+    assert.throws(
+      () => parseArgs(argv),
+      (e: unknown) => e instanceof UsageError && e.message === message,
+      argv.join(' '),
+    );
 });
 
 test('init options parse', () => {
@@ -78,6 +108,10 @@ test('init options parse', () => {
 test('--base takes the same git refs as the action: revision suffixes yes, options, ranges and paths no', () => {
   for (const ref of ['origin/main', 'v1.2', 'HEAD~1', 'main^', 'a1b2c3d']) assert.equal(parseArgs(['check', '--base', ref]).base, ref);
   for (const ref of ['-x', 'main..dev', 'main:data.csv', 'a b', 'heads/']) {
-    assert.throws(() => parseArgs(['check', `--base=${ref}`]), (e: unknown) => e instanceof UsageError && /Expected a git ref/.test(e.message), ref);
+    assert.throws(
+      () => parseArgs(['check', `--base=${ref}`]),
+      (e: unknown) => e instanceof UsageError && /Expected a git ref/.test(e.message),
+      ref,
+    );
   }
 });

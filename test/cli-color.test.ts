@@ -23,7 +23,9 @@ test('the flag wins, then FORCE_COLOR, then NO_COLOR, then the terminal', () => 
 test('FORCE_COLOR colours the CLI text report when stdout is a pipe', () => {
   const run = (env: NodeJS.ProcessEnv) =>
     execFileSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'check', 'examples/housing', '--no-smoke', '--fail-on', 'never'], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env },
     });
   assert.match(run({ FORCE_COLOR: '1' }), /\x1b\[/);
   assert.doesNotMatch(run({}), /\x1b\[/);

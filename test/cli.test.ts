@@ -21,15 +21,28 @@ test('the bundled example fails at fail-on error, passes at never, and --out wri
   const report = JSON.parse(failing.stdout) as { results: { config: string; findings: { id: string; severity: string }[] }[]; conclusion: string };
   assert.equal(report.conclusion, 'failure');
   const configs = report.results.map((r) => r.config);
-  for (const example of ['examples/housing/housing-price.preflight.yml', 'examples/wine/wine-quality.preflight.yml', 'examples/keras-archive/churn.preflight.yml', 'examples/pytorch-mlp/house-price.preflight.yml']) {
+  for (const example of [
+    'examples/housing/housing-price.preflight.yml',
+    'examples/wine/wine-quality.preflight.yml',
+    'examples/keras-archive/churn.preflight.yml',
+    'examples/pytorch-mlp/house-price.preflight.yml',
+  ]) {
     assert.ok(configs.includes(example), `${example} is checked (got ${configs.join(', ')})`);
   }
-  assert.deepEqual(report.results.find((r) => r.config === 'examples/keras-archive/churn.preflight.yml')?.findings.map((f) => f.id), [], 'the Keras example is clean');
+  assert.deepEqual(
+    report.results.find((r) => r.config === 'examples/keras-archive/churn.preflight.yml')?.findings.map((f) => f.id),
+    [],
+    'the Keras example is clean',
+  );
   // The PyTorch example (an ONNX export) is clean too: nothing above a notice.
   const pytorch = report.results.find((r) => r.config.includes('pytorch-mlp'));
-  assert.deepEqual(pytorch?.findings.filter((f) => f.severity !== 'notice').map((f) => f.id), []);
+  assert.deepEqual(
+    pytorch?.findings.filter((f) => f.severity !== 'notice').map((f) => f.id),
+    [],
+  );
   const ids = new Set(report.results.flatMap((r) => r.findings.map((f) => f.id)));
-  for (const id of ['unscaled-inputs', 'unscaled-targets', 'output-activation-mismatch', 'learning-rate-too-high']) assert.ok(ids.has(id), `example should show ${id}`);
+  for (const id of ['unscaled-inputs', 'unscaled-targets', 'output-activation-mismatch', 'learning-rate-too-high'])
+    assert.ok(ids.has(id), `example should show ${id}`);
   for (const file of ['report.md', 'report.json', 'report.sarif', 'report.html']) assert.ok(existsSync(path.join(out, file)), file);
   assert.match(readFileSync(path.join(out, 'report.md'), 'utf8'), /\[Visual report[^\]]*\]\(report\.html\)/);
   assert.equal(JSON.parse(readFileSync(path.join(out, 'report.sarif'), 'utf8')).version, '2.1.0');

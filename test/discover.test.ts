@@ -92,9 +92,17 @@ test('discovery skips virtual environments under any name, caches and dependency
 
 test('config globs take ! negations in order, and a list opening with one starts from every config', () => {
   const root = scratchRepo({ 'a/x.preflight.yml': '', 'a/legacy/y.preflight.yml': '', 'b/z.preflight.yml': '', 'b/keep/k.preflight.yml': '' });
-  assert.deepEqual(discover(root, { patterns: ['**/*.preflight.yml', '!**/legacy/**'] }).configs, ['a/x.preflight.yml', 'b/keep/k.preflight.yml', 'b/z.preflight.yml']);
+  assert.deepEqual(discover(root, { patterns: ['**/*.preflight.yml', '!**/legacy/**'] }).configs, [
+    'a/x.preflight.yml',
+    'b/keep/k.preflight.yml',
+    'b/z.preflight.yml',
+  ]);
   assert.deepEqual(discover(root, { patterns: ['!b/**'] }).configs, ['a/legacy/y.preflight.yml', 'a/x.preflight.yml']);
-  assert.deepEqual(discover(root, { patterns: ['!b/**', 'b/keep/*.preflight.yml'] }).configs, ['a/legacy/y.preflight.yml', 'a/x.preflight.yml', 'b/keep/k.preflight.yml']);
+  assert.deepEqual(discover(root, { patterns: ['!b/**', 'b/keep/*.preflight.yml'] }).configs, [
+    'a/legacy/y.preflight.yml',
+    'a/x.preflight.yml',
+    'b/keep/k.preflight.yml',
+  ]);
   const matches = globListMatcher(['models/**', '!models/old/**', 'models/old/keep.yml']);
   assert.deepEqual(['models/a.yml', 'models/old/b.yml', 'models/old/keep.yml', 'other.yml'].map(matches), [true, false, true, false]);
 });

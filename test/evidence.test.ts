@@ -9,9 +9,21 @@ function column(name: string, values: number[]): ColumnStats {
   const counts = new Map<number, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   return {
-    name, count: values.length, numeric: values.length, empty: 0, nan: 0, inf: 0, text: 0, textExamples: [],
-    mean, std, min: Math.min(...values), max: Math.max(...values), integer: values.every(Number.isInteger),
-    distinct: counts.size, values: [...counts].sort((a, b) => a[0] - b[0]).map(([value, count]) => ({ value, count })),
+    name,
+    count: values.length,
+    numeric: values.length,
+    empty: 0,
+    nan: 0,
+    inf: 0,
+    text: 0,
+    textExamples: [],
+    mean,
+    std,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    integer: values.every(Number.isInteger),
+    distinct: counts.size,
+    values: [...counts].sort((a, b) => a[0] - b[0]).map(([value, count]) => ({ value, count })),
   };
 }
 
@@ -24,9 +36,14 @@ function split(features: number[][], targets: number[][]): LoadedSplit {
     targets.forEach((t, c) => (y[r * targets.length + c] = t[r]));
   }
   return {
-    file: 'train.csv', format: 'csv', bytes: 0, rows,
-    featureNames: features.map((_, i) => `f${i}`), targetNames: targets.map((_, i) => `y${i}`),
-    features: features.map((f, i) => column(`f${i}`, f)), targets: targets.map((t, i) => column(`y${i}`, t)),
+    file: 'train.csv',
+    format: 'csv',
+    bytes: 0,
+    rows,
+    featureNames: features.map((_, i) => `f${i}`),
+    targetNames: targets.map((_, i) => `y${i}`),
+    features: features.map((f, i) => column(`f${i}`, f)),
+    targets: targets.map((t, i) => column(`y${i}`, t)),
     sample: { rows, x, featureShape: [features.length], y, targetWidth: targets.length, rowIndex: Int32Array.from({ length: rows }, (_, i) => i) },
   };
 }
@@ -61,10 +78,28 @@ test('label encodings: class ids, binary, one-hot, multi-hot, continuous', () =>
   assert.deepEqual(ids.classes, [1, 2, 3]);
   assert.equal(ids.majorityFraction, 4 / 8);
   assert.equal(summarizeLabels(split([[1, 2, 3, 4]], [[0, 1, 1, 0]])).encoding, 'binary');
-  const oneHot = summarizeLabels(split([[1, 2, 3]], [[1, 0, 0], [0, 1, 0], [0, 0, 1]]));
+  const oneHot = summarizeLabels(
+    split(
+      [[1, 2, 3]],
+      [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+    ),
+  );
   assert.equal(oneHot.encoding, 'one-hot');
   assert.equal(oneHot.width, 3);
-  const multi = summarizeLabels(split([[1, 2, 3]], [[1, 1, 0], [0, 1, 0], [0, 0, 1]]));
+  const multi = summarizeLabels(
+    split(
+      [[1, 2, 3]],
+      [
+        [1, 1, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+    ),
+  );
   assert.equal(multi.encoding, 'multi-hot');
   assert.equal(multi.multiHotRows, 1);
   const prices = summarizeLabels(split([[1, 2, 3, 4, 5, 6]], [[1.5, 2.25, 3.1, 9.9, 10.2, 7.7]]));

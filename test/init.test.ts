@@ -35,14 +35,26 @@ async function init(settings: Partial<InitSettings>) {
 async function assertChecksClean(file: string): Promise<void> {
   const report = await runCheck({ root, configs: [file], smoke: false, backend: 'cpu', failOn: 'error' });
   const loud = report.results[0].findings.filter((f) => f.severity !== 'notice' || f.id === 'config-error');
-  assert.deepEqual(loud.map((f) => `${f.id}: ${f.message}`), [], readFileSync(file, 'utf8'));
+  assert.deepEqual(
+    loud.map((f) => `${f.id}: ${f.message}`),
+    [],
+    readFileSync(file, 'utf8'),
+  );
 }
 
 test('regression from a European CSV: delimiter, decimal comma, standardize, one_hot, standardized targets', async () => {
   const lines = ['sqft;rooms;score;plan;price'];
   for (let i = 0; i < 300; i++) {
     const plan = ['basic', 'pro', 'team'][i % 3];
-    lines.push([(800 + unit(i, 1) * 1500).toFixed(0), String(1 + (i % 3)), (unit(i, 2) - 0.5).toFixed(3).replace('.', ','), plan, (150000 + unit(i, 3) * 90000).toFixed(0)].join(';'));
+    lines.push(
+      [
+        (800 + unit(i, 1) * 1500).toFixed(0),
+        String(1 + (i % 3)),
+        (unit(i, 2) - 0.5).toFixed(3).replace('.', ','),
+        plan,
+        (150000 + unit(i, 3) * 90000).toFixed(0),
+      ].join(';'),
+    );
   }
   write('homes.csv', lines.join('\n') + '\n');
   const result = await init({ data: 'homes.csv', targets: ['price'] });
@@ -90,13 +102,18 @@ test('multiclass class ids from Parquet, and multilabel from several 0/1 targets
   const a = Array.from({ length: rows }, (_, i) => unit(i, 4) * 2 - 1);
   const b = Array.from({ length: rows }, (_, i) => unit(i, 5) * 2 - 1);
   const species = Array.from({ length: rows }, (_, i) => (a[i] > 0.3 ? 2 : b[i] > 0 ? 1 : 0) + (i % 7 === 0 ? 1 : 0) - (i % 7 === 0 && a[i] > 0.3 ? 1 : 0));
-  write('flowers.parquet', new Uint8Array(parquetWriteBuffer({
-    columnData: [
-      { name: 'a', data: a, type: 'DOUBLE' },
-      { name: 'b', data: b, type: 'DOUBLE' },
-      { name: 'species', data: species.map(BigInt), type: 'INT64' },
-    ],
-  })));
+  write(
+    'flowers.parquet',
+    new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'a', data: a, type: 'DOUBLE' },
+          { name: 'b', data: b, type: 'DOUBLE' },
+          { name: 'species', data: species.map(BigInt), type: 'INT64' },
+        ],
+      }),
+    ),
+  );
   const multi = await init({ data: 'flowers.parquet', targets: ['species'] });
   assert.match(multi.text, /^task: multiclass +# the target holds whole numbers 0..2/m);
   assert.match(multi.text, /loss: sparse_categorical_crossentropy/);
@@ -139,7 +156,10 @@ test('the command line: init and its options; mistakes are usage errors', () => 
   const settings = parseArgs(['init', 'data/train.csv', '--target', 'a,b', '--model=m.onnx', '--framework', 'keras', '--out', 'x.preflight.yml', '--force']);
   assert.equal(settings.command, 'init');
   assert.deepEqual(settings.init, { force: true, data: 'data/train.csv', targets: ['a', 'b'], model: 'm.onnx', framework: 'keras', out: 'x.preflight.yml' });
-  assert.throws(() => parseArgs(['init', '--framework', 'jax']), (e) => e instanceof UsageError && /Expected one of: pytorch, keras/.test(e.message));
+  assert.throws(
+    () => parseArgs(['init', '--framework', 'jax']),
+    (e) => e instanceof UsageError && /Expected one of: pytorch, keras/.test(e.message),
+  );
   assert.throws(() => parseArgs(['init', 'a.csv', 'b.csv']), UsageError);
   assert.throws(() => parseArgs(['init', '--target']), UsageError);
   assert.throws(() => parseArgs(['init', '--smoke']), UsageError);

@@ -21,7 +21,10 @@ async function findingsOf(name: string) {
 test('SGD 0.001 on raw targets is not called too high (no lower rate does better)', async () => {
   const findings = await findingsOf('raw-targets-sgd-0.001');
   assert.ok(!findings.some((f) => f.id === 'learning-rate-too-high'), findings.map((f) => `${f.id}: ${f.message}`).join('\n'));
-  assert.ok(findings.some((f) => f.id === 'unscaled-targets'), 'the real fault is still named');
+  assert.ok(
+    findings.some((f) => f.id === 'unscaled-targets'),
+    'the real fault is still named',
+  );
 });
 
 test('SGD 0.1 on raw targets: the collapse to a constant prediction is attributed to the rate', async () => {
@@ -33,5 +36,8 @@ test('SGD 0.1 on raw targets: the collapse to a constant prediction is attribute
   assert.ok(lower.learningRate < 0.1 && lower.final < 0.7 * lower.mainFinal, JSON.stringify(lower));
   assert.equal(verdict.messageId, 'rate-too-high');
   const reasons = (verdict.messageData?.reasons ?? []) as { kind: string }[];
-  assert.ok(reasons.some((r) => r.kind === 'collapsed'), JSON.stringify(reasons));
+  assert.ok(
+    reasons.some((r) => r.kind === 'collapsed'),
+    JSON.stringify(reasons),
+  );
 });

@@ -13,11 +13,23 @@ test('a setting the optimizer does not take is reported by name in a smoke-skipp
     mkdirSync(path.join(root, 'data'));
     copyFileSync(path.join(SHARED_CASES_DIR, 'regression-clean/data/train.csv'), path.join(root, 'data/train.csv'));
     const config = path.join(root, 'keys.preflight.yml');
-    writeFileSync(config, [
-      'version: 1', 'data:', '  train: data/train.csv', '  targets: [y]', 'preprocessing: {inputs: standardize}',
-      'model:', '  layers:', '    - {type: dense, units: 16, activation: relu}', '    - {type: dense, units: 1}',
-      'training: {loss: mse, optimizer: {name: adam, momentum: 0.9, clipnorm: 1.0}, learning_rate: 0.001}', 'smoke: {steps: 30}', '',
-    ].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'version: 1',
+        'data:',
+        '  train: data/train.csv',
+        '  targets: [y]',
+        'preprocessing: {inputs: standardize}',
+        'model:',
+        '  layers:',
+        '    - {type: dense, units: 16, activation: relu}',
+        '    - {type: dense, units: 1}',
+        'training: {loss: mse, optimizer: {name: adam, momentum: 0.9, clipnorm: 1.0}, learning_rate: 0.001}',
+        'smoke: {steps: 30}',
+        '',
+      ].join('\n'),
+    );
     const run = await runOneConfig(config, { root, configs: [config], smoke: true, backend: 'auto', failOn: 'error', timeBudgetS: 30, verify: false });
     const notices = run.result.findings.filter((f) => f.id === 'smoke-skipped');
     const named = notices.find((f) => f.message.includes('`momentum`'));

@@ -38,7 +38,10 @@ test('resolving fills the defaults once and starts the run with nothing spent', 
   assert.equal(settings.limits, DEFAULT_LIMITS);
   assert.equal(settings.verify, true);
   assert.equal(settings.cwd, process.cwd());
-  assert.deepEqual({ smoke: settings.spent.smokeSeconds, data: settings.spent.dataSeconds, listed: settings.spent.listedValues.size }, { smoke: 0, data: 0, listed: 0 });
+  assert.deepEqual(
+    { smoke: settings.spent.smokeSeconds, data: settings.spent.dataSeconds, listed: settings.spent.listedValues.size },
+    { smoke: 0, data: 0, listed: 0 },
+  );
   assert.equal(resolveRunSettings({ root, configs: [], smoke: true, backend: 'cpu', failOn: 'error', verify: false }).verify, false);
   assert.equal(asRunSettings(settings), settings, 'resolved settings keep their spending');
   assert.notEqual(asRunSettings({ root, configs: [], smoke: true, backend: 'cpu', failOn: 'error' }).spent, settings.spent);
@@ -54,15 +57,32 @@ test("the run's overrides win over the config's smoke keys, key by key", () => {
 test('config paths are read from the settings folder, and a bare preflight.yml is named after its own folder', async () => {
   // The process stays where it is: the action no longer changes folder to the working directory.
   assert.notEqual(process.cwd(), path.join(root, 'housing'));
-  const run = await runOneConfig('preflight.yml', { root, cwd: path.join(root, 'housing'), configs: ['preflight.yml'], smoke: false, backend: 'cpu', failOn: 'error' });
+  const run = await runOneConfig('preflight.yml', {
+    root,
+    cwd: path.join(root, 'housing'),
+    configs: ['preflight.yml'],
+    smoke: false,
+    backend: 'cpu',
+    failOn: 'error',
+  });
   assert.equal(run.result.config, 'preflight.yml');
   assert.equal(run.result.name, 'housing');
-  assert.deepEqual(run.result.findings.filter((f) => f.id === 'config-error' || f.id === 'data-error'), []);
+  assert.deepEqual(
+    run.result.findings.filter((f) => f.id === 'config-error' || f.id === 'data-error'),
+    [],
+  );
   assert.equal(run.evidence?.data?.train.split.rows, 40);
 });
 
 test('the configs of one run share its spending: the data seconds add up, and an allowed-values list is printed once', async () => {
-  const settings = resolveRunSettings({ root, cwd: path.join(root, 'housing'), configs: ['preflight.yml', 'typo.preflight.yml', 'typo.preflight.yml'], smoke: false, backend: 'cpu', failOn: 'error' });
+  const settings = resolveRunSettings({
+    root,
+    cwd: path.join(root, 'housing'),
+    configs: ['preflight.yml', 'typo.preflight.yml', 'typo.preflight.yml'],
+    smoke: false,
+    backend: 'cpu',
+    failOn: 'error',
+  });
   const report = await runCheck(settings);
   assert.ok(settings.spent.dataSeconds > 0, 'the data pass was counted');
   const messages = report.results.slice(1).map((r) => r.findings.find((f) => f.id === 'config-error')?.message ?? '');

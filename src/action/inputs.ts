@@ -112,9 +112,7 @@ function parseRelativePath(name: string, raw: string, fallback: string): string 
   const value = raw.trim() === '' ? fallback : raw.trim();
   const segments = value.split(/[\\/]+/);
   if (value.startsWith('/') || /^[A-Za-z]:/.test(value) || segments.includes('..')) {
-    throw new InputError(
-      `Invalid input '${name}': '${raw}'. Expected a path relative to the workspace, without '..'.`,
-    );
+    throw new InputError(`Invalid input '${name}': '${raw}'. Expected a path relative to the workspace, without '..'.`);
   }
   return value;
 }
@@ -129,9 +127,7 @@ export function parseInputs(read: InputReader): ActionSettings {
   const configs = splitList(read(INPUT.configs));
   const commentKey = read(INPUT.commentKey).trim();
   if (commentKey !== '' && !COMMENT_KEY.test(commentKey)) {
-    throw new InputError(
-      `Invalid input '${INPUT.commentKey}': '${commentKey}'. Expected 1-100 letters, digits, '.', '_' or '-'.`,
-    );
+    throw new InputError(`Invalid input '${INPUT.commentKey}': '${commentKey}'. Expected 1-100 letters, digits, '.', '_' or '-'.`);
   }
   const commentAuthor = read(INPUT.commentAuthor).trim();
   if (commentAuthor !== '' && !LOGIN_PATTERN.test(commentAuthor)) {
@@ -165,7 +161,9 @@ function parseBaseRef(raw: string): string | undefined {
   const ref = raw.trim();
   if (ref === '') return undefined;
   if (!isGitRef(ref)) {
-    throw new InputError(`Invalid input '${INPUT.baseRef}': '${ref}'. Expected a branch, tag or commit id (letters, digits, '.', '_', '-', '/', git's ~^@{} suffixes; no '..').`);
+    throw new InputError(
+      `Invalid input '${INPUT.baseRef}': '${ref}'. Expected a branch, tag or commit id (letters, digits, '.', '_', '-', '/', git's ~^@{} suffixes; no '..').`,
+    );
   }
   return ref;
 }

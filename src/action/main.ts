@@ -81,7 +81,6 @@ interface Selection {
   notes: string[];
 }
 
-
 async function runAction(): Promise<void> {
   const settings = parseInputs((name) => core.getInput(name));
   const context = readWorkflowContext(process.env, readEventPayload(process.env));
@@ -119,12 +118,18 @@ async function runAction(): Promise<void> {
   await writeHtmlReport(path.resolve(context.workspace, settings.reportDir), report);
 
   // The findings leave the process before any request: report files, job summary, annotations.
-  const reportJson = writeReportFiles(path.resolve(context.workspace, settings.reportDir), report, markdown, {
-    key,
-    workingDirectory: settings.workingDirectory,
-    headSha: context.headSha,
-    pullRequest: context.pullRequest?.number,
-  }, mapper.toRepoPath);
+  const reportJson = writeReportFiles(
+    path.resolve(context.workspace, settings.reportDir),
+    report,
+    markdown,
+    {
+      key,
+      workingDirectory: settings.workingDirectory,
+      headSha: context.headSha,
+      pullRequest: context.pullRequest?.number,
+    },
+    mapper.toRepoPath,
+  );
   await writeSummary(report, markdown, selection.notes);
   const annotations = allFindings(report.results).map((finding) => toAnnotation(finding, mapper.toRepoPath));
   const plan = planAnnotations(annotations);
@@ -151,13 +156,23 @@ async function runAction(): Promise<void> {
  * head, or the base-ref input), read with git from the checkout when it holds the history
  * (`fetch-depth: 0`), else through GitHub's API with the token.
  */
-async function checkConfigs(settings: ActionSettings, root: string, selection: Selection, context: WorkflowContext, octokit: GitHubClient | undefined, repo: LoadedRepoSettings): Promise<Report> {
+async function checkConfigs(
+  settings: ActionSettings,
+  root: string,
+  selection: Selection,
+  context: WorkflowContext,
+  octokit: GitHubClient | undefined,
+  repo: LoadedRepoSettings,
+): Promise<Report> {
   const { configs } = selection;
   // The base-ref input wins; else the event's own base (a pull request's base, a push's previous head).
   const baseRef = settings.baseRef ?? context.baseSha;
   // The contents API cannot see renames; the pull request's file list can.
   const renames = new Map((selection.changedFiles ?? []).flatMap((file) => (file.previousFilename ? [[file.filename, file.previousFilename] as const] : [])));
-  const stores = () => [gitStore(), ...(octokit ? [contentsStore(octokit, { owner: context.owner, repo: context.repo, repoRoot: context.workspace, renames })] : [])];
+  const stores = () => [
+    gitStore(),
+    ...(octokit ? [contentsStore(octokit, { owner: context.owner, repo: context.repo, repoRoot: context.workspace, renames })] : []),
+  ];
   const lfsPointers = lfsPointerFiles(root, configs);
   if (lfsPointers.length > 0) throw lfsPointerError(lfsPointers);
   // Config paths are relative to the root, and findings name them that way.
@@ -192,7 +207,11 @@ async function checkConfigs(settings: ActionSettings, root: string, selection: S
       endGroup();
     }
   }
-  return buildReport(runs.map((run) => run.result), settings.failOn, TOOL_VERSION);
+  return buildReport(
+    runs.map((run) => run.result),
+    settings.failOn,
+    TOOL_VERSION,
+  );
 }
 
 /** One config's evidence charts; a chart that cannot be drawn costs that config its pictures, not the report. */
@@ -249,7 +268,7 @@ async function selectConfigs(
     return { configs: all, notes };
   }
   if (!octokit) {
-    warnings.push('No token to list the pull request\'s files: every config was checked.');
+    warnings.push("No token to list the pull request's files: every config was checked.");
     return { configs: all, notes };
   }
   let changed: Awaited<ReturnType<typeof listChangedFiles>>;
@@ -269,7 +288,10 @@ async function selectConfigs(
   const explained = explainChangedConfigs(root, all, changed.files, mapper);
   const configs = explained.map((selected) => selected.config);
   logInfo(`${configs.length} of ${all.length} config(s) are touched by the pull request's ${changed.files.length} changed file(s).`);
-  for (const selected of explained) logInfo(`  ${selected.config}: ${selected.reason === 'watch' ? `${selected.file} matches watch: ${selected.glob}` : selected.reason === 'config' ? 'the config changed' : `${selected.file} changed`}`);
+  for (const selected of explained)
+    logInfo(
+      `  ${selected.config}: ${selected.reason === 'watch' ? `${selected.file} matches watch: ${selected.glob}` : selected.reason === 'config' ? 'the config changed' : `${selected.file} changed`}`,
+    );
   const watchNote = describeWatchSelections(explained);
   if (watchNote) notes.push(watchNote);
   return { configs, changedFiles: changed.files, notes };

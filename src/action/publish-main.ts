@@ -9,7 +9,15 @@ import { INPUT, InputError, parseInputs } from './inputs.ts';
 import { createGitHubClient, describeGitHubError, type GitHubLog } from '../github/client.ts';
 import { publishToPullRequest } from '../github/publish-to-pr.ts';
 import { resolveCommentAuthor } from '../github/comment-author.ts';
-import { downloadArtifact, keepConfigSuggestions, pullRequestForRun, PublishError, readReportArtifact, triggeringRunFromPayload, type TriggeringRun } from '../github/publish.ts';
+import {
+  downloadArtifact,
+  keepConfigSuggestions,
+  pullRequestForRun,
+  PublishError,
+  readReportArtifact,
+  triggeringRunFromPayload,
+  type TriggeringRun,
+} from '../github/publish.ts';
 import { globListMatcher } from '../discover.ts';
 import { ZipError } from '../github/zip.ts';
 import { githubLog, logInfo } from './log.ts';
@@ -50,7 +58,9 @@ async function publish(): Promise<void> {
   const downloaded = readReportArtifact(zip);
   const pull = await pullRequestForRun(octokit, context.owner, context.repo, run);
   if (!pull) {
-    core.info(`No open pull request has ${run.headSha.slice(0, 12)} from ${run.headRepository ?? '(no head repository in the event)'} as its head (it moved on or closed): nothing posted.`);
+    core.info(
+      `No open pull request has ${run.headSha.slice(0, 12)} from ${run.headRepository ?? '(no head repository in the event)'} as its head (it moved on or closed): nothing posted.`,
+    );
     return;
   }
   // The key names which sticky comment this job owns: it comes from this workflow, never from the
@@ -72,7 +82,12 @@ async function publish(): Promise<void> {
       suggestions: settings.suggestions,
       toRepoPath,
       // The evidence charts come from the report alone, so the comment shows what the checking run's would.
-      markdown: { mermaid: true, runUrl: run.htmlUrl, docsBaseUrl: docsBaseUrl(context), evidenceCharts: Object.fromEntries(report.results.map((result) => [result.config, evidenceCharts(result)])) },
+      markdown: {
+        mermaid: true,
+        runUrl: run.htmlUrl,
+        docsBaseUrl: docsBaseUrl(context),
+        evidenceCharts: Object.fromEntries(report.results.map((result) => [result.config, evidenceCharts(result)])),
+      },
       notes: [provenance],
       provenance,
     },

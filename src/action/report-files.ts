@@ -42,7 +42,13 @@ export function renderRepoSarif(report: Report, toRepoPath: (file: string) => st
   return renderSarif({ ...report, results }, { checks: checks.map((check) => check.meta), ...(docsBaseUrl ? { docsBaseUrl } : {}) });
 }
 
-export function writeReportFiles(dir: string, report: Report, markdown: MarkdownOptions, context: PublishContext, toRepoPath: (file: string) => string = (file) => file): string {
+export function writeReportFiles(
+  dir: string,
+  report: Report,
+  markdown: MarkdownOptions,
+  context: PublishContext,
+  toRepoPath: (file: string) => string = (file) => file,
+): string {
   mkdirSync(dir, { recursive: true });
   const jsonPath = path.join(dir, REPORT_JSON);
   writeFileSync(jsonPath, renderJson(report));
@@ -61,7 +67,9 @@ export function findReportFiles(base: string, inputs: readonly string[]): string
     try {
       isDirectory = statSync(target).isDirectory();
     } catch {
-      throw new ReportFileError(`merge-reports: '${input}' does not exist. Expected a report.json file or a folder holding some (download the matrix jobs' artifacts first).`);
+      throw new ReportFileError(
+        `merge-reports: '${input}' does not exist. Expected a report.json file or a folder holding some (download the matrix jobs' artifacts first).`,
+      );
     }
     if (!isDirectory) {
       found.add(target);
@@ -76,7 +84,7 @@ export function findReportFiles(base: string, inputs: readonly string[]): string
 
 /** One report out of several (one per matrix job), judged again with this job's fail-on. */
 export function mergeReportFiles(files: readonly string[], failOn: FailOn): Report {
-  if (files.length === 0) throw new ReportFileError('merge-reports: no report.json found. Expected the matrix jobs\' report artifacts.');
+  if (files.length === 0) throw new ReportFileError("merge-reports: no report.json found. Expected the matrix jobs' report artifacts.");
   const results: ConfigResult[] = [];
   for (const file of files) {
     const parsed = parseReportJson(readFileSync(file, 'utf8'));

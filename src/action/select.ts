@@ -10,7 +10,6 @@ import { watchMatcher } from '../watch.ts';
 import type { ChangedFile } from '../github/changed-files.ts';
 import { LFS_POINTER_PREFIX } from '../follow-ups/lfs-pointer.ts';
 
-
 export class WorkspaceError extends Error {}
 
 /** Maps between paths relative to the checked folder and paths relative to the repository root. */
@@ -30,12 +29,7 @@ export function pathMapper(workingDirectory: string): PathMapper {
 }
 
 /** Configs (relative to `root`) that the changed files touch, directly or through a file they name. */
-export function selectChangedConfigs(
-  root: string,
-  allConfigs: readonly string[],
-  changed: readonly ChangedFile[],
-  mapper: PathMapper,
-): string[] {
+export function selectChangedConfigs(root: string, allConfigs: readonly string[], changed: readonly ChangedFile[], mapper: PathMapper): string[] {
   return explainChangedConfigs(root, allConfigs, changed, mapper).map((selected) => selected.config);
 }
 
@@ -49,12 +43,7 @@ export interface SelectedConfig {
   glob?: string;
 }
 
-export function explainChangedConfigs(
-  root: string,
-  allConfigs: readonly string[],
-  changed: readonly ChangedFile[],
-  mapper: PathMapper,
-): SelectedConfig[] {
+export function explainChangedConfigs(root: string, allConfigs: readonly string[], changed: readonly ChangedFile[], mapper: PathMapper): SelectedConfig[] {
   const touched = new Set<string>();
   const repoPaths: string[] = [];
   for (const file of changed) {
@@ -161,7 +150,6 @@ export function lfsPointerFiles(root: string, configs: readonly string[]): strin
 
 export function lfsPointerError(files: readonly string[]): WorkspaceError {
   return new WorkspaceError(
-    `${files.length} data file(s) are Git LFS pointers, not data (${files.slice(0, 5).join(', ')}). ` +
-      'Add `with: lfs: true` to the `actions/checkout` step.',
+    `${files.length} data file(s) are Git LFS pointers, not data (${files.slice(0, 5).join(', ')}). ` + 'Add `with: lfs: true` to the `actions/checkout` step.',
   );
 }

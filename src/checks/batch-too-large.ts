@@ -34,12 +34,24 @@ export const messages = defineMessages({
     (d) =>
       `batch_size ${d.batchSize} on ${d.trainRows} training rows gives ${d.updatesPerEpoch} weight update${d.updatesPerEpoch === 1 ? '' : 's'} per epoch (expected at least ${d.minUpdates}, with a batch below ${fmt(d.maxFraction * 100)}% of the rows). ` +
       'Few, large steps make slow progress per sample seen and lose the gradient noise that helps generalization.',
-    (d) => `batch_size ${d.batchSize} on ${d.trainRows} rows gives ${d.updatesPerEpoch} update${d.updatesPerEpoch === 1 ? '' : 's'} per epoch (expected at least ${d.minUpdates}).`,
+    (d) =>
+      `batch_size ${d.batchSize} on ${d.trainRows} rows gives ${d.updatesPerEpoch} update${d.updatesPerEpoch === 1 ? '' : 's'} per epoch (expected at least ${d.minUpdates}).`,
   ),
 });
 
 export const check: Check = {
-  meta: { id: 'batch-too-large', title: 'Batch size too large for the data', pitfall: 'batch size', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('batch-too-large'), needs: ['data'], section: 'loss', fix: smallerBatch, messages },
+  meta: {
+    id: 'batch-too-large',
+    title: 'Batch size too large for the data',
+    pitfall: 'batch size',
+    kind: 'static+smoke',
+    defaultSeverity: 'warning',
+    docs: docsPath('batch-too-large'),
+    needs: ['data'],
+    section: 'loss',
+    fix: smallerBatch,
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data) return [];
@@ -53,15 +65,23 @@ export const check: Check = {
     // Severity by evidence: full-batch or quarter-of-the-data batches still train (a warning); a batch below a
     // quarter of the rows that only gives few updates per epoch is ordinary on a small dataset (a notice).
     const large = exceeds || batch >= MAX_BATCH_FRACTION * rows;
-    return [{
-      severity: large ? 'warning' : 'notice',
-      message: exceeds
-        ? message(messages, 'batch-exceeds-data', { batchSize: batch, trainRows: rows, epochs: evidence.config.training.epochs })
-        : message(messages, 'few-updates', { batchSize: batch, trainRows: rows, updatesPerEpoch: updates, minUpdates: MIN_UPDATES_PER_EPOCH, maxFraction: MAX_BATCH_FRACTION }),
-      fix: `Use a batch size of at most ${suggested} (${Math.ceil(rows / suggested)} updates per epoch).`,
-      key: 'training.batch_size',
-      evidence: { batchSize: batch, trainRows: rows, updatesPerEpoch: updates, suggested },
-      suggestion: replaceValue(evidence.source, 'training.batch_size', String(suggested)),
-    }];
+    return [
+      {
+        severity: large ? 'warning' : 'notice',
+        message: exceeds
+          ? message(messages, 'batch-exceeds-data', { batchSize: batch, trainRows: rows, epochs: evidence.config.training.epochs })
+          : message(messages, 'few-updates', {
+              batchSize: batch,
+              trainRows: rows,
+              updatesPerEpoch: updates,
+              minUpdates: MIN_UPDATES_PER_EPOCH,
+              maxFraction: MAX_BATCH_FRACTION,
+            }),
+        fix: `Use a batch size of at most ${suggested} (${Math.ceil(rows / suggested)} updates per epoch).`,
+        key: 'training.batch_size',
+        evidence: { batchSize: batch, trainRows: rows, updatesPerEpoch: updates, suggested },
+        suggestion: replaceValue(evidence.source, 'training.batch_size', String(suggested)),
+      },
+    ];
   },
 };

@@ -20,11 +20,19 @@ export const check: Check = {
   run(evidence: Evidence): FindingDraft[] {
     const overfit = evidence.smoke?.controls.overfit;
     if (!overfit || overfit.fitted) return [];
-    return [{
-      message: message(messages, 'small-batch-not-fitted', { samples: overfit.samples, steps: overfit.steps, startLoss: overfit.startLoss, finalLoss: overfit.finalLoss, accuracy: overfit.accuracy }),
-      fix: 'Fix the other findings first; then try a higher learning rate, fewer regularizers, or a wider model on the small batch until it fits.',
-      key: 'model.layers',
-      evidence: { samples: overfit.samples, steps: overfit.steps, startLoss: overfit.startLoss, finalLoss: overfit.finalLoss, accuracy: overfit.accuracy },
-    }];
+    return [
+      {
+        message: message(messages, 'small-batch-not-fitted', {
+          samples: overfit.samples,
+          steps: overfit.steps,
+          startLoss: overfit.startLoss,
+          finalLoss: overfit.finalLoss,
+          accuracy: overfit.accuracy,
+        }),
+        fix: 'Fix the other findings first; then try a higher learning rate, fewer regularizers, or a wider model on the small batch until it fits.',
+        key: 'model.layers',
+        evidence: { samples: overfit.samples, steps: overfit.steps, startLoss: overfit.startLoss, finalLoss: overfit.finalLoss, accuracy: overfit.accuracy },
+      },
+    ];
   },
 };

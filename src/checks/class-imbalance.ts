@@ -18,7 +18,9 @@ const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1
 export const messages = defineMessages({
   'majority-class': says<Imbalance>(
     (d) =>
-      `${majorityName(d)} holds ${fmt(d.majorityFraction * 100)}% of the training labels (counts: ${Object.entries(d.classCounts).map(([k, v]) => `${k}: ${v}`).join(', ')}). ` +
+      `${majorityName(d)} holds ${fmt(d.majorityFraction * 100)}% of the training labels (counts: ${Object.entries(d.classCounts)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ')}). ` +
       `Above ${fmt(d.noticeAt * 100)}% a model can reach ${fmt(d.majorityFraction * 100)}% accuracy by always predicting ${majorityName(d)}, and the loss rewards exactly that; ` +
       'the minority classes are barely learned and accuracy hides it.',
     (d) => `${capitalize(majorityName(d))} holds ${fmt(d.majorityFraction * 100)}% of the training labels (notice from ${fmt(d.noticeAt * 100)}%).`,
@@ -41,12 +43,20 @@ export const check: Check = {
       if (total > 0 && Math.max(...weighted) / total < NOTICE_MAJORITY) return [];
     }
     const majority = Object.entries(counts).reduce((a, b) => (b[1] > a[1] ? b : a), ['?', 0] as [string, number]);
-    return [{
-      severity: fraction >= WARNING_MAJORITY ? 'warning' : 'notice',
-      message: message(messages, 'majority-class', { majority: majority[0], encoding: labels.encoding, majorityFraction: fraction, classCounts: counts, noticeAt: NOTICE_MAJORITY }),
-      fix: 'Weight the classes (class_weight ~ 1 / frequency), resample the minority, or judge the model by precision/recall or AUC rather than accuracy.',
-      key: evidence.source.ranges['data.targets'] ? 'data.targets' : 'data.train',
-      evidence: { majorityFraction: fraction, classCounts: counts, noticeAt: NOTICE_MAJORITY, warningAt: WARNING_MAJORITY },
-    }];
+    return [
+      {
+        severity: fraction >= WARNING_MAJORITY ? 'warning' : 'notice',
+        message: message(messages, 'majority-class', {
+          majority: majority[0],
+          encoding: labels.encoding,
+          majorityFraction: fraction,
+          classCounts: counts,
+          noticeAt: NOTICE_MAJORITY,
+        }),
+        fix: 'Weight the classes (class_weight ~ 1 / frequency), resample the minority, or judge the model by precision/recall or AUC rather than accuracy.',
+        key: evidence.source.ranges['data.targets'] ? 'data.targets' : 'data.train',
+        evidence: { majorityFraction: fraction, classCounts: counts, noticeAt: NOTICE_MAJORITY, warningAt: WARNING_MAJORITY },
+      },
+    ];
   },
 };

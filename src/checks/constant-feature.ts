@@ -41,7 +41,12 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...staticMeta('constant-feature', 'A feature is constant', 'normalization', 'warning', ['data']), section: 'scales', fix: dropConstantFeatures, messages },
+  meta: {
+    ...staticMeta('constant-feature', 'A feature is constant', 'normalization', 'warning', ['data']),
+    section: 'scales',
+    fix: dropConstantFeatures,
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data) return [];
@@ -55,15 +60,23 @@ export const check: Check = {
     const first = constant[0];
     // A column's count is its cells; an image channel has one per pixel, so rows come from the split.
     const split = data.train.split;
-    return [{
-      severity: divides ? 'error' : 'warning',
-      message: message(messages, 'constant-columns', {
-        columns: constant.map((c) => c.name), rows: split.rows, images: split.format === 'images',
-        first: first.name, value: first.mean, std: first.std, divides, preprocessing: describeInputs(inputs),
-      }),
-      fix: `Drop ${nameList(constant.map((c) => c.name))} from \`data.features\` (and from your training pipeline)${divides ? ', or guard the scaler against a zero std' : ''}.`,
-      key: evidence.source.ranges['data.features'] ? 'data.features' : 'data.train',
-      evidence: { columns: constant.map((c) => ({ name: c.name, value: c.mean, std: c.std, distinct: c.distinct })), preprocessing: inputs },
-    }];
+    return [
+      {
+        severity: divides ? 'error' : 'warning',
+        message: message(messages, 'constant-columns', {
+          columns: constant.map((c) => c.name),
+          rows: split.rows,
+          images: split.format === 'images',
+          first: first.name,
+          value: first.mean,
+          std: first.std,
+          divides,
+          preprocessing: describeInputs(inputs),
+        }),
+        fix: `Drop ${nameList(constant.map((c) => c.name))} from \`data.features\` (and from your training pipeline)${divides ? ', or guard the scaler against a zero std' : ''}.`,
+        key: evidence.source.ranges['data.features'] ? 'data.features' : 'data.train',
+        evidence: { columns: constant.map((c) => ({ name: c.name, value: c.mean, std: c.std, distinct: c.distinct })), preprocessing: inputs },
+      },
+    ];
   },
 };

@@ -19,7 +19,12 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...staticMeta('constant-initialization', 'Constant weight initialization', 'initialization', 'error'), section: 'other', fix: matchedInitializers, messages },
+  meta: {
+    ...staticMeta('constant-initialization', 'Constant weight initialization', 'initialization', 'error'),
+    section: 'other',
+    fix: matchedInitializers,
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const { layers, finalLayerIndex } = evidence.model;
     const findings: FindingDraft[] = [];

@@ -17,7 +17,13 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('dead-relus', 'ReLU units that never activate', 'bad gradients', 'warning'), section: 'units', chart: 'unit-fractions', messages, mainRunOnly: true },
+  meta: {
+    ...smokeMeta('dead-relus', 'ReLU units that never activate', 'bad gradients', 'warning'),
+    section: 'units',
+    chart: 'unit-fractions',
+    messages,
+    mainRunOnly: true,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke) return [];

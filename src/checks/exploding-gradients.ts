@@ -14,8 +14,12 @@ type Exploding = { firstLastRatio?: number; ratioLimit: number; growthLayer?: st
 export const messages = defineMessages({
   'gradients-explode': says<Exploding>(
     (d) =>
-      (d.firstLastRatio !== undefined ? `The first layer's gradient norm is ${fmt(d.firstLastRatio)} times the last layer's (median over probe steps; expected at most ${fmt(d.ratioLimit)}). ` : '') +
-      (d.growth !== undefined ? `Layer ${d.growthLayer}'s gradient norm grew ${fmt(d.growth)}x during the smoke run (expected under ${fmt(d.growthLimit)}x). ` : '') +
+      (d.firstLastRatio !== undefined
+        ? `The first layer's gradient norm is ${fmt(d.firstLastRatio)} times the last layer's (median over probe steps; expected at most ${fmt(d.ratioLimit)}). `
+        : '') +
+      (d.growth !== undefined
+        ? `Layer ${d.growthLayer}'s gradient norm grew ${fmt(d.growth)}x during the smoke run (expected under ${fmt(d.growthLimit)}x). `
+        : '') +
       'Gradients that large make each step jump far past the minimum, so the loss oscillates or overflows to NaN.',
     (d) =>
       d.firstLastRatio !== undefined
@@ -25,7 +29,13 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('exploding-gradients', 'Gradients explode', 'bad gradients', 'error'), section: 'gradients', chart: 'gradient-norms', messages, mainRunOnly: true },
+  meta: {
+    ...smokeMeta('exploding-gradients', 'Gradients explode', 'bad gradients', 'error'),
+    section: 'gradients',
+    chart: 'gradient-norms',
+    messages,
+    mainRunOnly: true,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke) return [];
@@ -44,18 +54,25 @@ export const check: Check = {
     // Severity by evidence: growing gradients that end in a non-finite value are an error (the seed check
     // confirms it); growth the run survives is a warning.
     const nonFinite = smoke.firstNonFinite !== undefined || !smoke.loss.every(Number.isFinite);
-    return [{
-      severity: nonFinite ? 'error' : 'warning',
-      message: message(messages, 'gradients-explode', {
-        firstLastRatio: ratioHigh ? ratio : undefined,
-        ratioLimit: MAX_FIRST_LAST_RATIO,
-        growthLayer: growing ? growth.name : undefined,
-        growth: growing ? growth.factor : undefined,
-        growthLimit: MAX_GROWTH,
-      }),
-      fix: 'Lower the learning rate, scale inputs and targets, use an initializer that matches the activation (he_normal for relu), or add gradient clipping / normalization layers.',
-      key: ratioHigh && first ? probeKey(evidence, first.index) : growing ? probeKey(evidence, growth.index) : 'model.layers',
-      evidence: { firstLastRatio: Number.isFinite(ratio) ? ratio : undefined, growth: Number.isFinite(growth.factor) ? growth.factor : undefined, layer: growing ? growth.name : first?.name, limits: { ratio: MAX_FIRST_LAST_RATIO, growth: MAX_GROWTH } },
-    }];
+    return [
+      {
+        severity: nonFinite ? 'error' : 'warning',
+        message: message(messages, 'gradients-explode', {
+          firstLastRatio: ratioHigh ? ratio : undefined,
+          ratioLimit: MAX_FIRST_LAST_RATIO,
+          growthLayer: growing ? growth.name : undefined,
+          growth: growing ? growth.factor : undefined,
+          growthLimit: MAX_GROWTH,
+        }),
+        fix: 'Lower the learning rate, scale inputs and targets, use an initializer that matches the activation (he_normal for relu), or add gradient clipping / normalization layers.',
+        key: ratioHigh && first ? probeKey(evidence, first.index) : growing ? probeKey(evidence, growth.index) : 'model.layers',
+        evidence: {
+          firstLastRatio: Number.isFinite(ratio) ? ratio : undefined,
+          growth: Number.isFinite(growth.factor) ? growth.factor : undefined,
+          layer: growing ? growth.name : first?.name,
+          limits: { ratio: MAX_FIRST_LAST_RATIO, growth: MAX_GROWTH },
+        },
+      },
+    ];
   },
 };

@@ -8,7 +8,15 @@ import { replaceValue } from './locate.ts';
 export const TINY_WIDTH = 2;
 const SUGGESTED_MIN_WIDTH = 16;
 
-type Bottleneck = { layer: string; width: number; argument: string; outputUnits: number; inputWidth: number; narrowerThanOutput: boolean; expectedWidth: number };
+type Bottleneck = {
+  layer: string;
+  width: number;
+  argument: string;
+  outputUnits: number;
+  inputWidth: number;
+  narrowerThanOutput: boolean;
+  expectedWidth: number;
+};
 
 export const messages = defineMessages({
   'narrow-hidden-layer': says<Bottleneck>(
@@ -16,7 +24,8 @@ export const messages = defineMessages({
       `Hidden layer ${d.layer} has ${d.width} ${d.argument}, ${d.narrowerThanOutput ? `fewer than the ${d.outputUnits} output units` : `on a task with ${d.inputWidth} inputs and ${d.outputUnits} outputs`}. ` +
       `Everything the output needs must pass through ${d.width} number${d.width === 1 ? '' : 's'}, so the model cannot separate more than a few patterns ` +
       `(and one dead ReLU unit there cuts the network off completely). Expected a hidden width of at least ${d.expectedWidth}.`,
-    (d) => `Hidden layer ${d.layer} has ${d.width} ${d.width === 1 ? d.argument.replace(/s$/, '') : d.argument}, ${d.narrowerThanOutput ? `fewer than the ${d.outputUnits} output units` : `expected at least ${d.expectedWidth}`}.`,
+    (d) =>
+      `Hidden layer ${d.layer} has ${d.width} ${d.width === 1 ? d.argument.replace(/s$/, '') : d.argument}, ${d.narrowerThanOutput ? `fewer than the ${d.outputUnits} output units` : `expected at least ${d.expectedWidth}`}.`,
   ),
 });
 
@@ -38,7 +47,15 @@ export const check: Check = {
       const argument = layer.units !== undefined ? 'units' : 'filters';
       const suggested = Math.max(SUGGESTED_MIN_WIDTH, 2 * outputUnits);
       findings.push({
-        message: message(messages, 'narrow-hidden-layer', { layer: layer.name, width, argument, outputUnits, inputWidth, narrowerThanOutput, expectedWidth: Math.max(outputUnits, TINY_WIDTH + 1) }),
+        message: message(messages, 'narrow-hidden-layer', {
+          layer: layer.name,
+          width,
+          argument,
+          outputUnits,
+          inputWidth,
+          narrowerThanOutput,
+          expectedWidth: Math.max(outputUnits, TINY_WIDTH + 1),
+        }),
         fix: `Widen ${layer.name} (e.g. \`${argument}: ${suggested}\`), or remove it.`,
         key: layerKey(layer, argument),
         evidence: { layer: layer.name, index: summary.index, width, outputUnits, inputWidth },

@@ -14,7 +14,16 @@ import { matchedInitializers } from './config-fixes.ts';
 export const MAX_SCALE_CHANGE = 10;
 const KERAS_DEFAULT_STDDEV = 0.05;
 const NORMALIZING = new Set(['batch_normalization', 'layer_normalization']);
-const SCALE_KEEPING = new Set(['dropout', 'flatten', 'reshape', 'max_pooling1d', 'max_pooling2d', 'average_pooling2d', 'global_average_pooling2d', 'activation']);
+const SCALE_KEEPING = new Set([
+  'dropout',
+  'flatten',
+  'reshape',
+  'max_pooling1d',
+  'max_pooling2d',
+  'average_pooling2d',
+  'global_average_pooling2d',
+  'activation',
+]);
 
 function fans(summary: LayerSummary): { fanIn: number; fanOut: number } | undefined {
   const layer = summary.layer;
@@ -106,18 +115,24 @@ function initializerFor(activation: string): string {
 
 function initializerSuggestion(evidence: Evidence, layer: LayerSpec, name: string) {
   if (!layer.keyPath) return undefined;
-  return replaceValue(evidence.source, `${layer.keyPath}.kernel_initializer`, name) ?? setFlowMapValue(evidence.source, layer.keyPath, 'kernel_initializer', name);
+  return (
+    replaceValue(evidence.source, `${layer.keyPath}.kernel_initializer`, name) ?? setFlowMapValue(evidence.source, layer.keyPath, 'kernel_initializer', name)
+  );
 }
 
 /** The smoke run's measured change across the layers, when it confirms a static finding. */
 type Measured = { measuredChange?: number };
-const measuredNote = (d: Measured) => (d.measuredChange !== undefined ? ` Measured at initialization in the smoke run: the last layer's output std is ${fmt(d.measuredChange)} times the first's.` : '');
+const measuredNote = (d: Measured) =>
+  d.measuredChange !== undefined
+    ? ` Measured at initialization in the smoke run: the last layer's output std is ${fmt(d.measuredChange)} times the first's.`
+    : '';
 
 type Propagated = Measured & { change: number; limit: number; layer: string; initializer: string; activation: string; factor: number; alike: number };
 
 export const messages = defineMessages({
   'he-on-saturating': says<Measured & { layer: string; initializer: string; activation: string }>(
-    (d) => `Layer ${d.layer} uses ${d.initializer} with a ${d.activation} activation. He initialization doubles the variance for ReLU, which halves it; on ${d.activation} it pushes pre-activations into the flat, saturated ends where the gradient vanishes.${measuredNote(d)}`,
+    (d) =>
+      `Layer ${d.layer} uses ${d.initializer} with a ${d.activation} activation. He initialization doubles the variance for ReLU, which halves it; on ${d.activation} it pushes pre-activations into the flat, saturated ends where the gradient vanishes.${measuredNote(d)}`,
     (d) => `Layer ${d.layer} uses ${d.initializer} with a ${d.activation} activation, which pushes it into saturation.`,
   ),
   'scale-propagates': says<Propagated>(
@@ -126,7 +141,8 @@ export const messages = defineMessages({
       `(estimated from fan-in, initializer variance and activation gain; expected within ${d.limit}x). ${d.layer} (${d.initializer}, ${d.activation}) ` +
       `multiplies it by ${fmt(d.factor)} on its own${d.alike > 1 ? `, and ${d.alike - 1} more layer${d.alike > 2 ? 's do' : ' does'} the same` : ''}. ` +
       `${d.change > 1 ? 'Outputs and gradients explode, so the first steps overshoot or turn NaN.' : 'Signals and gradients fade to nothing before they reach the early layers.'}${measuredNote(d)}`,
-    (d) => `At initialization the activation scale ${d.change > 1 ? 'grows' : 'shrinks'} about ${fmt(d.change > 1 ? d.change : 1 / d.change)}x across the layers (limit ${d.limit}x); ${d.layer} alone multiplies it by ${fmt(d.factor)}.`,
+    (d) =>
+      `At initialization the activation scale ${d.change > 1 ? 'grows' : 'shrinks'} about ${fmt(d.change > 1 ? d.change : 1 / d.change)}x across the layers (limit ${d.limit}x); ${d.layer} alone multiplies it by ${fmt(d.factor)}.`,
   ),
   'measured-scale-change': says<{ firstStd: number; lastStd: number; measuredChange: number; limit: number }>(
     (d) =>
@@ -164,11 +180,22 @@ function staticFindings(evidence: Evidence, measured: Measured): FindingDraft[] 
   const better = initializerFor(culprit.summary.activation);
   findings.push({
     message: message(messages, 'scale-propagates', {
-      change, limit: MAX_SCALE_CHANGE, layer: layer.name, initializer: initName, activation: culprit.summary.activation, factor: culprit.factor, alike, ...measured,
+      change,
+      limit: MAX_SCALE_CHANGE,
+      layer: layer.name,
+      initializer: initName,
+      activation: culprit.summary.activation,
+      factor: culprit.factor,
+      alike,
+      ...measured,
     }),
     fix: `Use the initializer that matches the activation (\`kernel_initializer: ${better}\`${torchInitNote(evidence.config, better)}) so each layer keeps the scale of its input.`,
     key: layerKey(layer, 'kernel_initializer'),
-    evidence: { scaleChange: change, limit: MAX_SCALE_CHANGE, perLayer: scales.map((s) => ({ layer: s.summary.layer.name, factor: s.factor, std: s.preActivationStd })) },
+    evidence: {
+      scaleChange: change,
+      limit: MAX_SCALE_CHANGE,
+      perLayer: scales.map((s) => ({ layer: s.summary.layer.name, factor: s.factor, std: s.preActivationStd })),
+    },
     suggestion: initializerSuggestion(evidence, layer, better),
   });
   return findings;
@@ -190,7 +217,20 @@ export function measuredStds(evidence: Evidence, smoke: SmokeTrace): number[] {
 }
 
 export const check: Check = {
-  meta: { id: 'init-scale-mismatch', title: 'Initialization scale grows or shrinks across layers', pitfall: 'initialization', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('init-scale-mismatch'), needs: [], section: 'gradients', chart: 'gradient-norms', fix: matchedInitializers, messages, mainRunOnly: true },
+  meta: {
+    id: 'init-scale-mismatch',
+    title: 'Initialization scale grows or shrinks across layers',
+    pitfall: 'initialization',
+    kind: 'static+smoke',
+    defaultSeverity: 'warning',
+    docs: docsPath('init-scale-mismatch'),
+    needs: [],
+    section: 'gradients',
+    chart: 'gradient-norms',
+    fix: matchedInitializers,
+    messages,
+    mainRunOnly: true,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     const stds = smoke ? measuredStds(evidence, smoke) : [];
@@ -199,11 +239,18 @@ export const check: Check = {
     const findings = staticFindings(evidence, measuredOff ? { measuredChange: measured } : {});
     if (findings.length > 0 || !measuredOff || !smoke) return findings;
     const first = probesInOrder(smoke)[0];
-    return [{
-      message: message(messages, 'measured-scale-change', { firstStd: stds[0], lastStd: stds[stds.length - 1], measuredChange: measured, limit: MAX_SCALE_CHANGE }),
-      fix: 'Match each layer\'s initializer to its activation: he_normal for ReLU-like layers, glorot_uniform for tanh/sigmoid/linear, lecun_normal for selu.',
-      key: first ? 'model.layers' : 'model',
-      evidence: { measuredChange: measured, activationStd: smoke.init.activationStd, layers: smoke.init.layerNames, limit: MAX_SCALE_CHANGE },
-    }];
+    return [
+      {
+        message: message(messages, 'measured-scale-change', {
+          firstStd: stds[0],
+          lastStd: stds[stds.length - 1],
+          measuredChange: measured,
+          limit: MAX_SCALE_CHANGE,
+        }),
+        fix: "Match each layer's initializer to its activation: he_normal for ReLU-like layers, glorot_uniform for tanh/sigmoid/linear, lecun_normal for selu.",
+        key: first ? 'model.layers' : 'model',
+        evidence: { measuredChange: measured, activationStd: smoke.init.activationStd, layers: smoke.init.layerNames, limit: MAX_SCALE_CHANGE },
+      },
+    ];
   },
 };

@@ -20,7 +20,12 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('initial-loss-off', 'Initial loss far from its expected value', 'check results', 'warning'), section: 'loss', messages, mainRunOnly: true },
+  meta: {
+    ...smokeMeta('initial-loss-off', 'Initial loss far from its expected value', 'check results', 'warning'),
+    section: 'loss',
+    messages,
+    mainRunOnly: true,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     const expected = smoke?.expectedInitialLoss;
@@ -35,12 +40,19 @@ export const check: Check = {
     const firstHalf = smoke.loss.slice(0, Math.max(1, Math.ceil(smoke.loss.length / 2)));
     const recoveredAt = firstHalf.findIndex((l) => Number.isFinite(l) && l <= expected);
     const recovered = recoveredAt >= 0;
-    return [{
-      ...(recovered ? { severity: 'notice' as const } : {}),
-      message: message(messages, 'initial-loss-off', { initialLoss: initial, expectedInitialLoss: expected, task: evidence.task, recoveredAtStep: recovered ? recoveredAt : undefined }),
-      fix: 'Check the output layer: initialize it with small weights and a bias at the target mean / class prior, and check that the targets are scaled as declared.',
-      key: 'model.layers',
-      evidence: { initialLoss: initial, expectedInitialLoss: expected, ratio: initial / expected, recoveredAtStep: recovered ? recoveredAt : undefined },
-    }];
+    return [
+      {
+        ...(recovered ? { severity: 'notice' as const } : {}),
+        message: message(messages, 'initial-loss-off', {
+          initialLoss: initial,
+          expectedInitialLoss: expected,
+          task: evidence.task,
+          recoveredAtStep: recovered ? recoveredAt : undefined,
+        }),
+        fix: 'Check the output layer: initialize it with small weights and a bias at the target mean / class prior, and check that the targets are scaled as declared.',
+        key: 'model.layers',
+        evidence: { initialLoss: initial, expectedInitialLoss: expected, ratio: initial / expected, recoveredAtStep: recovered ? recoveredAt : undefined },
+      },
+    ];
   },
 };

@@ -30,11 +30,19 @@ export const check: Check = {
     // Real inputs that make the loss clearly worse than zeros do reach the model: that is unstable
     // training (input or weight scale, which their own checks report), not a model that ignores its inputs.
     if (gain < -MIN_GAIN && significant) return [];
-    return [{
-      message: message(messages, 'zeroed-inputs-as-good', { realFinal: zeroed.realFinal, zeroedFinal: zeroed.zeroedFinal, gain, minGain: MIN_GAIN, pValue: zeroed.pValue }),
-      fix: 'Check that each label belongs to its row (shuffling features and labels separately breaks this), that the feature columns are the ones you meant, and that the inputs are not all zero or constant after preprocessing.',
-      key: 'data.train',
-      evidence: { realFinal: zeroed.realFinal, zeroedFinal: zeroed.zeroedFinal, gain, pValue: zeroed.pValue },
-    }];
+    return [
+      {
+        message: message(messages, 'zeroed-inputs-as-good', {
+          realFinal: zeroed.realFinal,
+          zeroedFinal: zeroed.zeroedFinal,
+          gain,
+          minGain: MIN_GAIN,
+          pValue: zeroed.pValue,
+        }),
+        fix: 'Check that each label belongs to its row (shuffling features and labels separately breaks this), that the feature columns are the ones you meant, and that the inputs are not all zero or constant after preprocessing.',
+        key: 'data.train',
+        evidence: { realFinal: zeroed.realFinal, zeroedFinal: zeroed.zeroedFinal, gain, pValue: zeroed.pValue },
+      },
+    ];
   },
 };

@@ -4,7 +4,8 @@ import { staticMeta } from './shared.ts';
 
 export const messages = defineMessages({
   'check-failed': says<{ check: string; title: string; error: string }>(
-    (d) => `The check ${d.check} failed while it ran (${d.error}), so this setup was not checked for "${d.title}". This is a bug in nn-preflight, not in your setup.`,
+    (d) =>
+      `The check ${d.check} failed while it ran (${d.error}), so this setup was not checked for "${d.title}". This is a bug in nn-preflight, not in your setup.`,
     (d) => `The check ${d.check} failed while it ran, so this setup was not checked for it.`,
   ),
 });

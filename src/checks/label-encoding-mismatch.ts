@@ -35,7 +35,8 @@ export const messages = defineMessages({
         ? `: they look like integer class ids divided by ${fmt(d.scaledBy)} (${d.column} takes ${d.distinct} distinct values from ${fmt(d.min)} to ${fmt(d.max)})`
         : ` (${fmt(d.min)} to ${fmt(d.max)})`) +
       '. Keras casts the labels to integers, which truncates them, so most or all rows become the same class and the model learns nothing about the others.',
-    (d) => `sparse_categorical_crossentropy expects integer class ids, but ${d.column} holds non-integer values from ${fmt(d.min)} to ${fmt(d.max)}${d.scaledBy !== undefined ? ` (ids / ${fmt(d.scaledBy)}?)` : ''}.`,
+    (d) =>
+      `sparse_categorical_crossentropy expects integer class ids, but ${d.column} holds non-integer values from ${fmt(d.min)} to ${fmt(d.max)}${d.scaledBy !== undefined ? ` (ids / ${fmt(d.scaledBy)}?)` : ''}.`,
   ),
   'labels-one-based': says<Base & { outputUnits: number; loss: string; failure: string }>(
     (d) =>
@@ -71,64 +72,87 @@ export const check: Check = {
     const source = evidence.source;
 
     if (loss === 'categorical_crossentropy' && isIntegerIds(labels) && !oneHotInPipeline) {
-      return [{
-        message: message(messages, 'ids-with-categorical', { column, min: labels.min, max: labels.max, outputUnits: units }),
-        fix: 'Use `loss: sparse_categorical_crossentropy` for integer class ids, or one-hot encode the labels (`targets: one_hot`).',
-        key: 'training.loss',
-        evidence: { loss, encoding: labels.encoding, labelWidth: labels.width, outputUnits: units, min: labels.min, max: labels.max },
-        suggestion: replaceValue(source, 'training.loss', 'sparse_categorical_crossentropy'),
-      }];
+      return [
+        {
+          message: message(messages, 'ids-with-categorical', { column, min: labels.min, max: labels.max, outputUnits: units }),
+          fix: 'Use `loss: sparse_categorical_crossentropy` for integer class ids, or one-hot encode the labels (`targets: one_hot`).',
+          key: 'training.loss',
+          evidence: { loss, encoding: labels.encoding, labelWidth: labels.width, outputUnits: units, min: labels.min, max: labels.max },
+          suggestion: replaceValue(source, 'training.loss', 'sparse_categorical_crossentropy'),
+        },
+      ];
     }
     if (loss === 'sparse_categorical_crossentropy' && (labels.encoding === 'one-hot' || labels.encoding === 'multi-hot')) {
-      return [{
-        message: message(messages, 'one-hot-with-sparse', { encoding: labels.encoding, labelWidth: labels.width }),
-        fix: 'Use `loss: categorical_crossentropy` for one-hot labels (or store the class index instead of the one-hot row).',
-        key: 'training.loss',
-        evidence: { loss, encoding: labels.encoding, labelWidth: labels.width, outputUnits: units },
-        suggestion: replaceValue(source, 'training.loss', 'categorical_crossentropy'),
-      }];
+      return [
+        {
+          message: message(messages, 'one-hot-with-sparse', { encoding: labels.encoding, labelWidth: labels.width }),
+          fix: 'Use `loss: categorical_crossentropy` for one-hot labels (or store the class index instead of the one-hot row).',
+          key: 'training.loss',
+          evidence: { loss, encoding: labels.encoding, labelWidth: labels.width, outputUnits: units },
+          suggestion: replaceValue(source, 'training.loss', 'categorical_crossentropy'),
+        },
+      ];
     }
     if (loss === 'sparse_categorical_crossentropy' && labels.encoding === 'continuous' && labels.width === 1) {
       // Read from the file's statistics alone, so it is reported with --no-smoke and when the smoke run is refused.
       const divisor = scaledIdsDivisor(data.train.split.targets[0]);
-      return [{
-        message: message(messages, 'non-integer-ids', {
-          column, min: labels.min, max: labels.max,
-          ...(divisor !== undefined ? { scaledBy: divisor, distinct: data.train.split.targets[0].distinct } : {}),
-        }),
-        fix: divisor !== undefined
-          ? `Keep the labels as the integer class ids 0..${units - 1}: do not scale them (scale the inputs only).`
-          : 'Give one integer class id per row (0..C-1); for continuous targets use a regression loss.',
-        key: evidence.source.ranges['data.targets'] ? 'data.targets' : 'training.loss',
-        evidence: { loss, min: labels.min, max: labels.max, encoding: labels.encoding, scaledBy: divisor, outputUnits: units },
-      }];
+      return [
+        {
+          message: message(messages, 'non-integer-ids', {
+            column,
+            min: labels.min,
+            max: labels.max,
+            ...(divisor !== undefined ? { scaledBy: divisor, distinct: data.train.split.targets[0].distinct } : {}),
+          }),
+          fix:
+            divisor !== undefined
+              ? `Keep the labels as the integer class ids 0..${units - 1}: do not scale them (scale the inputs only).`
+              : 'Give one integer class id per row (0..C-1); for continuous targets use a regression loss.',
+          key: evidence.source.ranges['data.targets'] ? 'data.targets' : 'training.loss',
+          evidence: { loss, min: labels.min, max: labels.max, encoding: labels.encoding, scaledBy: divisor, outputUnits: units },
+        },
+      ];
     }
     if ((loss === 'sparse_categorical_crossentropy' || loss === 'nll_loss') && isIntegerIds(labels) && labels.max >= units) {
       const oneBased = labels.min === 1 && labels.max === units;
       const word = lossWord(evidence.config);
-      const failure = isPytorch(evidence.config) ? 'PyTorch stops with "Target ... is out of bounds" (on a GPU, a device-side assert)' : 'training reads out of range or fails';
-      return [{
-        message: oneBased
-          ? message(messages, 'labels-one-based', { column, min: labels.min, max: labels.max, outputUnits: units, loss: word, failure })
-          : message(messages, 'class-id-beyond-output', { column, min: labels.min, max: labels.max, outputUnits: units, loss: word, failure: isPytorch(evidence.config) ? failure : 'NaN or a crash' }),
-        fix: oneBased
-          ? 'Shift the labels to start at 0 (subtract 1 in your pipeline and in the data), keeping the output width.'
-          : `Give the output layer ${fmt(labels.max + 1)} units, or remap the labels to 0..${units - 1}.`,
-        key: evidence.source.ranges['data.targets'] ? 'data.targets' : 'training.loss',
-        evidence: { loss, min: labels.min, max: labels.max, classes: labels.classes, outputUnits: units, oneBased },
-      }];
+      const failure = isPytorch(evidence.config)
+        ? 'PyTorch stops with "Target ... is out of bounds" (on a GPU, a device-side assert)'
+        : 'training reads out of range or fails';
+      return [
+        {
+          message: oneBased
+            ? message(messages, 'labels-one-based', { column, min: labels.min, max: labels.max, outputUnits: units, loss: word, failure })
+            : message(messages, 'class-id-beyond-output', {
+                column,
+                min: labels.min,
+                max: labels.max,
+                outputUnits: units,
+                loss: word,
+                failure: isPytorch(evidence.config) ? failure : 'NaN or a crash',
+              }),
+          fix: oneBased
+            ? 'Shift the labels to start at 0 (subtract 1 in your pipeline and in the data), keeping the output width.'
+            : `Give the output layer ${fmt(labels.max + 1)} units, or remap the labels to 0..${units - 1}.`,
+          key: evidence.source.ranges['data.targets'] ? 'data.targets' : 'training.loss',
+          evidence: { loss, min: labels.min, max: labels.max, classes: labels.classes, outputUnits: units, oneBased },
+        },
+      ];
     }
     if (loss === 'binary_crossentropy' && (labels.min < 0 || labels.max > 1)) {
-      return [{
-        message: message(messages, 'binary-labels-out-of-range', { column, min: labels.min, max: labels.max, loss: lossWord(evidence.config) }),
-        fix: labels.encoding === 'class-ids'
-          ? isPytorch(evidence.config)
-            ? 'For more than two classes use C raw outputs with `loss: CrossEntropyLoss` and the class indices as targets; for two classes map the labels to 0 and 1.'
-            : 'For more than two classes use a softmax output with `loss: sparse_categorical_crossentropy`; for two classes map the labels to 0 and 1.'
-          : 'Map the labels to 0 and 1 (e.g. -1/1 -> 0/1) before training.',
-        key: 'training.loss',
-        evidence: { loss, min: labels.min, max: labels.max, encoding: labels.encoding },
-      }];
+      return [
+        {
+          message: message(messages, 'binary-labels-out-of-range', { column, min: labels.min, max: labels.max, loss: lossWord(evidence.config) }),
+          fix:
+            labels.encoding === 'class-ids'
+              ? isPytorch(evidence.config)
+                ? 'For more than two classes use C raw outputs with `loss: CrossEntropyLoss` and the class indices as targets; for two classes map the labels to 0 and 1.'
+                : 'For more than two classes use a softmax output with `loss: sparse_categorical_crossentropy`; for two classes map the labels to 0 and 1.'
+              : 'Map the labels to 0 and 1 (e.g. -1/1 -> 0/1) before training.',
+          key: 'training.loss',
+          evidence: { loss, min: labels.min, max: labels.max, encoding: labels.encoding },
+        },
+      ];
     }
     return [];
   },

@@ -37,15 +37,24 @@ export type HighRateReason =
 
 function reasonText(r: HighRateReason, lr: number): string {
   switch (r.kind) {
-    case 'above-limit': return `${fmt(lr)} is above ${fmt(r.limit)}, the highest rate that usually trains with ${r.optimizer}`;
-    case 'big-updates': return `each step changes the weights by ${fmt(r.medianUpdateRatio)} of their size (median update/weight ratio; expected below ${fmt(r.limit)})`;
-    case 'range-test-diverged': return `the learning-rate range test diverged from ${fmt(r.divergedAt)}`;
-    case 'non-finite': return `the smoke run produced a non-finite ${r.where} at step ${r.step}`;
-    case 'loss-doubled': return 'the smoke run\'s loss ended at least twice its best value';
-    case 'collapsed': return `the run collapsed to a nearly constant prediction (${r.collapse})`;
-    case 'lower-rate-better': return `the same run at ${fmt(r.learningRate)} ended at a loss of ${fmt(r.final)} against ${Number.isFinite(r.mainFinal) ? fmt(r.mainFinal) : 'a non-finite loss'} at ${fmt(r.configured)}`;
-    case 'no-control-run': return 'no run at a lower rate fitted in the time budget, so this rests on the signals above alone';
-    case 'static-only': return 'without the smoke run this rests on the rate alone';
+    case 'above-limit':
+      return `${fmt(lr)} is above ${fmt(r.limit)}, the highest rate that usually trains with ${r.optimizer}`;
+    case 'big-updates':
+      return `each step changes the weights by ${fmt(r.medianUpdateRatio)} of their size (median update/weight ratio; expected below ${fmt(r.limit)})`;
+    case 'range-test-diverged':
+      return `the learning-rate range test diverged from ${fmt(r.divergedAt)}`;
+    case 'non-finite':
+      return `the smoke run produced a non-finite ${r.where} at step ${r.step}`;
+    case 'loss-doubled':
+      return "the smoke run's loss ended at least twice its best value";
+    case 'collapsed':
+      return `the run collapsed to a nearly constant prediction (${r.collapse})`;
+    case 'lower-rate-better':
+      return `the same run at ${fmt(r.learningRate)} ended at a loss of ${fmt(r.final)} against ${Number.isFinite(r.mainFinal) ? fmt(r.mainFinal) : 'a non-finite loss'} at ${fmt(r.configured)}`;
+    case 'no-control-run':
+      return 'no run at a lower rate fitted in the time budget, so this rests on the signals above alone';
+    case 'static-only':
+      return 'without the smoke run this rests on the rate alone';
   }
 }
 
@@ -65,14 +74,26 @@ export const messages = defineMessages({
 /** The strongest reason for a one-line headline: a lower rate that did better, else the first signal. */
 function headlineReason(d: TooHigh): string {
   const better = d.reasons.find((r) => r.kind === 'lower-rate-better');
-  if (better) return `a run at ${fmt(better.learningRate)} ended at loss ${fmt(better.final)} against ${Number.isFinite(better.mainFinal) ? fmt(better.mainFinal) : 'a non-finite loss'}`;
+  if (better)
+    return `a run at ${fmt(better.learningRate)} ended at loss ${fmt(better.final)} against ${Number.isFinite(better.mainFinal) ? fmt(better.mainFinal) : 'a non-finite loss'}`;
   const first = d.reasons[0];
   if (first.kind === 'above-limit') return `above ${fmt(first.limit)}, the highest rate that usually trains with ${first.optimizer}`;
   return reasonText(first, d.learningRate);
 }
 
 export const check: Check = {
-  meta: { id: 'learning-rate-too-high', title: 'Learning rate too high', pitfall: 'learning rate', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('learning-rate-too-high'), needs: [], section: 'loss', fix: suggestedLearningRate, messages },
+  meta: {
+    id: 'learning-rate-too-high',
+    title: 'Learning rate too high',
+    pitfall: 'learning rate',
+    kind: 'static+smoke',
+    defaultSeverity: 'warning',
+    docs: docsPath('learning-rate-too-high'),
+    needs: [],
+    section: 'loss',
+    fix: suggestedLearningRate,
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const { learning_rate: lr, optimizer } = evidence.config.training;
     const limit = rateLimit(optimizer.name);
@@ -95,34 +116,48 @@ export const check: Check = {
     // A range test run on a badly broken setup can suggest absurdly small rates, or (when the loss itself is
     // broken, e.g. clipped probabilities) rates above the limit this check enforces; only a plausible one is passed on.
     const plausible =
-      range !== undefined && Number.isFinite(range.suggestedLr) && range.suggestedLr < lr && range.suggestedLr >= limit * MIN_PLAUSIBLE_FRACTION && range.suggestedLr <= limit;
+      range !== undefined &&
+      Number.isFinite(range.suggestedLr) &&
+      range.suggestedLr < lr &&
+      range.suggestedLr >= limit * MIN_PLAUSIBLE_FRACTION &&
+      range.suggestedLr <= limit;
     const suggested = better ? better.learningRate : plausible ? range!.suggestedLr : Math.min(lr / 10, limit / 10);
     const reasons: HighRateReason[] = [];
     if (staticHigh) reasons.push({ kind: 'above-limit', limit, optimizer: optimizer.name });
     if (bigUpdates) reasons.push({ kind: 'big-updates', medianUpdateRatio: ratio, limit: MAX_UPDATE_RATIO });
     if (beyondDivergence) reasons.push({ kind: 'range-test-diverged', divergedAt: range!.divergedAt! });
-    if (blewUp) reasons.push(smoke!.firstNonFinite ? { kind: 'non-finite', where: smoke!.firstNonFinite.where, step: smoke!.firstNonFinite.step } : { kind: 'loss-doubled' });
+    if (blewUp)
+      reasons.push(
+        smoke!.firstNonFinite ? { kind: 'non-finite', where: smoke!.firstNonFinite.where, step: smoke!.firstNonFinite.step } : { kind: 'loss-doubled' },
+      );
     if (collapse && better) reasons.push({ kind: 'collapsed', collapse });
-    if (better) reasons.push({ kind: 'lower-rate-better', learningRate: better.learningRate, final: better.final, mainFinal: control!.mainFinal, configured: lr });
+    if (better)
+      reasons.push({ kind: 'lower-rate-better', learningRate: better.learningRate, final: better.final, mainFinal: control!.mainFinal, configured: lr });
     else reasons.push({ kind: smoke ? 'no-control-run' : 'static-only' });
     // Severity by evidence: a lower rate that clearly does better is a warning, an error when this rate even
     // makes the loss non-finite; signals without that control run are a notice.
     const nonFinite = smoke !== undefined && (smoke.firstNonFinite !== undefined || !smoke.loss.every(Number.isFinite));
     const severity = better ? (nonFinite ? 'error' : 'warning') : 'notice';
-    return [{
-      severity,
-      message: message(messages, 'rate-too-high', { learningRate: lr, optimizer: optimizer.name, reasons }),
-      fix: `Lower the learning rate to about ${fmt(suggested)} (\`${learningRateSetting(evidence.source, fmt(suggested))}\`).`,
-      key: learningRateKey(evidence.source),
-      evidence: {
-        learningRate: lr, optimizer: optimizer.name, limit, suggested,
-        medianUpdateRatio: Number.isFinite(ratio) ? ratio : undefined,
-        divergedAt: range?.divergedAt, smokeDiverged: smoke ? blewUp : undefined,
-        lowerRate: better ? { learningRate: better.learningRate, final: better.final, mainFinal: control!.mainFinal } : undefined,
-        collapse,
+    return [
+      {
+        severity,
+        message: message(messages, 'rate-too-high', { learningRate: lr, optimizer: optimizer.name, reasons }),
+        fix: `Lower the learning rate to about ${fmt(suggested)} (\`${learningRateSetting(evidence.source, fmt(suggested))}\`).`,
+        key: learningRateKey(evidence.source),
+        evidence: {
+          learningRate: lr,
+          optimizer: optimizer.name,
+          limit,
+          suggested,
+          medianUpdateRatio: Number.isFinite(ratio) ? ratio : undefined,
+          divergedAt: range?.divergedAt,
+          smokeDiverged: smoke ? blewUp : undefined,
+          lowerRate: better ? { learningRate: better.learningRate, final: better.final, mainFinal: control!.mainFinal } : undefined,
+          collapse,
+        },
+        suggestion: replaceValue(evidence.source, learningRateKey(evidence.source), fmt(suggested)),
       },
-      suggestion: replaceValue(evidence.source, learningRateKey(evidence.source), fmt(suggested)),
-    }];
+    ];
   },
 };
 
@@ -134,6 +169,7 @@ function collapseOf(smoke: NonNullable<Evidence['smoke']>): string | undefined {
   const tail = smoke.loss.slice(-Math.max(1, Math.floor(smoke.loss.length / 10)));
   const final = tail.reduce((sum, v) => sum + v, 0) / Math.max(1, tail.length);
   const baseline = smoke.controls.baseline.loss;
-  if (Number.isFinite(final) && Number.isFinite(baseline) && baseline > 0 && final >= 0.9 * baseline) parts.push(`final loss ${fmt(final)}, the constant prediction's is ${fmt(baseline)}`);
+  if (Number.isFinite(final) && Number.isFinite(baseline) && baseline > 0 && final >= 0.9 * baseline)
+    parts.push(`final loss ${fmt(final)}, the constant prediction's is ${fmt(baseline)}`);
   return parts.length > 0 ? parts.join(', ') : undefined;
 }

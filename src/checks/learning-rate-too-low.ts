@@ -26,9 +26,12 @@ export type LowRateReason =
 
 function reasonText(r: LowRateReason, lr: number): string {
   switch (r.kind) {
-    case 'below-limit': return `${fmt(lr)} is below ${fmt(r.limit)}, where ${r.optimizer} barely moves the weights`;
-    case 'tiny-updates': return `the smoke run's updates were ${fmt(r.medianUpdateRatio)} of the weights' size (expected at least ${fmt(r.limit)}) and the loss went only from ${fmt(r.startLoss)} to ${fmt(r.finalLoss)}`;
-    case 'range-test-higher': return `the learning-rate range test found ${fmt(r.suggestedLr)} works, ${fmt(r.factor)} times higher`;
+    case 'below-limit':
+      return `${fmt(lr)} is below ${fmt(r.limit)}, where ${r.optimizer} barely moves the weights`;
+    case 'tiny-updates':
+      return `the smoke run's updates were ${fmt(r.medianUpdateRatio)} of the weights' size (expected at least ${fmt(r.limit)}) and the loss went only from ${fmt(r.startLoss)} to ${fmt(r.finalLoss)}`;
+    case 'range-test-higher':
+      return `the learning-rate range test found ${fmt(r.suggestedLr)} works, ${fmt(r.factor)} times higher`;
   }
 }
 
@@ -36,17 +39,34 @@ type TooLow = { learningRate: number; optimizer: string; reasons: LowRateReason[
 
 export const messages = defineMessages({
   'rate-too-low': says<TooLow>(
-    (d) => `The learning rate ${fmt(d.learningRate)} (${d.optimizer}) looks too low: ${d.reasons.map((r) => reasonText(r, d.learningRate)).join('; ')}. Training will spend its whole budget hardly moving, which looks like a model that cannot learn.`,
+    (d) =>
+      `The learning rate ${fmt(d.learningRate)} (${d.optimizer}) looks too low: ${d.reasons.map((r) => reasonText(r, d.learningRate)).join('; ')}. Training will spend its whole budget hardly moving, which looks like a model that cannot learn.`,
     (d) => {
       const r = d.reasons[0];
-      const why = r.kind === 'below-limit' ? `below ${fmt(r.limit)}` : r.kind === 'tiny-updates' ? `updates ${fmt(r.medianUpdateRatio)} of the weights' size` : `the range test found ${fmt(r.suggestedLr)} works`;
+      const why =
+        r.kind === 'below-limit'
+          ? `below ${fmt(r.limit)}`
+          : r.kind === 'tiny-updates'
+            ? `updates ${fmt(r.medianUpdateRatio)} of the weights' size`
+            : `the range test found ${fmt(r.suggestedLr)} works`;
       return `The learning rate ${fmt(d.learningRate)} (${d.optimizer}) looks too low: ${why}.`;
     },
   ),
 });
 
 export const check: Check = {
-  meta: { id: 'learning-rate-too-low', title: 'Learning rate too low', pitfall: 'learning rate', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('learning-rate-too-low'), needs: [], section: 'loss', fix: suggestedLearningRate, messages },
+  meta: {
+    id: 'learning-rate-too-low',
+    title: 'Learning rate too low',
+    pitfall: 'learning rate',
+    kind: 'static+smoke',
+    defaultSeverity: 'warning',
+    docs: docsPath('learning-rate-too-low'),
+    needs: [],
+    section: 'loss',
+    fix: suggestedLearningRate,
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const { learning_rate: lr, optimizer } = evidence.config.training;
     const adaptive = isAdaptiveOptimizer(optimizer.name);
@@ -64,23 +84,34 @@ export const check: Check = {
     const progressing = Number.isFinite(start) && Number.isFinite(end) && start > 0 && end <= SLOW_PROGRESS * start;
     // A suggestion above the rate learning-rate-too-high flags would only trade one warning for the other.
     const highestSane = adaptive ? MAX_ADAPTIVE_LR : MAX_SGD_LR;
-    const rangeSaysHigher = range !== undefined && Number.isFinite(range.suggestedLr) && range.suggestedLr >= RANGE_TEST_FACTOR * lr && range.suggestedLr <= highestSane && !progressing;
+    const rangeSaysHigher =
+      range !== undefined &&
+      Number.isFinite(range.suggestedLr) &&
+      range.suggestedLr >= RANGE_TEST_FACTOR * lr &&
+      range.suggestedLr <= highestSane &&
+      !progressing;
     if (!staticLow && !tinyUpdates && !rangeSaysHigher) return [];
     const suggested = rangeSaysHigher ? range!.suggestedLr : adaptive ? 0.001 : 0.01;
     const reasons: LowRateReason[] = [];
     if (staticLow) reasons.push({ kind: 'below-limit', limit, optimizer: optimizer.name });
     if (tinyUpdates) reasons.push({ kind: 'tiny-updates', medianUpdateRatio: ratio, limit: MIN_UPDATE_RATIO, startLoss: start, finalLoss: end });
     if (rangeSaysHigher) reasons.push({ kind: 'range-test-higher', suggestedLr: range!.suggestedLr, factor: range!.suggestedLr / lr });
-    return [{
-      message: message(messages, 'rate-too-low', { learningRate: lr, optimizer: optimizer.name, reasons }),
-      fix: `Raise the learning rate to about ${fmt(suggested)} (\`${learningRateSetting(evidence.source, fmt(suggested))}\`).`,
-      key: learningRateKey(evidence.source),
-      evidence: {
-        learningRate: lr, optimizer: optimizer.name, limit, suggested,
-        medianUpdateRatio: Number.isFinite(ratio) ? ratio : undefined,
-        startLoss: Number.isFinite(start) ? start : undefined, finalLoss: Number.isFinite(end) ? end : undefined,
+    return [
+      {
+        message: message(messages, 'rate-too-low', { learningRate: lr, optimizer: optimizer.name, reasons }),
+        fix: `Raise the learning rate to about ${fmt(suggested)} (\`${learningRateSetting(evidence.source, fmt(suggested))}\`).`,
+        key: learningRateKey(evidence.source),
+        evidence: {
+          learningRate: lr,
+          optimizer: optimizer.name,
+          limit,
+          suggested,
+          medianUpdateRatio: Number.isFinite(ratio) ? ratio : undefined,
+          startLoss: Number.isFinite(start) ? start : undefined,
+          finalLoss: Number.isFinite(end) ? end : undefined,
+        },
+        suggestion: replaceValue(evidence.source, learningRateKey(evidence.source), fmt(suggested)),
       },
-      suggestion: replaceValue(evidence.source, learningRateKey(evidence.source), fmt(suggested)),
-    }];
+    ];
   },
 };

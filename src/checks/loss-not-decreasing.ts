@@ -11,11 +11,14 @@ export const BASELINE_MARGIN = 0.98;
 const MIN_STEPS = 10;
 
 type NotDecreasing = {
-  steps: number; startLoss: number; finalLoss: number;
+  steps: number;
+  startLoss: number;
+  finalLoss: number;
   /** the end/start limit, when the loss did not fall below it */
   endFractionLimit?: number;
   /** the trivial baseline the loss did no better than */
-  baselineKind?: 'mean' | 'prior'; baselineLoss?: number;
+  baselineKind?: 'mean' | 'prior';
+  baselineLoss?: number;
 };
 
 export const messages = defineMessages({
@@ -23,11 +26,15 @@ export const messages = defineMessages({
     (d) =>
       `Over ${d.steps} smoke steps the training loss went from ${fmt(d.startLoss)} to ${fmt(d.finalLoss)}` +
       (d.endFractionLimit !== undefined ? ` (${fmt((d.finalLoss / d.startLoss) * 100)}% of its start; expected below ${fmt(d.endFractionLimit * 100)}%)` : '') +
-      (d.baselineLoss !== undefined ? `${d.endFractionLimit !== undefined ? ' and' : ','} no better than ${baselineName(d.baselineKind)}, which scores ${fmt(d.baselineLoss)}` : '') +
+      (d.baselineLoss !== undefined
+        ? `${d.endFractionLimit !== undefined ? ' and' : ','} no better than ${baselineName(d.baselineKind)}, which scores ${fmt(d.baselineLoss)}`
+        : '') +
       '. The model is not learning anything from the inputs yet; the other findings usually name the reason.',
     (d) =>
       `Over ${d.steps} steps the loss went from ${fmt(d.startLoss)} to ${fmt(d.finalLoss)}` +
-      (d.baselineLoss !== undefined ? `, no better than ${baselineName(d.baselineKind)} (${fmt(d.baselineLoss)}).` : ` (${fmt((d.finalLoss / d.startLoss) * 100)}% of its start).`),
+      (d.baselineLoss !== undefined
+        ? `, no better than ${baselineName(d.baselineKind)} (${fmt(d.baselineLoss)}).`
+        : ` (${fmt((d.finalLoss / d.startLoss) * 100)}% of its start).`),
   ),
 });
 
@@ -52,16 +59,20 @@ export const check: Check = {
     // Severity by evidence: a loss that never moves at all means no gradient reaches the weights (certainly
     // broken, an error); a loss that moves but not enough is a warning.
     const frozen = Math.max(...smoke.loss) - Math.min(...smoke.loss) <= 1e-6 * Math.max(1e-12, Math.abs(start));
-    return [{
-      severity: frozen ? 'error' : 'warning',
-      message: message(messages, 'loss-flat', {
-        steps: smoke.steps, startLoss: start, finalLoss: end,
-        endFractionLimit: notFalling ? MAX_END_FRACTION : undefined,
-        ...(noBetterThanBaseline ? { baselineKind: baseline.kind, baselineLoss: baseline.loss } : {}),
-      }),
-      fix: 'Check the other findings first (learning rate, scaling, activations, labels). If none apply, verify that the labels belong to their rows.',
-      key: 'training',
-      evidence: { startLoss: start, finalLoss: end, baselineLoss: baseline.loss, baselineKind: baseline.kind, steps: smoke.steps },
-    }];
+    return [
+      {
+        severity: frozen ? 'error' : 'warning',
+        message: message(messages, 'loss-flat', {
+          steps: smoke.steps,
+          startLoss: start,
+          finalLoss: end,
+          endFractionLimit: notFalling ? MAX_END_FRACTION : undefined,
+          ...(noBetterThanBaseline ? { baselineKind: baseline.kind, baselineLoss: baseline.loss } : {}),
+        }),
+        fix: 'Check the other findings first (learning rate, scaling, activations, labels). If none apply, verify that the labels belong to their rows.',
+        key: 'training',
+        evidence: { startLoss: start, finalLoss: end, baselineLoss: baseline.loss, baselineKind: baseline.kind, steps: smoke.steps },
+      },
+    ];
   },
 };

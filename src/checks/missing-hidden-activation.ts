@@ -7,13 +7,19 @@ import { copyConfig } from '../config/copy.ts';
 
 /** ReLU on every linear hidden layer at once: the check reports each one, and one run proves them all. */
 function reluOnLinearHiddenLayers(evidence: Evidence): FixVariant | undefined {
-  const hidden = evidence.model.layers.filter((s) => s.index < evidence.model.finalLayerIndex && WEIGHTED_LAYER_TYPES.has(s.layer.type) && s.activation === 'linear');
+  const hidden = evidence.model.layers.filter(
+    (s) => s.index < evidence.model.finalLayerIndex && WEIGHTED_LAYER_TYPES.has(s.layer.type) && s.activation === 'linear',
+  );
   if (hidden.length === 0) return undefined;
   const config = copyConfig(evidence.config);
   const names = new Set(hidden.map((s) => s.layer.name));
   const changed = config.model.layers.filter((layer) => names.has(layer.name));
   for (const layer of changed) layer.activation = 'relu';
-  return { change: changed.length === 1 ? `${changed[0].keyPath ?? changed[0].name}.activation: relu` : `activation: relu on the ${changed.length} linear hidden layers`, config };
+  return {
+    change:
+      changed.length === 1 ? `${changed[0].keyPath ?? changed[0].name}.activation: relu` : `activation: relu on the ${changed.length} linear hidden layers`,
+    config,
+  };
 }
 
 export const messages = defineMessages({
@@ -26,7 +32,12 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...staticMeta('missing-hidden-activation', 'Linear layers stacked without an activation', 'final activation', 'warning'), section: 'other', fix: reluOnLinearHiddenLayers, messages },
+  meta: {
+    ...staticMeta('missing-hidden-activation', 'Linear layers stacked without an activation', 'final activation', 'warning'),
+    section: 'other',
+    fix: reluOnLinearHiddenLayers,
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const layers = evidence.model.layers;
     const findings: FindingDraft[] = [];
@@ -45,7 +56,7 @@ export const check: Check = {
         key: layerKey(layer, 'activation'),
         evidence: { layer: layer.name, index: current.index, next: next.layer.name, activation: current.activation },
         suggestion: layer.keyPath
-          ? setFlowMapValue(evidence.source, layer.keyPath, 'activation', 'relu') ?? replaceValue(evidence.source, `${layer.keyPath}.activation`, 'relu')
+          ? (setFlowMapValue(evidence.source, layer.keyPath, 'activation', 'relu') ?? replaceValue(evidence.source, `${layer.keyPath}.activation`, 'relu'))
           : undefined,
       });
     }

@@ -8,7 +8,6 @@ function missingCount(c: ColumnStats): number {
   return c.empty + c.nan + c.inf;
 }
 
-
 type MissingColumn = { name: string; empty: number; nan: number; inf: number; count: number };
 
 function describe(c: MissingColumn): string {
@@ -23,7 +22,7 @@ export const messages = defineMessages({
   'missing-cells': says<{ file: string; total: number; columns: MissingColumn[] }>(
     (d) =>
       `${d.file} has ${d.total} missing or non-finite cells, expected none: ${nameList(d.columns.map(describe), 5)}. ` +
-      'A single NaN or Inf in a batch makes that batch\'s loss and every gradient NaN, and the weights are ruined from that step on.',
+      "A single NaN or Inf in a batch makes that batch's loss and every gradient NaN, and the weights are ruined from that step on.",
     (d) => `${d.file} has ${d.total} missing or non-finite cells in ${d.columns.length === 1 ? `column ${d.columns[0].name}` : `${d.columns.length} columns`}.`,
   ),
 });
@@ -33,7 +32,11 @@ function findingFor(split: SplitEvidence, key: string): FindingDraft | undefined
   if (columns.length === 0) return undefined;
   const total = columns.reduce((s, c) => s + missingCount(c), 0);
   return {
-    message: message(messages, 'missing-cells', { file: split.split.file, total, columns: columns.map((c) => ({ name: c.name, empty: c.empty, nan: c.nan, inf: c.inf, count: c.count })) }),
+    message: message(messages, 'missing-cells', {
+      file: split.split.file,
+      total,
+      columns: columns.map((c) => ({ name: c.name, empty: c.empty, nan: c.nan, inf: c.inf, count: c.count })),
+    }),
     fix: `Fill or drop the missing cells in ${nameList(columns.map((c) => c.name))} before training (impute with the training median, or drop the rows), and check the export that wrote ${split.split.file}.`,
     key,
     evidence: {

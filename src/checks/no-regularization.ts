@@ -32,16 +32,21 @@ export const check: Check = {
     if (regularized || rows <= 0 || params <= PARAMS_PER_ROW * rows) return [];
     const origin = evidence.config.model.origin;
     // torch.onnx.export in evaluation mode (its default) leaves Dropout out of the file.
-    return [{
-      message: message(messages, 'large-unregularized', {
-        trainableParams: params, trainRows: rows, limit: PARAMS_PER_ROW,
-        onnxEvalExport: origin.kind === 'onnx' && !origin.training_mode ? origin.file : undefined,
-      }),
-      fix: origin.kind === 'onnx'
-        ? 'Add some regularization in the model code (an `nn.Dropout(0.2)` after wide layers), weight decay (`training.weight_decay`), `early_stopping: true`, or a narrower model.'
-        : 'Add some regularization: a `{type: dropout, rate: 0.2}` layer after wide layers, a small `kernel_regularizer: {l2: 0.0001}`, `early_stopping: true`, or a narrower model.',
-      key: origin.kind === 'onnx' ? 'model.onnx' : 'model.layers',
-      evidence: { trainableParams: params, trainRows: rows, paramsPerRow: params / rows, limit: PARAMS_PER_ROW },
-    }];
+    return [
+      {
+        message: message(messages, 'large-unregularized', {
+          trainableParams: params,
+          trainRows: rows,
+          limit: PARAMS_PER_ROW,
+          onnxEvalExport: origin.kind === 'onnx' && !origin.training_mode ? origin.file : undefined,
+        }),
+        fix:
+          origin.kind === 'onnx'
+            ? 'Add some regularization in the model code (an `nn.Dropout(0.2)` after wide layers), weight decay (`training.weight_decay`), `early_stopping: true`, or a narrower model.'
+            : 'Add some regularization: a `{type: dropout, rate: 0.2}` layer after wide layers, a small `kernel_regularizer: {l2: 0.0001}`, `early_stopping: true`, or a narrower model.',
+        key: origin.kind === 'onnx' ? 'model.onnx' : 'model.layers',
+        evidence: { trainableParams: params, trainRows: rows, paramsPerRow: params / rows, limit: PARAMS_PER_ROW },
+      },
+    ];
   },
 };

@@ -16,11 +16,13 @@ export const check: Check = {
   meta: { ...staticMeta('no-validation-data', 'No validation data', 'check results', 'notice'), section: 'loss', messages },
   run(evidence: Evidence): FindingDraft[] {
     if (evidence.config.data.validation) return [];
-    return [{
-      message: message(messages, 'no-validation-split', {}),
-      fix: 'Hold out part of the data (e.g. 10-20%, split before any augmentation) and name it under `data.validation`.',
-      key: 'data',
-      evidence: { validation: false },
-    }];
+    return [
+      {
+        message: message(messages, 'no-validation-split', {}),
+        fix: 'Hold out part of the data (e.g. 10-20%, split before any augmentation) and name it under `data.validation`.',
+        key: 'data',
+        evidence: { validation: false },
+      },
+    ];
   },
 };

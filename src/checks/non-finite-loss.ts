@@ -16,7 +16,12 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('non-finite-loss', 'Loss, gradient or weight became NaN or Inf', 'bad gradients', 'error'), section: 'loss', messages, mainRunOnly: true },
+  meta: {
+    ...smokeMeta('non-finite-loss', 'Loss, gradient or weight became NaN or Inf', 'bad gradients', 'error'),
+    section: 'loss',
+    messages,
+    mainRunOnly: true,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke) return [];
@@ -25,11 +30,19 @@ export const check: Check = {
     if (!first) return [];
     const layer = first.layer ? evidence.model.layers.find((l) => l.layer.name === first.layer)?.layer : undefined;
     const lastFinite = [...smoke.loss.slice(0, first.step)].reverse().find(Number.isFinite);
-    return [{
-      message: message(messages, 'became-non-finite', { where: first.where, layer: first.layer, step: first.step, plannedSteps: smoke.plannedSteps, lastFiniteLoss: lastFinite }),
-      fix: 'Look for the cause in the other findings: a learning rate too high, unscaled inputs or targets, missing values, or a large initialization. Lower the learning rate first if nothing else is flagged.',
-      key: layer ? layerKey(layer) : learningRateKey(evidence.source),
-      evidence: { step: first.step, where: first.where, layer: first.layer, lastFiniteLoss: lastFinite },
-    }];
+    return [
+      {
+        message: message(messages, 'became-non-finite', {
+          where: first.where,
+          layer: first.layer,
+          step: first.step,
+          plannedSteps: smoke.plannedSteps,
+          lastFiniteLoss: lastFinite,
+        }),
+        fix: 'Look for the cause in the other findings: a learning rate too high, unscaled inputs or targets, missing values, or a large initialization. Lower the learning rate first if nothing else is flagged.',
+        key: layer ? layerKey(layer) : learningRateKey(evidence.source),
+        evidence: { step: first.step, where: first.where, layer: first.layer, lastFiniteLoss: lastFinite },
+      },
+    ];
   },
 };

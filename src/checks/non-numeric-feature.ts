@@ -32,7 +32,13 @@ export const check: Check = {
     if (columns.length === 0) return [];
     return columns.map((c) => {
       return {
-        message: message(messages, 'text-cells', { column: c.name, file: data.train.split.file, textCells: c.text, cells: c.count, examples: c.textExamples.slice(0, 3) }),
+        message: message(messages, 'text-cells', {
+          column: c.name,
+          file: data.train.split.file,
+          textCells: c.text,
+          cells: c.count,
+          examples: c.textExamples.slice(0, 3),
+        }),
         fix: `If ${c.name} holds a few categories, declare it one-hot (\`preprocessing.inputs: {one_hot: [${c.name}], others: ${othersFor(evidence)}}\`, one 0/1 column per training category); for many categories use an embedding, or remove it from \`data.features\`.`,
         key: evidence.source.ranges['data.features'] ? 'data.features' : 'data.train',
         evidence: { column: c.name, textCells: c.text, cells: c.count, examples: c.textExamples.slice(0, 5) },

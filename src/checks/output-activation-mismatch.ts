@@ -37,11 +37,13 @@ const idRange = (d: Ids, word: string) => (d.labelMin !== undefined ? `one colum
 
 export const messages = defineMessages({
   'double-softmax': says<Record<string, never>>(
-    () => 'The output applies softmax twice. The second softmax squashes probabilities that already sum to 1 into a nearly uniform vector, so the loss barely responds to the weights.',
+    () =>
+      'The output applies softmax twice. The second softmax squashes probabilities that already sum to 1 into a nearly uniform vector, so the loss barely responds to the weights.',
     () => 'The output applies softmax twice, which squashes the probabilities into a nearly uniform vector.',
   ),
   'softmax-one-unit': says<{ torch: boolean }>(
-    (d) => `The output layer is ${d.torch ? '`nn.Softmax`' : 'softmax'} over 1 unit. Softmax normalizes across units, so a single unit always outputs exactly 1: the prediction never depends on the input and the gradient is zero.`,
+    (d) =>
+      `The output layer is ${d.torch ? '`nn.Softmax`' : 'softmax'} over 1 unit. Softmax normalizes across units, so a single unit always outputs exactly 1: the prediction never depends on the input and the gradient is zero.`,
     (d) => `The output layer is ${d.torch ? '`nn.Softmax`' : 'softmax'} over 1 unit, so it always outputs exactly 1.`,
   ),
   'log-probability-loss': says<{ loss: string; output: string; activation: string; probabilities: boolean }>(
@@ -49,7 +51,8 @@ export const messages = defineMessages({
       d.probabilities
         ? `${d.loss} takes log-probabilities, but the output is ${d.output}, which gives probabilities: ${d.loss === 'NLLLoss' ? 'the loss becomes -p(true class), bounded in [-1, 0], whose gradient vanishes as soon as any class dominates' : 'the loss compares probabilities with log-probabilities and its minimum is not at the target'}.`
         : `${d.loss} takes log-probabilities, but the output has ${d.activation === 'linear' ? 'no activation' : d.output}: ${d.loss === 'NLLLoss' ? 'the loss is then just -x[true class], unbounded below, so training drives the raw outputs to infinity instead of learning the classes' : 'raw outputs are not log-probabilities, so the loss has no minimum at the target'}.`,
-    (d) => `${d.loss} takes log-probabilities, but the output ${d.probabilities ? `is ${d.output}` : `has ${d.activation === 'linear' ? 'no activation' : d.output}`}.`,
+    (d) =>
+      `${d.loss} takes log-probabilities, but the output ${d.probabilities ? `is ${d.output}` : `has ${d.activation === 'linear' ? 'no activation' : d.output}`}.`,
   ),
   'torch-squashed-twice': says<{ output: string; loss: string; applies: string }>(
     (d) =>
@@ -58,7 +61,8 @@ export const messages = defineMessages({
     (d) => `The output ends with \`${d.output}\`, but \`${d.loss}\` takes logits and ${d.applies}, so the outputs are squashed twice.`,
   ),
   'torch-bce-raw-output': says<{ output: string; activation: string }>(
-    (d) => `\`BCELoss\` takes probabilities in [0, 1], but the output has ${d.activation === 'linear' ? 'no activation' : `\`${d.output}\``}: outside [0, 1] PyTorch stops with "all elements of input should be between 0 and 1", and inside it the log terms are clamped at -100, so the gradient is wrong or zero.`,
+    (d) =>
+      `\`BCELoss\` takes probabilities in [0, 1], but the output has ${d.activation === 'linear' ? 'no activation' : `\`${d.output}\``}: outside [0, 1] PyTorch stops with "all elements of input should be between 0 and 1", and inside it the log terms are clamped at -100, so the gradient is wrong or zero.`,
     (d) => `\`BCELoss\` takes probabilities in [0, 1], but the output has ${d.activation === 'linear' ? 'no activation' : `\`${d.output}\``}.`,
   ),
   'torch-softmax-regression': says<Ids & { outputUnits: number; loss: string }>(
@@ -74,19 +78,23 @@ export const messages = defineMessages({
     (d) => `The output activation is ${d.activation}, but ${d.loss} with from_logits: false expects ${d.expected} probabilities.`,
   ),
   'from-logits-on-probabilities': says<{ activation: string; loss: string }>(
-    (d) => `from_logits: true tells ${d.loss} to apply ${d.activation} itself, but the output already applies ${d.activation}: the probabilities are squashed twice, which flattens the loss and slows learning.`,
+    (d) =>
+      `from_logits: true tells ${d.loss} to apply ${d.activation} itself, but the output already applies ${d.activation}: the probabilities are squashed twice, which flattens the loss and slows learning.`,
     (d) => `from_logits: true tells ${d.loss} to apply ${d.activation} itself, but the output already applies ${d.activation}.`,
   ),
   'sigmoid-with-categorical': says<{ outputUnits: number }>(
-    (d) => `categorical_crossentropy expects ${d.outputUnits} outputs that sum to 1, but the output is ${d.outputUnits} independent sigmoids. The loss only rewards raising the true class and never pushes the others down, so the scores are not comparable.`,
+    (d) =>
+      `categorical_crossentropy expects ${d.outputUnits} outputs that sum to 1, but the output is ${d.outputUnits} independent sigmoids. The loss only rewards raising the true class and never pushes the others down, so the scores are not comparable.`,
     (d) => `categorical_crossentropy expects ${d.outputUnits} outputs that sum to 1, but the output is ${d.outputUnits} independent sigmoids.`,
   ),
   'softmax-on-multi-label': says<{ multiHotRows?: number; outputUnits: number }>(
-    (d) => `${d.multiHotRows ?? 'Some'} label rows hold several 1s (multi-label), but softmax makes the ${d.outputUnits} outputs compete and sum to 1, so two true labels can each reach at most 0.5.`,
+    (d) =>
+      `${d.multiHotRows ?? 'Some'} label rows hold several 1s (multi-label), but softmax makes the ${d.outputUnits} outputs compete and sum to 1, so two true labels can each reach at most 0.5.`,
     (d) => `${d.multiHotRows ?? 'Some'} label rows hold several 1s, but a softmax output makes the ${d.outputUnits} outputs compete.`,
   ),
   'binary-loss-on-one-hot': says<{ outputUnits: number }>(
-    (d) => `The labels are one-hot rows over ${d.outputUnits} classes (one class per row) but the loss is binary_crossentropy, which scores each unit as an independent yes/no question instead of one choice among ${d.outputUnits}.`,
+    (d) =>
+      `The labels are one-hot rows over ${d.outputUnits} classes (one class per row) but the loss is binary_crossentropy, which scores each unit as an independent yes/no question instead of one choice among ${d.outputUnits}.`,
     (d) => `The labels are one-hot rows over ${d.outputUnits} classes, but binary_crossentropy scores each unit as an independent yes/no.`,
   ),
   'softmax-regression': says<Ids & { outputUnits: number; loss: string }>(
@@ -105,35 +113,50 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...staticMeta('output-activation-mismatch', 'Output activation does not fit the loss', 'final activation', 'error'), section: 'other', fix: matchingOutputActivation, messages },
+  meta: {
+    ...staticMeta('output-activation-mismatch', 'Output activation does not fit the loss', 'final activation', 'error'),
+    section: 'other',
+    fix: matchingOutputActivation,
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const { loss, from_logits: fromLogits } = evidence.config.training;
     const activation = finalActivationName(evidence);
     const units = evidence.model.outputUnits;
     const labels = seenLabels(evidence);
     const key = activationKeyOf(outputActivationLayer(evidence));
-    const base = { loss, activation, outputUnits: units, fromLogits, ...(evidence.config.training.torch_loss ? { torchLoss: evidence.config.training.torch_loss } : {}) };
+    const base = {
+      loss,
+      activation,
+      outputUnits: units,
+      fromLogits,
+      ...(evidence.config.training.torch_loss ? { torchLoss: evidence.config.training.torch_loss } : {}),
+    };
 
     if (evidence.model.finalActivation.split('+').filter((a) => a === 'softmax').length > 1) {
-      return [{
-        severity: 'warning',
-        message: message(messages, 'double-softmax', {}),
-        fix: 'Keep one softmax: remove the extra `activation: softmax` layer, or make the dense layer linear.',
-        key,
-        evidence: { ...base, finalActivation: evidence.model.finalActivation },
-      }];
+      return [
+        {
+          severity: 'warning',
+          message: message(messages, 'double-softmax', {}),
+          fix: 'Keep one softmax: remove the extra `activation: softmax` layer, or make the dense layer linear.',
+          key,
+          evidence: { ...base, finalActivation: evidence.model.finalActivation },
+        },
+      ];
     }
     const torch = isPytorch(evidence.config);
     if (activation === 'softmax' && units === 1) {
-      return [{
-        message: message(messages, 'softmax-one-unit', { torch }),
-        fix: torch
-          ? 'For a binary task use one raw output (no activation) with `BCEWithLogitsLoss`; for C classes use C raw outputs with `CrossEntropyLoss`.'
-          : 'For a binary task use one unit with `activation: sigmoid` and binary_crossentropy; for C classes use C softmax units.',
-        key,
-        evidence: base,
-        suggestion: activationSuggestion(evidence, torch && fromLogits ? 'linear' : 'sigmoid'),
-      }];
+      return [
+        {
+          message: message(messages, 'softmax-one-unit', { torch }),
+          fix: torch
+            ? 'For a binary task use one raw output (no activation) with `BCEWithLogitsLoss`; for C classes use C raw outputs with `CrossEntropyLoss`.'
+            : 'For a binary task use one unit with `activation: sigmoid` and binary_crossentropy; for C classes use C softmax units.',
+          key,
+          evidence: base,
+          suggestion: activationSuggestion(evidence, torch && fromLogits ? 'linear' : 'sigmoid'),
+        },
+      ];
     }
     if (LOG_PROBABILITY_LOSSES.has(loss) && activation !== 'log_softmax') {
       return [logProbabilityFinding(evidence, activation, key, base)];
@@ -144,76 +167,96 @@ export const check: Check = {
     }
     if (CROSSENTROPY_LOSSES.has(loss) && !fromLogits && !PROBABILITY_OUTPUTS.has(activation)) {
       const wanted = loss === 'binary_crossentropy' ? 'sigmoid' : 'softmax';
-      return [{
-        message: message(messages, 'crossentropy-needs-probabilities', { activation, loss, expected: wanted }),
-        fix: `Use \`activation: ${wanted}\` on the output layer, or keep it linear and set \`from_logits: true\` under training.`,
-        key,
-        evidence: { ...base, expected: wanted },
-        suggestion: activationSuggestion(evidence, wanted) ?? replaceValue(evidence.source, 'training.from_logits', 'true'),
-      }];
+      return [
+        {
+          message: message(messages, 'crossentropy-needs-probabilities', { activation, loss, expected: wanted }),
+          fix: `Use \`activation: ${wanted}\` on the output layer, or keep it linear and set \`from_logits: true\` under training.`,
+          key,
+          evidence: { ...base, expected: wanted },
+          suggestion: activationSuggestion(evidence, wanted) ?? replaceValue(evidence.source, 'training.from_logits', 'true'),
+        },
+      ];
     }
     if (CROSSENTROPY_LOSSES.has(loss) && fromLogits && PROBABILITY_OUTPUTS.has(activation)) {
-      return [{
-        severity: 'warning',
-        message: message(messages, 'from-logits-on-probabilities', { activation, loss }),
-        fix: 'Either set `from_logits: false`, or make the output layer linear.',
-        key: 'training.from_logits',
-        evidence: base,
-        suggestion: replaceValue(evidence.source, 'training.from_logits', 'false'),
-      }];
+      return [
+        {
+          severity: 'warning',
+          message: message(messages, 'from-logits-on-probabilities', { activation, loss }),
+          fix: 'Either set `from_logits: false`, or make the output layer linear.',
+          key: 'training.from_logits',
+          evidence: base,
+          suggestion: replaceValue(evidence.source, 'training.from_logits', 'false'),
+        },
+      ];
     }
     if (activation === 'sigmoid' && loss === 'categorical_crossentropy' && units > 1) {
-      return [{
-        severity: 'warning',
-        message: message(messages, 'sigmoid-with-categorical', { outputUnits: units }),
-        fix: 'Use `activation: softmax` with categorical_crossentropy (or sigmoid with binary_crossentropy for multi-label targets).',
-        key,
-        evidence: base,
-        suggestion: activationSuggestion(evidence, 'softmax'),
-      }];
+      return [
+        {
+          severity: 'warning',
+          message: message(messages, 'sigmoid-with-categorical', { outputUnits: units }),
+          fix: 'Use `activation: softmax` with categorical_crossentropy (or sigmoid with binary_crossentropy for multi-label targets).',
+          key,
+          evidence: base,
+          suggestion: activationSuggestion(evidence, 'softmax'),
+        },
+      ];
     }
     if (activation === 'softmax' && labels?.encoding === 'multi-hot') {
-      return [{
-        severity: 'warning',
-        message: message(messages, 'softmax-on-multi-label', { multiHotRows: labels.multiHotRows, outputUnits: units }),
-        fix: 'For multi-label targets use `activation: sigmoid` with binary_crossentropy.',
-        key,
-        evidence: { ...base, multiHotRows: labels.multiHotRows },
-        suggestion: activationSuggestion(evidence, 'sigmoid'),
-      }];
+      return [
+        {
+          severity: 'warning',
+          message: message(messages, 'softmax-on-multi-label', { multiHotRows: labels.multiHotRows, outputUnits: units }),
+          fix: 'For multi-label targets use `activation: sigmoid` with binary_crossentropy.',
+          key,
+          evidence: { ...base, multiHotRows: labels.multiHotRows },
+          suggestion: activationSuggestion(evidence, 'sigmoid'),
+        },
+      ];
     }
     if (activation === 'softmax' && loss === 'binary_crossentropy' && units > 1 && labels?.encoding === 'one-hot') {
-      return [{
-        severity: 'warning',
-        message: message(messages, 'binary-loss-on-one-hot', { outputUnits: units }),
-        fix: 'Use `loss: categorical_crossentropy` with a softmax output for one-hot multiclass labels.',
-        key: 'training.loss',
-        evidence: { ...base, encoding: labels.encoding },
-        suggestion: replaceValue(evidence.source, 'training.loss', 'categorical_crossentropy'),
-      }];
+      return [
+        {
+          severity: 'warning',
+          message: message(messages, 'binary-loss-on-one-hot', { outputUnits: units }),
+          fix: 'Use `loss: categorical_crossentropy` with a softmax output for one-hot multiclass labels.',
+          key: 'training.loss',
+          evidence: { ...base, encoding: labels.encoding },
+          suggestion: replaceValue(evidence.source, 'training.loss', 'categorical_crossentropy'),
+        },
+      ];
     }
     const classIdLabels = labels ? (labels.encoding === 'class-ids' || labels.encoding === 'binary') && labels.width === 1 : evidence.task === 'multiclass';
     if (activation === 'softmax' && REGRESSION_LOSSES.has(loss) && units > 1 && classIdLabels) {
-      return [{
-        message: message(messages, 'softmax-regression', { outputUnits: units, loss, ...(labels ? { labelMin: labels.min, labelMax: labels.max } : {}) }),
-        fix: 'Use `loss: sparse_categorical_crossentropy` for integer class ids with a softmax output.',
-        key: 'training.loss',
-        evidence: { ...base, labelMin: labels?.min, labelMax: labels?.max },
-        suggestion: replaceValue(evidence.source, 'training.loss', 'sparse_categorical_crossentropy'),
-      }];
+      return [
+        {
+          message: message(messages, 'softmax-regression', { outputUnits: units, loss, ...(labels ? { labelMin: labels.min, labelMax: labels.max } : {}) }),
+          fix: 'Use `loss: sparse_categorical_crossentropy` for integer class ids with a softmax output.',
+          key: 'training.loss',
+          evidence: { ...base, labelMin: labels?.min, labelMax: labels?.max },
+          suggestion: replaceValue(evidence.source, 'training.loss', 'sparse_categorical_crossentropy'),
+        },
+      ];
     }
     // A regression loss on one-hot rows fits class indicators: it trains and ranks classes, so it is no
     // fault, but crossentropy gives larger gradients on confident mistakes. A notice with the reason, never more.
     const indicatorRows = labels !== undefined && (labels.encoding === 'one-hot' || labels.encoding === 'multi-hot') && labels.width > 1;
     if (REGRESSION_LOSSES.has(loss) && indicatorRows && units === labels!.width) {
       const wanted = labels!.encoding === 'one-hot' ? 'softmax output with categorical_crossentropy' : 'sigmoid output with binary_crossentropy';
-      return [{
-        severity: 'notice',
-        message: message(messages, 'regression-on-indicators', { outputUnits: units, activation, loss, encoding: labels!.encoding, afterOneHot: evidence.config.preprocessing.targets === 'one_hot' }),
-        fix: `If the outputs are meant as class probabilities, use a ${wanted}.`,
-        key: 'training.loss',
-        evidence: { ...base, encoding: labels!.encoding, labelWidth: labels!.width },
-      }];
+      return [
+        {
+          severity: 'notice',
+          message: message(messages, 'regression-on-indicators', {
+            outputUnits: units,
+            activation,
+            loss,
+            encoding: labels!.encoding,
+            afterOneHot: evidence.config.preprocessing.targets === 'one_hot',
+          }),
+          fix: `If the outputs are meant as class probabilities, use a ${wanted}.`,
+          key: 'training.loss',
+          evidence: { ...base, encoding: labels!.encoding, labelWidth: labels!.width },
+        },
+      ];
     }
     return [];
   },
@@ -264,7 +307,11 @@ function pytorchFinding(evidence: Evidence, activation: string, key: string, bas
   const classIds = labels ? (labels.encoding === 'class-ids' || labels.encoding === 'binary') && labels.width === 1 : evidence.task === 'multiclass';
   if (activation === 'softmax' && REGRESSION_LOSSES.has(loss) && evidence.model.outputUnits > 1 && classIds) {
     return {
-      message: message(messages, 'torch-softmax-regression', { outputUnits: evidence.model.outputUnits, loss: lossName, ...(labels ? { labelMin: labels.min, labelMax: labels.max } : {}) }),
+      message: message(messages, 'torch-softmax-regression', {
+        outputUnits: evidence.model.outputUnits,
+        loss: lossName,
+        ...(labels ? { labelMin: labels.min, labelMax: labels.max } : {}),
+      }),
       fix: 'Use `CrossEntropyLoss` with the class indices as targets, and remove the `nn.Softmax` (CrossEntropyLoss takes logits).',
       key: 'training.loss',
       evidence: { ...base, labelMin: labels?.min, labelMax: labels?.max },

@@ -15,16 +15,21 @@ type Why =
 
 function whyText(why: Why): string {
   switch (why.kind) {
-    case 'hot-rows': return `the labels are ${why.encoding} rows of width ${why.width}${why.afterOneHot ? ' after `targets: one_hot`' : ''}`;
-    case 'target-columns': return `there ${why.width === 1 ? 'is 1 target column' : `are ${why.width} target columns`}`;
-    case 'binary-column': return `${why.loss} on one 0/1 label column needs one ${why.output}`;
-    case 'class-ids': return `the class ids run from ${why.min} to ${why.max}`;
+    case 'hot-rows':
+      return `the labels are ${why.encoding} rows of width ${why.width}${why.afterOneHot ? ' after `targets: one_hot`' : ''}`;
+    case 'target-columns':
+      return `there ${why.width === 1 ? 'is 1 target column' : `are ${why.width} target columns`}`;
+    case 'binary-column':
+      return `${why.loss} on one 0/1 label column needs one ${why.output}`;
+    case 'class-ids':
+      return `the class ids run from ${why.min} to ${why.max}`;
   }
 }
 
 export const messages = defineMessages({
   'wrong-output-width': says<{ outputUnits: number; expectedUnits: number; why: Why }>(
-    (d) => `The output layer has ${d.outputUnits} units, but ${whyText(d.why)}, so it needs ${d.expectedUnits}. The loss either fails on the shapes or silently compares the wrong numbers.`,
+    (d) =>
+      `The output layer has ${d.outputUnits} units, but ${whyText(d.why)}, so it needs ${d.expectedUnits}. The loss either fails on the shapes or silently compares the wrong numbers.`,
     (d) => `The output layer has ${d.outputUnits} units, but ${whyText(d.why)}, so it needs ${d.expectedUnits}.`,
   ),
 });
@@ -57,19 +62,25 @@ function expectedUnits(evidence: Evidence): { units: number; why: Why } | undefi
 }
 
 export const check: Check = {
-  meta: { ...staticMeta('output-units-mismatch', 'Output width does not match the classes or targets', 'final activation', 'error', ['data']), section: 'labels', messages },
+  meta: {
+    ...staticMeta('output-units-mismatch', 'Output width does not match the classes or targets', 'final activation', 'error', ['data']),
+    section: 'labels',
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const expected = expectedUnits(evidence);
     const units = evidence.model.outputUnits;
     if (!expected || expected.units === units) return [];
     const final = evidence.model.layers[evidence.model.finalLayerIndex]?.layer;
     const key = final ? layerKey(final, 'units') : 'model';
-    return [{
-      message: message(messages, 'wrong-output-width', { outputUnits: units, expectedUnits: expected.units, why: expected.why }),
-      fix: `Set the output layer to \`units: ${expected.units}\`${evidence.task === 'regression' ? '' : ' (or fix the labels)'}.`,
-      key,
-      evidence: { outputUnits: units, expectedUnits: expected.units },
-      suggestion: final?.keyPath ? replaceValue(evidence.source, `${final.keyPath}.units`, String(expected.units)) : undefined,
-    }];
+    return [
+      {
+        message: message(messages, 'wrong-output-width', { outputUnits: units, expectedUnits: expected.units, why: expected.why }),
+        fix: `Set the output layer to \`units: ${expected.units}\`${evidence.task === 'regression' ? '' : ' (or fix the labels)'}.`,
+        key,
+        evidence: { outputUnits: units, expectedUnits: expected.units },
+        suggestion: final?.keyPath ? replaceValue(evidence.source, `${final.keyPath}.units`, String(expected.units)) : undefined,
+      },
+    ];
   },
 };

@@ -34,25 +34,48 @@ export const messages = defineMessages({
     (d) => `Dropout layer ${d.layer} drops ${fmt(d.rate * 100)}% of its inputs at every step (limit ${fmt(d.limit * 100)}%).`,
   ),
   'weight-decay-too-strong': says<SmallBatch & { weightDecay: number; limit: number }>(
-    (d) => `weight_decay is ${fmt(d.weightDecay)} (expected below ${fmt(d.limit)}; typical values are 1e-5 to 1e-2). Every step shrinks the weights by that fraction times the learning rate, which overwhelms what the data teaches.${smokeNote(d)}`,
+    (d) =>
+      `weight_decay is ${fmt(d.weightDecay)} (expected below ${fmt(d.limit)}; typical values are 1e-5 to 1e-2). Every step shrinks the weights by that fraction times the learning rate, which overwhelms what the data teaches.${smokeNote(d)}`,
     (d) => `weight_decay is ${fmt(d.weightDecay)} (expected below ${fmt(d.limit)}).`,
   ),
 });
 
 export const check: Check = {
-  meta: { id: 'over-regularized', title: 'Regularization too strong to fit', pitfall: 'regularization', kind: 'static+smoke', defaultSeverity: 'warning', docs: docsPath('over-regularized'), needs: [], section: 'loss', messages },
+  meta: {
+    id: 'over-regularized',
+    title: 'Regularization too strong to fit',
+    pitfall: 'regularization',
+    kind: 'static+smoke',
+    defaultSeverity: 'warning',
+    docs: docsPath('over-regularized'),
+    needs: [],
+    section: 'loss',
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const overfit = evidence.smoke?.controls.overfit;
-    const smallBatch: SmallBatch = overfit ? { overfitFitted: overfit.fitted, overfitSamples: overfit.samples, overfitStartLoss: overfit.startLoss, overfitFinalLoss: overfit.finalLoss } : {};
+    const smallBatch: SmallBatch = overfit
+      ? { overfitFitted: overfit.fitted, overfitSamples: overfit.samples, overfitStartLoss: overfit.startLoss, overfitFinalLoss: overfit.finalLoss }
+      : {};
     const smokeEvidence = overfit ? { overfitFitted: overfit.fitted, overfitFinalLoss: overfit.finalLoss } : {};
     const findings: FindingDraft[] = [];
     for (const { layer, index } of evidence.model.layers) {
-      for (const [argument, spec] of [['kernel_regularizer', layer.kernel_regularizer], ['bias_regularizer', layer.bias_regularizer]] as const) {
+      for (const [argument, spec] of [
+        ['kernel_regularizer', layer.kernel_regularizer],
+        ['bias_regularizer', layer.bias_regularizer],
+      ] as const) {
         if (!spec) continue;
-        const [kind, factor] = spec.l2 >= spec.l1 ? ['l2', spec.l2] as const : ['l1', spec.l1] as const;
+        const [kind, factor] = spec.l2 >= spec.l1 ? (['l2', spec.l2] as const) : (['l1', spec.l1] as const);
         if (!(factor >= MAX_PENALTY)) continue;
         findings.push({
-          message: message(messages, 'penalty-too-strong', { layer: layer.name, kind, penalty: factor, on: argument === 'kernel_regularizer' ? 'kernel' : 'bias', limit: MAX_PENALTY, ...smallBatch }),
+          message: message(messages, 'penalty-too-strong', {
+            layer: layer.name,
+            kind,
+            penalty: factor,
+            on: argument === 'kernel_regularizer' ? 'kernel' : 'bias',
+            limit: MAX_PENALTY,
+            ...smallBatch,
+          }),
           fix: `Lower the penalty to about ${SUGGESTED_PENALTY} (\`${kind}: ${SUGGESTED_PENALTY}\`).`,
           key: layerKey(layer, `${argument}.${kind}`),
           evidence: { layer: layer.name, index, penalty: factor, kind, limit: MAX_PENALTY, ...smokeEvidence },

@@ -15,11 +15,13 @@ const MEMORIZING = 'The model is already memorizing the training rows instead of
 
 export const messages = defineMessages({
   'validation-rising': says<{ bestValidationLoss: number; validationLoss: number; trainLoss: number }>(
-    (d) => `During the smoke run the validation loss rose from its best ${fmt(d.bestValidationLoss)} to ${fmt(d.validationLoss)} while the training loss kept falling (to ${fmt(d.trainLoss)}). ${MEMORIZING}`,
+    (d) =>
+      `During the smoke run the validation loss rose from its best ${fmt(d.bestValidationLoss)} to ${fmt(d.validationLoss)} while the training loss kept falling (to ${fmt(d.trainLoss)}). ${MEMORIZING}`,
     (d) => `The validation loss rose from ${fmt(d.bestValidationLoss)} to ${fmt(d.validationLoss)} while the training loss fell to ${fmt(d.trainLoss)}.`,
   ),
   'large-gap': says<{ validationLoss: number; trainLoss: number; gap: number; gapLimit: number }>(
-    (d) => `At the end of the smoke run the validation loss is ${fmt(d.validationLoss)} against a training loss of ${fmt(d.trainLoss)}, a gap of ${fmt(d.gap)} (expected below ${fmt(d.gapLimit)}). ${MEMORIZING}`,
+    (d) =>
+      `At the end of the smoke run the validation loss is ${fmt(d.validationLoss)} against a training loss of ${fmt(d.trainLoss)}, a gap of ${fmt(d.gap)} (expected below ${fmt(d.gapLimit)}). ${MEMORIZING}`,
     (d) => `The validation loss ends at ${fmt(d.validationLoss)} against ${fmt(d.trainLoss)} in training, a gap of ${fmt(d.gap)} (limit ${fmt(d.gapLimit)}).`,
   ),
 });
@@ -41,13 +43,15 @@ export const check: Check = {
     const gap = lastVal - train;
     const largeGap = Number.isFinite(train) && gap > Math.max(MIN_GAP, GAP_FRACTION * Math.abs(train));
     if (!rising && !largeGap) return [];
-    return [{
-      message: rising
-        ? message(messages, 'validation-rising', { bestValidationLoss: bestVal, validationLoss: lastVal, trainLoss: train })
-        : message(messages, 'large-gap', { validationLoss: lastVal, trainLoss: train, gap, gapLimit: Math.max(MIN_GAP, GAP_FRACTION * Math.abs(train)) }),
-      fix: 'Add regularization (dropout, a small l2 penalty, early_stopping: true), use more training data, or a smaller model.',
-      key: 'model.layers',
-      evidence: { trainLoss: train, validationLoss: lastVal, bestValidationLoss: bestVal, gap, rising },
-    }];
+    return [
+      {
+        message: rising
+          ? message(messages, 'validation-rising', { bestValidationLoss: bestVal, validationLoss: lastVal, trainLoss: train })
+          : message(messages, 'large-gap', { validationLoss: lastVal, trainLoss: train, gap, gapLimit: Math.max(MIN_GAP, GAP_FRACTION * Math.abs(train)) }),
+        fix: 'Add regularization (dropout, a small l2 penalty, early_stopping: true), use more training data, or a smaller model.',
+        key: 'model.layers',
+        evidence: { trainLoss: train, validationLoss: lastVal, bestValidationLoss: bestVal, gap, rising },
+      },
+    ];
   },
 };

@@ -50,11 +50,13 @@ function runOne(check: Check, evidence: Evidence): Finding[] {
     return check.run(evidence).map((draft) => toFinding(check.meta, draft));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return [toFinding(internalError.meta, {
-      message: message(internalErrorMessages, 'check-failed', { check: check.meta.id, title: check.meta.title, error: reason }),
-      fix: `Report it with this config; meanwhile \`checks: {${check.meta.id}: off}\` silences the check.`,
-      evidence: { check: check.meta.id, error: reason },
-    })];
+    return [
+      toFinding(internalError.meta, {
+        message: message(internalErrorMessages, 'check-failed', { check: check.meta.id, title: check.meta.title, error: reason }),
+        fix: `Report it with this config; meanwhile \`checks: {${check.meta.id}: off}\` silences the check.`,
+        evidence: { check: check.meta.id, error: reason },
+      }),
+    ];
   }
 }
 

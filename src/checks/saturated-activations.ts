@@ -28,14 +28,31 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('saturated-activations', 'Sigmoid/tanh units saturated', 'bad gradients', 'warning'), section: 'units', chart: 'unit-fractions', messages, mainRunOnly: true },
+  meta: {
+    ...smokeMeta('saturated-activations', 'Sigmoid/tanh units saturated', 'bad gradients', 'warning'),
+    section: 'units',
+    chart: 'unit-fractions',
+    messages,
+    mainRunOnly: true,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke) return [];
     return smoke.layers
-      .filter((p) => p.saturatedFraction !== undefined && Number.isFinite(p.saturatedFraction) && p.saturatedFraction > MAX_SATURATED_FRACTION && !slopeCancelledByLoss(evidence, p))
+      .filter(
+        (p) =>
+          p.saturatedFraction !== undefined &&
+          Number.isFinite(p.saturatedFraction) &&
+          p.saturatedFraction > MAX_SATURATED_FRACTION &&
+          !slopeCancelledByLoss(evidence, p),
+      )
       .map((p) => ({
-        message: message(messages, 'layer-saturated', { layer: p.name, activation: p.activation, saturatedFraction: p.saturatedFraction!, limit: MAX_SATURATED_FRACTION }),
+        message: message(messages, 'layer-saturated', {
+          layer: p.name,
+          activation: p.activation,
+          saturatedFraction: p.saturatedFraction!,
+          limit: MAX_SATURATED_FRACTION,
+        }),
         fix: 'Scale the inputs, use glorot_uniform initialization for sigmoid/tanh layers, lower the learning rate, or switch hidden layers to relu.',
         key: probeKey(evidence, p.index),
         evidence: { layer: p.name, saturatedFraction: p.saturatedFraction, limit: MAX_SATURATED_FRACTION },

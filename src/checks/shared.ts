@@ -11,7 +11,13 @@ export function docsPath(id: string): string {
 /** The metadata every check has; the check adds what it owns (section, chart, fix, messages). */
 export type BaseMeta = Omit<CheckMeta, 'section' | 'chart'>;
 
-export function staticMeta(id: string, title: string, pitfall: string, defaultSeverity: CheckMeta['defaultSeverity'], needs: CheckMeta['needs'] = []): BaseMeta {
+export function staticMeta(
+  id: string,
+  title: string,
+  pitfall: string,
+  defaultSeverity: CheckMeta['defaultSeverity'],
+  needs: CheckMeta['needs'] = [],
+): BaseMeta {
   return { id, title, pitfall, kind: 'static', defaultSeverity, docs: docsPath(id), needs };
 }
 
@@ -52,8 +58,15 @@ export function layerKey(layer: LayerSpec, arg?: string): string {
 export const WEIGHTED_LAYER_TYPES = new Set(['dense', 'conv1d', 'conv2d']);
 /** Layers that change neither the values' scale nor their linearity (for "what comes next"). */
 export const PASS_THROUGH_TYPES = new Set([
-  'dropout', 'flatten', 'reshape', 'batch_normalization', 'layer_normalization',
-  'max_pooling1d', 'max_pooling2d', 'average_pooling2d', 'global_average_pooling2d',
+  'dropout',
+  'flatten',
+  'reshape',
+  'batch_normalization',
+  'layer_normalization',
+  'max_pooling1d',
+  'max_pooling2d',
+  'average_pooling2d',
+  'global_average_pooling2d',
 ]);
 
 // Defined with the other activation families; re-exported so the checks keep one import.
@@ -61,8 +74,12 @@ export { RELU_FAMILY, SATURATING } from '../model/activation-families.ts';
 
 export const CROSSENTROPY_LOSSES = new Set(['binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy']);
 export const REGRESSION_LOSSES = new Set([
-  'mean_squared_error', 'mean_absolute_error', 'mean_absolute_percentage_error',
-  'mean_squared_logarithmic_error', 'huber', 'log_cosh',
+  'mean_squared_error',
+  'mean_absolute_error',
+  'mean_absolute_percentage_error',
+  'mean_squared_logarithmic_error',
+  'huber',
+  'log_cosh',
 ]);
 
 /** Adaptive optimizers take per-parameter steps of about the learning rate itself, so their sane range is lower. */
@@ -137,7 +154,7 @@ export function probeKey(evidence: Evidence, index: number): string {
 
 /** The labels as the network sees them, after the declared target preprocessing (evidence/build.ts). */
 export function seenLabels(evidence: Evidence): LabelSummary | undefined {
-  return evidence.data ? evidence.data.seenLabels ?? evidence.data.labels : undefined;
+  return evidence.data ? (evidence.data.seenLabels ?? evidence.data.labels) : undefined;
 }
 
 /**

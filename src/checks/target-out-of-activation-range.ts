@@ -3,7 +3,17 @@ import type { TargetPreprocessing } from '../config/types.ts';
 import type { Evidence } from '../evidence/types.ts';
 import type { Check, FindingDraft, FixVariant } from './types.ts';
 import { defineMessages, message, says } from './messages.ts';
-import { activationKeyOf, activationRange, CROSSENTROPY_LOSSES, finalActivationName, fmt, outputActivationLayer, REGRESSION_LOSSES, seenLabels, staticMeta } from './shared.ts';
+import {
+  activationKeyOf,
+  activationRange,
+  CROSSENTROPY_LOSSES,
+  finalActivationName,
+  fmt,
+  outputActivationLayer,
+  REGRESSION_LOSSES,
+  seenLabels,
+  staticMeta,
+} from './shared.ts';
 import { replaceValue, setFlowMapValue } from './locate.ts';
 import { maxOf, minOf } from '../extremes.ts';
 import { withOutputActivation } from './config-fixes.ts';
@@ -37,12 +47,18 @@ export const messages = defineMessages({
       `The output activation ${d.activation} can only produce values in [${fmt(d.low)}, ${fmt(d.high)}], but the targets ` +
       `(${d.targets.join(', ')}, after targets: ${d.preprocessing}) range from ${fmt(d.targetMin)} to ${fmt(d.targetMax)}. ` +
       'The model can never reach those targets: the loss stays high and the output saturates, where its gradient vanishes.',
-    (d) => `The output activation ${d.activation} produces [${fmt(d.low)}, ${fmt(d.high)}], but the targets range from ${fmt(d.targetMin)} to ${fmt(d.targetMax)}.`,
+    (d) =>
+      `The output activation ${d.activation} produces [${fmt(d.low)}, ${fmt(d.high)}], but the targets range from ${fmt(d.targetMin)} to ${fmt(d.targetMax)}.`,
   ),
 });
 
 export const check: Check = {
-  meta: { ...staticMeta('target-out-of-activation-range', 'Targets lie outside what the output can produce', 'final activation', 'error', ['data']), section: 'labels', fix: linearOutputForRegression, messages },
+  meta: {
+    ...staticMeta('target-out-of-activation-range', 'Targets lie outside what the output can produce', 'final activation', 'error', ['data']),
+    section: 'labels',
+    fix: linearOutputForRegression,
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data) return [];
@@ -60,19 +76,33 @@ export const check: Check = {
     if (seen.min >= allowed.low - TOLERANCE && seen.max <= allowed.high + TOLERANCE) return [];
     const layer = outputActivationLayer(evidence)?.layer;
     const suggestion = layer?.keyPath
-      ? setFlowMapValue(evidence.source, layer.keyPath, 'activation', 'linear') ?? replaceValue(evidence.source, `${layer.keyPath}.activation`, 'linear')
+      ? (setFlowMapValue(evidence.source, layer.keyPath, 'activation', 'linear') ?? replaceValue(evidence.source, `${layer.keyPath}.activation`, 'linear'))
       : undefined;
-    return [{
-      message: message(messages, 'targets-out-of-range', {
-        activation, low: allowed.low, high: allowed.high, targets: data.train.split.targetNames,
-        preprocessing: evidence.config.preprocessing.targets, targetMin: seen.min, targetMax: seen.max,
-      }),
-      fix: evidence.task === 'regression'
-        ? 'Use a linear output (`activation: linear`) for unbounded regression targets, or scale the targets into the activation\'s range (`targets: minmax` for sigmoid).'
-        : `Make the targets fit [${fmt(allowed.low)}, ${fmt(allowed.high)}] or pick an output activation whose range covers them.`,
-      key: activationKeyOf(outputActivationLayer(evidence)),
-      evidence: { activation, allowed: { low: allowed.low, high: allowed.high }, targetMin: seen.min, targetMax: seen.max, preprocessing: evidence.config.preprocessing.targets },
-      suggestion: evidence.task === 'regression' ? suggestion : undefined,
-    }];
+    return [
+      {
+        message: message(messages, 'targets-out-of-range', {
+          activation,
+          low: allowed.low,
+          high: allowed.high,
+          targets: data.train.split.targetNames,
+          preprocessing: evidence.config.preprocessing.targets,
+          targetMin: seen.min,
+          targetMax: seen.max,
+        }),
+        fix:
+          evidence.task === 'regression'
+            ? "Use a linear output (`activation: linear`) for unbounded regression targets, or scale the targets into the activation's range (`targets: minmax` for sigmoid)."
+            : `Make the targets fit [${fmt(allowed.low)}, ${fmt(allowed.high)}] or pick an output activation whose range covers them.`,
+        key: activationKeyOf(outputActivationLayer(evidence)),
+        evidence: {
+          activation,
+          allowed: { low: allowed.low, high: allowed.high },
+          targetMin: seen.min,
+          targetMax: seen.max,
+          preprocessing: evidence.config.preprocessing.targets,
+        },
+        suggestion: evidence.task === 'regression' ? suggestion : undefined,
+      },
+    ];
   },
 };

@@ -16,17 +16,23 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...staticMeta('train-validation-overlap', 'Validation rows also appear in training', 'preprocessing', 'warning', ['data']), section: 'other', messages },
+  meta: {
+    ...staticMeta('train-validation-overlap', 'Validation rows also appear in training', 'preprocessing', 'warning', ['data']),
+    section: 'other',
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const overlap = evidence.data?.overlap;
     if (!overlap || overlap.rows === 0) return [];
     const fraction = overlap.validationRows > 0 ? overlap.rows / overlap.validationRows : 0;
     const file = evidence.data?.validation?.split.file ?? 'the validation file';
-    return [{
-      message: message(messages, 'shared-rows', { rows: overlap.rows, validationRows: overlap.validationRows, fraction, examples: overlap.examples, file }),
-      fix: 'Split before any augmentation or duplication, and de-duplicate: drop from the validation set every row that also occurs in the training set.',
-      key: 'data.validation',
-      evidence: { rows: overlap.rows, validationRows: overlap.validationRows, fraction, examples: overlap.examples },
-    }];
+    return [
+      {
+        message: message(messages, 'shared-rows', { rows: overlap.rows, validationRows: overlap.validationRows, fraction, examples: overlap.examples, file }),
+        fix: 'Split before any augmentation or duplication, and de-duplicate: drop from the validation set every row that also occurs in the training set.',
+        key: 'data.validation',
+        evidence: { rows: overlap.rows, validationRows: overlap.validationRows, fraction, examples: overlap.examples },
+      },
+    ];
   },
 };

@@ -12,16 +12,28 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { id: 'training-improvement', title: 'This change makes training better', pitfall: 'check results', kind: 'smoke', defaultSeverity: 'notice', docs: docsPath('training-improvement'), needs: ['smoke'], section: 'loss', messages },
+  meta: {
+    id: 'training-improvement',
+    title: 'This change makes training better',
+    pitfall: 'check results',
+    kind: 'smoke',
+    defaultSeverity: 'notice',
+    docs: docsPath('training-improvement'),
+    needs: ['smoke'],
+    section: 'loss',
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const comparison = evidence.comparison;
     if (comparison?.status !== 'compared' || comparison.verdict !== 'improvement') return [];
     const cause = decisiveChange(comparison, 'improvement');
-    return [{
-      message: message(messages, 'trains-better', { comparison: withoutCurves(comparison) }),
-      fix: cause ? `Nothing to fix: the change to \`${cause.key}\` is what helps.` : 'Nothing to fix.',
-      key: cause?.key,
-      evidence: { comparison: withoutCurves(comparison) },
-    }];
+    return [
+      {
+        message: message(messages, 'trains-better', { comparison: withoutCurves(comparison) }),
+        fix: cause ? `Nothing to fix: the change to \`${cause.key}\` is what helps.` : 'Nothing to fix.',
+        key: cause?.key,
+        evidence: { comparison: withoutCurves(comparison) },
+      },
+    ];
   },
 };

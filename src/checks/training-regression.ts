@@ -16,9 +16,10 @@ export type ComparisonNumbers = Omit<BaseComparison, 'base' | 'head'> & { base?:
 export function describeComparison(c: ComparisonNumbers): string {
   const value = (n: number | undefined) => (n === undefined ? '?' : Number.isFinite(n) ? fmt(n) : 'diverged');
   const finals = (values: number[] = []) => values.map(value).join(', ');
-  const relative = c.base && c.difference !== undefined && Number.isFinite(c.difference) && c.base.meanFinal !== 0
-    ? ` (${c.difference > 0 ? '+' : ''}${fmt((100 * c.difference) / Math.abs(c.base.meanFinal))}%)`
-    : '';
+  const relative =
+    c.base && c.difference !== undefined && Number.isFinite(c.difference) && c.base.meanFinal !== 0
+      ? ` (${c.difference > 0 ? '+' : ''}${fmt((100 * c.difference) / Math.abs(c.base.meanFinal))}%)`
+      : '';
   return (
     `Over seeds ${(c.seeds ?? []).join(', ')} and ${c.steps} steps on the same data sample, the smoke run's final ${c.metric} ` +
     `(mean of the last 10% of steps) is ${value(c.head?.meanFinal)} at the head [${finals(c.head?.finals)}] against ` +
@@ -72,21 +73,33 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { id: 'training-regression', title: 'This change makes training worse', pitfall: 'check results', kind: 'smoke', defaultSeverity: 'warning', docs: docsPath('training-regression'), needs: ['smoke'], section: 'loss', messages },
+  meta: {
+    id: 'training-regression',
+    title: 'This change makes training worse',
+    pitfall: 'check results',
+    kind: 'smoke',
+    defaultSeverity: 'warning',
+    docs: docsPath('training-regression'),
+    needs: ['smoke'],
+    section: 'loss',
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const comparison = evidence.comparison;
     if (comparison?.status !== 'compared' || comparison.verdict !== 'regression') return [];
     const culprit = decisiveChange(comparison, 'regression');
     const value = (n: number | undefined) => (n !== undefined && Number.isFinite(n) ? fmt(n) : 'diverged');
-    return [{
-      message: message(messages, 'trains-worse', { comparison: withoutCurves(comparison) }),
-      fix: culprit
-        ? `Check the change to \`${culprit.key}\` (${culprit.base ?? 'absent'} -> ${culprit.head ?? 'removed'}): ${culprit.revertedFinal !== undefined ? `of the changed keys, setting this one back alone helps most (final ${comparison.metric} ${value(culprit.revertedFinal)}; base ${value(comparison.base?.meanFinal)})` : 'it is the only change'}. Keep it only if the worse smoke loss is intended.`
-        : 'Look at the changed keys and files above; revert the one that makes the loss worse, or keep them if the worse smoke loss is intended.',
-      key: culprit?.key,
-      evidence: { comparison: withoutCurves(comparison) },
-      suggestion: revertSuggestion(evidence, culprit),
-    }];
+    return [
+      {
+        message: message(messages, 'trains-worse', { comparison: withoutCurves(comparison) }),
+        fix: culprit
+          ? `Check the change to \`${culprit.key}\` (${culprit.base ?? 'absent'} -> ${culprit.head ?? 'removed'}): ${culprit.revertedFinal !== undefined ? `of the changed keys, setting this one back alone helps most (final ${comparison.metric} ${value(culprit.revertedFinal)}; base ${value(comparison.base?.meanFinal)})` : 'it is the only change'}. Keep it only if the worse smoke loss is intended.`
+          : 'Look at the changed keys and files above; revert the one that makes the loss worse, or keep them if the worse smoke loss is intended.',
+        key: culprit?.key,
+        evidence: { comparison: withoutCurves(comparison) },
+        suggestion: revertSuggestion(evidence, culprit),
+      },
+    ];
   },
 };
 

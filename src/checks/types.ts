@@ -85,7 +85,6 @@ export interface FindingDraft {
   suggestion?: LineSuggestion;
 }
 
-
 export interface Check {
   meta: CheckMeta;
   run(evidence: Evidence): FindingDraft[];

@@ -29,23 +29,28 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...staticMeta('unscaled-targets', 'Regression targets are not scaled', 'normalization', 'warning', ['data']), section: 'labels', fix: standardizeTargets, messages },
+  meta: {
+    ...staticMeta('unscaled-targets', 'Regression targets are not scaled', 'normalization', 'warning', ['data']),
+    section: 'labels',
+    fix: standardizeTargets,
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data || evidence.task !== 'regression') return [];
     if (evidence.config.preprocessing.targets !== 'none') return [];
     if (finalActivationName(evidence) !== 'linear') return [];
-    const large = data.train.split.targets.filter(
-      (t) => Number.isFinite(t.std) && (t.std > MAX_TARGET_SCALE || Math.abs(t.mean) > MAX_TARGET_SCALE),
-    );
+    const large = data.train.split.targets.filter((t) => Number.isFinite(t.std) && (t.std > MAX_TARGET_SCALE || Math.abs(t.mean) > MAX_TARGET_SCALE));
     if (large.length === 0) return [];
     const t = large[0];
-    return [{
-      message: message(messages, 'large-targets', { target: t.name, mean: t.mean, std: t.std, min: t.min, max: t.max, limit: MAX_TARGET_SCALE }),
-      fix: 'Standardize the targets in your pipeline (and invert the scaling on predictions), then declare `targets: standardize`.',
-      key: 'preprocessing.targets',
-      evidence: { targets: large.map((c) => ({ name: c.name, mean: c.mean, std: c.std, min: c.min, max: c.max })), expectedMaxScale: MAX_TARGET_SCALE },
-      suggestion: replaceValue(evidence.source, 'preprocessing.targets', 'standardize'),
-    }];
+    return [
+      {
+        message: message(messages, 'large-targets', { target: t.name, mean: t.mean, std: t.std, min: t.min, max: t.max, limit: MAX_TARGET_SCALE }),
+        fix: 'Standardize the targets in your pipeline (and invert the scaling on predictions), then declare `targets: standardize`.',
+        key: 'preprocessing.targets',
+        evidence: { targets: large.map((c) => ({ name: c.name, mean: c.mean, std: c.std, min: c.min, max: c.max })), expectedMaxScale: MAX_TARGET_SCALE },
+        suggestion: replaceValue(evidence.source, 'preprocessing.targets', 'standardize'),
+      },
+    ];
   },
 };

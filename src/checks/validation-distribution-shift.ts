@@ -23,7 +23,15 @@ function shiftOf(train: ProcessedFeature, validation: ProcessedFeature): Shift |
   const meanShiftStds = Math.abs(validation.mean - train.mean) / train.std;
   const stdRatio = validation.std / train.std;
   if (meanShiftStds <= MAX_MEAN_SHIFT_STDS && stdRatio <= MAX_STD_RATIO && stdRatio >= 1 / MAX_STD_RATIO) return undefined;
-  return { name: train.name, trainMean: train.mean, trainStd: train.std, validationMean: validation.mean, validationStd: validation.std, meanShiftStds, stdRatio };
+  return {
+    name: train.name,
+    trainMean: train.mean,
+    trainStd: train.std,
+    validationMean: validation.mean,
+    validationStd: validation.std,
+    meanShiftStds,
+    stdRatio,
+  };
 }
 
 type Shifted = { file: string; features: string[]; totalFeatures: number; worst: Shift; maxMeanShiftStds: number; maxStdRatio: number };
@@ -37,7 +45,8 @@ export const messages = defineMessages({
       `${fmt(d.worst.validationMean)} (std ${fmt(d.worst.validationStd)}), ${fmt(d.worst.meanShiftStds)} train stds apart and a std ratio of ${fmt(d.worst.stdRatio)}; ` +
       `expected within ${d.maxMeanShiftStds} stds and a ratio between ${1 / d.maxStdRatio} and ${d.maxStdRatio}. ` +
       'Usually one split was normalized and the other was not, so validation scores say nothing about the trained model.',
-    (d) => `${d.features.length} of ${d.totalFeatures} features are scaled differently in validation; ${d.worst.name}'s mean is ${fmt(d.worst.meanShiftStds)} train stds off.`,
+    (d) =>
+      `${d.features.length} of ${d.totalFeatures} features are scaled differently in validation; ${d.worst.name}'s mean is ${fmt(d.worst.meanShiftStds)} train stds off.`,
   ),
   'unseen-categories': says<Unseen>(
     (d) =>
@@ -49,7 +58,12 @@ export const messages = defineMessages({
 });
 
 export const check: Check = {
-  meta: { ...staticMeta('validation-distribution-shift', 'Validation features are scaled differently from training', 'preprocessing', 'warning', ['data']), section: 'scales', chart: 'feature-scales', messages },
+  meta: {
+    ...staticMeta('validation-distribution-shift', 'Validation features are scaled differently from training', 'preprocessing', 'warning', ['data']),
+    section: 'scales',
+    chart: 'feature-scales',
+    messages,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const data = evidence.data;
     if (!data?.validation) return [];
@@ -66,15 +80,22 @@ export const check: Check = {
       .filter((s): s is Shift => s !== undefined);
     if (shifts.length === 0) return unseen;
     const worst = shifts.reduce((a, b) => (b.meanShiftStds > a.meanShiftStds ? b : a));
-    return [{
-      message: message(messages, 'splits-scaled-differently', {
-        file: data.validation.split.file, features: shifts.map((s) => s.name), totalFeatures: data.train.processed.length,
-        worst, maxMeanShiftStds: MAX_MEAN_SHIFT_STDS, maxStdRatio: MAX_STD_RATIO,
-      }),
-      fix: 'Apply the same preprocessing, fitted on the training split, to every split (for example, standardize both files with the training mean and std).',
-      key: 'data.validation',
-      evidence: { features: shifts, expected: { maxMeanShiftStds: MAX_MEAN_SHIFT_STDS, maxStdRatio: MAX_STD_RATIO } },
-    }, ...unseen];
+    return [
+      {
+        message: message(messages, 'splits-scaled-differently', {
+          file: data.validation.split.file,
+          features: shifts.map((s) => s.name),
+          totalFeatures: data.train.processed.length,
+          worst,
+          maxMeanShiftStds: MAX_MEAN_SHIFT_STDS,
+          maxStdRatio: MAX_STD_RATIO,
+        }),
+        fix: 'Apply the same preprocessing, fitted on the training split, to every split (for example, standardize both files with the training mean and std).',
+        key: 'data.validation',
+        evidence: { features: shifts, expected: { maxMeanShiftStds: MAX_MEAN_SHIFT_STDS, maxStdRatio: MAX_STD_RATIO } },
+      },
+      ...unseen,
+    ];
   },
 };
 
@@ -84,12 +105,21 @@ function unseenCategories(evidence: Evidence): FindingDraft[] {
   return (validation?.oneHot ?? []).flatMap((o) => {
     if (o.unseen === undefined) return [];
     const cells = validation!.features.find((f) => f.name.startsWith(`${o.column}=`))?.count ?? validation!.rows;
-    return [{
-      severity: 'notice' as const,
-      message: message(messages, 'unseen-categories', { column: o.column, file: validation!.file, unseenCells: o.unseen.cells, cells, examples: o.unseen.examples, trainCategories: o.categories.length }),
-      fix: `Check that the validation split comes from the same source as training; if these categories are real, add examples of them to the training data or group rare categories into one "other".`,
-      key: 'data.validation',
-      evidence: { column: o.column, unseenCells: o.unseen.cells, cells, examples: o.unseen.examples, trainCategories: o.categories.length },
-    }];
+    return [
+      {
+        severity: 'notice' as const,
+        message: message(messages, 'unseen-categories', {
+          column: o.column,
+          file: validation!.file,
+          unseenCells: o.unseen.cells,
+          cells,
+          examples: o.unseen.examples,
+          trainCategories: o.categories.length,
+        }),
+        fix: `Check that the validation split comes from the same source as training; if these categories are real, add examples of them to the training data or group rare categories into one "other".`,
+        key: 'data.validation',
+        evidence: { column: o.column, unseenCells: o.unseen.cells, cells, examples: o.unseen.examples, trainCategories: o.categories.length },
+      },
+    ];
   });
 }

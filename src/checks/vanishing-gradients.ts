@@ -24,13 +24,20 @@ export const messages = defineMessages({
     (d) => `The first layer, ${d.layer}, gets a gradient norm ${fmt(d.firstLastRatio)}x the last layer's (limit ${fmt(d.ratioLimit)}).`,
   ),
   'tiny-mean-gradient': says<Extract<Vanishing, { firstLayerMeanAbs: number }>>(
-    (d) => `The first layer (${d.layer}) gets almost no gradient: its mean |gradient| is ${fmt(d.firstLayerMeanAbs)} (expected above ${fmt(d.meanAbsLimit)}). ${STAY_RANDOM}`,
+    (d) =>
+      `The first layer (${d.layer}) gets almost no gradient: its mean |gradient| is ${fmt(d.firstLayerMeanAbs)} (expected above ${fmt(d.meanAbsLimit)}). ${STAY_RANDOM}`,
     (d) => `The first layer, ${d.layer}, gets a mean |gradient| of ${fmt(d.firstLayerMeanAbs)} (expected above ${fmt(d.meanAbsLimit)}).`,
   ),
 });
 
 export const check: Check = {
-  meta: { ...smokeMeta('vanishing-gradients', 'Gradients vanish in early layers', 'bad gradients', 'warning'), section: 'gradients', chart: 'gradient-norms', messages, mainRunOnly: true },
+  meta: {
+    ...smokeMeta('vanishing-gradients', 'Gradients vanish in early layers', 'bad gradients', 'warning'),
+    section: 'gradients',
+    chart: 'gradient-norms',
+    messages,
+    mainRunOnly: true,
+  },
   run(evidence: Evidence): FindingDraft[] {
     const smoke = evidence.smoke;
     if (!smoke) return [];
@@ -42,13 +49,26 @@ export const check: Check = {
     const byRatio = Number.isFinite(ratio) && ratio < MIN_FIRST_LAST_RATIO && Number.isFinite(firstNorm) && firstNorm < MIN_FIRST_NORM;
     const byMeanAbs = Number.isFinite(meanAbs) && meanAbs < MIN_MEAN_ABS;
     if (!byRatio && !byMeanAbs) return [];
-    return [{
-      message: byRatio
-        ? message(messages, 'first-last-ratio', { layer: first.name, firstLayerNorm: firstNorm, firstLastRatio: ratio, ratioLimit: MIN_FIRST_LAST_RATIO, normLimit: MIN_FIRST_NORM })
-        : message(messages, 'tiny-mean-gradient', { layer: first.name, firstLayerMeanAbs: meanAbs, meanAbsLimit: MIN_MEAN_ABS }),
-      fix: 'Use relu-family activations with he_normal initialization, fewer layers, or batch normalization between layers; check for dead ReLUs and saturated sigmoid/tanh units.',
-      key: probeKey(evidence, first.index),
-      evidence: { layer: first.name, firstLastRatio: Number.isFinite(ratio) ? ratio : undefined, firstLayerNorm: Number.isFinite(firstNorm) ? firstNorm : undefined, firstLayerMeanAbs: Number.isFinite(meanAbs) ? meanAbs : undefined },
-    }];
+    return [
+      {
+        message: byRatio
+          ? message(messages, 'first-last-ratio', {
+              layer: first.name,
+              firstLayerNorm: firstNorm,
+              firstLastRatio: ratio,
+              ratioLimit: MIN_FIRST_LAST_RATIO,
+              normLimit: MIN_FIRST_NORM,
+            })
+          : message(messages, 'tiny-mean-gradient', { layer: first.name, firstLayerMeanAbs: meanAbs, meanAbsLimit: MIN_MEAN_ABS }),
+        fix: 'Use relu-family activations with he_normal initialization, fewer layers, or batch normalization between layers; check for dead ReLUs and saturated sigmoid/tanh units.',
+        key: probeKey(evidence, first.index),
+        evidence: {
+          layer: first.name,
+          firstLastRatio: Number.isFinite(ratio) ? ratio : undefined,
+          firstLayerNorm: Number.isFinite(firstNorm) ? firstNorm : undefined,
+          firstLayerMeanAbs: Number.isFinite(meanAbs) ? meanAbs : undefined,
+        },
+      },
+    ];
   },
 };

@@ -11,7 +11,9 @@ export function isPytorch(config: PreflightConfig): boolean {
 export function lossWord(config: PreflightConfig): string {
   const { training } = config;
   if (!isPytorch(config)) return training.loss;
-  return training.torch_loss === 'CrossEntropyLoss' ? 'CrossEntropyLoss' : training.torch_loss ?? torchLossClass(training.loss, training.from_logits) ?? training.loss;
+  return training.torch_loss === 'CrossEntropyLoss'
+    ? 'CrossEntropyLoss'
+    : (training.torch_loss ?? torchLossClass(training.loss, training.from_logits) ?? training.loss);
 }
 
 /** An activation as the user's framework names it: `nn.Softmax`, or the Keras name. */

@@ -97,7 +97,7 @@ const INIT_OPTIONS = {
 } as const satisfies ParseArgsOptionsConfig;
 
 type OptionToken = { name: string; rawName: string; value?: string; inlineValue?: boolean };
-type Token = { kind: 'option'; index: number } & OptionToken | { kind: 'positional'; value: string } | { kind: 'option-terminator' };
+type Token = ({ kind: 'option'; index: number } & OptionToken) | { kind: 'positional'; value: string } | { kind: 'option-terminator' };
 
 /**
  * The arguments in order, as node:util's parseArgs reads them (`--flag value`, `--flag=value`, `-h`).
@@ -110,7 +110,8 @@ function tokensOf(args: string[], options: ParseArgsOptionsConfig): Token[] {
 /** The value a string option was given; a following `--flag` is not a value, nor (for init) an empty one. */
 function optionValue(token: OptionToken, options: { allowEmpty: boolean }): string {
   const v = token.value;
-  if (v === undefined || (!options.allowEmpty && v === '') || (!token.inlineValue && v.startsWith('--'))) throw new UsageError(`${token.rawName} needs a value.`);
+  if (v === undefined || (!options.allowEmpty && v === '') || (!token.inlineValue && v.startsWith('--')))
+    throw new UsageError(`${token.rawName} needs a value.`);
   return v;
 }
 
@@ -201,7 +202,10 @@ function parseInitArgs(argv: string[]): InitSettings {
     const value = () => optionValue(token, { allowEmpty: false });
     switch (token.name) {
       case 'target':
-        init.targets = value().split(',').map((t) => t.trim()).filter((t) => t !== '');
+        init.targets = value()
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== '');
         if (init.targets.length === 0) throw new UsageError('--target needs a column name.');
         break;
       case 'model':

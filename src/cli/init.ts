@@ -63,7 +63,10 @@ export async function initConfig(settings: InitSettings, cwd: string, root: stri
   let textColumns = split.features.filter((c) => c.text > 0).map((c) => c.name);
   const tooMany: string[] = [];
   while (textColumns.length > 0) {
-    const again = await loadSplit({ kind: 'path', path: relativeData }, { ...base, targets: split.targetNames, guessTarget: undefined, categorical: textColumns });
+    const again = await loadSplit(
+      { kind: 'path', path: relativeData },
+      { ...base, targets: split.targetNames, guessTarget: undefined, categorical: textColumns },
+    );
     if (again.ok) {
       split = again.split;
       break;
@@ -76,7 +79,13 @@ export async function initConfig(settings: InitSettings, cwd: string, root: stri
 
   const textTarget = split.targets.find((t) => t.text > 0 && split.classNames === undefined);
   if (textTarget !== undefined) {
-    return { ok: false, message: `target column ${textTarget.name} holds text that is not a small set of class names (${textTarget.text} text cells, e.g. ${textTarget.textExamples.slice(0, 3).map((e) => JSON.stringify(e)).join(', ')}); pass --target with the column to predict` };
+    return {
+      ok: false,
+      message: `target column ${textTarget.name} holds text that is not a small set of class names (${textTarget.text} text cells, e.g. ${textTarget.textExamples
+        .slice(0, 3)
+        .map((e) => JSON.stringify(e))
+        .join(', ')}); pass --target with the column to predict`,
+    };
   }
   const validation = siblingValidation(dataAbsolute);
   const plan = planColumns(split, tooMany);
@@ -142,19 +151,41 @@ export function inferTask(targets: ColumnStats[], classNames?: string[]): TaskPl
   const zeroOne = (t: ColumnStats) => t.integer && t.values !== undefined && t.values.every((v) => v.value === 0 || v.value === 1);
   if (targets.length > 1) {
     if (targets.every(zeroOne)) return { kind: 'multilabel', outputs: targets.length, why: `${targets.length} target columns, all 0/1` };
-    return { kind: 'regression', outputs: targets.length, standardizeTargets: targets.some((t) => !nearUnitScale(t)), why: `${targets.length} numeric target columns` };
+    return {
+      kind: 'regression',
+      outputs: targets.length,
+      standardizeTargets: targets.some((t) => !nearUnitScale(t)),
+      why: `${targets.length} numeric target columns`,
+    };
   }
   const t = targets[0];
   if (classNames !== undefined) {
     const shown = classNames.slice(0, 5).join(', ') + (classNames.length > 5 ? ', ...' : '');
     return classNames.length === 2
       ? { kind: 'binary', why: `2 class names (${shown}), read as 0/1 in sorted order` }
-      : { kind: 'multiclass', classes: classNames.length, why: `${classNames.length} class names (${shown}), read as ids 0..${classNames.length - 1} in sorted order` };
+      : {
+          kind: 'multiclass',
+          classes: classNames.length,
+          why: `${classNames.length} class names (${shown}), read as ids 0..${classNames.length - 1} in sorted order`,
+        };
   }
   if (zeroOne(t)) return { kind: 'binary', why: 'the target holds only 0 and 1' };
-  const ids = t.integer && t.min >= 0 && t.values !== undefined && t.max + 1 <= MAX_CLASSES && t.values.length >= 3 && t.values.length <= t.max + 1 && t.values.length < t.numeric / 2;
-  if (ids) return { kind: 'multiclass', classes: t.max + 1, why: `the target holds whole numbers 0..${t.max} (${t.values!.length} distinct), read as class ids` };
-  return { kind: 'regression', outputs: 1, standardizeTargets: !nearUnitScale(t), why: `the target is continuous (mean ${round(t.mean)}, std ${round(t.std)})` };
+  const ids =
+    t.integer &&
+    t.min >= 0 &&
+    t.values !== undefined &&
+    t.max + 1 <= MAX_CLASSES &&
+    t.values.length >= 3 &&
+    t.values.length <= t.max + 1 &&
+    t.values.length < t.numeric / 2;
+  if (ids)
+    return { kind: 'multiclass', classes: t.max + 1, why: `the target holds whole numbers 0..${t.max} (${t.values!.length} distinct), read as class ids` };
+  return {
+    kind: 'regression',
+    outputs: 1,
+    standardizeTargets: !nearUnitScale(t),
+    why: `the target is continuous (mean ${round(t.mean)}, std ${round(t.std)})`,
+  };
 }
 
 interface RenderInput {
@@ -195,11 +226,16 @@ function renderConfig({ settings, split, relativeData, validationPath, outDir, p
   add('', 'preprocessing:                   # what your own pipeline does before the model sees the data');
   const byColumn = plan.oneHot.length > 0 || (plan.standardize.length > 0 && plan.kept.length > 0);
   if (!byColumn) {
-    add(`  inputs: ${plan.standardize.length > 0 ? 'standardize' : 'none'}${plan.standardize.length > 0 ? '             # every input is far from mean 0 / std 1' : '                    # the inputs are already near mean 0 / std 1'}`);
+    add(
+      `  inputs: ${plan.standardize.length > 0 ? 'standardize' : 'none'}${plan.standardize.length > 0 ? '             # every input is far from mean 0 / std 1' : '                    # the inputs are already near mean 0 / std 1'}`,
+    );
   } else {
     add('  inputs:');
     if (plan.standardize.length > 0) add(`    standardize: ${yamlList(plan.standardize)}   # far from mean 0 / std 1: (x - train mean) / train std`);
-    if (plan.oneHot.length > 0) add(`    one_hot: ${yamlList(plan.oneHot)}   # text categories: one 0/1 column each (${plan.oneHot.map((c) => `${c}: ${split.categories?.[c]?.names.length}`).join(', ')})`);
+    if (plan.oneHot.length > 0)
+      add(
+        `    one_hot: ${yamlList(plan.oneHot)}   # text categories: one 0/1 column each (${plan.oneHot.map((c) => `${c}: ${split.categories?.[c]?.names.length}`).join(', ')})`,
+      );
     if (plan.kept.length > 0) add(`    none: ${yamlList(plan.kept)}   # already near mean 0 / std 1`);
   }
   const standardizeTargets = task.kind === 'regression' && task.standardizeTargets;
@@ -211,7 +247,10 @@ function renderConfig({ settings, split, relativeData, validationPath, outDir, p
   if (settings.model !== undefined) {
     const modelPath = toPosix(path.relative(outDir, path.resolve(settings.model)));
     const key = modelPath.toLowerCase().endsWith('.onnx') ? 'onnx' : 'keras';
-    add(`  ${key}: ${yamlScalar(modelPath)}`, `  # its output should be ${outputs} unit${outputs === 1 ? '' : 's'} with ${head.activation} output for ${head.loss}`);
+    add(
+      `  ${key}: ${yamlScalar(modelPath)}`,
+      `  # its output should be ${outputs} unit${outputs === 1 ? '' : 's'} with ${head.activation} output for ${head.loss}`,
+    );
   } else {
     const hidden = Math.max(32, 2 * outputs);
     add(

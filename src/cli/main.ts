@@ -64,7 +64,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (statSync(given).isDirectory()) {
       const found = discover(path.resolve(given), { repoRoot: root, ignore: repo.settings?.ignore });
-      if (found.stopped) process.stderr.write(`nn-preflight: notice: discovery in "${given}" stopped after ${found.stopped.entries} files and folders, its limit; configs beyond them were not searched. Name the folders that hold configs, or list the rest under \`ignore:\` in .github/nn-preflight.yml.\n`);
+      if (found.stopped)
+        process.stderr.write(
+          `nn-preflight: notice: discovery in "${given}" stopped after ${found.stopped.entries} files and folders, its limit; configs beyond them were not searched. Name the folders that hold configs, or list the rest under \`ignore:\` in .github/nn-preflight.yml.\n`,
+        );
       configs.push(...found.configs.map((rel) => path.join(given, rel)));
     } else configs.push(given);
   }
@@ -96,7 +99,11 @@ async function main(argv: string[]): Promise<number> {
   const runs: ConfigRun[] = repo.result ? [{ result: repo.result }] : [];
   for (const config of configs) runs.push(await runOneConfig(config, runSettings));
   if (interactive) process.stderr.write('\r\x1b[K');
-  const report = buildReport(runs.map((r) => r.result), settings.failOn, TOOL_VERSION);
+  const report = buildReport(
+    runs.map((r) => r.result),
+    settings.failOn,
+    TOOL_VERSION,
+  );
 
   const charts: Record<string, string> = {};
   if (settings.outDir) {
@@ -109,7 +116,11 @@ async function main(argv: string[]): Promise<number> {
         charts[result.config] = file;
       } catch (error) {
         // One config's chart is not worth the other configs' reports.
-        process.stderr.write(neutraliseCommandLines(`nn-preflight: the loss chart of ${result.config} could not be drawn: ${error instanceof Error ? error.message : String(error)}`) + '\n');
+        process.stderr.write(
+          neutraliseCommandLines(
+            `nn-preflight: the loss chart of ${result.config} could not be drawn: ${error instanceof Error ? error.message : String(error)}`,
+          ) + '\n',
+        );
       }
     }
     writeFileSync(path.join(settings.outDir, 'report.html'), await renderHtmlReport(report));
@@ -169,7 +180,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(neutraliseCommandLines(`nn-preflight: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`) + '\n');
+    process.stderr.write(
+      neutraliseCommandLines(`nn-preflight: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`) + '\n',
+    );
     process.exitCode = 2;
   },
 );

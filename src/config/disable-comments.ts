@@ -30,7 +30,13 @@ export function readDisableDirectives(lines: readonly string[]): DisableDirectiv
     const rest = match[2];
     const separator = rest.search(/(^|\s)--(\s|$)/);
     const idsText = separator < 0 ? rest : rest.slice(0, separator);
-    const reason = separator < 0 ? undefined : rest.slice(separator).replace(/^\s*--/, '').trim();
+    const reason =
+      separator < 0
+        ? undefined
+        : rest
+            .slice(separator)
+            .replace(/^\s*--/, '')
+            .trim();
     directives.push({
       line: index + 1,
       column: match[1].length + 1,

@@ -13,7 +13,7 @@ export interface ForeignHint {
 
 /** torch.nn module names (lower-case, without `nn.`) and the layer type they are here. */
 const TORCH_LAYER_TYPES: Record<string, { type: string; note?: string }> = {
-  linear: { type: 'dense', note: 'PyTorch\'s `nn.Linear(in, out)` is `{type: dense, units: out}`' },
+  linear: { type: 'dense', note: "PyTorch's `nn.Linear(in, out)` is `{type: dense, units: out}`" },
   lazylinear: { type: 'dense' },
   conv1d: { type: 'conv1d' },
   conv2d: { type: 'conv2d' },
@@ -36,10 +36,17 @@ const TORCH_LAYER_TYPES: Record<string, { type: string; note?: string }> = {
  * the word is no known foreign name (the caller then offers the closest type by spelling).
  */
 export function foreignLayerType(written: string): ForeignHint | undefined {
-  const bare = written.trim().replace(/^(torch\.)?nn\./, '').toLowerCase();
+  const bare = written
+    .trim()
+    .replace(/^(torch\.)?nn\./, '')
+    .toLowerCase();
   const torch = ownEntry(TORCH_LAYER_TYPES, bare);
   if (torch && torch.type !== bare) {
-    return { key: torch.type, expected: torch.type, note: torch.note ?? `PyTorch's \`nn.${written.replace(/^(torch\.)?nn\./, '')}\` is \`type: ${torch.type}\` here` };
+    return {
+      key: torch.type,
+      expected: torch.type,
+      note: torch.note ?? `PyTorch's \`nn.${written.replace(/^(torch\.)?nn\./, '')}\` is \`type: ${torch.type}\` here`,
+    };
   }
   // `type: relu` / `nn.ReLU` / Keras `ReLU` / `Softmax` layers: an activation is its own layer type.
   const activation = canonicalActivation(bare) ?? canonicalActivation(bare.replace(/_/g, ''));
@@ -55,22 +62,22 @@ export function foreignLayerType(written: string): ForeignHint | undefined {
 
 /** PyTorch argument names of layers and the config's words for them (only offered where that word is allowed). */
 const TORCH_LAYER_KEYS: Record<string, { key?: string; note: string; expected?: string }> = {
-  out_features: { key: 'units', note: 'PyTorch\'s `out_features` is `units` here' },
-  hidden_size: { key: 'units', note: 'PyTorch\'s `hidden_size` is `units` here' },
-  out_channels: { key: 'filters', note: 'PyTorch\'s `out_channels` is `filters` here' },
-  num_embeddings: { key: 'input_dim', note: 'PyTorch\'s `num_embeddings` is `input_dim` here' },
-  embedding_dim: { key: 'output_dim', note: 'PyTorch\'s `embedding_dim` is `output_dim` here' },
-  p: { key: 'rate', note: 'PyTorch\'s dropout probability `p` is `rate` here' },
-  stride: { key: 'strides', note: 'PyTorch\'s `stride` is `strides` here' },
-  bias: { key: 'use_bias', note: 'PyTorch\'s `bias: false` is `use_bias: false` here' },
-  eps: { key: 'epsilon', note: 'PyTorch\'s `eps` is `epsilon` here' },
-  negative_slope: { key: 'alpha', note: 'PyTorch\'s `negative_slope` is `alpha` here' },
+  out_features: { key: 'units', note: "PyTorch's `out_features` is `units` here" },
+  hidden_size: { key: 'units', note: "PyTorch's `hidden_size` is `units` here" },
+  out_channels: { key: 'filters', note: "PyTorch's `out_channels` is `filters` here" },
+  num_embeddings: { key: 'input_dim', note: "PyTorch's `num_embeddings` is `input_dim` here" },
+  embedding_dim: { key: 'output_dim', note: "PyTorch's `embedding_dim` is `output_dim` here" },
+  p: { key: 'rate', note: "PyTorch's dropout probability `p` is `rate` here" },
+  stride: { key: 'strides', note: "PyTorch's `stride` is `strides` here" },
+  bias: { key: 'use_bias', note: "PyTorch's `bias: false` is `use_bias: false` here" },
+  eps: { key: 'epsilon', note: "PyTorch's `eps` is `epsilon` here" },
+  negative_slope: { key: 'alpha', note: "PyTorch's `negative_slope` is `alpha` here" },
   in_features: {
-    note: 'a layer\'s input size is not written here: it is the previous layer\'s output (for the first layer, `model.input_shape` or the data\'s width); remove `in_features`',
+    note: "a layer's input size is not written here: it is the previous layer's output (for the first layer, `model.input_shape` or the data's width); remove `in_features`",
     expected: 'no in_features (the input size is inferred)',
   },
   in_channels: {
-    note: 'a layer\'s input channels are not written here: they are the previous layer\'s filters (for the first layer, the data\'s channels); remove `in_channels`',
+    note: "a layer's input channels are not written here: they are the previous layer's filters (for the first layer, the data's channels); remove `in_channels`",
     expected: 'no in_channels (the input channels are inferred)',
   },
   num_features: {
@@ -82,7 +89,7 @@ const TORCH_LAYER_KEYS: Record<string, { key?: string; note: string; expected?: 
     expected: 'no normalized_shape (the size is inferred)',
   },
   batch_first: {
-    note: 'recurrent layers here always take (batch, time, features), PyTorch\'s `batch_first=True`; remove `batch_first`',
+    note: "recurrent layers here always take (batch, time, features), PyTorch's `batch_first=True`; remove `batch_first`",
     expected: 'no batch_first (always batch-first)',
   },
   inplace: { note: '`inplace` changes nothing about training; remove it', expected: 'no inplace' },

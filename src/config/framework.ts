@@ -2,13 +2,21 @@
 // both vocabularies; this module picks the framework, refuses the other one's words with the right
 // translation, and resolves the loss and optimizer with that framework's defaults.
 import { ownEntry } from '../own-entry.ts';
-import { canonicalLoss, OPTIMIZER_DEFAULT_LEARNING_RATE, OPTIMIZER_NAMES, type OptimizerName } from './names.ts';
+import { canonicalLoss, OPTIMIZER_DEFAULT_LEARNING_RATE, OPTIMIZER_NAMES } from './names.ts';
 import { problemAt } from './issues.ts';
 import type { ConfigProblem } from './problems.ts';
 import type { RawConfig } from './schema.ts';
 import {
-  KERAS_OPTIMIZER_IN_TORCH, KERAS_TO_TORCH_ARG, TORCH_OPTIMIZER_DEFAULTS, TORCH_OPTIMIZER_NAMES, TORCH_TO_KERAS_ARG,
-  torchLoss, torchOptimizerArgs, torchOptimizerName, type Framework, type TorchOptimizerName,
+  KERAS_OPTIMIZER_IN_TORCH,
+  KERAS_TO_TORCH_ARG,
+  TORCH_OPTIMIZER_DEFAULTS,
+  TORCH_OPTIMIZER_NAMES,
+  TORCH_TO_KERAS_ARG,
+  torchLoss,
+  torchOptimizerArgs,
+  torchOptimizerName,
+  type Framework,
+  type TorchOptimizerName,
 } from './torch.ts';
 import type { ModelSpec, OptimizerSpec, PreflightConfig, SourceRange } from './types.ts';
 
@@ -43,39 +51,66 @@ export function frameworkProblems(raw: RawConfig, framework: Framework, ctx: Con
 function lossArgumentProblems(training: RawTraining, framework: Framework, ctx: Context): ConfigProblem[] {
   const loss = training.loss;
   if (typeof loss !== 'object') return [];
-  const resolved = framework === 'pytorch' ? torchLoss(loss.name)?.loss ?? canonicalLoss(loss.name) : canonicalLoss(loss.name);
+  const resolved = framework === 'pytorch' ? (torchLoss(loss.name)?.loss ?? canonicalLoss(loss.name)) : canonicalLoss(loss.name);
   const problems: ConfigProblem[] = [];
   if (loss.beta !== undefined && resolved !== 'smooth_l1') {
-    problems.push(problemAt('training.loss.beta', `\`beta\` is an argument of SmoothL1Loss, not of \`${loss.name}\``, ctx, { expected: 'no beta (or loss SmoothL1Loss)', received: 'beta' }));
+    problems.push(
+      problemAt('training.loss.beta', `\`beta\` is an argument of SmoothL1Loss, not of \`${loss.name}\``, ctx, {
+        expected: 'no beta (or loss SmoothL1Loss)',
+        received: 'beta',
+      }),
+    );
   }
   if (loss.delta !== undefined && resolved !== 'huber') {
-    problems.push(problemAt('training.loss.delta', `\`delta\` is an argument of the Huber loss (HuberLoss, huber), not of \`${loss.name}\``, ctx, { expected: 'no delta (or a Huber loss)', received: 'delta' }));
+    problems.push(
+      problemAt('training.loss.delta', `\`delta\` is an argument of the Huber loss (HuberLoss, huber), not of \`${loss.name}\``, ctx, {
+        expected: 'no delta (or a Huber loss)',
+        received: 'delta',
+      }),
+    );
   }
   return problems;
 }
 
-const SWITCH = 'or set `training.framework: pytorch` to use PyTorch\'s names';
+const SWITCH = "or set `training.framework: pytorch` to use PyTorch's names";
 
 function kerasProblems(training: RawTraining, ctx: Context): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (training.lr !== undefined) {
-    problems.push(problemAt('training.lr', `unknown key \`lr\` under framework keras; did you mean \`learning_rate\`? (\`lr\` is PyTorch's spelling: ${SWITCH})`, ctx, { expected: 'learning_rate', received: 'lr' }));
+    problems.push(
+      problemAt('training.lr', `unknown key \`lr\` under framework keras; did you mean \`learning_rate\`? (\`lr\` is PyTorch's spelling: ${SWITCH})`, ctx, {
+        expected: 'learning_rate',
+        received: 'lr',
+      }),
+    );
   }
   const lossName = rawLossName(training);
   const torch = lossName !== undefined && canonicalLoss(lossName) === undefined ? torchLoss(lossName) : undefined;
   if (torch) {
     const keras = torch.kerasEquivalent ? `\`${torch.kerasEquivalent}\`` : 'no Keras loss computes the same';
-    problems.push(problemAt(lossKey(training), `\`${lossName}\` is a PyTorch loss (torch.nn.${torch.className}) and the framework is keras: set \`training.framework: pytorch\`, or use the Keras name (${keras})`, ctx, {
-      expected: torch.kerasEquivalent ? `training.framework: pytorch, or ${torch.kerasEquivalent}` : 'training.framework: pytorch',
-      received: lossName!,
-    }));
+    problems.push(
+      problemAt(
+        lossKey(training),
+        `\`${lossName}\` is a PyTorch loss (torch.nn.${torch.className}) and the framework is keras: set \`training.framework: pytorch\`, or use the Keras name (${keras})`,
+        ctx,
+        {
+          expected: torch.kerasEquivalent ? `training.framework: pytorch, or ${torch.kerasEquivalent}` : 'training.framework: pytorch',
+          received: lossName!,
+        },
+      ),
+    );
   }
   const optimizer = training.optimizer;
   if (optimizer !== undefined && typeof optimizer !== 'string') {
     for (const [key, value] of Object.entries(optimizer)) {
       const keras = ownEntry(TORCH_TO_KERAS_ARG, key);
       if (value === undefined || keras === undefined) continue;
-      problems.push(problemAt(`training.optimizer.${key}`, `\`${key}\` is PyTorch's spelling; under framework keras write ${keras} (${SWITCH})`, ctx, { expected: keras.replaceAll('`', ''), received: key }));
+      problems.push(
+        problemAt(`training.optimizer.${key}`, `\`${key}\` is PyTorch's spelling; under framework keras write ${keras} (${SWITCH})`, ctx, {
+          expected: keras.replaceAll('`', ''),
+          received: key,
+        }),
+      );
     }
   }
   return problems;
@@ -86,12 +121,22 @@ function pytorchProblems(training: RawTraining, ctx: Context): ConfigProblem[] {
   const lossName = rawLossName(training);
   const torch = lossName !== undefined ? torchLoss(lossName) : undefined;
   if (training.from_logits !== undefined && torch !== undefined) {
-    problems.push(problemAt('training.from_logits', `PyTorch losses have no \`from_logits\`: the loss name says what it takes (${torch.className} takes ${torch.fromLogits ? 'logits' : torch.loss === 'nll_loss' || torch.loss === 'kl_div' ? 'log-probabilities' : torch.loss === 'binary_crossentropy' ? 'probabilities' : 'raw outputs'}; CrossEntropyLoss and BCEWithLogitsLoss take logits, BCELoss probabilities, NLLLoss log-probabilities); remove \`from_logits\``, ctx, {
-      expected: 'no from_logits under framework pytorch', received: `from_logits: ${training.from_logits}`,
-    }));
+    problems.push(
+      problemAt(
+        'training.from_logits',
+        `PyTorch losses have no \`from_logits\`: the loss name says what it takes (${torch.className} takes ${torch.fromLogits ? 'logits' : torch.loss === 'nll_loss' || torch.loss === 'kl_div' ? 'log-probabilities' : torch.loss === 'binary_crossentropy' ? 'probabilities' : 'raw outputs'}; CrossEntropyLoss and BCEWithLogitsLoss take logits, BCELoss probabilities, NLLLoss log-probabilities); remove \`from_logits\``,
+        ctx,
+        {
+          expected: 'no from_logits under framework pytorch',
+          received: `from_logits: ${training.from_logits}`,
+        },
+      ),
+    );
   }
   if (training.lr !== undefined && training.learning_rate !== undefined) {
-    problems.push(problemAt('training.lr', '`lr` and `learning_rate` are the same setting; give one', ctx, { expected: 'lr or learning_rate', received: 'both' }));
+    problems.push(
+      problemAt('training.lr', '`lr` and `learning_rate` are the same setting; give one', ctx, { expected: 'lr or learning_rate', received: 'both' }),
+    );
   }
   const optimizer = training.optimizer;
   const name = optimizer === undefined ? undefined : typeof optimizer === 'string' ? optimizer : optimizer.name;
@@ -100,9 +145,17 @@ function pytorchProblems(training: RawTraining, ctx: Context): ConfigProblem[] {
   const nameKey = typeof optimizer === 'string' ? 'training.optimizer' : 'training.optimizer.name';
   if (torchName === undefined) {
     const torchClass = KERAS_OPTIMIZER_IN_TORCH[name.toLowerCase()];
-    problems.push(problemAt(nameKey, `optimizer \`${name}\`${torchClass ? ` (torch.optim.${torchClass})` : ''} is not supported under framework pytorch; supported: ${TORCH_OPTIMIZER_NAMES.join(', ')}`, ctx, {
-      expected: `one of ${TORCH_OPTIMIZER_NAMES.join(', ')}`, received: name,
-    }));
+    problems.push(
+      problemAt(
+        nameKey,
+        `optimizer \`${name}\`${torchClass ? ` (torch.optim.${torchClass})` : ''} is not supported under framework pytorch; supported: ${TORCH_OPTIMIZER_NAMES.join(', ')}`,
+        ctx,
+        {
+          expected: `one of ${TORCH_OPTIMIZER_NAMES.join(', ')}`,
+          received: name,
+        },
+      ),
+    );
     return problems;
   }
   if (optimizer === undefined || typeof optimizer === 'string') return problems;
@@ -110,15 +163,21 @@ function pytorchProblems(training: RawTraining, ctx: Context): ConfigProblem[] {
   for (const [key, value] of Object.entries(optimizer)) {
     if (value === undefined || allowed.has(key)) continue;
     const torchWord = ownEntry(KERAS_TO_TORCH_ARG, key);
-    const hint = torchWord && allowed.has(torchWord)
-      ? `; \`${key}\` is Keras's spelling, PyTorch's is \`${torchWord}\`${torchWord === 'betas' ? ' (`betas: [0.9, 0.999]`)' : ''}`
-      : `; ${torchName} takes ${[...allowed].filter((k) => k !== 'name' && k !== 'learning_rate').join(', ')}`;
-    problems.push(problemAt(`training.optimizer.${key}`, `torch.optim.${torchName} has no argument \`${key}\`${hint}`, ctx, {
-      expected: torchWord && allowed.has(torchWord) ? torchWord : [...allowed].join(', '), received: key,
-    }));
+    const hint =
+      torchWord && allowed.has(torchWord)
+        ? `; \`${key}\` is Keras's spelling, PyTorch's is \`${torchWord}\`${torchWord === 'betas' ? ' (`betas: [0.9, 0.999]`)' : ''}`
+        : `; ${torchName} takes ${[...allowed].filter((k) => k !== 'name' && k !== 'learning_rate').join(', ')}`;
+    problems.push(
+      problemAt(`training.optimizer.${key}`, `torch.optim.${torchName} has no argument \`${key}\`${hint}`, ctx, {
+        expected: torchWord && allowed.has(torchWord) ? torchWord : [...allowed].join(', '),
+        received: key,
+      }),
+    );
   }
   if (optimizer.lr !== undefined && optimizer.learning_rate !== undefined) {
-    problems.push(problemAt('training.optimizer.lr', '`lr` and `learning_rate` are the same setting; give one', ctx, { expected: 'lr or learning_rate', received: 'both' }));
+    problems.push(
+      problemAt('training.optimizer.lr', '`lr` and `learning_rate` are the same setting; give one', ctx, { expected: 'lr or learning_rate', received: 'both' }),
+    );
   }
   return problems;
 }
@@ -140,9 +199,10 @@ export function resolveWrittenLoss(raw: RawConfig, framework: Framework): Resolv
   const name = rawLossName(training);
   if (name === undefined) return undefined;
   const written = typeof training?.loss === 'object' ? training.loss : undefined;
-  const args = written && (written.beta !== undefined || written.delta !== undefined)
-    ? { ...(written.beta !== undefined ? { beta: written.beta } : {}), ...(written.delta !== undefined ? { delta: written.delta } : {}) }
-    : undefined;
+  const args =
+    written && (written.beta !== undefined || written.delta !== undefined)
+      ? { ...(written.beta !== undefined ? { beta: written.beta } : {}), ...(written.delta !== undefined ? { delta: written.delta } : {}) }
+      : undefined;
   const torch = framework === 'pytorch' ? torchLoss(name) : undefined;
   if (torch) {
     // CrossEntropyLoss takes class indices or class probabilities; one-hot targets are probabilities.

@@ -24,7 +24,10 @@ export interface IssueContext {
 export type ListedValues = Map<string, { file: string; line?: number }>;
 
 export function issuesToProblems(issues: readonly Issue[], ctx: IssueContext): ConfigProblem[] {
-  return listedOnce(issues.flatMap((issue) => issueToProblems(issue, [], ctx)), ctx.listed);
+  return listedOnce(
+    issues.flatMap((issue) => issueToProblems(issue, [], ctx)),
+    ctx.listed,
+  );
 }
 
 /** A problem whose allowed values are printed by listedOnce, not by the message itself. */
@@ -43,9 +46,12 @@ export function listedOnce(problems: ListingProblem[], printedAt: ListedValues =
       printedAt.set(list, { file: problem.file ?? '', line: problem.line });
       return { ...problem, message: `${problem.message}; allowed ${list}` };
     }
-    const where = printed.file === problem.file
-      ? printed.line !== undefined ? `with the problem at line ${printed.line}` : 'above'
-      : `with the problem at ${printed.file}${printed.line !== undefined ? `:${printed.line}` : ''}`;
+    const where =
+      printed.file === problem.file
+        ? printed.line !== undefined
+          ? `with the problem at line ${printed.line}`
+          : 'above'
+        : `with the problem at ${printed.file}${printed.line !== undefined ? `:${printed.line}` : ''}`;
     return { ...problem, message: `${problem.message}; the allowed ${allowed.what} are listed ${where}` };
   });
 }
@@ -94,7 +100,8 @@ function parentPath(path: string): string {
 function describeWritten(keyPath: string, input: unknown, ctx: IssueContext): string {
   const shown = describeValue(input);
   const range = ctx.ranges[keyPath];
-  if (ctx.text === undefined || !range || range.endLine !== range.line || (typeof input !== 'boolean' && typeof input !== 'number' && input !== null)) return shown;
+  if (ctx.text === undefined || !range || range.endLine !== range.line || (typeof input !== 'boolean' && typeof input !== 'number' && input !== null))
+    return shown;
   const written = (ctx.text.split(/\r?\n/)[range.line - 1] ?? '').slice(range.column - 1, (range.endColumn ?? range.column) - 1).trim();
   if (written === '' || written === String(input) || written.length > 40) return shown;
   return `\`${written}\`, which YAML reads as ${shown}`;
@@ -111,15 +118,26 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
       return issue.keys.map((key): ListingProblem => {
         const foreign = foreignKeyHint(key, allowed);
         if (foreign) {
-          return problemAt(joinKeyPath(keyPath, key), `unknown key \`${key}\`${foreign.key ? `; did you mean \`${foreign.key}\`? ` : ': '}${foreign.note}`, ctx, {
-            expected: foreign.key ?? foreign.expected, received: key,
-          });
+          return problemAt(
+            joinKeyPath(keyPath, key),
+            `unknown key \`${key}\`${foreign.key ? `; did you mean \`${foreign.key}\`? ` : ': '}${foreign.note}`,
+            ctx,
+            {
+              expected: foreign.key ?? foreign.expected,
+              received: key,
+            },
+          );
         }
         const hint = closestName(key, allowed);
-        const problem: ListingProblem = problemAt(joinKeyPath(keyPath, key), `unknown key \`${quoteShort(key)}\`${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, {
-          expected: hint ?? 'one of the allowed keys listed in the message',
-          received: quoteShort(key),
-        });
+        const problem: ListingProblem = problemAt(
+          joinKeyPath(keyPath, key),
+          `unknown key \`${quoteShort(key)}\`${hint ? `; did you mean \`${hint}\`?` : ''}`,
+          ctx,
+          {
+            expected: hint ?? 'one of the allowed keys listed in the message',
+            received: quoteShort(key),
+          },
+        );
         if (!hint && allowed.length > 0) problem.allowed = { what: `keys under \`${keyPath || 'the top level'}\``, values: allowed };
         return problem;
       });
@@ -133,19 +151,27 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
         }
         const foreign = typeof layerType === 'string' ? foreignLayerType(layerType) : undefined;
         const hint = foreign ? undefined : typeof layerType === 'string' ? closestName(layerType, options) : undefined;
-        const problem: ListingProblem = problemAt(keyPath, `unknown layer type \`${quoteShort(String(layerType))}\`${foreign ? `: ${foreign.note}` : hint ? ` (did you mean \`${hint}\`?)` : ''}`, ctx, {
-          expected: foreign?.expected ?? hint ?? 'one of the layer types listed in the message',
-          received: quoteShort(String(layerType)),
-        });
+        const problem: ListingProblem = problemAt(
+          keyPath,
+          `unknown layer type \`${quoteShort(String(layerType))}\`${foreign ? `: ${foreign.note}` : hint ? ` (did you mean \`${hint}\`?)` : ''}`,
+          ctx,
+          {
+            expected: foreign?.expected ?? hint ?? 'one of the layer types listed in the message',
+            received: quoteShort(String(layerType)),
+          },
+        );
         if (!foreign) problem.allowed = { what: 'types', values: options };
         return [problem];
       }
       // Report the branch whose type matched the input (a mapping -> its key errors), else name all branches.
       const branches = issue.errors.filter((errs) => errs.length > 0);
-      const matching = branches.find((errs) => errs.every((e) => e.path.length > 0))
-        ?? branches.find((errs) => !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0));
+      const matching =
+        branches.find((errs) => errs.every((e) => e.path.length > 0)) ??
+        branches.find((errs) => !errs.some((e) => e.code === 'invalid_type' && e.path.length === 0));
       if (matching) return matching.flatMap((e) => issueToProblems(e, segments, ctx));
-      const expected = branches.flatMap((errs) => errs.filter((e) => e.code === 'invalid_type').map((e) => describeExpected((e as { expected: string }).expected)));
+      const expected = branches.flatMap((errs) =>
+        errs.filter((e) => e.code === 'invalid_type').map((e) => describeExpected((e as { expected: string }).expected)),
+      );
       const list = [...new Set(expected)].join(' or ');
       return [problemAt(keyPath, `\`${keyPath}\` must be ${list}, not ${describeValue(input)}`, ctx, { expected: list, received: describeValue(input) })];
     }
@@ -166,10 +192,12 @@ function issueToProblems(issue: Issue, prefix: PropertyKey[], ctx: IssueContext)
       const values = issue.values.map(String);
       const hint = typeof input === 'string' ? closestName(input, values) : undefined;
       const expected = values.length === 1 ? String(values[0]) : `one of ${values.join(', ')}`;
-      return [problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${describeValue(input)}${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, {
-        expected: hint ?? expected,
-        received: typeof input === 'string' ? quoteShort(input) : describeValue(input),
-      })];
+      return [
+        problemAt(keyPath, `\`${keyPath}\` must be ${expected}, not ${describeValue(input)}${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, {
+          expected: hint ?? expected,
+          received: typeof input === 'string' ? quoteShort(input) : describeValue(input),
+        }),
+      ];
     }
     case 'custom': {
       const params = (issue.params ?? {}) as { expected?: string; candidates?: string[]; what?: string };
@@ -274,11 +302,13 @@ function pickUnionOption(options: Schema[], data: unknown): Schema | undefined {
   const container = options.filter((o) => ['object', 'array', 'record'].includes(defOf(o).type as string));
   if (container.length <= 1) return container[0];
   const type = data && typeof data === 'object' ? (data as Record<string, unknown>).type : undefined;
-  return container.find((o) => {
-    const typeSchema = (defOf(o).shape as Record<string, Schema> | undefined)?.type;
-    const values = typeSchema ? (defOf(typeSchema).values as unknown[] | undefined) : undefined;
-    return values?.includes(type);
-  }) ?? container[0];
+  return (
+    container.find((o) => {
+      const typeSchema = (defOf(o).shape as Record<string, Schema> | undefined)?.type;
+      const values = typeSchema ? (defOf(typeSchema).values as unknown[] | undefined) : undefined;
+      return values?.includes(type);
+    }) ?? container[0]
+  );
 }
 
 function defOf(schema: Schema): Record<string, unknown> & { type: string } {

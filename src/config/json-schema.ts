@@ -16,14 +16,18 @@ export const JSON_SCHEMA_FILE = 'docs/preflight.schema.json';
 const EXTENSION_KEYS = '^x-';
 
 export function configJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(buildConfigSchema(DEFAULT_CONFIG_LIMITS), { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(buildConfigSchema(DEFAULT_CONFIG_LIMITS), { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
+    string,
+    unknown
+  >;
   allowExtensionKeys(generated);
   suggestNames(generated);
   const { $schema, ...rest } = generated;
   return {
     $schema,
     title: 'nn-preflight config, format version 1',
-    description: 'A *.preflight.yml file: one neural-network training setup for nn-preflight to check. Reference: docs/CONFIG.md. Generated from the loader\'s schema by `npm run schema`.',
+    description:
+      "A *.preflight.yml file: one neural-network training setup for nn-preflight to check. Reference: docs/CONFIG.md. Generated from the loader's schema by `npm run schema`.",
     ...rest,
   };
 }

@@ -49,7 +49,11 @@ export async function readKerasArchive(absolute: string, limits: ArchiveLimits):
     const find = (name: string) => entries.find((e) => e.name === name);
     const configEntry = find('config.json');
     if (!configEntry) {
-      const names = entries.slice(0, 10).map((e) => e.name).join(', ') || 'nothing';
+      const names =
+        entries
+          .slice(0, 10)
+          .map((e) => e.name)
+          .join(', ') || 'nothing';
       return { ok: false, message: `the .keras archive has no config.json (it holds: ${names}); save the model with \`model.save("model.keras")\`` };
     }
     const configText = (await readEntry(handle, size, configEntry, limits.maxJsonBytes)).toString('utf8');

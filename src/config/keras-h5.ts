@@ -13,8 +13,23 @@ export type H5WeightsResult =
 
 /** Layers without variables in Keras; their groups are skipped even when present. */
 const WEIGHTLESS_CLASSES = new Set([
-  'InputLayer', 'Dropout', 'Activation', 'Flatten', 'Reshape', 'MaxPooling1D', 'MaxPool1D', 'MaxPooling2D', 'MaxPool2D',
-  'AveragePooling2D', 'AvgPool2D', 'GlobalAveragePooling2D', 'GlobalAvgPool2D', 'ReLU', 'LeakyReLU', 'ELU', 'Softmax',
+  'InputLayer',
+  'Dropout',
+  'Activation',
+  'Flatten',
+  'Reshape',
+  'MaxPooling1D',
+  'MaxPool1D',
+  'MaxPooling2D',
+  'MaxPool2D',
+  'AveragePooling2D',
+  'AvgPool2D',
+  'GlobalAveragePooling2D',
+  'GlobalAvgPool2D',
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'Softmax',
 ]);
 /** Child objects of a layer that hold state but no weights (the seed of Dropout and friends). */
 const SKIPPED_CHILDREN = /^seed_generator/;
@@ -106,7 +121,8 @@ function collect(file: H5Group, configLayers: unknown[], maxValues: number): H5W
     const groupName = seen === undefined ? base : `${base}_${seen + 1}`;
     if (WEIGHTLESS_CLASSES.has(className)) continue;
     const group = asGroup(root.get(groupName));
-    if (!group) return { ok: 'unused', reason: `model.weights.h5 has no weights for layer ${layerName(entry) ?? groupName} (looked for \`layers/${groupName}\`)` };
+    if (!group)
+      return { ok: 'unused', reason: `model.weights.h5 has no weights for layer ${layerName(entry) ?? groupName} (looked for \`layers/${groupName}\`)` };
     const found = layerVariables(group, `layers/${groupName}`, budget, 0);
     if (typeof found === 'string') return { ok: false, message: found };
     tensors.push(...found);
@@ -148,13 +164,14 @@ function readTensor(entity: unknown, path: string, budget: Budget): KerasWeights
   const metadata = entity.metadata;
   const shape = entity.shape;
   // HDF5 type classes: 0 integer, 1 float.
-  if ((metadata.type !== 0 && metadata.type !== 1) || ![4, 8].includes(metadata.size) && !(metadata.type === 0 && [1, 2].includes(metadata.size))) {
+  if ((metadata.type !== 0 && metadata.type !== 1) || (![4, 8].includes(metadata.size) && !(metadata.type === 0 && [1, 2].includes(metadata.size)))) {
     return `model.weights.h5: \`${path}\` holds ${metadata.type === 1 ? `${metadata.size * 8}-bit floats` : 'values that are not numbers'}; nn-preflight reads 32- and 64-bit floats and integers`;
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) return `model.weights.h5: \`${path}\` has no usable shape`;
   const count = shape.reduce((a, b) => a * b, 1);
   // Checked before `.value` allocates: the declared size of a compressed dataset can be anything.
-  if (count > budget.values) return `model.weights.h5 holds more weights than nn-preflight reads: \`${path}\` has ${count} values and only ${budget.values} remain under the limit`;
+  if (count > budget.values)
+    return `model.weights.h5 holds more weights than nn-preflight reads: \`${path}\` has ${count} values and only ${budget.values} remain under the limit`;
   budget.values -= count;
   const raw = entity.value as ArrayLike<number | bigint> | null;
   if (raw === null || typeof raw !== 'object' || raw.length !== count) return `model.weights.h5: \`${path}\` could not be read`;
@@ -166,7 +183,10 @@ function readTensor(entity: unknown, path: string, budget: Budget): KerasWeights
 /** keras.src.utils.naming.to_snake_case, the name Keras 3 files a layer's variables under. */
 export function kerasSnakeCase(name: string): string {
   const word = name.replace(/\W+/g, '');
-  return word.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return word
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 /** Keras visits attributes in sorted order with private (`_`) names last. */
@@ -180,7 +200,9 @@ function layerName(entry: unknown): string | undefined {
 }
 
 function asGroup(entity: unknown): H5Group | undefined {
-  return entity !== null && typeof entity === 'object' && typeof (entity as H5Group).keys === 'function' && (entity as { type?: string }).type === 'Group' ? (entity as H5Group) : undefined;
+  return entity !== null && typeof entity === 'object' && typeof (entity as H5Group).keys === 'function' && (entity as { type?: string }).type === 'Group'
+    ? (entity as H5Group)
+    : undefined;
 }
 
 function isDataset(entity: unknown): entity is H5Dataset {

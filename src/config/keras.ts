@@ -93,7 +93,11 @@ export function parseKerasModel(json: unknown, file: string): KerasParseResult {
     const type = ownEntry(CLASS_TO_TYPE, className);
     const asActivation = ownEntry(ACTIVATION_LAYERS, className);
     if (isCustom(entry)) {
-      unsupported.push({ name, className, reason: `\`${className}\` is a custom class; its code lives outside Keras and nn-preflight never runs code from a pull request` });
+      unsupported.push({
+        name,
+        className,
+        reason: `\`${className}\` is a custom class; its code lives outside Keras and nn-preflight never runs code from a pull request`,
+      });
     } else if (className === 'Lambda' || className === 'TFOpLambda' || className === 'SlicingOpLambda') {
       unsupported.push({ name, className, reason: LAMBDA_REASON });
     } else if (layerConfig.data_format === 'channels_first') {
@@ -122,7 +126,30 @@ export function parseKerasModel(json: unknown, file: string): KerasParseResult {
 /** Keras argument dialects -> the snake_case arguments buildLayerSpec expects. */
 function translateArgs(type: LayerType, config: Json): Record<string, unknown> {
   const args: Record<string, unknown> = {};
-  const copy = ['units', 'filters', 'kernel_size', 'strides', 'padding', 'pool_size', 'rate', 'return_sequences', 'input_dim', 'output_dim', 'target_shape', 'use_bias', 'reset_after', 'momentum', 'epsilon', 'center', 'scale', 'dropout', 'recurrent_dropout', 'mask_zero', 'trainable', 'dilation_rate'];
+  const copy = [
+    'units',
+    'filters',
+    'kernel_size',
+    'strides',
+    'padding',
+    'pool_size',
+    'rate',
+    'return_sequences',
+    'input_dim',
+    'output_dim',
+    'target_shape',
+    'use_bias',
+    'reset_after',
+    'momentum',
+    'epsilon',
+    'center',
+    'scale',
+    'dropout',
+    'recurrent_dropout',
+    'mask_zero',
+    'trainable',
+    'dilation_rate',
+  ];
   for (const key of copy) if (config[key] !== undefined && config[key] !== null) args[key] = config[key];
   if (config.activation !== undefined) args.activation = activationName(config.activation);
   if (config.recurrent_activation !== undefined) args.recurrent_activation = activationName(config.recurrent_activation);
@@ -157,7 +184,9 @@ function initializerArg(raw: unknown): Record<string, unknown> | undefined {
   if (!isObject(raw) || typeof raw.class_name !== 'string') return undefined;
   const config = isObject(raw.config) ? raw.config : {};
   const name = variantOfVarianceScaling(raw.class_name, config) ?? snakeCase(raw.class_name);
-  const numbers = Object.fromEntries(['value', 'mean', 'stddev', 'minval', 'maxval', 'seed'].filter((k) => typeof config[k] === 'number').map((k) => [k, config[k]]));
+  const numbers = Object.fromEntries(
+    ['value', 'mean', 'stddev', 'minval', 'maxval', 'seed'].filter((k) => typeof config[k] === 'number').map((k) => [k, config[k]]),
+  );
   const spec = toInitializer({ name, ...numbers });
   return (spec as Record<string, unknown> | undefined) ?? { name };
 }
@@ -194,7 +223,10 @@ function compileSettings(compileConfig: unknown, trainingConfig: unknown): Model
     compile.loss = canonicalLoss(loss) ?? loss;
   } else if (isObject(loss) && typeof loss.class_name === 'string') {
     const lossConfig = isObject(loss.config) ? loss.config : {};
-    compile.loss = canonicalLoss(snakeCase(loss.class_name)) ?? (typeof lossConfig.name === 'string' ? canonicalLoss(lossConfig.name) : undefined) ?? snakeCase(loss.class_name);
+    compile.loss =
+      canonicalLoss(snakeCase(loss.class_name)) ??
+      (typeof lossConfig.name === 'string' ? canonicalLoss(lossConfig.name) : undefined) ??
+      snakeCase(loss.class_name);
     if (typeof lossConfig.from_logits === 'boolean') compile.from_logits = lossConfig.from_logits;
   }
   const optimizer = source.optimizer ?? source.optimizer_config;
@@ -225,11 +257,16 @@ function branchingLayers(rawLayers: unknown[]): UnsupportedLayer[] {
     const name = isObject(entry.config) && typeof entry.config.name === 'string' ? entry.config.name : String(entry.name ?? '?');
     for (const source of inbound) consumers.set(source, (consumers.get(source) ?? 0) + 1);
     if (inbound.length > 1) {
-      found.push({ name, className: String(entry.class_name), reason: `\`${name}\` takes ${inbound.length} inputs; nn-preflight builds linear stacks of layers only` });
+      found.push({
+        name,
+        className: String(entry.class_name),
+        reason: `\`${name}\` takes ${inbound.length} inputs; nn-preflight builds linear stacks of layers only`,
+      });
     }
   }
   for (const [source, count] of consumers) {
-    if (count > 1) found.push({ name: source, className: 'branch', reason: `\`${source}\` feeds ${count} layers; nn-preflight builds linear stacks of layers only` });
+    if (count > 1)
+      found.push({ name: source, className: 'branch', reason: `\`${source}\` feeds ${count} layers; nn-preflight builds linear stacks of layers only` });
   }
   return found;
 }

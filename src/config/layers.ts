@@ -21,9 +21,29 @@ const CONV_RANK: Partial<Record<LayerType, number>> = { conv1d: 1, conv2d: 2, de
 
 /** Keys that map straight onto LayerSpec fields; everything else goes to `extra`. */
 const SPEC_KEYS = new Set([
-  'type', 'name', 'units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'recurrent_initializer',
-  'kernel_regularizer', 'bias_regularizer', 'filters', 'kernel_size', 'strides', 'padding', 'pool_size', 'rate',
-  'return_sequences', 'input_dim', 'output_dim', 'target_shape', 'embeddings_initializer', 'input_shape', 'trainable',
+  'type',
+  'name',
+  'units',
+  'activation',
+  'use_bias',
+  'kernel_initializer',
+  'bias_initializer',
+  'recurrent_initializer',
+  'kernel_regularizer',
+  'bias_regularizer',
+  'filters',
+  'kernel_size',
+  'strides',
+  'padding',
+  'pool_size',
+  'rate',
+  'return_sequences',
+  'input_dim',
+  'output_dim',
+  'target_shape',
+  'embeddings_initializer',
+  'input_shape',
+  'trainable',
 ]);
 
 export function toInitializer(raw: unknown): InitializerSpec | undefined {
@@ -61,7 +81,13 @@ function sizeList(raw: unknown, rank: number): number[] | undefined {
  * Build a LayerSpec from snake_case Keras arguments. `args` has already been validated (config) or
  * translated (Keras file); this only fills in what Keras would use by default.
  */
-export function buildLayerSpec(type: LayerType, name: string, args: Record<string, unknown>, keyPath?: string, framework: 'pytorch' | 'keras' = 'keras'): LayerSpec {
+export function buildLayerSpec(
+  type: LayerType,
+  name: string,
+  args: Record<string, unknown>,
+  keyPath?: string,
+  framework: 'pytorch' | 'keras' = 'keras',
+): LayerSpec {
   const torch = framework === 'pytorch';
   const spec: LayerSpec = { type, name };
   if (keyPath) spec.keyPath = keyPath;
@@ -92,7 +118,8 @@ export function buildLayerSpec(type: LayerType, name: string, args: Record<strin
     if (biasRegularizer) spec.bias_regularizer = biasRegularizer;
   }
   if (recurrent) {
-    spec.recurrent_initializer = toInitializer(args.recurrent_initializer) ?? (torch ? torchDefaultInitializer(type, args.units).kernel : { name: 'orthogonal' });
+    spec.recurrent_initializer =
+      toInitializer(args.recurrent_initializer) ?? (torch ? torchDefaultInitializer(type, args.units).kernel : { name: 'orthogonal' });
     spec.return_sequences = args.return_sequences === true;
     if (type !== 'simple_rnn') extra.recurrent_activation = activationOr(args.recurrent_activation, 'sigmoid');
     if (type === 'gru') extra.reset_after = args.reset_after !== false;
@@ -112,7 +139,8 @@ export function buildLayerSpec(type: LayerType, name: string, args: Record<strin
   if (type === 'activation') spec.activation = activationOr(args.activation, 'linear');
   if (type === 'embedding') {
     // nn.Embedding draws from N(0, 1).
-    spec.kernel_initializer = toInitializer(args.embeddings_initializer) ?? (torch ? { name: 'random_normal', mean: 0, stddev: 1 } : toInitializer('random_uniform'));
+    spec.kernel_initializer =
+      toInitializer(args.embeddings_initializer) ?? (torch ? { name: 'random_normal', mean: 0, stddev: 1 } : toInitializer('random_uniform'));
   }
   // nn.BatchNorm's momentum 0.1 weighs the new batch (running = 0.9 running + 0.1 batch): Keras momentum 0.9.
   if (type === 'batch_normalization') extra.momentum ??= torch ? 0.9 : 0.99;

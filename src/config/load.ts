@@ -25,8 +25,7 @@ const EXTENSION_KEY_PREFIX = 'x-';
 
 export type ConfigLoadResult =
   /** notices: problems that do not stop the config from loading (a weight shard the model file lists is missing) */
-  | { ok: true; config: PreflightConfig; source: ConfigSource; notices?: ConfigProblem[] }
-  | { ok: false; source?: ConfigSource; problems: ConfigProblem[] };
+  { ok: true; config: PreflightConfig; source: ConfigSource; notices?: ConfigProblem[] } | { ok: false; source?: ConfigSource; problems: ConfigProblem[] };
 
 export async function loadConfig(
   absPath: string,
@@ -46,7 +45,11 @@ export async function loadConfig(
 
   const value = parsed.parsed.value;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, source, problems: [{ message: 'the config must be a YAML mapping with at least `version`, `data`, `model` and `training`', file, line: 1, column: 1 }] };
+    return {
+      ok: false,
+      source,
+      problems: [{ message: 'the config must be a YAML mapping with at least `version`, `data`, `model` and `training`', file, line: 1, column: 1 }],
+    };
   }
   const schema = buildConfigSchema(limits);
   const stripped = withoutExtensionKeys(value);
@@ -59,9 +62,12 @@ export async function loadConfig(
   if (crossProblems.length > 0) return { ok: false, source, problems: crossProblems };
 
   const notices: ConfigProblem[] = [];
-  const model = raw.model.keras !== undefined ? await loadKerasFile(raw, absPath, opts.root, file, ranges, limits, notices)
-    : raw.model.onnx !== undefined ? loadOnnxFile(raw, absPath, opts.root, file, ranges, limits)
-    : layersModel(raw);
+  const model =
+    raw.model.keras !== undefined
+      ? await loadKerasFile(raw, absPath, opts.root, file, ranges, limits, notices)
+      : raw.model.onnx !== undefined
+        ? loadOnnxFile(raw, absPath, opts.root, file, ranges, limits)
+        : layersModel(raw);
   if (!('layers' in model)) return { ok: false, source, problems: model.problems };
 
   const normalized = normalizeConfig(raw, model, { ...ctx, displayPath: file, absolutePath: absPath });
@@ -133,12 +139,26 @@ async function loadKerasFile(
   if (!weights.ok) return { problems: weights.problems.map((p) => problemAt('model.keras', `${modelDisplay}: ${p.message}`, ctx)) };
   if (weights.weights) model.weights = weights.weights;
   if (weights.missingShard !== undefined) {
-    notices.push(problemAt('model.keras', `${modelDisplay} lists the weight shard "${weights.missingShard}" in its weightsManifest, but it does not exist next to the model file, so none of the model's weights were read and the smoke run trains from a fresh initialization`, ctx, { received: weights.missingShard }));
+    notices.push(
+      problemAt(
+        'model.keras',
+        `${modelDisplay} lists the weight shard "${weights.missingShard}" in its weightsManifest, but it does not exist next to the model file, so none of the model's weights were read and the smoke run trains from a fresh initialization`,
+        ctx,
+        { received: weights.missingShard },
+      ),
+    );
   }
   return model;
 }
 
-function loadOnnxFile(raw: RawConfig, configPath: string, root: string, displayPath: string, ranges: Record<string, SourceRange>, limits: ConfigLimits): ModelSpec | { problems: ConfigProblem[] } {
+function loadOnnxFile(
+  raw: RawConfig,
+  configPath: string,
+  root: string,
+  displayPath: string,
+  ranges: Record<string, SourceRange>,
+  limits: ConfigLimits,
+): ModelSpec | { problems: ConfigProblem[] } {
   const ctx = { file: displayPath, ranges };
   const loaded = loadOnnxModel(raw.model.onnx!, { configPath, root, displayPath, limits });
   if (!loaded.ok) return { problems: [problemAt('model.onnx', loaded.message, ctx)] };
@@ -183,7 +203,9 @@ function kerasLayerProblems(model: ModelSpec, limits: ConfigLimits, kind: 'Keras
   if (model.layers.length === 0) {
     // Without a layer there is no output layer to check or train; say so instead of findings about one.
     const skipped = model.unsupported.map((u) => `\`${u.name}\` (${u.className})`);
-    problems.push(`the ${kind} model has no layers${skipped.length > 0 ? ` nn-preflight can build (it skips ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''})` : ''}; a model needs at least its output layer`);
+    problems.push(
+      `the ${kind} model has no layers${skipped.length > 0 ? ` nn-preflight can build (it skips ${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', ...' : ''})` : ''}; a model needs at least its output layer`,
+    );
   }
   if (model.layers.length > limits.maxLayers) problems.push(`the ${kind} model has ${model.layers.length} layers; the limit is ${limits.maxLayers}`);
   const isCount = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= limits.maxUnits;

@@ -3,9 +3,18 @@
 import path from 'node:path';
 import { buildLayerSpec } from './layers.ts';
 import { canonicalLoss, type OptimizerName } from './names.ts';
-import { channelsLastInputShape, frameworkOf, frameworkProblems, kerasDefaultLearningRate, kerasOptimizerName, rawLossName, resolveWrittenLoss, torchDefaultLearningRate, torchOptimizerOf } from './framework.ts';
+import {
+  channelsLastInputShape,
+  frameworkOf,
+  frameworkProblems,
+  kerasDefaultLearningRate,
+  kerasOptimizerName,
+  rawLossName,
+  resolveWrittenLoss,
+  torchDefaultLearningRate,
+  torchOptimizerOf,
+} from './framework.ts';
 import { problemAt } from './issues.ts';
-import { ownEntry } from '../own-entry.ts';
 import type { ConfigProblem } from './problems.ts';
 import type { RawConfig } from './schema.ts';
 import type { DataSource, InputPreprocessing, LayerSpec, LayerType, ModelSpec, OptimizerSpec, PreflightConfig, SourceRange } from './types.ts';
@@ -31,7 +40,13 @@ export function layersModel(raw: RawConfig): ModelSpec {
     const n = (counters.get(args.type) ?? 0) + 1;
     counters.set(args.type, n);
     // Layers written in YAML start as the framework would start them (PyTorch's or Keras's default initialization).
-    return buildLayerSpec(args.type, args.name ?? `${args.type}_${n}`, args, `model.layers[${index}]`, raw.training?.framework === 'pytorch' ? 'pytorch' : 'keras');
+    return buildLayerSpec(
+      args.type,
+      args.name ?? `${args.type}_${n}`,
+      args,
+      `model.layers[${index}]`,
+      raw.training?.framework === 'pytorch' ? 'pytorch' : 'keras',
+    );
   });
   const inputShape = raw.model.input_shape ?? firstLayerInputShape(raw.model.layers?.[0] as Record<string, unknown> | undefined);
   return { ...(inputShape ? { input_shape: inputShape } : {}), layers, origin: { kind: 'layers' }, unsupported: [] };
@@ -49,14 +64,26 @@ export function crossKeyProblems(raw: RawConfig, ctx: Context): ConfigProblem[] 
   const problems: ConfigProblem[] = [];
   const given = (['layers', 'keras', 'onnx'] as const).filter((key) => raw.model[key] !== undefined);
   if (given.length !== 1) {
-    problems.push(problemAt('model', given.length > 1
-      ? `\`model\` has ${given.length === 2 ? 'both ' : ''}${given.map((k) => `\`${k}\``).join(' and ')}; give exactly one`
-      : '`model` needs exactly one of `layers` (a list of layers), `keras` (a Keras model file) or `onnx` (an ONNX file, e.g. from torch.onnx.export)', ctx, { expected: 'layers, keras or onnx' }));
+    problems.push(
+      problemAt(
+        'model',
+        given.length > 1
+          ? `\`model\` has ${given.length === 2 ? 'both ' : ''}${given.map((k) => `\`${k}\``).join(' and ')}; give exactly one`
+          : '`model` needs exactly one of `layers` (a list of layers), `keras` (a Keras model file) or `onnx` (an ONNX file, e.g. from torch.onnx.export)',
+        ctx,
+        { expected: 'layers, keras or onnx' },
+      ),
+    );
   }
   if (raw.data.train !== undefined && typeof raw.data.train === 'string' && raw.data.targets === undefined) {
     const extension = path.extname(raw.data.train).toLowerCase();
     if (TABULAR_EXTENSIONS.has(extension)) {
-      problems.push(problemAt('data.targets', `tabular data (\`${raw.data.train}\`) needs \`data.targets\`: the column(s) the model predicts`, ctx, { expected: 'a list of column names', received: 'nothing' }));
+      problems.push(
+        problemAt('data.targets', `tabular data (\`${raw.data.train}\`) needs \`data.targets\`: the column(s) the model predicts`, ctx, {
+          expected: 'a list of column names',
+          received: 'nothing',
+        }),
+      );
     }
   }
   const features = raw.data.features === undefined ? [] : asList(raw.data.features);
@@ -71,16 +98,42 @@ export function crossKeyProblems(raw: RawConfig, ctx: Context): ConfigProblem[] 
       const listed = perColumn[how];
       for (const column of listed === undefined ? [] : asList(listed)) {
         const before = seen.get(column);
-        if (before !== undefined) problems.push(problemAt(`preprocessing.inputs.${how}`, `column \`${column}\` is listed under both \`${before}\` and \`${how}\`; give each column one transform`, ctx, { received: column }));
+        if (before !== undefined)
+          problems.push(
+            problemAt(
+              `preprocessing.inputs.${how}`,
+              `column \`${column}\` is listed under both \`${before}\` and \`${how}\`; give each column one transform`,
+              ctx,
+              { received: column },
+            ),
+          );
         seen.set(column, how);
-        if (targets.includes(column)) problems.push(problemAt(`preprocessing.inputs.${how}`, `column \`${column}\` is a target; \`preprocessing.inputs\` is for input columns (targets have \`preprocessing.targets\`)`, ctx, { received: column }));
+        if (targets.includes(column))
+          problems.push(
+            problemAt(
+              `preprocessing.inputs.${how}`,
+              `column \`${column}\` is a target; \`preprocessing.inputs\` is for input columns (targets have \`preprocessing.targets\`)`,
+              ctx,
+              { received: column },
+            ),
+          );
       }
     }
   }
   const lossName = rawLossName(raw.training);
   // A PyTorch loss name is judged with the framework (normalizeConfig), which knows whether it is allowed.
-  if (raw.training?.from_logits !== undefined && lossName !== undefined && canonicalLoss(lossName) !== undefined && !CROSSENTROPY_LOSSES.has(canonicalLoss(lossName) ?? '')) {
-    problems.push(problemAt('training.from_logits', `\`from_logits\` applies to the crossentropy losses only, not to ${canonicalLoss(lossName)}`, ctx, { expected: [...CROSSENTROPY_LOSSES].join(', '), received: lossName }));
+  if (
+    raw.training?.from_logits !== undefined &&
+    lossName !== undefined &&
+    canonicalLoss(lossName) !== undefined &&
+    !CROSSENTROPY_LOSSES.has(canonicalLoss(lossName) ?? '')
+  ) {
+    problems.push(
+      problemAt('training.from_logits', `\`from_logits\` applies to the crossentropy losses only, not to ${canonicalLoss(lossName)}`, ctx, {
+        expected: [...CROSSENTROPY_LOSSES].join(', '),
+        received: lossName,
+      }),
+    );
   }
   return problems;
 }
@@ -95,19 +148,23 @@ export function normalizeConfig(
   const vocabulary = frameworkProblems(raw, framework, ctx);
   if (vocabulary.length > 0) return { ok: false, problems: vocabulary };
   const written = resolveWrittenLoss(raw, framework);
-  const lossName = written?.loss ?? (compile.loss !== undefined ? canonicalLoss(compile.loss) ?? compile.loss : undefined);
+  const lossName = written?.loss ?? (compile.loss !== undefined ? (canonicalLoss(compile.loss) ?? compile.loss) : undefined);
   if (lossName === undefined) {
     const where = model.origin.kind === 'keras' ? ' (and the Keras file has no compile_config loss)' : '';
     const example = framework === 'pytorch' ? 'a torch.nn loss name, e.g. CrossEntropyLoss or MSELoss' : 'a Keras loss name, e.g. mean_squared_error';
-    return { ok: false, problems: [problemAt('training.loss', `no loss given: set \`training.loss\`${where}`, ctx, { expected: example, received: 'nothing' })] };
+    return {
+      ok: false,
+      problems: [problemAt('training.loss', `no loss given: set \`training.loss\`${where}`, ctx, { expected: example, received: 'nothing' })],
+    };
   }
   const writtenName = rawLossName(raw.training);
   const lossFromFile = writtenName === undefined || canonicalLoss(writtenName) === canonicalLoss(compile.loss ?? '');
 
   const { optimizer, optimizerLearningRate } = framework === 'pytorch' ? torchOptimizer(raw) : optimizerOf(raw, compile.optimizer);
-  const explicitRate = framework === 'pytorch'
-    ? optimizerLearningRate
-    : raw.training?.learning_rate ?? optimizerLearningRate ?? (raw.training?.optimizer === undefined ? compile.learning_rate : undefined);
+  const explicitRate =
+    framework === 'pytorch'
+      ? optimizerLearningRate
+      : (raw.training?.learning_rate ?? optimizerLearningRate ?? (raw.training?.optimizer === undefined ? compile.learning_rate : undefined));
   const learningRate = explicitRate ?? (framework === 'pytorch' ? torchDefaultLearningRate(optimizer.name) : kerasDefaultLearningRate(optimizer.name));
 
   const config: PreflightConfig = {
@@ -140,7 +197,7 @@ export function normalizeConfig(
       batch_size: raw.training?.batch_size ?? DEFAULT_BATCH_SIZE,
       ...(raw.training?.epochs !== undefined ? { epochs: raw.training.epochs } : {}),
       // Under PyTorch the weight decay lives in the optimizer's arguments, with its semantics.
-      weight_decay: framework === 'pytorch' ? 0 : raw.training?.weight_decay ?? 0,
+      weight_decay: framework === 'pytorch' ? 0 : (raw.training?.weight_decay ?? 0),
       early_stopping: raw.training?.early_stopping ?? false,
       ...(raw.training?.class_weight !== undefined ? { class_weight: { ...raw.training.class_weight } } : {}),
     },

@@ -30,9 +30,7 @@ export interface RepoSettings {
   smoke: { steps?: number; seed?: number; time_budget_s?: number };
 }
 
-export type RepoSettingsResult =
-  | { ok: true; settings?: RepoSettings }
-  | { ok: false; file: string; problems: ConfigProblem[] };
+export type RepoSettingsResult = { ok: true; settings?: RepoSettings } | { ok: false; file: string; problems: ConfigProblem[] };
 
 const glob = z
   .string()
@@ -45,7 +43,12 @@ const glob = z
 
 const settingsSchema = z.strictObject({
   version: z.literal(1).optional(),
-  checks: z.record(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'a check id is lower-case words joined by -' }), z.enum(['off', 'notice', 'warning', 'error'])).optional(),
+  checks: z
+    .record(
+      z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'a check id is lower-case words joined by -' }),
+      z.enum(['off', 'notice', 'warning', 'error']),
+    )
+    .optional(),
   ignore: z.array(glob).max(MAX_IGNORE_GLOBS).optional(),
   smoke: z
     .strictObject({
@@ -95,7 +98,12 @@ export function loadRepoSettings(root: string, knownCheckIds: readonly string[])
   for (const id of Object.keys(checks)) {
     if (knownCheckIds.includes(id)) continue;
     const hint = closestName(id, knownCheckIds);
-    problems.push(problemAt(`checks.${id}`, `\`checks\` names \`${id}\`, which is not a check${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, { expected: 'a check id from docs/CHECKS.md', received: id }));
+    problems.push(
+      problemAt(`checks.${id}`, `\`checks\` names \`${id}\`, which is not a check${hint ? `; did you mean \`${hint}\`?` : ''}`, ctx, {
+        expected: 'a check id from docs/CHECKS.md',
+        received: id,
+      }),
+    );
   }
   if (problems.length > 0) return { ok: false, file, problems };
   return { ok: true, settings: { file, checks: { ...checks }, ignore: result.data.ignore ?? [], smoke: { ...(result.data.smoke ?? {}) } } };
@@ -109,7 +117,8 @@ export function repoSettingsJsonSchemaText(): string {
   const schema = {
     $schema,
     title: 'nn-preflight repository settings',
-    description: 'The file .github/nn-preflight.yml: default check severities, ignored paths and smoke budgets for every config of the repository. Reference: docs/CONFIG.md. Generated from the loader\'s schema by `npm run schema`.',
+    description:
+      "The file .github/nn-preflight.yml: default check severities, ignored paths and smoke budgets for every config of the repository. Reference: docs/CONFIG.md. Generated from the loader's schema by `npm run schema`.",
     ...rest,
   };
   return JSON.stringify(schema, null, 2) + '\n';

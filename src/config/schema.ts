@@ -1,7 +1,16 @@
 // The strict zod schema of a preflight config, format version 1 (CONFIG.md). It checks shape, types
 // and ranges only; defaults and canonical names are filled in by normalize.ts.
 import { z } from 'zod';
-import { ACTIVATION_NAMES, canonicalActivation, canonicalInitializer, canonicalLoss, INITIALIZERS, LOSS_NAMES, OPTIMIZER_ARGS, OPTIMIZER_NAMES } from './names.ts';
+import {
+  ACTIVATION_NAMES,
+  canonicalActivation,
+  canonicalInitializer,
+  canonicalLoss,
+  INITIALIZERS,
+  LOSS_NAMES,
+  OPTIMIZER_ARGS,
+  OPTIMIZER_NAMES,
+} from './names.ts';
 import type { ConfigLimits } from './problems.ts';
 import { FRAMEWORKS, TORCH_LOSS_NAMES, TORCH_OPTIMIZER_NAMES, torchLoss, torchOptimizerName } from './torch.ts';
 
@@ -58,8 +67,7 @@ export type RawRegularizer = z.infer<typeof regularizer>;
 function layerSchemas(limits: ConfigLimits) {
   const count = z.number().int().positive().max(limits.maxUnits);
   const shape = z.array(z.number().int().positive().max(limits.maxUnits)).min(1).max(8);
-  const sizeArg = (rank: number) =>
-    z.union([z.number().int().positive(), z.array(z.number().int().positive()).length(rank)]);
+  const sizeArg = (rank: number) => z.union([z.number().int().positive(), z.array(z.number().int().positive()).length(rank)]);
   const common = { name: z.string().min(1).optional(), input_shape: shape.optional(), trainable: z.boolean().optional() };
   const weighted = {
     activation: activation.optional(),
@@ -108,7 +116,15 @@ function layerSchemas(limits: ConfigLimits) {
     flatten: common,
     reshape: {
       ...common,
-      target_shape: z.array(z.number().int().refine((n) => n > 0 || n === -1, { message: 'a dimension must be positive or -1' })).min(1).max(8),
+      target_shape: z
+        .array(
+          z
+            .number()
+            .int()
+            .refine((n) => n > 0 || n === -1, { message: 'a dimension must be positive or -1' }),
+        )
+        .min(1)
+        .max(8),
     },
     conv1d: conv(1),
     conv2d: conv(2),
@@ -127,10 +143,8 @@ export type LayerTypeName = keyof ReturnType<typeof layerSchemas>;
 
 export function buildConfigSchema(limits: ConfigLimits) {
   const shapes = layerSchemas(limits);
-  const layerOptions = Object.entries(shapes).map(([type, shape]) =>
-    z.strictObject({ type: z.literal(type), ...shape }),
-  );
-  const layer = z.discriminatedUnion('type', layerOptions as [typeof layerOptions[0], ...typeof layerOptions]);
+  const layerOptions = Object.entries(shapes).map(([type, shape]) => z.strictObject({ type: z.literal(type), ...shape }));
+  const layer = z.discriminatedUnion('type', layerOptions as [(typeof layerOptions)[0], ...typeof layerOptions]);
   const relativePath = z.string().min(1);
   const dataSource = z.union([relativePath, z.strictObject({ x: relativePath, y: relativePath })]);
   const columns = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
@@ -190,13 +204,16 @@ export function buildConfigSchema(limits: ConfigLimits) {
         loss: z.union([lossName, z.strictObject({ name: lossName, beta: positive.optional(), delta: positive.optional() })]).optional(),
         from_logits: z.boolean().optional(),
         optimizer: z
-          .union([optimizerName, z.strictObject({
-            name: optimizerName,
-            learning_rate: positive.optional(),
-            lr: positive.optional(),
-            betas: z.tuple([probability, probability]).optional(),
-            ...optimizerArgs,
-          })])
+          .union([
+            optimizerName,
+            z.strictObject({
+              name: optimizerName,
+              learning_rate: positive.optional(),
+              lr: positive.optional(),
+              betas: z.tuple([probability, probability]).optional(),
+              ...optimizerArgs,
+            }),
+          ])
           .optional(),
         learning_rate: positive.optional(),
         lr: positive.optional(),
@@ -217,15 +234,21 @@ export function buildConfigSchema(limits: ConfigLimits) {
       .optional(),
     watch: z
       .array(
-        z.string().min(1).refine((glob) => !glob.startsWith('/') && !/^[A-Za-z]:/.test(glob) && !glob.split('/').includes('..'), {
-          message: 'a watch glob is relative to the repository root and stays inside it',
-          params: { expected: 'a repository-relative glob such as train.py or src/model/**' },
-        }),
+        z
+          .string()
+          .min(1)
+          .refine((glob) => !glob.startsWith('/') && !/^[A-Za-z]:/.test(glob) && !glob.split('/').includes('..'), {
+            message: 'a watch glob is relative to the repository root and stays inside it',
+            params: { expected: 'a repository-relative glob such as train.py or src/model/**' },
+          }),
       )
       .max(100)
       .optional(),
     checks: z
-      .record(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'a check id is lower-case words joined by -' }), z.enum(['off', 'notice', 'warning', 'error']))
+      .record(
+        z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'a check id is lower-case words joined by -' }),
+        z.enum(['off', 'notice', 'warning', 'error']),
+      )
       .optional(),
   });
 }

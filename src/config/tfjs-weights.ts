@@ -127,11 +127,13 @@ function planEntries(entries: unknown[], shardBytes: number): { entry: ManifestE
       size *= dim;
     }
     values += size;
-    if (values > MAX_WEIGHT_VALUES) return `weight "${name}" has shape [${entry.shape.join(', ')}] (${size.toLocaleString('en-US')} values), which takes the model's weights past ${MAX_WEIGHT_VALUES.toLocaleString('en-US')} values, the parameter limit`;
+    if (values > MAX_WEIGHT_VALUES)
+      return `weight "${name}" has shape [${entry.shape.join(', ')}] (${size.toLocaleString('en-US')} values), which takes the model's weights past ${MAX_WEIGHT_VALUES.toLocaleString('en-US')} values, the parameter limit`;
     const width = storedWidth(entry);
     if (typeof width === 'string') return width;
     bytes += size * width;
-    if (bytes > shardBytes) return `weight "${name}" (shape [${entry.shape.join(', ')}]) needs bytes beyond the end of the weight shards, which hold ${shardBytes} bytes`;
+    if (bytes > shardBytes)
+      return `weight "${name}" (shape [${entry.shape.join(', ')}]) needs bytes beyond the end of the weight shards, which hold ${shardBytes} bytes`;
     planned.push({ entry, size });
   }
   if (bytes !== shardBytes) return `the weight shards hold ${shardBytes} bytes but the manifest describes ${bytes}`;

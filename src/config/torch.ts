@@ -21,13 +21,31 @@ export interface TorchLoss {
 }
 
 export const TORCH_LOSSES: readonly TorchLoss[] = [
-  { className: 'CrossEntropyLoss', functional: 'cross_entropy', loss: 'sparse_categorical_crossentropy', fromLogits: true, kerasEquivalent: 'sparse_categorical_crossentropy with from_logits: true' },
+  {
+    className: 'CrossEntropyLoss',
+    functional: 'cross_entropy',
+    loss: 'sparse_categorical_crossentropy',
+    fromLogits: true,
+    kerasEquivalent: 'sparse_categorical_crossentropy with from_logits: true',
+  },
   { className: 'NLLLoss', functional: 'nll_loss', loss: 'nll_loss', fromLogits: false },
   { className: 'BCELoss', functional: 'binary_cross_entropy', loss: 'binary_crossentropy', fromLogits: false, kerasEquivalent: 'binary_crossentropy' },
-  { className: 'BCEWithLogitsLoss', functional: 'binary_cross_entropy_with_logits', loss: 'binary_crossentropy', fromLogits: true, kerasEquivalent: 'binary_crossentropy with from_logits: true' },
+  {
+    className: 'BCEWithLogitsLoss',
+    functional: 'binary_cross_entropy_with_logits',
+    loss: 'binary_crossentropy',
+    fromLogits: true,
+    kerasEquivalent: 'binary_crossentropy with from_logits: true',
+  },
   { className: 'MSELoss', functional: 'mse_loss', loss: 'mean_squared_error', fromLogits: false, kerasEquivalent: 'mean_squared_error' },
   { className: 'L1Loss', functional: 'l1_loss', loss: 'mean_absolute_error', fromLogits: false, kerasEquivalent: 'mean_absolute_error' },
-  { className: 'SmoothL1Loss', functional: 'smooth_l1_loss', loss: 'smooth_l1', fromLogits: false, kerasEquivalent: 'huber (SmoothL1Loss with beta b is huber with delta b, divided by b)' },
+  {
+    className: 'SmoothL1Loss',
+    functional: 'smooth_l1_loss',
+    loss: 'smooth_l1',
+    fromLogits: false,
+    kerasEquivalent: 'huber (SmoothL1Loss with beta b is huber with delta b, divided by b)',
+  },
   { className: 'HuberLoss', functional: 'huber_loss', loss: 'huber', fromLogits: false, kerasEquivalent: 'huber' },
   { className: 'KLDivLoss', functional: 'kl_div', loss: 'kl_div', fromLogits: false },
 ];
@@ -41,8 +59,7 @@ export const TORCH_LOSS_NAMES: string[] = TORCH_LOSSES.flatMap((l) => [l.classNa
 export function torchLoss(name: string): TorchLoss | undefined {
   const bare = name.trim().replace(/^(torch\.)?(nn\.functional\.|nn\.|F\.)/, '');
   // `huber_loss` is also a Keras alias; here it is the functional name of HuberLoss (same computation).
-  return TORCH_LOSSES.find((l) => l.className === bare || l.functional === bare)
-    ?? TORCH_LOSSES.find((l) => l.className.toLowerCase() === bare.toLowerCase());
+  return TORCH_LOSSES.find((l) => l.className === bare || l.functional === bare) ?? TORCH_LOSSES.find((l) => l.className.toLowerCase() === bare.toLowerCase());
 }
 
 /** The torch.nn class name for an internal loss, when the user wrote a PyTorch loss. */
@@ -69,13 +86,17 @@ export const TORCH_OPTIMIZER_NAMES = Object.keys(TORCH_OPTIMIZER_DEFAULTS) as To
 
 /** `sgd`, `SGD`, `torch.optim.SGD` -> `SGD`. */
 export function torchOptimizerName(name: string): TorchOptimizerName | undefined {
-  const bare = name.trim().replace(/^(torch\.)?optim\./, '').toLowerCase();
+  const bare = name
+    .trim()
+    .replace(/^(torch\.)?optim\./, '')
+    .toLowerCase();
   return TORCH_OPTIMIZER_NAMES.find((n) => n.toLowerCase() === bare);
 }
 
 /** The argument names each torch optimizer takes (besides lr), as written in a config. */
 export function torchOptimizerArgs(name: TorchOptimizerName): string[] {
-  return Object.keys(TORCH_OPTIMIZER_DEFAULTS[name]).filter((k) => k !== 'lr' && k !== 'beta1' && k !== 'beta2')
+  return Object.keys(TORCH_OPTIMIZER_DEFAULTS[name])
+    .filter((k) => k !== 'lr' && k !== 'beta1' && k !== 'beta2')
     .concat(name === 'Adam' || name === 'AdamW' ? ['betas'] : []);
 }
 

@@ -9,12 +9,7 @@ export type SeverityOverride = Severity | 'off';
 /** A data split: one file/folder, or a pair of NumPy arrays. Paths are as written in the config. */
 export type DataSource = { kind: 'path'; path: string } | { kind: 'arrays'; x: string; y: string };
 
-export type InputPreprocessing =
-  | 'none'
-  | 'standardize'
-  | 'minmax'
-  | { scale: number; shift: number }
-  | ColumnPreprocessing;
+export type InputPreprocessing = 'none' | 'standardize' | 'minmax' | { scale: number; shift: number } | ColumnPreprocessing;
 
 /** One transform per input column (`inputs: {standardize: [a], one_hot: [plan]}`); unlisted columns take `others`. */
 export interface ColumnPreprocessing {

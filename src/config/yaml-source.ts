@@ -32,11 +32,24 @@ export function parseYamlWithRanges(
     return { ok: false, problems: [{ message: `the YAML nests deeper than ${limits.maxDepth} levels`, file, line: 1, column: 1 }] };
   }
   if (scan.blockDepth > MAX_BLOCK_INDENT) {
-    return { ok: false, problems: [{ message: `the YAML nests too deep: line ${scan.blockDepthLine} is ${scan.blockDepth} levels of indentation and list marks deep (a config nests at most ${limits.maxDepth} levels)`, file, line: scan.blockDepthLine, column: 1 }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          message: `the YAML nests too deep: line ${scan.blockDepthLine} is ${scan.blockDepth} levels of indentation and list marks deep (a config nests at most ${limits.maxDepth} levels)`,
+          file,
+          line: scan.blockDepthLine,
+          column: 1,
+        },
+      ],
+    };
   }
   const maxNodes = limits.maxNodes ?? DEFAULT_MAX_NODES;
   if (scan.marks > maxNodes) {
-    return { ok: false, problems: [{ message: `the YAML holds more than ${maxNodes} keys and items; a config never needs that many`, file, line: 1, column: 1 }] };
+    return {
+      ok: false,
+      problems: [{ message: `the YAML holds more than ${maxNodes} keys and items; a config never needs that many`, file, line: 1, column: 1 }],
+    };
   }
   const lineCounter = new LineCounter();
   let doc: ReturnType<typeof parseDocument>;
@@ -57,7 +70,14 @@ export function parseYamlWithRanges(
         const at = toRange(e.pos[0], e.pos[1]);
         // The composer reports its own stack overflow as a syntax error; say what it means.
         const tooDeep = /Maximum call stack/.test(e.message);
-        return { message: tooDeep ? `the YAML nests too deep to parse (a config nests at most ${limits.maxDepth} levels)` : `YAML syntax error: ${firstLine(e.message)}`, file, line: at.line, column: at.column };
+        return {
+          message: tooDeep
+            ? `the YAML nests too deep to parse (a config nests at most ${limits.maxDepth} levels)`
+            : `YAML syntax error: ${firstLine(e.message)}`,
+          file,
+          line: at.line,
+          column: at.column,
+        };
       }),
     };
   }
@@ -69,15 +89,26 @@ export function parseYamlWithRanges(
   const expanded = expandedChars(doc.contents as Node | null, doc, maxExpanded);
   if (expanded.chars > maxExpanded) {
     const at = expanded.alias?.range ? toRange(expanded.alias.range[0], expanded.alias.range[1]) : { line: 1, column: 1 };
-    return { ok: false, problems: [{ message: `the YAML's aliases expand it to more than ${maxExpanded} characters (the alias here copies ${expanded.aliasChars} characters); a config never needs that`, file, line: at.line, column: at.column }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          message: `the YAML's aliases expand it to more than ${maxExpanded} characters (the alias here copies ${expanded.aliasChars} characters); a config never needs that`,
+          file,
+          line: at.line,
+          column: at.column,
+        },
+      ],
+    };
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: limits.maxAliases });
   } catch (error) {
-    const message = error instanceof ReferenceError
-      ? `the YAML uses too many aliases (more than ${limits.maxAliases}); a config never needs that many`
-      : `the YAML could not be read: ${firstLine(String(error))}`;
+    const message =
+      error instanceof ReferenceError
+        ? `the YAML uses too many aliases (more than ${limits.maxAliases}); a config never needs that many`
+        : `the YAML could not be read: ${firstLine(String(error))}`;
     return { ok: false, problems: [{ message, file, line: 1, column: 1 }] };
   }
   // Keys come from the file: without a prototype, a top-level `__proto__` key is just a key.
@@ -92,12 +123,7 @@ export function joinKeyPath(parent: string, key: string | number): string {
   return parent === '' ? key : `${parent}.${key}`;
 }
 
-function collectRanges(
-  node: Node | null,
-  path: string,
-  ranges: Record<string, SourceRange>,
-  toRange: (start: number, end: number) => SourceRange,
-): void {
+function collectRanges(node: Node | null, path: string, ranges: Record<string, SourceRange>, toRange: (start: number, end: number) => SourceRange): void {
   // Iterative walk: depth was already bounded, but an explicit stack keeps this cheap and safe.
   const stack: { node: Node | null; path: string }[] = [{ node, path }];
   while (stack.length > 0) {

@@ -122,7 +122,14 @@ const X_NAMES = ['x.npy', 'x_train.npy'];
 const Y_NAMES = ['y.npy', 'y_train.npy'];
 
 /** The x and y arrays of an .npz archive. */
-export async function arraysInNpz(handle: FileHandle, path: string, size: number, label: string, key: string, progress: Progress): Promise<[ArraySource, ArraySource]> {
+export async function arraysInNpz(
+  handle: FileHandle,
+  path: string,
+  size: number,
+  label: string,
+  key: string,
+  progress: Progress,
+): Promise<[ArraySource, ArraySource]> {
   const entries = await readZipDirectory(handle, size);
   const find = (names: string[]) => entries.find((e) => names.includes(e.name));
   const xEntry = find(X_NAMES);
@@ -138,7 +145,8 @@ export async function arraysInNpz(handle: FileHandle, path: string, size: number
     const dataStart = entry.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
     if (dataStart + entry.compressedSize > size) fail(`${entryLabel} is truncated: its data runs past the end of the file`, { key, byte: size });
     if (entry.method === 0) return arrayInFile(handle, dataStart, entry.compressedSize, entryLabel, key, progress);
-    if (entry.method !== 8) fail(`${entryLabel} uses zip compression method ${entry.method}; only stored and deflated entries are read`, { key, byte: entry.localHeaderOffset + 8 });
+    if (entry.method !== 8)
+      fail(`${entryLabel} uses zip compression method ${entry.method}; only stored and deflated entries are read`, { key, byte: entry.localHeaderOffset + 8 });
     const prefix = await readExactly(handle, dataStart, Math.min(entry.compressedSize, HEADER_PREFIX_BYTES), 'compressed array header');
     return deflatedArray(path, entry, dataStart, entryLabel, key, progress, prefix);
   };

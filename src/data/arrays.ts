@@ -49,22 +49,33 @@ export function checkArrayShapes(x: ArraySource, y: ArraySource, limits: DataLim
   for (const source of [x, y]) {
     const rowShape = source.header.shape.slice(1);
     if (rowShape.some((d) => d === 0)) {
-      fail(`${source.label} has shape (${source.header.shape.join(', ')}): each example holds no values, so there is nothing to train on`, { key: source.key, byte: source.fileOffset >= 0 ? source.fileOffset : undefined });
+      fail(`${source.label} has shape (${source.header.shape.join(', ')}): each example holds no values, so there is nothing to train on`, {
+        key: source.key,
+        byte: source.fileOffset >= 0 ? source.fileOffset : undefined,
+      });
     }
   }
   if (ys.length === 2 && ys[1] > limits.maxColumns) {
-    fail(`${y.label} has ${ys[1]} label columns (shape (${ys.join(', ')})), more than the limit of ${limits.maxColumns}`, { key: y.key, byte: y.fileOffset >= 0 ? y.fileOffset : undefined });
+    fail(`${y.label} has ${ys[1]} label columns (shape (${ys.join(', ')})), more than the limit of ${limits.maxColumns}`, {
+      key: y.key,
+      byte: y.fileOffset >= 0 ? y.fileOffset : undefined,
+    });
   }
   if (xs[0] > limits.maxRows) fail(`${x.label} has ${xs[0]} rows, more than the limit of ${limits.maxRows}`, { key: x.key });
   const rowShape = xs.slice(1);
-  if (rowShape.length === 1 && rowShape[0] > limits.maxColumns) fail(`${x.label} has ${rowShape[0]} columns, more than the limit of ${limits.maxColumns}`, { key: x.key });
+  if (rowShape.length === 1 && rowShape[0] > limits.maxColumns)
+    fail(`${x.label} has ${rowShape[0]} columns, more than the limit of ${limits.maxColumns}`, { key: x.key });
   const pixels = rowShape.length > 1 ? elementCount(rowShape.slice(0, rowShape[rowShape.length - 1] <= MAX_CHANNELS ? -1 : undefined)) : 0;
-  if (pixels > limits.maxPixelsPerImage) fail(`each example of ${x.label} has ${pixels} pixels, more than the limit of ${limits.maxPixelsPerImage}`, { key: x.key });
+  if (pixels > limits.maxPixelsPerImage)
+    fail(`each example of ${x.label} has ${pixels} pixels, more than the limit of ${limits.maxPixelsPerImage}`, { key: x.key });
   for (const source of [x, y]) {
     const needed = elementCount(source.header.shape) * source.header.itemSize;
     if (source.available < needed) {
       const at = source.fileOffset >= 0 ? source.fileOffset + source.header.dataOffset + source.available : undefined;
-      fail(`${source.label} is truncated: shape (${source.header.shape.join(', ')}) of ${source.header.descr} needs ${needed} bytes of data but only ${source.available} follow the header`, { key: source.key, byte: at });
+      fail(
+        `${source.label} is truncated: shape (${source.header.shape.join(', ')}) of ${source.header.descr} needs ${needed} bytes of data but only ${source.available} follow the header`,
+        { key: source.key, byte: at },
+      );
     }
   }
 }
@@ -175,7 +186,11 @@ async function streamArray(
     carry = bytes.slice(whole * itemSize);
     if (element >= total) break;
   }
-  if (element < total) fail(`${source.label} ends after ${element} of ${total} elements`, { key: source.key, byte: source.fileOffset >= 0 ? source.fileOffset + source.header.dataOffset + element * itemSize : undefined });
+  if (element < total)
+    fail(`${source.label} ends after ${element} of ${total} elements`, {
+      key: source.key,
+      byte: source.fileOffset >= 0 ? source.fileOffset + source.header.dataOffset + element * itemSize : undefined,
+    });
 }
 
 /** Fortran index over the row axes -> C offset inside the row. */

@@ -15,7 +15,11 @@ export class DataBudget {
   private readonly runLimited: boolean;
 
   /** `runSecondsSpent`: data seconds the run's earlier configs took (the run's budget is shared). */
-  constructor(readonly limits: Pick<DataLimits, 'maxDecodedBytesPerConfig' | 'maxPixelsPerConfig' | 'maxDataSecondsPerConfig'> & Partial<Pick<DataLimits, 'maxDataSecondsPerRun'>>, runSecondsSpent = 0) {
+  constructor(
+    readonly limits: Pick<DataLimits, 'maxDecodedBytesPerConfig' | 'maxPixelsPerConfig' | 'maxDataSecondsPerConfig'> &
+      Partial<Pick<DataLimits, 'maxDataSecondsPerRun'>>,
+    runSecondsSpent = 0,
+  ) {
     const runLeft = (limits.maxDataSecondsPerRun ?? Infinity) - runSecondsSpent;
     this.seconds = Math.min(limits.maxDataSecondsPerConfig, runLeft);
     this.runLimited = runLeft < limits.maxDataSecondsPerConfig;
@@ -42,7 +46,10 @@ export class DataBudget {
   spendPixels(n: number, file: string): void {
     this.pixels += n;
     if (this.pixels > this.limits.maxPixelsPerConfig) {
-      fail(`with this image the images of this config come to ${this.pixels.toLocaleString('en-US')} pixels; one config may decode at most ${this.limits.maxPixelsPerConfig.toLocaleString('en-US')} (train and validation together, each file counted every time it is read)`, { file });
+      fail(
+        `with this image the images of this config come to ${this.pixels.toLocaleString('en-US')} pixels; one config may decode at most ${this.limits.maxPixelsPerConfig.toLocaleString('en-US')} (train and validation together, each file counted every time it is read)`,
+        { file },
+      );
     }
   }
 

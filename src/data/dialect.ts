@@ -52,9 +52,10 @@ export function dialectOf(text: string, truncated: boolean, request: DialectRequ
       note = `the first lines split evenly on ${fitting.map(show).join(' and on ')}; read with ${show(delimiter)}, the usual delimiter for this extension. Set \`data.delimiter\` to choose another`;
     } else {
       delimiter = request.usual;
-      note = fitting.length === 0
-        ? `no delimiter among ${DELIMITERS.map(show).join(', ')} splits the first lines into the same number of fields (two or more); read with ${show(delimiter)}. Set \`data.delimiter\` if the file uses another`
-        : `the first lines split evenly on ${fitting.map(show).join(' and on ')}; read with ${show(delimiter)}. Set \`data.delimiter\` to choose`;
+      note =
+        fitting.length === 0
+          ? `no delimiter among ${DELIMITERS.map(show).join(', ')} splits the first lines into the same number of fields (two or more); read with ${show(delimiter)}. Set \`data.delimiter\` if the file uses another`
+          : `the first lines split evenly on ${fitting.map(show).join(' and on ')}; read with ${show(delimiter)}. Set \`data.delimiter\` to choose`;
     }
   }
   let decimal: DecimalMark = request.decimal ?? '.';
@@ -63,7 +64,10 @@ export function dialectOf(text: string, truncated: boolean, request: DialectRequ
     const commaDecimals = cells.filter((c) => COMMA_DECIMAL.test(c));
     if (commaDecimals.length > 0 && !cells.some((c) => DOT_DECIMAL.test(c))) {
       decimal = ',';
-      const examples = [...new Set(commaDecimals)].slice(0, 3).map((c) => `"${c}"`).join(', ');
+      const examples = [...new Set(commaDecimals)]
+        .slice(0, 3)
+        .map((c) => `"${c}"`)
+        .join(', ');
       const said = `numbers are written with a decimal comma (${examples}) and were read as such, as \`pandas.read_csv(..., sep=${JSON.stringify(delimiter)}, decimal=",")\` would. Set \`data.decimal\` to "." to read them as text instead`;
       note = note ? `${note}; ${said}` : said;
     }
@@ -81,7 +85,10 @@ function fieldCounts(text: string, delimiter: string, truncated: boolean): numbe
 
 function firstCells(text: string, delimiter: string, truncated: boolean): string[] {
   // the header names columns; only data cells show how numbers are written
-  return records(text, delimiter, truncated).slice(1).flat().map((c) => c.trim());
+  return records(text, delimiter, truncated)
+    .slice(1)
+    .flat()
+    .map((c) => c.trim());
 }
 
 function records(text: string, delimiter: string, truncated: boolean): string[][] {

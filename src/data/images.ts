@@ -15,7 +15,13 @@ const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 /** jpeg-js's own cap on what it allocates for one image (a 4096 x 4096 colour JPEG needs about 250 MB). */
 const JPEG_MEMORY_MB = 512;
 /** Channels of each PNG colour type (gray, RGB, palette, gray+alpha, RGBA) as stored in the file. */
-const PNG_CHANNELS = new Map([[0, 1], [2, 3], [3, 1], [4, 2], [6, 4]]);
+const PNG_CHANNELS = new Map([
+  [0, 1],
+  [2, 3],
+  [3, 1],
+  [4, 2],
+  [6, 4],
+]);
 
 export interface ImagesResult {
   rows: number;
@@ -90,7 +96,8 @@ function decodeImage(bytes: Buffer, file: string, limits: DataLimits, budget: Da
     const height = bytes.readUInt32BE(20);
     const bitDepth = bytes[24];
     const stored = PNG_CHANNELS.get(bytes[25]);
-    if (stored === undefined || ![1, 2, 4, 8, 16].includes(bitDepth)) fail(`${file} is not a valid PNG: colour type ${bytes[25]} with bit depth ${bitDepth}`, { file, byte: 24 });
+    if (stored === undefined || ![1, 2, 4, 8, 16].includes(bitDepth))
+      fail(`${file} is not a valid PNG: colour type ${bytes[25]} with bit depth ${bitDepth}`, { file, byte: 24 });
     if (width * height > limits.maxPixelsPerImage) fail(`${file} is ${width}x${height}, more pixels than the limit of ${limits.maxPixelsPerImage}`, { file });
     budget.spendPixels(width * height, file);
     // the inflated scanlines plus the RGBA image pngjs makes of them
@@ -107,9 +114,13 @@ function decodeImage(bytes: Buffer, file: string, limits: DataLimits, budget: Da
   const frame = jpegFrame(bytes);
   if (typeof frame === 'string') fail(`${file} could not be decoded as JPEG: ${frame}`, { file });
   if (frame.scans > limits.maxJpegScans) {
-    fail(`${file} is a JPEG of ${frame.scans} scans; nn-preflight decodes at most ${limits.maxJpegScans} (a progressive JPEG has about 10, and each scan is a pass over the whole image)`, { file });
+    fail(
+      `${file} is a JPEG of ${frame.scans} scans; nn-preflight decodes at most ${limits.maxJpegScans} (a progressive JPEG has about 10, and each scan is a pass over the whole image)`,
+      { file },
+    );
   }
-  if (frame.width * frame.height > limits.maxPixelsPerImage) fail(`${file} is ${frame.width}x${frame.height}, more pixels than the limit of ${limits.maxPixelsPerImage}`, { file });
+  if (frame.width * frame.height > limits.maxPixelsPerImage)
+    fail(`${file} is ${frame.width}x${frame.height}, more pixels than the limit of ${limits.maxPixelsPerImage}`, { file });
   budget.spendPixels(frame.width * frame.height, file);
   // coefficients (2 bytes per sample) and the RGB output
   budget.spendBytes(frame.width * frame.height * (frame.components * 2 + 3), file);
@@ -207,7 +218,8 @@ export async function readImageFolder(
   for (let index = 0; index < files.length; index++) {
     const file = files[index];
     const bytes = await readFile(file.absolute);
-    if (bytes.length > options.limits.maxBytesPerFile) fail(`${file.name} grew past the limit of ${options.limits.maxBytesPerFile} bytes while being read`, { file: file.name });
+    if (bytes.length > options.limits.maxBytesPerFile)
+      fail(`${file.name} grew past the limit of ${options.limits.maxBytesPerFile} bytes while being read`, { file: file.name });
     bytesRead += bytes.length;
     options.onProgress?.(bytesRead, totalBytes);
     budget.checkTime(file.name);

@@ -111,7 +111,11 @@ export async function readJsonArray(handle: FileHandle, size: number, options: R
         offset += pos;
         return pos;
       }
-      if (data[pos] !== 0x5b) fail(`expected a JSON array of records ("[{...}, ...]") but the file starts with ${JSON.stringify(String.fromCharCode(data[pos]))}`, { line, byte: offset + pos });
+      if (data[pos] !== 0x5b)
+        fail(`expected a JSON array of records ("[{...}, ...]") but the file starts with ${JSON.stringify(String.fromCharCode(data[pos]))}`, {
+          line,
+          byte: offset + pos,
+        });
       pos++;
       state = 'elements';
     }

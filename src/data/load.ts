@@ -81,14 +81,25 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
   const extension = path.extname(absolute).toLowerCase();
   const format = ownEntry(FORMAT_BY_EXTENSION, extension);
   if (format === undefined) {
-    fail(`"${relative}" has an unknown extension "${extension}": use .csv, .tsv, .jsonl, .ndjson, .json, .parquet, .npz, a pair of .npy files, or an image folder`, { file: relative });
+    fail(
+      `"${relative}" has an unknown extension "${extension}": use .csv, .tsv, .jsonl, .ndjson, .json, .parquet, .npz, a pair of .npy files, or an image folder`,
+      { file: relative },
+    );
   }
   if (format === 'npy') fail(`"${relative}" is a single .npy array: give the inputs and labels as a pair, {x: ..., y: ...}`, { file: relative });
   const { handle, size } = await openChecked(absolute, relative, opts, opts.key);
   const budget = opts.budget!;
   const progress: Progress = { done: 0, total: size, report: opts.onProgress, check: () => budget.checkTime(relative) };
   try {
-    const common = { features: opts.features, targets: opts.targets, categorical: opts.categorical, guessTarget: opts.guessTarget, sample: opts.sample, seed: opts.seed, limits: opts.limits };
+    const common = {
+      features: opts.features,
+      targets: opts.targets,
+      categorical: opts.categorical,
+      guessTarget: opts.guessTarget,
+      sample: opts.sample,
+      seed: opts.seed,
+      limits: opts.limits,
+    };
     if (format === 'npz') {
       const [x, y] = await arraysInNpz(handle, absolute, size, relative, opts.key, progress);
       return { file: relative, format, bytes: size, ...(await readArrays(x, y, opts, opts.key)) };
@@ -96,16 +107,14 @@ async function loadPath(relative: string, opts: LoadOptions): Promise<LoadedSpli
     if (format === 'csv' || format === 'tsv' || format === 'jsonl') await checkTextEncoding(handle, size, relative);
     // A text file is read whole: its size is what it costs.
     budget.spendBytes(size, relative);
-    if (format === 'parquet') return { file: relative, format, bytes: size, ...(await readParquetIsolated(absolute, size, common, progress, opts.parquetWorker)) };
+    if (format === 'parquet')
+      return { file: relative, format, bytes: size, ...(await readParquetIsolated(absolute, size, common, progress, opts.parquetWorker)) };
     if (format === 'csv' || format === 'tsv') {
       const dialect = await sniffDialect(handle, size, { delimiter: opts.delimiter, decimal: opts.decimal, usual: format === 'csv' ? ',' : '\t' });
       const table = await readDelimited(handle, size, { ...common, delimiter: dialect.delimiter, decimal: dialect.decimal }, progress);
       return { file: relative, format, bytes: size, ...table, dialect };
     }
-    const table =
-      format === 'jsonl'
-        ? await readJsonLines(handle, size, common, progress)
-        : await readJsonArray(handle, size, common, progress);
+    const table = format === 'jsonl' ? await readJsonLines(handle, size, common, progress) : await readJsonArray(handle, size, common, progress);
     return { file: relative, format, bytes: size, ...table };
   } finally {
     await handle.close();

@@ -62,8 +62,7 @@ export function parseNpyHeader(header: Uint8Array, at = 0): NpyHeader {
 
 function parseDescr(descr: string, where: { byte: number }): Pick<NpyHeader, 'kind' | 'itemSize' | 'littleEndian'> {
   const match = /^([<>|=]?)([fiub?])(\d*)$/.exec(descr);
-  const unsupported = () =>
-    fail(`unsupported .npy dtype ${JSON.stringify(descr)}: float16/32/64, int8-64, uint8-64 and bool are read`, where);
+  const unsupported = () => fail(`unsupported .npy dtype ${JSON.stringify(descr)}: float16/32/64, int8-64, uint8-64 and bool are read`, where);
   if (!match) return unsupported();
   const kind = (match[2] === '?' ? 'b' : match[2]) as ElementKind;
   const itemSize = match[3] === '' ? 1 : Number(match[3]);
@@ -94,7 +93,9 @@ export function elementReader(header: Pick<NpyHeader, 'kind' | 'itemSize' | 'lit
       return (v, at) => v.getInt32(at, le);
     case 'i8':
       // high word signed, low word unsigned: exact below 2^53 without BigInt
-      return le ? (v, at) => v.getInt32(at + 4, true) * 4294967296 + v.getUint32(at, true) : (v, at) => v.getInt32(at, false) * 4294967296 + v.getUint32(at + 4, false);
+      return le
+        ? (v, at) => v.getInt32(at + 4, true) * 4294967296 + v.getUint32(at, true)
+        : (v, at) => v.getInt32(at, false) * 4294967296 + v.getUint32(at + 4, false);
     case 'u1':
     case 'b1':
       return (v, at) => v.getUint8(at);
@@ -103,7 +104,9 @@ export function elementReader(header: Pick<NpyHeader, 'kind' | 'itemSize' | 'lit
     case 'u4':
       return (v, at) => v.getUint32(at, le);
     case 'u8':
-      return le ? (v, at) => v.getUint32(at + 4, true) * 4294967296 + v.getUint32(at, true) : (v, at) => v.getUint32(at, false) * 4294967296 + v.getUint32(at + 4, false);
+      return le
+        ? (v, at) => v.getUint32(at + 4, true) * 4294967296 + v.getUint32(at, true)
+        : (v, at) => v.getUint32(at, false) * 4294967296 + v.getUint32(at + 4, false);
     default:
       return fail(`unsupported element type ${header.kind}${header.itemSize}`);
   }

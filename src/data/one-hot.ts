@@ -78,7 +78,10 @@ export function expandOneHot(split: LoadedSplit, columns: string[], trainCategor
 /** Exact statistics of a 0/1 column with `ones` ones among `total` cells. */
 function indicatorStats(name: string, ones: number, total: number): ColumnStats {
   const p = total > 0 ? ones / total : 0;
-  const values = [{ value: 0, count: total - ones }, { value: 1, count: ones }].filter((v) => v.count > 0);
+  const values = [
+    { value: 0, count: total - ones },
+    { value: 1, count: ones },
+  ].filter((v) => v.count > 0);
   return {
     name,
     count: total,

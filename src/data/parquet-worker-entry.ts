@@ -22,7 +22,8 @@ parentPort?.once('message', async (request: ParquetRequest) => {
     const progress = { done: 0, total: request.size, report: (done: number) => parentPort?.postMessage({ progress: done }) };
     parentPort?.postMessage({ ok: true, table: await readParquet(handle, request.size, request.options, progress) });
   } catch (error) {
-    const detail = error instanceof DataError ? error.detail : { message: `could not read the data: ${error instanceof Error ? error.message : String(error)}` };
+    const detail =
+      error instanceof DataError ? error.detail : { message: `could not read the data: ${error instanceof Error ? error.message : String(error)}` };
     parentPort?.postMessage({ ok: false, detail });
   } finally {
     await handle.close();

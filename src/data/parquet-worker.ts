@@ -21,7 +21,13 @@ function startWorker(maxHeapMb: number): Worker {
 
 type Reply = { progress: number } | { ok: true; table: TableResult } | { ok: false; detail: ProblemDetail };
 
-export function readParquetIsolated(absolute: string, size: number, options: ParquetOptions, progress: Progress, limits = DEFAULT_PARQUET_WORKER_LIMITS): Promise<TableResult> {
+export function readParquetIsolated(
+  absolute: string,
+  size: number,
+  options: ParquetOptions,
+  progress: Progress,
+  limits = DEFAULT_PARQUET_WORKER_LIMITS,
+): Promise<TableResult> {
   const seconds = limits.baseSeconds + (limits.secondsPerMiB * size) / 1024 ** 2;
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -37,7 +43,10 @@ export function readParquetIsolated(absolute: string, size: number, options: Par
         reject(error);
       }
     };
-    const timer = setTimeout(() => settle(() => fail(`decoding did not finish within ${Math.round(seconds)} s and was stopped (a damaged or crafted file can make the decoder loop)`)), seconds * 1000);
+    const timer = setTimeout(
+      () => settle(() => fail(`decoding did not finish within ${Math.round(seconds)} s and was stopped (a damaged or crafted file can make the decoder loop)`)),
+      seconds * 1000,
+    );
     worker.on('message', (reply: Reply) => {
       if ('progress' in reply) {
         progress.done = reply.progress;
@@ -47,7 +56,9 @@ export function readParquetIsolated(absolute: string, size: number, options: Par
     });
     worker.on('error', (error) => {
       const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      settle(() => fail(outOfMemory ? `decoding needed more than ${limits.maxHeapMb} MB of memory and was stopped` : `could not read the data: ${error.message}`));
+      settle(() =>
+        fail(outOfMemory ? `decoding needed more than ${limits.maxHeapMb} MB of memory and was stopped` : `could not read the data: ${error.message}`),
+      );
     });
     worker.on('exit', (code) => settle(() => fail(`the Parquet reader exited with code ${code} before reporting`)));
     worker.postMessage({ absolute, size, options });

@@ -32,11 +32,16 @@ export async function readParquet(handle: FileHandle, size: number, options: Par
   const head = await readExactly(handle, 0, 4, 'Parquet header');
   const tail = await readExactly(handle, size - 8, 8, 'Parquet footer');
   if (head.toString('latin1') !== 'PAR1' || tail.toString('latin1', 4) !== 'PAR1') {
-    fail('not a Parquet file: it does not start and end with "PAR1" (an encrypted "PARE" file or another format)', { byte: head.toString('latin1') !== 'PAR1' ? 0 : size - 4 });
+    fail('not a Parquet file: it does not start and end with "PAR1" (an encrypted "PARE" file or another format)', {
+      byte: head.toString('latin1') !== 'PAR1' ? 0 : size - 4,
+    });
   }
   const footerBytes = tail.readUInt32LE(0);
   if (footerBytes > size - 12 || footerBytes > MAX_FOOTER_BYTES) {
-    fail(`the footer claims ${footerBytes} bytes${footerBytes > size - 12 ? `, more than the file holds (${size} bytes)` : `, more than the limit of ${MAX_FOOTER_BYTES}`}`, { byte: size - 8 });
+    fail(
+      `the footer claims ${footerBytes} bytes${footerBytes > size - 12 ? `, more than the file holds (${size} bytes)` : `, more than the limit of ${MAX_FOOTER_BYTES}`}`,
+      { byte: size - 8 },
+    );
   }
   const file = fileBuffer(handle, size, progress);
   let metadata: FileMetaData;
@@ -64,7 +69,9 @@ export async function readParquet(handle: FileHandle, size: number, options: Par
     try {
       records = await parquetReadObjects({ file, metadata, columns: wanted, rowStart, rowEnd: rowStart + groupRows, compressors: COMPRESSORS });
     } catch (error) {
-      fail(`row group ${group} (rows ${rowStart + 1} to ${rowStart + groupRows}) cannot be decoded: ${file.problem ?? (error as Error)?.message ?? String(error)}`);
+      fail(
+        `row group ${group} (rows ${rowStart + 1} to ${rowStart + groupRows}) cannot be decoded: ${file.problem ?? (error as Error)?.message ?? String(error)}`,
+      );
     }
     if (file.problem !== undefined) fail(`row group ${group} (rows ${rowStart + 1} to ${rowStart + groupRows}) cannot be read: ${file.problem}`);
     if (records.length !== groupRows) fail(`row group ${group} declares ${groupRows} rows but holds ${records.length}`);
@@ -89,10 +96,16 @@ function checkRowGroups(metadata: FileMetaData, wanted: Set<string>): void {
       const top = meta.path_in_schema[0];
       if (!wanted.has(top)) continue;
       decoded += Number(meta.total_uncompressed_size);
-      if (!READABLE_CODECS.has(meta.codec)) codecs.set(meta.codec, [...(codecs.get(meta.codec) ?? []), top].filter((v, i, a) => a.indexOf(v) === i));
+      if (!READABLE_CODECS.has(meta.codec))
+        codecs.set(
+          meta.codec,
+          [...(codecs.get(meta.codec) ?? []), top].filter((v, i, a) => a.indexOf(v) === i),
+        );
     }
     if (decoded > MAX_ROW_GROUP_BYTES) {
-      fail(`row group ${group} holds ${decoded} bytes of the chosen columns once decoded, more than the limit of ${MAX_ROW_GROUP_BYTES}; write smaller row groups (pyarrow: row_group_size=)`);
+      fail(
+        `row group ${group} holds ${decoded} bytes of the chosen columns once decoded, more than the limit of ${MAX_ROW_GROUP_BYTES}; write smaller row groups (pyarrow: row_group_size=)`,
+      );
     }
   });
   for (const [codec, columns] of codecs) {

@@ -15,6 +15,9 @@ export function fail(message: string, where: { line?: number; byte?: number; fil
 
 /** Names in a message, shortened so that a 10,000-column file does not flood the report. */
 export function listNames(names: readonly string[], max = 30): string {
-  const shown = names.slice(0, max).map((n) => JSON.stringify(n)).join(', ');
+  const shown = names
+    .slice(0, max)
+    .map((n) => JSON.stringify(n))
+    .join(', ');
   return names.length > max ? `${shown}, ... (${names.length} in all)` : shown;
 }

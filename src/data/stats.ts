@@ -140,9 +140,7 @@ export class ColumnAccumulator {
       distinct: this.distinct === null ? null : this.distinct.size,
     };
     if (this.distinct !== null) {
-      stats.values = [...this.distinct.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .map(([value, count]) => ({ value, count }));
+      stats.values = [...this.distinct.entries()].sort((a, b) => a[0] - b[0]).map(([value, count]) => ({ value, count }));
     }
     return stats;
   }

@@ -27,9 +27,10 @@ export type TableResult = SplitContent;
 /** Which file columns feed x and y, checked against the header so that a typo names the real columns. */
 export function chooseColumns(names: string[], choice: ColumnChoice): { features: number[]; targets: number[] } {
   const index = new Map(names.map((name, i) => [name, i]));
-  const guessed = choice.guessTarget && (choice.targets ?? []).length === 0 && names.length > 1
-    ? [names.find((n) => choice.guessTarget!.includes(n.toLowerCase())) ?? names[names.length - 1]]
-    : undefined;
+  const guessed =
+    choice.guessTarget && (choice.targets ?? []).length === 0 && names.length > 1
+      ? [names.find((n) => choice.guessTarget!.includes(n.toLowerCase())) ?? names[names.length - 1]]
+      : undefined;
   const targets = guessed ?? choice.targets ?? [];
   if (targets.length === 0) {
     fail(`tabular data needs \`targets\`: name the column(s) to predict; the columns are ${listNames(names)}`, { key: 'data.targets' });
@@ -43,7 +44,8 @@ export function chooseColumns(names: string[], choice: ColumnChoice): { features
     fail(`feature column ${listNames(unknownFeatures)} is not in the file; the columns are ${listNames(names)}`, { key: 'data.features', line: 1 });
   }
   const features = choice.features ?? names.filter((n) => !targets.includes(n));
-  if (features.length === 0) fail(`no feature columns are left once the targets are set aside; the columns are ${listNames(names)}`, { key: 'data.features', line: 1 });
+  if (features.length === 0)
+    fail(`no feature columns are left once the targets are set aside; the columns are ${listNames(names)}`, { key: 'data.features', line: 1 });
   return { features: features.map((f) => index.get(f)!), targets: targets.map((t) => index.get(t)!) };
 }
 
@@ -138,7 +140,11 @@ export class TableBuilder {
     const kind = parseCell(bytes, start, end);
     if (kind === CELL_NUMBER) return this.number(column, role, stats, parsedCell.value);
     if (kind === CELL_EMPTY) return this.missing(column, role, stats);
-    this.text(column, role, stats, () => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8').trim());
+    this.text(column, role, stats, () =>
+      Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start)
+        .toString('utf8')
+        .trim(),
+    );
   }
 
   /** One cell already known to be a finite number (the CSV fast path). */
@@ -203,7 +209,10 @@ export class TableBuilder {
     if (isText) stats.addText(() => name);
     else stats.addNumber(Number(name));
     const id = this.categories[column]!.idOf(name);
-    if (id < 0) fail(`one_hot column "${this.names[column]}" has more than ${DISTINCT_CAP} categories; use an embedding for a column with this many values`, { key: 'preprocessing.inputs.one_hot' });
+    if (id < 0)
+      fail(`one_hot column "${this.names[column]}" has more than ${DISTINCT_CAP} categories; use an embedding for a column with this many values`, {
+        key: 'preprocessing.inputs.one_hot',
+      });
     if (this.slot >= 0) this.x[this.slot * this.featureColumns.length + this.position[column]] = id;
   }
 
@@ -253,7 +262,10 @@ export class TableBuilder {
         const provisional = this.yText[slot * nt + t];
         if (provisional >= 0) y[i * nt + t] = idOfProvisional[provisional];
       });
-      targets[t] = classIdStats(stats, sorted.map((name) => names.counts[names.ids.get(name)!]));
+      targets[t] = classIdStats(
+        stats,
+        sorted.map((name) => names.counts[names.ids.get(name)!]),
+      );
       if (classNames === undefined) classNames = sorted;
     });
     return {

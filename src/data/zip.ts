@@ -41,7 +41,8 @@ export async function readZipDirectory(handle: FileHandle, size: number): Promis
   const entries: ZipEntry[] = [];
   let at = 0;
   for (let i = 0; i < count; i++) {
-    if (at + 46 > directory.length || directory.readUInt32LE(at) !== DIRECTORY_ENTRY) fail(`zip directory entry ${i + 1} is damaged`, { byte: directoryOffset + at });
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== DIRECTORY_ENTRY)
+      fail(`zip directory entry ${i + 1} is damaged`, { byte: directoryOffset + at });
     const nameLength = directory.readUInt16LE(at + 28);
     const extraLength = directory.readUInt16LE(at + 30);
     const commentLength = directory.readUInt16LE(at + 32);

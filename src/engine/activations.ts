@@ -34,7 +34,6 @@ export function isKnownActivation(name: string): boolean {
   return Object.hasOwn(KERAS_ACTIVATIONS, name);
 }
 
-
 interface ActivationLayerArgs {
   name: string;
   activation: string;

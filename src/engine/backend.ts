@@ -17,11 +17,7 @@ export interface EngineHandle {
 }
 
 /** The binaries the WASM backend may load; the build script copies these next to the bundle. */
-export const WASM_BINARY_NAMES = [
-  'tfjs-backend-wasm.wasm',
-  'tfjs-backend-wasm-simd.wasm',
-  'tfjs-backend-wasm-threaded-simd.wasm',
-] as const;
+export const WASM_BINARY_NAMES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;
 
 // A variable specifier keeps bundlers from trying to inline the optional native package.
 const TFJS_NODE_PACKAGE = '@tensorflow/tfjs-node';
@@ -106,7 +102,10 @@ function trialStep(choice: BackendChoice): void {
     tf.tidy(() => {
       const weights = tf.variable(tf.tensor2d([[0.5], [-0.25]]), true, `nn_preflight_trial_${Date.now()}`);
       try {
-        const x = tf.tensor2d([[1, 2], [3, 4]]);
+        const x = tf.tensor2d([
+          [1, 2],
+          [3, 4],
+        ]);
         const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(tf.matMul(x, weights), 1))) as tf.Scalar, [weights]);
         weights.assign(tf.sub(weights, tf.mul(grads[weights.name], 0.1)));
         const read = value.dataSync()[0];

@@ -77,7 +77,14 @@ export function buildModelWithLayers(tfjs: Tf, spec: ModelSpec, inputShape: numb
       model.add(output);
     }
     const kernel = core.weights.find((w) => /(kernel|embeddings)$/.test(w.originalName));
-    layers.push({ specIndex, spec: layerSpec, core, output, activation: layerSpec.type === 'activation' ? (layerSpec.activation ?? 'linear') : activation, kernel });
+    layers.push({
+      specIndex,
+      spec: layerSpec,
+      core,
+      output,
+      activation: layerSpec.type === 'activation' ? (layerSpec.activation ?? 'linear') : activation,
+      kernel,
+    });
   });
   const notes = spec.weights ? loadKerasWeights(tfjs, layers, spec) : [];
   return { model, layers, notes };
@@ -114,7 +121,14 @@ function buildFunctional(tfjs: Tf, spec: ModelSpec, inputShape: number[], seed: 
     outputs[specIndex] = result;
     last = result;
     const kernel = core.weights.find((w) => /(kernel|embeddings)$/.test(w.originalName));
-    layers.push({ specIndex, spec: layerSpec, core, output, activation: layerSpec.type === 'activation' ? (layerSpec.activation ?? 'linear') : activation, kernel });
+    layers.push({
+      specIndex,
+      spec: layerSpec,
+      core,
+      output,
+      activation: layerSpec.type === 'activation' ? (layerSpec.activation ?? 'linear') : activation,
+      kernel,
+    });
   });
   const model = tfjs.model({ inputs: input, outputs: last });
   const notes = spec.weights ? loadKerasWeights(tfjs, layers, spec) : [];
@@ -134,9 +148,23 @@ function makeLayer(tfjs: Tf, s: LayerSpec, name: string, seeds: () => number): t
     case 'dense':
       return tfjs.layers.dense({ name, units: required(s, 'units'), ...weighted });
     case 'conv1d':
-      return tfjs.layers.conv1d({ name, filters: required(s, 'filters'), kernelSize: listArg(s, 'kernel_size')[0], strides: s.strides?.[0] ?? 1, padding: s.padding ?? 'valid', ...weighted });
+      return tfjs.layers.conv1d({
+        name,
+        filters: required(s, 'filters'),
+        kernelSize: listArg(s, 'kernel_size')[0],
+        strides: s.strides?.[0] ?? 1,
+        padding: s.padding ?? 'valid',
+        ...weighted,
+      });
     case 'conv2d':
-      return tfjs.layers.conv2d({ name, filters: required(s, 'filters'), kernelSize: pair(listArg(s, 'kernel_size')), strides: pair(s.strides ?? [1]), padding: s.padding ?? 'valid', ...weighted });
+      return tfjs.layers.conv2d({
+        name,
+        filters: required(s, 'filters'),
+        kernelSize: pair(listArg(s, 'kernel_size')),
+        strides: pair(s.strides ?? [1]),
+        padding: s.padding ?? 'valid',
+        ...weighted,
+      });
     case 'depthwise_conv2d':
       return tfjs.layers.depthwiseConv2d({
         name,
@@ -200,7 +228,9 @@ function recurrentLayer(tfjs: Tf, s: LayerSpec, name: string, seeds: () => numbe
     units: required(s, 'units'),
     activation: rnnActivation(s.activation ?? 'tanh', s.name),
     // TF.js defaults the gates to hard_sigmoid; Keras (and PyTorch) use sigmoid.
-    ...(s.type === 'simple_rnn' ? {} : { recurrentActivation: rnnActivation(typeof s.extra?.recurrent_activation === 'string' ? s.extra.recurrent_activation : 'sigmoid', s.name) }),
+    ...(s.type === 'simple_rnn'
+      ? {}
+      : { recurrentActivation: rnnActivation(typeof s.extra?.recurrent_activation === 'string' ? s.extra.recurrent_activation : 'sigmoid', s.name) }),
     returnSequences: s.return_sequences ?? false,
     recurrentInitializer: initializer(tfjs, s.recurrent_initializer, 'orthogonal', seeds(), s.name),
     ...weighted,
@@ -212,8 +242,15 @@ function recurrentLayer(tfjs: Tf, s: LayerSpec, name: string, seeds: () => numbe
 
 // Recurrent cells apply their activation inside the cell, so only names TF.js knows can be used there.
 const TFJS_RNN_ACTIVATIONS: Record<string, 'tanh' | 'relu' | 'sigmoid' | 'linear' | 'hardSigmoid' | 'elu' | 'selu' | 'softsign' | 'softplus'> = {
-  tanh: 'tanh', relu: 'relu', sigmoid: 'sigmoid', linear: 'linear', hard_sigmoid: 'hardSigmoid',
-  elu: 'elu', selu: 'selu', softsign: 'softsign', softplus: 'softplus',
+  tanh: 'tanh',
+  relu: 'relu',
+  sigmoid: 'sigmoid',
+  linear: 'linear',
+  hard_sigmoid: 'hardSigmoid',
+  elu: 'elu',
+  selu: 'selu',
+  softsign: 'softsign',
+  softplus: 'softplus',
 };
 
 function rnnActivation(name: string, layer: string) {
@@ -232,33 +269,54 @@ function activationLayer(activation: string, name: string, s: LayerSpec): tf.lay
 }
 
 /** Builds the Keras initializer by name, seeded so that a run repeats exactly. */
-export function initializer(tfjs: Tf, spec: InitializerSpec | undefined, fallback: string, seed: number, layer: string): ReturnType<Tf['initializers']['zeros']> {
+export function initializer(
+  tfjs: Tf,
+  spec: InitializerSpec | undefined,
+  fallback: string,
+  seed: number,
+  layer: string,
+): ReturnType<Tf['initializers']['zeros']> {
   const name = spec?.name ?? fallback;
   const s = spec?.seed ?? seed;
   const g = gaussianSeed(s);
   const mean = spec?.mean ?? 0;
   const stddev = spec?.stddev ?? KERAS_RANDOM_STDDEV;
   switch (name) {
-    case 'glorot_uniform': return tfjs.initializers.glorotUniform({ seed: s });
-    case 'glorot_normal': return kerasTruncatedNormal(tfjs, 1, 'fanAvg', g);
-    case 'he_uniform': return tfjs.initializers.heUniform({ seed: s });
-    case 'he_normal': return kerasTruncatedNormal(tfjs, 2, 'fanIn', g);
-    case 'lecun_uniform': return tfjs.initializers.leCunUniform({ seed: s });
-    case 'lecun_normal': return kerasTruncatedNormal(tfjs, 1, 'fanIn', g);
-    case 'zeros': return tfjs.initializers.zeros();
-    case 'ones': return tfjs.initializers.ones();
-    case 'constant': return tfjs.initializers.constant({ value: spec?.value ?? 0 });
-    case 'random_normal': return tfjs.initializers.randomNormal({ mean, stddev, seed: g });
+    case 'glorot_uniform':
+      return tfjs.initializers.glorotUniform({ seed: s });
+    case 'glorot_normal':
+      return kerasTruncatedNormal(tfjs, 1, 'fanAvg', g);
+    case 'he_uniform':
+      return tfjs.initializers.heUniform({ seed: s });
+    case 'he_normal':
+      return kerasTruncatedNormal(tfjs, 2, 'fanIn', g);
+    case 'lecun_uniform':
+      return tfjs.initializers.leCunUniform({ seed: s });
+    case 'lecun_normal':
+      return kerasTruncatedNormal(tfjs, 1, 'fanIn', g);
+    case 'zeros':
+      return tfjs.initializers.zeros();
+    case 'ones':
+      return tfjs.initializers.ones();
+    case 'constant':
+      return tfjs.initializers.constant({ value: spec?.value ?? 0 });
+    case 'random_normal':
+      return tfjs.initializers.randomNormal({ mean, stddev, seed: g });
     // ONNX weights are loaded over it; if they cannot be, a normal draw with their statistics stands in.
-    case 'from_onnx': return tfjs.initializers.randomNormal({ mean, stddev, seed: g });
-    case 'truncated_normal': return tfjs.initializers.truncatedNormal({ mean, stddev, seed: g });
+    case 'from_onnx':
+      return tfjs.initializers.randomNormal({ mean, stddev, seed: g });
+    case 'truncated_normal':
+      return tfjs.initializers.truncatedNormal({ mean, stddev, seed: g });
     case 'random_uniform':
       return tfjs.initializers.randomUniform({ minval: spec?.minval ?? -KERAS_RANDOM_RANGE, maxval: spec?.maxval ?? KERAS_RANDOM_RANGE, seed: s });
-    case 'orthogonal': return tfjs.initializers.orthogonal({ seed: g });
+    case 'orthogonal':
+      return tfjs.initializers.orthogonal({ seed: g });
     // PyTorch's Linear/Conv default, kaiming_uniform(a=sqrt(5)): U(-1/sqrt(fan_in), 1/sqrt(fan_in)), i.e.
     // variance 1/(3 fan_in). A bias has no fan-in of its own: it starts at zero and initTorchBias redraws it.
     case TORCH_FAN_IN_UNIFORM:
-      return fallback === 'zeros' ? tfjs.initializers.zeros() : tfjs.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform', seed: s });
+      return fallback === 'zeros'
+        ? tfjs.initializers.zeros()
+        : tfjs.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform', seed: s });
     default:
       throw new UnsupportedModelError(layer, `initializer '${name}' is not supported by the smoke run`);
   }
@@ -274,7 +332,13 @@ function initTorchBias(tfjs: Tf, core: tf.layers.Layer, seed: number): void {
   if (!kernel || !bias) return;
   const fanIn = kernel.shape.slice(0, -1).reduce<number>((a, b) => a * (b ?? 1), 1);
   const bound = 1 / Math.sqrt(Math.max(1, fanIn));
-  const values = tfjs.randomUniform(bias.shape.map((d) => d ?? 1), -bound, bound, 'float32', seed);
+  const values = tfjs.randomUniform(
+    bias.shape.map((d) => d ?? 1),
+    -bound,
+    bound,
+    'float32',
+    seed,
+  );
   bias.write(values);
   values.dispose();
 }

@@ -24,7 +24,15 @@ export const WIDEN_FACTOR = 4;
  * not whether the configured rate is fast enough (the learning-rate checks answer that). So they train
  * with at least this rate: 150 steps at Adam's 1e-3 cannot fit even a sound classifier.
  */
-export const OVERFIT_MIN_LEARNING_RATE: Record<string, number> = { adam: 1e-2, adamw: 1e-2, adamax: 1e-2, rmsprop: 1e-2, adagrad: 5e-2, adadelta: 1, sgd: 1e-1 };
+export const OVERFIT_MIN_LEARNING_RATE: Record<string, number> = {
+  adam: 1e-2,
+  adamw: 1e-2,
+  adamax: 1e-2,
+  rmsprop: 1e-2,
+  adagrad: 5e-2,
+  adadelta: 1,
+  sgd: 1e-1,
+};
 
 export function overfitLearningRate(ctx: RunContext): number {
   return Math.max(ctx.learningRate, ownEntry(OVERFIT_MIN_LEARNING_RATE, ctx.optimizer.name.toLowerCase()) ?? 0);
@@ -56,14 +64,29 @@ function overfitAtRate(ctx: RunContext, deadline: number, spec: ModelSpec, learn
   let initialTraining: { loss: number; accuracy?: number } = { loss: NaN };
   let evaluationTraining: { loss: number; accuracy?: number } = { loss: NaN };
   try {
-    const result = trainFresh({ ...ctx, learningRate }, {
-      spec, x, y, steps: OVERFIT_STEPS, deadline, batchSize: samples,
-      beforeTraining: (built) => { initial = evaluate(ctx, built, x, y); initialTraining = evaluate(ctx, built, x, y, true); },
-      afterTraining: (built) => { evaluation = evaluate(ctx, built, x, y); evaluationTraining = evaluate(ctx, built, x, y, true); },
-    });
+    const result = trainFresh(
+      { ...ctx, learningRate },
+      {
+        spec,
+        x,
+        y,
+        steps: OVERFIT_STEPS,
+        deadline,
+        batchSize: samples,
+        beforeTraining: (built) => {
+          initial = evaluate(ctx, built, x, y);
+          initialTraining = evaluate(ctx, built, x, y, true);
+        },
+        afterTraining: (built) => {
+          evaluation = evaluate(ctx, built, x, y);
+          evaluationTraining = evaluate(ctx, built, x, y, true);
+        },
+      },
+    );
     // Batch normalization's moving statistics lag its batch statistics after 150 steps (momentum 0.99),
     // so a fitted BN model can look unfitted in inference mode; the training-mode pass decides then.
-    const fits = (start: { loss: number }, end: { loss: number; accuracy?: number }) => end.loss < OVERFIT_LOSS_SHARE * start.loss || (end.accuracy ?? 0) >= OVERFIT_ACCURACY;
+    const fits = (start: { loss: number }, end: { loss: number; accuracy?: number }) =>
+      end.loss < OVERFIT_LOSS_SHARE * start.loss || (end.accuracy ?? 0) >= OVERFIT_ACCURACY;
     const useTraining = hasBatchNormalization(spec) && !fits(initial, evaluation) && fits(initialTraining, evaluationTraining);
     if (useTraining) [initial, evaluation] = [initialTraining, evaluationTraining];
     const startLoss = initial.loss;
@@ -213,7 +236,10 @@ export function baselineLoss(ctx: RunContext, outputActivation: string): Control
       constant = tf.mean(ctx.y, 0);
     }
     // NLLLoss and KLDivLoss take log-probabilities: the prior enters as its log.
-    if (kind === 'prior') constant = LOG_PROBABILITY_LOSSES.has(ctx.lossName) ? tf.log(tf.clipByValue(constant, 1e-7, 1)) : toOutputSpace(constant, ctx.fromLogits, outputActivation);
+    if (kind === 'prior')
+      constant = LOG_PROBABILITY_LOSSES.has(ctx.lossName)
+        ? tf.log(tf.clipByValue(constant, 1e-7, 1))
+        : toOutputSpace(constant, ctx.fromLogits, outputActivation);
     const prediction = tf.tile(tf.expandDims(constant, 0), [rows, 1]);
     return ctx.loss(ctx.y, prediction).dataSync()[0];
   });
@@ -280,7 +306,12 @@ function tailLoss(losses: number[]): number {
  * The main run repeated, same seed and steps, at rate / 10 and, if that is not clearly better, rate / 100.
  * The evidence a learning-rate-too-high verdict needs: a lower rate that does clearly better.
  */
-export function lowerRateControl(ctx: RunContext, deadline: number, steps: number, mainLosses: number[]): NonNullable<ControlRuns['lowerRate']> & { cut: boolean } {
+export function lowerRateControl(
+  ctx: RunContext,
+  deadline: number,
+  steps: number,
+  mainLosses: number[],
+): NonNullable<ControlRuns['lowerRate']> & { cut: boolean } {
   // The main run over the same first steps; one that went non-finite within them stays non-finite.
   const mainFinal = tailLoss(mainLosses.slice(0, steps));
   const runs: NonNullable<ControlRuns['lowerRate']>['runs'] = [];

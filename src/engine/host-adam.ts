@@ -39,9 +39,7 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
   }
 
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
-    const named = Array.isArray(variableGradients)
-      ? variableGradients.map((g) => [g.name, g.tensor] as const)
-      : Object.entries(variableGradients);
+    const named = Array.isArray(variableGradients) ? variableGradients.map((g) => [g.name, g.tensor] as const) : Object.entries(variableGradients);
     const registered = tf.engine().registeredVariables;
     const oneMinusAccBeta1 = f(1 - this.accBeta1Value);
     const oneMinusAccBeta2 = f(1 - this.accBeta2Value);
@@ -67,15 +65,32 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
     const current = this.moments[index];
     if (current !== undefined && (current.onHost ? current.first.length : current.first.size) === variable.size) return current;
     if (current !== undefined && !current.onHost) tf.dispose([current.first, current.second, ...(current.maxSecond ? [current.maxSecond] : [])]);
-    const created: Moments = variable.size <= HOST_ADAM_MAX_VALUES
-      ? { onHost: true, first: new Float32Array(variable.size), second: new Float32Array(variable.size), ...(this.amsgrad ? { maxSecond: new Float32Array(variable.size) } : {}) }
-      : { onHost: false, first: tf.variable(tf.zerosLike(variable), false), second: tf.variable(tf.zerosLike(variable), false), ...(this.amsgrad ? { maxSecond: tf.variable(tf.zerosLike(variable), false) } : {}) };
+    const created: Moments =
+      variable.size <= HOST_ADAM_MAX_VALUES
+        ? {
+            onHost: true,
+            first: new Float32Array(variable.size),
+            second: new Float32Array(variable.size),
+            ...(this.amsgrad ? { maxSecond: new Float32Array(variable.size) } : {}),
+          }
+        : {
+            onHost: false,
+            first: tf.variable(tf.zerosLike(variable), false),
+            second: tf.variable(tf.zerosLike(variable), false),
+            ...(this.amsgrad ? { maxSecond: tf.variable(tf.zerosLike(variable), false) } : {}),
+          };
     this.moments[index] = created;
     return created;
   }
 
   /** Each operation rounded to float32, in the order of TF.js Adam's ops. */
-  private updateOnHost(variable: tf.Variable, gradient: tf.Tensor, moments: Moments & { onHost: true }, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void {
+  private updateOnHost(
+    variable: tf.Variable,
+    gradient: tf.Tensor,
+    moments: Moments & { onHost: true },
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+  ): void {
     const beta1 = f(this.beta1);
     const beta2 = f(this.beta2);
     const oneMinusBeta1 = f(1 - this.beta1);
@@ -103,7 +118,13 @@ export class HostAdamOptimizer extends tf.AdamOptimizer {
   }
 
   /** TF.js Adam's own ops for one variable. */
-  private updateWithOps(variable: tf.Variable, gradient: tf.Tensor, moments: Moments & { onHost: false }, oneMinusAccBeta1: number, oneMinusAccBeta2: number): void {
+  private updateWithOps(
+    variable: tf.Variable,
+    gradient: tf.Tensor,
+    moments: Moments & { onHost: false },
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
+  ): void {
     tf.tidy(() => {
       const { first, second } = moments;
       const newFirst = tf.add(tf.mul(first, this.beta1), tf.mul(gradient, 1 - this.beta1));

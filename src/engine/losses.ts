@@ -63,15 +63,16 @@ export function makeLoss(name: string, fromLogits: boolean, options: LossOptions
   // mean over the batch (Keras's sum_over_batch_size). The class is the id in one column, else the argmax.
   const ids = Object.keys(classWeight).map(Number);
   const table = Array.from({ length: Math.max(...ids) + 1 }, (_, i) => classWeight[String(i)] ?? 1);
-  return (yTrue, yPred) => tf.tidy(() => {
-    const y = tf.cast(yTrue, 'float32');
-    const width = y.shape[y.shape.length - 1] ?? 1;
-    const classOf = width === 1 ? tf.cast(tf.round(tf.reshape(y, [-1])), 'int32') : tf.argMax(y, -1);
-    const inTable = tf.clipByValue(classOf, 0, table.length - 1);
-    const known = tf.logicalAnd(tf.greaterEqual(classOf, 0), tf.less(classOf, table.length));
-    const weights = tf.where(known, tf.gather(tf.tensor1d(table), inTable), tf.onesLike(inTable).toFloat());
-    return tf.mean(tf.mul(tf.reshape(perSample(y, yPred), [-1]), weights)) as tf.Scalar;
-  });
+  return (yTrue, yPred) =>
+    tf.tidy(() => {
+      const y = tf.cast(yTrue, 'float32');
+      const width = y.shape[y.shape.length - 1] ?? 1;
+      const classOf = width === 1 ? tf.cast(tf.round(tf.reshape(y, [-1])), 'int32') : tf.argMax(y, -1);
+      const inTable = tf.clipByValue(classOf, 0, table.length - 1);
+      const known = tf.logicalAnd(tf.greaterEqual(classOf, 0), tf.less(classOf, table.length));
+      const weights = tf.where(known, tf.gather(tf.tensor1d(table), inTable), tf.onesLike(inTable).toFloat());
+      return tf.mean(tf.mul(tf.reshape(perSample(y, yPred), [-1]), weights)) as tf.Scalar;
+    });
 }
 
 type PerSample = (y: tf.Tensor, p: tf.Tensor) => tf.Tensor;
@@ -142,10 +143,10 @@ function perSampleLoss(name: string, fromLogits: boolean, options: LossOptions):
       };
     case 'binary_crossentropy':
       if (options.framework === 'pytorch' && !fromLogits) {
-        return (y, p) => tf.neg(tf.mean(tf.add(
-          tf.mul(y, tf.maximum(tf.log(p), TORCH_LOG_FLOOR)),
-          tf.mul(tf.sub(1, y), tf.maximum(tf.log(tf.sub(1, p)), TORCH_LOG_FLOOR)),
-        ), -1));
+        return (y, p) =>
+          tf.neg(
+            tf.mean(tf.add(tf.mul(y, tf.maximum(tf.log(p), TORCH_LOG_FLOOR)), tf.mul(tf.sub(1, y), tf.maximum(tf.log(tf.sub(1, p)), TORCH_LOG_FLOOR))), -1),
+          );
       }
       return (y, p) => tf.mean(binaryCrossentropy(y, p, fromLogits), -1);
     case 'categorical_crossentropy':

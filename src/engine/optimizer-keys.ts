@@ -23,7 +23,15 @@ export const COMMON_KEYS = ['weight_decay', 'clipnorm', 'clipvalue', 'global_cli
  * Keras-file optimizer settings that do not change a training step: compilation, bookkeeping, and
  * settings that only act together with one that is off (ema_* without use_ema).
  */
-const NO_EFFECT_KEYS = new Set(['jit_compile', 'is_legacy_optimizer', 'loss_scale_factor', 'ema_momentum', 'ema_overwrite_frequency', 'use_ema', 'gradient_accumulation_steps']);
+const NO_EFFECT_KEYS = new Set([
+  'jit_compile',
+  'is_legacy_optimizer',
+  'loss_scale_factor',
+  'ema_momentum',
+  'ema_overwrite_frequency',
+  'use_ema',
+  'gradient_accumulation_steps',
+]);
 
 /** TF.js's Adagrad fixes its epsilon at the float32 backend epsilon, which is Keras's default. */
 const ADAGRAD_FIXED_EPSILON = 1e-7;
@@ -44,8 +52,10 @@ export function refusedOptimizerKeys(spec: OptimizerSpec): RefusedKey[] {
   for (const [key, value] of Object.entries(spec.args)) {
     if ((COMMON_KEYS as readonly string[]).includes(key)) continue;
     if (NO_EFFECT_KEYS.has(key)) {
-      if (key === 'use_ema' && value === true) refused.push({ key, reason: 'the smoke run trains without the moving average of the weights (use_ema), so its final weights are the raw ones' });
-      if (key === 'gradient_accumulation_steps' && typeof value === 'number' && value > 1) refused.push({ key, reason: `the smoke run updates after every batch; accumulating ${value} batches per update is not simulated` });
+      if (key === 'use_ema' && value === true)
+        refused.push({ key, reason: 'the smoke run trains without the moving average of the weights (use_ema), so its final weights are the raw ones' });
+      if (key === 'gradient_accumulation_steps' && typeof value === 'number' && value > 1)
+        refused.push({ key, reason: `the smoke run updates after every batch; accumulating ${value} batches per update is not simulated` });
       continue;
     }
     if (!own.includes(key)) {
@@ -58,7 +68,10 @@ export function refusedOptimizerKeys(spec: OptimizerSpec): RefusedKey[] {
   }
   const clipping = (['clipnorm', 'global_clipnorm', 'clipvalue'] as const).filter((k) => positiveArg(spec, k) !== undefined);
   if (clipping.length > 1) {
-    refused.push({ key: clipping.slice(1).join(', '), reason: `Keras accepts only one of clipnorm, clipvalue and global_clipnorm; the smoke run applies ${clipping[0]} (Keras's order) and not ${clipping.slice(1).join(' or ')}` });
+    refused.push({
+      key: clipping.slice(1).join(', '),
+      reason: `Keras accepts only one of clipnorm, clipvalue and global_clipnorm; the smoke run applies ${clipping[0]} (Keras's order) and not ${clipping.slice(1).join(' or ')}`,
+    });
   }
   return refused;
 }
@@ -134,7 +147,11 @@ export class KerasAdadeltaOptimizer extends tf.Optimizer {
   }
   private readonly slots = new Map<string, { grad: tf.Variable; delta: tf.Variable }>();
 
-  constructor(public learningRate: number, private readonly rho: number, private readonly epsilon: number) {
+  constructor(
+    public learningRate: number,
+    private readonly rho: number,
+    private readonly epsilon: number,
+  ) {
     super();
   }
 

@@ -44,7 +44,7 @@ export type ZeroedComparison = { control?: ControlRuns['zeroedInputs']; skipped?
 export function zeroedRefusal(realLosses: number[]): string | undefined {
   const steps = Math.min(realLosses.length, ZEROED_MAX_STEPS);
   if (steps < ZEROED_TAIL) return `the main run has ${realLosses.length} steps, the comparison needs ${ZEROED_TAIL}`;
-  if (!realLosses.slice(0, steps).every(Number.isFinite)) return 'the main run\'s loss is not finite, so there is nothing to compare';
+  if (!realLosses.slice(0, steps).every(Number.isFinite)) return "the main run's loss is not finite, so there is nothing to compare";
   return undefined;
 }
 
@@ -99,6 +99,13 @@ export function mergeSmokeParts(main: SmokePart, others: SmokePart[]): SmokeTrac
   }
   // The order a sequential run fills them in, so reports read the same either way.
   const { baseline, overfit, zeroedInputs, lrRange, widened, lowerRate } = trace.controls;
-  trace.controls = { baseline, ...(overfit && { overfit }), ...(zeroedInputs && { zeroedInputs }), ...(lrRange && { lrRange }), ...(widened && { widened }), ...(lowerRate && { lowerRate }) };
+  trace.controls = {
+    baseline,
+    ...(overfit && { overfit }),
+    ...(zeroedInputs && { zeroedInputs }),
+    ...(lrRange && { lrRange }),
+    ...(widened && { widened }),
+    ...(lowerRate && { lowerRate }),
+  };
   return trace;
 }

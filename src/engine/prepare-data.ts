@@ -123,8 +123,16 @@ function nonFiniteReason(split: PreparedSplit): string | undefined {
 // Keras computes these losses element by element, so a single target column broadcasts against any
 // number of outputs (and one output against many columns): quietly wrong, but it trains, so the smoke run does too.
 const BROADCASTING_LOSSES = new Set([
-  'mean_squared_error', 'mean_absolute_error', 'mean_absolute_percentage_error', 'mean_squared_logarithmic_error',
-  'huber', 'log_cosh', 'poisson', 'hinge', 'squared_hinge', 'smooth_l1',
+  'mean_squared_error',
+  'mean_absolute_error',
+  'mean_absolute_percentage_error',
+  'mean_squared_logarithmic_error',
+  'huber',
+  'log_cosh',
+  'poisson',
+  'hinge',
+  'squared_hinge',
+  'smooth_l1',
 ]);
 
 function broadcasts(training: PreflightConfig['training'], targetWidth: number, outputUnits: number): boolean {
@@ -133,10 +141,18 @@ function broadcasts(training: PreflightConfig['training'], targetWidth: number, 
   return BROADCASTING_LOSSES.has(name) || (name === 'binary_crossentropy' && !training.from_logits);
 }
 
-function targetMismatch(data: PreparedData, outputUnits: number, outputShape: number[], classIds: boolean, how: TargetPreprocessing, training: PreflightConfig['training']): string | undefined {
+function targetMismatch(
+  data: PreparedData,
+  outputUnits: number,
+  outputShape: number[],
+  classIds: boolean,
+  how: TargetPreprocessing,
+  training: PreflightConfig['training'],
+): string | undefined {
   if (outputShape.length !== 1) return undefined;
   if (classIds) {
-    if (data.targetWidth !== 1) return `${training.torch_loss ?? canonicalLossName(training.loss)} needs one column of class ids, the data has ${data.targetWidth} target columns`;
+    if (data.targetWidth !== 1)
+      return `${training.torch_loss ?? canonicalLossName(training.loss)} needs one column of class ids, the data has ${data.targetWidth} target columns`;
     const bad = data.train.y.find((id) => !(Number.isInteger(id) && id >= 0 && id < outputUnits));
     if (bad !== undefined) return `class id ${bad} is outside the model's ${outputUnits} output units (valid ids 0..${outputUnits - 1})`;
     return undefined;

@@ -58,21 +58,23 @@ export function activationHealth(probe: ActivationProbe, x: tf.Tensor): Activati
   const fractions = tf.tidy(() => {
     const raw = probe.model!.predict(x);
     const outputs = Array.isArray(raw) ? raw : [raw];
-    return tf.stack(outputs.map((pre, i) => {
-      const units = pre.shape[pre.shape.length - 1] ?? 1;
-      const flat = tf.reshape(pre, [-1, units]);
-      if (DYING_ACTIVATIONS.has(probe.layers[i].activation)) {
-        return tf.mean(tf.cast(tf.lessEqual(tf.max(flat, 0), 0), 'float32'));
-      }
-      const inTails = tf.mean(tf.cast(tf.greater(tf.abs(flat), SATURATION_THRESHOLD), 'float32'), 0);
-      return tf.mean(tf.cast(tf.greater(inTails, SATURATED_SHARE), 'float32'));
-    }));
+    return tf.stack(
+      outputs.map((pre, i) => {
+        const units = pre.shape[pre.shape.length - 1] ?? 1;
+        const flat = tf.reshape(pre, [-1, units]);
+        if (DYING_ACTIVATIONS.has(probe.layers[i].activation)) {
+          return tf.mean(tf.cast(tf.lessEqual(tf.max(flat, 0), 0), 'float32'));
+        }
+        const inTails = tf.mean(tf.cast(tf.greater(tf.abs(flat), SATURATION_THRESHOLD), 'float32'), 0);
+        return tf.mean(tf.cast(tf.greater(inTails, SATURATED_SHARE), 'float32'));
+      }),
+    );
   });
   const values = fractions.dataSync();
   fractions.dispose();
-  return probe.layers.map((l, i) => DYING_ACTIVATIONS.has(l.activation)
-    ? { specIndex: l.specIndex, deadFraction: values[i] }
-    : { specIndex: l.specIndex, saturatedFraction: values[i] });
+  return probe.layers.map((l, i) =>
+    DYING_ACTIVATIONS.has(l.activation) ? { specIndex: l.specIndex, deadFraction: values[i] } : { specIndex: l.specIndex, saturatedFraction: values[i] },
+  );
 }
 
 /**

@@ -55,7 +55,10 @@ export function trainFresh(ctx: RunContext, options: FreshRunOptions): TrainResu
   if (choice !== 'tfjs') {
     const y = options.y ?? ctx.y;
     const plan = planCompiledStep({
-      spec: options.spec ?? ctx.spec, inputShape: ctx.inputShape, lossName: ctx.lossName, optimizer: ctx.optimizer,
+      spec: options.spec ?? ctx.spec,
+      inputShape: ctx.inputShape,
+      lossName: ctx.lossName,
+      optimizer: ctx.optimizer,
       targetWidth: y.shape[1] ?? 1,
       blocker: ctx.stepBlocker,
       batchSize: batchSizeFor(options.batchSize ?? ctx.batchSize, y.shape[0]),
@@ -86,9 +89,10 @@ function trainFreshCompiled(ctx: RunContext, options: FreshRunOptions): TrainRes
     const x = options.x ?? ctx.x;
     const y = options.y ?? ctx.y;
     const compiled = new CompiledModel(built.layers, ctx.inputShape);
-    const validation = options.withValidation && ctx.validation
-      ? { x: hostValues(ctx.validation.x), y: hostValues(ctx.validation.y), rows: ctx.validation.x.shape[0] }
-      : undefined;
+    const validation =
+      options.withValidation && ctx.validation
+        ? { x: hostValues(ctx.validation.x), y: hostValues(ctx.validation.y), rows: ctx.validation.x.shape[0] }
+        : undefined;
     const result = trainCompiled(compiled, {
       layers: built.layers,
       x: hostValues(x),

@@ -5,7 +5,16 @@ import * as tf from '@tensorflow/tfjs';
 import { BACKEND_SKIP_PREFIX, type BackendChoice, type LayerProbe, type SmokeTrace } from './types.ts';
 import { initBackend } from './backend.ts';
 import { UnsupportedModelError } from './build-model.ts';
-import { baselineLoss, LOWER_RATE_MAX_STEPS, lowerRateControl, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
+import {
+  baselineLoss,
+  LOWER_RATE_MAX_STEPS,
+  lowerRateControl,
+  lrRangeTest,
+  overfitSmallBatch,
+  runZeroedInputs,
+  widenedOverfit,
+  zeroedInputs,
+} from './controls.ts';
 import { recordZeroed, SMOKE_RUNS, ZEROED_MAX_STEPS, type SmokePart, type SmokeRunName, type ZeroedRun } from './parts.ts';
 import { canonicalLossName, makeLoss, takesClassIds } from './losses.ts';
 import { makeOptimizer, weightDecayOf } from './optimizers.ts';
@@ -55,7 +64,12 @@ export async function runSmokePart(input: SmokeInput, opts: SmokeOptions, runs: 
   if (model.unsupported.length > 0) return finish();
   const prepared = input.data;
   if (!prepared.ok) return skipAll(trace, prepared.reason, finish);
-  const loss = makeLoss(training.loss, training.from_logits, { framework: training.torch_loss ? 'pytorch' : 'keras', ...training.loss_args }, training.class_weight);
+  const loss = makeLoss(
+    training.loss,
+    training.from_logits,
+    { framework: training.torch_loss ? 'pytorch' : 'keras', ...training.loss_args },
+    training.class_weight,
+  );
   if (loss === undefined) return skipAll(trace, `loss '${training.loss}' is not supported by the smoke run`, finish);
   try {
     const engine = await initBackend(opts.backend);
@@ -75,7 +89,6 @@ export async function runSmokePart(input: SmokeInput, opts: SmokeOptions, runs: 
     trace.skipped.push({ what: `optimizer setting \`${refused.key}\``, reason: refused.reason });
   }
 
-
   const data = prepared.data;
   const ctx = makeContext(input, data, loss, seed);
   trace.batchSize = ctx.batchSize;
@@ -89,7 +102,10 @@ export async function runSmokePart(input: SmokeInput, opts: SmokeOptions, runs: 
       const mainDeadline = controls.length > 0 ? started + budgetMs * MAIN_RUN_BUDGET_SHARE : deadline;
       const mainStarted = performance.now();
       const result = trainFresh(ctx, {
-        steps: plannedSteps, deadline: mainDeadline, probeEvery: PROBE_EVERY, withValidation: true,
+        steps: plannedSteps,
+        deadline: mainDeadline,
+        probeEvery: PROBE_EVERY,
+        withValidation: true,
         beforeTraining: (built) => {
           for (const note of built.notes.filter((n) => n.includes('not loaded'))) trace.skipped.push({ what: 'Keras weights', reason: note });
           if (model.weights_unused) trace.skipped.push({ what: 'Keras weights', reason: model.weights_unused });
@@ -208,7 +224,8 @@ function compiledLossBlocker(training: TrainingSettings): string | undefined {
 
 /** Which training step produced the main run's numbers, and why the compiled one was not used. */
 export function engineNote(result: TrainResult): string {
-  if (result.engine === 'compiled') return 'training step: compiled (one forward, backward and update pass over Float32Arrays in JS and WebAssembly, no TF.js ops)';
+  if (result.engine === 'compiled')
+    return 'training step: compiled (one forward, backward and update pass over Float32Arrays in JS and WebAssembly, no TF.js ops)';
   return `training step: TF.js ops${result.engineReason ? ` (compiled step not used: ${result.engineReason})` : ''}`;
 }
 
@@ -253,7 +270,7 @@ function expectedInitialLoss(input: SmokeInput, data: PreparedData): number | un
     for (let c = 0; c < width; c++) {
       const column: number[] = [];
       for (let r = 0; r < rows; r++) column.push(y[r * width + c]);
-      total += variance(column) * (rows - 1) / rows;
+      total += (variance(column) * (rows - 1)) / rows;
     }
     return total / width;
   }
@@ -262,8 +279,19 @@ function expectedInitialLoss(input: SmokeInput, data: PreparedData): number | un
 
 function emptyTrace(seed: number, plannedSteps: number, learningRate: number): SmokeTrace {
   return {
-    backend: 'none', seed, steps: 0, plannedSteps, seconds: 0, stepsPerSecond: 0, batchSize: 0, learningRate,
-    loss: [], valLoss: [], probeSteps: [], initialLoss: NaN, layers: [],
+    backend: 'none',
+    seed,
+    steps: 0,
+    plannedSteps,
+    seconds: 0,
+    stepsPerSecond: 0,
+    batchSize: 0,
+    learningRate,
+    loss: [],
+    valLoss: [],
+    probeSteps: [],
+    initialLoss: NaN,
+    layers: [],
     init: { layerNames: [], activationStd: [], gradNorm: [] },
     controls: { baseline: { kind: 'mean', loss: NaN } },
     skipped: [],
@@ -295,7 +323,10 @@ export function rateSuspect(trace: SmokeTrace, optimizer: string): boolean {
   const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
   const final = tail.reduce((sum, v) => sum + v, 0) / tail.length;
   if (final >= 2 * Math.min(...losses) && final > losses[0]) return true;
-  const ratios = trace.layers.flatMap((l) => l.updateRatio).filter(Number.isFinite).sort((a, b) => a - b);
+  const ratios = trace.layers
+    .flatMap((l) => l.updateRatio)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (ratios.length > 0 && ratios[Math.floor(ratios.length / 2)] > 0.1) return true;
   if (trace.layers.some((l) => (l.deadFraction ?? 0) >= 0.5)) return true;
   if (Number.isFinite(trace.controls.baseline.loss) && final >= 0.9 * trace.controls.baseline.loss) return true;

@@ -29,9 +29,7 @@ export class TorchOptimizer extends tf.Optimizer {
   }
 
   override applyGradients(variableGradients: Parameters<tf.Optimizer['applyGradients']>[0]): void {
-    const named = Array.isArray(variableGradients)
-      ? variableGradients.map((g) => [g.name, g.tensor] as const)
-      : Object.entries(variableGradients);
+    const named = Array.isArray(variableGradients) ? variableGradients.map((g) => [g.name, g.tensor] as const) : Object.entries(variableGradients);
     const registered = tf.engine().registeredVariables;
     for (const [name, gradient] of named) {
       const variable = registered[name];

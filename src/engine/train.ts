@@ -82,7 +82,13 @@ export function train(setup: TrainSetup): TrainResult {
   const readEvery = setup.probeEvery > 0 ? setup.probeEvery : READBACK_EVERY;
 
   const result: TrainResult = {
-    loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false, engine: 'tfjs',
+    loss: [],
+    valLoss: [],
+    probeSteps: [],
+    activations: [],
+    stepsRun: 0,
+    cutByBudget: false,
+    engine: 'tfjs',
     kernels: probed.map((l) => ({ specIndex: l.specIndex, gradNorm: [], gradMeanAbs: [], updateRatio: [] })),
   };
   // Per step: [loss, sum of each layer's gradients, sum of each layer's weights].
@@ -105,7 +111,10 @@ export function train(setup: TrainSetup): TrainResult {
       const xb = tf.gather(x, indices);
       const yb = tf.gather(y, indices);
       // Forward and backward in training mode (dropout on, batch statistics), penalties included as Keras does.
-      const { value, grads } = tf.variableGrads(() => tf.add(loss(yb, model.apply(xb, { training: true }) as tf.Tensor), penaltyOf(setup.penalties)) as tf.Scalar, variables);
+      const { value, grads } = tf.variableGrads(
+        () => tf.add(loss(yb, model.apply(xb, { training: true }) as tf.Tensor), penaltyOf(setup.penalties)) as tf.Scalar,
+        variables,
+      );
       // Keras order: clip the gradients, decay the weights (var -= var * wd * lr), then the optimizer's update.
       applyWeightDecay(variables, setup.weightDecay * (setup.schedule ? setup.schedule(step) : setup.learningRate));
       optimizer.applyGradients(setup.clipGradients ? setup.clipGradients(grads) : grads);
@@ -190,12 +199,14 @@ function readBack(result: TrainResult, pending: tf.Tensor1D[], layerNames: strin
 }
 
 function penaltyOf(penalties: WeightPenalty[]): tf.Scalar {
-  return tf.tidy(() => penalties.reduce((sum: tf.Scalar, p) => {
-    let term = sum;
-    if (p.l1 > 0) term = tf.add(term, tf.mul(p.l1, tf.sum(tf.abs(p.variable))));
-    if (p.l2 > 0) term = tf.add(term, tf.mul(p.l2, tf.sum(tf.square(p.variable))));
-    return term;
-  }, tf.scalar(0)));
+  return tf.tidy(() =>
+    penalties.reduce((sum: tf.Scalar, p) => {
+      let term = sum;
+      if (p.l1 > 0) term = tf.add(term, tf.mul(p.l1, tf.sum(tf.abs(p.variable))));
+      if (p.l2 > 0) term = tf.add(term, tf.mul(p.l2, tf.sum(tf.square(p.variable))));
+      return term;
+    }, tf.scalar(0)),
+  );
 }
 
 function applyWeightDecay(variables: tf.Variable[], factor: number): void {

@@ -43,7 +43,11 @@ export interface ControlRuns {
    * problem (diverged, huge updates, collapsed to a constant prediction, or a rate above the usual range).
    * A learning-rate-too-high verdict needs one of them to do clearly better.
    */
-  lowerRate?: { mainFinal: number; /** false when the budget cut the runs before one did clearly better */ complete?: boolean; runs: { learningRate: number; steps: number; losses: number[]; final: number; deadFraction?: number }[] };
+  lowerRate?: {
+    mainFinal: number /** false when the budget cut the runs before one did clearly better */;
+    complete?: boolean;
+    runs: { learningRate: number; steps: number; losses: number[]; final: number; deadFraction?: number }[];
+  };
 }
 
 export interface SmokeTrace {

@@ -92,14 +92,20 @@ function runPartInWorker(input: SmokeInput, opts: SmokeOptions, runs: SmokeRunNa
       resolve(outcome);
       void worker.terminate();
     };
-    const timer = setTimeout(() => {
-      settle({ ok: false, reason: `the smoke run did not finish within its ${budgetS}s budget plus ${marginS}s and was stopped` });
-    }, (budgetS + marginS) * 1000);
+    const timer = setTimeout(
+      () => {
+        settle({ ok: false, reason: `the smoke run did not finish within its ${budgetS}s budget plus ${marginS}s and was stopped` });
+      },
+      (budgetS + marginS) * 1000,
+    );
 
     worker.on('message', (outcome: PartOutcome) => settle(outcome));
     worker.on('error', (error) => {
       const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      settle({ ok: false, reason: outOfMemory ? `the smoke run ran out of memory (heap capped at ${maxHeapMb} MB)` : `the smoke run failed: ${error.message}` });
+      settle({
+        ok: false,
+        reason: outOfMemory ? `the smoke run ran out of memory (heap capped at ${maxHeapMb} MB)` : `the smoke run failed: ${error.message}`,
+      });
     });
     worker.on('exit', (code) => settle({ ok: false, reason: `the smoke worker exited with code ${code} before reporting` }));
     worker.postMessage({ input, opts, runs } satisfies SmokeRequest);

@@ -151,7 +151,12 @@ export function summarizeLabels(train: LoadedSplit): LabelSummary {
  * `minmax` maps each column to [0, 1] and `standardize` to zero mean and unit std (0/1 labels stay 0/1
  * under minmax). Labels the preprocessing cannot apply to (one_hot on non-integer values) stay as they are.
  */
-export function labelsAsSeen(raw: LabelSummary, targets: ColumnStats[], config: Pick<PreflightConfig, 'preprocessing' | 'model'>, outputUnits?: number): LabelSummary {
+export function labelsAsSeen(
+  raw: LabelSummary,
+  targets: ColumnStats[],
+  config: Pick<PreflightConfig, 'preprocessing' | 'model'>,
+  outputUnits?: number,
+): LabelSummary {
   const how = config.preprocessing.targets;
   if (how === 'none') return raw;
   if (how === 'one_hot') {
@@ -160,11 +165,14 @@ export function labelsAsSeen(raw: LabelSummary, targets: ColumnStats[], config: 
     const units = outputUnits ?? lastUnits(config.model);
     const width = Math.max(units, Math.floor(raw.max) + 1);
     return {
-      encoding: 'one-hot', width,
+      encoding: 'one-hot',
+      width,
       classes: Array.from({ length: width }, (_, i) => i),
       ...(raw.classCounts ? { classCounts: raw.classCounts } : {}),
       ...(raw.majorityFraction !== undefined ? { majorityFraction: raw.majorityFraction } : {}),
-      multiHotRows: 0, min: 0, max: 1,
+      multiHotRows: 0,
+      min: 0,
+      max: 1,
     };
   }
   if (how === 'minmax') {

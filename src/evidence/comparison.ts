@@ -76,7 +76,10 @@ export interface BaseComparison {
 }
 
 /** The bar a comparison measured against, in words: the ratio or the difference, the seed noise, and the threshold. */
-export function describeBar(c: { scale?: 'log' | 'linear'; ratio?: number; difference?: number; seedNoise?: number; threshold?: number }, format: (n: number | undefined) => string): string {
+export function describeBar(
+  c: { scale?: 'log' | 'linear'; ratio?: number; difference?: number; seedNoise?: number; threshold?: number },
+  format: (n: number | undefined) => string,
+): string {
   if (c.scale === 'log') {
     const factor = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? '?' : `x${format(Math.exp(n))}`);
     return (

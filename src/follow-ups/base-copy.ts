@@ -81,9 +81,7 @@ export interface BaseCopy {
   dispose(): void;
 }
 
-export type BaseRead =
-  | { ok: true; copy: BaseCopy }
-  | { ok: false; status: 'new-config' | 'unavailable'; reason: string };
+export type BaseRead = { ok: true; copy: BaseCopy } | { ok: false; status: 'new-config' | 'unavailable'; reason: string };
 
 /** Reads the base version of a config: the first store that has the ref answers. Never throws. */
 export type BaseReader = (configPath: string, ref: string) => Promise<BaseRead>;
@@ -93,7 +91,12 @@ export type BaseReader = (configPath: string, ref: string) => Promise<BaseRead>;
  * store that has the commit but not the config settles it as `new-config`; when no store has the commit
  * the result is `unavailable`, with every store's reason.
  */
-export async function readBaseCopy(configPath: string, ref: string, stores: readonly BaseStore[], limits: BaseCopyLimits = DEFAULT_BASE_COPY_LIMITS): Promise<BaseRead> {
+export async function readBaseCopy(
+  configPath: string,
+  ref: string,
+  stores: readonly BaseStore[],
+  limits: BaseCopyLimits = DEFAULT_BASE_COPY_LIMITS,
+): Promise<BaseRead> {
   const reasons: string[] = [];
   for (const store of stores) {
     let read: BaseRead;
@@ -147,7 +150,15 @@ async function readFromStore(store: BaseStore, configPath: string, ref: string, 
 }
 
 /** Copies the config, then every file it names; what changed is found on the way. */
-async function copyInto(root: string, store: BaseStore, commit: string, repoRoot: string, configEntry: StoreEntry, headConfigRel: string, limits: BaseCopyLimits): Promise<BaseRead> {
+async function copyInto(
+  root: string,
+  store: BaseStore,
+  commit: string,
+  repoRoot: string,
+  configEntry: StoreEntry,
+  headConfigRel: string,
+  limits: BaseCopyLimits,
+): Promise<BaseRead> {
   const unavailable = (reason: string): BaseRead => ({ ok: false, status: 'unavailable', reason });
   const configRel = configEntry.path;
   // A renamed config's head bytes are at its new path; every other file keeps its path.
@@ -159,7 +170,9 @@ async function copyInto(root: string, store: BaseStore, commit: string, repoRoot
   const named: string[] = [];
   const entries: StoreEntry[] = [];
   for (let round = 0; round < 2; round++) {
-    const fresh = listConfigFiles(root, configRel).files.map((f) => f.path).filter((rel) => !named.includes(rel));
+    const fresh = listConfigFiles(root, configRel)
+      .files.map((f) => f.path)
+      .filter((rel) => !named.includes(rel));
     if (fresh.length === 0) break;
     named.push(...fresh);
     const listedNow: StoreEntry[] = [];
@@ -213,7 +226,8 @@ class Copier {
       this.files += 1;
       this.bytes += Number.isFinite(entry.size) ? entry.size : 0;
       if (this.files > this.limits.maxFiles) return { ok: false, reason: `the base version names more than ${this.limits.maxFiles} files` };
-      if (this.bytes > this.limits.maxBytes) return { ok: false, reason: `the base version's files hold more than ${Math.round(this.limits.maxBytes / 1024 ** 2)} MB` };
+      if (this.bytes > this.limits.maxBytes)
+        return { ok: false, reason: `the base version's files hold more than ${Math.round(this.limits.maxBytes / 1024 ** 2)} MB` };
       const target = path.join(this.root, ...entry.path.split('/'));
       mkdirSync(path.dirname(target), { recursive: true });
       const working = path.join(this.repoRoot, ...this.headPathOf(entry.path).split('/'));
@@ -224,17 +238,24 @@ class Copier {
       }
       this.reads += 1;
       if (this.reads > this.store.maxReads) {
-        return { ok: false, reason: `more than ${this.store.maxReads} of the base version's files differ from the checkout, more than ${SOURCE_NAMES[this.store.source]} is asked for per config` };
+        return {
+          ok: false,
+          reason: `more than ${this.store.maxReads} of the base version's files differ from the checkout, more than ${SOURCE_NAMES[this.store.source]} is asked for per config`,
+        };
       }
       const bytes = await this.store.read(entry);
       if (!bytes.ok) return bytes;
       const pointer = parseLfsPointer(bytes.value);
       if (pointer) {
         if (!(await holdsLfsObject(working, pointer))) {
-          return { ok: false, reason: `${entry.path} is stored in Git LFS and differs between the base and the checkout; nn-preflight does not download LFS objects` };
+          return {
+            ok: false,
+            reason: `${entry.path} is stored in Git LFS and differs between the base and the checkout; nn-preflight does not download LFS objects`,
+          };
         }
         this.bytes += pointer.size - entry.size;
-        if (this.bytes > this.limits.maxBytes) return { ok: false, reason: `the base version's files hold more than ${Math.round(this.limits.maxBytes / 1024 ** 2)} MB` };
+        if (this.bytes > this.limits.maxBytes)
+          return { ok: false, reason: `the base version's files hold more than ${Math.round(this.limits.maxBytes / 1024 ** 2)} MB` };
         this.sameAtHead.add(entry.path);
         copyFileSync(working, target);
         continue;
@@ -247,7 +268,13 @@ class Copier {
 
 /** No `..`, no absolute path, no empty segment: a path a store lists must stay inside the copy. */
 function isSafeRelative(rel: string): boolean {
-  return rel.length > 0 && !rel.startsWith('/') && rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..') && !rel.includes('\\') && !rel.includes('\0');
+  return (
+    rel.length > 0 &&
+    !rel.startsWith('/') &&
+    rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..') &&
+    !rel.includes('\\') &&
+    !rel.includes('\0')
+  );
 }
 
 /** Git's blob id of a regular file in the working tree (the bytes as they are, no filters); undefined for anything else. */

@@ -34,7 +34,7 @@ export interface CompareOptions {
 export async function compareWithBase(head: Evidence, opts: CompareOptions): Promise<BaseComparison> {
   const empty = { ref: opts.ref, changes: [], changedFiles: [], notes: [] };
   const main = head.smoke;
-  if (!main || main.steps < 1) return { ...empty, status: 'unavailable', reason: 'the head\'s smoke run did not run' };
+  if (!main || main.steps < 1) return { ...empty, status: 'unavailable', reason: "the head's smoke run did not run" };
   const read = await (opts.readBase ?? readFromGit)(opts.configPath, opts.ref);
   if (!read.ok) return { ...empty, status: read.status, reason: read.reason };
   const { copy } = read;
@@ -48,7 +48,14 @@ export async function compareWithBase(head: Evidence, opts: CompareOptions): Pro
       return { ...empty, ...source, status: 'unchanged', reason: `the config and the files it names are the same at ${opts.ref}` };
     }
     const base = await opts.loadEvidence(copy.configPath, copy.root);
-    if (!base?.data) return { ...empty, ...source, changedFiles: copy.changedFiles, status: 'unavailable', reason: `the version at ${opts.ref} does not load (its config or data has errors)` };
+    if (!base?.data)
+      return {
+        ...empty,
+        ...source,
+        changedFiles: copy.changedFiles,
+        status: 'unavailable',
+        reason: `the version at ${opts.ref} does not load (its config or data has errors)`,
+      };
     const comparison = await compareLoaded(base, head, main, copy.changedFiles, opts);
     return { ...comparison, ...source, notes: [...source.notes, ...comparison.notes] };
   } finally {
@@ -64,11 +71,14 @@ async function compareLoaded(base: Evidence, head: Evidence, main: SmokeTrace, c
   const steps = Math.min(main.plannedSteps, COMPARE_STEPS_CAP);
   const seeds = Array.from({ length: COMPARE_SEEDS }, (_, i) => main.seed + i);
   const extra = seeds.slice(1);
-  const outcomes = await runSmokes([
-    { evidence: base, seed: main.seed, steps: main.plannedSteps },
-    ...extra.map((seed) => ({ evidence: base, seed, steps })),
-    ...extra.map((seed) => ({ evidence: head, seed, steps })),
-  ], opts.budget);
+  const outcomes = await runSmokes(
+    [
+      { evidence: base, seed: main.seed, steps: main.plannedSteps },
+      ...extra.map((seed) => ({ evidence: base, seed, steps })),
+      ...extra.map((seed) => ({ evidence: head, seed, steps })),
+    ],
+    opts.budget,
+  );
   const baseTraces = outcomes.slice(0, COMPARE_SEEDS);
   const headTraces: RunOutcome[] = [{ ok: true, trace: main }, ...outcomes.slice(COMPARE_SEEDS)];
   const notes: string[] = [];
@@ -134,8 +144,14 @@ async function measureKeyEffects(
     if (evidence) variants.push({ index, evidence });
   });
   const skipped = changes.length - variants.length;
-  if (skipped > 0) notes.push(`${skipped} changed key${skipped === 1 ? '' : 's'} not measured on ${skipped === 1 ? 'its' : 'their'} own (structural, data, or over the limit of ${MAX_KEY_EFFECTS})`);
-  const outcomes = await runSmokes(variants.map((v) => ({ evidence: v.evidence, seed: run.seed, steps: run.steps })), budget);
+  if (skipped > 0)
+    notes.push(
+      `${skipped} changed key${skipped === 1 ? '' : 's'} not measured on ${skipped === 1 ? 'its' : 'their'} own (structural, data, or over the limit of ${MAX_KEY_EFFECTS})`,
+    );
+  const outcomes = await runSmokes(
+    variants.map((v) => ({ evidence: v.evidence, seed: run.seed, steps: run.steps })),
+    budget,
+  );
   const measured = changes.map((change) => ({ ...change }));
   variants.forEach((variant, i) => {
     const outcome = outcomes[i];

@@ -6,8 +6,22 @@ import type { KeyChange } from '../evidence/comparison.ts';
 
 /** Values shown whole rather than key by key (an initializer, an optimizer, a data source, a list of numbers). */
 const LEAF_KEYS = new Set([
-  'kernel_initializer', 'bias_initializer', 'recurrent_initializer', 'kernel_regularizer', 'bias_regularizer',
-  'optimizer', 'train', 'validation', 'features', 'targets', 'input_shape', 'kernel_size', 'strides', 'pool_size', 'target_shape', 'inputs',
+  'kernel_initializer',
+  'bias_initializer',
+  'recurrent_initializer',
+  'kernel_regularizer',
+  'bias_regularizer',
+  'optimizer',
+  'train',
+  'validation',
+  'features',
+  'targets',
+  'input_shape',
+  'kernel_size',
+  'strides',
+  'pool_size',
+  'target_shape',
+  'inputs',
 ]);
 /** Keys that name or locate things without changing what trains. */
 const SKIPPED_KEYS = new Set(['name', 'keyPath', 'origin', 'weights', 'unsupported', 'learning_rate_explicit', 'checks', 'smoke']);

@@ -50,10 +50,19 @@ export async function runFollowUps(evidence: Evidence, findings: Finding[], opts
   let comparison: BaseComparison | undefined;
   if (opts.base) {
     started = performance.now();
-    comparison = await compareWithBase(evidence, { ref: opts.base, configPath: opts.configPath, readBase: opts.readBase, budget, loadEvidence: opts.loadEvidence });
+    comparison = await compareWithBase(evidence, {
+      ref: opts.base,
+      configPath: opts.configPath,
+      readBase: opts.readBase,
+      budget,
+      loadEvidence: opts.loadEvidence,
+    });
     evidence.comparison = comparison;
     current = [...current, ...runChecks(evidence, [trainingImprovement, trainingRegression])];
-    opts.onPhase?.('base-comparison', `${comparison.status === 'compared' ? comparison.verdict ?? 'inconclusive' : comparison.status} against ${opts.base} in ${seconds(started)}`);
+    opts.onPhase?.(
+      'base-comparison',
+      `${comparison.status === 'compared' ? (comparison.verdict ?? 'inconclusive') : comparison.status} against ${opts.base} in ${seconds(started)}`,
+    );
   }
   if (opts.verify) {
     started = performance.now();

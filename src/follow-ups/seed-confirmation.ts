@@ -25,7 +25,12 @@ function needsConfirmation(finding: Finding, evidence: Evidence): boolean {
  * each such error the second seed does not reproduce to a warning that says so. `run` is the smoke
  * runner (tests pass a stand-in).
  */
-export async function confirmOnSecondSeed(evidence: Evidence, findings: readonly Finding[], budget: FollowUpBudget, run: typeof runSmokes = runSmokes): Promise<Finding[]> {
+export async function confirmOnSecondSeed(
+  evidence: Evidence,
+  findings: readonly Finding[],
+  budget: FollowUpBudget,
+  run: typeof runSmokes = runSmokes,
+): Promise<Finding[]> {
   const main = evidence.smoke;
   if (!main || !findings.some((f) => needsConfirmation(f, evidence))) return [...findings];
   const seed = main.seed + 1;

@@ -84,7 +84,10 @@ export async function verifyFixes(evidence: Evidence, findings: readonly Finding
   if (candidates.size === 0) return [...findings];
 
   const list = [...candidates.values()];
-  const outcomes = await runSmokes(list.map((c) => ({ evidence: c.evidence, seed: main.seed, steps })), budget);
+  const outcomes = await runSmokes(
+    list.map((c) => ({ evidence: c.evidence, seed: main.seed, steps })),
+    budget,
+  );
   const checked = new Map<Finding, FixCheck>();
   list.forEach((candidate, i) => {
     const outcome = outcomes[i];
@@ -107,7 +110,9 @@ export async function verifyFixes(evidence: Evidence, findings: readonly Finding
   // Root causes: a verified fix whose run no longer shows another finding makes that finding its symptom.
   const verifiedRuns = list.flatMap((candidate, i) => {
     const outcome = outcomes[i];
-    return outcome.ok && checked.get(candidate.findings[0])?.verified ? [{ causes: candidate.findings, evidence: candidate.evidence, trace: outcome.trace }] : [];
+    return outcome.ok && checked.get(candidate.findings[0])?.verified
+      ? [{ causes: candidate.findings, evidence: candidate.evidence, trace: outcome.trace }]
+      : [];
   });
   const linked = linkRootCauses(findings, verifiedRuns);
   return linked.map((finding, i) => {
@@ -204,7 +209,8 @@ export function describeFixCheck(fixCheck: FixCheck): string {
   const combined = fixCheck.combined;
   if (!combined) return alone;
   const together = `final ${combined.metric} ${value(combined.before)} -> ${value(combined.after)}${fromStartWords(combined, value)}`;
-  const minimal = combined.minimal && combined.minimal.length < combined.changes.length ? ` The smallest set that still passes: ${combined.minimal.join(' + ')}.` : '';
+  const minimal =
+    combined.minimal && combined.minimal.length < combined.changes.length ? ` The smallest set that still passes: ${combined.minimal.join(' + ')}.` : '';
   return combined.verified
     ? `${alone} Verified together with the other fixes (${combined.changes.join(' + ')}): ${together}.${minimal}`
     : `${alone} Not verified together with the other fixes either (${combined.changes.join(' + ')}): ${together}.`;

@@ -55,8 +55,7 @@ export function planAnnotations(annotations: readonly Annotation[]): AnnotationP
   const commands: Annotation[] = [];
   const overflow: Annotation[] = [];
   for (const annotation of annotations) {
-    const fits =
-      perLevel[annotation.severity] < MAX_COMMAND_ANNOTATIONS_PER_LEVEL && commands.length < MAX_COMMAND_ANNOTATIONS_PER_JOB;
+    const fits = perLevel[annotation.severity] < MAX_COMMAND_ANNOTATIONS_PER_LEVEL && commands.length < MAX_COMMAND_ANNOTATIONS_PER_JOB;
     if (fits) {
       perLevel[annotation.severity]++;
       commands.push(annotation);

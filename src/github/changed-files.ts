@@ -26,11 +26,7 @@ export interface PullRequestRef {
   pullNumber: number;
 }
 
-export async function listChangedFiles(
-  octokit: GitHubClient,
-  pr: PullRequestRef,
-  changedFileCount?: number,
-): Promise<ChangedFiles> {
+export async function listChangedFiles(octokit: GitHubClient, pr: PullRequestRef, changedFileCount?: number): Promise<ChangedFiles> {
   const files: ChangedFile[] = [];
   const pages = octokit.paginate.iterator(octokit.rest.pulls.listFiles, {
     owner: pr.owner,
@@ -49,8 +45,7 @@ export async function listChangedFiles(
     }
     if (files.length >= MAX_PULL_REQUEST_FILES) break;
   }
-  const truncated =
-    files.length >= MAX_PULL_REQUEST_FILES || (changedFileCount !== undefined && changedFileCount > files.length);
+  const truncated = files.length >= MAX_PULL_REQUEST_FILES || (changedFileCount !== undefined && changedFileCount > files.length);
   return { files, truncated };
 }
 

@@ -116,7 +116,9 @@ export async function retryReadThenWrite<T>(operation: () => Promise<T>, what: s
       return await operation();
     } catch (error) {
       if (attempt >= OPERATION_RETRIES || !isUncertainWrite(error)) throw error;
-      log.info(`Trying again to ${what} (${isTimeout(error) ? 'no answer in time' : `HTTP ${errorStatus(error)}`}); GitHub's state is read first, so nothing is posted twice.`);
+      log.info(
+        `Trying again to ${what} (${isTimeout(error) ? 'no answer in time' : `HTTP ${errorStatus(error)}`}); GitHub's state is read first, so nothing is posted twice.`,
+      );
     }
   }
 }

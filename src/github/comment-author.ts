@@ -21,7 +21,9 @@ export async function resolveCommentAuthor(octokit: GitHubClient, token: string,
   } catch (error) {
     // Not knowing who we are must never let us edit someone else's comment: the fallback only ever
     // matches the Actions bot, at worst a fresh comment is posted.
-    log.info(`Could not tell which account the token acts as (GET /user: HTTP ${errorStatus(error) ?? '?'}); taking comments by ${GITHUB_ACTIONS_BOT} as the action's own.`);
+    log.info(
+      `Could not tell which account the token acts as (GET /user: HTTP ${errorStatus(error) ?? '?'}); taking comments by ${GITHUB_ACTIONS_BOT} as the action's own.`,
+    );
   }
   return GITHUB_ACTIONS_BOT;
 }

@@ -68,7 +68,8 @@ export function contentsStore(octokit: GitHubClient, options: ContentsStoreOptio
         return { ok: false, reason: describeGitHubError(`read ${entry.path} at the base from ${where}`, error) };
       }
       const bytes = Buffer.from(content, 'base64');
-      if (gitBlobId(bytes) !== entry.sha) return { ok: false, reason: `the bytes GitHub sent for ${entry.path} do not match its blob id ${entry.sha.slice(0, 12)}` };
+      if (gitBlobId(bytes) !== entry.sha)
+        return { ok: false, reason: `the bytes GitHub sent for ${entry.path} do not match its blob id ${entry.sha.slice(0, 12)}` };
       return { ok: true, value: bytes };
     },
     async previousPath(_commit, rel) {
@@ -91,7 +92,10 @@ export function contentsStore(octokit: GitHubClient, options: ContentsStoreOptio
       return { ok: true, value: undefined };
     }
     if (data.length >= MAX_CONTENTS_LISTED) {
-      return { ok: false, reason: `the folder ${rel} holds ${MAX_CONTENTS_LISTED} or more entries at the base, more than GitHub's contents API lists (check out with \`fetch-depth: 0\` to compare it)` };
+      return {
+        ok: false,
+        reason: `the folder ${rel} holds ${MAX_CONTENTS_LISTED} or more entries at the base, more than GitHub's contents API lists (check out with \`fetch-depth: 0\` to compare it)`,
+      };
     }
     for (const item of data) {
       const childPath = typeof item?.path === 'string' ? item.path : '';

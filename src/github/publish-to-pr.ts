@@ -104,22 +104,23 @@ export async function publishToPullRequest(octokit: GitHubClient, request: Publi
   const nothingToReport = !hasFindingsToReport(request.report);
   const marker = stickyMarker(request.key);
   try {
-    const upsert = () => upsertStickyComment(octokit, request.pr, marker, request.author, mode === 'new' ? 'new' : 'update', (previousBody) => {
-      // A pull request that touches no config gets no new comment; an earlier one is still brought up to date.
-      if (request.report.results.length === 0 && previousBody === undefined) return undefined;
-      // `on-findings`: a clean pull request gets no comment; an earlier one is updated to say all is fixed.
-      if (mode === 'on-findings' && nothingToReport && previousBody === undefined) return undefined;
-      return composeCommentBody({
-        report: request.report,
-        marker,
-        markdown: request.markdown,
-        outsideDiff,
-        toRepoPath: request.toRepoPath,
-        previousBody,
-        notes: request.notes,
-        allClear: mode === 'on-findings' && nothingToReport,
+    const upsert = () =>
+      upsertStickyComment(octokit, request.pr, marker, request.author, mode === 'new' ? 'new' : 'update', (previousBody) => {
+        // A pull request that touches no config gets no new comment; an earlier one is still brought up to date.
+        if (request.report.results.length === 0 && previousBody === undefined) return undefined;
+        // `on-findings`: a clean pull request gets no comment; an earlier one is updated to say all is fixed.
+        if (mode === 'on-findings' && nothingToReport && previousBody === undefined) return undefined;
+        return composeCommentBody({
+          report: request.report,
+          marker,
+          markdown: request.markdown,
+          outsideDiff,
+          toRepoPath: request.toRepoPath,
+          previousBody,
+          notes: request.notes,
+          allClear: mode === 'on-findings' && nothingToReport,
+        });
       });
-    });
     // With `comment: new` every run adds a comment, so there a write that may have landed is not tried again.
     const result = mode === 'new' ? await upsert() : await retryReadThenWrite(upsert, 'post the comment', log);
     outcome.commentAction = result.action;

@@ -62,13 +62,7 @@ export function readReportArtifact(zip: Buffer): DownloadedReport {
   return result;
 }
 
-export async function downloadArtifact(
-  octokit: GitHubClient,
-  owner: string,
-  repo: string,
-  runId: number,
-  name: string,
-): Promise<Buffer> {
+export async function downloadArtifact(octokit: GitHubClient, owner: string, repo: string, runId: number, name: string): Promise<Buffer> {
   const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: runId, name, per_page: 100 });
   const artifact = data.artifacts.find((a) => a.name === name && !a.expired);
   if (!artifact) {
@@ -88,12 +82,7 @@ export async function downloadArtifact(
  * event's own `pull_requests` list is empty for forks and may name a head that has moved on, so the
  * pull request is always looked up.
  */
-export async function pullRequestForRun(
-  octokit: GitHubClient,
-  owner: string,
-  repo: string,
-  run: TriggeringRun,
-): Promise<OpenPullRequest | undefined> {
+export async function pullRequestForRun(octokit: GitHubClient, owner: string, repo: string, run: TriggeringRun): Promise<OpenPullRequest | undefined> {
   // Matched by head repository as well as head commit: a pull request from another fork with the same
   // head commit is a different pull request. An event without a head repository matches nothing.
   if (run.headRepository === undefined) return undefined;

@@ -90,7 +90,9 @@ export function groupSuggestionBody(heading: string, findings: readonly Finding[
   const text = replacements.map((line) => line.replace(/[\r\n]+/g, ' ')).join('\n');
   const fence = fenceFor(text);
   const ids = findings.map((finding) => `\`${finding.id}\``).join(', ');
-  return [`**Fix first:** ${neutraliseHiddenMarkers(escapeMarkdown(heading))} (${ids})`, '', `${fence}suggestion`, text, fence, suggestionMarker(key)].join('\n');
+  return [`**Fix first:** ${neutraliseHiddenMarkers(escapeMarkdown(heading))} (${ids})`, '', `${fence}suggestion`, text, fence, suggestionMarker(key)].join(
+    '\n',
+  );
 }
 
 export function suggestionBody(finding: Finding, replacement: string, key: string): string {
@@ -143,7 +145,12 @@ export function planSuggestions(
     if (!placeableGroup) continue;
     for (const line of lines) taken.add(`${path}:${line}`);
     for (const finding of sorted) grouped.add(finding);
-    const body = groupSuggestionBody(group.heading, sorted, sorted.map((finding) => finding.suggestion!.replacement), key);
+    const body = groupSuggestionBody(
+      group.heading,
+      sorted,
+      sorted.map((finding) => finding.suggestion!.replacement),
+      key,
+    );
     placeable.push({ path, startLine: lines[0], line: lines[lines.length - 1], finding: sorted[0], findings: sorted, body });
   }
   for (const finding of findings) {
@@ -192,7 +199,8 @@ async function listOurSuggestions(octokit: GitHubClient, pr: PullRequestRef, mar
   });
   for await (const page of pages) {
     for (const comment of page.data) {
-      if (sameLogin(comment.user?.login, author) && comment.body.includes(marker)) ours.push({ id: comment.id, path: comment.path, line: comment.line ?? null, body: comment.body });
+      if (sameLogin(comment.user?.login, author) && comment.body.includes(marker))
+        ours.push({ id: comment.id, path: comment.path, line: comment.line ?? null, body: comment.body });
     }
   }
   return ours;
@@ -292,7 +300,13 @@ export interface FixedSuggestionsInput {
  * longer makes: their line was fixed or changed. Each is edited (REST `PATCH /pulls/comments/{id}`) to say
  * so and loses its suggestion block, so no stale "apply" button stays on the pull request. Returns how many.
  */
-export async function resolveFixedSuggestions(octokit: GitHubClient, pr: PullRequestRef, key: string, author: string, input: FixedSuggestionsInput): Promise<number> {
+export async function resolveFixedSuggestions(
+  octokit: GitHubClient,
+  pr: PullRequestRef,
+  key: string,
+  author: string,
+  input: FixedSuggestionsInput,
+): Promise<number> {
   return markFixed(octokit, pr, await listOurSuggestions(octokit, pr, suggestionMarker(key), author), input);
 }
 
@@ -303,7 +317,12 @@ async function markFixed(octokit: GitHubClient, pr: PullRequestRef, ours: readon
     return lines !== undefined && !lines.some((line) => input.standing.has(`${comment.path}\n${line}`));
   });
   for (const comment of stale) {
-    await octokit.rest.pulls.updateReviewComment({ owner: pr.owner, repo: pr.repo, comment_id: comment.id, body: resolvedSuggestionBody(comment.body, input.headSha) });
+    await octokit.rest.pulls.updateReviewComment({
+      owner: pr.owner,
+      repo: pr.repo,
+      comment_id: comment.id,
+      body: resolvedSuggestionBody(comment.body, input.headSha),
+    });
   }
   return stale.length;
 }

@@ -30,12 +30,7 @@ export interface UpsertResult {
  * marker, read through every page of the pull request's comments. Anyone can write the marker; taking
  * their comment would put the report under their name, or leave ours stale where we may not edit theirs.
  */
-export async function findStickyComment(
-  octokit: GitHubClient,
-  pr: PullRequestRef,
-  marker: string,
-  author: string,
-): Promise<StickyComment | undefined> {
+export async function findStickyComment(octokit: GitHubClient, pr: PullRequestRef, marker: string, author: string): Promise<StickyComment | undefined> {
   let found: StickyComment | undefined;
   const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
     owner: pr.owner,

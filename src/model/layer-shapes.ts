@@ -40,7 +40,9 @@ export function inferLayer(layer: LayerSpec, input: number[]): LayerShape {
     case 'conv2d': {
       const rank = layer.type === 'conv1d' ? 1 : 2;
       if (input.length !== rank + 1) {
-        return fail(`${layer.type} expects input of rank ${rank + 1} (${rank === 1 ? 'steps, channels' : 'height, width, channels'}), got shape [${input.join(', ')}]`);
+        return fail(
+          `${layer.type} expects input of rank ${rank + 1} (${rank === 1 ? 'steps, channels' : 'height, width, channels'}), got shape [${input.join(', ')}]`,
+        );
       }
       const kernel = layer.kernel_size ?? Array(rank).fill(1);
       // A dilated kernel covers (k - 1) * d + 1 inputs; its weight count stays k.
@@ -123,7 +125,10 @@ function reshape(target: number[], input: number[]): LayerShape {
   const known = product(target.filter((d) => d !== -1));
   if (unknown === 1) {
     if (known === 0 || total % known !== 0) return fail(`cannot reshape ${total} values into [${target.join(', ')}]`);
-    return ok(target.map((d) => (d === -1 ? total / known : d)), 0);
+    return ok(
+      target.map((d) => (d === -1 ? total / known : d)),
+      0,
+    );
   }
   if (known !== total) return fail(`cannot reshape [${input.join(', ')}] (${total} values) into [${target.join(', ')}] (${known} values)`);
   return ok(target, 0);

@@ -25,16 +25,20 @@ export function summarizeModel(model: ModelSpec, inputShape: number[]): ModelSum
 
   const outputs: number[][] = [];
   model.layers.forEach((layer, index) => {
-    const own = layer.type === 'activation' || COMPUTE_TYPES.has(layer.type) ? layer.activation ?? 'linear' : 'linear';
+    const own = layer.type === 'activation' || COMPUTE_TYPES.has(layer.type) ? (layer.activation ?? 'linear') : 'linear';
     if (broken) {
       layers.push({ index, layer, inputShape: [], outputShape: [], params: 0, activation: own });
       return;
     }
     // A branching model names each layer's inputs; a plain stack feeds each layer the one before.
     if (layer.inbound) current = layer.inbound.length > 0 ? inboundShape(layer.inbound[0], inputShape, outputs) : current;
-    const shape = layer.type === 'add' || layer.type === 'concatenate'
-      ? mergeShape(layer, (layer.inbound ?? []).map((i) => inboundShape(i, inputShape, outputs)))
-      : inferLayer(layer, current);
+    const shape =
+      layer.type === 'add' || layer.type === 'concatenate'
+        ? mergeShape(
+            layer,
+            (layer.inbound ?? []).map((i) => inboundShape(i, inputShape, outputs)),
+          )
+        : inferLayer(layer, current);
     if (!shape.ok) {
       problems.push({ layerIndex: index, message: `layer ${index} (${layer.name}): ${shape.message}` });
       // Later shapes would only repeat this problem, so inference stops here.
@@ -59,7 +63,10 @@ export function summarizeModel(model: ModelSpec, inputShape: number[]): ModelSum
       break;
     }
   }
-  const trailing = layers.slice(finalLayerIndex + 1).filter((l) => l.layer.type === 'activation').map((l) => l.layer.activation ?? 'linear');
+  const trailing = layers
+    .slice(finalLayerIndex + 1)
+    .filter((l) => l.layer.type === 'activation')
+    .map((l) => l.layer.activation ?? 'linear');
   const own = finalLayerIndex >= 0 ? [layers[finalLayerIndex].layer.activation ?? 'linear'] : [];
   const finalActivation = compose([...own, ...trailing]);
 
@@ -135,8 +142,7 @@ function penalties(layer: LayerSpec): number[] {
  */
 export function estimateTrainingMemoryBytes(summary: ModelSummary, batchSize: number): number {
   const firstInput = summary.layers[0]?.inputShape ?? [];
-  const activationValues = product(firstInput) * (firstInput.length > 0 ? 1 : 0)
-    + summary.layers.reduce((sum, l) => sum + (l.outputShape.length > 0 ? product(l.outputShape) : 0), 0);
-  return summary.totalParams * BYTES_PER_FLOAT * COPIES_PER_PARAM
-    + activationValues * batchSize * BYTES_PER_FLOAT * COPIES_PER_ACTIVATION;
+  const activationValues =
+    product(firstInput) * (firstInput.length > 0 ? 1 : 0) + summary.layers.reduce((sum, l) => sum + (l.outputShape.length > 0 ? product(l.outputShape) : 0), 0);
+  return summary.totalParams * BYTES_PER_FLOAT * COPIES_PER_PARAM + activationValues * batchSize * BYTES_PER_FLOAT * COPIES_PER_ACTIVATION;
 }

@@ -24,7 +24,7 @@ import { sectionOfCheck } from './html/sections.ts';
  */
 export function withChartData(result: ConfigResult, evidence?: Evidence, trace?: SmokeTrace): ConfigResult {
   const withCharts: ConfigResult = { ...result };
-  if (trace) withCharts.smoke = smokeSummary(trace, evidence ? evidence.config.training.torch_loss ?? evidence.config.training.loss : undefined);
+  if (trace) withCharts.smoke = smokeSummary(trace, evidence ? (evidence.config.training.torch_loss ?? evidence.config.training.loss) : undefined);
   const dataCharts = evidence ? dataChartsOrNote(evidence, result.findings) : undefined;
   if (dataCharts) withCharts.dataCharts = dataCharts;
   return withCharts;
@@ -103,7 +103,11 @@ function scaleFigures(evidence: Evidence, flagged: ReadonlySet<string>): DataFig
   const inputs = evidence.config.preprocessing.inputs;
   const preprocessing = describeInputPreprocessing(inputs);
   const columns = data.train.split.features;
-  const kept = prioritizedColumns(columns.map((c) => c.name), flagged, MAX_SCALE_FEATURES);
+  const kept = prioritizedColumns(
+    columns.map((c) => c.name),
+    flagged,
+    MAX_SCALE_FEATURES,
+  );
   const features = kept.map((i) => ({
     name: columns[i].name,
     // with no preprocessing the raw and processed points coincide; draw them once
@@ -114,7 +118,8 @@ function scaleFigures(evidence: Evidence, flagged: ReadonlySet<string>): DataFig
     {
       kind: 'feature-scales',
       chart: { features, preprocessing, title: 'Feature scales (whole training file)' },
-      caption: `Standard deviation of each input ${columns.length > 0 && data.train.split.sample.featureShape.length > 1 ? 'channel' : 'feature'} ` +
+      caption:
+        `Standard deviation of each input ${columns.length > 0 && data.train.split.sample.featureShape.length > 1 ? 'channel' : 'feature'} ` +
         `${inputs === 'none' ? 'as given (no input preprocessing declared)' : `before and after the declared preprocessing (${preprocessing})`}, and its absolute mean after it.` +
         (kept.length < columns.length ? ` ${kept.length} of ${columns.length} shown.` : ''),
     },
@@ -126,14 +131,14 @@ function scaleFigures(evidence: Evidence, flagged: ReadonlySet<string>): DataFig
     figures.push({
       kind: 'feature-scales',
       chart: {
-            features: rows.map((i) => ({
-              name: names[i],
-              raw: { mean: data.train.processed[i]?.mean ?? Number.NaN, std: data.train.processed[i]?.std ?? Number.NaN },
-              processed: { mean: validation.processed[i].mean, std: validation.processed[i].std },
-            })),
-            preprocessing,
-            title: 'Train vs validation after preprocessing',
-            legend: { rawStd: 'train std', processedStd: 'validation std', processedMean: 'validation |mean|' },
+        features: rows.map((i) => ({
+          name: names[i],
+          raw: { mean: data.train.processed[i]?.mean ?? Number.NaN, std: data.train.processed[i]?.std ?? Number.NaN },
+          processed: { mean: validation.processed[i].mean, std: validation.processed[i].std },
+        })),
+        preprocessing,
+        title: 'Train vs validation after preprocessing',
+        legend: { rawStd: 'train std', processedStd: 'validation std', processedMean: 'validation |mean|' },
       },
       caption: 'Both splits after the same preprocessing, fitted on train: points far apart mean the splits are scaled differently.',
     });
@@ -149,7 +154,11 @@ function histogramFigures(evidence: Evidence, samples: ProcessedSamples, flagged
   const validation = data.validation?.split;
   const channels = channelCount(train.sample.featureShape);
   const names = train.features.map((f) => f.name);
-  const columns = prioritizedColumns(names.length === channels ? names : Array.from({ length: channels }, (_, c) => names[c] ?? `column ${c}`), flagged, MAX_HISTOGRAMS);
+  const columns = prioritizedColumns(
+    names.length === channels ? names : Array.from({ length: channels }, (_, c) => names[c] ?? `column ${c}`),
+    flagged,
+    MAX_HISTOGRAMS,
+  );
   const figures: DataFigure[] = [];
   for (const c of columns) {
     const raw: HistogramSeries[] = [{ name: 'train', values: channelValues(train.sample.x, channels, c) }];
@@ -168,7 +177,11 @@ function histogramFigures(evidence: Evidence, samples: ProcessedSamples, flagged
     figures.push({ kind: 'histogram', chart: binHistogram({ title: names[c] ?? `column ${c}`, panels }) });
   }
   if (columns.length < channels) figures.push(note(`${columns.length} of ${channels} features shown (those named by findings first).`));
-  figures.unshift(note(`Histograms of the data sample (${train.sample.rows} train rows${validation ? `, ${validation.sample.rows} validation rows` : ''}); bars give each split's share of values per bin.`));
+  figures.unshift(
+    note(
+      `Histograms of the data sample (${train.sample.rows} train rows${validation ? `, ${validation.sample.rows} validation rows` : ''}); bars give each split's share of values per bin.`,
+    ),
+  );
   return figures;
 }
 
@@ -177,7 +190,10 @@ function imageFigures(evidence: Evidence, samples: ProcessedSamples): DataFigure
   if (!split) return [];
   const grid = imageGrid(split, samples.train);
   if (!grid) return [];
-  const clipped = grid.clippedShare > 0 ? ` ${formatNumber(100 * grid.clippedShare, 3)}% of pixel values fall outside that window (or are not finite) and are drawn clipped.` : '';
+  const clipped =
+    grid.clippedShare > 0
+      ? ` ${formatNumber(100 * grid.clippedShare, 3)}% of pixel values fall outside that window (or are not finite) and are drawn clipped.`
+      : '';
   // Large images would swell report.json: the first ones that fit the budget are kept.
   let chars = 0;
   const shown = grid.images.filter((image) => (chars += image.dataUri.length) <= MAX_IMAGE_CHARS);
@@ -229,7 +245,10 @@ function labelFigures(evidence: Evidence): DataFigure[] {
     const name = split.targetNames[t] ?? `target ${t}`;
     figures.push({
       kind: 'histogram',
-      chart: binHistogram({ title: `target ${name}`, panels: [{ title: 'as given', axisTitle: 'target value (data units)', series: [{ name: 'train', values }] }] }),
+      chart: binHistogram({
+        title: `target ${name}`,
+        panels: [{ title: 'as given', axisTitle: 'target value (data units)', series: [{ name: 'train', values }] }],
+      }),
       caption: `Continuous targets from ${formatNumber(labels.min)} to ${formatNumber(labels.max)} (whole file).`,
     });
   }

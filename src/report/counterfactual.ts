@@ -76,7 +76,8 @@ export function changeRows(comparison: BaseComparison): { rows: ChangeRow[]; mor
     const reverted = change.revertedFinal === undefined ? '' : formatFinalLoss(change.revertedFinal);
     rows.push({ kind: 'key', name: change.key, base: change.base ?? '(absent)', head: change.head ?? '(removed)', reverted });
   }
-  for (const file of comparison.changedFiles.slice(0, MAX_CHANGE_ROWS)) rows.push({ kind: 'file', name: file, base: '', head: 'contents changed', reverted: '' });
+  for (const file of comparison.changedFiles.slice(0, MAX_CHANGE_ROWS))
+    rows.push({ kind: 'file', name: file, base: '', head: 'contents changed', reverted: '' });
   return { rows, more: comparison.changes.length + comparison.changedFiles.length - rows.length };
 }
 

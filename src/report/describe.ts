@@ -30,7 +30,8 @@ export function describeSmoke(smoke: SmokeSummary): string {
     if (nonFinite > 0) parts.push(`${nonFinite} non-finite loss value${nonFinite === 1 ? '' : 's'}`);
   }
   if (smoke.val_loss.length > 0) parts.push(`val loss ${formatNumber(smoke.val_loss[smoke.val_loss.length - 1])}`);
-  if (smoke.lr_range) parts.push(Number.isFinite(smoke.lr_range.suggested) ? `suggested lr ${formatNumber(smoke.lr_range.suggested, 3)}` : 'range test: no clear lr');
+  if (smoke.lr_range)
+    parts.push(Number.isFinite(smoke.lr_range.suggested) ? `suggested lr ${formatNumber(smoke.lr_range.suggested, 3)}` : 'range test: no clear lr');
   return parts.join(' · ');
 }
 

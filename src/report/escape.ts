@@ -89,7 +89,9 @@ export function markdownCode(text: string): string {
  * GitHub does not read markdown there, so a backslash escape would show literally (`kernel\_initializer`).
  */
 export function htmlCode(text: string): string {
-  return `<code>${escapeXml(text).replace(/[\n\t]/g, ' ').replace(/@/g, '@' + ZERO_WIDTH_SPACE)}</code>`;
+  return `<code>${escapeXml(text)
+    .replace(/[\n\t]/g, ' ')
+    .replace(/@/g, '@' + ZERO_WIDTH_SPACE)}</code>`;
 }
 
 /**

@@ -120,7 +120,6 @@ function findingJson(finding: Finding): Record<string, unknown> {
   return json;
 }
 
-
 /** The rank of a severity read from a JSON finding (higher is more severe). */
 function rankOf(severity: unknown): number {
   return severityRank(severity as Severity);
@@ -231,7 +230,10 @@ function oneLine(max: number) {
 }
 
 /** JSON wrote non-finite numbers as null; they come back as NaN. */
-const seriesNumber = z.number().nullable().transform((n) => (n === null ? Number.NaN : n));
+const seriesNumber = z
+  .number()
+  .nullable()
+  .transform((n) => (n === null ? Number.NaN : n));
 const series = z.array(seriesNumber).max(REPORT_LIMITS.seriesLength);
 
 function nestingDepth(value: unknown, limit: number): number {
@@ -252,12 +254,19 @@ const boundedObject = z.record(z.string().max(200), z.unknown()).superRefine((va
 });
 
 const findingSchema = z.strictObject({
-  id: z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a check id (lowercase letters, digits, dashes)'),
+  id: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a check id (lowercase letters, digits, dashes)'),
   severity: severitySchema,
   title: oneLine(300),
   message: text(10_000),
   headline: oneLine(300).optional(),
-  message_id: z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a message id (lowercase letters, digits, dashes)').optional(),
+  message_id: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a message id (lowercase letters, digits, dashes)')
+    .optional(),
   message_data: boundedObject.optional(),
   fix: text(5_000),
   file: oneLine(1_000),
@@ -266,11 +275,21 @@ const findingSchema = z.strictObject({
   key: oneLine(300).optional(),
   docs: oneLine(300),
   evidence: boundedObject,
-  suggestion: z
-    .strictObject({ line: z.number().int().min(1), replacement: oneLine(2_000) })
+  suggestion: z.strictObject({ line: z.number().int().min(1), replacement: oneLine(2_000) }).optional(),
+  caused_by: z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9][a-z0-9-]*$/)
     .optional(),
-  caused_by: z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/).optional(),
-  symptoms: z.array(z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/)).max(100).optional(),
+  symptoms: z
+    .array(
+      z
+        .string()
+        .max(100)
+        .regex(/^[a-z0-9][a-z0-9-]*$/),
+    )
+    .max(100)
+    .optional(),
 });
 
 /** A name from the data or the model (a column, a class, a layer): any text a header may hold, bounded. */
@@ -285,7 +304,9 @@ const smokeSchema = z.strictObject({
   loss: series,
   val_loss: series,
   val_steps: z.array(z.number().int().min(0)).max(REPORT_LIMITS.seriesLength),
-  lr_range: z.strictObject({ lrs: series, losses: series, suggested: seriesNumber, best: seriesNumber.optional(), diverged_at: seriesNumber.optional() }).optional(),
+  lr_range: z
+    .strictObject({ lrs: series, losses: series, suggested: seriesNumber, best: seriesNumber.optional(), diverged_at: seriesNumber.optional() })
+    .optional(),
   controls: boundedObject.optional(),
   // chart-ready run data (optional: older reports lack it)
   loss_name: oneLine(300).optional(),
@@ -376,7 +397,10 @@ const dataFigureSchema = z.discriminatedUnion('kind', [
       .array(
         z.strictObject({
           // Only inline PNGs: the page loads nothing, and its policy allows data: images only.
-          dataUri: z.string().max(REPORT_LIMITS.imageChars).regex(/^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/, 'must be a base64 PNG data: URI'),
+          dataUri: z
+            .string()
+            .max(REPORT_LIMITS.imageChars)
+            .regex(/^data:image\/png;base64,[A-Za-z0-9+/]+={0,2}$/, 'must be a base64 PNG data: URI'),
           width: z.number().int().min(1).max(4_096),
           height: z.number().int().min(1).max(4_096),
           label: text(REPORT_LIMITS.nameChars),
@@ -413,7 +437,9 @@ const comparisonSchema = z.strictObject({
   seedNoise: seriesNumber.optional(),
   threshold: seriesNumber.optional(),
   verdict: z.enum(['regression', 'improvement', 'unchanged', 'inconclusive']).optional(),
-  changes: z.array(z.strictObject({ key: oneLine(300), base: oneLine(300).optional(), head: oneLine(300).optional(), revertedFinal: seriesNumber.optional() })).max(1_000),
+  changes: z
+    .array(z.strictObject({ key: oneLine(300), base: oneLine(300).optional(), head: oneLine(300).optional(), revertedFinal: seriesNumber.optional() }))
+    .max(1_000),
   changedFiles: z.array(oneLine(1_000)).max(1_000),
   notes: z.array(text(2_000)).max(100),
 });
@@ -438,7 +464,10 @@ const documentSchema = z.strictObject({
         smoke: smokeSchema.nullable(),
         comparison: comparisonSchema.optional(),
         watch: z.array(oneLine(1_000)).max(100).optional(),
-        suppressed: z.array(findingSchema.extend({ suppression: z.strictObject({ reason: text(5_000), line: z.number().int().min(1) }) })).max(MAX_SUPPRESSED_PER_RESULT).optional(),
+        suppressed: z
+          .array(findingSchema.extend({ suppression: z.strictObject({ reason: text(5_000), line: z.number().int().min(1) }) }))
+          .max(MAX_SUPPRESSED_PER_RESULT)
+          .optional(),
         data_charts: dataChartsSchema.optional(),
       }),
     )
@@ -530,7 +559,8 @@ export function reportJsonSchemaText(): string {
   const schema = {
     $schema,
     title: `nn-preflight report.json, schema version ${REPORT_SCHEMA_VERSION}`,
-    description: 'What `nn-preflight check --format json` prints and the action writes as report.json. Reference: docs/INTERFACES.md. Generated from the reader\'s schema by `npm run schema`.',
+    description:
+      "What `nn-preflight check --format json` prints and the action writes as report.json. Reference: docs/INTERFACES.md. Generated from the reader's schema by `npm run schema`.",
     ...rest,
   };
   return JSON.stringify(schema, null, 2) + '\n';

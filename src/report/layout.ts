@@ -98,7 +98,12 @@ export function layoutOf(result: ConfigResult): ConfigLayout {
       known.causes.push(finding);
       continue;
     }
-    const cause: RootCause = { causes: [finding], changes: [check.change], effect: effectOf(check.metric, check.before, check.after, check.steps, check.seed, result.smoke), symptoms: [] };
+    const cause: RootCause = {
+      causes: [finding],
+      changes: [check.change],
+      effect: effectOf(check.metric, check.before, check.after, check.steps, check.seed, result.smoke),
+      symptoms: [],
+    };
     byChange.set(check.change, cause);
     rootCauses.push(cause);
   }
@@ -119,7 +124,10 @@ export function layoutOf(result: ConfigResult): ConfigLayout {
     const cause: RootCause = {
       causes: [finding],
       changes: minimal,
-      effect: { ...effectOf(combined.metric, combined.before, combined.after, check.steps, check.seed, result.smoke), ...(measuredWith ? { measuredWith } : {}) },
+      effect: {
+        ...effectOf(combined.metric, combined.before, combined.after, check.steps, check.seed, result.smoke),
+        ...(measuredWith ? { measuredWith } : {}),
+      },
       symptoms: [],
     };
     byChange.set(key, cause);
@@ -205,7 +213,9 @@ export function runFactsWords(result: ConfigResult): string | undefined {
   const parts = [`Smoke run: ${smoke.backend}${compiled}, ${smoke.steps} steps in ${formatNumber(smoke.seconds, 3)} s`];
   const final = finalLossOf(smoke.loss);
   if (final !== undefined) {
-    parts.push(`loss ${formatNumber(smoke.loss[0])} at step 1, final loss ${Number.isFinite(final) ? formatNumber(final) : 'diverged'} (mean of the last 10% of steps)`);
+    parts.push(
+      `loss ${formatNumber(smoke.loss[0])} at step 1, final loss ${Number.isFinite(final) ? formatNumber(final) : 'diverged'} (mean of the last 10% of steps)`,
+    );
   }
   const baseline = baselineLoss(smoke);
   if (baseline !== undefined) parts.push(`trivial baseline ${formatNumber(baseline)}`);

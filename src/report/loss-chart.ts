@@ -33,7 +33,15 @@ export function lossChartInput(smoke: SmokeSummary, comparison: BaseComparison |
   const baseline = smokeControls(smoke).baseline;
   if (baseline && Number.isFinite(baseline.loss) && smoke.steps > 0) {
     const label = baseline.kind === 'mean' ? 'baseline: predict the mean' : 'baseline: predict the class prior';
-    series.push({ name: label, points: [{ x: 1, y: baseline.loss }, { x: Math.max(2, smoke.steps), y: baseline.loss }], color: SERIES_COLORS.grey, dotted: true });
+    series.push({
+      name: label,
+      points: [
+        { x: 1, y: baseline.loss },
+        { x: Math.max(2, smoke.steps), y: baseline.loss },
+      ],
+      color: SERIES_COLORS.grey,
+      dotted: true,
+    });
   }
   const base = baseLossSeries(comparison);
   if (base) series.push(base);
@@ -49,7 +57,8 @@ export function lrRangeChartInput(smoke: SmokeSummary): LossCurvesInput | undefi
   const markers: CurveMarker[] = [];
   if (smoke.learning_rate !== undefined) markers.push({ x: smoke.learning_rate, label: `configured ${formatNumber(smoke.learning_rate)}` });
   if (Number.isFinite(range.suggested)) markers.push({ x: range.suggested, label: `suggested ${formatNumber(range.suggested)}` });
-  if (range.diverged_at !== undefined && Number.isFinite(range.diverged_at)) markers.push({ x: range.diverged_at, label: `diverged ${formatNumber(range.diverged_at)}` });
+  if (range.diverged_at !== undefined && Number.isFinite(range.diverged_at))
+    markers.push({ x: range.diverged_at, label: `diverged ${formatNumber(range.diverged_at)}` });
   return {
     title: 'Learning-rate range test',
     series: [{ name: 'loss while the rate grows', points: range.lrs.map((x, i) => ({ x, y: range.losses[i] ?? Number.NaN })), color: SERIES_COLORS.teal }],

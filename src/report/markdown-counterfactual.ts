@@ -33,8 +33,7 @@ export function renderComparison(comparison: BaseComparison): string {
   }
   const verdict = `${VERDICT_MARK[comparison.verdict ?? 'inconclusive'] ?? ''}${verdictWords(comparison.verdict, (word) => `**${word}**`)}`;
   const lines = [
-    `**Compared with base ${ref}:** ${verdict}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, 'space')})` : ''}. ` +
-      comparisonSetup(comparison),
+    `**Compared with base ${ref}:** ${verdict}${comparison.reason ? ` (${escapeMarkdown(comparison.reason, 'space')})` : ''}. ` + comparisonSetup(comparison),
     '',
     `| | base ${ref} | head |`,
     '|---|---:|---:|',
@@ -56,7 +55,11 @@ function renderChanges(comparison: BaseComparison): string | undefined {
   const lines = [`| Changed | base | head | head with only this reverted |`, '|---|---|---|---:|'];
   const cell = (text: string) => escapeMarkdown(text, 'space');
   for (const row of rows) {
-    lines.push(row.kind === 'file' ? `| ${markdownCode(row.name)} | | ${row.head} | |` : `| ${markdownCode(row.name)} | ${cell(row.base)} | ${cell(row.head)} | ${row.reverted} |`);
+    lines.push(
+      row.kind === 'file'
+        ? `| ${markdownCode(row.name)} | | ${row.head} | |`
+        : `| ${markdownCode(row.name)} | ${cell(row.base)} | ${cell(row.head)} | ${row.reverted} |`,
+    );
   }
   if (more > 0) lines.push(`| … and ${more} more | | | |`);
   return lines.join('\n');
@@ -94,19 +97,23 @@ export function renderFixCheck(finding: Finding): string | undefined {
   const parts = [numbers];
   if (fixCheck.combined) {
     const c = fixCheck.combined;
-    parts.push(`All suggested fixes together (${c.changes.map(markdownCode).join(' + ')}): final ${escapeMarkdown(c.metric, 'space')} ${loss(c.before)} -> ${loss(c.after)}, ${c.verified ? 'verified' : 'not verified'}.`);
+    parts.push(
+      `All suggested fixes together (${c.changes.map(markdownCode).join(' + ')}): final ${escapeMarkdown(c.metric, 'space')} ${loss(c.before)} -> ${loss(c.after)}, ${c.verified ? 'verified' : 'not verified'}.`,
+    );
   }
   const finite = (v: number | null): v is number => typeof v === 'number' && Number.isFinite(v);
   if (finite(fixCheck.before) && finite(fixCheck.after)) {
-    parts.push([
-      '```mermaid',
-      'xychart-beta',
-      `  title "${mermaidLabel(`${finding.id}: final ${fixCheck.metric}`)}"`,
-      '  x-axis ["without fix", "with fix"]',
-      `  y-axis "final ${mermaidLabel(fixCheck.metric)}"`,
-      `  bar [${formatPlainDecimal(fixCheck.before)}, ${formatPlainDecimal(fixCheck.after)}]`,
-      '```',
-    ].join('\n'));
+    parts.push(
+      [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${mermaidLabel(`${finding.id}: final ${fixCheck.metric}`)}"`,
+        '  x-axis ["without fix", "with fix"]',
+        `  y-axis "final ${mermaidLabel(fixCheck.metric)}"`,
+        `  bar [${formatPlainDecimal(fixCheck.before)}, ${formatPlainDecimal(fixCheck.after)}]`,
+        '```',
+      ].join('\n'),
+    );
   }
   return `<details><summary>${summary}</summary>\n\n${parts.join('\n\n')}\n\n</details>`;
 }

@@ -14,7 +14,10 @@ export function renderLossSection(result: ConfigResult, smoke: SmokeSummary, opt
   const parts: string[] = [];
   const title = `Loss: ${result.name}`;
   if (options.mermaid) {
-    const base = result.comparison?.status === 'compared' && result.comparison.base ? { label: shortRef(result.comparison.ref), loss: result.comparison.base.curve } : undefined;
+    const base =
+      result.comparison?.status === 'compared' && result.comparison.base
+        ? { label: shortRef(result.comparison.ref), loss: result.comparison.base.curve }
+        : undefined;
     const chart = buildMermaidLossChart(smoke, title, base);
     if (chart.block) parts.push(chart.block);
     parts.push(`<sub>${escapeMarkdown(chart.caption, 'space')}</sub>`);

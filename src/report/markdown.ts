@@ -110,7 +110,9 @@ function renderHeader(report: Report, options: MarkdownOptions): string {
   const configs = `${report.results.length} config${report.results.length === 1 ? '' : 's'}`;
   const total = report.counts.error + report.counts.warning + report.counts.notice;
   // Only the severities present: "7 warnings, 1 notice" reads faster than a list with zeros.
-  const present = SEVERITIES.filter((severity) => report.counts[severity] > 0).map((severity) => `${report.counts[severity]} ${severity}${report.counts[severity] === 1 ? '' : 's'}`);
+  const present = SEVERITIES.filter((severity) => report.counts[severity] > 0).map(
+    (severity) => `${report.counts[severity]} ${severity}${report.counts[severity] === 1 ? '' : 's'}`,
+  );
   const counts = total === 0 ? 'no findings' : present.join(', ');
   const first = fixFirstWords(report.results);
   let line = `${verdict}: ${counts} in ${configs} (fail-on: \`${report.failOn}\`)${first ? ` · ${first}` : ''}.`;
@@ -146,7 +148,10 @@ function renderResult(result: ConfigResult, options: MarkdownOptions, omission: 
   const details = omission.evidence ? [] : renderDetails(result, layout.rootCauses, kept, omission, options);
   if (details.length > 0) parts.push(`<details><summary>Details: messages, fixes, evidence</summary>\n\n${details.join('\n\n')}\n\n</details>`);
   if (!omission.charts && result.smoke) {
-    const chart = renderLossSection(result, result.smoke, { mermaid: options.mermaid, svgPath: options.charts?.[result.config] ?? options.charts?.[result.name] });
+    const chart = renderLossSection(result, result.smoke, {
+      mermaid: options.mermaid,
+      svgPath: options.charts?.[result.config] ?? options.charts?.[result.name],
+    });
     if (chart) parts.push(chart);
   }
   const facts = runFactsWords(result);
@@ -157,7 +162,9 @@ function renderResult(result: ConfigResult, options: MarkdownOptions, omission: 
 /** A root cause: its fix once, with the measured effect, then the findings it answers and those it removes. */
 function renderRootCause(cause: RootCause, index: number, line: (finding: Finding) => string, kept: Set<Finding>): string {
   const changes = cause.changes.map(changeWords).join(' + ');
-  const lines = [`${index + 1}. **${cause.changes.length > 1 ? 'Apply together' : 'Apply'}:** ${changes} — ✅ verified: ${escapeMarkdown(describeEffect(cause.effect), 'space')}.`];
+  const lines = [
+    `${index + 1}. **${cause.changes.length > 1 ? 'Apply together' : 'Apply'}:** ${changes} — ✅ verified: ${escapeMarkdown(describeEffect(cause.effect), 'space')}.`,
+  ];
   const lineNumbers = suggestionsOf(cause).map((finding) => finding.suggestion!.line);
   if (lineNumbers.length > 0) lines[0] += ` Config line${lineNumbers.length === 1 ? '' : 's'} ${lineNumbers.join(', ')}.`;
   for (const finding of cause.causes) lines.push(`   - ${line(finding)}`);
@@ -223,13 +230,15 @@ const FIX_CELL_CHARS = 300;
 function renderSuppressed(suppressed: readonly SuppressedFinding[], options: MarkdownOptions): string {
   const rows = ['| Severity | Check | Location | Finding | Reason (disable comment) |', '|---|---|---|---|---|'];
   for (const finding of suppressed.slice(0, SUPPRESSED_ROWS)) {
-    rows.push(`| ${[
-      SEVERITY_BADGE[finding.severity],
-      checkLink(finding, options.docsBaseUrl),
-      markdownCode(findingLocation(finding)),
-      escapeMarkdown(truncate(finding.message, FIX_CELL_CHARS)),
-      `${escapeMarkdown(truncate(finding.suppression.reason, FIX_CELL_CHARS))} (line ${finding.suppression.line})`,
-    ].join(' | ')} |`);
+    rows.push(
+      `| ${[
+        SEVERITY_BADGE[finding.severity],
+        checkLink(finding, options.docsBaseUrl),
+        markdownCode(findingLocation(finding)),
+        escapeMarkdown(truncate(finding.message, FIX_CELL_CHARS)),
+        `${escapeMarkdown(truncate(finding.suppression.reason, FIX_CELL_CHARS))} (line ${finding.suppression.line})`,
+      ].join(' | ')} |`,
+    );
   }
   const more = suppressed.length > SUPPRESSED_ROWS ? `\n\n_${suppressed.length - SUPPRESSED_ROWS} more in report.json._` : '';
   const count = `${suppressed.length} suppressed finding${suppressed.length === 1 ? '' : 's'}`;
@@ -271,9 +280,10 @@ function omissionNote(report: Report, omission: Omission, kept: Set<Finding>, ru
 
 function omittedNote(left: string[], runUrl: string | undefined): string {
   let note = `> [!NOTE]\n> This report was shortened to fit the size limit. Left out: ${left.join('; ')}.`;
-  note += runUrl && isSafeUrl(runUrl)
-    ? ` The full report is in the [workflow run](${linkTarget(runUrl)}) (job summary and \`report.json\`).`
-    : ' The full report is in `report.json`.';
+  note +=
+    runUrl && isSafeUrl(runUrl)
+      ? ` The full report is in the [workflow run](${linkTarget(runUrl)}) (job summary and \`report.json\`).`
+      : ' The full report is in `report.json`.';
   return note;
 }
 

@@ -94,8 +94,12 @@ export function buildMermaidLossChart(smoke: SmokeSummary, title: string, base?:
 function headOnLongerGrid(grid: number[], finiteTraining: LossPoint[], diverged: boolean, others: LossPoint[], notes: string[]): number[] {
   const lastStep = finiteTraining[finiteTraining.length - 1].step;
   const top = Math.max(...finiteTraining.map((p) => p.value), ...others.map((p) => p.value));
-  notes.push(diverged ? `the training loss is non-finite after step ${lastStep} and drawn at the top of the chart from there` : `the training run stopped at step ${lastStep}`);
-  return grid.map((step) => (step <= lastStep || !diverged ? valueAtStep(finiteTraining, step) ?? Number.NaN : top));
+  notes.push(
+    diverged
+      ? `the training loss is non-finite after step ${lastStep} and drawn at the top of the chart from there`
+      : `the training run stopped at step ${lastStep}`,
+  );
+  return grid.map((step) => (step <= lastStep || !diverged ? (valueAtStep(finiteTraining, step) ?? Number.NaN) : top));
 }
 
 /**

@@ -66,7 +66,9 @@ function sarifRule(meta: FindingRule, options: SarifOptions): Record<string, unk
     fullDescription: { text: description },
     help: {
       text: helpUri ? `${description} See ${helpUri}` : `${description} See ${meta.docs} in the nn-preflight repository.`,
-      markdown: helpUri ? `**${meta.title}** (pitfall: ${meta.pitfall}; ${meta.kind} check). [Documentation](${helpUri})` : `**${meta.title}** (pitfall: ${meta.pitfall}; ${meta.kind} check). See \`${meta.docs}\`.`,
+      markdown: helpUri
+        ? `**${meta.title}** (pitfall: ${meta.pitfall}; ${meta.kind} check). [Documentation](${helpUri})`
+        : `**${meta.title}** (pitfall: ${meta.pitfall}; ${meta.kind} check). See \`${meta.docs}\`.`,
     },
     defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
     properties: { tags: ['nn-preflight', meta.pitfall, meta.kind], precision: 'high', 'problem.severity': PROBLEM_SEVERITY[meta.defaultSeverity] },
@@ -89,7 +91,9 @@ function toPascalCase(id: string): string {
  */
 function fingerprint(finding: Finding, config: string): string {
   const anchor = finding.key ?? `line ${finding.line ?? 'none'}`;
-  return createHash('sha256').update([finding.id, toRepoUri(config), toRepoUri(finding.file), anchor].join('\u0000')).digest('hex');
+  return createHash('sha256')
+    .update([finding.id, toRepoUri(config), toRepoUri(finding.file), anchor].join('\u0000'))
+    .digest('hex');
 }
 
 function sarifResult(finding: Finding, config: string, ruleIndex: number): Record<string, unknown> {
@@ -130,7 +134,10 @@ export function renderSarif(report: Report, options: SarifOptions): string {
       ruleIndex.set(finding.id, rules.length);
       rules.push(fallbackMeta(finding));
     }
-    results.push({ ...sarifResult(finding, config, ruleIndex.get(finding.id)!), suppressions: [{ kind: 'inSource', justification: finding.suppression.reason }] });
+    results.push({
+      ...sarifResult(finding, config, ruleIndex.get(finding.id)!),
+      suppressions: [{ kind: 'inSource', justification: finding.suppression.reason }],
+    });
   }
 
   const driver: Record<string, unknown> = {

@@ -118,13 +118,16 @@ function renderResult(result: ConfigResult, paint: Paint, width: number): string
   }
   for (const finding of layout.others) lines.push(...renderFinding(finding, paint, width));
   const facts = runFactsWords(result);
-  if (facts) for (const [i, line] of wrapText(clean(facts.replace(/^Smoke run: /, '')), width - INDENT.length - 7).entries()) lines.push(INDENT + (i === 0 ? paint('smoke: ', ANSI.dim) : '       ') + line);
+  if (facts)
+    for (const [i, line] of wrapText(clean(facts.replace(/^Smoke run: /, '')), width - INDENT.length - 7).entries())
+      lines.push(INDENT + (i === 0 ? paint('smoke: ', ANSI.dim) : '       ') + line);
   if (result.comparison) lines.push(INDENT + paint('base: ', ANSI.dim) + clean(describeComparisonLine(result.comparison)));
   if (result.watch) lines.push(INDENT + paint('watch: ', ANSI.dim) + clean(`re-checked on pull requests that change ${result.watch.join(', ')}`));
   for (const finding of result.suppressed ?? []) {
     // Shown, so a silenced finding stays visible, but apart from the counted ones.
     const head = `suppressed: ${finding.severity} ${finding.id} ${findingLocation(finding)}: ${finding.suppression.reason} (disable comment, line ${finding.suppression.line})`;
-    for (const [i, line] of wrapText(clean(head), Math.max(20, width - INDENT.length)).entries()) lines.push(INDENT + paint(i === 0 ? line : `  ${line}`, ANSI.dim));
+    for (const [i, line] of wrapText(clean(head), Math.max(20, width - INDENT.length)).entries())
+      lines.push(INDENT + paint(i === 0 ? line : `  ${line}`, ANSI.dim));
   }
   return lines;
 }
@@ -147,10 +150,7 @@ export function renderText(report: Report, options: TextOptions): string {
   const blocks = [paint(`nn-preflight ${clean(report.tool.version)}`, ANSI.dim)];
   for (const result of report.results) blocks.push(renderResult(result, paint, width).join('\n'));
   const configs = `${report.results.length} config${report.results.length === 1 ? '' : 's'}`;
-  const verdict =
-    report.conclusion === 'failure'
-      ? paint('✖ failure', ANSI.bold, ANSI.red)
-      : paint('✔ success', ANSI.bold, ANSI.green);
+  const verdict = report.conclusion === 'failure' ? paint('✖ failure', ANSI.bold, ANSI.red) : paint('✔ success', ANSI.bold, ANSI.green);
   blocks.push(`${verdict} — ${describeCounts(report.counts)} in ${configs} (fail-on: ${report.failOn})`);
   return blocks.join('\n\n') + '\n';
 }

@@ -21,7 +21,10 @@ export function neutraliseCommandLine(line: string): string {
 
 /** Multi-line output (the text report): every line neutralised, line breaks kept. */
 export function neutraliseCommandLines(text: string): string {
-  return text.split(/(\r\n|\r|\n)/).map((part, i) => (i % 2 === 0 ? neutraliseCommandLine(part) : part)).join('');
+  return text
+    .split(/(\r\n|\r|\n)/)
+    .map((part, i) => (i % 2 === 0 ? neutraliseCommandLine(part) : part))
+    .join('');
 }
 
 /**

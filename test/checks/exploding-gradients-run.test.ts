@@ -17,10 +17,24 @@ after(() => rmSync(root, { recursive: true, force: true }));
 function deepReluConfig(targets: string, optimizer: string, learningRate: number): string {
   const hidden = Array.from({ length: 8 }, () => '    - {type: dense, units: 64, activation: relu, kernel_initializer: he_uniform}');
   return [
-    'version: 1', 'name: deep-relu', 'data:', '  train: data/train.csv', '  targets: [y]',
-    'preprocessing:', '  inputs: standardize', `  targets: ${targets}`,
-    'model:', '  layers:', ...hidden, '    - {type: dense, units: 1, activation: linear}',
-    'training:', '  loss: mse', `  optimizer: ${optimizer}`, `  learning_rate: ${learningRate}`, '  batch_size: 32', '',
+    'version: 1',
+    'name: deep-relu',
+    'data:',
+    '  train: data/train.csv',
+    '  targets: [y]',
+    'preprocessing:',
+    '  inputs: standardize',
+    `  targets: ${targets}`,
+    'model:',
+    '  layers:',
+    ...hidden,
+    '    - {type: dense, units: 1, activation: linear}',
+    'training:',
+    '  loss: mse',
+    `  optimizer: ${optimizer}`,
+    `  learning_rate: ${learningRate}`,
+    '  batch_size: 32',
+    '',
   ].join('\n');
 }
 
@@ -44,5 +58,9 @@ test('a deep ReLU stack on raw targets under RMSprop at lr 0.05 is reported with
 
 test('the same stack on standardized targets under Adam at lr 0.001 is not', async () => {
   const findings = await findingsFor('calm', deepReluConfig('standardize', 'adam', 0.001));
-  assert.equal(findings.find((f) => f.id === 'exploding-gradients'), undefined, findings.map((f) => f.id).join(', '));
+  assert.equal(
+    findings.find((f) => f.id === 'exploding-gradients'),
+    undefined,
+    findings.map((f) => f.id).join(', '),
+  );
 });

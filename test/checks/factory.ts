@@ -99,7 +99,14 @@ function buildSplit(columns: Columns, file: string): LoadedSplit {
     targetNames: targets.map((t) => t.name),
     features,
     targets,
-    sample: { rows, x: new Float32Array(rows * features.length), featureShape: [features.length], y, targetWidth: targetValues.length, rowIndex: new Int32Array(rows) },
+    sample: {
+      rows,
+      x: new Float32Array(rows * features.length),
+      featureShape: [features.length],
+      y,
+      targetWidth: targetValues.length,
+      rowIndex: new Int32Array(rows),
+    },
   };
 }
 
@@ -128,7 +135,12 @@ function labelsOf(split: LoadedSplit): LabelSummary {
     const classes = values.map((v) => v.value);
     return {
       encoding: classes.every((c) => c === 0 || c === 1) ? 'binary' : 'class-ids',
-      width: 1, classes, classCounts, majorityFraction: Math.max(...values.map((v) => v.count)) / total, min, max,
+      width: 1,
+      classes,
+      classCounts,
+      majorityFraction: Math.max(...values.map((v) => v.count)) / total,
+      min,
+      max,
     };
   }
   return { encoding: 'continuous', width: t.length, min, max };
@@ -136,7 +148,9 @@ function labelsOf(split: LoadedSplit): LabelSummary {
 
 function renderValue(value: unknown): string {
   if (typeof value === 'object' && value !== null) {
-    return `{${Object.entries(value).map(([k, v]) => `${k}: ${renderValue(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}: ${renderValue(v)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }
@@ -239,7 +253,12 @@ export function makeEvidence(setup: Setup = {}): Evidence {
     version: 1,
     name: 'test',
     task: setup.task,
-    data: { train: { kind: 'path', path: 'data/train.csv' }, validation: validation ? { kind: 'path', path: 'data/val.csv' } : undefined, targets: ['y'], sample: 10000 },
+    data: {
+      train: { kind: 'path', path: 'data/train.csv' },
+      validation: validation ? { kind: 'path', path: 'data/val.csv' } : undefined,
+      targets: ['y'],
+      sample: 10000,
+    },
     preprocessing: { inputs, targets: setup.targets ?? 'none' },
     model: { layers: specs, origin: { kind: 'layers' }, unsupported: [] },
     training: {
@@ -269,7 +288,8 @@ export function makeEvidence(setup: Setup = {}): Evidence {
         overlap: setup.overlap,
         textFeatures: train.features.filter((f) => f.text > 0),
       };
-  const task = setup.task ?? (config.training.loss.includes('crossentropy') ? (config.training.loss === 'binary_crossentropy' ? 'binary' : 'multiclass') : 'regression');
+  const task =
+    setup.task ?? (config.training.loss.includes('crossentropy') ? (config.training.loss === 'binary_crossentropy' ? 'binary' : 'multiclass') : 'regression');
   return {
     configFile: 'test.preflight.yml',
     source: { file: 'test.preflight.yml', text, lines: text.split('\n'), ranges: parsed.parsed.ranges },
@@ -283,15 +303,34 @@ export function makeEvidence(setup: Setup = {}): Evidence {
 }
 
 export function probe(index: number, fields: Partial<LayerProbe> = {}): LayerProbe {
-  return { index, name: `dense_${index}`, activation: 'relu', gradNorm: [0.1, 0.1, 0.1], gradMeanAbs: [0.01, 0.01, 0.01], updateRatio: [1e-3, 1e-3, 1e-3], ...fields };
+  return {
+    index,
+    name: `dense_${index}`,
+    activation: 'relu',
+    gradNorm: [0.1, 0.1, 0.1],
+    gradMeanAbs: [0.01, 0.01, 0.01],
+    updateRatio: [1e-3, 1e-3, 1e-3],
+    ...fields,
+  };
 }
 
 /** A healthy run: loss falls from 1 to 0.2, gradients balanced, controls pass. */
 export function smokeTrace(fields: Partial<SmokeTrace> = {}): SmokeTrace {
   const loss = Array.from({ length: 100 }, (_, i) => 1 - 0.8 * (i / 99));
   return {
-    backend: 'cpu', seed: 0, steps: 100, plannedSteps: 100, seconds: 1, stepsPerSecond: 100, batchSize: 32, learningRate: 0.001,
-    loss, valLoss: [], probeSteps: [0, 50, 99], initialLoss: 1, expectedInitialLoss: 1,
+    backend: 'cpu',
+    seed: 0,
+    steps: 100,
+    plannedSteps: 100,
+    seconds: 1,
+    stepsPerSecond: 100,
+    batchSize: 32,
+    learningRate: 0.001,
+    loss,
+    valLoss: [],
+    probeSteps: [0, 50, 99],
+    initialLoss: 1,
+    expectedInitialLoss: 1,
     layers: [probe(0), probe(1, { activation: 'linear' })],
     init: { layerNames: ['dense_0', 'dense_1'], activationStd: [1, 0.9], gradNorm: [0.1, 0.1] },
     controls: {

@@ -69,10 +69,16 @@ describe('replaceValue', () => {
 describe('setFlowMapValue', () => {
   const source = sourceOf(TEXT);
   it('appends a missing key before the closing brace', () => {
-    assert.deepEqual(setFlowMapValue(source, 'model.layers[0]', 'activation', 'relu'), { line: 4, replacement: '    - {type: dense, units: 64, activation: relu}' });
+    assert.deepEqual(setFlowMapValue(source, 'model.layers[0]', 'activation', 'relu'), {
+      line: 4,
+      replacement: '    - {type: dense, units: 64, activation: relu}',
+    });
   });
   it('replaces a key that is there', () => {
-    assert.equal(setFlowMapValue(source, 'model.layers[1]', 'activation', 'sigmoid')?.replacement, '    - {type: dense, units: 1, activation: sigmoid}   # output');
+    assert.equal(
+      setFlowMapValue(source, 'model.layers[1]', 'activation', 'sigmoid')?.replacement,
+      '    - {type: dense, units: 1, activation: sigmoid}   # output',
+    );
   });
   it('does not touch a block-style map', () => {
     assert.equal(setFlowMapValue(source, 'model.layers[2]', 'activation', 'relu'), undefined);

@@ -31,18 +31,21 @@ function table(rows: number, plans: string[], seed: number): string {
 
 function config(name: string, inputs: string, extra: string[] = []): string {
   const file = path.join(root, `${name}.preflight.yml`);
-  writeFileSync(file, [
-    'version: 1',
-    'data: {train: train.csv, validation: val.csv, targets: y}',
-    `preprocessing: {inputs: ${inputs}}`,
-    'model:',
-    '  layers:',
-    '    - {type: dense, units: 8, activation: relu}',
-    '    - {type: dropout, rate: 0.1}',
-    '    - {type: dense, units: 1, activation: sigmoid}',
-    'training: {loss: binary_crossentropy, batch_size: 16}',
-    ...extra,
-  ].join('\n') + '\n');
+  writeFileSync(
+    file,
+    [
+      'version: 1',
+      'data: {train: train.csv, validation: val.csv, targets: y}',
+      `preprocessing: {inputs: ${inputs}}`,
+      'model:',
+      '  layers:',
+      '    - {type: dense, units: 8, activation: relu}',
+      '    - {type: dropout, rate: 0.1}',
+      '    - {type: dense, units: 1, activation: sigmoid}',
+      'training: {loss: binary_crossentropy, batch_size: 16}',
+      ...extra,
+    ].join('\n') + '\n',
+  );
   return file;
 }
 
@@ -56,11 +59,18 @@ async function run(file: string, smoke = false) {
 
 test('a text column declared one_hot draws no non-numeric-feature and becomes one 0/1 column per training category', async () => {
   const plain = await run(config('plain', 'standardize'));
-  assert.ok(plain.findings.some((f) => f.id === 'non-numeric-feature'), 'without the declaration the text column is found');
+  assert.ok(
+    plain.findings.some((f) => f.id === 'non-numeric-feature'),
+    'without the declaration the text column is found',
+  );
 
   const { findings, run: one } = await run(config('onehot', '{standardize: [income, visits, score], one_hot: [plan]}'));
   const ids = findings.map((f) => `${f.id}:${f.severity}`);
-  assert.deepEqual(findings.filter((f) => f.severity !== 'notice' && f.id !== 'no-regularization').map((f) => f.id), [], ids.join(', '));
+  assert.deepEqual(
+    findings.filter((f) => f.severity !== 'notice' && f.id !== 'no-regularization').map((f) => f.id),
+    [],
+    ids.join(', '),
+  );
   const split = one.evidence!.data!.train.split;
   assert.deepEqual(split.featureNames, ['income', 'score', 'visits', 'plan=basic', 'plan=pro', 'plan=team']);
   const pro = split.features[4];
@@ -70,7 +80,10 @@ test('a text column declared one_hot draws no non-numeric-feature and becomes on
   const x = split.sample.x;
   for (let r = 0; r < split.sample.rows; r++) {
     const hot = [3, 4, 5].map((c) => x[r * 6 + c]);
-    assert.equal(hot.reduce((a, b) => a + b, 0), 1);
+    assert.equal(
+      hot.reduce((a, b) => a + b, 0),
+      1,
+    );
     assert.equal(hot.indexOf(1), split.sample.rowIndex[r] % 3);
   }
   // the processed features the checks read: standardized columns near unit scale, indicators untouched
@@ -100,7 +113,16 @@ test('a constant column under standardize is an error, the same column under non
   writeFileSync(path.join(root, 'const.csv'), lines.join('\n') + '\n');
   const make = (name: string, inputs: string) => {
     const file = path.join(root, `${name}.preflight.yml`);
-    writeFileSync(file, ['version: 1', 'data: {train: const.csv, targets: y}', `preprocessing: {inputs: ${inputs}}`, 'model: {layers: [{type: dense, units: 1, activation: sigmoid}]}', 'training: {loss: binary_crossentropy}'].join('\n') + '\n');
+    writeFileSync(
+      file,
+      [
+        'version: 1',
+        'data: {train: const.csv, targets: y}',
+        `preprocessing: {inputs: ${inputs}}`,
+        'model: {layers: [{type: dense, units: 1, activation: sigmoid}]}',
+        'training: {loss: binary_crossentropy}',
+      ].join('\n') + '\n',
+    );
     return file;
   };
   const divided = (await run(make('c1', '{standardize: [c]}'))).findings.find((f) => f.id === 'constant-feature');
@@ -129,7 +151,10 @@ test('a declared input width that misses the one-hot columns is a config-error n
   const { findings } = await run(file);
   const error = findings.find((f) => f.id === 'config-error');
   assert.ok(error, findings.map((f) => f.id).join(', '));
-  assert.match(error.message, /takes 4 inputs, but the data has 6 input columns after the declared one-hot encoding \(4 columns before\): plan -> 3 columns \(basic, pro, team\)/);
+  assert.match(
+    error.message,
+    /takes 4 inputs, but the data has 6 input columns after the declared one-hot encoding \(4 columns before\): plan -> 3 columns \(basic, pro, team\)/,
+  );
   assert.equal(error.line, 6);
 
   const unknown = await run(config('unknown', '{standardize: [income, visits, score, scroe], one_hot: [plan]}'));
@@ -167,5 +192,8 @@ test('the unscaled-inputs fix on a per-column mapping standardizes the other col
   assert.equal(variant.change, 'preprocessing.inputs: {standardize: [income], one_hot: [plan], others: standardize}');
   const fixed = variantEvidence(one.evidence!, variant.config, variant.splits);
   assert.ok(fixed);
-  assert.deepEqual(runChecks(fixed).filter((f) => f.id === 'unscaled-inputs' || f.id === 'non-numeric-feature'), []);
+  assert.deepEqual(
+    runChecks(fixed).filter((f) => f.id === 'unscaled-inputs' || f.id === 'non-numeric-feature'),
+    [],
+  );
 });

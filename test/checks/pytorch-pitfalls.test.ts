@@ -17,11 +17,19 @@ type Data = 'multiclass' | 'binary' | 'regression';
 const DATA: Record<Data, string> = { multiclass: 'multiclass-clean', binary: 'binary-clean', regression: 'regression-clean' };
 
 /** Findings of a `framework: pytorch` config whose model ends with `output` and trains with `loss`. */
-async function findings(data: Data, output: string, loss: string, optimizer = '{name: SGD, momentum: 0.9}', hidden = ['{type: dense, units: 32, activation: relu}', '{type: dropout, rate: 0.1}']): Promise<Finding[]> {
+async function findings(
+  data: Data,
+  output: string,
+  loss: string,
+  optimizer = '{name: SGD, momentum: 0.9}',
+  hidden = ['{type: dense, units: 32, activation: relu}', '{type: dropout, rate: 0.1}'],
+): Promise<Finding[]> {
   const root = path.join(scratch, `case${counter++}`);
   mkdirSync(path.join(root, 'data'), { recursive: true });
   copyFileSync(path.join(SHARED_CASES_DIR, DATA[data], 'data', 'train.csv'), path.join(root, 'data', 'train.csv'));
-  writeFileSync(path.join(root, 'preflight.yml'), `version: 1
+  writeFileSync(
+    path.join(root, 'preflight.yml'),
+    `version: 1
 data:
   train: data/train.csv
   targets: [y]
@@ -37,7 +45,8 @@ training:
   optimizer: ${optimizer}
   lr: 0.01
   batch_size: 32
-`);
+`,
+  );
   const report = await runCheck({ root, configs: [path.join(root, 'preflight.yml')], smoke: false, backend: 'cpu', failOn: 'error' });
   return report.results[0].findings;
 }
@@ -52,7 +61,7 @@ function only(all: Finding[], id: string): Finding {
   return found[0];
 }
 
-describe('PyTorch pitfalls, found in PyTorch\'s words', () => {
+describe("PyTorch pitfalls, found in PyTorch's words", () => {
   it('softmax output into CrossEntropyLoss: probabilities fed as logits', async () => {
     const finding = only(await findings('multiclass', '{type: dense, units: 4, activation: softmax}', 'CrossEntropyLoss'), 'output-activation-mismatch');
     assert.equal(finding.severity, 'warning');
@@ -102,17 +111,23 @@ describe('PyTorch pitfalls, found in PyTorch\'s words', () => {
   });
 });
 
-describe('initialization checks judge PyTorch\'s default initializer', () => {
+describe("initialization checks judge PyTorch's default initializer", () => {
   const relu = (units: number) => `{type: dense, units: ${units}, activation: relu}`;
 
-  it('a constant kernel: the fix names PyTorch\'s default', async () => {
-    const finding = only(await findings('regression', '{type: dense, units: 1}', 'MSELoss', 'Adam', [`{type: dense, units: 32, activation: relu, kernel_initializer: zeros}`]), 'constant-initialization');
+  it("a constant kernel: the fix names PyTorch's default", async () => {
+    const finding = only(
+      await findings('regression', '{type: dense, units: 1}', 'MSELoss', 'Adam', [`{type: dense, units: 32, activation: relu, kernel_initializer: zeros}`]),
+      'constant-initialization',
+    );
     assert.match(finding.fix, /kaiming_normal_\(weight, nonlinearity='relu'\)/);
     assert.match(finding.fix, /PyTorch's default is kaiming_uniform with a = sqrt\(5\)/);
   });
 
   it('U(+-1/sqrt(fan_in)) shrinks a ReLU stack by sqrt(6) per layer: five Linear layers are flagged, with that factor', async () => {
-    const finding = only(await findings('regression', '{type: dense, units: 1}', 'MSELoss', 'Adam', [relu(64), relu(64), relu(64), relu(64)]), 'init-scale-mismatch');
+    const finding = only(
+      await findings('regression', '{type: dense, units: 1}', 'MSELoss', 'Adam', [relu(64), relu(64), relu(64), relu(64)]),
+      'init-scale-mismatch',
+    );
     const perLayer = finding.evidence.perLayer as { factor: number }[];
     assert.ok(Math.abs(perLayer[1].factor - 1 / Math.sqrt(6)) < 1e-9, JSON.stringify(perLayer));
     assert.match(finding.fix, /kernel_initializer: he_normal` \(in PyTorch code: `nn\.init\.kaiming_normal_/);
@@ -128,7 +143,13 @@ describe('clean PyTorch setups draw no warning or error', () => {
   const clean: [string, Data, string, string, string?][] = [
     ['raw outputs into CrossEntropyLoss with SGD momentum', 'multiclass', '{type: dense, units: 4}', 'CrossEntropyLoss'],
     ['LogSoftmax into NLLLoss', 'multiclass', '{type: dense, units: 4, activation: log_softmax}', 'NLLLoss'],
-    ['LogSoftmax into CrossEntropyLoss (log_softmax is idempotent)', 'multiclass', '{type: dense, units: 4, activation: log_softmax}', 'nn.CrossEntropyLoss', 'AdamW'],
+    [
+      'LogSoftmax into CrossEntropyLoss (log_softmax is idempotent)',
+      'multiclass',
+      '{type: dense, units: 4, activation: log_softmax}',
+      'nn.CrossEntropyLoss',
+      'AdamW',
+    ],
     ['raw output into BCEWithLogitsLoss', 'binary', '{type: dense, units: 1}', 'BCEWithLogitsLoss', 'Adam'],
     ['sigmoid into BCELoss', 'binary', '{type: dense, units: 1, activation: sigmoid}', 'BCELoss', 'RMSprop'],
     ['MSELoss regression', 'regression', '{type: dense, units: 1}', 'MSELoss', 'Adam'],

@@ -81,7 +81,7 @@ describe('check registry', () => {
     }
   });
 
-  it('shows a check\'s evidence chart in the comment and its section in the page with the same data', () => {
+  it("shows a check's evidence chart in the comment and its section in the page with the same data", () => {
     // The comment's chart and the page's panel draw the same evidence (once dead-relus drew gradient norms
     // in the comment but sat beside the dead-unit chart in the page).
     const sectionOfChart = { 'feature-scales': 'scales', 'gradient-norms': 'gradients', 'unit-fractions': 'units' } as const;
@@ -94,9 +94,18 @@ describe('check registry', () => {
   it('gives a config fix only to checks whose fix run can try one', () => {
     const withFix = checks.filter((c) => c.meta.fix).map((c) => c.meta.id);
     assert.deepEqual(withFix, [
-      'batch-too-large', 'constant-feature', 'constant-initialization', 'feature-scale-spread', 'init-scale-mismatch',
-      'learning-rate-too-high', 'learning-rate-too-low', 'missing-hidden-activation', 'output-activation-mismatch',
-      'target-out-of-activation-range', 'unscaled-inputs', 'unscaled-targets',
+      'batch-too-large',
+      'constant-feature',
+      'constant-initialization',
+      'feature-scale-spread',
+      'init-scale-mismatch',
+      'learning-rate-too-high',
+      'learning-rate-too-low',
+      'missing-hidden-activation',
+      'output-activation-mismatch',
+      'target-out-of-activation-range',
+      'unscaled-inputs',
+      'unscaled-targets',
     ]);
   });
 
@@ -107,7 +116,14 @@ describe('check registry', () => {
       const module = (await import(`../../src/checks/${c.meta.id}.ts`)) as Record<string, unknown>;
       for (const [name, value] of Object.entries(module)) {
         if (typeof value !== 'number') continue;
-        const spellings = [String(value), value.toExponential().replace(/\.?0+e/, 'e').replace('e+', 'e'), `${Number((value * 100).toPrecision(6))}%`];
+        const spellings = [
+          String(value),
+          value
+            .toExponential()
+            .replace(/\.?0+e/, 'e')
+            .replace('e+', 'e'),
+          `${Number((value * 100).toPrecision(6))}%`,
+        ];
         if (!spellings.some((spelling) => page.includes(spelling))) missing.push(`${c.meta.docs} lacks ${name} = ${spellings.join(' or ')}`);
       }
     }
@@ -122,8 +138,14 @@ describe('check registry', () => {
   it('marks as main-run-only exactly the smoke checks a fix run can judge again', () => {
     const mainRunOnly = checks.filter((c) => c.meta.mainRunOnly).map((c) => c.meta.id);
     assert.deepEqual(mainRunOnly, [
-      'dead-relus', 'exploding-gradients', 'init-scale-mismatch', 'initial-loss-off', 'loss-not-decreasing',
-      'non-finite-loss', 'saturated-activations', 'vanishing-gradients',
+      'dead-relus',
+      'exploding-gradients',
+      'init-scale-mismatch',
+      'initial-loss-off',
+      'loss-not-decreasing',
+      'non-finite-loss',
+      'saturated-activations',
+      'vanishing-gradients',
     ]);
     for (const c of checks) if (c.meta.mainRunOnly) assert.notEqual(c.meta.kind, 'static', c.meta.id);
   });

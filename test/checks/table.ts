@@ -65,7 +65,8 @@ export function assertWorded(check: Check, draft: FindingDraft): void {
   assert.ok(!headline.includes('\n') && !/[.!?] +[A-Z]/.test(headline), `${check.meta.id} headline is one sentence: ${headline}`);
   assert.match(headline, /[.!?]$/, `${check.meta.id} headline ends a sentence: ${headline}`);
   // The key number, when the message has one (a missing validation split has none).
-  if (Object.values(draft.message.data).some((v) => typeof v === 'number' && Number.isFinite(v))) assert.match(headline, /\d/, `${check.meta.id} headline carries a number: ${headline}`);
+  if (Object.values(draft.message.data).some((v) => typeof v === 'number' && Number.isFinite(v)))
+    assert.match(headline, /\d/, `${check.meta.id} headline carries a number: ${headline}`);
 }
 
 export function runTable(check: Check, table: Table): void {

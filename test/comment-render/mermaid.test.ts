@@ -3,10 +3,7 @@
 // runs in Debian's headless Chromium with the bundle from node_modules (no network).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import type { SmokeTrace } from '../../src/engine/types.ts';
-import type { Evidence } from '../../src/evidence/types.ts';
 import type { BaseComparison } from '../../src/evidence/comparison.ts';
 import { composeCommentBody } from '../../src/github/comment-body.ts';
 import { buildReport } from '../../src/report/build.ts';
@@ -97,7 +94,12 @@ function commentBodies(): { label: string; body: string }[] {
   return [
     { label: 'every severity with a smoke trace', body: commentBody(everySeverityReport()) },
     { label: 'NaN loss and a learning-rate range test', body: commentBody(nanLossReport()) },
-    { label: 'base comparison, fix checks, evidence charts', body: commentBody(heavyReport, { [heavy.config]: evidenceCharts({ ...heavy, dataCharts: featureCharts, smoke: { ...heavy.smoke!, layers: gradientLayers } }) }) },
+    {
+      label: 'base comparison, fix checks, evidence charts',
+      body: commentBody(heavyReport, {
+        [heavy.config]: evidenceCharts({ ...heavy, dataCharts: featureCharts, smoke: { ...heavy.smoke!, layers: gradientLayers } }),
+      }),
+    },
   ];
 }
 

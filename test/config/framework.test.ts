@@ -53,7 +53,7 @@ describe('framework: pytorch', () => {
     assert.equal(c.training.weight_decay, 0, 'no decoupled decay on top of the optimizer');
   });
 
-  it('functional names, `lr` at the training level, and each optimizer\'s own defaults', async () => {
+  it("functional names, `lr` at the training level, and each optimizer's own defaults", async () => {
     const adamW = config(await load('  framework: pytorch\n  loss: cross_entropy\n  optimizer: AdamW\n  lr: 0.003\n'));
     assert.equal(adamW.training.torch_loss, 'CrossEntropyLoss');
     assert.deepEqual(adamW.training.optimizer.args, { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01, amsgrad: false });
@@ -73,7 +73,9 @@ describe('framework: pytorch', () => {
     const adagrad = config(await load('  framework: pytorch\n  loss: nn.HuberLoss\n  optimizer: {name: Adagrad, lr_decay: 0.01}\n  weight_decay: 0.0005\n'));
     assert.deepEqual(adagrad.training.optimizer.args, { lr_decay: 0.01, weight_decay: 0.0005, initial_accumulator_value: 0, eps: 1e-10 });
 
-    const adam = config(await load('  framework: pytorch\n  loss: {name: SmoothL1Loss, beta: 0.5}\n  optimizer: {name: Adam, betas: [0.8, 0.95], amsgrad: true}\n'));
+    const adam = config(
+      await load('  framework: pytorch\n  loss: {name: SmoothL1Loss, beta: 0.5}\n  optimizer: {name: Adam, betas: [0.8, 0.95], amsgrad: true}\n'),
+    );
     assert.equal(adam.training.loss, 'smooth_l1');
     assert.deepEqual(adam.training.loss_args, { beta: 0.5 });
     assert.equal(adam.training.optimizer.args.beta1, 0.8);
@@ -83,9 +85,15 @@ describe('framework: pytorch', () => {
 
   it('maps every torch.nn loss to what the smoke run computes', async () => {
     const expected: Record<string, [string, boolean]> = {
-      NLLLoss: ['nll_loss', false], BCELoss: ['binary_crossentropy', false], BCEWithLogitsLoss: ['binary_crossentropy', true],
-      MSELoss: ['mean_squared_error', false], L1Loss: ['mean_absolute_error', false], SmoothL1Loss: ['smooth_l1', false],
-      HuberLoss: ['huber', false], KLDivLoss: ['kl_div', false], binary_cross_entropy_with_logits: ['binary_crossentropy', true],
+      NLLLoss: ['nll_loss', false],
+      BCELoss: ['binary_crossentropy', false],
+      BCEWithLogitsLoss: ['binary_crossentropy', true],
+      MSELoss: ['mean_squared_error', false],
+      L1Loss: ['mean_absolute_error', false],
+      SmoothL1Loss: ['smooth_l1', false],
+      HuberLoss: ['huber', false],
+      KLDivLoss: ['kl_div', false],
+      binary_cross_entropy_with_logits: ['binary_crossentropy', true],
     };
     for (const [name, [loss, fromLogits]] of Object.entries(expected)) {
       const c = config(await load(`  framework: pytorch\n  loss: ${name}\n`));
@@ -124,7 +132,7 @@ describe('framework: pytorch', () => {
     assert.equal(delta.key, 'training.loss.delta');
   });
 
-  it('YAML layers start with PyTorch\'s default initialization', async () => {
+  it("YAML layers start with PyTorch's default initialization", async () => {
     const c = config(await load('  framework: pytorch\n  loss: CrossEntropyLoss\n', 'preprocessing:\n  inputs: standardize\n'));
     const [dense, lstm] = c.model.layers;
     assert.deepEqual(dense.kernel_initializer, { name: 'torch_fan_in_uniform' });
@@ -137,11 +145,13 @@ describe('framework: pytorch', () => {
 });
 
 describe('channels-first input shapes', () => {
-  it('a PyTorch image model\'s input_shape [C, H, W] is the engine\'s [H, W, C]; Keras keeps it', async () => {
+  it("a PyTorch image model's input_shape [C, H, W] is the engine's [H, W, C]; Keras keeps it", async () => {
     const write = async (framework: string) => {
       const root = path.join(scratch, `repo${counter++}`);
       mkdirSync(root, { recursive: true });
-      writeFileSync(path.join(root, 'setup.preflight.yml'), `version: 1
+      writeFileSync(
+        path.join(root, 'setup.preflight.yml'),
+        `version: 1
 data:
   train: {x: x.npy, y: y.npy}
 model:
@@ -153,7 +163,8 @@ model:
 training:
   framework: ${framework}
   loss: ${framework === 'pytorch' ? 'CrossEntropyLoss' : 'mse'}
-`);
+`,
+      );
       return config(await loadConfig(path.join(root, 'setup.preflight.yml'), { root, displayPath: 'setup.preflight.yml' }));
     };
     assert.deepEqual((await write('pytorch')).model.input_shape, [32, 32, 3]);
@@ -190,7 +201,8 @@ describe('framework: keras (the default)', () => {
 
   it('defaults to pytorch for an ONNX model exported by PyTorch, to keras otherwise', () => {
     const onnx = (producer: string): ModelSpec => ({
-      layers: [], unsupported: [],
+      layers: [],
+      unsupported: [],
       origin: { kind: 'onnx', file: 'm.onnx', producer: { name: producer, version: '2.1' }, opset: 17, layout: 'nchw', training_mode: false, notes: [] },
     });
     const raw = { version: 1, data: { train: 'x.csv' }, model: {} } as never;

@@ -54,7 +54,10 @@ describe('docs/preflight.schema.json', () => {
 
   it('flags the typo of the config-typo case by name, as an editor would', () => {
     const errors = errorsOf(readFileSync(path.join(SHARED_CASES_DIR, 'config-typo', 'preflight.yml'), 'utf8'));
-    assert.ok(errors.some((e) => e.includes('additionalProperty') && e.includes('learing_rate')), errors.join('\n'));
+    assert.ok(
+      errors.some((e) => e.includes('additionalProperty') && e.includes('learing_rate')),
+      errors.join('\n'),
+    );
   });
 
   it('takes x- annotation keys on every mapping, as the loader does', () => {
@@ -73,16 +76,25 @@ training: {loss: mse, x-ticket: 12}
     const misspelt = errorsOf('version: 1\ndata: {train: d.csv}\nmodel:\n  layers:\n    - {type: dense, unit: 4}\n');
     assert.ok(misspelt.length > 0);
     const wrongType = errorsOf('version: 1\ndata: {train: d.csv}\nmodel: {keras: m.keras}\ntraining: {batch_size: many}\n');
-    assert.ok(wrongType.some((e) => e.startsWith('/training/batch_size')), wrongType.join('\n'));
+    assert.ok(
+      wrongType.some((e) => e.startsWith('/training/batch_size')),
+      wrongType.join('\n'),
+    );
   });
 
-  it('offers the loader\'s known names as completions, without restricting the values', () => {
+  it("offers the loader's known names as completions, without restricting the values", () => {
     // `loss` is a name or {name, beta, delta}: the names are offered on the string branch and on `name`.
-    const schema = configJsonSchema() as { properties: { training: { properties: { loss: { anyOf: { type?: string; examples?: string[]; properties?: { name: { examples: string[] } } }[] } } } } };
+    const schema = configJsonSchema() as {
+      properties: { training: { properties: { loss: { anyOf: { type?: string; examples?: string[]; properties?: { name: { examples: string[] } } }[] } } } };
+    };
     const branches = schema.properties.training.properties.loss.anyOf;
     const names = branches.find((b) => b.type === 'string')?.examples;
     assert.deepEqual(names, [...LOSS_NAMES, ...TORCH_LOSS_NAMES]);
     assert.deepEqual(branches.find((b) => b.properties)?.properties?.name.examples, names);
-    assert.deepEqual(errorsOf('version: 1\ndata: {train: d.csv}\nmodel: {keras: m.keras}\ntraining: {loss: MeanSquaredError}\n'), [], 'the loader takes class names and any case');
+    assert.deepEqual(
+      errorsOf('version: 1\ndata: {train: d.csv}\nmodel: {keras: m.keras}\ntraining: {loss: MeanSquaredError}\n'),
+      [],
+      'the loader takes class names and any case',
+    );
   });
 });

@@ -62,10 +62,13 @@ describe('.keras archives: the model and its compile config', () => {
     const config = await loaded(fixture('tiny.keras'));
     assert.deepEqual(config.model.origin, { kind: 'keras', file: 'model.keras', format: 'keras3' });
     assert.deepEqual(config.model.input_shape, [3]);
-    assert.deepEqual(config.model.layers.map((l) => [l.type, l.name, l.units, l.activation]), [
-      ['dense', 'hidden', 2, 'relu'],
-      ['dense', 'out', 1, 'linear'],
-    ]);
+    assert.deepEqual(
+      config.model.layers.map((l) => [l.type, l.name, l.units, l.activation]),
+      [
+        ['dense', 'hidden', 2, 'relu'],
+        ['dense', 'out', 1, 'linear'],
+      ],
+    );
     assert.equal(config.training.loss, 'mean_squared_error');
     assert.equal(config.training.optimizer.name, 'adam');
     assert.equal(config.training.learning_rate, 0.01);
@@ -75,12 +78,15 @@ describe('.keras archives: the model and its compile config', () => {
   it('maps model.weights.h5 in layer order, by the names Keras 3 files them under', async () => {
     const config = await loaded(fixture('tiny.keras'));
     const tensors = config.model.weights?.tensors ?? [];
-    assert.deepEqual(tensors.map((t) => [t.name, t.shape]), [
-      ['layers/dense/vars/0', [3, 2]],
-      ['layers/dense/vars/1', [2]],
-      ['layers/dense_1/vars/0', [2, 1]],
-      ['layers/dense_1/vars/1', [1]],
-    ]);
+    assert.deepEqual(
+      tensors.map((t) => [t.name, t.shape]),
+      [
+        ['layers/dense/vars/0', [3, 2]],
+        ['layers/dense/vars/1', [2]],
+        ['layers/dense_1/vars/0', [2, 1]],
+        ['layers/dense_1/vars/1', [1]],
+      ],
+    );
     assert.deepEqual(Array.from(tensors[0].values), [1, -1, 0.5, 0.5, -1, 2]);
     assert.equal(config.model.weights_unused, undefined);
   });
@@ -103,7 +109,10 @@ describe('.keras archives: the model and its compile config', () => {
 
   it('reads an LSTM, whose variables live in its cell, and loads all five arrays into the model', async () => {
     const config = await loaded(fixture('lstm.keras'));
-    assert.deepEqual(config.model.weights?.tensors.map((t) => t.name), LSTM.tensors.map((t) => t.path));
+    assert.deepEqual(
+      config.model.weights?.tensors.map((t) => t.name),
+      LSTM.tensors.map((t) => t.path),
+    );
     const built = buildModelWithLayers(tf, config.model, [5, 2], 0);
     assert.deepEqual(built.notes, ['loaded 5 Keras weight arrays']);
     built.model.dispose();
@@ -118,7 +127,10 @@ describe('.keras archives: the model and its compile config', () => {
       { path: `layers/${i === 0 ? 'dense' : `dense_${i}`}/vars/1`, shape: [1], values: [-(i + 1)] },
     ]);
     const result = await loaded(await makeKerasArchive(config, tensors));
-    assert.deepEqual(result.model.weights?.tensors.filter((_, k) => k % 2 === 1).map((t) => t.values[0]), layers.map((_, i) => -(i + 1)));
+    assert.deepEqual(
+      result.model.weights?.tensors.filter((_, k) => k % 2 === 1).map((t) => t.values[0]),
+      layers.map((_, i) => -(i + 1)),
+    );
   });
 
   it('a .keras file without weights is still checked from a fresh init', async () => {
@@ -149,11 +161,17 @@ describe('.keras archives: damaged or hostile files are config errors', () => {
 
   it('config.json that is not JSON, or not a Keras model', async () => {
     assert.match(await problemOf(makeZip({ 'config.json': '{"class_name": ' })), /config\.json in the \.keras archive is not valid JSON/);
-    assert.match(await problemOf(makeZip({ 'config.json': JSON.stringify({ class_name: 'Dense', config: {} }) })), /config\.json: the Keras model is a `Dense`/);
+    assert.match(
+      await problemOf(makeZip({ 'config.json': JSON.stringify({ class_name: 'Dense', config: {} }) })),
+      /config\.json: the Keras model is a `Dense`/,
+    );
   });
 
   it('model.weights.h5 that is not HDF5', async () => {
-    const archive = makeZip({ 'config.json': JSON.stringify(TINY.config), 'model.weights.h5': Buffer.from('this is not an HDF5 file at all, just text'.repeat(20)) }, ['model.weights.h5']);
+    const archive = makeZip(
+      { 'config.json': JSON.stringify(TINY.config), 'model.weights.h5': Buffer.from('this is not an HDF5 file at all, just text'.repeat(20)) },
+      ['model.weights.h5'],
+    );
     assert.match(await problemOf(archive), /model\.weights\.h5 is not a readable HDF5 file/);
   });
 
@@ -229,7 +247,7 @@ describe('.keras archives: damaged or hostile files are config errors', () => {
 });
 
 describe('the examples/keras-archive project', () => {
-  it('is clean: no finding at all, with the smoke run starting from the archive\'s weights', async () => {
+  it("is clean: no finding at all, with the smoke run starting from the archive's weights", async () => {
     const { report, runs } = await runCheckWithRuns({
       root: repoRoot,
       configs: [path.join(repoRoot, 'examples/keras-archive/churn.preflight.yml')],
@@ -239,11 +257,17 @@ describe('the examples/keras-archive project', () => {
       verify: false,
     });
     const result = report.results[0];
-    assert.deepEqual(result.findings.map((f) => `${f.severity} ${f.id}: ${f.message}`), []);
+    assert.deepEqual(
+      result.findings.map((f) => `${f.severity} ${f.id}: ${f.message}`),
+      [],
+    );
     assert.equal(report.conclusion, 'success');
     assert.equal(runs[0].evidence?.config.model.weights?.tensors.length, 4);
     assert.ok(runs[0].trace, 'the smoke run ran');
-    assert.deepEqual(runs[0].trace.skipped.filter((s) => s.what === 'Keras weights'), []);
+    assert.deepEqual(
+      runs[0].trace.skipped.filter((s) => s.what === 'Keras weights'),
+      [],
+    );
     assert.equal(runs[0].trace.initialWeights, 'loaded 4 Keras weight arrays', 'the smoke run (in its worker) started from the saved weights');
   });
 });
@@ -252,18 +276,30 @@ describe('weights that cannot be used', () => {
   it('are a notice at the keras: line, and the smoke run still trains from a fresh init', async () => {
     const root = path.join(scratch, 'unused-weights');
     mkdirSync(path.join(root, 'data'), { recursive: true });
-    for (const file of ['train.csv', 'validation.csv']) writeFileSync(path.join(root, 'data', file), readFileSync(path.join(repoRoot, 'examples/keras-archive/data', file)));
+    for (const file of ['train.csv', 'validation.csv'])
+      writeFileSync(path.join(root, 'data', file), readFileSync(path.join(repoRoot, 'examples/keras-archive/data', file)));
     const elsewhere = EXAMPLE.tensors.map((t) => ({ ...t, path: t.path.replace('layers/', 'model_weights/') }));
     writeFileSync(path.join(root, 'model.keras'), await makeKerasArchive(EXAMPLE.config, elsewhere));
     const yaml = 'version: 1\ndata:\n  train: data/train.csv\n  targets: [churned]\npreprocessing: {inputs: standardize}\nmodel:\n  keras: model.keras\n';
     writeFileSync(path.join(root, 'c.preflight.yml'), yaml);
-    const { report, runs } = await runCheckWithRuns({ root, configs: [path.join(root, 'c.preflight.yml')], smoke: true, steps: 20, backend: 'cpu', failOn: 'error', verify: false });
+    const { report, runs } = await runCheckWithRuns({
+      root,
+      configs: [path.join(root, 'c.preflight.yml')],
+      smoke: true,
+      steps: 20,
+      backend: 'cpu',
+      failOn: 'error',
+      verify: false,
+    });
     const notice = report.results[0].findings.find((f) => f.id === 'smoke-skipped');
     assert.ok(notice, JSON.stringify(report.results[0].findings.map((f) => f.id)));
     assert.equal(notice.severity, 'notice');
     assert.equal(notice.key, 'model.keras');
     assert.equal(notice.line, 7);
-    assert.match(notice.message, /^The model file's weights were not used, so the smoke run trained from a fresh initialization: model\.weights\.h5 has no `layers` group/);
+    assert.match(
+      notice.message,
+      /^The model file's weights were not used, so the smoke run trained from a fresh initialization: model\.weights\.h5 has no `layers` group/,
+    );
     assert.ok((runs[0].trace?.steps ?? 0) > 0, 'the smoke run trained');
   });
 });

@@ -20,11 +20,14 @@ describe('parseKerasModel: Keras 2 to_json()', () => {
     const model = parse(sharedCase('keras-clean'));
     assert.deepEqual(model.origin, { kind: 'keras', file: 'model.json', format: 'keras2' });
     assert.deepEqual(model.input_shape, [6]);
-    assert.deepEqual(model.layers.map((l) => [l.type, l.name, l.units, l.activation]), [
-      ['dense', 'dense', 32, 'relu'],
-      ['dense', 'dense_1', 16, 'relu'],
-      ['dense', 'dense_2', 4, 'softmax'],
-    ]);
+    assert.deepEqual(
+      model.layers.map((l) => [l.type, l.name, l.units, l.activation]),
+      [
+        ['dense', 'dense', 32, 'relu'],
+        ['dense', 'dense_1', 16, 'relu'],
+        ['dense', 'dense_2', 4, 'softmax'],
+      ],
+    );
     assert.deepEqual(model.layers[0].kernel_initializer, { name: 'glorot_uniform' });
     assert.deepEqual(model.layers[0].bias_initializer, { name: 'zeros' });
     assert.deepEqual(model.unsupported, []);
@@ -39,7 +42,10 @@ describe('parseKerasModel: Keras 2 to_json()', () => {
   it('reads a linear Functional model with conv, batch norm and a ReLU layer', () => {
     const model = parse(fixture('keras2-functional.json'));
     assert.deepEqual(model.input_shape, [8, 8, 1]);
-    assert.deepEqual(model.layers.map((l) => l.type), ['conv2d', 'batch_normalization', 'activation', 'global_average_pooling2d', 'dense']);
+    assert.deepEqual(
+      model.layers.map((l) => l.type),
+      ['conv2d', 'batch_normalization', 'activation', 'global_average_pooling2d', 'dense'],
+    );
     assert.deepEqual(model.layers[0].kernel_size, [3, 3]);
     assert.deepEqual(model.layers[0].kernel_regularizer, { l1: 0.001, l2: 0.002 });
     assert.equal(model.layers[1].extra?.momentum, 0.9);
@@ -54,8 +60,17 @@ describe('parseKerasModel: Keras 2 to_json()', () => {
 
   it('never builds Lambda or custom layers and says why', () => {
     const model = parse(fixture('keras2-lambda.json'));
-    assert.deepEqual(model.layers.map((l) => l.name), ['dense', 'dense_1']);
-    assert.deepEqual(model.unsupported.map((u) => [u.name, u.className]), [['lambda', 'Lambda'], ['my_custom_layer', 'MyCustomLayer']]);
+    assert.deepEqual(
+      model.layers.map((l) => l.name),
+      ['dense', 'dense_1'],
+    );
+    assert.deepEqual(
+      model.unsupported.map((u) => [u.name, u.className]),
+      [
+        ['lambda', 'Lambda'],
+        ['my_custom_layer', 'MyCustomLayer'],
+      ],
+    );
     assert.match(model.unsupported[0].reason, /never runs code from a pull request/);
     assert.match(model.unsupported[1].reason, /MyCustomLayer/);
   });
@@ -64,7 +79,10 @@ describe('parseKerasModel: Keras 2 to_json()', () => {
     const json = fixture('keras2-functional.json') as { config: { layers: { config: Record<string, unknown> }[] } };
     json.config.layers[1].config.data_format = 'channels_first';
     const model = parse(json);
-    assert.deepEqual(model.unsupported.map((u) => u.name), ['conv2d']);
+    assert.deepEqual(
+      model.unsupported.map((u) => u.name),
+      ['conv2d'],
+    );
     assert.match(model.unsupported[0].reason, /channels_first/);
   });
 
@@ -110,7 +128,10 @@ describe('parseKerasModel: Keras 3', () => {
 
   it('summarizes: gru 3*(8*(3+8)+2*8) = 312, dense 8*16+16 = 144, dense 16*3+3 = 51', () => {
     const summary = summarizeModel(model, model.input_shape!);
-    assert.deepEqual(summary.layers.map((l) => l.params), [312, 144, 0, 51, 0]);
+    assert.deepEqual(
+      summary.layers.map((l) => l.params),
+      [312, 144, 0, 51, 0],
+    );
     assert.equal(summary.finalActivation, 'swish+softmax');
   });
 });
@@ -118,30 +139,48 @@ describe('parseKerasModel: Keras 3', () => {
 describe('parseKerasModel: Keras 3 Functional', () => {
   const tensor = (layer: string) => ({ class_name: '__keras_tensor__', config: { shape: [null, 4], dtype: 'float32', keras_history: [layer, 0, 0] } });
   const layer = (className: string, name: string, config: Record<string, unknown>, inbound: string[]) => ({
-    module: 'keras.layers', class_name: className, config: { name, ...config }, registered_name: null,
+    module: 'keras.layers',
+    class_name: className,
+    config: { name, ...config },
+    registered_name: null,
     inbound_nodes: inbound.length === 0 ? [] : [{ args: inbound.length === 1 ? [tensor(inbound[0])] : [inbound.map(tensor)], kwargs: {} }],
   });
-  const functional = (layers: unknown[]) => ({ module: 'keras.src.models.functional', class_name: 'Functional', config: { name: 'f', layers }, registered_name: 'Functional' });
+  const functional = (layers: unknown[]) => ({
+    module: 'keras.src.models.functional',
+    class_name: 'Functional',
+    config: { name: 'f', layers },
+    registered_name: 'Functional',
+  });
 
   it('reads a linear chain written with keras_history', () => {
-    const model = parse(functional([
-      layer('InputLayer', 'input_layer', { batch_shape: [null, 4] }, []),
-      layer('Dense', 'hidden', { units: 3, activation: 'elu' }, ['input_layer']),
-      layer('Dense', 'out', { units: 1, activation: 'sigmoid' }, ['hidden']),
-    ]));
+    const model = parse(
+      functional([
+        layer('InputLayer', 'input_layer', { batch_shape: [null, 4] }, []),
+        layer('Dense', 'hidden', { units: 3, activation: 'elu' }, ['input_layer']),
+        layer('Dense', 'out', { units: 1, activation: 'sigmoid' }, ['hidden']),
+      ]),
+    );
     assert.equal(model.origin.kind === 'keras' && model.origin.format, 'keras3');
     assert.deepEqual(model.input_shape, [4]);
-    assert.deepEqual(model.layers.map((l) => [l.name, l.activation]), [['hidden', 'elu'], ['out', 'sigmoid']]);
+    assert.deepEqual(
+      model.layers.map((l) => [l.name, l.activation]),
+      [
+        ['hidden', 'elu'],
+        ['out', 'sigmoid'],
+      ],
+    );
     assert.deepEqual(model.unsupported, []);
   });
 
   it('names the layer that merges two branches', () => {
-    const model = parse(functional([
-      layer('InputLayer', 'input_layer', { batch_shape: [null, 4] }, []),
-      layer('Dense', 'left', { units: 4 }, ['input_layer']),
-      layer('Concatenate', 'concat', { axis: -1 }, ['input_layer', 'left']),
-      layer('Dense', 'out', { units: 1 }, ['concat']),
-    ]));
+    const model = parse(
+      functional([
+        layer('InputLayer', 'input_layer', { batch_shape: [null, 4] }, []),
+        layer('Dense', 'left', { units: 4 }, ['input_layer']),
+        layer('Concatenate', 'concat', { axis: -1 }, ['input_layer', 'left']),
+        layer('Dense', 'out', { units: 1 }, ['concat']),
+      ]),
+    );
     assert.equal(model.unsupported.filter((u) => u.name === 'concat').length, 1);
     const concat = model.unsupported.find((u) => u.name === 'concat');
     assert.ok(concat);
@@ -154,7 +193,10 @@ describe('parseKerasModel: TF.js model.json', () => {
     const model = parse(fixture('tfjs-model.json'));
     assert.equal(model.origin.kind === 'keras' && model.origin.format, 'tfjs');
     assert.deepEqual(model.input_shape, [3]);
-    assert.deepEqual(model.layers.map((l) => l.units), [2, 1]);
+    assert.deepEqual(
+      model.layers.map((l) => l.units),
+      [2, 1],
+    );
     assert.deepEqual(model.compile, {
       loss: 'mean_absolute_error',
       optimizer: { name: 'rmsprop', args: { rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } },

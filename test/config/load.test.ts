@@ -88,8 +88,14 @@ describe('loadConfig: normalization and defaults', () => {
     assert.deepEqual(config.checks, {});
     const [first, second] = config.model.layers;
     assert.deepEqual(first, {
-      type: 'dense', name: 'dense_1', keyPath: 'model.layers[0]', units: 16, activation: 'relu', use_bias: true,
-      kernel_initializer: { name: 'glorot_uniform' }, bias_initializer: { name: 'zeros' },
+      type: 'dense',
+      name: 'dense_1',
+      keyPath: 'model.layers[0]',
+      units: 16,
+      activation: 'relu',
+      use_bias: true,
+      kernel_initializer: { name: 'glorot_uniform' },
+      bias_initializer: { name: 'zeros' },
     });
     assert.equal(second.name, 'dense_2');
     assert.equal(second.activation, 'linear');
@@ -97,9 +103,16 @@ describe('loadConfig: normalization and defaults', () => {
   });
 
   const lossAliases: [string, string][] = [
-    ['mae', 'mean_absolute_error'], ['mape', 'mean_absolute_percentage_error'], ['msle', 'mean_squared_logarithmic_error'],
-    ['huber', 'huber'], ['logcosh', 'log_cosh'], ['bce', 'binary_crossentropy'], ['cce', 'categorical_crossentropy'],
-    ['kld', 'kl_divergence'], ['sparse_categorical_crossentropy', 'sparse_categorical_crossentropy'], ['squared_hinge', 'squared_hinge'],
+    ['mae', 'mean_absolute_error'],
+    ['mape', 'mean_absolute_percentage_error'],
+    ['msle', 'mean_squared_logarithmic_error'],
+    ['huber', 'huber'],
+    ['logcosh', 'log_cosh'],
+    ['bce', 'binary_crossentropy'],
+    ['cce', 'categorical_crossentropy'],
+    ['kld', 'kl_divergence'],
+    ['sparse_categorical_crossentropy', 'sparse_categorical_crossentropy'],
+    ['squared_hinge', 'squared_hinge'],
   ];
   for (const [alias, canonical] of lossAliases) {
     it(`loss ${alias} -> ${canonical}`, async () => {
@@ -109,7 +122,13 @@ describe('loadConfig: normalization and defaults', () => {
     });
   }
 
-  const defaultRates: [string, number][] = [['sgd', 0.01], ['rmsprop', 0.001], ['adagrad', 0.001], ['adadelta', 0.001], ['adamax', 0.001]];
+  const defaultRates: [string, number][] = [
+    ['sgd', 0.01],
+    ['rmsprop', 0.001],
+    ['adagrad', 0.001],
+    ['adadelta', 0.001],
+    ['adamax', 0.001],
+  ];
   for (const [optimizer, rate] of defaultRates) {
     it(`${optimizer} defaults to learning rate ${rate}`, async () => {
       const result = await load(`${BASE}  optimizer: ${optimizer}\n`);
@@ -223,40 +242,183 @@ interface InvalidCase {
 const invalid: InvalidCase[] = [
   { name: 'unknown section', yaml: BASE.replace('training:', 'trainig:'), key: 'trainig', at: 'trainig:', message: /did you mean `training`/ },
   { name: 'units zero', yaml: BASE.replace('units: 16', 'units: 0'), key: 'model.layers[0].units', at: 'units: 0', message: /greater than 0/, received: /^0$/ },
-  { name: 'units fractional', yaml: BASE.replace('units: 16', 'units: 1.5'), key: 'model.layers[0].units', at: 'units: 1.5', message: /integer/, expected: /integer/, received: /1\.5/ },
-  { name: 'units as text', yaml: BASE.replace('units: 16', 'units: "16"'), key: 'model.layers[0].units', at: 'units: "16"', message: /must be a number/, received: /string/ },
-  { name: 'dropout rate 1', yaml: BASE.replace('- {type: dense, units: 1}', '- {type: dropout, rate: 1}\n    - {type: dense, units: 1}'), key: 'model.layers[1].rate', at: 'rate: 1', message: /less than 1/ },
-  { name: 'misspelt activation', yaml: BASE.replace('activation: relu', 'activation: relux'), key: 'model.layers[0].activation', at: 'relux', message: /did you mean `relu`/, expected: /^relu$/, received: /^relux$/ },
-  { name: 'unknown layer type', yaml: BASE.replace('type: dense, units: 1}', 'type: conv3d, units: 1}'), key: 'model.layers[1].type', at: 'conv3d', message: /unknown layer type `conv3d`.*allowed types: .*dense.*simple_rnn/ },
-  { name: 'layer without type', yaml: BASE.replace('{type: dense, units: 1}', '{units: 1}'), key: 'model.layers[1]', at: '{units: 1}', message: /needs a `type`/ },
-  { name: 'unknown key for the layer type', yaml: BASE.replace('{type: dense, units: 1}', '{type: dense, units: 1, rate: 0.5}'), key: 'model.layers[1].rate', at: 'rate: 0.5', message: /unknown key `rate`/ },
-  { name: 'misspelt initializer', yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_initializer: he_normall}'), key: 'model.layers[0].kernel_initializer', at: 'he_normall', message: /did you mean `he_normal`/ },
-  { name: 'initializer mapping with a typo', yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_initializer: {name: random_normal, stdev: 1}}'), key: 'model.layers[0].kernel_initializer.stdev', at: 'stdev', message: /did you mean `stddev`/ },
-  { name: 'unknown regularizer', yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_regularizer: {l3: 0.1}}'), key: 'model.layers[0].kernel_regularizer.l3', at: 'l3', message: /unknown key `l3`/ },
-  { name: 'negative regularizer', yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_regularizer: {l2: -1}}'), key: 'model.layers[0].kernel_regularizer.l2', at: 'l2: -1', message: /at least 0/ },
-  { name: 'conv2d kernel of the wrong rank', yaml: BASE.replace('{type: dense, units: 16, activation: relu}', '{type: conv2d, filters: 2, kernel_size: [3, 3, 3]}'), key: 'model.layers[0].kernel_size', at: 'kernel_size', message: /exactly 2/ },
+  {
+    name: 'units fractional',
+    yaml: BASE.replace('units: 16', 'units: 1.5'),
+    key: 'model.layers[0].units',
+    at: 'units: 1.5',
+    message: /integer/,
+    expected: /integer/,
+    received: /1\.5/,
+  },
+  {
+    name: 'units as text',
+    yaml: BASE.replace('units: 16', 'units: "16"'),
+    key: 'model.layers[0].units',
+    at: 'units: "16"',
+    message: /must be a number/,
+    received: /string/,
+  },
+  {
+    name: 'dropout rate 1',
+    yaml: BASE.replace('- {type: dense, units: 1}', '- {type: dropout, rate: 1}\n    - {type: dense, units: 1}'),
+    key: 'model.layers[1].rate',
+    at: 'rate: 1',
+    message: /less than 1/,
+  },
+  {
+    name: 'misspelt activation',
+    yaml: BASE.replace('activation: relu', 'activation: relux'),
+    key: 'model.layers[0].activation',
+    at: 'relux',
+    message: /did you mean `relu`/,
+    expected: /^relu$/,
+    received: /^relux$/,
+  },
+  {
+    name: 'unknown layer type',
+    yaml: BASE.replace('type: dense, units: 1}', 'type: conv3d, units: 1}'),
+    key: 'model.layers[1].type',
+    at: 'conv3d',
+    message: /unknown layer type `conv3d`.*allowed types: .*dense.*simple_rnn/,
+  },
+  {
+    name: 'layer without type',
+    yaml: BASE.replace('{type: dense, units: 1}', '{units: 1}'),
+    key: 'model.layers[1]',
+    at: '{units: 1}',
+    message: /needs a `type`/,
+  },
+  {
+    name: 'unknown key for the layer type',
+    yaml: BASE.replace('{type: dense, units: 1}', '{type: dense, units: 1, rate: 0.5}'),
+    key: 'model.layers[1].rate',
+    at: 'rate: 0.5',
+    message: /unknown key `rate`/,
+  },
+  {
+    name: 'misspelt initializer',
+    yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_initializer: he_normall}'),
+    key: 'model.layers[0].kernel_initializer',
+    at: 'he_normall',
+    message: /did you mean `he_normal`/,
+  },
+  {
+    name: 'initializer mapping with a typo',
+    yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_initializer: {name: random_normal, stdev: 1}}'),
+    key: 'model.layers[0].kernel_initializer.stdev',
+    at: 'stdev',
+    message: /did you mean `stddev`/,
+  },
+  {
+    name: 'unknown regularizer',
+    yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_regularizer: {l3: 0.1}}'),
+    key: 'model.layers[0].kernel_regularizer.l3',
+    at: 'l3',
+    message: /unknown key `l3`/,
+  },
+  {
+    name: 'negative regularizer',
+    yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_regularizer: {l2: -1}}'),
+    key: 'model.layers[0].kernel_regularizer.l2',
+    at: 'l2: -1',
+    message: /at least 0/,
+  },
+  {
+    name: 'conv2d kernel of the wrong rank',
+    yaml: BASE.replace('{type: dense, units: 16, activation: relu}', '{type: conv2d, filters: 2, kernel_size: [3, 3, 3]}'),
+    key: 'model.layers[0].kernel_size',
+    at: 'kernel_size',
+    message: /exactly 2/,
+  },
   { name: 'unknown loss', yaml: BASE.replace('loss: mse', 'loss: msee'), key: 'training.loss', at: 'msee', message: /did you mean `mse`/ },
   { name: 'unknown optimizer', yaml: `${BASE}  optimizer: addam\n`, key: 'training.optimizer', at: 'addam', message: /did you mean `adam`/ },
-  { name: 'optimizer argument typo', yaml: `${BASE}  optimizer: {name: sgd, momentun: 0.9}\n`, key: 'training.optimizer.momentun', at: 'momentun', message: /did you mean `momentum`/ },
-  { name: 'misspelt optimizer name in a mapping', yaml: `${BASE}  optimizer: {name: sgdd, momentum: 0.9}\n`, key: 'training.optimizer.name', at: 'sgdd', message: /did you mean `sgd`/ },
+  {
+    name: 'optimizer argument typo',
+    yaml: `${BASE}  optimizer: {name: sgd, momentun: 0.9}\n`,
+    key: 'training.optimizer.momentun',
+    at: 'momentun',
+    message: /did you mean `momentum`/,
+  },
+  {
+    name: 'misspelt optimizer name in a mapping',
+    yaml: `${BASE}  optimizer: {name: sgdd, momentum: 0.9}\n`,
+    key: 'training.optimizer.name',
+    at: 'sgdd',
+    message: /did you mean `sgd`/,
+  },
   { name: 'invalid check id', yaml: `${BASE}checks:\n  Bad_Id: off\n`, key: 'checks.Bad_Id', at: 'Bad_Id', message: /not a valid key/ },
-  { name: 'zero input scale', yaml: `${BASE}preprocessing:\n  inputs: {scale: 0}\n`, key: 'preprocessing.inputs.scale', at: 'scale: 0', message: /must not be 0/ },
-  { name: 'empty regularizer', yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_regularizer: {}}'), key: 'model.layers[0].kernel_regularizer', at: 'kernel_regularizer', message: /needs l1, l2 or l1_l2/ },
-  { name: 'a target among the features', yaml: BASE.replace('  targets: [y]', '  features: [a, y]\n  targets: [y]'), key: 'data.features', at: 'features', message: /both a feature and a target/ },
-  { name: 'from_logits on a regression loss', yaml: `${BASE}  from_logits: true\n`, key: 'training.from_logits', at: 'from_logits', message: /crossentropy losses only/ },
+  {
+    name: 'zero input scale',
+    yaml: `${BASE}preprocessing:\n  inputs: {scale: 0}\n`,
+    key: 'preprocessing.inputs.scale',
+    at: 'scale: 0',
+    message: /must not be 0/,
+  },
+  {
+    name: 'empty regularizer',
+    yaml: BASE.replace('activation: relu}', 'activation: relu, kernel_regularizer: {}}'),
+    key: 'model.layers[0].kernel_regularizer',
+    at: 'kernel_regularizer',
+    message: /needs l1, l2 or l1_l2/,
+  },
+  {
+    name: 'a target among the features',
+    yaml: BASE.replace('  targets: [y]', '  features: [a, y]\n  targets: [y]'),
+    key: 'data.features',
+    at: 'features',
+    message: /both a feature and a target/,
+  },
+  {
+    name: 'from_logits on a regression loss',
+    yaml: `${BASE}  from_logits: true\n`,
+    key: 'training.from_logits',
+    at: 'from_logits',
+    message: /crossentropy losses only/,
+  },
   { name: 'negative learning rate', yaml: `${BASE}  learning_rate: -0.1\n`, key: 'training.learning_rate', at: 'learning_rate', message: /greater than 0/ },
   { name: 'batch size zero', yaml: `${BASE}  batch_size: 0\n`, key: 'training.batch_size', at: 'batch_size', message: /greater than 0/ },
   { name: 'from_logits as a string', yaml: `${BASE}  from_logits: "yes"\n`, key: 'training.from_logits', at: 'from_logits', message: /true or false/ },
   { name: 'version 2', yaml: BASE.replace('version: 1', 'version: 2'), key: 'version', at: 'version: 2', message: /must be 1/ },
   { name: 'missing data', yaml: BASE.replace(/data:\n.*\n.*\n/, ''), key: 'data', at: 'version', message: /missing required key `data`/ },
-  { name: 'data.train wrong shape', yaml: BASE.replace('train: data/train.csv', 'train: 5'), key: 'data.train', at: 'train: 5', message: /a string or a mapping/ },
-  { name: 'npy pair with a typo', yaml: BASE.replace('train: data/train.csv', 'train: {x: a.npy, why: b.npy}'), key: 'data.train.why', at: 'why', message: /unknown key `why`/ },
+  {
+    name: 'data.train wrong shape',
+    yaml: BASE.replace('train: data/train.csv', 'train: 5'),
+    key: 'data.train',
+    at: 'train: 5',
+    message: /a string or a mapping/,
+  },
+  {
+    name: 'npy pair with a typo',
+    yaml: BASE.replace('train: data/train.csv', 'train: {x: a.npy, why: b.npy}'),
+    key: 'data.train.why',
+    at: 'why',
+    message: /unknown key `why`/,
+  },
   { name: 'bad preprocessing', yaml: `${BASE}preprocessing:\n  inputs: standardise\n`, key: 'preprocessing.inputs', at: 'standardise', message: /standardize/ },
-  { name: 'bad severity', yaml: `${BASE}checks:\n  no-regularization: of\n`, key: 'checks.no-regularization', at: 'no-regularization', message: /did you mean `off`/ },
+  {
+    name: 'bad severity',
+    yaml: `${BASE}checks:\n  no-regularization: of\n`,
+    key: 'checks.no-regularization',
+    at: 'no-regularization',
+    message: /did you mean `off`/,
+  },
   { name: 'smoke steps fractional', yaml: `${BASE}smoke:\n  steps: 2.5\n`, key: 'smoke.steps', at: 'steps', message: /integer/ },
   { name: 'tabular data without targets', yaml: BASE.replace('  targets: [y]\n', ''), key: 'data.targets', at: 'data:', message: /needs `data.targets`/ },
-  { name: 'both layers and keras', yaml: BASE.replace('model:\n', 'model:\n  keras: model.json\n'), key: 'model', at: 'model:', message: /both `layers` and `keras`/ },
-  { name: 'neither layers nor keras', yaml: BASE.replace(/model:\n.*\n.*\n.*\n/, 'model:\n  input_shape: [3]\n'), key: 'model', at: 'model:', message: /exactly one of `layers`/ },
+  {
+    name: 'both layers and keras',
+    yaml: BASE.replace('model:\n', 'model:\n  keras: model.json\n'),
+    key: 'model',
+    at: 'model:',
+    message: /both `layers` and `keras`/,
+  },
+  {
+    name: 'neither layers nor keras',
+    yaml: BASE.replace(/model:\n.*\n.*\n.*\n/, 'model:\n  input_shape: [3]\n'),
+    key: 'model',
+    at: 'model:',
+    message: /exactly one of `layers`/,
+  },
   { name: 'no loss', yaml: BASE.replace('  loss: mse\n', '  batch_size: 8\n'), key: 'training.loss', at: 'training:', message: /no loss given/ },
   { name: 'empty layer list', yaml: BASE.replace(/  layers:\n.*\n.*\n/, '  layers: []\n'), key: 'model.layers', at: 'layers: []', message: /at least 1 item/ },
   { name: 'infinite learning rate', yaml: `${BASE}  learning_rate: .inf\n`, key: 'training.learning_rate', at: 'learning_rate', message: /learning_rate/ },
@@ -368,7 +530,12 @@ describe('loadConfig: hostile or broken files', () => {
 
   it('reports missing files, folders and non-mappings without throwing', async () => {
     const root = repo({ 'empty.preflight.yml': '', 'list.preflight.yml': '- 1\n- 2\n' });
-    for (const [file, message] of [['nope.preflight.yml', /not found/], ['.', /not a regular file/], ['empty.preflight.yml', /must be a YAML mapping/], ['list.preflight.yml', /must be a YAML mapping/]] as const) {
+    for (const [file, message] of [
+      ['nope.preflight.yml', /not found/],
+      ['.', /not a regular file/],
+      ['empty.preflight.yml', /must be a YAML mapping/],
+      ['list.preflight.yml', /must be a YAML mapping/],
+    ] as const) {
       const result = await loadConfig(path.join(root, file), { root, displayPath: file });
       assert.equal(result.ok, false);
       if (!result.ok) assert.match(result.problems[0].message, message);
@@ -389,7 +556,9 @@ describe('loadConfig: model.keras', () => {
   const keras2 = readFileSync(path.join(CASES, 'keras-clean', 'model.json'), 'utf8');
 
   it('takes loss, optimizer, learning rate and from_logits from a Keras 3 compile_config', async () => {
-    const result = await load(KERAS_BASE.replace('MODEL', 'models/k3.json'), { 'models/k3.json': readFileSync(path.join(fixtures, 'keras3-sequential.json'), 'utf8') });
+    const result = await load(KERAS_BASE.replace('MODEL', 'models/k3.json'), {
+      'models/k3.json': readFileSync(path.join(fixtures, 'keras3-sequential.json'), 'utf8'),
+    });
     assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
     const { training, model } = result.config;
     assert.equal(training.loss, 'sparse_categorical_crossentropy');
@@ -406,7 +575,7 @@ describe('loadConfig: model.keras', () => {
     const result = await load(yaml, { 'k3.json': readFileSync(path.join(fixtures, 'keras3-sequential.json'), 'utf8') });
     assert.ok(result.ok);
     assert.equal(result.config.training.loss, 'categorical_crossentropy');
-    assert.equal(result.config.training.from_logits, false, 'from_logits of the file belongs to the file\'s loss');
+    assert.equal(result.config.training.from_logits, false, "from_logits of the file belongs to the file's loss");
     assert.equal(result.config.training.learning_rate, 0.1);
   });
 
@@ -423,7 +592,10 @@ describe('loadConfig: model.keras', () => {
     const yaml = `${KERAS_BASE.replace('MODEL', 'lambda.json')}training:\n  loss: mse\n`;
     const result = await load(yaml, { 'lambda.json': readFileSync(path.join(fixtures, 'keras2-lambda.json'), 'utf8') });
     assert.ok(result.ok);
-    assert.deepEqual(result.config.model.unsupported.map((u) => u.className), ['Lambda', 'MyCustomLayer']);
+    assert.deepEqual(
+      result.config.model.unsupported.map((u) => u.className),
+      ['Lambda', 'MyCustomLayer'],
+    );
   });
 
   it('loads TF.js weights when the shards are present, and skips them when absent', async () => {
@@ -434,7 +606,15 @@ describe('loadConfig: model.keras', () => {
     const withWeights = await load(yaml, { 'web/model.json': modelJson, 'web/group1-shard1of1.bin': bin });
     assert.ok(withWeights.ok, JSON.stringify(!withWeights.ok && withWeights.problems));
     const tensors = withWeights.config.model.weights!.tensors;
-    assert.deepEqual(tensors.map((t) => [t.name, t.shape]), [['dense/kernel', [3, 2]], ['dense/bias', [2]], ['dense_1/kernel', [2, 1]], ['dense_1/bias', [1]]]);
+    assert.deepEqual(
+      tensors.map((t) => [t.name, t.shape]),
+      [
+        ['dense/kernel', [3, 2]],
+        ['dense/bias', [2]],
+        ['dense_1/kernel', [2, 1]],
+        ['dense_1/bias', [1]],
+      ],
+    );
     assert.deepEqual(Array.from(tensors[3].values), [Math.fround(0.05)]);
     assert.equal(withWeights.config.training.loss, 'mean_absolute_error');
     assert.equal(withWeights.config.training.optimizer.name, 'rmsprop');
@@ -524,7 +704,10 @@ describe('loadConfig: watch', () => {
     assert.equal(result.config.watch, undefined);
   });
 
-  for (const [what, glob] of [['leaves the repository', '../secrets/*'], ['is absolute', '/etc/passwd']] as const) {
+  for (const [what, glob] of [
+    ['leaves the repository', '../secrets/*'],
+    ['is absolute', '/etc/passwd'],
+  ] as const) {
     it(`refuses a glob that ${what}, at its line`, async () => {
       const yaml = `${BASE}watch:\n  - train.py\n  - ${glob}\n`;
       const result = await load(yaml);

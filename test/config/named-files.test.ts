@@ -19,11 +19,15 @@ function repo(files: Record<string, string>): string {
 }
 
 const manifest = (paths: unknown) => JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths, weights: [] }] });
-const paths = (root: string, config: string) => listConfigFiles(root, config).files.map((f) => f.path).sort();
+const paths = (root: string, config: string) =>
+  listConfigFiles(root, config)
+    .files.map((f) => f.path)
+    .sort();
 
 test('data, the model file and its weight shards, relative to the repository', () => {
   const root = repo({
-    'm/a.preflight.yml': 'version: 1\ndata:\n  train: {x: data/x.npy, y: data/y.npy}\n  validation: data/val/\nmodel:\n  keras: web/model.json\nwatch: [train.py]\n',
+    'm/a.preflight.yml':
+      'version: 1\ndata:\n  train: {x: data/x.npy, y: data/y.npy}\n  validation: data/val/\nmodel:\n  keras: web/model.json\nwatch: [train.py]\n',
     'm/web/model.json': manifest(['group1-shard1of2.bin', 'sub/group1-shard2of2.bin']),
   });
   const listed = listConfigFiles(root, 'm/a.preflight.yml');
@@ -39,7 +43,10 @@ test('data, the model file and its weight shards, relative to the repository', (
 });
 
 test('an ONNX model is named; a missing model file names no shards', () => {
-  const root = repo({ 'm/t.preflight.yml': 'version: 1\ndata:\n  train: data/t.csv\nmodel:\n  onnx: export/model.onnx\n', 'n/k.preflight.yml': 'version: 1\ndata:\n  train: t.csv\nmodel:\n  keras: gone.json\n' });
+  const root = repo({
+    'm/t.preflight.yml': 'version: 1\ndata:\n  train: data/t.csv\nmodel:\n  onnx: export/model.onnx\n',
+    'n/k.preflight.yml': 'version: 1\ndata:\n  train: t.csv\nmodel:\n  keras: gone.json\n',
+  });
   assert.deepEqual(paths(root, 'm/t.preflight.yml'), ['m/data/t.csv', 'm/export/model.onnx']);
   assert.deepEqual(paths(root, 'n/k.preflight.yml'), ['n/gone.json', 'n/t.csv']);
 });

@@ -39,7 +39,12 @@ function expected(name: string): Expected {
 }
 
 function fixture(name: string): ModelSpec {
-  const result = loadOnnxModel(`${name}.onnx`, { configPath: path.join(FIXTURES, 'x.preflight.yml'), root: FIXTURES, displayPath: 'x.preflight.yml', limits: DEFAULT_CONFIG_LIMITS });
+  const result = loadOnnxModel(`${name}.onnx`, {
+    configPath: path.join(FIXTURES, 'x.preflight.yml'),
+    root: FIXTURES,
+    displayPath: 'x.preflight.yml',
+    limits: DEFAULT_CONFIG_LIMITS,
+  });
   assert.ok(result.ok, result.ok ? '' : result.message);
   return result.model;
 }
@@ -52,9 +57,19 @@ const MAPPINGS: Record<string, { types: string[]; activations?: (string | undefi
   classifier_logits: { types: ['dense', 'dense'], activations: ['relu', 'linear'], layout: 'nhwc', input: [4] },
   classifier_softmax: { types: ['dense', 'dense'], activations: ['relu', 'softmax'], layout: 'nhwc', input: [4] },
   cnn_train: { types: ['conv2d', 'batch_normalization', 'activation', 'max_pooling2d', 'dropout', 'flatten', 'dense'], layout: 'nchw', input: [8, 8, 1] },
-  cnn_depthwise: { types: ['conv2d', 'depthwise_conv2d', 'average_pooling2d', 'flatten', 'dense'], activations: ['elu', 'sigmoid', undefined, undefined, 'log_softmax'], layout: 'nchw', input: [8, 8, 3] },
+  cnn_depthwise: {
+    types: ['conv2d', 'depthwise_conv2d', 'average_pooling2d', 'flatten', 'dense'],
+    activations: ['elu', 'sigmoid', undefined, undefined, 'log_softmax'],
+    layout: 'nchw',
+    input: [8, 8, 3],
+  },
   conv1d: { types: ['conv1d', 'max_pooling1d', 'flatten', 'dense'], activations: ['tanh'], layout: 'nchw', input: [10, 2] },
-  mlp_norm: { types: ['dense', 'layer_normalization', 'activation', 'dense', 'dense', 'dense'], activations: ['linear', undefined, 'leaky_relu', 'selu', 'softplus', 'hard_sigmoid'], layout: 'nhwc', input: [5] },
+  mlp_norm: {
+    types: ['dense', 'layer_normalization', 'activation', 'dense', 'dense', 'dense'],
+    activations: ['linear', undefined, 'leaky_relu', 'selu', 'softplus', 'hard_sigmoid'],
+    layout: 'nhwc',
+    input: [5],
+  },
   mlp_bn1d: { types: ['dense', 'batch_normalization', 'activation', 'dense'], layout: 'nhwc', input: [3] },
   lstm: { types: ['lstm', 'dense'], activations: ['tanh'], layout: 'nhwc', input: [5, 3] },
   gru: { types: ['gru', 'dense'], activations: ['tanh'], layout: 'nhwc', input: [5, 3] },
@@ -62,7 +77,12 @@ const MAPPINGS: Record<string, { types: string[]; activations?: (string | undefi
   embedding: { types: ['embedding', 'flatten', 'dense'], layout: 'nhwc', input: [5] },
   lstm_sequence: { types: ['lstm', 'dense', 'flatten', 'dense'], activations: ['tanh', 'relu'], layout: 'nhwc', input: [5, 3] },
   mlp_gelu: { types: ['dense', 'dense'], activations: ['gelu', 'linear'], layout: 'nhwc', input: [4] },
-  residual: { types: ['conv2d', 'conv2d', 'add', 'activation', 'global_average_pooling2d', 'dense'], activations: ['relu', 'linear'], layout: 'nchw', input: [6, 6, 4] },
+  residual: {
+    types: ['conv2d', 'conv2d', 'add', 'activation', 'global_average_pooling2d', 'dense'],
+    activations: ['relu', 'linear'],
+    layout: 'nchw',
+    input: [6, 6, 4],
+  },
   concat: { types: ['dense', 'dense', 'concatenate', 'dense'], activations: ['relu', 'tanh'], layout: 'nhwc', input: [4] },
 };
 
@@ -94,17 +114,29 @@ describe('ONNX exports of PyTorch models map to layers', () => {
     const train = fixture('cnn_train');
     assert.equal(train.layers.find((l) => l.type === 'dropout')?.rate, 0.25);
     const evaluation = fixture('mlp_bn1d');
-    assert.equal(evaluation.layers.some((l) => l.type === 'dropout'), false);
+    assert.equal(
+      evaluation.layers.some((l) => l.type === 'dropout'),
+      false,
+    );
     assert.equal(evaluation.origin.kind === 'onnx' && evaluation.origin.training_mode, false);
   });
 
   it('a residual Add and a Concat become add / concatenate layers wired by `inbound`; a plain stack has no wiring', () => {
     const residual = fixture('residual');
     assert.deepEqual(residual.unsupported, []);
-    assert.deepEqual(residual.layers.map((l) => l.inbound), [[-1], [0], [1, -1], [2], [3], [4]]);
+    assert.deepEqual(
+      residual.layers.map((l) => l.inbound),
+      [[-1], [0], [1, -1], [2], [3], [4]],
+    );
     const concat = fixture('concat');
-    assert.deepEqual(concat.layers.map((l) => l.inbound), [[-1], [-1], [0, 1], [2]]);
-    assert.equal(fixture('mlp_regression').layers.some((l) => l.inbound !== undefined), false);
+    assert.deepEqual(
+      concat.layers.map((l) => l.inbound),
+      [[-1], [-1], [0, 1], [2]],
+    );
+    assert.equal(
+      fixture('mlp_regression').layers.some((l) => l.inbound !== undefined),
+      false,
+    );
   });
 
   it('an LSTM whose whole sequence goes on returns sequences; the per-step Linear is a MatMul with its Add folded in as the bias', () => {
@@ -115,8 +147,14 @@ describe('ONNX exports of PyTorch models map to layers', () => {
   });
 
   it('layers keep PyTorch module names, or the Sequential index', () => {
-    assert.deepEqual(fixture('lstm').layers.map((l) => l.name), ['rnn', 'head']);
-    assert.deepEqual(fixture('mlp_regression').layers.map((l) => l.name), ['dense_0', 'dense_2', 'dense_4']);
+    assert.deepEqual(
+      fixture('lstm').layers.map((l) => l.name),
+      ['rnn', 'head'],
+    );
+    assert.deepEqual(
+      fixture('mlp_regression').layers.map((l) => l.name),
+      ['dense_0', 'dense_2', 'dense_4'],
+    );
   });
 
   it('the initializers the checks see are the exported weights: PyTorch default init is U(-1/sqrt(fan_in), 1/sqrt(fan_in))', () => {
@@ -155,7 +193,8 @@ describe('the built TF.js model computes what PyTorch computed at export time', 
       const exp = expected(name);
       const built = buildModelWithLayers(tf, model, model.input_shape!, 0);
       assert.match(built.notes.join(' '), /^loaded \d+ Keras weight arrays$/);
-      const input = model.origin.kind === 'onnx' && model.origin.layout === 'nchw' ? toChannelsLast(exp.input, exp.input_shape) : tf.tensor(exp.input, exp.input_shape);
+      const input =
+        model.origin.kind === 'onnx' && model.origin.layout === 'nchw' ? toChannelsLast(exp.input, exp.input_shape) : tf.tensor(exp.input, exp.input_shape);
       const output = built.model.predict(input) as tf.Tensor;
       assert.deepEqual(output.shape, exp.output_shape);
       const got = Array.from(output.dataSync());
@@ -192,7 +231,8 @@ describe('ONNX files that are broken or not allowed are config-errors naming the
     }
     return root;
   }
-  const config = (onnxPath: string, extra = '') => `version: 1\ndata:\n  train: train.csv\n  targets: [y]\nmodel:\n  onnx: ${onnxPath}\n${extra}training:\n  loss: mse\n`;
+  const config = (onnxPath: string, extra = '') =>
+    `version: 1\ndata:\n  train: train.csv\n  targets: [y]\nmodel:\n  onnx: ${onnxPath}\n${extra}training:\n  loss: mse\n`;
   async function problemsFor(files: Record<string, string | Buffer>, onnxPath = 'model.onnx', extra = '') {
     const root = repoWith({ 'p.preflight.yml': config(onnxPath, extra), 'train.csv': 'a,y\n1,2\n', ...files });
     const result = await loadConfig(path.join(root, 'p.preflight.yml'), { root, displayPath: 'p.preflight.yml' });
@@ -243,7 +283,13 @@ describe('ONNX files that are broken or not allowed are config-errors naming the
 
   it('a file above the size limit is refused before it is read', () => {
     const root = repoWith({ 'model.onnx': good });
-    const result = loadOnnxModel('model.onnx', { configPath: path.join(root, 'p.preflight.yml'), root, displayPath: 'p.preflight.yml', limits: DEFAULT_CONFIG_LIMITS, maxFileBytes: 1000 });
+    const result = loadOnnxModel('model.onnx', {
+      configPath: path.join(root, 'p.preflight.yml'),
+      root,
+      displayPath: 'p.preflight.yml',
+      limits: DEFAULT_CONFIG_LIMITS,
+      maxFileBytes: 1000,
+    });
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.message, /is \d+ bytes; the limit is 1000/);
   });
@@ -259,8 +305,19 @@ describe('ONNX files that are broken or not allowed are config-errors naming the
 describe('tf2onnx-style graphs', () => {
   const { onnx } = onnxProto;
   const floats = (name: string, dims: number[], values: number[]) => ({ name, dims, dataType: 1, rawData: new Uint8Array(new Float32Array(values).buffer) });
-  const ints = (name: string, values: number[]) => ({ name, dims: [values.length], dataType: 7, rawData: new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer) });
-  const node = (opType: string, input: string[], output: string[], attribute: object[] = []) => ({ opType, name: `${opType}_${output[0]}`, input, output, attribute });
+  const ints = (name: string, values: number[]) => ({
+    name,
+    dims: [values.length],
+    dataType: 7,
+    rawData: new Uint8Array(new BigInt64Array(values.map(BigInt)).buffer),
+  });
+  const node = (opType: string, input: string[], output: string[], attribute: object[] = []) => ({
+    opType,
+    name: `${opType}_${output[0]}`,
+    input,
+    output,
+    attribute,
+  });
   const valueInfo = (name: string, dims: (number | string)[]) => ({
     name,
     type: { tensorType: { elemType: 1, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
@@ -300,7 +357,15 @@ describe('tf2onnx-style graphs', () => {
     const bytes = encode({
       node: [
         node('Transpose', ['x'], ['x_nchw'], [{ name: 'perm', type: 7, ints: [0, 3, 1, 2] }]),
-        node('Conv', ['x_nchw', 'k'], ['c'], [{ name: 'pads', type: 7, ints: [1, 1, 1, 1] }, { name: 'kernel_shape', type: 7, ints: [3, 3] }]),
+        node(
+          'Conv',
+          ['x_nchw', 'k'],
+          ['c'],
+          [
+            { name: 'pads', type: 7, ints: [1, 1, 1, 1] },
+            { name: 'kernel_shape', type: 7, ints: [3, 3] },
+          ],
+        ),
         node('Relu', ['c'], ['r']),
         node('Transpose', ['r'], ['r_nhwc'], [{ name: 'perm', type: 7, ints: [0, 2, 3, 1] }]),
         node('Reshape', ['r_nhwc', 'shape'], ['flat']),
@@ -349,7 +414,7 @@ describe('tf2onnx-style graphs', () => {
 describe('damaged ONNX files never crash the loader', () => {
   it('seeded byte flips and truncations of every fixture end as a model or a message', () => {
     let state = 12345;
-    const random = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const random = () => (state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const root = path.join(scratch, 'damaged');
     mkdirSync(root, { recursive: true });
     let refused = 0;
@@ -362,7 +427,12 @@ describe('damaged ONNX files never crash the loader', () => {
         for (let f = 0; f < flips; f++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
         const cut = round % 3 === 0 ? bytes.subarray(0, Math.floor(random() * bytes.length)) : bytes;
         writeFileSync(path.join(root, 'model.onnx'), cut);
-        const result = loadOnnxModel('model.onnx', { configPath: path.join(root, 'p.preflight.yml'), root, displayPath: 'p.preflight.yml', limits: DEFAULT_CONFIG_LIMITS });
+        const result = loadOnnxModel('model.onnx', {
+          configPath: path.join(root, 'p.preflight.yml'),
+          root,
+          displayPath: 'p.preflight.yml',
+          limits: DEFAULT_CONFIG_LIMITS,
+        });
         if (result.ok) loaded++;
         else {
           refused++;

@@ -31,7 +31,11 @@ describe('PyTorch words in layers', () => {
     ['nn.Linear', 'dense', /nn\.Linear/],
     ['MaxPool2d', 'max_pooling2d', /`nn\.MaxPool2d` is `type: max_pooling2d`/],
     ['BatchNorm1d', 'batch_normalization', /type: batch_normalization/],
-    ['relu', '{type: activation, activation: relu}', /an activation is written as its own layer, `\{type: activation, activation: relu\}`, or as `activation: relu`/],
+    [
+      'relu',
+      '{type: activation, activation: relu}',
+      /an activation is written as its own layer, `\{type: activation, activation: relu\}`, or as `activation: relu`/,
+    ],
     ['nn.ReLU', '{type: activation, activation: relu}', /\{type: activation, activation: relu\}/],
     ['Softmax', '{type: activation, activation: softmax}', /activation: softmax/],
     ['LogSoftmax', '{type: activation, activation: log_softmax}', /activation: log_softmax/],
@@ -95,13 +99,20 @@ describe('each list of allowed values is printed once', () => {
     assert.equal(problem.expected, 'relu');
   });
 
-  it('once per report: a second config points at the first config\'s problem', async () => {
+  it("once per report: a second config points at the first config's problem", async () => {
     const root = path.join(scratch, `report${counter++}`);
     mkdirSync(root, { recursive: true });
-    const yaml = 'version: 1\ndata:\n  train: data/train.csv\n  targets: [y]\nmodel:\n  layers:\n    - {type: conv3d, filters: 4}\n    - {type: dense, units: 1}\ntraining:\n  loss: mse\n';
+    const yaml =
+      'version: 1\ndata:\n  train: data/train.csv\n  targets: [y]\nmodel:\n  layers:\n    - {type: conv3d, filters: 4}\n    - {type: dense, units: 1}\ntraining:\n  loss: mse\n';
     writeFileSync(path.join(root, 'a.preflight.yml'), yaml);
     writeFileSync(path.join(root, 'b.preflight.yml'), yaml);
-    const report = await runCheck({ root, configs: [path.join(root, 'a.preflight.yml'), path.join(root, 'b.preflight.yml')], smoke: false, backend: 'cpu', failOn: 'error' });
+    const report = await runCheck({
+      root,
+      configs: [path.join(root, 'a.preflight.yml'), path.join(root, 'b.preflight.yml')],
+      smoke: false,
+      backend: 'cpu',
+      failOn: 'error',
+    });
     const [a, b] = report.results.map((r) => r.findings.find((f) => f.id === 'config-error')!);
     assert.match(a.message, /allowed types: dense, dropout/);
     assert.doesNotMatch(b.message, /dense, dropout/);

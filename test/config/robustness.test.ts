@@ -34,17 +34,25 @@ describe('robustness', () => {
   it('parseKerasModel answers every JSON value with a model or problems, and its models can be summarized', () => {
     const layer = fc.record({
       class_name: fc.constantFrom('Dense', 'Conv2D', 'LSTM', 'InputLayer', 'Lambda', 'Reshape', 'Unknown', 'LeakyReLU'),
-      config: fc.dictionary(fc.constantFrom('units', 'kernel_size', 'activation', 'batch_input_shape', 'kernel_initializer', 'name', 'target_shape'), fc.jsonValue()),
+      config: fc.dictionary(
+        fc.constantFrom('units', 'kernel_size', 'activation', 'batch_input_shape', 'kernel_initializer', 'name', 'target_shape'),
+        fc.jsonValue(),
+      ),
     });
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue(), fc.record({ class_name: fc.constantFrom('Sequential', 'Functional'), config: fc.record({ layers: fc.array(layer, { maxLength: 6 }) }) })), (json) => {
-        const result = parseKerasModel(json, 'm.json');
-        if (result.ok) {
-          const summary = summarizeModel(result.model, result.model.input_shape ?? [4, 4, 2]);
-          assert.equal(summary.layers.length, result.model.layers.length);
-        }
-        else assert.ok(result.problems.length > 0);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({ class_name: fc.constantFrom('Sequential', 'Functional'), config: fc.record({ layers: fc.array(layer, { maxLength: 6 }) }) }),
+        ),
+        (json) => {
+          const result = parseKerasModel(json, 'm.json');
+          if (result.ok) {
+            const summary = summarizeModel(result.model, result.model.input_shape ?? [4, 4, 2]);
+            assert.equal(summary.layers.length, result.model.layers.length);
+          } else assert.ok(result.problems.length > 0);
+        },
+      ),
       { numRuns: 300, seed: 11 },
     );
   });

@@ -34,7 +34,16 @@ test('a deflated .npz whose y has 30 million columns is refused from its header'
   const x = npy([1, 2], [1, 2], 'f4');
   // 120 MB of zeros deflate to about 120 KB, as in the reported file.
   const y = zerosNpy([1, 30_000_000], 120_000_000);
-  repo.write('huge.npz', zip([{ name: 'x.npy', data: x }, { name: 'y.npy', data: y }], 'deflated'));
+  repo.write(
+    'huge.npz',
+    zip(
+      [
+        { name: 'x.npy', data: x },
+        { name: 'y.npy', data: y },
+      ],
+      'deflated',
+    ),
+  );
   const problem = await loadProblem(repo.root, 'huge.npz');
   assert.equal(problem.key, 'data.train');
   assert.match(problem.message, /huge\.npz:y\.npy has 30000000 label columns/);
@@ -49,7 +58,14 @@ test('the validation split is checked the same way', async () => {
 
 test('x or y with an empty row axis, shape (64, 0), is our own data-error', async () => {
   repo.write('empty/x.npy', zerosNpy([64, 0], 0));
-  repo.write('empty/y.npy', npy(Array.from({ length: 64 }, (_, i) => i % 2), [64], 'f4'));
+  repo.write(
+    'empty/y.npy',
+    npy(
+      Array.from({ length: 64 }, (_, i) => i % 2),
+      [64],
+      'f4',
+    ),
+  );
   const problem = await loadProblem(repo.root, pair('empty/x.npy', 'empty/y.npy'));
   assert.equal(problem.key, 'data.train.x');
   assert.match(problem.message, /empty\/x\.npy has shape \(64, 0\): each example holds no values/);
@@ -62,7 +78,14 @@ test('labels as wide as the limit load, and their summary does not spread them o
   const width = DEFAULT_DATA_LIMITS.maxColumns;
   const rows = 20;
   const labels = Array.from({ length: rows * width }, (_, i) => (i % width === (Math.floor(i / width) * 7) % width ? 1 : 0));
-  repo.write('onehot/x.npy', npy(Array.from({ length: rows }, (_, i) => i), [rows, 1], 'f4'));
+  repo.write(
+    'onehot/x.npy',
+    npy(
+      Array.from({ length: rows }, (_, i) => i),
+      [rows, 1],
+      'f4',
+    ),
+  );
   repo.write('onehot/y.npy', npy(labels, [rows, width], 'f4'));
   const split = await loadOk(repo.root, pair('onehot/x.npy', 'onehot/y.npy'), { sample: 100 });
   assert.equal(split.targets.length, width);

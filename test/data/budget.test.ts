@@ -65,8 +65,16 @@ test('an image too large for a smoke sample (a 130 KB 16-bit RGBA PNG of 4096 x 
 });
 
 test('a file named as both train and validation is paid for twice from one budget', async () => {
-  const x = npy(Array.from({ length: 2000 }, (_, i) => i % 7), [1000, 2], 'f4');
-  const y = npy(Array.from({ length: 1000 }, (_, i) => i % 2), [1000], 'f4');
+  const x = npy(
+    Array.from({ length: 2000 }, (_, i) => i % 7),
+    [1000, 2],
+    'f4',
+  );
+  const y = npy(
+    Array.from({ length: 1000 }, (_, i) => i % 2),
+    [1000],
+    'f4',
+  );
   repo.write('twice/x.npy', x);
   repo.write('twice/y.npy', y);
   const source = { kind: 'arrays', x: 'twice/x.npy', y: 'twice/y.npy' } as const;
@@ -77,7 +85,10 @@ test('a file named as both train and validation is paid for twice from one budge
   const validation = await loadSplit(source, options(repo.root, { budget, key: 'data.validation' }));
   assert.equal(validation.ok, false);
   if (validation.ok) return;
-  assert.match(validation.problem.message, /^with this file the data of this config comes to 20,000 bytes read or decoded; one config's data may come to at most 18,000 bytes/);
+  assert.match(
+    validation.problem.message,
+    /^with this file the data of this config comes to 20,000 bytes read or decoded; one config's data may come to at most 18,000 bytes/,
+  );
   assert.equal(validation.problem.key, 'data.validation.x');
 });
 
@@ -97,7 +108,14 @@ test('the data pass stops once its seconds are spent, naming the file it was rea
 
 test('the defaults are the documented ones', () => {
   assert.deepEqual(
-    [DEFAULT_DATA_LIMITS.maxDecodedBytesPerConfig, DEFAULT_DATA_LIMITS.maxPixelsPerConfig, DEFAULT_DATA_LIMITS.maxDataSecondsPerConfig, DEFAULT_DATA_LIMITS.maxJpegScans, DEFAULT_DATA_LIMITS.maxImageSampleBytes, DEFAULT_DATA_LIMITS.maxDataSecondsPerRun],
+    [
+      DEFAULT_DATA_LIMITS.maxDecodedBytesPerConfig,
+      DEFAULT_DATA_LIMITS.maxPixelsPerConfig,
+      DEFAULT_DATA_LIMITS.maxDataSecondsPerConfig,
+      DEFAULT_DATA_LIMITS.maxJpegScans,
+      DEFAULT_DATA_LIMITS.maxImageSampleBytes,
+      DEFAULT_DATA_LIMITS.maxDataSecondsPerRun,
+    ],
     [2 * 1024 ** 3, 200_000_000, 30, 100, 128 * 1024 ** 2, 60],
   );
 });
@@ -115,12 +133,27 @@ test('the run shares its data seconds: a config after the run spent them stops a
   assert.equal((await loadSplit({ kind: 'path', path: 'late.csv' }, options(repo.root, { budget: new DataBudget(DEFAULT_DATA_LIMITS, 10) }))).ok, true);
 });
 
-test('the pipeline gives every config of a run the run\'s data budget', async () => {
+test("the pipeline gives every config of a run the run's data budget", async () => {
   const { runCheck } = await import('../../src/pipeline.ts');
   const { DEFAULT_LIMITS } = await import('../../src/limits.ts');
   repo.write('run/data.csv', 'a,y\n' + Array.from({ length: 40 }, (_, i) => `${i % 5},${i % 2}`).join('\n') + '\n');
   const configs = ['one', 'two'].map((name) =>
-    repo.write(`run/${name}.preflight.yml`, ['version: 1', 'data:', '  train: data.csv', '  targets: [y]', 'model:', '  layers:', '    - {type: dense, units: 1, activation: sigmoid}', 'training:', '  loss: binary_crossentropy', '  optimizer: adam', ''].join('\n')),
+    repo.write(
+      `run/${name}.preflight.yml`,
+      [
+        'version: 1',
+        'data:',
+        '  train: data.csv',
+        '  targets: [y]',
+        'model:',
+        '  layers:',
+        '    - {type: dense, units: 1, activation: sigmoid}',
+        'training:',
+        '  loss: binary_crossentropy',
+        '  optimizer: adam',
+        '',
+      ].join('\n'),
+    ),
   );
   const limits = { ...DEFAULT_LIMITS, data: { ...DEFAULT_LIMITS.data, maxDataSecondsPerRun: -1 } };
   const report = await runCheck({ root: repo.root, configs, smoke: false, backend: 'cpu', failOn: 'error', limits });

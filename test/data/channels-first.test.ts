@@ -23,9 +23,11 @@ describe('channels-first image arrays', () => {
       const row = H * W * C;
       for (let slot = 0; slot < split.sample.rows; slot++) {
         const n = split.sample.rowIndex[slot];
-        for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) for (let c = 0; c < C; c++) {
-          assert.equal(split.sample.x[slot * row + (h * W + w) * C + c], valueAt(n, c, h, w));
-        }
+        for (let h = 0; h < H; h++)
+          for (let w = 0; w < W; w++)
+            for (let c = 0; c < C; c++) {
+              assert.equal(split.sample.x[slot * row + (h * W + w) * C + c], valueAt(n, c, h, w));
+            }
       }
       // Channel 1 holds every value of channel 0 plus 100.
       assert.ok(Math.abs(split.features[1].mean - split.features[0].mean - 100) < 1e-9);

@@ -88,7 +88,10 @@ test('a text target becomes class ids in sorted-name order', async () => {
 test('NaN spellings, infinities and empty cells are counted', async () => {
   repo.write('special.csv', 'a,y\nnan,1\nNaN,1\ninf,1\n-Infinity,1\n,1\n2,1\nNA,1\n');
   const a = (await loadOk(repo.root, 'special.csv')).features[0];
-  assert.deepEqual({ nan: a.nan, inf: a.inf, empty: a.empty, numeric: a.numeric, text: a.text, count: a.count }, { nan: 2, inf: 2, empty: 2, numeric: 1, text: 0, count: 7 });
+  assert.deepEqual(
+    { nan: a.nan, inf: a.inf, empty: a.empty, numeric: a.numeric, text: a.text, count: a.count },
+    { nan: 2, inf: 2, empty: 2, numeric: 1, text: 0, count: 7 },
+  );
 });
 
 /** A file several chunks long, with quoted cells and text, against a naive computation. */

@@ -10,7 +10,12 @@ const repo = tempRepo();
 after(() => repo.cleanup());
 
 test('semicolon, tab and pipe files are read with their own delimiter, whatever the extension', async () => {
-  for (const [name, d] of [['semi.csv', ';'], ['tabs.csv', '\t'], ['pipes.csv', '|'], ['semi.tsv', ';']] as const) {
+  for (const [name, d] of [
+    ['semi.csv', ';'],
+    ['tabs.csv', '\t'],
+    ['pipes.csv', '|'],
+    ['semi.tsv', ';'],
+  ] as const) {
     repo.write(name, ['a', 'b', 'y'].join(d) + '\n' + ['1', '2', '3'].join(d) + '\n' + ['4', '5', '6'].join(d) + '\n');
     const split = await loadOk(repo.root, name);
     assert.deepEqual(split.featureNames, ['a', 'b'], name);
@@ -51,7 +56,7 @@ test('a forced delimiter wins over sniffing', async () => {
   assert.deepEqual(split.dialect, { delimiter: '|', decimal: '.' });
 });
 
-test('an ambiguous file falls back to the extension\'s delimiter and says so', () => {
+test("an ambiguous file falls back to the extension's delimiter and says so", () => {
   const both = dialectOf('a,b;c,d\n1,2;3,4\n', false, { usual: ',' });
   assert.equal(both.delimiter, ',');
   assert.match(both.note ?? '', /split evenly on "," and on ";"/);
@@ -64,12 +69,15 @@ test('an ambiguous file falls back to the extension\'s delimiter and says so', (
 
 test('through the pipeline: data.delimiter in the config, and a sniffing note becomes a data-error notice', async () => {
   repo.write('p/eu.csv', 'x;y\n' + Array.from({ length: 40 }, (_, i) => `0,${i % 7};${i % 2}`).join('\n') + '\n');
-  repo.write('p/eu.preflight.yml', [
-    'version: 1',
-    'data: {train: eu.csv, targets: y}',
-    'model: {layers: [{type: dense, units: 1, activation: sigmoid, input_shape: [1]}]}',
-    'training: {loss: binary_crossentropy}',
-  ].join('\n') + '\n');
+  repo.write(
+    'p/eu.preflight.yml',
+    [
+      'version: 1',
+      'data: {train: eu.csv, targets: y}',
+      'model: {layers: [{type: dense, units: 1, activation: sigmoid, input_shape: [1]}]}',
+      'training: {loss: binary_crossentropy}',
+    ].join('\n') + '\n',
+  );
   const report = await runCheck({ root: repo.root, configs: [path.join(repo.root, 'p/eu.preflight.yml')], smoke: false, backend: 'cpu', failOn: 'error' });
   const findings = report.results[0].findings;
   const note = findings.find((f) => f.id === 'data-error');
@@ -77,12 +85,15 @@ test('through the pipeline: data.delimiter in the config, and a sniffing note be
   assert.match(note?.message ?? '', /decimal comma/);
   assert.equal(findings.filter((f) => f.id === 'non-numeric-feature').length, 0);
 
-  repo.write('p/forced.preflight.yml', [
-    'version: 1',
-    'data: {train: eu.csv, targets: y, decimal: ".", delimiter: ";"}',
-    'model: {layers: [{type: dense, units: 1, activation: sigmoid, input_shape: [1]}]}',
-    'training: {loss: binary_crossentropy}',
-  ].join('\n') + '\n');
+  repo.write(
+    'p/forced.preflight.yml',
+    [
+      'version: 1',
+      'data: {train: eu.csv, targets: y, decimal: ".", delimiter: ";"}',
+      'model: {layers: [{type: dense, units: 1, activation: sigmoid, input_shape: [1]}]}',
+      'training: {loss: binary_crossentropy}',
+    ].join('\n') + '\n',
+  );
   const forced = await runCheck({ root: repo.root, configs: [path.join(repo.root, 'p/forced.preflight.yml')], smoke: false, backend: 'cpu', failOn: 'error' });
   const ids = forced.results[0].findings.map((f) => f.id);
   assert.ok(ids.includes('non-numeric-feature'), `decimal "." keeps "0,3" as text: ${ids.join(', ')}`);

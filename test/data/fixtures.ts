@@ -178,7 +178,14 @@ export function naiveStats(values: number[]) {
   const finite = values.filter((v) => Number.isFinite(v));
   const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
   const variance = finite.reduce((a, b) => a + (b - mean) ** 2, 0) / finite.length;
-  return { mean, std: Math.sqrt(variance), min: finite.reduce((a, b) => Math.min(a, b), Infinity), max: finite.reduce((a, b) => Math.max(a, b), -Infinity), count: finite.length, distinct: new Set(finite).size };
+  return {
+    mean,
+    std: Math.sqrt(variance),
+    min: finite.reduce((a, b) => Math.min(a, b), Infinity),
+    max: finite.reduce((a, b) => Math.max(a, b), -Infinity),
+    count: finite.length,
+    distinct: new Set(finite).size,
+  };
 }
 
 export function assertClose(actual: number, expected: number, tolerance = 1e-9, what = ''): void {

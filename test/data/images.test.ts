@@ -70,8 +70,14 @@ test('a JPEG folder decodes to three channels in the 0-255 range', async () => {
 });
 
 test('images of different sizes, truncated files and empty classes are problems naming the file', async () => {
-  repo.write('mixed/a/1.png', png(4, 4, () => [0, 0, 0]));
-  repo.write('mixed/b/2.png', png(5, 4, () => [0, 0, 0]));
+  repo.write(
+    'mixed/a/1.png',
+    png(4, 4, () => [0, 0, 0]),
+  );
+  repo.write(
+    'mixed/b/2.png',
+    png(5, 4, () => [0, 0, 0]),
+  );
   const mixed = await loadProblem(repo.root, 'mixed');
   assert.equal(mixed.file, 'mixed/b/2.png');
   assert.match(mixed.message, /5x4.*4x4/);
@@ -83,10 +89,16 @@ test('images of different sizes, truncated files and empty classes are problems 
   const jpg = jpeg.encode({ width: 16, height: 16, data: Buffer.alloc(16 * 16 * 4, 90) }, 90).data;
   repo.write('cutjpg/a/1.jpg', jpg.subarray(0, 40));
   assert.equal((await loadProblem(repo.root, 'cutjpg')).file, 'cutjpg/a/1.jpg');
-  repo.write('hollow/a/1.png', png(2, 2, () => [1, 1, 1]));
+  repo.write(
+    'hollow/a/1.png',
+    png(2, 2, () => [1, 1, 1]),
+  );
   repo.write('hollow/b/readme.txt', 'no images here');
   assert.match((await loadProblem(repo.root, 'hollow')).message, /hollow\/b holds no PNG or JPEG/);
-  repo.write('flat/1.png', png(2, 2, () => [1, 1, 1]));
+  repo.write(
+    'flat/1.png',
+    png(2, 2, () => [1, 1, 1]),
+  );
   assert.match((await loadProblem(repo.root, 'flat')).message, /no class sub-folders/);
   assert.match((await loadProblem(repo.root, 'mixed', { limits: limits({ maxImages: 1 }) })).message, /more than 1 images/);
   assert.match((await loadProblem(repo.root, 'mixed', { limits: limits({ maxPixelsPerImage: 10 }) })).message, /pixels/);

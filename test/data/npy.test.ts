@@ -126,7 +126,10 @@ test('broken headers, dtypes and shapes are problems naming a byte and the x or 
 
 test('the header parser reads what numpy writes and refuses structured dtypes', () => {
   const header = parseNpyHeader(npy([1], [1, 1], 'f8', { fortran: true }));
-  assert.deepEqual({ kind: header.kind, itemSize: header.itemSize, le: header.littleEndian, fortran: header.fortranOrder, shape: header.shape }, { kind: 'f', itemSize: 8, le: true, fortran: true, shape: [1, 1] });
+  assert.deepEqual(
+    { kind: header.kind, itemSize: header.itemSize, le: header.littleEndian, fortran: header.fortranOrder, shape: header.shape },
+    { kind: 'f', itemSize: 8, le: true, fortran: true, shape: [1, 1] },
+  );
   const structured = npy([1], [1], 'f8');
   const text = "{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (1,), }";
   structured.write(text.padEnd(structured.readUInt16LE(8) - 1, ' '), 10, 'latin1');
@@ -142,7 +145,16 @@ test('NPZ archives, stored and deflated, with x/y or x_train/y_train', async () 
       ['x_train.npy', 'y_train.npy'],
     ]) {
       const file = `${method}-${xName}.npz`;
-      repo.write(file, zip([{ name: xName, data: npy(x, [200, 4], 'f8') }, { name: yName, data: npy(y, [200], 'i8') }], method));
+      repo.write(
+        file,
+        zip(
+          [
+            { name: xName, data: npy(x, [200, 4], 'f8') },
+            { name: yName, data: npy(y, [200], 'i8') },
+          ],
+          method,
+        ),
+      );
       const progress: number[] = [];
       const split = await loadOk(repo.root, file, { sample: 50, onProgress: (d) => progress.push(d) });
       assert.equal(split.format, 'npz');
@@ -159,7 +171,16 @@ test('a highly compressible deflated array (ratio far above 100:1) reads in full
   const rows = 40000;
   const x = npy(new Array(rows * 8).fill(0), [rows, 8], 'f8');
   const y = npy(new Array(rows).fill(1), [rows], 'u1');
-  repo.write('zeros.npz', zip([{ name: 'x.npy', data: x }, { name: 'y.npy', data: y }], 'deflated'));
+  repo.write(
+    'zeros.npz',
+    zip(
+      [
+        { name: 'x.npy', data: x },
+        { name: 'y.npy', data: y },
+      ],
+      'deflated',
+    ),
+  );
   const split = await loadOk(repo.root, 'zeros.npz', { sample: 10 });
   assert.equal(split.rows, rows);
   assert.equal(split.features[0].count, rows);
@@ -167,15 +188,31 @@ test('a highly compressible deflated array (ratio far above 100:1) reads in full
 });
 
 test('truncated or mislabelled NPZ archives are problems', async () => {
-  const archive = zip([{ name: 'x.npy', data: npy([1, 2], [2, 1], 'f4') }, { name: 'y.npy', data: npy([0, 1], [2], 'u1') }], 'deflated');
+  const archive = zip(
+    [
+      { name: 'x.npy', data: npy([1, 2], [2, 1], 'f4') },
+      { name: 'y.npy', data: npy([0, 1], [2], 'u1') },
+    ],
+    'deflated',
+  );
   repo.write('cut.npz', archive.subarray(0, archive.length - 10));
   assert.match((await loadProblem(repo.root, 'cut.npz')).message, /end-of-directory|truncated/);
   repo.write('half.npz', archive.subarray(0, 20));
   assert.match((await loadProblem(repo.root, 'half.npz')).message, /too short/);
   repo.write('names.npz', zip([{ name: 'inputs.npy', data: npy([1], [1, 1], 'f4') }], 'stored'));
   assert.match((await loadProblem(repo.root, 'names.npz')).message, /x and y .* holds: inputs/);
-  const bigX = npy(Array.from({ length: 5000 }, (_, i) => i), [1000, 5], 'f8');
-  const good = zip([{ name: 'x.npy', data: bigX }, { name: 'y.npy', data: npy(new Array(1000).fill(1), [1000], 'u1') }], 'deflated');
+  const bigX = npy(
+    Array.from({ length: 5000 }, (_, i) => i),
+    [1000, 5],
+    'f8',
+  );
+  const good = zip(
+    [
+      { name: 'x.npy', data: bigX },
+      { name: 'y.npy', data: npy(new Array(1000).fill(1), [1000], 'u1') },
+    ],
+    'deflated',
+  );
   // corrupt the middle of the compressed x stream
   const corrupt = Buffer.from(good);
   for (let i = 200; i < 260; i++) corrupt[i] ^= 0x5a;
@@ -201,8 +238,16 @@ test('elements split across chunk boundaries at odd offsets decode correctly', a
       },
     };
   };
-  const result = await readArrayPair(source(npy(values, [50, 3], 'f8', { fortran: true }), 'x'), source(npy(labels, [50], 'i2', { bigEndian: true }), 'y'), 100, 0);
-  assert.deepEqual(Array.from(result.sample.x), values.map((v) => Math.fround(v)));
+  const result = await readArrayPair(
+    source(npy(values, [50, 3], 'f8', { fortran: true }), 'x'),
+    source(npy(labels, [50], 'i2', { bigEndian: true }), 'y'),
+    100,
+    0,
+  );
+  assert.deepEqual(
+    Array.from(result.sample.x),
+    values.map((v) => Math.fround(v)),
+  );
   assert.deepEqual(Array.from(result.sample.y), labels);
   assert.equal(result.features[1].mean, naiveStats(values.filter((_, i) => i % 3 === 1)).mean);
 });

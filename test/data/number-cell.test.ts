@@ -56,7 +56,9 @@ test('any double printed by JavaScript reads back exactly, through both paths', 
 test('decimal strings with up to 15 digits take the fast path and match Number()', () => {
   fc.assert(
     fc.property(fc.integer({ min: -(10 ** 15) + 1, max: 10 ** 15 - 1 }), fc.integer({ min: 0, max: 15 }), (mantissa, decimals) => {
-      const digits = Math.abs(mantissa).toString().padStart(decimals + 1, '0');
+      const digits = Math.abs(mantissa)
+        .toString()
+        .padStart(decimals + 1, '0');
       const text = `${mantissa < 0 ? '-' : ''}${digits.slice(0, digits.length - decimals)}${decimals ? '.' : ''}${digits.slice(digits.length - decimals)}`;
       const bytes = Buffer.from(text);
       assert.equal(scanPlainNumber(bytes, 0, bytes.length, 0x2c), bytes.length, text);

@@ -76,7 +76,10 @@ test('rows and columns over the limits are refused from the footer, before any r
   assert.match((await loadProblem(repo.root, 't.parquet', { limits: limits({ maxColumns: 3 }) })).message, /4 columns, more than the limit of 3/);
   assert.match((await loadProblem(repo.root, 't.parquet', { limits: limits({ maxBytesPerFile: 100 }) })).message, /more than the limit of 100 bytes/);
   assert.match((await loadProblem(repo.root, '../t.parquet')).message, /leaves the repository/);
-  assert.match((await loadProblem(repo.root, 't.parquet', { targets: ['price'] })).message, /target column "price" is not in the file; the columns are "a", "b", "plan", "y"/);
+  assert.match(
+    (await loadProblem(repo.root, 't.parquet', { targets: ['price'] })).message,
+    /target column "price" is not in the file; the columns are "a", "b", "plan", "y"/,
+  );
 });
 
 test('malformed Parquet is a data-error, never a crash: truncated, bad magic, lying footer, corrupted pages', async () => {
@@ -118,7 +121,15 @@ test('malformed Parquet is a data-error, never a crash: truncated, bad magic, ly
 
 test('a file that makes the decoder loop is stopped by the worker deadline and reported, not a hang', async () => {
   // found by flipping bytes: this page header makes hyparquet 1.33.0 loop without end
-  const good = new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'a', data: [1.5, 2, 3], type: 'DOUBLE' }, { name: 'y', data: ['x', 'y', 'z'], type: 'STRING' }], codec: 'SNAPPY' }));
+  const good = new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'a', data: [1.5, 2, 3], type: 'DOUBLE' },
+        { name: 'y', data: ['x', 'y', 'z'], type: 'STRING' },
+      ],
+      codec: 'SNAPPY',
+    }),
+  );
   const bad = Uint8Array.from(good);
   bad[12] ^= 0x80;
   repo.write('loop.parquet', bad);

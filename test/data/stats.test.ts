@@ -82,7 +82,13 @@ test('merging two halves gives the statistics of the whole', () => {
 test('addRepeated(value, n) gives the statistics of n addNumber(value) calls', () => {
   const counted = new ColumnAccumulator('counted');
   const oneByOne = new ColumnAccumulator('one by one');
-  for (const [value, times] of [[0, 5], [255, 3], [17, 1000], [0, 2], [3, 0]] as const) {
+  for (const [value, times] of [
+    [0, 5],
+    [255, 3],
+    [17, 1000],
+    [0, 2],
+    [3, 0],
+  ] as const) {
     counted.addRepeated(value, times);
     for (let i = 0; i < times; i++) oneByOne.addNumber(value);
   }

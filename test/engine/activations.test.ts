@@ -46,13 +46,20 @@ describe('activations', () => {
     it(`${name} matches its Keras formula`, () => {
       const model = buildModel(tf, spec([{ type: 'dense', name: 'd', units: 1, activation: name, kernel_initializer: ones, bias_initializer: zeros }]), [1], 0);
       const out = tf.tidy(() => Array.from((model.predict(tf.tensor2d(inputs, [inputs.length, 1])) as tf.Tensor).dataSync()));
-      out.forEach((value, i) => assert.ok(Math.abs(value - formula(inputs[i])) < 1e-4 * Math.max(1, Math.abs(formula(inputs[i]))), `${name}(${inputs[i]}) = ${value}, expected ${formula(inputs[i])}`));
+      out.forEach((value, i) =>
+        assert.ok(
+          Math.abs(value - formula(inputs[i])) < 1e-4 * Math.max(1, Math.abs(formula(inputs[i]))),
+          `${name}(${inputs[i]}) = ${value}, expected ${formula(inputs[i])}`,
+        ),
+      );
       model.dispose();
     });
   }
 
   it('an unknown activation is an UnsupportedModelError naming the layer', () => {
-    assert.throws(() => buildModel(tf, spec([{ type: 'dense', name: 'weird', units: 2, activation: 'mish2' }]), [3], 0),
-      (e: unknown) => e instanceof UnsupportedModelError && e.layer === 'weird');
+    assert.throws(
+      () => buildModel(tf, spec([{ type: 'dense', name: 'weird', units: 2, activation: 'mish2' }]), [3], 0),
+      (e: unknown) => e instanceof UnsupportedModelError && e.layer === 'weird',
+    );
   });
 });

@@ -14,6 +14,9 @@ it('auto records the tfjs-node fallback and the WASM set-up in the trace and the
   if (trace.backend === 'tensorflow') return t.skip('tfjs-node is installed with its native library here: no fallback to record');
   assert.equal(trace.backend, 'wasm', 'tfjs-node has no native binary here, so auto lands on WASM');
   assert.ok(trace.backendNotes && trace.backendNotes.some((note) => /tfjs-node|tensorflow/i.test(note)), JSON.stringify(trace.backendNotes));
-  assert.ok(trace.backendNotes.some((note) => /SIMD/i.test(note)), JSON.stringify(trace.backendNotes));
+  assert.ok(
+    trace.backendNotes.some((note) => /SIMD/i.test(note)),
+    JSON.stringify(trace.backendNotes),
+  );
   assert.deepEqual(smokeSummary(trace).backend_notes, trace.backendNotes);
 });

@@ -34,17 +34,30 @@ test('tfjs-node is blocked on Node 23 and later, tried on 20 and 22', () => {
 
 test('--backend node on Node 24 is refused with the reason, without loading the package', async () => {
   let loaded = false;
-  await assert.rejects(initBackend('node', { nodeVersion: '24.11.1', loadNative: async () => { loaded = true; } }), (error: Error) => {
-    assert.match(error.message, /backend 'node' is unusable here/);
-    assert.match(error.message, /Node 24/);
-    return true;
-  });
+  await assert.rejects(
+    initBackend('node', {
+      nodeVersion: '24.11.1',
+      loadNative: async () => {
+        loaded = true;
+      },
+    }),
+    (error: Error) => {
+      assert.match(error.message, /backend 'node' is unusable here/);
+      assert.match(error.message, /Node 24/);
+      return true;
+    },
+  );
   assert.equal(loaded, false);
 });
 
 test('auto on Node 24 does not try the native backend, notes why, and lands on wasm', async () => {
   let loaded = false;
-  const engine = await initBackend('auto', { nodeVersion: '24.11.1', loadNative: async () => { loaded = true; } });
+  const engine = await initBackend('auto', {
+    nodeVersion: '24.11.1',
+    loadNative: async () => {
+      loaded = true;
+    },
+  });
   assert.equal(loaded, false);
   assert.equal(engine.backend, 'wasm');
   assert.match(engine.notes[0], /native backend not tried: .*Node 24/);
@@ -91,7 +104,10 @@ test('a smoke run asked for an unusable backend is skipped with the reason, not 
   const table = makeTable({ rows: 64, features: 3 });
   const evidence = makeEvidence({ ...table, layers: [dense(4, 'relu'), dense(1)], steps: 5 });
   const nodeMajor = Number(process.versions.node.split('.')[0]);
-  const nativeInstalled = await import('@tensorflow/tfjs-node' as string).then(() => true, () => false);
+  const nativeInstalled = await import('@tensorflow/tfjs-node' as string).then(
+    () => true,
+    () => false,
+  );
   if (nodeMajor <= NATIVE_MAX_NODE_MAJOR && nativeInstalled) return;
   const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'node', controls: false });
   assert.equal(trace.backend, 'none');
@@ -104,12 +120,22 @@ test('a smoke run asked for an unusable backend is skipped with the reason, not 
 
 test('check with --backend node where it cannot run: a smoke-skipped warning naming the backend, no smoke numbers', async (t) => {
   const nodeMajor = Number(process.versions.node.split('.')[0]);
-  const nativeInstalled = await import('@tensorflow/tfjs-node' as string).then(() => true, () => false);
+  const nativeInstalled = await import('@tensorflow/tfjs-node' as string).then(
+    () => true,
+    () => false,
+  );
   if (nodeMajor <= NATIVE_MAX_NODE_MAJOR && nativeInstalled) return t.skip('tfjs-node works here');
   const { runOneConfig } = await import('../../src/pipeline.ts');
   const { SHARED_CASES_DIR } = await import('../shared-dir.ts');
   const config = `${SHARED_CASES_DIR}/regression-clean/preflight.yml`;
-  const run = await runOneConfig(config, { root: `${SHARED_CASES_DIR}/regression-clean`, configs: [config], smoke: true, backend: 'node', failOn: 'never', steps: 5 });
+  const run = await runOneConfig(config, {
+    root: `${SHARED_CASES_DIR}/regression-clean`,
+    configs: [config],
+    smoke: true,
+    backend: 'node',
+    failOn: 'never',
+    steps: 5,
+  });
   const skipped = run.result.findings.filter((f) => f.id === 'smoke-skipped');
   assert.equal(skipped.length, 1, JSON.stringify(skipped));
   assert.equal(skipped[0].severity, 'warning');

@@ -30,7 +30,10 @@ test('wasm initializes with SIMD, single-threaded, and the training kernels regi
   assert.equal(tf.getBackend(), 'wasm');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   assert.equal(simd, true, 'Node 20 supports WASM SIMD');
-  assert.ok(engine.notes.some((note) => note.includes('SIMD on') && note.includes('single-threaded')), engine.notes.join('; '));
+  assert.ok(
+    engine.notes.some((note) => note.includes('SIMD on') && note.includes('single-threaded')),
+    engine.notes.join('; '),
+  );
   for (const config of WASM_TRAINING_KERNELS) assert.ok(tf.getKernel(config.kernelName, 'wasm'), config.kernelName);
   assert.deepEqual(Array.from(tf.matMul(tf.tensor2d([[1, 2]]), tf.tensor2d([[3], [4]])).dataSync()), [11]);
 });
@@ -78,7 +81,10 @@ test('findWasmDirectory takes the first directory holding all binaries and skips
   try {
     const partial = join(root, 'partial');
     const complete = join(root, 'complete');
-    const filesByDirectory = [[partial, WASM_BINARY_NAMES.slice(0, 2)], [complete, WASM_BINARY_NAMES]] as const;
+    const filesByDirectory = [
+      [partial, WASM_BINARY_NAMES.slice(0, 2)],
+      [complete, WASM_BINARY_NAMES],
+    ] as const;
     for (const [directory, names] of filesByDirectory) {
       mkdirSync(directory);
       for (const name of names) writeFileSync(join(directory, name), '');

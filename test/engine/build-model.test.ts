@@ -33,9 +33,12 @@ describe('initializers', () => {
   }
   // Keras: variance = scale / fan, uniform limit sqrt(3 * variance); normals are truncated but keep the variance.
   const cases: [string, number][] = [
-    ['glorot_uniform', Math.sqrt(2 / 300)], ['glorot_normal', Math.sqrt(2 / 300)],
-    ['he_uniform', Math.sqrt(2 / 200)], ['he_normal', Math.sqrt(2 / 200)],
-    ['lecun_uniform', Math.sqrt(1 / 200)], ['lecun_normal', Math.sqrt(1 / 200)],
+    ['glorot_uniform', Math.sqrt(2 / 300)],
+    ['glorot_normal', Math.sqrt(2 / 300)],
+    ['he_uniform', Math.sqrt(2 / 200)],
+    ['he_normal', Math.sqrt(2 / 200)],
+    ['lecun_uniform', Math.sqrt(1 / 200)],
+    ['lecun_normal', Math.sqrt(1 / 200)],
   ];
   for (const [name, expectedStd] of cases) {
     it(`${name} has the Keras standard deviation`, () => {
@@ -71,31 +74,43 @@ describe('initializers', () => {
 describe('layers', () => {
   it('builds every layer type with the shapes Keras gives', () => {
     const cases: { input: number[]; layers: LayerSpec[]; output: number[] }[] = [
-      { input: [8, 8, 3], output: [10], layers: [
-        { type: 'conv2d', name: 'c', filters: 4, kernel_size: [3, 3], activation: 'relu', padding: 'same' },
-        { type: 'batch_normalization', name: 'bn' },
-        { type: 'max_pooling2d', name: 'mp', pool_size: [2, 2] },
-        { type: 'average_pooling2d', name: 'ap', pool_size: [2, 2] },
-        { type: 'global_average_pooling2d', name: 'gap' },
-        { type: 'dense', name: 'd', units: 10, activation: 'softmax' },
-      ] },
-      { input: [12, 2], output: [3], layers: [
-        { type: 'conv1d', name: 'c1', filters: 5, kernel_size: [3], activation: 'tanh' },
-        { type: 'max_pooling1d', name: 'p1', pool_size: [2] },
-        { type: 'lstm', name: 'l', units: 6, return_sequences: true },
-        { type: 'gru', name: 'g', units: 4, return_sequences: true },
-        { type: 'simple_rnn', name: 's', units: 3 },
-      ] },
-      { input: [5], output: [2], layers: [
-        { type: 'embedding', name: 'e', input_dim: 20, output_dim: 4 },
-        { type: 'flatten', name: 'f' },
-        { type: 'layer_normalization', name: 'ln' },
-        { type: 'dropout', name: 'dr', rate: 0.5 },
-        { type: 'reshape', name: 'r', target_shape: [4, 5] },
-        { type: 'flatten', name: 'f2' },
-        { type: 'activation', name: 'a', activation: 'gelu' },
-        { type: 'dense', name: 'd', units: 2, kernel_regularizer: { l1: 0, l2: 0.01 } },
-      ] },
+      {
+        input: [8, 8, 3],
+        output: [10],
+        layers: [
+          { type: 'conv2d', name: 'c', filters: 4, kernel_size: [3, 3], activation: 'relu', padding: 'same' },
+          { type: 'batch_normalization', name: 'bn' },
+          { type: 'max_pooling2d', name: 'mp', pool_size: [2, 2] },
+          { type: 'average_pooling2d', name: 'ap', pool_size: [2, 2] },
+          { type: 'global_average_pooling2d', name: 'gap' },
+          { type: 'dense', name: 'd', units: 10, activation: 'softmax' },
+        ],
+      },
+      {
+        input: [12, 2],
+        output: [3],
+        layers: [
+          { type: 'conv1d', name: 'c1', filters: 5, kernel_size: [3], activation: 'tanh' },
+          { type: 'max_pooling1d', name: 'p1', pool_size: [2] },
+          { type: 'lstm', name: 'l', units: 6, return_sequences: true },
+          { type: 'gru', name: 'g', units: 4, return_sequences: true },
+          { type: 'simple_rnn', name: 's', units: 3 },
+        ],
+      },
+      {
+        input: [5],
+        output: [2],
+        layers: [
+          { type: 'embedding', name: 'e', input_dim: 20, output_dim: 4 },
+          { type: 'flatten', name: 'f' },
+          { type: 'layer_normalization', name: 'ln' },
+          { type: 'dropout', name: 'dr', rate: 0.5 },
+          { type: 'reshape', name: 'r', target_shape: [4, 5] },
+          { type: 'flatten', name: 'f2' },
+          { type: 'activation', name: 'a', activation: 'gelu' },
+          { type: 'dense', name: 'd', units: 2, kernel_regularizer: { l1: 0, l2: 0.01 } },
+        ],
+      },
     ];
     for (const c of cases) {
       const model = buildModel(tf, spec(c.layers), c.input, 1);
@@ -107,18 +122,37 @@ describe('layers', () => {
   });
 
   it('refuses a description that lists unsupported layers, naming the layer', () => {
-    const withLambda = spec([{ type: 'dense', name: 'd', units: 1 }], { unsupported: [{ name: 'lambda_1', className: 'Lambda', reason: 'arbitrary Python code' }] });
-    assert.throws(() => buildModel(tf, withLambda, [3], 0), (e: unknown) => e instanceof UnsupportedModelError && e.layer === 'lambda_1');
+    const withLambda = spec([{ type: 'dense', name: 'd', units: 1 }], {
+      unsupported: [{ name: 'lambda_1', className: 'Lambda', reason: 'arbitrary Python code' }],
+    });
+    assert.throws(
+      () => buildModel(tf, withLambda, [3], 0),
+      (e: unknown) => e instanceof UnsupportedModelError && e.layer === 'lambda_1',
+    );
   });
 
   it('loads Keras weights when the shapes match and reports when they do not', () => {
     const layers: LayerSpec[] = [{ type: 'dense', name: 'd', units: 2 }];
     const kernel = Float32Array.from([1, 2, 3, 4, 5, 6]);
-    const good = spec(layers, { weights: { tensors: [{ name: 'd/kernel', shape: [3, 2], values: kernel }, { name: 'd/bias', shape: [2], values: Float32Array.from([0.5, -0.5]) }] } });
+    const good = spec(layers, {
+      weights: {
+        tensors: [
+          { name: 'd/kernel', shape: [3, 2], values: kernel },
+          { name: 'd/bias', shape: [2], values: Float32Array.from([0.5, -0.5]) },
+        ],
+      },
+    });
     const built = buildModelWithLayers(tf, good, [3], 0);
     assert.deepEqual(Array.from(built.layers[0].kernel!.read().dataSync()), Array.from(kernel));
     built.model.dispose();
-    const bad = spec(layers, { weights: { tensors: [{ name: 'd/kernel', shape: [4, 2], values: new Float32Array(8) }, { name: 'd/bias', shape: [2], values: new Float32Array(2) }] } });
+    const bad = spec(layers, {
+      weights: {
+        tensors: [
+          { name: 'd/kernel', shape: [4, 2], values: new Float32Array(8) },
+          { name: 'd/bias', shape: [2], values: new Float32Array(2) },
+        ],
+      },
+    });
     const rebuilt = buildModelWithLayers(tf, bad, [3], 0);
     assert.match(rebuilt.notes[0], /not loaded.*d\/kernel/);
     rebuilt.model.dispose();

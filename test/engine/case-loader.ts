@@ -29,17 +29,23 @@ export function loadCase(name: string, steps: number): Evidence {
   const features = columns.length - 1;
   const x = Float32Array.from(rows.flatMap((r) => r.filter((_, i) => i !== targetIndex)));
   const y = Float32Array.from(rows.map((r) => r[targetIndex]));
-  const layers = config.model.layers.map((l): LayerSpec => ({
-    type: l.type as LayerSpec['type'],
-    name: String(l.type),
-    units: l.units as number | undefined,
-    activation: (l.activation as string | undefined) ?? 'linear',
-    kernel_initializer: l.kernel_initializer as InitializerSpec | undefined,
-    bias_initializer: l.bias_initializer as InitializerSpec | undefined,
-    rate: l.rate as number | undefined,
-  }));
+  const layers = config.model.layers.map(
+    (l): LayerSpec => ({
+      type: l.type as LayerSpec['type'],
+      name: String(l.type),
+      units: l.units as number | undefined,
+      activation: (l.activation as string | undefined) ?? 'linear',
+      kernel_initializer: l.kernel_initializer as InitializerSpec | undefined,
+      bias_initializer: l.bias_initializer as InitializerSpec | undefined,
+      rate: l.rate as number | undefined,
+    }),
+  );
   return makeEvidence({
-    x, y, features, layers, steps,
+    x,
+    y,
+    features,
+    layers,
+    steps,
     loss: LOSS_NAMES[config.training.loss] ?? config.training.loss,
     optimizer: config.training.optimizer,
     learningRate: config.training.learning_rate,

@@ -18,9 +18,7 @@ import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
 
 const STEPS = 60;
 const CHAOTIC = new Set(['keras-logits-with-crossentropy']);
-const EXPECTED_TFJS = new Map([
-  ['multiclass-softmax-mse', /broadcast/],
-]);
+const EXPECTED_TFJS = new Map([['multiclass-softmax-mse', /broadcast/]]);
 
 before(async () => {
   await initBackend('wasm');
@@ -47,7 +45,10 @@ describe('shared cases: compiled step against TF.js', () => {
         const config = path.join(SHARED_CASES_DIR, name, 'preflight.yml');
         const run = await runOneConfig(config, { root: path.dirname(config), configs: [config], smoke: true, backend: 'wasm', failOn: 'never' });
         assert.equal(run.evidence?.smoke?.steps ?? 0, 0, `${name}: no context for the engines, yet the check smoke-trained it`);
-        assert.ok(run.result.findings.some((f) => f.severity === 'error'), `${name}: not smoke-trained without an error saying why`);
+        assert.ok(
+          run.result.findings.some((f) => f.severity === 'error'),
+          `${name}: not smoke-trained without an error saying why`,
+        );
         return;
       }
       const options = { steps: STEPS, deadline: Number.POSITIVE_INFINITY, probeEvery: 10, withValidation: true };

@@ -11,7 +11,16 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend.ts';
 import type { BuiltLayer } from '../../src/engine/build-model.ts';
 import { GemmWorkspace } from '../../src/engine/compiled/gemm.ts';
-import { averageWindowsCut, MatrixKernels, poolBackward, poolForward, poolStage, windowGeometry, type ConvStage, type DenseMatrix } from '../../src/engine/compiled/conv.ts';
+import {
+  averageWindowsCut,
+  MatrixKernels,
+  poolBackward,
+  poolForward,
+  poolStage,
+  windowGeometry,
+  type ConvStage,
+  type DenseMatrix,
+} from '../../src/engine/compiled/conv.ts';
 import { activationBackward, activationForward } from '../../src/engine/compiled/math.ts';
 import { mulberry32 } from '../../src/data/reservoir.ts';
 
@@ -35,11 +44,21 @@ function scaledError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 describe('gemm: the WebAssembly SIMD matrix product against float64 sums (rel 1e-5)', () => {
-  const shapes: [number, number, number][] = [[1, 1, 1], [5, 11, 3], [8, 16, 9], [7, 3, 300], [13, 37, 1], [4, 8, 600], [33, 20, 17]];
+  const shapes: [number, number, number][] = [
+    [1, 1, 1],
+    [5, 11, 3],
+    [8, 16, 9],
+    [7, 3, 300],
+    [13, 37, 1],
+    [4, 8, 600],
+    [33, 20, 17],
+  ];
   for (const [m, n, k] of shapes) {
     it(`${m}x${k} by ${k}x${n}, plain and with A transposed, overwrite and accumulate`, () => {
       const ws = new GemmWorkspace();
-      const a = 0, b = m * k * 4, c = b + k * n * 4;
+      const a = 0,
+        b = m * k * 4,
+        c = b + k * n * 4;
       ws.reserve(c + m * n * 4);
       const A = ws.floats(a, m * k);
       A.set(randomArray(m * k, m * 7 + k));
@@ -47,14 +66,22 @@ describe('gemm: the WebAssembly SIMD matrix product against float64 sums (rel 1e
       const B = ws.floats(b, k * n);
       for (const transposed of [false, true]) {
         const expected = new Float64Array(m * n);
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) for (let t = 0; t < k; t++) {
-          // transposed: A holds (k x m), element (i, t) at t * m + i
-          expected[i * n + j] += (transposed ? A[t * m + i] : A[i * k + t]) * B[t * n + j];
-        }
+        for (let i = 0; i < m; i++)
+          for (let j = 0; j < n; j++)
+            for (let t = 0; t < k; t++) {
+              // transposed: A holds (k x m), element (i, t) at t * m + i
+              expected[i * n + j] += (transposed ? A[t * m + i] : A[i * k + t]) * B[t * n + j];
+            }
         ws.gemm(m, n, k, a, transposed ? 4 : k * 4, transposed ? m * 4 : 4, b, n * 4, c, n * 4, false);
         assert.ok(scaledError(ws.floats(c, m * n), expected) < 1e-5, `transposed ${transposed}: ${scaledError(ws.floats(c, m * n), expected)}`);
         ws.gemm(m, n, k, a, transposed ? 4 : k * 4, transposed ? m * 4 : 4, b, n * 4, c, n * 4, true);
-        assert.ok(scaledError(ws.floats(c, m * n), expected.map((v) => 2 * v)) < 1e-5, 'accumulated twice');
+        assert.ok(
+          scaledError(
+            ws.floats(c, m * n),
+            expected.map((v) => 2 * v),
+          ) < 1e-5,
+          'accumulated twice',
+        );
       }
     });
   }
@@ -94,9 +121,15 @@ function convStageOf(c: ConvCase, seed: number): ConvStage {
   const outShape = [geometry.outH, geometry.outW, c.filters];
   const kernel = randomArray(c.kernel[0] * c.kernel[1] * c.shape[2] * c.filters, seed, 0.5);
   return {
-    kind: 'conv', built: {} as BuiltLayer, inShape: c.shape, outShape, geometry, kernel,
+    kind: 'conv',
+    built: {} as BuiltLayer,
+    inShape: c.shape,
+    outShape,
+    geometry,
+    kernel,
     bias: c.bias ? randomArray(c.filters, seed + 1, 0.5) : undefined,
-    kernelGrad: new Float32Array(kernel.length), biasGrad: c.bias ? new Float32Array(c.filters) : undefined,
+    kernelGrad: new Float32Array(kernel.length),
+    biasGrad: c.bias ? new Float32Array(c.filters) : undefined,
     width: outShape[0] * outShape[1] * outShape[2],
   };
 }
@@ -158,10 +191,22 @@ describe('conv2d: forward (rel 1e-5), input gradient (rel 1e-5), filter and bias
 });
 
 describe('dense layers as matrix products against TF.js (forward and input gradient rel 1e-5, kernel gradient rel 1e-4)', () => {
-  for (const [rows, inWidth, outWidth] of [[32, 800, 10], [7, 65, 70], [1, 3, 5]]) {
+  for (const [rows, inWidth, outWidth] of [
+    [32, 800, 10],
+    [7, 65, 70],
+    [1, 3, 5],
+  ]) {
     it(`${rows} rows, ${inWidth} -> ${outWidth}`, () => {
       const kernel = randomArray(inWidth * outWidth, inWidth, 0.2);
-      const stage: DenseMatrix = { kind: 'dense', inWidth, outWidth, kernel, bias: randomArray(outWidth, 3), kernelGrad: new Float32Array(kernel.length), biasGrad: new Float32Array(outWidth) };
+      const stage: DenseMatrix = {
+        kind: 'dense',
+        inWidth,
+        outWidth,
+        kernel,
+        bias: randomArray(outWidth, 3),
+        kernelGrad: new Float32Array(kernel.length),
+        biasGrad: new Float32Array(outWidth),
+      };
       const kernels = new MatrixKernels([stage]);
       const x = randomArray(rows * inWidth, rows);
       const out = new Float32Array(rows * outWidth);
@@ -200,18 +245,21 @@ describe('pooling: forward (max exact, average rel 1e-6) and gradient (rel 1e-6)
       const xt = tf.tensor4d(x, [c.rows, ...c.shape]);
       const pool = [stage.geometry.kh, stage.geometry.kw] as [number, number];
       const strides = [stage.geometry.sh, stage.geometry.sw] as [number, number];
-      const reference = (t: tf.Tensor) => c.type === 'global_average_pooling2d'
-        ? tf.mean(t, [1, 2])
-        : c.type === 'max_pooling2d'
-          ? tf.maxPool(t as tf.Tensor4D, pool, strides, c.padding ?? 'valid')
-          : tf.avgPool(t as tf.Tensor4D, pool, strides, c.padding ?? 'valid');
+      const reference = (t: tf.Tensor) =>
+        c.type === 'global_average_pooling2d'
+          ? tf.mean(t, [1, 2])
+          : c.type === 'max_pooling2d'
+            ? tf.maxPool(t as tf.Tensor4D, pool, strides, c.padding ?? 'valid')
+            : tf.avgPool(t as tf.Tensor4D, pool, strides, c.padding ?? 'valid');
       const expected = reference(xt).dataSync();
       const out = new Float32Array(c.rows * stage.width);
       poolForward(x, stage, out, c.rows);
       const tolerance = c.type === 'max_pooling2d' ? 0 : 1e-6;
       assert.ok(scaledError(out, expected) <= tolerance, `forward: ${scaledError(out, expected)}`);
       const dy = randomArray(out.length, 77);
-      const dxExpected = tf.grad(reference)(xt, tf.tensor(dy, reference(xt).shape)).dataSync();
+      const dxExpected = tf
+        .grad(reference)(xt, tf.tensor(dy, reference(xt).shape))
+        .dataSync();
       const dx = new Float32Array(x.length).fill(Number.NaN);
       poolBackward(stage, dy, dx, c.rows);
       // overlapping windows add their gradients to a position in another order than TF.js: 1e-6
@@ -223,7 +271,9 @@ describe('pooling: forward (max exact, average rel 1e-6) and gradient (rel 1e-6)
     assert.equal(averageWindowsCut(stage), true);
     // the reason, shown: TF.js's gradient of its own average pooling differs from the one of the values it computes
     const xt = tf.tensor4d(randomArray(70, 1), [1, 7, 5, 2]);
-    const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.avgPool(t as tf.Tensor4D, [3, 2], [2, 1], 'same')))(xt).dataSync();
+    const grad = tf
+      .grad((t: tf.Tensor) => tf.sum(tf.avgPool(t as tf.Tensor4D, [3, 2], [2, 1], 'same')))(xt)
+      .dataSync();
     const numeric = (() => {
       const base = tf.sum(tf.avgPool(xt, [3, 2], [2, 1], 'same')).dataSync()[0];
       const bumped = xt.dataSync().slice();
@@ -275,7 +325,9 @@ describe('WebAssembly relu and max pooling: the same values, bit for bit, as the
       // and TF.js on the values without NaN
       const clean = x.map((v) => (Number.isNaN(v) ? 0.5 : v));
       poolForward(clean, stage, expected, c.rows);
-      const reference = tf.maxPool(tf.tensor4d(clean, [c.rows, ...c.shape]), [stage.geometry.kh, stage.geometry.kw], [stage.geometry.sh, stage.geometry.sw], c.padding ?? 'valid').dataSync();
+      const reference = tf
+        .maxPool(tf.tensor4d(clean, [c.rows, ...c.shape]), [stage.geometry.kh, stage.geometry.kw], [stage.geometry.sh, stage.geometry.sw], c.padding ?? 'valid')
+        .dataSync();
       assert.deepEqual(expected, reference);
     });
   }

@@ -70,19 +70,58 @@ interface LayerCase {
 }
 
 const CASES: LayerCase[] = [];
-for (const [cell, make] of [['lstm', lstm], ['gru', gru], ['simple_rnn', rnn]] as const) {
-  for (const [steps, features, units, rows] of [[2, 3, 4, 2], [3, 5, 6, 5], [7, 2, 9, 4]]) {
+for (const [cell, make] of [
+  ['lstm', lstm],
+  ['gru', gru],
+  ['simple_rnn', rnn],
+] as const) {
+  for (const [steps, features, units, rows] of [
+    [2, 3, 4, 2],
+    [3, 5, 6, 5],
+    [7, 2, 9, 4],
+  ]) {
     for (const returnSequences of [false, true]) {
-      CASES.push({ title: `${cell} ${steps} steps x ${features} features, ${units} units, ${rows} rows, return_sequences ${returnSequences}`, layers: [make(units, { return_sequences: returnSequences })], inputShape: [steps, features], rows });
+      CASES.push({
+        title: `${cell} ${steps} steps x ${features} features, ${units} units, ${rows} rows, return_sequences ${returnSequences}`,
+        layers: [make(units, { return_sequences: returnSequences })],
+        inputShape: [steps, features],
+        rows,
+      });
     }
   }
 }
 CASES.push(
-  { title: 'lstm without bias, relu cell, hard_sigmoid gates', layers: [lstm(5, { use_bias: false, activation: 'relu', extra: { recurrent_activation: 'hard_sigmoid' } })], inputShape: [4, 3], rows: 3 },
-  { title: 'gru without bias, sigmoid cell, hard_sigmoid gates', layers: [gru(5, { use_bias: false, activation: 'sigmoid', extra: { recurrent_activation: 'hard_sigmoid' } })], inputShape: [4, 3], rows: 3 },
-  { title: 'simple_rnn with relu and with linear', layers: [rnn(6, { activation: 'relu', return_sequences: true }), rnn(4, { activation: 'linear' })], inputShape: [5, 3], rows: 4 },
-  { title: 'stacked lstm -> gru -> simple_rnn -> dense', layers: [lstm(6, { return_sequences: true }), gru(5, { return_sequences: true }), rnn(4), dense(2)], inputShape: [6, 3], rows: 4 },
-  { title: 'embedding -> lstm (sequences) -> flatten -> dense', layers: [embedding(11, 4), lstm(3, { return_sequences: true }), { type: 'flatten', name: 'flat' }, dense(2, 'tanh')], inputShape: [5], rows: 6, vocabulary: 11 },
+  {
+    title: 'lstm without bias, relu cell, hard_sigmoid gates',
+    layers: [lstm(5, { use_bias: false, activation: 'relu', extra: { recurrent_activation: 'hard_sigmoid' } })],
+    inputShape: [4, 3],
+    rows: 3,
+  },
+  {
+    title: 'gru without bias, sigmoid cell, hard_sigmoid gates',
+    layers: [gru(5, { use_bias: false, activation: 'sigmoid', extra: { recurrent_activation: 'hard_sigmoid' } })],
+    inputShape: [4, 3],
+    rows: 3,
+  },
+  {
+    title: 'simple_rnn with relu and with linear',
+    layers: [rnn(6, { activation: 'relu', return_sequences: true }), rnn(4, { activation: 'linear' })],
+    inputShape: [5, 3],
+    rows: 4,
+  },
+  {
+    title: 'stacked lstm -> gru -> simple_rnn -> dense',
+    layers: [lstm(6, { return_sequences: true }), gru(5, { return_sequences: true }), rnn(4), dense(2)],
+    inputShape: [6, 3],
+    rows: 4,
+  },
+  {
+    title: 'embedding -> lstm (sequences) -> flatten -> dense',
+    layers: [embedding(11, 4), lstm(3, { return_sequences: true }), { type: 'flatten', name: 'flat' }, dense(2, 'tanh')],
+    inputShape: [5],
+    rows: 6,
+    vocabulary: 11,
+  },
   { title: 'embedding -> flatten -> dense', layers: [embedding(7, 3), { type: 'flatten', name: 'flat' }, dense(1)], inputShape: [4], rows: 5, vocabulary: 7 },
 );
 
@@ -113,7 +152,9 @@ describe('sequence layers: forward, gradients and one Adam update against TF.js'
       // the input's gradient, through the first layer (an embedding's ids have none)
       const first = compiled.stages[0] as SequenceStage;
       if (first.kind === 'recurrent' && c.layers.length === 1) {
-        const reference = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(built.model.apply(input, { training: true }) as tf.Tensor, dyt)))(xt).dataSync();
+        const reference = tf
+          .grad((input: tf.Tensor) => tf.sum(tf.mul(built.model.apply(input, { training: true }) as tf.Tensor, dyt)))(xt)
+          .dataSync();
         const dx = new Float32Array(x.length);
         sequenceForward(first, x, new Float32Array(expected.size), c.rows);
         sequenceBackward(first, dy, dx, c.rows);
@@ -123,8 +164,15 @@ describe('sequence layers: forward, gradients and one Adam update against TF.js'
       // one Adam update of every weight from these gradients
       const optimizer = makeOptimizer({ name: 'adam', args: {} }, 0.01)!;
       optimizer.applyGradients(grads);
-      const update = makeCompiledOptimizer({ name: 'adam', args: {} }, compiled.parameters.map((p) => p.values.length));
-      update.apply(compiled.parameters.map((p) => p.values), compiled.parameters.map((p) => p.grad), 0.01);
+      const update = makeCompiledOptimizer(
+        { name: 'adam', args: {} },
+        compiled.parameters.map((p) => p.values.length),
+      );
+      update.apply(
+        compiled.parameters.map((p) => p.values),
+        compiled.parameters.map((p) => p.grad),
+        0.01,
+      );
       compiled.parameters.forEach((p, i) => {
         const reference = variables[i].dataSync();
         assert.ok(worstRelative(p.values, reference) < 1e-5, `updated ${variables[i].name}: ${worstRelative(p.values, reference)}`);
@@ -153,7 +201,7 @@ describe('sequence layers: forward, gradients and one Adam update against TF.js'
     }
   });
 
-  it('embedding ids: cast as TF.js casts them, and one outside the table fails as TF.js\'s gather does', () => {
+  it("embedding ids: cast as TF.js casts them, and one outside the table fails as TF.js's gather does", () => {
     const built = buildModelWithLayers(tf, spec([embedding(5, 2), { type: 'flatten', name: 'flat' }, dense(1)]), [3], 7);
     const compiled = new CompiledModel(built.layers, [3]);
     const x = Float32Array.from([1, 2, 5]);
@@ -245,11 +293,23 @@ describe('whole runs: sequence models on the compiled step against the TF.js ste
   const base = { ...table, validation, steps: 30, learningRate: 0.01, batchSize: 16, inputShape: [steps, features] };
   const setups: [string, Partial<EvidenceOptions> & { layers: LayerSpec[] }][] = [
     ['lstm -> dense, adam, mse', { layers: [lstm(12), dense(1)] }],
-    ['stacked gru (sequences) -> simple_rnn -> relu dense, rmsprop', { layers: [gru(8, { return_sequences: true }), rnn(6), dense(8, 'relu'), dense(1)], optimizer: 'rmsprop' }],
-    ['lstm sequences -> dropout -> flatten -> dense, sgd momentum, regularized kernel and bias', {
-      layers: [lstm(5, { return_sequences: true, kernel_regularizer: { l1: 0.001, l2: 0.01 }, bias_regularizer: { l1: 0, l2: 0.01 } }), { type: 'dropout', name: 'drop', rate: 0.3 }, { type: 'flatten', name: 'flat' }, dense(1)],
-      optimizer: 'sgd', optimizerArgs: { momentum: 0.9 },
-    }],
+    [
+      'stacked gru (sequences) -> simple_rnn -> relu dense, rmsprop',
+      { layers: [gru(8, { return_sequences: true }), rnn(6), dense(8, 'relu'), dense(1)], optimizer: 'rmsprop' },
+    ],
+    [
+      'lstm sequences -> dropout -> flatten -> dense, sgd momentum, regularized kernel and bias',
+      {
+        layers: [
+          lstm(5, { return_sequences: true, kernel_regularizer: { l1: 0.001, l2: 0.01 }, bias_regularizer: { l1: 0, l2: 0.01 } }),
+          { type: 'dropout', name: 'drop', rate: 0.3 },
+          { type: 'flatten', name: 'flat' },
+          dense(1),
+        ],
+        optimizer: 'sgd',
+        optimizerArgs: { momentum: 0.9 },
+      },
+    ],
   ];
   for (const [title, setup] of setups) {
     it(title, () => {
@@ -265,10 +325,21 @@ describe('whole runs: sequence models on the compiled step against the TF.js ste
     // the class: whether the ids sum above their mean
     const y = Float32Array.from({ length: rows }, (_, r) => (x.subarray(r * length, r * length + length).reduce((a, b) => a + b, 0) > 9.5 * length ? 1 : 0));
     const validationX = randomIds(32 * length, 6, 20);
-    const validationY = Float32Array.from({ length: 32 }, (_, r) => (validationX.subarray(r * length, r * length + length).reduce((a, b) => a + b, 0) > 9.5 * length ? 1 : 0));
+    const validationY = Float32Array.from({ length: 32 }, (_, r) =>
+      validationX.subarray(r * length, r * length + length).reduce((a, b) => a + b, 0) > 9.5 * length ? 1 : 0,
+    );
     const ctx = contextOf({
-      x, y, features: length, validation: { x: validationX, y: validationY }, inputShape: [length], task: 'multiclass', loss: 'sparse_categorical_crossentropy',
-      layers: [embedding(20, 4), gru(8), dense(2, 'softmax')], learningRate: 0.01, batchSize: 16, steps: 30,
+      x,
+      y,
+      features: length,
+      validation: { x: validationX, y: validationY },
+      inputShape: [length],
+      task: 'multiclass',
+      loss: 'sparse_categorical_crossentropy',
+      layers: [embedding(20, 4), gru(8), dense(2, 'softmax')],
+      learningRate: 0.01,
+      batchSize: 16,
+      steps: 30,
     });
     const [reference, compiled] = runBoth(ctx, 30);
     assertSameRun(reference, compiled, 1e-4);
@@ -282,7 +353,10 @@ describe('whole runs: sequence models on the compiled step against the TF.js ste
   });
 
   it('repeats exactly: two compiled runs of the same seed give the same numbers, bit for bit', () => {
-    const ctx = { ...contextOf({ ...base, layers: [lstm(6, { return_sequences: true }), { type: 'dropout', name: 'drop', rate: 0.5 }, gru(4), dense(1)] }), engine: 'compiled' as const };
+    const ctx = {
+      ...contextOf({ ...base, layers: [lstm(6, { return_sequences: true }), { type: 'dropout', name: 'drop', rate: 0.5 }, gru(4), dense(1)] }),
+      engine: 'compiled' as const,
+    };
     const options = { steps: 20, deadline: Number.POSITIVE_INFINITY, probeEvery: 5, withValidation: true };
     assert.deepEqual(trainFresh(ctx, options), trainFresh(ctx, options));
   });

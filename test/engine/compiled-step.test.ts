@@ -63,7 +63,12 @@ describe('activations: forward and gradient against TF.js (rel 1e-5)', () => {
       const xt = tf.tensor2d(x, [rows, width]);
       const expectedY = fn(xt).dataSync();
       // linear is the identity, which tf.grad cannot trace: its gradient is dy itself
-      const expectedDx = name === 'linear' ? dy : tf.grad((t: tf.Tensor) => fn(t))(xt, tf.tensor2d(dy, [rows, width])).dataSync();
+      const expectedDx =
+        name === 'linear'
+          ? dy
+          : tf
+              .grad((t: tf.Tensor) => fn(t))(xt, tf.tensor2d(dy, [rows, width]))
+              .dataSync();
       const y = new Float32Array(rows * width);
       const dx = new Float32Array(rows * width);
       activationForward(name, x, y, rows, width);
@@ -99,14 +104,32 @@ describe('losses: value and gradient against TF.js (rel 1e-5)', () => {
     return Float32Array.from({ length: rows * width }, () => (random() < 0.5 ? 0 : 1));
   };
   for (const name of ['mean_squared_error', 'mean_absolute_error', 'huber']) {
-    cases.push({ name, fromLogits: false, predictions: () => randomArray(rows * width, 3, 2), targets: () => randomArray(rows * width, 4, 2), targetWidth: width });
+    cases.push({
+      name,
+      fromLogits: false,
+      predictions: () => randomArray(rows * width, 3, 2),
+      targets: () => randomArray(rows * width, 4, 2),
+      targetWidth: width,
+    });
   }
   cases.push({ name: 'binary_crossentropy', fromLogits: false, predictions: () => probabilities(5), targets: () => binary(6), targetWidth: width });
   cases.push({ name: 'binary_crossentropy', fromLogits: true, predictions: () => randomArray(rows * width, 7), targets: () => binary(8), targetWidth: width });
   cases.push({ name: 'categorical_crossentropy', fromLogits: false, predictions: () => softmaxRows(9), targets: () => oneHot(10), targetWidth: width });
-  cases.push({ name: 'categorical_crossentropy', fromLogits: true, predictions: () => randomArray(rows * width, 11), targets: () => oneHot(12), targetWidth: width });
+  cases.push({
+    name: 'categorical_crossentropy',
+    fromLogits: true,
+    predictions: () => randomArray(rows * width, 11),
+    targets: () => oneHot(12),
+    targetWidth: width,
+  });
   cases.push({ name: 'sparse_categorical_crossentropy', fromLogits: false, predictions: () => softmaxRows(13), targets: () => ids(14), targetWidth: 1 });
-  cases.push({ name: 'sparse_categorical_crossentropy', fromLogits: true, predictions: () => randomArray(rows * width, 15), targets: () => ids(16), targetWidth: 1 });
+  cases.push({
+    name: 'sparse_categorical_crossentropy',
+    fromLogits: true,
+    predictions: () => randomArray(rows * width, 15),
+    targets: () => ids(16),
+    targetWidth: 1,
+  });
   for (const c of cases) {
     it(`${c.name}${c.fromLogits ? ' from logits' : ''}`, () => {
       assert.ok(COMPILED_LOSSES.has(c.name));
@@ -116,7 +139,9 @@ describe('losses: value and gradient against TF.js (rel 1e-5)', () => {
       const yt = tf.tensor2d(y, [rows, c.targetWidth]);
       const pt = tf.tensor2d(p, [rows, width]);
       const expected = loss(yt, pt).dataSync()[0];
-      const expectedGrad = tf.grad((t: tf.Tensor) => loss(yt, t))(pt).dataSync();
+      const expectedGrad = tf
+        .grad((t: tf.Tensor) => loss(yt, t))(pt)
+        .dataSync();
       const grad = new Float32Array(rows * width);
       const value = lossAndGradient(c.name, c.fromLogits, p, y, rows, width, grad);
       assert.ok(Math.abs(value - expected) / Math.abs(expected) < 1e-5, `value ${value} vs ${expected}`);
@@ -141,10 +166,19 @@ describe('optimizers: 5 updates against the TF.js optimizer the engine builds (r
   for (const spec of specs) {
     it(`${spec.name} ${JSON.stringify(spec.args)}`, () => {
       const shapes = [[3, 4], [4]];
-      const initial = shapes.map((s, i) => randomArray(s.reduce((a, b) => a * b, 1), 20 + i, 0.5));
+      const initial = shapes.map((s, i) =>
+        randomArray(
+          s.reduce((a, b) => a * b, 1),
+          20 + i,
+          0.5,
+        ),
+      );
       const variables = shapes.map((s, i) => tf.variable(tf.tensor(initial[i], s)));
       const reference = makeOptimizer(spec, 0.01)!;
-      const compiled = makeCompiledOptimizer(spec, initial.map((v) => v.length));
+      const compiled = makeCompiledOptimizer(
+        spec,
+        initial.map((v) => v.length),
+      );
       const values = initial.map((v) => Float32Array.from(v));
       for (let step = 0; step < 5; step++) {
         const grads = shapes.map((s, i) => randomArray(initial[i].length, 100 + step * 10 + i, 1));
@@ -209,16 +243,50 @@ describe('whole runs: the compiled step against the TF.js step (same seed, 40 st
   const base = { ...table, validation, steps: 40, learningRate: 0.01, batchSize: 16 };
   const setups: [string, Partial<EvidenceOptions> & { layers: LayerSpec[] }][] = [
     ['relu MLP with dropout, adam, mse', { layers: [dense(16, 'relu'), { type: 'dropout', name: 'drop', rate: 0.3 }, dense(8, 'tanh'), dense(1)] }],
-    ['sigmoid and gelu, sgd nesterov, huber', { layers: [dense(12, 'sigmoid'), dense(8, 'gelu'), dense(1)], optimizer: 'sgd', optimizerArgs: { momentum: 0.9, nesterov: true }, loss: 'huber' }],
-    ['elu, selu, leaky relu, rmsprop, mae', { layers: [dense(10, 'elu'), dense(10, 'selu'), dense(10, 'leaky_relu'), dense(1)], optimizer: 'rmsprop', loss: 'mae' }],
-    ['l1/l2 regularizers, adagrad', { layers: [dense(12, 'relu', { kernel_regularizer: { l1: 0.001, l2: 0.01 }, bias_regularizer: { l1: 0, l2: 0.01 } }), dense(1)], optimizer: 'adagrad' }],
-    ['odd batch size and widths (the blocked loops\' tails)', { layers: [dense(7, 'relu'), dense(3, 'tanh'), dense(1)], batchSize: 7 }],
-    ['layer normalization after a dense layer and on the inputs', { layers: [{ type: 'layer_normalization', name: 'ln_in' }, dense(12), { type: 'layer_normalization', name: 'ln', extra: { epsilon: 0.01 } }, { type: 'activation', name: 'act', activation: 'relu' }, dense(1)] }],
+    [
+      'sigmoid and gelu, sgd nesterov, huber',
+      { layers: [dense(12, 'sigmoid'), dense(8, 'gelu'), dense(1)], optimizer: 'sgd', optimizerArgs: { momentum: 0.9, nesterov: true }, loss: 'huber' },
+    ],
+    [
+      'elu, selu, leaky relu, rmsprop, mae',
+      { layers: [dense(10, 'elu'), dense(10, 'selu'), dense(10, 'leaky_relu'), dense(1)], optimizer: 'rmsprop', loss: 'mae' },
+    ],
+    [
+      'l1/l2 regularizers, adagrad',
+      { layers: [dense(12, 'relu', { kernel_regularizer: { l1: 0.001, l2: 0.01 }, bias_regularizer: { l1: 0, l2: 0.01 } }), dense(1)], optimizer: 'adagrad' },
+    ],
+    ["odd batch size and widths (the blocked loops' tails)", { layers: [dense(7, 'relu'), dense(3, 'tanh'), dense(1)], batchSize: 7 }],
+    [
+      'layer normalization after a dense layer and on the inputs',
+      {
+        layers: [
+          { type: 'layer_normalization', name: 'ln_in' },
+          dense(12),
+          { type: 'layer_normalization', name: 'ln', extra: { epsilon: 0.01 } },
+          { type: 'activation', name: 'act', activation: 'relu' },
+          dense(1),
+        ],
+      },
+    ],
     // The dense layer before a batch norm has no bias: a bias there has a true gradient of zero, and Adam turns
     // the float32 rounding noise in it into full-size steps, differently on each engine (training loss
     // unaffected, the moving mean and so the validation loss slightly).
-    ['batch normalization (batch statistics in training, moving averages in validation and probes)', { layers: [dense(12, 'linear', { use_bias: false }), { type: 'batch_normalization', name: 'bn' }, { type: 'activation', name: 'act', activation: 'relu' }, dense(8, 'relu'), dense(1)] }],
-    ['batch normalization on the inputs, momentum 0.9', { layers: [{ type: 'batch_normalization', name: 'bn_in', extra: { momentum: 0.9 } }, dense(8, 'tanh'), dense(1)] }],
+    [
+      'batch normalization (batch statistics in training, moving averages in validation and probes)',
+      {
+        layers: [
+          dense(12, 'linear', { use_bias: false }),
+          { type: 'batch_normalization', name: 'bn' },
+          { type: 'activation', name: 'act', activation: 'relu' },
+          dense(8, 'relu'),
+          dense(1),
+        ],
+      },
+    ],
+    [
+      'batch normalization on the inputs, momentum 0.9',
+      { layers: [{ type: 'batch_normalization', name: 'bn_in', extra: { momentum: 0.9 } }, dense(8, 'tanh'), dense(1)] },
+    ],
     ['no bias, activation layer', { layers: [dense(8, 'linear', { use_bias: false }), { type: 'activation', name: 'act', activation: 'swish' }, dense(1)] }],
   ];
   for (const [title, setup] of setups) {
@@ -230,12 +298,21 @@ describe('whole runs: the compiled step against the TF.js step (same seed, 40 st
 
   it('classification: softmax + sparse crossentropy, sigmoid + binary crossentropy, logits', () => {
     const classes = makeTable({ rows: 200, features: 5, task: 'multiclass', classes: 3 });
-    const [r1, c1] = runBoth(contextOf({ ...base, ...classes, task: 'multiclass', layers: [dense(16, 'relu'), dense(3, 'softmax')], loss: 'sparse_categorical_crossentropy' }), 40);
+    const [r1, c1] = runBoth(
+      contextOf({ ...base, ...classes, task: 'multiclass', layers: [dense(16, 'relu'), dense(3, 'softmax')], loss: 'sparse_categorical_crossentropy' }),
+      40,
+    );
     assertSameRun(r1, c1, 1e-4);
-    const [r2, c2] = runBoth(contextOf({ ...base, ...classes, task: 'multiclass', layers: [dense(16, 'relu'), dense(3)], loss: 'sparse_categorical_crossentropy', fromLogits: true }), 40);
+    const [r2, c2] = runBoth(
+      contextOf({ ...base, ...classes, task: 'multiclass', layers: [dense(16, 'relu'), dense(3)], loss: 'sparse_categorical_crossentropy', fromLogits: true }),
+      40,
+    );
     assertSameRun(r2, c2, 1e-4);
     const binary = makeTable({ rows: 200, features: 5, task: 'binary' });
-    const [r3, c3] = runBoth(contextOf({ ...base, ...binary, task: 'binary', layers: [dense(16, 'tanh'), dense(1, 'sigmoid')], loss: 'binary_crossentropy' }), 40);
+    const [r3, c3] = runBoth(
+      contextOf({ ...base, ...binary, task: 'binary', layers: [dense(16, 'tanh'), dense(1, 'sigmoid')], loss: 'binary_crossentropy' }),
+      40,
+    );
     assertSameRun(r3, c3, 1e-4);
   });
 
@@ -247,41 +324,122 @@ describe('whole runs: the compiled step against the TF.js step (same seed, 40 st
 
   it('images: conv2d (same and valid padding, strides), max pooling, flatten, dense', () => {
     const images = makeTable({ rows: 120, features: 72, task: 'multiclass', classes: 3 });
-    const conv = (filters: number, extra: Partial<LayerSpec>): LayerSpec => ({ type: 'conv2d', name: `conv_${filters}`, filters, kernel_size: [3], activation: 'relu', ...extra });
-    const [r1, c1] = runBoth(contextOf({
-      ...images, task: 'multiclass', loss: 'sparse_categorical_crossentropy', batchSize: 8, learningRate: 0.01, steps: 30, inputShape: [6, 6, 2],
-      layers: [conv(4, { padding: 'same' }), { type: 'max_pooling2d', name: 'pool', pool_size: [2] }, { type: 'flatten', name: 'flat' }, dense(8, 'relu'), dense(3, 'softmax')],
-    }), 30);
+    const conv = (filters: number, extra: Partial<LayerSpec>): LayerSpec => ({
+      type: 'conv2d',
+      name: `conv_${filters}`,
+      filters,
+      kernel_size: [3],
+      activation: 'relu',
+      ...extra,
+    });
+    const [r1, c1] = runBoth(
+      contextOf({
+        ...images,
+        task: 'multiclass',
+        loss: 'sparse_categorical_crossentropy',
+        batchSize: 8,
+        learningRate: 0.01,
+        steps: 30,
+        inputShape: [6, 6, 2],
+        layers: [
+          conv(4, { padding: 'same' }),
+          { type: 'max_pooling2d', name: 'pool', pool_size: [2] },
+          { type: 'flatten', name: 'flat' },
+          dense(8, 'relu'),
+          dense(3, 'softmax'),
+        ],
+      }),
+      30,
+    );
     assertSameRun(r1, c1, 1e-4);
     const values = makeTable({ rows: 120, features: 72 });
-    const [r2, c2] = runBoth(contextOf({
-      ...values, batchSize: 8, learningRate: 0.01, steps: 30, inputShape: [6, 6, 2], optimizer: 'sgd', optimizerArgs: { momentum: 0.9 },
-      layers: [conv(3, { activation: 'tanh', strides: [2], kernel_regularizer: { l1: 0, l2: 0.01 } }), conv(5, { padding: 'same', kernel_size: [2, 3] }), { type: 'max_pooling2d', name: 'pool', pool_size: [2], strides: [1], padding: 'same' }, { type: 'flatten', name: 'flat' }, dense(1)],
-    }), 30);
+    const [r2, c2] = runBoth(
+      contextOf({
+        ...values,
+        batchSize: 8,
+        learningRate: 0.01,
+        steps: 30,
+        inputShape: [6, 6, 2],
+        optimizer: 'sgd',
+        optimizerArgs: { momentum: 0.9 },
+        layers: [
+          conv(3, { activation: 'tanh', strides: [2], kernel_regularizer: { l1: 0, l2: 0.01 } }),
+          conv(5, { padding: 'same', kernel_size: [2, 3] }),
+          { type: 'max_pooling2d', name: 'pool', pool_size: [2], strides: [1], padding: 'same' },
+          { type: 'flatten', name: 'flat' },
+          dense(1),
+        ],
+      }),
+      30,
+    );
     assertSameRun(r2, c2, 1e-4);
   });
 
   it('a small CNN like the benchmark one (conv-pool-conv-pool-dense, adam, sparse crossentropy): same curve and probes', () => {
     const images = makeTable({ rows: 96, features: 144, task: 'multiclass', classes: 4 });
     const conv = (filters: number): LayerSpec => ({ type: 'conv2d', name: `conv_${filters}`, filters, kernel_size: [3], activation: 'relu' });
-    const [reference, compiled] = runBoth(contextOf({
-      ...images, task: 'multiclass', loss: 'sparse_categorical_crossentropy', batchSize: 16, learningRate: 0.001, steps: 30, inputShape: [12, 12, 1],
-      layers: [conv(8), { type: 'max_pooling2d', name: 'pool_1', pool_size: [2] }, conv(16), { type: 'max_pooling2d', name: 'pool_2', pool_size: [2] }, { type: 'flatten', name: 'flat' }, dense(4, 'softmax')],
-    }), 30);
+    const [reference, compiled] = runBoth(
+      contextOf({
+        ...images,
+        task: 'multiclass',
+        loss: 'sparse_categorical_crossentropy',
+        batchSize: 16,
+        learningRate: 0.001,
+        steps: 30,
+        inputShape: [12, 12, 1],
+        layers: [
+          conv(8),
+          { type: 'max_pooling2d', name: 'pool_1', pool_size: [2] },
+          conv(16),
+          { type: 'max_pooling2d', name: 'pool_2', pool_size: [2] },
+          { type: 'flatten', name: 'flat' },
+          dense(4, 'softmax'),
+        ],
+      }),
+      30,
+    );
     assertSameRun(reference, compiled, 1e-4);
   });
 
   it('average pooling, global average pooling and a wide dense layer (a matrix product too)', () => {
     const images = makeTable({ rows: 80, features: 128, task: 'multiclass', classes: 3 });
-    const [r1, c1] = runBoth(contextOf({
-      ...images, task: 'multiclass', loss: 'sparse_categorical_crossentropy', batchSize: 8, learningRate: 0.01, steps: 25, inputShape: [8, 8, 2],
-      layers: [{ type: 'conv2d', name: 'conv', filters: 6, kernel_size: [3], padding: 'same', activation: 'tanh' }, { type: 'average_pooling2d', name: 'avg', pool_size: [2] }, { type: 'flatten', name: 'flat' }, dense(80, 'relu'), dense(3, 'softmax')],
-    }), 25);
+    const [r1, c1] = runBoth(
+      contextOf({
+        ...images,
+        task: 'multiclass',
+        loss: 'sparse_categorical_crossentropy',
+        batchSize: 8,
+        learningRate: 0.01,
+        steps: 25,
+        inputShape: [8, 8, 2],
+        layers: [
+          { type: 'conv2d', name: 'conv', filters: 6, kernel_size: [3], padding: 'same', activation: 'tanh' },
+          { type: 'average_pooling2d', name: 'avg', pool_size: [2] },
+          { type: 'flatten', name: 'flat' },
+          dense(80, 'relu'),
+          dense(3, 'softmax'),
+        ],
+      }),
+      25,
+    );
     assertSameRun(r1, c1, 1e-4);
-    const [r2, c2] = runBoth(contextOf({
-      ...images, task: 'multiclass', loss: 'sparse_categorical_crossentropy', batchSize: 8, learningRate: 0.01, steps: 25, inputShape: [8, 8, 2],
-      layers: [{ type: 'conv2d', name: 'conv', filters: 12, kernel_size: [3], strides: [2], activation: 'relu' }, { type: 'global_average_pooling2d', name: 'gap' }, dense(3, 'softmax')],
-    }), 25);
+    const [r2, c2] = runBoth(
+      contextOf({
+        ...images,
+        task: 'multiclass',
+        loss: 'sparse_categorical_crossentropy',
+        batchSize: 8,
+        learningRate: 0.01,
+        steps: 25,
+        inputShape: [8, 8, 2],
+        layers: [
+          { type: 'conv2d', name: 'conv', filters: 12, kernel_size: [3], strides: [2], activation: 'relu' },
+          { type: 'global_average_pooling2d', name: 'gap' },
+          dense(3, 'softmax'),
+        ],
+      }),
+      25,
+    );
     assertSameRun(r2, c2, 1e-4);
   });
 
@@ -297,11 +455,20 @@ describe('whole runs: the compiled step against the TF.js step (same seed, 40 st
   it('a learning-rate schedule, stopWhen and weight decay are honoured the same way', () => {
     const ctx = { ...contextOf({ ...base, layers: [dense(8, 'relu'), dense(1)] }), weightDecay: 0.01 };
     const seen: number[][] = [[], []];
-    const results = (['tfjs', 'compiled'] as const).map((engine, i) => trainFresh({ ...ctx, engine }, {
-      steps: 60, deadline: Number.POSITIVE_INFINITY,
-      schedule: (step) => 1e-4 * 1.2 ** step,
-      stopWhen: (losses) => { seen[i].push(losses.length); return losses.length >= 30; },
-    }));
+    const results = (['tfjs', 'compiled'] as const).map((engine, i) =>
+      trainFresh(
+        { ...ctx, engine },
+        {
+          steps: 60,
+          deadline: Number.POSITIVE_INFINITY,
+          schedule: (step) => 1e-4 * 1.2 ** step,
+          stopWhen: (losses) => {
+            seen[i].push(losses.length);
+            return losses.length >= 30;
+          },
+        },
+      ),
+    );
     assert.deepEqual(seen[1], seen[0]);
     assert.equal(results[1].stepsRun, results[0].stepsRun);
     assert.ok(worstRelative(results[1].loss, results[0].loss) < 1e-4);
@@ -325,7 +492,11 @@ describe('engine choice', () => {
   });
   it('a layer the compiler lacks (depthwise convolution) sends the model to TF.js, and the note says which', () => {
     const images = makeTable({ rows: 40, features: 32 });
-    const ctx = contextOf({ ...images, inputShape: [4, 4, 2], layers: [{ type: 'depthwise_conv2d', name: 'depthwise', kernel_size: [3], padding: 'same' }, { type: 'flatten', name: 'flat' }, dense(1)] });
+    const ctx = contextOf({
+      ...images,
+      inputShape: [4, 4, 2],
+      layers: [{ type: 'depthwise_conv2d', name: 'depthwise', kernel_size: [3], padding: 'same' }, { type: 'flatten', name: 'flat' }, dense(1)],
+    });
     const result = trainFresh(ctx, { steps: 3, deadline: Number.POSITIVE_INFINITY });
     assert.equal(result.engine, 'tfjs');
     assert.match(result.engineReason ?? '', /depthwise.*not compiled/);
@@ -335,7 +506,10 @@ describe('engine choice', () => {
     const spec = (layers: LayerSpec[]) => ({ layers, origin: { kind: 'layers' as const }, unsupported: [] });
     const ask = { inputShape: [4], lossName: 'mean_squared_error', optimizer: { name: 'adam', args: {} }, targetWidth: 1, batchSize: 32 };
     assert.deepEqual(planCompiledStep({ ...ask, spec: spec([dense(8, 'relu'), dense(1)]) }), { ok: true });
-    assert.match(planCompiledStep({ ...ask, spec: spec([{ type: 'conv1d', name: 'c', filters: 2, kernel_size: [3] }, dense(1)]) }).ok ? '' : 'conv1d', /conv1d/);
+    assert.match(
+      planCompiledStep({ ...ask, spec: spec([{ type: 'conv1d', name: 'c', filters: 2, kernel_size: [3] }, dense(1)]) }).ok ? '' : 'conv1d',
+      /conv1d/,
+    );
     assert.deepEqual(planCompiledStep({ ...ask, inputShape: [8, 8, 1], spec: spec([{ type: 'flatten', name: 'f' }, dense(1)]) }), { ok: true });
     const noFlatten = planCompiledStep({ ...ask, inputShape: [8, 8, 1], spec: spec([dense(1)]) });
     assert.ok(!noFlatten.ok && /flatten first/.test(noFlatten.reason));
@@ -352,20 +526,36 @@ describe('engine choice', () => {
     const pool: LayerSpec = { type: 'max_pooling2d', name: 'p', pool_size: [2] };
     const cnn = spec([conv(16), pool, conv(32), { ...pool, name: 'p2' }, { type: 'flatten', name: 'f' }, dense(10, 'softmax')]);
     assert.deepEqual(planCompiledStep({ ...ask, inputShape: [28, 28, 1], lossName: 'sparse_categorical_crossentropy', spec: cnn }), { ok: true });
-    const cut = planCompiledStep({ ...ask, inputShape: [7, 7, 1], spec: spec([{ type: 'average_pooling2d', name: 'avg', pool_size: [2], padding: 'same' }, { type: 'flatten', name: 'f' }, dense(1)]) });
+    const cut = planCompiledStep({
+      ...ask,
+      inputShape: [7, 7, 1],
+      spec: spec([{ type: 'average_pooling2d', name: 'avg', pool_size: [2], padding: 'same' }, { type: 'flatten', name: 'f' }, dense(1)]),
+    });
     assert.ok(!cut.ok && /avg.*'same' padding/.test(cut.reason));
   });
 });
 
 describe('setups the compiled step must leave to TF.js, because it would not reproduce them', () => {
-  const denseLayer = (units: number, activation = 'linear', extra?: Record<string, unknown>) => ({ type: 'dense' as const, name: `d${units}${activation}`, units, activation, ...(extra ? { extra } : {}) });
-  const spec = (layers: LayerSpec[]): ModelSpec => ({ layers, origin: { kind: 'layers' }, unsupported: [] });
-  const ask = (over: Partial<CompileQuestion>) => planCompiledStep({
-    spec: spec([denseLayer(8, 'relu'), denseLayer(1)]), inputShape: [4], lossName: 'mean_squared_error',
-    optimizer: { name: 'adam', args: {} }, targetWidth: 1, batchSize: 8, ...over,
+  const denseLayer = (units: number, activation = 'linear', extra?: Record<string, unknown>) => ({
+    type: 'dense' as const,
+    name: `d${units}${activation}`,
+    units,
+    activation,
+    ...(extra ? { extra } : {}),
   });
+  const spec = (layers: LayerSpec[]): ModelSpec => ({ layers, origin: { kind: 'layers' }, unsupported: [] });
+  const ask = (over: Partial<CompileQuestion>) =>
+    planCompiledStep({
+      spec: spec([denseLayer(8, 'relu'), denseLayer(1)]),
+      inputShape: [4],
+      lossName: 'mean_squared_error',
+      optimizer: { name: 'adam', args: {} },
+      targetWidth: 1,
+      batchSize: 8,
+      ...over,
+    });
   it('takes the plain Keras setup', () => assert.equal(ask({}).ok, true));
-  it('leaves PyTorch optimizers, whose update rules differ from Keras\'s, to TF.js', () => {
+  it("leaves PyTorch optimizers, whose update rules differ from Keras's, to TF.js", () => {
     const plan = ask({ optimizer: { name: 'sgd', framework: 'pytorch', args: { momentum: 0.9 } } });
     assert.equal(plan.ok, false);
   });

@@ -14,9 +14,19 @@ function regression(overrides: Partial<RunContext> = {}): RunContext {
   const table = makeTable({ rows: 128, features: 4 });
   return {
     spec: { layers: [dense(32, 'relu'), dense(1)].map((l, i) => ({ ...l, name: `${l.name}_${i}` })), origin: { kind: 'layers' }, unsupported: [] },
-    inputShape: [4], seed: 2, task: 'regression', lossName: 'mean_squared_error', fromLogits: false, outputUnits: 1,
-    loss: makeLoss('mse', false)!, optimizer: { name: 'adam', args: {} }, learningRate: 0.01, batchSize: 16, weightDecay: 0,
-    x: tf.tensor2d(table.x, [128, 4]), y: tf.tensor2d(table.y, [128, 1]),
+    inputShape: [4],
+    seed: 2,
+    task: 'regression',
+    lossName: 'mean_squared_error',
+    fromLogits: false,
+    outputUnits: 1,
+    loss: makeLoss('mse', false)!,
+    optimizer: { name: 'adam', args: {} },
+    learningRate: 0.01,
+    batchSize: 16,
+    weightDecay: 0,
+    x: tf.tensor2d(table.x, [128, 4]),
+    y: tf.tensor2d(table.y, [128, 1]),
     ...overrides,
   };
 }
@@ -60,13 +70,25 @@ describe('control runs', () => {
     const p = 0.25;
     const entropy = -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
     for (const fromLogits of [false, true]) {
-      const ctx = regression({ task: 'binary', lossName: 'binary_crossentropy', fromLogits, loss: makeLoss('binary_crossentropy', fromLogits)!, y: tf.tensor2d(labels, [8, 1]) });
+      const ctx = regression({
+        task: 'binary',
+        lossName: 'binary_crossentropy',
+        fromLogits,
+        loss: makeLoss('binary_crossentropy', fromLogits)!,
+        y: tf.tensor2d(labels, [8, 1]),
+      });
       const baseline = baselineLoss(ctx, fromLogits ? 'linear' : 'sigmoid');
       assert.equal(baseline.kind, 'prior');
       assert.ok(Math.abs(baseline.loss - entropy) < 1e-4, `fromLogits=${fromLogits}: ${baseline.loss} vs ${entropy}`);
       tf.dispose([ctx.x, ctx.y]);
     }
-    const sparse = regression({ task: 'multiclass', lossName: 'sparse_categorical_crossentropy', outputUnits: 3, loss: makeLoss('sparse_categorical_crossentropy', false)!, y: tf.tensor2d([0, 1, 2, 2], [4, 1]) });
+    const sparse = regression({
+      task: 'multiclass',
+      lossName: 'sparse_categorical_crossentropy',
+      outputUnits: 3,
+      loss: makeLoss('sparse_categorical_crossentropy', false)!,
+      y: tf.tensor2d([0, 1, 2, 2], [4, 1]),
+    });
     const expected = -(0.25 * Math.log(0.25) * 2 + 0.5 * Math.log(0.5));
     assert.ok(Math.abs(baselineLoss(sparse, 'softmax').loss - expected) < 1e-4);
     tf.dispose([sparse.x, sparse.y]);
@@ -83,7 +105,7 @@ describe('control runs', () => {
     tf.dispose([ctx.x, ctx.y]);
   });
 
-  it('a raised overfit rate that blows up is retried at the config\'s own rate: the model fits there', () => {
+  it("a raised overfit rate that blows up is retried at the config's own rate: the model fits there", () => {
     // Inputs of scale 30 under plain SGD: the raised overfit rate (0.1) diverges, the config's 0.003 fits.
     const scaled = (learningRate: number) => {
       const base = regression({ optimizer: { name: 'sgd', args: {} }, learningRate });
@@ -161,7 +183,10 @@ describe('control runs', () => {
 
   it('widening multiplies hidden layers and keeps the output layer', () => {
     const spec = { layers: [dense(8, 'relu'), dense(4, 'relu'), dense(1)], origin: { kind: 'layers' as const }, unsupported: [] };
-    assert.deepEqual(widenSpec(spec, 4, 2).layers.map((l) => l.units), [32, 16, 1]);
+    assert.deepEqual(
+      widenSpec(spec, 4, 2).layers.map((l) => l.units),
+      [32, 16, 1],
+    );
   });
 
   it('widening keeps the width of every layer that feeds a residual add, through the weightless layers between', () => {
@@ -174,7 +199,10 @@ describe('control runs', () => {
       { ...dense(1), inbound: [4] },
     ];
     const spec = { layers, origin: { kind: 'layers' as const }, unsupported: [] };
-    assert.deepEqual(widenSpec(spec, 4, 5).layers.map((l) => l.units), [32, 4, undefined, undefined, 24, 1]);
+    assert.deepEqual(
+      widenSpec(spec, 4, 5).layers.map((l) => l.units),
+      [32, 4, undefined, undefined, 24, 1],
+    );
   });
 });
 

@@ -31,7 +31,7 @@ export function makeTable(options: TableOptions = {}): { x: Float32Array; y: Flo
       sum += v * weights[f];
     }
     if (options.task === 'multiclass' || options.task === 'binary') {
-      const classes = options.task === 'binary' ? 2 : options.classes ?? 3;
+      const classes = options.task === 'binary' ? 2 : (options.classes ?? 3);
       const bucket = Math.floor(((Math.tanh(2 * sum) + 1) / 2) * classes);
       y[r] = Math.min(classes - 1, bucket);
     } else {
@@ -47,23 +47,45 @@ export function columnStats(name: string, values: Float32Array, stride: number, 
   const mean = column.reduce((a, b) => a + b, 0) / column.length;
   const std = Math.sqrt(column.reduce((a, b) => a + (b - mean) ** 2, 0) / column.length);
   return {
-    name, count: column.length, numeric: column.length, empty: 0, nan: 0, inf: 0, text: 0, textExamples: [],
-    mean, std, min: Math.min(...column), max: Math.max(...column), integer: column.every(Number.isInteger), distinct: null,
+    name,
+    count: column.length,
+    numeric: column.length,
+    empty: 0,
+    nan: 0,
+    inf: 0,
+    text: 0,
+    textExamples: [],
+    mean,
+    std,
+    min: Math.min(...column),
+    max: Math.max(...column),
+    integer: column.every(Number.isInteger),
+    distinct: null,
   };
 }
 
 function split(x: Float32Array, y: Float32Array, features: number): LoadedSplit {
   const rows = y.length;
   return {
-    file: 'train.csv', format: 'csv', bytes: 0, rows,
-    featureNames: Array.from({ length: features }, (_, i) => `f${i}`), targetNames: ['y'],
+    file: 'train.csv',
+    format: 'csv',
+    bytes: 0,
+    rows,
+    featureNames: Array.from({ length: features }, (_, i) => `f${i}`),
+    targetNames: ['y'],
     features: Array.from({ length: features }, (_, i) => columnStats(`f${i}`, x, features, i)),
     targets: [columnStats('y', y, 1, 0)],
     sample: { rows, x, featureShape: [features], y, targetWidth: 1, rowIndex: Int32Array.from({ length: rows }, (_, i) => i) },
   };
 }
 
-export const dense = (units: number, activation = 'linear', extra: Partial<LayerSpec> = {}): LayerSpec => ({ type: 'dense', name: `dense_${units}_${activation}`, units, activation, ...extra });
+export const dense = (units: number, activation = 'linear', extra: Partial<LayerSpec> = {}): LayerSpec => ({
+  type: 'dense',
+  name: `dense_${units}_${activation}`,
+  units,
+  activation,
+  ...extra,
+});
 
 export interface EvidenceOptions {
   x: Float32Array;
@@ -86,16 +108,21 @@ export interface EvidenceOptions {
 
 export function makeEvidence(o: EvidenceOptions): Evidence {
   const config: PreflightConfig = {
-    version: 1, name: 'test',
+    version: 1,
+    name: 'test',
     task: o.task ?? 'regression',
     data: { train: { kind: 'path', path: 'train.csv' }, targets: ['y'], sample: 10000 },
     preprocessing: { inputs: o.inputs ?? 'none', targets: o.targets ?? 'none' },
     model: { layers: o.layers.map((l, i) => ({ ...l, name: `${l.name}_${i}` })), origin: { kind: 'layers' }, unsupported: [] },
     training: {
-      loss: o.loss ?? 'mean_squared_error', from_logits: o.fromLogits ?? false,
+      loss: o.loss ?? 'mean_squared_error',
+      from_logits: o.fromLogits ?? false,
       optimizer: { name: o.optimizer ?? 'adam', args: o.optimizerArgs ?? {} },
-      learning_rate: o.learningRate ?? 0.01, learning_rate_explicit: true,
-      batch_size: o.batchSize ?? 32, weight_decay: 0, early_stopping: false,
+      learning_rate: o.learningRate ?? 0.01,
+      learning_rate_explicit: true,
+      batch_size: o.batchSize ?? 32,
+      weight_decay: 0,
+      early_stopping: false,
     },
     smoke: { steps: o.steps ?? 30, seed: o.seed ?? 0, time_budget_s: 60 },
     checks: {},
@@ -105,7 +132,9 @@ export function makeEvidence(o: EvidenceOptions): Evidence {
   return {
     configFile: 'test.preflight.yml',
     source: { file: 'test.preflight.yml', text: '', lines: [], ranges: {} },
-    config, task: config.task!, taskInferred: false,
+    config,
+    task: config.task!,
+    taskInferred: false,
     model: summarize(config.model.layers, o.features),
     data: {
       train: { split: train, processed: [] },
@@ -126,9 +155,18 @@ function summarize(layers: LayerSpec[], features: number): ModelSummary {
   });
   const last = layers.length - 1;
   return {
-    layers: summaries, totalParams: 0, trainableParams: 0, outputShape: [width], outputUnits: width,
-    finalActivation: layers[last].activation ?? 'linear', finalLayerIndex: last,
-    hasNormalization: false, hasDropout: false, maxDropout: 0, maxPenalty: 0, problems: [],
+    layers: summaries,
+    totalParams: 0,
+    trainableParams: 0,
+    outputShape: [width],
+    outputUnits: width,
+    finalActivation: layers[last].activation ?? 'linear',
+    finalLayerIndex: last,
+    hasNormalization: false,
+    hasDropout: false,
+    maxDropout: 0,
+    maxPenalty: 0,
+    problems: [],
   };
 }
 

@@ -50,14 +50,26 @@ const LAYER_CASES: LayerCase[] = [
   { name: 'flatten', input: [2, 3], layers: () => [tf.layers.flatten({ inputShape: [2, 3] }), dense(2)] },
   { name: 'reshape', input: [6], layers: () => [tf.layers.reshape({ targetShape: [3, 2], inputShape: [6] }), dense(2)] },
   { name: 'conv1d valid', input: [9, 2], layers: () => [tf.layers.conv1d({ filters: 3, kernelSize: 3, inputShape: [9, 2] })] },
-  { name: 'conv1d same stride 2', input: [9, 2], layers: () => [tf.layers.conv1d({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', inputShape: [9, 2] })] },
+  {
+    name: 'conv1d same stride 2',
+    input: [9, 2],
+    layers: () => [tf.layers.conv1d({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', inputShape: [9, 2] })],
+  },
   { name: 'conv2d valid', input: [6, 5, 2], layers: () => [tf.layers.conv2d({ filters: 3, kernelSize: 3, inputShape: [6, 5, 2] })] },
-  { name: 'conv2d same stride 2', input: [7, 6, 3], layers: () => [tf.layers.conv2d({ filters: 4, kernelSize: [3, 2], strides: 2, padding: 'same', inputShape: [7, 6, 3] })] },
+  {
+    name: 'conv2d same stride 2',
+    input: [7, 6, 3],
+    layers: () => [tf.layers.conv2d({ filters: 4, kernelSize: [3, 2], strides: 2, padding: 'same', inputShape: [7, 6, 3] })],
+  },
   { name: 'max_pooling1d', input: [8, 3], layers: () => [tf.layers.maxPooling1d({ poolSize: 2, inputShape: [8, 3] })] },
   { name: 'max_pooling2d same', input: [5, 5, 2], layers: () => [tf.layers.maxPooling2d({ poolSize: 2, padding: 'same', inputShape: [5, 5, 2] })] },
   { name: 'average_pooling2d', input: [6, 6, 2], layers: () => [tf.layers.averagePooling2d({ poolSize: 2, inputShape: [6, 6, 2] })] },
   { name: 'global_average_pooling2d', input: [4, 5, 3], layers: () => [tf.layers.globalAveragePooling2d({ inputShape: [4, 5, 3] })] },
-  { name: 'depthwise_conv2d', input: [6, 6, 2], layers: () => [tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', inputShape: [6, 6, 2] })] },
+  {
+    name: 'depthwise_conv2d',
+    input: [6, 6, 2],
+    layers: () => [tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', inputShape: [6, 6, 2] })],
+  },
   { name: 'embedding', input: [4], vocabulary: 7, layers: () => [tf.layers.embedding({ inputDim: 7, outputDim: 3, inputLength: 4 })] },
   { name: 'lstm', input: [4, 3], layers: () => [tf.layers.lstm({ units: 3, inputShape: [4, 3] })] },
   { name: 'gru', input: [4, 3], layers: () => [tf.layers.gru({ units: 3, returnSequences: true, inputShape: [4, 3] })] },
@@ -105,7 +117,13 @@ async function gradientsOn(backend: 'cpu' | 'wasm', layerCase: LayerCase, fixtur
   if (xVariable) variables.push(xVariable);
   const target = tf.tidy(() => {
     const shape = (model.apply(x) as tf.Tensor).shape;
-    return tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), 7), shape);
+    return tf.tensor(
+      randomValues(
+        shape.reduce((a, b) => a * b, 1),
+        7,
+      ),
+      shape,
+    );
   });
   const { value, grads } = tf.variableGrads(() => {
     const output = model.apply(xVariable ?? x, { training: true }) as tf.Tensor;
@@ -189,7 +207,15 @@ test('elementwise ops used by custom activations have matching gradients on wasm
     const gradients: Float32Array[] = [];
     for (const backend of ['cpu', 'wasm'] as const) {
       await tf.setBackend(backend);
-      gradients.push(tf.tidy(() => Float32Array.from(tf.grad((x) => tf.sum(tf.square(op(x))))(tf.tensor(xValues, [4, 6])).dataSync())));
+      gradients.push(
+        tf.tidy(() =>
+          Float32Array.from(
+            tf
+              .grad((x) => tf.sum(tf.square(op(x))))(tf.tensor(xValues, [4, 6]))
+              .dataSync(),
+          ),
+        ),
+      );
     }
     const error = relativeError(gradients[1], gradients[0]);
     assert.ok(error <= TOLERANCE, `${name}: relative error ${error}`);

@@ -108,7 +108,17 @@ test('Conv2DBackpropFilter matches cpu with NCHW data and explicit padding', asy
   });
   await assertWasmMatchesCpu('Conv2DBackpropFilter', {
     inputs: { x: floats([2, 5, 5, 2], 33), dy: floats([2, 6, 4, 3], 34) },
-    attrs: { strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] },
+    attrs: {
+      strides: 1,
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      filterShape: [3, 3, 2, 3],
+    },
   });
 });
 
@@ -151,7 +161,17 @@ test('Conv2DBackpropInput matches cpu (strides 1-2, same/valid/explicit padding,
   });
   await assertWasmMatchesCpu('Conv2DBackpropInput', {
     inputs: { dy: floats([2, 6, 4, 3], 133), filter: floats([3, 3, 2, 3], 134) },
-    attrs: { strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]], dataFormat: 'NHWC', inputShape: [2, 5, 5, 2] },
+    attrs: {
+      strides: 1,
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      inputShape: [2, 5, 5, 2],
+    },
   });
 });
 
@@ -178,7 +198,12 @@ const depthwiseCases = [
 
 test('DepthwiseConv2dNativeBackpropFilter matches cpu', async () => {
   for (const [i, c] of depthwiseCases.entries()) {
-    const dyShape = [c.x[0], convOutputSize(c.x[1], c.filter[0], c.strides, c.pad), convOutputSize(c.x[2], c.filter[1], c.strides, c.pad), c.filter[2] * c.filter[3]];
+    const dyShape = [
+      c.x[0],
+      convOutputSize(c.x[1], c.filter[0], c.strides, c.pad),
+      convOutputSize(c.x[2], c.filter[1], c.strides, c.pad),
+      c.filter[2] * c.filter[3],
+    ];
     await assertWasmMatchesCpu('DepthwiseConv2dNativeBackpropFilter', {
       inputs: { x: floats([...c.x], 50 + i), dy: floats(dyShape, 60 + i) },
       attrs: { strides: c.strides, dilations: 1, pad: c.pad, filterShape: [...c.filter] },
@@ -188,7 +213,12 @@ test('DepthwiseConv2dNativeBackpropFilter matches cpu', async () => {
 
 test('DepthwiseConv2dNativeBackpropInput matches cpu', async () => {
   for (const [i, c] of depthwiseCases.entries()) {
-    const dyShape = [c.x[0], convOutputSize(c.x[1], c.filter[0], c.strides, c.pad), convOutputSize(c.x[2], c.filter[1], c.strides, c.pad), c.filter[2] * c.filter[3]];
+    const dyShape = [
+      c.x[0],
+      convOutputSize(c.x[1], c.filter[0], c.strides, c.pad),
+      convOutputSize(c.x[2], c.filter[1], c.strides, c.pad),
+      c.filter[2] * c.filter[3],
+    ];
     await assertWasmMatchesCpu('DepthwiseConv2dNativeBackpropInput', {
       inputs: { dy: floats(dyShape, 70 + i), filter: floats([...c.filter], 80 + i) },
       attrs: { strides: c.strides, dilations: 1, pad: c.pad, inputShape: [...c.x] },

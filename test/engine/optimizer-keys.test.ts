@@ -40,20 +40,41 @@ const LR = 0.05;
 
 /** Weights [w0, w1, b] after STEPS full-batch steps in the smoke engine. */
 function engineWeights(spec: OptimizerSpec, weightDecay = 0): number[] {
-  const layer: LayerSpec = { type: 'dense', name: 'out', units: 1, activation: 'linear', kernel_initializer: { name: 'constant', value: 0.3 }, bias_initializer: { name: 'zeros' } };
+  const layer: LayerSpec = {
+    type: 'dense',
+    name: 'out',
+    units: 1,
+    activation: 'linear',
+    kernel_initializer: { name: 'constant', value: 0.3 },
+    bias_initializer: { name: 'zeros' },
+  };
   const x = tf.tensor2d(X);
   const y = tf.tensor2d(Y.map((v) => [v]));
   const ctx: RunContext = {
     spec: { layers: [layer], origin: { kind: 'layers' }, unsupported: [], input_shape: [2] },
-    inputShape: [2], seed: 1, task: 'regression', lossName: 'mean_squared_error', fromLogits: false, outputUnits: 1,
-    loss: makeLoss('mean_squared_error', false)!, optimizer: spec, learningRate: LR, batchSize: ROWS,
-    weightDecay: weightDecayOf(spec, weightDecay), x, y,
+    inputShape: [2],
+    seed: 1,
+    task: 'regression',
+    lossName: 'mean_squared_error',
+    fromLogits: false,
+    outputUnits: 1,
+    loss: makeLoss('mean_squared_error', false)!,
+    optimizer: spec,
+    learningRate: LR,
+    batchSize: ROWS,
+    weightDecay: weightDecayOf(spec, weightDecay),
+    x,
+    y,
   };
   let weights: number[] = [];
   try {
-    trainFresh(ctx, { steps: STEPS, deadline: performance.now() + 60_000, afterTraining: (built) => {
-      weights = built.model.getWeights().flatMap((w) => Array.from(w.dataSync()));
-    } });
+    trainFresh(ctx, {
+      steps: STEPS,
+      deadline: performance.now() + 60_000,
+      afterTraining: (built) => {
+        weights = built.model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+      },
+    });
   } finally {
     tf.dispose([x, y]);
   }
@@ -61,12 +82,19 @@ function engineWeights(spec: OptimizerSpec, weightDecay = 0): number[] {
 }
 
 type Args = Record<string, number | boolean>;
-const num = (args: Args, key: string, fallback: number) => (typeof args[key] === 'number' ? args[key] as number : fallback);
+const num = (args: Args, key: string, fallback: number) => (typeof args[key] === 'number' ? (args[key] as number) : fallback);
 
 /** The same training written out in plain JS, following Keras's update rules (TF.js's Adam form of epsilon). */
 function referenceWeights(name: string, args: Args, trainingWeightDecay = 0): number[] {
   const w = [0.3, 0.3, 0];
-  const state = { m: [0, 0, 0], v: [0, 0, 0], vhat: [0, 0, 0], mg: [0, 0, 0], acc: [0, 0, 0].map(() => num(args, 'initial_accumulator_value', 0.1)), au: [0, 0, 0] };
+  const state = {
+    m: [0, 0, 0],
+    v: [0, 0, 0],
+    vhat: [0, 0, 0],
+    mg: [0, 0, 0],
+    acc: [0, 0, 0].map(() => num(args, 'initial_accumulator_value', 0.1)),
+    au: [0, 0, 0],
+  };
   const wd = trainingWeightDecay > 0 ? trainingWeightDecay : num(args, 'weight_decay', name === 'adamw' ? 0.004 : 0);
   for (let t = 0; t < STEPS; t++) {
     const lr = LR / (1 + num(args, 'decay', 0) * t);
@@ -83,7 +111,7 @@ function referenceWeights(name: string, args: Args, trainingWeightDecay = 0): nu
       const c = num(args, 'clipnorm', 0);
       const k = Math.hypot(g[0], g[1]);
       const bn = Math.abs(g[2]);
-      g = [g[0] * c / Math.max(k, c), g[1] * c / Math.max(k, c), g[2] * c / Math.max(bn, c)];
+      g = [(g[0] * c) / Math.max(k, c), (g[1] * c) / Math.max(k, c), (g[2] * c) / Math.max(bn, c)];
     } else if (num(args, 'global_clipnorm', 0) > 0) {
       const c = num(args, 'global_clipnorm', 0);
       const n = Math.hypot(...g);
@@ -105,7 +133,7 @@ function referenceWeights(name: string, args: Args, trainingWeightDecay = 0): nu
         state.v[i] = b2 * state.v[i] + (1 - b2) * gi * gi;
         state.vhat[i] = Math.max(state.vhat[i], state.v[i]);
         const v = args.amsgrad === true ? state.vhat[i] : state.v[i];
-        w[i] -= lr * (state.m[i] / (1 - b1 ** (t + 1))) / (Math.sqrt(v / (1 - b2 ** (t + 1))) + eps);
+        w[i] -= (lr * (state.m[i] / (1 - b1 ** (t + 1)))) / (Math.sqrt(v / (1 - b2 ** (t + 1))) + eps);
       } else if (name === 'rmsprop') {
         const [rho, momentum, eps] = [num(args, 'rho', 0.9), num(args, 'momentum', 0), num(args, 'epsilon', 1e-7)];
         state.v[i] = rho * state.v[i] + (1 - rho) * gi * gi;
@@ -114,22 +142,22 @@ function referenceWeights(name: string, args: Args, trainingWeightDecay = 0): nu
           state.mg[i] = rho * state.mg[i] + (1 - rho) * gi;
           denominator -= state.mg[i] ** 2;
         }
-        state.m[i] = momentum * state.m[i] + lr * gi / Math.sqrt(denominator + eps);
+        state.m[i] = momentum * state.m[i] + (lr * gi) / Math.sqrt(denominator + eps);
         w[i] -= state.m[i];
       } else if (name === 'adagrad') {
         state.acc[i] += gi * gi;
-        w[i] -= lr * gi / Math.sqrt(state.acc[i] + 1e-7);
+        w[i] -= (lr * gi) / Math.sqrt(state.acc[i] + 1e-7);
       } else if (name === 'adadelta') {
         const [rho, eps] = [num(args, 'rho', 0.95), num(args, 'epsilon', 1e-7)];
         state.v[i] = rho * state.v[i] + (1 - rho) * gi * gi;
-        const update = Math.sqrt(state.au[i] + eps) / Math.sqrt(state.v[i] + eps) * gi;
+        const update = (Math.sqrt(state.au[i] + eps) / Math.sqrt(state.v[i] + eps)) * gi;
         state.au[i] = rho * state.au[i] + (1 - rho) * update * update;
         w[i] -= lr * update;
       } else if (name === 'adamax') {
         const [b1, b2, eps] = [num(args, 'beta_1', 0.9), num(args, 'beta_2', 0.999), num(args, 'epsilon', 1e-7)];
         state.m[i] = b1 * state.m[i] + (1 - b1) * gi;
         state.v[i] = Math.max(b2 * state.v[i], Math.abs(gi));
-        w[i] -= lr / (1 - b1 ** (t + 1)) * state.m[i] / (state.v[i] + eps);
+        w[i] -= ((lr / (1 - b1 ** (t + 1))) * state.m[i]) / (state.v[i] + eps);
       }
     }
   }
@@ -156,7 +184,9 @@ const PROBES: Record<string, { optimizer: string; args: Args }> = {
 
 function assertClose(actual: number[], expected: number[], what: string): void {
   assert.equal(actual.length, expected.length, what);
-  actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]) <= 1e-4 * Math.max(1, Math.abs(expected[i])), `${what}: weight ${i} is ${a}, the reference ${expected[i]}`));
+  actual.forEach((a, i) =>
+    assert.ok(Math.abs(a - expected[i]) <= 1e-4 * Math.max(1, Math.abs(expected[i])), `${what}: weight ${i} is ${a}, the reference ${expected[i]}`),
+  );
 }
 
 function maxDifference(a: number[], b: number[]): number {
@@ -178,10 +208,16 @@ describe('every accepted optimizer key', () => {
         // PyTorch's spelling (lr, betas, eps, alpha, dampening, lr_decay): accepted only under
         // framework: pytorch, where torch-optimizers.ts applies it; torch-optimizers.test.ts checks each
         // update rule step by step against PyTorch's documented algorithm.
-        assert.ok(TORCH_OPTIMIZER_NAMES.some((name) => key === 'lr' || torchOptimizerArgs(name).includes(key)), key);
+        assert.ok(
+          TORCH_OPTIMIZER_NAMES.some((name) => key === 'lr' || torchOptimizerArgs(name).includes(key)),
+          key,
+        );
         return;
       }
-      assert.ok(probe !== undefined, `no handling for optimizer key \`${key}\`: apply it in the smoke run (and add a probe here) or refuse it in refusedOptimizerKeys`);
+      assert.ok(
+        probe !== undefined,
+        `no handling for optimizer key \`${key}\`: apply it in the smoke run (and add a probe here) or refuse it in refusedOptimizerKeys`,
+      );
       const spec: OptimizerSpec = { name: probe.optimizer, args: probe.args };
       const refused = refusedOptimizerKeys(spec);
       if (refused.some((r) => r.key.split(', ').includes(key))) return;
@@ -216,15 +252,27 @@ describe('every accepted optimizer key', () => {
   });
 
   it('refuses, by name, a setting it cannot apply or that the optimizer does not take', () => {
-    assert.deepEqual(refusedOptimizerKeys({ name: 'adagrad', args: { epsilon: 0.1 } }).map((r) => r.key), ['epsilon']);
-    assert.deepEqual(refusedOptimizerKeys({ name: 'adam', args: { momentum: 0.9 } }).map((r) => r.key), ['momentum']);
-    assert.deepEqual(refusedOptimizerKeys({ name: 'sgd', args: { clipnorm: 1, clipvalue: 0.5 } }).map((r) => r.key), ['clipvalue']);
-    assert.deepEqual(refusedOptimizerKeys({ name: 'adam', args: { use_ema: true, jit_compile: true } }).map((r) => r.key), ['use_ema']);
+    assert.deepEqual(
+      refusedOptimizerKeys({ name: 'adagrad', args: { epsilon: 0.1 } }).map((r) => r.key),
+      ['epsilon'],
+    );
+    assert.deepEqual(
+      refusedOptimizerKeys({ name: 'adam', args: { momentum: 0.9 } }).map((r) => r.key),
+      ['momentum'],
+    );
+    assert.deepEqual(
+      refusedOptimizerKeys({ name: 'sgd', args: { clipnorm: 1, clipvalue: 0.5 } }).map((r) => r.key),
+      ['clipvalue'],
+    );
+    assert.deepEqual(
+      refusedOptimizerKeys({ name: 'adam', args: { use_ema: true, jit_compile: true } }).map((r) => r.key),
+      ['use_ema'],
+    );
     assert.deepEqual(refusedOptimizerKeys({ name: 'adam', args: { beta_1: 0.8, amsgrad: true, clipnorm: 1, decay: 0.01 } }), []);
   });
 });
 
-describe('torch.optim arguments are the PyTorch update rules\' own, never refused by the Keras key list', () => {
+describe("torch.optim arguments are the PyTorch update rules' own, never refused by the Keras key list", () => {
   it('SGD with momentum, dampening, nesterov and weight_decay, Adam with betas and amsgrad: nothing refused', () => {
     const sgd: OptimizerSpec = { name: 'sgd', framework: 'pytorch', args: { momentum: 0.9, dampening: 0, nesterov: true, weight_decay: 5e-4 } };
     const adam: OptimizerSpec = { name: 'adam', framework: 'pytorch', args: { beta1: 0.9, beta2: 0.999, eps: 1e-8, amsgrad: true, weight_decay: 0 } };

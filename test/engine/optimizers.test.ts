@@ -26,9 +26,15 @@ describe('optimizers', () => {
 
   it('plain SGD moves by -lr * gradient, also after the rate is changed', () => {
     const sgd = makeOptimizer({ name: 'sgd', args: {} }, 0.1)!;
-    assert.deepEqual(oneStep(sgd).map((d) => +d.toFixed(6)), [-0.2, -0.4]);
+    assert.deepEqual(
+      oneStep(sgd).map((d) => +d.toFixed(6)),
+      [-0.2, -0.4],
+    );
     setLearningRate(sgd, 0.01);
-    assert.deepEqual(oneStep(sgd).map((d) => +d.toFixed(6)), [-0.02, -0.04]);
+    assert.deepEqual(
+      oneStep(sgd).map((d) => +d.toFixed(6)),
+      [-0.02, -0.04],
+    );
   });
 
   it('Adam first step moves each weight by about the learning rate, also after the rate is changed', () => {

@@ -35,10 +35,13 @@ describe('smoke run split over workers', () => {
       assert.ok(plan.length <= Math.max(1, lanes));
     }
     assert.deepEqual(planLanes(4, false), [['main']]);
-    assert.deepEqual([1, 2, 4, 16].map((cores) => defaultLanes(cores)), [1, 1, 4, 4]);
+    assert.deepEqual(
+      [1, 2, 4, 16].map((cores) => defaultLanes(cores)),
+      [1, 1, 4, 4],
+    );
   });
 
-  it('compares a longer zeroed run over the main run\'s steps, and refuses a cut or too short one', () => {
+  it("compares a longer zeroed run over the main run's steps, and refuses a cut or too short one", () => {
     const real = Array.from({ length: 30 }, (_, i) => 1 / (i + 1));
     const zeroedLosses = Array.from({ length: 50 }, () => 1);
     const compared = compareZeroed(real, { steps: 50, stepsRun: 50, losses: zeroedLosses, cut: false });
@@ -52,9 +55,22 @@ describe('smoke run split over workers', () => {
     const skip = { what: 'smoke run', reason: "layer 'x' cannot be built" };
     const part = (seconds: number): SmokePart => ({
       trace: {
-        backend: 'cpu', seed: 0, steps: 0, plannedSteps: 10, seconds, stepsPerSecond: 0, batchSize: 0, learningRate: 0.01,
-        loss: [], valLoss: [], probeSteps: [], initialLoss: NaN, layers: [], init: { layerNames: [], activationStd: [], gradNorm: [] },
-        controls: { baseline: { kind: 'mean', loss: NaN } }, skipped: [skip],
+        backend: 'cpu',
+        seed: 0,
+        steps: 0,
+        plannedSteps: 10,
+        seconds,
+        stepsPerSecond: 0,
+        batchSize: 0,
+        learningRate: 0.01,
+        loss: [],
+        valLoss: [],
+        probeSteps: [],
+        initialLoss: NaN,
+        layers: [],
+        init: { layerNames: [], activationStd: [], gradNorm: [] },
+        controls: { baseline: { kind: 'mean', loss: NaN } },
+        skipped: [skip],
       },
     });
     const merged = mergeSmokeParts(part(1), [part(3), part(2)]);

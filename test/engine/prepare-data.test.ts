@@ -36,7 +36,15 @@ describe('declared preprocessing', () => {
 
 describe('prepareData', () => {
   it('one-hot targets take the width of the model output', () => {
-    const evidence = makeEvidence({ x: Float32Array.of(1, 2, 3), y: Float32Array.of(0, 1, 1), features: 1, task: 'multiclass', layers: [dense(4, 'softmax')], loss: 'categorical_crossentropy', targets: 'one_hot' });
+    const evidence = makeEvidence({
+      x: Float32Array.of(1, 2, 3),
+      y: Float32Array.of(0, 1, 1),
+      features: 1,
+      task: 'multiclass',
+      layers: [dense(4, 'softmax')],
+      loss: 'categorical_crossentropy',
+      targets: 'one_hot',
+    });
     const result = smokeInputOf(evidence).data;
     assert.ok(result.ok);
     assert.equal(result.data.targetWidth, 4);
@@ -44,7 +52,13 @@ describe('prepareData', () => {
   });
 
   it('says when the targets cannot match the model output', () => {
-    const oneColumn = makeEvidence({ x: Float32Array.of(1, 2), y: Float32Array.of(0, 1), features: 1, layers: [dense(3, 'softmax')], loss: 'categorical_crossentropy' });
+    const oneColumn = makeEvidence({
+      x: Float32Array.of(1, 2),
+      y: Float32Array.of(0, 1),
+      features: 1,
+      layers: [dense(3, 'softmax')],
+      loss: 'categorical_crossentropy',
+    });
     const result = smokeInputOf(oneColumn).data;
     assert.equal(result.ok, false);
     assert.match(result.ok ? '' : result.reason, /3 output units.*1 target column/);

@@ -25,10 +25,20 @@ describe('runSmoke', () => {
     // Standardized targets: predicting the mean costs 1, and so should a fresh model, roughly.
     assert.ok(Math.abs(trace.expectedInitialLoss! - 1) < 1e-3);
     assert.ok(Math.abs(trace.controls.baseline.loss - 1) < 1e-3);
-    assert.deepEqual(trace.layers.map((l) => [l.index, l.activation]), [[0, 'relu'], [2, 'relu'], [3, 'linear']]);
+    assert.deepEqual(
+      trace.layers.map((l) => [l.index, l.activation]),
+      [
+        [0, 'relu'],
+        [2, 'relu'],
+        [3, 'linear'],
+      ],
+    );
     assert.ok(trace.layers.every((l) => l.gradNorm.length === 4 && l.updateRatio.every((r) => r > 0)));
     assert.equal(typeof trace.layers[0].deadFraction, 'number');
-    assert.deepEqual(trace.init.layerNames, trace.layers.map((l) => l.name));
+    assert.deepEqual(
+      trace.init.layerNames,
+      trace.layers.map((l) => l.name),
+    );
     assert.ok(trace.init.activationStd.every((s) => s > 0));
     assert.ok(trace.controls.overfit?.fitted);
     assert.ok(trace.controls.zeroedInputs!.pValue < 0.05);
@@ -58,7 +68,13 @@ describe('runSmoke', () => {
 
   it('expects ln C at initialization for C classes and starts near it', async () => {
     const table = makeTable({ rows: 150, features: 4, task: 'multiclass', classes: 3 });
-    const evidence = makeEvidence({ ...table, task: 'multiclass', layers: [dense(16, 'relu'), dense(3, 'softmax')], loss: 'sparse_categorical_crossentropy', steps: 5 });
+    const evidence = makeEvidence({
+      ...table,
+      task: 'multiclass',
+      layers: [dense(16, 'relu'), dense(3, 'softmax')],
+      loss: 'sparse_categorical_crossentropy',
+      steps: 5,
+    });
     const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false });
     assert.ok(Math.abs(trace.expectedInitialLoss! - Math.log(3)) < 1e-9);
     assert.ok(Math.abs(trace.initialLoss - Math.log(3)) < 0.5, `initial loss ${trace.initialLoss}`);
@@ -92,12 +108,21 @@ describe('runSmoke', () => {
   it('reports unsupported layers and data that does not fit the model instead of training', async () => {
     const table = makeTable({ rows: 50, features: 3, task: 'multiclass', classes: 3 });
     const base = makeEvidence({ ...table, task: 'multiclass', layers: [dense(8, 'relu'), dense(3, 'softmax')], loss: 'sparse_categorical_crossentropy' });
-    const lambda = { ...base, config: { ...base.config, model: { ...base.config.model, unsupported: [{ name: 'lambda_1', className: 'Lambda', reason: 'custom code' }] } } };
+    const lambda = {
+      ...base,
+      config: { ...base.config, model: { ...base.config.model, unsupported: [{ name: 'lambda_1', className: 'Lambda', reason: 'custom code' }] } },
+    };
     const skipped = await runSmoke(smokeInputOf(lambda), { ...configSmokeOptions(lambda), backend: 'cpu' });
     assert.equal(skipped.steps, 0);
     assert.match(skipped.skipped[0].reason, /lambda_1/);
 
-    const shifted = makeEvidence({ ...table, y: table.y.map((v) => v + 1), task: 'multiclass', layers: [dense(8, 'relu'), dense(3, 'softmax')], loss: 'sparse_categorical_crossentropy' });
+    const shifted = makeEvidence({
+      ...table,
+      y: table.y.map((v) => v + 1),
+      task: 'multiclass',
+      layers: [dense(8, 'relu'), dense(3, 'softmax')],
+      loss: 'sparse_categorical_crossentropy',
+    });
     const mismatch = await runSmoke(smokeInputOf(shifted), { ...configSmokeOptions(shifted), backend: 'cpu' });
     assert.equal(mismatch.steps, 0);
     assert.match(mismatch.skipped[0].reason, /class id 3/);

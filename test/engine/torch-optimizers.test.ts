@@ -25,7 +25,10 @@ function oracle(kind: TorchOptimizerName, lr: number, args: Args, steps: number)
   let p = [...W0];
   const zeros = () => p.map(() => 0);
   let buf: number[] | undefined;
-  let m = zeros(), v = zeros(), vmax = zeros(), gAvg = zeros();
+  let m = zeros(),
+    v = zeros(),
+    vmax = zeros(),
+    gAvg = zeros();
   let sum = p.map(() => n('initial_accumulator_value'));
   const history: number[][] = [];
   for (let t = 1; t <= steps; t++) {
@@ -46,7 +49,7 @@ function oracle(kind: TorchOptimizerName, lr: number, args: Args, steps: number)
       const mHat = m.map((x) => x / (1 - n('beta1') ** t));
       vmax = vmax.map((x, i) => Math.max(x, v[i]));
       const vHat = (args.amsgrad ? vmax : v).map((x) => x / (1 - n('beta2') ** t));
-      p = p.map((x, i) => x - lr * mHat[i] / (Math.sqrt(vHat[i]) + n('eps')));
+      p = p.map((x, i) => x - (lr * mHat[i]) / (Math.sqrt(vHat[i]) + n('eps')));
     } else if (kind === 'RMSprop') {
       const alpha = n('alpha');
       v = v.map((x, i) => alpha * x + (1 - alpha) * g[i] ** 2);
@@ -59,12 +62,12 @@ function oracle(kind: TorchOptimizerName, lr: number, args: Args, steps: number)
         buf = (buf ?? zeros()).map((b, i) => n('momentum') * b + g[i] / (Math.sqrt(vTilde[i]) + n('eps')));
         p = p.map((x, i) => x - lr * buf![i]);
       } else {
-        p = p.map((x, i) => x - lr * g[i] / (Math.sqrt(vTilde[i]) + n('eps')));
+        p = p.map((x, i) => x - (lr * g[i]) / (Math.sqrt(vTilde[i]) + n('eps')));
       }
     } else {
       const clr = lr / (1 + (t - 1) * n('lr_decay'));
       sum = sum.map((s, i) => s + g[i] ** 2);
-      p = p.map((x, i) => x - clr * g[i] / (Math.sqrt(sum[i]) + n('eps')));
+      p = p.map((x, i) => x - (clr * g[i]) / (Math.sqrt(sum[i]) + n('eps')));
     }
     history.push(p);
   }
@@ -88,10 +91,12 @@ function engine(kind: TorchOptimizerName, lr: number, args: Args, steps: number)
 }
 
 function assertClose(actual: number[][], expected: number[][], label: string): void {
-  actual.forEach((row, t) => row.forEach((x, i) => {
-    const want = expected[t][i];
-    assert.ok(Math.abs(x - want) <= 1e-5 * Math.max(1, Math.abs(want)), `${label}: step ${t + 1}, weight ${i}: ${x} vs ${want}`);
-  }));
+  actual.forEach((row, t) =>
+    row.forEach((x, i) => {
+      const want = expected[t][i];
+      assert.ok(Math.abs(x - want) <= 1e-5 * Math.max(1, Math.abs(want)), `${label}: step ${t + 1}, weight ${i}: ${x} vs ${want}`);
+    }),
+  );
 }
 
 const CASES: [TorchOptimizerName, number, Args][] = [

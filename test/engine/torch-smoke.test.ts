@@ -13,11 +13,12 @@ function pytorch(evidence: ReturnType<typeof makeEvidence>, torchLoss: string, o
 }
 
 describe('smoke run under framework pytorch', () => {
-  it('NLLLoss with LogSoftmax: starts near ln C, the baseline is the prior\'s entropy, and SGD with momentum lowers the loss', async () => {
+  it("NLLLoss with LogSoftmax: starts near ln C, the baseline is the prior's entropy, and SGD with momentum lowers the loss", async () => {
     const table = makeTable({ rows: 300, features: 4, task: 'multiclass', classes: 3 });
     const evidence = pytorch(
       makeEvidence({ ...table, task: 'multiclass', layers: [dense(16, 'relu'), dense(3, 'log_softmax')], loss: 'nll_loss', steps: 60, learningRate: 0.1 }),
-      'NLLLoss', { name: 'SGD', args: { momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false } },
+      'NLLLoss',
+      { name: 'SGD', args: { momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false } },
     );
     const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false });
     assert.deepEqual(trace.skipped, []);
@@ -33,8 +34,17 @@ describe('smoke run under framework pytorch', () => {
   it('CrossEntropyLoss with AdamW trains from logits', async () => {
     const table = makeTable({ rows: 300, features: 4, task: 'multiclass', classes: 3 });
     const evidence = pytorch(
-      makeEvidence({ ...table, task: 'multiclass', layers: [dense(16, 'relu'), dense(3)], loss: 'sparse_categorical_crossentropy', fromLogits: true, steps: 60, learningRate: 0.01 }),
-      'CrossEntropyLoss', { name: 'AdamW', args: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01, amsgrad: false } },
+      makeEvidence({
+        ...table,
+        task: 'multiclass',
+        layers: [dense(16, 'relu'), dense(3)],
+        loss: 'sparse_categorical_crossentropy',
+        fromLogits: true,
+        steps: 60,
+        learningRate: 0.01,
+      }),
+      'CrossEntropyLoss',
+      { name: 'AdamW', args: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01, amsgrad: false } },
     );
     const trace = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', controls: false });
     assert.deepEqual(trace.skipped, []);

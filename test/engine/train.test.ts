@@ -12,9 +12,19 @@ function context(overrides: Partial<RunContext> & { featureScale?: number } = {}
   const table = makeTable({ rows: 128, features: 4, featureScale: overrides.featureScale });
   return {
     spec: { layers: [dense(16, 'relu'), dense(1)].map((l, i) => ({ ...l, name: `${l.name}_${i}` })), origin: { kind: 'layers' }, unsupported: [] },
-    inputShape: [4], seed: 5, task: 'regression', lossName: 'mean_squared_error', fromLogits: false, outputUnits: 1,
-    loss: makeLoss('mse', false)!, optimizer: { name: 'adam', args: {} }, learningRate: 0.01, batchSize: 16, weightDecay: 0,
-    x: tf.tensor2d(table.x, [128, 4]), y: tf.tensor2d(table.y, [128, 1]),
+    inputShape: [4],
+    seed: 5,
+    task: 'regression',
+    lossName: 'mean_squared_error',
+    fromLogits: false,
+    outputUnits: 1,
+    loss: makeLoss('mse', false)!,
+    optimizer: { name: 'adam', args: {} },
+    learningRate: 0.01,
+    batchSize: 16,
+    weightDecay: 0,
+    x: tf.tensor2d(table.x, [128, 4]),
+    y: tf.tensor2d(table.y, [128, 1]),
     ...overrides,
   };
 }
@@ -29,7 +39,9 @@ before(async () => {
 
 describe('training loop', () => {
   it('is deterministic: the same seed gives identical losses and probes', () => {
-    const ctx = context({ spec: { layers: [dense(16, 'relu'), { type: 'dropout', name: 'drop', rate: 0.3 }, dense(1)], origin: { kind: 'layers' }, unsupported: [] } });
+    const ctx = context({
+      spec: { layers: [dense(16, 'relu'), { type: 'dropout', name: 'drop', rate: 0.3 }, dense(1)], origin: { kind: 'layers' }, unsupported: [] },
+    });
     const a = trainFresh(ctx, { steps: 25, deadline: FAR_FUTURE(), probeEvery: 10 });
     const b = trainFresh(ctx, { steps: 25, deadline: FAR_FUTURE(), probeEvery: 10 });
     const c = trainFresh({ ...ctx, seed: 6 }, { steps: 25, deadline: FAR_FUTURE(), probeEvery: 10 });
@@ -69,7 +81,9 @@ describe('training loop', () => {
     const ctx = context({ optimizer: { name: 'sgd', args: {} }, learningRate: 0.05 });
     const kernelNorms: number[] = [];
     const result = trainFresh(ctx, {
-      steps: 1, deadline: FAR_FUTURE(), probeEvery: 1,
+      steps: 1,
+      deadline: FAR_FUTURE(),
+      probeEvery: 1,
       beforeTraining: (built) => built.layers.forEach((l) => l.kernel && kernelNorms.push(tf.norm(l.kernel.read()).dataSync()[0])),
     });
     assert.equal(result.kernels.length, 2);
@@ -93,7 +107,11 @@ describe('training loop', () => {
   });
 
   it('reports saturated tanh units when the inputs are huge', () => {
-    const ctx = context({ featureScale: 1000, spec: { layers: [dense(8, 'tanh'), dense(1)], origin: { kind: 'layers' }, unsupported: [] }, learningRate: 1e-5 });
+    const ctx = context({
+      featureScale: 1000,
+      spec: { layers: [dense(8, 'tanh'), dense(1)], origin: { kind: 'layers' }, unsupported: [] },
+      learningRate: 1e-5,
+    });
     const result = trainFresh(ctx, { steps: 2, deadline: FAR_FUTURE(), probeEvery: 1 });
     assert.ok(result.activations[0].saturatedFraction! > 0.5);
     dispose(ctx);

@@ -44,7 +44,11 @@ describe('fix transforms', () => {
       const fixed = variantEvidence(evidence, variant.config, variant.splits);
       assert.ok(fixed, 'the variant builds');
       const again = runChecks(fixed).filter((f) => f.id === row.id);
-      assert.deepEqual(again.map((f) => f.message), [], `${row.id} still fires on the variant`);
+      assert.deepEqual(
+        again.map((f) => f.message),
+        [],
+        `${row.id} still fires on the variant`,
+      );
       assert.notEqual(evidence.config, variant.config, 'the original config is not changed');
     });
   }

@@ -14,7 +14,9 @@ const CONFIG = 'models/sound.preflight.yml';
 const HEAD = 'a'.repeat(40);
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd }).toString().trim();
+  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd })
+    .toString()
+    .trim();
 }
 
 /** The pull request's change: the sound config's sigmoid output becomes a softmax over one unit. */
@@ -29,7 +31,12 @@ async function checkPullRequest(server: FakeGitHub, workspace: string, files: Fa
   const event = pullRequestEvent(9, HEAD, `${OWNER}/${REPO}`, files.length);
   (event.pull_request.base as { sha: string }).sha = baseSha;
   const result = await runAction({
-    apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: HEAD, ref: 'refs/pull/9/merge',
+    apiUrl: server.url,
+    workspace,
+    eventName: 'pull_request',
+    event,
+    sha: HEAD,
+    ref: 'refs/pull/9/merge',
     inputs: { smoke: 'true', 'time-budget': '150' },
   });
   assert.equal(result.code, 1, result.stdout + result.stderr);
@@ -53,7 +60,12 @@ function headOnlyPullRequest(baseSha: string, change: (workspace: string) => Fak
   git(workspace, 'init', '-q');
   git(workspace, 'add', '-A');
   git(workspace, 'commit', '-q', '-m', 'head');
-  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }], commits: { [baseSha]: baseFiles } });
+  const server = new FakeGitHub({
+    owner: OWNER,
+    repo: REPO,
+    pulls: [{ number: 9, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }],
+    commits: { [baseSha]: baseFiles },
+  });
   before(() => server.start());
   after(() => server.stop());
   return { workspace, files, server };
@@ -86,7 +98,13 @@ describe('pull request with the history checked out (fetch-depth: 0)', () => {
     assert.match(body, new RegExp(`grey: training loss at ${baseSha.slice(0, 7)} \\(base\\)`));
     const chart = body.split('```mermaid').find((block) => block.includes('title "Loss: sound"'));
     assert.ok(chart, 'the loss chart of the changed config');
-    assert.equal(chart.split('```')[0].split('\n').filter((line) => line.trim().startsWith('line [')).length, 2);
+    assert.equal(
+      chart
+        .split('```')[0]
+        .split('\n')
+        .filter((line) => line.trim().startsWith('line [')).length,
+      2,
+    );
     assert.equal(server.requests.filter((r) => r.path.includes('/contents/') || r.path.includes('/git/blobs/')).length, 0, 'git had the base: no API reads');
   });
 });
@@ -102,7 +120,7 @@ describe('pull request checked out without the base commit (fetch-depth: 1)', ()
     const contents = server.requests.filter((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/contents/`));
     assert.ok(contents.length > 0 && contents.every((r) => r.query.get('ref') === baseSha && r.status === 200));
     const blobs = server.requests.filter((r) => r.path.includes('/git/blobs/'));
-    assert.equal(blobs.length, 1, 'only the changed config is fetched; the data is the same as the checkout\'s');
+    assert.equal(blobs.length, 1, "only the changed config is fetched; the data is the same as the checkout's");
   });
 });
 
@@ -115,13 +133,16 @@ describe('pull request that renames the config and breaks it, checked out withou
     return [{ ...changed, filename: RENAMED, status: 'renamed', previous_filename: CONFIG }];
   });
 
-  test('compares with the config at its previous path, as the pull request\'s file list names it', async () => {
+  test("compares with the config at its previous path, as the pull request's file list names it", async () => {
     const { body, comparison } = await checkPullRequest(server, workspace, files, baseSha, RENAMED);
     assert.equal(comparison.source, 'github-api');
     assert.equal(comparison.renamedFrom, CONFIG);
     assert.match(body, new RegExp(`where the config was ${CONFIG.replace('.', '\\.')} \\(the pull request renamed it\\)`));
     const contents = server.requests.filter((r) => r.path.startsWith(`/repos/${OWNER}/${REPO}/contents/`));
-    assert.ok(contents.some((r) => decodeURIComponent(r.path).endsWith(`/contents/${CONFIG}`)), contents.map((r) => r.path).join(', '));
+    assert.ok(
+      contents.some((r) => decodeURIComponent(r.path).endsWith(`/contents/${CONFIG}`)),
+      contents.map((r) => r.path).join(', '),
+    );
   });
 });
 
@@ -133,7 +154,14 @@ describe('push and workflow_dispatch: the base is the previous head, or the base
   after(() => server.stop());
 
   async function comparisonOf(eventName: string, event: Record<string, unknown>, inputs: Record<string, string> = {}) {
-    const result = await runAction({ apiUrl: server.url, workspace, eventName, event, sha: headSha, inputs: { smoke: 'true', 'time-budget': '150', ...inputs } });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName,
+      event,
+      sha: headSha,
+      inputs: { smoke: 'true', 'time-budget': '150', ...inputs },
+    });
     assert.ok(result.code === 0 || result.code === 1, result.stdout + result.stderr);
     const report = JSON.parse(readFileSync(path.join(result.workspace, 'nn-preflight-report/report.json'), 'utf8'));
     return report.results.find((r: { config: string }) => r.config === CONFIG)?.comparison;

@@ -40,7 +40,10 @@ describe('nn-preflight check --base on a pull request that breaks training', () 
     assert.equal(result.status, 1, result.stderr);
     const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
     const [config] = report.results;
-    assert.deepEqual([config.comparison.ref, config.comparison.status, config.comparison.source, config.comparison.verdict], ['HEAD~1', 'compared', 'git', 'regression']);
+    assert.deepEqual(
+      [config.comparison.ref, config.comparison.status, config.comparison.source, config.comparison.verdict],
+      ['HEAD~1', 'compared', 'git', 'regression'],
+    );
     const ids = config.findings.map((f: { id: string }) => f.id);
     assert.ok(ids.includes('training-regression'), ids.join(', '));
     assert.ok(!ids.includes('training-improvement'));

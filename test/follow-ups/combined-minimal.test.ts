@@ -22,13 +22,26 @@ test('the combined fix keeps only the changes it needs', async () => {
     }
     writeFileSync(path.join(root, 'data', 'train.csv'), rows.join('\n') + '\n');
     const config = path.join(root, 'raw.preflight.yml');
-    writeFileSync(config, [
-      'version: 1', 'data:', '  train: data/train.csv', '  targets: [y]', 'preprocessing: {inputs: none, targets: none}',
-      'model:', '  layers:', '    - {type: dense, units: 32, activation: relu}', '    - {type: dense, units: 1}',
-      'training: {loss: mse, optimizer: adam, learning_rate: 0.001, batch_size: 32}', '',
-    ].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'version: 1',
+        'data:',
+        '  train: data/train.csv',
+        '  targets: [y]',
+        'preprocessing: {inputs: none, targets: none}',
+        'model:',
+        '  layers:',
+        '    - {type: dense, units: 32, activation: relu}',
+        '    - {type: dense, units: 1}',
+        'training: {loss: mse, optimizer: adam, learning_rate: 0.001, batch_size: 32}',
+        '',
+      ].join('\n'),
+    );
     const run = await runOneConfig(config, { root, configs: [config], smoke: true, backend: 'auto', failOn: 'error', timeBudgetS: 60 });
-    const combined = run.result.findings.map((f) => (f.evidence.fix_check as { combined?: CombinedFixCheck } | undefined)?.combined).find((c) => c !== undefined);
+    const combined = run.result.findings
+      .map((f) => (f.evidence.fix_check as { combined?: CombinedFixCheck } | undefined)?.combined)
+      .find((c) => c !== undefined);
     assert.ok(combined, run.result.findings.map((f) => f.id).join(', '));
     assert.equal(combined.verified, true);
     assert.ok(combined.minimal, JSON.stringify(combined));

@@ -27,7 +27,13 @@ describe('finalLossAtStep', () => {
 describe('pooledStd', () => {
   it('pools the within-group variance', () => {
     // Each group has variance 1 around its own mean; the different means must not count.
-    assert.equal(pooledStd([[1, 2, 3], [11, 12, 13]]), 1);
+    assert.equal(
+      pooledStd([
+        [1, 2, 3],
+        [11, 12, 13],
+      ]),
+      1,
+    );
     assert.ok(Number.isNaN(pooledStd([[1], [2]])));
   });
 });
@@ -49,7 +55,13 @@ describe('compareFinals', () => {
 
   it('leaves a shift within 3 seed standard deviations of ln(loss) unchanged', () => {
     // ln-std about 0.1, so the bar is about x1.35; x1.2 stays below it.
-    assert.equal(compareFinals(base, base.map((v) => v * 1.2)).verdict, 'unchanged');
+    assert.equal(
+      compareFinals(
+        base,
+        base.map((v) => v * 1.2),
+      ).verdict,
+      'unchanged',
+    );
   });
 
   it('does not let a noisy side hide a loss thousands of times worse (the raw-units bar would)', () => {
@@ -64,18 +76,39 @@ describe('compareFinals', () => {
 
   it('needs at least a factor of 1.05 even when the seeds agree exactly', () => {
     const same = [2, 2, 2];
-    assert.equal(compareFinals(same, same.map((v) => v * (1 + MIN_RELATIVE_CHANGE / 2))).verdict, 'unchanged');
-    assert.equal(compareFinals(same, same.map((v) => v * (1 + MIN_RELATIVE_CHANGE * 2))).verdict, 'regression');
+    assert.equal(
+      compareFinals(
+        same,
+        same.map((v) => v * (1 + MIN_RELATIVE_CHANGE / 2)),
+      ).verdict,
+      'unchanged',
+    );
+    assert.equal(
+      compareFinals(
+        same,
+        same.map((v) => v * (1 + MIN_RELATIVE_CHANGE * 2)),
+      ).verdict,
+      'regression',
+    );
   });
 
   it('falls back to raw differences when a final is at zero', () => {
     const withZero = [0, 0.1, 0.05];
-    const result = compareFinals(withZero, withZero.map((v) => v + 1));
+    const result = compareFinals(
+      withZero,
+      withZero.map((v) => v + 1),
+    );
     assert.equal(result.scale, 'linear');
     assert.equal(result.ratio, undefined);
     assert.equal(result.verdict, 'regression');
     assert.ok(Math.abs(result.threshold - NOISE_FACTOR * pooledStd([withZero, withZero.map((v) => v + 1)])) < 1e-12);
-    assert.equal(compareFinals(withZero, withZero.map((v) => v + 0.01)).verdict, 'unchanged');
+    assert.equal(
+      compareFinals(
+        withZero,
+        withZero.map((v) => v + 0.01),
+      ).verdict,
+      'unchanged',
+    );
   });
 
   it('treats divergence on one side only as decisive, and on both as inconclusive', () => {
@@ -93,7 +126,13 @@ describe('compareFinals', () => {
 describe('describeBar', () => {
   it('states the ratio and the bar as factors on the log scale, and raw numbers on the linear one', () => {
     const format = (n: number | undefined) => (n === undefined ? '?' : n.toPrecision(3));
-    const log = describeBar(compareFinals(base3(), base3().map((v) => v * 3)), format);
+    const log = describeBar(
+      compareFinals(
+        base3(),
+        base3().map((v) => v * 3),
+      ),
+      format,
+    );
     assert.match(log, /head\/base x3\.00/);
     assert.match(log, /counts beyond x1\.\d\d either way/);
     const linear = describeBar(compareFinals([0, 0.1, 0.05], [1, 1.1, 1.05]), format);

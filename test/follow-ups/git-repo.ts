@@ -15,7 +15,10 @@ export interface ScratchRepo {
 export function scratchRepo(prefix = 'preflight-compare-'): ScratchRepo {
   const root = mkdtempSync(path.join(tmpdir(), prefix));
   const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).toString();
   git('init', '-q');
   return {
     root,

@@ -100,7 +100,7 @@ describe('the base version from git', () => {
     assert.ok(!read.ok && read.status === 'unavailable' && /more than 2 files/.test(read.reason));
   });
 
-  it('matches a Git LFS pointer at the base to the checkout\'s real file by its sha256, and says so when they differ', async () => {
+  it("matches a Git LFS pointer at the base to the checkout's real file by its sha256, and says so when they differ", async () => {
     const lfs = scratchRepo();
     try {
       const data = 'x,y\n1,2\n3,4\n';
@@ -127,7 +127,7 @@ describe('the base version from git', () => {
     }
   });
 
-  it('follows a committed rename to the config\'s path at the base: a pure rename is unchanged, a renamed and edited config is compared', async () => {
+  it("follows a committed rename to the config's path at the base: a pure rename is unchanged, a renamed and edited config is compared", async () => {
     const moved = scratchRepo();
     try {
       const base = regressionConfig({ learningRate: 0.01 });
@@ -145,7 +145,7 @@ describe('the base version from git', () => {
         assert.equal(pure.copy.configChanged, false, 'the same bytes under a new name');
         assert.deepEqual(pure.copy.changedFiles, []);
         assert.equal(pure.copy.configPath, path.join(pure.copy.root, 'old.preflight.yml'));
-        assert.deepEqual(reads, [], 'the renamed bytes equal the checkout\'s new file, so nothing is read from the store');
+        assert.deepEqual(reads, [], "the renamed bytes equal the checkout's new file, so nothing is read from the store");
         assert.equal(readFileSync(pure.copy.configPath, 'utf8'), base);
       } finally {
         pure.copy.dispose();

@@ -27,21 +27,26 @@ describe('changedKeys', () => {
     const base = await load(regressionConfig({ learningRate: 0.01 }));
     const head = await load(regressionConfig({ learningRate: 3, optimizer: 'sgd' }).replace('units: 32', 'units: 8'));
     const changes = changedKeys(base, head);
-    assert.deepEqual(
-      changes.map((c) => [c.key, c.base, c.head]).sort(),
-      [['model.layers[0].units', '32', '8'], ['training.learning_rate', '0.01', '3'], ['training.optimizer', 'adam', 'sgd']],
-    );
+    assert.deepEqual(changes.map((c) => [c.key, c.base, c.head]).sort(), [
+      ['model.layers[0].units', '32', '8'],
+      ['training.learning_rate', '0.01', '3'],
+      ['training.optimizer', 'adam', 'sgd'],
+    ]);
   });
 
   it('sees no change in spelling: an alias, or a default written out', async () => {
     const base = await load(regressionConfig());
-    const head = await load(regressionConfig().replace('loss: mse', 'loss: mean_squared_error').replace('batch_size: 32', 'batch_size: 32\n  weight_decay: 0.0'));
+    const head = await load(
+      regressionConfig().replace('loss: mse', 'loss: mean_squared_error').replace('batch_size: 32', 'batch_size: 32\n  weight_decay: 0.0'),
+    );
     assert.deepEqual(changedKeys(base, head), []);
   });
 
   it('collapses a different layer count into one model.layers change', async () => {
     const base = await load(regressionConfig());
-    const head = await load(regressionConfig().replace('    - {type: dense, units: 1', '    - {type: dense, units: 16, activation: relu}\n    - {type: dense, units: 1'));
+    const head = await load(
+      regressionConfig().replace('    - {type: dense, units: 1', '    - {type: dense, units: 16, activation: relu}\n    - {type: dense, units: 1'),
+    );
     const changes = collapseLayerChanges(changedKeys(base, head));
     assert.deepEqual(changes, [{ key: 'model.layers', base: '2 layers', head: '3 layers' }]);
   });

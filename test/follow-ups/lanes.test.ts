@@ -34,7 +34,10 @@ describe('runSmokes', () => {
         return { ok: false, reason: `seed ${request.seed}` } satisfies RunOutcome;
       });
       assert.equal(most, lanes);
-      assert.deepEqual(outcomes.map((o) => (o.ok ? '' : o.reason)), requests.map((r) => `seed ${r.seed}`));
+      assert.deepEqual(
+        outcomes.map((o) => (o.ok ? '' : o.reason)),
+        requests.map((r) => `seed ${r.seed}`),
+      );
     });
   }
 
@@ -52,11 +55,14 @@ describe('a whole check with one lane and with several', () => {
   // the main run with its control runs split over the lanes.
   const folder = path.join(SHARED_CASES_DIR, 'regression-raw-units');
   const config = path.join(folder, 'preflight.yml');
-  const check = (lanes: number) => runOneConfig(config, { root: folder, configs: [config], smoke: true, backend: 'wasm', failOn: 'never', timeBudgetS: 300, lanes });
+  const check = (lanes: number) =>
+    runOneConfig(config, { root: folder, configs: [config], smoke: true, backend: 'wasm', failOn: 'never', timeBudgetS: 300, lanes });
 
   it('gives the same findings and traces', async () => {
     const sequential = await check(1);
-    const fixChecks = new Set(sequential.result.findings.map((f: Finding) => (f.evidence?.fix_check as { change?: string } | undefined)?.change).filter(Boolean));
+    const fixChecks = new Set(
+      sequential.result.findings.map((f: Finding) => (f.evidence?.fix_check as { change?: string } | undefined)?.change).filter(Boolean),
+    );
     assert.ok(fixChecks.size >= 2, 'the fixture needs fix checks that run side by side');
     assert.ok(sequential.trace?.controls.overfit && sequential.trace.controls.lrRange, 'the fixture needs control runs');
     for (const lanes of [3]) {

@@ -55,7 +55,10 @@ describe('a clean config broken by the pull request', () => {
     assert.deepEqual(comparison.seeds, [0, 1, 2]);
     assert.equal(comparison.base!.finals.length, 3);
     assert.ok(comparison.base!.finals.every(Number.isFinite), `base finals ${comparison.base!.finals}`);
-    assert.ok(comparison.head!.finals.some((v) => !Number.isFinite(v)), 'the head diverges');
+    assert.ok(
+      comparison.head!.finals.some((v) => !Number.isFinite(v)),
+      'the head diverges',
+    );
   });
 
   it('names the changed key with its base and head values, and points the finding at it', () => {
@@ -92,9 +95,12 @@ describe('a clean config broken by the pull request', () => {
     const markdown = renderMarkdown(report, { mermaid: true });
     const chart = markdown.split('```mermaid').find((block) => block.includes('title "Loss: pair"'));
     assert.ok(chart, 'the loss chart');
-    const lines = chart.split('```')[0].split('\n').filter((line) => line.trim().startsWith('line ['));
+    const lines = chart
+      .split('```')[0]
+      .split('\n')
+      .filter((line) => line.trim().startsWith('line ['));
     assert.equal(lines.length, 2, 'head and base training loss');
-    assert.match(markdown, /grey: training loss at HEAD\\?~1 \(base\)/, "the caption names the base line");
+    assert.match(markdown, /grey: training loss at HEAD\\?~1 \(base\)/, 'the caption names the base line');
     assert.match(markdown, /Compared with base <code>HEAD\\?~1<\/code>/);
     assert.match(markdown, /✅ verified:/);
     const reread = parseReportJson(renderJson(report));
@@ -139,7 +145,7 @@ describe('a pull request that drops input scaling and raises the learning rate, 
   });
   after(() => pair?.repo.dispose());
 
-  it('reports training-regression although the head\'s own seeds scatter widely in raw units', () => {
+  it("reports training-regression although the head's own seeds scatter widely in raw units", () => {
     const comparison = pair.run.result.comparison!;
     assert.equal(comparison.verdict, 'regression', JSON.stringify({ base: comparison.base?.finals, head: comparison.head?.finals }));
     assert.equal(comparison.scale, 'log');

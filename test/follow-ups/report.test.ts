@@ -13,7 +13,10 @@ function smoke(loss: number[]): SmokeSummary {
 }
 
 function lineValues(block: string): number[][] {
-  return block.split('\n').filter((l) => l.trim().startsWith('line [')).map((l) => JSON.parse(l.trim().slice(5)) as number[]);
+  return block
+    .split('\n')
+    .filter((l) => l.trim().startsWith('line ['))
+    .map((l) => JSON.parse(l.trim().slice(5)) as number[]);
 }
 
 describe('base curve in the Mermaid loss chart', () => {
@@ -39,11 +42,20 @@ describe('base curve in the Mermaid loss chart', () => {
 });
 
 const compared: BaseComparison = {
-  ref: 'origin/main', status: 'compared', metric: 'loss', steps: 60, seeds: [0, 1, 2],
+  ref: 'origin/main',
+  status: 'compared',
+  metric: 'loss',
+  steps: 60,
+  seeds: [0, 1, 2],
   base: { finals: [0.1, 0.12, 0.11], meanFinal: 0.11, curve: [1, 0.5, 0.1] },
   head: { finals: [Number.POSITIVE_INFINITY, 0.9, 1], meanFinal: Number.POSITIVE_INFINITY, curve: [1, 5] },
-  difference: Number.POSITIVE_INFINITY, seedNoise: 0.05, threshold: 0.15, verdict: 'regression',
-  changes: [{ key: 'training.learning_rate', base: '0.01', head: '3', revertedFinal: 0.1 }], changedFiles: ['data/train.csv'], notes: [],
+  difference: Number.POSITIVE_INFINITY,
+  seedNoise: 0.05,
+  threshold: 0.15,
+  verdict: 'regression',
+  changes: [{ key: 'training.learning_rate', base: '0.01', head: '3', revertedFinal: 0.1 }],
+  changedFiles: ['data/train.csv'],
+  notes: [],
 };
 
 describe('renderComparison', () => {
@@ -57,14 +69,30 @@ describe('renderComparison', () => {
   });
 
   it('says why a config was not compared', () => {
-    const text = renderComparison({ ref: 'main', status: 'unavailable', reason: 'the ref main is not in the local git history', changes: [], changedFiles: [], notes: [] });
+    const text = renderComparison({
+      ref: 'main',
+      status: 'unavailable',
+      reason: 'the ref main is not in the local git history',
+      changes: [],
+      changedFiles: [],
+      notes: [],
+    });
     assert.match(text, /not compared \(the ref main is not in the local git history\)/);
     assert.match(renderComparison({ ref: 'main', status: 'new-config', changes: [], changedFiles: [], notes: [] }), /new in this change/);
   });
 });
 
 function finding(fixCheck: Record<string, unknown>): Finding {
-  return { id: 'unscaled-inputs', severity: 'warning', title: 'Input features are not scaled', message: 'm', fix: 'f', file: 'a.yml', docs: 'docs/checks/unscaled-inputs.md', evidence: { fix_check: fixCheck } };
+  return {
+    id: 'unscaled-inputs',
+    severity: 'warning',
+    title: 'Input features are not scaled',
+    message: 'm',
+    fix: 'f',
+    file: 'a.yml',
+    docs: 'docs/checks/unscaled-inputs.md',
+    evidence: { fix_check: fixCheck },
+  };
 }
 
 describe('fix checks in markdown', () => {
@@ -80,11 +108,21 @@ describe('fix checks in markdown', () => {
   });
 
   it('says when a fix holds only with the others, and when it does not hold', () => {
-    const together = finding({ ...base, after: 1.9, verified: false, combined: { changes: [base.change, 'b'], metric: 'loss / baseline', before: 5, after: 0.1, verified: true } });
+    const together = finding({
+      ...base,
+      after: 1.9,
+      verified: false,
+      combined: { changes: [base.change, 'b'], metric: 'loss / baseline', before: 5, after: 0.1, verified: true },
+    });
     assert.equal(fixProofOf(together), 'verified-together');
     assert.match(fixCheckLine(together)!, /Part of a fix verified together \(<code>preprocessing\.inputs: standardize<\/code> \+ <code>b<\/code>\)/);
     // A change the smallest verified set left out is not verified by it.
-    const leftOut = finding({ ...base, after: 1.9, verified: false, combined: { changes: [base.change, 'b'], minimal: ['b'], metric: 'loss / baseline', before: 5, after: 0.1, verified: true } });
+    const leftOut = finding({
+      ...base,
+      after: 1.9,
+      verified: false,
+      combined: { changes: [base.change, 'b'], minimal: ['b'], metric: 'loss / baseline', before: 5, after: 0.1, verified: true },
+    });
     assert.match(fixCheckLine(leftOut)!, /^Not verified alone/);
     const failed = finding({ ...base, after: 1.9, verified: false });
     assert.equal(fixProofOf(failed), 'not-verified');

@@ -23,11 +23,22 @@ function rawTargetsSetup(): { root: string; config: string } {
   }
   writeFileSync(path.join(root, 'data', 'train.csv'), rows.join('\n') + '\n');
   const config = path.join(root, 'raw.preflight.yml');
-  writeFileSync(config, [
-    'version: 1', 'data:', '  train: data/train.csv', '  targets: [y]', 'preprocessing: {inputs: none, targets: none}',
-    'model:', '  layers:', '    - {type: dense, units: 32, activation: relu}', '    - {type: dense, units: 1}',
-    'training: {loss: mse, optimizer: adam, learning_rate: 0.001, batch_size: 32}', '',
-  ].join('\n'));
+  writeFileSync(
+    config,
+    [
+      'version: 1',
+      'data:',
+      '  train: data/train.csv',
+      '  targets: [y]',
+      'preprocessing: {inputs: none, targets: none}',
+      'model:',
+      '  layers:',
+      '    - {type: dense, units: 32, activation: relu}',
+      '    - {type: dense, units: 1}',
+      'training: {loss: mse, optimizer: adam, learning_rate: 0.001, batch_size: 32}',
+      '',
+    ].join('\n'),
+  );
   return { root, config };
 }
 
@@ -39,12 +50,17 @@ test('unscaled targets are marked as the root cause of the findings their verifi
     const cause = findings.find((f) => f.id === 'unscaled-targets');
     assert.ok(cause, findings.map((f) => f.id).join(', '));
     assert.equal((cause.evidence.fix_check as { verified: boolean }).verified, true);
-    const symptoms = findings.filter((f) => f.causedBy === 'unscaled-targets').map((f) => f.id).sort();
+    const symptoms = findings
+      .filter((f) => f.causedBy === 'unscaled-targets')
+      .map((f) => f.id)
+      .sort();
     assert.ok(symptoms.includes('loss-not-decreasing') || symptoms.includes('initial-loss-off'), `symptoms: ${symptoms.join(', ')}`);
     assert.deepEqual([...(cause.symptoms ?? [])].sort(), symptoms);
     // Control-run findings cannot be judged by a fix run (it has no controls) and are never marked.
     assert.ok(!findings.some((f) => f.causedBy !== undefined && ['input-independent', 'cannot-overfit-small-batch'].includes(f.id)));
-    const json = JSON.parse(renderJson(buildReport([run.result], 'error', '0'))) as { results: { findings: { id: string; caused_by?: string; symptoms?: string[] }[] }[] };
+    const json = JSON.parse(renderJson(buildReport([run.result], 'error', '0'))) as {
+      results: { findings: { id: string; caused_by?: string; symptoms?: string[] }[] }[];
+    };
     const jsonCause = json.results[0].findings.find((f) => f.id === 'unscaled-targets')!;
     assert.deepEqual([...jsonCause.symptoms!].sort(), symptoms);
     assert.ok(json.results[0].findings.some((f) => f.caused_by === 'unscaled-targets'));

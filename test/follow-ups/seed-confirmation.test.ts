@@ -16,9 +16,22 @@ const CONFIG = path.join(SHARED_CASES_DIR, 'regression-clean/preflight.yml');
 
 function trace(loss: number[], seed: number): SmokeTrace {
   return {
-    backend: 'cpu', seed, steps: loss.length, plannedSteps: 20, seconds: 1, stepsPerSecond: 20, batchSize: 32, learningRate: 0.001,
-    loss, valLoss: [], probeSteps: [], initialLoss: loss[0], layers: [], init: { layerNames: [], activationStd: [], gradNorm: [] },
-    controls: { baseline: { kind: 'mean', loss: 1 } }, skipped: [],
+    backend: 'cpu',
+    seed,
+    steps: loss.length,
+    plannedSteps: 20,
+    seconds: 1,
+    stepsPerSecond: 20,
+    batchSize: 32,
+    learningRate: 0.001,
+    loss,
+    valLoss: [],
+    probeSteps: [],
+    initialLoss: loss[0],
+    layers: [],
+    init: { layerNames: [], activationStd: [], gradNorm: [] },
+    controls: { baseline: { kind: 'mean', loss: 1 } },
+    skipped: [],
     ...(loss.some((v) => !Number.isFinite(v)) ? { firstNonFinite: { step: loss.findIndex((v) => !Number.isFinite(v)), where: 'loss' as const } } : {}),
   };
 }
@@ -44,7 +57,10 @@ describe('confirmOnSecondSeed', () => {
       return [{ ok: true, trace: trace(diverging, 1) }];
     };
     const confirmed = await confirmOnSecondSeed(evidence, findings, budget(), run);
-    assert.deepEqual(asked.map((r) => [r.seed, r.steps, r.controls]), [[1, 20, true]]);
+    assert.deepEqual(
+      asked.map((r) => [r.seed, r.steps, r.controls]),
+      [[1, 20, true]],
+    );
     const finding = confirmed.find((f) => f.id === 'non-finite-loss')!;
     assert.equal(finding.severity, 'error');
     assert.deepEqual(finding.evidence.seed_check, { seed: 1, reproduced: true, secondSeverity: 'error' });

@@ -61,7 +61,10 @@ describe('verifyFixes: a zeros initializer', () => {
   it('leaves notices and findings without a config fix untouched', () => {
     for (const finding of result.verified) {
       if (finding.evidence.fix_check) continue;
-      assert.ok(result.original.some((f) => f.id === finding.id && f.message === finding.message && f.fix === finding.fix), finding.id);
+      assert.ok(
+        result.original.some((f) => f.id === finding.id && f.message === finding.message && f.fix === finding.fix),
+        finding.id,
+      );
     }
   });
 });

@@ -133,7 +133,11 @@ export class FaultProxy {
         return this.faultsSent++ === 0
           ? {
               status: 403,
-              body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`, status: '403' },
+              body: {
+                message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+                documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
+                status: '403',
+              },
               headers: { 'retry-after': '1' },
             }
           : undefined;

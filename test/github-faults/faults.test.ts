@@ -21,7 +21,7 @@ const BASE = `/repos/${OWNER}/${REPO}`;
 const FINDING = 'output-activation-mismatch';
 
 /** Every call of a same-repository pull-request run, in the order the action makes them. */
-const CALLS: { method: string; path: string; what: string; /** what the summary must say was not done */ says: RegExp }[] = [
+const CALLS: { method: string; path: string; what: string /** what the summary must say was not done */; says: RegExp }[] = [
   { method: 'GET', path: `${BASE}/pulls/${PULL}/files`, what: 'list the changed files', says: /list the files of pull request #7/ },
   { method: 'GET', path: `${BASE}/pulls/${PULL}/comments`, what: 'read the review comments', says: /review/ },
   { method: 'POST', path: `${BASE}/pulls/${PULL}/reviews`, what: 'post the review', says: /post the review/ },
@@ -73,7 +73,12 @@ async function runScenario({ rule, failOn }: Scenario) {
     };
   };
   try {
-    const run = await runner.run({ apiUrl: proxy.url, workspace, event: pullRequestEvent(PULL, HEAD, `${OWNER}/${REPO}`, files.length), inputs: { 'fail-on': failOn } });
+    const run = await runner.run({
+      apiUrl: proxy.url,
+      workspace,
+      event: pullRequestEvent(PULL, HEAD, `${OWNER}/${REPO}`, files.length),
+      inputs: { 'fail-on': failOn },
+    });
     return { run, server, proxy, reportPath, beforeFirstWrite };
   } finally {
     await proxy.stop();
@@ -129,7 +134,10 @@ describe('a fault on each call', { concurrency: 2 }, () => {
             assert.equal(attempts.length, 1, JSON.stringify(attempts));
           } else {
             assert.ok(attempts.length >= 2, `retried: ${JSON.stringify(attempts)}`);
-            assert.ok(typeof attempts.at(-1)!.status === 'number' && (attempts.at(-1)!.status as number) < 300, `the retry succeeded: ${JSON.stringify(attempts)}`);
+            assert.ok(
+              typeof attempts.at(-1)!.status === 'number' && (attempts.at(-1)!.status as number) < 300,
+              `the retry succeeded: ${JSON.stringify(attempts)}`,
+            );
           }
           assert.deepEqual(notes, [], 'nothing reported as missing after a successful retry');
           // Exactly one comment and one review, even when the first write landed and only its answer was lost.
@@ -142,10 +150,16 @@ describe('a fault on each call', { concurrency: 2 }, () => {
         assert.equal(attempts.length, operations * sendsOfFailingCall(kind, call.method), `${call.method} after ${kind}: ${JSON.stringify(attempts)}`);
         if (kind === 'hang') {
           assert.ok(run.seconds < 60, `a hanging request costs ${run.seconds}s`);
-          assert.ok(notes.some((line) => /did not answer in time/.test(line)), notes.join('\n'));
+          assert.ok(
+            notes.some((line) => /did not answer in time/.test(line)),
+            notes.join('\n'),
+          );
         }
         // What could not be done is said in the summary and in the log.
-        assert.ok(notes.some((line) => call.says.test(line)), `the summary must say it could not ${call.what}:\n${notes.join('\n')}`);
+        assert.ok(
+          notes.some((line) => call.says.test(line)),
+          `the summary must say it could not ${call.what}:\n${notes.join('\n')}`,
+        );
         assert.match(log, /::warning.*(Could not|could not)/, `log:\n${log.slice(-3000)}`);
         // Nothing is posted twice, whatever failed.
         assert.ok((server.issueComments.get(PULL) ?? []).length <= 1);

@@ -41,7 +41,10 @@ function readWorkspaceFile(workspace: string, file: string): string {
 
 function noErrorResponses(server: FakeGitHub): void {
   const failed = server.requests.filter((r) => r.status >= 400);
-  assert.deepEqual(failed.map((r) => `${r.method} ${r.path} ${r.status}`), []);
+  assert.deepEqual(
+    failed.map((r) => `${r.method} ${r.path} ${r.status}`),
+    [],
+  );
 }
 
 describe('same-repo pull request', () => {
@@ -124,17 +127,29 @@ describe('comment: on-findings', () => {
   const event = pullRequestEvent(21, HEAD, `${OWNER}/${REPO}`, files.length);
 
   test('a pull request with nothing to report gets no comment', async () => {
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE, inputs: { comment: 'on-findings', 'fail-on': 'warning' } });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'pull_request',
+      event,
+      sha: MERGE,
+      inputs: { comment: 'on-findings', 'fail-on': 'warning' },
+    });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.equal(result.outputs.warnings, '0');
     assert.equal(result.outputs.errors, '0');
-    assert.deepEqual(server.writes().map((w) => `${w.method} ${w.path}`), []);
+    assert.deepEqual(
+      server.writes().map((w) => `${w.method} ${w.path}`),
+      [],
+    );
     assert.equal((server.issueComments.get(21) ?? []).length, 0);
     noErrorResponses(server);
   });
 
   test('with an earlier comment, that comment is updated to say everything is fixed', async () => {
-    server.issueComments.set(21, [{ id: 77, body: `${MARKER}\n<!-- nn-preflight-state:findings=2;failing=1 -->\n\nold report`, user: { login: 'github-actions[bot]', type: 'Bot' } }]);
+    server.issueComments.set(21, [
+      { id: 77, body: `${MARKER}\n<!-- nn-preflight-state:findings=2;failing=1 -->\n\nold report`, user: { login: 'github-actions[bot]', type: 'Bot' } },
+    ]);
     const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE, inputs: { comment: 'on-findings' } });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const comments = server.issueComments.get(21) ?? [];
@@ -174,7 +189,15 @@ describe('pull request from a fork (read-only token)', () => {
   });
 
   test('with fail-on never the same run passes', async () => {
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE, token: READ_ONLY_TOKEN, inputs: { 'fail-on': 'never' } });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'pull_request',
+      event,
+      sha: MERGE,
+      token: READ_ONLY_TOKEN,
+      inputs: { 'fail-on': 'never' },
+    });
     assert.equal(result.code, 0, result.stdout);
     assert.equal(result.outputs.conclusion, 'success');
     assert.deepEqual(server.writes(), []);
@@ -195,12 +218,23 @@ describe('pull request from a fork (read-only token)', () => {
 describe('workflow_dispatch on a branch', () => {
   const workspace = makeWorkspace();
   const branchHead = 'd'.repeat(40);
-  const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 9, headSha: branchHead, headRepo: `${OWNER}/${REPO}`, state: 'open', files: [] }] });
+  const server = new FakeGitHub({
+    owner: OWNER,
+    repo: REPO,
+    pulls: [{ number: 9, headSha: branchHead, headRepo: `${OWNER}/${REPO}`, state: 'open', files: [] }],
+  });
   before(() => server.start());
   after(() => server.stop());
 
   test('with an open pull request for the commit: checks every config and comments there', async () => {
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'workflow_dispatch', event: { ref: 'refs/heads/feature' }, sha: branchHead, ref: 'refs/heads/feature' });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'workflow_dispatch',
+      event: { ref: 'refs/heads/feature' },
+      sha: branchHead,
+      ref: 'refs/heads/feature',
+    });
     assert.equal(result.code, 1);
     assert.deepEqual(JSON.parse(result.outputs.configs), ['models/shared.preflight.yml', SOFTMAX_CONFIG, 'models/sound.preflight.yml']);
     assert.ok(server.requests.some((r) => r.path === `/repos/${OWNER}/${REPO}/commits/${branchHead}/pulls`));
@@ -212,7 +246,14 @@ describe('workflow_dispatch on a branch', () => {
 
   test('discover-only lists the configs for a matrix and checks nothing', async () => {
     const writes = server.writes().length;
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'push', event: {}, sha: branchHead, inputs: { 'discover-only': 'true', configs: 'models/s*.preflight.yml' } });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'push',
+      event: {},
+      sha: branchHead,
+      inputs: { 'discover-only': 'true', configs: 'models/s*.preflight.yml' },
+    });
     assert.equal(result.code, 0, result.stdout);
     assert.deepEqual(JSON.parse(result.outputs.configs), ['models/shared.preflight.yml', SOFTMAX_CONFIG, 'models/sound.preflight.yml']);
     assert.equal(result.outputs['report-json'], undefined);
@@ -222,7 +263,14 @@ describe('workflow_dispatch on a branch', () => {
   test('without a pull request: reports in the job summary only', async () => {
     const lonely = 'e'.repeat(40);
     const before = server.writes().length;
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'workflow_dispatch', event: { ref: 'refs/heads/lonely' }, sha: lonely, ref: 'refs/heads/lonely' });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'workflow_dispatch',
+      event: { ref: 'refs/heads/lonely' },
+      sha: lonely,
+      ref: 'refs/heads/lonely',
+    });
     assert.equal(result.code, 1);
     assert.equal(server.writes().length, before);
     assert.match(result.summary, /output-activation-mismatch/);
@@ -258,7 +306,10 @@ describe('a pull request with more than 100 changed files', () => {
 describe('a pull request that changes only the training script', () => {
   const workspace = makeWorkspace();
   // The sound config watches the training script; the other two watch nothing.
-  writeFileSync(path.join(workspace, 'models/sound.preflight.yml'), readWorkspaceFile(workspace, 'models/sound.preflight.yml') + 'watch: [models/train.py, "models/net/**"]\n');
+  writeFileSync(
+    path.join(workspace, 'models/sound.preflight.yml'),
+    readWorkspaceFile(workspace, 'models/sound.preflight.yml') + 'watch: [models/train.py, "models/net/**"]\n',
+  );
   writeFileSync(path.join(workspace, 'models/train.py'), 'print("training")\n');
   const files: FakeFile[] = [{ filename: 'models/train.py', status: 'modified', patch: '@@ -1 +1 @@\n-print("old")\n+print("training")' }];
   const server = new FakeGitHub({ owner: OWNER, repo: REPO, pulls: [{ number: 12, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files }] });
@@ -271,9 +322,15 @@ describe('a pull request that changes only the training script', () => {
     assert.equal(result.code, 0, result.stdout);
     assert.deepEqual(JSON.parse(result.outputs.configs), ['models/sound.preflight.yml']);
     assert.match(result.stdout, /models\/sound\.preflight\.yml: models\/train\.py matches watch: models\/train\.py/);
-    assert.match(result.summary, /checked because a file it watches changed: `models\/sound\.preflight\.yml` \(`models\/train\.py` matches `watch: models\/train\.py`\)/);
+    assert.match(
+      result.summary,
+      /checked because a file it watches changed: `models\/sound\.preflight\.yml` \(`models\/train\.py` matches `watch: models\/train\.py`\)/,
+    );
     const report = JSON.parse(readFileSync(result.outputs['report-json'], 'utf8')) as { results: { config: string; watch?: string[] }[] };
-    assert.deepEqual(report.results.map((r) => [r.config, r.watch]), [['models/sound.preflight.yml', ['models/train.py', 'models/net/**']]]);
+    assert.deepEqual(
+      report.results.map((r) => [r.config, r.watch]),
+      [['models/sound.preflight.yml', ['models/train.py', 'models/net/**']]],
+    );
   });
 });
 
@@ -365,8 +422,17 @@ describe('workflow_run publisher for a fork pull request', () => {
         ],
         // The chart-ready run data the evidence charts draw, as the fork's run wrote it.
         smoke: {
-          backend: 'wasm', steps: 2, seconds: 1, steps_per_second: 2, loss: [1, 0.9], val_loss: [], val_steps: [],
-          layers: [{ name: 'dense', grad_norm: [1e6], update_ratio: [0.1] }, { name: 'dense_1', grad_norm: [1], update_ratio: [0.1] }],
+          backend: 'wasm',
+          steps: 2,
+          seconds: 1,
+          steps_per_second: 2,
+          loss: [1, 0.9],
+          val_loss: [],
+          val_steps: [],
+          layers: [
+            { name: 'dense', grad_norm: [1e6], update_ratio: [0.1] },
+            { name: 'dense_1', grad_norm: [1], update_ratio: [0.1] },
+          ],
         },
       },
     ],
@@ -391,11 +457,26 @@ describe('workflow_run publisher for a fork pull request', () => {
   after(() => server.stop());
   const workflowRunEvent = (id: number) => ({
     action: 'completed',
-    workflow_run: { id, head_sha: forkHead, head_repository: { full_name: 'forker/models' }, event: 'pull_request', html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${id}`, pull_requests: [] },
+    workflow_run: {
+      id,
+      head_sha: forkHead,
+      head_repository: { full_name: 'forker/models' },
+      event: 'pull_request',
+      html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${id}`,
+      pull_requests: [],
+    },
   });
 
   test('downloads the report, finds the PR by head SHA and posts the comment and suggestion', async () => {
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'workflow_run', event: workflowRunEvent(555), sha: 'b'.repeat(40), entry: 'publish.js', job: 'publish' });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'workflow_run',
+      event: workflowRunEvent(555),
+      sha: 'b'.repeat(40),
+      entry: 'publish.js',
+      job: 'publish',
+    });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.equal(result.outputs['pull-request'], '13');
     const comments = server.issueComments.get(13) ?? [];
@@ -413,7 +494,15 @@ describe('workflow_run publisher for a fork pull request', () => {
 
   test('a report whose conclusion contradicts its findings is rejected and nothing is posted', async () => {
     const writes = server.writes().length;
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'workflow_run', event: workflowRunEvent(556), sha: 'b'.repeat(40), entry: 'publish.js', job: 'publish' });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'workflow_run',
+      event: workflowRunEvent(556),
+      sha: 'b'.repeat(40),
+      entry: 'publish.js',
+      job: 'publish',
+    });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /rejected/);
     assert.equal(server.writes().length, writes);
@@ -432,17 +521,36 @@ describe('a review GitHub refuses', () => {
   const server = new FakeGitHub({
     owner: OWNER,
     repo: REPO,
-    pulls: [{ number: 14, headSha: HEAD, headRepo: `${OWNER}/${REPO}`, state: 'open', files, reviewablePatches: { 'models/big.preflight.yml': '@@ -1 +1 @@\n-a\n+version: 1' } }],
+    pulls: [
+      {
+        number: 14,
+        headSha: HEAD,
+        headRepo: `${OWNER}/${REPO}`,
+        state: 'open',
+        files,
+        reviewablePatches: { 'models/big.preflight.yml': '@@ -1 +1 @@\n-a\n+version: 1' },
+      },
+    ],
   });
   before(() => server.start());
   after(() => server.stop());
 
   test('one unplaceable line does not sink the others: it moves to the comment', async () => {
     const event = pullRequestEvent(14, HEAD, `${OWNER}/${REPO}`, files.length);
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event, sha: MERGE, inputs: { 'merge-reports': 'reports/report.json' } });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'pull_request',
+      event,
+      sha: MERGE,
+      inputs: { 'merge-reports': 'reports/report.json' },
+    });
     assert.equal(result.code, 1);
     assert.ok(server.requests.some((r) => r.path.endsWith('/pulls/14/reviews') && r.status === 422));
-    assert.deepEqual((server.reviewComments.get(14) ?? []).map((c) => c.line), [1]);
+    assert.deepEqual(
+      (server.reviewComments.get(14) ?? []).map((c) => c.line),
+      [1],
+    );
     const comment = (server.issueComments.get(14) ?? [])[0];
     assert.match(comment.body, /fixed: 1/);
     assert.doesNotMatch(comment.body, /fixed: 0/);
@@ -486,7 +594,13 @@ describe('a busy pull request', () => {
   after(() => server.stop());
 
   test('the comment is found on a later page and updated in place; other jobs keep theirs', async () => {
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event: pullRequestEvent(16, HEAD, `${OWNER}/${REPO}`, 1), sha: MERGE });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'pull_request',
+      event: pullRequestEvent(16, HEAD, `${OWNER}/${REPO}`, 1),
+      sha: MERGE,
+    });
     assert.equal(result.code, 1);
     const comments = server.issueComments.get(16) ?? [];
     assert.equal(comments.length, 130);
@@ -497,7 +611,14 @@ describe('a busy pull request', () => {
   });
 
   test('comment: new adds a fresh comment instead', async () => {
-    await runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event: pullRequestEvent(16, HEAD, `${OWNER}/${REPO}`, 1), sha: MERGE, inputs: { comment: 'new' } });
+    await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'pull_request',
+      event: pullRequestEvent(16, HEAD, `${OWNER}/${REPO}`, 1),
+      sha: MERGE,
+      inputs: { comment: 'new' },
+    });
     const comments = server.issueComments.get(16) ?? [];
     assert.equal(comments.length, 131);
     assert.ok(comments[130].body.startsWith(MARKER));

@@ -51,7 +51,9 @@ describe('the comment on the bundled example (housing, raw units)', () => {
 
   test('the visible part is at most 3,000 characters with no line over 400', (t) => {
     const visible = visibleComment(body);
-    t.diagnostic(`visible: ${visible.length} characters, longest line ${Math.max(...visible.split('\n').map((line) => line.length))}; whole body ${body.length}`);
+    t.diagnostic(
+      `visible: ${visible.length} characters, longest line ${Math.max(...visible.split('\n').map((line) => line.length))}; whole body ${body.length}`,
+    );
     assert.ok(visible.length <= 3000, `visible comment has ${visible.length} characters:\n${visible}`);
     const longest = Math.max(...visible.split('\n').map((line) => line.length));
     assert.ok(longest <= 400, `a visible line has ${longest} characters`);
@@ -62,7 +64,10 @@ describe('the comment on the bundled example (housing, raw units)', () => {
     const [result] = report.results;
     const { rootCauses } = layoutOf(result);
     assert.ok(rootCauses.length >= 1, 'the example has a verified fix (its inputs and targets are raw)');
-    assert.ok(rootCauses.some((cause) => cause.changes.includes('preprocessing.targets: standardize')), JSON.stringify(rootCauses.map((c) => c.changes)));
+    assert.ok(
+      rootCauses.some((cause) => cause.changes.includes('preprocessing.targets: standardize')),
+      JSON.stringify(rootCauses.map((c) => c.changes)),
+    );
     const visible = visibleComment(body);
     assert.equal(count(visible, '✅ verified:'), rootCauses.length);
     for (const cause of rootCauses) assert.equal(count(visible, `<code>${cause.changes[0]}</code>`), 1, cause.changes.join(' + '));
@@ -74,7 +79,9 @@ describe('the comment on the bundled example (housing, raw units)', () => {
 
   test('each finding outside "Fix first" is one line with its check linked to its docs page', () => {
     const [result] = report.results;
-    const lines = visibleComment(body).split('\n').filter((line) => /^\s*- (↳ )?(🔴|🟡|🔵) /.test(line));
+    const lines = visibleComment(body)
+      .split('\n')
+      .filter((line) => /^\s*- (↳ )?(🔴|🟡|🔵) /.test(line));
     assert.equal(lines.length, result.findings.length);
     for (const line of lines) assert.match(line, /\[[a-z-]+\]\(https:\/\/github\.com\/octo\/nn-preflight\/blob\/v1\/docs\/checks\/[a-z-]+\.md\): /);
   });
@@ -95,7 +102,11 @@ describe('publishing against the REST stand-in', () => {
   const headSha = 'c'.repeat(40);
   const configPath = 'models/a.preflight.yml';
   const patch = ['@@ -1,4 +1,4 @@', ' version: 1', '-name: old', '+name: a', '   inputs: none', '   targets: none'].join('\n');
-  const server = new FakeGitHub({ owner: 'octo', repo: 'models', pulls: [{ number: 5, headSha, headRepo: 'octo/models', state: 'open', files: [{ filename: configPath, status: 'modified', patch }] }] });
+  const server = new FakeGitHub({
+    owner: 'octo',
+    repo: 'models',
+    pulls: [{ number: 5, headSha, headRepo: 'octo/models', state: 'open', files: [{ filename: configPath, status: 'modified', patch }] }],
+  });
   let publish: typeof import('../../src/github/publish-to-pr.ts').publishToPullRequest;
   let client: import('../../src/github/client.ts').GitHubClient;
   const log = { info: () => {}, warning: () => {} };
@@ -135,11 +146,30 @@ describe('publishing against the REST stand-in', () => {
   });
 
   test('a root cause with fixes on adjacent diff lines gets one suggestion that applies all of them', async () => {
-    const fixCheck = { change: 'preprocessing.inputs: standardize', seed: 0, steps: 100, metric: 'loss', before: 4, after: 3, verified: false, combined: { changes: ['preprocessing.inputs: standardize', 'preprocessing.targets: standardize'], metric: 'loss', before: 4, after: 0.1, verified: true } };
+    const fixCheck = {
+      change: 'preprocessing.inputs: standardize',
+      seed: 0,
+      steps: 100,
+      metric: 'loss',
+      before: 4,
+      after: 3,
+      verified: false,
+      combined: { changes: ['preprocessing.inputs: standardize', 'preprocessing.targets: standardize'], metric: 'loss', before: 4, after: 0.1, verified: true },
+    };
     const targetsCheck = { ...fixCheck, change: 'preprocessing.targets: standardize' };
     const broken = makeReport([
-      finding('unscaled-inputs', 'warning', { file: configPath, line: 3, suggestion: { line: 3, replacement: '  inputs: standardize' }, evidence: { fix_check: fixCheck } }),
-      finding('unscaled-targets', 'warning', { file: configPath, line: 4, suggestion: { line: 4, replacement: '  targets: standardize' }, evidence: { fix_check: targetsCheck } }),
+      finding('unscaled-inputs', 'warning', {
+        file: configPath,
+        line: 3,
+        suggestion: { line: 3, replacement: '  inputs: standardize' },
+        evidence: { fix_check: fixCheck },
+      }),
+      finding('unscaled-targets', 'warning', {
+        file: configPath,
+        line: 4,
+        suggestion: { line: 4, replacement: '  targets: standardize' },
+        evidence: { fix_check: targetsCheck },
+      }),
     ]);
     assert.equal(layoutOf(broken.results[0]).rootCauses.length, 1);
     const outcome = await publish(client, request(broken, 'on-findings'), log);

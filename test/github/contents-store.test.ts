@@ -39,7 +39,7 @@ function workspaceWith(files: Record<string, string>): string {
   return root;
 }
 
-describe('the base version through GitHub\'s API', () => {
+describe("the base version through GitHub's API", () => {
   const manyFiles = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`cfg/data/img/${String(i).padStart(4, '0')}.csv`, `x,y\n${i},${i}\n`]));
   const server = new FakeGitHub({
     owner: OWNER,
@@ -52,7 +52,12 @@ describe('the base version through GitHub\'s API', () => {
     refs: { main: BASE },
   });
   // A checkout of the head alone (fetch-depth: 1 without .git history, or no .git at all).
-  const workspace = workspaceWith({ 'cfg/model.preflight.yml': headConfig, 'cfg/data/a.csv': 'x,y\n1,2\n', 'cfg/data/nested/b.csv': 'x,y\n5,6\n', 'cfg/data/new.csv': 'x,y\n9,9\n' });
+  const workspace = workspaceWith({
+    'cfg/model.preflight.yml': headConfig,
+    'cfg/data/a.csv': 'x,y\n1,2\n',
+    'cfg/data/nested/b.csv': 'x,y\n5,6\n',
+    'cfg/data/new.csv': 'x,y\n9,9\n',
+  });
   const configPath = path.join(workspace, 'cfg/model.preflight.yml');
   let api: BaseStore;
   before(async () => {
@@ -88,7 +93,10 @@ describe('the base version through GitHub\'s API', () => {
     assert.equal(blobs.length, 2, 'the config and b.csv; a.csv comes from the checkout');
     const listings = requestsTo(/\/contents\//);
     assert.ok(listings.length >= 3 && listings.every((r) => r.query.get('ref') === BASE), 'every listing asks for the base commit');
-    assert.ok(server.requests.every((r) => r.method === 'GET'), 'reading the base writes nothing');
+    assert.ok(
+      server.requests.every((r) => r.method === 'GET'),
+      'reading the base writes nothing',
+    );
   });
 
   it('resolves a branch name to its commit, and calls a config absent there new', async () => {
@@ -121,7 +129,13 @@ describe('the base version through GitHub\'s API', () => {
       ...api,
       async list(_commit, rel) {
         if (rel === 'cfg/model.preflight.yml') return { ok: true, value: [{ path: rel, sha: 'f'.repeat(40), size: bytes.length, kind: 'file' }] };
-        return { ok: true, value: [{ path: '../escaped.csv', sha: 'a'.repeat(40), size: 3, kind: 'file' }, { path: '/tmp/abs.csv', sha: 'b'.repeat(40), size: 3, kind: 'file' }] };
+        return {
+          ok: true,
+          value: [
+            { path: '../escaped.csv', sha: 'a'.repeat(40), size: 3, kind: 'file' },
+            { path: '/tmp/abs.csv', sha: 'b'.repeat(40), size: 3, kind: 'file' },
+          ],
+        };
       },
       async read(entry) {
         return { ok: true, value: entry.path.endsWith('.yml') ? bytes : Buffer.from('1,2') };
@@ -137,12 +151,21 @@ describe('the base version through GitHub\'s API', () => {
     }
   });
 
-  it('reads a renamed config from its previous path, as the pull request\'s file list names it', async () => {
-    const moved = workspaceWith({ 'configs/model.preflight.yml': headConfig.replace(/data\//g, '../cfg/data/'), 'cfg/data/a.csv': 'x,y\n1,2\n', 'cfg/data/nested/b.csv': 'x,y\n3,4\n' });
+  it("reads a renamed config from its previous path, as the pull request's file list names it", async () => {
+    const moved = workspaceWith({
+      'configs/model.preflight.yml': headConfig.replace(/data\//g, '../cfg/data/'),
+      'cfg/data/a.csv': 'x,y\n1,2\n',
+      'cfg/data/nested/b.csv': 'x,y\n3,4\n',
+    });
     try {
       const octokit = getOctokit('ghs_token', { baseUrl: server.url });
       const renamedConfig = path.join(moved, 'configs/model.preflight.yml');
-      const withRenames = contentsStore(octokit, { owner: OWNER, repo: REPO, repoRoot: moved, renames: new Map([['configs/model.preflight.yml', 'cfg/model.preflight.yml']]) });
+      const withRenames = contentsStore(octokit, {
+        owner: OWNER,
+        repo: REPO,
+        repoRoot: moved,
+        renames: new Map([['configs/model.preflight.yml', 'cfg/model.preflight.yml']]),
+      });
       const read = await readBaseCopy(renamedConfig, BASE, [withRenames]);
       assert.ok(read.ok, read.ok ? '' : read.reason);
       try {

@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readWorkflowContext } from '../../src/action/context.ts';
 
-const env = (eventName: string) => ({ GITHUB_REPOSITORY: 'octo/models', GITHUB_WORKSPACE: '/tmp/ws', GITHUB_EVENT_NAME: eventName, GITHUB_SHA: 'f'.repeat(40) });
+const env = (eventName: string) => ({
+  GITHUB_REPOSITORY: 'octo/models',
+  GITHUB_WORKSPACE: '/tmp/ws',
+  GITHUB_EVENT_NAME: eventName,
+  GITHUB_SHA: 'f'.repeat(40),
+});
 const before = 'b'.repeat(40);
 
 test('the base commit comes from the event that started the run', () => {

@@ -22,7 +22,16 @@ test('defaults when nothing is set', () => {
 
 test('lists, booleans, numbers and choices are parsed', () => {
   const settings = parseInputs(
-    reader({ configs: 'a/*.yml\n b/**/*.yaml , c.yml', 'only-changed': 'false', smoke: 'No', 'time-budget': '12.5', steps: '50', 'fail-on': 'WARNING', comment: 'new', 'merge-reports': 'r1\nr2' }),
+    reader({
+      configs: 'a/*.yml\n b/**/*.yaml , c.yml',
+      'only-changed': 'false',
+      smoke: 'No',
+      'time-budget': '12.5',
+      steps: '50',
+      'fail-on': 'WARNING',
+      comment: 'new',
+      'merge-reports': 'r1\nr2',
+    }),
   );
   assert.deepEqual(settings.configs, ['a/*.yml', 'b/**/*.yaml', 'c.yml']);
   assert.equal(settings.onlyChanged, false);
@@ -56,7 +65,11 @@ test('bad values stop with a message naming the input and what was expected', ()
     [{ 'base-ref': 'main:secret.txt' }, /'base-ref'/],
     [{ 'base-ref': 'release/' }, /'base-ref'/],
   ];
-  for (const [values, message] of cases) assert.throws(() => parseInputs(reader(values)), (error: unknown) => error instanceof InputError && message.test(error.message));
+  for (const [values, message] of cases)
+    assert.throws(
+      () => parseInputs(reader(values)),
+      (error: unknown) => error instanceof InputError && message.test(error.message),
+    );
 });
 
 test('comment-author takes a user or bot login; empty leaves it to the token', () => {

@@ -39,7 +39,19 @@ function workspace(): string {
   mkdirSync(path.join(root, 'models/data'), { recursive: true });
   writeFileSync(path.join(root, 'models/data/train.csv'), ['x1,x2,y', ...Array.from({ length: 30 }, (_, i) => `${i % 7},${i % 3},${i % 2}`)].join('\n') + '\n');
   const yaml = (name: string, train: string) =>
-    ['version: 1', `name: ${JSON.stringify(name)}`, 'data:', `  train: ${JSON.stringify(train)}`, '  targets: [y]', 'model:', '  layers:', '    - {type: dense, units: 1, activation: sigmoid}', 'training:', '  loss: binary_crossentropy', ''].join('\n');
+    [
+      'version: 1',
+      `name: ${JSON.stringify(name)}`,
+      'data:',
+      `  train: ${JSON.stringify(train)}`,
+      '  targets: [y]',
+      'model:',
+      '  layers:',
+      '    - {type: dense, units: 1, activation: sigmoid}',
+      'training:',
+      '  loss: binary_crossentropy',
+      '',
+    ].join('\n');
   writeFileSync(path.join(root, 'models/path.preflight.yml'), yaml('path-injection', `data/train.csv${PAYLOAD}`));
   writeFileSync(path.join(root, 'models/name.preflight.yml'), yaml(`name-injection${PAYLOAD}`, 'data/train.csv'));
   // A file name may hold a line break too (git and Linux allow it).
@@ -52,7 +64,14 @@ before(() => server.start());
 after(() => server.stop());
 
 test('the built action: no line of its output starts a command except its own annotations and its stop/resume pair', async () => {
-  const result = await runAction({ apiUrl: server.url, workspace: workspace(), eventName: 'push', event: {}, sha: 'd'.repeat(40), inputs: { 'fail-on': 'never' } });
+  const result = await runAction({
+    apiUrl: server.url,
+    workspace: workspace(),
+    eventName: 'push',
+    event: {},
+    sha: 'd'.repeat(40),
+    inputs: { 'fail-on': 'never' },
+  });
   assert.equal(result.code, 0, result.stdout + result.stderr);
   assert.deepEqual(JSON.parse(result.outputs.configs).length, 3);
   const commands = commandsIn(result.stdout + '\n' + result.stderr);
@@ -70,8 +89,14 @@ test('the built action: no line of its output starts a command except its own an
   const groups = result.stdout.split('\n').filter((line) => line.startsWith('::group::'));
   assert.equal(groups.length, 3);
   assert.equal(result.stdout.split('\n').filter((line) => line === '::endgroup::').length, 3);
-  assert.ok(groups.every((line) => line.startsWith('::group::nn-preflight: models/')), groups.join('\n'));
-  assert.ok(groups.some((line) => line.includes('file%0A::notice::forged-by-file-name')), 'a line break in a file name stays inside the group title');
+  assert.ok(
+    groups.every((line) => line.startsWith('::group::nn-preflight: models/')),
+    groups.join('\n'),
+  );
+  assert.ok(
+    groups.some((line) => line.includes('file%0A::notice::forged-by-file-name')),
+    'a line break in a file name stays inside the group title',
+  );
   // The forged text is still shown, as text: the data-error names the path it could not read.
   assert.match(result.stdout, /%0A%3A:add-mask::secret|%0A::add-mask::secret/);
   assert.ok(result.stdout.includes('loading data: data/train.csv%0A::add-mask::secret'), 'the progress line shows the path escaped');

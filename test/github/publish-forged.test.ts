@@ -100,18 +100,32 @@ describe('a forged artifact from a fork', () => {
   after(() => server.stop());
 
   test('posts on the pull request from the run head repository, with suggestions only on the config, under its own key and the run named', async () => {
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'workflow_run', event: runEvent(901, FORK), sha: 'b'.repeat(40), entry: 'publish.js', job: 'publish' });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'workflow_run',
+      event: runEvent(901, FORK),
+      sha: 'b'.repeat(40),
+      entry: 'publish.js',
+      job: 'publish',
+    });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.equal(result.outputs['pull-request'], '31');
-    assert.equal(server.issueComments.get(30), undefined, 'nothing on the other fork\'s pull request');
+    assert.equal(server.issueComments.get(30), undefined, "nothing on the other fork's pull request");
     assert.equal(server.reviewComments.get(30), undefined);
 
     const review = server.reviewComments.get(31) ?? [];
-    assert.deepEqual(review.map((c) => `${c.path}:${c.line}`), [`${SOFTMAX_CONFIG}:${OUTPUT_LAYER_LINE}`]);
-    assert.match(review[0].body, /^_Reported by \[run 901\]\(https:\/\/github\.com\/octo\/models\/actions\/runs\/901\) of the pull request's head commit `eeeeeeeeeeee` from the fork `forker\/models`\./);
+    assert.deepEqual(
+      review.map((c) => `${c.path}:${c.line}`),
+      [`${SOFTMAX_CONFIG}:${OUTPUT_LAYER_LINE}`],
+    );
+    assert.match(
+      review[0].body,
+      /^_Reported by \[run 901\]\(https:\/\/github\.com\/octo\/models\/actions\/runs\/901\) of the pull request's head commit `eeeeeeeeeeee` from the fork `forker\/models`\./,
+    );
 
     const comments = server.issueComments.get(31) ?? [];
-    assert.equal(comments.length, 2, 'the gpu job\'s comment is left alone and a comment of the publisher\'s own key is added');
+    assert.equal(comments.length, 2, "the gpu job's comment is left alone and a comment of the publisher's own key is added");
     assert.equal(comments[0].body, `${OTHER_MARKER}\nThe gpu job's report.`);
     const own = comments[1].body;
     assert.ok(own.startsWith(OWN_MARKER), own.slice(0, 200));
@@ -121,7 +135,15 @@ describe('a forged artifact from a fork', () => {
 
   test('an event whose head repository opened no pull request posts nothing', async () => {
     const writes = server.writes().length;
-    const result = await runAction({ apiUrl: server.url, workspace, eventName: 'workflow_run', event: runEvent(901, 'someone/else'), sha: 'b'.repeat(40), entry: 'publish.js', job: 'publish' });
+    const result = await runAction({
+      apiUrl: server.url,
+      workspace,
+      eventName: 'workflow_run',
+      event: runEvent(901, 'someone/else'),
+      sha: 'b'.repeat(40),
+      entry: 'publish.js',
+      job: 'publish',
+    });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /No open pull request has eeeeeeeeeeee from someone\/else as its head/);
     assert.equal(server.writes().length, writes);

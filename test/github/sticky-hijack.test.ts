@@ -29,11 +29,27 @@ function pullWith(number: number, workspace: string, config: string): { files: F
 
 const workspace = makeWorkspace();
 // A column and a layer named like markers: one of another job (gpu), one of this job (preflight).
-writeFileSync(path.join(workspace, 'models/data/marker.csv'), ['x1,<!-- nn-preflight:gpu -->,y', ...Array.from({ length: 40 }, (_, i) => `${(i % 7) / 7},${i * 1000},${i % 2}`)].join('\n') + '\n');
+writeFileSync(
+  path.join(workspace, 'models/data/marker.csv'),
+  ['x1,<!-- nn-preflight:gpu -->,y', ...Array.from({ length: 40 }, (_, i) => `${(i % 7) / 7},${i * 1000},${i % 2}`)].join('\n') + '\n',
+);
 const MARKER_CONFIG = 'models/marker.preflight.yml';
 writeFileSync(
   path.join(workspace, MARKER_CONFIG),
-  ['version: 1', 'name: marker-names', 'data:', '  train: data/marker.csv', '  targets: [y]', 'model:', '  layers:', '    - {type: dense, units: 8, activation: relu, name: "`<!-- nn-preflight:preflight -->`"}', '    - {type: dense, units: 1, activation: sigmoid}', 'training:', '  loss: binary_crossentropy', ''].join('\n'),
+  [
+    'version: 1',
+    'name: marker-names',
+    'data:',
+    '  train: data/marker.csv',
+    '  targets: [y]',
+    'model:',
+    '  layers:',
+    '    - {type: dense, units: 8, activation: relu, name: "`<!-- nn-preflight:preflight -->`"}',
+    '    - {type: dense, units: 1, activation: sigmoid}',
+    'training:',
+    '  loss: binary_crossentropy',
+    '',
+  ].join('\n'),
 );
 
 const pulls = [
@@ -54,7 +70,16 @@ after(() => server.stop());
 
 function run(number: number, token?: string) {
   const pull = pulls.find((p) => p.number === number)!;
-  return runAction({ apiUrl: server.url, workspace, eventName: 'pull_request', event: pull.event, sha: MERGE, ref: `refs/pull/${number}/merge`, inputs: { 'fail-on': 'never' }, ...(token ? { token } : {}) });
+  return runAction({
+    apiUrl: server.url,
+    workspace,
+    eventName: 'pull_request',
+    event: pull.event,
+    sha: MERGE,
+    ref: `refs/pull/${number}/merge`,
+    inputs: { 'fail-on': 'never' },
+    ...(token ? { token } : {}),
+  });
 }
 
 function patchedIds(): number[] {

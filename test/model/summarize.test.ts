@@ -21,7 +21,10 @@ describe('summarizeModel parameter counts (Keras formulas)', () => {
     const parsed = parseKerasModel(JSON.parse(readFileSync(path.join(SHARED_CASES_DIR, 'keras-clean/model.json'), 'utf8')), 'model.json');
     assert.ok(parsed.ok);
     const summary = summarizeModel(parsed.model, parsed.model.input_shape!);
-    assert.deepEqual(summary.layers.map((l) => l.params), [6 * 32 + 32, 32 * 16 + 16, 16 * 4 + 4]);
+    assert.deepEqual(
+      summary.layers.map((l) => l.params),
+      [6 * 32 + 32, 32 * 16 + 16, 16 * 4 + 4],
+    );
     assert.equal(summary.totalParams, 820);
     assert.equal(summary.trainableParams, 820);
     assert.deepEqual(summary.outputShape, [4]);
@@ -31,17 +34,26 @@ describe('summarizeModel parameter counts (Keras formulas)', () => {
   });
 
   it('matches the Keras MNIST convnet example (34,826 parameters)', () => {
-    const summary = summarizeModel(model(
-      layer('conv2d', { filters: 32, kernel_size: 3, activation: 'relu' }),
-      layer('max_pooling2d', { pool_size: 2 }),
-      layer('conv2d', { filters: 64, kernel_size: [3, 3], activation: 'relu' }),
-      layer('max_pooling2d', { pool_size: 2 }),
-      layer('flatten'),
-      layer('dropout', { rate: 0.5 }),
-      layer('dense', { units: 10, activation: 'softmax' }),
-    ), [28, 28, 1]);
-    assert.deepEqual(summary.layers.map((l) => l.outputShape), [[26, 26, 32], [13, 13, 32], [11, 11, 64], [5, 5, 64], [1600], [1600], [10]]);
-    assert.deepEqual(summary.layers.map((l) => l.params), [320, 0, 18496, 0, 0, 0, 16010]);
+    const summary = summarizeModel(
+      model(
+        layer('conv2d', { filters: 32, kernel_size: 3, activation: 'relu' }),
+        layer('max_pooling2d', { pool_size: 2 }),
+        layer('conv2d', { filters: 64, kernel_size: [3, 3], activation: 'relu' }),
+        layer('max_pooling2d', { pool_size: 2 }),
+        layer('flatten'),
+        layer('dropout', { rate: 0.5 }),
+        layer('dense', { units: 10, activation: 'softmax' }),
+      ),
+      [28, 28, 1],
+    );
+    assert.deepEqual(
+      summary.layers.map((l) => l.outputShape),
+      [[26, 26, 32], [13, 13, 32], [11, 11, 64], [5, 5, 64], [1600], [1600], [10]],
+    );
+    assert.deepEqual(
+      summary.layers.map((l) => l.params),
+      [320, 0, 18496, 0, 0, 0, 16010],
+    );
     assert.equal(summary.totalParams, 34826);
     assert.deepEqual(summary.problems, []);
   });
@@ -77,12 +89,10 @@ describe('summarizeModel parameter counts (Keras formulas)', () => {
   });
 
   it('counts embedding, batch and layer normalization', () => {
-    const summary = summarizeModel(model(
-      layer('embedding', { input_dim: 1000, output_dim: 64 }),
-      layer('flatten'),
-      layer('batch_normalization'),
-      layer('layer_normalization'),
-    ), [10]);
+    const summary = summarizeModel(
+      model(layer('embedding', { input_dim: 1000, output_dim: 64 }), layer('flatten'), layer('batch_normalization'), layer('layer_normalization')),
+      [10],
+    );
     assert.deepEqual(summary.layers[0].outputShape, [10, 64]);
     assert.equal(summary.layers[0].params, 64000);
     assert.equal(summary.layers[2].params, 4 * 640);
@@ -101,12 +111,15 @@ describe('summarizeModel parameter counts (Keras formulas)', () => {
 
 describe('summarizeModel activations and facts', () => {
   it('counts an activation layer after a dense layer as its activation, across dropout', () => {
-    const summary = summarizeModel(model(
-      layer('dense', { units: 8, activation: 'relu' }),
-      layer('dense', { units: 3 }),
-      layer('dropout', { rate: 0.3 }),
-      layer('activation', { activation: 'sigmoid' }),
-    ), [5]);
+    const summary = summarizeModel(
+      model(
+        layer('dense', { units: 8, activation: 'relu' }),
+        layer('dense', { units: 3 }),
+        layer('dropout', { rate: 0.3 }),
+        layer('activation', { activation: 'sigmoid' }),
+      ),
+      [5],
+    );
     assert.equal(summary.layers[1].activation, 'sigmoid');
     assert.equal(summary.layers[0].activation, 'relu');
     assert.equal(summary.finalActivation, 'sigmoid');
@@ -121,10 +134,10 @@ describe('summarizeModel activations and facts', () => {
   });
 
   it('takes the largest regularization factor', () => {
-    const summary = summarizeModel(model(
-      layer('dense', { units: 4, kernel_regularizer: { l2: 0.01 } }),
-      layer('dense', { units: 1, kernel_regularizer: { l1_l2: { l1: 0.5, l2: 0.1 } } }),
-    ), [3]);
+    const summary = summarizeModel(
+      model(layer('dense', { units: 4, kernel_regularizer: { l2: 0.01 } }), layer('dense', { units: 1, kernel_regularizer: { l1_l2: { l1: 0.5, l2: 0.1 } } })),
+      [3],
+    );
     assert.equal(summary.maxPenalty, 0.5);
     assert.equal(summary.hasDropout, false);
     assert.equal(summary.hasNormalization, false);
@@ -171,22 +184,25 @@ describe('summarizeModel with branches (`inbound`)', () => {
   const wired = (spec: LayerSpec, inbound: number[]): LayerSpec => ({ ...spec, inbound });
 
   it('follows each layer to its inputs: a concatenate of two dense branches sums their widths', () => {
-    const summary = summarizeModel(model(
-      wired(layer('dense', { units: 8 }), [-1]),
-      wired(layer('dense', { units: 6 }), [-1]),
-      wired(layer('concatenate'), [0, 1]),
-      wired(layer('dense', { units: 1 }), [2]),
-    ), [4]);
-    assert.deepEqual(summary.layers.map((l) => l.outputShape), [[8], [6], [14], [1]]);
+    const summary = summarizeModel(
+      model(
+        wired(layer('dense', { units: 8 }), [-1]),
+        wired(layer('dense', { units: 6 }), [-1]),
+        wired(layer('concatenate'), [0, 1]),
+        wired(layer('dense', { units: 1 }), [2]),
+      ),
+      [4],
+    );
+    assert.deepEqual(
+      summary.layers.map((l) => l.outputShape),
+      [[8], [6], [14], [1]],
+    );
     assert.equal(summary.totalParams, 40 + 30 + 15);
     assert.deepEqual(summary.layers[1].inputShape, [4]);
   });
 
   it('an add of two shapes is a shape problem at that layer', () => {
-    const summary = summarizeModel(model(
-      wired(layer('dense', { units: 8 }), [-1]),
-      wired(layer('add'), [0, -1]),
-    ), [4]);
+    const summary = summarizeModel(model(wired(layer('dense', { units: 8 }), [-1]), wired(layer('add'), [0, -1])), [4]);
     assert.equal(summary.problems.length, 1);
     assert.match(summary.problems[0].message, /add takes inputs of one shape, got \[8\] and \[4\]/);
   });

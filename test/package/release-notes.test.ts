@@ -6,7 +6,23 @@ import { fileURLToPath } from 'node:url';
 import { changelogSection, releaseNotes } from '../../scripts/release-notes.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHANGELOG = ['# Changelog', '', '## [Unreleased]', '', '## [1.2.0] - 2027-01-02', '', '### Fixed', '- a thing', '', '## [1.1.0] - 2026-12-30', '', '- older', '', '[1.2.0]: https://x/1.2.0', ''].join('\n');
+const CHANGELOG = [
+  '# Changelog',
+  '',
+  '## [Unreleased]',
+  '',
+  '## [1.2.0] - 2027-01-02',
+  '',
+  '### Fixed',
+  '- a thing',
+  '',
+  '## [1.1.0] - 2026-12-30',
+  '',
+  '- older',
+  '',
+  '[1.2.0]: https://x/1.2.0',
+  '',
+].join('\n');
 
 test('the section of a version ends at the next version', () => {
   assert.equal(changelogSection(CHANGELOG, '1.2.0'), '### Fixed\n- a thing');

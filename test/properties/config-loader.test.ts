@@ -68,11 +68,76 @@ function assertWellFormed(result: ConfigLoadResult, lineCount: number): void {
 
 /** Pieces of YAML syntax and config vocabulary, so random text often parses and reaches the schema. */
 const TOKENS = [
-  'version', 'data', 'train', 'targets', 'model', 'layers', 'type', 'dense', 'units', 'training', 'loss', 'mse',
-  'learning_rate', 'batch_size', 'smoke', 'checks', 'keras', 'train.csv', '../x.csv', '/etc/passwd',
-  ':', ': ', ' ', '  ', '\n', '\r\n', '\t', '- ', '-', '[', ']', '{', '}', ',', '&a ', '*a', '<<: *a', '!!str ', '!!binary ', '!tag ',
-  "'", '"', '#', '|', '>', '?', '---', '...', '%YAML 1.2', '~', 'null', 'true', 'no', '1', '0', '-1', '1e309', '.nan', '.inf',
-  '0x1F', '0o17', '1_000', '\uFEFF', '\u200B', 'ключ', '🚀', '\u0000', '\\', '@', '`',
+  'version',
+  'data',
+  'train',
+  'targets',
+  'model',
+  'layers',
+  'type',
+  'dense',
+  'units',
+  'training',
+  'loss',
+  'mse',
+  'learning_rate',
+  'batch_size',
+  'smoke',
+  'checks',
+  'keras',
+  'train.csv',
+  '../x.csv',
+  '/etc/passwd',
+  ':',
+  ': ',
+  ' ',
+  '  ',
+  '\n',
+  '\r\n',
+  '\t',
+  '- ',
+  '-',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '&a ',
+  '*a',
+  '<<: *a',
+  '!!str ',
+  '!!binary ',
+  '!tag ',
+  "'",
+  '"',
+  '#',
+  '|',
+  '>',
+  '?',
+  '---',
+  '...',
+  '%YAML 1.2',
+  '~',
+  'null',
+  'true',
+  'no',
+  '1',
+  '0',
+  '-1',
+  '1e309',
+  '.nan',
+  '.inf',
+  '0x1F',
+  '0o17',
+  '1_000',
+  '\uFEFF',
+  '\u200B',
+  'ключ',
+  '🚀',
+  '\u0000',
+  '\\',
+  '@',
+  '`',
 ];
 const yamlish = fc.array(fc.constantFrom(...TOKENS), { maxLength: 80 }).map((parts) => parts.join(''));
 
@@ -99,22 +164,39 @@ test('arbitrary bytes: never a throw', async () => {
 type Mutation = (lines: string[]) => string[];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.nat().map((i): Mutation => (lines) => lines.filter((_, j) => j !== i % lines.length)),
-  fc.nat().map((i): Mutation => (lines) => lines.flatMap((line, j) => (j === i % lines.length ? [line, line] : [line]))),
-  fc.tuple(fc.nat(), fc.nat()).map(([a, b]): Mutation => (lines) => {
-    const copy = [...lines];
-    const [x, y] = [a % copy.length, b % copy.length];
-    [copy[x], copy[y]] = [copy[y], copy[x]];
-    return copy;
-  }),
-  fc.tuple(fc.nat(), fc.constantFrom(...TOKENS)).map(([i, token]): Mutation => (lines) =>
-    lines.map((line, j) => (j === i % lines.length ? line.replace(/:\s.*$/, `: ${token}`) : line)),
+  fc.nat().map(
+    (i): Mutation =>
+      (lines) =>
+        lines.filter((_, j) => j !== i % lines.length),
   ),
-  fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(...TOKENS)).map(([i, at, token]): Mutation => (lines) =>
-    lines.map((line, j) => (j === i % lines.length ? line.slice(0, at % (line.length + 1)) + token + line.slice(at % (line.length + 1)) : line)),
+  fc.nat().map(
+    (i): Mutation =>
+      (lines) =>
+        lines.flatMap((line, j) => (j === i % lines.length ? [line, line] : [line])),
   ),
-  fc.tuple(fc.nat(), fc.integer({ min: -4, max: 4 })).map(([i, shift]): Mutation => (lines) =>
-    lines.map((line, j) => (j === i % lines.length ? (shift >= 0 ? ' '.repeat(shift) + line : line.replace(new RegExp(`^ {0,${-shift}}`), '')) : line)),
+  fc.tuple(fc.nat(), fc.nat()).map(
+    ([a, b]): Mutation =>
+      (lines) => {
+        const copy = [...lines];
+        const [x, y] = [a % copy.length, b % copy.length];
+        [copy[x], copy[y]] = [copy[y], copy[x]];
+        return copy;
+      },
+  ),
+  fc.tuple(fc.nat(), fc.constantFrom(...TOKENS)).map(
+    ([i, token]): Mutation =>
+      (lines) =>
+        lines.map((line, j) => (j === i % lines.length ? line.replace(/:\s.*$/, `: ${token}`) : line)),
+  ),
+  fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(...TOKENS)).map(
+    ([i, at, token]): Mutation =>
+      (lines) =>
+        lines.map((line, j) => (j === i % lines.length ? line.slice(0, at % (line.length + 1)) + token + line.slice(at % (line.length + 1)) : line)),
+  ),
+  fc.tuple(fc.nat(), fc.integer({ min: -4, max: 4 })).map(
+    ([i, shift]): Mutation =>
+      (lines) =>
+        lines.map((line, j) => (j === i % lines.length ? (shift >= 0 ? ' '.repeat(shift) + line : line.replace(new RegExp(`^ {0,${-shift}}`), '')) : line)),
   ),
 );
 

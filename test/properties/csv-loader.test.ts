@@ -82,11 +82,22 @@ test('numeric tables: the loader never throws and its statistics equal a naive c
       const split = loaded.split;
       assert.equal(split.rows, rows.length);
       assert.deepEqual(split.featureNames, names.slice(0, -1));
-      split.features.forEach((stats, i) => assertColumn(stats, rows.map((row) => row[i])));
-      assertColumn(split.targets[0], rows.map((row) => row[width - 1]));
+      split.features.forEach((stats, i) =>
+        assertColumn(
+          stats,
+          rows.map((row) => row[i]),
+        ),
+      );
+      assertColumn(
+        split.targets[0],
+        rows.map((row) => row[width - 1]),
+      );
       // every row fits in the sample, so it holds each row once
       assert.equal(split.sample.rows, rows.length);
-      assert.deepEqual([...split.sample.rowIndex].sort((a, b) => a - b), rows.map((_, i) => i));
+      assert.deepEqual(
+        [...split.sample.rowIndex].sort((a, b) => a - b),
+        rows.map((_, i) => i),
+      );
     }),
     { numRuns: 200 },
   );

@@ -34,7 +34,9 @@ test('the fixture holds its HDF5 weights uncompressed', () => assert.ok(h5Start 
 
 test('bytes overwritten anywhere in a .keras archive end in a config or a config problem', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }), (edits) => loadMutated(edits)),
+    fc.asyncProperty(fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 8 }), (edits) =>
+      loadMutated(edits),
+    ),
     { numRuns: 150, seed: 13 },
   );
 });
@@ -42,12 +44,17 @@ test('bytes overwritten anywhere in a .keras archive end in a config or a config
 test('bytes overwritten inside the HDF5 weights end in a config or a config problem', async () => {
   const span = tiny.length - 22 - h5Start;
   await fc.assert(
-    fc.asyncProperty(fc.array(fc.record({ at: fc.nat({ max: span - 1 }), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 16 }), (edits) =>
-      loadMutated(edits.map((e) => ({ at: h5Start + e.at, value: e.value })))),
+    fc.asyncProperty(
+      fc.array(fc.record({ at: fc.nat({ max: span - 1 }), value: fc.integer({ min: 0, max: 255 }) }), { minLength: 1, maxLength: 16 }),
+      (edits) => loadMutated(edits.map((e) => ({ at: h5Start + e.at, value: e.value }))),
+    ),
     { numRuns: 300, seed: 17 },
   );
 });
 
 test('a .keras archive cut anywhere ends in a config problem', async () => {
-  await fc.assert(fc.asyncProperty(fc.nat(), (cut) => loadMutated([], cut)), { numRuns: 60, seed: 19 });
+  await fc.assert(
+    fc.asyncProperty(fc.nat(), (cut) => loadMutated([], cut)),
+    { numRuns: 60, seed: 19 },
+  );
 });

@@ -22,7 +22,25 @@ symlinkSync('../..', path.join(root, 'a/b/relative-up'));
 symlinkSync('/etc', path.join(root, 'etc'));
 const realRoot = realpathSync(root);
 
-const SEGMENTS = ['..', '.', '', 'a', 'b', 'up', 'loop', 'relative-up', 'etc', 'repo', 'data.csv', 'secret.csv', 'secret-link.csv', 'passwd', '...', '..\\..', '%2e%2e'];
+const SEGMENTS = [
+  '..',
+  '.',
+  '',
+  'a',
+  'b',
+  'up',
+  'loop',
+  'relative-up',
+  'etc',
+  'repo',
+  'data.csv',
+  'secret.csv',
+  'secret-link.csv',
+  'passwd',
+  '...',
+  '..\\..',
+  '%2e%2e',
+];
 const relativePath = fc.array(fc.constantFrom(...SEGMENTS), { minLength: 1, maxLength: 8 }).map((parts) => parts.join('/'));
 const baseDir = fc.constantFrom(root, path.join(root, 'a'), path.join(root, 'a/b'));
 

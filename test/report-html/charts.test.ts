@@ -10,13 +10,23 @@ test('histogram counts every finite value in range once and counts NaN/Infinity 
   assert.equal(h.bins.length, 4);
   assert.equal(h.nonFinite, 2);
   assert.equal(h.finite, 5, 'the value 2 lies outside the range');
-  assert.deepEqual(h.bins.map((b) => b.count), [2, 0, 1, 2], 'the last bin includes its end (1)');
+  assert.deepEqual(
+    h.bins.map((b) => b.count),
+    [2, 0, 1, 2],
+    'the last bin includes its end (1)',
+  );
   assert.equal(h.bins[0].start, 0);
   assert.equal(h.bins[3].end, 1);
 });
 
 test('a shared range covers all series and is widened around a single repeated value', () => {
-  assert.deepEqual(sharedRange([[1, 5], [-2, 3, Number.NaN]]), { min: -2, max: 5 });
+  assert.deepEqual(
+    sharedRange([
+      [1, 5],
+      [-2, 3, Number.NaN],
+    ]),
+    { min: -2, max: 5 },
+  );
   const single = sharedRange([[3, 3, 3]])!;
   assert.ok(single.min < 3 && single.max > 3);
   assert.equal(sharedRange([[Number.NaN]]), undefined);
@@ -50,30 +60,58 @@ test('every chart renders to a themed SVG with marks, axis titles and escaped us
   const hostile = '<script>alert(1)</script>';
   const scales = await featureScaleChart({
     preprocessing: 'standardize',
-    features: [{ name: hostile, raw: { mean: 1500, std: 400 }, processed: { mean: 0, std: 1 } }, { name: 'flat', raw: { mean: 2, std: 0 }, processed: { mean: 0, std: 0 } }],
+    features: [
+      { name: hostile, raw: { mean: 1500, std: 400 }, processed: { mean: 0, std: 1 } },
+      { name: 'flat', raw: { mean: 2, std: 0 }, processed: { mean: 0, std: 0 } },
+    ],
   });
   assertChart(scales, 'Feature scales');
   assert.ok(!scales.includes('<script>'), 'user text is escaped');
   assert.ok(scales.includes('&lt;script&gt;'));
   assert.match(scales, /not drawn on the log axis: flat/);
 
-  const hist = await histogramChart({ title: 'sqft', panels: [{ title: 'raw', axisTitle: 'value (data units)', series: [{ name: 'train', values: [1, 2, 2, 3, Number.NaN] }] }] });
+  const hist = await histogramChart({
+    title: 'sqft',
+    panels: [{ title: 'raw', axisTitle: 'value (data units)', series: [{ name: 'train', values: [1, 2, 2, 3, Number.NaN] }] }],
+  });
   assertChart(hist, 'Histogram of sqft');
   assert.match(hist, /value \(data units\)/);
   assert.match(hist, /1 NaN\/Infinity value not drawn/);
 
-  const labels = await labelDistributionChart({ classes: [{ label: 'cat', count: 90 }, { label: 'dog', count: 10 }] });
+  const labels = await labelDistributionChart({
+    classes: [
+      { label: 'cat', count: 90 },
+      { label: 'dog', count: 10 },
+    ],
+  });
   assertChart(labels, 'Label distribution');
   assert.match(labels, /90 \(90\.0%\)/);
 
   const loss = await lossCurvesChart({
-    title: 'Loss', xTitle: 'training step', yTitle: 'loss (mse)',
-    series: [{ name: 'training', points: [{ x: 1, y: 10 }, { x: 2, y: Number.NaN }, { x: 3, y: 2 }] }],
+    title: 'Loss',
+    xTitle: 'training step',
+    yTitle: 'loss (mse)',
+    series: [
+      {
+        name: 'training',
+        points: [
+          { x: 1, y: 10 },
+          { x: 2, y: Number.NaN },
+          { x: 3, y: 2 },
+        ],
+      },
+    ],
   });
   assertChart(loss, 'Loss');
   assert.match(loss, /1 value not drawn/);
 
-  const layers = await layerBarChart({ title: 'Gradients', layers: ['d0', 'd1'], series: [{ name: 'norm', values: [1e-6, 3] }], valueTitle: 'gradient norm (log scale)', scale: 'log' });
+  const layers = await layerBarChart({
+    title: 'Gradients',
+    layers: ['d0', 'd1'],
+    series: [{ name: 'norm', values: [1e-6, 3] }],
+    valueTitle: 'gradient norm (log scale)',
+    scale: 'log',
+  });
   assertChart(layers, 'Gradients');
   assert.match(layers, /gradient norm \(log scale\)/);
 
@@ -94,7 +132,10 @@ test('clip-path ids differ between charts, so charts inline in one page do not s
   const first = await draw([0.1, 10]);
   const second = await draw([1, 100]);
   assert.ok(ids(first).length > 0);
-  assert.ok(ids(first).every((id) => !ids(second).includes(id)), `${ids(first)} vs ${ids(second)}`);
+  assert.ok(
+    ids(first).every((id) => !ids(second).includes(id)),
+    `${ids(first)} vs ${ids(second)}`,
+  );
   for (const svg of [first, second]) {
     for (const ref of svg.matchAll(/url\(#([^)]+)\)/g)) assert.ok(ids(svg).includes(ref[1]), `reference ${ref[1]} resolves inside its own chart`);
   }

@@ -46,7 +46,10 @@ test('the base run is drawn in the smoke run loss chart only when the config was
 test('the comparison table shows the finals per seed, the means, the bar and each changed key', async () => {
   const loss = panel(await render(counterfactualRun()), 'loss');
   const table = loss.slice(loss.indexOf('<div class="comparison"'));
-  assert.match(table, /Compared with base <code>origin\/main<\/code>:<\/strong> <span class="verdict verdict-regression">trains <strong>worse<\/strong> than the base/);
+  assert.match(
+    table,
+    /Compared with base <code>origin\/main<\/code>:<\/strong> <span class="verdict verdict-regression">trains <strong>worse<\/strong> than the base/,
+  );
   assert.match(table, /<tr><td>final loss per seed<\/td><td>0\.1, 0\.12, 0\.11<\/td><td>diverged, 0\.9, 1<\/td><\/tr>/);
   assert.match(table, /<tr><td>mean<\/td><td>0\.11<\/td><td>diverged<\/td><\/tr>/);
   assert.match(table, /Seed noise x1\.051 \(pooled std of ln loss 0\.05\); a change counts beyond x1\.162 either way/);
@@ -66,10 +69,15 @@ test('the comparison sits in the panel of the training-regression finding, under
 
 test('a comparison that did not run says why in one line, with or without a smoke run', async () => {
   const html = await render(counterfactualRun(baseComparison({ ref: 'main', status: 'unavailable', reason: 'the ref main is not in the local git history' })));
-  assert.match(panel(html, 'loss'), /<p class="comparison muted" data-status="unavailable">Base <code>main<\/code>: not compared \(the ref main is not in the local git history\)\.<\/p>/);
+  assert.match(
+    panel(html, 'loss'),
+    /<p class="comparison muted" data-status="unavailable">Base <code>main<\/code>: not compared \(the ref main is not in the local git history\)\.<\/p>/,
+  );
   assert.doesNotMatch(html, /final loss per seed/);
 
-  const noSmoke: HtmlRun = { result: { config: 'a.preflight.yml', name: 'a', findings: [], comparison: baseComparison({ status: 'new-config', base: undefined }) } };
+  const noSmoke: HtmlRun = {
+    result: { config: 'a.preflight.yml', name: 'a', findings: [], comparison: baseComparison({ status: 'new-config', base: undefined }) },
+  };
   assert.match(panel(await render(noSmoke), 'loss'), /Base <code>origin\/main<\/code>: new in this change\./);
 });
 
@@ -83,13 +91,17 @@ test('a verified fix check shows its badge, both final losses and a small chart 
 });
 
 test('an unverified fix check says not verified, and a diverged side reads as diverged', async () => {
-  const card = await findingCard(finding('learning-rate-too-high', 'a.yml', { evidence: { fix_check: fixCheck({ before: null, after: 1.9, verified: false }) } }));
+  const card = await findingCard(
+    finding('learning-rate-too-high', 'a.yml', { evidence: { fix_check: fixCheck({ before: null, after: 1.9, verified: false }) } }),
+  );
   assert.match(card, /<span class="proof not-verified">not verified<\/span>/);
   assert.doesNotMatch(card, /class="proof verified"/);
   assert.match(card, /final loss diverged → 1\.9/);
 
   const together = await findingCard(
-    finding('learning-rate-too-high', 'a.yml', { evidence: { fix_check: fixCheck({ verified: false, combined: { changes: ['a', 'b'], metric: 'loss', before: 5, after: 0.1, verified: true } }) } }),
+    finding('learning-rate-too-high', 'a.yml', {
+      evidence: { fix_check: fixCheck({ verified: false, combined: { changes: ['a', 'b'], metric: 'loss', before: 5, after: 0.1, verified: true } }) },
+    }),
   );
   assert.match(together, /<span class="proof verified-together">verified with the other fixes<\/span>/);
   assert.match(together, /All suggested fixes together \(<code>a<\/code> \+ <code>b<\/code>\): final loss 5 → 0\.1, verified\./);

@@ -38,7 +38,15 @@ test('the HTML page from report.json read back from disk is the page of the live
   const html = await renderHtmlReport(live);
   assert.equal(await renderHtmlReport(fromDisk), html);
   // Not an empty page equal to another empty page: the data and smoke charts are there.
-  for (const title of ['Feature scales', 'Histogram of', 'Label distribution', 'Smoke run loss', 'Gradient norm by layer', 'Dead and saturated units', 'Per-channel value range']) {
+  for (const title of [
+    'Feature scales',
+    'Histogram of',
+    'Label distribution',
+    'Smoke run loss',
+    'Gradient norm by layer',
+    'Dead and saturated units',
+    'Per-channel value range',
+  ]) {
     assert.ok(html.includes(title), title);
   }
   assert.match(html, /<img src="data:image\/png;base64,/);
@@ -60,24 +68,34 @@ test('the loss SVG from report.json is the SVG of the live run', async () => {
   assert.equal(await renderLossChartSvg(back.smoke!, { title: back.name, comparison: back.comparison }), svg);
 });
 
-test('merge-reports of two matrix jobs draws both configs\' charts', async () => {
+test("merge-reports of two matrix jobs draws both configs' charts", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'nnp-merge-'));
   try {
     const tabular = tabularRun();
     const image = imageRun();
-    for (const [job, run] of [['job-a', tabular], ['job-b', image]] as const) {
+    for (const [job, run] of [
+      ['job-a', tabular],
+      ['job-b', image],
+    ] as const) {
       mkdirSync(path.join(dir, job));
       writeFileSync(path.join(dir, job, 'report.json'), renderJson(reportOf([run])));
     }
     const merged = mergeReportFiles([path.join(dir, 'job-a', 'report.json'), path.join(dir, 'job-b', 'report.json')], 'error');
-    assert.deepEqual(merged.results.map((r) => r.name), ['housing <b>mlp</b>', 'cats-vs-dogs']);
+    assert.deepEqual(
+      merged.results.map((r) => r.name),
+      ['housing <b>mlp</b>', 'cats-vs-dogs'],
+    );
     const html = await renderHtmlReport(merged);
     const [first, second] = html.split('<article id="config-1">');
-    assert.ok(first.includes('Smoke run loss') && first.includes('Feature scales'), 'the first job\'s config keeps its charts');
-    assert.ok(second.includes('Label distribution') && second.includes('data:image/png;base64,'), 'the second job\'s config keeps its charts');
+    assert.ok(first.includes('Smoke run loss') && first.includes('Feature scales'), "the first job's config keeps its charts");
+    assert.ok(second.includes('Label distribution') && second.includes('data:image/png;base64,'), "the second job's config keeps its charts");
     // The same page as one job checking both configs would have drawn.
     assert.equal(html, await renderHtmlReport(buildReport(reportOf([tabular, image]).results, 'error', merged.tool.version)));
-    assert.equal(evidenceCharts(merged.results[0]).length, 3, 'the comment\'s feature-scale, gradient and dead-unit charts (unscaled-inputs, exploding-gradients, dead-relus)');
+    assert.equal(
+      evidenceCharts(merged.results[0]).length,
+      3,
+      "the comment's feature-scale, gradient and dead-unit charts (unscaled-inputs, exploding-gradients, dead-relus)",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -102,7 +120,20 @@ test('a report.json written before the chart fields existed still draws its loss
   const doc = JSON.parse(renderJson(live));
   const result = doc.results[0];
   delete result.data_charts;
-  for (const key of ['loss_name', 'planned_steps', 'batch_size', 'learning_rate', 'seed', 'initial_loss', 'expected_initial_loss', 'first_non_finite', 'probe_steps', 'layers', 'init']) delete result.smoke[key];
+  for (const key of [
+    'loss_name',
+    'planned_steps',
+    'batch_size',
+    'learning_rate',
+    'seed',
+    'initial_loss',
+    'expected_initial_loss',
+    'first_non_finite',
+    'probe_steps',
+    'layers',
+    'init',
+  ])
+    delete result.smoke[key];
   const old = parseReportJson(JSON.stringify(doc));
   if ('error' in old) assert.fail(old.error);
   const html = await renderHtmlReport(old);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,7 +46,10 @@ test('the report is one self-contained page: strict CSP, no script, no URL but S
   assert.ok(!html.includes('A chart could not be drawn'), 'every chart of the fixture drew');
   assert.ok(!/<link\b|@import|url\((?!#)/i.test(html), 'no stylesheet or resource reference');
   const urls = [...html.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) => m[0]);
-  assert.deepEqual(urls.filter((url) => !SVG_NAMESPACES.has(url)), []);
+  assert.deepEqual(
+    urls.filter((url) => !SVG_NAMESPACES.has(url)),
+    [],
+  );
   const sources = [...html.matchAll(/<img [^>]*src="([^"]*)"/g)].map((m) => m[1]);
   assert.ok(sources.length > 0 && sources.every((src) => src.startsWith('data:image/png;base64,')));
 });
@@ -90,79 +93,83 @@ test('the image run shows its sample images, channel ranges and class names', as
   assert.match(imageArticle, /black = 0, white = 1/);
 });
 
-test(
-  'in headless Chromium every chart and image renders, offline, in light and dark themes',
-  { timeout: 120_000 },
-  async () => {
-    const { html } = await rendering;
-    const dir = mkdtempSync(path.join(tmpdir(), 'nnp-html-'));
-    const file = path.join(dir, 'report.html');
-    writeFileSync(file, html);
-    const browser = await launchChromium();
-    try {
-      for (const colorScheme of ['light', 'dark'] as const) {
-        const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 900 } });
-        const page = await context.newPage();
-        const requests: string[] = [];
-        const problems: string[] = [];
-        page.on('request', (request) => requests.push(request.url()));
-        page.on('console', (message) => {
-          if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-        });
-        page.on('pageerror', (error) => problems.push(error.message));
-        await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+test('in headless Chromium every chart and image renders, offline, in light and dark themes', { timeout: 120_000 }, async () => {
+  const { html } = await rendering;
+  const dir = mkdtempSync(path.join(tmpdir(), 'nnp-html-'));
+  const file = path.join(dir, 'report.html');
+  writeFileSync(file, html);
+  const browser = await launchChromium();
+  try {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      const requests: string[] = [];
+      const problems: string[] = [];
+      page.on('request', (request) => requests.push(request.url()));
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+      });
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
 
-        const charts = await page.$$eval('svg.nnp-chart', (svgs) =>
-          svgs.map((svg) => {
-            const box = svg.getBoundingClientRect();
-            const marks = svg.querySelectorAll('.role-mark path, .role-mark line, .role-mark rect, .role-mark text, .role-mark circle').length;
-            const title = svg.querySelector('title')?.textContent ?? '';
-            return { title, width: box.width, height: box.height, marks };
-          }),
-        );
-        const expected = (html.match(/<svg[^>]*class="[^"]*nnp-chart/g) ?? []).length;
-        assert.ok(expected >= 10, `the fixture report draws many charts (${expected})`);
-        assert.equal(charts.length, expected, 'the browser parsed every chart');
-        for (const chart of charts) {
-          assert.ok(chart.width > 0 && chart.height > 0, `${chart.title} has a size`);
-          assert.ok(chart.marks > 0, `${chart.title} draws marks`);
-        }
-
-        const images = await page.$$eval('img', (imgs) => imgs.map((img) => ({ complete: img.complete, width: img.naturalWidth })));
-        assert.ok(images.length > 0);
-        for (const image of images) assert.ok(image.complete && image.width > 0, 'image decoded');
-
-        assert.deepEqual(requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:')), [], 'nothing fetched from the network');
-        assert.deepEqual(problems, [], 'no console errors (a CSP violation would be one)');
-
-        // Axis text and the page background follow the colour scheme.
-        // (The page function stays free of named helpers: tsx would wrap them in a `__name` call the page lacks.)
-        const css = await page.evaluate(() => {
-          const label = document.querySelector('svg.nnp-chart .role-axis-label text');
-          return { axisText: label ? getComputedStyle(label).fill : '', background: getComputedStyle(document.body).backgroundColor };
-        });
-        const colours = { axisText: luminance(css.axisText), background: luminance(css.background) };
-        if (colorScheme === 'light') {
-          assert.ok(colours.background > 0.9 && colours.axisText < 0.3, JSON.stringify(colours));
-        } else {
-          assert.ok(colours.background < 0.15 && colours.axisText > 0.7, JSON.stringify(colours));
-        }
-        if (process.env.NNP_KEEP_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.NNP_KEEP_SCREENSHOTS, `report-${colorScheme}.png`), fullPage: true });
-        await context.close();
+      const charts = await page.$$eval('svg.nnp-chart', (svgs) =>
+        svgs.map((svg) => {
+          const box = svg.getBoundingClientRect();
+          const marks = svg.querySelectorAll('.role-mark path, .role-mark line, .role-mark rect, .role-mark text, .role-mark circle').length;
+          const title = svg.querySelector('title')?.textContent ?? '';
+          return { title, width: box.width, height: box.height, marks };
+        }),
+      );
+      const expected = (html.match(/<svg[^>]*class="[^"]*nnp-chart/g) ?? []).length;
+      assert.ok(expected >= 10, `the fixture report draws many charts (${expected})`);
+      assert.equal(charts.length, expected, 'the browser parsed every chart');
+      for (const chart of charts) {
+        assert.ok(chart.width > 0 && chart.height > 0, `${chart.title} has a size`);
+        assert.ok(chart.marks > 0, `${chart.title} draws marks`);
       }
-      // Control: the same checks notice a page that does reach for the network (blocked by the CSP).
-      const tampered = path.join(dir, 'tampered.html');
-      writeFileSync(tampered, html.replace('</main>', '<img src="http://example.invalid/pixel.png" alt=""></main>'));
-      const page = await browser.newPage();
-      const seen: string[] = [];
-      page.on('request', (request) => seen.push(request.url()));
-      page.on('console', (message) => seen.push(message.text()));
-      await page.goto(pathToFileURL(tampered).href, { waitUntil: 'load' });
-      assert.ok(seen.some((entry) => entry.includes('example.invalid')), 'an outside URL is either requested or reported as blocked');
-      await page.close();
-    } finally {
-      await browser.close();
-      rmSync(dir, { recursive: true, force: true });
+
+      const images = await page.$$eval('img', (imgs) => imgs.map((img) => ({ complete: img.complete, width: img.naturalWidth })));
+      assert.ok(images.length > 0);
+      for (const image of images) assert.ok(image.complete && image.width > 0, 'image decoded');
+
+      assert.deepEqual(
+        requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:')),
+        [],
+        'nothing fetched from the network',
+      );
+      assert.deepEqual(problems, [], 'no console errors (a CSP violation would be one)');
+
+      // Axis text and the page background follow the colour scheme.
+      // (The page function stays free of named helpers: tsx would wrap them in a `__name` call the page lacks.)
+      const css = await page.evaluate(() => {
+        const label = document.querySelector('svg.nnp-chart .role-axis-label text');
+        return { axisText: label ? getComputedStyle(label).fill : '', background: getComputedStyle(document.body).backgroundColor };
+      });
+      const colours = { axisText: luminance(css.axisText), background: luminance(css.background) };
+      if (colorScheme === 'light') {
+        assert.ok(colours.background > 0.9 && colours.axisText < 0.3, JSON.stringify(colours));
+      } else {
+        assert.ok(colours.background < 0.15 && colours.axisText > 0.7, JSON.stringify(colours));
+      }
+      if (process.env.NNP_KEEP_SCREENSHOTS)
+        await page.screenshot({ path: path.join(process.env.NNP_KEEP_SCREENSHOTS, `report-${colorScheme}.png`), fullPage: true });
+      await context.close();
     }
-  },
-);
+    // Control: the same checks notice a page that does reach for the network (blocked by the CSP).
+    const tampered = path.join(dir, 'tampered.html');
+    writeFileSync(tampered, html.replace('</main>', '<img src="http://example.invalid/pixel.png" alt=""></main>'));
+    const page = await browser.newPage();
+    const seen: string[] = [];
+    page.on('request', (request) => seen.push(request.url()));
+    page.on('console', (message) => seen.push(message.text()));
+    await page.goto(pathToFileURL(tampered).href, { waitUntil: 'load' });
+    assert.ok(
+      seen.some((entry) => entry.includes('example.invalid')),
+      'an outside URL is either requested or reported as blocked',
+    );
+    await page.close();
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evidenceCharts as chartsOf, MERMAID_MAX_BARS, mermaidFeatureScales, mermaidGradientNorms, mermaidUnitFractions } from '../../src/report/html/mermaid-evidence.ts';
+import {
+  evidenceCharts as chartsOf,
+  MERMAID_MAX_BARS,
+  mermaidFeatureScales,
+  mermaidGradientNorms,
+  mermaidUnitFractions,
+} from '../../src/report/html/mermaid-evidence.ts';
 import type { Evidence, ProcessedFeature } from '../../src/evidence/types.ts';
 import type { SmokeTrace } from '../../src/engine/types.ts';
 import { buildDataCharts, withChartData } from '../../src/report/build-chart-data.ts';
@@ -15,7 +21,11 @@ const evidenceCharts = (result: ConfigResult, evidence?: Evidence, trace?: Smoke
 /** The bracketed lists of one xychart block: x labels and each series' numbers. */
 function parseBlock(block: string): { labels: string[]; bars: number[]; line?: number[]; yRange: [number, number] } {
   const labels = [...(block.match(/x-axis \[(.*)\]/)?.[1] ?? '').matchAll(/"([^"]*)"/g)].map((m) => m[1]);
-  const numbers = (name: string) => block.match(new RegExp(`^  ${name} \\[(.*)\\]$`, 'm'))?.[1].split(', ').map(Number);
+  const numbers = (name: string) =>
+    block
+      .match(new RegExp(`^  ${name} \\[(.*)\\]$`, 'm'))?.[1]
+      .split(', ')
+      .map(Number);
   const range = block.match(/y-axis "[^"]*" (-?\d+) --> (-?\d+)/)!;
   return { labels, bars: numbers('bar') ?? [], line: numbers('line'), yRange: [Number(range[1]), Number(range[2])] };
 }
@@ -47,13 +57,19 @@ test('more than 40 features: the 40 farthest from unit scale are shown, in their
   assert.ok(chart.labels.includes('f77'), 'the off-scale feature is kept');
   assert.ok(chart.labels.includes('f99') && !chart.labels.includes('f0'));
   const indices = chart.labels.map((label) => Number(label.slice(1)));
-  assert.deepEqual(indices, [...indices].sort((a, b) => a - b));
+  assert.deepEqual(
+    indices,
+    [...indices].sort((a, b) => a - b),
+  );
   assert.equal(chart.line, undefined);
 });
 
 test('a unit-scale feature still gets a visible bar (Mermaid draws a bar of exactly 0 as nothing)', () => {
   const run = tabularRun();
-  run.evidence!.data!.train.processed = [{ name: 'unit', mean: 0, std: 1, min: -2, max: 2 }, { name: 'wide', mean: 0, std: 1000, min: 0, max: 1 }];
+  run.evidence!.data!.train.processed = [
+    { name: 'unit', mean: 0, std: 1, min: -2, max: 2 },
+    { name: 'wide', mean: 0, std: 1000, min: 0, max: 1 },
+  ];
   run.evidence!.data!.validation = undefined;
   const chart = parseBlock(mermaidFeatureScales(buildDataCharts(run.evidence!, [])!));
   assert.ok(chart.bars[0] > 0 && chart.bars[0] < 0.05);
@@ -96,9 +112,15 @@ test('dead or saturated units: the share per probed layer in percent, the check 
   const trace = smokeTrace(['dense_0', 'dense_1', 'dense_2']);
   const chart = parseBlock(mermaidUnitFractions(smokeSummary(trace)));
   const probed = trace.layers.filter((l) => l.deadFraction !== undefined);
-  assert.deepEqual(chart.labels, probed.map((l) => l.name));
+  assert.deepEqual(
+    chart.labels,
+    probed.map((l) => l.name),
+  );
   probed.forEach((l, i) => assert.ok(Math.abs(chart.bars[i] - 100 * l.deadFraction!) < 0.011));
-  assert.deepEqual(chart.line, probed.map(() => 100 * MAX_DEAD_FRACTION));
+  assert.deepEqual(
+    chart.line,
+    probed.map(() => 100 * MAX_DEAD_FRACTION),
+  );
   assert.deepEqual(chart.yRange, [0, 100]);
   assert.equal(mermaidUnitFractions(smokeSummary({ ...trace, layers: trace.layers.map((l) => ({ ...l, deadFraction: undefined })) })), '');
 });

@@ -91,12 +91,25 @@ test('labels: class ids, one-hot rows and continuous targets', () => {
 
 test('each finding goes beside the chart of its evidence', () => {
   const expected: Record<string, string> = {
-    'unscaled-inputs': 'scales', 'feature-scale-spread': 'scales', 'validation-distribution-shift': 'scales',
-    'class-imbalance': 'labels', 'label-encoding-mismatch': 'labels',
-    'exploding-gradients': 'gradients', 'vanishing-gradients': 'gradients', 'init-scale-mismatch': 'gradients',
-    'dead-relus': 'units', 'saturated-activations': 'units',
-    'loss-not-decreasing': 'loss', 'learning-rate-too-high': 'loss', 'input-independent': 'loss',
-    'config-error': 'other', 'data-error': 'other', 'some-future-check': 'other', constructor: 'other', ['__proto__']: 'other', toString: 'other',
+    'unscaled-inputs': 'scales',
+    'feature-scale-spread': 'scales',
+    'validation-distribution-shift': 'scales',
+    'class-imbalance': 'labels',
+    'label-encoding-mismatch': 'labels',
+    'exploding-gradients': 'gradients',
+    'vanishing-gradients': 'gradients',
+    'init-scale-mismatch': 'gradients',
+    'dead-relus': 'units',
+    'saturated-activations': 'units',
+    'loss-not-decreasing': 'loss',
+    'learning-rate-too-high': 'loss',
+    'input-independent': 'loss',
+    'config-error': 'other',
+    'data-error': 'other',
+    'some-future-check': 'other',
+    constructor: 'other',
+    ['__proto__']: 'other',
+    toString: 'other',
   };
   for (const [id, section] of Object.entries(expected)) assert.equal(sectionOfCheck(id), section, id);
 });

@@ -6,7 +6,9 @@ import { finding, reportOf, smokeTrace, tabularRun } from './fixtures.ts';
 import type { HtmlRun } from './fixtures.ts';
 
 test('a config that never loaded renders its findings without any chart', async () => {
-  const run: HtmlRun = { result: { config: 'broken.preflight.yml', name: 'broken', findings: [finding('config-error', 'broken.preflight.yml', { severity: 'error' })] } };
+  const run: HtmlRun = {
+    result: { config: 'broken.preflight.yml', name: 'broken', findings: [finding('config-error', 'broken.preflight.yml', { severity: 'error' })] },
+  };
   const html = await renderHtmlReport(reportOf([run]));
   assert.match(html, /data-check="config-error"/);
   assert.ok(!html.includes('<svg'));
@@ -33,7 +35,11 @@ test('a diverged run, empty probes and a data split without rows still render', 
   assert.match(html, /first non-finite loss/);
   assert.match(html, /no finite values to draw/, 'empty histograms say so');
   assert.match(html, /recorded no per-layer probes/);
-  assert.deepEqual(evidenceCharts(report.results[0]).filter((b) => b.includes('Gradient')), [], 'no layers, no gradient chart');
+  assert.deepEqual(
+    evidenceCharts(report.results[0]).filter((b) => b.includes('Gradient')),
+    [],
+    'no layers, no gradient chart',
+  );
 });
 
 test('a config whose chart data is malformed gets a note, the other configs their pages', async () => {

@@ -8,7 +8,11 @@ import { downsampleIndices, formatPlainDecimal } from '../../src/report/numbers.
 import { finding } from './fixtures.ts';
 
 // Characters that break markdown, HTML or tables, mixed with ordinary text.
-const hostileText = fc.array(fc.oneof(fc.constantFrom('|', '<', '>', '&', '`', '\\', '\n', '@', '[', ']', '(', ')', '*', '\u001b', '"'), fc.string({ maxLength: 4 })), { maxLength: 30 }).map((parts) => parts.join(''));
+const hostileText = fc
+  .array(fc.oneof(fc.constantFrom('|', '<', '>', '&', '`', '\\', '\n', '@', '[', ']', '(', ')', '*', '\u001b', '"'), fc.string({ maxLength: 4 })), {
+    maxLength: 30,
+  })
+  .map((parts) => parts.join(''));
 
 /** Pipes not escaped by a backslash. */
 function bareCellBreaks(text: string): number {
@@ -73,7 +77,10 @@ test('fitToLimit stays within any limit', () => {
     'error',
     '0.1.0',
   );
-  fc.assert(fc.property(fc.integer({ min: 0, max: 20_000 }), (maxChars) => fitToLimit(report, {}, maxChars).length <= maxChars), { numRuns: 40 });
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 20_000 }), (maxChars) => fitToLimit(report, {}, maxChars).length <= maxChars),
+    { numRuns: 40 },
+  );
 });
 
 test('downsampleIndices keeps the ends, stays sorted and within the budget', () => {

@@ -108,8 +108,4 @@ export function checkMeta(id: string, defaultSeverity: Severity): CheckMeta {
   return { id, title: `Title of ${id}`, pitfall: 'normalization', kind: 'static', defaultSeverity, docs: `docs/checks/${id}.md`, needs: [], section: 'other' };
 }
 
-export const CHECKS: CheckMeta[] = [
-  checkMeta('unscaled-inputs', 'warning'),
-  checkMeta('class-imbalance', 'notice'),
-  checkMeta('non-finite-loss', 'error'),
-];
+export const CHECKS: CheckMeta[] = [checkMeta('unscaled-inputs', 'warning'), checkMeta('class-imbalance', 'notice'), checkMeta('non-finite-loss', 'error')];

@@ -21,7 +21,10 @@ test('the JSON document has the INTERFACES.md shape', () => {
   assert.equal(result.config, 'configs/housing.preflight.yml');
   assert.equal(result.name, 'housing-price-mlp');
   for (const key of ['id', 'severity', 'title', 'message', 'fix', 'file', 'line', 'evidence', 'docs']) {
-    assert.ok(result.findings.every((f: object) => key in f), key);
+    assert.ok(
+      result.findings.every((f: object) => key in f),
+      key,
+    );
   }
   const unscaled = result.findings.find((f: { id: string }) => f.id === 'unscaled-inputs');
   assert.equal(unscaled.column, 5);
@@ -96,7 +99,11 @@ test('deeply nested evidence is rejected without overflowing the stack', () => {
 });
 
 test('a finding quoting a megabyte is cut to what the reader accepts, and the report stays readable', () => {
-  const long = finding('config-error', 'error', { message: `unknown layer type \`${'x'.repeat(1_000_000)}\``, key: `model.${'k'.repeat(5_000)}`, evidence: { value: 'v'.repeat(200_000) } });
+  const long = finding('config-error', 'error', {
+    message: `unknown layer type \`${'x'.repeat(1_000_000)}\``,
+    key: `model.${'k'.repeat(5_000)}`,
+    evidence: { value: 'v'.repeat(200_000) },
+  });
   const report = buildReport([{ config: 'a.preflight.yml', name: 'a', findings: [long] }], 'error', '0.1.0');
   const text = renderJson(report);
   assert.ok(text.length < 20_000, `${text.length} characters`);
@@ -112,7 +119,9 @@ test('a report too large for report.json keeps the most severe findings and one 
   const results = ['a', 'b', 'c'].map((name, r) => ({
     config: `${name}.preflight.yml`,
     name,
-    findings: Array.from({ length: 1_000 }, (_, i) => finding(i === 999 && r === 2 ? 'config-error' : 'unscaled-inputs', i === 999 && r === 2 ? 'error' : 'warning', { message: `${i} ${'m'.repeat(8_000)}` })),
+    findings: Array.from({ length: 1_000 }, (_, i) =>
+      finding(i === 999 && r === 2 ? 'config-error' : 'unscaled-inputs', i === 999 && r === 2 ? 'error' : 'warning', { message: `${i} ${'m'.repeat(8_000)}` }),
+    ),
   }));
   const report = buildReport(results, 'error', '0.1.0');
   const text = renderJson(report);
@@ -129,7 +138,7 @@ test('a report too large for report.json keeps the most severe findings and one 
   assert.ok(parsed.results[2].findings.some((f) => f.id === 'config-error' && f.severity === 'error'));
 });
 
-test('a config\'s watch list is written, read back, and bounded in an untrusted report', () => {
+test("a config's watch list is written, read back, and bounded in an untrusted report", () => {
   const report = cleanReport();
   report.results[0].watch = ['train.py', 'model/**'];
   const doc = JSON.parse(renderJson(report));
@@ -162,16 +171,26 @@ test('chart-ready run data: optional for older reports, checked strictly, and dr
   assert.equal(old.results[0].data_charts, undefined);
   assert.ok('results' in parseReportJson(JSON.stringify(old)));
   // Written and read back with the new fields.
-  const back = roundTrip(withCharts(image('data:image/png;base64,iVBORw0KGgo='), { learning_rate: 0.01, layers: [{ name: 'd', grad_norm: [1, Number.NaN], update_ratio: [0.1] }] }));
+  const back = roundTrip(
+    withCharts(image('data:image/png;base64,iVBORw0KGgo='), { learning_rate: 0.01, layers: [{ name: 'd', grad_norm: [1, Number.NaN], update_ratio: [0.1] }] }),
+  );
   assert.equal(back.results[0].dataCharts?.figures.images?.[0].kind, 'images');
   assert.ok(Number.isNaN(back.results[0].smoke!.layers![0].grad_norm[1]));
   // An image that is not an inline PNG, or a figure of an unknown kind, is refused.
-  for (const bad of [image('javascript:alert(1)'), image('data:image/svg+xml;base64,PHN2Zz4='), { figures: { scales: [{ kind: 'script', text: 'x' }] }, featureStd: [], featureCount: 0 }]) {
+  for (const bad of [
+    image('javascript:alert(1)'),
+    image('data:image/svg+xml;base64,PHN2Zz4='),
+    { figures: { scales: [{ kind: 'script', text: 'x' }] }, featureStd: [], featureCount: 0 },
+  ]) {
     const parsed = parseReportJson(renderJson(withCharts(bad)));
     assert.ok('error' in parsed, JSON.stringify(bad).slice(0, 80));
   }
   // Charts too large for report.json go, the findings and the smoke summary stay.
-  const huge = withCharts({ figures: { scales: [{ kind: 'note', text: 'x'.repeat(1_000) }] }, featureStd: Array.from({ length: 2_000 }, (_, i) => ({ name: `f${i}`.padEnd(5_000, 'x'), train: 1 })), featureCount: 2_000 });
+  const huge = withCharts({
+    figures: { scales: [{ kind: 'note', text: 'x'.repeat(1_000) }] },
+    featureStd: Array.from({ length: 2_000 }, (_, i) => ({ name: `f${i}`.padEnd(5_000, 'x'), train: 1 })),
+    featureCount: 2_000,
+  });
   const json = renderJson(huge);
   assert.ok(json.length <= REPORT_LIMITS.documentChars);
   const parsed = roundTrip(huge);

@@ -10,20 +10,57 @@ import { renderHtmlReport } from '../../src/report/html/render.ts';
 import type { ConfigResult } from '../../src/report/types.ts';
 import { finding, smoke } from './fixtures.ts';
 
-const solo = (change: string, before: number, after: number, verified: boolean, combined?: object) => ({ change, seed: 0, steps: 100, metric: 'loss', before, after, afterStart: before, verified, ...(combined ? { combined } : {}) });
+const solo = (change: string, before: number, after: number, verified: boolean, combined?: object) => ({
+  change,
+  seed: 0,
+  steps: 100,
+  metric: 'loss',
+  before,
+  after,
+  afterStart: before,
+  verified,
+  ...(combined ? { combined } : {}),
+});
 
 function brokenResult(): ConfigResult {
-  const together = { changes: ['preprocessing.inputs: standardize', 'preprocessing.targets: standardize', 'training.learning_rate: 0.01'], metric: 'loss', before: 8, after: 0.2, afterStart: 8, verified: true, minimal: ['preprocessing.inputs: standardize', 'preprocessing.targets: standardize'] };
-  const verifiedSentence = ' Not verified alone: with preprocessing.inputs: standardize the smoke run did not clearly train better. Verified together with the other fixes (...).';
+  const together = {
+    changes: ['preprocessing.inputs: standardize', 'preprocessing.targets: standardize', 'training.learning_rate: 0.01'],
+    metric: 'loss',
+    before: 8,
+    after: 0.2,
+    afterStart: 8,
+    verified: true,
+    minimal: ['preprocessing.inputs: standardize', 'preprocessing.targets: standardize'],
+  };
+  const verifiedSentence =
+    ' Not verified alone: with preprocessing.inputs: standardize the smoke run did not clearly train better. Verified together with the other fixes (...).';
   return {
     config: 'c.preflight.yml',
     name: 'c',
     smoke: smoke({ controls: { baseline: { kind: 'mean', loss: 2 } } }),
     findings: [
-      finding('unscaled-inputs', 'warning', { file: 'c.preflight.yml', line: 10, fix: `Standardize the inputs.${verifiedSentence}`, evidence: { fix_check: solo('preprocessing.inputs: standardize', 8, 7, false, together) } }),
-      finding('unscaled-targets', 'warning', { file: 'c.preflight.yml', line: 11, evidence: { fix_check: solo('preprocessing.targets: standardize', 8, 6, false, together) } }),
-      finding('learning-rate-too-low', 'warning', { file: 'c.preflight.yml', line: 20, evidence: { suggested: 0.01, fix_check: solo('training.learning_rate: 0.01', 8, 7.5, false, together) } }),
-      finding('output-activation-mismatch', 'error', { file: 'c.preflight.yml', line: 17, symptoms: ['initial-loss-off'], evidence: { fix_check: solo('model.layers[2].activation: linear', 8, 1, true) } }),
+      finding('unscaled-inputs', 'warning', {
+        file: 'c.preflight.yml',
+        line: 10,
+        fix: `Standardize the inputs.${verifiedSentence}`,
+        evidence: { fix_check: solo('preprocessing.inputs: standardize', 8, 7, false, together) },
+      }),
+      finding('unscaled-targets', 'warning', {
+        file: 'c.preflight.yml',
+        line: 11,
+        evidence: { fix_check: solo('preprocessing.targets: standardize', 8, 6, false, together) },
+      }),
+      finding('learning-rate-too-low', 'warning', {
+        file: 'c.preflight.yml',
+        line: 20,
+        evidence: { suggested: 0.01, fix_check: solo('training.learning_rate: 0.01', 8, 7.5, false, together) },
+      }),
+      finding('output-activation-mismatch', 'error', {
+        file: 'c.preflight.yml',
+        line: 17,
+        symptoms: ['initial-loss-off'],
+        evidence: { fix_check: solo('model.layers[2].activation: linear', 8, 1, true) },
+      }),
       finding('initial-loss-off', 'warning', { file: 'c.preflight.yml', line: 17, causedBy: 'output-activation-mismatch' }),
       finding('no-validation-data', 'notice', { file: 'c.preflight.yml', line: 3 }),
     ],
@@ -32,15 +69,30 @@ function brokenResult(): ConfigResult {
 
 test('a fix verified alone and a set verified together are one root cause each; symptoms nest under their cause', () => {
   const layout = layoutOf(brokenResult());
-  assert.deepEqual(layout.rootCauses.map((cause) => cause.changes), [['model.layers[2].activation: linear'], ['preprocessing.inputs: standardize', 'preprocessing.targets: standardize']]);
+  assert.deepEqual(
+    layout.rootCauses.map((cause) => cause.changes),
+    [['model.layers[2].activation: linear'], ['preprocessing.inputs: standardize', 'preprocessing.targets: standardize']],
+  );
   const [alone, together] = layout.rootCauses;
-  assert.deepEqual(alone.symptoms.map((f) => f.id), ['initial-loss-off']);
-  assert.deepEqual(together.causes.map((f) => f.id), ['unscaled-inputs', 'unscaled-targets']);
+  assert.deepEqual(
+    alone.symptoms.map((f) => f.id),
+    ['initial-loss-off'],
+  );
+  assert.deepEqual(
+    together.causes.map((f) => f.id),
+    ['unscaled-inputs', 'unscaled-targets'],
+  );
   // The effect is against the trivial baseline (loss 2): 8 -> 0.2 is 4x -> 0.1x, measured with all three changes.
   assert.deepEqual({ before: together.effect.before, after: together.effect.after, unit: together.effect.unit }, { before: 4, after: 0.1, unit: 'baseline' });
-  assert.match(describeEffect(together.effect), /^loss as a multiple of the trivial baseline 4× → 0\.1× \(100 steps, seed 0, measured with all 3 suggested fixes applied\)$/);
+  assert.match(
+    describeEffect(together.effect),
+    /^loss as a multiple of the trivial baseline 4× → 0\.1× \(100 steps, seed 0, measured with all 3 suggested fixes applied\)$/,
+  );
   // The learning-rate change was not needed: its finding stays an ordinary line.
-  assert.deepEqual(layout.others.map((f) => f.id), ['learning-rate-too-low', 'no-validation-data']);
+  assert.deepEqual(
+    layout.others.map((f) => f.id),
+    ['learning-rate-too-low', 'no-validation-data'],
+  );
 });
 
 test('every renderer shows each root cause once, in the same order', async () => {
@@ -48,7 +100,11 @@ test('every renderer shows each root cause once, in the same order', async () =>
   const markdown = renderMarkdown(report, { mermaid: true });
   const text = renderText(report, { color: false, width: 400 });
   const html = await renderHtmlReport(report);
-  for (const [name, out] of [['markdown', markdown], ['text', text], ['html', html]] as const) {
+  for (const [name, out] of [
+    ['markdown', markdown],
+    ['text', text],
+    ['html', html],
+  ] as const) {
     const first = out.indexOf('activation: linear');
     const second = out.indexOf('preprocessing.inputs: standardize');
     assert.ok(first >= 0 && second > first, `${name}: the root causes in order`);
@@ -59,7 +115,7 @@ test('every renderer shows each root cause once, in the same order', async () =>
   assert.match(markdown, /suggested learning rate 0\.01\b/);
 });
 
-test('the headline is the finding\'s own, else its message\'s first sentence; it survives report.json', () => {
+test("the headline is the finding's own, else its message's first sentence; it survives report.json", () => {
   assert.equal(firstSentence('Loss is 3.5e+11, i.e. 8x the baseline. Fix it. More.'), 'Loss is 3.5e+11, i.e. 8x the baseline.');
   assert.equal(firstSentence('No sentence end here'), 'No sentence end here');
   assert.equal(headlineOf(finding('x', 'warning', { message: 'First one. Second one.' })), 'First one.');

@@ -10,14 +10,25 @@ test('the Vega-Lite chart draws the same series as the loss-series model', () =>
   const summary = smoke();
   const input = lossChartInput(summary, undefined, 't');
   const byName = Object.fromEntries(input.series.map((s) => [s.name, s.points]));
-  assert.deepEqual(byName.training, trainingPoints(summary).map((p) => ({ x: p.step, y: p.value })));
-  assert.deepEqual(byName.validation, validationPoints(summary).map((p) => ({ x: p.step, y: p.value })));
-  assert.deepEqual(byName['baseline: predict the mean'], [{ x: 1, y: 1 }, { x: 400, y: 1 }]);
+  assert.deepEqual(
+    byName.training,
+    trainingPoints(summary).map((p) => ({ x: p.step, y: p.value })),
+  );
+  assert.deepEqual(
+    byName.validation,
+    validationPoints(summary).map((p) => ({ x: p.step, y: p.value })),
+  );
+  assert.deepEqual(byName['baseline: predict the mean'], [
+    { x: 1, y: 1 },
+    { x: 400, y: 1 },
+  ]);
 });
 
 test('a diverged run: the SVG is well-formed, counts what it could not draw and marks where the run broke', async () => {
   const loss = [3, 2, 1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NaN];
-  const svg = await renderLossChartSvg(smoke({ loss, steps: loss.length, val_loss: [], val_steps: [], first_non_finite: { step: 4, where: 'loss' } }), { title: 'diverged' });
+  const svg = await renderLossChartSvg(smoke({ loss, steps: loss.length, val_loss: [], val_steps: [], first_non_finite: { step: 4, where: 'loss' } }), {
+    title: 'diverged',
+  });
   assert.deepEqual(checkXml(svg).problems, []);
   assert.match(svg, /3 values not drawn/);
   assert.match(svg, /first non-finite loss/);
@@ -35,7 +46,9 @@ test('with an LR range test the file holds both charts, one under the other', as
   const lrs = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
   const svg = await renderLossChartSvg(smoke({ lr_range: { lrs, losses: [2, 1.9, 1.2, 0.8, 5], suggested: 1e-3 }, learning_rate: 0.01 }), { title: 't' });
   const root = checkXml(svg).elements[0];
-  const inner = checkXml(svg).elements.filter((e) => e.name === 'svg').slice(1);
+  const inner = checkXml(svg)
+    .elements.filter((e) => e.name === 'svg')
+    .slice(1);
   assert.equal(inner.length, 2);
   assert.equal(Number(inner[0].attributes.y), 0);
   assert.equal(Number(inner[1].attributes.y), Number(inner[0].attributes.height));

@@ -36,7 +36,10 @@ function findingRows(markdown: string): string[][] {
 }
 
 function mermaidBlocks(markdown: string): string[] {
-  return markdown.split('```mermaid\n').slice(1).map((rest) => rest.slice(0, rest.indexOf('\n```')));
+  return markdown
+    .split('```mermaid\n')
+    .slice(1)
+    .map((rest) => rest.slice(0, rest.indexOf('\n```')));
 }
 
 test('evenly spaced grids get a numeric axis, grids with gaps keep one label per step', () => {
@@ -57,11 +60,17 @@ test('one line per finding, most severe first, check linked to its docs page', (
   const markdown = renderMarkdown(report, { docsBaseUrl: DOCS });
   const rows = findingRows(markdown);
   assert.equal(rows.length, 3);
-  assert.deepEqual(rows.map((cells) => cells[0].split(' ')[1]), ['error', 'warning', 'notice']);
+  assert.deepEqual(
+    rows.map((cells) => cells[0].split(' ')[1]),
+    ['error', 'warning', 'notice'],
+  );
   assert.ok(rows[0][1].startsWith(`[non-finite-loss](${DOCS}docs/checks/non-finite-loss.md): `));
   assert.match(rows[0][1], /\(<code>configs\\+win\\+housing\.preflight\.yml:3<\/code>\)$/, 'a finding in another file shows its path');
   assert.ok(rows[1][1].endsWith('(line 7)'), 'a finding in the config the heading names shows its line alone');
-  assert.ok(markdown.split('\n').every((line) => line.length <= 400), 'no line over 400 characters');
+  assert.ok(
+    markdown.split('\n').every((line) => line.length <= 400),
+    'no line over 400 characters',
+  );
   assert.ok(markdown.includes('❌ **Failure**'));
   assert.ok(markdown.includes('No findings.'), 'the clean config says so');
 });
@@ -71,7 +80,10 @@ test('evidence sits in collapsed blocks with the measured numbers', () => {
   const blocks = markdown.split('<details><summary>Evidence').slice(1);
   assert.equal(blocks.length, 3);
   assert.ok(blocks.some((b) => b.includes('| featureMax | 255 |')));
-  assert.ok(blocks.some((b) => b.includes('```json') && b.includes('"dense_1"')), 'nested evidence as JSON');
+  assert.ok(
+    blocks.some((b) => b.includes('```json') && b.includes('"dense_1"')),
+    'nested evidence as JSON',
+  );
   assert.ok(blocks.every((b) => b.includes('</details>')));
 });
 
@@ -94,8 +106,11 @@ test('summary lines of collapsed blocks are raw HTML, so names in them carry no 
   const evidence = summaries.find((line) => line.includes('Evidence'));
   const fix = summaries.find((line) => line.includes('Verified fix'));
   assert.ok(evidence?.includes('<code>configs/my_model.preflight.yml:12</code>'), evidence);
-  assert.ok(fix?.includes("<code>kernel_initializer matched to each layer&#39;s activation</code>"), fix);
-  assert.ok(summaries.every((line) => !line.includes('\\')), summaries.join('\n'));
+  assert.ok(fix?.includes('<code>kernel_initializer matched to each layer&#39;s activation</code>'), fix);
+  assert.ok(
+    summaries.every((line) => !line.includes('\\')),
+    summaries.join('\n'),
+  );
 });
 
 test('a clean report renders a success verdict without finding lines', () => {
@@ -146,11 +161,17 @@ test('mermaid chart: quoted title, a numeric step axis for evenly spaced steps, 
   assert.ok(block.includes('xychart-beta'));
   assert.ok(block.includes('title "Loss: housing-price-mlp"'));
   assert.ok(block.includes('y-axis "loss"'));
-  const xLine = block.split('\n').find((l) => l.trim().startsWith('x-axis'))!.trim();
+  const xLine = block
+    .split('\n')
+    .find((l) => l.trim().startsWith('x-axis'))!
+    .trim();
   assert.equal(xLine, 'x-axis "step" 1 --> 400', 'first and last step kept, labelled by ticks rather than one label per point');
   const { lines } = seriesLengths(block);
   assert.equal(lines.length, 2, 'training and validation loss');
-  assert.ok(lines.every((n) => n <= MERMAID_MAX_POINTS && n > 100), `series lengths ${lines.join(', ')}`);
+  assert.ok(
+    lines.every((n) => n <= MERMAID_MAX_POINTS && n > 100),
+    `series lengths ${lines.join(', ')}`,
+  );
   assert.equal(lines[0], lines[1]);
   assert.ok(markdown.includes('<details><summary>Loss numbers</summary>'));
   assert.ok(renderMarkdown(everySeverityReport(), {}).indexOf('```mermaid') < 0, 'no chart unless asked');
@@ -211,8 +232,13 @@ test('fitToLimit never exceeds even a tiny limit', () => {
 
 test('the smoke line names the compiled step when it trained, and only then', async () => {
   const { describeSmoke } = await import('../../src/report/describe.ts');
-  const base = { backend: 'wasm', steps: 200, seconds: 0.5, steps_per_second: 400, loss: [1, 0.5], val_loss: [] } as unknown as Parameters<typeof describeSmoke>[0];
+  const base = { backend: 'wasm', steps: 200, seconds: 0.5, steps_per_second: 400, loss: [1, 0.5], val_loss: [] } as unknown as Parameters<
+    typeof describeSmoke
+  >[0];
   assert.match(describeSmoke({ ...base, backend_notes: ['training step: compiled (one plain-JS pass)'] }), /^wasm \(compiled step\) · 200 steps/);
-  assert.match(describeSmoke({ ...base, backend_notes: ["training step: TF.js ops (compiled step not used: layer 'c' (conv2d) is not compiled)"] }), /^wasm · 200 steps/);
+  assert.match(
+    describeSmoke({ ...base, backend_notes: ["training step: TF.js ops (compiled step not used: layer 'c' (conv2d) is not compiled)"] }),
+    /^wasm · 200 steps/,
+  );
   assert.match(describeSmoke(base), /^wasm · 200 steps/);
 });

@@ -58,7 +58,7 @@ test('a declared input shape the data does not fill is an error naming the key; 
     assert.equal(mismatch.key, 'model.input_shape');
     assert.equal(mismatch.line, 9);
     assert.match(mismatch.message, /declares input shape \[5\] \(5 values per example\), but each example of train\.csv has shape \[2\] \(2 values\)/);
-    assert.equal(report.results[0].smoke ?? undefined, undefined, 'no smoke run on the data\'s own shape');
+    assert.equal(report.results[0].smoke ?? undefined, undefined, "no smoke run on the data's own shape");
     assert.equal(findings.find((f) => f.id === 'smoke-skipped')?.severity, 'warning');
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -69,7 +69,10 @@ test('a declared input shape that the data fills raises nothing', async () => {
   const { root, config } = workspace([...BASE, 'model:', '  input_shape: [2]', ...LAYERS.slice(1), ...TRAINING].join('\n'));
   try {
     const report = await runCheck({ root, configs: [config], smoke: false, backend: 'cpu', failOn: 'error', verify: false });
-    assert.deepEqual(report.results[0].findings.filter((f) => f.severity !== 'notice').map((f) => f.id), []);
+    assert.deepEqual(
+      report.results[0].findings.filter((f) => f.severity !== 'notice').map((f) => f.id),
+      [],
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

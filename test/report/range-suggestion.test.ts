@@ -41,11 +41,18 @@ test('a clear rate is printed by each renderer', async () => {
   assert.match(await renderLossChartSvg(report.results[0].smoke!, { title: 'a' }), /suggested 0\.0035/);
 });
 
-test('one suggested learning rate: a learning-rate finding\'s rate replaces the range test\'s everywhere', () => {
-  const lowered = finding('learning-rate-too-high', 'warning', { message: 'The loss diverged at learning rate 1. Lower it.', evidence: { learningRate: 1, suggested: 0.01 } });
-  const report = buildReport([{ config: 'a.preflight.yml', name: 'a', findings: [lowered], smoke: smoke({ lr_range: { lrs, losses: flat, suggested: 0.469 } }) }], 'error', '0.1.0');
+test("one suggested learning rate: a learning-rate finding's rate replaces the range test's everywhere", () => {
+  const lowered = finding('learning-rate-too-high', 'warning', {
+    message: 'The loss diverged at learning rate 1. Lower it.',
+    evidence: { learningRate: 1, suggested: 0.01 },
+  });
+  const report = buildReport(
+    [{ config: 'a.preflight.yml', name: 'a', findings: [lowered], smoke: smoke({ lr_range: { lrs, losses: flat, suggested: 0.469 } }) }],
+    'error',
+    '0.1.0',
+  );
   for (const text of [renderText(report, { color: false, width: 400 }), renderMarkdown(report, { mermaid: true })]) {
     assert.match(text, /suggested learning rate 0\.01[;.]/);
-    assert.doesNotMatch(text, /0\.469/, 'the range test\'s other rate is not shown beside it');
+    assert.doesNotMatch(text, /0\.469/, "the range test's other rate is not shown beside it");
   }
 });

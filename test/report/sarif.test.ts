@@ -73,8 +73,8 @@ test('a finding from an undeclared check gets a rule of its own; a clean report 
 
 test('fingerprints survive a line move but tell different findings apart', () => {
   const at = (line: number, key: string) =>
-    sarifOf(buildReport([{ config: 'c.yml', name: 'c', findings: [finding('unscaled-inputs', 'warning', { line, key })] }], 'error', '0.1.0'))
-      .runs[0].results[0].partialFingerprints;
+    sarifOf(buildReport([{ config: 'c.yml', name: 'c', findings: [finding('unscaled-inputs', 'warning', { line, key })] }], 'error', '0.1.0')).runs[0]
+      .results[0].partialFingerprints;
   assert.deepEqual(at(3, 'a.b'), at(9, 'a.b'));
   assert.notDeepEqual(at(3, 'a.b'), at(3, 'a.c'));
 });

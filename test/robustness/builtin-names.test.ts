@@ -53,7 +53,10 @@ async function loadYaml(yaml: string) {
   return loadConfig(path.join(root, 'setup.preflight.yml'), { root, displayPath: 'setup.preflight.yml' });
 }
 
-function kerasModel(layer: { class_name: string; config?: Record<string, unknown> }, compile: Record<string, unknown> = { loss: 'binary_crossentropy', optimizer: 'adam' }) {
+function kerasModel(
+  layer: { class_name: string; config?: Record<string, unknown> },
+  compile: Record<string, unknown> = { loss: 'binary_crossentropy', optimizer: 'adam' },
+) {
   return {
     class_name: 'Sequential',
     config: {
@@ -119,14 +122,23 @@ describe('a Keras model file naming a built-in property reads it as an unknown n
     it(`class_name ${name} is a layer nn-preflight cannot build`, () => {
       const result = parseKerasModel(kerasModel({ class_name: name, config: { name: 'odd', units: 3 } }), 'model.json');
       assert.ok(result.ok);
-      assert.deepEqual(result.model.layers.map((l) => l.name), ['out']);
-      assert.deepEqual(result.model.unsupported.map((u) => [u.name, u.className]), [['odd', name]]);
+      assert.deepEqual(
+        result.model.layers.map((l) => l.name),
+        ['out'],
+      );
+      assert.deepEqual(
+        result.model.unsupported.map((u) => [u.name, u.className]),
+        [['odd', name]],
+      );
     });
 
     it(`activation, initializer, loss and optimizer named ${name} stay names`, () => {
       const result = parseKerasModel(
         kerasModel(
-          { class_name: 'Dense', config: { name: 'hidden', units: 3, activation: { class_name: name, config: {} }, kernel_initializer: { class_name: name, config: {} } } },
+          {
+            class_name: 'Dense',
+            config: { name: 'hidden', units: 3, activation: { class_name: name, config: {} }, kernel_initializer: { class_name: name, config: {} } },
+          },
           { loss: { class_name: name, config: {} }, optimizer: { class_name: name, config: { learning_rate: 0.01 } } },
         ),
         'model.json',
@@ -145,7 +157,10 @@ describe('a Keras model file naming a built-in property reads it as an unknown n
 
 describe('the pipeline keeps such names as data end to end', () => {
   it('a Keras model whose loss and optimizer are built-in names loads into plain, cloneable evidence', async () => {
-    const model = kerasModel({ class_name: 'Dense', config: { name: 'hidden', units: 3, activation: 'relu' } }, { loss: 'constructor', optimizer: { class_name: 'constructor', config: {} } });
+    const model = kerasModel(
+      { class_name: 'Dense', config: { name: 'hidden', units: 3, activation: 'relu' } },
+      { loss: 'constructor', optimizer: { class_name: 'constructor', config: {} } },
+    );
     const root = repo({
       'setup.preflight.yml': ['version: 1', 'data:', '  train: data/train.csv', '  targets: [y]', 'model:', '  keras: model.json', ''].join('\n'),
       'model.json': JSON.stringify(model),
@@ -162,7 +177,18 @@ describe('the pipeline keeps such names as data end to end', () => {
   it('a JSON-lines record missing a column named like a built-in reads the cell as missing', async () => {
     const lines = [JSON.stringify({ constructor: 1, toString: 2, y: 0 }), JSON.stringify({ y: 1 }), JSON.stringify({ constructor: 3, toString: 4, y: 1 })];
     const root = repo({
-      'setup.preflight.yml': ['version: 1', 'data:', '  train: data/train.jsonl', '  targets: [y]', 'model:', '  layers:', '    - {type: dense, units: 1, activation: sigmoid}', 'training:', '  loss: binary_crossentropy', ''].join('\n'),
+      'setup.preflight.yml': [
+        'version: 1',
+        'data:',
+        '  train: data/train.jsonl',
+        '  targets: [y]',
+        'model:',
+        '  layers:',
+        '    - {type: dense, units: 1, activation: sigmoid}',
+        'training:',
+        '  loss: binary_crossentropy',
+        '',
+      ].join('\n'),
       'data/train.jsonl': lines.join('\n') + '\n',
     });
     const { runs } = await runCheckWithRuns({ root, configs: [path.join(root, 'setup.preflight.yml')], smoke: false, backend: 'cpu', failOn: 'never' });
@@ -170,7 +196,7 @@ describe('the pipeline keeps such names as data end to end', () => {
     assert.ok(features, JSON.stringify(runs[0].result.findings));
     const constructorColumn = features.find((f) => f.name === 'constructor');
     assert.ok(constructorColumn);
-    assert.equal(constructorColumn.text, 0, "no cell was read as text (a function)");
+    assert.equal(constructorColumn.text, 0, 'no cell was read as text (a function)');
     assert.equal(constructorColumn.empty, 1);
   });
 });

@@ -14,7 +14,23 @@ writeFileSync(path.join(root, 'data/train.csv'), ['x1,x2,y', ...Array.from({ len
 
 function config(name: string): string {
   const file = path.join(root, `${name}.preflight.yml`);
-  writeFileSync(file, ['version: 1', `name: ${name}`, 'data:', '  train: data/train.csv', '  targets: [y]', 'model:', '  layers:', '    - {type: dense, units: 8, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}', 'training:', '  loss: binary_crossentropy', ''].join('\n'));
+  writeFileSync(
+    file,
+    [
+      'version: 1',
+      `name: ${name}`,
+      'data:',
+      '  train: data/train.csv',
+      '  targets: [y]',
+      'model:',
+      '  layers:',
+      '    - {type: dense, units: 8, activation: relu}',
+      '    - {type: dense, units: 1, activation: sigmoid}',
+      'training:',
+      '  loss: binary_crossentropy',
+      '',
+    ].join('\n'),
+  );
   return file;
 }
 
@@ -34,13 +50,19 @@ test('a run of two configs where the first throws while its data loads: one inte
   assert.equal(report.results.length, 2);
   const [first, second] = report.results;
   assert.equal(first.config, broken);
-  assert.deepEqual(first.findings.map((f) => [f.id, f.severity]), [['internal-error', 'error']]);
+  assert.deepEqual(
+    first.findings.map((f) => [f.id, f.severity]),
+    [['internal-error', 'error']],
+  );
   assert.match(first.findings[0].message, /simulated loader crash/);
   assert.match(first.findings[0].message, /not checked/);
   assert.equal(report.conclusion, 'failure', 'an unchecked config fails the run');
 
   assert.equal(second.name, 'sound');
-  assert.ok(second.findings.some((f) => f.id === 'unscaled-inputs'), JSON.stringify(second.findings.map((f) => f.id)));
+  assert.ok(
+    second.findings.some((f) => f.id === 'unscaled-inputs'),
+    JSON.stringify(second.findings.map((f) => f.id)),
+  );
   assert.ok(!second.findings.some((f) => f.id === 'internal-error'));
   assert.ok(runs[1].evidence, 'the second config keeps its evidence for the charts');
 });
@@ -58,7 +80,10 @@ test('a config that throws later, while its checks are reported, is isolated the
       if (event.config === broken && event.phase === 'checks') throw new RangeError('Maximum call stack size exceeded');
     },
   });
-  assert.deepEqual(report.results.map((r) => r.findings.some((f) => f.id === 'internal-error')), [false, true]);
+  assert.deepEqual(
+    report.results.map((r) => r.findings.some((f) => f.id === 'internal-error')),
+    [false, true],
+  );
   assert.ok(report.results[0].findings.length > 0);
 });
 

@@ -10,14 +10,23 @@ import { blackPng, manyScanJpeg } from './hostile-files.ts';
 /** `copies` hard links to `first` inside `images/a` and `images/b`: git stores identical files once too. */
 function linkCopies(caseDir: string, first: string, copies: number, extension: string): void {
   mkdirSync(path.join(caseDir, 'images/b'), { recursive: true });
-  for (let i = 1; i < copies; i++) linkSync(path.join(caseDir, first), path.join(caseDir, 'images', i % 2 ? 'b' : 'a', `${String(i).padStart(3, '0')}.${extension}`));
+  for (let i = 1; i < copies; i++)
+    linkSync(path.join(caseDir, first), path.join(caseDir, 'images', i % 2 ? 'b' : 'a', `${String(i).padStart(3, '0')}.${extension}`));
 }
 
 function tfjsModel(shape: unknown): string {
   return JSON.stringify({
     format: 'layers-model',
     modelTopology: JSON.parse(kerasSequential([kerasDense('out', 1, 'sigmoid', 2)])),
-    weightsManifest: [{ paths: ['shard.bin'], weights: [{ name: 'out/kernel', shape, dtype: 'float32' }, { name: 'out/bias', shape: [1], dtype: 'float32' }] }],
+    weightsManifest: [
+      {
+        paths: ['shard.bin'],
+        weights: [
+          { name: 'out/kernel', shape, dtype: 'float32' },
+          { name: 'out/bias', shape: [1], dtype: 'float32' },
+        ],
+      },
+    ],
   });
 }
 
@@ -77,19 +86,23 @@ export function budgetCases(): CorpusCase[] {
       smoke: true,
       expect: [{ id: 'data-error', line: TRAIN_LINE, message: /256 MiB as the model's float32 input, more than the 128 MiB/ }],
     },
-    ...([
-      ['tfjs-weight-shape-10-billion', [100_000, 100_000], /parameter limit/],
-      ['tfjs-weight-shape-1e9', [1e9], /parameter limit/],
-      ['tfjs-weight-shape-negative', [-1, -2], /whole number/],
-      ['tfjs-weight-shape-fraction', [0.5, 4], /whole number/],
-      ['tfjs-weight-shape-string', ['2', 1], /whole number/],
-    ] as const).map(([name, shape, message]): CorpusCase => ({
-      name,
-      about: `a TF.js weights manifest giving a kernel the shape ${JSON.stringify(shape)}`,
-      files: { 'data/train.csv': csv, 'model.json': tfjsModel(shape), 'shard.bin': shard, [CONFIG]: baseConfig({ model: ['  keras: model.json'] }) },
-      config: CONFIG,
-      smoke: true,
-      expect: [{ id: 'config-error', line: MODEL_LINE + 1, message }],
-    })),
+    ...(
+      [
+        ['tfjs-weight-shape-10-billion', [100_000, 100_000], /parameter limit/],
+        ['tfjs-weight-shape-1e9', [1e9], /parameter limit/],
+        ['tfjs-weight-shape-negative', [-1, -2], /whole number/],
+        ['tfjs-weight-shape-fraction', [0.5, 4], /whole number/],
+        ['tfjs-weight-shape-string', ['2', 1], /whole number/],
+      ] as const
+    ).map(
+      ([name, shape, message]): CorpusCase => ({
+        name,
+        about: `a TF.js weights manifest giving a kernel the shape ${JSON.stringify(shape)}`,
+        files: { 'data/train.csv': csv, 'model.json': tfjsModel(shape), 'shard.bin': shard, [CONFIG]: baseConfig({ model: ['  keras: model.json'] }) },
+        config: CONFIG,
+        smoke: true,
+        expect: [{ id: 'config-error', line: MODEL_LINE + 1, message }],
+      }),
+    ),
   ];
 }

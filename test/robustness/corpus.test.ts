@@ -63,7 +63,9 @@ after(() => {
   const slowest = [...measured].sort((a, b) => b.seconds - a.seconds)[0];
   const largest = [...measured].sort((a, b) => b.rssMb - a.rssMb)[0];
   if (slowest && largest) {
-    process.stdout.write(`# corpus: ${measured.length} cases; slowest ${slowest.name} ${slowest.seconds}s; largest ${largest.name} ${largest.rssMb} MB peak RSS\n`);
+    process.stdout.write(
+      `# corpus: ${measured.length} cases; slowest ${slowest.name} ${slowest.seconds}s; largest ${largest.name} ${largest.rssMb} MB peak RSS\n`,
+    );
   }
   rmSync(corpusDir, { recursive: true, force: true });
   rmSync(dist, { recursive: true, force: true });
@@ -100,9 +102,14 @@ describe('hostile inputs end in a finding', { concurrency: 2 }, () => {
       for (const finding of findings) {
         assert.ok(finding.message.length > 0 && finding.fix.length > 0, `${finding.id} without message or fix`);
         assert.equal(finding.file, corpusCase.config, `${finding.id} names ${finding.file}`);
-        if (typeof finding.line === 'number') assert.ok(finding.line >= 1 && finding.line <= configLines, `${finding.id} at line ${finding.line} of ${configLines}`);
+        if (typeof finding.line === 'number')
+          assert.ok(finding.line >= 1 && finding.line <= configLines, `${finding.id} at line ${finding.line} of ${configLines}`);
       }
-      assert.equal(findings.some((f) => f.id === 'internal-error'), false, `internal error:\n${summary}`);
+      assert.equal(
+        findings.some((f) => f.id === 'internal-error'),
+        false,
+        `internal error:\n${summary}`,
+      );
       for (const expected of corpusCase.expect) {
         const match = findings.find(
           (f) =>
@@ -110,10 +117,17 @@ describe('hostile inputs end in a finding', { concurrency: 2 }, () => {
             (expected.line === undefined || (expected.line === true ? typeof f.line === 'number' && f.line >= 1 : f.line === expected.line)) &&
             (expected.message === undefined || expected.message.test(f.message)),
         );
-        assert.ok(match, `expected ${expected.id}${expected.line ? ` at line ${expected.line}` : ''}${expected.message ? ` matching ${expected.message}` : ''}, got:\n${summary}`);
+        assert.ok(
+          match,
+          `expected ${expected.id}${expected.line ? ` at line ${expected.line}` : ''}${expected.message ? ` matching ${expected.message}` : ''}, got:\n${summary}`,
+        );
       }
       for (const id of corpusCase.forbid ?? []) {
-        assert.equal(findings.some((f) => f.id === id), false, `unexpected ${id}:\n${summary}`);
+        assert.equal(
+          findings.some((f) => f.id === id),
+          false,
+          `unexpected ${id}:\n${summary}`,
+        );
       }
       const failing = findings.some((f) => f.severity === 'error');
       assert.equal(run.code, failing ? 1 : 0, 'the exit code follows --fail-on error');

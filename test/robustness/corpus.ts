@@ -75,18 +75,32 @@ function goodCsv(rows = 64): string {
 }
 
 function parquetFile(codec: 'SNAPPY' | 'LZ4_RAW'): Buffer {
-  const rows = goodCsv().trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
-  return Buffer.from(parquetWriteBuffer({
-    columnData: ['x1', 'x2', 'y'].map((name, c) => ({ name, data: rows.map((r) => r[c]), type: 'DOUBLE' as const })),
-    codec,
-    // the writer needs a compressor for any codec but SNAPPY; storing the bytes as they are is enough to make the file
-    ...(codec === 'LZ4_RAW' ? { compressors: { LZ4_RAW: (input: Uint8Array) => input } } : {}),
-  }));
+  const rows = goodCsv()
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',').map(Number));
+  return Buffer.from(
+    parquetWriteBuffer({
+      columnData: ['x1', 'x2', 'y'].map((name, c) => ({ name, data: rows.map((r) => r[c]), type: 'DOUBLE' as const })),
+      codec,
+      // the writer needs a compressor for any codec but SNAPPY; storing the bytes as they are is enough to make the file
+      ...(codec === 'LZ4_RAW' ? { compressors: { LZ4_RAW: (input: Uint8Array) => input } } : {}),
+    }),
+  );
 }
 
 /** Flipping one bit of the first page header gives hyparquet 1.33.0 a page it decodes without end. */
 function loopingParquet(): Buffer {
-  const bytes = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'x1', data: [1.5, 2, 3], type: 'DOUBLE' }, { name: 'y', data: ['x', 'y', 'z'], type: 'STRING' }], codec: 'SNAPPY' }));
+  const bytes = Buffer.from(
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'x1', data: [1.5, 2, 3], type: 'DOUBLE' },
+        { name: 'y', data: ['x', 'y', 'z'], type: 'STRING' },
+      ],
+      codec: 'SNAPPY',
+    }),
+  );
   bytes[12] ^= 0x80;
   return bytes;
 }
@@ -135,7 +149,12 @@ function pngClaiming(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
   ihdr[9] = 6;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(0)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', Buffer.alloc(0)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** Bytes from a fixed linear congruential sequence: garbage that is the same on every run. */
@@ -264,9 +283,11 @@ export function corpusCases(): CorpusCase[] {
       about: 'billion laughs: nine levels of aliases, each nine times the last',
       files: {
         ...csv,
-        [CONFIG]: ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        [CONFIG]: [
+          'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
           ...'bcdefghi'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
-          baseConfig()].join('\n'),
+          baseConfig(),
+        ].join('\n'),
       },
       config: CONFIG,
       expect: [{ id: 'config-error', line: true, message: /alias/i }],
@@ -295,7 +316,10 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'yaml-block-mapping-nesting-500',
       about: '500 levels of indented block mappings',
-      files: { ...csv, [CONFIG]: baseConfig({ tail: ['x-deep:', ...Array.from({ length: 500 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`), `${'  '.repeat(501)}v`] }) },
+      files: {
+        ...csv,
+        [CONFIG]: baseConfig({ tail: ['x-deep:', ...Array.from({ length: 500 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`), `${'  '.repeat(501)}v`] }),
+      },
       config: CONFIG,
       expect: [{ id: 'config-error', line: true, message: /nest/i }],
     },
@@ -316,7 +340,10 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'yaml-custom-tags',
       about: 'language-specific tags that other YAML loaders execute',
-      files: { ...csv, [CONFIG]: baseConfig({ head: ['version: 1', 'name: !!python/object/apply:os.system ["touch pwned"]'], tail: ['x-js: !!js/function "function(){}"'] }) },
+      files: {
+        ...csv,
+        [CONFIG]: baseConfig({ head: ['version: 1', 'name: !!python/object/apply:os.system ["touch pwned"]'], tail: ['x-js: !!js/function "function(){}"'] }),
+      },
       config: CONFIG,
       expect: [{ id: 'config-error', line: 2, message: /name/ }],
     },
@@ -359,7 +386,10 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'wrong-type-units',
       about: 'units given as text',
-      files: { ...csv, [CONFIG]: baseConfig({ layers: ['    - {type: dense, units: many, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'] }) },
+      files: {
+        ...csv,
+        [CONFIG]: baseConfig({ layers: ['    - {type: dense, units: many, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'] }),
+      },
       config: CONFIG,
       expect: [{ id: 'config-error', line: 10, message: /units/ }],
     },
@@ -380,7 +410,10 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'infinite-units',
       about: 'YAML .inf as a layer width',
-      files: { ...csv, [CONFIG]: baseConfig({ layers: ['    - {type: dense, units: .inf, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'] }) },
+      files: {
+        ...csv,
+        [CONFIG]: baseConfig({ layers: ['    - {type: dense, units: .inf, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'] }),
+      },
       config: CONFIG,
       expect: [{ id: 'config-error', line: 10 }],
     },
@@ -401,7 +434,17 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'smoke-million-steps',
       about: 'the most smoke steps a config may ask for, on layers wide enough to be slow: the run is cut at its time budget, not left to run',
-      files: { ...csv, [CONFIG]: baseConfig({ layers: ['    - {type: dense, units: 512, activation: relu}', '    - {type: dense, units: 512, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'], tail: ['smoke:', '  steps: 100000'] }) },
+      files: {
+        ...csv,
+        [CONFIG]: baseConfig({
+          layers: [
+            '    - {type: dense, units: 512, activation: relu}',
+            '    - {type: dense, units: 512, activation: relu}',
+            '    - {type: dense, units: 1, activation: sigmoid}',
+          ],
+          tail: ['smoke:', '  steps: 100000'],
+        }),
+      },
       config: CONFIG,
       smoke: true,
       expect: [{ id: 'smoke-skipped', line: true, message: /cut|budget/ }],
@@ -424,7 +467,11 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'bom-crlf-unicode',
       about: 'UTF-8 BOM, CRLF line ends, Unicode in the name and in x- keys',
-      files: { ...csv, [CONFIG]: '\uFEFF' + baseConfig({ head: ['version: 1', 'name: "モデル 🚀 ‮evil‬"'], tail: ['x-ключ: значение', 'x-\u200Bzero-width: 1'] }).replace(/\n/g, '\r\n') },
+      files: {
+        ...csv,
+        [CONFIG]:
+          '\uFEFF' + baseConfig({ head: ['version: 1', 'name: "モデル 🚀 ‮evil‬"'], tail: ['x-ключ: значение', 'x-\u200Bzero-width: 1'] }).replace(/\n/g, '\r\n'),
+      },
       config: CONFIG,
       expect: [],
       forbid: ['config-error', 'data-error', 'internal-error'],
@@ -439,7 +486,10 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'zero-width-in-layer-type',
       about: 'a zero-width space inside a layer type',
-      files: { ...csv, [CONFIG]: baseConfig({ layers: ['    - {type: "den\u200Bse", units: 8, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'] }) },
+      files: {
+        ...csv,
+        [CONFIG]: baseConfig({ layers: ['    - {type: "den\u200Bse", units: 8, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'] }),
+      },
       config: CONFIG,
       expect: [{ id: 'config-error', line: 10 }],
     },
@@ -447,7 +497,10 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'billion-unit-dense',
       about: 'a dense layer with a billion units',
-      files: { ...csv, [CONFIG]: baseConfig({ layers: ['    - {type: dense, units: 1000000000, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'] }) },
+      files: {
+        ...csv,
+        [CONFIG]: baseConfig({ layers: ['    - {type: dense, units: 1000000000, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'] }),
+      },
       config: CONFIG,
       smoke: true,
       expect: [{ id: 'config-error', line: 10, message: /units/ }],
@@ -455,7 +508,16 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'parameters-over-limit',
       about: 'two 200,000-unit layers: each width allowed, 4e10 parameters in all',
-      files: { ...csv, [CONFIG]: baseConfig({ layers: ['    - {type: dense, units: 200000, activation: relu}', '    - {type: dense, units: 200000, activation: relu}', '    - {type: dense, units: 1, activation: sigmoid}'] }) },
+      files: {
+        ...csv,
+        [CONFIG]: baseConfig({
+          layers: [
+            '    - {type: dense, units: 200000, activation: relu}',
+            '    - {type: dense, units: 200000, activation: relu}',
+            '    - {type: dense, units: 1, activation: sigmoid}',
+          ],
+        }),
+      },
       config: CONFIG,
       smoke: true,
       expect: [{ id: 'config-error', line: 11, message: /parameters/ }, { id: 'smoke-skipped' }],
@@ -467,7 +529,10 @@ export function corpusCases(): CorpusCase[] {
         'data/x.npy': npy('<f4', [4, 1_000_000, 1], Buffer.alloc(4 * 1_000_000 * 4)),
         'data/y.npy': npy('<f4', [4, 1], float32s([0, 1, 0, 1])),
         [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy')
-          .replace('  layers:\n    - {type: dense, units: 8, activation: relu}', '  layers:\n    - {type: conv1d, filters: 128, kernel_size: 3, padding: same, activation: relu}\n    - {type: max_pooling1d, pool_size: 1000000}\n    - {type: flatten}')
+          .replace(
+            '  layers:\n    - {type: dense, units: 8, activation: relu}',
+            '  layers:\n    - {type: conv1d, filters: 128, kernel_size: 3, padding: same, activation: relu}\n    - {type: max_pooling1d, pool_size: 1000000}\n    - {type: flatten}',
+          )
           .replace('batch_size: 8', 'batch_size: 4'),
       },
       config: CONFIG,
@@ -484,7 +549,12 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'enormous-input-shape',
       about: 'an input shape of 1e6 x 1e6',
-      files: { ...csv, [CONFIG]: baseConfig({ model: ['  input_shape: [1000000, 1000000]', '  layers:', '    - {type: flatten}', '    - {type: dense, units: 1, activation: sigmoid}'] }) },
+      files: {
+        ...csv,
+        [CONFIG]: baseConfig({
+          model: ['  input_shape: [1000000, 1000000]', '  layers:', '    - {type: flatten}', '    - {type: dense, units: 1, activation: sigmoid}'],
+        }),
+      },
       config: CONFIG,
       smoke: true,
       expect: [{ id: 'config-error' }],
@@ -497,7 +567,16 @@ export function corpusCases(): CorpusCase[] {
         ...csv,
         'model.json': kerasSequential([
           kerasDense('dense', 8, 'relu', 2),
-          { class_name: 'Lambda', config: { name: 'evil', function: ['4wEAAAAAAAAAAAAAAAEAAAADAAAAQwAAAHMEAAAAfABTACkBTqkAKQHaAXhyAgAAAHICAAAA', null, null], function_type: 'lambda', output_shape: null, arguments: {} } },
+          {
+            class_name: 'Lambda',
+            config: {
+              name: 'evil',
+              function: ['4wEAAAAAAAAAAAAAAAEAAAADAAAAQwAAAHMEAAAAfABTACkBTqkAKQHaAXhyAgAAAHICAAAA', null, null],
+              function_type: 'lambda',
+              output_shape: null,
+              arguments: {},
+            },
+          },
           kerasDense('out', 1, 'sigmoid'),
         ]),
         [CONFIG]: baseConfig({ model: ['  keras: model.json'] }),
@@ -512,11 +591,17 @@ export function corpusCases(): CorpusCase[] {
       files: {
         ...csv,
         'model.json': JSON.stringify({
-          module: 'keras', class_name: 'Sequential', config: { name: 's', layers: [
-            { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 2], name: 'in' }, registered_name: null },
-            { module: 'my_package.layers', class_name: 'Backdoor', config: { name: 'backdoor', command: 'rm -rf /' }, registered_name: 'Custom>Backdoor' },
-            { module: 'keras.layers', class_name: 'Dense', config: { name: 'out', units: 1, activation: 'sigmoid' }, registered_name: null },
-          ] }, registered_name: null,
+          module: 'keras',
+          class_name: 'Sequential',
+          config: {
+            name: 's',
+            layers: [
+              { module: 'keras.layers', class_name: 'InputLayer', config: { batch_shape: [null, 2], name: 'in' }, registered_name: null },
+              { module: 'my_package.layers', class_name: 'Backdoor', config: { name: 'backdoor', command: 'rm -rf /' }, registered_name: 'Custom>Backdoor' },
+              { module: 'keras.layers', class_name: 'Dense', config: { name: 'out', units: 1, activation: 'sigmoid' }, registered_name: null },
+            ],
+          },
+          registered_name: null,
         }),
         [CONFIG]: baseConfig({ model: ['  keras: model.json'] }),
       },
@@ -527,7 +612,11 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'keras-billion-units',
       about: 'a Keras file with a billion-unit Dense layer',
-      files: { ...csv, 'model.json': kerasSequential([kerasDense('dense', 1_000_000_000, 'relu', 2), kerasDense('out', 1, 'sigmoid')]), [CONFIG]: baseConfig({ model: ['  keras: model.json'] }) },
+      files: {
+        ...csv,
+        'model.json': kerasSequential([kerasDense('dense', 1_000_000_000, 'relu', 2), kerasDense('out', 1, 'sigmoid')]),
+        [CONFIG]: baseConfig({ model: ['  keras: model.json'] }),
+      },
       config: CONFIG,
       smoke: true,
       expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /units/ }],
@@ -540,7 +629,15 @@ export function corpusCases(): CorpusCase[] {
         'model.json': JSON.stringify({
           format: 'layers-model',
           modelTopology: JSON.parse(kerasSequential([kerasDense('out', 1, 'sigmoid', 2)])),
-          weightsManifest: [{ paths: ['../outside-secret.csv'], weights: [{ name: 'out/kernel', shape: [2, 1], dtype: 'float32' }, { name: 'out/bias', shape: [1], dtype: 'float32' }] }],
+          weightsManifest: [
+            {
+              paths: ['../outside-secret.csv'],
+              weights: [
+                { name: 'out/kernel', shape: [2, 1], dtype: 'float32' },
+                { name: 'out/bias', shape: [1], dtype: 'float32' },
+              ],
+            },
+          ],
         }),
         [CONFIG]: baseConfig({ model: ['  keras: model.json'] }),
       },
@@ -555,7 +652,15 @@ export function corpusCases(): CorpusCase[] {
         'model.json': JSON.stringify({
           format: 'layers-model',
           modelTopology: JSON.parse(kerasSequential([kerasDense('out', 1, 'sigmoid', 2)])),
-          weightsManifest: [{ paths: ['shard.bin'], weights: [{ name: 'out/kernel', shape: [2, 1], dtype: 'float32' }, { name: 'out/bias', shape: [1], dtype: 'float32' }] }],
+          weightsManifest: [
+            {
+              paths: ['shard.bin'],
+              weights: [
+                { name: 'out/kernel', shape: [2, 1], dtype: 'float32' },
+                { name: 'out/bias', shape: [1], dtype: 'float32' },
+              ],
+            },
+          ],
         }),
         [CONFIG]: baseConfig({ model: ['  keras: model.json'] }),
       },
@@ -580,21 +685,36 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'keras-archive-zip-bomb',
       about: 'a .keras archive whose config.json declares 200 bytes and inflates to 64 MB',
-      files: { ...csv, 'model.keras': kerasArchiveDeclaring('config.json', 200, { 'config.json': ' '.repeat(64 * 1024 * 1024) }), [CONFIG]: baseConfig({ model: ['  keras: model.keras'] }) },
+      files: {
+        ...csv,
+        'model.keras': kerasArchiveDeclaring('config.json', 200, { 'config.json': ' '.repeat(64 * 1024 * 1024) }),
+        [CONFIG]: baseConfig({ model: ['  keras: model.keras'] }),
+      },
       config: CONFIG,
       expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /larger than declared/ }],
     },
     {
       name: 'keras-archive-huge-weights',
       about: 'a .keras archive whose model.weights.h5 declares 4 GiB',
-      files: { ...csv, 'model.keras': kerasArchiveDeclaring('model.weights.h5', 0xfffffffe, { 'config.json': kerasSequential([kerasDense('out', 1, 'sigmoid', 2)]), 'model.weights.h5': garbage(64, 5) }), [CONFIG]: baseConfig({ model: ['  keras: model.keras'] }) },
+      files: {
+        ...csv,
+        'model.keras': kerasArchiveDeclaring('model.weights.h5', 0xfffffffe, {
+          'config.json': kerasSequential([kerasDense('out', 1, 'sigmoid', 2)]),
+          'model.weights.h5': garbage(64, 5),
+        }),
+        [CONFIG]: baseConfig({ model: ['  keras: model.keras'] }),
+      },
       config: CONFIG,
       expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /the limit is/ }],
     },
     {
       name: 'keras-archive-h5-garbage',
       about: 'a .keras archive whose model.weights.h5 is random bytes',
-      files: { ...csv, 'model.keras': makeZip({ 'config.json': kerasSequential([kerasDense('out', 1, 'sigmoid', 2)]), 'model.weights.h5': garbage(4096, 6) }), [CONFIG]: baseConfig({ model: ['  keras: model.keras'] }) },
+      files: {
+        ...csv,
+        'model.keras': makeZip({ 'config.json': kerasSequential([kerasDense('out', 1, 'sigmoid', 2)]), 'model.weights.h5': garbage(4096, 6) }),
+        [CONFIG]: baseConfig({ model: ['  keras: model.keras'] }),
+      },
       config: CONFIG,
       expect: [{ id: 'config-error', line: MODEL_LINE + 1, message: /HDF5/ }],
     },
@@ -772,35 +892,55 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'npy-shape-larger-than-file',
       about: 'a header that claims 10^11 rows over 8 bytes of data',
-      files: { 'data/x.npy': npy('<f4', [100_000_000_000, 2], float32s([1, 2])), 'data/y.npy': npy('<f4', [2], float32s([0, 1])), [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy') },
+      files: {
+        'data/x.npy': npy('<f4', [100_000_000_000, 2], float32s([1, 2])),
+        'data/y.npy': npy('<f4', [2], float32s([0, 1])),
+        [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy'),
+      },
       config: CONFIG,
       expect: [{ id: 'data-error', line: TRAIN_LINE }],
     },
     {
       name: 'npy-object-dtype',
       about: 'a pickled object array (loading it would run pickle)',
-      files: { 'data/x.npy': npy('|O', [2, 2], Buffer.from('\x80\x04\x95cos\nsystem\n', 'latin1')), 'data/y.npy': npy('<f4', [2], float32s([0, 1])), [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy') },
+      files: {
+        'data/x.npy': npy('|O', [2, 2], Buffer.from('\x80\x04\x95cos\nsystem\n', 'latin1')),
+        'data/y.npy': npy('<f4', [2], float32s([0, 1])),
+        [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy'),
+      },
       config: CONFIG,
       expect: [{ id: 'data-error', line: TRAIN_LINE, message: /dtype|object|pickle|type/i }],
     },
     {
       name: 'npy-malformed-header',
       about: 'a header that is not a Python dict literal',
-      files: { 'data/x.npy': npy('', [], float32s([1, 2, 3, 4]), "__import__('os').system('id')"), 'data/y.npy': npy('<f4', [2], float32s([0, 1])), [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy') },
+      files: {
+        'data/x.npy': npy('', [], float32s([1, 2, 3, 4]), "__import__('os').system('id')"),
+        'data/y.npy': npy('<f4', [2], float32s([0, 1])),
+        [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy'),
+      },
       config: CONFIG,
       expect: [{ id: 'data-error', line: TRAIN_LINE }],
     },
     {
       name: 'npy-negative-and-zero-dims',
       about: 'shape (-1, 0)',
-      files: { 'data/x.npy': npy('<f4', [-1, 0], Buffer.alloc(0)), 'data/y.npy': npy('<f4', [2], float32s([0, 1])), [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy') },
+      files: {
+        'data/x.npy': npy('<f4', [-1, 0], Buffer.alloc(0)),
+        'data/y.npy': npy('<f4', [2], float32s([0, 1])),
+        [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy'),
+      },
       config: CONFIG,
       expect: [{ id: 'data-error', line: TRAIN_LINE }],
     },
     {
       name: 'npy-row-count-mismatch',
       about: 'x with 4 rows, y with 3',
-      files: { 'data/x.npy': npy('<f4', [4, 2], float32s([1, 2, 3, 4, 5, 6, 7, 8])), 'data/y.npy': npy('<f4', [3], float32s([0, 1, 0])), [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy') },
+      files: {
+        'data/x.npy': npy('<f4', [4, 2], float32s([1, 2, 3, 4, 5, 6, 7, 8])),
+        'data/y.npy': npy('<f4', [3], float32s([0, 1, 0])),
+        [CONFIG]: arraysConfig('data/x.npy', 'data/y.npy'),
+      },
       config: CONFIG,
       expect: [{ id: 'data-error', line: TRAIN_LINE, message: /4|3/ }],
     },
@@ -818,14 +958,23 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'npz-truncated',
       about: 'an .npz cut in half',
-      files: { 'data/train.npz': makeZip({ 'x.npy': npy('<f4', [4, 2], float32s([1, 2, 3, 4, 5, 6, 7, 8])), 'y.npy': npy('<f4', [4], float32s([0, 1, 0, 1])) }).subarray(0, 90), [CONFIG]: baseConfig({ train: 'data/train.npz' }).replace('  targets: [y]\n', '') },
+      files: {
+        'data/train.npz': makeZip({
+          'x.npy': npy('<f4', [4, 2], float32s([1, 2, 3, 4, 5, 6, 7, 8])),
+          'y.npy': npy('<f4', [4], float32s([0, 1, 0, 1])),
+        }).subarray(0, 90),
+        [CONFIG]: baseConfig({ train: 'data/train.npz' }).replace('  targets: [y]\n', ''),
+      },
       config: CONFIG,
       expect: [{ id: 'data-error', line: TRAIN_LINE }],
     },
     {
       name: 'npz-missing-y',
       about: 'an .npz holding only x',
-      files: { 'data/train.npz': makeZip({ 'x.npy': npy('<f4', [4, 2], float32s([1, 2, 3, 4, 5, 6, 7, 8])) }), [CONFIG]: baseConfig({ train: 'data/train.npz' }).replace('  targets: [y]\n', '') },
+      files: {
+        'data/train.npz': makeZip({ 'x.npy': npy('<f4', [4, 2], float32s([1, 2, 3, 4, 5, 6, 7, 8])) }),
+        [CONFIG]: baseConfig({ train: 'data/train.npz' }).replace('  targets: [y]\n', ''),
+      },
       config: CONFIG,
       expect: [{ id: 'data-error', line: TRAIN_LINE, message: /\by\b/ }],
     },
@@ -884,7 +1033,10 @@ export function corpusCases(): CorpusCase[] {
     {
       name: 'jsonl-broken-line',
       about: 'a JSON Lines file with one broken record',
-      files: { 'data/train.jsonl': '{"x1": 1, "x2": 2, "y": 0}\n{"x1": 3, "x2":\n{"x1": 5, "x2": 6, "y": 1}\n', [CONFIG]: baseConfig({ train: 'data/train.jsonl' }) },
+      files: {
+        'data/train.jsonl': '{"x1": 1, "x2": 2, "y": 0}\n{"x1": 3, "x2":\n{"x1": 5, "x2": 6, "y": 1}\n',
+        [CONFIG]: baseConfig({ train: 'data/train.jsonl' }),
+      },
       config: CONFIG,
       expect: [{ id: 'data-error', line: TRAIN_LINE, message: /line 2/ }],
     },

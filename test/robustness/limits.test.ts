@@ -43,7 +43,17 @@ test('a billion-unit layer is counted, not allocated', () => {
 
 test('few parameters but a huge batch of wide activations exceeds the memory limit', () => {
   // A small convolution over a long sequence: 64 weights, yet every sample carries 16M activations.
-  const conv: LayerSpec = { type: 'conv1d', name: 'conv', keyPath: 'model.layers[0]', filters: 16, kernel_size: [3], strides: [1], padding: 'same', activation: 'relu', use_bias: true };
+  const conv: LayerSpec = {
+    type: 'conv1d',
+    name: 'conv',
+    keyPath: 'model.layers[0]',
+    filters: 16,
+    kernel_size: [3],
+    strides: [1],
+    padding: 'same',
+    activation: 'relu',
+    use_bias: true,
+  };
   const model: ModelSpec = { layers: [conv], origin: { kind: 'layers' }, unsupported: [] };
   const summary = summarizeModel(model, [1_000_000, 1]);
   assert.equal(summary.totalParams, 3 * 16 + 16);

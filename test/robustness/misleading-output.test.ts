@@ -43,7 +43,19 @@ function blackPng(size: number): Buffer {
 const TABLE = ['x1,x2,y', ...Array.from({ length: 20 }, (_, i) => `${i % 5},${i % 3},${i % 2}`)].join('\n') + '\n';
 
 function yamlConfig(train: string, layers: string[], extra: string[] = []): string {
-  return ['version: 1', 'data:', `  train: ${train}`, ...(train.endsWith('.csv') ? ['  targets: [y]'] : []), 'model:', '  layers:', ...layers.map((l) => `    - ${l}`), 'training:', '  loss: sparse_categorical_crossentropy', ...extra, ''].join('\n');
+  return [
+    'version: 1',
+    'data:',
+    `  train: ${train}`,
+    ...(train.endsWith('.csv') ? ['  targets: [y]'] : []),
+    'model:',
+    '  layers:',
+    ...layers.map((l) => `    - ${l}`),
+    'training:',
+    '  loss: sparse_categorical_crossentropy',
+    ...extra,
+    '',
+  ].join('\n');
 }
 
 describe('paths', () => {
@@ -52,7 +64,10 @@ describe('paths', () => {
     assert.deepEqual(resolveInsideRoot(root, root, '..train.csv'), { ok: true, absolute: path.join(root, '..train.csv') });
     assert.equal(resolveInsideRoot(root, root, '../train.csv').ok, false);
     const run = await runOneConfig(path.join(root, 'a.preflight.yml'), options(root));
-    assert.deepEqual(run.result.findings.filter((f) => f.id === 'data-error'), []);
+    assert.deepEqual(
+      run.result.findings.filter((f) => f.id === 'data-error'),
+      [],
+    );
     assert.equal(run.evidence?.data?.train.split.rows, 20);
   });
 
@@ -71,7 +86,14 @@ describe('paths', () => {
 describe('findings', () => {
   test('an image folder that fails to load adds only its data-error, no guessed model shape error', async () => {
     const root = repo({ 'images/cat/a.png': blackPng(8), 'images/dog/b.png': Buffer.from('not an image at all') });
-    writeFileSync(path.join(root, 'cnn.preflight.yml'), yamlConfig('images/', ['{type: conv2d, filters: 4, kernel_size: 3, activation: relu}', '{type: flatten}', '{type: dense, units: 2, activation: softmax}']));
+    writeFileSync(
+      path.join(root, 'cnn.preflight.yml'),
+      yamlConfig('images/', [
+        '{type: conv2d, filters: 4, kernel_size: 3, activation: relu}',
+        '{type: flatten}',
+        '{type: dense, units: 2, activation: softmax}',
+      ]),
+    );
     const run = await runOneConfig(path.join(root, 'cnn.preflight.yml'), options(root));
     const ids = run.result.findings.filter((f) => f.severity === 'error').map((f) => f.id);
     assert.deepEqual(ids, ['data-error'], JSON.stringify(run.result.findings.map((f) => [f.id, f.message])));
@@ -79,9 +101,18 @@ describe('findings', () => {
 
   test('a Keras model with zero layers is a config-error, with no finding about an output layer', async () => {
     const model = { class_name: 'Sequential', config: { name: 'empty', layers: [{ class_name: 'InputLayer', config: { batch_input_shape: [null, 2] } }] } };
-    const root = repo({ 'data/t.csv': TABLE, 'model.json': JSON.stringify(model), 'k.preflight.yml': ['version: 1', 'data:', '  train: data/t.csv', '  targets: [y]', 'model:', '  keras: model.json', 'training:', '  loss: mse', ''].join('\n') });
+    const root = repo({
+      'data/t.csv': TABLE,
+      'model.json': JSON.stringify(model),
+      'k.preflight.yml': ['version: 1', 'data:', '  train: data/t.csv', '  targets: [y]', 'model:', '  keras: model.json', 'training:', '  loss: mse', ''].join(
+        '\n',
+      ),
+    });
     const run = await runOneConfig(path.join(root, 'k.preflight.yml'), options(root));
-    assert.deepEqual(run.result.findings.map((f) => f.id), ['config-error']);
+    assert.deepEqual(
+      run.result.findings.map((f) => f.id),
+      ['config-error'],
+    );
     assert.match(run.result.findings[0].message, /has no layers/);
     assert.equal(run.result.findings[0].key, 'model.keras');
   });
@@ -98,19 +129,45 @@ describe('findings', () => {
 
 describe('config values are quoted as written', () => {
   test('under %YAML 1.1, `y` and `off` are quoted as the user wrote them, not as true and false', async () => {
-    const text = ['%YAML 1.1', '---', 'version: 1', 'name: y', 'data:', '  train: data/t.csv', '  targets: off', 'model:', '  layers:', '    - {type: dense, units: 1}', 'training:', '  loss: mse', ''].join('\n');
+    const text = [
+      '%YAML 1.1',
+      '---',
+      'version: 1',
+      'name: y',
+      'data:',
+      '  train: data/t.csv',
+      '  targets: off',
+      'model:',
+      '  layers:',
+      '    - {type: dense, units: 1}',
+      'training:',
+      '  loss: mse',
+      '',
+    ].join('\n');
     const root = repo({ 'c.preflight.yml': text, 'data/t.csv': TABLE });
     const result = await loadConfig(path.join(root, 'c.preflight.yml'), { root, displayPath: 'c.preflight.yml' });
     assert.equal(result.ok, false);
     const messages = !result.ok ? result.problems.map((p) => p.message) : [];
-    assert.ok(messages.some((m) => m === '`name` must be a string, not `y`, which YAML reads as true'), messages.join('\n'));
-    assert.ok(messages.some((m) => /`data\.targets` must be .*, not `off`, which YAML reads as false/.test(m)), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m === '`name` must be a string, not `y`, which YAML reads as true'),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) => /`data\.targets` must be .*, not `off`, which YAML reads as false/.test(m)),
+      messages.join('\n'),
+    );
   });
 
   test('a value written as true is still quoted plainly', async () => {
-    const root = repo({ 'c.preflight.yml': yamlConfig('data/t.csv', ['{type: dense, units: 2, activation: softmax}'], ['  batch_size: true']), 'data/t.csv': TABLE });
+    const root = repo({
+      'c.preflight.yml': yamlConfig('data/t.csv', ['{type: dense, units: 2, activation: softmax}'], ['  batch_size: true']),
+      'data/t.csv': TABLE,
+    });
     const result = await loadConfig(path.join(root, 'c.preflight.yml'), { root, displayPath: 'c.preflight.yml' });
-    assert.ok(!result.ok && result.problems.some((p) => p.message === '`training.batch_size` must be a number, not true'), JSON.stringify(!result.ok && result.problems));
+    assert.ok(
+      !result.ok && result.problems.some((p) => p.message === '`training.batch_size` must be a number, not true'),
+      JSON.stringify(!result.ok && result.problems),
+    );
   });
 });
 
@@ -141,7 +198,14 @@ describe('text encodings', () => {
 describe('the comment', () => {
   const hostile = 'net %%{init: {"theme": "dark", "themeVariables": {"primaryColor": "#f00"}}}%% see https://evil.example/x and www.evil.example \u202Egnp.exe';
   const report = buildReport(
-    [{ config: 'models/a.preflight.yml', name: hostile, findings: [finding('unscaled-inputs', 'warning', { message: `column ${hostile} is unscaled` })], smoke: smoke() }],
+    [
+      {
+        config: 'models/a.preflight.yml',
+        name: hostile,
+        findings: [finding('unscaled-inputs', 'warning', { message: `column ${hostile} is unscaled` })],
+        smoke: smoke(),
+      },
+    ],
     'error',
     '0.1.0',
   );
@@ -153,8 +217,18 @@ describe('the comment', () => {
   test('a Mermaid %%{init}%% directive in a config name never reaches the chart', () => {
     assert.ok(mermaidBlocks.length > 0);
     // Only the chart's own directive, on its first line; nothing from the name.
-    for (const block of mermaidBlocks) assert.deepEqual(block.split('\n').filter((line) => line.includes('%%')).map((line) => line.startsWith('%%{init: {"themeVariables"')), block.startsWith('%%') ? [true] : []);
-    assert.ok(mermaidBlocks.some((block) => block.includes('init')), 'the name is still shown in the chart title');
+    for (const block of mermaidBlocks)
+      assert.deepEqual(
+        block
+          .split('\n')
+          .filter((line) => line.includes('%%'))
+          .map((line) => line.startsWith('%%{init: {"themeVariables"')),
+        block.startsWith('%%') ? [true] : [],
+      );
+    assert.ok(
+      mermaidBlocks.some((block) => block.includes('init')),
+      'the name is still shown in the chart title',
+    );
   });
 
   test('bare URLs in names are not links, and bidi controls are removed', () => {

@@ -41,7 +41,24 @@ function repository(settings: string | undefined): string {
 }
 
 function check(root: string) {
-  const run = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(project, 'src/cli/main.ts'), 'check', '.', '--root', root, '--no-smoke', '--format', 'json', '--fail-on', 'error'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      import.meta.resolve('tsx'),
+      path.join(project, 'src/cli/main.ts'),
+      'check',
+      '.',
+      '--root',
+      root,
+      '--no-smoke',
+      '--format',
+      'json',
+      '--fail-on',
+      'error',
+    ],
+    { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
   const report = JSON.parse(run.stdout) as { results: { config: string; findings: { id: string; severity: string; line: number | null; key?: string }[] }[] };
   return { status: run.status, stderr: run.stderr, report };
 }
@@ -49,7 +66,11 @@ function check(root: string) {
 test('the settings ignore globs, .gitignore and virtual environments shape what the CLI finds; checks: applies', () => {
   const root = repository('checks:\n  unscaled-inputs: off\n  unscaled-targets: notice\nignore:\n  - experiments/**\n  - "!experiments/baseline/**"\n');
   const { report, stderr } = check(root);
-  assert.deepEqual(report.results.map((r) => r.config), ['experiments/baseline/a.preflight.yml', 'models/a.preflight.yml'], stderr);
+  assert.deepEqual(
+    report.results.map((r) => r.config),
+    ['experiments/baseline/a.preflight.yml', 'models/a.preflight.yml'],
+    stderr,
+  );
   const findings = report.results[1].findings.map((f) => `${f.id}:${f.severity}`);
   assert.ok(!findings.some((f) => f.startsWith('unscaled-inputs')), findings.join());
   assert.ok(findings.includes('unscaled-targets:notice'), findings.join());
@@ -61,7 +82,10 @@ test('a broken settings file is a config-error result of its own, naming file, l
   assert.equal(status, 1);
   const [settings] = report.results;
   assert.equal(settings.config, '.github/nn-preflight.yml');
-  assert.deepEqual(settings.findings.map((f) => [f.id, f.severity, f.line]), [['config-error', 'error', 3]]);
+  assert.deepEqual(
+    settings.findings.map((f) => [f.id, f.severity, f.line]),
+    [['config-error', 'error', 3]],
+  );
   // none of its settings apply: every config is checked, unscaled-inputs included
   assert.equal(report.results.length, 4);
   assert.ok(report.results[1].findings.some((f) => f.id === 'unscaled-inputs'));

@@ -47,17 +47,41 @@ test('a directive silences the named check on the next line only, in its own con
   const directives = readDisableDirectives(['# nn-preflight-disable-next-line x-check -- known and accepted', 'key: 1', 'other: 2']);
   const findings = [finding('x-check', 2), finding('y-check', 2), finding('x-check', 3), finding('x-check', 2, { file: 'data/train.csv' })];
   const result = applyDisableComments(findings, directives, 'a.preflight.yml', ['x-check', 'y-check']);
-  assert.deepEqual(result.suppressed.map((f) => [f.id, f.line, f.suppression]), [['x-check', 2, { reason: 'known and accepted', line: 1 }]]);
-  assert.deepEqual(result.findings.map((f) => [f.id, f.line, f.file]), [['y-check', 2, 'a.preflight.yml'], ['x-check', 3, 'a.preflight.yml'], ['x-check', 2, 'data/train.csv']]);
+  assert.deepEqual(
+    result.suppressed.map((f) => [f.id, f.line, f.suppression]),
+    [['x-check', 2, { reason: 'known and accepted', line: 1 }]],
+  );
+  assert.deepEqual(
+    result.findings.map((f) => [f.id, f.line, f.file]),
+    [
+      ['y-check', 2, 'a.preflight.yml'],
+      ['x-check', 3, 'a.preflight.yml'],
+      ['x-check', 2, 'data/train.csv'],
+    ],
+  );
   assert.deepEqual(result.problems, []);
 });
 
 test('no reason, no check or an unknown check: nothing is silenced and the directive is a warning at its line', () => {
-  const lines = ['# nn-preflight-disable-next-line x-check', 'a: 1', '# nn-preflight-disable-next-line x-chek -- typo', 'b: 1', '# nn-preflight-disable-next-line -- why', 'c: 1'];
+  const lines = [
+    '# nn-preflight-disable-next-line x-check',
+    'a: 1',
+    '# nn-preflight-disable-next-line x-chek -- typo',
+    'b: 1',
+    '# nn-preflight-disable-next-line -- why',
+    'c: 1',
+  ];
   const result = applyDisableComments([finding('x-check', 2), finding('x-check', 4)], readDisableDirectives(lines), 'a.preflight.yml', ['x-check']);
   assert.equal(result.suppressed.length, 0);
   assert.equal(result.findings.length, 2);
-  assert.deepEqual(result.problems.map((p) => [p.line, p.severity]), [[1, 'warning'], [3, 'warning'], [5, 'warning']]);
+  assert.deepEqual(
+    result.problems.map((p) => [p.line, p.severity]),
+    [
+      [1, 'warning'],
+      [3, 'warning'],
+      [5, 'warning'],
+    ],
+  );
   assert.match(String(result.problems[0].message), /gives no reason/);
   assert.match(String(result.problems[1].message), /`x-chek` \(did you mean `x-check`\?\), which is not a check/);
   assert.match(String(result.problems[2].message), /names no check/);
@@ -118,7 +142,10 @@ test('in a run: the silenced finding is listed with its reason in JSON, Markdown
   const report = await runCheck({ root, configs: [config], smoke: false, backend: 'cpu', failOn: 'warning' });
   const [result] = report.results;
   assert.ok(!result.findings.some((f) => f.id === 'unscaled-inputs'));
-  assert.deepEqual(result.suppressed?.map((f) => [f.id, f.line, f.suppression.reason, f.suppression.line]), [['unscaled-inputs', 9, 'the model standardizes in its first layer', 8]]);
+  assert.deepEqual(
+    result.suppressed?.map((f) => [f.id, f.line, f.suppression.reason, f.suppression.line]),
+    [['unscaled-inputs', 9, 'the model standardizes in its first layer', 8]],
+  );
   assert.equal(report.counts.warning, before.counts.warning - 1, 'not counted');
 
   const json = renderJson(report);
@@ -129,9 +156,14 @@ test('in a run: the silenced finding is listed with its reason in JSON, Markdown
   assert.equal(back.results[0].suppressed?.[0].suppression.line, 8, 'report.json reads back (merge-reports)');
   assert.match(renderMarkdown(report), /1 suppressed finding[\s\S]*unscaled-inputs[\s\S]*the model standardizes in its first layer \(line 8\)/);
   assert.match(renderText(report, { color: false }), /suppressed: warning unscaled-inputs .*:9:3: the model\s+standardizes/);
-  const sarif = JSON.parse(renderSarif(report, { checks: checks.map((c) => c.meta) })) as { runs: { results: { ruleId: string; suppressions?: { kind: string; justification: string }[] }[] }[] };
+  const sarif = JSON.parse(renderSarif(report, { checks: checks.map((c) => c.meta) })) as {
+    runs: { results: { ruleId: string; suppressions?: { kind: string; justification: string }[] }[] }[];
+  };
   const silenced = sarif.runs[0].results.filter((r) => r.suppressions);
-  assert.deepEqual(silenced.map((r) => [r.ruleId, r.suppressions]), [['unscaled-inputs', [{ kind: 'inSource', justification: 'the model standardizes in its first layer' }]]]);
+  assert.deepEqual(
+    silenced.map((r) => [r.ruleId, r.suppressions]),
+    [['unscaled-inputs', [{ kind: 'inSource', justification: 'the model standardizes in its first layer' }]]],
+  );
 });
 
 test('in a run: a disable comment without a reason silences nothing and is a config-error warning at its line', async () => {
@@ -145,17 +177,29 @@ test('in a run: a disable comment without a reason silences nothing and is a con
 });
 
 test('repository settings sit under the config: its own checks: and smoke: keys win', async () => {
-  const settings: RepoSettings = { file: '.github/nn-preflight.yml', checks: { 'unscaled-inputs': 'off', 'unscaled-targets': 'notice' }, ignore: [], smoke: { steps: 77, time_budget_s: 9 } };
+  const settings: RepoSettings = {
+    file: '.github/nn-preflight.yml',
+    checks: { 'unscaled-inputs': 'off', 'unscaled-targets': 'notice' },
+    ignore: [],
+    smoke: { steps: 77, time_budget_s: 9 },
+  };
   const { root, config } = housingRepo(HOUSING('', 'smoke:\n  time_budget_s: 5\n'));
   const run = await runOneConfig(config, { root, configs: [config], smoke: false, backend: 'cpu', failOn: 'error', repoSettings: settings });
   const ids = run.result.findings.map((f) => `${f.id}:${f.severity}`);
   assert.ok(!ids.some((id) => id.startsWith('unscaled-inputs')), ids.join());
   assert.ok(ids.includes('unscaled-targets:notice'), ids.join());
   assert.equal(run.evidence?.config.smoke.steps, 77, 'the settings give the steps the config leaves out');
-  assert.equal(run.evidence?.config.smoke.time_budget_s, 5, 'the config\'s own budget wins');
+  assert.equal(run.evidence?.config.smoke.time_budget_s, 5, "the config's own budget wins");
 
   const own = housingRepo(HOUSING('', 'checks:\n  unscaled-targets: error\n'));
-  const overridden = await runOneConfig(own.config, { root: own.root, configs: [own.config], smoke: false, backend: 'cpu', failOn: 'error', repoSettings: settings });
+  const overridden = await runOneConfig(own.config, {
+    root: own.root,
+    configs: [own.config],
+    smoke: false,
+    backend: 'cpu',
+    failOn: 'error',
+    repoSettings: settings,
+  });
   assert.ok(overridden.result.findings.some((f) => f.id === 'unscaled-targets' && f.severity === 'error'));
   assert.ok(!overridden.result.findings.some((f) => f.id === 'unscaled-inputs'), 'the other setting still applies');
 });

@@ -28,8 +28,21 @@ function problemsOf(text: string) {
 
 test('no settings file is no settings; a full one is read as written', () => {
   assert.deepEqual(loadRepoSettings(repoWith(undefined), ids), { ok: true });
-  const result = loadRepoSettings(repoWith('# team defaults\nversion: 1\nchecks:\n  no-regularization: off\n  unscaled-inputs: error\nignore:\n  - experiments/**\n  - "!experiments/keep/**"\nsmoke:\n  steps: 120\n  time_budget_s: 15\n'), ids);
-  assert.deepEqual(result, { ok: true, settings: { file: '.github/nn-preflight.yml', checks: { 'no-regularization': 'off', 'unscaled-inputs': 'error' }, ignore: ['experiments/**', '!experiments/keep/**'], smoke: { steps: 120, time_budget_s: 15 } } });
+  const result = loadRepoSettings(
+    repoWith(
+      '# team defaults\nversion: 1\nchecks:\n  no-regularization: off\n  unscaled-inputs: error\nignore:\n  - experiments/**\n  - "!experiments/keep/**"\nsmoke:\n  steps: 120\n  time_budget_s: 15\n',
+    ),
+    ids,
+  );
+  assert.deepEqual(result, {
+    ok: true,
+    settings: {
+      file: '.github/nn-preflight.yml',
+      checks: { 'no-regularization': 'off', 'unscaled-inputs': 'error' },
+      ignore: ['experiments/**', '!experiments/keep/**'],
+      smoke: { steps: 120, time_budget_s: 15 },
+    },
+  });
   // `.yaml` is read when `.yml` is absent; an empty file sets nothing
   const yaml = loadRepoSettings(repoWith('# nothing yet\n', '.github/nn-preflight.yaml'), ids);
   assert.deepEqual(yaml, { ok: true, settings: { file: '.github/nn-preflight.yaml', checks: {}, ignore: [], smoke: {} } });
@@ -84,7 +97,16 @@ test('hostile settings files end as problems, never a crash or a read outside th
   assert.match(problemsOf('- a\n- list\n')[0].message, /must be a YAML mapping/);
   assert.match(problemsOf('just text\n')[0].message, /must be a YAML mapping/);
   // alias bombs and deep nesting are refused by the config's own YAML limits
-  const bomb = 'a: &a [x, x, x, x, x, x, x, x, x, x]\n' + Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`).join('\n') + '\n';
+  const bomb =
+    'a: &a [x, x, x, x, x, x, x, x, x, x]\n' +
+    Array.from(
+      { length: 9 },
+      (_, i) =>
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(', ')}]`,
+    ).join('\n') +
+    '\n';
   assert.equal(loadRepoSettings(repoWith(bomb), ids).ok, false);
   assert.equal(loadRepoSettings(repoWith('checks: ' + '['.repeat(500) + ']'.repeat(500) + '\n'), ids).ok, false);
 });
@@ -118,7 +140,11 @@ test('SECURITY.md states the bounds of the settings file, disable comments and d
   const { MAX_DISABLE_DIRECTIVES } = await import('../../src/config/disable-comments.ts');
   const { MAX_WALK_ENTRIES } = await import('../../src/discover.ts');
   const security = readFileSync(new URL('../../SECURITY.md', import.meta.url), 'utf8');
-  for (const text of [`${MAX_REPO_SETTINGS_BYTES / 1024} KiB, the config's YAML limits, ${MAX_IGNORE_GLOBS} \`ignore:\` globs`, `comments read per config | ${MAX_DISABLE_DIRECTIVES.toLocaleString('en-US')} |`, `per search (links never followed) | ${MAX_WALK_ENTRIES.toLocaleString('en-US')} |`]) {
+  for (const text of [
+    `${MAX_REPO_SETTINGS_BYTES / 1024} KiB, the config's YAML limits, ${MAX_IGNORE_GLOBS} \`ignore:\` globs`,
+    `comments read per config | ${MAX_DISABLE_DIRECTIVES.toLocaleString('en-US')} |`,
+    `per search (links never followed) | ${MAX_WALK_ENTRIES.toLocaleString('en-US')} |`,
+  ]) {
     assert.ok(security.includes(text), `SECURITY.md does not say "${text}"`);
   }
 });

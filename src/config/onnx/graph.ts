@@ -45,7 +45,12 @@ interface Flow {
 type Value = Const | Flow;
 
 const ELEMENTWISE_ACTIVATIONS: Record<string, string> = {
-  Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Gelu: 'gelu',
+  Relu: 'relu',
+  Sigmoid: 'sigmoid',
+  Tanh: 'tanh',
+  Softplus: 'softplus',
+  Softsign: 'softsign',
+  Gelu: 'gelu',
 };
 const FOLDABLE_INTO: ReadonlySet<LayerType> = new Set(['dense', 'conv1d', 'conv2d', 'depthwise_conv2d']);
 
@@ -78,7 +83,11 @@ class GraphMapper {
   /** flows the node being visited has set */
   private touched: string[] = [];
 
-  constructor(private readonly onnxModel: OnnxModel, private readonly file: string, private readonly maxElements: number) {}
+  constructor(
+    private readonly onnxModel: OnnxModel,
+    private readonly file: string,
+    private readonly maxElements: number,
+  ) {}
 
   map(): OnnxMapResult {
     const graph = this.onnxModel.graph;
@@ -102,7 +111,11 @@ class GraphMapper {
     for (const node of graph.node) this.visit(node);
     for (const [layer, use] of this.sequenceUse) layer.return_sequences = use.sequence;
     if (graph.output.length > 1) {
-      this.unsupported.push({ name: graph.output.join(', '), className: 'outputs', reason: `the graph has ${graph.output.length} outputs; the smoke run trains one` });
+      this.unsupported.push({
+        name: graph.output.join(', '),
+        className: 'outputs',
+        reason: `the graph has ${graph.output.length} outputs; the smoke run trains one`,
+      });
     }
     if (this.layers.length === 0) return { ok: false, message: 'no layer of the graph maps to a layer nn-preflight knows' };
 
@@ -140,7 +153,10 @@ class GraphMapper {
     const shape = dims.map((d, i) => {
       const value = d.value ?? 0;
       if (i === 0) return BATCH;
-      if (!(value > 0)) throw new MappingError(`its input "${input.name}" has a dynamic dimension at axis ${i} ("${d.param ?? '?'}"); export with a fixed example size, making only the batch axis dynamic`);
+      if (!(value > 0))
+        throw new MappingError(
+          `its input "${input.name}" has a dynamic dimension at axis ${i} ("${d.param ?? '?'}"); export with a fixed example size, making only the batch axis dynamic`,
+        );
       return value;
     });
     const firstOp = this.onnxModel.graph.node.find((n) => n.input.includes(input.name))?.opType ?? '';
@@ -272,7 +288,11 @@ class GraphMapper {
         return void set(a);
       case 'Unsqueeze':
       case 'Squeeze':
-        return void set({ kind: 'const', dims: op === 'Unsqueeze' ? [Math.max(1, a.values.length)] : a.values.length === 1 ? [] : [a.values.length], values: a.values });
+        return void set({
+          kind: 'const',
+          dims: op === 'Unsqueeze' ? [Math.max(1, a.values.length)] : a.values.length === 1 ? [] : [a.values.length],
+          values: a.values,
+        });
       case 'Concat': {
         const parts = node.input.map((_, i) => c(i));
         if (parts.some((p) => !p)) return;
@@ -378,7 +398,8 @@ class GraphMapper {
     const w = this.constIn(node, 1);
     if (!w || w.dims.length !== 2 || node.input[0] !== x.tensor) return this.skip(node, x, 'a MatMul whose second operand is not a weight matrix');
     const [inputs, units] = w.dims;
-    if (inputs !== x.shape[x.shape.length - 1]) return this.skip(node, x, `a MatMul with ${inputs} inputs after a tensor of ${x.shape[x.shape.length - 1]} features`);
+    if (inputs !== x.shape[x.shape.length - 1])
+      return this.skip(node, x, `a MatMul with ${inputs} inputs after a tensor of ${x.shape[x.shape.length - 1]} features`);
     // tf2onnx and PyTorch (for Linear on 3-D input) write MatMul by a [in, out] matrix, then Add the bias.
     this.dense(node, x, Float32Array.from(w.values), inputs, units, undefined);
   }
@@ -400,7 +421,11 @@ class GraphMapper {
       }
     }
     const how = node.opType === 'Concat' ? 'along an axis other than the channels/features axis' : `with ${node.opType}`;
-    this.unsupported.push({ name: node.name || node.opType, className: node.opType, reason: `joins the branches ${names} ${how}, which the smoke run does not build (it builds residual Add and channel Concat)` });
+    this.unsupported.push({
+      name: node.name || node.opType,
+      className: node.opType,
+      reason: `joins the branches ${names} ${how}, which the smoke run does not build (it builds residual Add and channel Concat)`,
+    });
     this.setFlow(node.output[0], { shape, perm: x.perm });
   }
 
@@ -409,7 +434,11 @@ class GraphMapper {
       const [a, b] = flows;
       const same = flows.every((f) => f.shape.join() === a.shape.join() && f.perm.join() === a.perm.join() && !f.rowOrder);
       if (!same) {
-        this.unsupported.push({ name: node.name || node.opType, className: node.opType, reason: `adds \`${a.tensor}\` and \`${b.tensor}\`, whose shapes or layouts differ` });
+        this.unsupported.push({
+          name: node.name || node.opType,
+          className: node.opType,
+          reason: `adds \`${a.tensor}\` and \`${b.tensor}\`, whose shapes or layouts differ`,
+        });
         return this.setFlow(node.output[0], { shape: a.shape, perm: a.perm });
       }
       // A residual connection: a Keras Add layer over both branches; the model is then built as a functional one.
@@ -433,7 +462,8 @@ class GraphMapper {
   private conv(node: OnnxNode, x: Flow): void {
     const w = this.constIn(node, 1);
     const rank = x.shape.length - 2;
-    if (!w || w.dims.length !== rank + 2 || (rank !== 1 && rank !== 2)) return this.skip(node, x, `a ${rank}-D convolution or one whose weights are not an initializer`);
+    if (!w || w.dims.length !== rank + 2 || (rank !== 1 && rank !== 2))
+      return this.skip(node, x, `a ${rank}-D convolution or one whose weights are not an initializer`);
     if (this.kerasLast(x) !== 1) return this.skip(node, x, 'a convolution over a tensor whose channels nn-preflight cannot place last');
     const [outChannels, inPerGroup, ...kernel] = w.dims;
     const channels = x.shape[1];
@@ -459,7 +489,12 @@ class GraphMapper {
       }
       const weights = [{ name: `${node.name}/kernel`, shape: [...kernel, channels, outChannels], values }];
       if (bias) weights.push(bias);
-      const layer = this.emit(node, rank === 1 ? 'conv1d' : 'conv2d', { filters: outChannels, kernel_size: kernel, strides, padding, use_bias: bias !== undefined }, weights);
+      const layer = this.emit(
+        node,
+        rank === 1 ? 'conv1d' : 'conv2d',
+        { filters: outChannels, kernel_size: kernel, strides, padding, use_bias: bias !== undefined },
+        weights,
+      );
       return this.setFlow(node.output[0], { shape: outShape, perm: x.perm, producer: layer });
     }
     if (group === channels && inPerGroup === 1 && rank === 2 && outChannels % channels === 0) {
@@ -473,7 +508,12 @@ class GraphMapper {
       }
       const weights = [{ name: `${node.name}/depthwise_kernel`, shape: [...kernel, channels, multiplier], values }];
       if (bias) weights.push(bias);
-      const layer = this.emit(node, 'depthwise_conv2d', { depth_multiplier: multiplier, kernel_size: kernel, strides, padding, use_bias: bias !== undefined }, weights);
+      const layer = this.emit(
+        node,
+        'depthwise_conv2d',
+        { depth_multiplier: multiplier, kernel_size: kernel, strides, padding, use_bias: bias !== undefined },
+        weights,
+      );
       return this.setFlow(node.output[0], { shape: outShape, perm: x.perm, producer: layer });
     }
     this.skip(node, x, `a grouped convolution (${group} groups), which the smoke run does not build`);
@@ -510,7 +550,8 @@ class GraphMapper {
     if (intAttr(node, 'ceil_mode', 0) === 1 && outputSize(x.shape.slice(2), kernel, strides, padding, true).join() !== spatial.join()) {
       return this.skip(node, x, 'a pooling with ceil_mode=True whose output is larger than Keras computes');
     }
-    const type: LayerType | undefined = node.opType === 'MaxPool' ? (rank === 1 ? 'max_pooling1d' : 'max_pooling2d') : rank === 2 ? 'average_pooling2d' : undefined;
+    const type: LayerType | undefined =
+      node.opType === 'MaxPool' ? (rank === 1 ? 'max_pooling1d' : 'max_pooling2d') : rank === 2 ? 'average_pooling2d' : undefined;
     if (!type) return this.skip(node, x, `a ${rank}-D ${node.opType}, which the smoke run does not build`);
     const layer = this.emit(node, type, { pool_size: kernel, strides, padding });
     this.setFlow(node.output[0], { shape: [BATCH, x.shape[1], ...spatial], perm: x.perm, producer: layer });
@@ -525,12 +566,18 @@ class GraphMapper {
 
   private batchNorm(node: OnnxNode, x: Flow): void {
     const params = [1, 2, 3, 4].map((i) => this.constIn(node, i));
-    if (params.some((p) => !p) || this.kerasLast(x) !== 1 || x.rowOrder) return this.skip(node, x, 'a batch normalization whose channel axis or statistics nn-preflight cannot map');
+    if (params.some((p) => !p) || this.kerasLast(x) !== 1 || x.rowOrder)
+      return this.skip(node, x, 'a batch normalization whose channel axis or statistics nn-preflight cannot map');
     if (node.output.filter(Boolean).length > 1 || intAttr(node, 'training_mode', 0) === 1) this.trainingMode = true;
     const channels = x.shape[1];
     const names = ['gamma', 'beta', 'moving_mean', 'moving_variance'];
     const weights = params.map((p, i) => ({ name: `${node.name}/${names[i]}`, shape: [channels], values: Float32Array.from(p!.values) }));
-    const layer = this.emit(node, 'batch_normalization', { momentum: floatAttr(node, 'momentum', 0.9), epsilon: floatAttr(node, 'epsilon', 1e-5), center: true, scale: true }, weights);
+    const layer = this.emit(
+      node,
+      'batch_normalization',
+      { momentum: floatAttr(node, 'momentum', 0.9), epsilon: floatAttr(node, 'epsilon', 1e-5), center: true, scale: true },
+      weights,
+    );
     this.setFlow(node.output[0], { shape: x.shape, perm: x.perm, producer: layer });
   }
 
@@ -622,7 +669,8 @@ class GraphMapper {
   private pad(node: OnnxNode, x: Flow): void {
     const pads = this.constIn(node, 1)?.values ?? intsAttr(node, 'pads');
     // PyTorch's AvgPool2d export pads by zero first; any real padding has no layer here.
-    if (pads && Array.from(pads).every((p) => p === 0)) return this.setFlow(node.output[0], { shape: x.shape, perm: x.perm, producer: x.producer, rowOrder: x.rowOrder });
+    if (pads && Array.from(pads).every((p) => p === 0))
+      return this.setFlow(node.output[0], { shape: x.shape, perm: x.perm, producer: x.producer, rowOrder: x.rowOrder });
     this.skip(node, x, 'explicit padding (nn.ZeroPad2d, F.pad), which the smoke run does not build');
   }
 
@@ -651,7 +699,8 @@ class GraphMapper {
     const entry = this.sequenceUse.get(layer) ?? { sequence: false, last: false };
     entry[use] = true;
     this.sequenceUse.set(layer, entry);
-    if (entry.sequence && entry.last) this.unsupported.push({ name: layer.name, className: 'branch', reason: 'both the full output sequence and its last step are used' });
+    if (entry.sequence && entry.last)
+      this.unsupported.push({ name: layer.name, className: 'branch', reason: 'both the full output sequence and its last step are used' });
   }
 
   private embedding(node: OnnxNode, x: Flow, table: Const): void {
@@ -671,8 +720,10 @@ class GraphMapper {
     const batchFirst = intAttr(node, 'layout', 0) === 1;
     const expectedPerm = batchFirst ? '0,1,2' : '1,0,2';
     const gates = op === 'LSTM' ? 4 : op === 'GRU' ? 3 : 1;
-    if (!w || !r || x.shape.length !== 3 || x.perm.join() !== expectedPerm) return this.skip(node, x, `an ${op} whose input or weights nn-preflight cannot map`);
-    if ((stringAttr(node, 'direction') ?? 'forward') !== 'forward') return this.skip(node, x, `a bidirectional or reverse ${op}, which the smoke run does not build`);
+    if (!w || !r || x.shape.length !== 3 || x.perm.join() !== expectedPerm)
+      return this.skip(node, x, `an ${op} whose input or weights nn-preflight cannot map`);
+    if ((stringAttr(node, 'direction') ?? 'forward') !== 'forward')
+      return this.skip(node, x, `a bidirectional or reverse ${op}, which the smoke run does not build`);
     if (node.input[4] || (op === 'LSTM' && node.input[7]) || intAttr(node, 'input_forget', 0) !== 0 || floatAttr(node, 'clip', 0) !== 0) {
       return this.skip(node, x, `an ${op} with sequence lengths, peepholes, clipping or coupled gates`);
     }
@@ -706,7 +757,9 @@ class GraphMapper {
       }
     }
     if (linearBeforeReset) {
-      this.notes.push(`\`${node.name || op}\` is a PyTorch GRU (linear_before_reset, Keras reset_after=True); TF.js builds only reset_after=False, so the smoke run's GRU applies the reset gate before its recurrent weights and adds the two candidate biases together. Parameter counts are PyTorch's.`);
+      this.notes.push(
+        `\`${node.name || op}\` is a PyTorch GRU (linear_before_reset, Keras reset_after=True); TF.js builds only reset_after=False, so the smoke run's GRU applies the reset gate before its recurrent weights and adds the two candidate biases together. Parameter counts are PyTorch's.`,
+      );
     }
     const type: LayerType = op === 'LSTM' ? 'lstm' : op === 'GRU' ? 'gru' : 'simple_rnn';
     const weights = [
@@ -747,8 +800,14 @@ class GraphMapper {
       if (!lastAxis) return this.skip(node, x, `a ${op} over an axis other than the last`);
       activation = op === 'Softmax' ? 'softmax' : 'log_softmax';
     } else if (op === 'Elu' && floatAttr(node, 'alpha', 1) === 1) activation = 'elu';
-    else if (op === 'Selu' && Math.abs(floatAttr(node, 'alpha', 1.6732632) - 1.6732632) < 1e-6 && Math.abs(floatAttr(node, 'gamma', 1.050701) - 1.050701) < 1e-6) activation = 'selu';
-    else if (op === 'HardSigmoid' && Math.abs(floatAttr(node, 'alpha', 0.2) - 1 / 6) < 1e-6 && floatAttr(node, 'beta', 0.5) === 0.5) activation = 'hard_sigmoid';
+    else if (
+      op === 'Selu' &&
+      Math.abs(floatAttr(node, 'alpha', 1.6732632) - 1.6732632) < 1e-6 &&
+      Math.abs(floatAttr(node, 'gamma', 1.050701) - 1.050701) < 1e-6
+    )
+      activation = 'selu';
+    else if (op === 'HardSigmoid' && Math.abs(floatAttr(node, 'alpha', 0.2) - 1 / 6) < 1e-6 && floatAttr(node, 'beta', 0.5) === 0.5)
+      activation = 'hard_sigmoid';
     else if (op === 'LeakyRelu') {
       activation = 'leaky_relu';
       alpha = floatAttr(node, 'alpha', 0.01);
@@ -765,8 +824,13 @@ class GraphMapper {
   /** Folds the activation into the dense/convolution right before it (exact), else adds an activation layer. */
   private applyActivation(node: OnnxNode, x: Flow, activation: string, alpha: number | undefined, output: string, mayFold: boolean): void {
     const producer = x.producer;
-    const foldable = mayFold && producer !== undefined && FOLDABLE_INTO.has(producer.type) && (producer.activation ?? 'linear') === 'linear'
-      && alpha === undefined && this.layers[this.layers.length - 1] === producer;
+    const foldable =
+      mayFold &&
+      producer !== undefined &&
+      FOLDABLE_INTO.has(producer.type) &&
+      (producer.activation ?? 'linear') === 'linear' &&
+      alpha === undefined &&
+      this.layers[this.layers.length - 1] === producer;
     if (foldable) {
       producer.activation = activation;
       return this.setFlow(output, { shape: x.shape, perm: x.perm, producer, rowOrder: x.rowOrder });

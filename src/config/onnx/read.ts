@@ -69,12 +69,22 @@ export function decodeOnnx(bytes: Uint8Array): DecodeResult {
       producerVersion: proto.producerVersion ?? '',
       opset: Math.max(0, ...opsets),
       graph: {
-        node: nodes.map((n) => ({ opType: n.opType ?? '', name: n.name ?? '', input: (n.input ?? []).map(String), output: (n.output ?? []).map(String), attribute: n.attribute ?? [] })),
-        initializer,
-        input: (graph.input ?? []).filter((i) => !initialized.has(i.name ?? '')).map((i) => ({
-          name: i.name ?? '',
-          dims: (i.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null ? { value: toNumber(d.dimValue) } : { param: d.dimParam ?? '?' })),
+        node: nodes.map((n) => ({
+          opType: n.opType ?? '',
+          name: n.name ?? '',
+          input: (n.input ?? []).map(String),
+          output: (n.output ?? []).map(String),
+          attribute: n.attribute ?? [],
         })),
+        initializer,
+        input: (graph.input ?? [])
+          .filter((i) => !initialized.has(i.name ?? ''))
+          .map((i) => ({
+            name: i.name ?? '',
+            dims: (i.type?.tensorType?.shape?.dim ?? []).map((d) =>
+              d.dimValue !== undefined && d.dimValue !== null ? { value: toNumber(d.dimValue) } : { param: d.dimParam ?? '?' },
+            ),
+          })),
         output: (graph.output ?? []).map((o) => o.name ?? ''),
       },
     },
@@ -122,21 +132,31 @@ export function tensorValues(tensor: OnnxTensor, maxElements: number): TensorVal
 
 function readElement(view: DataView, at: number, dataType: number): number {
   switch (dataType) {
-    case FLOAT: return view.getFloat32(at, true);
-    case DOUBLE: return view.getFloat64(at, true);
-    case INT64: return Number(view.getBigInt64(at, true));
-    case INT32: return view.getInt32(at, true);
-    case INT8: return view.getInt8(at);
-    default: return view.getUint8(at);
+    case FLOAT:
+      return view.getFloat32(at, true);
+    case DOUBLE:
+      return view.getFloat64(at, true);
+    case INT64:
+      return Number(view.getBigInt64(at, true));
+    case INT32:
+      return view.getInt32(at, true);
+    case INT8:
+      return view.getInt8(at);
+    default:
+      return view.getUint8(at);
   }
 }
 
 function typedField(tensor: OnnxTensor): ArrayLike<unknown> {
   switch (tensor.dataType) {
-    case FLOAT: return tensor.floatData ?? [];
-    case DOUBLE: return tensor.doubleData ?? [];
-    case INT64: return tensor.int64Data ?? [];
-    default: return tensor.int32Data ?? []; // int32, int8, uint8 and bool are stored widened to int32
+    case FLOAT:
+      return tensor.floatData ?? [];
+    case DOUBLE:
+      return tensor.doubleData ?? [];
+    case INT64:
+      return tensor.int64Data ?? [];
+    default:
+      return tensor.int32Data ?? []; // int32, int8, uint8 and bool are stored widened to int32
   }
 }
 

@@ -20,10 +20,30 @@ import { batchStream, type TrainResult } from '../train.ts';
 import { Alea } from './alea.ts';
 import { activationBackward, activationForward, COMPILED_ACTIVATIONS, COMPILED_LOSSES, lossAndGradient } from './math.ts';
 import { makeCompiledOptimizer, optimizerBlocker, type CompiledOptimizer } from './optimizers.ts';
-import { averageWindowsCut, DENSE_GEMM_MIN_WEIGHTS, MatrixKernels, poolBackward, poolForward, poolStage, windowGeometry, type ConvStage, type PoolStage } from './conv.ts';
+import {
+  averageWindowsCut,
+  DENSE_GEMM_MIN_WEIGHTS,
+  MatrixKernels,
+  poolBackward,
+  poolForward,
+  poolStage,
+  windowGeometry,
+  type ConvStage,
+  type PoolStage,
+} from './conv.ts';
 
 export { windowGeometry };
-import { COMPILED_MAX_RECURRENT_MACS, makeSequenceStage, planSequenceLayer, SEQUENCE_LAYER_TYPES, sequenceBackward, sequenceForward, sequenceParameters, writeBackSequence, type SequenceStage } from './recurrent.ts';
+import {
+  COMPILED_MAX_RECURRENT_MACS,
+  makeSequenceStage,
+  planSequenceLayer,
+  SEQUENCE_LAYER_TYPES,
+  sequenceBackward,
+  sequenceForward,
+  sequenceParameters,
+  writeBackSequence,
+  type SequenceStage,
+} from './recurrent.ts';
 
 export type CompilePlan = { ok: true } | { ok: false; reason: string };
 
@@ -40,13 +60,13 @@ export interface CompileQuestion {
   blocker?: string;
 }
 
-
 /** Whether the compiled step can train this setup exactly as the TF.js step would; why not, when not. */
 export function planCompiledStep(q: CompileQuestion): CompilePlan {
   if (q.blocker !== undefined) return { ok: false, reason: q.blocker };
   if (q.spec.layers.some((layer) => layer.inbound !== undefined)) return { ok: false, reason: 'the model branches (a functional model)' };
   if (q.spec.unsupported.length > 0) return { ok: false, reason: 'the model has layers nn-preflight does not build' };
-  if (q.inputShape.length < 1 || q.inputShape.length > 3) return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are neither flat rows, sequences nor images` };
+  if (q.inputShape.length < 1 || q.inputShape.length > 3)
+    return { ok: false, reason: `inputs of shape [${q.inputShape.join(', ')}] are neither flat rows, sequences nor images` };
   let shape = [...q.inputShape];
   let width = shape.reduce((a, b) => a * b, 1);
   let denseLayers = 0;
@@ -60,7 +80,10 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
       const plan = planSequenceLayer(layer, shape, readsInputs);
       if (!plan.ok) return plan;
       if (plan.macs * q.batchSize > COMPILED_MAX_RECURRENT_MACS) {
-        return { ok: false, reason: `${layer.type} '${layer.name}' is large: ${Math.round((plan.macs * q.batchSize) / 1e6)}M multiply-adds per step, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_RECURRENT_MACS / 1e6}M)` };
+        return {
+          ok: false,
+          reason: `${layer.type} '${layer.name}' is large: ${Math.round((plan.macs * q.batchSize) / 1e6)}M multiply-adds per step, where TF.js's WASM kernels are faster (above ${COMPILED_MAX_RECURRENT_MACS / 1e6}M)`,
+        };
       }
       shape = plan.shape;
       width = shape.reduce((a, b) => a * b, 1);
@@ -77,9 +100,11 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
         break;
       case 'conv2d': {
         if (shape.length !== 3) return { ok: false, reason: `conv2d '${layer.name}' on an input of shape [${shape.join(', ')}]` };
-        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear') || layer.activation === 'softmax') return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
+        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear') || layer.activation === 'softmax')
+          return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         const geometry = windowGeometry(shape, layer.kernel_size, layer.strides ?? [1], layer.padding ?? 'valid');
-        if (!geometry || !(typeof layer.filters === 'number' && layer.filters > 0)) return { ok: false, reason: `conv2d '${layer.name}' has a window it cannot take` };
+        if (!geometry || !(typeof layer.filters === 'number' && layer.filters > 0))
+          return { ok: false, reason: `conv2d '${layer.name}' has a window it cannot take` };
         // no size limit: convolutions run as WebAssembly matrix products (conv.ts)
         denseLayers++;
         shape = [geometry.outH, geometry.outW, layer.filters];
@@ -91,28 +116,36 @@ export function planCompiledStep(q: CompileQuestion): CompilePlan {
       case 'global_average_pooling2d': {
         const pool = shape.length === 3 ? poolStage(layer.type, shape, layer.pool_size, layer.strides, layer.padding) : undefined;
         if (!pool) return { ok: false, reason: `${layer.type} '${layer.name}' on an input of shape [${shape.join(', ')}] has a window it cannot take` };
-        if (averageWindowsCut(pool)) return { ok: false, reason: `${layer.type} '${layer.name}' has windows past the image ('same' padding), where TF.js's gradient and forward pass disagree` };
+        if (averageWindowsCut(pool))
+          return {
+            ok: false,
+            reason: `${layer.type} '${layer.name}' has windows past the image ('same' padding), where TF.js's gradient and forward pass disagree`,
+          };
         shape = layer.type === 'global_average_pooling2d' ? [pool.width] : pool.outShape;
         width = pool.width;
         break;
       }
       case 'dropout':
-        if (!(typeof layer.rate === 'number' && layer.rate >= 0 && layer.rate < 1)) return { ok: false, reason: `dropout '${layer.name}' has rate ${layer.rate}` };
+        if (!(typeof layer.rate === 'number' && layer.rate >= 0 && layer.rate < 1))
+          return { ok: false, reason: `dropout '${layer.name}' has rate ${layer.rate}` };
         break;
       case 'activation':
         if (typeof layer.extra?.alpha === 'number') return { ok: false, reason: `activation '${layer.name}' has its own slope (alpha ${layer.extra.alpha})` };
         if (!flat() && layer.activation === 'softmax') return { ok: false, reason: `softmax over an image in '${layer.name}'` };
-        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
+        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear'))
+          return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         break;
       case 'layer_normalization':
         if (!flat()) return { ok: false, reason: `layer normalization '${layer.name}' on an image` };
         break;
       case 'batch_normalization':
         if (!flat()) return { ok: false, reason: `batch normalization '${layer.name}' on an image` };
-        if (layer.extra?.center === false || layer.extra?.scale === false) return { ok: false, reason: `batch normalization '${layer.name}' without center or scale is not compiled` };
+        if (layer.extra?.center === false || layer.extra?.scale === false)
+          return { ok: false, reason: `batch normalization '${layer.name}' without center or scale is not compiled` };
         break;
       case 'dense':
-        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear')) return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
+        if (!COMPILED_ACTIVATIONS.has(layer.activation ?? 'linear'))
+          return { ok: false, reason: `activation '${layer.activation}' of layer '${layer.name}' is not compiled` };
         if (!(typeof layer.units === 'number' && layer.units > 0)) return { ok: false, reason: `dense '${layer.name}' has no units` };
         if (!flat()) return { ok: false, reason: `dense '${layer.name}' on an input of shape [${shape.join(', ')}] (flatten first)` };
         denseLayers++;
@@ -266,7 +299,18 @@ export class CompiledModel {
         const geometry = windowGeometry(shape, layer.spec.kernel_size, layer.spec.strides ?? [1], layer.spec.padding ?? 'valid')!;
         const outShape = [geometry.outH, geometry.outW, layer.spec.filters!];
         const outWidth = outShape[0] * outShape[1] * outShape[2];
-        this.stages.push({ kind: 'conv', built: layer, inShape: shape, outShape, geometry, kernel, bias, kernelGrad: new Float32Array(kernel.length), biasGrad: bias && new Float32Array(bias.length), width: outWidth });
+        this.stages.push({
+          kind: 'conv',
+          built: layer,
+          inShape: shape,
+          outShape,
+          geometry,
+          kernel,
+          bias,
+          kernelGrad: new Float32Array(kernel.length),
+          biasGrad: bias && new Float32Array(bias.length),
+          width: outWidth,
+        });
         shape = outShape;
         width = outWidth;
         if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
@@ -280,7 +324,16 @@ export class CompiledModel {
         const kernel = Float32Array.from(weights[0].dataSync());
         const bias = weights[1] ? Float32Array.from(weights[1].dataSync()) : undefined;
         const outWidth = layer.spec.units!;
-        this.stages.push({ kind: 'dense', built: layer, inWidth: width, outWidth, kernel, bias, kernelGrad: new Float32Array(kernel.length), biasGrad: bias && new Float32Array(bias.length) });
+        this.stages.push({
+          kind: 'dense',
+          built: layer,
+          inWidth: width,
+          outWidth,
+          kernel,
+          bias,
+          kernelGrad: new Float32Array(kernel.length),
+          biasGrad: bias && new Float32Array(bias.length),
+        });
         width = outWidth;
         shape = [width];
         if (layer.activation !== 'linear') this.stages.push({ kind: 'activation', activation: layer.activation, width });
@@ -291,18 +344,35 @@ export class CompiledModel {
         const [gamma, beta] = layer.core.getWeights().map((w) => Float32Array.from(w.dataSync()));
         const epsilon = typeof layer.spec.extra?.epsilon === 'number' ? layer.spec.extra.epsilon : KERAS_NORM_EPSILON;
         this.stages.push({
-          kind: 'layerNorm', built: layer, width, epsilon, gamma, beta, gammaGrad: new Float32Array(width), betaGrad: new Float32Array(width),
-          normalized: new Float32Array(0), inverseStd: new Float64Array(0),
+          kind: 'layerNorm',
+          built: layer,
+          width,
+          epsilon,
+          gamma,
+          beta,
+          gammaGrad: new Float32Array(width),
+          betaGrad: new Float32Array(width),
+          normalized: new Float32Array(0),
+          inverseStd: new Float64Array(0),
         });
       } else if (layer.spec.type === 'batch_normalization') {
         // TF.js BatchNormalization adds gamma, beta, moving mean, moving variance, in that order
         const [gamma, beta, movingMean, movingVariance] = layer.core.getWeights().map((w) => Float32Array.from(w.dataSync()));
         const extra = layer.spec.extra ?? {};
         this.stages.push({
-          kind: 'batchNorm', built: layer, width, gamma, beta, movingMean, movingVariance,
+          kind: 'batchNorm',
+          built: layer,
+          width,
+          gamma,
+          beta,
+          movingMean,
+          movingVariance,
           epsilon: typeof extra.epsilon === 'number' ? extra.epsilon : KERAS_NORM_EPSILON,
           momentum: typeof extra.momentum === 'number' ? extra.momentum : KERAS_BATCH_NORM_MOMENTUM,
-          gammaGrad: new Float32Array(width), betaGrad: new Float32Array(width), normalized: new Float32Array(0), inverseStd: new Float64Array(width),
+          gammaGrad: new Float32Array(width),
+          betaGrad: new Float32Array(width),
+          normalized: new Float32Array(0),
+          inverseStd: new Float64Array(width),
         });
       } else if (layer.spec.type === 'dropout') {
         const core = layer.core as SeededDropout;
@@ -312,12 +382,18 @@ export class CompiledModel {
     this.outputWidth = width;
     this.widths = this.stages.map((s) => (s.kind === 'dense' ? s.outWidth : s.width));
     this.parameters = [];
-    this.weighted = this.stages.filter((s): s is WeightedStage => s.kind === 'dense' || s.kind === 'conv' || s.kind === 'layerNorm' || s.kind === 'batchNorm' || s.kind === 'embedding' || s.kind === 'recurrent');
+    this.weighted = this.stages.filter(
+      (s): s is WeightedStage =>
+        s.kind === 'dense' || s.kind === 'conv' || s.kind === 'layerNorm' || s.kind === 'batchNorm' || s.kind === 'embedding' || s.kind === 'recurrent',
+    );
     this.kernels = this.stages.filter((s): s is KernelStage => s.kind === 'dense' || s.kind === 'conv' || s.kind === 'embedding' || s.kind === 'recurrent');
     this.state = this.stages.flatMap((s) => (s.kind === 'batchNorm' ? [s.movingMean, s.movingVariance] : []));
     this.weighted.forEach((stage, layer) => {
       if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
-        this.parameters.push({ values: stage.gamma, grad: stage.gammaGrad, l1: 0, l2: 0, layer }, { values: stage.beta, grad: stage.betaGrad, l1: 0, l2: 0, layer });
+        this.parameters.push(
+          { values: stage.gamma, grad: stage.gammaGrad, l1: 0, l2: 0, layer },
+          { values: stage.beta, grad: stage.betaGrad, l1: 0, l2: 0, layer },
+        );
         return;
       }
       if (stage.kind === 'embedding' || stage.kind === 'recurrent') {
@@ -332,7 +408,9 @@ export class CompiledModel {
     this.capacity = 0;
     this.outputs = [];
     this.gradients = [];
-    const matrixStages = this.stages.filter((s): s is ConvStage | DenseStage => s.kind === 'conv' || (s.kind === 'dense' && s.inWidth * s.outWidth >= DENSE_GEMM_MIN_WEIGHTS));
+    const matrixStages = this.stages.filter(
+      (s): s is ConvStage | DenseStage => s.kind === 'conv' || (s.kind === 'dense' && s.inWidth * s.outWidth >= DENSE_GEMM_MIN_WEIGHTS),
+    );
     this.matrix = matrixStages.length > 0 ? new MatrixKernels(matrixStages) : undefined;
     this.firstWeighted = this.stages.findIndex((stage) => (this.weighted as Stage[]).includes(stage));
   }
@@ -578,24 +656,56 @@ function denseForward(input: Float32Array, stage: DenseStage, out: Float32Array,
     const o1 = o0 + J;
     let j = 0;
     for (; j + 4 <= J; j += 4) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0,
+        b0 = 0,
+        b1 = 0,
+        b2 = 0,
+        b3 = 0;
       for (let i = 0, k = j; i < I; i++, k += J) {
         const u = input[x0 + i];
         const v = input[x1 + i];
-        const k0 = kernel[k], k1 = kernel[k + 1], k2 = kernel[k + 2], k3 = kernel[k + 3];
-        a0 += u * k0; a1 += u * k1; a2 += u * k2; a3 += u * k3;
-        b0 += v * k0; b1 += v * k1; b2 += v * k2; b3 += v * k3;
+        const k0 = kernel[k],
+          k1 = kernel[k + 1],
+          k2 = kernel[k + 2],
+          k3 = kernel[k + 3];
+        a0 += u * k0;
+        a1 += u * k1;
+        a2 += u * k2;
+        a3 += u * k3;
+        b0 += v * k0;
+        b1 += v * k1;
+        b2 += v * k2;
+        b3 += v * k3;
       }
       if (bias) {
-        const c0 = bias[j], c1 = bias[j + 1], c2 = bias[j + 2], c3 = bias[j + 3];
-        a0 += c0; a1 += c1; a2 += c2; a3 += c3;
-        b0 += c0; b1 += c1; b2 += c2; b3 += c3;
+        const c0 = bias[j],
+          c1 = bias[j + 1],
+          c2 = bias[j + 2],
+          c3 = bias[j + 3];
+        a0 += c0;
+        a1 += c1;
+        a2 += c2;
+        a3 += c3;
+        b0 += c0;
+        b1 += c1;
+        b2 += c2;
+        b3 += c3;
       }
-      out[o0 + j] = a0; out[o0 + j + 1] = a1; out[o0 + j + 2] = a2; out[o0 + j + 3] = a3;
-      out[o1 + j] = b0; out[o1 + j + 1] = b1; out[o1 + j + 2] = b2; out[o1 + j + 3] = b3;
+      out[o0 + j] = a0;
+      out[o0 + j + 1] = a1;
+      out[o0 + j + 2] = a2;
+      out[o0 + j + 3] = a3;
+      out[o1 + j] = b0;
+      out[o1 + j + 1] = b1;
+      out[o1 + j + 2] = b2;
+      out[o1 + j + 3] = b3;
     }
     for (; j < J; j++) {
-      let a = 0, b = 0;
+      let a = 0,
+        b = 0;
       for (let i = 0, k = j; i < I; i++, k += J) {
         a += input[x0 + i] * kernel[k];
         b += input[x1 + i] * kernel[k];
@@ -625,19 +735,42 @@ function denseBackward(input: Float32Array, stage: DenseStage, dy: Float32Array,
     const k1 = k0 + J;
     let j = 0;
     for (; j + 4 <= J; j += 4) {
-      let g0 = 0, g1 = 0, g2 = 0, g3 = 0, h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+      let g0 = 0,
+        g1 = 0,
+        g2 = 0,
+        g3 = 0,
+        h0 = 0,
+        h1 = 0,
+        h2 = 0,
+        h3 = 0;
       for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) {
         const u = input[x];
         const v = input[x + 1];
-        const d0 = dy[d], d1 = dy[d + 1], d2 = dy[d + 2], d3 = dy[d + 3];
-        g0 += u * d0; g1 += u * d1; g2 += u * d2; g3 += u * d3;
-        h0 += v * d0; h1 += v * d1; h2 += v * d2; h3 += v * d3;
+        const d0 = dy[d],
+          d1 = dy[d + 1],
+          d2 = dy[d + 2],
+          d3 = dy[d + 3];
+        g0 += u * d0;
+        g1 += u * d1;
+        g2 += u * d2;
+        g3 += u * d3;
+        h0 += v * d0;
+        h1 += v * d1;
+        h2 += v * d2;
+        h3 += v * d3;
       }
-      kernelGrad[k0 + j] = g0; kernelGrad[k0 + j + 1] = g1; kernelGrad[k0 + j + 2] = g2; kernelGrad[k0 + j + 3] = g3;
-      kernelGrad[k1 + j] = h0; kernelGrad[k1 + j + 1] = h1; kernelGrad[k1 + j + 2] = h2; kernelGrad[k1 + j + 3] = h3;
+      kernelGrad[k0 + j] = g0;
+      kernelGrad[k0 + j + 1] = g1;
+      kernelGrad[k0 + j + 2] = g2;
+      kernelGrad[k0 + j + 3] = g3;
+      kernelGrad[k1 + j] = h0;
+      kernelGrad[k1 + j + 1] = h1;
+      kernelGrad[k1 + j + 2] = h2;
+      kernelGrad[k1 + j + 3] = h3;
     }
     for (; j < J; j++) {
-      let g = 0, h = 0;
+      let g = 0,
+        h = 0;
       for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) {
         g += input[x] * dy[d];
         h += input[x + 1] * dy[d];
@@ -669,7 +802,8 @@ function denseBackward(input: Float32Array, stage: DenseStage, dy: Float32Array,
     const d1 = d0 + J;
     for (let i2 = 0; i2 < I; i2++) {
       const k = i2 * J;
-      let a = 0, b = 0;
+      let a = 0,
+        b = 0;
       for (let j = 0; j < J; j++) {
         const w = kernel[k + j];
         a += dy[d0 + j] * w;
@@ -741,13 +875,27 @@ function norm(values: Float32Array): number {
 export function trainCompiled(model: CompiledModel, setup: CompiledSetup): TrainResult {
   const { rows, inputWidth, targetWidth } = setup;
   const batchSize = batchSizeFor(setup.batchSize, rows);
-  const optimizer: CompiledOptimizer = makeCompiledOptimizer(setup.optimizer, model.parameters.map((p) => p.values.length));
+  const optimizer: CompiledOptimizer = makeCompiledOptimizer(
+    setup.optimizer,
+    model.parameters.map((p) => p.values.length),
+  );
   const layerNames = model.weighted.map((s) => s.built.spec.name);
   const probed = model.kernels;
-  const healthLayers = probed.filter((s): s is ActivatedStage => (s.kind === 'dense' || s.kind === 'conv') && s.built.activation !== 'linear' && (DYING_ACTIVATIONS.has(s.built.activation) || HARD_SATURATING.has(s.built.activation)));
+  const healthLayers = probed.filter(
+    (s): s is ActivatedStage =>
+      (s.kind === 'dense' || s.kind === 'conv') &&
+      s.built.activation !== 'linear' &&
+      (DYING_ACTIVATIONS.has(s.built.activation) || HARD_SATURATING.has(s.built.activation)),
+  );
   const readEvery = setup.probeEvery > 0 ? setup.probeEvery : READBACK_EVERY;
   const result: TrainResult = {
-    loss: [], valLoss: [], probeSteps: [], activations: [], stepsRun: 0, cutByBudget: false, engine: 'compiled',
+    loss: [],
+    valLoss: [],
+    probeSteps: [],
+    activations: [],
+    stepsRun: 0,
+    cutByBudget: false,
+    engine: 'compiled',
     kernels: probed.map((s) => ({ specIndex: s.built.specIndex, gradNorm: [], gradMeanAbs: [], updateRatio: [] })),
   };
   const batches = batchStream(rows, batchSize, setup.seed);
@@ -779,7 +927,9 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
     gatherRows(setup.y, targetWidth, indices, yb);
     const prediction = model.forward(xb, batchSize, true);
     // float32, as TF.js computes it: a loss past float32's range is infinite on both paths
-    const loss = Math.fround(lossAndGradient(setup.lossName, setup.fromLogits, prediction, yb, batchSize, model.outputWidth, dOut) + penaltyOf(model.parameters));
+    const loss = Math.fround(
+      lossAndGradient(setup.lossName, setup.fromLogits, prediction, yb, batchSize, model.outputWidth, dOut) + penaltyOf(model.parameters),
+    );
     model.backward(xb, dOut, batchSize);
     for (const p of model.parameters) {
       if (p.l1 === 0 && p.l2 === 0) continue;
@@ -835,8 +985,14 @@ function meanAbs(values: Float32Array): number {
 }
 
 function recordProbe(
-  result: TrainResult, model: CompiledModel, setup: CompiledSetup, step: number, stats: number[][],
-  before: Float32Array[], probed: KernelStage[], healthSnapshot: { taken: boolean; values: Float32Array[] },
+  result: TrainResult,
+  model: CompiledModel,
+  setup: CompiledSetup,
+  step: number,
+  stats: number[][],
+  before: Float32Array[],
+  probed: KernelStage[],
+  healthSnapshot: { taken: boolean; values: Float32Array[] },
 ): void {
   result.probeSteps.push(step);
   probed.forEach((s, i) => {

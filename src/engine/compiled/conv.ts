@@ -68,11 +68,18 @@ export interface PoolStage {
 }
 
 /** The pooling stage of a max_pooling2d, average_pooling2d or global_average_pooling2d layer on `shape`. */
-export function poolStage(type: string, shape: number[], poolSize: number[] | undefined, strides: number[] | undefined, padding: 'valid' | 'same' | undefined): PoolStage | undefined {
+export function poolStage(
+  type: string,
+  shape: number[],
+  poolSize: number[] | undefined,
+  strides: number[] | undefined,
+  padding: 'valid' | 'same' | undefined,
+): PoolStage | undefined {
   const mode = type === 'max_pooling2d' ? 'max' : 'average';
-  const geometry = type === 'global_average_pooling2d'
-    ? windowGeometry(shape, [shape[0], shape[1]], [1], 'valid')
-    : windowGeometry(shape, poolSize ?? [2], strides ?? poolSize ?? [2], padding ?? 'valid');
+  const geometry =
+    type === 'global_average_pooling2d'
+      ? windowGeometry(shape, [shape[0], shape[1]], [1], 'valid')
+      : windowGeometry(shape, poolSize ?? [2], strides ?? poolSize ?? [2], padding ?? 'valid');
   if (!geometry || shape.length !== 3) return undefined;
   const outShape = [geometry.outH, geometry.outW, shape[2]];
   return { kind: 'pool', mode, inShape: shape, outShape, geometry, argmax: new Int32Array(0), width: outShape[0] * outShape[1] * outShape[2] };
@@ -115,7 +122,11 @@ export const DENSE_GEMM_MIN_WEIGHTS = 4096;
 /** A layer as one product: (positions x terms) input matrix times the (terms x outputs) kernel. */
 function dimensions(stage: MatrixStage, rows: number): { positions: number; terms: number; outputs: number } {
   if (stage.kind === 'dense') return { positions: rows, terms: stage.inWidth, outputs: stage.outWidth };
-  return { positions: rows * stage.outShape[0] * stage.outShape[1], terms: stage.geometry.kh * stage.geometry.kw * stage.inShape[2], outputs: stage.outShape[2] };
+  return {
+    positions: rows * stage.outShape[0] * stage.outShape[1],
+    terms: stage.geometry.kh * stage.geometry.kw * stage.inShape[2],
+    outputs: stage.outShape[2],
+  };
 }
 
 /**
@@ -148,7 +159,9 @@ export class MatrixKernels {
       at += Math.ceil(floats / 4) * 4 * FLOAT;
       return start;
     };
-    let kernel = 0, product = 0, col = 0;
+    let kernel = 0,
+      product = 0,
+      col = 0;
     for (const s of this.stages) {
       const { positions, terms, outputs } = dimensions(s, rows);
       this.colAt.set(s, take(positions * (terms + 1)));
@@ -172,7 +185,10 @@ export class MatrixKernels {
     const whole = n - (n % 4);
     ws.reluForwardAt(at, at + n * FLOAT, at + whole * FLOAT);
     y.set(ws.floats(at + n * FLOAT, n));
-    for (let i = whole; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v : 0; }
+    for (let i = whole; i < n; i++) {
+      const v = x[i];
+      y[i] = v > 0 ? v : 0;
+    }
   }
 
   /** dx = x > 0 ? dy : 0 over n values, as math.ts computes it. */
@@ -242,10 +258,11 @@ export class MatrixKernels {
     } else {
       const col = ws.floats(colAt, positions * stride);
       if (stride === terms) col.set(input.subarray(0, positions * terms));
-      else for (let r = 0; r < positions; r++) {
-        col.set(input.subarray(r * terms, (r + 1) * terms), r * stride);
-        col[r * stride + terms] = 1;
-      }
+      else
+        for (let r = 0; r < positions; r++) {
+          col.set(input.subarray(r * terms, (r + 1) * terms), r * stride);
+          col[r * stride + terms] = 1;
+        }
     }
     const kernel = ws.floats(this.kernelAt, stride * F);
     kernel.set(stage.kernel);

@@ -89,7 +89,16 @@ const op = {
 // Parameters of every row-block function: reduction length, columns, A at its block's first row (bytes), A's
 // stride between rows and between terms (bytes), B, B's row stride, C at the block's first row, C's row
 // stride, and whether to add to C (1) or overwrite it (0).
-const P_K = 0, P_N = 1, P_A = 2, P_SAI = 3, P_SAK = 4, P_B = 5, P_LDB = 6, P_C = 7, P_LDC = 8, P_ACC = 9;
+const P_K = 0,
+  P_N = 1,
+  P_A = 2,
+  P_SAI = 3,
+  P_SAK = 4,
+  P_B = 5,
+  P_LDB = 6,
+  P_C = 7,
+  P_LDC = 8,
+  P_ACC = 9;
 const PARAMS = 10;
 
 /**
@@ -100,7 +109,9 @@ const PARAMS = 10;
 function rowBlockFunction(rows: number, vectors: number): { locals: number[][]; body: number[] } {
   // locals after the parameters: i32 j, k, B pointer, A pointers, C row pointers; then v128; then f32
   let next = PARAMS;
-  const J = next++, K = next++, PB = next++;
+  const J = next++,
+    K = next++,
+    PB = next++;
   const aBase = Array.from({ length: rows }, () => next++);
   const aPtr = Array.from({ length: rows }, () => next++);
   const cRow = Array.from({ length: rows }, () => next++);
@@ -162,7 +173,14 @@ function rowBlockFunction(rows: number, vectors: number): { locals: number[][]; 
     emit(op.get(J), op.i32(width), op.add, op.set(J), op.br(0), op.end, op.end);
   }
   emit(op.end);
-  return { locals: [[...uleb(i32Count), I32], [...uleb(v128Count), V128], [...uleb(f32Count), F32]], body };
+  return {
+    locals: [
+      [...uleb(i32Count), I32],
+      [...uleb(v128Count), V128],
+      [...uleb(f32Count), F32],
+    ],
+    body,
+  };
 }
 
 /** Row-block heights assembled: MAIN_ROWS rows at a time, then one row at a time for the rest. */
@@ -175,7 +193,10 @@ const MAIN_VECTORS = 2;
  * Parameters: x, dy (backward only), out, end of x in bytes (a multiple of 16 after x).
  */
 function reluFunction(backward: boolean): { locals: number[][]; body: number[] } {
-  const X = 0, DY = 1, OUT = backward ? 2 : 1, END = backward ? 3 : 2;
+  const X = 0,
+    DY = 1,
+    OUT = backward ? 2 : 1,
+    END = backward ? 3 : 2;
   const V = END + 1;
   const body: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => body.push(...p));
@@ -216,14 +237,18 @@ function maxPoolFunction(): { locals: number[][]; body: number[] } {
   forRange(B, op.i32(0), ROWS, op.i32(1), () => {
     forRange(OY, op.i32(0), OH, op.i32(1), () => {
       emit(op.get(OY), op.get(SH), op.mul, op.get(PT), op.sub, op.set(T));
-      max0(T); emit(op.set(Y0));
+      max0(T);
+      emit(op.set(Y0));
       emit(op.get(T), op.get(KH), op.add, op.set(T));
-      minOf(T, H); emit(op.set(Y1));
+      minOf(T, H);
+      emit(op.set(Y1));
       forRange(OX, op.i32(0), OW, op.i32(1), () => {
         emit(op.get(OX), op.get(SW), op.mul, op.get(PL), op.sub, op.set(T));
-        max0(T); emit(op.set(X0));
+        max0(T);
+        emit(op.set(X0));
         emit(op.get(T), op.get(KW), op.add, op.set(T));
-        minOf(T, W); emit(op.set(X1));
+        minOf(T, W);
+        emit(op.set(X1));
         emit(op.get(B), op.get(OH), op.mul, op.get(OY), op.add, op.get(OW), op.mul, op.get(OX), op.add, op.get(C), op.mul, op.set(O));
         forRange(CC, op.i32(0), C, op.i32(4), () => {
           emit(op.v128Const(minusInfinity), op.set(BEST), op.v128Const(new Array(16).fill(0xff)), op.set(IDX));
@@ -247,7 +272,13 @@ function maxPoolFunction(): { locals: number[][]; body: number[] } {
     });
   });
   emit(op.end);
-  return { locals: [[...uleb(13), I32], [...uleb(4), V128]], body };
+  return {
+    locals: [
+      [...uleb(13), I32],
+      [...uleb(4), V128],
+    ],
+    body,
+  };
 }
 
 /**
@@ -279,10 +310,42 @@ function columnsFunction(adjoint: boolean, vector: boolean): { locals: number[][
           emit(op.get(OY), op.get(SH), op.mul, op.get(PT), op.sub, op.get(KY), op.add, op.set(IY));
           forRange(KX, op.i32(0), KW, op.i32(1), () => {
             emit(op.get(OX), op.get(SW), op.mul, op.get(PL), op.sub, op.get(KX), op.add, op.set(IX));
-            emit(op.get(ROW), op.get(KY), op.get(KW), op.mul, op.get(KX), op.add, op.get(C), op.mul, op.add, op.i32(4), op.mul, op.get(COL), op.add, op.set(CAT));
+            emit(
+              op.get(ROW),
+              op.get(KY),
+              op.get(KW),
+              op.mul,
+              op.get(KX),
+              op.add,
+              op.get(C),
+              op.mul,
+              op.add,
+              op.i32(4),
+              op.mul,
+              op.get(COL),
+              op.add,
+              op.set(CAT),
+            );
             // inside the image: 0 <= iy < H and 0 <= ix < W, as unsigned comparisons
             emit(op.get(IY), op.get(H), op.ltU, op.get(IX), op.get(W), op.ltU, op.and, op.if);
-            emit(op.get(B), op.get(H), op.mul, op.get(IY), op.add, op.get(W), op.mul, op.get(IX), op.add, op.get(C), op.mul, op.i32(4), op.mul, op.get(IMG), op.add, op.set(IAT));
+            emit(
+              op.get(B),
+              op.get(H),
+              op.mul,
+              op.get(IY),
+              op.add,
+              op.get(W),
+              op.mul,
+              op.get(IX),
+              op.add,
+              op.get(C),
+              op.mul,
+              op.i32(4),
+              op.mul,
+              op.get(IMG),
+              op.add,
+              op.set(IAT),
+            );
             forRange(CC, op.i32(0), C, op.i32(step), () => {
               if (adjoint) emit(op.get(IAT), op.get(IAT), load, op.get(CAT), load, vector ? op.f32x4Add : op.f32Add, store);
               else emit(op.get(CAT), op.get(IAT), load, store);
@@ -310,7 +373,10 @@ function columnsFunction(adjoint: boolean, vector: boolean): { locals: number[][
 }
 
 function assemble(): Uint8Array<ArrayBuffer> {
-  const shapes: [number, number][] = [[MAIN_ROWS, MAIN_VECTORS], [1, MAIN_VECTORS]];
+  const shapes: [number, number][] = [
+    [MAIN_ROWS, MAIN_VECTORS],
+    [1, MAIN_VECTORS],
+  ];
   const functions = [
     ...shapes.map(([rows, vectors]) => ({ type: 0, name: `rows${rows}`, ...rowBlockFunction(rows, vectors) })),
     { type: 1, name: 'reluForward', ...reluFunction(false) },
@@ -323,15 +389,27 @@ function assemble(): Uint8Array<ArrayBuffer> {
   ];
   const types = [PARAMS, 3, 4, 15].map((count) => [0x60, ...vec(new Array(count).fill([I32])), ...vec([])]);
   const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
     ...section(3, vec(functions.map((f) => [f.type]))),
     ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
-    ...section(10, vec(functions.map((f) => {
-      const code = [...vec(f.locals), ...f.body];
-      return [...uleb(code.length), ...code];
-    }))),
+    ...section(
+      10,
+      vec(
+        functions.map((f) => {
+          const code = [...vec(f.locals), ...f.body];
+          return [...uleb(code.length), ...code];
+        }),
+      ),
+    ),
   ];
   return new Uint8Array(bytes);
 }

@@ -20,15 +20,29 @@ const ERF_A5 = 1.061405429;
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 export const COMPILED_ACTIVATIONS = new Set([
-  'linear', 'relu', 'relu6', 'leaky_relu', 'sigmoid', 'tanh', 'softmax', 'elu', 'selu', 'softplus',
-  'softsign', 'swish', 'silu', 'gelu', 'hard_sigmoid', 'exponential',
+  'linear',
+  'relu',
+  'relu6',
+  'leaky_relu',
+  'sigmoid',
+  'tanh',
+  'softmax',
+  'elu',
+  'selu',
+  'softplus',
+  'softsign',
+  'swish',
+  'silu',
+  'gelu',
+  'hard_sigmoid',
+  'exponential',
 ]);
 
 function erf(x: number): number {
   const sign = Math.sign(x);
   const v = Math.abs(x);
   const t = 1 / (1 + ERF_P * v);
-  return sign * (1 - (((((ERF_A5 * t + ERF_A4) * t) + ERF_A3) * t + ERF_A2) * t + ERF_A1) * t * Math.exp(-v * v));
+  return sign * (1 - ((((ERF_A5 * t + ERF_A4) * t + ERF_A3) * t + ERF_A2) * t + ERF_A1) * t * Math.exp(-v * v));
 }
 
 function sigmoid(x: number): number {
@@ -39,28 +53,90 @@ function sigmoid(x: number): number {
 export function activationForward(name: string, x: Float32Array, y: Float32Array, rows: number, width: number): void {
   const n = rows * width;
   switch (name) {
-    case 'linear': y.set(x.subarray(0, n)); return;
-    case 'relu': for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v : 0; } return;
-    case 'relu6': for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v < 0 ? 0 : v > 6 ? 6 : v; } return;
-    case 'leaky_relu': for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v : LEAKY_RELU_SLOPE * v; } return;
-    case 'sigmoid': for (let i = 0; i < n; i++) y[i] = sigmoid(x[i]); return;
-    case 'tanh': for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]); return;
-    case 'elu': for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v >= 0 ? v : Math.exp(v) - 1; } return;
-    case 'selu': for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v >= 0 ? SELU_SCALE * v : SELU_SCALE_ALPHA * (Math.exp(v) - 1); } return;
-    case 'softplus': for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v)); } return;
-    case 'softsign': for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v / (Math.abs(v) + 1); } return;
+    case 'linear':
+      y.set(x.subarray(0, n));
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = v > 0 ? v : 0;
+      }
+      return;
+    case 'relu6':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = v < 0 ? 0 : v > 6 ? 6 : v;
+      }
+      return;
+    case 'leaky_relu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = v > 0 ? v : LEAKY_RELU_SLOPE * v;
+      }
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) y[i] = sigmoid(x[i]);
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]);
+      return;
+    case 'elu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = v >= 0 ? v : Math.exp(v) - 1;
+      }
+      return;
+    case 'selu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = v >= 0 ? SELU_SCALE * v : SELU_SCALE_ALPHA * (Math.exp(v) - 1);
+      }
+      return;
+    case 'softplus':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = v > 0 ? v + Math.log1p(Math.exp(-v)) : Math.log1p(Math.exp(v));
+      }
+      return;
+    case 'softsign':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = v / (Math.abs(v) + 1);
+      }
+      return;
     case 'swish':
-    case 'silu': for (let i = 0; i < n; i++) { const v = x[i]; y[i] = v * sigmoid(v); } return;
-    case 'gelu': for (let i = 0; i < n; i++) { const v = x[i]; y[i] = 0.5 * v * (1 + erf(v * Math.SQRT1_2)); } return;
-    case 'hard_sigmoid': for (let i = 0; i < n; i++) { const v = x[i] + 3; y[i] = (v < 0 ? 0 : v > 6 ? 6 : v) / 6; } return;
-    case 'exponential': for (let i = 0; i < n; i++) y[i] = Math.exp(x[i]); return;
+    case 'silu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = v * sigmoid(v);
+      }
+      return;
+    case 'gelu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = 0.5 * v * (1 + erf(v * Math.SQRT1_2));
+      }
+      return;
+    case 'hard_sigmoid':
+      for (let i = 0; i < n; i++) {
+        const v = x[i] + 3;
+        y[i] = (v < 0 ? 0 : v > 6 ? 6 : v) / 6;
+      }
+      return;
+    case 'exponential':
+      for (let i = 0; i < n; i++) y[i] = Math.exp(x[i]);
+      return;
     case 'softmax':
       for (let r = 0; r < rows; r++) {
         const o = r * width;
         let max = -Infinity;
         for (let j = 0; j < width; j++) if (x[o + j] > max) max = x[o + j];
         let sum = 0;
-        for (let j = 0; j < width; j++) { const e = Math.exp(x[o + j] - max); y[o + j] = e; sum += e; }
+        for (let j = 0; j < width; j++) {
+          const e = Math.exp(x[o + j] - max);
+          y[o + j] = e;
+          sum += e;
+        }
         for (let j = 0; j < width; j++) y[o + j] /= sum;
       }
       return;
@@ -73,21 +149,65 @@ export function activationForward(name: string, x: Float32Array, y: Float32Array
 export function activationBackward(name: string, x: Float32Array, y: Float32Array, dy: Float32Array, dx: Float32Array, rows: number, width: number): void {
   const n = rows * width;
   switch (name) {
-    case 'linear': dx.set(dy.subarray(0, n)); return;
+    case 'linear':
+      dx.set(dy.subarray(0, n));
+      return;
     // TF.js: dy * step(x), step(0) = 0
-    case 'relu': for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0; return;
+    case 'relu':
+      for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
+      return;
     // clipByValue passes the gradient on the closed range [0, 6]
-    case 'relu6': for (let i = 0; i < n; i++) { const v = x[i]; dx[i] = v >= 0 && v <= 6 ? dy[i] : 0; } return;
-    case 'leaky_relu': for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : LEAKY_RELU_SLOPE * dy[i]; return;
-    case 'sigmoid': for (let i = 0; i < n; i++) { const s = y[i]; dx[i] = dy[i] * s * (1 - s); } return;
-    case 'tanh': for (let i = 0; i < n; i++) { const t = y[i]; dx[i] = dy[i] * (1 - t * t); } return;
+    case 'relu6':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        dx[i] = v >= 0 && v <= 6 ? dy[i] : 0;
+      }
+      return;
+    case 'leaky_relu':
+      for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : LEAKY_RELU_SLOPE * dy[i];
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const s = y[i];
+        dx[i] = dy[i] * s * (1 - s);
+      }
+      return;
+    case 'tanh':
+      for (let i = 0; i < n; i++) {
+        const t = y[i];
+        dx[i] = dy[i] * (1 - t * t);
+      }
+      return;
     // EluGrad works on the output: y >= 0 ? dy : dy * (y + 1)
-    case 'elu': for (let i = 0; i < n; i++) { const o = y[i]; dx[i] = o >= 0 ? dy[i] : dy[i] * (o + 1); } return;
-    case 'selu': for (let i = 0; i < n; i++) { const v = x[i]; dx[i] = v > 0 ? dy[i] * SELU_SCALE : dy[i] * SELU_SCALE_ALPHA * Math.exp(v); } return;
-    case 'softplus': for (let i = 0; i < n; i++) dx[i] = dy[i] * sigmoid(x[i]); return;
-    case 'softsign': for (let i = 0; i < n; i++) { const d = Math.abs(x[i]) + 1; dx[i] = dy[i] / (d * d); } return;
+    case 'elu':
+      for (let i = 0; i < n; i++) {
+        const o = y[i];
+        dx[i] = o >= 0 ? dy[i] : dy[i] * (o + 1);
+      }
+      return;
+    case 'selu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        dx[i] = v > 0 ? dy[i] * SELU_SCALE : dy[i] * SELU_SCALE_ALPHA * Math.exp(v);
+      }
+      return;
+    case 'softplus':
+      for (let i = 0; i < n; i++) dx[i] = dy[i] * sigmoid(x[i]);
+      return;
+    case 'softsign':
+      for (let i = 0; i < n; i++) {
+        const d = Math.abs(x[i]) + 1;
+        dx[i] = dy[i] / (d * d);
+      }
+      return;
     case 'swish':
-    case 'silu': for (let i = 0; i < n; i++) { const v = x[i]; const s = sigmoid(v); dx[i] = dy[i] * (s + v * s * (1 - s)); } return;
+    case 'silu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        const s = sigmoid(v);
+        dx[i] = dy[i] * (s + v * s * (1 - s));
+      }
+      return;
     case 'gelu':
       for (let i = 0; i < n; i++) {
         const v = x[i];
@@ -95,8 +215,15 @@ export function activationBackward(name: string, x: Float32Array, y: Float32Arra
         dx[i] = dy[i] * (0.5 * (1 + erf(u)) + 0.5 * v * TWO_OVER_SQRT_PI * Math.exp(-u * u) * Math.SQRT1_2);
       }
       return;
-    case 'hard_sigmoid': for (let i = 0; i < n; i++) { const v = x[i] + 3; dx[i] = v >= 0 && v <= 6 ? dy[i] / 6 : 0; } return;
-    case 'exponential': for (let i = 0; i < n; i++) dx[i] = dy[i] * y[i]; return;
+    case 'hard_sigmoid':
+      for (let i = 0; i < n; i++) {
+        const v = x[i] + 3;
+        dx[i] = v >= 0 && v <= 6 ? dy[i] / 6 : 0;
+      }
+      return;
+    case 'exponential':
+      for (let i = 0; i < n; i++) dx[i] = dy[i] * y[i];
+      return;
     case 'softmax':
       for (let r = 0; r < rows; r++) {
         const o = r * width;
@@ -111,7 +238,12 @@ export function activationBackward(name: string, x: Float32Array, y: Float32Arra
 }
 
 export const COMPILED_LOSSES = new Set([
-  'mean_squared_error', 'mean_absolute_error', 'huber', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy',
+  'mean_squared_error',
+  'mean_absolute_error',
+  'huber',
+  'binary_crossentropy',
+  'categorical_crossentropy',
+  'sparse_categorical_crossentropy',
 ]);
 
 /**
@@ -155,7 +287,7 @@ export function lossAndGradient(name: string, fromLogits: boolean, p: Float32Arr
           const a = Math.abs(v);
           const e = Math.exp(-a);
           total += (v > 0 ? v : 0) - v * t + Math.log1p(e);
-          if (dp) dp[i] = ((v > 0 ? 1 : 0) - t - Math.sign(v) * e / (1 + e)) * perValue;
+          if (dp) dp[i] = ((v > 0 ? 1 : 0) - t - (Math.sign(v) * e) / (1 + e)) * perValue;
         } else {
           const inRange = v >= KERAS_EPSILON && v <= ONE_MINUS_EPSILON;
           const c = v < KERAS_EPSILON ? KERAS_EPSILON : v > ONE_MINUS_EPSILON ? ONE_MINUS_EPSILON : v;

@@ -126,7 +126,14 @@ function adam(first: Float32Array[], second: Float32Array[], beta1Arg: number, b
 }
 
 /** TF.js RMSPropOptimizer, plain and centered. */
-function rmsprop(meanSquares: Float32Array[], moments: Float32Array[], meanGrads: Float32Array[] | undefined, rhoArg: number, momentumArg: number, epsilonArg: number): CompiledOptimizer {
+function rmsprop(
+  meanSquares: Float32Array[],
+  moments: Float32Array[],
+  meanGrads: Float32Array[] | undefined,
+  rhoArg: number,
+  momentumArg: number,
+  epsilonArg: number,
+): CompiledOptimizer {
   const rho = f(rhoArg);
   const oneMinusRho = f(1 - rhoArg);
   const momentum = f(momentumArg);

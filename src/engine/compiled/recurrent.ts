@@ -170,8 +170,15 @@ export function makeSequenceStage(layer: BuiltLayer, shape: number[]): { stage: 
     const steps = shape[0];
     const outputDim = spec.output_dim!;
     const stage: EmbeddingStage = {
-      kind: 'embedding', built: layer, steps, inputDim: spec.input_dim!, outputDim, kernel: weights[0], kernelGrad: new Float32Array(weights[0].length),
-      width: steps * outputDim, ids: new Int32Array(0),
+      kind: 'embedding',
+      built: layer,
+      steps,
+      inputDim: spec.input_dim!,
+      outputDim,
+      kernel: weights[0],
+      kernelGrad: new Float32Array(weights[0].length),
+      width: steps * outputDim,
+      ids: new Int32Array(0),
     };
     return { stage, shape: [steps, outputDim] };
   }
@@ -183,10 +190,24 @@ export function makeSequenceStage(layer: BuiltLayer, shape: number[]): { stage: 
   const [kernel, recurrentKernel, bias] = weights;
   const returnSequences = spec.return_sequences ?? false;
   const stage: RecurrentStage = {
-    kind: 'recurrent', cell, built: layer, steps, features, units, gates: GATES[cell], returnSequences,
-    activation: cellActivation(activation)!, recurrentActivation: cell === 'simple_rnn' ? LINEAR : cellActivation(recurrentActivation)!,
-    kernel, recurrentKernel, bias, kernelGrad: new Float32Array(kernel.length), recurrentKernelGrad: new Float32Array(recurrentKernel.length),
-    biasGrad: bias && new Float32Array(bias.length), width: returnSequences ? steps * units : units, buffers: emptyBuffers(),
+    kind: 'recurrent',
+    cell,
+    built: layer,
+    steps,
+    features,
+    units,
+    gates: GATES[cell],
+    returnSequences,
+    activation: cellActivation(activation)!,
+    recurrentActivation: cell === 'simple_rnn' ? LINEAR : cellActivation(recurrentActivation)!,
+    kernel,
+    recurrentKernel,
+    bias,
+    kernelGrad: new Float32Array(kernel.length),
+    recurrentKernelGrad: new Float32Array(recurrentKernel.length),
+    biasGrad: bias && new Float32Array(bias.length),
+    width: returnSequences ? steps * units : units,
+    buffers: emptyBuffers(),
   };
   return { stage, shape: returnSequences ? [steps, units] : [units] };
 }
@@ -215,9 +236,10 @@ export function sequenceBackward(stage: SequenceStage, dy: Float32Array, dx: Flo
 
 /** Writes the stage's weights back into its TF.js layer. */
 export function writeBackSequence(stage: SequenceStage): void {
-  const weights = stage.kind === 'embedding'
-    ? [tf.tensor(stage.kernel, [stage.inputDim, stage.outputDim])]
-    : [tf.tensor(stage.kernel, [stage.features, stage.gates * stage.units]), tf.tensor(stage.recurrentKernel, [stage.units, stage.gates * stage.units])];
+  const weights =
+    stage.kind === 'embedding'
+      ? [tf.tensor(stage.kernel, [stage.inputDim, stage.outputDim])]
+      : [tf.tensor(stage.kernel, [stage.features, stage.gates * stage.units]), tf.tensor(stage.recurrentKernel, [stage.units, stage.gates * stage.units])];
   if (stage.kind === 'recurrent' && stage.bias) weights.push(tf.tensor(stage.bias, [stage.gates * stage.units]));
   stage.built.core.setWeights(weights);
   tf.dispose(weights);
@@ -255,22 +277,44 @@ function sigmoid(x: number): number {
 /** y[k] = activation(x[k]) for k in [from, to): one loop per activation, not a dispatch per value */
 function activateRange(code: number, x: Float32Array, y: Float32Array, from: number, to: number): void {
   switch (code) {
-    case TANH: for (let k = from; k < to; k++) y[k] = Math.tanh(x[k]); return;
-    case SIGMOID: for (let k = from; k < to; k++) y[k] = sigmoid(x[k]); return;
-    case RELU: for (let k = from; k < to; k++) { const v = x[k]; y[k] = v > 0 ? v : 0; } return;
-    case HARD_SIGMOID: for (let k = from; k < to; k++) { const v = 0.2 * x[k] + 0.5; y[k] = v < 0 ? 0 : v > 1 ? 1 : v; } return;
-    default: for (let k = from; k < to; k++) y[k] = x[k];
+    case TANH:
+      for (let k = from; k < to; k++) y[k] = Math.tanh(x[k]);
+      return;
+    case SIGMOID:
+      for (let k = from; k < to; k++) y[k] = sigmoid(x[k]);
+      return;
+    case RELU:
+      for (let k = from; k < to; k++) {
+        const v = x[k];
+        y[k] = v > 0 ? v : 0;
+      }
+      return;
+    case HARD_SIGMOID:
+      for (let k = from; k < to; k++) {
+        const v = 0.2 * x[k] + 0.5;
+        y[k] = v < 0 ? 0 : v > 1 ? 1 : v;
+      }
+      return;
+    default:
+      for (let k = from; k < to; k++) y[k] = x[k];
   }
 }
 
 /** The derivative at pre-activation x with output y, as TF.js's gradients give it (relu: 0 at 0; clip: closed range). */
 function slope(code: number, x: number, y: number): number {
   switch (code) {
-    case TANH: return 1 - y * y;
-    case SIGMOID: return y * (1 - y);
-    case RELU: return x > 0 ? 1 : 0;
-    case HARD_SIGMOID: { const v = 0.2 * x + 0.5; return v >= 0 && v <= 1 ? 0.2 : 0; }
-    default: return 1;
+    case TANH:
+      return 1 - y * y;
+    case SIGMOID:
+      return y * (1 - y);
+    case RELU:
+      return x > 0 ? 1 : 0;
+    case HARD_SIGMOID: {
+      const v = 0.2 * x + 0.5;
+      return v >= 0 && v <= 1 ? 0.2 : 0;
+    }
+    default:
+      return 1;
   }
 }
 
@@ -475,8 +519,19 @@ function recurrentBackward(stage: RecurrentStage, dy: Float32Array, dx: Float32A
 
 /** C[m][n] (+)= sum over k of A[m][k] B[k][n] */
 export function gemmNN(
-  M: number, N: number, K: number, A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
-  C: Float32Array, cOff: number, ldc: number, accumulate: boolean,
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
+  accumulate: boolean,
 ): void {
   let m = 0;
   for (; m + 4 <= M && N % 4 === 0; m += 4) {
@@ -486,28 +541,86 @@ export function gemmNN(
     const a3 = a2 + lda;
     const c0 = cOff + m * ldc;
     for (let n = 0; n < N; n += 4) {
-      let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let p0 = 0,
+        p1 = 0,
+        p2 = 0,
+        p3 = 0,
+        q0 = 0,
+        q1 = 0,
+        q2 = 0,
+        q3 = 0,
+        r0 = 0,
+        r1 = 0,
+        r2 = 0,
+        r3 = 0,
+        s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let k = 0, bk = bOff + n; k < K; k++, bk += ldb) {
-        const b0 = B[bk], b1 = B[bk + 1], b2 = B[bk + 2], b3 = B[bk + 3];
-        const u = A[a0 + k]; p0 += u * b0; p1 += u * b1; p2 += u * b2; p3 += u * b3;
-        const v = A[a1 + k]; q0 += v * b0; q1 += v * b1; q2 += v * b2; q3 += v * b3;
-        const w = A[a2 + k]; r0 += w * b0; r1 += w * b1; r2 += w * b2; r3 += w * b3;
-        const x = A[a3 + k]; s0 += x * b0; s1 += x * b1; s2 += x * b2; s3 += x * b3;
+        const b0 = B[bk],
+          b1 = B[bk + 1],
+          b2 = B[bk + 2],
+          b3 = B[bk + 3];
+        const u = A[a0 + k];
+        p0 += u * b0;
+        p1 += u * b1;
+        p2 += u * b2;
+        p3 += u * b3;
+        const v = A[a1 + k];
+        q0 += v * b0;
+        q1 += v * b1;
+        q2 += v * b2;
+        q3 += v * b3;
+        const w = A[a2 + k];
+        r0 += w * b0;
+        r1 += w * b1;
+        r2 += w * b2;
+        r3 += w * b3;
+        const x = A[a3 + k];
+        s0 += x * b0;
+        s1 += x * b1;
+        s2 += x * b2;
+        s3 += x * b3;
       }
       const o0 = c0 + n;
       const o1 = o0 + ldc;
       const o2 = o1 + ldc;
       const o3 = o2 + ldc;
       if (accumulate) {
-        C[o0] += p0; C[o0 + 1] += p1; C[o0 + 2] += p2; C[o0 + 3] += p3;
-        C[o1] += q0; C[o1 + 1] += q1; C[o1 + 2] += q2; C[o1 + 3] += q3;
-        C[o2] += r0; C[o2 + 1] += r1; C[o2 + 2] += r2; C[o2 + 3] += r3;
-        C[o3] += s0; C[o3 + 1] += s1; C[o3 + 2] += s2; C[o3 + 3] += s3;
+        C[o0] += p0;
+        C[o0 + 1] += p1;
+        C[o0 + 2] += p2;
+        C[o0 + 3] += p3;
+        C[o1] += q0;
+        C[o1 + 1] += q1;
+        C[o1 + 2] += q2;
+        C[o1 + 3] += q3;
+        C[o2] += r0;
+        C[o2 + 1] += r1;
+        C[o2 + 2] += r2;
+        C[o2 + 3] += r3;
+        C[o3] += s0;
+        C[o3 + 1] += s1;
+        C[o3 + 2] += s2;
+        C[o3 + 3] += s3;
       } else {
-        C[o0] = p0; C[o0 + 1] = p1; C[o0 + 2] = p2; C[o0 + 3] = p3;
-        C[o1] = q0; C[o1 + 1] = q1; C[o1 + 2] = q2; C[o1 + 3] = q3;
-        C[o2] = r0; C[o2 + 1] = r1; C[o2 + 2] = r2; C[o2 + 3] = r3;
-        C[o3] = s0; C[o3 + 1] = s1; C[o3 + 2] = s2; C[o3 + 3] = s3;
+        C[o0] = p0;
+        C[o0 + 1] = p1;
+        C[o0 + 2] = p2;
+        C[o0 + 3] = p3;
+        C[o1] = q0;
+        C[o1 + 1] = q1;
+        C[o1 + 2] = q2;
+        C[o1 + 3] = q3;
+        C[o2] = r0;
+        C[o2 + 1] = r1;
+        C[o2 + 2] = r2;
+        C[o2 + 3] = r3;
+        C[o3] = s0;
+        C[o3 + 1] = s1;
+        C[o3 + 2] = s2;
+        C[o3 + 3] = s3;
       }
     }
   }
@@ -518,24 +631,53 @@ export function gemmNN(
     const c1 = c0 + ldc;
     let n = 0;
     for (; n + 4 <= N; n += 4) {
-      let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+      let p0 = 0,
+        p1 = 0,
+        p2 = 0,
+        p3 = 0,
+        q0 = 0,
+        q1 = 0,
+        q2 = 0,
+        q3 = 0;
       for (let k = 0, bk = bOff + n; k < K; k++, bk += ldb) {
         const u = A[a0 + k];
         const v = A[a1 + k];
-        const b0 = B[bk], b1 = B[bk + 1], b2 = B[bk + 2], b3 = B[bk + 3];
-        p0 += u * b0; p1 += u * b1; p2 += u * b2; p3 += u * b3;
-        q0 += v * b0; q1 += v * b1; q2 += v * b2; q3 += v * b3;
+        const b0 = B[bk],
+          b1 = B[bk + 1],
+          b2 = B[bk + 2],
+          b3 = B[bk + 3];
+        p0 += u * b0;
+        p1 += u * b1;
+        p2 += u * b2;
+        p3 += u * b3;
+        q0 += v * b0;
+        q1 += v * b1;
+        q2 += v * b2;
+        q3 += v * b3;
       }
       if (accumulate) {
-        C[c0 + n] += p0; C[c0 + n + 1] += p1; C[c0 + n + 2] += p2; C[c0 + n + 3] += p3;
-        C[c1 + n] += q0; C[c1 + n + 1] += q1; C[c1 + n + 2] += q2; C[c1 + n + 3] += q3;
+        C[c0 + n] += p0;
+        C[c0 + n + 1] += p1;
+        C[c0 + n + 2] += p2;
+        C[c0 + n + 3] += p3;
+        C[c1 + n] += q0;
+        C[c1 + n + 1] += q1;
+        C[c1 + n + 2] += q2;
+        C[c1 + n + 3] += q3;
       } else {
-        C[c0 + n] = p0; C[c0 + n + 1] = p1; C[c0 + n + 2] = p2; C[c0 + n + 3] = p3;
-        C[c1 + n] = q0; C[c1 + n + 1] = q1; C[c1 + n + 2] = q2; C[c1 + n + 3] = q3;
+        C[c0 + n] = p0;
+        C[c0 + n + 1] = p1;
+        C[c0 + n + 2] = p2;
+        C[c0 + n + 3] = p3;
+        C[c1 + n] = q0;
+        C[c1 + n + 1] = q1;
+        C[c1 + n + 2] = q2;
+        C[c1 + n + 3] = q3;
       }
     }
     for (; n < N; n++) {
-      let p = 0, q = 0;
+      let p = 0,
+        q = 0;
       for (let k = 0, bk = bOff + n; k < K; k++, bk += ldb) {
         p += A[a0 + k] * B[bk];
         q += A[a1 + k] * B[bk];
@@ -557,8 +699,19 @@ export function gemmNN(
 
 /** C[m][n] (+)= sum over k of A[m][k] B[n][k] (B's rows are the columns: both read along k) */
 export function gemmNT(
-  M: number, N: number, K: number, A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
-  C: Float32Array, cOff: number, ldc: number, accumulate: boolean,
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
+  accumulate: boolean,
 ): void {
   let m = 0;
   for (; m + 4 <= M && N % 4 === 0; m += 4) {
@@ -572,28 +725,86 @@ export function gemmNT(
       const b1 = b0 + ldb;
       const b2 = b1 + ldb;
       const b3 = b2 + ldb;
-      let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let p0 = 0,
+        p1 = 0,
+        p2 = 0,
+        p3 = 0,
+        q0 = 0,
+        q1 = 0,
+        q2 = 0,
+        q3 = 0,
+        r0 = 0,
+        r1 = 0,
+        r2 = 0,
+        r3 = 0,
+        s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let k = 0; k < K; k++) {
-        const w0 = B[b0 + k], w1 = B[b1 + k], w2 = B[b2 + k], w3 = B[b3 + k];
-        const u = A[a0 + k]; p0 += u * w0; p1 += u * w1; p2 += u * w2; p3 += u * w3;
-        const v = A[a1 + k]; q0 += v * w0; q1 += v * w1; q2 += v * w2; q3 += v * w3;
-        const w = A[a2 + k]; r0 += w * w0; r1 += w * w1; r2 += w * w2; r3 += w * w3;
-        const x = A[a3 + k]; s0 += x * w0; s1 += x * w1; s2 += x * w2; s3 += x * w3;
+        const w0 = B[b0 + k],
+          w1 = B[b1 + k],
+          w2 = B[b2 + k],
+          w3 = B[b3 + k];
+        const u = A[a0 + k];
+        p0 += u * w0;
+        p1 += u * w1;
+        p2 += u * w2;
+        p3 += u * w3;
+        const v = A[a1 + k];
+        q0 += v * w0;
+        q1 += v * w1;
+        q2 += v * w2;
+        q3 += v * w3;
+        const w = A[a2 + k];
+        r0 += w * w0;
+        r1 += w * w1;
+        r2 += w * w2;
+        r3 += w * w3;
+        const x = A[a3 + k];
+        s0 += x * w0;
+        s1 += x * w1;
+        s2 += x * w2;
+        s3 += x * w3;
       }
       const o0 = c0 + n;
       const o1 = o0 + ldc;
       const o2 = o1 + ldc;
       const o3 = o2 + ldc;
       if (accumulate) {
-        C[o0] += p0; C[o0 + 1] += p1; C[o0 + 2] += p2; C[o0 + 3] += p3;
-        C[o1] += q0; C[o1 + 1] += q1; C[o1 + 2] += q2; C[o1 + 3] += q3;
-        C[o2] += r0; C[o2 + 1] += r1; C[o2 + 2] += r2; C[o2 + 3] += r3;
-        C[o3] += s0; C[o3 + 1] += s1; C[o3 + 2] += s2; C[o3 + 3] += s3;
+        C[o0] += p0;
+        C[o0 + 1] += p1;
+        C[o0 + 2] += p2;
+        C[o0 + 3] += p3;
+        C[o1] += q0;
+        C[o1 + 1] += q1;
+        C[o1 + 2] += q2;
+        C[o1 + 3] += q3;
+        C[o2] += r0;
+        C[o2 + 1] += r1;
+        C[o2 + 2] += r2;
+        C[o2 + 3] += r3;
+        C[o3] += s0;
+        C[o3 + 1] += s1;
+        C[o3 + 2] += s2;
+        C[o3 + 3] += s3;
       } else {
-        C[o0] = p0; C[o0 + 1] = p1; C[o0 + 2] = p2; C[o0 + 3] = p3;
-        C[o1] = q0; C[o1 + 1] = q1; C[o1 + 2] = q2; C[o1 + 3] = q3;
-        C[o2] = r0; C[o2 + 1] = r1; C[o2 + 2] = r2; C[o2 + 3] = r3;
-        C[o3] = s0; C[o3 + 1] = s1; C[o3 + 2] = s2; C[o3 + 3] = s3;
+        C[o0] = p0;
+        C[o0 + 1] = p1;
+        C[o0 + 2] = p2;
+        C[o0 + 3] = p3;
+        C[o1] = q0;
+        C[o1 + 1] = q1;
+        C[o1 + 2] = q2;
+        C[o1 + 3] = q3;
+        C[o2] = r0;
+        C[o2 + 1] = r1;
+        C[o2 + 2] = r2;
+        C[o2 + 3] = r3;
+        C[o3] = s0;
+        C[o3 + 1] = s1;
+        C[o3 + 2] = s2;
+        C[o3 + 3] = s3;
       }
     }
   }
@@ -608,25 +819,54 @@ export function gemmNT(
       const b1 = b0 + ldb;
       const b2 = b1 + ldb;
       const b3 = b2 + ldb;
-      let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+      let p0 = 0,
+        p1 = 0,
+        p2 = 0,
+        p3 = 0,
+        q0 = 0,
+        q1 = 0,
+        q2 = 0,
+        q3 = 0;
       for (let k = 0; k < K; k++) {
         const u = A[a0 + k];
         const v = A[a1 + k];
-        const w0 = B[b0 + k], w1 = B[b1 + k], w2 = B[b2 + k], w3 = B[b3 + k];
-        p0 += u * w0; p1 += u * w1; p2 += u * w2; p3 += u * w3;
-        q0 += v * w0; q1 += v * w1; q2 += v * w2; q3 += v * w3;
+        const w0 = B[b0 + k],
+          w1 = B[b1 + k],
+          w2 = B[b2 + k],
+          w3 = B[b3 + k];
+        p0 += u * w0;
+        p1 += u * w1;
+        p2 += u * w2;
+        p3 += u * w3;
+        q0 += v * w0;
+        q1 += v * w1;
+        q2 += v * w2;
+        q3 += v * w3;
       }
       if (accumulate) {
-        C[c0 + n] += p0; C[c0 + n + 1] += p1; C[c0 + n + 2] += p2; C[c0 + n + 3] += p3;
-        C[c1 + n] += q0; C[c1 + n + 1] += q1; C[c1 + n + 2] += q2; C[c1 + n + 3] += q3;
+        C[c0 + n] += p0;
+        C[c0 + n + 1] += p1;
+        C[c0 + n + 2] += p2;
+        C[c0 + n + 3] += p3;
+        C[c1 + n] += q0;
+        C[c1 + n + 1] += q1;
+        C[c1 + n + 2] += q2;
+        C[c1 + n + 3] += q3;
       } else {
-        C[c0 + n] = p0; C[c0 + n + 1] = p1; C[c0 + n + 2] = p2; C[c0 + n + 3] = p3;
-        C[c1 + n] = q0; C[c1 + n + 1] = q1; C[c1 + n + 2] = q2; C[c1 + n + 3] = q3;
+        C[c0 + n] = p0;
+        C[c0 + n + 1] = p1;
+        C[c0 + n + 2] = p2;
+        C[c0 + n + 3] = p3;
+        C[c1 + n] = q0;
+        C[c1 + n + 1] = q1;
+        C[c1 + n + 2] = q2;
+        C[c1 + n + 3] = q3;
       }
     }
     for (; n < N; n++) {
       const b0 = bOff + n * ldb;
-      let p = 0, q = 0;
+      let p = 0,
+        q = 0;
       for (let k = 0; k < K; k++) {
         p += A[a0 + k] * B[b0 + k];
         q += A[a1 + k] * B[b0 + k];
@@ -649,29 +889,85 @@ export function gemmNT(
 
 /** C[m][n] = sum over k of A[k][m] B[k][n] (weight gradients: inputs^T times output gradients) */
 export function gemmTN(
-  M: number, N: number, K: number, A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
-  C: Float32Array, cOff: number, ldc: number,
+  M: number,
+  N: number,
+  K: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
 ): void {
   let m = 0;
   for (; m + 4 <= M && N % 4 === 0; m += 4) {
     const c0 = cOff + m * ldc;
     for (let n = 0; n < N; n += 4) {
-      let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0, r0 = 0, r1 = 0, r2 = 0, r3 = 0, s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let p0 = 0,
+        p1 = 0,
+        p2 = 0,
+        p3 = 0,
+        q0 = 0,
+        q1 = 0,
+        q2 = 0,
+        q3 = 0,
+        r0 = 0,
+        r1 = 0,
+        r2 = 0,
+        r3 = 0,
+        s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       for (let k = 0, a = aOff + m, bk = bOff + n; k < K; k++, a += lda, bk += ldb) {
-        const b0 = B[bk], b1 = B[bk + 1], b2 = B[bk + 2], b3 = B[bk + 3];
-        const u = A[a]; p0 += u * b0; p1 += u * b1; p2 += u * b2; p3 += u * b3;
-        const v = A[a + 1]; q0 += v * b0; q1 += v * b1; q2 += v * b2; q3 += v * b3;
-        const w = A[a + 2]; r0 += w * b0; r1 += w * b1; r2 += w * b2; r3 += w * b3;
-        const x = A[a + 3]; s0 += x * b0; s1 += x * b1; s2 += x * b2; s3 += x * b3;
+        const b0 = B[bk],
+          b1 = B[bk + 1],
+          b2 = B[bk + 2],
+          b3 = B[bk + 3];
+        const u = A[a];
+        p0 += u * b0;
+        p1 += u * b1;
+        p2 += u * b2;
+        p3 += u * b3;
+        const v = A[a + 1];
+        q0 += v * b0;
+        q1 += v * b1;
+        q2 += v * b2;
+        q3 += v * b3;
+        const w = A[a + 2];
+        r0 += w * b0;
+        r1 += w * b1;
+        r2 += w * b2;
+        r3 += w * b3;
+        const x = A[a + 3];
+        s0 += x * b0;
+        s1 += x * b1;
+        s2 += x * b2;
+        s3 += x * b3;
       }
       const o0 = c0 + n;
       const o1 = o0 + ldc;
       const o2 = o1 + ldc;
       const o3 = o2 + ldc;
-      C[o0] = p0; C[o0 + 1] = p1; C[o0 + 2] = p2; C[o0 + 3] = p3;
-      C[o1] = q0; C[o1 + 1] = q1; C[o1 + 2] = q2; C[o1 + 3] = q3;
-      C[o2] = r0; C[o2 + 1] = r1; C[o2 + 2] = r2; C[o2 + 3] = r3;
-      C[o3] = s0; C[o3 + 1] = s1; C[o3 + 2] = s2; C[o3 + 3] = s3;
+      C[o0] = p0;
+      C[o0 + 1] = p1;
+      C[o0 + 2] = p2;
+      C[o0 + 3] = p3;
+      C[o1] = q0;
+      C[o1 + 1] = q1;
+      C[o1 + 2] = q2;
+      C[o1 + 3] = q3;
+      C[o2] = r0;
+      C[o2 + 1] = r1;
+      C[o2 + 2] = r2;
+      C[o2 + 3] = r3;
+      C[o3] = s0;
+      C[o3 + 1] = s1;
+      C[o3 + 2] = s2;
+      C[o3 + 3] = s3;
     }
   }
   for (; m + 2 <= M; m += 2) {
@@ -679,19 +975,42 @@ export function gemmTN(
     const c1 = c0 + ldc;
     let n = 0;
     for (; n + 4 <= N; n += 4) {
-      let p0 = 0, p1 = 0, p2 = 0, p3 = 0, q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+      let p0 = 0,
+        p1 = 0,
+        p2 = 0,
+        p3 = 0,
+        q0 = 0,
+        q1 = 0,
+        q2 = 0,
+        q3 = 0;
       for (let k = 0, a = aOff + m, bk = bOff + n; k < K; k++, a += lda, bk += ldb) {
         const u = A[a];
         const v = A[a + 1];
-        const b0 = B[bk], b1 = B[bk + 1], b2 = B[bk + 2], b3 = B[bk + 3];
-        p0 += u * b0; p1 += u * b1; p2 += u * b2; p3 += u * b3;
-        q0 += v * b0; q1 += v * b1; q2 += v * b2; q3 += v * b3;
+        const b0 = B[bk],
+          b1 = B[bk + 1],
+          b2 = B[bk + 2],
+          b3 = B[bk + 3];
+        p0 += u * b0;
+        p1 += u * b1;
+        p2 += u * b2;
+        p3 += u * b3;
+        q0 += v * b0;
+        q1 += v * b1;
+        q2 += v * b2;
+        q3 += v * b3;
       }
-      C[c0 + n] = p0; C[c0 + n + 1] = p1; C[c0 + n + 2] = p2; C[c0 + n + 3] = p3;
-      C[c1 + n] = q0; C[c1 + n + 1] = q1; C[c1 + n + 2] = q2; C[c1 + n + 3] = q3;
+      C[c0 + n] = p0;
+      C[c0 + n + 1] = p1;
+      C[c0 + n + 2] = p2;
+      C[c0 + n + 3] = p3;
+      C[c1 + n] = q0;
+      C[c1 + n + 1] = q1;
+      C[c1 + n + 2] = q2;
+      C[c1 + n + 3] = q3;
     }
     for (; n < N; n++) {
-      let p = 0, q = 0;
+      let p = 0,
+        q = 0;
       for (let k = 0, a = aOff + m, bk = bOff + n; k < K; k++, a += lda, bk += ldb) {
         p += A[a] * B[bk];
         q += A[a + 1] * B[bk];

@@ -10,15 +10,7 @@
 // transposing the 32-row a and the 32-column result costs 4 ms (each sum is over k in the same order,
 // so the values are the same).
 
-import {
-  BatchMatMul,
-  getKernel,
-  Transpose,
-  type BatchMatMulAttrs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { BatchMatMul, getKernel, Transpose, type BatchMatMulAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { asWasmBackend } from './wasmData.ts';
 
 /** Multiply-adds below which the built-in transposed loop is as fast as transposing first. */

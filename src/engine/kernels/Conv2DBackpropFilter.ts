@@ -2,14 +2,7 @@
 // Unrolls input patches (im2col) in JS and lets the WASM backend's SIMD matMul do the
 // multiply-adds: dW[k, co] = sum over output positions p of patch[k, p] * dy[p, co].
 
-import {
-  backend_util,
-  Conv2DBackpropFilter,
-  type Conv2DBackpropFilterAttrs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { convLayout, gatherOutputRows, MAX_PATCH_FLOATS, outputPosition } from './convLayout.ts';
 import { asWasmBackend, readFloats, wasmMatMul, writeFloats, type WasmBackendLike } from './wasmData.ts';
 

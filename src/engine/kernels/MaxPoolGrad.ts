@@ -3,28 +3,14 @@
 // (for example the third of four 2-wide windows over 8 values; test/engine/kernels.test.ts
 // shows it). Each window's gradient goes to its first maximum, as on the cpu backend.
 
-import {
-  backend_util,
-  MaxPoolGrad,
-  type KernelConfig,
-  type KernelFunc,
-  type MaxPoolGradAttrs,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { backend_util, MaxPoolGrad, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import { asWasmBackend, readFloats, writeFloats } from './wasmData.ts';
 
 const maxPoolGrad = (({ inputs, backend: anyBackend, attrs }) => {
   const backend = asWasmBackend(anyBackend);
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
-  const info = backend_util.computePool2DInfo(
-    input.shape as [number, number, number, number],
-    filterSize,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
   const xValues = readFloats(backend, input);
   const dyValues = readFloats(backend, dy);
   const { inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;

@@ -2,14 +2,7 @@
 // embedding layer's gradient (the gradient of gather) needs it. Ids outside [0, numSegments)
 // are dropped, as TensorFlow does.
 
-import {
-  UnsortedSegmentSum,
-  util,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-  type UnsortedSegmentSumAttrs,
-} from '@tensorflow/tfjs-core';
+import { UnsortedSegmentSum, util, type KernelConfig, type KernelFunc, type TensorInfo, type UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
 import { asWasmBackend, readFloats, readInts } from './wasmData.ts';
 
 const unsortedSegmentSum = (({ inputs, backend: anyBackend, attrs }) => {

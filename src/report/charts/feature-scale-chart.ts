@@ -67,7 +67,10 @@ export async function featureScaleChart(input: FeatureScaleChartInput): Promise<
   const drawn = [legend.rawStd, legend.processedStd, legend.processedMean].filter((name) => points.some((p) => p.series === name));
   const shapes = drawn.map((name) => (name === legend.processedMean ? 'diamond' : 'circle'));
   const colors = drawn.map((name) => (name === legend.rawStd ? SERIES_COLORS.grey : name === legend.processedStd ? SERIES_COLORS.blue : SERIES_COLORS.orange));
-  const domain = decadeDomain(points.map((p) => p.value), [1]) ?? [0.1, 10];
+  const domain = decadeDomain(
+    points.map((p) => p.value),
+    [1],
+  ) ?? [0.1, 10];
   const subtitle = notDrawn.length > 0 ? `not drawn on the log axis: ${shortList(notDrawn, 3)}` : '';
   const y = { field: 'feature', type: 'nominal', title: null, scale: { domain: labels }, axis: { labelLimit: 200 } };
   const spec = {
@@ -93,7 +96,7 @@ export async function featureScaleChart(input: FeatureScaleChartInput): Promise<
           x: {
             field: 'value',
             type: 'quantitative',
-            title: 'std and |mean| in each feature\'s units (log scale; dashed line at 1)',
+            title: "std and |mean| in each feature's units (log scale; dashed line at 1)",
             scale: { type: 'log', domain, nice: false },
             axis: { labelExpr: NUMBER_LABEL_EXPR, grid: true, values: decadeTicks(domain) },
           },

@@ -118,11 +118,12 @@ function binRows(panel: BinnedHistogramPanel): BinRow[] {
 }
 
 function panelSpec(panel: BinnedHistogramPanel, width: number, height: number, seriesNames: string[]) {
-  const subtitle = panel.edges.length === 0
-    ? 'no finite values to draw'
-    : panel.nonFinite > 0
-      ? `${panel.nonFinite} NaN/Infinity value${panel.nonFinite === 1 ? '' : 's'} not drawn`
-      : '';
+  const subtitle =
+    panel.edges.length === 0
+      ? 'no finite values to draw'
+      : panel.nonFinite > 0
+        ? `${panel.nonFinite} NaN/Infinity value${panel.nonFinite === 1 ? '' : 's'} not drawn`
+        : '';
   const overlaid = panel.series.length > 1;
   return {
     width,
@@ -131,7 +132,13 @@ function panelSpec(panel: BinnedHistogramPanel, width: number, height: number, s
     data: { values: binRows(panel) },
     mark: { type: 'bar', opacity: overlaid ? 0.6 : 0.9, binSpacing: 0 },
     encoding: {
-      x: { field: 'start', type: 'quantitative', title: panel.axisTitle, scale: { zero: false, nice: false }, axis: { tickCount: 5, labelExpr: NUMBER_LABEL_EXPR } },
+      x: {
+        field: 'start',
+        type: 'quantitative',
+        title: panel.axisTitle,
+        scale: { zero: false, nice: false },
+        axis: { tickCount: 5, labelExpr: NUMBER_LABEL_EXPR },
+      },
       x2: { field: 'end' },
       y: { field: 'percent', type: 'quantitative', title: 'share of values (%)', stack: null, axis: { tickCount: 4 } },
       y2: { datum: 0 },

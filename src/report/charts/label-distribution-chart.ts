@@ -33,7 +33,10 @@ export async function labelDistributionChart(input: LabelDistributionInput): Pro
   const y = { field: 'label', type: 'nominal', title: 'class', scale: { domain: labels }, axis: { labelLimit: 200 } };
   const x = { field: 'count', type: 'quantitative', title: `count (${input.counted ?? 'sampled rows'})`, axis: { labelExpr: NUMBER_LABEL_EXPR, tickCount: 5 } };
   const spec = {
-    title: { text: input.title ?? 'Label distribution', subtitle: `${classes.length} class${classes.length === 1 ? '' : 'es'}, ${total} ${input.counted ?? 'sampled rows'}` },
+    title: {
+      text: input.title ?? 'Label distribution',
+      subtitle: `${classes.length} class${classes.length === 1 ? '' : 'es'}, ${total} ${input.counted ?? 'sampled rows'}`,
+    },
     width: input.width ?? 360,
     height: { step: 20 },
     data: { values: rows },
@@ -44,7 +47,10 @@ export async function labelDistributionChart(input: LabelDistributionInput): Pro
   } as TopLevelSpec;
   return renderVegaLite(spec, {
     title: input.title ?? 'Label distribution',
-    description: `Count of each of ${classes.length} classes: ${rows.map((r) => `${r.label} ${r.text}`).slice(0, 10).join(', ')}.`,
+    description: `Count of each of ${classes.length} classes: ${rows
+      .map((r) => `${r.label} ${r.text}`)
+      .slice(0, 10)
+      .join(', ')}.`,
   });
 }
 

@@ -62,7 +62,12 @@ export async function layerBarChart(input: LayerBarInput): Promise<string> {
     type: 'quantitative',
     title: input.valueTitle,
     scale: log ? { type: 'log', domain, nice: false } : { domain, nice: !input.domain, zero: true },
-    axis: log && domain ? { labelExpr: NUMBER_LABEL_EXPR, values: decadeTicks(domain) } : input.format ? { format: input.format, tickCount: 5 } : { labelExpr: NUMBER_LABEL_EXPR, tickCount: 5 },
+    axis:
+      log && domain
+        ? { labelExpr: NUMBER_LABEL_EXPR, values: decadeTicks(domain) }
+        : input.format
+          ? { format: input.format, tickCount: 5 }
+          : { labelExpr: NUMBER_LABEL_EXPR, tickCount: 5 },
   };
   const layers: unknown[] = [
     {
@@ -92,7 +97,10 @@ export async function layerBarChart(input: LayerBarInput): Promise<string> {
       },
     );
   }
-  const subtitle = ['layers from input (top) to output (bottom)', ...(notDrawn.length > 0 ? [`not drawn${log ? ' on the log axis' : ''}: ${shortList(notDrawn, 3)}`] : [])];
+  const subtitle = [
+    'layers from input (top) to output (bottom)',
+    ...(notDrawn.length > 0 ? [`not drawn${log ? ' on the log axis' : ''}: ${shortList(notDrawn, 3)}`] : []),
+  ];
   const spec = {
     title: { text: input.title, subtitle },
     width: input.width ?? 440,

@@ -53,12 +53,9 @@ export async function lossCurvesChart(input: LossCurvesInput): Promise<string> {
   const all = input.series.flatMap((s) => s.points);
   const finiteYs = all.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).map((p) => p.y);
   const yLog = input.yScale === 'log' || (input.yScale !== 'linear' && wantsLogAxis(finiteYs));
-  const keep = (p: CurvePoint) =>
-    Number.isFinite(p.x) && Number.isFinite(p.y) && (!yLog || isLogPlottable(p.y)) && (!input.xLog || isLogPlottable(p.x));
+  const keep = (p: CurvePoint) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!yLog || isLogPlottable(p.y)) && (!input.xLog || isLogPlottable(p.x));
   // A series with few points (validation at probe steps) gets dots, so that one or two values still show.
-  const rows = input.series.flatMap((s) =>
-    s.points.filter(keep).map((p) => ({ series: s.name, x: p.x, y: p.y, dotted: s.points.length <= SPARSE_POINTS })),
-  );
+  const rows = input.series.flatMap((s) => s.points.filter(keep).map((p) => ({ series: s.name, x: p.x, y: p.y, dotted: s.points.length <= SPARSE_POINTS })));
   const dropped = all.length - rows.length;
 
   const names = input.series.map((s) => s.name);
@@ -70,7 +67,8 @@ export async function lossCurvesChart(input: LossCurvesInput): Promise<string> {
 
   const subtitleParts: string[] = [];
   if (rows.length === 0) subtitleParts.push('no finite values to draw');
-  if (dropped > 0) subtitleParts.push(`${dropped} value${dropped === 1 ? '' : 's'} not drawn (NaN, Infinity${yLog || input.xLog ? ' or ≤ 0 on a log axis' : ''})`);
+  if (dropped > 0)
+    subtitleParts.push(`${dropped} value${dropped === 1 ? '' : 's'} not drawn (NaN, Infinity${yLog || input.xLog ? ' or ≤ 0 on a log axis' : ''})`);
   if (yLog) subtitleParts.push('log loss axis');
 
   const layers: unknown[] = [
@@ -95,7 +93,13 @@ export async function lossCurvesChart(input: LossCurvesInput): Promise<string> {
           scale: yLog ? { type: 'log', domain: yDomain, nice: false } : { zero: false, nice: true },
           axis: yLog && yDomain ? { labelExpr: NUMBER_LABEL_EXPR, values: decadeTicks(yDomain) } : { labelExpr: NUMBER_LABEL_EXPR, tickCount: 5 },
         },
-        color: { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: colors }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2 } },
+        color: {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          scale: { domain: names, range: colors },
+          legend: { symbolType: 'stroke', symbolStrokeWidth: 2 },
+        },
         // the same field and title as colour, so Vega-Lite merges both into one legend showing dashed lines
         strokeDash: { field: 'series', type: 'nominal', title: null, scale: { domain: names, range: dashes } },
         order: { field: 'x', type: 'quantitative' },

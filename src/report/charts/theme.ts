@@ -72,5 +72,4 @@ const LINE_ROLES = ['axis-domain', 'axis-tick'].map((role) => `.${CHART_CLASS} .
 
 /** Author CSS beats SVG presentation attributes, so these rules override the grey set in the config. */
 export const CHART_STYLESHEET =
-  `${TEXT_ROLES}{fill:#1f2328}${LINE_ROLES}{stroke:#57606a}` +
-  `@media (prefers-color-scheme: dark){${TEXT_ROLES}{fill:#e6edf3}${LINE_ROLES}{stroke:#8b949e}}`;
+  `${TEXT_ROLES}{fill:#1f2328}${LINE_ROLES}{stroke:#57606a}` + `@media (prefers-color-scheme: dark){${TEXT_ROLES}{fill:#e6edf3}${LINE_ROLES}{stroke:#8b949e}}`;

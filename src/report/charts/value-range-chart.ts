@@ -52,8 +52,14 @@ export async function valueRangeChart(input: ValueRangeChartInput): Promise<stri
   layers.push({
     data: { values: rows },
     layer: [
-      { mark: { type: 'rule', color: SERIES_COLORS.blue, strokeWidth: 2 }, encoding: { x: { field: 'min', type: 'quantitative', ...xTitle }, x2: { field: 'max' } } },
-      { mark: { type: 'bar', color: SERIES_COLORS.blue, opacity: 0.5, size: 12 }, encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } } },
+      {
+        mark: { type: 'rule', color: SERIES_COLORS.blue, strokeWidth: 2 },
+        encoding: { x: { field: 'min', type: 'quantitative', ...xTitle }, x2: { field: 'max' } },
+      },
+      {
+        mark: { type: 'bar', color: SERIES_COLORS.blue, opacity: 0.5, size: 12 },
+        encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' } },
+      },
       { mark: { type: 'point', filled: true, color: SERIES_COLORS.orange, size: 50, opacity: 1 }, encoding: { x: { field: 'mean', type: 'quantitative' } } },
     ],
     encoding: { y },

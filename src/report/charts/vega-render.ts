@@ -85,6 +85,9 @@ export function scopeIds(svg: string): string {
       .replace(/url\(#([^)]+)\)/g, (_m, id: string) => `url(#${to(id)})`)
       .replace(/href="#([^"]+)"/g, (_m, id: string) => `href="#${to(id)}"`);
   };
-  const hash = createHash('sha256').update(rename((index) => `id${index}`)).digest('hex').slice(0, 10);
+  const hash = createHash('sha256')
+    .update(rename((index) => `id${index}`))
+    .digest('hex')
+    .slice(0, 10);
   return rename((index) => `c${hash}-${index}`);
 }

@@ -3,7 +3,6 @@
 import type { Finding } from '../../findings/types.ts';
 import type { BaseComparison } from '../../evidence/comparison.ts';
 import { lossCurvesChart, SERIES_COLORS } from '../charts/index.ts';
-import type { CurveSeries } from '../charts/index.ts';
 import {
   baseSourceWords,
   changeRows,
@@ -20,7 +19,6 @@ import {
 import type { FixCheckView } from '../counterfactual.ts';
 import { fromStartWords } from '../../follow-ups/verified-bar.ts';
 import { escapeXml } from '../escape.ts';
-import { stepOfLossIndex } from '../numbers.ts';
 import { figure } from './figure.ts';
 
 /** A finding card sits in a column of about 300 to 400 pixels, beside the panel's full-size charts. */

@@ -88,7 +88,10 @@ export function mermaidFeatureScales(charts: DataCharts): string {
     .map((feature) => ({ name: feature.name, value: log10Value(feature.train), validation: log10Value(feature.validation) }))
     .filter((entry): entry is { name: string; value: number; validation: number | undefined } => entry.value !== undefined);
   if (candidates.length === 0) return '';
-  const picked = farthestFromZero(candidates.map((c) => c.value), MERMAID_MAX_BARS).map((i) => candidates[i]);
+  const picked = farthestFromZero(
+    candidates.map((c) => c.value),
+    MERMAID_MAX_BARS,
+  ).map((i) => candidates[i]);
   const withValidation = picked.every((c) => c.validation !== undefined);
   const shown = picked.length < charts.featureCount ? ` (${picked.length} of ${charts.featureCount} features)` : '';
   return renderBars({
@@ -136,7 +139,11 @@ export function mermaidGradientNorms(smoke: SmokeSummary): string {
  */
 export function mermaidUnitFractions(smoke: SmokeSummary): string {
   const probed = (smoke.layers ?? [])
-    .map((layer) => ({ name: layer.name, fraction: layer.dead_fraction ?? layer.saturated_fraction, limit: layer.dead_fraction !== undefined ? MAX_DEAD_FRACTION : MAX_SATURATED_FRACTION }))
+    .map((layer) => ({
+      name: layer.name,
+      fraction: layer.dead_fraction ?? layer.saturated_fraction,
+      limit: layer.dead_fraction !== undefined ? MAX_DEAD_FRACTION : MAX_SATURATED_FRACTION,
+    }))
     .filter((l): l is { name: string; fraction: number; limit: number } => l.fraction !== undefined && Number.isFinite(l.fraction));
   if (probed.length === 0) return '';
   const picked = downsampleIndices(probed.length, MERMAID_MAX_BARS).map((i) => probed[i]);
@@ -164,5 +171,7 @@ export function evidenceCharts(result: ConfigResult): string[] {
     'gradient-norms': () => (smoke ? mermaidGradientNorms(smoke) : ''),
     'unit-fractions': () => (smoke ? mermaidUnitFractions(smoke) : ''),
   };
-  return CHART_ORDER.filter((chart) => wanted.has(chart)).map((chart) => draw[chart]()).filter((block) => block !== '');
+  return CHART_ORDER.filter((chart) => wanted.has(chart))
+    .map((chart) => draw[chart]())
+    .filter((block) => block !== '');
 }

@@ -94,7 +94,12 @@ function controlTable(smoke: SmokeSummary): string {
     ]);
   }
   if (widened) {
-    rows.push([`Widened ${formatNumber(widened.factor)}x`, '', `${formatNumber(widened.startLoss)} → ${formatNumber(widened.finalLoss)}`, widened.fitted ? 'fitted' : 'did not fit']);
+    rows.push([
+      `Widened ${formatNumber(widened.factor)}x`,
+      '',
+      `${formatNumber(widened.startLoss)} → ${formatNumber(widened.finalLoss)}`,
+      widened.fitted ? 'fitted' : 'did not fit',
+    ]);
   }
   if (baseline) rows.push([`Trivial baseline (${baseline.kind})`, '', formatNumber(baseline.loss), '']);
   if (rows.length === 0) return '';
@@ -123,8 +128,16 @@ export async function gradientFigures(smoke: SmokeSummary): Promise<string[]> {
             title: 'Gradient norm by layer',
             layers,
             series: [
-              { name: `first probe${firstStep !== undefined ? ` (step ${firstStep})` : ''}`, values: probes.map((l) => l.grad_norm[0]), color: SERIES_COLORS.blue },
-              { name: `last probe${lastStep !== undefined ? ` (step ${lastStep})` : ''}`, values: probes.map((l) => lastProbeValue(l.grad_norm)), color: SERIES_COLORS.orange },
+              {
+                name: `first probe${firstStep !== undefined ? ` (step ${firstStep})` : ''}`,
+                values: probes.map((l) => l.grad_norm[0]),
+                color: SERIES_COLORS.blue,
+              },
+              {
+                name: `last probe${lastStep !== undefined ? ` (step ${lastStep})` : ''}`,
+                values: probes.map((l) => lastProbeValue(l.grad_norm)),
+                color: SERIES_COLORS.orange,
+              },
             ],
             valueTitle: 'L2 norm of the kernel gradient (log scale)',
             scale: 'log',

@@ -419,7 +419,12 @@ export class FakeGitHub {
 
     if (method === 'GET' && path === '/user') {
       const login = record.token ? this.options.userTokens?.[record.token] : undefined;
-      if (!login) throw new HttpError(403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user', status: '403' });
+      if (!login)
+        throw new HttpError(403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          status: '403',
+        });
       return { status: 200, body: { login, id: 583231, type: 'User' } };
     }
     if (method === 'GET' && (match = m('/pulls/(\\d+)/files'))) {
@@ -442,7 +447,11 @@ export class FakeGitHub {
     if (method === 'GET' && (match = m('/issues/(\\d+)/comments'))) {
       const issue = Number(match[1]);
       this.pull(issue);
-      return this.paginate(record, url, (this.issueComments.get(issue) ?? []).map((c) => this.commentJson(issue, c)));
+      return this.paginate(
+        record,
+        url,
+        (this.issueComments.get(issue) ?? []).map((c) => this.commentJson(issue, c)),
+      );
     }
     if (method === 'POST' && (match = m('/issues/(\\d+)/comments'))) {
       const issue = Number(match[1]);
@@ -516,16 +525,52 @@ export class FakeGitHub {
           throw new HttpError(422, { message: 'Unprocessable Entity', errors: ['Line could not be resolved'], documentation_url: DOCS, status: '422' });
         }
       }
-      const review = { id: this.nextId++, pull: pull.number, body: record.body?.body ?? '', commit_id: record.body?.commit_id, event: record.body?.event ?? 'PENDING' };
+      const review = {
+        id: this.nextId++,
+        pull: pull.number,
+        body: record.body?.body ?? '',
+        commit_id: record.body?.commit_id,
+        event: record.body?.event ?? 'PENDING',
+      };
       this.reviews.push(review);
-      const stored = comments.map((c) => ({ id: this.nextId++, user: this.writer(record), path: c.path, line: c.line, start_line: c.start_line ?? null, side: c.side ?? 'RIGHT', body: c.body, commit_id: review.commit_id, pull_request_review_id: review.id }));
+      const stored = comments.map((c) => ({
+        id: this.nextId++,
+        user: this.writer(record),
+        path: c.path,
+        line: c.line,
+        start_line: c.start_line ?? null,
+        side: c.side ?? 'RIGHT',
+        body: c.body,
+        commit_id: review.commit_id,
+        pull_request_review_id: review.id,
+      }));
       this.reviewComments.set(pull.number, [...(this.reviewComments.get(pull.number) ?? []), ...stored]);
-      return { status: 200, body: { id: review.id, node_id: `PRR_${review.id}`, body: review.body, state: review.event === 'COMMENT' ? 'COMMENTED' : 'PENDING', commit_id: review.commit_id, html_url: `https://github.com/${owner}/${repo}/pull/${pull.number}#pullrequestreview-${review.id}` } };
+      return {
+        status: 200,
+        body: {
+          id: review.id,
+          node_id: `PRR_${review.id}`,
+          body: review.body,
+          state: review.event === 'COMMENT' ? 'COMMENTED' : 'PENDING',
+          commit_id: review.commit_id,
+          html_url: `https://github.com/${owner}/${repo}/pull/${pull.number}#pullrequestreview-${review.id}`,
+        },
+      };
     }
     if (method === 'POST' && (match = m('/pulls/(\\d+)/comments'))) {
       const pull = this.pull(Number(match[1]));
       this.placeReviewComment(pull, record.body);
-      const comment = { id: this.nextId++, user: this.writer(record), path: record.body.path, line: record.body.line, start_line: record.body.start_line ?? null, side: record.body.side ?? 'RIGHT', body: record.body.body, commit_id: record.body.commit_id, pull_request_review_id: this.nextId++ };
+      const comment = {
+        id: this.nextId++,
+        user: this.writer(record),
+        path: record.body.path,
+        line: record.body.line,
+        start_line: record.body.start_line ?? null,
+        side: record.body.side ?? 'RIGHT',
+        body: record.body.body,
+        commit_id: record.body.commit_id,
+        pull_request_review_id: this.nextId++,
+      };
       this.reviewComments.set(pull.number, [...(this.reviewComments.get(pull.number) ?? []), comment]);
       return { status: 201, body: { ...comment, html_url: `https://github.com/${owner}/${repo}/pull/${pull.number}#discussion_r${comment.id}` } };
     }
@@ -537,14 +582,35 @@ export class FakeGitHub {
     if (method === 'GET' && m('/pulls')) {
       const state = url.searchParams.get('state') ?? 'open';
       const pulls = (this.options.pulls ?? []).filter((p) => state === 'all' || p.state === state);
-      return this.paginate(record, url, pulls.map((p) => this.pullJson(p)));
+      return this.paginate(
+        record,
+        url,
+        pulls.map((p) => this.pullJson(p)),
+      );
     }
     if (method === 'POST' && m('/check-runs')) {
       const annotations = this.checkAnnotations(record.body?.output);
       if (!record.body?.name || !record.body?.head_sha) throw validationFailed('CheckRun', 'name', 'name and head_sha are required');
-      const run: FakeCheckRun = { id: this.nextId++, name: record.body.name, head_sha: record.body.head_sha, status: record.body.status ?? 'queued', conclusion: record.body.conclusion ?? null, annotations };
+      const run: FakeCheckRun = {
+        id: this.nextId++,
+        name: record.body.name,
+        head_sha: record.body.head_sha,
+        status: record.body.status ?? 'queued',
+        conclusion: record.body.conclusion ?? null,
+        annotations,
+      };
       this.checkRuns.push(run);
-      return { status: 201, body: { id: run.id, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, name: run.name, html_url: `https://github.com/${owner}/${repo}/runs/${run.id}` } };
+      return {
+        status: 201,
+        body: {
+          id: run.id,
+          head_sha: run.head_sha,
+          status: run.status,
+          conclusion: run.conclusion,
+          name: run.name,
+          html_url: `https://github.com/${owner}/${repo}/runs/${run.id}`,
+        },
+      };
     }
     if (method === 'PATCH' && (match = m('/check-runs/(\\d+)'))) {
       const run = this.checkRuns.find((r) => r.id === Number(match![1]));
@@ -552,22 +618,34 @@ export class FakeGitHub {
       run.annotations.push(...this.checkAnnotations(record.body?.output));
       if (record.body?.status) run.status = record.body.status;
       if (record.body?.conclusion) run.conclusion = record.body.conclusion;
-      return { status: 200, body: { id: run.id, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, name: run.name, html_url: `https://github.com/${owner}/${repo}/runs/${run.id}` } };
+      return {
+        status: 200,
+        body: {
+          id: run.id,
+          head_sha: run.head_sha,
+          status: run.status,
+          conclusion: run.conclusion,
+          name: run.name,
+          html_url: `https://github.com/${owner}/${repo}/runs/${run.id}`,
+        },
+      };
     }
     if (method === 'GET' && (match = m('/actions/runs/(\\d+)/artifacts'))) {
       const runId = Number(match[1]);
       const artifacts = (this.options.artifacts ?? []).filter((a) => a.runId === runId);
       const name = url.searchParams.get('name');
-      const listed = artifacts.filter((a) => !name || a.name === name).map((a) => ({
-        id: a.id,
-        node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
-        name: a.name,
-        size_in_bytes: a.zip.length,
-        url: `${this.baseUrl}${prefix}/actions/artifacts/${a.id}`,
-        archive_download_url: `${this.baseUrl}${prefix}/actions/artifacts/${a.id}/zip`,
-        expired: false,
-        workflow_run: { id: runId, head_sha: null },
-      }));
+      const listed = artifacts
+        .filter((a) => !name || a.name === name)
+        .map((a) => ({
+          id: a.id,
+          node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
+          name: a.name,
+          size_in_bytes: a.zip.length,
+          url: `${this.baseUrl}${prefix}/actions/artifacts/${a.id}`,
+          archive_download_url: `${this.baseUrl}${prefix}/actions/artifacts/${a.id}/zip`,
+          expired: false,
+          workflow_run: { id: runId, head_sha: null },
+        }));
       return { status: 200, body: { total_count: listed.length, artifacts: listed } };
     }
     if (method === 'GET' && (match = m('/actions/artifacts/(\\d+)/zip'))) {
@@ -596,7 +674,10 @@ export class FakeGitHub {
     }
     if (method === 'GET' && (match = m('/commits/([^/]+)'))) {
       const sha = this.commitFor(match[1]);
-      return { status: 200, body: { sha, node_id: `C_${sha.slice(0, 8)}`, url: `${this.baseUrl}${prefix}/commits/${sha}`, commit: { message: 'commit' }, files: [] } };
+      return {
+        status: 200,
+        body: { sha, node_id: `C_${sha.slice(0, 8)}`, url: `${this.baseUrl}${prefix}/commits/${sha}`, commit: { message: 'commit' }, files: [] },
+      };
     }
     if (method === 'GET' && (match = /^\/_blob\/(\d+)$/.exec(path))) {
       const artifact = (this.options.artifacts ?? []).find((a) => a.id === Number(match![1]));
