@@ -3671,7 +3671,8 @@ function chooseColumns(names, choice) {
     fail(`feature column ${listNames(unknownFeatures)} is not in the file; the columns are ${listNames(names)}`, { key: "data.features", line: 1 });
   }
   const features = choice.features ?? names.filter((n) => !targets.includes(n));
-  if (features.length === 0) fail(`no feature columns are left once the targets are set aside; the columns are ${listNames(names)}`, { key: "data.features", line: 1 });
+  if (features.length === 0)
+    fail(`no feature columns are left once the targets are set aside; the columns are ${listNames(names)}`, { key: "data.features", line: 1 });
   return { features: features.map((f) => index.get(f)), targets: targets.map((t) => index.get(t)) };
 }
 var ClassNames = class {
@@ -3757,7 +3758,12 @@ var TableBuilder = class {
     const kind = parseCell(bytes, start, end);
     if (kind === CELL_NUMBER) return this.number(column, role, stats, parsedCell.value);
     if (kind === CELL_EMPTY) return this.missing(column, role, stats);
-    this.text(column, role, stats, () => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("utf8").trim());
+    this.text(
+      column,
+      role,
+      stats,
+      () => Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("utf8").trim()
+    );
   }
   /** One cell already known to be a finite number (the CSV fast path). */
   cellNumber(column, value) {
@@ -3815,7 +3821,10 @@ var TableBuilder = class {
     if (isText) stats.addText(() => name);
     else stats.addNumber(Number(name));
     const id = this.categories[column].idOf(name);
-    if (id < 0) fail(`one_hot column "${this.names[column]}" has more than ${DISTINCT_CAP} categories; use an embedding for a column with this many values`, { key: "preprocessing.inputs.one_hot" });
+    if (id < 0)
+      fail(`one_hot column "${this.names[column]}" has more than ${DISTINCT_CAP} categories; use an embedding for a column with this many values`, {
+        key: "preprocessing.inputs.one_hot"
+      });
     if (this.slot >= 0) this.x[this.slot * this.featureColumns.length + this.position[column]] = id;
   }
   setTarget(column, value, textId) {
@@ -3862,7 +3871,10 @@ var TableBuilder = class {
         const provisional = this.yText[slot * nt + t];
         if (provisional >= 0) y[i * nt + t] = idOfProvisional[provisional];
       });
-      targets[t] = classIdStats(stats, sorted.map((name) => names.counts[names.ids.get(name)]));
+      targets[t] = classIdStats(
+        stats,
+        sorted.map((name) => names.counts[names.ids.get(name)])
+      );
       if (classNames === void 0) classNames = sorted;
     });
     return {
@@ -3908,11 +3920,16 @@ async function readParquet(handle, size, options, progress) {
   const head = await readExactly(handle, 0, 4, "Parquet header");
   const tail = await readExactly(handle, size - 8, 8, "Parquet footer");
   if (head.toString("latin1") !== "PAR1" || tail.toString("latin1", 4) !== "PAR1") {
-    fail('not a Parquet file: it does not start and end with "PAR1" (an encrypted "PARE" file or another format)', { byte: head.toString("latin1") !== "PAR1" ? 0 : size - 4 });
+    fail('not a Parquet file: it does not start and end with "PAR1" (an encrypted "PARE" file or another format)', {
+      byte: head.toString("latin1") !== "PAR1" ? 0 : size - 4
+    });
   }
   const footerBytes = tail.readUInt32LE(0);
   if (footerBytes > size - 12 || footerBytes > MAX_FOOTER_BYTES) {
-    fail(`the footer claims ${footerBytes} bytes${footerBytes > size - 12 ? `, more than the file holds (${size} bytes)` : `, more than the limit of ${MAX_FOOTER_BYTES}`}`, { byte: size - 8 });
+    fail(
+      `the footer claims ${footerBytes} bytes${footerBytes > size - 12 ? `, more than the file holds (${size} bytes)` : `, more than the limit of ${MAX_FOOTER_BYTES}`}`,
+      { byte: size - 8 }
+    );
   }
   const file = fileBuffer(handle, size, progress);
   let metadata;
@@ -3939,7 +3956,9 @@ async function readParquet(handle, size, options, progress) {
     try {
       records = await parquetReadObjects({ file, metadata, columns: wanted, rowStart, rowEnd: rowStart + groupRows, compressors: COMPRESSORS });
     } catch (error) {
-      fail(`row group ${group} (rows ${rowStart + 1} to ${rowStart + groupRows}) cannot be decoded: ${file.problem ?? error?.message ?? String(error)}`);
+      fail(
+        `row group ${group} (rows ${rowStart + 1} to ${rowStart + groupRows}) cannot be decoded: ${file.problem ?? error?.message ?? String(error)}`
+      );
     }
     if (file.problem !== void 0) fail(`row group ${group} (rows ${rowStart + 1} to ${rowStart + groupRows}) cannot be read: ${file.problem}`);
     if (records.length !== groupRows) fail(`row group ${group} declares ${groupRows} rows but holds ${records.length}`);
@@ -3962,10 +3981,16 @@ function checkRowGroups(metadata, wanted) {
       const top = meta.path_in_schema[0];
       if (!wanted.has(top)) continue;
       decoded += Number(meta.total_uncompressed_size);
-      if (!READABLE_CODECS.has(meta.codec)) codecs.set(meta.codec, [...codecs.get(meta.codec) ?? [], top].filter((v, i, a) => a.indexOf(v) === i));
+      if (!READABLE_CODECS.has(meta.codec))
+        codecs.set(
+          meta.codec,
+          [...codecs.get(meta.codec) ?? [], top].filter((v, i, a) => a.indexOf(v) === i)
+        );
     }
     if (decoded > MAX_ROW_GROUP_BYTES) {
-      fail(`row group ${group} holds ${decoded} bytes of the chosen columns once decoded, more than the limit of ${MAX_ROW_GROUP_BYTES}; write smaller row groups (pyarrow: row_group_size=)`);
+      fail(
+        `row group ${group} holds ${decoded} bytes of the chosen columns once decoded, more than the limit of ${MAX_ROW_GROUP_BYTES}; write smaller row groups (pyarrow: row_group_size=)`
+      );
     }
   });
   for (const [codec, columns] of codecs) {
