@@ -2,10 +2,10 @@
 // symptom. The example: unscaled targets -> initial-loss-off and loss-not-decreasing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mulberry32 } from '../../src/data/reservoir.ts';
+import { writeRawRegressionSetup } from './raw-regression-setup.ts';
 import { runOneConfig } from '../../src/pipeline.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { buildReport } from '../../src/report/build.ts';
@@ -14,31 +14,7 @@ import { causeLine } from '../../src/report/text.ts';
 /** A regression whose targets sit near 5000 with a spread of about 1000, fed raw to an Adam MLP. */
 function rawTargetsSetup(): { root: string; config: string } {
   const root = mkdtempSync(path.join(os.tmpdir(), 'root-causes-'));
-  mkdirSync(path.join(root, 'data'));
-  const next = mulberry32(3);
-  const rows = ['x0,x1,x2,x3,y'];
-  for (let r = 0; r < 300; r++) {
-    const x = [next(), next(), next(), next()].map((v) => v * 2 - 1);
-    rows.push([...x, 5000 + 1000 * (x[0] - x[1] + 0.5 * x[2] * x[3])].map((v) => v.toFixed(4)).join(','));
-  }
-  writeFileSync(path.join(root, 'data', 'train.csv'), rows.join('\n') + '\n');
-  const config = path.join(root, 'raw.preflight.yml');
-  writeFileSync(
-    config,
-    [
-      'version: 1',
-      'data:',
-      '  train: data/train.csv',
-      '  targets: [y]',
-      'preprocessing: {inputs: none, targets: none}',
-      'model:',
-      '  layers:',
-      '    - {type: dense, units: 32, activation: relu}',
-      '    - {type: dense, units: 1}',
-      'training: {loss: mse, optimizer: adam, learning_rate: 0.001, batch_size: 32}',
-      '',
-    ].join('\n'),
-  );
+  const config = writeRawRegressionSetup(root, { seed: 3, inputs: (z) => z, digits: 4 });
   return { root, config };
 }
 
