@@ -3,7 +3,7 @@
 // change (he_normal on the first layer) is not needed once they are in, so it is dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeRawRegressionSetup } from './raw-regression-setup.ts';

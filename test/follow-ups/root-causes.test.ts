@@ -2,7 +2,7 @@
 // symptom. The example: unscaled targets -> initial-loss-off and loss-not-decreasing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeRawRegressionSetup } from './raw-regression-setup.ts';
