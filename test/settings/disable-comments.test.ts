@@ -156,7 +156,10 @@ test('in a run: the silenced finding is listed with its reason in JSON, Markdown
   assert.equal(back.results[0].suppressed?.[0].suppression.line, 8, 'report.json reads back (merge-reports)');
   assert.match(renderMarkdown(report), /1 suppressed finding[\s\S]*unscaled-inputs[\s\S]*the model standardizes in its first layer \(line 8\)/);
   // Wide enough that a long temporary path cannot wrap the line (TMPDIR differs between machines).
-  assert.match(renderText(report, { color: false, width: 1000 }), /suppressed: warning unscaled-inputs \S*:9:3: the model standardizes in its first layer \(disable comment, line 8\)/);
+  assert.match(
+    renderText(report, { color: false, width: 1000 }),
+    /suppressed: warning unscaled-inputs \S*:9:3: the model standardizes in its first layer \(disable comment, line 8\)/,
+  );
   const sarif = JSON.parse(renderSarif(report, { checks: checks.map((c) => c.meta) })) as {
     runs: { results: { ruleId: string; suppressions?: { kind: string; justification: string }[] }[] }[];
   };
