@@ -44,6 +44,7 @@ import {
   writeBackSequence,
   type SequenceStage,
 } from './recurrent.ts';
+import { gemmNT, gemmTN } from './js-gemm.ts';
 
 export type CompilePlan = { ok: true } | { ok: false; reason: string };
 
@@ -727,66 +728,8 @@ function denseForward(input: Float32Array, stage: DenseStage, out: Float32Array,
 
 function denseBackward(input: Float32Array, stage: DenseStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
   const { inWidth: I, outWidth: J, kernel, kernelGrad, biasGrad } = stage;
-  // dW[i][j] = sum over rows of x[r][i] * dy[r][j]: two inputs and four outputs at a time in registers,
-  // each dy value loaded serving both inputs
-  let i = 0;
-  for (; i + 2 <= I; i += 2) {
-    const k0 = i * J;
-    const k1 = k0 + J;
-    let j = 0;
-    for (; j + 4 <= J; j += 4) {
-      let g0 = 0,
-        g1 = 0,
-        g2 = 0,
-        g3 = 0,
-        h0 = 0,
-        h1 = 0,
-        h2 = 0,
-        h3 = 0;
-      for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) {
-        const u = input[x];
-        const v = input[x + 1];
-        const d0 = dy[d],
-          d1 = dy[d + 1],
-          d2 = dy[d + 2],
-          d3 = dy[d + 3];
-        g0 += u * d0;
-        g1 += u * d1;
-        g2 += u * d2;
-        g3 += u * d3;
-        h0 += v * d0;
-        h1 += v * d1;
-        h2 += v * d2;
-        h3 += v * d3;
-      }
-      kernelGrad[k0 + j] = g0;
-      kernelGrad[k0 + j + 1] = g1;
-      kernelGrad[k0 + j + 2] = g2;
-      kernelGrad[k0 + j + 3] = g3;
-      kernelGrad[k1 + j] = h0;
-      kernelGrad[k1 + j + 1] = h1;
-      kernelGrad[k1 + j + 2] = h2;
-      kernelGrad[k1 + j + 3] = h3;
-    }
-    for (; j < J; j++) {
-      let g = 0,
-        h = 0;
-      for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) {
-        g += input[x] * dy[d];
-        h += input[x + 1] * dy[d];
-      }
-      kernelGrad[k0 + j] = g;
-      kernelGrad[k1 + j] = h;
-    }
-  }
-  for (; i < I; i++) {
-    const k0 = i * J;
-    for (let j = 0; j < J; j++) {
-      let g = 0;
-      for (let r = 0, x = i, d = j; r < rows; r++, x += I, d += J) g += input[x] * dy[d];
-      kernelGrad[k0 + j] = g;
-    }
-  }
+  // dW[i][j] = sum over rows of x[r][i] * dy[r][j]
+  gemmTN(I, J, rows, input, 0, I, dy, 0, J, kernelGrad, 0, J);
   if (biasGrad) {
     for (let j = 0; j < J; j++) {
       let g = 0;
@@ -794,34 +737,8 @@ function denseBackward(input: Float32Array, stage: DenseStage, dy: Float32Array,
       biasGrad[j] = g;
     }
   }
-  if (!dx) return;
-  // dx[r][i] = sum over j of dy[r][j] * W[i][j]: two rows at a time, each kernel value serving both
-  let r = 0;
-  for (; r + 2 <= rows; r += 2) {
-    const d0 = r * J;
-    const d1 = d0 + J;
-    for (let i2 = 0; i2 < I; i2++) {
-      const k = i2 * J;
-      let a = 0,
-        b = 0;
-      for (let j = 0; j < J; j++) {
-        const w = kernel[k + j];
-        a += dy[d0 + j] * w;
-        b += dy[d1 + j] * w;
-      }
-      dx[r * I + i2] = a;
-      dx[(r + 1) * I + i2] = b;
-    }
-  }
-  for (; r < rows; r++) {
-    const d0 = r * J;
-    for (let i2 = 0; i2 < I; i2++) {
-      const k = i2 * J;
-      let a = 0;
-      for (let j = 0; j < J; j++) a += dy[d0 + j] * kernel[k + j];
-      dx[r * I + i2] = a;
-    }
-  }
+  // dx[r][i] = sum over j of dy[r][j] * W[i][j]
+  if (dx) gemmNT(rows, I, J, dy, 0, J, kernel, 0, J, dx, 0, I, false);
 }
 
 /**
