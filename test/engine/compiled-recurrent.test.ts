@@ -20,7 +20,6 @@ import { makeOptimizer } from '../../src/engine/optimizers.ts';
 import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
 import { makeContext } from '../../src/engine/smoke.ts';
 import { trainFresh, type RunContext } from '../../src/engine/session.ts';
-import type { TrainResult } from '../../src/engine/train.ts';
 import { CompiledModel, planCompiledStep } from '../../src/engine/compiled/compiled-step.ts';
 import { makeCompiledOptimizer } from '../../src/engine/compiled/optimizers.ts';
 import { COMPILED_MAX_RECURRENT_MACS, sequenceBackward, sequenceForward, type SequenceStage } from '../../src/engine/compiled/recurrent.ts';
@@ -28,6 +27,7 @@ import { runOneConfig } from '../../src/pipeline.ts';
 import { mulberry32 } from '../../src/data/reservoir.ts';
 import type { LayerSpec, ModelSpec } from '../../src/config/types.ts';
 import { dense, makeEvidence, makeTable, type EvidenceOptions } from './fixtures.ts';
+import { assertSameRun, runBoth, worstRelative } from './engine-pair.ts';
 
 before(async () => {
   await initBackend('cpu');
@@ -44,16 +44,6 @@ function randomIds(n: number, seed: number, vocabulary: number): Float32Array {
 }
 
 /** max over i of |a - b| / max(|b|, floor): relative error, absolute near zero */
-function worstRelative(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-6): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(a[i]) && Number.isNaN(b[i])) continue;
-    worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), floor));
-  }
-  return worst;
-}
-
 const spec = (layers: LayerSpec[]): ModelSpec => ({ layers, origin: { kind: 'layers' }, unsupported: [] });
 const lstm = (units: number, extra: Partial<LayerSpec> = {}): LayerSpec => ({ type: 'lstm', name: `lstm_${units}`, units, ...extra });
 const gru = (units: number, extra: Partial<LayerSpec> = {}): LayerSpec => ({ type: 'gru', name: `gru_${units}`, units, ...extra });
@@ -256,33 +246,6 @@ function contextOf(options: EvidenceOptions & { inputShape: number[] }): RunCont
   assert.ok(prepared.ok);
   const loss = makeLoss(evidence.config.training.loss, evidence.config.training.from_logits)!;
   return makeContext(input, prepared.data, loss, evidence.config.smoke.seed);
-}
-
-function runBoth(ctx: RunContext, steps: number, probeEvery = 5): [TrainResult, TrainResult] {
-  const options = { steps, deadline: Number.POSITIVE_INFINITY, probeEvery, withValidation: true };
-  const reference = trainFresh({ ...ctx, engine: 'tfjs' }, options);
-  const compiled = trainFresh({ ...ctx, engine: 'compiled' }, options);
-  assert.equal(reference.engine, 'tfjs');
-  assert.equal(compiled.engine, 'compiled');
-  return [reference, compiled];
-}
-
-function assertSameRun(reference: TrainResult, compiled: TrainResult, tolerance: number): void {
-  assert.equal(compiled.stepsRun, reference.stepsRun);
-  assert.deepEqual(compiled.firstNonFinite, reference.firstNonFinite);
-  assert.ok(worstRelative(compiled.loss, reference.loss) < tolerance, `loss curve: ${worstRelative(compiled.loss, reference.loss)} (tolerance ${tolerance})`);
-  assert.ok(worstRelative(compiled.valLoss, reference.valLoss) < tolerance, `validation loss: ${worstRelative(compiled.valLoss, reference.valLoss)}`);
-  assert.deepEqual(compiled.probeSteps, reference.probeSteps);
-  assert.equal(compiled.kernels.length, reference.kernels.length);
-  compiled.kernels.forEach((k, i) => {
-    const r = reference.kernels[i];
-    assert.equal(k.specIndex, r.specIndex);
-    // probes: 1e-3 relative, as in compiled-step.test.ts (float32 sums in another order, over several steps)
-    assert.ok(worstRelative(k.gradNorm, r.gradNorm, 1e-7) < 1e-3, `gradNorm of kernel ${i}: ${worstRelative(k.gradNorm, r.gradNorm, 1e-7)}`);
-    assert.ok(worstRelative(k.gradMeanAbs, r.gradMeanAbs, 1e-7) < 1e-3, `gradMeanAbs of kernel ${i}`);
-    assert.ok(worstRelative(k.updateRatio, r.updateRatio, 1e-7) < 1e-3, `updateRatio of kernel ${i}: ${worstRelative(k.updateRatio, r.updateRatio, 1e-7)}`);
-  });
-  assert.deepEqual(compiled.activations, reference.activations);
 }
 
 describe('whole runs: sequence models on the compiled step against the TF.js step (same seed)', () => {

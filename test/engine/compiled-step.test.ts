@@ -11,7 +11,6 @@ import { makeLoss } from '../../src/engine/losses.ts';
 import { makeOptimizer } from '../../src/engine/optimizers.ts';
 import { makeContext, engineNote } from '../../src/engine/smoke.ts';
 import { trainFresh, type RunContext } from '../../src/engine/session.ts';
-import type { TrainResult } from '../../src/engine/train.ts';
 import { Alea } from '../../src/engine/compiled/alea.ts';
 import { activationBackward, activationForward, COMPILED_ACTIVATIONS, COMPILED_LOSSES, lossAndGradient } from '../../src/engine/compiled/math.ts';
 import { planCompiledStep, type CompileQuestion } from '../../src/engine/compiled/compiled-step.ts';
@@ -20,6 +19,7 @@ import { mulberry32 } from '../../src/data/reservoir.ts';
 import type { LayerSpec, ModelSpec } from '../../src/config/types.ts';
 import { dense, makeEvidence, makeTable, type EvidenceOptions } from './fixtures.ts';
 import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
+import { assertSameRun, runBoth, worstRelative } from './engine-pair.ts';
 
 before(async () => {
   await initBackend('cpu');
@@ -31,16 +31,6 @@ function randomArray(n: number, seed: number, scale = 3): Float32Array {
 }
 
 /** max over i of |a - b| / max(|b|, floor): relative error, absolute near zero */
-function worstRelative(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-6): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (Number.isNaN(a[i]) && Number.isNaN(b[i])) continue;
-    worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), floor));
-  }
-  return worst;
-}
-
 describe('dropout stream', () => {
   it('Alea draws exactly tf.randomUniform values for the same seed', () => {
     for (const seed of [0, 1, 12345, 2_147_483_646]) {
@@ -209,34 +199,7 @@ function contextOf(options: EvidenceOptions & { inputShape?: number[] }): RunCon
   return makeContext(smokeInputOf(evidence), prepared.data, loss, evidence.config.smoke.seed);
 }
 
-function runBoth(ctx: RunContext, steps: number, probeEvery = 5): [TrainResult, TrainResult] {
-  const options = { steps, deadline: Number.POSITIVE_INFINITY, probeEvery, withValidation: true };
-  const reference = trainFresh({ ...ctx, engine: 'tfjs' }, options);
-  const compiled = trainFresh({ ...ctx, engine: 'compiled' }, options);
-  assert.equal(reference.engine, 'tfjs');
-  assert.equal(compiled.engine, 'compiled');
-  return [reference, compiled];
-}
-
 /** Same steps, losses within `tolerance` (relative), same probe steps and probes close, same activation health. */
-function assertSameRun(reference: TrainResult, compiled: TrainResult, tolerance: number): void {
-  assert.equal(compiled.stepsRun, reference.stepsRun);
-  assert.deepEqual(compiled.firstNonFinite, reference.firstNonFinite);
-  assert.ok(worstRelative(compiled.loss, reference.loss) < tolerance, `loss curve: ${worstRelative(compiled.loss, reference.loss)} (tolerance ${tolerance})`);
-  assert.ok(worstRelative(compiled.valLoss, reference.valLoss) < tolerance, `validation loss: ${worstRelative(compiled.valLoss, reference.valLoss)}`);
-  assert.deepEqual(compiled.probeSteps, reference.probeSteps);
-  assert.equal(compiled.kernels.length, reference.kernels.length);
-  compiled.kernels.forEach((k, i) => {
-    const r = reference.kernels[i];
-    assert.equal(k.specIndex, r.specIndex);
-    // Gradient norms and update ratios: 1e-3 relative (float32 sums in another order, over several steps).
-    assert.ok(worstRelative(k.gradNorm, r.gradNorm, 1e-7) < 1e-3, `gradNorm of kernel ${i}: ${worstRelative(k.gradNorm, r.gradNorm, 1e-7)}`);
-    assert.ok(worstRelative(k.gradMeanAbs, r.gradMeanAbs, 1e-7) < 1e-3, `gradMeanAbs of kernel ${i}`);
-    assert.ok(worstRelative(k.updateRatio, r.updateRatio, 1e-7) < 1e-3, `updateRatio of kernel ${i}: ${worstRelative(k.updateRatio, r.updateRatio, 1e-7)}`);
-  });
-  assert.deepEqual(compiled.activations, reference.activations);
-}
-
 describe('whole runs: the compiled step against the TF.js step (same seed, 40 steps)', () => {
   const table = makeTable({ rows: 200, features: 5 });
   const validation = makeTable({ rows: 64, features: 5, seed: 3 });
