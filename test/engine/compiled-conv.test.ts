@@ -114,6 +114,8 @@ const convCases: ConvCase[] = [
   { rows: 4, shape: [5, 5, 6], filters: 9, kernel: [1, 1], strides: [1, 1], padding: 'valid', bias: true },
   { rows: 5, shape: [10, 10, 8], filters: 32, kernel: [3, 3], strides: [1, 1], padding: 'valid', bias: true },
   { rows: 2, shape: [4, 6, 3], filters: 3, kernel: [4, 4], strides: [3, 1], padding: 'same', bias: true },
+  // a kernel larger than dy and the input columns: the input gradient transposes those instead of the kernel
+  { rows: 1, shape: [5, 5, 16], filters: 32, kernel: [5, 5], strides: [1, 1], padding: 'valid', bias: true },
 ];
 
 function convStageOf(c: ConvCase, seed: number): ConvStage {
@@ -194,6 +196,7 @@ describe('dense layers as matrix products against TF.js (forward and input gradi
   for (const [rows, inWidth, outWidth] of [
     [32, 800, 10],
     [7, 65, 70],
+    [32, 300, 200],
     [1, 3, 5],
   ]) {
     it(`${rows} rows, ${inWidth} -> ${outWidth}`, () => {

@@ -142,6 +142,8 @@ export class MatrixKernels {
   private kernelTAt = 0;
   private productAt = 0;
   private dColAt = 0;
+  private dyTAt = 0;
+  private dColTAt = 0;
   private end = 0;
 
   constructor(private readonly stages: MatrixStage[]) {}
@@ -172,7 +174,9 @@ export class MatrixKernels {
     this.kernelAt = take(kernel);
     this.kernelTAt = take(kernel);
     this.productAt = take(product);
+    this.dyTAt = take(product);
     this.dColAt = take(col);
+    this.dColTAt = take(col);
     this.end = at;
     this.workspace.reserve(at);
   }
@@ -284,12 +288,43 @@ export class MatrixKernels {
     stage.kernelGrad.set(ws.floats(this.kernelAt, terms * F));
     if (stage.biasGrad) stage.biasGrad.set(ws.floats(this.kernelAt + terms * F * FLOAT, F));
     if (!dx) return;
-    const kernelT = ws.floats(this.kernelTAt, F * terms);
-    const kernel = stage.kernel;
-    for (let t = 0; t < terms; t++) for (let f = 0; f < F; f++) kernelT[f * terms + t] = kernel[t * F + f];
-    ws.gemm(positions, terms, F, this.productAt, F * FLOAT, FLOAT, this.kernelTAt, terms * FLOAT, this.dColAt, terms * FLOAT, false);
-    if (stage.kind === 'conv') this.columns(true, dx, stage, this.dColAt, terms, rows);
-    else dx.set(ws.floats(this.dColAt, positions * terms));
+    // dcol = dy W^T. The product reads its B operand by rows, so one side must be transposed: the kernel
+    // (small for a convolution), or else dy and the result (a wide dense layer's kernel is the largest
+    // array of the step, its dy only a batch of rows). Either way each output sums f = 0, 1, ... with the
+    // same products, so both give the same bits.
+    if (terms * F <= positions * (terms + F)) {
+      const kernelT = ws.floats(this.kernelTAt, F * terms);
+      const kernel = stage.kernel;
+      for (let t = 0; t < terms; t++) for (let f = 0; f < F; f++) kernelT[f * terms + t] = kernel[t * F + f];
+      ws.gemm(positions, terms, F, this.productAt, F * FLOAT, FLOAT, this.kernelTAt, terms * FLOAT, this.dColAt, terms * FLOAT, false);
+      if (stage.kind === 'conv') this.columns(true, dx, stage, this.dColAt, terms, rows);
+      else dx.set(ws.floats(this.dColAt, positions * terms));
+      return;
+    }
+    // dcol^T (terms x positions) = W (terms x F) dy^T (F x positions)
+    ws.floats(this.kernelTAt, terms * F).set(stage.kernel);
+    transposeInto(dy, positions, F, ws.floats(this.dyTAt, F * positions));
+    ws.gemm(terms, positions, F, this.kernelTAt, F * FLOAT, FLOAT, this.dyTAt, positions * FLOAT, this.dColAt, positions * FLOAT, false);
+    const dColT = ws.floats(this.dColAt, terms * positions);
+    if (stage.kind === 'conv') {
+      const dCol = ws.floats(this.dColTAt, positions * terms);
+      transposeInto(dColT, terms, positions, dCol);
+      this.columns(true, dx, stage, this.dColTAt, terms, rows);
+    } else {
+      transposeInto(dColT, terms, positions, dx);
+    }
+  }
+}
+
+/** target (cols x rows) = the transpose of source (rows x cols), in tiles that stay in the cache. */
+function transposeInto(source: Float32Array, rows: number, cols: number, target: Float32Array): void {
+  const TILE = 32;
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(r0 + TILE, rows);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(c0 + TILE, cols);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) target[c * rows + r] = source[r * cols + c];
+    }
   }
 }
 
