@@ -58,7 +58,8 @@ PATH                         config files, or folders searched for *.preflight.y
                              report training-regression / training-improvement
   --no-verify                skip the extra runs that confirm smoke errors on a second seed and prove fixes
   --lanes N                  worker threads for the smoke runs at once (1 = one after another; default: 4
-                             from 4 cores up, else 1 for the control runs and 2 for the follow-up runs)
+                             from 4 cores up, else 2 for a heavy model's control runs, 1 for a small
+                             one's, and 2 for the follow-up runs)
   --color / --no-color       force colours on or off in text output
 
 init writes a commented starter config from a table (csv, tsv, json, jsonl, parquet): its columns, the task

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SmokeInput } from './input.ts';
+import { estimateStepMultiplyAdds } from '../model/summarize.ts';
 import type { SmokeTrace } from './types.ts';
 import type { SmokeOptions } from './smoke.ts';
 import { mergeSmokeParts, SMOKE_RUNS, type SmokePart, type SmokeRunName } from './parts.ts';
@@ -24,14 +25,22 @@ export interface WorkerLimits {
 /** One lane per run: more workers than runs would only idle. */
 export const MAX_LANES = 4;
 /**
- * Fewest cores for running the controls beside the main run. Measured on 2 cores (BENCHMARKS.md): no
- * wall-time gain, and each extra worker costs 0.5-1 CPU-second to start (bundle parse, WASM compile,
- * JIT warm-up in its own isolate), so a 2-core machine keeps one lane.
+ * Fewest cores for running the controls beside the main run whatever the model. Measured on 2 cores
+ * (BENCHMARKS.md): for a small model no wall-time gain, since each extra worker costs 0.5-1 CPU-second to
+ * start (bundle parse, WASM compile, JIT warm-up in its own isolate).
  */
 export const MIN_CORES_FOR_LANES = 4;
+/**
+ * From this many multiply-adds per forward pass of a batch (estimateStepMultiplyAdds) the controls, about
+ * as many steps as the main run, take seconds; then a second worker on a second core halves the wall time
+ * and its start-up is small beside it. 10M is a 3x512 dense stack at batch 32, about 5 ms a step here.
+ */
+export const HEAVY_STEP_MULTIPLY_ADDS = 10_000_000;
 
-export function defaultLanes(cores: number = os.availableParallelism()): number {
-  return cores >= MIN_CORES_FOR_LANES ? Math.min(cores, MAX_LANES) : 1;
+/** Lanes when none are set: one per run from 4 cores; on 2-3 cores two for a heavy model, else one. */
+export function defaultLanes(cores: number = os.availableParallelism(), stepMultiplyAdds = 0): number {
+  if (cores >= MIN_CORES_FOR_LANES) return Math.min(cores, MAX_LANES);
+  return cores >= 2 && stepMultiplyAdds >= HEAVY_STEP_MULTIPLY_ADDS ? 2 : 1;
 }
 
 export const DEFAULT_WORKER_LIMITS: WorkerLimits = { marginS: 15, maxHeapMb: 2048 };
@@ -64,7 +73,8 @@ export function planLanes(lanes: number, withControls: boolean): SmokeRunName[][
 
 export async function runSmokeInWorker(input: SmokeInput, opts: SmokeOptions, limits: Partial<WorkerLimits> = {}): Promise<WorkerOutcome> {
   const settled = { ...DEFAULT_WORKER_LIMITS, ...limits };
-  const lanes = planLanes(limits.lanes ?? defaultLanes(), opts.controls !== false);
+  const work = estimateStepMultiplyAdds(input.summary, input.training.batch_size);
+  const lanes = planLanes(limits.lanes ?? defaultLanes(os.availableParallelism(), work), opts.controls !== false);
   const [main, ...others] = await Promise.all(lanes.map((runs) => runPartInWorker(input, opts, runs, settled)));
   if (!main.ok) return main;
   const parts: SmokePart[] = [];

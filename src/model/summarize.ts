@@ -146,3 +146,14 @@ export function estimateTrainingMemoryBytes(summary: ModelSummary, batchSize: nu
     product(firstInput) * (firstInput.length > 0 ? 1 : 0) + summary.layers.reduce((sum, l) => sum + (l.outputShape.length > 0 ? product(l.outputShape) : 0), 0);
   return summary.totalParams * BYTES_PER_FLOAT * COPIES_PER_PARAM + activationValues * batchSize * BYTES_PER_FLOAT * COPIES_PER_ACTIVATION;
 }
+
+/**
+ * Rough multiply-adds of one forward pass over a batch: each weighted layer's parameters once per
+ * position it slides over (an image's output pixels, a sequence's time steps, 1 for a flat input).
+ * Backward and update are about twice that again; only the order of magnitude is used.
+ */
+export function estimateStepMultiplyAdds(summary: ModelSummary, batchSize: number): number {
+  const positions = (shape: number[]) => (shape.length > 1 ? product(shape.slice(0, -1)) : 1);
+  const perRow = summary.layers.reduce((sum, l) => sum + l.params * Math.max(positions(l.inputShape), positions(l.outputShape)), 0);
+  return perRow * batchSize;
+}

@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { mergeSmokeParts, compareZeroed, type SmokePart } from '../../src/engine/parts.ts';
 import { runSmoke } from '../../src/engine/smoke.ts';
 import type { SmokeTrace } from '../../src/engine/types.ts';
-import { defaultLanes, planLanes, runSmokeInWorker } from '../../src/engine/worker.ts';
+import { defaultLanes, HEAVY_STEP_MULTIPLY_ADDS, planLanes, runSmokeInWorker } from '../../src/engine/worker.ts';
+import { estimateStepMultiplyAdds, summarizeModel } from '../../src/model/summarize.ts';
+import type { LayerSpec, ModelSpec } from '../../src/config/types.ts';
+
+const modelOf = (layers: Omit<LayerSpec, 'name'>[]): ModelSpec => ({
+  layers: layers.map((layer, i) => ({ ...layer, name: `layer_${i}` })),
+  origin: { kind: 'layers' },
+  unsupported: [],
+});
 import { dense, makeEvidence, makeTable } from './fixtures.ts';
 import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
 import { configSmokeOptions } from './fixtures.ts';
@@ -39,6 +47,30 @@ describe('smoke run split over workers', () => {
       [1, 2, 4, 16].map((cores) => defaultLanes(cores)),
       [1, 1, 4, 4],
     );
+    // on 2-3 cores a second worker only for a model whose steps take milliseconds
+    assert.deepEqual(
+      [1, 2, 3, 4].map((cores) => defaultLanes(cores, HEAVY_STEP_MULTIPLY_ADDS)),
+      [1, 2, 2, 4],
+    );
+    assert.equal(defaultLanes(2, HEAVY_STEP_MULTIPLY_ADDS - 1), 1);
+  });
+
+  it("estimates a step's multiply-adds from the layers: dense once per row, convolutions per output pixel", () => {
+    const dense = summarizeModel(
+      modelOf([
+        { type: 'dense', units: 1024 },
+        { type: 'dense', units: 4 },
+      ]),
+      [6],
+    );
+    assert.equal(estimateStepMultiplyAdds(dense, 32), 32 * (6 * 1024 + 1024 + 1024 * 4 + 4));
+    const conv = summarizeModel(modelOf([{ type: 'conv2d', filters: 8, kernel_size: [3, 3], padding: 'same' }]), [10, 10, 1]);
+    assert.equal(estimateStepMultiplyAdds(conv, 2), 2 * (9 * 8 + 8) * 100);
+    // the 3x1024 stack of multiclass-no-regularization counts as heavy, the 6-64-32-1 MLP does not
+    const wide = summarizeModel(modelOf([1024, 1024, 1024, 4].map((units) => ({ type: 'dense', units }))), [6]);
+    const small = summarizeModel(modelOf([64, 32, 1].map((units) => ({ type: 'dense', units }))), [6]);
+    assert.ok(estimateStepMultiplyAdds(wide, 32) >= HEAVY_STEP_MULTIPLY_ADDS);
+    assert.ok(estimateStepMultiplyAdds(small, 32) < HEAVY_STEP_MULTIPLY_ADDS / 100);
   });
 
   it("compares a longer zeroed run over the main run's steps, and refuses a cut or too short one", () => {
