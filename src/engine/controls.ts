@@ -53,7 +53,38 @@ export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: Model
   return own.fitted || progress(own) < progress(first) ? own : first;
 }
 
+/**
+ * An overfit run of a model whose training pass is its inference pass (no dropout, no batch
+ * normalization) stops once its training loss has been below the fitted share of the start for
+ * OVERFIT_SETTLED_STEPS steps in a row: those losses are the loss on the very samples asked about (plus
+ * any weight penalty, which only adds), so the question is answered. The verdict still comes from the
+ * evaluation after the run; a run stopped early that the evaluation does not call fitted is run again in
+ * full, so stopping early can only save time, never change a verdict.
+ */
+export const OVERFIT_SETTLED_STEPS = 3;
+
 function overfitAtRate(ctx: RunContext, deadline: number, spec: ModelSpec, learningRate: number): Overfit & { cut: boolean } {
+  const early = trainingIsInference(spec) ? overfitRun(ctx, deadline, spec, learningRate, true) : undefined;
+  if (early && (early.fitted || early.cut || !early.stoppedEarly)) return withoutStop(early);
+  return withoutStop(overfitRun(ctx, deadline, spec, learningRate, false));
+}
+
+function withoutStop({ stoppedEarly: _, ...run }: Overfit & { cut: boolean; stoppedEarly: boolean }): Overfit & { cut: boolean } {
+  return run;
+}
+
+/** Whether a training-mode pass computes what an inference pass does: nothing random, no batch statistics. */
+function trainingIsInference(spec: ModelSpec): boolean {
+  return !spec.layers.some((l) => l.type === 'batch_normalization' || (l.type === 'dropout' && (l.rate ?? 0) > 0));
+}
+
+function overfitRun(
+  ctx: RunContext,
+  deadline: number,
+  spec: ModelSpec,
+  learningRate: number,
+  stopWhenFitted: boolean,
+): Overfit & { cut: boolean; stoppedEarly: boolean } {
   const samples = Math.min(OVERFIT_SAMPLES, ctx.x.shape[0]);
   const x = ctx.x.slice(0, samples);
   const y = ctx.y.slice(0, samples);
@@ -63,6 +94,7 @@ function overfitAtRate(ctx: RunContext, deadline: number, spec: ModelSpec, learn
   let evaluation: { loss: number; accuracy?: number } = { loss: NaN };
   let initialTraining: { loss: number; accuracy?: number } = { loss: NaN };
   let evaluationTraining: { loss: number; accuracy?: number } = { loss: NaN };
+  let stoppedEarly = false;
   try {
     const result = trainFresh(
       { ...ctx, learningRate },
@@ -73,6 +105,12 @@ function overfitAtRate(ctx: RunContext, deadline: number, spec: ModelSpec, learn
         steps: OVERFIT_STEPS,
         deadline,
         batchSize: samples,
+        stopWhen: stopWhenFitted
+          ? (losses) => {
+              stoppedEarly = settledBelow(losses, OVERFIT_LOSS_SHARE * initial.loss);
+              return stoppedEarly;
+            }
+          : undefined,
         beforeTraining: (built) => {
           initial = evaluate(ctx, built, x, y);
           initialTraining = evaluate(ctx, built, x, y, true);
@@ -92,10 +130,16 @@ function overfitAtRate(ctx: RunContext, deadline: number, spec: ModelSpec, learn
     const startLoss = initial.loss;
     const finalLoss = evaluation.loss;
     const fitted = fits(initial, evaluation);
-    return { samples, steps: result.stepsRun, startLoss, finalLoss, accuracy: evaluation.accuracy, fitted, cut: result.cutByBudget };
+    return { samples, steps: result.stepsRun, startLoss, finalLoss, accuracy: evaluation.accuracy, fitted, cut: result.cutByBudget, stoppedEarly };
   } finally {
     tf.dispose([x, y]);
   }
+}
+
+/** The last OVERFIT_SETTLED_STEPS losses are all below `level` (never true for a non-finite level). */
+function settledBelow(losses: number[], level: number): boolean {
+  if (!(level > 0) || losses.length < OVERFIT_SETTLED_STEPS) return false;
+  return losses.slice(-OVERFIT_SETTLED_STEPS).every((loss) => loss < level);
 }
 
 function hasBatchNormalization(spec: ModelSpec): boolean {

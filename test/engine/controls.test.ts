@@ -2,7 +2,18 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend.ts';
-import { baselineLoss, LR_RANGE, lrRangeTest, overfitSmallBatch, readRange, scanRange, widenSpec, zeroedInputs } from '../../src/engine/controls.ts';
+import {
+  baselineLoss,
+  LR_RANGE,
+  lrRangeTest,
+  OVERFIT_LOSS_SHARE,
+  OVERFIT_STEPS,
+  overfitSmallBatch,
+  readRange,
+  scanRange,
+  widenSpec,
+  zeroedInputs,
+} from '../../src/engine/controls.ts';
 import { makeLoss } from '../../src/engine/losses.ts';
 import { trainFresh, type RunContext } from '../../src/engine/session.ts';
 import { studentTwoSidedP, welchTTest } from '../../src/engine/stats.ts';
@@ -99,9 +110,20 @@ describe('control runs', () => {
     const fitted = overfitSmallBatch(ctx, FAR_FUTURE());
     assert.equal(fitted.samples, 32);
     assert.ok(fitted.fitted, `final ${fitted.finalLoss} from ${fitted.startLoss}`);
+    // it stopped once the training loss had settled below the fitted share, and the evaluation agrees
+    assert.ok(fitted.steps < OVERFIT_STEPS, `${fitted.steps} steps`);
+    assert.ok(fitted.finalLoss < OVERFIT_LOSS_SHARE * fitted.startLoss);
     const penalized = { ...ctx.spec, layers: ctx.spec.layers.map((l) => ({ ...l, kernel_regularizer: { l1: 0, l2: 5 } })) };
     const stuck = overfitSmallBatch(ctx, FAR_FUTURE(), penalized);
     assert.equal(stuck.fitted, false);
+    tf.dispose([ctx.x, ctx.y]);
+  });
+
+  it('an overfit run with dropout or batch normalization runs all its steps: its training loss is not the loss asked about', () => {
+    const ctx = regression();
+    const withDropout = { ...ctx.spec, layers: [ctx.spec.layers[0], { type: 'dropout' as const, name: 'drop', rate: 0.1 }, ...ctx.spec.layers.slice(1)] };
+    const run = overfitSmallBatch(ctx, FAR_FUTURE(), withDropout);
+    assert.equal(run.steps, OVERFIT_STEPS);
     tf.dispose([ctx.x, ctx.y]);
   });
 
