@@ -1,6 +1,7 @@
 // The compiled training step: the model the engine builds, turned once into a forward + backward +
 // optimizer-update program over preallocated Float32Arrays, in plain JS, with convolutions, large dense
-// layers, relu and max pooling in WebAssembly SIMD (conv.ts, gemm.ts). No per-op dispatch and no
+// layers, relu and max pooling in WebAssembly SIMD (conv.ts, gemm.ts), and the optimizer update too,
+// over a WebAssembly memory the parameters move into (optimizer-kernels.ts). No per-op dispatch and no
 // gradient tape: on the small models a smoke run trains, TF.js spends most of a step there.
 // It covers dense stacks (dense, activation, dropout, batch and layer normalization) and image
 // models (conv2d, max / average / global average pooling, flatten), the common losses and
