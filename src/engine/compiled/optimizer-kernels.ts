@@ -172,7 +172,6 @@ function ruleFunction(rule: RuleDefinition): { params: number[]; locals: number[
     const width = vector ? 16 : 4;
     // while (i + width <= end)
     emit(op.block, op.loop, op.get(I), op.i32(width), op.add, op.get(END), op.gtS, op.brIf(1));
-    const start = used;
     const g = read(G);
     const w = read(W);
     const kit: Kit = {
@@ -205,7 +204,6 @@ function ruleFunction(rule: RuleDefinition): { params: number[]; locals: number[
       }
     }
     emit(op.get(I), op.i32(width), op.add, op.set(I), op.br(0), op.end, op.end);
-    used = start;
   };
 
   emit(op.get(N), op.i32(4), op.mul, op.set(END));
