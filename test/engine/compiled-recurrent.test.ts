@@ -158,11 +158,8 @@ describe('sequence layers: forward, gradients and one Adam update against TF.js'
         { name: 'adam', args: {} },
         compiled.parameters.map((p) => p.values.length),
       );
-      update.apply(
-        compiled.parameters.map((p) => p.values),
-        compiled.parameters.map((p) => p.grad),
-        0.01,
-      );
+      compiled.moveParameters(update.store.values, update.store.grads);
+      update.apply(0.01);
       compiled.parameters.forEach((p, i) => {
         const reference = variables[i].dataSync();
         assert.ok(worstRelative(p.values, reference) < 1e-5, `updated ${variables[i].name}: ${worstRelative(p.values, reference)}`);

@@ -169,11 +169,13 @@ describe('optimizers: 5 updates against the TF.js optimizer the engine builds (r
         spec,
         initial.map((v) => v.length),
       );
-      const values = initial.map((v) => Float32Array.from(v));
+      const { values } = compiled.store;
+      initial.forEach((v, i) => values[i].set(v));
       for (let step = 0; step < 5; step++) {
         const grads = shapes.map((s, i) => randomArray(initial[i].length, 100 + step * 10 + i, 1));
         reference.applyGradients(Object.fromEntries(variables.map((v, i) => [v.name, tf.tensor(grads[i], shapes[i])])));
-        compiled.apply(values, grads, 0.01);
+        grads.forEach((g, i) => compiled.store.grads[i].set(g));
+        compiled.apply(0.01);
       }
       variables.forEach((v, i) => assert.ok(worstRelative(values[i], v.dataSync()) < 1e-6, `variable ${i}: ${worstRelative(values[i], v.dataSync())}`));
       reference.dispose();

@@ -1,6 +1,7 @@
 // The compiled training step: the model the engine builds, turned once into a forward + backward +
 // optimizer-update program over preallocated Float32Arrays, in plain JS, with convolutions, large dense
-// layers, relu and max pooling in WebAssembly SIMD (conv.ts, gemm.ts). No per-op dispatch and no
+// layers, relu and max pooling in WebAssembly SIMD (conv.ts, gemm.ts), and the optimizer update too,
+// over a WebAssembly memory the parameters move into (optimizer-kernels.ts). No per-op dispatch and no
 // gradient tape: on the small models a smoke run trains, TF.js spends most of a step there.
 // It covers dense stacks (dense, activation, dropout, batch and layer normalization) and image
 // models (conv2d, max / average / global average pooling, flatten), the common losses and
@@ -269,6 +270,8 @@ interface Parameter {
   l1: number;
   l2: number;
   layer: number;
+  /** points the stage's own fields at new arrays for the values and the gradient (moveParameters) */
+  rebind(values: Float32Array, grad: Float32Array): void;
 }
 
 export class CompiledModel {
@@ -392,8 +395,28 @@ export class CompiledModel {
     this.weighted.forEach((stage, layer) => {
       if (stage.kind === 'layerNorm' || stage.kind === 'batchNorm') {
         this.parameters.push(
-          { values: stage.gamma, grad: stage.gammaGrad, l1: 0, l2: 0, layer },
-          { values: stage.beta, grad: stage.betaGrad, l1: 0, l2: 0, layer },
+          {
+            values: stage.gamma,
+            grad: stage.gammaGrad,
+            l1: 0,
+            l2: 0,
+            layer,
+            rebind: (values, grad) => {
+              stage.gamma = values;
+              stage.gammaGrad = grad;
+            },
+          },
+          {
+            values: stage.beta,
+            grad: stage.betaGrad,
+            l1: 0,
+            l2: 0,
+            layer,
+            rebind: (values, grad) => {
+              stage.beta = values;
+              stage.betaGrad = grad;
+            },
+          },
         );
         return;
       }
@@ -403,8 +426,30 @@ export class CompiledModel {
       }
       const kernelPenalty = stage.built.spec.kernel_regularizer;
       const biasPenalty = stage.built.spec.bias_regularizer;
-      this.parameters.push({ values: stage.kernel, grad: stage.kernelGrad, l1: kernelPenalty?.l1 ?? 0, l2: kernelPenalty?.l2 ?? 0, layer });
-      if (stage.bias) this.parameters.push({ values: stage.bias, grad: stage.biasGrad!, l1: biasPenalty?.l1 ?? 0, l2: biasPenalty?.l2 ?? 0, layer });
+      this.parameters.push({
+        values: stage.kernel,
+        grad: stage.kernelGrad,
+        l1: kernelPenalty?.l1 ?? 0,
+        l2: kernelPenalty?.l2 ?? 0,
+        layer,
+        rebind: (values, grad) => {
+          stage.kernel = values;
+          stage.kernelGrad = grad;
+        },
+      });
+      if (stage.bias) {
+        this.parameters.push({
+          values: stage.bias,
+          grad: stage.biasGrad!,
+          l1: biasPenalty?.l1 ?? 0,
+          l2: biasPenalty?.l2 ?? 0,
+          layer,
+          rebind: (values, grad) => {
+            stage.bias = values;
+            stage.biasGrad = grad;
+          },
+        });
+      }
     });
     this.capacity = 0;
     this.outputs = [];
@@ -418,6 +463,20 @@ export class CompiledModel {
 
   /** the layers with a kernel, in order (train.ts's probed layers) */
   readonly kernels: KernelStage[];
+
+  /**
+   * Moves every parameter's values and gradient into `values[i]` and `grads[i]` (an optimizer's parameter
+   * store), copying the current numbers; the stages then read and write there.
+   */
+  moveParameters(values: Float32Array[], grads: Float32Array[]): void {
+    this.parameters.forEach((p, i) => {
+      values[i].set(p.values);
+      grads[i].set(p.grad);
+      p.rebind(values[i], grads[i]);
+      p.values = values[i];
+      p.grad = grads[i];
+    });
+  }
 
   /** the convolutions and large dense layers, as WebAssembly matrix products (conv.ts) */
   private readonly matrix?: MatrixKernels;
@@ -776,12 +835,6 @@ function penaltyOf(parameters: Parameter[]): number {
   return total;
 }
 
-function sumOf(values: Float32Array): number {
-  let total = 0;
-  for (let i = 0; i < values.length; i++) total += values[i];
-  return total;
-}
-
 function norm(values: Float32Array): number {
   let total = 0;
   for (const v of values) total += v * v;
@@ -796,6 +849,8 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
     setup.optimizer,
     model.parameters.map((p) => p.values.length),
   );
+  // the parameters live in the optimizer's store from here on: the update runs there without a copy
+  model.moveParameters(optimizer.store.values, optimizer.store.grads);
   const layerNames = model.weighted.map((s) => s.built.spec.name);
   const probed = model.kernels;
   const healthLayers = probed.filter(
@@ -822,7 +877,6 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
   const kernelsBefore = probed.map((s) => new Float32Array(s.kernel.length));
   const probeRows = Math.min(rows, PROBE_ROWS);
   const values = model.parameters.map((p) => p.values);
-  const grads = model.parameters.map((p) => p.grad);
   const gradSums = new Float64Array(layerNames.length);
   const weightSums = new Float64Array(layerNames.length);
   // what the probe forward pass reads: the parameters and batch normalization's moving averages
@@ -853,9 +907,6 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
       const { values, grad } = p;
       for (let k = 0; k < values.length; k++) grad[k] += p.l1 * Math.sign(values[k]) + 2 * p.l2 * values[k];
     }
-    // Sums per layer, as train.ts reads them: a NaN or infinity anywhere makes its layer's sum non-finite.
-    gradSums.fill(0);
-    for (const p of model.parameters) gradSums[p.layer] += sumOf(p.grad);
     const stats = isProbe ? probed.map((s) => [norm(s.kernelGrad), meanAbs(s.kernelGrad)]) : [];
     // Decoupled weight decay before the update, as Keras 3 (and train.ts) apply it.
     const decay = setup.weightDecay * learningRate;
@@ -863,9 +914,15 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
       const factor = 1 - decay;
       for (const p of model.parameters) for (let k = 0; k < p.values.length; k++) p.values[k] *= factor;
     }
-    optimizer.apply(values, grads, learningRate);
+    optimizer.apply(learningRate);
+    // Sums per layer, as train.ts reads them: a NaN or infinity anywhere makes its layer's sum non-finite.
+    // The update pass summed each gradient and each updated tensor.
+    gradSums.fill(0);
     weightSums.fill(0);
-    for (const p of model.parameters) weightSums[p.layer] += sumOf(p.values);
+    model.parameters.forEach((p, i) => {
+      gradSums[p.layer] += optimizer.store.gradientSum(i);
+      weightSums[p.layer] += optimizer.store.weightSum(i);
+    });
 
     result.loss.push(loss);
     result.stepsRun = step + 1;

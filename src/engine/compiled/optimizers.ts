@@ -1,8 +1,11 @@
 // The optimizers of the compiled step, each the update TF.js's optimizer applies (optimizers.ts builds
 // those), with every operation rounded to float32 in TF.js's order, so the weights follow the TF.js
-// run's. Adam is HostAdamOptimizer's loop (host-adam.ts). An option it does not implement sends the
-// run to TF.js (optimizerBlocker): a setting must never be dropped quietly.
+// run's. Adam is HostAdamOptimizer's loop (host-adam.ts). The element-wise rules run as WebAssembly
+// kernels over a parameter store (optimizer-kernels.ts); this module picks the rule and computes its
+// float32 constants per step. An option it does not implement sends the run to TF.js
+// (optimizerBlocker): a setting must never be dropped quietly.
 import type { OptimizerSpec } from '../../config/types.ts';
+import { ParameterStore } from './optimizer-kernels.ts';
 
 const f = Math.fround;
 const KERAS_EPSILON = 1e-7;
@@ -32,8 +35,13 @@ export function optimizerBlocker(spec: OptimizerSpec): string | undefined {
 }
 
 export interface CompiledOptimizer {
-  /** one update of every variable, in place, at this step's learning rate */
-  apply(values: Float32Array[], grads: Float32Array[], learningRate: number): void;
+  /** where the parameters live: values, gradients and this optimizer's state (CompiledModel moves its parameters there) */
+  readonly store: ParameterStore;
+  /**
+   * One update of every parameter in the store, in place, at this step's learning rate; afterwards the
+   * store's sums hold each gradient's and each updated tensor's sum.
+   */
+  apply(learningRate: number): void;
 }
 
 export function makeCompiledOptimizer(spec: OptimizerSpec, sizes: number[]): CompiledOptimizer {
@@ -41,57 +49,44 @@ export function makeCompiledOptimizer(spec: OptimizerSpec, sizes: number[]): Com
     const value = spec.args[key];
     return typeof value === 'number' ? value : fallback;
   };
-  const zeros = () => sizes.map((n) => new Float32Array(n));
   switch (spec.name.toLowerCase()) {
     case 'sgd': {
       const momentum = arg('momentum', 0);
-      if (momentum === 0) return { apply: (values, grads, lr) => sgd(values, grads, lr) };
-      return momentumOptimizer(zeros(), f(momentum), spec.args.nesterov === true);
+      if (momentum === 0) {
+        // w + (-lr) * g
+        const store = new ParameterStore('sgd', sizes);
+        return { store, apply: (lr) => store.update([f(-lr)]) };
+      }
+      // TF.js MomentumOptimizer: a = m * a + g; w + (-lr) * (nesterov ? g + a * m : a)
+      const store = new ParameterStore(spec.args.nesterov === true ? 'nesterov' : 'momentum', sizes);
+      const m = f(momentum);
+      return { store, apply: (lr) => store.update([m, f(-lr)]) };
     }
     case 'adam':
     case 'adamw':
-      return adam(zeros(), zeros(), arg('beta_1', 0.9), arg('beta_2', 0.999), arg('epsilon', KERAS_EPSILON));
-    case 'rmsprop':
-      return rmsprop(zeros(), zeros(), spec.args.centered === true ? zeros() : undefined, arg('rho', 0.9), arg('momentum', 0), arg('epsilon', KERAS_EPSILON));
+      return adam(new ParameterStore('adam', sizes), arg('beta_1', 0.9), arg('beta_2', 0.999), arg('epsilon', KERAS_EPSILON));
+    case 'rmsprop': {
+      // TF.js RMSPropOptimizer, plain and centered
+      const store = new ParameterStore(spec.args.centered === true ? 'rmspropCentered' : 'rmsprop', sizes);
+      const rho = arg('rho', 0.9);
+      const constants = [f(rho), f(1 - rho), f(arg('momentum', 0)), f(arg('epsilon', KERAS_EPSILON))];
+      return { store, apply: (lr) => store.update([...constants, f(lr)]) };
+    }
     case 'adagrad': {
+      // TF.js AdagradOptimizer: a += g^2; w + (g / sqrt(a + eps)) * (-lr)
+      const store = new ParameterStore('adagrad', sizes);
       const initial = f(arg('initial_accumulator_value', 0.1));
-      return adagrad(sizes.map((n) => new Float32Array(n).fill(initial)));
+      for (const [accumulator] of store.state) accumulator.fill(initial);
+      const epsilon = f(BACKEND_EPSILON);
+      return { store, apply: (lr) => store.update([epsilon, f(-lr)]) };
     }
     default:
       throw new Error(`optimizer '${spec.name}' is not compiled`);
   }
 }
 
-/** w + (-lr) * g */
-function sgd(values: Float32Array[], grads: Float32Array[], lr: number): void {
-  const c = f(-lr);
-  values.forEach((w, v) => {
-    const g = grads[v];
-    for (let i = 0; i < w.length; i++) w[i] = f(f(c * g[i]) + w[i]);
-  });
-}
-
-/** TF.js MomentumOptimizer: a = m * a + g; w + (-lr) * (nesterov ? g + a * m : a) */
-function momentumOptimizer(accumulations: Float32Array[], m: number, nesterov: boolean): CompiledOptimizer {
-  return {
-    apply(values, grads, lr) {
-      const c = f(-lr);
-      values.forEach((w, v) => {
-        const g = grads[v];
-        const a = accumulations[v];
-        for (let i = 0; i < w.length; i++) {
-          const next = f(f(m * a[i]) + g[i]);
-          a[i] = next;
-          const step = nesterov ? f(g[i] + f(next * m)) : next;
-          w[i] = f(f(c * step) + w[i]);
-        }
-      });
-    },
-  };
-}
-
-/** HostAdamOptimizer's loop (host-adam.ts), which is TF.js Adam bit for bit. */
-function adam(first: Float32Array[], second: Float32Array[], beta1Arg: number, beta2Arg: number, epsilonArg: number): CompiledOptimizer {
+/** HostAdamOptimizer's loop (host-adam.ts), which is TF.js Adam bit for bit; the bias corrections advance here. */
+function adam(store: ParameterStore, beta1Arg: number, beta2Arg: number, epsilonArg: number): CompiledOptimizer {
   let accBeta1 = f(beta1Arg);
   let accBeta2 = f(beta2Arg);
   const beta1 = f(beta1Arg);
@@ -100,89 +95,11 @@ function adam(first: Float32Array[], second: Float32Array[], beta1Arg: number, b
   const oneMinusBeta2 = f(1 - beta2Arg);
   const epsilon = f(epsilonArg);
   return {
-    apply(values, grads, lr) {
-      const negativeRate = f(-lr);
-      const oneMinusAccBeta1 = f(1 - accBeta1);
-      const oneMinusAccBeta2 = f(1 - accBeta2);
-      values.forEach((w, v) => {
-        const g = grads[v];
-        const m1 = first[v];
-        const m2 = second[v];
-        for (let i = 0; i < w.length; i++) {
-          const gi = g[i];
-          const m = f(f(m1[i] * beta1) + f(gi * oneMinusBeta1));
-          const s = f(f(m2[i] * beta2) + f(f(gi * gi) * oneMinusBeta2));
-          m1[i] = m;
-          m2[i] = s;
-          const correctedM = f(m / oneMinusAccBeta1);
-          const correctedV = f(s / oneMinusAccBeta2);
-          w[i] = f(f(f(correctedM / f(f(Math.sqrt(correctedV)) + epsilon)) * negativeRate) + w[i]);
-        }
-      });
+    store,
+    apply(lr) {
+      store.update([beta1, beta2, oneMinusBeta1, oneMinusBeta2, f(1 - accBeta1), f(1 - accBeta2), epsilon, f(-lr)]);
       accBeta1 = f(accBeta1 * beta1);
       accBeta2 = f(accBeta2 * beta2);
-    },
-  };
-}
-
-/** TF.js RMSPropOptimizer, plain and centered. */
-function rmsprop(
-  meanSquares: Float32Array[],
-  moments: Float32Array[],
-  meanGrads: Float32Array[] | undefined,
-  rhoArg: number,
-  momentumArg: number,
-  epsilonArg: number,
-): CompiledOptimizer {
-  const rho = f(rhoArg);
-  const oneMinusRho = f(1 - rhoArg);
-  const momentum = f(momentumArg);
-  const epsilon = f(epsilonArg);
-  return {
-    apply(values, grads, lrArg) {
-      const lr = f(lrArg);
-      values.forEach((w, v) => {
-        const g = grads[v];
-        const ms = meanSquares[v];
-        const mom = moments[v];
-        const mg = meanGrads?.[v];
-        for (let i = 0; i < w.length; i++) {
-          const gi = g[i];
-          const nextMs = f(f(ms[i] * rho) + f(f(gi * gi) * oneMinusRho));
-          ms[i] = nextMs;
-          let denominator: number;
-          if (mg) {
-            const nextMg = f(f(mg[i] * rho) + f(gi * oneMinusRho));
-            mg[i] = nextMg;
-            denominator = f(Math.sqrt(f(nextMs - f(f(nextMg * nextMg) + epsilon))));
-          } else {
-            denominator = f(Math.sqrt(f(nextMs + epsilon)));
-          }
-          const nextMom = f(f(mom[i] * momentum) + f(f(gi * lr) / denominator));
-          mom[i] = nextMom;
-          w[i] = f(w[i] - nextMom);
-        }
-      });
-    },
-  };
-}
-
-/** TF.js AdagradOptimizer: a += g^2; w + (g / sqrt(a + eps)) * (-lr) */
-function adagrad(accumulators: Float32Array[]): CompiledOptimizer {
-  const epsilon = f(BACKEND_EPSILON);
-  return {
-    apply(values, grads, lr) {
-      const negativeRate = f(-lr);
-      values.forEach((w, v) => {
-        const g = grads[v];
-        const a = accumulators[v];
-        for (let i = 0; i < w.length; i++) {
-          const gi = g[i];
-          const next = f(a[i] + f(gi * gi));
-          a[i] = next;
-          w[i] = f(f(f(gi / f(Math.sqrt(f(next + epsilon)))) * negativeRate) + w[i]);
-        }
-      });
     },
   };
 }

@@ -214,13 +214,47 @@ export function makeSequenceStage(layer: BuiltLayer, shape: number[]): { stage: 
 }
 
 /** The variables of a sequence stage and the penalties train.ts applies to them (kernel_regularizer on the kernel or table, bias_regularizer on the bias). */
-export function sequenceParameters(stage: SequenceStage): { values: Float32Array; grad: Float32Array; l1: number; l2: number }[] {
+/** The stage's variables; `rebind` points the stage at new arrays for one (the caller copies the numbers). */
+export function sequenceParameters(
+  stage: SequenceStage,
+): { values: Float32Array; grad: Float32Array; l1: number; l2: number; rebind: (values: Float32Array, grad: Float32Array) => void }[] {
   const kernelPenalty = stage.built.spec.kernel_regularizer;
-  const parameters = [{ values: stage.kernel, grad: stage.kernelGrad, l1: kernelPenalty?.l1 ?? 0, l2: kernelPenalty?.l2 ?? 0 }];
+  const parameters = [
+    {
+      values: stage.kernel,
+      grad: stage.kernelGrad,
+      l1: kernelPenalty?.l1 ?? 0,
+      l2: kernelPenalty?.l2 ?? 0,
+      rebind: (values: Float32Array, grad: Float32Array) => {
+        stage.kernel = values;
+        stage.kernelGrad = grad;
+      },
+    },
+  ];
   if (stage.kind === 'embedding') return parameters;
-  parameters.push({ values: stage.recurrentKernel, grad: stage.recurrentKernelGrad, l1: 0, l2: 0 });
+  parameters.push({
+    values: stage.recurrentKernel,
+    grad: stage.recurrentKernelGrad,
+    l1: 0,
+    l2: 0,
+    rebind: (values, grad) => {
+      stage.recurrentKernel = values;
+      stage.recurrentKernelGrad = grad;
+    },
+  });
   const biasPenalty = stage.built.spec.bias_regularizer;
-  if (stage.bias) parameters.push({ values: stage.bias, grad: stage.biasGrad!, l1: biasPenalty?.l1 ?? 0, l2: biasPenalty?.l2 ?? 0 });
+  if (stage.bias) {
+    parameters.push({
+      values: stage.bias,
+      grad: stage.biasGrad!,
+      l1: biasPenalty?.l1 ?? 0,
+      l2: biasPenalty?.l2 ?? 0,
+      rebind: (values, grad) => {
+        stage.bias = values;
+        stage.biasGrad = grad;
+      },
+    });
+  }
   return parameters;
 }
 

@@ -81,6 +81,23 @@ export const op = {
   i32x4Add: [0xfd, ...uleb(174)],
   v128Const: (bytes: number[]) => [0xfd, ...uleb(12), ...bytes],
   f32x4Mul: [0xfd, ...uleb(230)],
+  // the optimizer kernels' (optimizer-kernels.ts)
+  tee: (l: number) => [0x22, ...uleb(l)],
+  f32Sub: [0x93],
+  f32Div: [0x95],
+  f32Sqrt: [0x91],
+  f64Add: [0xa0],
+  f64PromoteF32: [0xbb],
+  f64Const0: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+  f64Store: (offset: number) => [0x39, 3, ...uleb(offset)],
+  f32x4Sub: [0xfd, ...uleb(229)],
+  f32x4Div: [0xfd, ...uleb(231)],
+  f32x4Sqrt: [0xfd, ...uleb(227)],
+  f32x4Splat: [0xfd, ...uleb(19)],
+  f64x2Add: [0xfd, ...uleb(240)],
+  f64x2PromoteLow: [0xfd, ...uleb(95)],
+  f64x2ExtractLane: (lane: number) => [0xfd, ...uleb(33), lane],
+  shuffle: (lanes: number[]) => [0xfd, ...uleb(13), ...lanes],
 };
 
 /** A function of a module: its type index, export name, locals (count, type) and body (ending in `end`). */
