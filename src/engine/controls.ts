@@ -42,15 +42,28 @@ export function overfitLearningRate(ctx: RunContext): number {
  * Can the model drive the loss near zero on a handful of samples? First at the raised overfit rate; when
  * that fails and the config's own rate is lower, again at the config's rate: a raised rate that is too
  * high for this network (a loss that climbs) says nothing about what the model can fit.
+ *
+ * With the config's rate to fall back on, a raised-rate run whose loss climbs above its start is set
+ * aside early (OVERFIT_CLIMB_STEPS) and the config's rate goes next. The verdict is the one the full
+ * runs would give: when the config's rate fits too, the model fits either way; when it does not, the
+ * raised-rate run is run again in full and the two are compared as before.
  */
 export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: ModelSpec = ctx.spec): Overfit & { cut: boolean } {
   const raised = overfitLearningRate(ctx);
-  const first = overfitAtRate(ctx, deadline, spec, raised);
-  if (first.fitted || first.cut || !(ctx.learningRate < raised)) return first;
-  const own = overfitAtRate(ctx, deadline, spec, ctx.learningRate);
-  if (own.cut) return first;
+  const lowerRateLeft = ctx.learningRate < raised;
+  let first = overfitAtRate(ctx, deadline, spec, raised, lowerRateLeft);
+  if (first.fitted || first.cut || !lowerRateLeft) return withoutMarks(first);
+  const own = overfitAtRate(ctx, deadline, spec, ctx.learningRate, false);
+  if (own.fitted) return withoutMarks(own);
+  if (first.abandoned) {
+    // a shortened run is no evidence: with no time for the full one, the control was cut
+    if (own.cut) return { ...withoutMarks(first), cut: true };
+    first = overfitAtRate(ctx, deadline, spec, raised, false);
+    if (first.fitted || first.cut) return withoutMarks(first);
+  }
+  if (own.cut) return withoutMarks(first);
   const progress = (run: Overfit) => run.finalLoss / run.startLoss;
-  return own.fitted || progress(own) < progress(first) ? own : first;
+  return withoutMarks(progress(own) < progress(first) ? own : first);
 }
 
 /**
@@ -62,14 +75,26 @@ export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: Model
  * full, so stopping early can only save time, never change a verdict.
  */
 export const OVERFIT_SETTLED_STEPS = 3;
+/** A raised-rate run is set aside once, after this many steps, its last 10 losses average above its first. */
+export const OVERFIT_CLIMB_STEPS = 20;
 
-function overfitAtRate(ctx: RunContext, deadline: number, spec: ModelSpec, learningRate: number): Overfit & { cut: boolean } {
-  const early = trainingIsInference(spec) ? overfitRun(ctx, deadline, spec, learningRate, true) : undefined;
-  if (early && (early.fitted || early.cut || !early.stoppedEarly)) return withoutStop(early);
-  return withoutStop(overfitRun(ctx, deadline, spec, learningRate, false));
+type OverfitRun = Overfit & { cut: boolean; stopped?: 'fitted' | 'climbing' };
+
+function overfitAtRate(
+  ctx: RunContext,
+  deadline: number,
+  spec: ModelSpec,
+  learningRate: number,
+  abandonWhenClimbing: boolean,
+): Overfit & { cut: boolean; abandoned: boolean } {
+  const stopWhenFitted = trainingIsInference(spec);
+  let run = overfitRun(ctx, deadline, spec, learningRate, { stopWhenFitted, abandonWhenClimbing });
+  if (run.stopped === 'fitted' && !run.fitted && !run.cut) run = overfitRun(ctx, deadline, spec, learningRate, { stopWhenFitted: false, abandonWhenClimbing });
+  const { stopped, ...rest } = run;
+  return { ...rest, abandoned: stopped === 'climbing' && !rest.fitted };
 }
 
-function withoutStop({ stoppedEarly: _, ...run }: Overfit & { cut: boolean; stoppedEarly: boolean }): Overfit & { cut: boolean } {
+function withoutMarks({ abandoned: _, ...run }: Overfit & { cut: boolean; abandoned: boolean }): Overfit & { cut: boolean } {
   return run;
 }
 
@@ -78,13 +103,19 @@ function trainingIsInference(spec: ModelSpec): boolean {
   return !spec.layers.some((l) => l.type === 'batch_normalization' || (l.type === 'dropout' && (l.rate ?? 0) > 0));
 }
 
+/** The loss climbs: enough steps, and the last 10 average above the first. */
+export function climbing(losses: number[]): boolean {
+  if (losses.length < OVERFIT_CLIMB_STEPS) return false;
+  return mean(losses.slice(-10)) > losses[0];
+}
+
 function overfitRun(
   ctx: RunContext,
   deadline: number,
   spec: ModelSpec,
   learningRate: number,
-  stopWhenFitted: boolean,
-): Overfit & { cut: boolean; stoppedEarly: boolean } {
+  stops: { stopWhenFitted: boolean; abandonWhenClimbing: boolean },
+): OverfitRun {
   const samples = Math.min(OVERFIT_SAMPLES, ctx.x.shape[0]);
   const x = ctx.x.slice(0, samples);
   const y = ctx.y.slice(0, samples);
@@ -94,7 +125,7 @@ function overfitRun(
   let evaluation: { loss: number; accuracy?: number } = { loss: NaN };
   let initialTraining: { loss: number; accuracy?: number } = { loss: NaN };
   let evaluationTraining: { loss: number; accuracy?: number } = { loss: NaN };
-  let stoppedEarly = false;
+  let stopped: OverfitRun['stopped'];
   try {
     const result = trainFresh(
       { ...ctx, learningRate },
@@ -105,12 +136,11 @@ function overfitRun(
         steps: OVERFIT_STEPS,
         deadline,
         batchSize: samples,
-        stopWhen: stopWhenFitted
-          ? (losses) => {
-              stoppedEarly = settledBelow(losses, OVERFIT_LOSS_SHARE * initial.loss);
-              return stoppedEarly;
-            }
-          : undefined,
+        stopWhen: (losses) => {
+          if (stops.stopWhenFitted && settledBelow(losses, OVERFIT_LOSS_SHARE * initial.loss)) stopped = 'fitted';
+          else if (stops.abandonWhenClimbing && climbing(losses)) stopped = 'climbing';
+          return stopped !== undefined;
+        },
         beforeTraining: (built) => {
           initial = evaluate(ctx, built, x, y);
           initialTraining = evaluate(ctx, built, x, y, true);
@@ -130,7 +160,9 @@ function overfitRun(
     const startLoss = initial.loss;
     const finalLoss = evaluation.loss;
     const fitted = fits(initial, evaluation);
-    return { samples, steps: result.stepsRun, startLoss, finalLoss, accuracy: evaluation.accuracy, fitted, cut: result.cutByBudget, stoppedEarly };
+    // a stop at the very last step stopped nothing
+    if (result.stepsRun >= OVERFIT_STEPS) stopped = undefined;
+    return { samples, steps: result.stepsRun, startLoss, finalLoss, accuracy: evaluation.accuracy, fitted, cut: result.cutByBudget, stopped };
   } finally {
     tf.dispose([x, y]);
   }

@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src/engine/backend.ts';
 import {
   baselineLoss,
+  climbing,
   LR_RANGE,
+  OVERFIT_CLIMB_STEPS,
   lrRangeTest,
   OVERFIT_LOSS_SHARE,
   OVERFIT_STEPS,
@@ -125,6 +127,17 @@ describe('control runs', () => {
     const run = overfitSmallBatch(ctx, FAR_FUTURE(), withDropout);
     assert.equal(run.steps, OVERFIT_STEPS);
     tf.dispose([ctx.x, ctx.y]);
+  });
+
+  it('a raised-rate overfit run is set aside only once its loss has climbed above its start for long enough', () => {
+    const rising = Array.from({ length: OVERFIT_CLIMB_STEPS }, (_, i) => 1 + i / 10);
+    assert.equal(climbing(rising), true);
+    assert.equal(climbing(rising.slice(0, OVERFIT_CLIMB_STEPS - 1)), false, 'too few steps to tell');
+    // a spike that has come back below the start is not a climb
+    const recovered = [1, 5, 9, ...Array.from({ length: OVERFIT_CLIMB_STEPS - 3 }, () => 0.9)];
+    assert.equal(climbing(recovered), false);
+    const falling = Array.from({ length: 40 }, (_, i) => 1 / (i + 1));
+    assert.equal(climbing(falling), false);
   });
 
   it("a raised overfit rate that blows up is retried at the config's own rate: the model fits there", () => {
