@@ -408,6 +408,27 @@ describe('whole runs: the compiled step against the TF.js step (same seed, 40 st
     assertSameRun(r2, c2, 1e-4);
   });
 
+  it('all-zero inputs (the zeroed-input control): one row computed for the batch, the same curve as TF.js over every row', () => {
+    const classes = makeTable({ rows: 120, features: 6, task: 'multiclass', classes: 4 });
+    for (const setup of [
+      { layers: [dense(24, 'relu'), dense(16, 'tanh'), dense(4, 'softmax')], loss: 'sparse_categorical_crossentropy' },
+      {
+        layers: [dense(32, 'relu', { kernel_regularizer: { l1: 0, l2: 0.01 } }), dense(4, 'softmax')],
+        loss: 'sparse_categorical_crossentropy',
+        optimizer: 'sgd',
+      },
+    ] as const) {
+      const ctx = contextOf({ ...base, ...classes, validation: undefined, ...setup, layers: [...setup.layers] });
+      const zeroed = { ...ctx, x: tf.zerosLike(ctx.x) };
+      const [reference, compiled] = runBoth(zeroed, 40, 0);
+      assert.equal(compiled.stepsRun, 40);
+      assert.ok(worstRelative(compiled.loss, reference.loss) < 1e-4, `loss curve: ${worstRelative(compiled.loss, reference.loss)}`);
+      // the first step's loss is the same float either way: the rows' outputs are identical
+      assert.equal(compiled.loss[0], reference.loss[0]);
+      tf.dispose(zeroed.x);
+    }
+  });
+
   it('a diverging run stops at the same step and names the same place', () => {
     const [reference, compiled] = runBoth(contextOf({ ...base, layers: [dense(16, 'relu'), dense(1)], optimizer: 'sgd', learningRate: 1e6 }), 40);
     assert.ok(reference.firstNonFinite, 'the reference run diverges');

@@ -813,6 +813,29 @@ function drawMask(stage: DropoutStage, rows: number): void {
   for (let k = 0; k < n; k++) mask[k] = Math.floor(Math.fround(Math.fround(uniform.next()) + keep)) * scale;
 }
 
+/** Whether all `rows` rows of `width` values are bit-for-bit the first one. */
+function rowsAllEqual(values: Float32Array, rows: number, width: number): boolean {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, rows * width);
+  for (let r = 1; r < rows; r++) for (let i = 0, o = r * width; i < width; i++) if (bits[o + i] !== bits[i]) return false;
+  return true;
+}
+
+/** `rows` copies of the first row of `source` in `target`. */
+function repeatRow(source: Float32Array, width: number, rows: number, target: Float32Array): Float32Array {
+  const first = source.subarray(0, width);
+  for (let r = 0; r < rows; r++) target.set(first, r * width);
+  return target;
+}
+
+/** Each column of the first `rows` rows summed into the first row. */
+function sumRowsIntoFirst(values: Float32Array, rows: number, width: number): void {
+  for (let j = 0; j < width; j++) {
+    let total = values[j];
+    for (let r = 1; r < rows; r++) total += values[r * width + j];
+    values[j] = total;
+  }
+}
+
 function gatherRows(source: Float32Array, width: number, indices: Int32Array, target: Float32Array): void {
   for (let r = 0; r < indices.length; r++) {
     const from = indices[r] * width;
@@ -882,6 +905,11 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
   // what the probe forward pass reads: the parameters and batch normalization's moving averages
   const probeState = [...values, ...model.state];
   const healthSnapshot = { taken: false, values: healthLayers.length > 0 ? probeState.map((v) => new Float32Array(v.length)) : [] };
+  // Every input row the same (the zeroed-input control): without dropout every row of a batch takes the
+  // same path, so the pass runs on one row, and the backward pass takes the rows' output gradients summed
+  // (the backward pass is linear in them). Same numbers up to the order of float sums, 1/batch the work.
+  const sameRows = batchSize > 1 && !model.stages.some((s) => s.kind === 'dropout' || s.kind === 'batchNorm') && rowsAllEqual(setup.x, rows, inputWidth);
+  const repeated = sameRows ? new Float32Array(batchSize * model.outputWidth) : new Float32Array(0);
 
   for (let step = 0; step < setup.steps; step++) {
     if (performance.now() > setup.deadline) {
@@ -896,12 +924,15 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
     const indices = batches.next();
     gatherRows(setup.x, inputWidth, indices, xb);
     gatherRows(setup.y, targetWidth, indices, yb);
-    const prediction = model.forward(xb, batchSize, true);
+    const forwardRows = sameRows ? 1 : batchSize;
+    const output = model.forward(xb, forwardRows, true);
+    const prediction = sameRows ? repeatRow(output, model.outputWidth, batchSize, repeated) : output;
     // float32, as TF.js computes it: a loss past float32's range is infinite on both paths
     const loss = Math.fround(
       lossAndGradient(setup.lossName, setup.fromLogits, prediction, yb, batchSize, model.outputWidth, dOut) + penaltyOf(model.parameters),
     );
-    model.backward(xb, dOut, batchSize);
+    if (sameRows) sumRowsIntoFirst(dOut, batchSize, model.outputWidth);
+    model.backward(xb, dOut, forwardRows);
     for (const p of model.parameters) {
       if (p.l1 === 0 && p.l2 === 0) continue;
       const { values, grad } = p;
