@@ -74,7 +74,7 @@ export function overfitSmallBatch(ctx: RunContext, deadline: number, spec: Model
  * evaluation after the run; a run stopped early that the evaluation does not call fitted is run again in
  * full, so stopping early can only save time, never change a verdict.
  */
-export const OVERFIT_SETTLED_STEPS = 3;
+export const OVERFIT_SETTLED_STEPS = 10;
 /** A raised-rate run is set aside once, after this many steps, its last 10 losses average above its first. */
 export const OVERFIT_CLIMB_STEPS = 20;
 

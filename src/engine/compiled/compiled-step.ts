@@ -858,10 +858,78 @@ function penaltyOf(parameters: Parameter[]): number {
   return total;
 }
 
-function norm(values: Float32Array): number {
-  let total = 0;
-  for (const v of values) total += v * v;
-  return Math.sqrt(total);
+/**
+ * [L2 norm, mean |value|] in one pass. Four running sums each: a single float64 sum is one long chain of
+ * dependent additions, and these arrays (a wide layer's kernel) have millions of values.
+ */
+function gradientStats(values: Float32Array): [number, number] {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    a0 = 0,
+    a1 = 0,
+    a2 = 0,
+    a3 = 0;
+  const n = values.length;
+  const whole = n - (n % 4);
+  for (let i = 0; i < whole; i += 4) {
+    const v0 = values[i],
+      v1 = values[i + 1],
+      v2 = values[i + 2],
+      v3 = values[i + 3];
+    s0 += v0 * v0;
+    s1 += v1 * v1;
+    s2 += v2 * v2;
+    s3 += v3 * v3;
+    a0 += Math.abs(v0);
+    a1 += Math.abs(v1);
+    a2 += Math.abs(v2);
+    a3 += Math.abs(v3);
+  }
+  for (let i = whole; i < n; i++) {
+    s0 += values[i] * values[i];
+    a0 += Math.abs(values[i]);
+  }
+  return [Math.sqrt(s0 + s1 + s2 + s3), n > 0 ? (a0 + a1 + a2 + a3) / n : Number.NaN];
+}
+
+/** [||now - before||, ||before||] in one pass, four running sums each (gradientStats). */
+function motion(now: Float32Array, before: Float32Array): [number, number] {
+  let m0 = 0,
+    m1 = 0,
+    m2 = 0,
+    m3 = 0,
+    b0 = 0,
+    b1 = 0,
+    b2 = 0,
+    b3 = 0;
+  const n = before.length;
+  const whole = n - (n % 4);
+  for (let i = 0; i < whole; i += 4) {
+    const w0 = before[i],
+      w1 = before[i + 1],
+      w2 = before[i + 2],
+      w3 = before[i + 3];
+    const d0 = now[i] - w0,
+      d1 = now[i + 1] - w1,
+      d2 = now[i + 2] - w2,
+      d3 = now[i + 3] - w3;
+    m0 += d0 * d0;
+    m1 += d1 * d1;
+    m2 += d2 * d2;
+    m3 += d3 * d3;
+    b0 += w0 * w0;
+    b1 += w1 * w1;
+    b2 += w2 * w2;
+    b3 += w3 * w3;
+  }
+  for (let i = whole; i < n; i++) {
+    const d = now[i] - before[i];
+    m0 += d * d;
+    b0 += before[i] * before[i];
+  }
+  return [Math.sqrt(m0 + m1 + m2 + m3), Math.sqrt(b0 + b1 + b2 + b3)];
 }
 
 /** Trains the compiled model; the result has the shape and meaning of train.ts's. */
@@ -938,7 +1006,7 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
       const { values, grad } = p;
       for (let k = 0; k < values.length; k++) grad[k] += p.l1 * Math.sign(values[k]) + 2 * p.l2 * values[k];
     }
-    const stats = isProbe ? probed.map((s) => [norm(s.kernelGrad), meanAbs(s.kernelGrad)]) : [];
+    const stats = isProbe ? probed.map((s) => gradientStats(s.kernelGrad)) : [];
     // Decoupled weight decay before the update, as Keras 3 (and train.ts) apply it.
     const decay = setup.weightDecay * learningRate;
     if (decay > 0) {
@@ -983,12 +1051,6 @@ export function trainCompiled(model: CompiledModel, setup: CompiledSetup): Train
   return result;
 }
 
-function meanAbs(values: Float32Array): number {
-  let total = 0;
-  for (const v of values) total += Math.abs(v);
-  return values.length > 0 ? total / values.length : Number.NaN;
-}
-
 function recordProbe(
   result: TrainResult,
   model: CompiledModel,
@@ -1004,13 +1066,8 @@ function recordProbe(
     const k = result.kernels[i];
     k.gradNorm.push(stats[i][0]);
     k.gradMeanAbs.push(stats[i][1]);
-    let moved = 0;
-    const was = before[i];
-    for (let j = 0; j < was.length; j++) {
-      const d = s.kernel[j] - was[j];
-      moved += d * d;
-    }
-    k.updateRatio.push(Math.sqrt(moved) / Math.max(norm(was), 1e-12));
+    const [moved, was] = motion(s.kernel, before[i]);
+    k.updateRatio.push(moved / Math.max(was, 1e-12));
   });
   if (setup.validation) {
     const { x, y, rows } = setup.validation;
