@@ -478,10 +478,14 @@ function reportSmokeProgress(trace: SmokeTrace, progress: (phase: ProgressEvent[
   const mainSeconds = trace.stepsPerSecond > 0 ? trace.steps / trace.stepsPerSecond : trace.seconds;
   progress('smoke-done', `${trace.steps}/${trace.plannedSteps} steps in ${mainSeconds.toFixed(1)} s on ${trace.backend}`);
   const controls = Object.keys(trace.controls).filter((name) => name !== 'baseline');
-  const cut = trace.skipped.filter((skip) => skip.what.startsWith('control')).length;
+  // a control that did not run for want of evidence (a diverged main run) was not cut by the budget
+  const skippedControls = trace.skipped.filter((skip) => skip.what.startsWith('control'));
+  const cut = skippedControls.filter((skip) => skip.reason.includes('time budget')).length;
+  const notRun = skippedControls.length - cut;
+  const notes = [...(cut > 0 ? [`${cut} cut by the time budget`] : []), ...(notRun > 0 ? [`${notRun} not run`] : [])];
   progress(
     'controls',
-    `${controls.length > 0 ? controls.join(', ') : 'none'} in ${Math.max(0, trace.seconds - mainSeconds).toFixed(1)} s${cut > 0 ? ` (${cut} cut by the time budget)` : ''}`,
+    `${controls.length > 0 ? controls.join(', ') : 'none'} in ${Math.max(0, trace.seconds - mainSeconds).toFixed(1)} s${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`,
   );
 }
 

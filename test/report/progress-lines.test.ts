@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,24 @@ test("a config reports each phase once, in order, with the smoke run's steps and
       lines.join('\n'),
     );
     assert.ok(lines.every((line) => line.startsWith(`${config}: `)));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a control that did not run for want of evidence is "not run", not "cut by the time budget"', async () => {
+  const { root, config } = workspace();
+  try {
+    // a rate that diverges in a few steps: the zeroed-input comparison has too few main-run steps to run
+    writeFileSync(config, readFileSync(config, 'utf8').replace('optimizer: adam, learning_rate: 0.01', 'optimizer: sgd, learning_rate: 1000000'));
+    const events: ProgressEvent[] = [];
+    await runOneConfig(config, { root, configs: [config], smoke: true, backend: 'cpu', failOn: 'error', onProgress: (event) => events.push(event) });
+    const controls = events
+      .filter((event) => event.phase === 'controls' && event.fraction === undefined)
+      .map(progressLine)
+      .join('\n');
+    assert.match(controls, /\(1 not run\)/);
+    assert.doesNotMatch(controls, /time budget/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
