@@ -131,13 +131,16 @@ function dimensions(stage: MatrixStage, rows: number): { positions: number; term
 
 /**
  * The convolutions (and large dense layers) of one model over one WebAssembly memory. Per layer the memory
- * holds its input matrix (im2col for a convolution, kept from the forward pass for the kernel gradient);
- * the layers share the rest: kernel, transposed kernel, output or output gradient, input-matrix gradient.
+ * holds its input matrix (im2col for a convolution) and its kernel, both as the forward pass copied them
+ * in, for the backward pass; the layers share the rest: kernel gradient, transposed kernel, output or
+ * output gradient, input-matrix gradient.
  */
 export class MatrixKernels {
   private readonly workspace = new GemmWorkspace();
   private rows = 0;
   private readonly colAt = new Map<MatrixStage, number>();
+  /** per layer: its kernel with the bias as a last row, as the forward pass copied it in (the backward pass reads it there) */
+  private readonly weightsAt = new Map<MatrixStage, number>();
   private kernelAt = 0;
   private kernelTAt = 0;
   private productAt = 0;
@@ -167,6 +170,7 @@ export class MatrixKernels {
     for (const s of this.stages) {
       const { positions, terms, outputs } = dimensions(s, rows);
       this.colAt.set(s, take(positions * (terms + 1)));
+      this.weightsAt.set(s, take((terms + 1) * outputs));
       kernel = Math.max(kernel, (terms + 1) * outputs);
       product = Math.max(product, positions * outputs);
       col = Math.max(col, positions * terms);
@@ -268,14 +272,15 @@ export class MatrixKernels {
           col[r * stride + terms] = 1;
         }
     }
-    const kernel = ws.floats(this.kernelAt, stride * F);
+    const weightsAt = this.weightsAt.get(stage)!;
+    const kernel = ws.floats(weightsAt, stride * F);
     kernel.set(stage.kernel);
     if (stage.bias) kernel.set(stage.bias, terms * F);
-    ws.gemm(positions, F, stride, colAt, stride * FLOAT, FLOAT, this.kernelAt, F * FLOAT, this.productAt, F * FLOAT, false);
+    ws.gemm(positions, F, stride, colAt, stride * FLOAT, FLOAT, weightsAt, F * FLOAT, this.productAt, F * FLOAT, false);
     out.set(ws.floats(this.productAt, positions * F));
   }
 
-  /** Kernel and bias gradients from dy and the last forward pass's input; dx when asked. */
+  /** Kernel and bias gradients from dy and the last forward pass's input; dx (with that pass's kernel) when asked. */
   backward(stage: MatrixStage, dy: Float32Array, dx: Float32Array | undefined, rows: number): void {
     this.layout(rows);
     const ws = this.workspace;
@@ -301,10 +306,9 @@ export class MatrixKernels {
       else dx.set(ws.floats(this.dColAt, positions * terms));
       return;
     }
-    // dcol^T (terms x positions) = W (terms x F) dy^T (F x positions)
-    ws.floats(this.kernelTAt, terms * F).set(stage.kernel);
+    // dcol^T (terms x positions) = W (terms x F) dy^T (F x positions), W as the forward pass copied it in
     transposeInto(dy, positions, F, ws.floats(this.dyTAt, F * positions));
-    ws.gemm(terms, positions, F, this.kernelTAt, F * FLOAT, FLOAT, this.dyTAt, positions * FLOAT, this.dColAt, positions * FLOAT, false);
+    ws.gemm(terms, positions, F, this.weightsAt.get(stage)!, F * FLOAT, FLOAT, this.dyTAt, positions * FLOAT, this.dColAt, positions * FLOAT, false);
     const dColT = ws.floats(this.dColAt, terms * positions);
     if (stage.kind === 'conv') {
       const dCol = ws.floats(this.dColTAt, positions * terms);
