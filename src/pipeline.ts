@@ -17,7 +17,8 @@ import { runChecks, findingFromDraft } from './checks/run.ts';
 import { sortFindings } from './findings/severity.ts';
 import { checksById } from './checks/index.ts';
 import type { Finding, FindingDraft } from './checks/types.ts';
-import { runSmokeInWorker } from './engine/worker.ts';
+import os from 'node:os';
+import { prewarmWorkers, runSmokeInWorker } from './engine/worker.ts';
 import { BACKEND_SKIP_PREFIX, type SmokeTrace } from './engine/types.ts';
 import { batchSizeFor } from './engine/input.ts';
 import { buildReport } from './report/build.ts';
@@ -34,6 +35,9 @@ import { withRepoSettings } from './config/repo-settings.ts';
 import { readDisableDirectives } from './config/disable-comments.ts';
 import { applyDisableComments } from './suppressions.ts';
 
+/** Workers started ahead of the first smoke run: the main run's and the controls' (or two follow-up runs). */
+const PREWARMED_WORKERS = 2;
+
 /** The whole run: every config, then one Report. */
 export async function runCheck(options: CheckOptions | RunSettings): Promise<Report> {
   return (await runCheckWithRuns(options)).report;
@@ -42,6 +46,9 @@ export async function runCheck(options: CheckOptions | RunSettings): Promise<Rep
 /** The report plus each config's evidence and smoke trace, for renderers that draw the data (HTML, evidence charts). */
 export async function runCheckWithRuns(options: CheckOptions | RunSettings): Promise<{ report: Report; runs: ConfigRun[] }> {
   const settings = asRunSettings(options);
+  // The smoke workers start while the configs and data load: on a second core their start-up is free.
+  if (settings.smoke && settings.configs.length > 0)
+    prewarmWorkers(Math.min(settings.lanes ?? PREWARMED_WORKERS, os.availableParallelism()), settings.limits.smoke.workerHeapMb);
   const runs: ConfigRun[] = (settings.leadingResults ?? []).map((result) => ({ result }));
   for (const config of settings.configs) runs.push(await runOneConfig(config, settings));
   return {

@@ -1,4 +1,5 @@
-// Runs one smoke run, or named parts of one, inside a worker thread and posts back the result (or why there is none).
+// Runs smoke runs, or named parts of them, inside a worker thread, one request at a time, and posts back
+// each result (or why there is none). The worker stays for the next request (worker.ts keeps a pool).
 import { parentPort } from 'node:worker_threads';
 import type { SmokeInput } from './input.ts';
 import { runSmoke, runSmokePart, type SmokeOptions } from './smoke.ts';
@@ -11,7 +12,7 @@ export interface SmokeRequest {
   runs?: SmokeRunName[];
 }
 
-parentPort?.once('message', async (request: SmokeRequest) => {
+parentPort?.on('message', async (request: SmokeRequest) => {
   try {
     if (request.runs) {
       parentPort?.postMessage({ ok: true, part: await runSmokePart(request.input, request.opts, request.runs) });

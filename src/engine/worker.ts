@@ -88,36 +88,102 @@ export async function runSmokeInWorker(input: SmokeInput, opts: SmokeOptions, li
   return { ok: true, trace };
 }
 
+/**
+ * Workers that finished a run wait here, unreferenced (they never keep the process alive), for the next
+ * one: a fresh worker spends 0.2-0.3 s on start-up (bundle parse, WASM compile, backend trial, JIT
+ * warm-up), a reused one none. Only a worker that reported normally comes back; one stopped at its
+ * budget, out of memory or crashed is terminated. Every run builds its own seeded models, so which
+ * worker runs it changes no number (test/engine/parts.test.ts compares fresh and reused workers).
+ */
+const idleWorkers: { worker: Worker; maxHeapMb: number; onExit: () => void }[] = [];
+
+function takeWorker(maxHeapMb: number): Worker {
+  const index = idleWorkers.findIndex((idle) => idle.maxHeapMb === maxHeapMb);
+  if (index < 0) return startWorker({ maxOldGenerationSizeMb: maxHeapMb });
+  const [idle] = idleWorkers.splice(index, 1);
+  idle.worker.off('exit', idle.onExit);
+  idle.worker.ref();
+  return idle.worker;
+}
+
+function releaseWorker(worker: Worker, maxHeapMb: number): void {
+  if (idleWorkers.length >= MAX_LANES) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  // a worker that dies while idle leaves the pool
+  const onExit = () => {
+    const index = idleWorkers.findIndex((idle) => idle.worker === worker);
+    if (index >= 0) idleWorkers.splice(index, 1);
+  };
+  worker.once('exit', onExit);
+  idleWorkers.push({ worker, maxHeapMb, onExit });
+}
+
+/**
+ * Starts `count` workers ahead of the smoke runs (while the static checks and data loading keep the
+ * main thread busy), so the first smoke run does not wait for a worker's start-up.
+ */
+export function prewarmWorkers(count: number, maxHeapMb: number = DEFAULT_WORKER_LIMITS.maxHeapMb): void {
+  let missing = Math.min(count, MAX_LANES) - idleWorkers.filter((idle) => idle.maxHeapMb === maxHeapMb).length;
+  while (missing-- > 0) {
+    const worker = startWorker({ maxOldGenerationSizeMb: maxHeapMb });
+    releaseWorker(worker, maxHeapMb);
+  }
+}
+
+/** Workers waiting in the pool. */
+export function idleWorkerCount(): number {
+  return idleWorkers.length;
+}
+
+/** Stops the idle workers (tests; the CLI's process exit stops them anyway). */
+export async function stopIdleWorkers(): Promise<void> {
+  const stopping = idleWorkers.splice(0).map((idle) => idle.worker.terminate());
+  await Promise.all(stopping);
+}
+
 function runPartInWorker(input: SmokeInput, opts: SmokeOptions, runs: SmokeRunName[], limits: WorkerLimits): Promise<PartOutcome> {
   const { marginS, maxHeapMb } = limits;
   const budgetS = opts.timeBudgetS;
 
   return new Promise((resolve) => {
     let settled = false;
-    const worker = startWorker({ maxOldGenerationSizeMb: maxHeapMb });
-    const settle = (outcome: PartOutcome) => {
+    const worker = takeWorker(maxHeapMb);
+    const settle = (outcome: PartOutcome, reusable: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(outcome);
-      void worker.terminate();
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (reusable) releaseWorker(worker, maxHeapMb);
+      else void worker.terminate();
     };
     const timer = setTimeout(
       () => {
-        settle({ ok: false, reason: `the smoke run did not finish within its ${budgetS}s budget plus ${marginS}s and was stopped` });
+        settle({ ok: false, reason: `the smoke run did not finish within its ${budgetS}s budget plus ${marginS}s and was stopped` }, false);
       },
       (budgetS + marginS) * 1000,
     );
 
-    worker.on('message', (outcome: PartOutcome) => settle(outcome));
-    worker.on('error', (error) => {
+    const onMessage = (outcome: PartOutcome) => settle(outcome, true);
+    const onError = (error: Error) => {
       const outOfMemory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      settle({
-        ok: false,
-        reason: outOfMemory ? `the smoke run ran out of memory (heap capped at ${maxHeapMb} MB)` : `the smoke run failed: ${error.message}`,
-      });
-    });
-    worker.on('exit', (code) => settle({ ok: false, reason: `the smoke worker exited with code ${code} before reporting` }));
+      settle(
+        {
+          ok: false,
+          reason: outOfMemory ? `the smoke run ran out of memory (heap capped at ${maxHeapMb} MB)` : `the smoke run failed: ${error.message}`,
+        },
+        false,
+      );
+    };
+    const onExit = (code: number) => settle({ ok: false, reason: `the smoke worker exited with code ${code} before reporting` }, false);
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
     worker.postMessage({ input, opts, runs } satisfies SmokeRequest);
   });
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mergeSmokeParts, compareZeroed, type SmokePart } from '../../src/engine/parts.ts';
 import { runSmoke } from '../../src/engine/smoke.ts';
 import type { SmokeTrace } from '../../src/engine/types.ts';
-import { defaultLanes, HEAVY_STEP_MULTIPLY_ADDS, planLanes, runSmokeInWorker } from '../../src/engine/worker.ts';
+import { defaultLanes, HEAVY_STEP_MULTIPLY_ADDS, idleWorkerCount, planLanes, runSmokeInWorker, stopIdleWorkers } from '../../src/engine/worker.ts';
 import { estimateStepMultiplyAdds, summarizeModel } from '../../src/model/summarize.ts';
 import type { LayerSpec, ModelSpec } from '../../src/config/types.ts';
 
@@ -33,6 +33,35 @@ describe('smoke run split over workers', () => {
       assert.ok(outcome.ok, outcome.ok ? '' : outcome.reason);
       assert.deepEqual(numbers(outcome.trace), numbers(sequential), `${lanes} lanes`);
     }
+  });
+
+  it('a worker that finished a run takes the next one, with the same numbers as a fresh worker', async () => {
+    const table = makeTable({ rows: 120, features: 3 });
+    const first = smokeInputOf(makeEvidence({ ...table, layers: [dense(8, 'relu'), dense(1)], steps: 30 }));
+    const second = smokeInputOf(makeEvidence({ ...table, layers: [dense(6, 'tanh'), dense(1)], steps: 25, seed: 4 }));
+    const opts = (input: typeof first, steps: number) => ({ backend: 'cpu' as const, steps, seed: input === first ? 0 : 4, timeBudgetS: 60 });
+    await stopIdleWorkers();
+    const fresh = await runSmokeInWorker(second, opts(second, 25), { lanes: 1 });
+    await stopIdleWorkers();
+    // one lane: the first run leaves its worker idle, and the second run gets it
+    const warmUp = await runSmokeInWorker(first, opts(first, 30), { lanes: 1 });
+    assert.equal(idleWorkerCount(), 1);
+    const reused = await runSmokeInWorker(second, opts(second, 25), { lanes: 1 });
+    assert.equal(idleWorkerCount(), 1, 'the same worker went back to the pool');
+    assert.ok(warmUp.ok && fresh.ok && reused.ok);
+    assert.deepEqual(numbers(reused.trace), numbers(fresh.trace));
+    await stopIdleWorkers();
+    assert.equal(idleWorkerCount(), 0);
+  });
+
+  it('a worker stopped at its time budget is not reused', async () => {
+    const table = makeTable({ rows: 120, features: 3 });
+    const input = smokeInputOf(makeEvidence({ ...table, layers: [dense(8, 'relu'), dense(1)], steps: 30 }));
+    await stopIdleWorkers();
+    // no margin and a budget far shorter than the worker's start-up: the timer stops it
+    const outcome = await runSmokeInWorker(input, { backend: 'cpu', steps: 30, seed: 0, timeBudgetS: 0.001 }, { lanes: 1, marginS: 0 });
+    assert.equal(outcome.ok, false);
+    assert.equal(idleWorkerCount(), 0);
   });
 
   it('plans the main run first and every control once', () => {
