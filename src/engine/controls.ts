@@ -6,7 +6,18 @@ import type { ControlRuns } from './types.ts';
 import type { BuiltModel } from './build-model.ts';
 import { LOG_PROBABILITY_LOSSES, takesClassIds } from './losses.ts';
 import { isClassification, trainFresh, type RunContext } from './session.ts';
-import { clearlyBetter, compareZeroed, ZEROED_MAX_STEPS, zeroedRefusal, type ZeroedComparison, type ZeroedRun } from './parts.ts';
+import {
+  clearlyBetter,
+  combineLowerRate,
+  compareZeroed,
+  LOWER_RATE_FACTORS,
+  tailLoss,
+  ZEROED_MAX_STEPS,
+  zeroedRefusal,
+  type LowerRateRun,
+  type ZeroedComparison,
+  type ZeroedRun,
+} from './parts.ts';
 import { mean } from './stats.ts';
 
 type Overfit = NonNullable<ControlRuns['overfit']>;
@@ -16,7 +27,7 @@ export const OVERFIT_SAMPLES = 32;
 export const OVERFIT_STEPS = 150;
 export const OVERFIT_LOSS_SHARE = 0.05;
 export const OVERFIT_ACCURACY = 0.95;
-export { ZEROED_MAX_STEPS, ZEROED_TAIL } from './parts.ts';
+export { LOWER_RATE_FACTORS, LOWER_RATE_MAX_STEPS, ZEROED_MAX_STEPS, ZEROED_TAIL } from './parts.ts';
 export const LR_RANGE = { start: 1e-6, end: 10, steps: 80, smoothing: 0.9, divergeFactor: 4 };
 export const WIDEN_FACTOR = 4;
 /**
@@ -366,20 +377,26 @@ export function widenedOverfit(ctx: RunContext, deadline: number, finalLayerInde
   return { factor: WIDEN_FACTOR, fitted: run.fitted, finalLoss: run.finalLoss, startLoss: run.startLoss, cut: run.cut };
 }
 
-/** Lower rates tried, as divisors of the configured rate, until one does clearly better. */
-export const LOWER_RATE_FACTORS = [10, 100];
-/** Steps of each lower-rate run (and of the main run's losses it is compared with), to bound its cost. */
-export const LOWER_RATE_MAX_STEPS = 100;
-
-/** Mean of the last tenth of the finite losses; NaN when the run went non-finite. */
-function tailLoss(losses: number[]): number {
-  if (losses.length === 0 || !losses.every(Number.isFinite)) return Number.NaN;
-  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
-  return tail.reduce((s, v) => s + v, 0) / tail.length;
+/** One run of the lower-rate control: the main run repeated, same seed and steps, at rate / factor. */
+export function lowerRateRun(ctx: RunContext, deadline: number, steps: number, factor: number): { run?: LowerRateRun; cut: boolean } {
+  if (performance.now() > deadline) return { cut: true };
+  const learningRate = ctx.learningRate / factor;
+  const result = trainFresh({ ...ctx, learningRate }, { steps, deadline, probeEvery: Math.max(1, steps - 1) });
+  if (result.cutByBudget) return { cut: true };
+  const dead = result.activations.map((a) => a.deadFraction).filter((d): d is number => d !== undefined && Number.isFinite(d));
+  const run: LowerRateRun = {
+    learningRate,
+    steps: result.stepsRun,
+    losses: result.loss,
+    final: tailLoss(result.loss),
+    ...(dead.length > 0 ? { deadFraction: Math.max(...dead) } : {}),
+  };
+  return { run, cut: false };
 }
 
 /**
- * The main run repeated, same seed and steps, at rate / 10 and, if that is not clearly better, rate / 100.
+ * The main run repeated, same seed and steps, at rate / 10 and, if that is not clearly better, rate / 100,
+ * one after another (worker.ts runs them side by side when it has lanes, with the same result).
  * The evidence a learning-rate-too-high verdict needs: a lower rate that does clearly better.
  */
 export function lowerRateControl(
@@ -387,19 +404,12 @@ export function lowerRateControl(
   deadline: number,
   steps: number,
   mainLosses: number[],
-): NonNullable<ControlRuns['lowerRate']> & { cut: boolean } {
-  // The main run over the same first steps; one that went non-finite within them stays non-finite.
-  const mainFinal = tailLoss(mainLosses.slice(0, steps));
-  const runs: NonNullable<ControlRuns['lowerRate']>['runs'] = [];
+): Omit<NonNullable<ControlRuns['lowerRate']>, 'complete'> & { cut: boolean } {
+  const results: { run?: LowerRateRun; cut: boolean }[] = [];
   for (const factor of LOWER_RATE_FACTORS) {
-    if (performance.now() > deadline) return { mainFinal, runs, cut: true };
-    const learningRate = ctx.learningRate / factor;
-    const result = trainFresh({ ...ctx, learningRate }, { steps, deadline, probeEvery: Math.max(1, steps - 1) });
-    if (result.cutByBudget) return { mainFinal, runs, cut: true };
-    const dead = result.activations.map((a) => a.deadFraction).filter((d): d is number => d !== undefined && Number.isFinite(d));
-    const final = tailLoss(result.loss);
-    runs.push({ learningRate, steps: result.stepsRun, losses: result.loss, final, ...(dead.length > 0 ? { deadFraction: Math.max(...dead) } : {}) });
-    if (clearlyBetter(final, mainFinal)) break;
+    const result = lowerRateRun(ctx, deadline, steps, factor);
+    results.push(result);
+    if (result.cut || !result.run || clearlyBetter(result.run.final, tailLoss(mainLosses.slice(0, steps)))) break;
   }
-  return { mainFinal, runs, cut: false };
+  return combineLowerRate(mainLosses, steps, results);
 }

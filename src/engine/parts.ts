@@ -4,9 +4,13 @@
 // TensorFlow.js, so the thread that merges never loads the engine.
 import type { ControlRuns, SmokeTrace } from './types.ts';
 import { welchTTest } from './stats.ts';
+import { ownEntry } from '../own-entry.ts';
 
-/** The runs a smoke run is made of; the widened-network control follows the overfit control. */
-export type SmokeRunName = 'main' | 'overfit' | 'zeroed' | 'lrRange';
+/**
+ * The runs a smoke run is made of; the widened-network control follows the overfit control. 'lowerRate' is one
+ * run of the lower-rate control, which only follows a main run that looks like a rate problem (rateSuspect).
+ */
+export type SmokeRunName = 'main' | 'overfit' | 'zeroed' | 'lrRange' | 'lowerRate';
 export const SMOKE_RUNS: readonly SmokeRunName[] = ['main', 'overfit', 'zeroed', 'lrRange'];
 
 /** Losses compared at the end of the real and zeroed-input runs. */
@@ -108,4 +112,71 @@ export function mergeSmokeParts(main: SmokePart, others: SmokePart[]): SmokeTrac
     ...(lowerRate && { lowerRate }),
   };
   return trace;
+}
+
+/** Lower rates tried, as divisors of the configured rate, until one does clearly better. */
+export const LOWER_RATE_FACTORS = [10, 100];
+/** Steps of each lower-rate run (and of the main run's losses it is compared with), to bound its cost. */
+export const LOWER_RATE_MAX_STEPS = 100;
+
+type LowerRate = NonNullable<ControlRuns['lowerRate']>;
+export type LowerRateRun = LowerRate['runs'][number];
+
+/** Mean of the last tenth of the finite losses; NaN when the run went non-finite. */
+export function tailLoss(losses: number[]): number {
+  if (losses.length === 0 || !losses.every(Number.isFinite)) return Number.NaN;
+  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
+  return tail.reduce((s, v) => s + v, 0) / tail.length;
+}
+
+/** Steps of the lower-rate runs: the main run's (all planned ones when it went non-finite), at most LOWER_RATE_MAX_STEPS. */
+export function lowerRateSteps(trace: SmokeTrace): number {
+  return Math.min(LOWER_RATE_MAX_STEPS, trace.firstNonFinite ? trace.plannedSteps : Math.max(1, trace.steps));
+}
+
+/**
+ * The lower-rate control from its runs, one per LOWER_RATE_FACTORS entry in that order, as the sequential
+ * control makes it: the runs up to the first that does clearly better than the main run over the same
+ * steps; a run the budget cut ends it, cut.
+ */
+export function combineLowerRate(
+  mainLosses: number[],
+  steps: number,
+  results: { run?: LowerRateRun; cut: boolean }[],
+): Omit<LowerRate, 'complete'> & { cut: boolean } {
+  // The main run over the same first steps; one that went non-finite within them stays non-finite.
+  const mainFinal = tailLoss(mainLosses.slice(0, steps));
+  const runs: LowerRateRun[] = [];
+  for (const result of results) {
+    if (result.cut || !result.run) return { mainFinal, runs, cut: true };
+    runs.push(result.run);
+    if (clearlyBetter(result.run.final, mainFinal)) break;
+  }
+  return { mainFinal, runs, cut: false };
+}
+
+/** Above these the rate is outside the usual range (sgd and adadelta take rates near 1; adaptive ones near 1e-3). */
+const USUAL_MAX_RATE: Record<string, number> = { sgd: 1, adadelta: 1 };
+const USUAL_MAX_ADAPTIVE_RATE = 0.1;
+
+/**
+ * Whether the main run looks like a learning-rate problem: it diverged, its updates rewrite the weights,
+ * it collapsed (most units of a ReLU layer dead, or no better than the constant baseline), or the rate
+ * is above the usual range. Only then is the lower-rate control worth its time.
+ */
+export function rateSuspect(trace: SmokeTrace, optimizer: string): boolean {
+  const losses = trace.loss;
+  if (losses.length === 0) return false;
+  if (trace.firstNonFinite || !losses.every(Number.isFinite)) return true;
+  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
+  const final = tail.reduce((sum, v) => sum + v, 0) / tail.length;
+  if (final >= 2 * Math.min(...losses) && final > losses[0]) return true;
+  const ratios = trace.layers
+    .flatMap((l) => l.updateRatio)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
+  if (ratios.length > 0 && ratios[Math.floor(ratios.length / 2)] > 0.1) return true;
+  if (trace.layers.some((l) => (l.deadFraction ?? 0) >= 0.5)) return true;
+  if (Number.isFinite(trace.controls.baseline.loss) && final >= 0.9 * trace.controls.baseline.loss) return true;
+  return trace.learningRate > (ownEntry(USUAL_MAX_RATE, optimizer.toLowerCase()) ?? USUAL_MAX_ADAPTIVE_RATE);
 }

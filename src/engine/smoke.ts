@@ -5,17 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { BACKEND_SKIP_PREFIX, type BackendChoice, type LayerProbe, type SmokeTrace } from './types.ts';
 import { initBackend } from './backend.ts';
 import { UnsupportedModelError } from './build-model.ts';
-import {
-  baselineLoss,
-  LOWER_RATE_MAX_STEPS,
-  lowerRateControl,
-  lrRangeTest,
-  overfitSmallBatch,
-  runZeroedInputs,
-  widenedOverfit,
-  zeroedInputs,
-} from './controls.ts';
-import { recordZeroed, SMOKE_RUNS, ZEROED_MAX_STEPS, type SmokePart, type SmokeRunName, type ZeroedRun } from './parts.ts';
+import { baselineLoss, lowerRateControl, lowerRateRun, lrRangeTest, overfitSmallBatch, runZeroedInputs, widenedOverfit, zeroedInputs } from './controls.ts';
+import { lowerRateSteps, rateSuspect, recordZeroed, SMOKE_RUNS, ZEROED_MAX_STEPS, type SmokePart, type SmokeRunName, type ZeroedRun } from './parts.ts';
 import { canonicalLossName, makeLoss, takesClassIds } from './losses.ts';
 import { makeOptimizer, weightDecayOf } from './optimizers.ts';
 import { refusedOptimizerKeys } from './optimizer-keys.ts';
@@ -34,6 +25,10 @@ export interface SmokeOptions {
   timeBudgetS: number;
   /** the control runs (overfit, zeroed inputs, LR range test); on unless false */
   controls?: boolean;
+  /** the caller runs the lower-rate control itself, in parts of their own beside each other (worker.ts) */
+  lowerRateBeside?: boolean;
+  /** for a 'lowerRate' part: the one run it makes */
+  lowerRate?: { factor: number; steps: number };
 }
 
 export const PROBE_EVERY = 10;
@@ -128,12 +123,17 @@ export async function runSmokePart(input: SmokeInput, opts: SmokeOptions, runs: 
       trace.controls.baseline = baselineLoss(ctx, input.summary.finalActivation);
     }
     zeroed = runControls(trace, ctx, input, { deadline, budgetMs, controls, plannedSteps, withMain });
+    // one run of a lower-rate control that the caller runs beside its other runs (worker.ts combines them)
+    if (runs.includes('lowerRate') && opts.lowerRate) {
+      const { run, cut } = lowerRateRun(ctx, deadline, opts.lowerRate.steps, opts.lowerRate.factor);
+      trace.controls.lowerRate = { mainFinal: Number.NaN, runs: run ? [run] : [], complete: !cut };
+    }
     // A rate verdict needs a run at a lower rate that does clearly better: run it when the main run looks like a
     // rate problem, after the other controls so it never takes their time.
-    if (withMain && mainResult && opts.controls !== false && rateSuspect(trace, training.optimizer.name) && performance.now() < deadline) {
+    const lowerRateHere = withMain && mainResult && opts.controls !== false && !opts.lowerRateBeside;
+    if (lowerRateHere && rateSuspect(trace, training.optimizer.name) && performance.now() < deadline) {
       // At most LOWER_RATE_MAX_STEPS: both sides are compared over the same first steps.
-      const controlSteps = Math.min(LOWER_RATE_MAX_STEPS, mainResult.firstNonFinite ? plannedSteps : Math.max(1, mainResult.stepsRun));
-      const { cut, ...lowerRate } = lowerRateControl(ctx, deadline, controlSteps, mainResult.loss);
+      const { cut, ...lowerRate } = lowerRateControl(ctx, deadline, lowerRateSteps(trace), trace.loss);
       if (lowerRate.runs.length > 0) trace.controls.lowerRate = { ...lowerRate, complete: !cut };
       if (cut) trace.skipped.push({ what: 'control: lower learning rate (cut short)', reason: `time budget of ${budgetMs / 1000}s` });
     }
@@ -305,30 +305,4 @@ function skipAll<T>(trace: SmokeTrace, reason: string, finish: () => T): T {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
-}
-
-/** Above these the rate is outside the usual range (sgd and adadelta take rates near 1; adaptive ones near 1e-3). */
-const USUAL_MAX_RATE: Record<string, number> = { sgd: 1, adadelta: 1 };
-const USUAL_MAX_ADAPTIVE_RATE = 0.1;
-
-/**
- * Whether the main run looks like a learning-rate problem: it diverged, its updates rewrite the weights,
- * it collapsed (most units of a ReLU layer dead, or no better than the constant baseline), or the rate
- * is above the usual range. Only then is the lower-rate control worth its time.
- */
-export function rateSuspect(trace: SmokeTrace, optimizer: string): boolean {
-  const losses = trace.loss;
-  if (losses.length === 0) return false;
-  if (trace.firstNonFinite || !losses.every(Number.isFinite)) return true;
-  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
-  const final = tail.reduce((sum, v) => sum + v, 0) / tail.length;
-  if (final >= 2 * Math.min(...losses) && final > losses[0]) return true;
-  const ratios = trace.layers
-    .flatMap((l) => l.updateRatio)
-    .filter(Number.isFinite)
-    .sort((a, b) => a - b);
-  if (ratios.length > 0 && ratios[Math.floor(ratios.length / 2)] > 0.1) return true;
-  if (trace.layers.some((l) => (l.deadFraction ?? 0) >= 0.5)) return true;
-  if (Number.isFinite(trace.controls.baseline.loss) && final >= 0.9 * trace.controls.baseline.loss) return true;
-  return trace.learningRate > (USUAL_MAX_RATE[optimizer.toLowerCase()] ?? USUAL_MAX_ADAPTIVE_RATE);
 }

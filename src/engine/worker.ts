@@ -8,7 +8,7 @@ import type { SmokeInput } from './input.ts';
 import { estimateStepMultiplyAdds } from '../model/summarize.ts';
 import type { SmokeTrace } from './types.ts';
 import type { SmokeOptions } from './smoke.ts';
-import { mergeSmokeParts, SMOKE_RUNS, type SmokePart, type SmokeRunName } from './parts.ts';
+import { combineLowerRate, LOWER_RATE_FACTORS, lowerRateSteps, mergeSmokeParts, rateSuspect, SMOKE_RUNS, type SmokePart, type SmokeRunName } from './parts.ts';
 import type { SmokeRequest } from './worker-entry.ts';
 
 export type WorkerOutcome = { ok: true; trace: SmokeTrace } | { ok: false; reason: string };
@@ -73,9 +73,12 @@ export function planLanes(lanes: number, withControls: boolean): SmokeRunName[][
 
 export async function runSmokeInWorker(input: SmokeInput, opts: SmokeOptions, limits: Partial<WorkerLimits> = {}): Promise<WorkerOutcome> {
   const settled = { ...DEFAULT_WORKER_LIMITS, ...limits };
+  const started = performance.now();
   const work = estimateStepMultiplyAdds(input.summary, input.training.batch_size);
   const lanes = planLanes(limits.lanes ?? defaultLanes(os.availableParallelism(), work), opts.controls !== false);
-  const [main, ...others] = await Promise.all(lanes.map((runs) => runPartInWorker(input, opts, runs, settled)));
+  // With lanes, the lower-rate control's runs go side by side after the main run, not one after another in its worker.
+  const lowerRateBeside = lanes.length > 1;
+  const [main, ...others] = await Promise.all(lanes.map((runs) => runPartInWorker(input, { ...opts, lowerRateBeside }, runs, settled)));
   if (!main.ok) return main;
   const parts: SmokePart[] = [];
   const failures: SmokeTrace['skipped'] = [];
@@ -85,7 +88,31 @@ export async function runSmokeInWorker(input: SmokeInput, opts: SmokeOptions, li
   });
   const trace = mergeSmokeParts(main.part, parts);
   trace.skipped.push(...failures);
+  if (lowerRateBeside) await addLowerRateControl(trace, input, opts, settled, started);
   return { ok: true, trace };
+}
+
+/**
+ * The lower-rate control of smoke.ts, when the main run looks like a rate problem: its runs (one per
+ * LOWER_RATE_FACTORS entry) in workers side by side, combined as the sequential control would have them.
+ * Every run is seeded, so the result is the one-after-another result; only a run the sequential control
+ * would have skipped costs CPU time here.
+ */
+async function addLowerRateControl(trace: SmokeTrace, input: SmokeInput, opts: SmokeOptions, limits: WorkerLimits, started: number): Promise<void> {
+  const leftS = opts.timeBudgetS - (performance.now() - started) / 1000;
+  if (opts.controls === false || trace.steps === 0 || !rateSuspect(trace, input.training.optimizer.name) || leftS <= 0) return;
+  const steps = lowerRateSteps(trace);
+  const outcomes = await Promise.all(
+    LOWER_RATE_FACTORS.map((factor) => runPartInWorker(input, { ...opts, timeBudgetS: leftS, lowerRate: { factor, steps } }, ['lowerRate'], limits)),
+  );
+  const results = outcomes.map((outcome) => {
+    const control = outcome.ok ? outcome.part.trace.controls.lowerRate : undefined;
+    return { run: control?.runs[0], cut: !control?.complete };
+  });
+  const { cut, ...lowerRate } = combineLowerRate(trace.loss, steps, results);
+  if (lowerRate.runs.length > 0) trace.controls.lowerRate = { ...lowerRate, complete: !cut };
+  if (cut) trace.skipped.push({ what: 'control: lower learning rate (cut short)', reason: `time budget of ${opts.timeBudgetS}s` });
+  trace.seconds = Math.max(trace.seconds, (performance.now() - started) / 1000);
 }
 
 /**

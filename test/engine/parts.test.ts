@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeSmokeParts, compareZeroed, type SmokePart } from '../../src/engine/parts.ts';
+import { combineLowerRate, mergeSmokeParts, compareZeroed, type SmokePart } from '../../src/engine/parts.ts';
 import { runSmoke } from '../../src/engine/smoke.ts';
 import type { SmokeTrace } from '../../src/engine/types.ts';
 import { defaultLanes, HEAVY_STEP_MULTIPLY_ADDS, idleWorkerCount, planLanes, runSmokeInWorker, stopIdleWorkers } from '../../src/engine/worker.ts';
@@ -33,6 +33,41 @@ describe('smoke run split over workers', () => {
       assert.ok(outcome.ok, outcome.ok ? '' : outcome.reason);
       assert.deepEqual(numbers(outcome.trace), numbers(sequential), `${lanes} lanes`);
     }
+  });
+
+  it('a rate problem: the lower-rate runs side by side give the control the sequential run gives', async () => {
+    const table = makeTable({ rows: 120, features: 3 });
+    // plain SGD at 0.5 on a deep tanh stack: the main run looks like a rate problem (rateSuspect)
+    const evidence = makeEvidence({ ...table, layers: [dense(16, 'tanh'), dense(16, 'tanh'), dense(1)], steps: 40, optimizer: 'sgd', learningRate: 5 });
+    const sequential = await runSmoke(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu' });
+    assert.ok(sequential.controls.lowerRate, 'the sequential run made the lower-rate control');
+    const outcome = await runSmokeInWorker(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu' }, { lanes: 2 });
+    assert.ok(outcome.ok, outcome.ok ? '' : outcome.reason);
+    assert.deepEqual(outcome.trace.controls.lowerRate, sequential.controls.lowerRate);
+    assert.deepEqual(numbers(outcome.trace), numbers(sequential));
+  });
+
+  it('combines lower-rate runs as the sequential control: up to the first clearly better one; a cut run ends it', () => {
+    const main = Array.from({ length: 20 }, () => 1);
+    const run = (final: number) => ({ learningRate: 0.1, steps: 20, losses: [final], final });
+    assert.deepEqual(
+      combineLowerRate(main, 20, [
+        { run: run(0.5), cut: false },
+        { run: run(0.2), cut: false },
+      ]).runs.length,
+      1,
+    );
+    assert.deepEqual(
+      combineLowerRate(main, 20, [
+        { run: run(0.9), cut: false },
+        { run: run(0.2), cut: false },
+      ]).runs.length,
+      2,
+    );
+    const cut = combineLowerRate(main, 20, [{ run: run(0.9), cut: false }, { cut: true }]);
+    assert.equal(cut.cut, true);
+    assert.equal(cut.runs.length, 1);
+    assert.equal(combineLowerRate(main, 20, [{ run: run(0.9), cut: false }]).mainFinal, 1);
   });
 
   it('a worker that finished a run takes the next one, with the same numbers as a fresh worker', async () => {
