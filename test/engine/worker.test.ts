@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runSmokeInWorker } from '../../src/engine/worker.ts';
+import { runSmokeInWorker, stopIdleWorkers } from '../../src/engine/worker.ts';
 import { dense, makeEvidence, makeTable } from './fixtures.ts';
 import { smokeInputOf } from '../../src/evidence/smoke-input.ts';
 import { configSmokeOptions } from './fixtures.ts';
@@ -18,9 +18,11 @@ describe('runSmokeInWorker', () => {
   it('terminates a worker that outlives its budget', async () => {
     const table = makeTable({ rows: 80, features: 3 });
     const evidence = makeEvidence({ ...table, layers: [dense(8, 'relu'), dense(1)], steps: 1_000_000 });
+    // A fresh worker (none left idle by the test above), no margin and a budget far shorter than the worker's
+    // start-up: it cannot report in time.
+    await stopIdleWorkers();
     const started = performance.now();
-    // No margin and a budget shorter than the worker's start-up: it cannot report in time.
-    const outcome = await runSmokeInWorker(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', timeBudgetS: 0.2 }, { marginS: 0 });
+    const outcome = await runSmokeInWorker(smokeInputOf(evidence), { ...configSmokeOptions(evidence), backend: 'cpu', timeBudgetS: 0.02 }, { marginS: 0 });
     assert.equal(outcome.ok, false);
     assert.match(outcome.ok ? '' : outcome.reason, /budget.*stopped/);
     assert.ok(performance.now() - started < 3000);
