@@ -1,5 +1,5 @@
-// The three setups the training benchmark trains: the shared `regression-clean` MLP, a small CNN and an
-// LSTM. Each is a real preflight config with its data, written to a temporary folder, so the benchmark
+// The setups the training benchmark trains: the shared `regression-clean` MLP, a small CNN, an LSTM, and the
+// shared `multiclass-no-regularization` stack of three 1024-unit layers (the widest model of the cases). Each is a real preflight config with its data, written to a temporary folder, so the benchmark
 // goes through the same config and data loaders as `nn-preflight check`. torch_reference.py builds the
 // same three networks in PyTorch from the `torch` description below.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { SHARED_CASES_DIR } from '../test/shared-dir.ts';
 
 export { SHARED_CASES_DIR };
 
-export type BenchModelId = 'mlp' | 'cnn' | 'lstm';
+export type BenchModelId = 'mlp' | 'cnn' | 'lstm' | 'wide';
 
 export interface BenchModel {
   id: BenchModelId;
@@ -61,6 +61,20 @@ const mlp: BenchModel = {
     mkdirSync(path.join(folder, 'data'), { recursive: true });
     copyFileSync(path.join(SHARED_CASES_DIR, 'regression-clean/preflight.yml'), path.join(folder, 'preflight.yml'));
     copyFileSync(path.join(SHARED_CASES_DIR, 'regression-clean/data/train.csv'), path.join(folder, 'data/train.csv'));
+    return path.join(folder, 'preflight.yml');
+  },
+};
+
+/** The widest model of the shared cases: its products, not per-step overhead, set its speed. */
+const wide: BenchModel = {
+  id: 'wide',
+  label: 'wide MLP (multiclass-no-regularization: 1024-1024-1024-4)',
+  torch: { kind: 'wide', rows: 150, inputs: 6, hidden: [1024, 1024, 1024], classes: 4 },
+  write(dir) {
+    const folder = path.join(dir, 'wide');
+    mkdirSync(path.join(folder, 'data'), { recursive: true });
+    copyFileSync(path.join(SHARED_CASES_DIR, 'multiclass-no-regularization/preflight.yml'), path.join(folder, 'preflight.yml'));
+    copyFileSync(path.join(SHARED_CASES_DIR, 'multiclass-no-regularization/data/train.csv'), path.join(folder, 'data/train.csv'));
     return path.join(folder, 'preflight.yml');
   },
 };
@@ -146,4 +160,4 @@ const lstm: BenchModel = {
   },
 };
 
-export const BENCH_MODELS: BenchModel[] = [mlp, cnn, lstm];
+export const BENCH_MODELS: BenchModel[] = [mlp, cnn, lstm, wide];

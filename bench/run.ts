@@ -61,7 +61,7 @@ if (only.has('a')) {
     capS: quick ? 10 : DEFAULT_CAP_S,
     profile: publish,
     log,
-    steps: quick ? { mlp: 300, cnn: 20, lstm: 20 } : undefined,
+    steps: quick ? { mlp: 300, cnn: 20, lstm: 20, wide: 20 } : undefined,
   });
   results.errors.push(...results.training.errors);
   process.stdout.write(`${trainingTable(results.training)}\n`);

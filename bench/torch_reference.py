@@ -46,6 +46,14 @@ def build(spec):
         )
         # softmax + sparse categorical crossentropy = CrossEntropyLoss on the logits
         return net, (1, side, side), lambda rows: torch.randint(0, spec["classes"], (rows,)), nn.CrossEntropyLoss()
+    if kind == "wide":
+        layers, width = [], spec["inputs"]
+        for units in spec["hidden"]:
+            layers += [nn.Linear(width, units), nn.ReLU()]
+            width = units
+        layers.append(nn.Linear(width, spec["classes"]))
+        # softmax + sparse categorical crossentropy = CrossEntropyLoss on the logits
+        return nn.Sequential(*layers), (spec["inputs"],), lambda rows: torch.randint(0, spec["classes"], (rows,)), nn.CrossEntropyLoss()
     if kind == "lstm":
         return LastStep(spec["features"], spec["units"]), (spec["timesteps"], spec["features"]), lambda rows: torch.randn(rows, 1), nn.MSELoss()
     raise ValueError(f"unknown model kind {kind}")

@@ -136,7 +136,7 @@ export interface TrainingBench {
   errors: string[];
 }
 
-export const DEFAULT_STEPS: Record<BenchModelId, number> = { mlp: 1000, cnn: 100, lstm: 100 };
+export const DEFAULT_STEPS: Record<BenchModelId, number> = { mlp: 1000, cnn: 100, lstm: 100, wide: 100 };
 export const DEFAULT_REPEATS = 3;
 /** Seconds one timed loop may take: the plain-JS cpu backend is far slower on convolutions. */
 export const DEFAULT_CAP_S = 25;
