@@ -52,17 +52,20 @@ function writeCase(dir: string, id: string, yaml: string, files: Record<string, 
   return config;
 }
 
+/** A shared case (its config and data/train.csv) copied to `<dir>/<id>/`; returns the config path. */
+function copySharedCase(dir: string, id: string, sharedCase: string): string {
+  const folder = path.join(dir, id);
+  mkdirSync(path.join(folder, 'data'), { recursive: true });
+  copyFileSync(path.join(SHARED_CASES_DIR, sharedCase, 'preflight.yml'), path.join(folder, 'preflight.yml'));
+  copyFileSync(path.join(SHARED_CASES_DIR, sharedCase, 'data/train.csv'), path.join(folder, 'data/train.csv'));
+  return path.join(folder, 'preflight.yml');
+}
+
 const mlp: BenchModel = {
   id: 'mlp',
   label: 'MLP (regression-clean: 64-32-1, dropout)',
   torch: { kind: 'mlp', rows: 800, inputs: 6, hidden: [64, 32], dropout: 0.1 },
-  write(dir) {
-    const folder = path.join(dir, 'mlp');
-    mkdirSync(path.join(folder, 'data'), { recursive: true });
-    copyFileSync(path.join(SHARED_CASES_DIR, 'regression-clean/preflight.yml'), path.join(folder, 'preflight.yml'));
-    copyFileSync(path.join(SHARED_CASES_DIR, 'regression-clean/data/train.csv'), path.join(folder, 'data/train.csv'));
-    return path.join(folder, 'preflight.yml');
-  },
+  write: (dir) => copySharedCase(dir, 'mlp', 'regression-clean'),
 };
 
 /** The widest model of the shared cases: its products, not per-step overhead, set its speed. */
@@ -70,13 +73,7 @@ const wide: BenchModel = {
   id: 'wide',
   label: 'wide MLP (multiclass-no-regularization: 1024-1024-1024-4)',
   torch: { kind: 'wide', rows: 150, inputs: 6, hidden: [1024, 1024, 1024], classes: 4 },
-  write(dir) {
-    const folder = path.join(dir, 'wide');
-    mkdirSync(path.join(folder, 'data'), { recursive: true });
-    copyFileSync(path.join(SHARED_CASES_DIR, 'multiclass-no-regularization/preflight.yml'), path.join(folder, 'preflight.yml'));
-    copyFileSync(path.join(SHARED_CASES_DIR, 'multiclass-no-regularization/data/train.csv'), path.join(folder, 'data/train.csv'));
-    return path.join(folder, 'preflight.yml');
-  },
+  write: (dir) => copySharedCase(dir, 'wide', 'multiclass-no-regularization'),
 };
 
 const CNN_SIDE = 28;
