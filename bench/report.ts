@@ -117,7 +117,7 @@ function trainingSection(training: TrainingBench): string[] {
   return lines;
 }
 
-function checkWallSection(bench: CheckWallBench): string[] {
+export function checkWallSection(bench: CheckWallBench): string[] {
   const lines = [
     '## (b) Whole `check` per shared case',
     '',

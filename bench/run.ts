@@ -16,7 +16,7 @@ import { measureCheckWall, type CheckWallBench } from './check-wall.ts';
 import { measureColdStart, type ColdStartBench } from './cold-start.ts';
 import { measureDataPassInChild, type DataPassMeasure } from './data-pass.ts';
 import { describeMachine } from './machine.ts';
-import { renderBenchmarks, type BenchResults } from './report.ts';
+import { checkWallSection, renderBenchmarks, type BenchResults } from './report.ts';
 import { isBusy } from './stats.ts';
 import { DEFAULT_CAP_S, DEFAULT_REPEATS, measureTraining, trainingTable, type Variant } from './training.ts';
 import type { BenchModelId } from './models.ts';
@@ -70,8 +70,12 @@ if (only.has('a')) {
 if (only.has('b')) {
   log('(b) whole check of every shared case');
   const cli = path.join(REPO_ROOT, 'dist/cli.js');
-  if (existsSync(cli)) results.checkWall = measureCheckWall(cli) satisfies CheckWallBench;
-  else results.errors.push('dist/cli.js is missing: run `npm run build`');
+  if (existsSync(cli)) {
+    results.checkWall = measureCheckWall(cli) satisfies CheckWallBench;
+    process.stdout.write(`${checkWallSection(results.checkWall).join('\n')}\n`);
+  } else {
+    results.errors.push('dist/cli.js is missing: run `npm run build`');
+  }
 }
 
 if (only.has('c')) {
