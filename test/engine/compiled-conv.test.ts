@@ -229,6 +229,62 @@ describe('dense layers as matrix products against TF.js (forward and input gradi
   }
 });
 
+describe("parameters placed in the products' memory (the optimizer store of a training run)", () => {
+  const denseStage = (inWidth: number, outWidth: number): DenseMatrix => {
+    const kernel = randomArray(inWidth * outWidth, 5, 0.2);
+    return {
+      kind: 'dense',
+      inWidth,
+      outWidth,
+      kernel,
+      bias: randomArray(outWidth, 6),
+      kernelGrad: new Float32Array(kernel.length),
+      biasGrad: new Float32Array(outWidth),
+    };
+  };
+
+  it('reads the kernel and writes the gradients in place, with the same bits as from copies', () => {
+    for (const [rows, inWidth, outWidth] of [
+      [32, 300, 200],
+      [5, 40, 9],
+    ]) {
+      const copied = denseStage(inWidth, outWidth);
+      const placed = denseStage(inWidth, outWidth);
+      const own = new MatrixKernels([copied]);
+      const kernels = new MatrixKernels([placed]);
+      const { memory, at } = kernels.parameterPlace(rows, Math.max(inWidth, outWidth));
+      const n = inWidth * outWidth;
+      memory.grow(Math.ceil((at + 4 * (2 * n + 2 * outWidth)) / 65536));
+      const view = (offset: number, length: number) => new Float32Array(memory.buffer, at + 4 * offset, length);
+      const [kernel, kernelGrad, bias, biasGrad] = [view(0, n), view(n, n), view(2 * n, outWidth), view(2 * n + outWidth, outWidth)];
+      kernel.set(placed.kernel);
+      bias.set(placed.bias!);
+      Object.assign(placed, { kernel, kernelGrad, bias, biasGrad });
+      const x = randomArray(rows * inWidth, 7);
+      const dy = randomArray(rows * outWidth, 8);
+      const outputs = [new Float32Array(rows * outWidth), new Float32Array(rows * outWidth)];
+      const dxs = [new Float32Array(rows * inWidth), new Float32Array(rows * inWidth)];
+      own.forward(x, copied, outputs[0], rows);
+      own.backward(copied, dy, dxs[0], rows);
+      kernels.forward(x, placed, outputs[1], rows);
+      kernels.backward(placed, dy, dxs[1], rows);
+      assert.deepEqual(outputs[1], outputs[0]);
+      assert.deepEqual(dxs[1], dxs[0]);
+      assert.deepEqual(placed.kernelGrad, copied.kernelGrad);
+      assert.deepEqual(placed.biasGrad, copied.biasGrad);
+    }
+  });
+
+  it('a pass larger than the memory was sized for throws instead of growing it under the store', () => {
+    const stage = denseStage(64, 64);
+    const kernels = new MatrixKernels([stage]);
+    kernels.parameterPlace(8, 64);
+    const out = new Float32Array(16 * 64);
+    assert.doesNotThrow(() => kernels.forward(randomArray(8 * 64, 1), stage, out, 8));
+    assert.throws(() => kernels.forward(randomArray(16 * 64, 1), stage, out, 16), /sized for less/);
+  });
+});
+
 describe('pooling: forward (max exact, average rel 1e-6) and gradient (rel 1e-6) against TF.js', () => {
   const cases: { type: string; rows: number; shape: [number, number, number]; pool?: number[]; strides?: number[]; padding?: 'valid' | 'same' }[] = [
     { type: 'max_pooling2d', rows: 2, shape: [8, 8, 3], pool: [2] },

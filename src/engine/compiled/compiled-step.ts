@@ -283,11 +283,13 @@ export class CompiledModel {
   private readonly widths: number[];
   private capacity: number;
   readonly outputWidth: number;
+  private readonly inputWidth: number;
 
   constructor(layers: BuiltLayer[], inputShape: number[]) {
     this.stages = [];
     let shape = [...inputShape];
     let width = shape.reduce((a, b) => a * b, 1);
+    this.inputWidth = width;
     for (const layer of layers) {
       if (layer.spec.type === 'flatten') {
         shape = [width];
@@ -480,6 +482,14 @@ export class CompiledModel {
 
   /** the convolutions and large dense layers, as WebAssembly matrix products (conv.ts) */
   private readonly matrix?: MatrixKernels;
+
+  /**
+   * Where the optimizer's store goes: after the products' memory, sized for passes of up to `rows` rows,
+   * so that the products read and write the parameters in place. Undefined without matrix products.
+   */
+  parameterPlace(rows: number): { memory: WebAssembly.Memory; at: number } | undefined {
+    return this.matrix?.parameterPlace(rows, Math.max(this.inputWidth, ...this.widths));
+  }
 
   /** values a step changes besides the parameters: batch normalization's moving averages */
   readonly state: Float32Array[];
@@ -936,11 +946,15 @@ function motion(now: Float32Array, before: Float32Array): [number, number] {
 export function trainCompiled(model: CompiledModel, setup: CompiledSetup): TrainResult {
   const { rows, inputWidth, targetWidth } = setup;
   const batchSize = batchSizeFor(setup.batchSize, rows);
+  // The largest pass of this run: a batch, the validation rows or the probe rows.
+  const mostRows = Math.max(batchSize, setup.validation ? Math.min(setup.validation.rows, VALIDATION_ROWS) : 0, Math.min(rows, PROBE_ROWS));
   const optimizer: CompiledOptimizer = makeCompiledOptimizer(
     setup.optimizer,
     model.parameters.map((p) => p.values.length),
+    model.parameterPlace(mostRows),
   );
-  // the parameters live in the optimizer's store from here on: the update runs there without a copy
+  // the parameters live in the optimizer's store from here on: the update runs there without a copy, and
+  // the matrix products read the kernels and write their gradients there too (same memory)
   model.moveParameters(optimizer.store.values, optimizer.store.grads);
   const layerNames = model.weighted.map((s) => s.built.spec.name);
   const probed = model.kernels;

@@ -148,6 +148,8 @@ export class MatrixKernels {
   private dyTAt = 0;
   private dColTAt = 0;
   private end = 0;
+  /** where the parameter store begins, once placed: the workspace stays below it */
+  private sealedAt = Number.POSITIVE_INFINITY;
 
   constructor(private readonly stages: MatrixStage[]) {}
 
@@ -169,9 +171,9 @@ export class MatrixKernels {
       col = 0;
     for (const s of this.stages) {
       const { positions, terms, outputs } = dimensions(s, rows);
-      this.colAt.set(s, take(positions * (terms + 1)));
-      this.weightsAt.set(s, take((terms + 1) * outputs));
-      kernel = Math.max(kernel, (terms + 1) * outputs);
+      this.colAt.set(s, take(positions * terms));
+      this.weightsAt.set(s, take(terms * outputs));
+      kernel = Math.max(kernel, terms * outputs);
       product = Math.max(product, positions * outputs);
       col = Math.max(col, positions * terms);
     }
@@ -182,7 +184,28 @@ export class MatrixKernels {
     this.dColAt = take(col);
     this.dColTAt = take(col);
     this.end = at;
-    this.workspace.reserve(at);
+    this.reserve(at);
+  }
+
+  /**
+   * Sizes the memory, once, for passes of up to `rows` rows over values up to `width` wide, and returns the
+   * place after it, where the optimizer's store (the parameters, their gradients and the optimizer state)
+   * then goes: the products read the kernels and write the kernel gradients there, with no copy. The
+   * memory never grows again, so the store's views stay valid; a pass larger than this is a bug and throws.
+   */
+  parameterPlace(rows: number, width: number): { memory: WebAssembly.Memory; at: number } {
+    this.layout(rows);
+    // the largest scratch a relu, pooling or col2im pass takes: three arrays of rows x width
+    const end = this.end + Math.ceil((3 * rows * width) / 4) * 4 * FLOAT;
+    this.reserve(end);
+    this.sealedAt = end;
+    return { memory: this.workspace.memory, at: end };
+  }
+
+  /** Grows the memory to `bytes` unless a store sits after `sealedAt`. */
+  private reserve(bytes: number): void {
+    if (bytes > this.sealedAt) throw new Error(`the compiled step's WebAssembly memory was sized for less (${bytes} > ${this.sealedAt} bytes)`);
+    this.workspace.reserve(bytes);
   }
 
   /** y = relu(x) over n values, as math.ts computes it, in WebAssembly (the large maps after convolutions). */
@@ -246,38 +269,36 @@ export class MatrixKernels {
 
   /** Byte offset of `floats` free floats after the layout (growing the memory when needed). */
   private scratch(floats: number): number {
-    this.workspace.reserve(this.end + floats * FLOAT);
+    this.reserve(this.end + floats * FLOAT);
     return this.end;
   }
 
   /**
-   * out = layer(input) + bias over `rows` rows (images, for a convolution). With a bias, the input matrix
-   * has a last column of ones and the kernel the bias as its last row: the product adds it, last, as a
-   * separate pass would, and the kernel gradient's last row is the bias gradient.
+   * Byte offset of `values` when it lives in this memory (the parameters, once the optimizer's store is
+   * placed here: parameterPlace), else of a copy made at `copyAt`.
+   */
+  private inMemory(values: Float32Array, copyAt: number): number {
+    if (values.buffer === this.workspace.memory.buffer) return values.byteOffset;
+    this.workspace.floats(copyAt, values.length).set(values);
+    return copyAt;
+  }
+
+  /**
+   * out = layer(input) + bias over `rows` rows (images, for a convolution): the product over the terms,
+   * then the bias added to each sum, as TF.js adds it (one float32 addition after the sum).
    */
   forward(input: Float32Array, stage: MatrixStage, out: Float32Array, rows: number): void {
     this.layout(rows);
     const ws = this.workspace;
     const { positions, terms, outputs: F } = dimensions(stage, rows);
-    const stride = stage.bias ? terms + 1 : terms;
     const colAt = this.colAt.get(stage)!;
-    if (stage.kind === 'conv') {
-      this.columns(false, input, stage, colAt, stride, rows);
-    } else {
-      const col = ws.floats(colAt, positions * stride);
-      if (stride === terms) col.set(input.subarray(0, positions * terms));
-      else
-        for (let r = 0; r < positions; r++) {
-          col.set(input.subarray(r * terms, (r + 1) * terms), r * stride);
-          col[r * stride + terms] = 1;
-        }
-    }
-    const weightsAt = this.weightsAt.get(stage)!;
-    const kernel = ws.floats(weightsAt, stride * F);
-    kernel.set(stage.kernel);
-    if (stage.bias) kernel.set(stage.bias, terms * F);
-    ws.gemm(positions, F, stride, colAt, stride * FLOAT, FLOAT, weightsAt, F * FLOAT, this.productAt, F * FLOAT, false);
+    if (stage.kind === 'conv') this.columns(false, input, stage, colAt, terms, rows);
+    else ws.floats(colAt, positions * terms).set(input.subarray(0, positions * terms));
+    const kernelAt = this.inMemory(stage.kernel, this.weightsAt.get(stage)!);
+    ws.gemm(positions, F, terms, colAt, terms * FLOAT, FLOAT, kernelAt, F * FLOAT, this.productAt, F * FLOAT, false);
     out.set(ws.floats(this.productAt, positions * F));
+    const bias = stage.bias;
+    if (bias) for (let p = 0, o = 0; p < positions; p++, o += F) for (let f = 0; f < F; f++) out[o + f] += bias[f];
   }
 
   /** Kernel and bias gradients from dy and the last forward pass's input; dx (with that pass's kernel) when asked. */
@@ -285,13 +306,20 @@ export class MatrixKernels {
     this.layout(rows);
     const ws = this.workspace;
     const { positions, terms, outputs: F } = dimensions(stage, rows);
-    const stride = stage.bias ? terms + 1 : terms;
     const colAt = this.colAt.get(stage)!;
     ws.floats(this.productAt, positions * F).set(dy.subarray(0, positions * F));
-    // [dW; db] (stride x F) = col^T dy: A's rows are col's columns (stride one float), its terms col's rows
-    ws.gemm(stride, F, positions, colAt, FLOAT, stride * FLOAT, this.productAt, F * FLOAT, this.kernelAt, F * FLOAT, false);
-    stage.kernelGrad.set(ws.floats(this.kernelAt, terms * F));
-    if (stage.biasGrad) stage.biasGrad.set(ws.floats(this.kernelAt + terms * F * FLOAT, F));
+    // dW (terms x F) = col^T dy: A's rows are col's columns (stride one float), its terms col's rows; written
+    // straight into the gradient when it lives in this memory
+    const gradInMemory = stage.kernelGrad.buffer === ws.memory.buffer;
+    const gradAt = gradInMemory ? stage.kernelGrad.byteOffset : this.kernelAt;
+    ws.gemm(terms, F, positions, colAt, FLOAT, terms * FLOAT, this.productAt, F * FLOAT, gradAt, F * FLOAT, false);
+    if (!gradInMemory) stage.kernelGrad.set(ws.floats(this.kernelAt, terms * F));
+    // db = the sum of dy over positions, in float32 in position order (the product's order for a ones column)
+    const biasGrad = stage.biasGrad;
+    if (biasGrad) {
+      biasGrad.fill(0, 0, F);
+      for (let p = 0, o = 0; p < positions; p++, o += F) for (let f = 0; f < F; f++) biasGrad[f] += dy[o + f];
+    }
     if (!dx) return;
     // dcol = dy W^T. The product reads its B operand by rows, so one side must be transposed: the kernel
     // (small for a convolution), or else dy and the result (a wide dense layer's kernel is the largest
@@ -306,9 +334,10 @@ export class MatrixKernels {
       else dx.set(ws.floats(this.dColAt, positions * terms));
       return;
     }
-    // dcol^T (terms x positions) = W (terms x F) dy^T (F x positions), W as the forward pass copied it in
+    // dcol^T (terms x positions) = W (terms x F) dy^T (F x positions), W where the forward pass read it
     transposeInto(dy, positions, F, ws.floats(this.dyTAt, F * positions));
-    ws.gemm(terms, positions, F, this.weightsAt.get(stage)!, F * FLOAT, FLOAT, this.dyTAt, positions * FLOAT, this.dColAt, positions * FLOAT, false);
+    const kernelAt = stage.kernel.buffer === ws.memory.buffer ? stage.kernel.byteOffset : this.weightsAt.get(stage)!;
+    ws.gemm(terms, positions, F, kernelAt, F * FLOAT, FLOAT, this.dyTAt, positions * FLOAT, this.dColAt, positions * FLOAT, false);
     const dColT = ws.floats(this.dColAt, terms * positions);
     if (stage.kind === 'conv') {
       const dCol = ws.floats(this.dColTAt, positions * terms);

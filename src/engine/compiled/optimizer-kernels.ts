@@ -277,22 +277,29 @@ export class ParameterStore {
   constructor(
     readonly rule: UpdateRule,
     readonly lengths: number[],
+    /** a memory to place the store in, from byte `at` on (the compiled step's products' memory), else its own */
+    place?: { memory: WebAssembly.Memory; at: number },
   ) {
     const definition = RULES[rule];
     const arrays = 2 + definition.state;
     const sumsBytes = padded(lengths.length * 4) * FLOAT;
     const bytes = sumsBytes + lengths.reduce((total, n) => total + arrays * padded(n) * FLOAT, 0);
-    this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+    const base = place ? padded(place.at / FLOAT) * FLOAT : 0;
+    this.memory = place?.memory ?? new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+    const have = this.memory.buffer.byteLength;
+    if (base + bytes > have) this.memory.grow(Math.ceil((base + bytes - have) / PAGE));
     module ??= new WebAssembly.Module(assemble());
     this.kernel = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports[rule] as Kernel;
     const buffer = this.memory.buffer;
-    this.sums = new Float64Array(buffer, 0, lengths.length * 2);
+    // a placed store starts from zeros, as a memory of its own does
+    new Uint8Array(buffer, base, bytes).fill(0);
+    this.sums = new Float64Array(buffer, base, lengths.length * 2);
     this.values = [];
     this.grads = [];
     this.state = [];
     this.args = [];
     this.constantCount = definition.constants.length;
-    let at = sumsBytes;
+    let at = base + sumsBytes;
     lengths.forEach((n, p) => {
       const offsets = Array.from({ length: arrays }, (_, i) => at + i * padded(n) * FLOAT);
       at += arrays * padded(n) * FLOAT;
@@ -300,7 +307,7 @@ export class ParameterStore {
       this.values.push(new Float32Array(buffer, valuesAt, n));
       this.grads.push(new Float32Array(buffer, gradAt, n));
       this.state.push(stateAt.map((offset) => new Float32Array(buffer, offset, n)));
-      this.args.push([...offsets, n, p * 16, ...new Array(this.constantCount).fill(0)]);
+      this.args.push([...offsets, n, base + p * 16, ...new Array(this.constantCount).fill(0)]);
     });
   }
 

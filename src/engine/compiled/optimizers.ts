@@ -44,7 +44,8 @@ export interface CompiledOptimizer {
   apply(learningRate: number): void;
 }
 
-export function makeCompiledOptimizer(spec: OptimizerSpec, sizes: number[]): CompiledOptimizer {
+/** `place`: where the store goes (the products' memory, so they read and write the parameters in place). */
+export function makeCompiledOptimizer(spec: OptimizerSpec, sizes: number[], place?: { memory: WebAssembly.Memory; at: number }): CompiledOptimizer {
   const arg = (key: string, fallback: number): number => {
     const value = spec.args[key];
     return typeof value === 'number' ? value : fallback;
@@ -54,27 +55,27 @@ export function makeCompiledOptimizer(spec: OptimizerSpec, sizes: number[]): Com
       const momentum = arg('momentum', 0);
       if (momentum === 0) {
         // w + (-lr) * g
-        const store = new ParameterStore('sgd', sizes);
+        const store = new ParameterStore('sgd', sizes, place);
         return { store, apply: (lr) => store.update([f(-lr)]) };
       }
       // TF.js MomentumOptimizer: a = m * a + g; w + (-lr) * (nesterov ? g + a * m : a)
-      const store = new ParameterStore(spec.args.nesterov === true ? 'nesterov' : 'momentum', sizes);
+      const store = new ParameterStore(spec.args.nesterov === true ? 'nesterov' : 'momentum', sizes, place);
       const m = f(momentum);
       return { store, apply: (lr) => store.update([m, f(-lr)]) };
     }
     case 'adam':
     case 'adamw':
-      return adam(new ParameterStore('adam', sizes), arg('beta_1', 0.9), arg('beta_2', 0.999), arg('epsilon', KERAS_EPSILON));
+      return adam(new ParameterStore('adam', sizes, place), arg('beta_1', 0.9), arg('beta_2', 0.999), arg('epsilon', KERAS_EPSILON));
     case 'rmsprop': {
       // TF.js RMSPropOptimizer, plain and centered
-      const store = new ParameterStore(spec.args.centered === true ? 'rmspropCentered' : 'rmsprop', sizes);
+      const store = new ParameterStore(spec.args.centered === true ? 'rmspropCentered' : 'rmsprop', sizes, place);
       const rho = arg('rho', 0.9);
       const constants = [f(rho), f(1 - rho), f(arg('momentum', 0)), f(arg('epsilon', KERAS_EPSILON))];
       return { store, apply: (lr) => store.update([...constants, f(lr)]) };
     }
     case 'adagrad': {
       // TF.js AdagradOptimizer: a += g^2; w + (g / sqrt(a + eps)) * (-lr)
-      const store = new ParameterStore('adagrad', sizes);
+      const store = new ParameterStore('adagrad', sizes, place);
       const initial = f(arg('initial_accumulator_value', 0.1));
       for (const [accumulator] of store.state) accumulator.fill(initial);
       const epsilon = f(BACKEND_EPSILON);
