@@ -16,6 +16,7 @@ import { isClassification, trainFresh, type RunContext } from './session.ts';
 import type { TrainResult } from './train.ts';
 import { variance } from './stats.ts';
 import { batchSizeFor, type SmokeInput, type TrainingSettings } from './input.ts';
+import { setProductThreads } from './compiled/product-threads.ts';
 
 /** The run as resolved by the caller (the run's settings, else the config's `smoke:` keys). */
 export interface SmokeOptions {
@@ -29,6 +30,10 @@ export interface SmokeOptions {
   lowerRateBeside?: boolean;
   /** for a 'lowerRate' part: the one run it makes */
   lowerRate?: { factor: number; steps: number };
+  /** threads for the large matrix products of this part's models (2: a helper thread; 1 when absent) */
+  productThreads?: number;
+  /** with 2 product threads: products split once the caller sets this (shared) value to 1 */
+  otherCoresFree?: Int32Array;
 }
 
 export const PROBE_EVERY = 10;
@@ -44,6 +49,7 @@ export async function runSmoke(input: SmokeInput, opts: SmokeOptions): Promise<S
 /** The named runs of a smoke run, one after another in this thread, within the whole budget. */
 export async function runSmokePart(input: SmokeInput, opts: SmokeOptions, runs: readonly SmokeRunName[]): Promise<SmokePart> {
   const started = performance.now();
+  setProductThreads(opts.productThreads ?? 1, opts.otherCoresFree);
   const { model, training } = input;
   const seed = opts.seed;
   const plannedSteps = Math.max(0, Math.floor(opts.steps));

@@ -78,7 +78,16 @@ export async function runSmokeInWorker(input: SmokeInput, opts: SmokeOptions, li
   const lanes = planLanes(limits.lanes ?? defaultLanes(os.availableParallelism(), work), opts.controls !== false);
   // With lanes, the lower-rate control's runs go side by side after the main run, not one after another in its worker.
   const lowerRateBeside = lanes.length > 1;
-  const [main, ...others] = await Promise.all(lanes.map((runs) => runPartInWorker(input, { ...opts, lowerRateBeside }, runs, settled)));
+  // A heavy model's main run, the longest part, splits its large products with a helper thread once the
+  // controls beside it are done and their cores free. Not with one lane asked for (one thread it is), and
+  // not for a run without controls (the follow-up runs, which run side by side already).
+  const productThreads = limits.lanes !== 1 && opts.controls !== false && os.availableParallelism() >= 2 && work >= HEAVY_STEP_MULTIPLY_ADDS ? 2 : 1;
+  const othersDone = new Int32Array(new SharedArrayBuffer(4));
+  const running = lanes.map((runs, lane) =>
+    runPartInWorker(input, { ...opts, lowerRateBeside, ...(lane === 0 ? { productThreads, otherCoresFree: othersDone } : {}) }, runs, settled),
+  );
+  void Promise.all(running.slice(1)).then(() => Atomics.store(othersDone, 0, 1));
+  const [main, ...others] = await Promise.all(running);
   if (!main.ok) return main;
   const parts: SmokePart[] = [];
   const failures: SmokeTrace['skipped'] = [];

@@ -5,7 +5,8 @@
 // (no fused multiply-add: relaxed SIMD would round differently on different CPUs), so the results are
 // the same on every machine and for any blocking, and never depend on timing.
 
-import { assembleModule, F32, I32, op, uleb, V128 } from './wasm-assembler.ts';
+import { assembleModule, F32, I32, op, SHARED_MAX_PAGES, uleb, V128 } from './wasm-assembler.ts';
+import { PRODUCT_ROWS, ProductHelper, productLoop, productThreads, splitColumns, type RowBlock } from './product-threads.ts';
 
 // Parameters of every row-block function: reduction length, columns, A at its block's first row (bytes), A's
 // stride between rows and between terms (bytes), B, B's row stride, C at the block's first row, C's row
@@ -105,7 +106,7 @@ function rowBlockFunction(rows: number, vectors: number): { locals: number[][]; 
 }
 
 /** Row-block heights assembled: MAIN_ROWS rows at a time, then one row at a time for the rest. */
-const MAIN_ROWS = 4;
+const MAIN_ROWS = PRODUCT_ROWS;
 const MAIN_VECTORS = 2;
 
 /**
@@ -293,7 +294,7 @@ function columnsFunction(adjoint: boolean, vector: boolean): { locals: number[][
   return { locals: [[...uleb(12), I32]], body };
 }
 
-function assemble(): Uint8Array<ArrayBuffer> {
+function assemble(sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
   const shapes: [number, number][] = [
     [MAIN_ROWS, MAIN_VECTORS],
     [1, MAIN_VECTORS],
@@ -309,28 +310,13 @@ function assemble(): Uint8Array<ArrayBuffer> {
     { type: 3, name: 'col2imScalar', ...columnsFunction(true, false) },
   ];
   const types = [PARAMS, 3, 4, 15].map((count) => ({ params: new Array(count).fill(I32), results: [] }));
-  return assembleModule(types, functions);
+  return assembleModule(types, functions, sharedMaxPages);
 }
 
-type RowBlock = (k: number, n: number, a: number, sai: number, sak: number, b: number, ldb: number, c: number, ldc: number, accumulate: number) => void;
-
-/**
- * Terms per pass over C: a block of A's columns and B's rows that stays in the caches. Every row block
- * streams the whole B block, so it must fit in a core's L2 (about 1 MB here) with room to spare: at most
- * B_BLOCK_FLOATS floats (256 KB), and at most MAX_K_BLOCK terms. Measured on a 32 x 1025 by 1025 x 1024
- * product: 256 terms (1 MB of B) 28 GFLOP/s, 64 terms (256 KB) 34, 512 terms (2 MB) 15. The blocking
- * never changes a result: each output is still summed k = 0, 1, 2, ...
- */
-const B_BLOCK_FLOATS = 65536;
-const MAX_K_BLOCK = 256;
-const MIN_K_BLOCK = 16;
-
-function termsPerPass(n: number): number {
-  return Math.max(MIN_K_BLOCK, Math.min(MAX_K_BLOCK, Math.floor(B_BLOCK_FLOATS / n)));
-}
 const PAGE = 65536;
 
 let module: WebAssembly.Module | undefined;
+let sharedModule: WebAssembly.Module | undefined;
 
 /**
  * A WebAssembly memory and the matrix product over it. Matrices are addressed by their byte offset in
@@ -349,10 +335,25 @@ export class GemmWorkspace {
   readonly im2colAt: ((...args: number[]) => void)[];
   readonly col2imAt: ((...args: number[]) => void)[];
 
-  constructor() {
-    module ??= new WebAssembly.Module(assemble());
-    this.memory = new WebAssembly.Memory({ initial: 1 });
-    const exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports;
+  /** the second thread large products are split with, when the workspace was made for two */
+  private readonly helper?: ProductHelper;
+  /** products split only while its first value is 1 (when given) */
+  private readonly gate?: Int32Array;
+  private readonly compiled: WebAssembly.Module;
+
+  constructor({ threads, gate } = productThreads()) {
+    if (threads > 1) {
+      sharedModule ??= new WebAssembly.Module(assemble(SHARED_MAX_PAGES));
+      this.compiled = sharedModule;
+      this.memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+      this.helper = ProductHelper.forThisThread();
+      this.gate = gate;
+    } else {
+      module ??= new WebAssembly.Module(assemble());
+      this.compiled = module;
+      this.memory = new WebAssembly.Memory({ initial: 1 });
+    }
+    const exports = new WebAssembly.Instance(this.compiled, { env: { memory: this.memory } }).exports;
     this.main = exports[`rows${MAIN_ROWS}`] as RowBlock;
     this.single = exports.rows1 as RowBlock;
     this.reluForwardAt = exports.reluForward as (x: number, y: number, end: number) => void;
@@ -382,15 +383,17 @@ export class GemmWorkspace {
       if (!accumulate) for (let i = 0; i < m; i++) this.floats(c + i * ldc, n).fill(0);
       return;
     }
-    const block = termsPerPass(n);
-    for (let t0 = 0; t0 < k; t0 += block) {
-      const terms = Math.min(block, k - t0);
-      const add = accumulate || t0 > 0 ? 1 : 0;
-      const aAt = a + t0 * sak;
-      const bAt = b + t0 * ldb;
-      let i = 0;
-      for (; i + MAIN_ROWS <= m; i += MAIN_ROWS) this.main(terms, n, aAt + i * sai, sai, sak, bAt, ldb, c + i * ldc, ldc, add);
-      for (; i < m; i++) this.single(terms, n, aAt + i * sai, sai, sak, bAt, ldb, c + i * ldc, ldc, add);
+    // Two threads take a column range each: every output is still one thread's sum in term order.
+    const open = this.helper !== undefined && (this.gate === undefined || Atomics.load(this.gate, 0) === 1);
+    const split = open ? splitColumns(m, n, k) : 0;
+    if (
+      split > 0 &&
+      this.helper?.start(this.compiled, this.memory, [m, n - split, k, a, sai, sak, b + 4 * split, ldb, c + 4 * split, ldc, accumulate ? 1 : 0])
+    ) {
+      productLoop(this.main, this.single, MAIN_ROWS, m, split, k, a, sai, sak, b, ldb, c, ldc, accumulate);
+      this.helper.finish(this.main, this.single, MAIN_ROWS);
+      return;
     }
+    productLoop(this.main, this.single, MAIN_ROWS, m, n, k, a, sai, sak, b, ldb, c, ldc, accumulate);
   }
 }

@@ -6,7 +6,7 @@
 // is all the step needs to find the first non-finite gradient or weight: no second pass over them.
 // The module is assembled in memory (wasm-assembler.ts): no .wasm file to ship or rebuild.
 
-import { assembleModule, F32, F64, I32, op, uleb, V128 } from './wasm-assembler.ts';
+import { assembleModule, F32, F64, I32, op, SHARED_MAX_PAGES, uleb, V128 } from './wasm-assembler.ts';
 
 /** The update rules the compiled step applies (momentum and RMSProp in their variants). */
 export type UpdateRule = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'rmsprop' | 'rmspropCentered' | 'adagrad';
@@ -240,13 +240,25 @@ function ruleFunction(rule: RuleDefinition): { params: number[]; locals: number[
 
 const RULE_NAMES = Object.keys(RULES) as UpdateRule[];
 let module: WebAssembly.Module | undefined;
+let sharedModule: WebAssembly.Module | undefined;
 
-function assemble(): Uint8Array<ArrayBuffer> {
+function assemble(sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
   const made = RULE_NAMES.map((name) => ({ name, ...ruleFunction(RULES[name]) }));
   return assembleModule(
     made.map((m) => ({ params: m.params, results: [] })),
     made.map((m, i) => ({ type: i, name: m.name, locals: m.locals, body: m.body })),
+    sharedMaxPages,
   );
+}
+
+/** The module for this memory: a shared memory (the products' with a helper thread) needs a shared import. */
+function moduleFor(memory: WebAssembly.Memory): WebAssembly.Module {
+  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) {
+    sharedModule ??= new WebAssembly.Module(assemble(SHARED_MAX_PAGES));
+    return sharedModule;
+  }
+  module ??= new WebAssembly.Module(assemble());
+  return module;
 }
 
 const FLOAT = 4;
@@ -288,8 +300,7 @@ export class ParameterStore {
     this.memory = place?.memory ?? new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
     const have = this.memory.buffer.byteLength;
     if (base + bytes > have) this.memory.grow(Math.ceil((base + bytes - have) / PAGE));
-    module ??= new WebAssembly.Module(assemble());
-    this.kernel = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports[rule] as Kernel;
+    this.kernel = new WebAssembly.Instance(moduleFor(this.memory), { env: { memory: this.memory } }).exports[rule] as Kernel;
     const buffer = this.memory.buffer;
     // a placed store starts from zeros, as a memory of its own does
     new Uint8Array(buffer, base, bytes).fill(0);

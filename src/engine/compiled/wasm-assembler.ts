@@ -100,6 +100,9 @@ export const op = {
   shuffle: (lanes: number[]) => [0xfd, ...uleb(13), ...lanes],
 };
 
+/** A shared memory must declare its largest size: 4 GB, all a 32-bit WebAssembly memory can address. */
+export const SHARED_MAX_PAGES = 65536;
+
 /** A function of a module: its type index, export name, locals (count, type) and body (ending in `end`). */
 export interface KernelFunction {
   type: number;
@@ -112,12 +115,18 @@ export interface KernelFunction {
  * A module importing one memory (env.memory) and exporting its functions by name. `types` are the
  * function signatures: parameter types and result types.
  */
-export function assembleModule(types: { params: number[]; results: number[] }[], functions: KernelFunction[]): Uint8Array<ArrayBuffer> {
+export function assembleModule(
+  types: { params: number[]; results: number[] }[],
+  functions: KernelFunction[],
+  /** import a shared memory of at most this many 64 KB pages (for threads), instead of a plain one */
+  sharedMaxPages?: number,
+): Uint8Array<ArrayBuffer> {
+  const memoryLimits = sharedMaxPages === undefined ? [0x00, ...uleb(1)] : [0x03, ...uleb(1), ...uleb(sharedMaxPages)];
   const typeSection = types.map((t) => [0x60, ...vec(t.params.map((p) => [p])), ...vec(t.results.map((r) => [r]))]);
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec(typeSection)),
-    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]])),
+    ...section(2, vec([[...name('env'), ...name('memory'), 0x02, ...memoryLimits]])),
     ...section(3, vec(functions.map((f) => [f.type]))),
     ...section(7, vec(functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]))),
     ...section(
