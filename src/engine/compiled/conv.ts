@@ -119,6 +119,12 @@ type MatrixStage = ConvStage | DenseMatrix;
  */
 export const DENSE_GEMM_MIN_WEIGHTS = 4096;
 
+/**
+ * A separate bias pass costs, per output, about this many copied kernel floats (scalar JS against a
+ * memory copy): the product carries the bias when positions x this exceeds the terms (foldsBias).
+ */
+const BIAS_PASS_COST = 10;
+
 /** A layer as one product: (positions x terms) input matrix times the (terms x outputs) kernel. */
 function dimensions(stage: MatrixStage, rows: number): { positions: number; terms: number; outputs: number } {
   if (stage.kind === 'dense') return { positions: rows, terms: stage.inWidth, outputs: stage.outWidth };
@@ -171,9 +177,9 @@ export class MatrixKernels {
       col = 0;
     for (const s of this.stages) {
       const { positions, terms, outputs } = dimensions(s, rows);
-      this.colAt.set(s, take(positions * terms));
-      this.weightsAt.set(s, take(terms * outputs));
-      kernel = Math.max(kernel, terms * outputs);
+      this.colAt.set(s, take(positions * (terms + 1)));
+      this.weightsAt.set(s, take((terms + 1) * outputs));
+      kernel = Math.max(kernel, (terms + 1) * outputs);
       product = Math.max(product, positions * outputs);
       col = Math.max(col, positions * terms);
     }
@@ -284,21 +290,51 @@ export class MatrixKernels {
   }
 
   /**
-   * out = layer(input) + bias over `rows` rows (images, for a convolution): the product over the terms,
-   * then the bias added to each sum, as TF.js adds it (one float32 addition after the sum).
+   * Whether the product carries the bias: a last column of ones in the input matrix and the bias as a last
+   * row of a kernel copy, so the product adds it last, as a separate pass would, and the kernel gradient's
+   * last row is the bias gradient. Worth it where the outputs are many beside the kernel (a convolution's
+   * every pixel): separate passes would add the bias and sum its gradient over every output in JS. A wide
+   * dense layer's kernel is its largest array and its outputs a batch of rows: it is read and its gradient
+   * written in place (the store's memory), and the bias goes in separate passes. Same bits either way.
    */
+  private foldsBias(stage: MatrixStage, positions: number, terms: number): boolean {
+    return stage.bias !== undefined && BIAS_PASS_COST * positions > terms;
+  }
+
+  /** out = layer(input) + bias over `rows` rows (images, for a convolution). */
   forward(input: Float32Array, stage: MatrixStage, out: Float32Array, rows: number): void {
     this.layout(rows);
     const ws = this.workspace;
     const { positions, terms, outputs: F } = dimensions(stage, rows);
+    const folded = this.foldsBias(stage, positions, terms);
+    const stride = folded ? terms + 1 : terms;
     const colAt = this.colAt.get(stage)!;
-    if (stage.kind === 'conv') this.columns(false, input, stage, colAt, terms, rows);
-    else ws.floats(colAt, positions * terms).set(input.subarray(0, positions * terms));
-    const kernelAt = this.inMemory(stage.kernel, this.weightsAt.get(stage)!);
-    ws.gemm(positions, F, terms, colAt, terms * FLOAT, FLOAT, kernelAt, F * FLOAT, this.productAt, F * FLOAT, false);
+    if (stage.kind === 'conv') {
+      this.columns(false, input, stage, colAt, stride, rows);
+    } else {
+      const col = ws.floats(colAt, positions * stride);
+      if (stride === terms) col.set(input.subarray(0, positions * terms));
+      else
+        for (let r = 0; r < positions; r++) {
+          col.set(input.subarray(r * terms, (r + 1) * terms), r * stride);
+          col[r * stride + terms] = 1;
+        }
+    }
+    const weightsAt = this.weightsAt.get(stage)!;
+    let kernelAt: number;
+    if (folded) {
+      const kernel = ws.floats(weightsAt, stride * F);
+      kernel.set(stage.kernel);
+      kernel.set(stage.bias!, terms * F);
+      kernelAt = weightsAt;
+    } else {
+      kernelAt = this.inMemory(stage.kernel, weightsAt);
+    }
+    ws.gemm(positions, F, stride, colAt, stride * FLOAT, FLOAT, kernelAt, F * FLOAT, this.productAt, F * FLOAT, false);
     out.set(ws.floats(this.productAt, positions * F));
+    // the bias added to each sum, as TF.js adds it (one float32 addition after the sum)
     const bias = stage.bias;
-    if (bias) for (let p = 0, o = 0; p < positions; p++, o += F) for (let f = 0; f < F; f++) out[o + f] += bias[f];
+    if (bias && !folded) for (let p = 0, o = 0; p < positions; p++, o += F) for (let f = 0; f < F; f++) out[o + f] += bias[f];
   }
 
   /** Kernel and bias gradients from dy and the last forward pass's input; dx (with that pass's kernel) when asked. */
@@ -306,17 +342,20 @@ export class MatrixKernels {
     this.layout(rows);
     const ws = this.workspace;
     const { positions, terms, outputs: F } = dimensions(stage, rows);
+    const folded = this.foldsBias(stage, positions, terms);
+    const stride = folded ? terms + 1 : terms;
     const colAt = this.colAt.get(stage)!;
     ws.floats(this.productAt, positions * F).set(dy.subarray(0, positions * F));
-    // dW (terms x F) = col^T dy: A's rows are col's columns (stride one float), its terms col's rows; written
-    // straight into the gradient when it lives in this memory
-    const gradInMemory = stage.kernelGrad.buffer === ws.memory.buffer;
+    // [dW; db] (stride x F) = col^T dy: A's rows are col's columns (stride one float), its terms col's rows;
+    // written straight into the gradient when it lives in this memory (and has no bias row)
+    const gradInMemory = !folded && stage.kernelGrad.buffer === ws.memory.buffer;
     const gradAt = gradInMemory ? stage.kernelGrad.byteOffset : this.kernelAt;
-    ws.gemm(terms, F, positions, colAt, FLOAT, terms * FLOAT, this.productAt, F * FLOAT, gradAt, F * FLOAT, false);
+    ws.gemm(stride, F, positions, colAt, FLOAT, stride * FLOAT, this.productAt, F * FLOAT, gradAt, F * FLOAT, false);
     if (!gradInMemory) stage.kernelGrad.set(ws.floats(this.kernelAt, terms * F));
-    // db = the sum of dy over positions, in float32 in position order (the product's order for a ones column)
     const biasGrad = stage.biasGrad;
-    if (biasGrad) {
+    if (biasGrad && folded) biasGrad.set(ws.floats(this.kernelAt + terms * F * FLOAT, F));
+    else if (biasGrad) {
+      // the sum of dy over positions, in float32 in position order (the product's order for a ones column)
       biasGrad.fill(0, 0, F);
       for (let p = 0, o = 0; p < positions; p++, o += F) for (let f = 0; f < F; f++) biasGrad[f] += dy[o + f];
     }
@@ -336,7 +375,7 @@ export class MatrixKernels {
     }
     // dcol^T (terms x positions) = W (terms x F) dy^T (F x positions), W where the forward pass read it
     transposeInto(dy, positions, F, ws.floats(this.dyTAt, F * positions));
-    const kernelAt = stage.kernel.buffer === ws.memory.buffer ? stage.kernel.byteOffset : this.weightsAt.get(stage)!;
+    const kernelAt = !folded && stage.kernel.buffer === ws.memory.buffer ? stage.kernel.byteOffset : this.weightsAt.get(stage)!;
     ws.gemm(terms, positions, F, kernelAt, F * FLOAT, FLOAT, this.dyTAt, positions * FLOAT, this.dColAt, positions * FLOAT, false);
     const dColT = ws.floats(this.dColAt, terms * positions);
     if (stage.kind === 'conv') {
